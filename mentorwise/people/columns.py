@@ -1,0 +1,104 @@
+"""The HRIS CSV format: canonical column names and the header aliases real exports use.
+
+Framework-free (no Django), so that the synthetic-organization generator and benchmarks can
+share it with the importer. See docs/import.md for the documented format.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Order of the columns in files that Mentorwise writes (generate-org, export-people).
+CANONICAL_COLUMNS: tuple[str, ...] = (
+    "employee_id",
+    "first_name",
+    "last_name",
+    "email",
+    "title",
+    "job_level",
+    "department",
+    "function",
+    "location",
+    "time_zone",
+    "languages",
+    "manager_id",
+    "hire_date",
+    "manager_since",
+    "high_potential",
+    "termination_date",
+    "termination_kind",
+    "gender",
+    "ethnicity",
+)
+
+REQUIRED_COLUMNS: tuple[str, ...] = ("employee_id", "first_name", "last_name", "email")
+
+# Columns that hold self-identified demographics: imported into Demographics, never exported.
+DEMOGRAPHIC_COLUMNS: tuple[str, ...] = ("gender", "ethnicity")
+
+# Languages in one cell are separated by "|" (a comma or semicolon could be the delimiter).
+LANGUAGE_SEPARATOR = "|"
+
+# Header aliases from Workday and other HRIS exports (reference §5.3). Keys and aliases are
+# compared after `header_key()`, i.e. case-, space-, underscore- and hyphen-insensitively.
+# `manager_login` and `manager_email` carry the manager's email, not an employee id.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "employee_id": (
+        "Employee ID",
+        "Worker ID",
+        "FILENUMBER",
+        "employeeNumber",
+        "Employee Number",
+        "uuid",
+        "Person Number",
+    ),
+    "first_name": ("First Name", "Legal First Name", "Given Name", "firstName", "Preferred Name"),
+    "last_name": ("Last Name", "Legal Last Name", "Family Name", "Surname", "lastName"),
+    "email": ("Email", "Work Email", "Primary Work Email", "Email Address", "user_login"),
+    "title": ("Business Title", "Job Title", "JOBTITLE", "user_title", "Position Title"),
+    "job_level": ("Job Level", "Grade", "Management Level", "Level", "Pay Grade"),
+    "department": (
+        "Department",
+        "Cost Center",
+        "Supervisory Organization",
+        "user_department",
+        "Organization",
+    ),
+    "function": ("Function", "Job Family", "Job Function", "Division"),
+    "location": ("Location", "Work Location", "Country", "Office"),
+    "time_zone": ("Time Zone", "Timezone", "TZ"),
+    "languages": ("Languages", "Language", "Spoken Languages"),
+    "manager_id": (
+        "Manager ID",
+        "Manager Employee ID",
+        "Supervisor ID",
+        "Manager Worker ID",
+        "Manager",
+        "Supervisor",
+    ),
+    "manager_email": ("manager_login", "Manager Email", "Supervisor Email"),
+    "hire_date": ("Hire Date", "Original Hire Date", "HIREDATE", "Start Date"),
+    "manager_since": ("Manager Since", "People Manager Since", "First Manager Date"),
+    "high_potential": ("High Potential", "HiPo", "Is High Potential", "Talent Pool"),
+    "termination_date": ("Termination Date", "TERMDATE", "End Date"),
+    "termination_kind": ("Termination Kind", "Termination Type", "Termination Category"),
+    "gender": ("Gender", "Gender Identity"),
+    "ethnicity": ("Ethnicity", "Race Ethnicity", "Race/Ethnicity"),
+}
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def header_key(name: str) -> str:
+    """Normalise a header for comparison: lower case, without spaces, underscores or dashes."""
+    return _NON_ALNUM.sub("", name.strip().lstrip("\ufeff").lower())
+
+
+def alias_table() -> dict[str, str]:
+    """Map every normalised header (canonical names and aliases) to its canonical column."""
+    table: dict[str, str] = {}
+    for canonical, aliases in ALIASES.items():
+        table[header_key(canonical)] = canonical
+        for alias in aliases:
+            table.setdefault(header_key(alias), canonical)
+    return table

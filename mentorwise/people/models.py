@@ -1,0 +1,120 @@
+"""The workforce as the HRIS knows it: people, reporting lines, optional demographics."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.utils import timezone
+
+# Management-chain paths are the ancestors' ids (and the person's own) in fixed-width
+# hexadecimal, each followed by "/": "0000000001/000000002a/". Fixed width keeps sibling
+# order irrelevant and lets "all descendants of X" be one index range scan
+# [path, path[:-1] + "0"), since "0" is the character right after "/".
+PATH_WIDTH = 10
+
+
+def path_token(pk: int) -> str:
+    return f"{pk:0{PATH_WIDTH}x}/"
+
+
+class TerminationKind(models.TextChoices):
+    VOLUNTARY = "voluntary", "Voluntary"
+    INVOLUNTARY = "involuntary", "Involuntary"
+    OTHER = "other", "Other"
+
+
+class Person(models.Model):
+    """An employee record from the HRIS; never hard-deleted (only erasure removes data)."""
+
+    employee_id = models.CharField(max_length=64, unique=True)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(max_length=254, unique=True)
+    title = models.CharField(max_length=200, blank=True)
+    job_level = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="1 (entry) to 10 (chief executive)."
+    )
+    department = models.CharField(max_length=120, blank=True, db_index=True)
+    function = models.CharField(max_length=120, blank=True, db_index=True)
+    location = models.CharField(max_length=120, blank=True, db_index=True)
+    time_zone = models.CharField(max_length=64, blank=True)
+    languages = models.JSONField(default=list, blank=True)
+    manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    hire_date = models.DateField(null=True, blank=True)
+    manager_since = models.DateField(
+        null=True, blank=True, help_text="When the person first became a people manager."
+    )
+    is_high_potential = models.BooleanField(default=False)
+    termination_date = models.DateField(null=True, blank=True, db_index=True)
+    termination_kind = models.CharField(max_length=12, choices=TerminationKind.choices, blank=True)
+    path = models.CharField(max_length=400, blank=True, db_index=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        indexes = [models.Index(fields=["job_level"]), models.Index(fields=["manager_since"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def is_active_on(self, day: dt.date) -> bool:
+        return self.termination_date is None or self.termination_date > day
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_on(timezone.localdate())
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        """Ids of the managers above this person, top first (from the materialized path)."""
+        tokens = [t for t in self.path.split("/") if t]
+        return [int(t, 16) for t in tokens[:-1]]
+
+
+class Gender(models.TextChoices):
+    WOMAN = "woman", "Woman"
+    MAN = "man", "Man"
+    NON_BINARY = "non_binary", "Non-binary"
+    SELF_DESCRIBED = "self_described", "Self-described"
+    PREFER_NOT = "prefer_not_to_say", "Prefer not to say"
+
+
+class Ethnicity(models.TextChoices):
+    ASIAN = "asian", "Asian"
+    BLACK = "black", "Black"
+    HISPANIC_LATINO = "hispanic_latino", "Hispanic or Latino"
+    MIDDLE_EASTERN = "middle_eastern", "Middle Eastern or North African"
+    INDIGENOUS = "indigenous", "Indigenous"
+    WHITE = "white", "White"
+    MULTIPLE = "multiple", "Multiple"
+    SELF_DESCRIBED = "self_described", "Self-described"
+    PREFER_NOT = "prefer_not_to_say", "Prefer not to say"
+
+
+class Demographics(models.Model):
+    """Self-identified demographics, kept apart from Person and read only in aggregates."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="demographics")
+    gender = models.CharField(max_length=20, choices=Gender.choices, blank=True)
+    ethnicity = models.CharField(max_length=20, choices=Ethnicity.choices, blank=True)
+    consent_matching_use = models.BooleanField(
+        default=False,
+        help_text="The person agreed that programs with a recorded inclusion purpose "
+        "may use these answers in matching.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "demographics"
+
+    def __str__(self) -> str:
+        return f"Demographics #{self.pk}"
