@@ -1,0 +1,27 @@
+"""Template context shared by every page: the navigation for the actor's roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Build the navigation entries this user may use (pages still check on their own)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    from mentorwise.accounts.roles import is_hr_admin, manages_any_program
+
+    nav = [("Home", reverse("home")), ("Programs", reverse("programs:list"))]
+    nav.append(("My enrollments", reverse("programs:my_enrollments")))
+    if is_hr_admin(user) or manages_any_program(user):
+        nav.append(("People", reverse("people:list")))
+    if is_hr_admin(user):
+        nav.append(("Import", reverse("people:import")))
+        nav.append(("Skills", reverse("programs:skills")))
+    nav.append(("API tokens", reverse("accounts:tokens")))
+    current = request.path
+    return {"nav": [(label, url, current.startswith(url) and url != "/") for label, url in nav]}

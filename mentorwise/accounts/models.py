@@ -1,0 +1,66 @@
+"""Users (logins linked to a Person) and personal API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    """A login. `person` links it to the workforce record; roles are flags and program links."""
+
+    person = models.OneToOneField(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="user",
+        help_text="The workforce record this login belongs to.",
+    )
+    is_hr_admin = models.BooleanField(
+        default=False, help_text="HR / talent admin: manages people, programs and insights."
+    )
+    is_executive = models.BooleanField(
+        default=False, help_text="Executive: reads aggregate dashboards only."
+    )
+
+    def __str__(self) -> str:
+        return self.get_username()
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", "Read only"
+    ADMIN = "admin", "Read and write"
+
+
+def token_hash(raw: str) -> str:
+    """Tokens are 256-bit random values, so one SHA-256 pass is enough (no password stretching)."""
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A personal API token: stored hashed, shown once, scoped, revocable, last use recorded."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, help_text="First characters, to recognise a token.")
+    hashed = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=10, choices=TokenScope.choices, default=TokenScope.READ)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,32 @@
+"""Role questions asked everywhere: is this actor an HR admin, a program manager, ...?"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def is_hr_admin(actor: Any) -> bool:
+    """HR admins (and superusers, who are created as HR admins) see the whole workforce."""
+    return bool(
+        getattr(actor, "is_authenticated", False)
+        and actor.is_active
+        and (actor.is_hr_admin or actor.is_superuser)
+    )
+
+
+def is_executive(actor: Any) -> bool:
+    return bool(getattr(actor, "is_authenticated", False) and actor.is_active and actor.is_executive)
+
+
+def manages_any_program(actor: Any) -> bool:
+    """True when the actor is program manager of at least one program."""
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    return bool(actor.managed_programs.exists())
+
+
+def actor_person_id(actor: Any) -> int | None:
+    """The id of the Person the actor's login belongs to, or None."""
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    return actor.person_id  # type: ignore[no-any-return]

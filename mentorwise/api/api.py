@@ -1,0 +1,41 @@
+"""The HTTP API: /api/ with OpenAPI at /api/openapi.json and docs at /api/docs."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from mentorwise import __version__
+from mentorwise.api.auth import session_auth, token_auth
+from mentorwise.api.errors import install_error_handlers
+from mentorwise.api.people import router as people_router
+from mentorwise.api.programs import router as programs_router
+
+api = NinjaAPI(
+    title="Mentorwise API",
+    version=__version__,
+    description=(
+        "Programs, enrollments and people of a Mentorwise installation. Authenticate with your "
+        "browser session or a personal API token (`Authorization: Bearer ...`). Every object is "
+        "filtered by what the caller may see; objects outside that scope answer 404."
+    ),
+    auth=[token_auth, session_auth],
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("/people", people_router, tags=["people"])
+api.add_router("/", programs_router, tags=["programs"])
+
+
+def _allow_anonymous_reach(patterns: list) -> None:
+    """Let API requests through LoginRequiredMiddleware: the API answers 401 itself, in JSON."""
+    for pattern in patterns:
+        if hasattr(pattern, "url_patterns"):
+            _allow_anonymous_reach(pattern.url_patterns)
+        elif callable(getattr(pattern, "callback", None)):
+            pattern.callback.login_required = False
+
+
+def api_urls() -> tuple[list, str, str]:
+    patterns, app_name, namespace = api.urls
+    _allow_anonymous_reach(patterns)
+    return patterns, app_name, namespace

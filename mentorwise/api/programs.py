@@ -1,0 +1,290 @@
+"""API: program templates, programs, eligibility preview, enrollments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from mentorwise.api.errors import ERRORS, WRITE_ERRORS
+from mentorwise.core.errors import InvalidInput
+from mentorwise.programs import selectors, services
+from mentorwise.programs.catalog import TEMPLATES
+from mentorwise.programs.eligibility import rules_describe, rules_validate
+from mentorwise.programs.models import Enrollment, Program
+
+router = Router()
+
+
+class TemplateOut(Schema):
+    key: str = Field(description="Identifier to pass when creating a program.")
+    name: str
+    kind: str
+    summary: str
+    objectives: list[str]
+    eligibility: dict[str, dict[str, Any]] = Field(description="Rules per role.")
+    duration_months: int
+    meeting_cadence_days: int
+
+
+class ProgramOut(Schema):
+    slug: str
+    name: str
+    kind: str
+    status: str
+    description: str
+    objectives: list[str] = Field(description="One entry per objective.")
+    responsibilities: dict[str, str] = Field(description="What each role commits to.")
+    start_date: dt.date | None
+    end_date: dt.date | None
+    meeting_cadence_days: int
+    eligibility: dict[str, dict[str, Any]]
+    eligibility_text: dict[str, list[str]] = Field(description="The rules in plain words.")
+    enrollment_questions: list[dict[str, Any]]
+    matching: dict[str, Any] = Field(description="Criteria weights and matching options.")
+    mentor_training_required: bool
+    self_match: bool
+
+    @staticmethod
+    def from_program(program: Program) -> ProgramOut:
+        return ProgramOut(
+            slug=program.slug, name=program.name, kind=program.kind, status=program.status,
+            description=program.description, objectives=program.objective_list,
+            responsibilities=program.responsibilities, start_date=program.start_date,
+            end_date=program.end_date, meeting_cadence_days=program.meeting_cadence_days,
+            eligibility=program.eligibility,
+            eligibility_text={r: rules_describe(rules) for r, rules in program.eligibility.items()},
+            enrollment_questions=program.enrollment_questions, matching=program.matching,
+            mentor_training_required=program.mentor_training_required,
+            self_match=program.self_match,
+        )
+
+
+class ProgramCreateIn(Schema):
+    template: str = Field(description="Template key, see GET /api/templates.")
+    name: str = Field("", max_length=200, description="Defaults to the template's name.")
+    slug: str = Field("", max_length=80, description="URL name; generated from the name if empty.")
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+
+
+class ProgramPatchIn(Schema):
+    name: str | None = Field(None, max_length=200)
+    description: str | None = None
+    objectives: str | None = Field(None, description="One objective per line.")
+    responsibilities: dict[str, str] | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    meeting_cadence_days: int | None = Field(None, ge=1, le=365)
+    eligibility: dict[str, dict[str, Any]] | None = None
+    enrollment_questions: list[dict[str, Any]] | None = None
+    matching: dict[str, Any] | None = None
+    mentor_training_required: bool | None = None
+    self_match: bool | None = None
+    status: str | None = Field(None, description="draft, enrolling, active or closed.")
+
+
+class RoleCountOut(Schema):
+    role: str
+    eligible: int = Field(description="Active people meeting the role's rules.")
+    enrolled: int
+    invited: int
+
+
+class EligibilityIn(Schema):
+    eligibility: dict[str, dict[str, Any]] = Field(description="Rules per role to count (not saved).")
+
+
+class EnrollmentOut(Schema):
+    id: int
+    program: str = Field(description="Program slug.")
+    person_id: int
+    person_name: str
+    role: str
+    status: str
+    development_goals: str
+    expertise: str
+    skills_wanted: list[str]
+    skills_offered: list[str]
+    function_preference: str
+    prefers_same_location: bool
+    languages: list[str]
+    capacity: int
+    is_paused: bool
+    answers: dict[str, str]
+    created_at: dt.datetime
+
+    @staticmethod
+    def from_enrollment(e: Enrollment) -> EnrollmentOut:
+        return EnrollmentOut(
+            id=e.pk, program=e.program.slug, person_id=e.person_id, person_name=e.person.full_name,
+            role=e.role, status=e.status, development_goals=e.development_goals,
+            expertise=e.expertise, skills_wanted=[s.name for s in e.skills_wanted.all()],
+            skills_offered=[s.name for s in e.skills_offered.all()],
+            function_preference=e.function_preference,
+            prefers_same_location=e.prefers_same_location, languages=e.languages,
+            capacity=e.capacity, is_paused=e.is_paused, answers=e.answers, created_at=e.created_at,
+        )
+
+
+class EnrollmentIn(Schema):
+    role: str = Field(description="mentee, mentor, sponsor or coach.")
+    acknowledged: bool = Field(description="Must be true: the role's responsibilities are accepted.")
+    development_goals: str = Field("", max_length=5000)
+    expertise: str = Field("", max_length=5000)
+    skills_wanted: list[int] = Field([], description="Skill ids.")
+    skills_offered: list[int] = Field([], description="Skill ids.")
+    function_preference: str = Field("any", description="any, same or different.")
+    prefers_same_location: bool = False
+    languages: list[str] = []
+    capacity: int = Field(1, ge=1, le=50)
+    availability: str = Field("", max_length=200)
+    answers: dict[str, str] = Field({}, description="Answers to the program's questions by key.")
+
+    def to_answers(self) -> services.EnrollmentAnswers:
+        data = self.dict(exclude={"role", "acknowledged"})
+        return services.EnrollmentAnswers(**data)
+
+
+class InviteIn(Schema):
+    role: str
+    filters: dict[str, Any] = Field({}, description="Extra eligibility rules narrowing the invitation.")
+
+
+class InviteOut(Schema):
+    invited: int
+    already_enrolled: int
+    eligible: int
+
+
+class EnrollmentFilter(Schema):
+    role: str | None = None
+    status: str | None = None
+    q: str = Field("", description="Search in names and emails.")
+
+
+@router.get("/templates", response={200: list[TemplateOut], **ERRORS},
+            summary="List program templates")
+def template_list(request: HttpRequest) -> list[TemplateOut]:
+    """Ready-made program designs that encode good practice."""
+    return [
+        TemplateOut(key=t.key, name=t.name, kind=t.kind, summary=t.summary,
+                    objectives=list(t.objectives), eligibility=t.eligibility,
+                    duration_months=t.duration_months, meeting_cadence_days=t.meeting_cadence_days)
+        for t in TEMPLATES.values()
+    ]
+
+
+@router.get("/programs", response={200: list[ProgramOut], **ERRORS}, summary="List programs")
+def program_list(request: HttpRequest, status: str | None = None) -> list[ProgramOut]:
+    """Programs the caller may see (HR admins: all; others: published ones and their own)."""
+    return [ProgramOut.from_program(p) for p in selectors.program_list(actor=request.user, status=status)]
+
+
+@router.post("/programs", response={201: ProgramOut, **WRITE_ERRORS},
+             summary="Create a program from a template")
+def program_create(request: HttpRequest, data: ProgramCreateIn) -> tuple[int, ProgramOut]:
+    """HR admins only; the program starts as a draft."""
+    program = services.program_create_from_template(
+        actor=request.user, template_key=data.template, name=data.name, slug=data.slug,
+        start_date=data.start_date, end_date=data.end_date,
+    )
+    return 201, ProgramOut.from_program(program)
+
+
+@router.get("/programs/{slug}", response={200: ProgramOut, **ERRORS}, summary="Read a program")
+def program_get(request: HttpRequest, slug: str) -> ProgramOut:
+    return ProgramOut.from_program(selectors.access_program(actor=request.user, slug=slug))
+
+
+@router.patch("/programs/{slug}", response={200: ProgramOut, **WRITE_ERRORS},
+              summary="Change a program")
+def program_patch(request: HttpRequest, slug: str, data: ProgramPatchIn) -> ProgramOut:
+    """Program managers of this program and HR admins; every change is validated first."""
+    program = selectors.access_managed_program(actor=request.user, slug=slug)
+    changes = services.ProgramChanges(**data.dict(exclude_unset=True))
+    return ProgramOut.from_program(services.program_update(actor=request.user, program=program, changes=changes))
+
+
+@router.get("/programs/{slug}/eligibility", response={200: list[RoleCountOut], **ERRORS},
+            summary="Eligible and enrolled counts per role")
+def program_eligibility(request: HttpRequest, slug: str) -> list[RoleCountOut]:
+    program = selectors.access_managed_program(actor=request.user, slug=slug)
+    return [RoleCountOut(role=c.role, eligible=c.eligible, enrolled=c.enrolled, invited=c.invited)
+            for c in selectors.program_role_counts(program=program)]
+
+
+@router.post("/programs/{slug}/eligibility-preview", response={200: list[RoleCountOut], **ERRORS},
+             summary="Count who would be eligible under other rules")
+def program_eligibility_preview(request: HttpRequest, slug: str, data: EligibilityIn) -> list[RoleCountOut]:
+    """Nothing is saved: use it to try rules before PATCHing them."""
+    program = selectors.access_managed_program(actor=request.user, slug=slug)
+    errors = []
+    clean: dict[str, dict[str, Any]] = {}
+    for role, rules in data.eligibility.items():
+        try:
+            clean[role] = rules_validate(rules, role=role)
+        except InvalidInput as error:
+            errors.extend(error.errors)
+    if errors:
+        raise InvalidInput(errors)
+    return [RoleCountOut(role=c.role, eligible=c.eligible, enrolled=c.enrolled, invited=c.invited)
+            for c in selectors.program_role_counts(program=program, eligibility=clean)]
+
+
+@router.get("/programs/{slug}/enrollments", response={200: list[EnrollmentOut], **ERRORS},
+            summary="List a program's enrollments")
+def program_enrollments(request: HttpRequest, slug: str, filters: Query[EnrollmentFilter]) -> list[EnrollmentOut]:
+    """Managers see every enrollment; participants see only their own."""
+    program = selectors.access_program(actor=request.user, slug=slug)
+    enrollments = selectors.enrollment_list(
+        actor=request.user, program=program, role=filters.role, status=filters.status, search=filters.q,
+    ).prefetch_related("skills_wanted", "skills_offered")[:1000]
+    return [EnrollmentOut.from_enrollment(e) for e in enrollments]
+
+
+@router.post("/programs/{slug}/enrollments", response={201: EnrollmentOut, **WRITE_ERRORS},
+             summary="Enroll yourself")
+def enrollment_create(request: HttpRequest, slug: str, data: EnrollmentIn) -> tuple[int, EnrollmentOut]:
+    """Enrolls the caller's own person; nobody can enroll someone else (use invitations)."""
+    program = selectors.access_program(actor=request.user, slug=slug)
+    enrollment = services.enrollment_create(
+        actor=request.user, program=program, role=data.role, answers=data.to_answers(),
+        acknowledged=data.acknowledged,
+    )
+    return 201, EnrollmentOut.from_enrollment(enrollment)
+
+
+@router.post("/programs/{slug}/invitations", response={200: InviteOut, **WRITE_ERRORS},
+             summary="Invite eligible people in bulk")
+def program_invite(request: HttpRequest, slug: str, data: InviteIn) -> InviteOut:
+    program = selectors.access_managed_program(actor=request.user, slug=slug)
+    result = services.enrollment_invite_bulk(actor=request.user, program=program, role=data.role,
+                                             filters=data.filters)
+    return InviteOut(invited=result.invited, already_enrolled=result.already_enrolled,
+                     eligible=result.eligible)
+
+
+@router.get("/enrollments/{enrollment_id}", response={200: EnrollmentOut, **ERRORS},
+            summary="Read an enrollment")
+def enrollment_get(request: HttpRequest, enrollment_id: int) -> EnrollmentOut:
+    return EnrollmentOut.from_enrollment(
+        selectors.access_enrollment(actor=request.user, enrollment_id=enrollment_id)
+    )
+
+
+@router.put("/enrollments/{enrollment_id}", response={200: EnrollmentOut, **WRITE_ERRORS},
+            summary="Replace your enrollment profile")
+def enrollment_put(request: HttpRequest, enrollment_id: int, data: EnrollmentIn) -> EnrollmentOut:
+    enrollment = selectors.access_enrollment(actor=request.user, enrollment_id=enrollment_id)
+    updated = services.enrollment_update(actor=request.user, enrollment=enrollment, answers=data.to_answers())
+    return EnrollmentOut.from_enrollment(updated)
+
+
+@router.post("/enrollments/{enrollment_id}/withdraw", response={200: EnrollmentOut, **WRITE_ERRORS},
+             summary="Withdraw an enrollment")
+def enrollment_withdraw(request: HttpRequest, enrollment_id: int) -> EnrollmentOut:
+    enrollment = selectors.access_enrollment(actor=request.user, enrollment_id=enrollment_id)
+    return EnrollmentOut.from_enrollment(services.enrollment_withdraw(actor=request.user, enrollment=enrollment))

@@ -1,0 +1,30 @@
+"""Record actions in the audit log, inside the caller's transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from mentorwise.core.models import AuditEntry
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one audit row; `actor` is a user or None for the system (CLI, jobs)."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    label = str(actor.get_username()) if user is not None else "system"
+    return AuditEntry.objects.create(
+        actor=user,
+        actor_label=label[:200],
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_label=str(target)[:200] if target is not None else "",
+        data=data or {},
+    )

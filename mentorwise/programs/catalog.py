@@ -1,0 +1,310 @@
+"""Program templates: good practice for each kind of program, written down as data.
+
+A template fills every field of a new program; the admin then edits what fits their
+organization. Eligibility rules use the vocabulary of `programs/eligibility.py`; matching
+criteria and options are read by the matching run (weights are relative importances).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mentorwise.programs.models import ProgramKind, Role
+
+PROGRAM_MANAGER_DUTIES = (
+    "Recruit and enroll participants, review and publish matches, watch relationship health "
+    "(stalled or at-risk pairs), send reminders, and close the cohort with outcomes."
+)
+
+DEFAULT_CRITERIA = {
+    "skills": 3,
+    "goals_text": 2,
+    "seniority": 2,
+    "function": 1,
+    "location": 1,
+    "language": 1,
+    "preferences": 1,
+}
+
+
+@dataclass(frozen=True)
+class ProgramTemplate:
+    """A ready-made program design; `fields()` gives the values a new program starts with."""
+
+    key: str
+    name: str
+    kind: str
+    summary: str
+    objectives: tuple[str, ...]
+    responsibilities: dict[str, str]
+    eligibility: dict[str, dict[str, Any]]
+    duration_months: int
+    meeting_cadence_days: int
+    criteria: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_CRITERIA))
+    options: dict[str, Any] = field(default_factory=dict)
+    questions: tuple[dict[str, Any], ...] = ()
+    mentor_training_required: bool = True
+    self_match: bool = False
+
+    def fields(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "template_key": self.key,
+            "description": self.summary,
+            "objectives": "\n".join(self.objectives),
+            "responsibilities": {**self.responsibilities, "program_manager": PROGRAM_MANAGER_DUTIES},
+            "eligibility": {role: dict(rules) for role, rules in self.eligibility.items()},
+            "enrollment_questions": [dict(q) for q in self.questions],
+            "matching": {"criteria": dict(self.criteria), "options": dict(self.options)},
+            "meeting_cadence_days": self.meeting_cadence_days,
+            "mentor_training_required": self.mentor_training_required,
+            "self_match": self.self_match,
+        }
+
+
+_WHY = {"key": "why", "label": "Why do you want to take part?", "required": True}
+_COMMIT = {
+    "key": "commitment",
+    "label": "Can you commit to meeting at the program's cadence for its whole duration?",
+    "required": True,
+    "choices": ["Yes", "Not sure"],
+}
+
+_MENTEE = (
+    "Own the relationship: propose meetings, come prepared with topics, set and track "
+    "development goals, act on what you agree, and give honest feedback."
+)
+_MENTOR = (
+    "Listen, ask developmental questions, share experience and networks, keep "
+    "conversations confidential, meet at the agreed cadence, and complete mentor training."
+)
+_SPONSOR = (
+    "Advocate for your protégé where decisions are made: nominate them for stretch "
+    "assignments, promotions and visible projects, make introductions, and record what "
+    "you did and what came of it."
+)
+
+TEMPLATES: dict[str, ProgramTemplate] = {
+    t.key: t
+    for t in [
+        ProgramTemplate(
+            key="hipo_leadership",
+            name="High-potential leadership mentoring",
+            kind=ProgramKind.MENTORING,
+            summary="Senior leaders mentor high-potential employees to build the leadership "
+            "pipeline and keep the people the organization most wants to keep.",
+            objectives=(
+                "Prepare high-potential employees for their next leadership role",
+                "Widen their view of the organization beyond their own function",
+                "Retain high-potential talent through visible investment in their growth",
+            ),
+            responsibilities={Role.MENTEE: _MENTEE, Role.MENTOR: _MENTOR},
+            eligibility={
+                Role.MENTEE: {"high_potential": True, "level_min": 3, "level_max": 7},
+                Role.MENTOR: {"level_min": 7, "min_tenure_months": 24},
+            },
+            duration_months=9,
+            meeting_cadence_days=30,
+            options={
+                "seniority_gap": [2, 4],
+                "function_preference": "different",
+                "chain_exclusion_depth": None,
+                "min_score": 0.15,
+            },
+            questions=(_WHY, _COMMIT),
+        ),
+        ProgramTemplate(
+            key="first_time_manager",
+            name="First-time manager mentoring",
+            kind=ProgramKind.FIRST_TIME_MANAGER,
+            summary="People who became managers in the last 12 months are mentored by "
+            "experienced managers from outside their own management chain.",
+            objectives=(
+                "Help new managers through the shift from doing the work to leading others",
+                "Build confidence in feedback, delegation and difficult conversations",
+                "Keep new managers and their teams: early manager support reduces attrition",
+            ),
+            responsibilities={
+                Role.MENTEE: _MENTEE,
+                Role.MENTOR: _MENTOR + " Share how you handled your own first year as a manager.",
+            },
+            eligibility={
+                Role.MENTEE: {"first_time_manager_months": 12},
+                Role.MENTOR: {"is_manager": True, "min_manager_years": 3, "level_min": 5},
+            },
+            duration_months=6,
+            meeting_cadence_days=21,
+            options={
+                "seniority_gap": [1, 3],
+                "function_preference": "any",
+                "chain_exclusion_depth": None,
+                "min_score": 0.1,
+            },
+            questions=(
+                _WHY,
+                {
+                    "key": "team_size",
+                    "label": "How many people report to you?",
+                    "required": False,
+                },
+            ),
+        ),
+        ProgramTemplate(
+            key="reverse_mentoring",
+            name="Reverse mentoring",
+            kind=ProgramKind.REVERSE_MENTORING,
+            summary="Junior employees mentor senior leaders on digital skills, new ways of "
+            "working and the lived experience of under-represented colleagues.",
+            objectives=(
+                "Give senior leaders first-hand insight into digital practice and inclusion",
+                "Give junior employees visibility and a voice with leadership",
+                "Build trust across levels",
+            ),
+            responsibilities={
+                Role.MENTEE: "As the senior participant, listen first, ask openly, protect "
+                "your mentor's candour and act on what you learn.",
+                Role.MENTOR: "As the junior participant, share your perspective and skills "
+                "frankly; you set part of the agenda.",
+            },
+            eligibility={
+                Role.MENTEE: {"level_min": 8},
+                Role.MENTOR: {"level_max": 4, "min_tenure_months": 6},
+            },
+            duration_months=6,
+            meeting_cadence_days=30,
+            criteria={**DEFAULT_CRITERIA, "seniority": 1},
+            options={
+                "seniority_gap": [3, 8],
+                "reverse": True,
+                "function_preference": "any",
+                "chain_exclusion_depth": None,
+                "min_score": 0.1,
+            },
+            questions=(_WHY,),
+            mentor_training_required=True,
+        ),
+        ProgramTemplate(
+            key="sponsorship_underrepresented",
+            name="Sponsorship for under-represented talent",
+            kind=ProgramKind.SPONSORSHIP,
+            summary="Senior leaders at least two levels above, from outside the protégé's "
+            "management chain, sponsor talent from groups that informal networks overlook. "
+            "Open to all who self-nominate; demographics are never used to decide who "
+            "is eligible.",
+            objectives=(
+                "Give talented people from under-represented groups an advocate in the "
+                "rooms where promotions and assignments are decided",
+                "Increase promotion and stretch-assignment rates of protégés",
+                "Make sponsorship visible and accountable",
+            ),
+            responsibilities={Role.MENTEE: _MENTEE, Role.SPONSOR: _SPONSOR},
+            eligibility={
+                Role.MENTEE: {"level_min": 3, "level_max": 7, "min_tenure_months": 12},
+                Role.SPONSOR: {"level_min": 8},
+            },
+            duration_months=12,
+            meeting_cadence_days=45,
+            options={
+                "seniority_gap": [2, 9],
+                "min_level_gap": 2,
+                "function_preference": "any",
+                "chain_exclusion_depth": None,
+                "min_score": 0.1,
+                "inclusion": {"enabled": False, "justification": ""},
+            },
+            questions=(
+                _WHY,
+                {
+                    "key": "aspiration",
+                    "label": "Which next role or opportunity are you aiming for?",
+                    "required": True,
+                },
+            ),
+        ),
+        ProgramTemplate(
+            key="onboarding_buddy",
+            name="Onboarding buddy",
+            kind=ProgramKind.ONBOARDING,
+            summary="Every new hire gets an experienced buddy near their level, ideally in "
+            "the same location, for their first three months.",
+            objectives=(
+                "Help new hires find their way, people and unwritten rules quickly",
+                "Reduce early attrition",
+            ),
+            responsibilities={
+                Role.MENTEE: "Ask anything; meet your buddy weekly in your first month.",
+                Role.MENTOR: "Welcome your new colleague, introduce them around, answer the "
+                "questions they would not ask their manager.",
+            },
+            eligibility={
+                Role.MENTEE: {"max_tenure_months": 3},
+                Role.MENTOR: {"min_tenure_months": 12},
+            },
+            duration_months=3,
+            meeting_cadence_days=14,
+            criteria={**DEFAULT_CRITERIA, "location": 3, "function": 2, "seniority": 1},
+            options={
+                "seniority_gap": [-1, 2],
+                "function_preference": "same",
+                "chain_exclusion_depth": 1,
+                "min_score": 0.0,
+            },
+            questions=(),
+            mentor_training_required=False,
+            self_match=True,
+        ),
+        ProgramTemplate(
+            key="group_circle",
+            name="Group mentoring circle",
+            kind=ProgramKind.GROUP,
+            summary="One experienced mentor guides a circle of up to six mentees who also "
+            "learn from each other.",
+            objectives=(
+                "Scale mentoring when experienced mentors are scarce",
+                "Build peer networks across functions",
+            ),
+            responsibilities={
+                Role.MENTEE: _MENTEE + " Contribute to the circle's discussions.",
+                Role.MENTOR: _MENTOR + " Facilitate the circle so that every voice is heard.",
+            },
+            eligibility={
+                Role.MENTEE: {"level_min": 2, "level_max": 6},
+                Role.MENTOR: {"level_min": 7},
+            },
+            duration_months=6,
+            meeting_cadence_days=30,
+            options={
+                "seniority_gap": [2, 6],
+                "function_preference": "different",
+                "chain_exclusion_depth": None,
+                "min_score": 0.0,
+                "circle_size": 6,
+            },
+            questions=(_WHY,),
+        ),
+        ProgramTemplate(
+            key="flash_mentoring",
+            name="Flash mentoring",
+            kind=ProgramKind.FLASH,
+            summary="One-off conversations with experienced colleagues on a specific "
+            "question; low commitment on both sides.",
+            objectives=("Answer specific career questions quickly", "Grow networks"),
+            responsibilities={
+                Role.MENTEE: "Bring one focused question.",
+                Role.MENTOR: "Offer one hour of your experience.",
+            },
+            eligibility={Role.MENTEE: {}, Role.MENTOR: {"level_min": 5}},
+            duration_months=1,
+            meeting_cadence_days=30,
+            options={"seniority_gap": [1, 6], "function_preference": "any", "min_score": 0.0},
+            questions=(),
+            mentor_training_required=False,
+            self_match=True,
+        ),
+    ]
+}
+
+
+def template_get(key: str) -> ProgramTemplate | None:
+    return TEMPLATES.get(key)

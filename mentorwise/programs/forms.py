@@ -1,0 +1,334 @@
+"""Forms that parse page input into the plain values the services take."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from mentorwise.core.errors import FieldError
+from mentorwise.programs.eligibility import INT_RULES, LIST_RULES
+from mentorwise.programs.models import (
+    GIVING_ROLES,
+    FunctionPreference,
+    Program,
+    ProgramStatus,
+    Role,
+    Skill,
+)
+from mentorwise.programs.services import CRITERIA, EnrollmentAnswers, ProgramChanges
+
+TRI_STATE = [("", "Any"), ("yes", "Yes"), ("no", "No")]
+
+
+def add_service_errors(form: forms.Form, errors: list[FieldError]) -> None:
+    """Show a service's field errors on the matching form fields (others on the form)."""
+    for error in errors:
+        name = error.field.replace("answers.", "q_").replace(".", "__")
+        text = error.message if error.row is None else str(error)
+        if name in form.fields:
+            form.add_error(name, text)
+        elif error.field == "skills" and "skills_wanted" in form.fields:
+            form.add_error("skills_wanted", text)
+        else:
+            form.add_error(None, f"{error.field}: {text}")
+
+
+class SkillChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+class EnrollmentForm(forms.Form):
+    """Enrollment profile for one role; the program's own questions become `q_<key>` fields."""
+
+    development_goals = forms.CharField(
+        widget=forms.Textarea, required=False,
+        help_text="What do you want to get better at? Your mentor reads this.",
+    )
+    expertise = forms.CharField(
+        widget=forms.Textarea, required=False,
+        help_text="What experience can you share? Mentees see this on your mentor card.",
+    )
+    skills_wanted = SkillChoiceField(queryset=Skill.objects.none(), required=False)
+    skills_offered = SkillChoiceField(queryset=Skill.objects.none(), required=False)
+    function_preference = forms.ChoiceField(
+        choices=FunctionPreference.choices, initial=FunctionPreference.ANY,
+        label="Match me with someone from",
+    )
+    prefers_same_location = forms.BooleanField(required=False, label="Prefer the same location")
+    languages = forms.CharField(
+        required=False, help_text="Languages you can mentor in, separated by commas."
+    )
+    capacity = forms.IntegerField(
+        min_value=1, max_value=50, initial=2, required=False,
+        help_text="How many mentees you can take at the same time.",
+    )
+    availability = forms.CharField(required=False, max_length=200,
+                                   help_text="e.g. “Tuesday and Thursday afternoons”")
+    acknowledged = forms.BooleanField(
+        required=False, label="I have read my role's responsibilities and accept them."
+    )
+
+    def __init__(self, *args: Any, program: Program, role: str, with_ack: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.program, self.role = program, role
+        skills = Skill.objects.filter(is_active=True).order_by("category", "name")
+        giving = role in GIVING_ROLES
+        if giving:
+            del self.fields["skills_wanted"], self.fields["development_goals"]
+            self.fields["skills_offered"].queryset = skills
+            self.fields["skills_offered"].label = "Skills you can help with"
+        else:
+            del self.fields["skills_offered"], self.fields["expertise"], self.fields["capacity"]
+            self.fields["skills_wanted"].queryset = skills
+            self.fields["skills_wanted"].label = "Skills you want to develop"
+        if not with_ack:
+            del self.fields["acknowledged"]
+        for question in program.enrollment_questions:
+            name = f"q_{question['key']}"
+            if question.get("choices"):
+                self.fields[name] = forms.ChoiceField(
+                    label=question["label"], required=False,
+                    choices=[("", "—"), *[(c, c) for c in question["choices"]]],
+                )
+            else:
+                self.fields[name] = forms.CharField(label=question["label"], required=False,
+                                                    widget=forms.Textarea(attrs={"rows": 3}))
+            if question.get("required"):
+                self.fields[name].label = f"{question['label']} *"
+
+    def answers(self) -> EnrollmentAnswers:
+        data = self.cleaned_data
+        return EnrollmentAnswers(
+            development_goals=data.get("development_goals", "") or "",
+            expertise=data.get("expertise", "") or "",
+            skills_wanted=[s.pk for s in data.get("skills_wanted") or []],
+            skills_offered=[s.pk for s in data.get("skills_offered") or []],
+            function_preference=data.get("function_preference") or FunctionPreference.ANY,
+            prefers_same_location=bool(data.get("prefers_same_location")),
+            languages=[x.strip() for x in (data.get("languages") or "").split(",") if x.strip()],
+            capacity=data.get("capacity") or 1,
+            availability=data.get("availability", "") or "",
+            answers={
+                q["key"]: data.get(f"q_{q['key']}", "") or "" for q in self.program.enrollment_questions
+            },
+        )
+
+
+def questions_to_text(questions: list[dict[str, Any]]) -> str:
+    lines = []
+    for q in questions:
+        line = ("* " if q.get("required") else "") + q["label"]
+        if q.get("choices"):
+            line += " :: " + " / ".join(q["choices"])
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def questions_from_text(text: str) -> list[dict[str, Any]]:
+    questions = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        required = line.startswith("*")
+        line = line.lstrip("* ").strip()
+        label, _, choices = line.partition("::")
+        item: dict[str, Any] = {"label": label.strip(), "required": required}
+        if choices.strip():
+            item["choices"] = [c.strip() for c in choices.split("/") if c.strip()]
+        questions.append(item)
+    return questions
+
+
+class ProgramForm(forms.Form):
+    """Every editable field of a program; eligibility and matching as per-role/per-criterion fields."""
+
+    name = forms.CharField(max_length=200)
+    status = forms.ChoiceField(choices=ProgramStatus.choices)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    objectives = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}),
+                                 help_text="One objective per line.")
+    start_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    meeting_cadence_days = forms.IntegerField(min_value=1, max_value=365,
+                                              label="Meet every (days)")
+    mentor_training_required = forms.BooleanField(required=False,
+                                                  label="Mentors must complete training before matching")
+    self_match = forms.BooleanField(required=False, label="Self-match: mentees choose their mentor")
+    questions = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Enrollment questions",
+        help_text="One per line. Start with * if required; add choices after :: separated by /.",
+    )
+    seniority_gap_low = forms.IntegerField(required=False, min_value=-9, max_value=9,
+                                           label="Preferred level gap from")
+    seniority_gap_high = forms.IntegerField(required=False, min_value=-9, max_value=9, label="to")
+    function_preference = forms.ChoiceField(choices=FunctionPreference.choices,
+                                            label="Mentor's function should be")
+    min_score = forms.FloatField(required=False, min_value=0, max_value=1,
+                                 label="Minimum match score (0–1)")
+    chain_exclusion_depth = forms.IntegerField(
+        required=False, min_value=0, label="Exclude managers up to N levels (empty: whole chain)"
+    )
+    language_required = forms.BooleanField(required=False, label="A shared language is required")
+    inclusion_enabled = forms.BooleanField(
+        required=False, label="Use consented, self-identified demographics to favour senior "
+        "sponsors for under-represented mentees",
+    )
+    inclusion_justification = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label="Recorded justification for the inclusion option",
+    )
+
+    def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.program = program
+        self.role_names = [r for r in Role.values if r in program.eligibility] or [Role.MENTEE, Role.MENTOR]
+        for role in self.role_names:
+            self.fields[f"resp__{role}"] = forms.CharField(
+                required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                label=f"{Role(role).label} responsibilities",
+            )
+            for rule in INT_RULES:
+                self.fields[f"elig__{role}__{rule}"] = forms.IntegerField(
+                    required=False, label=rule.replace("_", " ").capitalize(), min_value=0
+                )
+            for rule in LIST_RULES:
+                self.fields[f"elig__{role}__{rule}"] = forms.CharField(
+                    required=False, label=rule.replace("_", " ").capitalize(),
+                    help_text="Comma-separated names",
+                )
+            for rule in ("is_manager", "high_potential"):
+                self.fields[f"elig__{role}__{rule}"] = forms.ChoiceField(
+                    required=False, choices=TRI_STATE, label=rule.replace("_", " ").capitalize()
+                )
+        for criterion in CRITERIA:
+            self.fields[f"weight__{criterion}"] = forms.IntegerField(
+                min_value=0, max_value=10, required=False,
+                label=criterion.replace("_", " ").capitalize(),
+            )
+        if not self.is_bound:
+            self.initial.update(self._initial_from(program))
+
+    GENERAL = ("name", "status", "description", "objectives", "start_date", "end_date",
+               "meeting_cadence_days", "mentor_training_required", "self_match", "questions")
+    MATCHING = ("seniority_gap_low", "seniority_gap_high", "function_preference", "min_score",
+                "chain_exclusion_depth", "language_required", "inclusion_enabled",
+                "inclusion_justification")
+
+    @property
+    def general_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.GENERAL]
+
+    @property
+    def matching_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.MATCHING]
+
+    @property
+    def weight_fields(self) -> list[forms.BoundField]:
+        return [self[f"weight__{c}"] for c in CRITERIA]
+
+    @property
+    def role_sections(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "role": role,
+                "label": Role(role).label,
+                "responsibilities": self[f"resp__{role}"],
+                "rules": [self[n] for n in self.fields if n.startswith(f"elig__{role}__")],
+            }
+            for role in self.role_names
+        ]
+
+    @staticmethod
+    def _initial_from(program: Program) -> dict[str, Any]:
+        options = program.matching.get("options", {})
+        gap = options.get("seniority_gap") or [None, None]
+        inclusion = options.get("inclusion") or {}
+        initial: dict[str, Any] = {
+            "name": program.name, "status": program.status, "description": program.description,
+            "objectives": program.objectives, "start_date": program.start_date,
+            "end_date": program.end_date, "meeting_cadence_days": program.meeting_cadence_days,
+            "mentor_training_required": program.mentor_training_required,
+            "self_match": program.self_match,
+            "questions": questions_to_text(program.enrollment_questions),
+            "seniority_gap_low": gap[0], "seniority_gap_high": gap[1],
+            "function_preference": options.get("function_preference", "any"),
+            "min_score": options.get("min_score"),
+            "chain_exclusion_depth": options.get("chain_exclusion_depth"),
+            "language_required": options.get("language_required", False),
+            "inclusion_enabled": inclusion.get("enabled", False),
+            "inclusion_justification": inclusion.get("justification", ""),
+        }
+        for role, text in program.responsibilities.items():
+            initial[f"resp__{role}"] = text
+        for role, rules in program.eligibility.items():
+            for rule, value in rules.items():
+                if isinstance(value, bool):
+                    value = "yes" if value else "no"
+                elif isinstance(value, list):
+                    value = ", ".join(value)
+                initial[f"elig__{role}__{rule}"] = value
+        for criterion, weight in program.matching.get("criteria", {}).items():
+            initial[f"weight__{criterion}"] = weight
+        return initial
+
+    def eligibility(self) -> dict[str, dict[str, Any]]:
+        """The eligibility rules as entered (validated later by the service)."""
+        data = self.cleaned_data
+        result: dict[str, dict[str, Any]] = {}
+        for role in self.role_names:
+            rules: dict[str, Any] = {}
+            for name, value in data.items():
+                prefix = f"elig__{role}__"
+                if not name.startswith(prefix) or value in (None, ""):
+                    continue
+                rule = name[len(prefix):]
+                if rule in ("is_manager", "high_potential"):
+                    value = value == "yes"
+                elif rule in LIST_RULES:
+                    value = [v.strip() for v in value.split(",") if v.strip()]
+                rules[rule] = value
+            result[role] = rules
+        return result
+
+    def changes(self) -> ProgramChanges:
+        data = self.cleaned_data
+        options = dict(self.program.matching.get("options", {}))
+        low, high = data.get("seniority_gap_low"), data.get("seniority_gap_high")
+        if low is not None and high is not None:
+            options["seniority_gap"] = [low, high]
+        else:
+            options.pop("seniority_gap", None)
+        options["function_preference"] = data["function_preference"]
+        for key in ("min_score", "chain_exclusion_depth"):
+            if data.get(key) is None:
+                options.pop(key, None)
+            else:
+                options[key] = data[key]
+        options["language_required"] = bool(data.get("language_required"))
+        if data.get("inclusion_enabled") or "inclusion" in options:
+            options["inclusion"] = {
+                "enabled": bool(data.get("inclusion_enabled")),
+                "justification": (data.get("inclusion_justification") or "").strip(),
+            }
+        criteria = {
+            c: data[f"weight__{c}"] for c in CRITERIA if data.get(f"weight__{c}") is not None
+        }
+        return ProgramChanges(
+            name=data["name"], status=data["status"], description=data.get("description", ""),
+            objectives=data["objectives"], start_date=data.get("start_date"),
+            end_date=data.get("end_date"), meeting_cadence_days=data["meeting_cadence_days"],
+            mentor_training_required=bool(data.get("mentor_training_required")),
+            self_match=bool(data.get("self_match")),
+            responsibilities={
+                **{k: v for k, v in self.program.responsibilities.items()},
+                **{r: data.get(f"resp__{r}", "") or "" for r in self.role_names},
+            },
+            eligibility=self.eligibility(),
+            enrollment_questions=questions_from_text(data.get("questions", "") or ""),
+            matching={"criteria": criteria, "options": options},
+        )

@@ -1,0 +1,166 @@
+"""Programs (built from templates), the skills taxonomy, and enrollments."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class ProgramKind(models.TextChoices):
+    MENTORING = "mentoring", "Mentoring"
+    REVERSE_MENTORING = "reverse_mentoring", "Reverse mentoring"
+    SPONSORSHIP = "sponsorship", "Sponsorship"
+    FIRST_TIME_MANAGER = "first_time_manager", "First-time manager"
+    ONBOARDING = "onboarding", "Onboarding"
+    GROUP = "group", "Group mentoring"
+    FLASH = "flash", "Flash mentoring"
+
+
+class ProgramStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ENROLLING = "enrolling", "Enrolling"
+    ACTIVE = "active", "Active"
+    CLOSED = "closed", "Closed"
+
+
+class Role(models.TextChoices):
+    MENTEE = "mentee", "Mentee"
+    MENTOR = "mentor", "Mentor"
+    SPONSOR = "sponsor", "Sponsor"
+    COACH = "coach", "Coach"
+
+
+# The side that receives guidance, and the sides that give it.
+RECEIVING_ROLES = (Role.MENTEE,)
+GIVING_ROLES = (Role.MENTOR, Role.SPONSOR, Role.COACH)
+
+
+class Program(models.Model):
+    """A mentoring or sponsorship program: objectives, roles, eligibility and matching setup."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=24, choices=ProgramKind.choices)
+    template_key = models.CharField(max_length=60, blank=True)
+    status = models.CharField(
+        max_length=12, choices=ProgramStatus.choices, default=ProgramStatus.DRAFT
+    )
+    description = models.TextField(blank=True)
+    objectives = models.TextField(help_text="What the program is for, one objective per line.")
+    # {"mentee": "...", "mentor": "...", "sponsor": "...", "program_manager": "..."}
+    responsibilities = models.JSONField(default=dict, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    meeting_cadence_days = models.PositiveSmallIntegerField(
+        default=30, help_text="Expected days between meetings."
+    )
+    # {"mentee": {rule: value, ...}, "mentor": {...}}; see programs/eligibility.py.
+    eligibility = models.JSONField(default=dict, blank=True)
+    # [{"key": "why", "label": "...", "required": true}]
+    enrollment_questions = models.JSONField(default=list, blank=True)
+    # {"criteria": {"skills": 3, ...}, "options": {...}}; see programs/catalog.py.
+    matching = models.JSONField(default=dict, blank=True)
+    mentor_training_required = models.BooleanField(default=False)
+    self_match = models.BooleanField(
+        default=False, help_text="Mentees pick a mentor from recommendations."
+    )
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="managed_programs"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def objective_list(self) -> list[str]:
+        return [line.strip(" -•\t") for line in self.objectives.splitlines() if line.strip()]
+
+    @property
+    def roles(self) -> list[str]:
+        """The roles people enroll in for this program, in display order."""
+        return [r for r in Role.values if r in self.eligibility] or [Role.MENTEE, Role.MENTOR]
+
+    @property
+    def is_open_for_enrollment(self) -> bool:
+        return self.status in (ProgramStatus.ENROLLING, ProgramStatus.ACTIVE)
+
+
+class Skill(models.Model):
+    """One entry of the skills taxonomy that enrollment profiles pick from."""
+
+    name = models.CharField(max_length=80, unique=True)
+    category = models.CharField(max_length=60)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["category", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EnrollmentStatus(models.TextChoices):
+    INVITED = "invited", "Invited"
+    ACTIVE = "active", "Enrolled"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class FunctionPreference(models.TextChoices):
+    ANY = "any", "No preference"
+    SAME = "same", "Same function"
+    DIFFERENT = "different", "Different function"
+
+
+class Enrollment(models.Model):
+    """A person's participation in a program in one role, with their profile answers."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="enrollments")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="enrollments"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices)
+    status = models.CharField(
+        max_length=10, choices=EnrollmentStatus.choices, default=EnrollmentStatus.ACTIVE
+    )
+    development_goals = models.TextField(blank=True)
+    expertise = models.TextField(blank=True, help_text="What a mentor or sponsor brings.")
+    skills_wanted = models.ManyToManyField(Skill, blank=True, related_name="+")
+    skills_offered = models.ManyToManyField(Skill, blank=True, related_name="+")
+    function_preference = models.CharField(
+        max_length=10, choices=FunctionPreference.choices, default=FunctionPreference.ANY
+    )
+    prefers_same_location = models.BooleanField(default=False)
+    languages = models.JSONField(default=list, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        default=1, help_text="How many mentees a mentor takes at once."
+    )
+    availability = models.CharField(max_length=200, blank=True)
+    is_paused = models.BooleanField(default=False)
+    answers = models.JSONField(default=dict, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["program", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "person", "role"], name="one_enrollment_per_role"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__lte=50), name="enrollment_capacity_at_most_50"
+            ),
+        ]
+        indexes = [models.Index(fields=["program", "role", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.get_role_display()} in {self.program}"

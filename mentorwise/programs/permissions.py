@@ -1,0 +1,43 @@
+"""Who may do what to programs and enrollments; querysets of what an actor may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from mentorwise.accounts.roles import actor_person_id, is_hr_admin
+from mentorwise.programs.models import Enrollment, Program, ProgramStatus
+
+
+def can_manage_program(actor: Any, program: Program) -> bool:
+    """HR admins manage every program; program managers manage theirs."""
+    if is_hr_admin(actor):
+        return True
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    return program.managers.filter(pk=actor.pk).exists()
+
+
+def visible_programs(actor: Any) -> QuerySet[Program]:
+    """Programs an actor may see: all for HR admins; published ones and their own otherwise."""
+    if is_hr_admin(actor):
+        return Program.objects.all()
+    if not getattr(actor, "is_authenticated", False):
+        return Program.objects.none()
+    q = ~Q(status=ProgramStatus.DRAFT) | Q(managers=actor)
+    if (person_id := actor_person_id(actor)) is not None:
+        q |= Q(enrollments__person_id=person_id)
+    return Program.objects.filter(q).distinct()
+
+
+def visible_enrollments(actor: Any) -> QuerySet[Enrollment]:
+    """Enrollments an actor may read: their own, and all in programs they manage."""
+    if is_hr_admin(actor):
+        return Enrollment.objects.all()
+    if not getattr(actor, "is_authenticated", False):
+        return Enrollment.objects.none()
+    q = Q(program__managers=actor)
+    if (person_id := actor_person_id(actor)) is not None:
+        q |= Q(person_id=person_id)
+    return Enrollment.objects.filter(q).distinct()

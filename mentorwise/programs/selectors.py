@@ -1,0 +1,111 @@
+"""Read queries for programs and enrollments, always filtered by who asks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from mentorwise.core.errors import NotFound
+from mentorwise.programs import permissions
+from mentorwise.programs.eligibility import eligible_people
+from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, Role
+
+
+def program_list(*, actor: Any, status: str | None = None) -> QuerySet[Program]:
+    programs = permissions.visible_programs(actor)
+    if status:
+        programs = programs.filter(status=status)
+    return programs.annotate(
+        n_enrolled=Count("enrollments", filter=Q(enrollments__status=EnrollmentStatus.ACTIVE))
+    ).order_by("name")
+
+
+def access_program(*, actor: Any, slug: str) -> Program:
+    """The program with `slug` if the actor may see it; NotFound otherwise (same answer)."""
+    program = permissions.visible_programs(actor).filter(slug=slug).first()
+    if program is None:
+        raise NotFound("No such program.")
+    return program
+
+
+def access_managed_program(*, actor: Any, slug: str) -> Program:
+    """The program if the actor manages it; NotFound if they may not even see it."""
+    program = access_program(actor=actor, slug=slug)
+    if not permissions.can_manage_program(actor, program):
+        raise NotFound("No such program.")
+    return program
+
+
+@dataclass(frozen=True)
+class RoleCounts:
+    role: str
+    label: str
+    eligible: int
+    enrolled: int
+    invited: int
+
+
+def program_role_counts(*, program: Program, eligibility: dict[str, Any] | None = None) -> list[RoleCounts]:
+    """Eligible, enrolled and invited people per role ("312 eligible mentees, 88 mentors")."""
+    rules_by_role = program.eligibility if eligibility is None else eligibility
+    status_counts = {
+        (row["role"], row["status"]): row["n"]
+        for row in program.enrollments.values("role", "status").annotate(n=Count("id"))
+    }
+    labels = dict(Role.choices)
+    roles = [r for r in Role.values if r in rules_by_role] or [Role.MENTEE, Role.MENTOR]
+    return [
+        RoleCounts(
+            role=role,
+            label=labels[role],
+            eligible=eligible_people(rules_by_role.get(role, {})).count(),
+            enrolled=status_counts.get((role, EnrollmentStatus.ACTIVE), 0),
+            invited=status_counts.get((role, EnrollmentStatus.INVITED), 0),
+        )
+        for role in roles
+    ]
+
+
+def enrollment_list(
+    *, actor: Any, program: Program | None = None, role: str | None = None,
+    status: str | None = None, search: str = "",
+) -> QuerySet[Enrollment]:
+    enrollments = permissions.visible_enrollments(actor).select_related("person", "program")
+    if program is not None:
+        enrollments = enrollments.filter(program=program)
+    if role:
+        enrollments = enrollments.filter(role=role)
+    if status:
+        enrollments = enrollments.filter(status=status)
+    if search:
+        enrollments = enrollments.filter(
+            Q(person__first_name__icontains=search)
+            | Q(person__last_name__icontains=search)
+            | Q(person__email__icontains=search)
+        )
+    return enrollments.order_by("role", "person__last_name", "person__first_name", "id")
+
+
+def access_enrollment(*, actor: Any, enrollment_id: int) -> Enrollment:
+    enrollment = (
+        permissions.visible_enrollments(actor)
+        .select_related("person", "program")
+        .filter(pk=enrollment_id)
+        .first()
+    )
+    if enrollment is None:
+        raise NotFound("No such enrollment.")
+    return enrollment
+
+
+def my_enrollments(*, actor: Any) -> QuerySet[Enrollment]:
+    if getattr(actor, "person_id", None) is None:
+        return Enrollment.objects.none()
+    return (
+        Enrollment.objects.filter(person_id=actor.person_id)
+        .select_related("program")
+        .prefetch_related("skills_wanted", "skills_offered")
+        .order_by("-created_at")
+    )

@@ -1,0 +1,289 @@
+"""Program and enrollment pages: thin views over selectors and services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from mentorwise.accounts.roles import is_hr_admin
+from mentorwise.core.errors import InvalidInput, MentorwiseError, NotFound
+from mentorwise.core.http import AuthedRequest
+from mentorwise.programs import selectors, services
+from mentorwise.programs.catalog import TEMPLATES
+from mentorwise.programs.eligibility import ineligibility_reason, rules_describe, rules_validate
+from mentorwise.programs.forms import EnrollmentForm, ProgramForm, add_service_errors
+from mentorwise.programs.models import EnrollmentStatus, Role, Skill
+from mentorwise.programs.permissions import can_manage_program
+
+
+def _not_found(error: NotFound) -> Http404:
+    return Http404(error.message)
+
+
+def program_list_view(request: AuthedRequest) -> HttpResponse:
+    programs = selectors.program_list(actor=request.user, status=request.GET.get("status") or None)
+    return render(request, "programs/list.html", {
+        "programs": programs, "can_create": is_hr_admin(request.user),
+    })
+
+
+def template_list_view(request: AuthedRequest) -> HttpResponse:
+    if not is_hr_admin(request.user):
+        raise Http404("No such page.")
+    return render(request, "programs/templates.html", {
+        "templates": [(t, {r: rules_describe(rules) for r, rules in t.eligibility.items()})
+                      for t in TEMPLATES.values()],
+    })
+
+
+@require_POST
+def program_create_view(request: AuthedRequest) -> HttpResponse:
+    try:
+        program = services.program_create_from_template(
+            actor=request.user, template_key=request.POST.get("template", ""),
+            name=request.POST.get("name", ""),
+        )
+    except MentorwiseError as error:
+        if not is_hr_admin(request.user):
+            raise Http404("No such page.") from None
+        messages.error(request, error.message)
+        return redirect("programs:templates")
+    messages.success(request, f"“{program.name}” created as a draft. Review every field, then open enrollment.")
+    return redirect("programs:edit", slug=program.slug)
+
+
+def program_detail_view(request: AuthedRequest, slug: str) -> HttpResponse:
+    try:
+        program = selectors.access_program(actor=request.user, slug=slug)
+    except NotFound as error:
+        raise _not_found(error) from None
+    manage = can_manage_program(request.user, program)
+    mine = {e.role: e for e in selectors.my_enrollments(actor=request.user).filter(program=program)}
+    person = request.user.person
+    roles = []
+    for role in program.roles:
+        rules = program.eligibility.get(role, {})
+        reason = ineligibility_reason(rules, person) if person else "Your login has no employee record."
+        roles.append({
+            "role": role, "label": Role(role).label, "rules": rules_describe(rules),
+            "responsibilities": program.responsibilities.get(role, ""),
+            "enrollment": mine.get(role), "ineligible": reason,
+        })
+    return render(request, "programs/detail.html", {
+        "program": program, "manage": manage, "roles": roles,
+        "counts": selectors.program_role_counts(program=program) if manage else None,
+    })
+
+
+def program_edit_view(request: AuthedRequest, slug: str) -> HttpResponse:
+    try:
+        program = selectors.access_managed_program(actor=request.user, slug=slug)
+    except NotFound as error:
+        raise _not_found(error) from None
+    form = ProgramForm(request.POST or None, program=program)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.program_update(actor=request.user, program=program, changes=form.changes())
+        except InvalidInput as error:
+            add_service_errors(form, error.errors)
+        except MentorwiseError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Program saved.")
+            return redirect("programs:detail", slug=program.slug)
+    return render(request, "programs/edit.html", {
+        "program": program, "form": form,
+        "counts": selectors.program_role_counts(program=program),
+    })
+
+
+@require_POST
+def eligibility_preview_view(request: AuthedRequest, slug: str) -> HttpResponse:
+    """Live counts for the rules being edited (HTMX partial; nothing is saved)."""
+    try:
+        program = selectors.access_managed_program(actor=request.user, slug=slug)
+    except NotFound as error:
+        raise _not_found(error) from None
+    form = ProgramForm(request.POST, program=program)
+    form.is_valid()  # partial input is fine for a preview: fields that do not parse are skipped
+    errors: list[str] = []
+    eligibility: dict = {}
+    for role, rules in form.eligibility().items():
+        try:
+            eligibility[role] = rules_validate(rules, role=role)
+        except InvalidInput as error:
+            errors.extend(str(e) for e in error.errors)
+    counts = [] if errors else selectors.program_role_counts(program=program, eligibility=eligibility)
+    return render(request, "programs/edit.html#preview", {"counts": counts, "errors": errors, "program": program})
+
+
+def enroll_view(request: AuthedRequest, slug: str, role: str) -> HttpResponse:
+    try:
+        program = selectors.access_program(actor=request.user, slug=slug)
+    except NotFound as error:
+        raise _not_found(error) from None
+    if role not in program.roles:
+        raise Http404("No such role.")
+    form = EnrollmentForm(request.POST or None, program=program, role=role)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrollment_create(
+                actor=request.user, program=program, role=role, answers=form.answers(),
+                acknowledged=bool(form.cleaned_data.get("acknowledged")),
+            )
+        except InvalidInput as error:
+            add_service_errors(form, error.errors)
+        except MentorwiseError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"You are enrolled in {program.name} as {Role(role).label.lower()}.")
+            return redirect("programs:my_enrollments")
+    return render(request, "programs/enroll.html", {
+        "program": program, "role": role, "role_label": Role(role).label, "form": form,
+        "responsibilities": program.responsibilities.get(role, ""),
+    })
+
+
+def enrollment_edit_view(request: AuthedRequest, enrollment_id: int) -> HttpResponse:
+    try:
+        enrollment = selectors.access_enrollment(actor=request.user, enrollment_id=enrollment_id)
+    except NotFound as error:
+        raise _not_found(error) from None
+    if enrollment.person_id != request.user.person_id:
+        raise Http404("No such enrollment.")
+    initial = {
+        "development_goals": enrollment.development_goals, "expertise": enrollment.expertise,
+        "skills_wanted": list(enrollment.skills_wanted.all()),
+        "skills_offered": list(enrollment.skills_offered.all()),
+        "function_preference": enrollment.function_preference,
+        "prefers_same_location": enrollment.prefers_same_location,
+        "languages": ", ".join(enrollment.languages), "capacity": enrollment.capacity,
+        "availability": enrollment.availability,
+        **{f"q_{k}": v for k, v in enrollment.answers.items()},
+    }
+    form = EnrollmentForm(request.POST or None, initial=initial, program=enrollment.program,
+                          role=enrollment.role, with_ack=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrollment_update(actor=request.user, enrollment=enrollment, answers=form.answers())
+        except InvalidInput as error:
+            add_service_errors(form, error.errors)
+        except MentorwiseError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Your profile was saved.")
+            return redirect("programs:my_enrollments")
+    return render(request, "programs/enrollment_edit.html", {"enrollment": enrollment, "form": form})
+
+
+@require_POST
+def enrollment_withdraw_view(request: AuthedRequest, enrollment_id: int) -> HttpResponse:
+    try:
+        enrollment = selectors.access_enrollment(actor=request.user, enrollment_id=enrollment_id)
+        services.enrollment_withdraw(actor=request.user, enrollment=enrollment,
+                                     reason=request.POST.get("reason", ""))
+    except NotFound as error:
+        raise _not_found(error) from None
+    except MentorwiseError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Enrollment withdrawn.")
+    if enrollment.person_id == request.user.person_id:
+        return redirect("programs:my_enrollments")
+    return redirect("programs:participants", slug=enrollment.program.slug)
+
+
+@require_POST
+def enrollment_availability_view(request: AuthedRequest, enrollment_id: int) -> HttpResponse:
+    try:
+        enrollment = selectors.access_enrollment(actor=request.user, enrollment_id=enrollment_id)
+        capacity = request.POST.get("capacity")
+        services.enrollment_set_availability(
+            actor=request.user, enrollment=enrollment, paused=request.POST.get("paused") == "1",
+            capacity=int(capacity) if capacity and capacity.isdigit() else None,
+        )
+    except NotFound as error:
+        raise _not_found(error) from None
+    except MentorwiseError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Availability saved.")
+    return redirect("programs:my_enrollments")
+
+
+def my_enrollments_view(request: AuthedRequest) -> HttpResponse:
+    return render(request, "programs/my_enrollments.html", {
+        "enrollments": selectors.my_enrollments(actor=request.user),
+    })
+
+
+def participants_view(request: AuthedRequest, slug: str) -> HttpResponse:
+    try:
+        program = selectors.access_managed_program(actor=request.user, slug=slug)
+    except NotFound as error:
+        raise _not_found(error) from None
+    enrollments = selectors.enrollment_list(
+        actor=request.user, program=program, role=request.GET.get("role") or None,
+        status=request.GET.get("status") or None, search=request.GET.get("q", "").strip(),
+    )
+    page = Paginator(enrollments, 50).get_page(request.GET.get("page"))
+    context = {
+        "program": program, "page": page, "roles": [(r, Role(r).label) for r in program.roles],
+        "statuses": EnrollmentStatus.choices, "filters": request.GET,
+        "counts": selectors.program_role_counts(program=program),
+    }
+    template = "programs/participants.html#rows" if request.htmx else "programs/participants.html"
+    return render(request, template, context)
+
+
+@require_POST
+def invite_view(request: AuthedRequest, slug: str) -> HttpResponse:
+    try:
+        program = selectors.access_managed_program(actor=request.user, slug=slug)
+    except NotFound as error:
+        raise _not_found(error) from None
+    filters: dict = {}
+    for key in ("level_min", "level_max"):
+        if request.POST.get(key):
+            filters[key] = request.POST[key]
+    for key in ("functions", "locations", "departments"):
+        if request.POST.get(key, "").strip():
+            filters[key] = request.POST[key]
+    try:
+        result = services.enrollment_invite_bulk(
+            actor=request.user, program=program, role=request.POST.get("role", ""), filters=filters,
+        )
+    except InvalidInput as error:
+        messages.error(request, "; ".join(str(e) for e in error.errors))
+    except MentorwiseError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Invited {result.invited} people ({result.already_enrolled} of "
+                                  f"{result.eligible} eligible were already invited or enrolled).")
+    return redirect("programs:participants", slug=program.slug)
+
+
+def skills_view(request: AuthedRequest) -> HttpResponse:
+    if not is_hr_admin(request.user):
+        raise Http404("No such page.")
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "defaults":
+                added = services.skills_seed_defaults(actor=request.user)
+                messages.success(request, f"Added {added} skills from the default taxonomy.")
+            elif request.POST.get("action") in ("retire", "activate"):
+                services.skill_set_active(actor=request.user, skill_id=int(request.POST.get("skill", 0)),
+                                          active=request.POST["action"] == "activate")
+            else:
+                skill = services.skill_create(actor=request.user, name=request.POST.get("name", ""),
+                                              category=request.POST.get("category", ""))
+                messages.success(request, f"Skill “{skill.name}” added.")
+        except InvalidInput as error:
+            messages.error(request, "; ".join(str(e) for e in error.errors))
+        except (MentorwiseError, ValueError) as error:
+            messages.error(request, getattr(error, "message", str(error)))
+        return redirect("programs:skills")
+    return render(request, "programs/skills.html", {"skills": Skill.objects.all()})

@@ -1,0 +1,21 @@
+"""URL map: pages per app, the API under /api/."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from mentorwise import views as site_views
+from mentorwise.api.api import api_urls
+
+urlpatterns = [
+    path("", site_views.home_view, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("mentorwise.accounts.urls")),
+    path("people/", include("mentorwise.people.urls")),
+    path("programs/", include("mentorwise.programs.urls")),
+    path("api/", api_urls()),
+]
