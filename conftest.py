@@ -1,10 +1,157 @@
-"""Root fixtures: fast hashing, and people in each role (see mentorwise/conftest_roles.py)."""
+"""Root fixtures: people in each role, and who may see what.
+
+    hr_admin          sees and manages everything, except private notes
+    program_manager   manages `program` only; reads its enrollments, not other programs'
+    other_manager     manages `other_program`; must get 404 on `program`'s management pages
+    mentee            enrolled in `program` as mentee; sees only their own enrollment
+    other_mentee      enrolled in `program` as mentee; must never see `mentee`'s answers
+    mentor            enrolled in `program` as mentor
+    sponsor           a senior leader (level 9), not enrolled
+    executive         aggregate dashboards only
+    outsider          an employee with a login and no role anywhere
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
+from typing import Any
+
 import pytest
+
+from mentorwise.accounts.models import User
+from mentorwise.accounts.tests.factories import UserFactory
+from mentorwise.people.models import Person
+from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus, Skill
+
+_ids = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+def _fast_password_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_person(**fields: Any) -> Person:
+    """A person with plausible defaults; any field can be overridden."""
+    n = next(_ids)
+    defaults: dict[str, Any] = {
+        "employee_id": f"E{n:05d}",
+        "first_name": f"First{n}",
+        "last_name": f"Last{n}",
+        "email": f"person{n}@example.com",
+        "title": "Analyst",
+        "job_level": 4,
+        "department": "Finance",
+        "function": "Finance",
+        "location": "Berlin",
+        "time_zone": "Europe/Berlin",
+        "languages": ["English"],
+        "hire_date": dt.date(2018, 1, 15),
+    }
+    defaults.update(fields)
+    return Person.objects.create(**defaults)
+
+
+def make_user(person: Person | None = None, **fields: Any) -> User:
+    return UserFactory(person=person, **fields)
+
+
+@pytest.fixture
+def skills(db: None) -> list[Skill]:
+    names = [("Negotiation", "Leadership"), ("Strategic thinking", "Strategy"),
+             ("Public speaking", "Communication"), ("Data analysis", "Technical")]
+    return [Skill.objects.create(name=n, category=c) for n, c in names]
+
+
+@pytest.fixture
+def hr_admin(db: None) -> User:
+    return make_user(make_person(first_name="Hana", last_name="Admin", job_level=7), is_hr_admin=True)
+
+
+@pytest.fixture
+def executive(db: None) -> User:
+    return make_user(make_person(first_name="Eve", last_name="Exec", job_level=10), is_executive=True)
+
+
+@pytest.fixture
+def program(hr_admin: User, program_manager_user: User) -> Program:
+    from mentorwise.programs.services import program_create_from_template
+
+    program = program_create_from_template(actor=hr_admin, template_key="hipo_leadership",
+                                           name="Leadership 2026", slug="leadership-2026")
+    Program.objects.filter(pk=program.pk).update(status=ProgramStatus.ENROLLING)
+    program.refresh_from_db()
+    program.managers.add(program_manager_user)
+    return program
+
+
+@pytest.fixture
+def other_program(hr_admin: User, other_manager: User) -> Program:
+    from mentorwise.programs.services import program_create_from_template
+
+    program = program_create_from_template(actor=hr_admin, template_key="onboarding_buddy",
+                                           name="Buddies", slug="buddies")
+    Program.objects.filter(pk=program.pk).update(status=ProgramStatus.ENROLLING)
+    program.refresh_from_db()
+    program.managers.add(other_manager)
+    return program
+
+
+@pytest.fixture
+def program_manager_user(db: None) -> User:
+    return make_user(make_person(first_name="Paula", last_name="Manager", job_level=6))
+
+
+@pytest.fixture
+def program_manager(program: Program, program_manager_user: User) -> User:
+    return program_manager_user
+
+
+@pytest.fixture
+def other_manager(db: None) -> User:
+    return make_user(make_person(first_name="Otto", last_name="Manager", job_level=6))
+
+
+def _enroll(program: Program, person: Person, role: str, skills: list[Skill], **fields: Any) -> Enrollment:
+    enrollment = Enrollment.objects.create(
+        program=program, person=person, role=role, status=EnrollmentStatus.ACTIVE,
+        development_goals=fields.pop("development_goals", "Lead a larger team"), **fields,
+    )
+    if role == "mentee":
+        enrollment.skills_wanted.set(skills[:2])
+    else:
+        enrollment.skills_offered.set(skills)
+    return enrollment
+
+
+@pytest.fixture
+def mentee(program: Program, skills: list[Skill]) -> User:
+    person = make_person(first_name="Ana", last_name="Mentee", job_level=4, is_high_potential=True)
+    _enroll(program, person, "mentee", skills, development_goals="Ana's private career goals")
+    return make_user(person)
+
+
+@pytest.fixture
+def other_mentee(program: Program, skills: list[Skill]) -> User:
+    person = make_person(first_name="Omar", last_name="Mentee", job_level=5, is_high_potential=True)
+    _enroll(program, person, "mentee", skills, development_goals="Omar's private career goals")
+    return make_user(person)
+
+
+@pytest.fixture
+def mentor(program: Program, skills: list[Skill]) -> User:
+    person = make_person(first_name="Marta", last_name="Mentor", job_level=8, function="Sales",
+                         hire_date=dt.date(2010, 3, 1))
+    _enroll(program, person, "mentor", skills, capacity=2, expertise="Scaling sales teams")
+    return make_user(person)
+
+
+@pytest.fixture
+def sponsor(db: None) -> User:
+    return make_user(make_person(first_name="Sam", last_name="Sponsor", job_level=9))
+
+
+@pytest.fixture
+def outsider(db: None) -> User:
+    return make_user(make_person(first_name="Olga", last_name="Outsider", job_level=4))

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from mentorwise.api.errors import ERRORS, WRITE_ERRORS
 from mentorwise.core.errors import InvalidInput
@@ -185,13 +185,13 @@ def program_list(request: HttpRequest, status: str | None = None) -> list[Progra
 
 @router.post("/programs", response={201: ProgramOut, **WRITE_ERRORS},
              summary="Create a program from a template")
-def program_create(request: HttpRequest, data: ProgramCreateIn) -> tuple[int, ProgramOut]:
+def program_create(request: HttpRequest, data: ProgramCreateIn) -> Status:
     """HR admins only; the program starts as a draft."""
     program = services.program_create_from_template(
         actor=request.user, template_key=data.template, name=data.name, slug=data.slug,
         start_date=data.start_date, end_date=data.end_date,
     )
-    return 201, ProgramOut.from_program(program)
+    return Status(201, ProgramOut.from_program(program))
 
 
 @router.get("/programs/{slug}", response={200: ProgramOut, **ERRORS}, summary="Read a program")
@@ -247,14 +247,14 @@ def program_enrollments(request: HttpRequest, slug: str, filters: Query[Enrollme
 
 @router.post("/programs/{slug}/enrollments", response={201: EnrollmentOut, **WRITE_ERRORS},
              summary="Enroll yourself")
-def enrollment_create(request: HttpRequest, slug: str, data: EnrollmentIn) -> tuple[int, EnrollmentOut]:
+def enrollment_create(request: HttpRequest, slug: str, data: EnrollmentIn) -> Status:
     """Enrolls the caller's own person; nobody can enroll someone else (use invitations)."""
     program = selectors.access_program(actor=request.user, slug=slug)
     enrollment = services.enrollment_create(
         actor=request.user, program=program, role=data.role, answers=data.to_answers(),
         acknowledged=data.acknowledged,
     )
-    return 201, EnrollmentOut.from_enrollment(enrollment)
+    return Status(201, EnrollmentOut.from_enrollment(enrollment))
 
 
 @router.post("/programs/{slug}/invitations", response={200: InviteOut, **WRITE_ERRORS},
