@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.core.http import AuthedRequest
+from mentorwise.people.models import Person
+from mentorwise.programs import selectors as program_selectors
+from mentorwise.programs.models import EnrollmentStatus, ProgramStatus
 
 
 def home_view(request: AuthedRequest) -> HttpResponse:
     """Each role's starting page: what to do next in the programs the actor takes part in."""
-    return render(request, "home.html", {})
+    user = request.user
+    context: dict[str, object] = {
+        "enrollments": program_selectors.my_enrollments(actor=user),
+        "managed": program_selectors.program_list(actor=user).filter(managers=user),
+        "open_programs": program_selectors.program_list(actor=user, status=ProgramStatus.ENROLLING)[:6],
+    }
+    if is_hr_admin(user):
+        today = timezone.localdate()
+        active = Q(termination_date__isnull=True) | Q(termination_date__gt=today)
+        context["workforce"] = Person.objects.aggregate(
+            active=Count("id", filter=active),
+            hipo=Count("id", filter=active & Q(is_high_potential=True)),
+            terminated=Count("id", filter=~active),
+        )
+        context["programs_by_status"] = program_selectors.program_list(actor=user).values(
+            "status").annotate(n=Count("id", distinct=True)).order_by("status")
+        context["participants"] = (
+            program_selectors.enrollment_list(actor=user, status=EnrollmentStatus.ACTIVE).count()
+        )
+    return render(request, "home.html", context)

@@ -10,9 +10,11 @@ from django.urls import reverse
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """Build the navigation entries this user may use (pages still check on their own)."""
+    from mentorwise import __version__
+
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav": []}
+        return {"nav": [], "MENTORWISE_VERSION": __version__}
     from mentorwise.accounts.roles import is_hr_admin, manages_any_program
 
     nav = [("Home", reverse("home")), ("Programs", reverse("programs:list"))]
@@ -24,4 +26,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         nav.append(("Skills", reverse("programs:skills")))
     nav.append(("API tokens", reverse("accounts:tokens")))
     current = request.path
-    return {"nav": [(label, url, current.startswith(url) and url != "/") for label, url in nav]}
+    return {
+        "nav": [(label, url, current.startswith(url) and url != "/") for label, url in nav],
+        "MENTORWISE_VERSION": __version__,
+    }

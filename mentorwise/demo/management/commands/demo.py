@@ -1,0 +1,61 @@
+"""`mentorwise demo`: migrate, seed a demo organization once, print the logins, serve."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from mentorwise.core.progress import progress_bar
+from mentorwise.demo.seed import DEMO_PASSWORD, demo_is_seeded, demo_seed
+
+
+class Command(BaseCommand):
+    help = "Set up a populated demo organization (once) and serve it on 127.0.0.1:8000."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--people", type=int, default=2000, help="Head count (default 2000).")
+        parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
+        parser.add_argument("--reset", action="store_true", help="Delete all data and seed again.")
+        parser.add_argument("--no-serve", action="store_true", help="Seed only; do not serve.")
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="Address to serve on.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["people"] < 50:
+            raise CommandError(f"--people {options['people']}: the demo needs at least 50 people")
+        call_command("migrate", interactive=False, verbosity=0)
+        if options["reset"]:
+            call_command("flush", interactive=False, verbosity=0)
+            self.stdout.write("All data deleted (--reset).")
+        if demo_is_seeded():
+            self.stdout.write("The demo organization is already there; reusing it (--reset starts over).")
+            logins = None
+        else:
+            started = time.perf_counter()
+            with progress_bar(enabled=options["verbosity"] > 0) as progress:
+                try:
+                    result = demo_seed(people=options["people"], seed=options["seed"], progress=progress)
+                except RuntimeError as error:
+                    raise CommandError(str(error)) from error
+            self.stdout.write(self.style.SUCCESS(
+                f"Seeded {result.people:,} people, {len(result.programs)} programs and "
+                f"{result.enrollments:,} enrollments in {time.perf_counter() - started:.1f} s."
+            ))
+            logins = result.logins
+        self._print_logins(logins, options["addr"])
+        if not options["no_serve"]:
+            call_command("runserver", options["addr"], use_reloader=False, skip_checks=True)
+
+    def _print_logins(self, logins: Any, addr: str) -> None:
+        from mentorwise.accounts.models import User
+
+        self.stdout.write(f"\nOpen http://{addr}/ and log in with password “{DEMO_PASSWORD}” as:")
+        if logins is None:
+            users = User.objects.filter(username__in=["hr.admin", "program.manager", "mentor", "mentee", "sponsor"])
+            for user in users.select_related("person"):
+                self.stdout.write(f"  {user.username:<16} {user.person.full_name if user.person else ''}")
+            return
+        for login in logins:
+            self.stdout.write(f"  {login.username:<16} {login.role:<16} {login.name} — {login.what}")
