@@ -1,14 +1,14 @@
 """Root fixtures: people in each role, and who may see what.
 
-    hr_admin          sees and manages everything, except private notes
-    program_manager   manages `program` only; reads its enrollments, not other programs'
-    other_manager     manages `other_program`; must get 404 on `program`'s management pages
-    mentee            enrolled in `program` as mentee; sees only their own enrollment
-    other_mentee      enrolled in `program` as mentee; must never see `mentee`'s answers
-    mentor            enrolled in `program` as mentor
-    sponsor           a senior leader (level 9), not enrolled
-    executive         aggregate dashboards only
-    outsider          an employee with a login and no role anywhere
+hr_admin          sees and manages everything, except private notes
+program_manager   manages `program` only; reads its enrollments, not other programs'
+other_manager     manages `other_program`; must get 404 on `program`'s management pages
+mentee            enrolled in `program` as mentee; sees only their own enrollment
+other_mentee      enrolled in `program` as mentee; must never see `mentee`'s answers
+mentor            enrolled in `program` as mentor
+sponsor           a senior leader (level 9), not enrolled
+executive         aggregate dashboards only
+outsider          an employee with a login and no role anywhere
 """
 
 from __future__ import annotations
@@ -59,27 +59,39 @@ def make_user(person: Person | None = None, **fields: Any) -> User:
 
 @pytest.fixture
 def skills(db: None) -> list[Skill]:
-    names = [("Negotiation", "Leadership"), ("Strategic thinking", "Strategy"),
-             ("Public speaking", "Communication"), ("Data analysis", "Technical")]
+    names = [
+        ("Negotiation", "Leadership"),
+        ("Strategic thinking", "Strategy"),
+        ("Public speaking", "Communication"),
+        ("Data analysis", "Technical"),
+    ]
     return [Skill.objects.create(name=n, category=c) for n, c in names]
 
 
 @pytest.fixture
 def hr_admin(db: None) -> User:
-    return make_user(make_person(first_name="Hana", last_name="Admin", job_level=7), is_hr_admin=True)
+    return make_user(
+        make_person(first_name="Hana", last_name="Admin", job_level=7), is_hr_admin=True
+    )
 
 
 @pytest.fixture
 def executive(db: None) -> User:
-    return make_user(make_person(first_name="Eve", last_name="Exec", job_level=10), is_executive=True)
+    return make_user(
+        make_person(first_name="Eve", last_name="Exec", job_level=10), is_executive=True
+    )
 
 
 @pytest.fixture
 def program(hr_admin: User, program_manager_user: User) -> Program:
     from mentorwise.programs.services import program_create_from_template
 
-    program = program_create_from_template(actor=hr_admin, template_key="hipo_leadership",
-                                           name="Leadership 2026", slug="leadership-2026")
+    program = program_create_from_template(
+        actor=hr_admin,
+        template_key="hipo_leadership",
+        name="Leadership 2026",
+        slug="leadership-2026",
+    )
     Program.objects.filter(pk=program.pk).update(status=ProgramStatus.ENROLLING)
     program.refresh_from_db()
     program.managers.add(program_manager_user)
@@ -90,8 +102,9 @@ def program(hr_admin: User, program_manager_user: User) -> Program:
 def other_program(hr_admin: User, other_manager: User) -> Program:
     from mentorwise.programs.services import program_create_from_template
 
-    program = program_create_from_template(actor=hr_admin, template_key="onboarding_buddy",
-                                           name="Buddies", slug="buddies")
+    program = program_create_from_template(
+        actor=hr_admin, template_key="onboarding_buddy", name="Buddies", slug="buddies"
+    )
     Program.objects.filter(pk=program.pk).update(status=ProgramStatus.ENROLLING)
     program.refresh_from_db()
     program.managers.add(other_manager)
@@ -113,10 +126,16 @@ def other_manager(db: None) -> User:
     return make_user(make_person(first_name="Otto", last_name="Manager", job_level=6))
 
 
-def _enroll(program: Program, person: Person, role: str, skills: list[Skill], **fields: Any) -> Enrollment:
+def _enroll(
+    program: Program, person: Person, role: str, skills: list[Skill], **fields: Any
+) -> Enrollment:
     enrollment = Enrollment.objects.create(
-        program=program, person=person, role=role, status=EnrollmentStatus.ACTIVE,
-        development_goals=fields.pop("development_goals", "Lead a larger team"), **fields,
+        program=program,
+        person=person,
+        role=role,
+        status=EnrollmentStatus.ACTIVE,
+        development_goals=fields.pop("development_goals", "Lead a larger team"),
+        **fields,
     )
     if role == "mentee":
         enrollment.skills_wanted.set(skills[:2])
@@ -141,8 +160,13 @@ def other_mentee(program: Program, skills: list[Skill]) -> User:
 
 @pytest.fixture
 def mentor(program: Program, skills: list[Skill]) -> User:
-    person = make_person(first_name="Marta", last_name="Mentor", job_level=8, function="Sales",
-                         hire_date=dt.date(2010, 3, 1))
+    person = make_person(
+        first_name="Marta",
+        last_name="Mentor",
+        job_level=8,
+        function="Sales",
+        hire_date=dt.date(2010, 3, 1),
+    )
     _enroll(program, person, "mentor", skills, capacity=2, expertise="Scaling sales teams")
     return make_user(person)
 

@@ -130,14 +130,16 @@ TEMPLATES: list[dict[str, Any]] = [
 ]
 
 # Databases ------------------------------------------------------------------------------
-DATABASES = {"default": env.db_url("DATABASE_URL", default="")} if env.str(
-    "DATABASE_URL", default=""
-) else {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": str(_data_dir() / "mentorwise.sqlite3"),
+DATABASES = (
+    {"default": env.db_url("DATABASE_URL", default="")}
+    if env.str("DATABASE_URL", default="")
+    else {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(_data_dir() / "mentorwise.sqlite3"),
+        }
     }
-}
+)
 _db = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE makes every transaction take the write lock up front, so concurrent

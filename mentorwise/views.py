@@ -7,8 +7,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from mentorwise.accounts.http import AuthedRequest
 from mentorwise.accounts.roles import is_hr_admin
-from mentorwise.core.http import AuthedRequest
 from mentorwise.people.models import Person
 from mentorwise.programs import selectors as program_selectors
 from mentorwise.programs.models import EnrollmentStatus, ProgramStatus
@@ -20,7 +20,9 @@ def home_view(request: AuthedRequest) -> HttpResponse:
     context: dict[str, object] = {
         "enrollments": program_selectors.my_enrollments(actor=user),
         "managed": program_selectors.program_list(actor=user).filter(managers=user),
-        "open_programs": program_selectors.program_list(actor=user, status=ProgramStatus.ENROLLING)[:6],
+        "open_programs": program_selectors.program_list(actor=user, status=ProgramStatus.ENROLLING)[
+            :6
+        ],
     }
     if is_hr_admin(user):
         today = timezone.localdate()
@@ -30,9 +32,13 @@ def home_view(request: AuthedRequest) -> HttpResponse:
             hipo=Count("id", filter=active & Q(is_high_potential=True)),
             terminated=Count("id", filter=~active),
         )
-        context["programs_by_status"] = program_selectors.program_list(actor=user).values(
-            "status").annotate(n=Count("id", distinct=True)).order_by("status")
-        context["participants"] = (
-            program_selectors.enrollment_list(actor=user, status=EnrollmentStatus.ACTIVE).count()
+        context["programs_by_status"] = (
+            program_selectors.program_list(actor=user)
+            .values("status")
+            .annotate(n=Count("id", distinct=True))
+            .order_by("status")
         )
+        context["participants"] = program_selectors.enrollment_list(
+            actor=user, status=EnrollmentStatus.ACTIVE
+        ).count()
     return render(request, "home.html", context)

@@ -15,7 +15,9 @@ def is_hr_admin(actor: Any) -> bool:
 
 
 def is_executive(actor: Any) -> bool:
-    return bool(getattr(actor, "is_authenticated", False) and actor.is_active and actor.is_executive)
+    return bool(
+        getattr(actor, "is_authenticated", False) and actor.is_active and actor.is_executive
+    )
 
 
 def manages_any_program(actor: Any) -> bool:

@@ -11,7 +11,7 @@ from mentorwise.accounts.models import ApiToken, TokenScope, User, token_hash
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import FieldError, InvalidInput, NotFound
 
-TOKEN_PREFIX = "mw_"
+TOKEN_PREFIX = "mw_"  # noqa: S105 - a visible prefix, not a secret
 
 
 @transaction.atomic
@@ -22,7 +22,9 @@ def api_token_create(*, actor: User, name: str, scope: str) -> tuple[ApiToken, s
     if not name:
         errors.append(FieldError("name", "Give the token a name."))
     if scope not in TokenScope.values:
-        errors.append(FieldError("scope", f"must be one of {', '.join(TokenScope.values)}", value=scope))
+        errors.append(
+            FieldError("scope", f"must be one of {', '.join(TokenScope.values)}", value=scope)
+        )
     if errors:
         raise InvalidInput(errors)
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)

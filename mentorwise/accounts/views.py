@@ -7,17 +7,15 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from mentorwise.accounts.http import AuthedRequest
 from mentorwise.accounts.models import TokenScope
 from mentorwise.accounts.services import api_token_create, api_token_revoke
 from mentorwise.core.errors import MentorwiseError
-from mentorwise.core.http import AuthedRequest
 
 
 def token_list_view(request: AuthedRequest) -> HttpResponse:
     tokens = request.user.api_tokens.all()
-    return render(
-        request, "accounts/tokens.html", {"tokens": tokens, "scopes": TokenScope.choices}
-    )
+    return render(request, "accounts/tokens.html", {"tokens": tokens, "scopes": TokenScope.choices})
 
 
 @require_POST

@@ -43,7 +43,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
         errors = [
             {
                 "row": None,
-                "field": ".".join(str(p) for p in e.get("loc", []) if p not in ("body", "query", "path")),
+                "field": ".".join(
+                    str(p) for p in e.get("loc", []) if p not in ("body", "query", "path")
+                ),
                 "value": None,
                 "message": str(e.get("msg", "invalid")),
             }

@@ -1,17 +1,17 @@
-"""API: people (read only, filtered by what the caller may see)."""
+"""API: people (read only, filtered by what the caller may see; never demographics)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from mentorwise.accounts.roles import is_hr_admin, manages_any_program
 from mentorwise.api.errors import ERRORS
-from mentorwise.core.errors import NotFound
 from mentorwise.people.models import Person
+from mentorwise.people.permissions import access_person, people_visible_to
 
 router = Router()
 
@@ -31,7 +31,7 @@ class PersonOut(Schema):
     languages: list[str]
     manager_id: int | None = Field(description="Id of the person's manager.")
     hire_date: dt.date | None
-    manager_since: dt.date | None
+    manager_since: dt.date | None = Field(description="When the person first managed people.")
     is_high_potential: bool
     termination_date: dt.date | None
 
@@ -48,20 +48,16 @@ class PersonFilter(Schema):
     offset: int = Field(0, ge=0)
 
 
-def _visible(actor: object) -> QuerySet[Person]:
-    if is_hr_admin(actor) or manages_any_program(actor):
-        return Person.objects.all()
-    return Person.objects.filter(pk=getattr(actor, "person_id", None) or -1)
-
-
 @router.get("", response={200: list[PersonOut], **ERRORS}, summary="List people")
 def person_list(request: HttpRequest, filters: Query[PersonFilter]) -> list[Person]:
-    """HR admins and program managers see the workforce; others only themselves. No demographics."""
-    people = _visible(request.user)
+    """HR admins and program managers see the workforce; others only themselves."""
+    people = people_visible_to(request.user)
     if filters.q:
         people = people.filter(
-            Q(first_name__icontains=filters.q) | Q(last_name__icontains=filters.q)
-            | Q(email__icontains=filters.q) | Q(employee_id__iexact=filters.q)
+            Q(first_name__icontains=filters.q)
+            | Q(last_name__icontains=filters.q)
+            | Q(email__icontains=filters.q)
+            | Q(employee_id__iexact=filters.q)
         )
     for name in ("department", "function", "location"):
         if value := getattr(filters, name):
@@ -71,15 +67,11 @@ def person_list(request: HttpRequest, filters: Query[PersonFilter]) -> list[Pers
     if filters.level_max is not None:
         people = people.filter(job_level__lte=filters.level_max)
     if filters.active is not None:
-        today = dt.date.today()
-        active = Q(termination_date__isnull=True) | Q(termination_date__gt=today)
+        active = Q(termination_date__isnull=True) | Q(termination_date__gt=timezone.localdate())
         people = people.filter(active if filters.active else ~active)
     return list(people.order_by("id")[filters.offset : filters.offset + filters.limit])
 
 
 @router.get("/{person_id}", response={200: PersonOut, **ERRORS}, summary="Read a person")
 def person_get(request: HttpRequest, person_id: int) -> Person:
-    person = _visible(request.user).filter(pk=person_id).first()
-    if person is None:
-        raise NotFound("No such person.")
-    return person
+    return access_person(actor=request.user, person_id=person_id)

@@ -50,13 +50,20 @@ class ProgramOut(Schema):
     @staticmethod
     def from_program(program: Program) -> ProgramOut:
         return ProgramOut(
-            slug=program.slug, name=program.name, kind=program.kind, status=program.status,
-            description=program.description, objectives=program.objective_list,
-            responsibilities=program.responsibilities, start_date=program.start_date,
-            end_date=program.end_date, meeting_cadence_days=program.meeting_cadence_days,
+            slug=program.slug,
+            name=program.name,
+            kind=program.kind,
+            status=program.status,
+            description=program.description,
+            objectives=program.objective_list,
+            responsibilities=program.responsibilities,
+            start_date=program.start_date,
+            end_date=program.end_date,
+            meeting_cadence_days=program.meeting_cadence_days,
             eligibility=program.eligibility,
             eligibility_text={r: rules_describe(rules) for r, rules in program.eligibility.items()},
-            enrollment_questions=program.enrollment_questions, matching=program.matching,
+            enrollment_questions=program.enrollment_questions,
+            matching=program.matching,
             mentor_training_required=program.mentor_training_required,
             self_match=program.self_match,
         )
@@ -94,7 +101,9 @@ class RoleCountOut(Schema):
 
 
 class EligibilityIn(Schema):
-    eligibility: dict[str, dict[str, Any]] = Field(description="Rules per role to count (not saved).")
+    eligibility: dict[str, dict[str, Any]] = Field(
+        description="Rules per role to count (not saved)."
+    )
 
 
 class EnrollmentOut(Schema):
@@ -119,19 +128,31 @@ class EnrollmentOut(Schema):
     @staticmethod
     def from_enrollment(e: Enrollment) -> EnrollmentOut:
         return EnrollmentOut(
-            id=e.pk, program=e.program.slug, person_id=e.person_id, person_name=e.person.full_name,
-            role=e.role, status=e.status, development_goals=e.development_goals,
-            expertise=e.expertise, skills_wanted=[s.name for s in e.skills_wanted.all()],
+            id=e.pk,
+            program=e.program.slug,
+            person_id=e.person_id,
+            person_name=e.person.full_name,
+            role=e.role,
+            status=e.status,
+            development_goals=e.development_goals,
+            expertise=e.expertise,
+            skills_wanted=[s.name for s in e.skills_wanted.all()],
             skills_offered=[s.name for s in e.skills_offered.all()],
             function_preference=e.function_preference,
-            prefers_same_location=e.prefers_same_location, languages=e.languages,
-            capacity=e.capacity, is_paused=e.is_paused, answers=e.answers, created_at=e.created_at,
+            prefers_same_location=e.prefers_same_location,
+            languages=e.languages,
+            capacity=e.capacity,
+            is_paused=e.is_paused,
+            answers=e.answers,
+            created_at=e.created_at,
         )
 
 
 class EnrollmentIn(Schema):
     role: str = Field(description="mentee, mentor, sponsor or coach.")
-    acknowledged: bool = Field(description="Must be true: the role's responsibilities are accepted.")
+    acknowledged: bool = Field(
+        description="Must be true: the role's responsibilities are accepted."
+    )
     development_goals: str = Field("", max_length=5000)
     expertise: str = Field("", max_length=5000)
     skills_wanted: list[int] = Field([], description="Skill ids.")
@@ -150,7 +171,9 @@ class EnrollmentIn(Schema):
 
 class InviteIn(Schema):
     role: str
-    filters: dict[str, Any] = Field({}, description="Extra eligibility rules narrowing the invitation.")
+    filters: dict[str, Any] = Field(
+        {}, description="Extra eligibility rules narrowing the invitation."
+    )
 
 
 class InviteOut(Schema):
@@ -165,14 +188,22 @@ class EnrollmentFilter(Schema):
     q: str = Field("", description="Search in names and emails.")
 
 
-@router.get("/templates", response={200: list[TemplateOut], **ERRORS},
-            summary="List program templates")
+@router.get(
+    "/templates", response={200: list[TemplateOut], **ERRORS}, summary="List program templates"
+)
 def template_list(request: HttpRequest) -> list[TemplateOut]:
     """Ready-made program designs that encode good practice."""
     return [
-        TemplateOut(key=t.key, name=t.name, kind=t.kind, summary=t.summary,
-                    objectives=list(t.objectives), eligibility=t.eligibility,
-                    duration_months=t.duration_months, meeting_cadence_days=t.meeting_cadence_days)
+        TemplateOut(
+            key=t.key,
+            name=t.name,
+            kind=t.kind,
+            summary=t.summary,
+            objectives=list(t.objectives),
+            eligibility=t.eligibility,
+            duration_months=t.duration_months,
+            meeting_cadence_days=t.meeting_cadence_days,
+        )
         for t in TEMPLATES.values()
     ]
 
@@ -180,16 +211,26 @@ def template_list(request: HttpRequest) -> list[TemplateOut]:
 @router.get("/programs", response={200: list[ProgramOut], **ERRORS}, summary="List programs")
 def program_list(request: HttpRequest, status: str | None = None) -> list[ProgramOut]:
     """Programs the caller may see (HR admins: all; others: published ones and their own)."""
-    return [ProgramOut.from_program(p) for p in selectors.program_list(actor=request.user, status=status)]
+    return [
+        ProgramOut.from_program(p)
+        for p in selectors.program_list(actor=request.user, status=status)
+    ]
 
 
-@router.post("/programs", response={201: ProgramOut, **WRITE_ERRORS},
-             summary="Create a program from a template")
+@router.post(
+    "/programs",
+    response={201: ProgramOut, **WRITE_ERRORS},
+    summary="Create a program from a template",
+)
 def program_create(request: HttpRequest, data: ProgramCreateIn) -> Status:
     """HR admins only; the program starts as a draft."""
     program = services.program_create_from_template(
-        actor=request.user, template_key=data.template, name=data.name, slug=data.slug,
-        start_date=data.start_date, end_date=data.end_date,
+        actor=request.user,
+        template_key=data.template,
+        name=data.name,
+        slug=data.slug,
+        start_date=data.start_date,
+        end_date=data.end_date,
     )
     return Status(201, ProgramOut.from_program(program))
 
@@ -199,26 +240,39 @@ def program_get(request: HttpRequest, slug: str) -> ProgramOut:
     return ProgramOut.from_program(selectors.access_program(actor=request.user, slug=slug))
 
 
-@router.patch("/programs/{slug}", response={200: ProgramOut, **WRITE_ERRORS},
-              summary="Change a program")
+@router.patch(
+    "/programs/{slug}", response={200: ProgramOut, **WRITE_ERRORS}, summary="Change a program"
+)
 def program_patch(request: HttpRequest, slug: str, data: ProgramPatchIn) -> ProgramOut:
     """Program managers of this program and HR admins; every change is validated first."""
     program = selectors.access_managed_program(actor=request.user, slug=slug)
     changes = services.ProgramChanges(**data.dict(exclude_unset=True))
-    return ProgramOut.from_program(services.program_update(actor=request.user, program=program, changes=changes))
+    return ProgramOut.from_program(
+        services.program_update(actor=request.user, program=program, changes=changes)
+    )
 
 
-@router.get("/programs/{slug}/eligibility", response={200: list[RoleCountOut], **ERRORS},
-            summary="Eligible and enrolled counts per role")
+@router.get(
+    "/programs/{slug}/eligibility",
+    response={200: list[RoleCountOut], **ERRORS},
+    summary="Eligible and enrolled counts per role",
+)
 def program_eligibility(request: HttpRequest, slug: str) -> list[RoleCountOut]:
     program = selectors.access_managed_program(actor=request.user, slug=slug)
-    return [RoleCountOut(role=c.role, eligible=c.eligible, enrolled=c.enrolled, invited=c.invited)
-            for c in selectors.program_role_counts(program=program)]
+    return [
+        RoleCountOut(role=c.role, eligible=c.eligible, enrolled=c.enrolled, invited=c.invited)
+        for c in selectors.program_role_counts(program=program)
+    ]
 
 
-@router.post("/programs/{slug}/eligibility-preview", response={200: list[RoleCountOut], **ERRORS},
-             summary="Count who would be eligible under other rules")
-def program_eligibility_preview(request: HttpRequest, slug: str, data: EligibilityIn) -> list[RoleCountOut]:
+@router.post(
+    "/programs/{slug}/eligibility-preview",
+    response={200: list[RoleCountOut], **ERRORS},
+    summary="Count who would be eligible under other rules",
+)
+def program_eligibility_preview(
+    request: HttpRequest, slug: str, data: EligibilityIn
+) -> list[RoleCountOut]:
     """Nothing is saved: use it to try rules before PATCHing them."""
     program = selectors.access_managed_program(actor=request.user, slug=slug)
     errors = []
@@ -230,61 +284,96 @@ def program_eligibility_preview(request: HttpRequest, slug: str, data: Eligibili
             errors.extend(error.errors)
     if errors:
         raise InvalidInput(errors)
-    return [RoleCountOut(role=c.role, eligible=c.eligible, enrolled=c.enrolled, invited=c.invited)
-            for c in selectors.program_role_counts(program=program, eligibility=clean)]
+    return [
+        RoleCountOut(role=c.role, eligible=c.eligible, enrolled=c.enrolled, invited=c.invited)
+        for c in selectors.program_role_counts(program=program, eligibility=clean)
+    ]
 
 
-@router.get("/programs/{slug}/enrollments", response={200: list[EnrollmentOut], **ERRORS},
-            summary="List a program's enrollments")
-def program_enrollments(request: HttpRequest, slug: str, filters: Query[EnrollmentFilter]) -> list[EnrollmentOut]:
+@router.get(
+    "/programs/{slug}/enrollments",
+    response={200: list[EnrollmentOut], **ERRORS},
+    summary="List a program's enrollments",
+)
+def program_enrollments(
+    request: HttpRequest, slug: str, filters: Query[EnrollmentFilter]
+) -> list[EnrollmentOut]:
     """Managers see every enrollment; participants see only their own."""
     program = selectors.access_program(actor=request.user, slug=slug)
     enrollments = selectors.enrollment_list(
-        actor=request.user, program=program, role=filters.role, status=filters.status, search=filters.q,
+        actor=request.user,
+        program=program,
+        role=filters.role,
+        status=filters.status,
+        search=filters.q,
     ).prefetch_related("skills_wanted", "skills_offered")[:1000]
     return [EnrollmentOut.from_enrollment(e) for e in enrollments]
 
 
-@router.post("/programs/{slug}/enrollments", response={201: EnrollmentOut, **WRITE_ERRORS},
-             summary="Enroll yourself")
+@router.post(
+    "/programs/{slug}/enrollments",
+    response={201: EnrollmentOut, **WRITE_ERRORS},
+    summary="Enroll yourself",
+)
 def enrollment_create(request: HttpRequest, slug: str, data: EnrollmentIn) -> Status:
     """Enrolls the caller's own person; nobody can enroll someone else (use invitations)."""
     program = selectors.access_program(actor=request.user, slug=slug)
     enrollment = services.enrollment_create(
-        actor=request.user, program=program, role=data.role, answers=data.to_answers(),
+        actor=request.user,
+        program=program,
+        role=data.role,
+        answers=data.to_answers(),
         acknowledged=data.acknowledged,
     )
     return Status(201, EnrollmentOut.from_enrollment(enrollment))
 
 
-@router.post("/programs/{slug}/invitations", response={200: InviteOut, **WRITE_ERRORS},
-             summary="Invite eligible people in bulk")
+@router.post(
+    "/programs/{slug}/invitations",
+    response={200: InviteOut, **WRITE_ERRORS},
+    summary="Invite eligible people in bulk",
+)
 def program_invite(request: HttpRequest, slug: str, data: InviteIn) -> InviteOut:
     program = selectors.access_managed_program(actor=request.user, slug=slug)
-    result = services.enrollment_invite_bulk(actor=request.user, program=program, role=data.role,
-                                             filters=data.filters)
-    return InviteOut(invited=result.invited, already_enrolled=result.already_enrolled,
-                     eligible=result.eligible)
+    result = services.enrollment_invite_bulk(
+        actor=request.user, program=program, role=data.role, filters=data.filters
+    )
+    return InviteOut(
+        invited=result.invited, already_enrolled=result.already_enrolled, eligible=result.eligible
+    )
 
 
-@router.get("/enrollments/{enrollment_id}", response={200: EnrollmentOut, **ERRORS},
-            summary="Read an enrollment")
+@router.get(
+    "/enrollments/{enrollment_id}",
+    response={200: EnrollmentOut, **ERRORS},
+    summary="Read an enrollment",
+)
 def enrollment_get(request: HttpRequest, enrollment_id: int) -> EnrollmentOut:
     return EnrollmentOut.from_enrollment(
         selectors.access_enrollment(actor=request.user, enrollment_id=enrollment_id)
     )
 
 
-@router.put("/enrollments/{enrollment_id}", response={200: EnrollmentOut, **WRITE_ERRORS},
-            summary="Replace your enrollment profile")
+@router.put(
+    "/enrollments/{enrollment_id}",
+    response={200: EnrollmentOut, **WRITE_ERRORS},
+    summary="Replace your enrollment profile",
+)
 def enrollment_put(request: HttpRequest, enrollment_id: int, data: EnrollmentIn) -> EnrollmentOut:
     enrollment = selectors.access_enrollment(actor=request.user, enrollment_id=enrollment_id)
-    updated = services.enrollment_update(actor=request.user, enrollment=enrollment, answers=data.to_answers())
+    updated = services.enrollment_update(
+        actor=request.user, enrollment=enrollment, answers=data.to_answers()
+    )
     return EnrollmentOut.from_enrollment(updated)
 
 
-@router.post("/enrollments/{enrollment_id}/withdraw", response={200: EnrollmentOut, **WRITE_ERRORS},
-             summary="Withdraw an enrollment")
+@router.post(
+    "/enrollments/{enrollment_id}/withdraw",
+    response={200: EnrollmentOut, **WRITE_ERRORS},
+    summary="Withdraw an enrollment",
+)
 def enrollment_withdraw(request: HttpRequest, enrollment_id: int) -> EnrollmentOut:
     enrollment = selectors.access_enrollment(actor=request.user, enrollment_id=enrollment_id)
-    return EnrollmentOut.from_enrollment(services.enrollment_withdraw(actor=request.user, enrollment=enrollment))
+    return EnrollmentOut.from_enrollment(
+        services.enrollment_withdraw(actor=request.user, enrollment=enrollment)
+    )

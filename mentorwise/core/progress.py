@@ -12,14 +12,20 @@ ProgressCallback = Callable[[str, int, int], None]
 
 
 @contextmanager
-def progress_bar(*, enabled: bool = True, console: Console | None = None) -> Iterator[ProgressCallback]:
+def progress_bar(
+    *, enabled: bool = True, console: Console | None = None
+) -> Iterator[ProgressCallback]:
     """Yield a callback that draws one bar per stage; silent when `enabled` is false."""
     if not enabled:
         yield lambda stage, done, total: None
         return
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console or Console(stderr=True), transient=False,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console or Console(stderr=True),
+        transient=False,
     ) as bar:
         tasks: dict[str, int] = {}
 

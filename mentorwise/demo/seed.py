@@ -35,7 +35,7 @@ from mentorwise.programs.services import program_create_from_template, skills_se
 Progress = Callable[[str, int, int], None]
 DEMO_PASSWORD = "mentorwise-demo"  # noqa: S105 - printed on purpose: demo data only
 
-# (template, slug, status, share of eligible mentees enrolled, share of eligible guides, invited share)
+# (template, slug, status, share of eligible mentees enrolled, of eligible guides, invited)
 DEMO_PROGRAMS = (
     ("hipo_leadership", "leadership-mentoring", ProgramStatus.ENROLLING, 0.6, 0.45, 0.15),
     ("first_time_manager", "first-time-managers", ProgramStatus.ENROLLING, 0.8, 0.12, 0.1),
@@ -72,8 +72,9 @@ def _noop(stage: str, done: int, total: int) -> None:
     return None
 
 
-def demo_seed(*, people: int, seed: int, progress: Progress | None = None,
-              today: dt.date | None = None) -> DemoResult:
+def demo_seed(
+    *, people: int, seed: int, progress: Progress | None = None, today: dt.date | None = None
+) -> DemoResult:
     """Create the demo organization in one transaction (all or nothing)."""
     progress = progress or _noop
     today = today or timezone.localdate()
@@ -83,20 +84,30 @@ def demo_seed(*, people: int, seed: int, progress: Progress | None = None,
     org.write_csv(buffer)
     progress("Generating the organization", 1, 1)
     with transaction.atomic():
-        people_import(actor=None, data=buffer.getvalue().encode("utf-8"),
-                      file_name="demo-organization.csv", today=today, progress=progress)
+        people_import(
+            actor=None,
+            data=buffer.getvalue().encode("utf-8"),
+            file_name="demo-organization.csv",
+            today=today,
+            progress=progress,
+        )
         skills_seed_defaults(actor=None)
         result = DemoResult(people=org.n)
         pk_of = dict(Person.objects.values_list("employee_id", "pk"))
         index_of = {pk_of[eid]: i for i, eid in enumerate(org.employee_id)}
         skill_pk = dict(Skill.objects.values_list("name", "pk"))
-        admin = _login("hr.admin", _pick(org, pk_of, function="People", level=(6, 8)), is_hr_admin=True)
+        admin = _login(
+            "hr.admin", _pick(org, pk_of, function="People", level=(6, 8)), is_hr_admin=True
+        )
         rng = np.random.default_rng(seed)
         programs: dict[str, Program] = {}
-        for n, (key, slug, status, mentee_share, guide_share, invited_share) in enumerate(DEMO_PROGRAMS):
+        for n, (key, slug, status, mentee_share, guide_share, invited_share) in enumerate(
+            DEMO_PROGRAMS
+        ):
             progress("Creating programs and enrollments", n, len(DEMO_PROGRAMS))
-            program = program_create_from_template(actor=admin, template_key=key, slug=slug,
-                                                   start_date=today - dt.timedelta(days=14))
+            program = program_create_from_template(
+                actor=admin, template_key=key, slug=slug, start_date=today - dt.timedelta(days=14)
+            )
             Program.objects.filter(pk=program.pk).update(status=status)
             program.status = status
             programs[key] = program
@@ -104,21 +115,42 @@ def demo_seed(*, people: int, seed: int, progress: Progress | None = None,
             for role in program.roles:
                 share = mentee_share if role == Role.MENTEE else guide_share
                 result.enrollments += _enroll_sample(
-                    program, role, share, invited_share, org, index_of, skill_pk, rng, seed + n,
+                    program,
+                    role,
+                    share,
+                    invited_share,
+                    org,
+                    index_of,
+                    skill_pk,
+                    rng,
+                    seed + n,
                 )
         progress("Creating programs and enrollments", len(DEMO_PROGRAMS), len(DEMO_PROGRAMS))
-        manager = _login("program.manager", _pick(org, pk_of, function="People", level=(5, 7),
-                                                  exclude={admin.person_id}))
+        manager = _login(
+            "program.manager",
+            _pick(org, pk_of, function="People", level=(5, 7), exclude={admin.person_id}),
+        )
         for key in ("hipo_leadership", "first_time_manager", "onboarding_buddy"):
             programs[key].managers.add(manager)
         hipo = programs["hipo_leadership"]
         mentee = _login("mentee", _enrolled(hipo, Role.MENTEE))
         mentor = _login("mentor", _enrolled(hipo, Role.MENTOR))
-        sponsor = _login("sponsor", _enrolled(programs["sponsorship_underrepresented"], Role.SPONSOR))
+        sponsor = _login(
+            "sponsor", _enrolled(programs["sponsorship_underrepresented"], Role.SPONSOR)
+        )
         result.logins = [
-            DemoLogin("HR admin", admin.username, _name(admin), "imports people, designs programs, sees everything"),
-            DemoLogin("Program manager", manager.username, _name(manager),
-                      "runs Leadership mentoring, First-time managers and Onboarding buddies"),
+            DemoLogin(
+                "HR admin",
+                admin.username,
+                _name(admin),
+                "imports people, designs programs, sees everything",
+            ),
+            DemoLogin(
+                "Program manager",
+                manager.username,
+                _name(manager),
+                "runs Leadership mentoring, First-time managers and Onboarding buddies",
+            ),
             DemoLogin("Mentor", mentor.username, _name(mentor), "mentor in Leadership mentoring"),
             DemoLogin("Mentee", mentee.username, _name(mentee), "mentee in Leadership mentoring"),
             DemoLogin("Sponsor", sponsor.username, _name(sponsor), "sponsor in Sponsorship"),
@@ -137,16 +169,25 @@ def _login(username: str, person: Person, **flags: Any) -> User:
     return user
 
 
-def _pick(org: SyntheticOrg, pk_of: dict[str, int], *, function: str, level: tuple[int, int],
-          exclude: set[int | None] | None = None) -> Person:
+def _pick(
+    org: SyntheticOrg,
+    pk_of: dict[str, int],
+    *,
+    function: str,
+    level: tuple[int, int],
+    exclude: set[int | None] | None = None,
+) -> Person:
     """The first active person in `function` within `level` (any function if none)."""
     exclude = exclude or set()
     active = org.is_active
     for wanted in (function, None):
         for i in range(org.n):
-            if (active[i] and level[0] <= org.job_level[i] <= level[1]
-                    and (wanted is None or org.function[i] == wanted)
-                    and pk_of[org.employee_id[i]] not in exclude):
+            if (
+                active[i]
+                and level[0] <= org.job_level[i] <= level[1]
+                and (wanted is None or org.function[i] == wanted)
+                and pk_of[org.employee_id[i]] not in exclude
+            ):
                 return Person.objects.get(pk=pk_of[org.employee_id[i]])
     return Person.objects.exclude(pk__in=exclude).first()  # type: ignore[return-value]
 
@@ -154,22 +195,35 @@ def _pick(org: SyntheticOrg, pk_of: dict[str, int], *, function: str, level: tup
 def _enrolled(program: Program, role: str) -> Person:
     enrollment = (
         Enrollment.objects.filter(program=program, role=role, status=EnrollmentStatus.ACTIVE)
-        .select_related("person").order_by("id").first()
+        .select_related("person")
+        .order_by("id")
+        .first()
     )
     if enrollment is None:
-        raise RuntimeError(f"The demo organization is too small: nobody enrolled as {role} in {program}.")
+        raise RuntimeError(
+            f"The demo organization is too small: nobody enrolled as {role} in {program}."
+        )
     return enrollment.person
 
 
 def _enroll_sample(
-    program: Program, role: str, share: float, invited_share: float, org: SyntheticOrg,
-    index_of: dict[int, int], skill_pk: dict[str, int], rng: np.random.Generator, seed: int,
+    program: Program,
+    role: str,
+    share: float,
+    invited_share: float,
+    org: SyntheticOrg,
+    index_of: dict[int, int],
+    skill_pk: dict[str, int],
+    rng: np.random.Generator,
+    seed: int,
 ) -> int:
     """Enroll a random share of the eligible people (and invite some more), with profiles."""
     if share <= 0:
         return 0
-    eligible = np.array(sorted(eligible_people(program.eligibility.get(role, {}))
-                               .values_list("pk", flat=True)), dtype=np.int64)
+    eligible = np.array(
+        sorted(eligible_people(program.eligibility.get(role, {})).values_list("pk", flat=True)),
+        dtype=np.int64,
+    )
     if eligible.size == 0:
         return 0
     k = min(MAX_PER_ROLE, max(1, round(eligible.size * share)))
@@ -190,16 +244,31 @@ def _enroll_sample(
                 "aspiration": "A broader leadership role within two years",
                 "team_size": str(int(org.direct_reports[index_of[pk]])),
             }.get(question["key"], "Yes")
-        enrollments.append(Enrollment(
-            program=program, person_id=pk, role=role, status=EnrollmentStatus.ACTIVE,
-            development_goals=goals, expertise=profiles.expertise[r] if giving else "",
-            capacity=int(profiles.capacity[r]) if giving else 1,
-            languages=org.languages[index_of[pk]], answers=answers,
-            acknowledged_at=now, created_at=now, updated_at=now,
-        ))
+        enrollments.append(
+            Enrollment(
+                program=program,
+                person_id=pk,
+                role=role,
+                status=EnrollmentStatus.ACTIVE,
+                development_goals=goals,
+                expertise=profiles.expertise[r] if giving else "",
+                capacity=int(profiles.capacity[r]) if giving else 1,
+                languages=org.languages[index_of[pk]],
+                answers=answers,
+                acknowledged_at=now,
+                created_at=now,
+                updated_at=now,
+            )
+        )
     enrollments += [
-        Enrollment(program=program, person_id=int(pk), role=role, status=EnrollmentStatus.INVITED,
-                   created_at=now, updated_at=now)
+        Enrollment(
+            program=program,
+            person_id=int(pk),
+            role=role,
+            status=EnrollmentStatus.INVITED,
+            created_at=now,
+            updated_at=now,
+        )
         for pk in invited.tolist()
     ]
     created = Enrollment.objects.bulk_create(enrollments, batch_size=1000)
@@ -208,11 +277,17 @@ def _enroll_sample(
     links_wanted, links_offered = [], []
     for r, enrollment in enumerate(created[: len(chosen)]):
         if giving:
-            links_offered += [offered(enrollment_id=enrollment.pk, skill_id=skill_pk[s])
-                              for s in profiles.skills_offered[r] if s in skill_pk]
+            links_offered += [
+                offered(enrollment_id=enrollment.pk, skill_id=skill_pk[s])
+                for s in profiles.skills_offered[r]
+                if s in skill_pk
+            ]
         else:
-            links_wanted += [wanted(enrollment_id=enrollment.pk, skill_id=skill_pk[s])
-                             for s in profiles.skills_wanted[r] if s in skill_pk]
+            links_wanted += [
+                wanted(enrollment_id=enrollment.pk, skill_id=skill_pk[s])
+                for s in profiles.skills_wanted[r]
+                if s in skill_pk
+            ]
     wanted.objects.bulk_create(links_wanted, batch_size=2000)
     offered.objects.bulk_create(links_offered, batch_size=2000)
     return len(chosen)

@@ -53,7 +53,10 @@ class ProgramTemplate:
             "template_key": self.key,
             "description": self.summary,
             "objectives": "\n".join(self.objectives),
-            "responsibilities": {**self.responsibilities, "program_manager": PROGRAM_MANAGER_DUTIES},
+            "responsibilities": {
+                **self.responsibilities,
+                "program_manager": PROGRAM_MANAGER_DUTIES,
+            },
             "eligibility": {role: dict(rules) for role, rules in self.eligibility.items()},
             "enrollment_questions": [dict(q) for q in self.questions],
             "matching": {"criteria": dict(self.criteria), "options": dict(self.options)},

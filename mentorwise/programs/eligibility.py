@@ -84,11 +84,17 @@ def rules_validate(rules: dict[str, Any], *, role: str = "") -> dict[str, Any]:
                 errors.append(FieldError(where, "must be true or false", value=str(value)))
                 continue
             clean[name] = value
-    for low_name, high_name in (("level_min", "level_max"), ("min_tenure_months", "max_tenure_months")):
+    for low_name, high_name in (
+        ("level_min", "level_max"),
+        ("min_tenure_months", "max_tenure_months"),
+    ):
         if low_name in clean and high_name in clean and clean[low_name] > clean[high_name]:
             errors.append(
-                FieldError(prefix + low_name, f"is above {high_name} ({clean[high_name]})",
-                           value=str(clean[low_name]))
+                FieldError(
+                    prefix + low_name,
+                    f"is above {high_name} ({clean[high_name]})",
+                    value=str(clean[low_name]),
+                )
             )
     if errors:
         raise InvalidInput(errors)
@@ -152,8 +158,11 @@ def rules_describe(rules: dict[str, Any]) -> list[str]:
         words.append(f"job level {low} or above")
     elif high:
         words.append(f"job level {high} or below")
-    for key, label in (("functions", "function"), ("departments", "department"),
-                       ("locations", "location")):
+    for key, label in (
+        ("functions", "function"),
+        ("departments", "department"),
+        ("locations", "location"),
+    ):
         if key in rules:
             words.append(f"{label}: {', '.join(rules[key])}")
     if "exclude_functions" in rules:

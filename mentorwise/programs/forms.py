@@ -45,17 +45,20 @@ class EnrollmentForm(forms.Form):
     """Enrollment profile for one role; the program's own questions become `q_<key>` fields."""
 
     development_goals = forms.CharField(
-        widget=forms.Textarea, required=False,
+        widget=forms.Textarea,
+        required=False,
         help_text="What do you want to get better at? Your mentor reads this.",
     )
     expertise = forms.CharField(
-        widget=forms.Textarea, required=False,
+        widget=forms.Textarea,
+        required=False,
         help_text="What experience can you share? Mentees see this on your mentor card.",
     )
     skills_wanted = SkillChoiceField(queryset=Skill.objects.none(), required=False)
     skills_offered = SkillChoiceField(queryset=Skill.objects.none(), required=False)
     function_preference = forms.ChoiceField(
-        choices=FunctionPreference.choices, initial=FunctionPreference.ANY,
+        choices=FunctionPreference.choices,
+        initial=FunctionPreference.ANY,
         label="Match me with someone from",
     )
     prefers_same_location = forms.BooleanField(required=False, label="Prefer the same location")
@@ -63,16 +66,22 @@ class EnrollmentForm(forms.Form):
         required=False, help_text="Languages you can mentor in, separated by commas."
     )
     capacity = forms.IntegerField(
-        min_value=1, max_value=50, initial=2, required=False,
+        min_value=1,
+        max_value=50,
+        initial=2,
+        required=False,
         help_text="How many mentees you can take at the same time.",
     )
-    availability = forms.CharField(required=False, max_length=200,
-                                   help_text="e.g. “Tuesday and Thursday afternoons”")
+    availability = forms.CharField(
+        required=False, max_length=200, help_text="e.g. “Tuesday and Thursday afternoons”"
+    )
     acknowledged = forms.BooleanField(
         required=False, label="I have read my role's responsibilities and accept them."
     )
 
-    def __init__(self, *args: Any, program: Program, role: str, with_ack: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, program: Program, role: str, with_ack: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.program, self.role = program, role
         skills = Skill.objects.filter(is_active=True).order_by("category", "name")
@@ -91,12 +100,16 @@ class EnrollmentForm(forms.Form):
             name = f"q_{question['key']}"
             if question.get("choices"):
                 self.fields[name] = forms.ChoiceField(
-                    label=question["label"], required=False,
+                    label=question["label"],
+                    required=False,
                     choices=[("", "—"), *[(c, c) for c in question["choices"]]],
                 )
             else:
-                self.fields[name] = forms.CharField(label=question["label"], required=False,
-                                                    widget=forms.Textarea(attrs={"rows": 3}))
+                self.fields[name] = forms.CharField(
+                    label=question["label"],
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                )
             if question.get("required"):
                 self.fields[name].label = f"{question['label']} *"
 
@@ -113,7 +126,8 @@ class EnrollmentForm(forms.Form):
             capacity=data.get("capacity") or 1,
             availability=data.get("availability", "") or "",
             answers={
-                q["key"]: data.get(f"q_{q['key']}", "") or "" for q in self.program.enrollment_questions
+                q["key"]: data.get(f"q_{q['key']}", "") or ""
+                for q in self.program.enrollment_questions
             },
         )
 
@@ -145,51 +159,63 @@ def questions_from_text(text: str) -> list[dict[str, Any]]:
 
 
 class ProgramForm(forms.Form):
-    """Every editable field of a program; eligibility and matching as per-role/per-criterion fields."""
+    """Every editable field of a program, with eligibility per role and weights per criterion."""
 
     name = forms.CharField(max_length=200)
     status = forms.ChoiceField(choices=ProgramStatus.choices)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    objectives = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}),
-                                 help_text="One objective per line.")
+    objectives = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), help_text="One objective per line."
+    )
     start_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    meeting_cadence_days = forms.IntegerField(min_value=1, max_value=365,
-                                              label="Meet every (days)")
-    mentor_training_required = forms.BooleanField(required=False,
-                                                  label="Mentors must complete training before matching")
+    meeting_cadence_days = forms.IntegerField(min_value=1, max_value=365, label="Meet every (days)")
+    mentor_training_required = forms.BooleanField(
+        required=False, label="Mentors must complete training before matching"
+    )
     self_match = forms.BooleanField(required=False, label="Self-match: mentees choose their mentor")
     questions = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Enrollment questions",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Enrollment questions",
         help_text="One per line. Start with * if required; add choices after :: separated by /.",
     )
-    seniority_gap_low = forms.IntegerField(required=False, min_value=-9, max_value=9,
-                                           label="Preferred level gap from")
+    seniority_gap_low = forms.IntegerField(
+        required=False, min_value=-9, max_value=9, label="Preferred level gap from"
+    )
     seniority_gap_high = forms.IntegerField(required=False, min_value=-9, max_value=9, label="to")
-    function_preference = forms.ChoiceField(choices=FunctionPreference.choices,
-                                            label="Mentor's function should be")
-    min_score = forms.FloatField(required=False, min_value=0, max_value=1,
-                                 label="Minimum match score (0–1)")
+    function_preference = forms.ChoiceField(
+        choices=FunctionPreference.choices, label="Mentor's function should be"
+    )
+    min_score = forms.FloatField(
+        required=False, min_value=0, max_value=1, label="Minimum match score (0–1)"
+    )
     chain_exclusion_depth = forms.IntegerField(
         required=False, min_value=0, label="Exclude managers up to N levels (empty: whole chain)"
     )
     language_required = forms.BooleanField(required=False, label="A shared language is required")
     inclusion_enabled = forms.BooleanField(
-        required=False, label="Use consented, self-identified demographics to favour senior "
+        required=False,
+        label="Use consented, self-identified demographics to favour senior "
         "sponsors for under-represented mentees",
     )
     inclusion_justification = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         label="Recorded justification for the inclusion option",
     )
 
     def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.program = program
-        self.role_names = [r for r in Role.values if r in program.eligibility] or [Role.MENTEE, Role.MENTOR]
+        self.role_names = [r for r in Role.values if r in program.eligibility] or [
+            Role.MENTEE,
+            Role.MENTOR,
+        ]
         for role in self.role_names:
             self.fields[f"resp__{role}"] = forms.CharField(
-                required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
                 label=f"{Role(role).label} responsibilities",
             )
             for rule in INT_RULES:
@@ -198,7 +224,8 @@ class ProgramForm(forms.Form):
                 )
             for rule in LIST_RULES:
                 self.fields[f"elig__{role}__{rule}"] = forms.CharField(
-                    required=False, label=rule.replace("_", " ").capitalize(),
+                    required=False,
+                    label=rule.replace("_", " ").capitalize(),
                     help_text="Comma-separated names",
                 )
             for rule in ("is_manager", "high_potential"):
@@ -207,17 +234,36 @@ class ProgramForm(forms.Form):
                 )
         for criterion in CRITERIA:
             self.fields[f"weight__{criterion}"] = forms.IntegerField(
-                min_value=0, max_value=10, required=False,
+                min_value=0,
+                max_value=10,
+                required=False,
                 label=criterion.replace("_", " ").capitalize(),
             )
         if not self.is_bound:
             self.initial.update(self._initial_from(program))
 
-    GENERAL = ("name", "status", "description", "objectives", "start_date", "end_date",
-               "meeting_cadence_days", "mentor_training_required", "self_match", "questions")
-    MATCHING = ("seniority_gap_low", "seniority_gap_high", "function_preference", "min_score",
-                "chain_exclusion_depth", "language_required", "inclusion_enabled",
-                "inclusion_justification")
+    GENERAL = (
+        "name",
+        "status",
+        "description",
+        "objectives",
+        "start_date",
+        "end_date",
+        "meeting_cadence_days",
+        "mentor_training_required",
+        "self_match",
+        "questions",
+    )
+    MATCHING = (
+        "seniority_gap_low",
+        "seniority_gap_high",
+        "function_preference",
+        "min_score",
+        "chain_exclusion_depth",
+        "language_required",
+        "inclusion_enabled",
+        "inclusion_justification",
+    )
 
     @property
     def general_fields(self) -> list[forms.BoundField]:
@@ -249,13 +295,18 @@ class ProgramForm(forms.Form):
         gap = options.get("seniority_gap") or [None, None]
         inclusion = options.get("inclusion") or {}
         initial: dict[str, Any] = {
-            "name": program.name, "status": program.status, "description": program.description,
-            "objectives": program.objectives, "start_date": program.start_date,
-            "end_date": program.end_date, "meeting_cadence_days": program.meeting_cadence_days,
+            "name": program.name,
+            "status": program.status,
+            "description": program.description,
+            "objectives": program.objectives,
+            "start_date": program.start_date,
+            "end_date": program.end_date,
+            "meeting_cadence_days": program.meeting_cadence_days,
             "mentor_training_required": program.mentor_training_required,
             "self_match": program.self_match,
             "questions": questions_to_text(program.enrollment_questions),
-            "seniority_gap_low": gap[0], "seniority_gap_high": gap[1],
+            "seniority_gap_low": gap[0],
+            "seniority_gap_high": gap[1],
             "function_preference": options.get("function_preference", "any"),
             "min_score": options.get("min_score"),
             "chain_exclusion_depth": options.get("chain_exclusion_depth"),
@@ -286,7 +337,7 @@ class ProgramForm(forms.Form):
                 prefix = f"elig__{role}__"
                 if not name.startswith(prefix) or value in (None, ""):
                     continue
-                rule = name[len(prefix):]
+                rule = name[len(prefix) :]
                 if rule in ("is_manager", "high_potential"):
                     value = value == "yes"
                 elif rule in LIST_RULES:
@@ -319,13 +370,17 @@ class ProgramForm(forms.Form):
             c: data[f"weight__{c}"] for c in CRITERIA if data.get(f"weight__{c}") is not None
         }
         return ProgramChanges(
-            name=data["name"], status=data["status"], description=data.get("description", ""),
-            objectives=data["objectives"], start_date=data.get("start_date"),
-            end_date=data.get("end_date"), meeting_cadence_days=data["meeting_cadence_days"],
+            name=data["name"],
+            status=data["status"],
+            description=data.get("description", ""),
+            objectives=data["objectives"],
+            start_date=data.get("start_date"),
+            end_date=data.get("end_date"),
+            meeting_cadence_days=data["meeting_cadence_days"],
             mentor_training_required=bool(data.get("mentor_training_required")),
             self_match=bool(data.get("self_match")),
             responsibilities={
-                **{k: v for k, v in self.program.responsibilities.items()},
+                **self.program.responsibilities,
                 **{r: data.get(f"resp__{r}", "") or "" for r in self.role_names},
             },
             eligibility=self.eligibility(),

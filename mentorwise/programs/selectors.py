@@ -47,7 +47,9 @@ class RoleCounts:
     invited: int
 
 
-def program_role_counts(*, program: Program, eligibility: dict[str, Any] | None = None) -> list[RoleCounts]:
+def program_role_counts(
+    *, program: Program, eligibility: dict[str, Any] | None = None
+) -> list[RoleCounts]:
     """Eligible, enrolled and invited people per role ("312 eligible mentees, 88 mentors")."""
     rules_by_role = program.eligibility if eligibility is None else eligibility
     status_counts = {
@@ -69,8 +71,12 @@ def program_role_counts(*, program: Program, eligibility: dict[str, Any] | None 
 
 
 def enrollment_list(
-    *, actor: Any, program: Program | None = None, role: str | None = None,
-    status: str | None = None, search: str = "",
+    *,
+    actor: Any,
+    program: Program | None = None,
+    role: str | None = None,
+    status: str | None = None,
+    search: str = "",
 ) -> QuerySet[Enrollment]:
     enrollments = permissions.visible_enrollments(actor).select_related("person", "program")
     if program is not None:

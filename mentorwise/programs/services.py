@@ -31,8 +31,15 @@ from mentorwise.programs.permissions import can_manage_program
 
 CRITERIA = tuple(DEFAULT_CRITERIA)
 OPTION_KEYS = {
-    "seniority_gap", "reverse", "function_preference", "chain_exclusion_depth", "min_score",
-    "min_level_gap", "language_required", "inclusion", "circle_size",
+    "seniority_gap",
+    "reverse",
+    "function_preference",
+    "chain_exclusion_depth",
+    "min_score",
+    "min_level_gap",
+    "language_required",
+    "inclusion",
+    "circle_size",
 }
 MAX_CAPACITY = 50
 
@@ -71,9 +78,20 @@ def matching_config_validate(config: dict[str, Any]) -> dict[str, Any]:
         criteria = {}
     for name, weight in criteria.items():
         if name not in CRITERIA:
-            errors.append(FieldError(f"matching.criteria.{name}", f"unknown criterion; use one of {', '.join(CRITERIA)}"))
+            errors.append(
+                FieldError(
+                    f"matching.criteria.{name}",
+                    f"unknown criterion; use one of {', '.join(CRITERIA)}",
+                )
+            )
         elif isinstance(weight, bool) or not isinstance(weight, int) or not 0 <= weight <= 10:
-            errors.append(FieldError(f"matching.criteria.{name}", "weight must be a whole number from 0 to 10", value=str(weight)))
+            errors.append(
+                FieldError(
+                    f"matching.criteria.{name}",
+                    "weight must be a whole number from 0 to 10",
+                    value=str(weight),
+                )
+            )
         else:
             clean_criteria[name] = weight
     if not isinstance(options, dict):
@@ -84,28 +102,59 @@ def matching_config_validate(config: dict[str, Any]) -> dict[str, Any]:
             errors.append(FieldError(f"matching.options.{name}", "unknown option"))
     gap = options.get("seniority_gap")
     if gap is not None and not (
-        isinstance(gap, list) and len(gap) == 2 and all(isinstance(g, int) and not isinstance(g, bool) for g in gap)
+        isinstance(gap, list)
+        and len(gap) == 2
+        and all(isinstance(g, int) and not isinstance(g, bool) for g in gap)
         and gap[0] <= gap[1]
     ):
-        errors.append(FieldError("matching.options.seniority_gap", "must be [low, high] levels with low <= high", value=str(gap)))
+        errors.append(
+            FieldError(
+                "matching.options.seniority_gap",
+                "must be [low, high] levels with low <= high",
+                value=str(gap),
+            )
+        )
     pref = options.get("function_preference", "any")
     if pref not in FunctionPreference.values:
-        errors.append(FieldError("matching.options.function_preference", f"must be one of {', '.join(FunctionPreference.values)}", value=str(pref)))
+        errors.append(
+            FieldError(
+                "matching.options.function_preference",
+                f"must be one of {', '.join(FunctionPreference.values)}",
+                value=str(pref),
+            )
+        )
     min_score = options.get("min_score")
-    if min_score is not None and (isinstance(min_score, bool) or not isinstance(min_score, int | float) or not 0 <= min_score <= 1):
-        errors.append(FieldError("matching.options.min_score", "must be a number from 0 to 1", value=str(min_score)))
+    if min_score is not None and (
+        isinstance(min_score, bool)
+        or not isinstance(min_score, int | float)
+        or not 0 <= min_score <= 1
+    ):
+        errors.append(
+            FieldError(
+                "matching.options.min_score", "must be a number from 0 to 1", value=str(min_score)
+            )
+        )
     depth = options.get("chain_exclusion_depth")
     if depth is not None and (isinstance(depth, bool) or not isinstance(depth, int) or depth < 0):
-        errors.append(FieldError("matching.options.chain_exclusion_depth", "must be empty (whole chain) or a whole number >= 0", value=str(depth)))
+        errors.append(
+            FieldError(
+                "matching.options.chain_exclusion_depth",
+                "must be empty (whole chain) or a whole number >= 0",
+                value=str(depth),
+            )
+        )
     inclusion = options.get("inclusion")
     if inclusion is not None:
         if not isinstance(inclusion, dict):
             errors.append(FieldError("matching.options.inclusion", "must be an object"))
         elif inclusion.get("enabled") and len(str(inclusion.get("justification", "")).strip()) < 20:
-            errors.append(FieldError(
-                "matching.options.inclusion.justification",
-                "Enabling the inclusion option needs a recorded justification (at least 20 characters).",
-            ))
+            errors.append(
+                FieldError(
+                    "matching.options.inclusion.justification",
+                    "Enabling the inclusion option needs a recorded justification "
+                    "(at least 20 characters).",
+                )
+            )
     if errors:
         raise InvalidInput(errors)
     return {"criteria": clean_criteria, "options": dict(options)}
@@ -113,8 +162,13 @@ def matching_config_validate(config: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def program_create_from_template(
-    *, actor: Any, template_key: str, name: str = "", slug: str = "",
-    start_date: dt.date | None = None, end_date: dt.date | None = None,
+    *,
+    actor: Any,
+    template_key: str,
+    name: str = "",
+    slug: str = "",
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
 ) -> Program:
     """Create a draft program with every field filled from the template (HR admins only)."""
     _require_hr_admin(actor)
@@ -124,18 +178,27 @@ def program_create_from_template(
     name = (name or template.name).strip()[:200]
     if slug:
         if slugify(slug) != slug:
-            raise InvalidInput([FieldError("slug", "use lowercase letters, digits and hyphens", value=slug)])
+            raise InvalidInput(
+                [FieldError("slug", "use lowercase letters, digits and hyphens", value=slug)]
+            )
         if Program.objects.filter(slug=slug).exists():
-            raise InvalidInput([FieldError("slug", "is already used by another program", value=slug)])
+            raise InvalidInput(
+                [FieldError("slug", "is already used by another program", value=slug)]
+            )
     start = start_date or timezone.localdate()
     end = end_date or (start + dt.timedelta(days=int(template.duration_months * 30.4)))
     if end <= start:
         raise InvalidInput([FieldError("end_date", "must be after the start date", value=str(end))])
     program = Program.objects.create(
-        slug=slug or _unique_slug(name), name=name, start_date=start, end_date=end,
+        slug=slug or _unique_slug(name),
+        name=name,
+        start_date=start,
+        end_date=end,
         **template.fields(),
     )
-    audit_record(actor=actor, action="program.created", target=program, data={"template": template_key})
+    audit_record(
+        actor=actor, action="program.created", target=program, data={"template": template_key}
+    )
     return program
 
 
@@ -175,7 +238,11 @@ def _validate_questions(questions: Any) -> list[dict[str, Any]]:
             errors.append(FieldError(where + ".key", "is used twice", value=key))
             continue
         keys.add(key)
-        item: dict[str, Any] = {"key": key, "label": str(q["label"]).strip()[:300], "required": bool(q.get("required"))}
+        item: dict[str, Any] = {
+            "key": key,
+            "label": str(q["label"]).strip()[:300],
+            "required": bool(q.get("required")),
+        }
         if q.get("choices"):
             item["choices"] = [str(c)[:100] for c in q["choices"]]
         clean.append(item)
@@ -199,7 +266,13 @@ def program_update(*, actor: Any, program: Program, changes: ProgramChanges) -> 
         if not changes.objectives.strip():
             errors.append(FieldError("objectives", "write at least one objective"))
         updated["objectives"] = changes.objectives.strip()
-    for simple in ("description", "start_date", "end_date", "mentor_training_required", "self_match"):
+    for simple in (
+        "description",
+        "start_date",
+        "end_date",
+        "mentor_training_required",
+        "self_match",
+    ):
         value = getattr(changes, simple)
         if value is not None:
             updated[simple] = value.strip() if isinstance(value, str) else value
@@ -207,18 +280,36 @@ def program_update(*, actor: Any, program: Program, changes: ProgramChanges) -> 
         bad = [k for k in changes.responsibilities if k not in [*Role.values, "program_manager"]]
         if bad:
             errors.append(FieldError("responsibilities", f"unknown role {bad[0]!r}"))
-        updated["responsibilities"] = {k: str(v).strip() for k, v in changes.responsibilities.items()}
+        updated["responsibilities"] = {
+            k: str(v).strip() for k, v in changes.responsibilities.items()
+        }
     if changes.meeting_cadence_days is not None:
         if not 1 <= changes.meeting_cadence_days <= 365:
-            errors.append(FieldError("meeting_cadence_days", "must be from 1 to 365 days", value=str(changes.meeting_cadence_days)))
+            errors.append(
+                FieldError(
+                    "meeting_cadence_days",
+                    "must be from 1 to 365 days",
+                    value=str(changes.meeting_cadence_days),
+                )
+            )
         updated["meeting_cadence_days"] = changes.meeting_cadence_days
     if changes.status is not None:
         if changes.status not in ProgramStatus.values:
-            errors.append(FieldError("status", f"must be one of {', '.join(ProgramStatus.values)}", value=changes.status))
+            errors.append(
+                FieldError(
+                    "status",
+                    f"must be one of {', '.join(ProgramStatus.values)}",
+                    value=changes.status,
+                )
+            )
         updated["status"] = changes.status
     if changes.kind is not None:
         if changes.kind not in ProgramKind.values:
-            errors.append(FieldError("kind", f"must be one of {', '.join(ProgramKind.values)}", value=changes.kind))
+            errors.append(
+                FieldError(
+                    "kind", f"must be one of {', '.join(ProgramKind.values)}", value=changes.kind
+                )
+            )
         updated["kind"] = changes.kind
     if changes.eligibility is not None:
         clean_eligibility: dict[str, dict[str, Any]] = {}
@@ -233,8 +324,15 @@ def program_update(*, actor: Any, program: Program, changes: ProgramChanges) -> 
                     clean_eligibility[role] = rules_validate(rules, role=role)
                 except InvalidInput as error:
                     errors.extend(error.errors)
-            if Role.MENTEE not in clean_eligibility or not set(GIVING_ROLES) & set(clean_eligibility):
-                errors.append(FieldError("eligibility", "a program needs a mentee role and a mentor, sponsor or coach role"))
+            if Role.MENTEE not in clean_eligibility or not set(GIVING_ROLES) & set(
+                clean_eligibility
+            ):
+                errors.append(
+                    FieldError(
+                        "eligibility",
+                        "a program needs a mentee role and a mentor, sponsor or coach role",
+                    )
+                )
         updated["eligibility"] = clean_eligibility
     if changes.enrollment_questions is not None:
         try:
@@ -271,9 +369,16 @@ def program_managers_set(*, actor: Any, program: Program, user_ids: list[int]) -
     users = list(get_user_model().objects.filter(pk__in=user_ids, is_active=True))
     missing = set(user_ids) - {u.pk for u in users}
     if missing:
-        raise InvalidInput([FieldError("managers", "unknown or inactive user", value=str(sorted(missing)[0]))])
+        raise InvalidInput(
+            [FieldError("managers", "unknown or inactive user", value=str(sorted(missing)[0]))]
+        )
     program.managers.set(users)
-    audit_record(actor=actor, action="program.managers_set", target=program, data={"user_ids": sorted(user_ids)})
+    audit_record(
+        actor=actor,
+        action="program.managers_set",
+        target=program,
+        data={"user_ids": sorted(user_ids)},
+    )
     return program
 
 
@@ -306,24 +411,36 @@ def _validate_answers(program: Program, role: str, answers: EnrollmentAnswers) -
     if giving and not answers.skills_offered:
         errors.append(FieldError("skills_offered", "Pick at least one skill you can help with."))
     if giving and not 1 <= answers.capacity <= MAX_CAPACITY:
-        errors.append(FieldError("capacity", f"must be from 1 to {MAX_CAPACITY}", value=str(answers.capacity)))
+        errors.append(
+            FieldError("capacity", f"must be from 1 to {MAX_CAPACITY}", value=str(answers.capacity))
+        )
     if answers.function_preference not in FunctionPreference.values:
-        errors.append(FieldError("function_preference", "unknown choice", value=answers.function_preference))
+        errors.append(
+            FieldError("function_preference", "unknown choice", value=answers.function_preference)
+        )
     wanted = set(answers.skills_wanted) | set(answers.skills_offered)
     if wanted:
-        known = set(Skill.objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True))
+        known = set(
+            Skill.objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True)
+        )
         for skill_id in sorted(wanted - known):
             errors.append(FieldError("skills", "unknown skill", value=str(skill_id)))
     for question in program.enrollment_questions:
         value = str(answers.answers.get(question["key"], "")).strip()
         if question.get("required") and not value:
-            errors.append(FieldError(f"answers.{question['key']}", f"Please answer: {question['label']}"))
+            errors.append(
+                FieldError(f"answers.{question['key']}", f"Please answer: {question['label']}")
+            )
         if value and question.get("choices") and value not in question["choices"]:
-            errors.append(FieldError(f"answers.{question['key']}", "not one of the choices", value=value))
+            errors.append(
+                FieldError(f"answers.{question['key']}", "not one of the choices", value=value)
+            )
     return errors
 
 
-def _apply_answers(enrollment: Enrollment, role: str, answers: EnrollmentAnswers, program: Program) -> None:
+def _apply_answers(
+    enrollment: Enrollment, role: str, answers: EnrollmentAnswers, program: Program
+) -> None:
     enrollment.development_goals = answers.development_goals.strip()
     enrollment.expertise = answers.expertise.strip()
     enrollment.function_preference = answers.function_preference
@@ -339,7 +456,12 @@ def _apply_answers(enrollment: Enrollment, role: str, answers: EnrollmentAnswers
 
 @transaction.atomic
 def enrollment_create(
-    *, actor: Any, program: Program, role: str, answers: EnrollmentAnswers, acknowledged: bool,
+    *,
+    actor: Any,
+    program: Program,
+    role: str,
+    answers: EnrollmentAnswers,
+    acknowledged: bool,
 ) -> Enrollment:
     """Enroll the actor's own person in `program` as `role` (or accept an invitation).
 
@@ -358,7 +480,11 @@ def enrollment_create(
         raise Forbidden(reason, code="ineligible")
     errors = _validate_answers(program, role, answers)
     if not acknowledged:
-        errors.append(FieldError("acknowledged", "Please confirm that you accept your role's responsibilities."))
+        errors.append(
+            FieldError(
+                "acknowledged", "Please confirm that you accept your role's responsibilities."
+            )
+        )
     if errors:
         raise InvalidInput(errors)
     enrollment = (
@@ -383,16 +509,22 @@ def enrollment_create(
     enrollment.skills_wanted.set(answers.skills_wanted)
     enrollment.skills_offered.set(answers.skills_offered)
     audit_record(
-        actor=actor, action="enrollment.accepted_invitation" if was_invited else "enrollment.created",
-        target=enrollment, data={"program": program.slug, "role": role},
+        actor=actor,
+        action="enrollment.accepted_invitation" if was_invited else "enrollment.created",
+        target=enrollment,
+        data={"program": program.slug, "role": role},
     )
     return enrollment
 
 
 @transaction.atomic
-def enrollment_update(*, actor: Any, enrollment: Enrollment, answers: EnrollmentAnswers) -> Enrollment:
+def enrollment_update(
+    *, actor: Any, enrollment: Enrollment, answers: EnrollmentAnswers
+) -> Enrollment:
     """Change one's own enrollment profile (only the enrolled person may)."""
-    enrollment = Enrollment.objects.select_for_update().select_related("program").get(pk=enrollment.pk)
+    enrollment = (
+        Enrollment.objects.select_for_update().select_related("program").get(pk=enrollment.pk)
+    )
     if enrollment.person_id != getattr(actor, "person_id", None):
         raise NotFound("No such enrollment.")
     if enrollment.status != EnrollmentStatus.ACTIVE:
@@ -410,29 +542,41 @@ def enrollment_update(*, actor: Any, enrollment: Enrollment, answers: Enrollment
 
 
 @transaction.atomic
-def enrollment_set_availability(*, actor: Any, enrollment: Enrollment, paused: bool, capacity: int | None = None) -> Enrollment:
+def enrollment_set_availability(
+    *, actor: Any, enrollment: Enrollment, paused: bool, capacity: int | None = None
+) -> Enrollment:
     """A mentor pauses or resumes taking mentees, or changes capacity."""
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if enrollment.person_id != getattr(actor, "person_id", None):
         raise NotFound("No such enrollment.")
     if enrollment.role not in GIVING_ROLES:
-        raise Conflict("Only mentors, sponsors and coaches have availability.", code="not_giving_role")
+        raise Conflict(
+            "Only mentors, sponsors and coaches have availability.", code="not_giving_role"
+        )
     if capacity is not None and not 1 <= capacity <= MAX_CAPACITY:
-        raise InvalidInput([FieldError("capacity", f"must be from 1 to {MAX_CAPACITY}", value=str(capacity))])
+        raise InvalidInput(
+            [FieldError("capacity", f"must be from 1 to {MAX_CAPACITY}", value=str(capacity))]
+        )
     enrollment.is_paused = paused
     if capacity is not None:
         enrollment.capacity = capacity
     enrollment.updated_at = timezone.now()
     enrollment.save(update_fields=["is_paused", "capacity", "updated_at"])
-    audit_record(actor=actor, action="enrollment.availability_set", target=enrollment,
-                 data={"paused": paused, "capacity": enrollment.capacity})
+    audit_record(
+        actor=actor,
+        action="enrollment.availability_set",
+        target=enrollment,
+        data={"paused": paused, "capacity": enrollment.capacity},
+    )
     return enrollment
 
 
 @transaction.atomic
 def enrollment_withdraw(*, actor: Any, enrollment: Enrollment, reason: str = "") -> Enrollment:
     """Withdraw: the person themselves, or a manager of the program."""
-    enrollment = Enrollment.objects.select_for_update().select_related("program").get(pk=enrollment.pk)
+    enrollment = (
+        Enrollment.objects.select_for_update().select_related("program").get(pk=enrollment.pk)
+    )
     own = enrollment.person_id == getattr(actor, "person_id", None)
     if not own and not can_manage_program(actor, enrollment.program):
         raise NotFound("No such enrollment.")
@@ -441,7 +585,9 @@ def enrollment_withdraw(*, actor: Any, enrollment: Enrollment, reason: str = "")
     enrollment.status = EnrollmentStatus.WITHDRAWN
     enrollment.updated_at = timezone.now()
     enrollment.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, action="enrollment.withdrawn", target=enrollment, data={"reason": reason[:500]})
+    audit_record(
+        actor=actor, action="enrollment.withdrawn", target=enrollment, data={"reason": reason[:500]}
+    )
     return enrollment
 
 
@@ -454,31 +600,51 @@ class InviteResult:
 
 @transaction.atomic
 def enrollment_invite_bulk(
-    *, actor: Any, program: Program, role: str, filters: dict[str, Any] | None = None,
+    *,
+    actor: Any,
+    program: Program,
+    role: str,
+    filters: dict[str, Any] | None = None,
 ) -> InviteResult:
-    """Invite every eligible person (optionally narrowed by extra rules) who is not yet in the role."""
+    """Invite every eligible person (narrowed by optional extra rules) not yet in the role."""
     _require_manager(actor, program)
     if role not in program.roles:
         raise InvalidInput([FieldError("role", "this program has no such role", value=role)])
     if not program.is_open_for_enrollment:
-        raise Conflict("Open the program for enrollment before inviting people.", code="program_closed")
+        raise Conflict(
+            "Open the program for enrollment before inviting people.", code="program_closed"
+        )
     extra = rules_validate(filters or {}, role="filters")
     rules = {**program.eligibility.get(role, {}), **extra}
     eligible_ids = set(eligible_people(rules).values_list("pk", flat=True))
     existing = set(
-        Enrollment.objects.filter(program=program, role=role, person_id__in=eligible_ids)
-        .values_list("person_id", flat=True)
+        Enrollment.objects.filter(
+            program=program, role=role, person_id__in=eligible_ids
+        ).values_list("person_id", flat=True)
     )
     now = timezone.now()
     new = [
-        Enrollment(program=program, person_id=pid, role=role, status=EnrollmentStatus.INVITED,
-                   invited_by=actor, created_at=now, updated_at=now)
+        Enrollment(
+            program=program,
+            person_id=pid,
+            role=role,
+            status=EnrollmentStatus.INVITED,
+            invited_by=actor,
+            created_at=now,
+            updated_at=now,
+        )
         for pid in sorted(eligible_ids - existing)
     ]
     Enrollment.objects.bulk_create(new, batch_size=1000)
-    audit_record(actor=actor, action="enrollment.invited_bulk", target=program,
-                 data={"role": role, "invited": len(new), "filters": extra})
-    return InviteResult(invited=len(new), already_enrolled=len(existing), eligible=len(eligible_ids))
+    audit_record(
+        actor=actor,
+        action="enrollment.invited_bulk",
+        target=program,
+        data={"role": role, "invited": len(new), "filters": extra},
+    )
+    return InviteResult(
+        invited=len(new), already_enrolled=len(existing), eligible=len(eligible_ids)
+    )
 
 
 # Skills taxonomy -------------------------------------------------------------------------
@@ -486,7 +652,7 @@ def enrollment_invite_bulk(
 
 @transaction.atomic
 def skills_seed_defaults(*, actor: Any) -> int:
-    """Add the default skills taxonomy (skills already present are kept); returns how many were added."""
+    """Add the default skills taxonomy, keeping skills already there; return how many were added."""
     from mentorwise.people.generator import SKILLS
 
     existing = {name.lower() for name in Skill.objects.values_list("name", flat=True)}

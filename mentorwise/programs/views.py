@@ -8,9 +8,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from mentorwise.accounts.http import AuthedRequest
 from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.core.errors import InvalidInput, MentorwiseError, NotFound
-from mentorwise.core.http import AuthedRequest
 from mentorwise.programs import selectors, services
 from mentorwise.programs.catalog import TEMPLATES
 from mentorwise.programs.eligibility import ineligibility_reason, rules_describe, rules_validate
@@ -25,25 +25,37 @@ def _not_found(error: NotFound) -> Http404:
 
 def program_list_view(request: AuthedRequest) -> HttpResponse:
     programs = selectors.program_list(actor=request.user, status=request.GET.get("status") or None)
-    return render(request, "programs/list.html", {
-        "programs": programs, "can_create": is_hr_admin(request.user),
-    })
+    return render(
+        request,
+        "programs/list.html",
+        {
+            "programs": programs,
+            "can_create": is_hr_admin(request.user),
+        },
+    )
 
 
 def template_list_view(request: AuthedRequest) -> HttpResponse:
     if not is_hr_admin(request.user):
         raise Http404("No such page.")
-    return render(request, "programs/templates.html", {
-        "templates": [(t, {r: rules_describe(rules) for r, rules in t.eligibility.items()})
-                      for t in TEMPLATES.values()],
-    })
+    return render(
+        request,
+        "programs/templates.html",
+        {
+            "templates": [
+                (t, {r: rules_describe(rules) for r, rules in t.eligibility.items()})
+                for t in TEMPLATES.values()
+            ],
+        },
+    )
 
 
 @require_POST
 def program_create_view(request: AuthedRequest) -> HttpResponse:
     try:
         program = services.program_create_from_template(
-            actor=request.user, template_key=request.POST.get("template", ""),
+            actor=request.user,
+            template_key=request.POST.get("template", ""),
             name=request.POST.get("name", ""),
         )
     except MentorwiseError as error:
@@ -51,7 +63,9 @@ def program_create_view(request: AuthedRequest) -> HttpResponse:
             raise Http404("No such page.") from None
         messages.error(request, error.message)
         return redirect("programs:templates")
-    messages.success(request, f"“{program.name}” created as a draft. Review every field, then open enrollment.")
+    messages.success(
+        request, f"“{program.name}” created as a draft. Review every field, then open enrollment."
+    )
     return redirect("programs:edit", slug=program.slug)
 
 
@@ -66,16 +80,29 @@ def program_detail_view(request: AuthedRequest, slug: str) -> HttpResponse:
     roles = []
     for role in program.roles:
         rules = program.eligibility.get(role, {})
-        reason = ineligibility_reason(rules, person) if person else "Your login has no employee record."
-        roles.append({
-            "role": role, "label": Role(role).label, "rules": rules_describe(rules),
-            "responsibilities": program.responsibilities.get(role, ""),
-            "enrollment": mine.get(role), "ineligible": reason,
-        })
-    return render(request, "programs/detail.html", {
-        "program": program, "manage": manage, "roles": roles,
-        "counts": selectors.program_role_counts(program=program) if manage else None,
-    })
+        reason = (
+            ineligibility_reason(rules, person) if person else "Your login has no employee record."
+        )
+        roles.append(
+            {
+                "role": role,
+                "label": Role(role).label,
+                "rules": rules_describe(rules),
+                "responsibilities": program.responsibilities.get(role, ""),
+                "enrollment": mine.get(role),
+                "ineligible": reason,
+            }
+        )
+    return render(
+        request,
+        "programs/detail.html",
+        {
+            "program": program,
+            "manage": manage,
+            "roles": roles,
+            "counts": selectors.program_role_counts(program=program) if manage else None,
+        },
+    )
 
 
 def program_edit_view(request: AuthedRequest, slug: str) -> HttpResponse:
@@ -94,10 +121,15 @@ def program_edit_view(request: AuthedRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, "Program saved.")
             return redirect("programs:detail", slug=program.slug)
-    return render(request, "programs/edit.html", {
-        "program": program, "form": form,
-        "counts": selectors.program_role_counts(program=program),
-    })
+    return render(
+        request,
+        "programs/edit.html",
+        {
+            "program": program,
+            "form": form,
+            "counts": selectors.program_role_counts(program=program),
+        },
+    )
 
 
 @require_POST
@@ -116,8 +148,14 @@ def eligibility_preview_view(request: AuthedRequest, slug: str) -> HttpResponse:
             eligibility[role] = rules_validate(rules, role=role)
         except InvalidInput as error:
             errors.extend(str(e) for e in error.errors)
-    counts = [] if errors else selectors.program_role_counts(program=program, eligibility=eligibility)
-    return render(request, "programs/edit.html#preview", {"counts": counts, "errors": errors, "program": program})
+    counts = (
+        [] if errors else selectors.program_role_counts(program=program, eligibility=eligibility)
+    )
+    return render(
+        request,
+        "programs/edit.html#preview",
+        {"counts": counts, "errors": errors, "program": program},
+    )
 
 
 def enroll_view(request: AuthedRequest, slug: str, role: str) -> HttpResponse:
@@ -131,7 +169,10 @@ def enroll_view(request: AuthedRequest, slug: str, role: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.enrollment_create(
-                actor=request.user, program=program, role=role, answers=form.answers(),
+                actor=request.user,
+                program=program,
+                role=role,
+                answers=form.answers(),
                 acknowledged=bool(form.cleaned_data.get("acknowledged")),
             )
         except InvalidInput as error:
@@ -139,12 +180,21 @@ def enroll_view(request: AuthedRequest, slug: str, role: str) -> HttpResponse:
         except MentorwiseError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, f"You are enrolled in {program.name} as {Role(role).label.lower()}.")
+            messages.success(
+                request, f"You are enrolled in {program.name} as {Role(role).label.lower()}."
+            )
             return redirect("programs:my_enrollments")
-    return render(request, "programs/enroll.html", {
-        "program": program, "role": role, "role_label": Role(role).label, "form": form,
-        "responsibilities": program.responsibilities.get(role, ""),
-    })
+    return render(
+        request,
+        "programs/enroll.html",
+        {
+            "program": program,
+            "role": role,
+            "role_label": Role(role).label,
+            "form": form,
+            "responsibilities": program.responsibilities.get(role, ""),
+        },
+    )
 
 
 def enrollment_edit_view(request: AuthedRequest, enrollment_id: int) -> HttpResponse:
@@ -155,20 +205,29 @@ def enrollment_edit_view(request: AuthedRequest, enrollment_id: int) -> HttpResp
     if enrollment.person_id != request.user.person_id:
         raise Http404("No such enrollment.")
     initial = {
-        "development_goals": enrollment.development_goals, "expertise": enrollment.expertise,
+        "development_goals": enrollment.development_goals,
+        "expertise": enrollment.expertise,
         "skills_wanted": list(enrollment.skills_wanted.all()),
         "skills_offered": list(enrollment.skills_offered.all()),
         "function_preference": enrollment.function_preference,
         "prefers_same_location": enrollment.prefers_same_location,
-        "languages": ", ".join(enrollment.languages), "capacity": enrollment.capacity,
+        "languages": ", ".join(enrollment.languages),
+        "capacity": enrollment.capacity,
         "availability": enrollment.availability,
         **{f"q_{k}": v for k, v in enrollment.answers.items()},
     }
-    form = EnrollmentForm(request.POST or None, initial=initial, program=enrollment.program,
-                          role=enrollment.role, with_ack=False)
+    form = EnrollmentForm(
+        request.POST or None,
+        initial=initial,
+        program=enrollment.program,
+        role=enrollment.role,
+        with_ack=False,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.enrollment_update(actor=request.user, enrollment=enrollment, answers=form.answers())
+            services.enrollment_update(
+                actor=request.user, enrollment=enrollment, answers=form.answers()
+            )
         except InvalidInput as error:
             add_service_errors(form, error.errors)
         except MentorwiseError as error:
@@ -176,15 +235,18 @@ def enrollment_edit_view(request: AuthedRequest, enrollment_id: int) -> HttpResp
         else:
             messages.success(request, "Your profile was saved.")
             return redirect("programs:my_enrollments")
-    return render(request, "programs/enrollment_edit.html", {"enrollment": enrollment, "form": form})
+    return render(
+        request, "programs/enrollment_edit.html", {"enrollment": enrollment, "form": form}
+    )
 
 
 @require_POST
 def enrollment_withdraw_view(request: AuthedRequest, enrollment_id: int) -> HttpResponse:
     try:
         enrollment = selectors.access_enrollment(actor=request.user, enrollment_id=enrollment_id)
-        services.enrollment_withdraw(actor=request.user, enrollment=enrollment,
-                                     reason=request.POST.get("reason", ""))
+        services.enrollment_withdraw(
+            actor=request.user, enrollment=enrollment, reason=request.POST.get("reason", "")
+        )
     except NotFound as error:
         raise _not_found(error) from None
     except MentorwiseError as error:
@@ -202,7 +264,9 @@ def enrollment_availability_view(request: AuthedRequest, enrollment_id: int) -> 
         enrollment = selectors.access_enrollment(actor=request.user, enrollment_id=enrollment_id)
         capacity = request.POST.get("capacity")
         services.enrollment_set_availability(
-            actor=request.user, enrollment=enrollment, paused=request.POST.get("paused") == "1",
+            actor=request.user,
+            enrollment=enrollment,
+            paused=request.POST.get("paused") == "1",
             capacity=int(capacity) if capacity and capacity.isdigit() else None,
         )
     except NotFound as error:
@@ -215,9 +279,13 @@ def enrollment_availability_view(request: AuthedRequest, enrollment_id: int) -> 
 
 
 def my_enrollments_view(request: AuthedRequest) -> HttpResponse:
-    return render(request, "programs/my_enrollments.html", {
-        "enrollments": selectors.my_enrollments(actor=request.user),
-    })
+    return render(
+        request,
+        "programs/my_enrollments.html",
+        {
+            "enrollments": selectors.my_enrollments(actor=request.user),
+        },
+    )
 
 
 def participants_view(request: AuthedRequest, slug: str) -> HttpResponse:
@@ -226,13 +294,19 @@ def participants_view(request: AuthedRequest, slug: str) -> HttpResponse:
     except NotFound as error:
         raise _not_found(error) from None
     enrollments = selectors.enrollment_list(
-        actor=request.user, program=program, role=request.GET.get("role") or None,
-        status=request.GET.get("status") or None, search=request.GET.get("q", "").strip(),
+        actor=request.user,
+        program=program,
+        role=request.GET.get("role") or None,
+        status=request.GET.get("status") or None,
+        search=request.GET.get("q", "").strip(),
     )
     page = Paginator(enrollments, 50).get_page(request.GET.get("page"))
     context = {
-        "program": program, "page": page, "roles": [(r, Role(r).label) for r in program.roles],
-        "statuses": EnrollmentStatus.choices, "filters": request.GET,
+        "program": program,
+        "page": page,
+        "roles": [(r, Role(r).label) for r in program.roles],
+        "statuses": EnrollmentStatus.choices,
+        "filters": request.GET,
         "counts": selectors.program_role_counts(program=program),
     }
     template = "programs/participants.html#rows" if request.htmx else "programs/participants.html"
@@ -254,15 +328,21 @@ def invite_view(request: AuthedRequest, slug: str) -> HttpResponse:
             filters[key] = request.POST[key]
     try:
         result = services.enrollment_invite_bulk(
-            actor=request.user, program=program, role=request.POST.get("role", ""), filters=filters,
+            actor=request.user,
+            program=program,
+            role=request.POST.get("role", ""),
+            filters=filters,
         )
     except InvalidInput as error:
         messages.error(request, "; ".join(str(e) for e in error.errors))
     except MentorwiseError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Invited {result.invited} people ({result.already_enrolled} of "
-                                  f"{result.eligible} eligible were already invited or enrolled).")
+        messages.success(
+            request,
+            f"Invited {result.invited} people ({result.already_enrolled} of "
+            f"{result.eligible} eligible were already invited or enrolled).",
+        )
     return redirect("programs:participants", slug=program.slug)
 
 
@@ -275,11 +355,17 @@ def skills_view(request: AuthedRequest) -> HttpResponse:
                 added = services.skills_seed_defaults(actor=request.user)
                 messages.success(request, f"Added {added} skills from the default taxonomy.")
             elif request.POST.get("action") in ("retire", "activate"):
-                services.skill_set_active(actor=request.user, skill_id=int(request.POST.get("skill", 0)),
-                                          active=request.POST["action"] == "activate")
+                services.skill_set_active(
+                    actor=request.user,
+                    skill_id=int(request.POST.get("skill", 0)),
+                    active=request.POST["action"] == "activate",
+                )
             else:
-                skill = services.skill_create(actor=request.user, name=request.POST.get("name", ""),
-                                              category=request.POST.get("category", ""))
+                skill = services.skill_create(
+                    actor=request.user,
+                    name=request.POST.get("name", ""),
+                    category=request.POST.get("category", ""),
+                )
                 messages.success(request, f"Skill “{skill.name}” added.")
         except InvalidInput as error:
             messages.error(request, "; ".join(str(e) for e in error.errors))

@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def run_demo(*args: str) -> str:
     out = io.StringIO()
-    call_command("demo", "--no-serve", "--people", "400", "--seed", "3", *args, stdout=out, verbosity=0)
+    call_command(
+        "demo", "--no-serve", "--people", "400", "--seed", "3", *args, stdout=out, verbosity=0
+    )
     return out.getvalue()
 
 

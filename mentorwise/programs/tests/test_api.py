@@ -30,8 +30,14 @@ def test_bad_token_gets_401() -> None:
 
 def test_templates_list(outsider) -> None:
     keys = {t["key"] for t in token_client(outsider).get("/api/templates").json()}
-    assert {"hipo_leadership", "first_time_manager", "reverse_mentoring",
-            "sponsorship_underrepresented", "onboarding_buddy", "group_circle"} <= keys
+    assert {
+        "hipo_leadership",
+        "first_time_manager",
+        "reverse_mentoring",
+        "sponsorship_underrepresented",
+        "onboarding_buddy",
+        "group_circle",
+    } <= keys
 
 
 def test_mentee_lists_only_own_enrollment(program, mentee, other_mentee, mentor) -> None:
@@ -54,30 +60,45 @@ def test_manager_reads_all_enrollments(program_manager, mentee, other_mentee, me
 
 def test_read_only_token_cannot_write(program, hr_admin) -> None:
     response = token_client(hr_admin, "read").patch(
-        "/api/programs/leadership-2026", {"name": "x"}, content_type="application/json")
+        "/api/programs/leadership-2026", {"name": "x"}, content_type="application/json"
+    )
     assert response.status_code == 403
     assert response.json()["code"] == "token_read_only"
 
 
 def test_admin_token_creates_and_patches_program(hr_admin) -> None:
     client = token_client(hr_admin, "admin")
-    created = client.post("/api/programs", {"template": "group_circle", "slug": "circles"},
-                          content_type="application/json")
+    created = client.post(
+        "/api/programs",
+        {"template": "group_circle", "slug": "circles"},
+        content_type="application/json",
+    )
     assert created.status_code == 201
     assert created.json()["status"] == "draft"
-    bad = client.patch("/api/programs/circles", {"meeting_cadence_days": 0, "eligibility": {"mentee": {"level_min": 0}}},
-                       content_type="application/json")
+    bad = client.patch(
+        "/api/programs/circles",
+        {"meeting_cadence_days": 0, "eligibility": {"mentee": {"level_min": 0}}},
+        content_type="application/json",
+    )
     assert bad.status_code == 422
-    ok = client.patch("/api/programs/circles", {"status": "enrolling", "name": "Circles"},
-                      content_type="application/json")
+    ok = client.patch(
+        "/api/programs/circles",
+        {"status": "enrolling", "name": "Circles"},
+        content_type="application/json",
+    )
     assert ok.status_code == 200 and ok.json()["name"] == "Circles"
 
 
 def test_eligibility_preview_counts(program, program_manager, mentee) -> None:
-    rows = token_client(program_manager, "admin").post(
-        "/api/programs/leadership-2026/eligibility-preview",
-        {"eligibility": {"mentee": {"level_min": 1}, "mentor": {"level_min": 9}}},
-        content_type="application/json").json()
+    rows = (
+        token_client(program_manager, "admin")
+        .post(
+            "/api/programs/leadership-2026/eligibility-preview",
+            {"eligibility": {"mentee": {"level_min": 1}, "mentor": {"level_min": 9}}},
+            content_type="application/json",
+        )
+        .json()
+    )
     by_role = {r["role"]: r for r in rows}
     assert by_role["mentee"]["enrolled"] == 1
     assert by_role["mentee"]["eligible"] >= 1
@@ -91,14 +112,20 @@ def test_eligibility_preview_denied_to_participants(program, mentee) -> None:
 def test_self_enroll_via_api_uses_callers_person(program, skills, outsider, settings) -> None:
     outsider.person.is_high_potential = True
     outsider.person.save()
-    _, raw = api_token_create(actor=outsider, name="t", scope="read")
-    # Enrolling is a write: a read-only token is refused, the session works.
+    # Enrolling through the browser session (CSRF-exempt in the test client).
     client = Client()
     client.force_login(outsider)
-    response = client.post("/api/programs/leadership-2026/enrollments", {
-        "role": "mentee", "acknowledged": True, "development_goals": "Lead",
-        "skills_wanted": [skills[0].pk], "answers": {"why": "x", "commitment": "Yes"},
-    }, content_type="application/json")
+    response = client.post(
+        "/api/programs/leadership-2026/enrollments",
+        {
+            "role": "mentee",
+            "acknowledged": True,
+            "development_goals": "Lead",
+            "skills_wanted": [skills[0].pk],
+            "answers": {"why": "x", "commitment": "Yes"},
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.content
     assert response.json()["person_id"] == outsider.person.pk
 

@@ -26,20 +26,50 @@ def names(rules: dict) -> set[str]:
 
 @pytest.fixture
 def org() -> dict[str, object]:
-    ceo = make_person(first_name="Ceo", job_level=10, hire_date=dt.date(2005, 1, 1),
-                      manager_since=dt.date(2008, 1, 1))
-    vp = make_person(first_name="Vp", job_level=9, manager=ceo, hire_date=dt.date(2010, 1, 1),
-                     manager_since=dt.date(2012, 1, 1))
-    director = make_person(first_name="Director", job_level=7, manager=vp,
-                           hire_date=dt.date(2015, 1, 1), manager_since=dt.date(2019, 5, 1))
-    newmgr = make_person(first_name="Newmgr", job_level=5, manager=director,
-                         hire_date=dt.date(2020, 1, 1), manager_since=dt.date(2026, 3, 1))
-    make_person(first_name="Hipo", job_level=4, manager=newmgr, is_high_potential=True,
-                hire_date=dt.date(2022, 6, 1))
+    ceo = make_person(
+        first_name="Ceo",
+        job_level=10,
+        hire_date=dt.date(2005, 1, 1),
+        manager_since=dt.date(2008, 1, 1),
+    )
+    vp = make_person(
+        first_name="Vp",
+        job_level=9,
+        manager=ceo,
+        hire_date=dt.date(2010, 1, 1),
+        manager_since=dt.date(2012, 1, 1),
+    )
+    director = make_person(
+        first_name="Director",
+        job_level=7,
+        manager=vp,
+        hire_date=dt.date(2015, 1, 1),
+        manager_since=dt.date(2019, 5, 1),
+    )
+    newmgr = make_person(
+        first_name="Newmgr",
+        job_level=5,
+        manager=director,
+        hire_date=dt.date(2020, 1, 1),
+        manager_since=dt.date(2026, 3, 1),
+    )
+    make_person(
+        first_name="Hipo",
+        job_level=4,
+        manager=newmgr,
+        is_high_potential=True,
+        hire_date=dt.date(2022, 6, 1),
+    )
     make_person(first_name="Junior", job_level=2, manager=newmgr, hire_date=dt.date(2025, 2, 1))
     make_person(first_name="Newhire", job_level=3, manager=director, hire_date=dt.date(2026, 10, 1))
-    make_person(first_name="Gone", job_level=4, manager=director, is_high_potential=True,
-                hire_date=dt.date(2019, 1, 1), termination_date=dt.date(2026, 1, 31))
+    make_person(
+        first_name="Gone",
+        job_level=4,
+        manager=director,
+        is_high_potential=True,
+        hire_date=dt.date(2019, 1, 1),
+        termination_date=dt.date(2026, 1, 31),
+    )
     return {"ceo": ceo}
 
 
@@ -83,11 +113,17 @@ def test_ineligibility_reason_names_the_unmet_rule(org: dict) -> None:
 
 def test_rules_validate_reports_every_bad_rule() -> None:
     with pytest.raises(InvalidInput) as caught:
-        rules_validate({"level_min": "x", "colour": "red", "high_potential": "yes",
-                        "level_max": 42}, role="mentee")
+        rules_validate(
+            {"level_min": "x", "colour": "red", "high_potential": "yes", "level_max": 42},
+            role="mentee",
+        )
     fields = {e.field for e in caught.value.errors}
-    assert fields == {"eligibility.mentee.level_min", "eligibility.mentee.colour",
-                      "eligibility.mentee.high_potential", "eligibility.mentee.level_max"}
+    assert fields == {
+        "eligibility.mentee.level_min",
+        "eligibility.mentee.colour",
+        "eligibility.mentee.high_potential",
+        "eligibility.mentee.level_max",
+    }
 
 
 def test_rules_validate_refuses_inverted_ranges() -> None:

@@ -15,8 +15,11 @@ pytestmark = pytest.mark.django_db
 
 
 def answers(skills, **kw) -> services.EnrollmentAnswers:
-    base = {"development_goals": "Learn to lead", "skills_wanted": [skills[0].pk],
-            "answers": {"why": "Grow", "commitment": "Yes"}}
+    base = {
+        "development_goals": "Learn to lead",
+        "skills_wanted": [skills[0].pk],
+        "answers": {"why": "Grow", "commitment": "Yes"},
+    }
     base.update(kw)
     return services.EnrollmentAnswers(**base)
 
@@ -42,41 +45,59 @@ def test_unknown_template_is_refused(hr_admin) -> None:
     assert not Program.objects.exists()
 
 
-def test_program_update_validates_everything_and_writes_nothing_on_error(program, program_manager) -> None:
+def test_program_update_validates_everything_and_writes_nothing_on_error(
+    program, program_manager
+) -> None:
     changes = services.ProgramChanges(
-        name="Renamed", meeting_cadence_days=0,
+        name="Renamed",
+        meeting_cadence_days=0,
         eligibility={"mentee": {"level_min": 99}, "mentor": {}},
         matching={"criteria": {"skills": 11}, "options": {"inclusion": {"enabled": True}}},
     )
     with pytest.raises(InvalidInput) as caught:
         services.program_update(actor=program_manager, program=program, changes=changes)
     fields = {e.field for e in caught.value.errors}
-    assert {"meeting_cadence_days", "eligibility.mentee.level_min", "matching.criteria.skills",
-            "matching.options.inclusion.justification"} <= fields
+    assert {
+        "meeting_cadence_days",
+        "eligibility.mentee.level_min",
+        "matching.criteria.skills",
+        "matching.options.inclusion.justification",
+    } <= fields
     program.refresh_from_db()
     assert program.name == "Leadership 2026"
 
 
 def test_inclusion_option_needs_a_recorded_justification(program, hr_admin) -> None:
-    matching = {**program.matching, "options": {**program.matching["options"], "inclusion": {
-        "enabled": True, "justification": "Promotion rates of women at level 6 lag by 9 points."}}}
-    services.program_update(actor=hr_admin, program=program,
-                            changes=services.ProgramChanges(matching=matching))
+    matching = {
+        **program.matching,
+        "options": {
+            **program.matching["options"],
+            "inclusion": {
+                "enabled": True,
+                "justification": "Promotion rates of women at level 6 lag by 9 points.",
+            },
+        },
+    }
+    services.program_update(
+        actor=hr_admin, program=program, changes=services.ProgramChanges(matching=matching)
+    )
     program.refresh_from_db()
     assert program.matching["options"]["inclusion"]["enabled"] is True
 
 
 def test_manager_of_another_program_cannot_update(program, other_manager) -> None:
     with pytest.raises(Forbidden):
-        services.program_update(actor=other_manager, program=program,
-                                changes=services.ProgramChanges(name="Mine now"))
+        services.program_update(
+            actor=other_manager, program=program, changes=services.ProgramChanges(name="Mine now")
+        )
 
 
 def test_participant_enrolls_themselves(program, skills, outsider) -> None:
     outsider.person.is_high_potential = True
     outsider.person.save()
-    enrollment = services.enrollment_create(actor=outsider, program=program, role="mentee",
-                                            answers=answers(skills), acknowledged=True)
+    enrollment = services.enrollment_create(
+        actor=outsider, program=program, role="mentee", answers=answers(skills), acknowledged=True
+    )
     assert enrollment.person == outsider.person
     assert enrollment.status == EnrollmentStatus.ACTIVE
     assert list(enrollment.skills_wanted.all()) == [skills[0]]
@@ -84,8 +105,13 @@ def test_participant_enrolls_themselves(program, skills, outsider) -> None:
 
 def test_ineligible_enrollment_is_refused_with_the_reason(program, skills, outsider) -> None:
     with pytest.raises(Forbidden, match="identified as high potential"):
-        services.enrollment_create(actor=outsider, program=program, role="mentee",
-                                   answers=answers(skills), acknowledged=True)
+        services.enrollment_create(
+            actor=outsider,
+            program=program,
+            role="mentee",
+            answers=answers(skills),
+            acknowledged=True,
+        )
     assert not Enrollment.objects.filter(person=outsider.person).exists()
 
 
@@ -93,9 +119,13 @@ def test_enrollment_requires_acknowledgement_and_answers(program, skills, outsid
     outsider.person.is_high_potential = True
     outsider.person.save()
     with pytest.raises(InvalidInput) as caught:
-        services.enrollment_create(actor=outsider, program=program, role="mentee",
-                                   answers=answers(skills, development_goals="", answers={}),
-                                   acknowledged=False)
+        services.enrollment_create(
+            actor=outsider,
+            program=program,
+            role="mentee",
+            answers=answers(skills, development_goals="", answers={}),
+            acknowledged=False,
+        )
     fields = {e.field for e in caught.value.errors}
     assert fields == {"development_goals", "acknowledged", "answers.why", "answers.commitment"}
     assert not Enrollment.objects.filter(person=outsider.person).exists()
@@ -103,19 +133,27 @@ def test_enrollment_requires_acknowledgement_and_answers(program, skills, outsid
 
 def test_enrolling_twice_is_a_conflict(program, skills, mentee) -> None:
     with pytest.raises(Conflict):
-        services.enrollment_create(actor=mentee, program=program, role="mentee",
-                                   answers=answers(skills), acknowledged=True)
+        services.enrollment_create(
+            actor=mentee, program=program, role="mentee", answers=answers(skills), acknowledged=True
+        )
 
 
 def test_draft_program_refuses_enrollment(hr_admin, skills) -> None:
     draft = services.program_create_from_template(actor=hr_admin, template_key="flash_mentoring")
     user = make_user(make_person(job_level=6))
     with pytest.raises(Conflict, match="not open"):
-        services.enrollment_create(actor=user, program=draft, role="mentee",
-                                   answers=answers(skills, answers={}), acknowledged=True)
+        services.enrollment_create(
+            actor=user,
+            program=draft,
+            role="mentee",
+            answers=answers(skills, answers={}),
+            acknowledged=True,
+        )
 
 
-def test_participant_cannot_change_someone_elses_enrollment(program, skills, mentee, other_mentee) -> None:
+def test_participant_cannot_change_someone_elses_enrollment(
+    program, skills, mentee, other_mentee
+) -> None:
     theirs = Enrollment.objects.get(person=other_mentee.person)
     with pytest.raises(NotFound):
         services.enrollment_update(actor=mentee, enrollment=theirs, answers=answers(skills))
@@ -131,8 +169,9 @@ def test_bulk_invite_invites_eligible_people_once(program, program_manager) -> N
     make_person(job_level=5, is_high_potential=False)
     first = services.enrollment_invite_bulk(actor=program_manager, program=program, role="mentee")
     assert (first.invited, first.eligible) == (3, 3)
-    again = services.enrollment_invite_bulk(actor=program_manager, program=program, role="mentee",
-                                            filters={"level_min": 5})
+    again = services.enrollment_invite_bulk(
+        actor=program_manager, program=program, role="mentee", filters={"level_min": 5}
+    )
     assert (again.invited, again.already_enrolled) == (0, 2)
     assert Enrollment.objects.filter(status=EnrollmentStatus.INVITED).count() == 3
 
@@ -140,8 +179,9 @@ def test_bulk_invite_invites_eligible_people_once(program, program_manager) -> N
 def test_invited_person_accepts_by_enrolling(program, program_manager, skills) -> None:
     user = make_user(make_person(job_level=5, is_high_potential=True))
     services.enrollment_invite_bulk(actor=program_manager, program=program, role="mentee")
-    enrollment = services.enrollment_create(actor=user, program=program, role="mentee",
-                                            answers=answers(skills), acknowledged=True)
+    enrollment = services.enrollment_create(
+        actor=user, program=program, role="mentee", answers=answers(skills), acknowledged=True
+    )
     assert enrollment.status == EnrollmentStatus.ACTIVE
     assert Enrollment.objects.filter(person=user.person).count() == 1
 
@@ -153,6 +193,8 @@ def test_other_manager_cannot_invite(program, other_manager) -> None:
 
 def test_mentor_pauses_and_changes_capacity(program, mentor) -> None:
     enrollment = Enrollment.objects.get(person=mentor.person)
-    services.enrollment_set_availability(actor=mentor, enrollment=enrollment, paused=True, capacity=4)
+    services.enrollment_set_availability(
+        actor=mentor, enrollment=enrollment, paused=True, capacity=4
+    )
     enrollment.refresh_from_db()
     assert (enrollment.is_paused, enrollment.capacity) == (True, 4)

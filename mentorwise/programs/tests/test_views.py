@@ -25,7 +25,9 @@ def test_anonymous_is_sent_to_login(program) -> None:
 def test_participant_sees_published_programs_not_drafts(program, hr_admin, outsider) -> None:
     from mentorwise.programs.services import program_create_from_template
 
-    draft = program_create_from_template(actor=hr_admin, template_key="flash_mentoring", name="Secret draft")
+    draft = program_create_from_template(
+        actor=hr_admin, template_key="flash_mentoring", name="Secret draft"
+    )
     page = client_for(outsider).get("/programs/").content.decode()
     assert "Leadership 2026" in page and "Secret draft" not in page
     assert client_for(outsider).get(f"/programs/{draft.slug}/").status_code == 404
@@ -38,13 +40,17 @@ def test_program_page_shows_objectives_and_why_one_cannot_join(program, outsider
 
 
 @pytest.mark.parametrize("path", ["edit/", "participants/"])
-def test_management_pages_are_404_for_participants_and_other_managers(program, mentee, other_manager, path) -> None:
+def test_management_pages_are_404_for_participants_and_other_managers(
+    program, mentee, other_manager, path
+) -> None:
     assert client_for(mentee).get(f"/programs/leadership-2026/{path}").status_code == 404
     assert client_for(other_manager).get(f"/programs/leadership-2026/{path}").status_code == 404
 
 
 def test_manager_sees_participants(program_manager, mentee, other_mentee) -> None:
-    page = client_for(program_manager).get("/programs/leadership-2026/participants/").content.decode()
+    page = (
+        client_for(program_manager).get("/programs/leadership-2026/participants/").content.decode()
+    )
     assert "Ana Mentee" in page and "Omar Mentee" in page
 
 
@@ -62,11 +68,17 @@ def test_enroll_through_the_page(program, skills, outsider) -> None:
     client = client_for(outsider)
     form = client.get("/programs/leadership-2026/enroll/mentee/").content.decode()
     assert "Own the relationship" in form  # the role's responsibilities are shown
-    response = client.post("/programs/leadership-2026/enroll/mentee/", {
-        "development_goals": "Lead a team", "skills_wanted": [skills[0].pk],
-        "function_preference": "different", "q_why": "Grow", "q_commitment": "Yes",
-        "acknowledged": "on",
-    })
+    response = client.post(
+        "/programs/leadership-2026/enroll/mentee/",
+        {
+            "development_goals": "Lead a team",
+            "skills_wanted": [skills[0].pk],
+            "function_preference": "different",
+            "q_why": "Grow",
+            "q_commitment": "Yes",
+            "acknowledged": "on",
+        },
+    )
     assert response.status_code == 302
     assert Enrollment.objects.get(person=outsider.person).status == EnrollmentStatus.ACTIVE
 
@@ -74,7 +86,9 @@ def test_enroll_through_the_page(program, skills, outsider) -> None:
 def test_enroll_page_shows_every_error_and_writes_nothing(program, skills, outsider) -> None:
     outsider.person.is_high_potential = True
     outsider.person.save()
-    response = client_for(outsider).post("/programs/leadership-2026/enroll/mentee/", {"function_preference": "any"})
+    response = client_for(outsider).post(
+        "/programs/leadership-2026/enroll/mentee/", {"function_preference": "any"}
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "Pick at least one skill" in body and "accept your role" in body
@@ -90,7 +104,9 @@ def test_mentee_cannot_open_other_mentees_enrollment(mentee, other_mentee) -> No
 
 def test_mentee_cannot_withdraw_other_mentee(mentee, other_mentee) -> None:
     theirs = Enrollment.objects.get(person=other_mentee.person)
-    assert client_for(mentee).post(f"/programs/enrollments/{theirs.pk}/withdraw/").status_code == 404
+    assert (
+        client_for(mentee).post(f"/programs/enrollments/{theirs.pk}/withdraw/").status_code == 404
+    )
     theirs.refresh_from_db()
     assert theirs.status == EnrollmentStatus.ACTIVE
 
@@ -103,9 +119,14 @@ def test_state_changes_refuse_get(mentee) -> None:
 def test_edit_program_and_live_eligibility_preview(program, program_manager) -> None:
     client = client_for(program_manager)
     assert client.get("/programs/leadership-2026/edit/").status_code == 200
-    response = client.post("/programs/leadership-2026/eligibility-preview/", {
-        "elig__mentee__level_min": "1", "elig__mentee__high_potential": "", "elig__mentor__level_min": "9",
-    })
+    response = client.post(
+        "/programs/leadership-2026/eligibility-preview/",
+        {
+            "elig__mentee__level_min": "1",
+            "elig__mentee__high_potential": "",
+            "elig__mentor__level_min": "9",
+        },
+    )
     assert response.status_code == 200
     assert "eligible mentees" in response.content.decode()
     assert Program.objects.get(pk=program.pk).eligibility["mentee"]["high_potential"] is True
@@ -118,11 +139,16 @@ def test_templates_and_skills_pages_are_for_hr_admins(program_manager, hr_admin)
 
 
 def test_hr_admin_creates_program_from_template_page(hr_admin) -> None:
-    response = client_for(hr_admin).post("/programs/new/", {"template": "reverse_mentoring", "name": "Reverse 2027"})
+    response = client_for(hr_admin).post(
+        "/programs/new/", {"template": "reverse_mentoring", "name": "Reverse 2027"}
+    )
     assert response.status_code == 302
     assert Program.objects.get(slug="reverse-2027").kind == "reverse_mentoring"
 
 
 def test_participant_cannot_create_programs(outsider) -> None:
-    assert client_for(outsider).post("/programs/new/", {"template": "reverse_mentoring"}).status_code == 404
+    assert (
+        client_for(outsider).post("/programs/new/", {"template": "reverse_mentoring"}).status_code
+        == 404
+    )
     assert not Program.objects.exists()

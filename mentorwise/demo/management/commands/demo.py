@@ -30,19 +30,25 @@ class Command(BaseCommand):
             call_command("flush", interactive=False, verbosity=0)
             self.stdout.write("All data deleted (--reset).")
         if demo_is_seeded():
-            self.stdout.write("The demo organization is already there; reusing it (--reset starts over).")
+            self.stdout.write(
+                "The demo organization is already there; reusing it (--reset starts over)."
+            )
             logins = None
         else:
             started = time.perf_counter()
             with progress_bar(enabled=options["verbosity"] > 0) as progress:
                 try:
-                    result = demo_seed(people=options["people"], seed=options["seed"], progress=progress)
+                    result = demo_seed(
+                        people=options["people"], seed=options["seed"], progress=progress
+                    )
                 except RuntimeError as error:
                     raise CommandError(str(error)) from error
-            self.stdout.write(self.style.SUCCESS(
-                f"Seeded {result.people:,} people, {len(result.programs)} programs and "
-                f"{result.enrollments:,} enrollments in {time.perf_counter() - started:.1f} s."
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Seeded {result.people:,} people, {len(result.programs)} programs and "
+                    f"{result.enrollments:,} enrollments in {time.perf_counter() - started:.1f} s."
+                )
+            )
             logins = result.logins
         self._print_logins(logins, options["addr"])
         if not options["no_serve"]:
@@ -53,9 +59,15 @@ class Command(BaseCommand):
 
         self.stdout.write(f"\nOpen http://{addr}/ and log in with password “{DEMO_PASSWORD}” as:")
         if logins is None:
-            users = User.objects.filter(username__in=["hr.admin", "program.manager", "mentor", "mentee", "sponsor"])
+            users = User.objects.filter(
+                username__in=["hr.admin", "program.manager", "mentor", "mentee", "sponsor"]
+            )
             for user in users.select_related("person"):
-                self.stdout.write(f"  {user.username:<16} {user.person.full_name if user.person else ''}")
+                self.stdout.write(
+                    f"  {user.username:<16} {user.person.full_name if user.person else ''}"
+                )
             return
         for login in logins:
-            self.stdout.write(f"  {login.username:<16} {login.role:<16} {login.name} — {login.what}")
+            self.stdout.write(
+                f"  {login.username:<16} {login.role:<16} {login.name} — {login.what}"
+            )

@@ -1,0 +1,31 @@
+"""Code hygiene as part of the suite: lint rules and the one-way import architecture."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def test_ruff_finds_nothing() -> None:
+    result = run(sys.executable, "-m", "ruff", "check", "--output-format", "concise", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_import_contracts_hold() -> None:
+    lint_imports = shutil.which("lint-imports")
+    assert lint_imports, "import-linter is a dev dependency: pip install -e '.[dev]'"
+    result = run(lint_imports, "--no-cache")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+
+
+def test_migrations_are_up_to_date() -> None:
+    result = run(sys.executable, "-m", "mentorwise", "makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
