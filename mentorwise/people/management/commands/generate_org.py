@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 import time
 from typing import Any
 
@@ -35,7 +34,7 @@ class Command(BaseCommand):
         org = generate_org(options["people"], options["seed"], today=options["today"])
         out = options["out"]
         try:
-            org.write_csv(sys.stdout if out == "-" else out)
+            org.write_csv(self.stdout if out == "-" else out)  # type: ignore[arg-type]
         except OSError as error:
             raise CommandError(f"Cannot write {out}: {error.strerror}") from error
         if out != "-":

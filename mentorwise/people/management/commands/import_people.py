@@ -1,0 +1,75 @@
+"""`mentorwise import-people FILE.csv [--full] [--dry-run]`: import people from an HRIS CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+from mentorwise.core.errors import InvalidInput
+from mentorwise.people.services import people_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import people from an HRIS CSV file (see docs/import.md): every row is checked "
+        "first; any problem means nothing is written."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="CSV file (UTF-8, comma or semicolon separated).")
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="The file is the whole workforce: mark people missing from it as terminated.",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check and count, but write nothing."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["file"])
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}") from error
+        console = Console(file=self.stdout._out, stderr=False)  # type: ignore[attr-defined]
+        progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=not console.is_terminal,
+        )
+        tasks: dict[str, Any] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total)
+            progress.update(tasks[stage], completed=done, total=total)
+
+        try:
+            with progress:
+                result = people_import(
+                    actor=None,
+                    data=data,
+                    file_name=path.name,
+                    full=options["full"],
+                    dry_run=options["dry_run"],
+                    progress=report,
+                )
+        except InvalidInput as error:
+            for problem in error.errors:
+                self.stderr.write(f"{path.name}: {problem}")
+            n = len(error.errors)
+            raise CommandError(
+                f"{n} problem{'s' if n != 1 else ''} found in {path.name}; nothing was imported."
+            ) from error
+        if result.ignored_columns:
+            self.stdout.write(f"Ignored columns: {', '.join(result.ignored_columns)}")
+        self.stdout.write(result.summary())

@@ -1,0 +1,180 @@
+"""Read queries about people: the management chain, the directory, the org chart in arrays."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, TypedDict
+
+import numpy as np
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from mentorwise.people.columns import CANONICAL_COLUMNS, DEMOGRAPHIC_COLUMNS, LANGUAGE_SEPARATOR
+from mentorwise.people.models import Person
+from mentorwise.people.permissions import people_visible_to
+
+# Upper bound of a path range scan: every path character is 0-9, a-f or "/", all of which
+# sort before "g" in binary and in the usual PostgreSQL collations, so the descendants of X
+# are exactly the paths in [X.path, X.path + "g") and one index range scan finds them.
+_PATH_END = "g"
+
+
+def person_ancestors(person: Person) -> QuerySet[Person]:
+    """The managers above `person`, top (CEO) first; one primary-key lookup."""
+    return Person.objects.filter(pk__in=person.ancestor_ids).order_by("depth")
+
+
+def person_descendants(person: Person, *, include_self: bool = False) -> QuerySet[Person]:
+    """Everyone below `person` in the management chain (direct and indirect reports)."""
+    if not person.path:
+        return Person.objects.none()
+    lower = Q(path__gte=person.path) if include_self else Q(path__gt=person.path)
+    return Person.objects.filter(lower, path__lt=person.path + _PATH_END).order_by("path")
+
+
+def is_above(manager: Person, person: Person) -> bool:
+    """True when `manager` is a direct or indirect manager of `person` (not the same person)."""
+    return bool(manager.path) and person.path.startswith(manager.path) and manager != person
+
+
+def is_in_chain(x: Person, y: Person) -> bool:
+    """True when one of the two manages the other, directly or through others.
+
+    Two different people are "in each other's chain" when one appears on the other's path
+    to the top; colleagues who share a manager are not. No query: the paths decide.
+    """
+    return is_above(x, y) or is_above(y, x)
+
+
+@dataclass
+class OrgArrays:
+    """The reporting lines in arrays for bulk use (matching, analytics).
+
+    `ids[i]` is a person's primary key, `parent[i]` the position of their manager in the
+    same arrays (-1 for none), `depth[i]` their depth below the top, `active[i]` whether they
+    are employed today.
+    """
+
+    ids: np.ndarray
+    parent: np.ndarray
+    depth: np.ndarray
+    active: np.ndarray
+
+    def index_of(self, person_ids: Any) -> np.ndarray:
+        """Positions of the given primary keys (which must exist)."""
+        return np.searchsorted(self.ids, np.asarray(person_ids, dtype=np.int64))
+
+
+def org_chart_arrays(*, today: dt.date | None = None) -> OrgArrays:
+    """Everyone's manager as a parent array, in primary-key order; one query."""
+    today = today or timezone.localdate()
+    rows = list(
+        Person.objects.order_by("pk").values_list("pk", "manager_id", "depth", "termination_date")
+    )
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    managers = np.fromiter((r[1] or 0 for r in rows), dtype=np.int64, count=len(rows))
+    parent = np.searchsorted(ids, managers)
+    parent[managers == 0] = -1
+    depth = np.fromiter((r[2] for r in rows), dtype=np.int64, count=len(rows))
+    active = np.fromiter((r[3] is None or r[3] > today for r in rows), dtype=bool, count=len(rows))
+    return OrgArrays(ids=ids, parent=parent.astype(np.int64), depth=depth, active=active)
+
+
+class PersonFilters(TypedDict, total=False):
+    q: str
+    department: str
+    function: str
+    location: str
+    level: int | None
+    status: str  # "" | active | terminated
+    high_potential: bool
+
+
+def person_list(*, actor: Any, filters: PersonFilters | None = None) -> QuerySet[Person]:
+    """The people the actor may see, narrowed by the directory filters."""
+    filters = filters or {}
+    people = people_visible_to(actor)
+    if q := (filters.get("q") or "").strip():
+        terms = Q()
+        for word in q.split()[:5]:
+            terms &= (
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+                | Q(employee_id__iexact=word)
+            )
+        people = people.filter(terms)
+    for name in ("department", "function", "location"):
+        if value := filters.get(name):
+            people = people.filter(**{name: value})
+    if level := filters.get("level"):
+        people = people.filter(job_level=level)
+    today = timezone.localdate()
+    if filters.get("status") == "active":
+        people = people.filter(Q(termination_date__isnull=True) | Q(termination_date__gt=today))
+    elif filters.get("status") == "terminated":
+        people = people.filter(termination_date__lte=today)
+    if filters.get("high_potential"):
+        people = people.filter(is_high_potential=True)
+    return people.select_related("manager")
+
+
+def person_filter_options(*, actor: Any) -> dict[str, list[str]]:
+    """Distinct departments, functions and locations for the directory's filter menus."""
+    people = people_visible_to(actor).order_by()
+    return {
+        name: [v for v in people.values_list(name, flat=True).distinct().order_by(name) if v]
+        for name in ("department", "function", "location")
+    }
+
+
+def person_direct_report_count(person: Person) -> int:
+    return Person.objects.filter(manager=person).count()
+
+
+def person_team_counts(person: Person) -> dict[str, int]:
+    """Direct reports and everyone below, in one query."""
+    below = person_descendants(person).aggregate(
+        total=Count("pk"), direct=Count("pk", filter=Q(manager=person))
+    )
+    return {"direct": below["direct"], "total": below["total"]}
+
+
+EXPORT_COLUMNS = tuple(c for c in CANONICAL_COLUMNS if c not in DEMOGRAPHIC_COLUMNS)
+
+
+def people_export_rows() -> Iterator[dict[str, str]]:
+    """Everyone in the canonical CSV columns, without demographics (aggregate use only)."""
+    ids = dict(Person.objects.order_by().values_list("pk", "employee_id"))
+    fields = (
+        "employee_id", "first_name", "last_name", "email", "title", "job_level", "department",
+        "function", "location", "time_zone", "languages", "manager_id", "hire_date",
+        "manager_since", "is_high_potential", "termination_date", "termination_kind",
+    )  # fmt: skip
+    for row in Person.objects.order_by("path", "pk").values_list(*fields).iterator(5000):
+        values = dict(zip(fields, row, strict=True))
+        yield {
+            "employee_id": values["employee_id"],
+            "first_name": values["first_name"],
+            "last_name": values["last_name"],
+            "email": values["email"],
+            "title": values["title"],
+            "job_level": "" if values["job_level"] is None else str(values["job_level"]),
+            "department": values["department"],
+            "function": values["function"],
+            "location": values["location"],
+            "time_zone": values["time_zone"],
+            "languages": LANGUAGE_SEPARATOR.join(values["languages"] or []),
+            "manager_id": ids.get(values["manager_id"], "") if values["manager_id"] else "",
+            "hire_date": _iso(values["hire_date"]),
+            "manager_since": _iso(values["manager_since"]),
+            "high_potential": "true" if values["is_high_potential"] else "false",
+            "termination_date": _iso(values["termination_date"]),
+            "termination_kind": values["termination_kind"],
+        }
+
+
+def _iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""

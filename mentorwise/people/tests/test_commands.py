@@ -1,0 +1,103 @@
+"""The people commands: generate-org, import-people, export-people (exit codes, output)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from mentorwise.people.models import Demographics, Person
+
+pytestmark = pytest.mark.django_db
+
+
+def command(*args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def org_csv(tmp_path):
+    path = tmp_path / "people.csv"
+    command("generate_org", "--people", "300", "--seed", "4", "--today", "2026-11-26",
+            "--out", str(path))  # fmt: skip
+    return path
+
+
+def test_generate_org_writes_the_import_format(org_csv):
+    rows = list(csv.DictReader(org_csv.open(encoding="utf-8")))
+    assert len(rows) == 300 and sum(1 for r in rows if not r["manager_id"]) == 1
+
+
+def test_generate_org_to_stdout_is_reproducible():
+    first, _ = command("generate_org", "--people", "20", "--seed", "9", "--today", "2026-01-01")
+    again, _ = command("generate_org", "--people", "20", "--seed", "9", "--today", "2026-01-01")
+    assert first == again and first.startswith("employee_id,")
+
+
+def test_generate_org_refuses_zero_people():
+    with pytest.raises(CommandError, match="at least 1"):
+        command("generate_org", "--people", "0")
+
+
+def test_import_people_then_again_then_dry_run(org_csv):
+    out, _ = command("import_people", str(org_csv))
+    assert "300 created" in out
+    assert Person.objects.count() == 300 and Demographics.objects.exists()
+    out, _ = command("import_people", str(org_csv))
+    assert "nothing changed" in out
+    out, _ = command("import_people", str(org_csv), "--dry-run", "--full")
+    assert "nothing changed" in out
+
+
+def test_import_people_full_terminates_the_missing(org_csv, tmp_path):
+    command("import_people", str(org_csv))
+    lines = org_csv.read_text(encoding="utf-8").splitlines()
+    leaf = next(line for line in lines[1:] if line.split(",")[0] not in org_csv.read_text()[:0])
+    # Drop the last row whose person manages nobody.
+    managers = {line.split(",")[11] for line in lines[1:] if "," in line}
+    victim = next(line for line in reversed(lines[1:]) if line.split(",")[0] not in managers)
+    smaller = tmp_path / "smaller.csv"
+    smaller.write_text("\n".join(line for line in lines if line != victim) + "\n")
+    assert leaf
+    out, _ = command("import_people", str(smaller), "--full")
+    assert "1 terminated" in out
+    assert Person.objects.get(employee_id=victim.split(",")[0]).termination_date is not None
+
+
+def test_import_people_with_errors_exits_non_zero_and_prints_every_error(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "employee_id,first_name,last_name,email,job_level\n"
+        "E1,Cleo,Chief,nope,3\n"
+        "E2,Vik,Vice,vik@example.com,x\n"
+    )
+    err = io.StringIO()
+    with pytest.raises(CommandError, match=r"2 problems found in bad\.csv; nothing was imported"):
+        call_command("import_people", str(bad), stdout=io.StringIO(), stderr=err)
+    assert "row 2, email ('nope')" in err.getvalue()
+    assert "row 3, job_level ('x')" in err.getvalue()
+    assert Person.objects.count() == 0
+
+
+def test_import_people_missing_file():
+    with pytest.raises(CommandError, match="Cannot read"):
+        command("import_people", "/nonexistent/people.csv")
+
+
+def test_export_round_trips_without_demographics(org_csv, tmp_path):
+    command("import_people", str(org_csv))
+    Person.objects.filter(pk=Person.objects.order_by("pk").first().pk).update(title="=HYPERLINK(1)")
+    out_path = tmp_path / "export.csv"
+    command("export_people", "--out", str(out_path))
+    text = out_path.read_text(encoding="utf-8")
+    header = text.splitlines()[0]
+    assert "gender" not in header and "ethnicity" not in header
+    assert "'=HYPERLINK(1)" in text
+    out, _ = command("import_people", str(out_path))
+    assert "nothing changed" in out
+    stdout, _ = command("export_people")
+    assert stdout == text
