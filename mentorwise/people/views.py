@@ -1,15 +1,164 @@
-"""People pages (placeholder until the people pages land)."""
+"""People pages: the directory, a person's profile and the HR admins' import."""
 
-from django.http import HttpRequest, HttpResponse
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from mentorwise.accounts.http import AuthedRequest
+from mentorwise.core.errors import InvalidInput, MentorwiseError, NotFound
+from mentorwise.people.forms import ImportConfirmForm, PeopleImportForm, PersonFilterForm
+from mentorwise.people.permissions import access_person, can_import_people, can_read_directory
+from mentorwise.people.selectors import (
+    person_ancestors,
+    person_filter_options,
+    person_list,
+    person_team_counts,
+)
+from mentorwise.people.services import people_import
+
+PAGE_SIZE = 50
+ERRORS_SHOWN = 1000
+_SESSION_KEY = "people_import_uploads"
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
-def person_list_view(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("People")
+def person_list_view(request: AuthedRequest) -> HttpResponse:
+    if not can_read_directory(request.user):
+        raise Http404("No such page.")
+    form = PersonFilterForm(request.GET or None, options=person_filter_options(actor=request.user))
+    filters = form.filters()
+    people = person_list(actor=request.user, filters=filters)
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "people/list.html#results" if request.htmx else "people/list.html"
+    return render(request, template, {"form": form, "page": page})
 
 
-def person_detail_view(request: HttpRequest, person_id: int) -> HttpResponse:
-    return HttpResponse("Person")
+def person_detail_view(request: AuthedRequest, person_id: int) -> HttpResponse:
+    try:
+        person = access_person(actor=request.user, person_id=person_id)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    context = {
+        "person": person,
+        "chain": list(person_ancestors(person)),
+        "team": person_team_counts(person),
+        # Participants see their own record only; their managers' pages would be 404s.
+        "link_people": can_read_directory(request.user),
+    }
+    return render(request, "people/detail.html", context)
 
 
-def import_view(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Import")
+def import_view(request: AuthedRequest) -> HttpResponse:
+    """Upload -> preview (a dry run, nothing written) -> confirm (the import itself)."""
+    if not can_import_people(request.user):
+        raise Http404("No such page.")
+    context: dict[str, object] = {
+        "form": PeopleImportForm(),
+        "date_format": settings.MENTORWISE_IMPORT_DATE_FORMAT,
+    }
+    if request.method == "POST" and "token" in request.POST:
+        return _import_confirm(request)
+    if request.method == "POST":
+        form = PeopleImportForm(request.POST, request.FILES)
+        context["form"] = form
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            full = form.cleaned_data["full"]
+            try:
+                result = people_import(
+                    actor=request.user, data=data, file_name=upload.name, full=full, dry_run=True
+                )
+            except InvalidInput as error:
+                context.update(_error_context(error, upload.name))
+            except MentorwiseError as error:
+                messages.error(request, error.message)
+            else:
+                token = _store_upload(request, data, upload.name)
+                context.update(result=result, confirm=ImportConfirmForm(
+                    initial={"token": token, "full": full}
+                ))  # fmt: skip
+    template = "people/import.html#result" if request.htmx else "people/import.html"
+    return render(request, template, context)
+
+
+def _import_confirm(request: AuthedRequest) -> HttpResponse:
+    form = ImportConfirmForm(request.POST)
+    uploads = request.session.get(_SESSION_KEY, {})
+    token = form.data.get("token", "")
+    if not form.is_valid() or token not in uploads:
+        messages.error(request, "This upload has expired; please upload the file again.")
+        return _redirect(request, reverse("people:import"))
+    path = _upload_dir() / f"{token}.csv"
+    name = uploads[token]
+    try:
+        data = path.read_bytes()
+    except OSError:
+        messages.error(request, "This upload has expired; please upload the file again.")
+        return _redirect(request, reverse("people:import"))
+    try:
+        result = people_import(
+            actor=request.user, data=data, file_name=name, full=form.cleaned_data["full"]
+        )
+    except InvalidInput as error:
+        # The database changed since the preview (e.g. another import): show what is wrong now.
+        context = {"form": PeopleImportForm(), **_error_context(error, name)}
+        template = "people/import.html#result" if request.htmx else "people/import.html"
+        return render(request, template, context)
+    _forget_upload(request, token)
+    messages.success(request, f"Imported {name}: {result.summary()}")
+    return _redirect(request, reverse("people:list"))
+
+
+def _redirect(request: AuthedRequest, url: str) -> HttpResponse:
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def _error_context(error: InvalidInput, name: str) -> dict[str, object]:
+    return {
+        "errors": error.errors[:ERRORS_SHOWN],
+        "error_count": len(error.errors),
+        "file_name": name,
+    }
+
+
+def _upload_dir() -> Path:
+    folder = Path(settings.DATA_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _store_upload(request: AuthedRequest, data: bytes, name: str) -> str:
+    """Keep the previewed file under a generated name (never a user-supplied path)."""
+    folder = _upload_dir()
+    cutoff = time.time() - 24 * 3600
+    for old in folder.glob("*.csv"):
+        if _TOKEN.match(old.stem) and old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = secrets.token_hex(16)
+    (folder / f"{token}.csv").write_bytes(data)
+    uploads = dict(request.session.get(_SESSION_KEY, {}))
+    uploads[token] = Path(name).name[:200]
+    request.session[_SESSION_KEY] = uploads
+    return token
+
+
+def _forget_upload(request: AuthedRequest, token: str) -> None:
+    (_upload_dir() / f"{token}.csv").unlink(missing_ok=True)
+    uploads = dict(request.session.get(_SESSION_KEY, {}))
+    uploads.pop(token, None)
+    request.session[_SESSION_KEY] = uploads

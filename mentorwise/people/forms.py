@@ -1,0 +1,70 @@
+"""Forms of the people pages: directory filters, import upload and confirmation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from mentorwise.people.selectors import PersonFilters
+
+STATUS_CHOICES = [("", "All"), ("active", "Active"), ("terminated", "Terminated")]
+LEVEL_CHOICES = [("", "All"), *[(str(n), str(n)) for n in range(1, 11)]]
+
+
+class PersonFilterForm(forms.Form):
+    """Directory filters; the menus offer only values that exist among visible people."""
+
+    q = forms.CharField(required=False, max_length=100, label="Search")
+    department = forms.ChoiceField(required=False)
+    function = forms.ChoiceField(required=False)
+    location = forms.ChoiceField(required=False)
+    level = forms.ChoiceField(required=False, choices=LEVEL_CHOICES)
+    status = forms.ChoiceField(required=False, choices=STATUS_CHOICES)
+    high_potential = forms.BooleanField(required=False, label="High potential only")
+
+    def __init__(self, *args: Any, options: dict[str, list[str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("department", "function", "location"):
+            choices = [("", "All"), *[(v, v) for v in options.get(name, [])]]
+            self.fields[name].choices = choices  # type: ignore[attr-defined]
+
+    def filters(self) -> PersonFilters:
+        """The valid filters (an invalid value is ignored rather than failing the page)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        result: PersonFilters = {}
+        for name in ("q", "department", "function", "location", "status"):
+            if data.get(name):
+                result[name] = data[name]  # type: ignore[literal-required]
+        if data.get("level"):
+            result["level"] = int(data["level"])
+        if data.get("high_potential"):
+            result["high_potential"] = True
+        return result
+
+
+class PeopleImportForm(forms.Form):
+    file = forms.FileField(
+        label="HRIS file (CSV)",
+        help_text="UTF-8, comma or semicolon separated; see the accepted columns below.",
+    )
+    full = forms.BooleanField(
+        required=False,
+        label="This file is the whole workforce: mark people missing from it as terminated",
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        limit = settings.MENTORWISE_MAX_IMPORT_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(f"The file is larger than the limit of {limit:,} bytes.")
+        return upload
+
+
+class ImportConfirmForm(forms.Form):
+    token = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
+    full = forms.BooleanField(required=False, widget=forms.HiddenInput)
