@@ -26,7 +26,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         nav.append(("Skills", reverse("programs:skills")))
     nav.append(("API tokens", reverse("accounts:tokens")))
     current = request.path
+    # The entry with the longest URL prefix of the current page is the active one.
+    matches = [url for _, url in nav if current.startswith(url) and (url != "/" or current == "/")]
+    active = max(matches, key=len, default=None)
     return {
-        "nav": [(label, url, current.startswith(url) and url != "/") for label, url in nav],
+        "nav": [(label, url, url == active) for label, url in nav],
         "MENTORWISE_VERSION": __version__,
     }

@@ -99,6 +99,11 @@ def demo_seed(
         admin = _login(
             "hr.admin", _pick(org, pk_of, function="People", level=(6, 8)), is_hr_admin=True
         )
+        manager = _login(
+            "program.manager",
+            _pick(org, pk_of, function="People", level=(5, 7), exclude={admin.person_id}),
+        )
+        staff = {admin.person_id, manager.person_id}
         rng = np.random.default_rng(seed)
         programs: dict[str, Program] = {}
         for n, (key, slug, status, mentee_share, guide_share, invited_share) in enumerate(
@@ -124,12 +129,9 @@ def demo_seed(
                     skill_pk,
                     rng,
                     seed + n,
+                    exclude=staff,
                 )
         progress("Creating programs and enrollments", len(DEMO_PROGRAMS), len(DEMO_PROGRAMS))
-        manager = _login(
-            "program.manager",
-            _pick(org, pk_of, function="People", level=(5, 7), exclude={admin.person_id}),
-        )
         for key in ("hipo_leadership", "first_time_manager", "onboarding_buddy"):
             programs[key].managers.add(manager)
         hipo = programs["hipo_leadership"]
@@ -216,14 +218,13 @@ def _enroll_sample(
     skill_pk: dict[str, int],
     rng: np.random.Generator,
     seed: int,
+    exclude: set[int | None],
 ) -> int:
     """Enroll a random share of the eligible people (and invite some more), with profiles."""
     if share <= 0:
         return 0
-    eligible = np.array(
-        sorted(eligible_people(program.eligibility.get(role, {})).values_list("pk", flat=True)),
-        dtype=np.int64,
-    )
+    eligible_pks = eligible_people(program.eligibility.get(role, {})).values_list("pk", flat=True)
+    eligible = np.array(sorted(set(eligible_pks) - exclude), dtype=np.int64)
     if eligible.size == 0:
         return 0
     k = min(MAX_PER_ROLE, max(1, round(eligible.size * share)))

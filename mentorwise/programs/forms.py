@@ -94,8 +94,9 @@ class EnrollmentForm(forms.Form):
             del self.fields["skills_offered"], self.fields["expertise"], self.fields["capacity"]
             self.fields["skills_wanted"].queryset = skills
             self.fields["skills_wanted"].label = "Skills you want to develop"
-        if not with_ack:
-            del self.fields["acknowledged"]
+        if role == Role.MENTEE:
+            self.fields["languages"].help_text = "Languages you can meet in, separated by commas."
+        ack = self.fields.pop("acknowledged")
         for question in program.enrollment_questions:
             name = f"q_{question['key']}"
             if question.get("choices"):
@@ -112,6 +113,17 @@ class EnrollmentForm(forms.Form):
                 )
             if question.get("required"):
                 self.fields[name].label = f"{question['label']} *"
+        if with_ack:
+            self.fields["acknowledged"] = ack  # last, right above the submit button
+
+    @property
+    def skill_groups(self) -> list[tuple[str, list[Any]]]:
+        """The skill checkboxes grouped by taxonomy category, for the template."""
+        name = "skills_wanted" if "skills_wanted" in self.fields else "skills_offered"
+        groups: dict[str, list[Any]] = {}
+        for choice in self[name]:
+            groups.setdefault(choice.data["value"].instance.category, []).append(choice)
+        return list(groups.items())
 
     def answers(self) -> EnrollmentAnswers:
         data = self.cleaned_data

@@ -165,6 +165,10 @@ def enroll_view(request: AuthedRequest, slug: str, role: str) -> HttpResponse:
         raise _not_found(error) from None
     if role not in program.roles:
         raise Http404("No such role.")
+    mine = selectors.my_enrollments(actor=request.user).filter(program=program, role=role).first()
+    if mine is not None and mine.status == EnrollmentStatus.ACTIVE:
+        messages.info(request, "You are already enrolled in this role; here is your profile.")
+        return redirect("programs:enrollment_edit", enrollment_id=mine.pk)
     form = EnrollmentForm(request.POST or None, program=program, role=role)
     if request.method == "POST" and form.is_valid():
         try:
