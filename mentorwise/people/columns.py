@@ -52,7 +52,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "uuid",
         "Person Number",
     ),
-    "first_name": ("First Name", "Legal First Name", "Given Name", "firstName", "Preferred Name"),
+    "first_name": ("First Name", "Legal First Name", "Given Name", "firstName"),
     "last_name": ("Last Name", "Legal Last Name", "Family Name", "Surname", "lastName"),
     "email": ("Email", "Work Email", "Primary Work Email", "Email Address", "user_login"),
     "title": ("Business Title", "Job Title", "JOBTITLE", "user_title", "Position Title"),
@@ -79,7 +79,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "manager_email": ("manager_login", "Manager Email", "Supervisor Email"),
     "hire_date": ("Hire Date", "Original Hire Date", "HIREDATE", "Start Date"),
     "manager_since": ("Manager Since", "People Manager Since", "First Manager Date"),
-    "high_potential": ("High Potential", "HiPo", "Is High Potential", "Talent Pool"),
+    "high_potential": ("High Potential", "HiPo", "Is High Potential"),
     "termination_date": ("Termination Date", "TERMDATE", "End Date"),
     "termination_kind": ("Termination Kind", "Termination Type", "Termination Category"),
     "gender": ("Gender", "Gender Identity"),
@@ -94,11 +94,15 @@ def header_key(name: str) -> str:
     return _NON_ALNUM.sub("", name.strip().lstrip("\ufeff").lower())
 
 
-def alias_table() -> dict[str, str]:
-    """Map every normalised header (canonical names and aliases) to its canonical column."""
-    table: dict[str, str] = {}
+def alias_table() -> dict[str, tuple[str, int]]:
+    """Map every normalised header to (canonical column, priority: 0 = the canonical name).
+
+    When a file has several headers for one column (Workday exports often carry both
+    "Location" and "Country"), the one with the lowest priority number is used.
+    """
+    table: dict[str, tuple[str, int]] = {}
     for canonical, aliases in ALIASES.items():
-        table[header_key(canonical)] = canonical
-        for alias in aliases:
-            table.setdefault(header_key(alias), canonical)
+        table[header_key(canonical)] = (canonical, 0)
+        for rank, alias in enumerate(aliases, start=1):
+            table.setdefault(header_key(alias), (canonical, rank))
     return table

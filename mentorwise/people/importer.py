@@ -240,24 +240,35 @@ def parse_people_csv(
 def _map_header(header: list[str], result: ParsedFile) -> dict[str, int]:
     aliases = alias_table()
     positions: dict[str, int] = {}
+    ranks: dict[str, int] = {}
+    seen: dict[str, int] = {}
     for index, name in enumerate(header):
-        canonical = aliases.get(header_key(name))
-        if canonical is None:
-            if name.strip():
-                result.ignored_columns.append(name.strip())
-            continue
-        if canonical in positions:
-            other = header[positions[canonical]].strip()
+        key = header_key(name)
+        if key and key in seen:
             result.errors.append(
                 FieldError(
                     name.strip(),
-                    f"Columns {other!r} and {name.strip()!r} both mean {canonical}; keep one.",
+                    f"Columns {seen[key] + 1} and {index + 1} have the same name; keep one.",
                     row=1,
                     value=name.strip(),
                 )
             )
             continue
+        seen[key] = index
+        canonical, rank = aliases.get(key, ("", 0))
+        if not canonical:
+            if name.strip():
+                result.ignored_columns.append(name.strip())
+            continue
+        if canonical in positions:
+            # Another header means the same column: keep the preferred one, ignore the other.
+            if rank < ranks[canonical]:
+                result.ignored_columns.append(header[positions[canonical]].strip())
+            else:
+                result.ignored_columns.append(name.strip())
+                continue
         positions[canonical] = index
+        ranks[canonical] = rank
     missing = [c for c in REQUIRED_COLUMNS if c not in positions]
     if missing:
         result.errors.append(

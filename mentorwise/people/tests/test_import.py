@@ -154,6 +154,12 @@ def test_people_managers_may_be_given_by_email_with_hris_aliases_bom_and_semicol
     assert (vik.department, vik.title, vik.job_level) == ("Sales", "VP, Sales", 9)
 
 
+def test_several_headers_for_one_column_use_the_preferred_one():
+    text = "Country,Location,employee_id,first_name,last_name,email\nDE,Berlin,E1,A,B,a@example.com\n"
+    result = run(text.encode())
+    assert Person.objects.get().location == "Berlin" and result.ignored_columns == ["Country"]
+
+
 def test_configured_date_format_is_accepted_and_never_guessed(settings):
     lines = [HEADER, "E1,Cleo,Chief,cleo@example.com,,10,8/20/2015"]
     assert fields(errors_of(lines)) == [(2, "hire_date")]
