@@ -88,11 +88,17 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "template_partials",
     "mentorwise.core",
     "mentorwise.accounts",
     "mentorwise.people",
     "mentorwise.programs",
+    "mentorwise.learning",
+    "mentorwise.matches",
+    "mentorwise.relationships",
+    "mentorwise.notifications",
     "mentorwise.api",
     "mentorwise.demo",
 ]
@@ -233,6 +239,19 @@ if not DEBUG:
 MENTORWISE_IMPORT_DATE_FORMAT = env.str("MENTORWISE_IMPORT_DATE_FORMAT", default="")
 # Aggregates over fewer people than this are suppressed.
 MENTORWISE_MIN_GROUP_SIZE = envint("MENTORWISE_MIN_GROUP_SIZE", 5, minimum=5)
+
+# Background work (emails, nudges, large matching runs) through django-tasks, the backport
+# of Django 6's tasks framework: the database backend needs no extra service; a worker
+# runs with `mentorwise db_worker`. Tests and `MENTORWISE_TASKS=immediate` run tasks inline.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env.str("MENTORWISE_TASKS", default="database") == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -65,6 +65,16 @@ class Program(models.Model):
     self_match = models.BooleanField(
         default=False, help_text="Mentees pick a mentor from recommendations."
     )
+    request_expiry_days = models.PositiveSmallIntegerField(
+        default=7, help_text="Days a mentor has to answer a mentee's request before it expires."
+    )
+    surveys_confidential = models.BooleanField(
+        default=True, help_text="Program managers see survey answers only in aggregate."
+    )
+    auto_close_stalled = models.BooleanField(
+        default=False,
+        help_text="Close relationships that stay stalled after warnings, offering a re-match.",
+    )
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="managed_programs"
     )
