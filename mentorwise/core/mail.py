@@ -1,0 +1,42 @@
+"""Email sent in the background, after the transaction that caused it has committed."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django_tasks import task
+
+logger = logging.getLogger(__name__)
+
+# (file name, content, MIME type), e.g. ("meeting.ics", "...", "text/calendar; method=REQUEST")
+Attachment = tuple[str, str, str]
+
+
+@task()
+def email_send(
+    to: list[str], subject: str, body: str, attachments: list[Attachment] | None = None
+) -> int:
+    """Send one email (a background task; the worker retries nothing: failures are logged)."""
+    message = EmailMessage(
+        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to
+    )
+    for name, content, mimetype in attachments or []:
+        message.attach(name, content, mimetype)
+    sent = message.send()
+    logger.info("email sent: %s to %d recipient(s)", subject, len(to))
+    return sent
+
+
+def email_enqueue(
+    *, to: list[str], subject: str, body: str, attachments: list[Attachment] | None = None
+) -> None:
+    """Queue an email once the current transaction commits (never for a rolled-back change)."""
+    recipients = [address for address in to if address]
+    if not recipients:
+        return
+    transaction.on_commit(
+        lambda: email_send.enqueue(recipients, subject, body, [list(a) for a in attachments or []])
+    )
