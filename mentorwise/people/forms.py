@@ -25,6 +25,7 @@ class PersonFilterForm(forms.Form):
     high_potential = forms.BooleanField(required=False, label="High potential only")
 
     def __init__(self, *args: Any, options: dict[str, list[str]], **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for name in ("department", "function", "location"):
             choices = [("", "All"), *[(v, v) for v in options.get(name, [])]]

@@ -15,6 +15,7 @@ import functools
 import io
 import re
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -156,7 +157,11 @@ def _date_message(date_format: str) -> str:
 
 
 def parse_people_csv(
-    data: bytes, *, date_format: str = "", today: dt.date | None = None
+    data: bytes,
+    *,
+    date_format: str = "",
+    today: dt.date | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ParsedFile:
     """Parse an HRIS CSV file; every problem ends up in `errors`, never as an exception."""
     today = today or dt.date.today()  # noqa: DTZ011 - the caller passes the local date
@@ -196,7 +201,10 @@ def parse_people_csv(
         return result
     seen_ids: dict[str, int] = {}
     seen_emails: dict[str, int] = {}
-    for line, cells in rows_by_line:
+    total = len(rows_by_line)
+    for done, (line, cells) in enumerate(rows_by_line, start=1):
+        if progress is not None and (done % 5000 == 0 or done == total):
+            progress("Reading", done, total)
         if len(cells) != len(header):
             result.errors.append(
                 FieldError(

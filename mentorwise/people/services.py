@@ -93,7 +93,8 @@ class ImportResult:
         """One sentence for the terminal and the page."""
         verb = "would be" if self.dry_run else "were"
         if not self.changed_anything:
-            return f"{self.rows:,} rows read: nothing changed, everyone is up to date."
+            change = "nothing would change" if self.dry_run else "nothing changed"
+            return f"{self.rows:,} rows read: {change}, everyone is up to date."
         parts = [
             f"{self.created:,} created",
             f"{self.updated:,} updated",
@@ -140,7 +141,9 @@ def people_import(
         raise InvalidInput(
             [FieldError("file", f"The file is larger than the limit of {limit:,} bytes.")]
         )
-    parsed = parse_people_csv(data, date_format=settings.MENTORWISE_IMPORT_DATE_FORMAT, today=today)
+    parsed = parse_people_csv(
+        data, date_format=settings.MENTORWISE_IMPORT_DATE_FORMAT, today=today, progress=progress
+    )
     if parsed.errors:
         raise InvalidInput(parsed.errors)
     result = ImportResult(
@@ -483,7 +486,7 @@ _PLAIN_TYPES = {
 
 
 def _insert_many(model: type[Model], objs: list[Any]) -> None:
-    """INSERT the objects (primary keys set) with one prepared statement run per row.
+    """INSERT the objects: one prepared statement run per row (SQLite) or COPY (PostgreSQL).
 
     bulk_create() builds a new multi-row statement for every 999 parameters on SQLite and
     spends most of a 100,000-row import compiling SQL; executemany() compiles once. Values go
@@ -514,7 +517,15 @@ def _insert_many(model: type[Model], objs: list[Any]) -> None:
             row.append(value if prep is None else prep(value, connection))
         params.append(row)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if connection.vendor == "postgresql":
+            # COPY streams the rows in one command: several times faster than INSERTs.
+            columns = ", ".join(quote(f.column) for f in fields)
+            copy_sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+            with cursor.cursor.copy(copy_sql) as copy:
+                for row in params:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(sql, params)
 
 
 def _paths(parent: dict[str, str | None], pk_of: dict[str, int]) -> dict[str, str]:
