@@ -618,12 +618,12 @@ def _skill_weights(org: SyntheticOrg, idx: np.ndarray, role: str) -> np.ndarray:
     weights = np.ones((idx.size, len(ALL_SKILLS)))
     levels = org.job_level[idx]
     managers = org.direct_reports[idx] > 0
-    by_category = {c: c == _SKILL_CATEGORY for c in SKILLS}
+    by_category: dict[str, np.ndarray] = {c: np.equal(_SKILL_CATEGORY, c) for c in SKILLS}
     functions = [org.function[i] for i in idx.tolist()]
     for func, skills in _FUNCTION_SKILLS.items():
         rows = np.array([f == func for f in functions])
         if rows.any():
-            cols = [_SKILL_INDEX[s] for s in skills]
+            cols = np.array([_SKILL_INDEX[s] for s in skills])
             weights[np.ix_(rows, cols)] *= 4.0 if role in GUIDE_ROLES else 2.5
     senior = levels >= 6
     if role in GUIDE_ROLES:

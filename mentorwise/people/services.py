@@ -297,21 +297,21 @@ def _plan(
     # Differences, field by field, only for the columns the file has.
     manager_i = _AT["manager_id"]
     for r in parsed.rows:
-        rec = existing.get(r.employee_id)
-        if rec is None:
+        found = existing.get(r.employee_id)
+        if found is None:
             plan.creates.append(r)
         else:
-            changed = [f for f, v in r.values.items() if rec[_AT[f]] != v]
+            changed = [f for f, v in r.values.items() if found[_AT[f]] != v]
             if parsed.has_manager_column:
                 manager_eid = parent[r.employee_id]
-                if eid_by_pk.get(rec[manager_i]) != manager_eid:
+                if eid_by_pk.get(found[manager_i]) != manager_eid:
                     changed.append("manager")
             if changed:
                 plan.updates[r.employee_id] = changed
             else:
                 plan.unchanged += 1
         if r.gender is not None or r.ethnicity is not None:
-            old = demographics.get(rec[0]) if rec is not None else None
+            old = demographics.get(found[0]) if found is not None else None
             new = (
                 r.gender if r.gender is not None else (old[0] if old else ""),
                 r.ethnicity if r.ethnicity is not None else (old[1] if old else ""),
@@ -503,11 +503,10 @@ def _insert_many(model: type[Model], objs: list[Any]) -> None:
         None if f.get_internal_type() in _PLAIN_TYPES else f.get_db_prep_save for f in fields
     ]
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
+    table = quote(str(model._meta.db_table))
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - model names
     attnames = [f.attname for f in fields]
     params = []
     for obj in objs:
@@ -519,8 +518,7 @@ def _insert_many(model: type[Model], objs: list[Any]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY streams the rows in one command: several times faster than INSERTs.
-            columns = ", ".join(quote(f.column) for f in fields)
-            copy_sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+            copy_sql = f"COPY {table} ({columns}) FROM STDIN"
             with cursor.cursor.copy(copy_sql) as copy:
                 for row in params:
                     copy.write_row(row)
