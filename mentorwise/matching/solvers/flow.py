@@ -24,6 +24,7 @@ none is left, the candidate optimum is the dense optimum.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
@@ -254,6 +255,88 @@ def solve_graph(
 # --------------------------------------------------------------------------------------------
 
 
+def _nonzero2d(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.nonzero`` for a C-contiguous 2-D mask, via the much faster flat variant."""
+    flat = np.flatnonzero(mask)
+    return flat // mask.shape[1], flat % mask.shape[1]
+
+
+def _row_top(s: np.ndarray, k: int, stride: int = 16) -> tuple[np.ndarray, np.ndarray]:
+    """(row, col) of each row's ``k`` best finite entries; ties to the lower column.
+
+    A threshold from a strided sample is never above the row's true k-th best value (the
+    sample's k-th best is reached by k entries of the full row), so filtering by it keeps
+    every true top-k entry while touching the full block only with one comparison.
+    """
+    h, m = s.shape
+    if m <= k * stride:
+        thr = np.full(h, -np.inf, dtype=s.dtype)
+    else:
+        sub = s[:, ::stride]
+        thr = np.partition(sub, sub.shape[1] - k, axis=1)[:, sub.shape[1] - k]
+    rows, cols = _nonzero2d((s >= thr[:, None]) & np.isfinite(s))
+    vals = s[rows, cols]
+    order = np.lexsort((cols, -vals, rows))
+    rows, cols = rows[order], cols[order]
+    rank = np.arange(rows.shape[0]) - np.searchsorted(rows, rows)
+    keep = rank < k
+    return rows[keep], cols[keep]
+
+
+class _ColumnTop:
+    """Running top-``L`` mentees of every mentor over the blocks (ties to the lower mentee)."""
+
+    def __init__(self, m: int, size: int) -> None:
+        self.m = m
+        self.size = size
+        self.rows = np.zeros(0, np.int64)
+        self.cols = np.zeros(0, np.int64)
+        self.vals = np.zeros(0, np.float64)
+        self.threshold = np.full(m, -np.inf)
+
+    def add(self, s: np.ndarray, start: int, stride: int = 4) -> None:
+        threshold = self.threshold
+        h = s.shape[0]
+        if h // stride >= self.size:
+            # The L-th best of a sample of this block's rows never exceeds the final L-th
+            # best over all mentees, so it is a safe filter even for the first block.
+            sample = np.ascontiguousarray(s[::stride].T)
+            k = sample.shape[1] - self.size
+            threshold = np.maximum(threshold, np.partition(sample, k, axis=1)[:, k])
+        r, c = _nonzero2d((s >= threshold[None, :]) & np.isfinite(s))
+        rows = np.concatenate([self.rows, r + start])
+        cols = np.concatenate([self.cols, c])
+        vals = np.concatenate([self.vals, s[r, c].astype(np.float64)])
+        order = np.lexsort((rows, -vals, cols))
+        rows, cols, vals = rows[order], cols[order], vals[order]
+        rank = np.arange(cols.shape[0]) - np.searchsorted(cols, cols)
+        keep = rank < self.size
+        self.rows, self.cols, self.vals = rows[keep], cols[keep], vals[keep]
+        full = np.bincount(self.cols, minlength=self.m) >= self.size
+        last = np.flatnonzero(rank[keep] == self.size - 1)
+        self.threshold = np.full(self.m, -np.inf)
+        self.threshold[self.cols[last]] = self.vals[last]
+        self.threshold[~full] = -np.inf
+
+
+def _map_blocks(oracle: ScoreOracle, func, progress: ProgressCallback, stage: str):
+    """Apply ``func(start, stop, block)`` to every block, two at a time, results in order.
+
+    numpy and BLAS release the GIL, so two worker threads keep both cores busy on the
+    non-BLAS work; results are consumed in block order, so the outcome is deterministic.
+    """
+    blocks = list(iter_blocks(oracle.n_mentees, oracle.block_size))
+
+    def run(bounds: tuple[int, int]):
+        start, stop = bounds
+        return start, stop, func(start, stop, oracle.block(start, stop))
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for b, out in enumerate(pool.map(run, blocks)):
+            progress(stage, b + 1, len(blocks))
+            yield out
+
+
 def initial_candidates(
     oracle: ScoreOracle,
     capacities: np.ndarray,
@@ -263,57 +346,35 @@ def initial_candidates(
 ) -> CandidateGraph:
     """Candidate graph from both sides: each mentee's top mentors and each mentor's top mentees.
 
-    One pass over the blocks; the per-mentor lists are merged block by block, so memory stays
-    at one block plus ``top_mentees x n_mentors``.
+    One pass over the blocks; per-mentor lists are merged block by block, so memory stays at a
+    couple of blocks plus ``top_mentees x n_mentors``.
     """
     n, m = oracle.n_mentees, oracle.n_mentors
     closed = capacities == 0
-    blocks = list(iter_blocks(n, oracle.block_size))
+    kk = min(top_mentors, m)
+    col_top = _ColumnTop(m, top_mentees)
     row_parts: list[np.ndarray] = []
     col_parts: list[np.ndarray] = []
     val_parts: list[np.ndarray] = []
-    kk = min(top_mentors, m)
-    ll = top_mentees
-    best_val = np.full((0, m), -np.inf)
-    best_row = np.zeros((0, m), dtype=np.int64)
-    for b, (start, stop) in enumerate(blocks):
-        s = oracle.block(start, stop)
+
+    def work(start: int, stop: int, s: np.ndarray):
         if closed.any():
             s[:, closed] = -np.inf
-        if kk > 0:
-            if kk < m:
-                idx = np.argpartition(-s, kk - 1, axis=1)[:, :kk]
-            else:
-                idx = np.broadcast_to(np.arange(m), s.shape)
-            vals = np.take_along_axis(s, idx, axis=1)
-            ok = np.isfinite(vals)
-            row_parts.append(np.broadcast_to(np.arange(start, stop)[:, None], idx.shape)[ok])
-            col_parts.append(idx[ok])
-            val_parts.append(vals[ok])
-        if ll > 0:
-            h = stop - start
-            if h > ll:
-                part = np.argpartition(-s, ll - 1, axis=0)[:ll]
-            else:
-                part = np.broadcast_to(np.arange(h)[:, None], (h, m))
-            pv = np.take_along_axis(s, part, axis=0)
-            cat_val = np.concatenate([best_val, pv])
-            cat_row = np.concatenate([best_row, part + start])
-            if cat_val.shape[0] > ll:
-                sel = np.argpartition(-cat_val, ll - 1, axis=0)[:ll]
-                best_val = np.take_along_axis(cat_val, sel, axis=0)
-                best_row = np.take_along_axis(cat_row, sel, axis=0)
-            else:
-                best_val, best_row = cat_val, cat_row
-        progress("candidates", b + 1, len(blocks))
-    if ll > 0:
-        ok = np.isfinite(best_val)
-        row_parts.append(best_row[ok])
-        col_parts.append(np.broadcast_to(np.arange(m), best_val.shape)[ok])
-        val_parts.append(best_val[ok])
-    rows = np.concatenate(row_parts).astype(np.int64) if row_parts else np.zeros(0, np.int64)
-    cols = np.concatenate(col_parts).astype(np.int64) if col_parts else np.zeros(0, np.int64)
-    vals = np.concatenate(val_parts).astype(np.float64) if val_parts else np.zeros(0)
+        r, c = _row_top(s, kk) if kk > 0 else (np.zeros(0, np.int64), np.zeros(0, np.int64))
+        return s, r, c
+
+    for start, _stop, (s, r, c) in _map_blocks(oracle, work, progress, "candidates"):
+        row_parts.append(r + start)
+        col_parts.append(c)
+        val_parts.append(s[r, c].astype(np.float64))
+        if top_mentees > 0:
+            col_top.add(s, start)
+    row_parts.append(col_top.rows)
+    col_parts.append(col_top.cols)
+    val_parts.append(col_top.vals)
+    rows = np.concatenate(row_parts).astype(np.int64)
+    cols = np.concatenate(col_parts).astype(np.int64)
+    vals = np.concatenate(val_parts).astype(np.float64)
     return _merge(CandidateGraph(n, m, rows, cols, vals), None)
 
 
@@ -351,54 +412,49 @@ def _price_blocks(
     n, m = oracle.n_mentees, oracle.n_mentors
     closed = capacities == 0
     big = quant.big
-    col_off = quant.lo * quant.scale + v.astype(np.float64)  # X = s*scale - lo*scale - v_j
+    col_off = quant.lo * quant.scale + v.astype(np.float64)  # x = s*scale - lo*scale - v_j
+
+    def work(start: int, stop: int, s: np.ndarray):
+        if closed.any():
+            s[:, closed] = -np.inf
+        # float64 before scaling: scaled scores reach ~1e10 and need sub-unit precision.
+        x = s.astype(np.float64)
+        x *= quant.scale
+        x -= col_off
+        rowmax = x.max(axis=1) if m else np.full(stop - start, -np.inf)
+        finite = np.isfinite(rowmax)
+        need = np.zeros(stop - start, dtype=np.int64)
+        need[finite] = np.ceil(rowmax[finite]).astype(np.int64) + 2 + big
+        thresh = (u[start:stop] - big - 2).astype(np.float64)
+        rr, cc = _nonzero2d(x > thresh[:, None])
+        rows = rr + start
+        vals = s[rr, cc].astype(np.float64)
+        exact = big + quant.q(vals) - u[rows] - v[cc]
+        pos = exact > 0
+        rows, cc, vals, red = rows[pos], cc[pos], vals[pos], exact[pos]
+        if max_new_per_mentee > 0 and rows.size:
+            order = np.lexsort((cc, -red, rows))
+            rows, cc, vals = rows[order], cc[order], vals[order]
+            keep = (np.arange(rows.shape[0]) - np.searchsorted(rows, rows)) < max_new_per_mentee
+            rows, cc, vals = rows[keep], cc[keep], vals[keep]
+        return need, rows, cc.astype(np.int64), vals
+
     u_cover = u.copy()
     new_r: list[np.ndarray] = []
     new_c: list[np.ndarray] = []
     new_s: list[np.ndarray] = []
-    blocks = list(iter_blocks(n, oracle.block_size))
-    for b, (start, stop) in enumerate(blocks):
-        s = oracle.block(start, stop)
-        if closed.any():
-            s[:, closed] = -np.inf
-        x = s * quant.scale
-        x -= col_off
-        rowmax = x.max(axis=1) if m else np.full(stop - start, -np.inf)
-        finite = np.isfinite(rowmax)
-        need = np.full(stop - start, 0, dtype=np.int64)
-        need[finite] = np.ceil(rowmax[finite]).astype(np.int64) + 2 + big
-        ub = u_cover[start:stop]
-        np.maximum(ub, need, out=ub)
-        thresh = (u[start:stop] - big - 2).astype(np.float64)
-        active = np.flatnonzero(finite & (rowmax > thresh))
-        if active.size:
-            xa = x[active]
-            rr, cc = np.nonzero(xa > thresh[active][:, None])
-            rows = active[rr] + start
-            vals = s[active[rr], cc]
-            exact = big + quant.q(vals) - u[rows] - v[cc]
-            pos = exact > 0
-            if pos.any():
-                rows, cc, vals, red = rows[pos], cc[pos], vals[pos], exact[pos]
-                if max_new_per_mentee > 0:
-                    order = np.lexsort((cc, -red, rows))
-                    rows, cc, vals = rows[order], cc[order], vals[order]
-                    first = np.r_[0, np.flatnonzero(rows[1:] != rows[:-1]) + 1]
-                    rank = np.arange(rows.shape[0]) - np.repeat(
-                        first, np.diff(np.r_[first, rows.shape[0]])
-                    )
-                    keep = rank < max_new_per_mentee
-                    rows, cc, vals = rows[keep], cc[keep], vals[keep]
-                new_r.append(rows)
-                new_c.append(cc.astype(np.int64))
-                new_s.append(vals.astype(np.float64))
-        progress("pricing", b + 1, len(blocks))
-    if new_r:
-        extra = CandidateGraph(
-            n, m, np.concatenate(new_r), np.concatenate(new_c), np.concatenate(new_s)
-        )
-    else:
-        extra = CandidateGraph(n, m, np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+    for start, stop, (need, rows, cols, vals) in _map_blocks(oracle, work, progress, "pricing"):
+        np.maximum(u_cover[start:stop], need, out=u_cover[start:stop])
+        new_r.append(rows)
+        new_c.append(cols)
+        new_s.append(vals)
+    extra = CandidateGraph(
+        n,
+        m,
+        np.concatenate(new_r) if new_r else np.zeros(0, np.int64),
+        np.concatenate(new_c) if new_c else np.zeros(0, np.int64),
+        np.concatenate(new_s) if new_s else np.zeros(0),
+    )
     return u_cover, extra
 
 

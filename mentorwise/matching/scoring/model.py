@@ -1,0 +1,545 @@
+"""From participant tables to scores, hard constraints and plain-language reasons.
+
+Every criterion is written as a low-rank product: a sub-score in [0, 1] equal to
+``A_c[i] . B_c[j] + const_c`` (skills: wanted share covered; seniority, location: lookup
+tables over levels / places factored as table row x one-hot; function: equality of one-hots;
+text: TF-IDF cosine). Stacking the weighted factors gives one matrix product per block of
+mentees for the whole weighted score, so 100,000 x 20,000 pairs are scored without ever
+holding a dense matrix. Sparse per-pair terms (stated preferences) and hard constraints
+(self, management chain, vetoes, previous pairs, admin forbids) are applied per block from
+sorted pair keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from ..errors import MatchingInputError
+from ..explain import UnmatchedReason, classify_unmatched
+from ..problem import MatchResult, iter_blocks
+from .participants import Participants, ProgramRules
+
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One criterion's part in a pair's score."""
+
+    criterion: str
+    value: float  # sub-score in [0, 1]
+    weight: float  # share of the total weight
+    contribution: float  # value * weight: its part of the score
+    text: str
+
+
+@dataclass(frozen=True)
+class PairExplanation:
+    """A pair's score and its top contributing criteria, best first."""
+
+    mentee: int
+    mentor: int
+    score: float
+    reasons: list[Reason]
+
+    def __str__(self) -> str:
+        return "; ".join(r.text for r in self.reasons)
+
+
+@dataclass
+class _Factor:
+    name: str
+    a: np.ndarray  # mentee side (n x d)
+    b: np.ndarray  # mentor side (m x d)
+    const: float
+    lo: float
+    hi: float
+
+
+def _codes(values_a: Sequence[str], values_b: Sequence[str]) -> tuple[np.ndarray, np.ndarray, int]:
+    vocab = {v: k for k, v in enumerate(sorted(set(values_a) | set(values_b)))}
+    ca = np.fromiter((vocab[v] for v in values_a), dtype=np.int64, count=len(values_a))
+    cb = np.fromiter((vocab[v] for v in values_b), dtype=np.int64, count=len(values_b))
+    return ca, cb, len(vocab)
+
+
+def _onehot(codes: np.ndarray, size: int) -> np.ndarray:
+    out = np.zeros((codes.shape[0], size), dtype=np.float32)
+    out[np.arange(codes.shape[0]), codes] = 1.0
+    return out
+
+
+def _vocab(a: Sequence[Sequence[str]], b: Sequence[Sequence[str]]) -> dict[str, int]:
+    """Sorted vocabulary of the items of both sides (sorted: deterministic columns)."""
+    items = {x for group in a for x in group} | {x for group in b for x in group}
+    return {x: k for k, x in enumerate(sorted(items))}
+
+
+def _multihot(sets: Sequence[Sequence[str]], vocab: dict[str, int]) -> np.ndarray:
+    out = np.zeros((len(sets), len(vocab)), dtype=np.float32)
+    rows = [r for r, items in enumerate(sets) for _ in items]
+    cols = [vocab[s] for items in sets for s in items]
+    out[rows, cols] = 1.0
+    return out
+
+
+def _level_words(gap: int) -> str:
+    if gap == 0:
+        return "same level"
+    word = _NUMBER_WORDS[abs(gap)] if abs(gap) < len(_NUMBER_WORDS) else str(abs(gap))
+    unit = "level" if abs(gap) == 1 else "levels"
+    return f"{word} {unit} {'above' if gap > 0 else 'below'}"
+
+
+def _tz_closeness(delta_hours: np.ndarray) -> np.ndarray:
+    """1 for the same time zone, 0 from 8 hours apart (little shared working day)."""
+    d = np.abs(delta_hours) % 24
+    d = np.minimum(d, 24 - d)
+    return np.clip(1.0 - d / 8.0, 0.0, 1.0)
+
+
+class ScoringModel:
+    """Scores of all mentee x mentor pairs of one program, block by block, with reasons.
+
+    Implements the :class:`~mentorwise.matching.problem.ScoreOracle` protocol, so
+    ``solve(model, capacities)`` matches from features directly. Guarantees: every score is in
+    ``score_range()``; a pair violating a hard rule is ``-inf`` in ``block``; blocks are
+    deterministic.
+    """
+
+    def __init__(
+        self,
+        mentees: Participants,
+        mentors: Participants,
+        rules: ProgramRules | None = None,
+        block_size: int = 1024,
+        text_dims: int = 32,
+    ) -> None:
+        self.rules = rules or ProgramRules()
+        self.rules.validate()
+        self.mentees = mentees
+        self.mentors = mentors
+        self.n_mentees = len(mentees)
+        self.n_mentors = len(mentors)
+        self.block_size = block_size
+        self.text_dims = text_dims
+        weights = {k: float(v) for k, v in self.rules.weights.items() if v > 0}
+        if self.rules.function_preference == "any":
+            weights.pop("function", None)
+        if self.rules.department_preference == "any":
+            weights.pop("department", None)
+        if not self.rules.inclusion:
+            weights.pop("inclusion", None)
+        elif "inclusion" not in weights:
+            weights["inclusion"] = 1.0
+        if not weights:
+            raise MatchingInputError("weights: no criterion is active for this program")
+        total = sum(weights.values())
+        self.weights = {k: v / total for k, v in weights.items()}
+        self._factors = [self._factor(name) for name in self.weights if name != "preferences"]
+        self._stack()
+        self._build_pair_terms()
+
+    # ------------------------------------------------------------------ criteria as factors
+
+    def _factor(self, name: str) -> _Factor:
+        e, r = self.mentees, self.mentors
+        n, _m = self.n_mentees, self.n_mentors
+        if name == "skills":
+            vocab = _vocab(e.skills, r.skills)
+            wanted = _multihot(e.skills, vocab)
+            count = wanted.sum(axis=1, keepdims=True)
+            self._skill_vocab = vocab
+            return _Factor(name, wanted / np.maximum(count, 1), _multihot(r.skills, vocab), 0, 0, 1)
+        if name == "goals_text":
+            return self._text_factor()
+        if name == "seniority":
+            lo_gap, hi_gap = self.rules.gap_range()
+            top = int(max(e.job_level.max(initial=0), r.job_level.max(initial=0))) + 1
+            levels = np.arange(top)
+            gap = levels[None, :] - levels[:, None]  # mentor level - mentee level
+            dist = np.maximum(lo_gap - gap, 0) + np.maximum(gap - hi_gap, 0)
+            table = np.clip(1.0 - dist / 3.0, 0.0, 1.0).astype(np.float32)
+            return _Factor(name, table[e.job_level], _onehot(r.job_level, top), 0, 0, 1)
+        if name in ("function", "department"):
+            ca, cb, size = _codes(getattr(e, name), getattr(r, name))
+            same = getattr(self.rules, f"{name}_preference") == "same"
+            a = _onehot(ca, size)
+            return _Factor(name, a if same else -a, _onehot(cb, size), 0 if same else 1, 0, 1)
+        if name == "location":
+            keys_a = [f"{loc}\x00{tz:g}" for loc, tz in zip(e.location, e.utc_offset, strict=True)]
+            keys_b = [f"{loc}\x00{tz:g}" for loc, tz in zip(r.location, r.utc_offset, strict=True)]
+            ca, cb, size = _codes(keys_a, keys_b)
+            if size <= 256:
+                places = sorted(set(keys_a) | set(keys_b))
+                loc = np.array([p.split("\x00")[0] for p in places])
+                tz = np.array([float(p.split("\x00")[1]) for p in places])
+                table = np.where(
+                    loc[:, None] == loc[None, :], 1.0, 0.6 * _tz_closeness(tz[:, None] - tz)
+                ).astype(np.float32)
+            else:  # many places: time-zone closeness only (whole hours), same score otherwise
+                ca, cb, size = _codes(
+                    [f"{round(t)}" for t in e.utc_offset], [f"{round(t)}" for t in r.utc_offset]
+                )
+                hours = np.array(sorted({round(t) for t in [*e.utc_offset, *r.utc_offset]}))
+                table = _tz_closeness(hours[:, None] - hours[None, :]).astype(np.float32)
+            return _Factor(name, table[ca], _onehot(cb, size), 0, 0, 1)
+        if name == "language":
+            vocab = _vocab(e.languages, r.languages)
+            spoken = _multihot(e.languages, vocab)
+            count = spoken.sum(axis=1, keepdims=True)
+            return _Factor(
+                name, spoken / np.maximum(count, 1), _multihot(r.languages, vocab), 0, 0, 1
+            )
+        if name == "inclusion":
+            flag = (
+                np.zeros(n, np.float32)
+                if e.inclusion_flag is None
+                else np.asarray(e.inclusion_flag, dtype=np.float32)
+            )
+            senior = (r.job_level >= self.rules.inclusion_senior_level).astype(np.float32)
+            return _Factor(name, flag[:, None], senior[:, None], 0, 0, 1)
+        raise MatchingInputError(f"weights[{name!r}]: unknown criterion")  # pragma: no cover
+
+    def _text_factor(self) -> _Factor:
+        e, r = self.mentees, self.mentors
+        corpus = [*e.text, *r.text]
+        if not any(t.strip() for t in corpus):
+            return _Factor(
+                "goals_text",
+                np.zeros((len(e), 1), np.float32),
+                np.zeros((len(r), 1), np.float32),
+                0,
+                0,
+                1,
+            )
+        self._tfidf = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=1)
+        matrix = self._tfidf.fit_transform(corpus).astype(np.float32)
+        self._text_matrix = matrix.tocsr()
+        vocab_size = matrix.shape[1]
+        if vocab_size <= self.text_dims:
+            dense = matrix.toarray()
+            lo = 0.0
+        else:
+            # Latent semantic projection keeps one small product per block; rows are
+            # re-normalised so the dot product is a cosine in [-1, 1] (close to the TF-IDF one).
+            svd = TruncatedSVD(n_components=self.text_dims, random_state=0, algorithm="arpack")
+            dense = svd.fit_transform(matrix).astype(np.float32)
+            norms = np.linalg.norm(dense, axis=1, keepdims=True)
+            dense = dense / np.maximum(norms, 1e-12)
+            lo = -1.0
+        return _Factor("goals_text", dense[: len(e)], dense[len(e) :], 0, lo, 1)
+
+    def _stack(self) -> None:
+        parts_a, parts_b = [], []
+        const = 0.0
+        lo = hi = 0.0
+        self._slices: dict[str, slice] = {}
+        col = 0
+        for f in self._factors:
+            w = self.weights[f.name]
+            parts_a.append((w * f.a).astype(np.float32))
+            parts_b.append(f.b.astype(np.float32))
+            self._slices[f.name] = slice(col, col + f.a.shape[1])
+            col += f.a.shape[1]
+            const += w * f.const
+            lo += w * f.lo
+            hi += w * f.hi
+        if "preferences" in self.weights:
+            hi += self.weights["preferences"]
+        self._a = np.ascontiguousarray(np.hstack(parts_a), dtype=np.float32)
+        self._bt = np.ascontiguousarray(np.hstack(parts_b).T, dtype=np.float32)
+        self._const = np.float32(const)
+        # float32 products may stray a few ulps outside the exact range.
+        self._range = (lo - 1e-5, hi + 1e-5)
+
+    # -------------------------------------------------------------- per-pair terms and rules
+
+    def _index(self, side: Participants) -> dict[int, int]:
+        return {int(pid): k for k, pid in enumerate(side.ids.tolist())}
+
+    def _build_pair_terms(self) -> None:
+        e, r = self.mentees, self.mentors
+        m = self.n_mentors
+        e_at, r_at = self._index(e), self._index(r)
+        forbid: dict[str, list[np.ndarray]] = {}
+
+        def add(kind: str, rows: Sequence[int] | np.ndarray, cols: Sequence[int] | np.ndarray):
+            rows = np.asarray(rows, dtype=np.int64)
+            cols = np.asarray(cols, dtype=np.int64)
+            forbid.setdefault(kind, []).append(rows * m + cols)
+
+        # Self: a person enrolled on both sides.
+        common = [(e_at[p], r_at[p]) for p in set(e_at) & set(r_at)]
+        if common:
+            add("self", [a for a, _ in common], [b for _, b in common])
+        depth = self.rules.chain_exclusion_depth
+        if depth > 0:
+            for side, other_at, is_mentee in ((e, r_at, True), (r, e_at, False)):
+                chain = side.chain[:, :depth]
+                owner, level = np.nonzero(chain >= 0)
+                hits = [
+                    (o, other_at.get(int(p), -1))
+                    for o, p in zip(owner.tolist(), chain[owner, level].tolist(), strict=True)
+                ]
+                hits = [(o, x) for o, x in hits if x >= 0]
+                if hits:
+                    own = [o for o, _ in hits]
+                    oth = [x for _, x in hits]
+                    add("chain", own if is_mentee else oth, oth if is_mentee else own)
+        for side, other_at, is_mentee in ((e, r_at, True), (r, e_at, False)):
+            if side.vetoed is None:
+                continue
+            pairs = [
+                (k, other_at[p]) for k, ps in enumerate(side.vetoed) for p in ps if p in other_at
+            ]
+            if pairs:
+                own = [a for a, _ in pairs]
+                oth = [b for _, b in pairs]
+                add("veto", own if is_mentee else oth, oth if is_mentee else own)
+        for kind, listed in (
+            ("previous", self.rules.previous_pairs),
+            ("forbidden", self.rules.forbidden_pairs),
+        ):
+            pairs = [(e_at[a], r_at[b]) for a, b in listed if a in e_at and b in r_at]
+            if pairs:
+                add(kind, [a for a, _ in pairs], [b for _, b in pairs])
+        self._forbid_kinds = {k: np.unique(np.concatenate(v)) for k, v in forbid.items()}
+        all_keys = list(self._forbid_kinds.values())
+        self._forbid = np.unique(np.concatenate(all_keys)) if all_keys else np.zeros(0, np.int64)
+        self._closed = np.zeros(m, dtype=bool)
+        if self.rules.training_required:
+            trained = r.training_completed
+            self._closed = (
+                ~np.asarray(trained, dtype=bool) if trained is not None else ~self._closed
+            )
+        if self.rules.language_required:
+            vocab = _vocab(e.languages, r.languages)
+            self._lang_a = _multihot(e.languages, vocab)
+            self._lang_bt = np.ascontiguousarray(_multihot(r.languages, vocab).T)
+        # Stated preferences: half the criterion from each side that asked for the other.
+        pref_keys: list[np.ndarray] = []
+        for side, other_at, is_mentee in ((e, r_at, True), (r, e_at, False)):
+            if side.preferred is None:
+                continue
+            pairs = [
+                (k, other_at[p]) for k, ps in enumerate(side.preferred) for p in ps if p in other_at
+            ]
+            if pairs:
+                own = np.array([a for a, _ in pairs], dtype=np.int64)
+                oth = np.array([b for _, b in pairs], dtype=np.int64)
+                keys = own * m + oth if is_mentee else oth * m + own
+                pref_keys.append(keys)
+                setattr(
+                    self, "_pref_by_mentee" if is_mentee else "_pref_by_mentor", set(keys.tolist())
+                )
+        if pref_keys and "preferences" in self.weights:
+            keys, counts = np.unique(np.concatenate(pref_keys), return_counts=True)
+            self._pref_keys = keys
+            self._pref_vals = (0.5 * counts * self.weights["preferences"]).astype(np.float32)
+        else:
+            self._pref_keys = np.zeros(0, np.int64)
+            self._pref_vals = np.zeros(0, np.float32)
+
+    # ------------------------------------------------------------------------- the oracle
+
+    def score_range(self) -> tuple[float, float]:
+        """Bounds of every finite score."""
+        return self._range
+
+    def raw_block(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        """(scores ignoring hard rules, hard-rule mask) for mentees ``start:stop``."""
+        m = self.n_mentors
+        s = self._a[start:stop] @ self._bt
+        s += self._const
+        lo_key, hi_key = start * m, stop * m
+        a, b = np.searchsorted(self._pref_keys, [lo_key, hi_key])
+        if b > a:
+            s.ravel()[self._pref_keys[a:b] - lo_key] += self._pref_vals[a:b]
+        ok = np.ones(s.shape, dtype=bool)
+        a, b = np.searchsorted(self._forbid, [lo_key, hi_key])
+        if b > a:
+            ok.ravel()[self._forbid[a:b] - lo_key] = False
+        if self._closed.any():
+            ok[:, self._closed] = False
+        if self.rules.language_required:
+            ok &= (self._lang_a[start:stop] @ self._lang_bt) > 0
+        return s, ok
+
+    def block(self, start: int, stop: int) -> np.ndarray:
+        """Scores of mentees ``start:stop`` against all mentors; ``-inf`` where not allowed."""
+        s, ok = self.raw_block(start, stop)
+        s[~ok] = -np.inf
+        if self.rules.min_score is not None:
+            s[s < self.rules.min_score] = -np.inf
+        return s
+
+    def dense(self) -> np.ndarray:
+        """The full score matrix with ``-inf`` for forbidden pairs (small programs only)."""
+        return np.vstack([self.block(a, b) for a, b in iter_blocks(self.n_mentees, 4096)])
+
+    def allowed(self) -> np.ndarray:
+        """The dense ``allowed`` mask (hard rules and minimum score) for small programs."""
+        return np.isfinite(self.dense())
+
+    # -------------------------------------------------------------------------- reasons
+
+    def sub_scores(self, i: int, j: int) -> dict[str, float]:
+        """Each active criterion's sub-score in [0, 1] for mentee ``i`` and mentor ``j``."""
+        out: dict[str, float] = {}
+        for f in self._factors:
+            out[f.name] = float(np.dot(f.a[i].astype(np.float64), f.b[j]) + f.const)
+        if "preferences" in self.weights:
+            key = i * self.n_mentors + j
+            k = np.searchsorted(self._pref_keys, key)
+            hit = k < len(self._pref_keys) and self._pref_keys[k] == key
+            w = self.weights["preferences"]
+            out["preferences"] = float(self._pref_vals[k] / w) if hit else 0.0
+        return out
+
+    def explain(self, i: int, j: int, limit: int = 4) -> PairExplanation:
+        """The pair's score and its top ``limit`` contributing criteria in plain words.
+
+        The inclusion criterion is never named for a single pair: it rests on self-identified
+        data and is reported in aggregate only (see :meth:`inclusion_summary`).
+        """
+        subs = self.sub_scores(i, j)
+        score = sum(self.weights[k] * v for k, v in subs.items())
+        reasons = []
+        for name, value in subs.items():
+            if name == "inclusion":
+                continue
+            w = self.weights[name]
+            text = self._reason_text(name, i, j, value)
+            if text:
+                reasons.append(Reason(name, value, w, w * value, text))
+        reasons.sort(key=lambda r: (-r.contribution, r.criterion))
+        return PairExplanation(i, j, float(score), reasons[:limit])
+
+    def _reason_text(self, name: str, i: int, j: int, value: float) -> str:
+        e, r = self.mentees, self.mentors
+        mentee, mentor = e.names[i], r.names[j]
+        if name == "skills":
+            wanted = list(e.skills[i])
+            offered = set(r.skills[j])
+            shared = [s for s in wanted if s in offered]
+            if not wanted:
+                return ""
+            if not shared:
+                return f"offers none of the {len(wanted)} skills {mentee} wants"
+            listed = ", ".join(s.lower() for s in shared[:3]) + (", …" if len(shared) > 3 else "")
+            return f"offers {len(shared)} of the {len(wanted)} skills {mentee} wants: {listed}"
+        if name == "goals_text":
+            terms = self._shared_terms(i, j)
+            if value <= 0.05 and not terms:
+                return f"{mentee}'s goals and {mentor}'s expertise have little in common"
+            extra = f": {', '.join(terms)}" if terms else ""
+            return f"goals match the expertise (text similarity {max(value, 0):.2f}){extra}"
+        if name == "seniority":
+            gap = int(r.job_level[j] - e.job_level[i])
+            lo, hi = self.rules.gap_range()
+            words = _level_words(gap)
+            if lo <= gap <= hi:
+                return words + (" (reverse mentoring)" if self.rules.reverse_mentoring else "")
+            return f"{words} (program prefers {_level_words(lo)} to {_level_words(hi)})"
+        if name in ("function", "department"):
+            a, b = getattr(e, name)[i], getattr(r, name)[j]
+            return f"same {name} ({a})" if a == b else f"different {name} ({a} → {b})"
+        if name == "location":
+            if e.location[i] == r.location[j]:
+                return f"same location ({e.location[i]})"
+            d = abs(float(e.utc_offset[i] - r.utc_offset[j])) % 24
+            d = min(d, 24 - d)
+            when = "same time zone" if d == 0 else f"{d:g} hours apart"
+            return f"{when} ({e.location[i]} / {r.location[j]})"
+        if name == "language":
+            shared = [x for x in e.languages[i] if x in set(r.languages[j])]
+            if not shared:
+                return "no shared language"
+            return f"shares {len(shared)} of {mentee}'s {len(e.languages[i])} languages: " + (
+                ", ".join(shared)
+            )
+        if name == "preferences":
+            key = i * self.n_mentors + j
+            by_e = key in getattr(self, "_pref_by_mentee", set())
+            by_r = key in getattr(self, "_pref_by_mentor", set())
+            if by_e and by_r:
+                return f"{mentee} and {mentor} asked for each other"
+            if by_e:
+                return f"{mentee} asked for {mentor}"
+            if by_r:
+                return f"{mentor} asked for {mentee}"
+            return ""
+        return ""
+
+    def _shared_terms(self, i: int, j: int, limit: int = 3) -> list[str]:
+        matrix = getattr(self, "_text_matrix", None)
+        if matrix is None:
+            return []
+        a = matrix[i]
+        b = matrix[self.n_mentees + j]
+        prod = a.multiply(b).tocoo()
+        if prod.nnz == 0:
+            return []
+        order = np.argsort(-prod.data, kind="stable")[:limit]
+        names = self._tfidf.get_feature_names_out()
+        return [str(names[prod.col[k]]) for k in order]
+
+    def why_not(self, i: int, j: int) -> list[str]:
+        """The hard rules that forbid pair (i, j), in words (empty if it is allowed)."""
+        m = self.n_mentors
+        key = i * m + j
+        out = []
+        labels = {
+            "self": "same person",
+            "chain": "in each other's management chain",
+            "veto": "vetoed",
+            "previous": "already paired before",
+            "forbidden": "excluded by an administrator",
+        }
+        for kind, keys in self._forbid_kinds.items():
+            k = np.searchsorted(keys, key)
+            if k < len(keys) and keys[k] == key:
+                out.append(labels[kind])
+        if self._closed[j]:
+            out.append(f"{self.mentors.names[j]} has not completed mentor training")
+        if self.rules.language_required and not set(self.mentees.languages[i]) & set(
+            self.mentors.languages[j]
+        ):
+            out.append("no shared language")
+        return out
+
+    def explain_unmatched(
+        self, i: int, result: MatchResult, capacities: np.ndarray
+    ) -> UnmatchedReason:
+        """Why mentee ``i`` has no mentor in ``result``: no allowed mentor, all allowed mentors
+        below the minimum score, or all suitable mentors full."""
+        s, ok = self.raw_block(i, i + 1)
+        return classify_unmatched(
+            i,
+            s[0].astype(np.float64),
+            ok[0],
+            self.rules.min_score,
+            result.mentor_load,
+            np.asarray(capacities, dtype=np.int64),
+            name=self.mentees.names[i],
+        )
+
+    def inclusion_summary(self, result: MatchResult) -> dict[str, int]:
+        """Aggregate effect of the inclusion option (never per person)."""
+        if not self.rules.inclusion or self.mentees.inclusion_flag is None:
+            return {}
+        flag = np.asarray(self.mentees.inclusion_flag, dtype=bool)
+        senior = self.mentors.job_level >= self.rules.inclusion_senior_level
+        pairs = result.pairs
+        flagged = flag[pairs[:, 0]]
+        return {
+            "flagged_mentees": int(flag.sum()),
+            "flagged_matched": int(flagged.sum()),
+            "flagged_with_senior_mentor": int((flagged & senior[pairs[:, 1]]).sum()),
+        }
