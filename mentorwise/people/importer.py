@@ -141,6 +141,7 @@ def sniff_delimiter(text: str) -> str:
     return ";" if unquoted.count(";") > unquoted.count(",") else ","
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_date(text: str, date_format: str) -> dt.date:
     """ISO 8601 (YYYY-MM-DD) or the one configured strptime format; raises ValueError."""
     if _ISO_DATE.match(text):
@@ -190,7 +191,7 @@ def parse_people_csv(
     start = reader.line_num + 1
     try:
         for cells in reader:
-            if any(c.strip() for c in cells):
+            if "".join(cells).strip():
                 rows_by_line.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as exc:
@@ -314,11 +315,13 @@ def _parse_row(
     errors = result.errors
     before = len(errors)
 
-    def cell(column: str) -> str:
-        raw = cells[positions[column]].strip()
-        if raw.startswith("'") and _ESCAPED_FORMULA.match(raw):
+    stripped: dict[str, str] = {}
+    for column, index in positions.items():
+        raw = cells[index].strip()
+        if raw[:1] == "'" and _ESCAPED_FORMULA.match(raw):
             raw = raw[1:]
-        return raw
+        stripped[column] = raw
+    cell = stripped.__getitem__
 
     def fail(column: str, value: str, message: str) -> None:
         errors.append(FieldError(column, message, row=line, value=value))
