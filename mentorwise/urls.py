@@ -17,5 +17,6 @@ urlpatterns = [
     path("account/", include("mentorwise.accounts.urls")),
     path("people/", include("mentorwise.people.urls")),
     path("programs/", include("mentorwise.programs.urls")),
+    path("matching/", include("mentorwise.matches.urls")),
     path("api/", api_urls()),
 ]

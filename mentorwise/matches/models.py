@@ -74,13 +74,9 @@ class MatchStatus(models.TextChoices):
     ENDED = "ended", "Ended"  # the relationship was closed
 
 
-# Statuses that hold one of the mentor's places.
-HOLDS_CAPACITY = (
-    MatchStatus.APPROVED,
-    MatchStatus.PUBLISHED,
-    MatchStatus.ACCEPTED,
-    MatchStatus.REQUESTED,
-)
+# Statuses that hold one of the mentor's places. A self-match request does not: the
+# mentor's acceptance is the guard (under a row lock), so requests never block a mentor.
+HOLDS_CAPACITY = (MatchStatus.APPROVED, MatchStatus.PUBLISHED, MatchStatus.ACCEPTED)
 # Statuses that take the mentee out of the matching pool.
 TAKES_MENTEE = (MatchStatus.APPROVED, MatchStatus.PUBLISHED, MatchStatus.ACCEPTED)
 

@@ -1,0 +1,249 @@
+"""Turn a program's enrollments into the matching engine's plain tables (and back).
+
+The engine (`mentorwise.matching`) knows nothing of Django: this module reads the
+database once per side, in bulk, and builds columnar `Participants` and `ProgramRules`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from mentorwise.matches.models import (
+    HOLDS_CAPACITY,
+    TAKES_MENTEE,
+    ForbiddenPair,
+    Match,
+    MatchStatus,
+    Preference,
+    PreferenceKind,
+)
+from mentorwise.matching.scoring import Participants, ProgramRules
+from mentorwise.people.models import Demographics
+from mentorwise.programs.models import (
+    GIVING_ROLES,
+    Enrollment,
+    EnrollmentStatus,
+    Program,
+    ProgramKind,
+    Role,
+)
+
+# "Whole chain" when a program sets no depth: deeper than any real hierarchy.
+WHOLE_CHAIN = 30
+
+
+def giving_role(program: Program) -> str:
+    """The role on the mentor side of this program (mentor, sponsor or coach)."""
+    return next((r for r in program.roles if r in GIVING_ROLES), Role.MENTOR)
+
+
+def _utc_offset(name: str, now: dt.datetime) -> float:
+    try:
+        offset = now.astimezone(ZoneInfo(name)).utcoffset() if name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        offset = None
+    return offset.total_seconds() / 3600 if offset is not None else 0.0
+
+
+def _chains(enrollments: list[Enrollment], depth: int) -> np.ndarray:
+    """Managers' person ids from the direct manager upwards (-1 padded), from the paths."""
+    out = np.full((len(enrollments), depth), -1, dtype=np.int64)
+    for row, enrollment in enumerate(enrollments):
+        above = enrollment.person.ancestor_ids[::-1][:depth]  # direct manager first
+        out[row, : len(above)] = above
+    return out
+
+
+def _participants(
+    enrollments: list[Enrollment],
+    *,
+    skills_field: str,
+    text_field: str,
+    depth: int,
+    preferences: dict[int, tuple[list[int], list[int]]],
+    trained: set[int] | None,
+    inclusion: dict[int, bool] | None,
+) -> Participants:
+    now = timezone.now()
+    people = [e.person for e in enrollments]
+    return Participants(
+        ids=np.array([p.pk for p in people], dtype=np.int64),
+        names=[p.first_name for p in people],
+        job_level=np.array([p.job_level or 0 for p in people], dtype=np.int64),
+        function=[p.function for p in people],
+        department=[p.department for p in people],
+        location=[p.location for p in people],
+        utc_offset=np.array([_utc_offset(p.time_zone, now) for p in people]),
+        languages=[
+            e.languages or p.languages or [] for e, p in zip(enrollments, people, strict=True)
+        ],
+        skills=[[s.name for s in getattr(e, skills_field).all()] for e in enrollments],
+        text=[getattr(e, text_field) for e in enrollments],
+        chain=_chains(enrollments, depth),
+        preferred=[preferences.get(e.pk, ([], []))[0] for e in enrollments],
+        vetoed=[preferences.get(e.pk, ([], []))[1] for e in enrollments],
+        training_completed=(
+            None if trained is None else np.array([p.pk in trained for p in people])
+        ),
+        inclusion_flag=(
+            None if inclusion is None else np.array([inclusion.get(p.pk, False) for p in people])
+        ),
+    )
+
+
+def program_rules(
+    program: Program, *, previous: list[tuple[int, int]], forbidden: list[tuple[int, int]]
+) -> ProgramRules:
+    """The program's matching settings as engine rules (person ids in the pair lists)."""
+    options = program.matching.get("options", {})
+    criteria = program.matching.get("criteria", {})
+    depth = options.get("chain_exclusion_depth")
+    inclusion = options.get("inclusion") or {}
+    gap = options.get("seniority_gap") or [1, 3]
+    lo, hi = int(gap[0]), int(gap[1])
+    reverse = bool(options.get("reverse")) or program.kind == ProgramKind.REVERSE_MENTORING
+    if reverse:
+        # Program settings state the gap as "how many levels the mentee is above"; the
+        # engine mirrors the range itself for reverse mentoring.
+        lo, hi = abs(lo), abs(hi)
+    return ProgramRules(
+        weights={k: float(v) for k, v in criteria.items()},
+        seniority_gap=(min(lo, hi), max(lo, hi)),
+        reverse_mentoring=reverse,
+        function_preference=options.get("function_preference", "any"),
+        language_required=bool(options.get("language_required")),
+        chain_exclusion_depth=WHOLE_CHAIN if depth is None else int(depth),
+        training_required=program.mentor_training_required,
+        min_score=options.get("min_score"),
+        inclusion=bool(inclusion.get("enabled")),
+        inclusion_justification=str(inclusion.get("justification", "")),
+        previous_pairs=previous,
+        forbidden_pairs=forbidden,
+    )
+
+
+@dataclass
+class ProgramPool:
+    """Who a run matches: mentees without a mentor, mentors with room, and the rules."""
+
+    mentee_enrollments: list[Enrollment]
+    mentor_enrollments: list[Enrollment]
+    capacities: np.ndarray
+    mentees: Participants
+    mentors: Participants
+    rules: ProgramRules
+    locked: list[Match]
+
+
+def program_pool(program: Program) -> ProgramPool:
+    """Read everything a matching run needs, in a fixed order (deterministic runs)."""
+    role = giving_role(program)
+    locked = list(
+        Match.objects.filter(
+            program=program, status=MatchStatus.PROPOSED, locked=True
+        ).select_related("mentee__person", "mentor__person")
+    )
+    locked_mentees = {m.mentee_id for m in locked}
+    locked_load: dict[int, int] = {}
+    for m in locked:
+        locked_load[m.mentor_id] = locked_load.get(m.mentor_id, 0) + 1
+    active = Q(program=program, status=EnrollmentStatus.ACTIVE)
+    mentees = list(
+        Enrollment.objects.filter(active, role=Role.MENTEE)
+        .exclude(matches_as_mentee__status__in=TAKES_MENTEE)
+        .exclude(pk__in=locked_mentees)
+        .select_related("person")
+        .prefetch_related("skills_wanted")
+        .order_by("pk")
+    )
+    mentors = list(
+        Enrollment.objects.filter(active, role=role, is_paused=False)
+        .annotate(
+            held=Count("matches_as_mentor", filter=Q(matches_as_mentor__status__in=HOLDS_CAPACITY))
+        )
+        .select_related("person")
+        .prefetch_related("skills_offered")
+        .order_by("pk")
+    )
+    capacities = np.array(
+        [max(0, e.capacity - e.held - locked_load.get(e.pk, 0)) for e in mentors], dtype=np.int64
+    )
+    # Preferences and vetoes name enrollments; the engine wants person ids on the other side.
+    person_of = {e.pk: e.person_id for e in [*mentees, *mentors]}
+    prefs: dict[int, tuple[list[int], list[int]]] = {}
+    for pref in Preference.objects.filter(enrollment__program=program).values_list(
+        "enrollment_id", "other_id", "kind"
+    ):
+        owner, other, kind = pref
+        if other in person_of:
+            slot = prefs.setdefault(owner, ([], []))
+            (slot[0] if kind == PreferenceKind.PREFER else slot[1]).append(person_of[other])
+    options = program.matching.get("options", {})
+    depth = options.get("chain_exclusion_depth")
+    depth = WHOLE_CHAIN if depth is None else max(int(depth), 1)
+    person_ids = [e.person_id for e in mentees] + [e.person_id for e in mentors]
+    previous = list(
+        Match.objects.filter(status__in=(MatchStatus.ACCEPTED, MatchStatus.ENDED))
+        .filter(mentee__person_id__in=person_ids)
+        .values_list("mentee__person_id", "mentor__person_id")
+        .distinct()
+    )
+    forbidden = list(
+        ForbiddenPair.objects.filter(program=program).values_list(
+            "mentee__person_id", "mentor__person_id"
+        )
+    )
+    trained = None
+    if program.mentor_training_required:
+        from mentorwise.learning.selectors import people_trained_for
+
+        trained = people_trained_for(program, [e.person_id for e in mentors])
+    inclusion = None
+    if (options.get("inclusion") or {}).get("enabled"):
+        inclusion = _inclusion_flags(options["inclusion"], [e.person_id for e in mentees])
+    return ProgramPool(
+        mentee_enrollments=mentees,
+        mentor_enrollments=mentors,
+        capacities=capacities,
+        mentees=None
+        if not mentees
+        else _participants(
+            mentees,
+            skills_field="skills_wanted",
+            text_field="development_goals",
+            depth=depth,
+            preferences=prefs,
+            trained=None,
+            inclusion=inclusion,
+        ),
+        mentors=None
+        if not mentors
+        else _participants(
+            mentors,
+            skills_field="skills_offered",
+            text_field="expertise",
+            depth=depth,
+            preferences=prefs,
+            trained=trained,
+            inclusion=None,
+        ),
+        rules=program_rules(program, previous=previous, forbidden=forbidden),
+        locked=locked,
+    )
+
+
+def _inclusion_flags(config: dict, person_ids: list[int]) -> dict[int, bool]:
+    """Self-identified group membership, only for people who consented to this use."""
+    groups = set(config.get("groups") or [])
+    flags: dict[int, bool] = {}
+    for person_id, gender, ethnicity in Demographics.objects.filter(
+        person_id__in=person_ids, consent_matching_use=True
+    ).values_list("person_id", "gender", "ethnicity"):
+        flags[person_id] = f"gender:{gender}" in groups or f"ethnicity:{ethnicity}" in groups
+    return flags

@@ -1,0 +1,91 @@
+"""Read queries for matching runs and matches, filtered by who asks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from mentorwise.core.errors import NotFound
+from mentorwise.matches.models import Match, MatchingRun, MatchStatus, Preference, Response
+from mentorwise.programs.models import Program
+from mentorwise.programs.permissions import can_manage_program
+
+
+def run_latest(*, program: Program) -> MatchingRun | None:
+    return program.runs.order_by("-created_at", "-id").first()
+
+
+def access_run(*, actor: Any, run_id: int) -> MatchingRun:
+    """A run of a program the actor manages; NotFound otherwise."""
+    run = MatchingRun.objects.select_related("program").filter(pk=run_id).first()
+    if run is None or not can_manage_program(actor, run.program):
+        raise NotFound("No such matching run.")
+    return run
+
+
+def access_managed_match(*, actor: Any, match_id: int) -> Match:
+    """A match in a program the actor manages; NotFound otherwise."""
+    match = (
+        Match.objects.select_related("program", "mentee__person", "mentor__person")
+        .filter(pk=match_id)
+        .first()
+    )
+    if match is None or not can_manage_program(actor, match.program):
+        raise NotFound("No such match.")
+    return match
+
+
+def program_matches(
+    *, program: Program, statuses: tuple[str, ...] | None = None
+) -> QuerySet[Match]:
+    matches = Match.objects.filter(program=program).select_related(
+        "mentee__person", "mentor__person", "run"
+    )
+    if statuses:
+        matches = matches.filter(status__in=statuses)
+    return matches.order_by("-score", "pk")
+
+
+def program_match_counts(*, program: Program) -> dict[str, int]:
+    """How many matches of the program are in each status."""
+    rows = Match.objects.filter(program=program).values("status").annotate(n=Count("id"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def open_matches_for(*, person_id: int | None) -> QuerySet[Match]:
+    """Published matches and requests waiting for this person's answer."""
+    if person_id is None:
+        return Match.objects.none()
+    return Match.objects.filter(
+        Q(
+            status=MatchStatus.PUBLISHED,
+            mentee__person_id=person_id,
+            mentee_response=Response.PENDING,
+        )
+        | Q(
+            status=MatchStatus.PUBLISHED,
+            mentor__person_id=person_id,
+            mentor_response=Response.PENDING,
+        )
+        | Q(status=MatchStatus.REQUESTED, mentor__person_id=person_id)
+    ).select_related("program", "mentee__person", "mentor__person")
+
+
+def my_requests(*, person_id: int | None) -> QuerySet[Match]:
+    """A mentee's own self-match requests, newest first."""
+    if person_id is None:
+        return Match.objects.none()
+    return (
+        Match.objects.filter(mentee__person_id=person_id, source="self_match")
+        .select_related("program", "mentor__person")
+        .order_by("-created_at")
+    )
+
+
+def my_marks(*, person_id: int | None, program: Program) -> dict[int, str]:
+    """The actor's preferences and vetoes in a program: other enrollment id -> kind."""
+    if person_id is None:
+        return {}
+    rows = Preference.objects.filter(enrollment__person_id=person_id, enrollment__program=program)
+    return dict(rows.values_list("other_id", "kind"))

@@ -1,0 +1,688 @@
+"""Matching in a program: runs, review by the program manager, publishing, self-match.
+
+Participants' answers to a published match (accept / decline) and the relationship that
+follows live in `mentorwise.relationships`, which builds on these matches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django_tasks import task
+
+from mentorwise.core.audit import audit_record
+from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from mentorwise.core.mail import email_enqueue
+from mentorwise.core.progress import ProgressCallback
+from mentorwise.matches.models import (
+    HOLDS_CAPACITY,
+    TAKES_MENTEE,
+    ForbiddenPair,
+    Match,
+    MatchingRun,
+    MatchSource,
+    MatchStatus,
+    Preference,
+    PreferenceKind,
+    Response,
+    RunMethod,
+    RunStatus,
+    UnmatchedMentee,
+)
+from mentorwise.matches.problem import ProgramPool, giving_role, program_pool
+from mentorwise.matching import MatchingInputError, solve
+from mentorwise.matching.scoring import ScoringModel
+from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, Role
+from mentorwise.programs.permissions import can_manage_program
+
+logger = logging.getLogger(__name__)
+
+# Runs up to this many mentee x mentor pairs are computed during the request (a few
+# seconds at most); larger ones go to the background worker.
+INLINE_PAIRS = 4_000_000
+# Dense scoring below this many pairs; above it the engine scores in blocks and proves the
+# optimum by column generation, never holding the full matrix.
+DENSE_PAIRS = 4_000_000
+MAX_VETOES = 3
+
+
+def _require_manager(actor: Any, program: Program) -> None:
+    """Managers of the program and HR admins; `None` is the system (an operator's command)."""
+    if actor is not None and not can_manage_program(actor, program):
+        raise Forbidden("Only this program's managers and HR admins may do this.")
+
+
+# Runs -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def run_create(*, actor: Any, program: Program, method: str = RunMethod.OPTIMAL) -> MatchingRun:
+    """Queue a matching run; refused while another run of the program is still going."""
+    _require_manager(actor, program)
+    if method not in RunMethod.values:
+        raise InvalidInput(
+            [FieldError("method", f"must be one of {', '.join(RunMethod.values)}", value=method)]
+        )
+    Program.objects.select_for_update().get(pk=program.pk)  # one run at a time per program
+    if program.runs.filter(status__in=(RunStatus.QUEUED, RunStatus.RUNNING)).exists():
+        raise Conflict(
+            "A matching run of this program is already in progress.", code="run_in_progress"
+        )
+    run = MatchingRun.objects.create(
+        program=program, created_by=actor if getattr(actor, "pk", None) else None, method=method
+    )
+    audit_record(actor=actor, action="matching_run.created", target=run, data={"method": method})
+    return run
+
+
+def run_is_small(program: Program) -> bool:
+    """Whether a run fits in a web request (see INLINE_PAIRS)."""
+    role = giving_role(program)
+    counts = dict(
+        program.enrollments.filter(status=EnrollmentStatus.ACTIVE)
+        .values_list("role")
+        .annotate(n=Count("id"))
+        .values_list("role", "n")
+    )
+    return counts.get(Role.MENTEE, 0) * counts.get(role, 0) <= INLINE_PAIRS
+
+
+def run_dispatch(run: MatchingRun) -> None:
+    """Compute a run now if small, else hand it to the background worker after commit."""
+    if run_is_small(run.program):
+        run_execute(run_id=run.pk)
+    else:
+        transaction.on_commit(lambda: matching_run_task.enqueue(run.pk))
+
+
+@task()
+def matching_run_task(run_id: int) -> str:
+    """Compute a queued matching run in the background worker (`mentorwise db_worker`)."""
+    return run_execute(run_id=run_id).status
+
+
+class _ProgressWriter:
+    """Store a run's progress on its row at most twice a second (pages poll it)."""
+
+    def __init__(self, run_id: int, forward: ProgressCallback | None) -> None:
+        self.run_id, self.forward, self.last = run_id, forward, 0.0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.forward is not None:
+            self.forward(stage, done, total)
+        now = time.monotonic()
+        if now - self.last >= 0.5 or done >= total:
+            self.last = now
+            MatchingRun.objects.filter(pk=self.run_id).update(
+                progress_stage=stage[:80], progress_done=max(done, 0), progress_total=max(total, 0)
+            )
+
+
+def run_execute(*, run_id: int, progress: ProgressCallback | None = None) -> MatchingRun:
+    """Score, solve and store the proposals of a queued run (slow work outside transactions)."""
+    updated = MatchingRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, started_at=timezone.now()
+    )
+    run = MatchingRun.objects.select_related("program").get(pk=run_id)
+    if not updated:
+        return run  # another worker took it, or it already ran
+    report = _ProgressWriter(run.pk, progress)
+    try:
+        report("Reading participants", 0, 1)
+        pool = program_pool(run.program)
+        report("Reading participants", 1, 1)
+        proposals, unmatched, total, bound = _solve(pool, run.method, report)
+    except MatchingInputError as error:
+        MatchingRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, finished_at=timezone.now(), error=str(error)
+        )
+        run.refresh_from_db()
+        return run
+    except Exception as error:  # recorded on the run, then re-raised for the logs
+        MatchingRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED,
+            finished_at=timezone.now(),
+            error=f"Unexpected error: {type(error).__name__}",
+        )
+        raise
+    with transaction.atomic():
+        Match.objects.filter(program=run.program, status=MatchStatus.PROPOSED, locked=False).update(
+            status=MatchStatus.SUPERSEDED
+        )
+        Match.objects.bulk_create(
+            [
+                Match(
+                    program=run.program,
+                    run=run,
+                    mentee=pool.mentee_enrollments[i],
+                    mentor=pool.mentor_enrollments[j],
+                    source=MatchSource.RUN,
+                    status=MatchStatus.PROPOSED,
+                    score=score,
+                    reasons=reasons,
+                )
+                for i, j, score, reasons in proposals
+            ],
+            batch_size=1000,
+        )
+        UnmatchedMentee.objects.bulk_create(
+            [
+                UnmatchedMentee(run=run, mentee=pool.mentee_enrollments[i], reason=reason[:300])
+                for i, reason in unmatched
+            ],
+            batch_size=1000,
+        )
+        MatchingRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.DONE,
+            finished_at=timezone.now(),
+            n_mentees=len(pool.mentee_enrollments),
+            n_mentors=len(pool.mentor_enrollments),
+            n_matched=len(proposals),
+            total_score=total,
+            upper_bound=bound,
+            progress_stage="Done",
+        )
+        run.refresh_from_db()
+        audit_record(
+            actor=run.created_by,
+            action="matching_run.finished",
+            target=run,
+            data={"matched": run.n_matched, "unmatched": len(unmatched)},
+        )
+    return run
+
+
+def _solve(
+    pool: ProgramPool, method: str, report: ProgressCallback
+) -> tuple[list[tuple[int, int, float, list[str]]], list[tuple[int, str]], float, float | None]:
+    n, m = len(pool.mentee_enrollments), len(pool.mentor_enrollments)
+    if n == 0:
+        return [], [], 0.0, 0.0
+    if m == 0 or not pool.capacities.any():
+        return [], [(i, "No mentor has room left in this program.") for i in range(n)], 0.0, 0.0
+    assert pool.mentees is not None and pool.mentors is not None  # noqa: S101 - n, m > 0
+    report("Scoring pairs", 0, 1)
+    model = ScoringModel(pool.mentees, pool.mentors, pool.rules)
+    report("Scoring pairs", 1, 1)
+    if n * m <= DENSE_PAIRS:
+        scores = model.dense()
+        allowed = np.isfinite(scores)
+        scores[~allowed] = 0.0
+        result = solve(scores, pool.capacities, method=method, allowed=allowed, progress=report)
+    else:
+        result = solve(
+            model, pool.capacities, method=method, certify=method == "optimal", progress=report
+        )
+    proposals = []
+    for i, j in result.pairs.tolist():
+        explanation = model.explain(i, j)
+        proposals.append(
+            (i, j, round(float(explanation.score), 4), [r.text for r in explanation.reasons])
+        )
+    unmatched = [
+        (i, model.explain_unmatched(i, result, pool.capacities).message)
+        for i in result.unmatched.tolist()
+    ]
+    return proposals, unmatched, float(result.total_score), result.upper_bound
+
+
+# Review ---------------------------------------------------------------------------------
+
+
+def _locked_match(match_id: int, program: Program | None = None) -> Match:
+    query = Match.objects.select_for_update().select_related(
+        "program", "mentee__person", "mentor__person"
+    )
+    match = query.filter(pk=match_id).first()
+    if match is None or (program is not None and match.program_id != program.pk):
+        raise NotFound("No such match.")
+    return match
+
+
+def _mentor_room(mentor: Enrollment, *, exclude_match: int | None = None) -> int:
+    held = Match.objects.filter(mentor=mentor, status__in=HOLDS_CAPACITY)
+    if exclude_match is not None:
+        held = held.exclude(pk=exclude_match)
+    return mentor.capacity - held.count()
+
+
+@transaction.atomic
+def match_approve(*, actor: Any, match: Match) -> Match:
+    """Approve a proposal (it holds the mentor's place until published and answered)."""
+    match = _locked_match(match.pk)
+    _require_manager(actor, match.program)
+    if match.status == MatchStatus.APPROVED:
+        return match
+    if match.status not in (MatchStatus.PROPOSED, MatchStatus.REJECTED):
+        raise Conflict(
+            f"This match is {match.get_status_display().lower()}: it cannot be approved.",
+            code="not_proposed",
+        )
+    Enrollment.objects.select_for_update().get(pk=match.mentor_id)  # capacity guard
+    if _mentor_room(match.mentor, exclude_match=match.pk) <= 0:
+        raise Conflict(f"{match.mentor.person} has no place left.", code="mentor_full")
+    if (
+        Match.objects.filter(mentee=match.mentee, status__in=TAKES_MENTEE)
+        .exclude(pk=match.pk)
+        .exists()
+    ):
+        raise Conflict(
+            f"{match.mentee.person} already has a match in this program.", code="mentee_taken"
+        )
+    match.status, match.decided_at = MatchStatus.APPROVED, timezone.now()
+    match.decided_by = actor if getattr(actor, "pk", None) else None
+    match.save(update_fields=["status", "decided_at", "decided_by"])
+    audit_record(actor=actor, action="match.approved", target=match)
+    return match
+
+
+@transaction.atomic
+def match_reject(*, actor: Any, match: Match) -> Match:
+    """Decline a proposal (or take back an approval before publishing)."""
+    match = _locked_match(match.pk)
+    _require_manager(actor, match.program)
+    if match.status not in (MatchStatus.PROPOSED, MatchStatus.APPROVED):
+        raise Conflict(
+            "Only proposed or approved matches can be declined here.", code="not_proposed"
+        )
+    match.status, match.decided_at, match.locked = MatchStatus.REJECTED, timezone.now(), False
+    match.decided_by = actor if getattr(actor, "pk", None) else None
+    match.save(update_fields=["status", "decided_at", "decided_by", "locked"])
+    audit_record(actor=actor, action="match.rejected", target=match)
+    return match
+
+
+@transaction.atomic
+def match_lock(*, actor: Any, match: Match, locked: bool) -> Match:
+    """Lock a proposal so that the next run keeps it as it is."""
+    match = _locked_match(match.pk)
+    _require_manager(actor, match.program)
+    if match.status != MatchStatus.PROPOSED:
+        raise Conflict("Only proposals can be locked.", code="not_proposed")
+    match.locked = locked
+    match.save(update_fields=["locked"])
+    audit_record(actor=actor, action="match.locked" if locked else "match.unlocked", target=match)
+    return match
+
+
+@transaction.atomic
+def pair_forbid(
+    *, actor: Any, program: Program, mentee_id: int, mentor_id: int, reason: str = ""
+) -> ForbiddenPair:
+    """Exclude a pair from every future run of the program (and decline it if proposed)."""
+    _require_manager(actor, program)
+    mentee = Enrollment.objects.filter(pk=mentee_id, program=program, role=Role.MENTEE).first()
+    mentor = Enrollment.objects.filter(
+        pk=mentor_id, program=program, role=giving_role(program)
+    ).first()
+    if mentee is None or mentor is None:
+        raise NotFound("No such participant in this program.")
+    pair, _ = ForbiddenPair.objects.get_or_create(
+        program=program,
+        mentee=mentee,
+        mentor=mentor,
+        defaults={
+            "reason": reason.strip()[:300],
+            "created_by": actor if getattr(actor, "pk", None) else None,
+        },
+    )
+    Match.objects.filter(
+        program=program,
+        mentee=mentee,
+        mentor=mentor,
+        status__in=(MatchStatus.PROPOSED, MatchStatus.APPROVED),
+    ).update(status=MatchStatus.REJECTED, locked=False)
+    audit_record(
+        actor=actor, action="match.pair_forbidden", target=pair, data={"reason": reason[:300]}
+    )
+    return pair
+
+
+@dataclass(frozen=True)
+class PairPreview:
+    """A hand-made pair's score, reasons and the rules it breaks (warnings)."""
+
+    score: float | None
+    reasons: list[str]
+    warnings: list[str]
+
+
+def pair_preview(*, actor: Any, program: Program, mentee_id: int, mentor_id: int) -> PairPreview:
+    """Score a pair the manager is about to make by hand, with what speaks against it."""
+    _require_manager(actor, program)
+    pool = program_pool(program)
+    rows = {e.pk: i for i, e in enumerate(pool.mentee_enrollments)}
+    cols = {e.pk: j for j, e in enumerate(pool.mentor_enrollments)}
+    warnings: list[str] = []
+    if mentee_id not in rows:
+        mentee = Enrollment.objects.filter(pk=mentee_id, program=program, role=Role.MENTEE).first()
+        if mentee is None:
+            raise NotFound("No such mentee in this program.")
+        return PairPreview(None, [], [f"{mentee.person} already has a match or is not active."])
+    if mentor_id not in cols:
+        mentor = Enrollment.objects.filter(pk=mentor_id, program=program).first()
+        if mentor is None:
+            raise NotFound("No such mentor in this program.")
+        return PairPreview(None, [], [f"{mentor.person} is paused or not active."])
+    i, j = rows[mentee_id], cols[mentor_id]
+    assert pool.mentees is not None and pool.mentors is not None  # noqa: S101 - both found
+    model = ScoringModel(pool.mentees, pool.mentors, pool.rules)
+    explanation = model.explain(i, j)
+    warnings += model.why_not(i, j)
+    if pool.capacities[j] <= 0:
+        warnings.append(f"{pool.mentor_enrollments[j].person} has no place left.")
+    min_score = pool.rules.min_score
+    if min_score is not None and explanation.score < min_score:
+        warnings.append(
+            f"score {explanation.score:.2f} is below the program's minimum {min_score:.2f}"
+        )
+    return PairPreview(
+        round(float(explanation.score), 4), [r.text for r in explanation.reasons], warnings
+    )
+
+
+@transaction.atomic
+def match_create_manual(*, actor: Any, program: Program, mentee_id: int, mentor_id: int) -> Match:
+    """Make a pair by hand: approved at once, with its score and warnings recorded."""
+    preview = pair_preview(actor=actor, program=program, mentee_id=mentee_id, mentor_id=mentor_id)
+    if preview.score is None:
+        raise Conflict(preview.warnings[0], code="pair_unavailable")
+    if any("no place left" in w for w in preview.warnings):
+        raise Conflict(preview.warnings[-1], code="mentor_full")
+    match = Match.objects.create(
+        program=program,
+        mentee_id=mentee_id,
+        mentor_id=mentor_id,
+        source=MatchSource.MANUAL,
+        status=MatchStatus.APPROVED,
+        score=preview.score,
+        reasons=preview.reasons,
+        warnings=preview.warnings,
+        decided_at=timezone.now(),
+        decided_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit_record(
+        actor=actor,
+        action="match.created_by_hand",
+        target=match,
+        data={"warnings": preview.warnings},
+    )
+    return match
+
+
+@transaction.atomic
+def matches_approve_all(*, actor: Any, run: MatchingRun) -> int:
+    """Approve every open proposal of the run that still fits; returns how many."""
+    _require_manager(actor, run.program)
+    approved = 0
+    for match_id in (
+        run.matches.filter(status=MatchStatus.PROPOSED)
+        .order_by("-score", "pk")
+        .values_list("pk", flat=True)
+    ):
+        try:
+            match_approve(actor=actor, match=Match(pk=match_id))
+        except Conflict:
+            continue
+        approved += 1
+    return approved
+
+
+@transaction.atomic
+def matches_publish(*, actor: Any, program: Program) -> int:
+    """Send every approved match to both people, who then accept or decline."""
+    _require_manager(actor, program)
+    matches = list(
+        Match.objects.select_for_update()
+        .filter(program=program, status=MatchStatus.APPROVED)
+        .select_related("mentee__person", "mentor__person")
+    )
+    now = timezone.now()
+    expires = now + dt.timedelta(days=program.request_expiry_days)
+    for match in matches:
+        match.status, match.published_at, match.expires_at = MatchStatus.PUBLISHED, now, expires
+        match.mentee_response = match.mentor_response = Response.PENDING
+    Match.objects.bulk_update(
+        matches, ["status", "published_at", "expires_at", "mentee_response", "mentor_response"]
+    )
+    for match in matches:
+        _notify_published(match)
+    audit_record(
+        actor=actor, action="matches.published", target=program, data={"count": len(matches)}
+    )
+    return len(matches)
+
+
+def _notify_published(match: Match) -> None:
+    mentee, mentor = match.mentee.person, match.mentor.person
+    reasons = "\n".join(f"- {r}" for r in match.reasons)
+    for person, other in ((mentee, mentor), (mentor, mentee)):
+        email_enqueue(
+            to=[person.email],
+            subject=f"{match.program.name}: you have been matched with {other.full_name}",
+            body=(
+                f"Hello {person.first_name},\n\nIn {match.program.name} you have been matched with "
+                f"{other.full_name} ({other.title}).\n\nWhy this match:\n{reasons}\n\n"
+                f"Please accept or decline in Mentorwise by {match.expires_at:%B %d, %Y}.\n"
+            ),
+        )
+
+
+# Self-match -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MentorCard:
+    """A mentor as a mentee browsing for one sees them."""
+
+    enrollment: Enrollment
+    score: float | None
+    reasons: list[str]
+    room: int
+    allowed: bool
+    blocked_because: list[str]
+    last_active: dt.datetime | None
+
+
+def _own_mentee_enrollment(actor: Any, program: Program) -> Enrollment:
+    enrollment = Enrollment.objects.filter(
+        program=program,
+        person_id=getattr(actor, "person_id", None),
+        role=Role.MENTEE,
+        status=EnrollmentStatus.ACTIVE,
+    ).first()
+    if enrollment is None:
+        raise Forbidden("Enroll as a mentee in this program first.", code="not_a_mentee")
+    return enrollment
+
+
+def mentor_cards(
+    *,
+    actor: Any,
+    program: Program,
+    search: str = "",
+    function: str = "",
+    only_available: bool = False,
+) -> list[MentorCard]:
+    """Every mentor of the program scored for the actor (a mentee), best first."""
+    mine = _own_mentee_enrollment(actor, program)
+    pool = program_pool(program)
+    rows = {e.pk: i for i, e in enumerate(pool.mentee_enrollments)}
+    last_login = {
+        e.pk: getattr(getattr(e.person, "user", None), "last_login", None)
+        for e in pool.mentor_enrollments
+    }
+    if mine.pk not in rows or pool.mentees is None or pool.mentors is None:
+        model = None
+    else:
+        model = ScoringModel(pool.mentees, pool.mentors, pool.rules)
+    cards = []
+    for j, enrollment in enumerate(pool.mentor_enrollments):
+        person = enrollment.person
+        if search and search.lower() not in f"{person.full_name} {enrollment.expertise}".lower():
+            continue
+        if function and person.function != function:
+            continue
+        room = int(pool.capacities[j])
+        if only_available and room <= 0:
+            continue
+        if model is not None:
+            i = rows[mine.pk]
+            explanation = model.explain(i, j)
+            blocked = model.why_not(i, j)
+            cards.append(
+                MentorCard(
+                    enrollment,
+                    round(float(explanation.score), 3),
+                    [r.text for r in explanation.reasons],
+                    room,
+                    not blocked and room > 0,
+                    blocked,
+                    last_login.get(enrollment.pk),
+                )
+            )
+        else:
+            cards.append(
+                MentorCard(
+                    enrollment,
+                    None,
+                    [],
+                    room,
+                    False,
+                    ["You already have a match in this program."],
+                    last_login.get(enrollment.pk),
+                )
+            )
+    cards.sort(key=lambda c: (not c.allowed, -(c.score or 0), c.enrollment.pk))
+    return cards
+
+
+@transaction.atomic
+def mentor_request_create(*, actor: Any, program: Program, mentor_id: int, message: str) -> Match:
+    """A mentee asks a mentor; the mentor has `request_expiry_days` to answer."""
+    if not program.self_match:
+        raise Conflict(
+            "In this program the program manager makes the matches.", code="no_self_match"
+        )
+    mentee = _own_mentee_enrollment(actor, program)
+    mentee = Enrollment.objects.select_for_update().get(pk=mentee.pk)
+    mentor = (
+        Enrollment.objects.filter(
+            pk=mentor_id, program=program, role=giving_role(program), status=EnrollmentStatus.ACTIVE
+        )
+        .select_related("person")
+        .first()
+    )
+    if mentor is None:
+        raise NotFound("No such mentor in this program.")
+    if mentor.is_paused:
+        raise Conflict(
+            f"{mentor.person} is not taking new mentees right now.", code="mentor_paused"
+        )
+    if Match.objects.filter(
+        mentee=mentee, status__in=(*TAKES_MENTEE, MatchStatus.REQUESTED)
+    ).exists():
+        raise Conflict(
+            "You already have a match or an open request in this program.", code="mentee_taken"
+        )
+    if _mentor_room(mentor) <= 0:
+        raise Conflict(f"{mentor.person} has no place left.", code="mentor_full")
+    if (
+        ForbiddenPair.objects.filter(mentee=mentee, mentor=mentor).exists()
+        or Preference.objects.filter(
+            enrollment=mentor, other=mentee, kind=PreferenceKind.VETO
+        ).exists()
+    ):
+        raise NotFound("No such mentor in this program.")
+    message = message.strip()
+    if len(message) > 2000:
+        raise InvalidInput([FieldError("message", "Keep the message under 2,000 characters.")])
+    now = timezone.now()
+    match = Match.objects.create(
+        program=program,
+        mentee=mentee,
+        mentor=mentor,
+        source=MatchSource.SELF_MATCH,
+        status=MatchStatus.REQUESTED,
+        message=message,
+        mentee_response=Response.ACCEPTED,
+        expires_at=now + dt.timedelta(days=program.request_expiry_days),
+        published_at=now,
+    )
+    email_enqueue(
+        to=[mentor.person.email],
+        subject=f"{program.name}: {mentee.person.full_name} asks you to be their mentor",
+        body=(
+            f"Hello {mentor.person.first_name},\n\n{mentee.person.full_name} would like you as "
+            f"their mentor in {program.name}.\n\n{message}\n\nPlease accept or decline in "
+            f"Mentorwise by {match.expires_at:%B %d, %Y}; the request expires after that.\n"
+        ),
+    )
+    audit_record(actor=actor, action="match.requested", target=match)
+    return match
+
+
+@transaction.atomic
+def requests_expire(*, now: dt.datetime | None = None) -> int:
+    """Expire requests and published matches nobody answered in time (cron / worker)."""
+    now = now or timezone.now()
+    due = Match.objects.select_for_update().filter(
+        status__in=(MatchStatus.REQUESTED, MatchStatus.PUBLISHED), expires_at__lt=now
+    )
+    expired = list(due.select_related("mentee__person", "mentor__person", "program"))
+    for match in expired:
+        match.status = MatchStatus.EXPIRED
+        match.save(update_fields=["status"])
+        audit_record(actor=None, action="match.expired", target=match)
+        email_enqueue(
+            to=[match.mentee.person.email],
+            subject=f"{match.program.name}: your match with {match.mentor.person} expired",
+            body=(
+                "Nobody answered in time, so the match expired. You are back in the pool and "
+                "can be matched again.\n"
+            ),
+        )
+    return len(expired)
+
+
+# Participant input ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def preference_set(
+    *, actor: Any, enrollment: Enrollment, other_id: int, kind: str | None
+) -> Preference | None:
+    """Mark a person on the other side as preferred or vetoed (None clears the mark)."""
+    if enrollment.person_id != getattr(actor, "person_id", None):
+        raise NotFound("No such enrollment.")
+    other_role = giving_role(enrollment.program) if enrollment.role == Role.MENTEE else Role.MENTEE
+    other = Enrollment.objects.filter(
+        pk=other_id, program=enrollment.program_id, role=other_role
+    ).first()
+    if other is None:
+        raise NotFound("No such participant in this program.")
+    if kind is None:
+        Preference.objects.filter(enrollment=enrollment, other=other).delete()
+        audit_record(actor=actor, action="preference.cleared", target=enrollment)
+        return None
+    if kind not in PreferenceKind.values:
+        raise InvalidInput([FieldError("kind", "must be prefer or veto", value=kind)])
+    if kind == PreferenceKind.VETO:
+        vetoes = Preference.objects.filter(enrollment=enrollment, kind=PreferenceKind.VETO).exclude(
+            other=other
+        )
+        if vetoes.count() >= MAX_VETOES:
+            raise Conflict(f"You can veto at most {MAX_VETOES} people.", code="too_many_vetoes")
+    preference, _ = Preference.objects.update_or_create(
+        enrollment=enrollment, other=other, defaults={"kind": kind, "created_at": timezone.now()}
+    )
+    audit_record(actor=actor, action=f"preference.{kind}", target=enrollment)
+    return preference

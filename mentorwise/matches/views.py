@@ -1,0 +1,295 @@
+"""Matching pages: the program manager's review, and the mentee's search for a mentor."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from mentorwise.accounts.http import AuthedRequest
+from mentorwise.core.errors import InvalidInput, MentorwiseError, NotFound
+from mentorwise.matches import selectors, services
+from mentorwise.matches.models import MatchStatus, RunMethod, RunStatus
+from mentorwise.matches.problem import giving_role
+from mentorwise.programs.models import EnrollmentStatus, Role
+from mentorwise.programs.selectors import access_managed_program, access_program
+
+
+def _managed(request: AuthedRequest, slug: str):  # type: ignore[no-untyped-def]
+    try:
+        return access_managed_program(actor=request.user, slug=slug)
+    except NotFound as error:
+        raise Http404(error.message) from None
+
+
+def _error_text(error: MentorwiseError) -> str:
+    if isinstance(error, InvalidInput):
+        return "; ".join(str(e) for e in error.errors)
+    return error.message
+
+
+def program_matching_view(request: AuthedRequest, slug: str) -> HttpResponse:
+    """The manager's matching page: run, review proposals, publish."""
+    program = _managed(request, slug)
+    run = selectors.run_latest(program=program)
+    show = request.GET.get("show", "open")
+    statuses = {
+        "open": (MatchStatus.PROPOSED, MatchStatus.APPROVED),
+        "published": (MatchStatus.PUBLISHED, MatchStatus.ACCEPTED, MatchStatus.REQUESTED),
+        "declined": (MatchStatus.REJECTED, MatchStatus.DECLINED, MatchStatus.EXPIRED),
+    }.get(show)
+    matches = selectors.program_matches(program=program, statuses=statuses)[:500]
+    role = giving_role(program)
+    mentees = program.enrollments.filter(role=Role.MENTEE, status=EnrollmentStatus.ACTIVE)
+    mentors = program.enrollments.filter(role=role, status=EnrollmentStatus.ACTIVE)
+    return render(
+        request,
+        "matches/program.html",
+        {
+            "program": program,
+            "run": run,
+            "matches": matches,
+            "show": show,
+            "counts": selectors.program_match_counts(program=program),
+            "unmatched": run.unmatched.select_related("mentee__person")[:500] if run else [],
+            "methods": RunMethod.choices,
+            "running": run is not None and run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
+            "mentees": mentees.select_related("person").order_by("person__last_name")[:2000],
+            "mentors": mentors.select_related("person").order_by("person__last_name")[:2000],
+            "mentor_label": Role(role).label,
+        },
+    )
+
+
+@require_POST
+def run_create_view(request: AuthedRequest, slug: str) -> HttpResponse:
+    program = _managed(request, slug)
+    try:
+        run = services.run_create(
+            actor=request.user, program=program, method=request.POST.get("method", "optimal")
+        )
+        services.run_dispatch(run)
+    except MentorwiseError as error:
+        messages.error(request, _error_text(error))
+    else:
+        run.refresh_from_db()
+        if run.status == RunStatus.DONE:
+            messages.success(
+                request,
+                f"Matching run finished: {run.n_matched} proposals for {run.n_mentees} mentees.",
+            )
+        elif run.status == RunStatus.FAILED:
+            messages.error(request, f"The matching run failed: {run.error}")
+        else:
+            messages.info(
+                request,
+                "This run is large and runs in the background; this page shows its progress.",
+            )
+    return redirect("matches:program", slug=program.slug)
+
+
+def run_status_view(request: AuthedRequest, run_id: int) -> HttpResponse:
+    """Progress of a run (polled by the matching page while it runs)."""
+    try:
+        run = selectors.access_run(actor=request.user, run_id=run_id)
+    except NotFound as error:
+        raise Http404(error.message) from None
+    response = render(
+        request,
+        "matches/program.html#run-status",
+        {
+            "run": run,
+            "program": run.program,
+            "running": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
+        },
+    )
+    if run.status in (RunStatus.DONE, RunStatus.FAILED) and request.htmx:
+        response["HX-Refresh"] = "true"  # show the proposals
+    return response
+
+
+_ACTIONS = {
+    "approve": lambda actor, match: services.match_approve(actor=actor, match=match),
+    "reject": lambda actor, match: services.match_reject(actor=actor, match=match),
+    "lock": lambda actor, match: services.match_lock(actor=actor, match=match, locked=True),
+    "unlock": lambda actor, match: services.match_lock(actor=actor, match=match, locked=False),
+}
+
+
+@require_POST
+def match_action_view(request: AuthedRequest, match_id: int, action: str) -> HttpResponse:
+    """Approve, decline, lock or unlock one proposal; HTMX swaps the row."""
+    try:
+        match = selectors.access_managed_match(actor=request.user, match_id=match_id)
+    except NotFound as error:
+        raise Http404(error.message) from None
+    if action not in _ACTIONS and action != "forbid":
+        raise Http404("No such action.")
+    error_text = ""
+    try:
+        if action == "forbid":
+            services.pair_forbid(
+                actor=request.user,
+                program=match.program,
+                mentee_id=match.mentee_id,
+                mentor_id=match.mentor_id,
+                reason=request.POST.get("reason", ""),
+            )
+        else:
+            _ACTIONS[action](request.user, match)
+    except MentorwiseError as error:
+        error_text = _error_text(error)
+    match.refresh_from_db()
+    if not request.htmx:
+        if error_text:
+            messages.error(request, error_text)
+        return redirect("matches:program", slug=match.program.slug)
+    return render(request, "matches/program.html#match-row", {"m": match, "row_error": error_text})
+
+
+@require_POST
+def approve_all_view(request: AuthedRequest, slug: str) -> HttpResponse:
+    program = _managed(request, slug)
+    run = selectors.run_latest(program=program)
+    if run is None:
+        messages.error(request, "Run matching first.")
+    else:
+        approved = services.matches_approve_all(actor=request.user, run=run)
+        messages.success(request, f"Approved {approved} proposals.")
+    return redirect("matches:program", slug=program.slug)
+
+
+@require_POST
+def publish_view(request: AuthedRequest, slug: str) -> HttpResponse:
+    program = _managed(request, slug)
+    published = services.matches_publish(actor=request.user, program=program)
+    messages.success(
+        request,
+        f"Published {published} matches: both people were notified and can now accept or decline.",
+    )
+    return redirect("matches:program", slug=program.slug)
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value and value.isdigit() else 0
+
+
+@require_POST
+def manual_preview_view(request: AuthedRequest, slug: str) -> HttpResponse:
+    program = _managed(request, slug)
+    try:
+        preview = services.pair_preview(
+            actor=request.user,
+            program=program,
+            mentee_id=_int(request.POST.get("mentee")),
+            mentor_id=_int(request.POST.get("mentor")),
+        )
+    except MentorwiseError as error:
+        return render(
+            request, "matches/program.html#manual-preview", {"preview_error": _error_text(error)}
+        )
+    return render(request, "matches/program.html#manual-preview", {"preview": preview})
+
+
+@require_POST
+def manual_create_view(request: AuthedRequest, slug: str) -> HttpResponse:
+    program = _managed(request, slug)
+    try:
+        match = services.match_create_manual(
+            actor=request.user,
+            program=program,
+            mentee_id=_int(request.POST.get("mentee")),
+            mentor_id=_int(request.POST.get("mentor")),
+        )
+    except MentorwiseError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, f"Pair {match} made by hand and approved.")
+    return redirect("matches:program", slug=program.slug)
+
+
+def find_mentor_view(request: AuthedRequest, slug: str) -> HttpResponse:
+    """Self-match: a mentee's recommendations and the browsable list of mentors."""
+    try:
+        program = access_program(actor=request.user, slug=slug)
+        cards = services.mentor_cards(
+            actor=request.user,
+            program=program,
+            search=request.GET.get("q", "").strip(),
+            function=request.GET.get("function", ""),
+            only_available=request.GET.get("available") == "1",
+        )
+    except NotFound as error:
+        raise Http404(error.message) from None
+    except MentorwiseError as error:
+        messages.error(request, error.message)
+        return redirect("programs:detail", slug=slug)
+    requests = selectors.my_requests(person_id=request.user.person_id).filter(program=program)
+    marks = selectors.my_marks(person_id=request.user.person_id, program=program)
+    with_marks = [(c, marks.get(c.enrollment.pk)) for c in cards]
+    context = {
+        "program": program,
+        "recommended": [cm for cm in with_marks if cm[0].allowed][:5],
+        "cards": with_marks[:200],
+        "requests": requests,
+        "filters": request.GET,
+        "mentor_label": Role(giving_role(program)).label,
+        "functions": sorted(
+            {c.enrollment.person.function for c in cards if c.enrollment.person.function}
+        ),
+    }
+    template = "matches/find.html#cards" if request.htmx else "matches/find.html"
+    return render(request, template, context)
+
+
+@require_POST
+def request_mentor_view(request: AuthedRequest, slug: str, mentor_id: int) -> HttpResponse:
+    try:
+        program = access_program(actor=request.user, slug=slug)
+        match = services.mentor_request_create(
+            actor=request.user,
+            program=program,
+            mentor_id=mentor_id,
+            message=request.POST.get("message", ""),
+        )
+    except NotFound as error:
+        raise Http404(error.message) from None
+    except MentorwiseError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            f"Request sent to {match.mentor.person}. They have until "
+            f"{match.expires_at:%B %d} to answer.",
+        )
+    return redirect("matches:find", slug=slug)
+
+
+@require_POST
+def preference_view(request: AuthedRequest, slug: str, other_id: int) -> HttpResponse:
+    try:
+        program = access_program(actor=request.user, slug=slug)
+        mine = (
+            request.user.person.enrollments.filter(
+                program=program, status=EnrollmentStatus.ACTIVE
+            ).first()
+            if request.user.person
+            else None
+        )
+        if mine is None:
+            raise NotFound("You are not enrolled in this program.")
+        kind = request.POST.get("kind") or None
+        services.preference_set(actor=request.user, enrollment=mine, other_id=other_id, kind=kind)
+    except NotFound as error:
+        raise Http404(error.message) from None
+    except MentorwiseError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            {"prefer": "Marked as preferred.", "veto": "Vetoed: you will not be matched."}.get(
+                kind or "", "Mark removed."
+            ),
+        )
+    return redirect("matches:find", slug=slug)
