@@ -57,7 +57,13 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
-        indexes = [models.Index(fields=["job_level"]), models.Index(fields=["manager_since"])]
+        indexes = [
+            models.Index(fields=["job_level"]),
+            models.Index(fields=["manager_since"]),
+            # The directory is ordered by name: without this, page 1,000 of 100,000 people
+            # sorts the whole table (seconds); with it, an index walk (milliseconds).
+            models.Index(fields=["last_name", "first_name", "id"], name="person_name_order_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
