@@ -1,0 +1,64 @@
+"""RFC 5545 invitations for meetings, made with icalendar."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from mentorwise.relationships.models import Meeting, MeetingStatus
+
+
+def _address(person, role: str) -> vCalAddress:  # type: ignore[no-untyped-def]
+    address = vCalAddress(f"mailto:{person.email}")
+    address.params["cn"] = vText(person.full_name)
+    if role:
+        address.params["role"] = vText(role)
+        address.params["partstat"] = vText("NEEDS-ACTION")
+        address.params["rsvp"] = vText("TRUE")
+    return address
+
+
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def meeting_ics(meeting: Meeting, *, cancel: bool | None = None) -> str:
+    """The meeting as an iCalendar object: METHOD:REQUEST, or METHOD:CANCEL once cancelled.
+
+    The UID is stable and SEQUENCE counts the changes, so a calendar updates its copy.
+    Times are in the organizer's time zone with its VTIMEZONE.
+    """
+    relationship = meeting.relationship
+    mentee, mentor = relationship.mentee.person, relationship.mentor.person
+    organizer = mentor
+    if meeting.created_by_id and getattr(meeting.created_by, "person_id", None) == mentee.pk:
+        organizer = mentee
+    cancelled = meeting.status == MeetingStatus.CANCELLED if cancel is None else cancel
+    zone = _zone(organizer.time_zone)
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//Mentorwise//Meetings//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
+    event = Event()
+    event.add("uid", meeting.uid)
+    event.add("sequence", meeting.sequence)
+    event.add("dtstamp", meeting.created_at)
+    event.add("dtstart", meeting.starts_at.astimezone(zone))
+    event.add("dtend", meeting.ends_at.astimezone(zone))
+    event.add("summary", f"Mentorwise: {mentee.full_name} and {mentor.full_name}")
+    event.add("description", f"{meeting.get_conversation_type_display()} conversation.")
+    if meeting.location:
+        event.add("location", meeting.location)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("organizer", _address(organizer, ""))
+    for person in (mentee, mentor):
+        event.add("attendee", _address(person, "REQ-PARTICIPANT"), encode=0)
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical().decode("utf-8")

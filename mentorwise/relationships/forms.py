@@ -1,0 +1,58 @@
+"""Parsing of the relationship pages' form fields into service arguments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import Any
+
+from django.conf import settings
+from django.http import QueryDict
+from django.utils import timezone
+
+from mentorwise.core.errors import FieldError, InvalidInput
+
+
+def actor_zone(actor: Any) -> zoneinfo.ZoneInfo:
+    """The time zone a person enters times in: their own, else the server's."""
+    name = getattr(getattr(actor, "person", None), "time_zone", "") or settings.TIME_ZONE
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def local_datetime(data: QueryDict, name: str, actor: Any) -> dt.datetime:
+    """A `datetime-local` field read in the actor's time zone."""
+    raw = data.get(name, "").strip()
+    try:
+        value = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput([FieldError(name, "enter a date and time", value=raw)]) from None
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=actor_zone(actor))
+    return value
+
+
+def optional_date(data: QueryDict, name: str) -> dt.date | None:
+    raw = data.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput([FieldError(name, "enter a date (YYYY-MM-DD)", value=raw)]) from None
+
+
+def integer(data: QueryDict, name: str, default: int | None = None) -> int:
+    raw = data.get(name, "").strip()
+    if not raw and default is not None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise InvalidInput([FieldError(name, "enter a whole number", value=raw)]) from None
+
+
+def id_list(data: QueryDict, name: str) -> list[int]:
+    return [int(v) for v in data.getlist(name) if v.isdigit()]

@@ -1,0 +1,63 @@
+"""Relationship models, split by sub-domain: the pairing, its work, and its feedback."""
+
+from mentorwise.relationships.models.feedback import (
+    CheckIn,
+    SafetyCategory,
+    SafetyReport,
+    SafetyReportNote,
+    SafetyStatus,
+    SponsorshipAction,
+    SponsorshipKind,
+    SponsorshipOutcome,
+    Survey,
+    SurveyKind,
+    SurveyResponse,
+)
+from mentorwise.relationships.models.relationship import (
+    Agreement,
+    AgreementVersion,
+    ClosureKind,
+    EventKind,
+    Relationship,
+    RelationshipEvent,
+    RelationshipStatus,
+    Side,
+)
+from mentorwise.relationships.models.work import (
+    ConversationType,
+    Goal,
+    GoalStatus,
+    Meeting,
+    MeetingStatus,
+    Milestone,
+    PrivateNote,
+)
+
+__all__ = [
+    "Agreement",
+    "AgreementVersion",
+    "CheckIn",
+    "ClosureKind",
+    "ConversationType",
+    "EventKind",
+    "Goal",
+    "GoalStatus",
+    "Meeting",
+    "MeetingStatus",
+    "Milestone",
+    "PrivateNote",
+    "Relationship",
+    "RelationshipEvent",
+    "RelationshipStatus",
+    "SafetyCategory",
+    "SafetyReport",
+    "SafetyReportNote",
+    "SafetyStatus",
+    "Side",
+    "SponsorshipAction",
+    "SponsorshipKind",
+    "SponsorshipOutcome",
+    "Survey",
+    "SurveyKind",
+    "SurveyResponse",
+]

@@ -1,0 +1,159 @@
+"""The relationship itself: who, since when, its agreement (versioned) and its timeline."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class RelationshipStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    CLOSED = "closed", "Closed"
+
+
+class ClosureKind(models.TextChoices):
+    PLANNED = "planned", "Planned (program end)"
+    EARLY = "early", "Early"
+
+
+class Side(models.TextChoices):
+    """Which side of the pair an actor is on (the mentor side includes sponsors and coaches)."""
+
+    MENTEE = "mentee", "Mentee"
+    MENTOR = "mentor", "Mentor"
+
+
+class Relationship(models.Model):
+    """An accepted match between a mentee and a mentor (or sponsor/coach) in a program."""
+
+    match = models.OneToOneField(
+        "matches.Match", on_delete=models.PROTECT, related_name="relationship"
+    )
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="relationships"
+    )
+    mentee = models.ForeignKey(
+        "programs.Enrollment", on_delete=models.CASCADE, related_name="relationships_as_mentee"
+    )
+    mentor = models.ForeignKey(
+        "programs.Enrollment", on_delete=models.CASCADE, related_name="relationships_as_mentor"
+    )
+    status = models.CharField(
+        max_length=10, choices=RelationshipStatus.choices, default=RelationshipStatus.ACTIVE
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    planned_end_date = models.DateField(null=True, blank=True)
+    last_meeting_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the last held meeting took place (for health)."
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closure_kind = models.CharField(max_length=10, choices=ClosureKind.choices, blank=True)
+    closure_reason = models.TextField(blank=True)
+    rematch_requested = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            models.Index(fields=["program", "status"]),
+            models.Index(fields=["mentor", "status"]),
+            models.Index(fields=["mentee", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Relationship #{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == RelationshipStatus.ACTIVE
+
+
+class EventKind(models.TextChoices):
+    STARTED = "started", "Started"
+    AGREEMENT_CHANGED = "agreement_changed", "Agreement changed"
+    AGREEMENT_CONFIRMED = "agreement_confirmed", "Agreement confirmed"
+    GOAL_ADDED = "goal_added", "Goal added"
+    GOAL_CHANGED = "goal_changed", "Goal changed"
+    MILESTONE = "milestone", "Milestone"
+    MEETING_SCHEDULED = "meeting_scheduled", "Meeting scheduled"
+    MEETING_RESCHEDULED = "meeting_rescheduled", "Meeting rescheduled"
+    MEETING_CANCELLED = "meeting_cancelled", "Meeting cancelled"
+    MEETING_LOGGED = "meeting_logged", "Meeting logged"
+    CHECK_IN = "check_in", "Check-in"
+    SURVEY = "survey", "Survey answered"
+    SPONSORSHIP = "sponsorship", "Sponsorship action"
+    REMINDER = "reminder", "Reminder sent"
+    CLOSED = "closed", "Closed"
+
+
+class RelationshipEvent(models.Model):
+    """One entry of the relationship's timeline: who changed what, and when.
+
+    Texts never quote private notes, survey answers or safety reports: the timeline is
+    shown to both people and to the program's managers.
+    """
+
+    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=24, choices=EventKind.choices)
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.text}"
+
+
+class Agreement(models.Model):
+    """The pair's kick-off agreement; its content lives in numbered versions."""
+
+    relationship = models.OneToOneField(
+        Relationship, on_delete=models.CASCADE, related_name="agreement"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Agreement of relationship #{self.relationship_id}"
+
+    @property
+    def current(self) -> AgreementVersion:
+        return self.versions.order_by("-number").first()  # type: ignore[return-value]
+
+
+class AgreementVersion(models.Model):
+    """One version of an agreement; any change is a new version that both confirm again."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    program_objectives = models.TextField(blank=True)
+    mentee_responsibilities = models.TextField(blank=True)
+    mentor_responsibilities = models.TextField(blank=True)
+    pair_objectives = models.TextField(blank=True)
+    meeting_cadence_days = models.PositiveSmallIntegerField(default=30)
+    confidentiality = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    mentee_confirmed_at = models.DateTimeField(null=True, blank=True)
+    mentor_confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="one_agreement_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"Agreement #{self.agreement_id} v{self.number}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.mentee_confirmed_at is not None and self.mentor_confirmed_at is not None

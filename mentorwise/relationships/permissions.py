@@ -1,0 +1,65 @@
+"""Who may see and do what in a relationship; the queryset of relationships an actor may see.
+
+The pair (mentee and mentor side) see and change their relationship's content. The
+program's managers and HR admins oversee it: metadata, goal progress, meeting dates,
+health and survey aggregates. Private notes are not decided here: they have one access
+path, their author's (see selectors.private_note_get).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from mentorwise.accounts.roles import actor_person_id, is_hr_admin
+from mentorwise.core.errors import Conflict, Forbidden
+from mentorwise.programs.permissions import can_manage_program
+from mentorwise.relationships.models import Relationship, Side
+
+
+def actor_side(actor: Any, relationship: Relationship) -> Side | None:
+    """The side of the pair the actor is on, or None when they are not in the pair."""
+    person_id = actor_person_id(actor)
+    if person_id is None:
+        return None
+    if relationship.mentee.person_id == person_id:
+        return Side.MENTEE
+    if relationship.mentor.person_id == person_id:
+        return Side.MENTOR
+    return None
+
+
+def can_oversee(actor: Any, relationship: Relationship) -> bool:
+    """Program managers of the relationship's program and HR admins."""
+    return can_manage_program(actor, relationship.program)
+
+
+def visible_relationships(actor: Any) -> QuerySet[Relationship]:
+    """Relationships the actor is in, or oversees (their programs; all for HR admins)."""
+    if is_hr_admin(actor):
+        return Relationship.objects.all()
+    if not getattr(actor, "is_authenticated", False):
+        return Relationship.objects.none()
+    q = Q(program__managers=actor)
+    if (person_id := actor_person_id(actor)) is not None:
+        q |= Q(mentee__person_id=person_id) | Q(mentor__person_id=person_id)
+    return Relationship.objects.filter(q).distinct()
+
+
+def require_side(actor: Any, relationship: Relationship) -> Side:
+    """The actor's side; Forbidden for overseers (who may see but not act for the pair)."""
+    side = actor_side(actor, relationship)
+    if side is None:
+        raise Forbidden("Only the two people in this relationship may do this.")
+    return side
+
+
+def require_active(relationship: Relationship) -> None:
+    if not relationship.is_active:
+        raise Conflict("This relationship is closed.", code="relationship_closed")
+
+
+def require_overseer(actor: Any, relationship: Relationship) -> None:
+    if not can_oversee(actor, relationship):
+        raise Forbidden("Only this program's managers and HR admins may do this.")

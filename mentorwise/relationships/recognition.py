@@ -1,0 +1,233 @@
+"""Recognition: a mentor's or sponsor's contribution record for a review cycle (CSV, PDF)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from statistics import mean
+from typing import Any
+
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from mentorwise.accounts.roles import actor_person_id, is_hr_admin
+from mentorwise.core.csv import csv_safe
+from mentorwise.core.errors import FieldError, InvalidInput, NotFound
+from mentorwise.people.models import Person
+from mentorwise.programs.models import GIVING_ROLES
+from mentorwise.relationships.models import (
+    Goal,
+    GoalStatus,
+    Meeting,
+    MeetingStatus,
+    Relationship,
+    Side,
+    SponsorshipAction,
+    SponsorshipOutcome,
+    SurveyResponse,
+)
+from mentorwise.relationships.selectors import min_group_size
+
+
+@dataclass
+class ProgramContribution:
+    program: str
+    role: str
+    relationships: int
+    meetings_held: int
+    meeting_hours: float
+    goals_reached: int
+
+
+@dataclass
+class Contribution:
+    """What a person gave as mentor, coach or sponsor between `start` and `end`."""
+
+    person: Person
+    start: dt.date
+    end: dt.date
+    programs: list[ProgramContribution]
+    relationships: int
+    meetings_held: int
+    meeting_hours: float
+    goals_reached: int
+    feedback_n: int
+    feedback_suppressed: bool
+    satisfaction: float | None
+    recommend: float | None
+    sponsorship: dict[str, int] = field(default_factory=dict)
+    sponsorship_succeeded: int = 0
+    generated_at: dt.datetime = field(default_factory=timezone.now)
+
+
+def access_contributor(*, actor: Any, person_id: int) -> Person:
+    """The person themself and HR admins; NotFound for everyone else."""
+    if not (is_hr_admin(actor) or actor_person_id(actor) == person_id):
+        raise NotFound("No such person.")
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise NotFound("No such person.")
+    return person
+
+
+def review_period(start: str | None, end: str | None) -> tuple[dt.date, dt.date]:
+    """Parse a review cycle (ISO dates); the default is the last twelve months."""
+    today = timezone.localdate()
+    errors = []
+    try:
+        end_date = dt.date.fromisoformat(end) if end else today
+    except ValueError:
+        errors.append(FieldError("end", "must be a date (YYYY-MM-DD)", value=end))
+        end_date = today
+    try:
+        start_date = dt.date.fromisoformat(start) if start else end_date - dt.timedelta(days=365)
+    except ValueError:
+        errors.append(FieldError("start", "must be a date (YYYY-MM-DD)", value=start))
+        start_date = end_date
+    if not errors and start_date > end_date:
+        errors.append(FieldError("start", "must not be after the end", value=start))
+    if errors:
+        raise InvalidInput(errors)
+    return start_date, end_date
+
+
+def contribution_record(*, person: Person, start: dt.date, end: dt.date) -> Contribution:
+    """Relationships, meetings, goals reached, feedback (aggregate) and sponsorship actions.
+
+    Feedback is the mentees' survey answers about this person, shown only as averages
+    and suppressed under the minimum group size.
+    """
+    relationships = list(
+        Relationship.objects.filter(
+            mentor__person=person,
+            mentor__role__in=GIVING_ROLES,
+            started_at__date__lte=end,
+        )
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__date__gte=start))
+        .select_related("program", "mentor")
+    )
+    ids = [r.pk for r in relationships]
+    meetings = list(
+        Meeting.objects.filter(
+            relationship_id__in=ids,
+            status=MeetingStatus.HELD,
+            starts_at__date__gte=start,
+            starts_at__date__lte=end,
+        ).values("relationship_id", "duration_minutes")
+    )
+    goals = list(
+        Goal.objects.filter(
+            relationship_id__in=ids,
+            status=GoalStatus.ACHIEVED,
+            achieved_at__date__gte=start,
+            achieved_at__date__lte=end,
+        ).values_list("relationship_id", flat=True)
+    )
+    per_program: dict[tuple[str, str], ProgramContribution] = {}
+    by_rel = {r.pk: r for r in relationships}
+    for r in relationships:
+        key = (r.program.name, r.mentor.get_role_display())
+        per_program.setdefault(key, ProgramContribution(key[0], key[1], 0, 0, 0.0, 0))
+        per_program[key].relationships += 1
+    for m in meetings:
+        r = by_rel[m["relationship_id"]]
+        row = per_program[(r.program.name, r.mentor.get_role_display())]
+        row.meetings_held += 1
+        row.meeting_hours += m["duration_minutes"] / 60
+    for rel_id in goals:
+        r = by_rel[rel_id]
+        per_program[(r.program.name, r.mentor.get_role_display())].goals_reached += 1
+    answers = list(
+        SurveyResponse.objects.filter(
+            relationship_id__in=ids,
+            side=Side.MENTEE,
+            submitted_at__date__gte=start,
+            submitted_at__date__lte=end,
+        ).values_list("answers", flat=True)
+    )
+    suppressed = len(answers) < min_group_size()
+
+    def average(key: str) -> float | None:
+        values = [a.get(key) for a in answers if isinstance(a.get(key), int)]
+        if suppressed or len(values) < min_group_size():
+            return None
+        return round(mean(values), 1)
+
+    actions = list(
+        SponsorshipAction.objects.filter(
+            relationship_id__in=ids, created_at__date__gte=start, created_at__date__lte=end
+        )
+    )
+    kinds: dict[str, int] = {}
+    for action in actions:
+        kinds[action.get_kind_display()] = kinds.get(action.get_kind_display(), 0) + 1
+    return Contribution(
+        person=person,
+        start=start,
+        end=end,
+        programs=sorted(per_program.values(), key=lambda p: p.program),
+        relationships=len(relationships),
+        meetings_held=len(meetings),
+        meeting_hours=round(sum(m["duration_minutes"] for m in meetings) / 60, 1),
+        goals_reached=len(goals),
+        feedback_n=len(answers),
+        feedback_suppressed=suppressed,
+        satisfaction=average("satisfaction"),
+        recommend=average("recommend"),
+        sponsorship=kinds,
+        sponsorship_succeeded=sum(a.outcome == SponsorshipOutcome.SUCCEEDED for a in actions),
+    )
+
+
+def contribution_csv(record: Contribution) -> str:
+    """The record as CSV rows (section, item, value); every cell is formula-safe."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    suppressed = f"fewer than {min_group_size()} answers: not shown"
+    rows: list[tuple[Any, ...]] = [
+        ("section", "item", "value"),
+        ("person", "name", record.person.full_name),
+        ("person", "employee id", record.person.employee_id),
+        ("period", "start", record.start.isoformat()),
+        ("period", "end", record.end.isoformat()),
+        ("total", "relationships", record.relationships),
+        ("total", "meetings held", record.meetings_held),
+        ("total", "meeting hours", record.meeting_hours),
+        ("total", "goals reached by mentees", record.goals_reached),
+        ("feedback", "answers", record.feedback_n),
+        (
+            "feedback",
+            "satisfaction (1-5)",
+            suppressed if record.satisfaction is None else record.satisfaction,
+        ),
+        (
+            "feedback",
+            "likelihood to recommend (0-10)",
+            suppressed if record.recommend is None else record.recommend,
+        ),
+    ]
+    for kind, n in sorted(record.sponsorship.items()):
+        rows.append(("sponsorship", kind, n))
+    rows.append(("sponsorship", "succeeded", record.sponsorship_succeeded))
+    for p in record.programs:
+        label = f"{p.program} ({p.role})"
+        rows.append(("program", f"{label}: relationships", p.relationships))
+        rows.append(("program", f"{label}: meetings held", p.meetings_held))
+        rows.append(("program", f"{label}: goals reached", p.goals_reached))
+    for row in rows:
+        writer.writerow([csv_safe(cell) for cell in row])
+    return out.getvalue()
+
+
+def contribution_pdf(record: Contribution) -> bytes:
+    """A one-page PDF of the record for a performance review."""
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "relationships/recognition_pdf.html",
+        {"record": record, "min_group_size": min_group_size()},
+    )
+    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]

@@ -1,0 +1,485 @@
+"""Read queries for relationships, always filtered by who asks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from statistics import mean
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from mentorwise.accounts.roles import actor_person_id
+from mentorwise.core.errors import NotFound
+from mentorwise.matches.models import Match, MatchStatus, Response
+from mentorwise.programs.models import Program
+from mentorwise.relationships.health import HealthResult, relationship_health
+from mentorwise.relationships.models import (
+    AgreementVersion,
+    CheckIn,
+    Goal,
+    GoalStatus,
+    Meeting,
+    MeetingStatus,
+    Milestone,
+    PrivateNote,
+    Relationship,
+    RelationshipStatus,
+    SafetyReport,
+    SafetyStatus,
+    Side,
+    SponsorshipAction,
+    Survey,
+    SurveyKind,
+    SurveyResponse,
+)
+from mentorwise.relationships.permissions import actor_side, can_oversee, visible_relationships
+from mentorwise.relationships.services.feedback import DEFAULT_QUESTIONS
+
+_RELATED = ("program", "mentee__person", "mentor__person", "agreement")
+
+
+def min_group_size() -> int:
+    return int(getattr(settings, "MENTORWISE_MIN_GROUP_SIZE", 5))
+
+
+# Access ---------------------------------------------------------------------------------
+
+
+def access_relationship(*, actor: Any, relationship_id: int) -> Relationship:
+    """The relationship if the actor is in it or oversees it; NotFound otherwise."""
+    relationship = (
+        visible_relationships(actor).select_related(*_RELATED).filter(pk=relationship_id).first()
+    )
+    if relationship is None:
+        raise NotFound("No such relationship.")
+    return relationship
+
+
+def _child(actor: Any, model: Any, pk: int, path: str, message: str) -> Any:
+    obj = (
+        model.objects.select_related(*(f"{path}__{r}" for r in _RELATED))
+        .filter(pk=pk, **{f"{path}__in": visible_relationships(actor)})
+        .first()
+    )
+    if obj is None:
+        raise NotFound(message)
+    return obj
+
+
+def access_goal(*, actor: Any, goal_id: int) -> Goal:
+    return _child(actor, Goal, goal_id, "relationship", "No such goal.")  # type: ignore[no-any-return]
+
+
+def access_milestone(*, actor: Any, milestone_id: int) -> Milestone:
+    return _child(actor, Milestone, milestone_id, "goal__relationship", "No such milestone.")  # type: ignore[no-any-return]
+
+
+def access_meeting(*, actor: Any, meeting_id: int) -> Meeting:
+    return _child(actor, Meeting, meeting_id, "relationship", "No such meeting.")  # type: ignore[no-any-return]
+
+
+def access_sponsorship_action(*, actor: Any, action_id: int) -> SponsorshipAction:
+    return _child(  # type: ignore[no-any-return]
+        actor, SponsorshipAction, action_id, "relationship", "No such sponsorship action."
+    )
+
+
+def access_safety_report(*, actor: Any, report_id: int) -> SafetyReport:
+    """A safety report for its reporter and the program's managers; NotFound for anyone
+    else, including the other person in the relationship."""
+    report = (
+        SafetyReport.objects.select_related(*(f"relationship__{r}" for r in _RELATED))
+        .filter(pk=report_id)
+        .first()
+    )
+    if report is None or not (
+        (report.reporter_id is not None and report.reporter_id == getattr(actor, "pk", None))
+        or can_oversee(actor, report.relationship)
+    ):
+        raise NotFound("No such report.")
+    return report
+
+
+def access_match_to_answer(*, actor: Any, match_id: int) -> Match:
+    """A match the actor is part of (mentee or mentor side); NotFound otherwise."""
+    person_id = actor_person_id(actor)
+    match = (
+        Match.objects.select_related("program", "mentee__person", "mentor__person")
+        .filter(Q(mentee__person_id=person_id) | Q(mentor__person_id=person_id), pk=match_id)
+        .first()
+        if person_id is not None
+        else None
+    )
+    if match is None:
+        raise NotFound("No such match.")
+    return match
+
+
+# Lists ----------------------------------------------------------------------------------
+
+
+def relationships_mine(*, actor: Any) -> QuerySet[Relationship]:
+    """The relationships the actor is in (either side), active first."""
+    person_id = actor_person_id(actor)
+    if person_id is None:
+        return Relationship.objects.none()
+    return (
+        Relationship.objects.filter(Q(mentee__person_id=person_id) | Q(mentor__person_id=person_id))
+        .select_related(*_RELATED)
+        .order_by("status", "-started_at")
+    )
+
+
+def matches_awaiting_answer(*, actor: Any) -> list[Match]:
+    """Matches waiting for the actor's accept or decline."""
+    person_id = actor_person_id(actor)
+    if person_id is None:
+        return []
+    return list(
+        Match.objects.filter(
+            Q(
+                status=MatchStatus.PUBLISHED,
+                mentee__person_id=person_id,
+                mentee_response=Response.PENDING,
+            )
+            | Q(
+                status__in=(MatchStatus.PUBLISHED, MatchStatus.REQUESTED),
+                mentor__person_id=person_id,
+                mentor_response=Response.PENDING,
+            )
+        )
+        .exclude(expires_at__lte=timezone.now())
+        .select_related("program", "mentee__person", "mentor__person")
+    )
+
+
+def timeline(*, relationship: Relationship) -> QuerySet[Any]:
+    return relationship.events.select_related("actor__person").order_by("-created_at", "-id")
+
+
+def private_note_get(*, actor: Any, meeting: Meeting) -> PrivateNote | None:
+    """The actor's own private note on a meeting: the only way any note is ever read."""
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    return PrivateNote.objects.filter(author=actor, meeting=meeting).first()
+
+
+def private_notes_mine(*, actor: Any, relationship: Relationship) -> dict[int, str]:
+    """The actor's own private notes on the relationship's meetings, by meeting id."""
+    if not getattr(actor, "is_authenticated", False):
+        return {}
+    return dict(
+        PrivateNote.objects.filter(author=actor, meeting__relationship=relationship).values_list(
+            "meeting_id", "text"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class GoalProgress:
+    """What an overseer sees of a goal: no text, only progress and status."""
+
+    id: int
+    status: str
+    progress: int
+    target_date: dt.date | None
+    milestones_done: int
+    milestones_total: int
+
+
+def goal_progress_list(*, relationship: Relationship) -> list[GoalProgress]:
+    goals = relationship.goals.annotate(
+        done=Count("milestones", filter=Q(milestones__done_at__isnull=False)),
+        total=Count("milestones"),
+    )
+    return [GoalProgress(g.pk, g.status, g.progress, g.target_date, g.done, g.total) for g in goals]
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    """What an overseer sees of meetings: dates and counts."""
+
+    held: int
+    scheduled: int
+    cancelled: int
+    last_held: dt.datetime | None
+    next_scheduled: dt.datetime | None
+
+
+def meeting_facts(*, relationship: Relationship) -> MeetingFacts:
+    meetings = list(relationship.meetings.values("status", "starts_at"))
+    now = timezone.now()
+    held = [m["starts_at"] for m in meetings if m["status"] == MeetingStatus.HELD]
+    upcoming = [
+        m["starts_at"]
+        for m in meetings
+        if m["status"] == MeetingStatus.SCHEDULED and m["starts_at"] >= now
+    ]
+    return MeetingFacts(
+        held=len(held),
+        scheduled=sum(m["status"] == MeetingStatus.SCHEDULED for m in meetings),
+        cancelled=sum(m["status"] == MeetingStatus.CANCELLED for m in meetings),
+        last_held=max(held, default=None),
+        next_scheduled=min(upcoming, default=None),
+    )
+
+
+# Health ---------------------------------------------------------------------------------
+
+
+def health_by_relationship(
+    relationships: list[Relationship], *, now: dt.datetime | None = None
+) -> dict[int, HealthResult]:
+    """Health of each active relationship, in a fixed number of queries."""
+    now = now or timezone.now()
+    active = [r for r in relationships if r.status == RelationshipStatus.ACTIVE]
+    ids = [r.pk for r in active]
+    if not ids:
+        return {}
+    cadence: dict[int, int] = {}
+    for rel_id, days in (
+        AgreementVersion.objects.filter(agreement__relationship_id__in=ids)
+        .order_by("agreement__relationship_id", "number")
+        .values_list("agreement__relationship_id", "meeting_cadence_days")
+    ):
+        cadence[rel_id] = days  # the last (highest) version wins
+    longest = max([*cadence.values(), *(r.program.meeting_cadence_days for r in active)])
+    pulses: dict[int, dict[str, int]] = defaultdict(dict)
+    recent = CheckIn.objects.filter(
+        relationship_id__in=ids, created_at__gte=now - dt.timedelta(days=2 * longest)
+    ).order_by("created_at", "id")
+    for check_in in recent.values("relationship_id", "side", "pulse", "created_at"):
+        rel_cadence = cadence.get(check_in["relationship_id"], longest)
+        if check_in["created_at"] >= now - dt.timedelta(days=2 * rel_cadence):
+            pulses[check_in["relationship_id"]][check_in["side"]] = check_in["pulse"]
+    reports = dict(
+        SafetyReport.objects.filter(relationship_id__in=ids)
+        .exclude(status=SafetyStatus.RESOLVED)
+        .values("relationship_id")
+        .annotate(n=Count("id"))
+        .values_list("relationship_id", "n")
+    )
+    return {
+        r.pk: relationship_health(
+            now=now,
+            started_at=r.started_at,
+            last_meeting_at=r.last_meeting_at,
+            cadence_days=cadence.get(r.pk, r.program.meeting_cadence_days),
+            latest_pulses=list(pulses[r.pk].values()),
+            open_safety_reports=reports.get(r.pk, 0),
+        )
+        for r in active
+    }
+
+
+@dataclass
+class ProgramRow:
+    relationship: Relationship
+    health: HealthResult | None
+    meetings_held: int
+    goals: int
+    goals_achieved: int
+    agreement_confirmed: bool
+
+
+def program_relationships(
+    *, program: Program, health: str = "", status: str = "", q: str = ""
+) -> list[ProgramRow]:
+    """A program's relationships with their health, for its managers (caller checks access)."""
+    relationships = (
+        Relationship.objects.filter(program=program)
+        .select_related(*_RELATED)
+        .annotate(
+            n_held=Count("meetings", filter=Q(meetings__status=MeetingStatus.HELD), distinct=True),
+            n_goals=Count("goals", distinct=True),
+            n_achieved=Count("goals", filter=Q(goals__status=GoalStatus.ACHIEVED), distinct=True),
+        )
+        .order_by("status", "-started_at")
+    )
+    if status:
+        relationships = relationships.filter(status=status)
+    if q:
+        for word in q.split():
+            relationships = relationships.filter(
+                Q(mentee__person__first_name__icontains=word)
+                | Q(mentee__person__last_name__icontains=word)
+                | Q(mentor__person__first_name__icontains=word)
+                | Q(mentor__person__last_name__icontains=word)
+            )
+    items = list(relationships)
+    healths = health_by_relationship(items)
+    confirmed = set(
+        AgreementVersion.objects.filter(
+            agreement__relationship__in=[r.pk for r in items],
+            mentee_confirmed_at__isnull=False,
+            mentor_confirmed_at__isnull=False,
+        ).values_list("agreement__relationship_id", flat=True)
+    )
+    rows = [
+        ProgramRow(
+            relationship=r,
+            health=healths.get(r.pk),
+            meetings_held=r.n_held,  # type: ignore[attr-defined]
+            goals=r.n_goals,  # type: ignore[attr-defined]
+            goals_achieved=r.n_achieved,  # type: ignore[attr-defined]
+            agreement_confirmed=r.pk in confirmed,
+        )
+        for r in items
+    ]
+    if health:
+        rows = [row for row in rows if row.health and row.health.health == health]
+    return rows
+
+
+# Surveys --------------------------------------------------------------------------------
+
+
+@dataclass
+class QuestionSummary:
+    key: str
+    label: str
+    type: str
+    n: int
+    mean: float | None  # None when suppressed or a text question
+    suppressed: bool
+
+
+@dataclass
+class SurveySummary:
+    survey: Survey
+    n: int
+    suppressed: bool
+    questions: list[QuestionSummary]
+    responses: list[SurveyResponse] = field(default_factory=list)  # only when not confidential
+
+
+def survey_summary(*, program: Program, kind: str, side: str = "") -> SurveySummary:
+    """Aggregates of a program's survey; groups under the minimum size are suppressed.
+
+    Individual responses are included only when the program's surveys are not confidential.
+    The caller checks that the actor manages the program.
+    """
+    survey = Survey.objects.filter(program=program, kind=kind).first()
+    if survey is None:
+        survey = Survey(program=program, kind=kind, questions=DEFAULT_QUESTIONS)
+    responses = list(
+        SurveyResponse.objects.filter(
+            survey=survey, **({"side": side} if side else {})
+        ).select_related("relationship__mentee__person", "relationship__mentor__person")
+        if survey.pk
+        else []
+    )
+    limit = min_group_size()
+    suppressed = len(responses) < limit
+    questions = []
+    for q in survey.questions:
+        values = [r.answers.get(q["key"]) for r in responses]
+        numbers = [v for v in values if isinstance(v, int)]
+        q_suppressed = q["type"] != "scale" or len(numbers) < limit
+        questions.append(
+            QuestionSummary(
+                key=q["key"],
+                label=q["label"],
+                type=q["type"],
+                n=len(numbers) if q["type"] == "scale" else sum(bool(v) for v in values),
+                mean=None if q_suppressed else round(mean(numbers), 2),
+                suppressed=q_suppressed if q["type"] == "scale" else suppressed,
+            )
+        )
+    return SurveySummary(
+        survey=survey,
+        n=len(responses),
+        suppressed=suppressed,
+        questions=questions,
+        responses=[] if program.surveys_confidential else responses,
+    )
+
+
+def survey_due(*, actor: Any, relationship: Relationship) -> list[str]:
+    """Survey kinds the actor should answer now for this relationship."""
+    side = actor_side(actor, relationship)
+    if side is None:
+        return []
+    answered = set(
+        SurveyResponse.objects.filter(relationship=relationship, side=side).values_list(
+            "survey__kind", flat=True
+        )
+    )
+    due = []
+    if relationship.status == RelationshipStatus.CLOSED:
+        due.append(SurveyKind.CLOSING)
+    elif relationship.planned_end_date:
+        start = relationship.started_at.date()
+        midpoint = start + (relationship.planned_end_date - start) / 2
+        if timezone.localdate() >= midpoint:
+            due.append(SurveyKind.MIDPOINT)
+    return [k for k in due if k not in answered]
+
+
+# Home panel -----------------------------------------------------------------------------
+
+
+def home_panel(*, actor: Any) -> dict[str, Any]:
+    """What the home page shows a participant: relationships, next meeting, goals, what is due."""
+    mine = list(relationships_mine(actor=actor).filter(status=RelationshipStatus.ACTIVE))
+    now = timezone.now()
+    rows = []
+    due: list[dict[str, Any]] = []
+    healths = health_by_relationship(mine, now=now)
+    for r in mine:
+        side = actor_side(actor, r)
+        other = r.mentor.person if side == Side.MENTEE else r.mentee.person
+        rows.append({"relationship": r, "other": other, "health": healths.get(r.pk)})
+        current = r.agreement.current
+        field_name = "mentee_confirmed_at" if side == Side.MENTEE else "mentor_confirmed_at"
+        if getattr(current, field_name) is None:
+            due.append(
+                {"text": f"Confirm your agreement with {other.full_name}", "relationship": r}
+            )
+        health = healths.get(r.pk)
+        if (
+            health
+            and health.health != "on_track"
+            and not r.meetings.filter(status=MeetingStatus.SCHEDULED, starts_at__gte=now).exists()
+        ):
+            due.append({"text": f"Plan a meeting with {other.full_name}", "relationship": r})
+        for kind in survey_due(actor=actor, relationship=r):
+            due.append({"text": f"Answer the {SurveyKind(kind).label.lower()}", "relationship": r})
+    for match in matches_awaiting_answer(actor=actor):
+        due.append({"text": f"Answer your match in {match.program.name}", "match": match})
+    next_meeting = (
+        Meeting.objects.filter(
+            relationship__in=[r.pk for r in mine],
+            status=MeetingStatus.SCHEDULED,
+            starts_at__gte=now,
+        )
+        .order_by("starts_at")
+        .select_related("relationship__mentee__person", "relationship__mentor__person")
+        .first()
+    )
+    open_goals = list(
+        Goal.objects.filter(relationship__in=[r.pk for r in mine], status=GoalStatus.OPEN).order_by(
+            "target_date", "id"
+        )[:5]
+    )
+    return {
+        "relationships": rows,
+        "next_meeting": next_meeting,
+        "open_goals": open_goals,
+        "due": due,
+    }
+
+
+def safety_reports_for_program(*, program: Program) -> QuerySet[SafetyReport]:
+    """A program's safety reports, open first (the caller checks that the actor manages it)."""
+    return (
+        SafetyReport.objects.filter(relationship__program=program)
+        .select_related(
+            "relationship__mentee__person", "relationship__mentor__person", "reporter__person"
+        )
+        .order_by("status", "-created_at")
+    )

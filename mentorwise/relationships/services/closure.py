@@ -1,0 +1,156 @@
+"""Closing relationships (planned or early, with a re-match request) and managers' bulk actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from mentorwise.core.audit import audit_record
+from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput
+from mentorwise.core.mail import email_enqueue
+from mentorwise.matches.models import Match, MatchStatus
+from mentorwise.programs.models import Program
+from mentorwise.programs.permissions import can_manage_program
+from mentorwise.relationships.models import (
+    ClosureKind,
+    EventKind,
+    Relationship,
+    RelationshipStatus,
+)
+from mentorwise.relationships.permissions import actor_side, can_oversee
+from mentorwise.relationships.services.common import (
+    actor_name,
+    event_record,
+    pair_emails,
+    relationship_url,
+)
+
+
+@transaction.atomic
+def relationship_close(
+    *,
+    actor: Any,
+    relationship: Relationship,
+    kind: str,
+    reason: str = "",
+    rematch: bool = False,
+) -> Relationship:
+    """Close a relationship (the pair or its managers); the match ends, enrollments stay.
+
+    An early closure needs a reason and may ask for a re-match: the mentee's enrollment
+    stays active, so with no capacity-holding match they are back in the matching pool.
+    Both people are then asked for the closing survey.
+    """
+    if actor_side(actor, relationship) is None and not can_oversee(actor, relationship):
+        raise Forbidden("Only the pair and the program's managers may close a relationship.")
+    relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)
+    if relationship.status != RelationshipStatus.ACTIVE:
+        raise Conflict("This relationship is already closed.", code="relationship_closed")
+    reason = reason.strip()
+    errors = []
+    if kind not in ClosureKind.values:
+        errors.append(FieldError("kind", "must be planned or early", value=kind))
+    if kind == ClosureKind.EARLY and not reason:
+        errors.append(FieldError("reason", "an early closure needs a reason"))
+    if len(reason) > 2000:
+        errors.append(FieldError("reason", "must be at most 2000 characters"))
+    if errors:
+        raise InvalidInput(errors)
+    relationship.status = RelationshipStatus.CLOSED
+    relationship.closed_at = timezone.now()
+    relationship.closed_by = actor if getattr(actor, "is_authenticated", False) else None
+    relationship.closure_kind = kind
+    relationship.closure_reason = reason
+    relationship.rematch_requested = bool(rematch and kind == ClosureKind.EARLY)
+    relationship.save(
+        update_fields=[
+            "status",
+            "closed_at",
+            "closed_by",
+            "closure_kind",
+            "closure_reason",
+            "rematch_requested",
+        ]
+    )
+    Match.objects.filter(pk=relationship.match_id).update(status=MatchStatus.ENDED)
+    text = f"{actor_name(actor)} closed the relationship ({ClosureKind(kind).label.lower()})."
+    if relationship.rematch_requested:
+        text += " A re-match was requested."
+    event_record(actor=actor, relationship=relationship, kind=EventKind.CLOSED, text=text)
+    audit_record(
+        actor=actor,
+        action="relationship.closed",
+        target=relationship,
+        data={"kind": kind, "rematch": relationship.rematch_requested},
+    )
+    email_enqueue(
+        to=pair_emails(relationship),
+        subject=f"Your relationship in {relationship.program.name} was closed",
+        body=(
+            f"{text}\n\nPlease tell us how it went in the closing survey: "
+            f"{relationship_url(relationship)}"
+        ),
+    )
+    return relationship
+
+
+def _managed(actor: Any, program: Program, relationship_ids: list[int]) -> list[Relationship]:
+    if not can_manage_program(actor, program):
+        raise Forbidden("Only this program's managers and HR admins may do this.")
+    found = list(
+        Relationship.objects.filter(program=program, pk__in=relationship_ids).select_related(
+            "program", "mentee__person", "mentor__person"
+        )
+    )
+    if not found:
+        raise InvalidInput([FieldError("relationships", "select at least one relationship")])
+    return found
+
+
+@transaction.atomic
+def relationships_remind(
+    *, actor: Any, program: Program, relationship_ids: list[int], message: str = ""
+) -> int:
+    """Email a reminder to the selected active pairs of a program; returns how many pairs."""
+    count = 0
+    for relationship in _managed(actor, program, relationship_ids):
+        if not relationship.is_active:
+            continue
+        email_enqueue(
+            to=pair_emails(relationship),
+            subject=f"A reminder from {program.name}",
+            body=(
+                (message.strip() or "How is your mentoring going? Please plan your next meeting.")
+                + f"\n\n{relationship_url(relationship)}"
+            ),
+        )
+        event_record(
+            actor=actor,
+            relationship=relationship,
+            kind=EventKind.REMINDER,
+            text=f"{actor_name(actor)} sent the pair a reminder.",
+        )
+        count += 1
+    audit_record(
+        actor=actor, action="relationships.reminded", target=program, data={"pairs": count}
+    )
+    return count
+
+
+@transaction.atomic
+def relationships_close_bulk(
+    *, actor: Any, program: Program, relationship_ids: list[int], reason: str
+) -> int:
+    """Close the selected active relationships early, with one reason; all or none."""
+    if not reason.strip():
+        raise InvalidInput([FieldError("reason", "an early closure needs a reason")])
+    count = 0
+    for relationship in _managed(actor, program, relationship_ids):
+        if relationship.is_active:
+            relationship_close(
+                actor=actor, relationship=relationship, kind=ClosureKind.EARLY, reason=reason
+            )
+            count += 1
+    return count

@@ -1,0 +1,336 @@
+"""Check-ins, surveys, sponsorship actions and the confidential safety channel."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from mentorwise.core.audit import audit_record
+from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput
+from mentorwise.core.mail import email_enqueue
+from mentorwise.programs.models import Program
+from mentorwise.programs.permissions import can_manage_program
+from mentorwise.relationships.models import (
+    CheckIn,
+    EventKind,
+    Relationship,
+    SafetyCategory,
+    SafetyReport,
+    SafetyReportNote,
+    SafetyStatus,
+    Side,
+    SponsorshipAction,
+    SponsorshipKind,
+    SponsorshipOutcome,
+    Survey,
+    SurveyKind,
+    SurveyResponse,
+)
+from mentorwise.relationships.permissions import (
+    require_active,
+    require_overseer,
+    require_side,
+)
+from mentorwise.relationships.services.common import actor_name, event_record
+
+# Check-ins ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def check_in_create(
+    *, actor: Any, relationship: Relationship, pulse: int, comment: str = ""
+) -> CheckIn:
+    """Record the actor's pulse (1–5) on how the relationship is going."""
+    side = require_side(actor, relationship)
+    require_active(relationship)
+    errors = []
+    if not 1 <= pulse <= 5:
+        errors.append(FieldError("pulse", "must be 1 to 5", value=str(pulse)))
+    if len(comment) > 2000:
+        errors.append(FieldError("comment", "must be at most 2000 characters"))
+    if errors:
+        raise InvalidInput(errors)
+    check_in = CheckIn.objects.create(
+        relationship=relationship, author=actor, side=side, pulse=pulse, comment=comment.strip()
+    )
+    event_record(
+        actor=actor,
+        relationship=relationship,
+        kind=EventKind.CHECK_IN,
+        text=f"{actor_name(actor)} checked in.",
+    )
+    audit_record(actor=actor, action="check_in.created", target=check_in)
+    return check_in
+
+
+# Surveys --------------------------------------------------------------------------------
+
+DEFAULT_QUESTIONS: list[dict[str, Any]] = [
+    {
+        "key": "satisfaction",
+        "label": "How satisfied are you with this relationship?",
+        "type": "scale",
+        "min": 1,
+        "max": 5,
+    },
+    {
+        "key": "recommend",
+        "label": "How likely are you to recommend the program to a colleague?",
+        "type": "scale",
+        "min": 0,
+        "max": 10,
+    },
+    {
+        "key": "goal_attainment",
+        "label": "How far have the goals been reached?",
+        "type": "scale",
+        "min": 1,
+        "max": 5,
+    },
+    {
+        "key": "growth",
+        "label": "How much have the mentee's competencies grown?",
+        "type": "scale",
+        "min": 1,
+        "max": 5,
+    },
+    {"key": "comments", "label": "Anything else you want to say?", "type": "text"},
+]
+
+
+def survey_for(*, program: Program, kind: str) -> Survey:
+    """The program's survey of this kind, created with the default questions on first use."""
+    if kind not in SurveyKind.values:
+        raise InvalidInput([FieldError("kind", "must be midpoint or closing", value=kind)])
+    survey, _ = Survey.objects.get_or_create(
+        program=program, kind=kind, defaults={"questions": DEFAULT_QUESTIONS}
+    )
+    return survey
+
+
+def questions_validate(questions: Any) -> list[dict[str, Any]]:
+    """Check a question list; every problem is reported with its position."""
+    if not isinstance(questions, list) or not questions:
+        raise InvalidInput([FieldError("questions", "must be a non-empty list")])
+    errors, keys, clean = [], set(), []
+    for i, q in enumerate(questions):
+        where = f"questions[{i}]"
+        if not isinstance(q, dict):
+            errors.append(FieldError(where, "must be an object"))
+            continue
+        key, label, kind = str(q.get("key", "")), str(q.get("label", "")), q.get("type")
+        if not key.isidentifier() or key in keys:
+            errors.append(FieldError(f"{where}.key", "must be a unique identifier", value=key))
+        keys.add(key)
+        if not label.strip():
+            errors.append(FieldError(f"{where}.label", "is required"))
+        if kind == "scale":
+            low, high = q.get("min"), q.get("max")
+            if not (isinstance(low, int) and isinstance(high, int) and 0 <= low < high <= 10):
+                errors.append(
+                    FieldError(f"{where}.min", "a scale needs whole 0 <= min < max <= 10")
+                )
+            clean.append({"key": key, "label": label, "type": kind, "min": low, "max": high})
+        elif kind == "text":
+            clean.append({"key": key, "label": label, "type": kind})
+        else:
+            errors.append(FieldError(f"{where}.type", "must be scale or text", value=str(kind)))
+    if errors:
+        raise InvalidInput(errors)
+    return clean
+
+
+@transaction.atomic
+def survey_configure(
+    *, actor: Any, program: Program, kind: str, questions: list[dict[str, Any]]
+) -> Survey:
+    """Set a program's survey questions (managers; not once answers exist)."""
+    if not can_manage_program(actor, program):
+        raise Forbidden("Only this program's managers and HR admins may do this.")
+    clean = questions_validate(questions)
+    survey = survey_for(program=program, kind=kind)
+    if survey.responses.exists():
+        raise Conflict("This survey already has answers; its questions are fixed.")
+    survey.questions, survey.updated_at = clean, timezone.now()
+    survey.save(update_fields=["questions", "updated_at"])
+    audit_record(actor=actor, action="survey.configured", target=survey)
+    return survey
+
+
+def answers_validate(survey: Survey, answers: dict[str, Any]) -> dict[str, Any]:
+    errors, clean = [], {}
+    for q in survey.questions:
+        value = answers.get(q["key"])
+        if q["type"] == "scale":
+            try:
+                number = int(value)  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                errors.append(FieldError(q["key"], "choose a value", value=str(value or "")))
+                continue
+            if not q["min"] <= number <= q["max"]:
+                errors.append(
+                    FieldError(q["key"], f"must be {q['min']} to {q['max']}", value=str(number))
+                )
+            clean[q["key"]] = number
+        else:
+            text = str(value or "").strip()
+            if len(text) > 5000:
+                errors.append(FieldError(q["key"], "must be at most 5000 characters"))
+            clean[q["key"]] = text
+    if errors:
+        raise InvalidInput(errors)
+    return clean
+
+
+@transaction.atomic
+def survey_respond(
+    *, actor: Any, relationship: Relationship, kind: str, answers: dict[str, Any]
+) -> SurveyResponse:
+    """Answer the midpoint survey (active relationships) or the closing one (any time)."""
+    side = require_side(actor, relationship)
+    if kind == SurveyKind.MIDPOINT:
+        require_active(relationship)
+    survey = survey_for(program=relationship.program, kind=kind)
+    clean = answers_validate(survey, answers)
+    try:
+        with transaction.atomic():
+            response = SurveyResponse.objects.create(
+                survey=survey, relationship=relationship, respondent=actor, side=side, answers=clean
+            )
+    except IntegrityError:
+        raise Conflict("You have already answered this survey.", code="already_answered") from None
+    event_record(
+        actor=actor,
+        relationship=relationship,
+        kind=EventKind.SURVEY,
+        text=f"{actor_name(actor)} answered the {survey.get_kind_display().lower()}.",
+    )
+    audit_record(actor=actor, action="survey.answered", target=response)
+    return response
+
+
+# Sponsorship ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sponsorship_action_record(
+    *, actor: Any, relationship: Relationship, kind: str, description: str
+) -> SponsorshipAction:
+    """The sponsor (the mentor side) records advocacy done for the protégé."""
+    if require_side(actor, relationship) != Side.MENTOR:
+        raise Forbidden("Only the sponsor or mentor records sponsorship actions.")
+    require_active(relationship)
+    errors = []
+    if kind not in SponsorshipKind.values:
+        errors.append(
+            FieldError("kind", f"must be one of {', '.join(SponsorshipKind.values)}", value=kind)
+        )
+    if not description.strip() or len(description) > 2000:
+        errors.append(FieldError("description", "is required, at most 2000 characters"))
+    if errors:
+        raise InvalidInput(errors)
+    action = SponsorshipAction.objects.create(
+        relationship=relationship, recorded_by=actor, kind=kind, description=description.strip()
+    )
+    event_record(
+        actor=actor,
+        relationship=relationship,
+        kind=EventKind.SPONSORSHIP,
+        text=f"{actor_name(actor)} recorded a sponsorship action: {action.get_kind_display()}.",
+    )
+    audit_record(actor=actor, action="sponsorship.recorded", target=action)
+    return action
+
+
+@transaction.atomic
+def sponsorship_outcome_set(
+    *, actor: Any, action: SponsorshipAction, outcome: str, outcome_on: dt.date | None = None
+) -> SponsorshipAction:
+    """Record how a sponsorship action turned out (pending, succeeded, did not succeed)."""
+    relationship = action.relationship
+    if require_side(actor, relationship) != Side.MENTOR:
+        raise Forbidden("Only the sponsor or mentor records sponsorship outcomes.")
+    if outcome not in SponsorshipOutcome.values:
+        raise InvalidInput(
+            [FieldError("outcome", f"must be one of {', '.join(SponsorshipOutcome.values)}")]
+        )
+    action.outcome = outcome
+    action.outcome_on = (
+        None if outcome == SponsorshipOutcome.PENDING else outcome_on or timezone.localdate()
+    )
+    action.save(update_fields=["outcome", "outcome_on"])
+    event_record(
+        actor=actor,
+        relationship=relationship,
+        kind=EventKind.SPONSORSHIP,
+        text=(
+            f"{actor_name(actor)} set the outcome of a sponsorship action: "
+            f"{action.get_outcome_display().lower()}."
+        ),
+    )
+    audit_record(
+        actor=actor, action="sponsorship.outcome", target=action, data={"outcome": outcome}
+    )
+    return action
+
+
+# Safety ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def safety_report_create(
+    *, actor: Any, relationship: Relationship, category: str, description: str
+) -> SafetyReport:
+    """Report a problem to the program's managers only.
+
+    No timeline entry and no email to the other person: they never learn of the report.
+    """
+    require_side(actor, relationship)
+    errors = []
+    if category not in SafetyCategory.values:
+        errors.append(
+            FieldError(
+                "category", f"must be one of {', '.join(SafetyCategory.values)}", value=category
+            )
+        )
+    if not description.strip() or len(description) > 5000:
+        errors.append(FieldError("description", "is required, at most 5000 characters"))
+    if errors:
+        raise InvalidInput(errors)
+    report = SafetyReport.objects.create(
+        relationship=relationship, reporter=actor, category=category, description=description
+    )
+    audit_record(actor=actor, action="safety_report.created", target=report)
+    program = relationship.program
+    email_enqueue(
+        to=[m.email or (m.person.email if m.person else "") for m in program.managers.all()],
+        subject=f"A problem was reported in {program.name}",
+        body=(
+            f"A participant reported a problem ({report.get_category_display().lower()}) in "
+            f"{program.name}. Read it in Mentorwise under the program's safety reports."
+        ),
+    )
+    return report
+
+
+@transaction.atomic
+def safety_report_handle(
+    *, actor: Any, report: SafetyReport, status: str, note: str = ""
+) -> SafetyReport:
+    """A manager records a handling step: a note and the report's new status."""
+    require_overseer(actor, report.relationship)
+    if status not in SafetyStatus.values:
+        raise InvalidInput(
+            [FieldError("status", f"must be one of {', '.join(SafetyStatus.values)}", value=status)]
+        )
+    SafetyReportNote.objects.create(report=report, author=actor, status=status, text=note.strip())
+    report.status = status
+    report.resolved_at = timezone.now() if status == SafetyStatus.RESOLVED else None
+    report.save(update_fields=["status", "resolved_at"])
+    audit_record(
+        actor=actor, action="safety_report.handled", target=report, data={"status": status}
+    )
+    return report

@@ -1,0 +1,166 @@
+"""Answering a published or requested match; the relationship starts when both accept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from mentorwise.accounts.roles import actor_person_id
+from mentorwise.core.audit import audit_record
+from mentorwise.core.errors import Conflict, NotFound
+from mentorwise.core.mail import email_enqueue
+from mentorwise.matches.models import Match, MatchStatus, Response
+from mentorwise.programs.models import Enrollment
+from mentorwise.relationships.models import (
+    Agreement,
+    AgreementVersion,
+    EventKind,
+    Relationship,
+    RelationshipStatus,
+    Side,
+)
+from mentorwise.relationships.services.common import event_record, relationship_url
+
+DEFAULT_CONFIDENTIALITY = (
+    "What we discuss stays between us unless we both agree otherwise. Neither of us shares "
+    "the other's personal or career information without consent. Private notes are read by "
+    "their author only. Concerns about conduct go to the program manager."
+)
+
+
+def mentor_active_count(*, mentor: Enrollment, exclude_match_id: int | None = None) -> int:
+    """Places the mentor has given: accepted matches (each one is an active relationship)."""
+    matches = Match.objects.filter(mentor=mentor, status=MatchStatus.ACCEPTED)
+    if exclude_match_id is not None:
+        matches = matches.exclude(pk=exclude_match_id)
+    return matches.count()
+
+
+def _relationship_start(*, actor: Any, match: Match) -> Relationship:
+    program = match.program
+    relationship = Relationship.objects.create(
+        match=match,
+        program=program,
+        mentee=match.mentee,
+        mentor=match.mentor,
+        status=RelationshipStatus.ACTIVE,
+        started_at=timezone.now(),
+        planned_end_date=program.end_date,
+    )
+    agreement = Agreement.objects.create(relationship=relationship)
+    AgreementVersion.objects.create(
+        agreement=agreement,
+        number=1,
+        program_objectives=program.objectives,
+        mentee_responsibilities=program.responsibilities.get("mentee", ""),
+        mentor_responsibilities=program.responsibilities.get(match.mentor.role, "")
+        or program.responsibilities.get("mentor", ""),
+        meeting_cadence_days=program.meeting_cadence_days,
+        confidentiality=DEFAULT_CONFIDENTIALITY,
+    )
+    event_record(
+        actor=actor,
+        relationship=relationship,
+        kind=EventKind.STARTED,
+        text=(
+            f"{match.mentee.person.full_name} and {match.mentor.person.full_name} "
+            "accepted the match; the relationship started."
+        ),
+    )
+    audit_record(actor=actor, action="relationship.started", target=relationship)
+    return relationship
+
+
+def match_respond(*, actor: Any, match: Match, accept: bool, reason: str = "") -> Match:
+    """The mentee or mentor answers a match; both accepting starts the relationship.
+
+    A published match needs both answers; a requested one (self-match) only the mentor's.
+    The mentor's capacity is never exceeded: their enrollment row is locked while the
+    accepted matches are counted, so two acceptances at the same moment run one after the
+    other and the second one sees the first.
+    """
+    person_id = actor_person_id(actor)
+    with transaction.atomic():
+        match = (
+            Match.objects.select_for_update()
+            .select_related("program", "mentee__person", "mentor__person")
+            .filter(pk=match.pk)
+            .first()
+        )
+        if match is None or person_id not in (match.mentee.person_id, match.mentor.person_id):
+            raise NotFound("No such match.")
+        side = Side.MENTEE if match.mentee.person_id == person_id else Side.MENTOR
+        if match.status == MatchStatus.REQUESTED and side == Side.MENTEE:
+            raise Conflict("You asked for this mentor; their answer is awaited.", code="awaiting")
+        if match.status not in (MatchStatus.PUBLISHED, MatchStatus.REQUESTED):
+            raise Conflict("This match is no longer awaiting an answer.", code="not_awaiting")
+        field = "mentee_response" if side == Side.MENTEE else "mentor_response"
+        if getattr(match, field) != Response.PENDING:
+            raise Conflict("You have already answered this match.", code="already_answered")
+        now = timezone.now()
+        if match.expires_at is not None and match.expires_at <= now:
+            raise Conflict("This match has expired.", code="expired")
+
+        if not accept:
+            setattr(match, field, Response.DECLINED)
+            match.status = MatchStatus.DECLINED
+            match.decline_reason = reason.strip()[:2000]
+            match.save(update_fields=[field, "status", "decline_reason"])
+            audit_record(
+                actor=actor, action="match.declined", target=match, data={"side": side.value}
+            )
+            other = match.mentor if side == Side.MENTEE else match.mentee
+            email_enqueue(
+                to=[other.person.email],
+                subject=f"Your match in {match.program.name} will not go ahead",
+                body=(
+                    f"{actor_person_name(match, side)} declined the match in "
+                    f"{match.program.name}. You are back in the pool for the next match."
+                ),
+            )
+            return match
+
+        # Lock the mentor's enrollment: the capacity guard for every acceptance.
+        mentor = Enrollment.objects.select_for_update().get(pk=match.mentor_id)
+        taken = mentor_active_count(mentor=mentor, exclude_match_id=match.pk)
+        if taken >= mentor.capacity:
+            raise Conflict(
+                f"{mentor.person.full_name} has no free place (capacity {mentor.capacity}).",
+                code="mentor_full",
+            )
+        if (
+            Match.objects.filter(mentee=match.mentee, status=MatchStatus.ACCEPTED)
+            .exclude(pk=match.pk)
+            .exists()
+        ):
+            raise Conflict("The mentee already has a mentor in this program.", code="mentee_taken")
+        setattr(match, field, Response.ACCEPTED)
+        fields = [field]
+        relationship = None
+        if (
+            match.mentee_response == Response.ACCEPTED
+            and match.mentor_response == Response.ACCEPTED
+        ):
+            match.status = MatchStatus.ACCEPTED
+            fields.append("status")
+        match.save(update_fields=fields)
+        audit_record(actor=actor, action="match.accepted", target=match, data={"side": side})
+        if match.status == MatchStatus.ACCEPTED:
+            relationship = _relationship_start(actor=actor, match=match)
+            email_enqueue(
+                to=[match.mentee.person.email, match.mentor.person.email],
+                subject=f"Your mentoring relationship in {match.program.name} has started",
+                body=(
+                    f"{match.mentee.person.full_name} and {match.mentor.person.full_name} "
+                    "both accepted. Next: read and confirm your agreement, set goals and "
+                    f"schedule your first meeting.\n\n{relationship_url(relationship)}"
+                ),
+            )
+        return match
+
+
+def actor_person_name(match: Match, side: Side) -> str:
+    enrollment = match.mentee if side == Side.MENTEE else match.mentor
+    return str(enrollment.person.full_name)

@@ -1,0 +1,257 @@
+"""The pair's agreement (versioned, confirmed by both) and goals with milestones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from mentorwise.core.audit import audit_record
+from mentorwise.core.errors import Conflict, FieldError, InvalidInput
+from mentorwise.relationships.models import (
+    AgreementVersion,
+    EventKind,
+    Goal,
+    GoalStatus,
+    Milestone,
+    Relationship,
+    Side,
+)
+from mentorwise.relationships.permissions import require_active, require_side
+from mentorwise.relationships.services.common import (
+    actor_name,
+    event_record,
+)
+
+# Agreement ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def agreement_update(
+    *,
+    actor: Any,
+    relationship: Relationship,
+    pair_objectives: str,
+    meeting_cadence_days: int,
+    confidentiality: str,
+) -> AgreementVersion:
+    """Save the pair's terms as a new version; both confirmations start over."""
+    require_side(actor, relationship)
+    require_active(relationship)
+    errors = []
+    if not 1 <= meeting_cadence_days <= 365:
+        errors.append(
+            FieldError(
+                "meeting_cadence_days", "must be 1 to 365 days", value=str(meeting_cadence_days)
+            )
+        )
+    if len(pair_objectives) > 5000:
+        errors.append(FieldError("pair_objectives", "must be at most 5000 characters"))
+    if len(confidentiality) > 5000:
+        errors.append(FieldError("confidentiality", "must be at most 5000 characters"))
+    if errors:
+        raise InvalidInput(errors)
+    current = relationship.agreement.current
+    terms = (pair_objectives.strip(), meeting_cadence_days, confidentiality.strip())
+    if terms == (current.pair_objectives, current.meeting_cadence_days, current.confidentiality):
+        return current
+    version = AgreementVersion.objects.create(
+        agreement=relationship.agreement,
+        number=current.number + 1,
+        program_objectives=current.program_objectives,
+        mentee_responsibilities=current.mentee_responsibilities,
+        mentor_responsibilities=current.mentor_responsibilities,
+        pair_objectives=terms[0],
+        meeting_cadence_days=terms[1],
+        confidentiality=terms[2],
+        created_by=actor,
+    )
+    event_record(
+        actor=actor,
+        relationship=relationship,
+        kind=EventKind.AGREEMENT_CHANGED,
+        text=f"{actor_name(actor)} changed the agreement (version {version.number}).",
+    )
+    audit_record(
+        actor=actor, action="agreement.changed", target=version, data={"number": version.number}
+    )
+    return version
+
+
+@transaction.atomic
+def agreement_confirm(*, actor: Any, relationship: Relationship, version: int) -> AgreementVersion:
+    """Confirm the current version for the actor's side; `version` guards against a change
+    made meanwhile by the other person."""
+    side = require_side(actor, relationship)
+    require_active(relationship)
+    current = AgreementVersion.objects.select_for_update().get(pk=relationship.agreement.current.pk)
+    if current.number != version:
+        raise Conflict(
+            f"The agreement changed meanwhile: read version {current.number}, then confirm it.",
+            code="agreement_changed",
+        )
+    field = "mentee_confirmed_at" if side == Side.MENTEE else "mentor_confirmed_at"
+    if getattr(current, field) is not None:
+        raise Conflict("You have already confirmed this version.", code="already_confirmed")
+    setattr(current, field, timezone.now())
+    current.save(update_fields=[field])
+    text = f"{actor_name(actor)} confirmed the agreement (version {current.number})."
+    if current.is_confirmed:
+        text += " Both have confirmed it."
+    event_record(
+        actor=actor, relationship=relationship, kind=EventKind.AGREEMENT_CONFIRMED, text=text
+    )
+    audit_record(actor=actor, action="agreement.confirmed", target=current, data={"side": side})
+    return current
+
+
+# Goals ----------------------------------------------------------------------------------
+
+
+@dataclass
+class GoalFields:
+    """The SMART description of a goal."""
+
+    title: str
+    specific: str = ""
+    measurable: str = ""
+    achievable: str = ""
+    relevant: str = ""
+    target_date: dt.date | None = None
+
+
+def _goal_validate(fields: GoalFields) -> GoalFields:
+    errors = []
+    title = fields.title.strip()
+    if not title:
+        errors.append(FieldError("title", "is required"))
+    elif len(title) > 200:
+        errors.append(FieldError("title", "must be at most 200 characters"))
+    for name in ("specific", "measurable", "achievable", "relevant"):
+        if len(getattr(fields, name)) > 5000:
+            errors.append(FieldError(name, "must be at most 5000 characters"))
+    if errors:
+        raise InvalidInput(errors)
+    fields.title = title
+    return fields
+
+
+@transaction.atomic
+def goal_create(*, actor: Any, relationship: Relationship, fields: GoalFields) -> Goal:
+    """Add a SMART goal to the relationship."""
+    require_side(actor, relationship)
+    require_active(relationship)
+    fields = _goal_validate(fields)
+    goal = Goal.objects.create(relationship=relationship, created_by=actor, **vars(fields))
+    event_record(
+        actor=actor,
+        relationship=relationship,
+        kind=EventKind.GOAL_ADDED,
+        text=f"{actor_name(actor)} added a goal.",
+    )
+    audit_record(actor=actor, action="goal.created", target=goal)
+    return goal
+
+
+@transaction.atomic
+def goal_update(*, actor: Any, goal: Goal, fields: GoalFields) -> Goal:
+    """Change a goal's SMART description."""
+    relationship = goal.relationship
+    require_side(actor, relationship)
+    require_active(relationship)
+    fields = _goal_validate(fields)
+    for name, value in vars(fields).items():
+        setattr(goal, name, value)
+    goal.updated_at = timezone.now()
+    goal.save(update_fields=[*vars(fields), "updated_at"])
+    event_record(
+        actor=actor,
+        relationship=relationship,
+        kind=EventKind.GOAL_CHANGED,
+        text=f"{actor_name(actor)} changed a goal's description.",
+    )
+    audit_record(actor=actor, action="goal.changed", target=goal)
+    return goal
+
+
+@transaction.atomic
+def goal_progress_set(*, actor: Any, goal: Goal, progress: int, status: str | None = None) -> Goal:
+    """Record progress (0–100) and optionally the status; achieved means 100 %."""
+    relationship = goal.relationship
+    require_side(actor, relationship)
+    require_active(relationship)
+    errors = []
+    if not 0 <= progress <= 100:
+        errors.append(FieldError("progress", "must be 0 to 100", value=str(progress)))
+    if status is not None and status not in GoalStatus.values:
+        errors.append(
+            FieldError("status", f"must be one of {', '.join(GoalStatus.values)}", value=status)
+        )
+    if errors:
+        raise InvalidInput(errors)
+    status = status or goal.status
+    if status == GoalStatus.ACHIEVED:
+        progress = 100
+    goal.progress, goal.status = progress, status
+    goal.achieved_at = (
+        (goal.achieved_at or timezone.now()) if status == GoalStatus.ACHIEVED else None
+    )
+    goal.updated_at = timezone.now()
+    goal.save(update_fields=["progress", "status", "achieved_at", "updated_at"])
+    event_record(
+        actor=actor,
+        relationship=relationship,
+        kind=EventKind.GOAL_CHANGED,
+        text=(
+            f"{actor_name(actor)} set a goal to {progress} % ({GoalStatus(status).label.lower()})."
+        ),
+    )
+    audit_record(
+        actor=actor,
+        action="goal.progress",
+        target=goal,
+        data={"progress": progress, "status": status},
+    )
+    return goal
+
+
+@transaction.atomic
+def milestone_add(
+    *, actor: Any, goal: Goal, title: str, due_date: dt.date | None = None
+) -> Milestone:
+    """Add a step towards a goal."""
+    require_side(actor, goal.relationship)
+    require_active(goal.relationship)
+    title = title.strip()
+    if not title or len(title) > 200:
+        raise InvalidInput([FieldError("title", "is required, at most 200 characters")])
+    milestone = Milestone.objects.create(goal=goal, title=title, due_date=due_date)
+    event_record(
+        actor=actor,
+        relationship=goal.relationship,
+        kind=EventKind.MILESTONE,
+        text=f"{actor_name(actor)} added a milestone to a goal.",
+    )
+    audit_record(actor=actor, action="milestone.created", target=milestone)
+    return milestone
+
+
+@transaction.atomic
+def milestone_set_done(*, actor: Any, milestone: Milestone, done: bool) -> Milestone:
+    """Mark a milestone done or not done."""
+    relationship = milestone.goal.relationship
+    require_side(actor, relationship)
+    require_active(relationship)
+    milestone.done_at = (milestone.done_at or timezone.now()) if done else None
+    milestone.save(update_fields=["done_at"])
+    event_record(
+        actor=actor,
+        relationship=relationship,
+        kind=EventKind.MILESTONE,
+        text=f"{actor_name(actor)} marked a milestone {'done' if done else 'not done'}.",
+    )
+    audit_record(actor=actor, action="milestone.done", target=milestone, data={"done": done})
+    return milestone

@@ -1,0 +1,16 @@
+"""Fixtures of relationship tests: an active relationship between `mentee` and `mentor`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from mentorwise.relationships.models import Relationship
+from mentorwise.relationships.tests.factories import started_relationship
+
+
+@pytest.fixture
+def relationship(mentee: Any, mentor: Any) -> Relationship:
+    """Ana (mentee) and Marta (mentor) in `program`; `other_mentee` is not in it."""
+    return started_relationship(mentee, mentor)

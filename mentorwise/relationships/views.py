@@ -1,0 +1,688 @@
+"""Relationship pages: thin views over the selectors and services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from mentorwise.accounts.http import AuthedRequest
+from mentorwise.core.errors import InvalidInput, MentorwiseError, NotFound
+from mentorwise.programs.selectors import access_managed_program
+from mentorwise.relationships import forms, recognition, selectors, services
+from mentorwise.relationships.calendar import meeting_ics
+from mentorwise.relationships.health import Health
+from mentorwise.relationships.models import (
+    ClosureKind,
+    ConversationType,
+    GoalStatus,
+    RelationshipStatus,
+    SafetyCategory,
+    SafetyStatus,
+    Side,
+    SponsorshipKind,
+    SponsorshipOutcome,
+    SurveyKind,
+)
+from mentorwise.relationships.permissions import actor_side, can_oversee
+
+
+def not_found_as_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Both "missing" and "not yours" are a plain 404 page."""
+
+    @wraps(view)
+    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as error:
+            raise Http404(error.message) from None
+
+    return wrapper
+
+
+def _run(request: AuthedRequest, action: Callable[[], Any], success: str) -> bool:
+    """Call a service; show its error as a message (never swallowed), or the success."""
+    try:
+        action()
+    except InvalidInput as error:
+        messages.error(request, "; ".join(str(e) for e in error.errors))
+    except NotFound:
+        raise
+    except MentorwiseError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+        return True
+    return False
+
+
+def _back(relationship_id: int, section: str = "") -> HttpResponse:
+    url = reverse("relationships:detail", args=[relationship_id])
+    return redirect(f"{url}#{section}" if section else url)
+
+
+# Lists and the relationship page --------------------------------------------------------
+
+
+def mine_view(request: AuthedRequest) -> HttpResponse:
+    relationships = [
+        (r, actor_side(request.user, r)) for r in selectors.relationships_mine(actor=request.user)
+    ]
+    return render(
+        request,
+        "relationships/mine.html",
+        {
+            "relationships": relationships,
+            "awaiting": selectors.matches_awaiting_answer(actor=request.user),
+        },
+    )
+
+
+@not_found_as_404
+def detail_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
+    relationship = selectors.access_relationship(
+        actor=request.user, relationship_id=relationship_id
+    )
+    side = actor_side(request.user, relationship)
+    if side is None:  # an overseer: metadata, progress and dates only
+        return render(request, "relationships/oversight.html", _oversight(relationship))
+    return render(request, "relationships/detail.html", _pair_context(request, relationship, side))
+
+
+def _oversight(relationship: Any) -> dict[str, Any]:
+    return {
+        "relationship": relationship,
+        "health": selectors.health_by_relationship([relationship]).get(relationship.pk),
+        "agreement": relationship.agreement.current,
+        "goals": selectors.goal_progress_list(relationship=relationship),
+        "meetings": selectors.meeting_facts(relationship=relationship),
+        "timeline": selectors.timeline(relationship=relationship)[:50],
+        "closure_kinds": ClosureKind.choices,
+    }
+
+
+def _pair_context(request: AuthedRequest, relationship: Any, side: Side) -> dict[str, Any]:
+    notes = selectors.private_notes_mine(actor=request.user, relationship=relationship)
+    meetings = list(relationship.meetings.all())
+    for meeting in meetings:
+        meeting.my_private_note = notes.get(meeting.pk, "")
+    return {
+        "relationship": relationship,
+        "side": side,
+        "other": relationship.mentor.person if side == Side.MENTEE else relationship.mentee.person,
+        "health": selectors.health_by_relationship([relationship]).get(relationship.pk),
+        "agreement": relationship.agreement.current,
+        "versions": relationship.agreement.versions.all(),
+        "goals": relationship.goals.prefetch_related("milestones"),
+        "meetings": meetings,
+        "check_ins": relationship.check_ins.select_related("author__person")[:20],
+        "actions": relationship.sponsorship_actions.all(),
+        "show_sponsorship": relationship.program.kind == "sponsorship"
+        or relationship.mentor.role == "sponsor"
+        or relationship.sponsorship_actions.exists(),
+        "surveys_due": selectors.survey_due(actor=request.user, relationship=relationship),
+        "timeline": selectors.timeline(relationship=relationship)[:50],
+        "goal_statuses": GoalStatus.choices,
+        "conversation_types": ConversationType.choices,
+        "sponsorship_kinds": SponsorshipKind.choices,
+        "sponsorship_outcomes": SponsorshipOutcome.choices,
+        "closure_kinds": ClosureKind.choices,
+        "is_active": relationship.status == RelationshipStatus.ACTIVE,
+    }
+
+
+# Match answers ----------------------------------------------------------------------------
+
+
+@require_POST
+@not_found_as_404
+def match_respond_view(request: AuthedRequest, match_id: int) -> HttpResponse:
+    match = selectors.access_match_to_answer(actor=request.user, match_id=match_id)
+    accept = request.POST.get("answer") == "accept"
+    _run(
+        request,
+        lambda: services.match_respond(
+            actor=request.user, match=match, accept=accept, reason=request.POST.get("reason", "")
+        ),
+        "Match accepted." if accept else "Match declined.",
+    )
+    relationship = getattr(match, "relationship", None) if accept else None
+    if relationship is not None:
+        return _back(relationship.pk)
+    return redirect("relationships:mine")
+
+
+# Agreement ------------------------------------------------------------------------------
+
+
+@require_POST
+@not_found_as_404
+def agreement_update_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
+    relationship = selectors.access_relationship(
+        actor=request.user, relationship_id=relationship_id
+    )
+    _run(
+        request,
+        lambda: services.agreement_update(
+            actor=request.user,
+            relationship=relationship,
+            pair_objectives=request.POST.get("pair_objectives", ""),
+            meeting_cadence_days=forms.integer(request.POST, "meeting_cadence_days"),
+            confidentiality=request.POST.get("confidentiality", ""),
+        ),
+        "Agreement saved as a new version; both of you confirm it again.",
+    )
+    return _back(relationship.pk, "agreement")
+
+
+@require_POST
+@not_found_as_404
+def agreement_confirm_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
+    relationship = selectors.access_relationship(
+        actor=request.user, relationship_id=relationship_id
+    )
+    _run(
+        request,
+        lambda: services.agreement_confirm(
+            actor=request.user,
+            relationship=relationship,
+            version=forms.integer(request.POST, "version"),
+        ),
+        "You confirmed the agreement.",
+    )
+    return _back(relationship.pk, "agreement")
+
+
+# Goals ----------------------------------------------------------------------------------
+
+
+def _goal_fields(request: AuthedRequest) -> services.GoalFields:
+    post = request.POST
+    return services.GoalFields(
+        title=post.get("title", ""),
+        specific=post.get("specific", ""),
+        measurable=post.get("measurable", ""),
+        achievable=post.get("achievable", ""),
+        relevant=post.get("relevant", ""),
+        target_date=forms.optional_date(post, "target_date"),
+    )
+
+
+@require_POST
+@not_found_as_404
+def goal_create_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
+    relationship = selectors.access_relationship(
+        actor=request.user, relationship_id=relationship_id
+    )
+    _run(
+        request,
+        lambda: services.goal_create(
+            actor=request.user, relationship=relationship, fields=_goal_fields(request)
+        ),
+        "Goal added.",
+    )
+    return _back(relationship.pk, "goals")
+
+
+@require_POST
+@not_found_as_404
+def goal_update_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
+    goal = selectors.access_goal(actor=request.user, goal_id=goal_id)
+    _run(
+        request,
+        lambda: services.goal_update(actor=request.user, goal=goal, fields=_goal_fields(request)),
+        "Goal saved.",
+    )
+    return _back(goal.relationship_id, "goals")
+
+
+@require_POST
+@not_found_as_404
+def goal_progress_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
+    goal = selectors.access_goal(actor=request.user, goal_id=goal_id)
+    _run(
+        request,
+        lambda: services.goal_progress_set(
+            actor=request.user,
+            goal=goal,
+            progress=forms.integer(request.POST, "progress"),
+            status=request.POST.get("status") or None,
+        ),
+        "Progress saved.",
+    )
+    if request.htmx:
+        goal.refresh_from_db()
+        return render(
+            request,
+            "relationships/detail.html#goal",
+            {"goal": goal, "goal_statuses": GoalStatus.choices, "is_active": True},
+        )
+    return _back(goal.relationship_id, "goals")
+
+
+@require_POST
+@not_found_as_404
+def milestone_add_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
+    goal = selectors.access_goal(actor=request.user, goal_id=goal_id)
+    _run(
+        request,
+        lambda: services.milestone_add(
+            actor=request.user,
+            goal=goal,
+            title=request.POST.get("title", ""),
+            due_date=forms.optional_date(request.POST, "due_date"),
+        ),
+        "Milestone added.",
+    )
+    return _back(goal.relationship_id, "goals")
+
+
+@require_POST
+@not_found_as_404
+def milestone_done_view(request: AuthedRequest, milestone_id: int) -> HttpResponse:
+    milestone = selectors.access_milestone(actor=request.user, milestone_id=milestone_id)
+    done = request.POST.get("done") == "1"
+    _run(
+        request,
+        lambda: services.milestone_set_done(actor=request.user, milestone=milestone, done=done),
+        "Milestone updated.",
+    )
+    return _back(milestone.goal.relationship_id, "goals")
+
+
+# Meetings -------------------------------------------------------------------------------
+
+
+@require_POST
+@not_found_as_404
+def meeting_schedule_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
+    relationship = selectors.access_relationship(
+        actor=request.user, relationship_id=relationship_id
+    )
+    post = request.POST
+    _run(
+        request,
+        lambda: services.meeting_schedule(
+            actor=request.user,
+            relationship=relationship,
+            starts_at=forms.local_datetime(post, "starts_at", request.user),
+            duration_minutes=forms.integer(post, "duration_minutes", 60),
+            location=post.get("location", ""),
+            conversation_type=post.get("conversation_type", ConversationType.MENTORING),
+        ),
+        "Meeting scheduled; both of you received a calendar invitation.",
+    )
+    return _back(relationship.pk, "meetings")
+
+
+@require_POST
+@not_found_as_404
+def meeting_reschedule_view(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
+    post = request.POST
+    _run(
+        request,
+        lambda: services.meeting_reschedule(
+            actor=request.user,
+            meeting=meeting,
+            starts_at=forms.local_datetime(post, "starts_at", request.user),
+            duration_minutes=forms.integer(post, "duration_minutes", meeting.duration_minutes),
+            location=post.get("location", meeting.location),
+        ),
+        "Meeting moved; the invitation was updated.",
+    )
+    return _back(meeting.relationship_id, "meetings")
+
+
+@require_POST
+@not_found_as_404
+def meeting_cancel_view(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
+    _run(
+        request,
+        lambda: services.meeting_cancel(actor=request.user, meeting=meeting),
+        "Meeting cancelled.",
+    )
+    return _back(meeting.relationship_id, "meetings")
+
+
+@require_POST
+@not_found_as_404
+def meeting_log_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
+    relationship = selectors.access_relationship(
+        actor=request.user, relationship_id=relationship_id
+    )
+    post = request.POST
+    meeting = None
+    if post.get("meeting", "").isdigit():
+        meeting = selectors.access_meeting(actor=request.user, meeting_id=int(post["meeting"]))
+    _run(
+        request,
+        lambda: services.meeting_log(
+            actor=request.user,
+            relationship=relationship,
+            meeting=meeting,
+            log=services.MeetingLog(
+                held_at=forms.local_datetime(post, "held_at", request.user),
+                duration_minutes=forms.integer(post, "duration_minutes", 60),
+                conversation_type=post.get("conversation_type", ConversationType.MENTORING),
+                topics=post.get("topics", ""),
+                shared_notes=post.get("shared_notes", ""),
+                private_note=post.get("private_note", ""),
+            ),
+        ),
+        "Meeting logged.",
+    )
+    return _back(relationship.pk, "meetings")
+
+
+@not_found_as_404
+def meeting_ics_view(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
+    if actor_side(request.user, meeting.relationship) is None:
+        raise Http404("No such meeting.")
+    response = HttpResponse(meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+@require_POST
+@not_found_as_404
+def private_note_view(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
+    _run(
+        request,
+        lambda: services.private_note_write(
+            actor=request.user, meeting=meeting, text=request.POST.get("text", "")
+        ),
+        "Private note saved. Only you can read it.",
+    )
+    return _back(meeting.relationship_id, f"meeting-{meeting.pk}")
+
+
+# Check-ins, surveys, sponsorship --------------------------------------------------------
+
+
+@require_POST
+@not_found_as_404
+def check_in_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
+    relationship = selectors.access_relationship(
+        actor=request.user, relationship_id=relationship_id
+    )
+    _run(
+        request,
+        lambda: services.check_in_create(
+            actor=request.user,
+            relationship=relationship,
+            pulse=forms.integer(request.POST, "pulse"),
+            comment=request.POST.get("comment", ""),
+        ),
+        "Thanks for checking in.",
+    )
+    return _back(relationship.pk, "check-ins")
+
+
+@not_found_as_404
+def survey_view(request: AuthedRequest, relationship_id: int, kind: str) -> HttpResponse:
+    relationship = selectors.access_relationship(
+        actor=request.user, relationship_id=relationship_id
+    )
+    if kind not in SurveyKind.values or actor_side(request.user, relationship) is None:
+        raise Http404("No such survey.")
+    survey = services.survey_for(program=relationship.program, kind=kind)
+    if request.method == "POST" and _run(
+        request,
+        lambda: services.survey_respond(
+            actor=request.user,
+            relationship=relationship,
+            kind=kind,
+            answers={q["key"]: request.POST.get(q["key"]) for q in survey.questions},
+        ),
+        "Thank you for your answers.",
+    ):
+        return _back(relationship.pk)
+    return render(
+        request,
+        "relationships/survey.html",
+        {"relationship": relationship, "survey": survey, "answers": request.POST},
+    )
+
+
+@require_POST
+@not_found_as_404
+def sponsorship_create_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
+    relationship = selectors.access_relationship(
+        actor=request.user, relationship_id=relationship_id
+    )
+    _run(
+        request,
+        lambda: services.sponsorship_action_record(
+            actor=request.user,
+            relationship=relationship,
+            kind=request.POST.get("kind", ""),
+            description=request.POST.get("description", ""),
+        ),
+        "Sponsorship action recorded.",
+    )
+    return _back(relationship.pk, "sponsorship")
+
+
+@require_POST
+@not_found_as_404
+def sponsorship_outcome_view(request: AuthedRequest, action_id: int) -> HttpResponse:
+    action = selectors.access_sponsorship_action(actor=request.user, action_id=action_id)
+    _run(
+        request,
+        lambda: services.sponsorship_outcome_set(
+            actor=request.user,
+            action=action,
+            outcome=request.POST.get("outcome", ""),
+            outcome_on=forms.optional_date(request.POST, "outcome_on"),
+        ),
+        "Outcome saved.",
+    )
+    return _back(action.relationship_id, "sponsorship")
+
+
+# Safety and closure ---------------------------------------------------------------------
+
+
+@not_found_as_404
+def safety_report_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
+    relationship = selectors.access_relationship(
+        actor=request.user, relationship_id=relationship_id
+    )
+    if actor_side(request.user, relationship) is None:
+        raise Http404("No such page.")
+    if request.method == "POST" and _run(
+        request,
+        lambda: services.safety_report_create(
+            actor=request.user,
+            relationship=relationship,
+            category=request.POST.get("category", ""),
+            description=request.POST.get("description", ""),
+        ),
+        "Your report went to the program's managers only. They will contact you.",
+    ):
+        return _back(relationship.pk)
+    return render(
+        request,
+        "relationships/safety_report.html",
+        {"relationship": relationship, "categories": SafetyCategory.choices, "data": request.POST},
+    )
+
+
+@require_POST
+@not_found_as_404
+def close_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
+    relationship = selectors.access_relationship(
+        actor=request.user, relationship_id=relationship_id
+    )
+    _run(
+        request,
+        lambda: services.relationship_close(
+            actor=request.user,
+            relationship=relationship,
+            kind=request.POST.get("kind", ""),
+            reason=request.POST.get("reason", ""),
+            rematch=request.POST.get("rematch") == "1",
+        ),
+        "Relationship closed.",
+    )
+    return _back(relationship.pk)
+
+
+# Program managers -------------------------------------------------------------------------
+
+
+@not_found_as_404
+def program_view(request: AuthedRequest, slug: str) -> HttpResponse:
+    program = access_managed_program(actor=request.user, slug=slug)
+    filters = {k: request.GET.get(k, "") for k in ("health", "status", "q")}
+    rows = selectors.program_relationships(program=program, **filters)
+    counts = dict.fromkeys(Health.values, 0)
+    for row in selectors.program_relationships(program=program, status="active"):
+        if row.health:
+            counts[row.health.health] += 1
+    context = {
+        "program": program,
+        "rows": rows,
+        "filters": filters,
+        "counts": [(Health(h).label, n, h) for h, n in counts.items()],
+        "healths": Health.choices,
+        "statuses": RelationshipStatus.choices,
+    }
+    template = "relationships/program.html#rows" if request.htmx else "relationships/program.html"
+    return render(request, template, context)
+
+
+@require_POST
+@not_found_as_404
+def program_bulk_view(request: AuthedRequest, slug: str) -> HttpResponse:
+    program = access_managed_program(actor=request.user, slug=slug)
+    ids = forms.id_list(request.POST, "relationships")
+    if request.POST.get("action") == "close":
+        _run(
+            request,
+            lambda: services.relationships_close_bulk(
+                actor=request.user,
+                program=program,
+                relationship_ids=ids,
+                reason=request.POST.get("reason", ""),
+            ),
+            "The selected relationships were closed.",
+        )
+    else:
+        _run(
+            request,
+            lambda: services.relationships_remind(
+                actor=request.user,
+                program=program,
+                relationship_ids=ids,
+                message=request.POST.get("message", ""),
+            ),
+            "Reminders sent to the selected pairs.",
+        )
+    return redirect("relationships:program", slug=program.slug)
+
+
+@not_found_as_404
+def program_surveys_view(request: AuthedRequest, slug: str) -> HttpResponse:
+    program = access_managed_program(actor=request.user, slug=slug)
+    summaries = [
+        selectors.survey_summary(program=program, kind=kind, side=Side.MENTEE)
+        for kind in SurveyKind.values
+    ] + [
+        selectors.survey_summary(program=program, kind=kind, side=Side.MENTOR)
+        for kind in SurveyKind.values
+    ]
+    return render(
+        request,
+        "relationships/program_surveys.html",
+        {"program": program, "summaries": summaries, "min_group_size": selectors.min_group_size()},
+    )
+
+
+@not_found_as_404
+def program_safety_view(request: AuthedRequest, slug: str) -> HttpResponse:
+    program = access_managed_program(actor=request.user, slug=slug)
+    return render(
+        request,
+        "relationships/program_safety.html",
+        {
+            "program": program,
+            "reports": selectors.safety_reports_for_program(program=program),
+        },
+    )
+
+
+@not_found_as_404
+def safety_handle_view(request: AuthedRequest, report_id: int) -> HttpResponse:
+    report = selectors.access_safety_report(actor=request.user, report_id=report_id)
+    manage = can_oversee(request.user, report.relationship)
+    if request.method == "POST" and manage:
+        _run(
+            request,
+            lambda: services.safety_report_handle(
+                actor=request.user,
+                report=report,
+                status=request.POST.get("status", ""),
+                note=request.POST.get("note", ""),
+            ),
+            "Handling recorded.",
+        )
+        return redirect("relationships:safety_report", report_id=report.pk)
+    return render(
+        request,
+        "relationships/safety_detail.html",
+        {
+            "report": report,
+            "manage": manage,
+            "notes": report.notes.select_related("author__person") if manage else [],
+            "statuses": SafetyStatus.choices,
+        },
+    )
+
+
+# Recognition ------------------------------------------------------------------------------
+
+
+def recognition_mine_view(request: AuthedRequest) -> HttpResponse:
+    if request.user.person_id is None:
+        raise Http404("Your login has no employee record.")
+    url = reverse("relationships:recognition", args=[request.user.person_id])
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url)
+
+
+@not_found_as_404
+def recognition_view(request: AuthedRequest, person_id: int, fmt: str = "") -> HttpResponse:
+    person = recognition.access_contributor(actor=request.user, person_id=person_id)
+    try:
+        start, end = recognition.review_period(request.GET.get("start"), request.GET.get("end"))
+    except InvalidInput as error:
+        messages.error(request, "; ".join(str(e) for e in error.errors))
+        start, end = recognition.review_period(None, None)
+    record = recognition.contribution_record(person=person, start=start, end=end)
+    name = f"contribution-{person.employee_id}-{start}-{end}"
+    if fmt == "csv":
+        response = HttpResponse(recognition.contribution_csv(record), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    if fmt == "pdf":
+        response = HttpResponse(
+            recognition.contribution_pdf(record), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    return render(
+        request,
+        "relationships/recognition.html",
+        {"record": record, "min_group_size": selectors.min_group_size()},
+    )
