@@ -18,6 +18,7 @@ urlpatterns = [
     path("people/", include("mentorwise.people.urls")),
     path("programs/", include("mentorwise.programs.urls")),
     path("matching/", include("mentorwise.matches.urls")),
+    path("training/", include("mentorwise.learning.urls")),
     path("relationships/", include("mentorwise.relationships.urls")),
     path("api/", api_urls()),
 ]

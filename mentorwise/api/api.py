@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from mentorwise import __version__
 from mentorwise.api.auth import session_auth, token_auth
 from mentorwise.api.errors import install_error_handlers
+from mentorwise.api.learning import router as learning_router
 from mentorwise.api.matches import router as matches_router
 from mentorwise.api.people import router as people_router
 from mentorwise.api.programs import router as programs_router
@@ -24,6 +25,7 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/people", people_router, tags=["people"])
+api.add_router("/training", learning_router, tags=["training"])
 api.add_router("/", programs_router, tags=["programs"])
 api.add_router("/", matches_router, tags=["matching"])
 

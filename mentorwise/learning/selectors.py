@@ -1,0 +1,165 @@
+"""Read queries for training: catalogue, completions, and what programs require.
+
+`required_modules`, `people_trained_for` and `training_status` are called by matching;
+keep their signatures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from mentorwise.accounts.roles import is_hr_admin
+from mentorwise.core.errors import NotFound
+from mentorwise.learning import permissions
+from mentorwise.learning.models import ModuleCompletion, ProgramTrainingRequirement, TrainingModule
+from mentorwise.people.models import Person
+from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program
+from mentorwise.programs.selectors import access_program
+
+
+def required_modules(program: Program) -> list[TrainingModule]:
+    """The active modules `program` requires before its mentors are matched, by title."""
+    return list(
+        TrainingModule.objects.filter(
+            program_requirements__program=program, is_active=True
+        ).order_by("title")
+    )
+
+
+def people_trained_for(program: Program, person_ids: Iterable[int]) -> set[int]:
+    """The ids among `person_ids` who passed every module `program` requires.
+
+    Everyone, when the program requires none. Callers check
+    `program.mentor_training_required` first; this does not.
+    """
+    ids = set(person_ids)
+    required = [m.pk for m in required_modules(program)]
+    if not required or not ids:
+        return ids
+    # One query: count each person's passed modules among the required ones.
+    rows = (
+        ModuleCompletion.objects.filter(person_id__in=ids, module_id__in=required)
+        .values("person_id")
+        .annotate(n=Count("module_id", distinct=True))
+        .filter(n=len(required))
+    )
+    return {row["person_id"] for row in rows}
+
+
+def training_status(
+    person: Person, program: Program
+) -> list[tuple[TrainingModule, dt.datetime | None]]:
+    """Each module `program` requires, with when `person` passed it (None: not yet)."""
+    modules = required_modules(program)
+    passed = dict(
+        ModuleCompletion.objects.filter(person=person, module__in=modules).values_list(
+            "module_id", "passed_at"
+        )
+    )
+    return [(module, passed.get(module.pk)) for module in modules]
+
+
+def module_list(*, actor: Any) -> QuerySet[TrainingModule]:
+    return permissions.visible_modules(actor).order_by("-is_builtin", "title")
+
+
+def access_module(*, actor: Any, slug: str) -> TrainingModule:
+    """The module with `slug` if the actor may read it; NotFound otherwise."""
+    module = permissions.visible_modules(actor).filter(slug=slug).first()
+    if module is None:
+        raise NotFound("No such training module.")
+    return module
+
+
+def access_editable_module(*, actor: Any, slug: str) -> TrainingModule:
+    """The module if the actor may edit it; NotFound for everything else (same answer)."""
+    module = access_module(actor=actor, slug=slug)
+    if not permissions.can_edit_module(actor, module):
+        raise NotFound("No such training module.")
+    return module
+
+
+def completion_list(*, actor: Any) -> QuerySet[ModuleCompletion]:
+    """The actor's own completions, newest first."""
+    person_id = getattr(actor, "person_id", None)
+    if not getattr(actor, "is_authenticated", False) or person_id is None:
+        return ModuleCompletion.objects.none()
+    return ModuleCompletion.objects.filter(person_id=person_id).select_related("module")
+
+
+def completion_get(*, actor: Any, module: TrainingModule) -> ModuleCompletion | None:
+    return completion_list(actor=actor).filter(module=module).first()
+
+
+def access_program_requirements(*, actor: Any, slug: str) -> Program:
+    """The program if the actor may read its requirements (managers, participants)."""
+    program = access_program(actor=actor, slug=slug)
+    if not permissions.can_read_requirements(actor, program):
+        raise NotFound("No such program.")
+    return program
+
+
+def access_requirements_program(*, actor: Any, slug: str) -> Program:
+    """The program if the actor may set its requirements; NotFound otherwise."""
+    program = access_program(actor=actor, slug=slug)
+    if not permissions.can_set_requirements(actor, program):
+        raise NotFound("No such program.")
+    return program
+
+
+def requirement_module_ids(program: Program) -> set[int]:
+    return set(
+        ProgramTrainingRequirement.objects.filter(program=program).values_list(
+            "module_id", flat=True
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ProgramTraining:
+    """A program the actor takes part in, its required modules and the actor's progress."""
+
+    program: Program
+    roles: list[str]
+    modules: list[tuple[TrainingModule, dt.datetime | None]]
+
+    @property
+    def done(self) -> int:
+        return sum(1 for _, passed in self.modules if passed is not None)
+
+
+def my_program_training(*, actor: Any) -> list[ProgramTraining]:
+    """For each program the actor is enrolled or invited in: what it requires, what is done."""
+    person = getattr(actor, "person", None)
+    if person is None:
+        return []
+    enrollments = (
+        Enrollment.objects.filter(
+            person=person, status__in=(EnrollmentStatus.ACTIVE, EnrollmentStatus.INVITED)
+        )
+        .select_related("program")
+        .order_by("program__name")
+    )
+    roles: dict[int, list[str]] = {}
+    programs: dict[int, Program] = {}
+    for e in enrollments:
+        programs[e.program_id] = e.program
+        roles.setdefault(e.program_id, []).append(e.get_role_display())
+    return [
+        ProgramTraining(program=p, roles=roles[pk], modules=training_status(person, p))
+        for pk, p in programs.items()
+    ]
+
+
+def programs_managed(*, actor: Any) -> QuerySet[Program]:
+    """Programs whose training requirements the actor may set."""
+    if is_hr_admin(actor):
+        return Program.objects.order_by("name")
+    if not getattr(actor, "is_authenticated", False):
+        return Program.objects.none()
+    return Program.objects.filter(managers=actor).order_by("name")
