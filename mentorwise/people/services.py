@@ -18,11 +18,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Model
 from django.utils import timezone
 
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import FieldError, InvalidInput
+from mentorwise.people.bulk import allocate_ids, insert_rows
 from mentorwise.people.importer import PERSON_FIELDS, ParsedFile, PersonRow, parse_people_csv
 from mentorwise.people.models import Demographics, Person, path_token
 from mentorwise.people.permissions import require_can_import
@@ -360,33 +360,6 @@ def _cycle_errors(
     return errors
 
 
-def _allocate_ids(count: int) -> list[int]:
-    """Reserve primary keys for `count` new people before inserting them.
-
-    Knowing the ids up front lets the single bulk insert carry each new person's manager and
-    materialized path, instead of inserting and then updating every row again.
-    """
-    if count == 0:
-        return []
-    table = Person._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table, count],
-            )
-            return sorted(row[0] for row in cursor.fetchall())
-        # SQLite: the transaction holds the database's write lock, so nobody else can take
-        # ids between this read and the insert; AUTOINCREMENT never reuses the highest id
-        # ever given, kept in sqlite_sequence.
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
-        top = cursor.fetchone()[0]
-        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-        seq = cursor.fetchone()
-        start = max(top, seq[0] if seq else 0) + 1
-    return list(range(start, start + count))
-
-
 def _write(
     parsed: ParsedFile,
     plan: _Plan,
@@ -400,7 +373,7 @@ def _write(
     total = len(plan.creates) + len(plan.updates) + len(plan.terminate) + 1
     done = 0
     pk_of = {eid: rec[0] for eid, rec in existing.items()}
-    new_ids = _allocate_ids(len(plan.creates))
+    new_ids = allocate_ids(Person, len(plan.creates))
     for r, pk in zip(plan.creates, new_ids, strict=True):
         pk_of[r.employee_id] = pk
     paths = _paths(plan.parent, pk_of)
@@ -426,7 +399,7 @@ def _write(
     # Managers before their reports, so that the rows are valid in insertion order too.
     creates.sort(key=lambda row: row["depth"])
     for start in range(0, len(creates), BATCH):
-        _insert_many(Person, creates[start : start + BATCH])
+        insert_rows(Person, creates[start : start + BATCH])
         done += len(creates[start : start + BATCH])
         progress("Writing", done, total)
 
@@ -476,73 +449,6 @@ def _write(
     progress("Writing", total, total)
 
 
-_PLAIN_TYPES = {
-    "AutoField",
-    "BigAutoField",
-    "BooleanField",
-    "CharField",
-    "EmailField",
-    "ForeignKey",
-    "OneToOneField",
-    "PositiveSmallIntegerField",
-}
-
-
-def _insert_many(model: type[Model], rows: list[dict[str, Any]]) -> None:
-    """INSERT rows given as {attname: value}: one prepared statement (SQLite) or COPY (PostgreSQL).
-
-    bulk_create() builds a new multi-row statement for every 999 parameters on SQLite and,
-    with model instances, spends most of a 100,000-row import in Python; executemany()
-    compiles once and COPY streams. Values go through each field's get_db_prep_save(), like
-    the ORM does, but once per distinct value (dates and language lists repeat a lot).
-    Fields a row lacks get their default; an auto primary key is left to the database.
-    """
-    if not rows:
-        return
-    fields = [
-        f
-        for f in model._meta.concrete_fields
-        if not (f.primary_key and rows[0].get(f.attname) is None)
-    ]
-    converters = [_converter(f) for f in fields]
-    defaults = {f.attname: f.get_default() for f in fields}
-    attnames = [f.attname for f in fields]
-    params = [
-        [
-            convert(row[name] if name in row else defaults[name])
-            for name, convert in zip(attnames, converters, strict=True)
-        ]
-        for row in rows
-    ]
-    quote = connection.ops.quote_name
-    table = quote(str(model._meta.db_table))
-    columns = ", ".join(quote(str(f.column)) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY streams the rows in one command: several times faster than INSERTs.
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for values in params:
-                    copy.write_row(values)
-        else:
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
-            cursor.executemany(sql, params)
-
-
-def _converter(f: Any) -> Callable[[Any], Any]:
-    if f.get_internal_type() in _PLAIN_TYPES:
-        return lambda value: value
-    cache: dict[Any, Any] = {}
-
-    def convert(value: Any) -> Any:
-        key = tuple(value) if isinstance(value, list) else value
-        if key not in cache:
-            cache[key] = f.get_db_prep_save(value, connection)
-        return cache[key]
-
-    return convert
-
-
 def _paths(parent: dict[str, str | None], pk_of: dict[str, int]) -> dict[str, str]:
     """Materialized path of everyone, top down, from the final reporting lines (no cycles)."""
     paths: dict[str, str] = {}
@@ -581,5 +487,5 @@ def _write_demographics(
         else:
             updates.append(Demographics(pk=old[2], gender=gender, ethnicity=ethnicity))
     for start in range(0, len(creates), BATCH):
-        _insert_many(Demographics, creates[start : start + BATCH])
+        insert_rows(Demographics, creates[start : start + BATCH])
     Demographics.objects.bulk_update(updates, ["gender", "ethnicity"], batch_size=BATCH // 4)
