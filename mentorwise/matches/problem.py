@@ -14,6 +14,7 @@ import numpy as np
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from mentorwise.learning.selectors import people_trained_for
 from mentorwise.matches.models import (
     HOLDS_CAPACITY,
     TAKES_MENTEE,
@@ -201,8 +202,6 @@ def program_pool(program: Program) -> ProgramPool:
     )
     trained = None
     if program.mentor_training_required:
-        from mentorwise.learning.selectors import people_trained_for
-
         trained = people_trained_for(program, [e.person_id for e in mentors])
     inclusion = None
     if (options.get("inclusion") or {}).get("enabled"):

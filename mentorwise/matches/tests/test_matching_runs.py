@@ -282,3 +282,20 @@ def test_participant_cannot_set_preferences_for_someone_else(setup, mentee, othe
 def test_outsider_gets_404_on_find_page_of_unknown_program(outsider) -> None:
     make_user(make_person())
     assert client_for(outsider).get("/matching/programs/nope/find/").status_code == 404
+
+
+def test_untrained_mentors_take_nobody_when_training_is_required(setup, program_manager, mentor) -> None:
+    from mentorwise.learning.models import ModuleCompletion, ProgramTrainingRequirement, TrainingModule
+    from mentorwise.learning.services import modules_sync_builtin
+
+    modules_sync_builtin()
+    module = TrainingModule.objects.order_by("pk").first()
+    ProgramTrainingRequirement.objects.create(program=setup, module=module)
+    Program.objects.filter(pk=setup.pk).update(mentor_training_required=True)
+    setup.refresh_from_db()
+    untrained = run(setup, program_manager)
+    assert untrained.n_matched == 0
+    assert "training" in untrained.unmatched.first().reason
+    ModuleCompletion.objects.create(person=mentor.person, module=module, score=100)
+    trained = run(setup, program_manager)
+    assert trained.n_matched == 2
