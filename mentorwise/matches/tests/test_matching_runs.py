@@ -284,8 +284,14 @@ def test_outsider_gets_404_on_find_page_of_unknown_program(outsider) -> None:
     assert client_for(outsider).get("/matching/programs/nope/find/").status_code == 404
 
 
-def test_untrained_mentors_take_nobody_when_training_is_required(setup, program_manager, mentor) -> None:
-    from mentorwise.learning.models import ModuleCompletion, ProgramTrainingRequirement, TrainingModule
+def test_untrained_mentors_take_nobody_when_training_is_required(
+    setup, program_manager, mentor
+) -> None:
+    from mentorwise.learning.models import (
+        ModuleCompletion,
+        ProgramTrainingRequirement,
+        TrainingModule,
+    )
     from mentorwise.learning.services import modules_sync_builtin
 
     modules_sync_builtin()
