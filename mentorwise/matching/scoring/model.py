@@ -352,8 +352,8 @@ class ScoringModel:
         """Bounds of every finite score."""
         return self._range
 
-    def raw_block(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
-        """(scores ignoring hard rules, hard-rule mask) for mentees ``start:stop``."""
+    def _scores(self, start: int, stop: int) -> np.ndarray:
+        """Weighted scores of mentees ``start:stop`` (float32), hard rules not applied."""
         m = self.n_mentors
         s = self._a[start:stop] @ self._bt
         s += self._const
@@ -361,20 +361,29 @@ class ScoringModel:
         a, b = np.searchsorted(self._pref_keys, [lo_key, hi_key])
         if b > a:
             s.ravel()[self._pref_keys[a:b] - lo_key] += self._pref_vals[a:b]
-        ok = np.ones(s.shape, dtype=bool)
+        return s
+
+    def _forbid_inplace(self, s: np.ndarray, start: int, stop: int, value) -> None:
+        m = self.n_mentors
+        lo_key, hi_key = start * m, stop * m
         a, b = np.searchsorted(self._forbid, [lo_key, hi_key])
         if b > a:
-            ok.ravel()[self._forbid[a:b] - lo_key] = False
+            s.ravel()[self._forbid[a:b] - lo_key] = value
         if self._closed.any():
-            ok[:, self._closed] = False
+            s[:, self._closed] = value
         if self.rules.language_required:
-            ok &= (self._lang_a[start:stop] @ self._lang_bt) > 0
-        return s, ok
+            s[(self._lang_a[start:stop] @ self._lang_bt) <= 0] = value
+
+    def raw_block(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        """(scores ignoring hard rules, hard-rule mask) for mentees ``start:stop``."""
+        ok = np.ones((stop - start, self.n_mentors), dtype=bool)
+        self._forbid_inplace(ok, start, stop, False)
+        return self._scores(start, stop), ok
 
     def block(self, start: int, stop: int) -> np.ndarray:
         """Scores of mentees ``start:stop`` against all mentors; ``-inf`` where not allowed."""
-        s, ok = self.raw_block(start, stop)
-        s[~ok] = -np.inf
+        s = self._scores(start, stop)
+        self._forbid_inplace(s, start, stop, -np.inf)
         if self.rules.min_score is not None:
             s[s < self.rules.min_score] = -np.inf
         return s

@@ -29,8 +29,8 @@ from .stable import deferred_acceptance, greedy
 
 # Dense inputs with more pairs than this are solved by column generation over the matrix
 # (candidate graph + dual pricing) instead of one flow over every pair: same exact optimum,
-# far less memory and time from about 5,000 x 2,000 up.
-DENSE_GRAPH_LIMIT = 2_000_000
+# far less memory and time from about 1,000 x 250 up.
+DENSE_GRAPH_LIMIT = 250_000
 
 
 def solve(

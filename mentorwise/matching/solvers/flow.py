@@ -294,29 +294,27 @@ class _ColumnTop:
         self.vals = np.zeros(0, np.float64)
         self.threshold = np.full(m, -np.inf)
 
-    def add(self, s: np.ndarray, start: int, stride: int = 4) -> None:
+    def add(self, s: np.ndarray, start: int) -> None:
         threshold = self.threshold
-        h = s.shape[0]
-        if h // stride >= self.size:
-            # The L-th best of a sample of this block's rows never exceeds the final L-th
-            # best over all mentees, so it is a safe filter even for the first block.
-            sample = np.ascontiguousarray(s[::stride].T)
-            k = sample.shape[1] - self.size
-            threshold = np.maximum(threshold, np.partition(sample, k, axis=1)[:, k])
+        if not np.isfinite(threshold).any() and s.shape[0] > self.size:
+            # First block: this block's own L-th best per mentor never exceeds the final L-th
+            # best over all mentees, so it is a safe (and tight) filter.
+            part = np.partition(s, s.shape[0] - self.size, axis=0)
+            threshold = part[s.shape[0] - self.size]
         r, c = _nonzero2d((s >= threshold[None, :]) & np.isfinite(s))
+        # Running entries (earlier mentees) come first and new ones are in row order, so a
+        # stable sort on (mentor, -score) keeps ties ordered by mentee index.
         rows = np.concatenate([self.rows, r + start])
         cols = np.concatenate([self.cols, c])
         vals = np.concatenate([self.vals, s[r, c].astype(np.float64)])
-        order = np.lexsort((rows, -vals, cols))
+        order = np.lexsort((-vals, cols))
         rows, cols, vals = rows[order], cols[order], vals[order]
         rank = np.arange(cols.shape[0]) - np.searchsorted(cols, cols)
         keep = rank < self.size
         self.rows, self.cols, self.vals = rows[keep], cols[keep], vals[keep]
-        full = np.bincount(self.cols, minlength=self.m) >= self.size
         last = np.flatnonzero(rank[keep] == self.size - 1)
         self.threshold = np.full(self.m, -np.inf)
         self.threshold[self.cols[last]] = self.vals[last]
-        self.threshold[~full] = -np.inf
 
 
 def _map_blocks(oracle: ScoreOracle, func, progress: ProgressCallback, stage: str):
@@ -405,46 +403,64 @@ def _price_blocks(
     """Re-score every pair; return (covering mentee prices u', arcs with positive reduced cost).
 
     ``u'_i = max(u_i, max_j (BIG + q_ij - v_j))`` over all allowed pairs makes ``(u', v)``
-    feasible for the full LP. The float pass has absolute error well below one quantisation
-    unit (values < 2**53), so the ``+2`` margin keeps ``u'`` valid; entries near zero reduced
-    cost are then re-checked exactly in integers.
+    feasible for the full LP, hence ``sum u' + sum c v`` is a proven bound.
+
+    Numerics: the reduced cost in score units is ``s_ij - theta_j - t_i`` where
+    ``theta_j = lo + (v_j - BIG)/scale`` and ``t_i = u_i/scale``. Prices sit near 0 or near
+    BIG, so both terms can be ~1e5 while their difference is O(1); mentors are therefore split
+    in two groups (price above / below BIG/2) with the BIG shifted to the mentee side for the
+    second, which keeps float32 terms small. A float32 pass with a margin larger than its
+    rounding error (and half a quantisation step) keeps every pair that could have a
+    non-negative reduced cost; those few are re-checked exactly in integers, and ``u'`` is
+    computed from them exactly (a pair outside the filter has negative reduced cost).
     """
     n, m = oracle.n_mentees, oracle.n_mentors
     closed = capacities == 0
     big = quant.big
-    col_off = quant.lo * quant.scale + v.astype(np.float64)  # x = s*scale - lo*scale - v_j
+    eps = float(np.finfo(np.float32).eps)
+    high = v >= big // 2
+    groups = []
+    for in_group, shift in ((high, big), (~high, 0)):
+        if not in_group.any():
+            continue
+        theta = quant.lo + (v.astype(np.float64) - shift) / quant.scale
+        theta[~in_group] = np.inf  # never passes this group's filter
+        t = (u.astype(np.float64) - (big - shift)) / quant.scale
+        spread = float(np.abs(theta[in_group]).max()) + abs(quant.lo) + abs(quant.hi) + 2.0
+        margin = 8 * eps * (spread + np.abs(t)) + 2.0 / quant.scale
+        groups.append((theta.astype(np.float32), (t - margin).astype(np.float32)))
 
     def work(start: int, stop: int, s: np.ndarray):
         if closed.any():
             s[:, closed] = -np.inf
-        # float64 before scaling: scaled scores reach ~1e10 and need sub-unit precision.
-        x = s.astype(np.float64)
-        x *= quant.scale
-        x -= col_off
-        rowmax = x.max(axis=1) if m else np.full(stop - start, -np.inf)
-        finite = np.isfinite(rowmax)
-        need = np.zeros(stop - start, dtype=np.int64)
-        need[finite] = np.ceil(rowmax[finite]).astype(np.int64) + 2 + big
-        thresh = (u[start:stop] - big - 2).astype(np.float64)
-        rr, cc = _nonzero2d(x > thresh[:, None])
+        s32 = s if s.dtype == np.float32 else s.astype(np.float32)
+        mask = None
+        for theta32, low in groups:
+            hit = np.subtract(s32, theta32) > low[start:stop, None]
+            mask = hit if mask is None else mask | hit
+        if mask is None:
+            empty = np.zeros(0, np.int64)
+            return empty, empty, empty, np.zeros(0)
+        rr, cc = _nonzero2d(mask)
         rows = rr + start
         vals = s[rr, cc].astype(np.float64)
-        exact = big + quant.q(vals) - u[rows] - v[cc]
-        pos = exact > 0
-        rows, cc, vals, red = rows[pos], cc[pos], vals[pos], exact[pos]
-        if max_new_per_mentee > 0 and rows.size:
-            order = np.lexsort((cc, -red, rows))
-            rows, cc, vals = rows[order], cc[order], vals[order]
-            keep = (np.arange(rows.shape[0]) - np.searchsorted(rows, rows)) < max_new_per_mentee
-            rows, cc, vals = rows[keep], cc[keep], vals[keep]
-        return need, rows, cc.astype(np.int64), vals
+        gain = big + quant.q(vals) - v[cc]  # BIG + q_ij - v_j, exact
+        return rows, cc.astype(np.int64), vals, gain
 
     u_cover = u.copy()
     new_r: list[np.ndarray] = []
     new_c: list[np.ndarray] = []
     new_s: list[np.ndarray] = []
-    for start, stop, (need, rows, cols, vals) in _map_blocks(oracle, work, progress, "pricing"):
-        np.maximum(u_cover[start:stop], need, out=u_cover[start:stop])
+    for _start, _stop, (rows, cols, vals, gain) in _map_blocks(oracle, work, progress, "pricing"):
+        np.maximum.at(u_cover, rows, gain)
+        red = gain - u[rows]
+        pos = red > 0
+        rows, cols, vals, red = rows[pos], cols[pos], vals[pos], red[pos]
+        if max_new_per_mentee > 0 and rows.size:
+            order = np.lexsort((cols, -red, rows))
+            rows, cols, vals = rows[order], cols[order], vals[order]
+            keep = (np.arange(rows.shape[0]) - np.searchsorted(rows, rows)) < max_new_per_mentee
+            rows, cols, vals = rows[keep], cols[keep], vals[keep]
         new_r.append(rows)
         new_c.append(cols)
         new_s.append(vals)
@@ -522,10 +538,9 @@ def solve_oracle(
             }
         )
         if extra.n_arcs == 0:
-            # No pair prices out: (u, v) itself is feasible for every pair, so the exact
-            # dual objective (no covering margin) is the bound and equals the optimum.
+            # No pair prices out: (u, v) itself is feasible for every pair, so the dual
+            # objective is the bound and equals the optimum.
             certified = True
-            bound = _bound_from_duals(u, v, capacities, k, quant)
             break
         if not certify and gap is not None and gap <= gap_tolerance:
             break
