@@ -203,7 +203,7 @@ def _module_out(request: HttpRequest, module: TrainingModule) -> ModuleOut:
         **summary.dict(),
         html=str(render_markdown(module.body_markdown)),
         body_markdown=module.body_markdown,
-        questions=questions_public(module.questions),
+        questions=[QuestionOut(**q) for q in questions_public(module.questions)],
     )
 
 

@@ -45,9 +45,10 @@ class BuiltinModule:
     minutes: int
     questions: list[dict[str, Any]]
     body_markdown: str
+    position: int = 100
 
 
-def builtin_module_parse(text: str, *, source: str) -> BuiltinModule:
+def builtin_module_parse(text: str, *, source: str, position: int = 100) -> BuiltinModule:
     """Parse one module file; InvalidInput names the file and the field that is wrong."""
     lines = text.lstrip("\ufeff").splitlines()
     if not lines or lines[0].strip() != DELIMITER:
@@ -72,7 +73,7 @@ def builtin_module_parse(text: str, *, source: str) -> BuiltinModule:
         errors.append(
             FieldError(f"{source}: audience", f"list roles from {', '.join(AUDIENCE_ROLES)}")
         )
-    minutes = header.get("minutes")
+    minutes: Any = header.get("minutes")
     if not isinstance(minutes, int) or not 1 <= minutes <= 240:
         errors.append(FieldError(f"{source}: minutes", "must be a whole number from 1 to 240"))
     if len(body.strip()) < 50:
@@ -94,15 +95,17 @@ def builtin_module_parse(text: str, *, source: str) -> BuiltinModule:
         minutes=minutes,
         questions=questions,
         body_markdown=body,
+        position=position,
     )
 
 
 def builtin_modules_read(directory: Path = MODULES_DIR) -> list[BuiltinModule]:
     """Every module file in `directory`, sorted by file name; all errors at once."""
     modules, errors = [], []
-    for path in sorted(directory.glob("*.md")):
+    for n, path in enumerate(sorted(directory.glob("*.md")), start=1):
         try:
-            modules.append(builtin_module_parse(path.read_text("utf-8"), source=path.name))
+            text = path.read_text("utf-8")
+            modules.append(builtin_module_parse(text, source=path.name, position=n))
         except InvalidInput as error:
             errors += error.errors
     slugs = [m.slug for m in modules]

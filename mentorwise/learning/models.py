@@ -21,6 +21,8 @@ class TrainingModule(models.Model):
     # Roles the module is written for: any of mentor, sponsor, coach, mentee.
     audience = models.JSONField(default=list, blank=True)
     minutes = models.PositiveSmallIntegerField(default=10)
+    # Built-ins come first, in the order of their file names (a reading path); then the rest.
+    position = models.PositiveSmallIntegerField(default=100)
     questions = models.JSONField(default=list, blank=True)
     is_builtin = models.BooleanField(
         default=False, help_text="Shipped with Mentorwise; its content comes from the files."
@@ -35,7 +37,7 @@ class TrainingModule(models.Model):
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
-        ordering = ["-is_builtin", "title"]
+        ordering = ["position", "title"]
 
     def __str__(self) -> str:
         return self.title

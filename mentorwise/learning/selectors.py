@@ -23,11 +23,11 @@ from mentorwise.programs.selectors import access_program
 
 
 def required_modules(program: Program) -> list[TrainingModule]:
-    """The active modules `program` requires before its mentors are matched, by title."""
+    """The active modules `program` requires before its mentors are matched, in catalogue order."""
     return list(
         TrainingModule.objects.filter(
             program_requirements__program=program, is_active=True
-        ).order_by("title")
+        ).order_by("position", "title")
     )
 
 
@@ -65,7 +65,7 @@ def training_status(
 
 
 def module_list(*, actor: Any) -> QuerySet[TrainingModule]:
-    return permissions.visible_modules(actor).order_by("-is_builtin", "title")
+    return permissions.visible_modules(actor).order_by("position", "title")
 
 
 def access_module(*, actor: Any, slug: str) -> TrainingModule:
@@ -150,8 +150,27 @@ def my_program_training(*, actor: Any) -> list[ProgramTraining]:
     for e in enrollments:
         programs[e.program_id] = e.program
         roles.setdefault(e.program_id, []).append(e.get_role_display())
+    # Three queries whatever the number of programs: enrollments, requirements, completions.
+    requirements = (
+        ProgramTrainingRequirement.objects.filter(program_id__in=programs, module__is_active=True)
+        .select_related("module")
+        .order_by("module__position", "module__title")
+    )
+    by_program: dict[int, list[TrainingModule]] = {}
+    for r in requirements:
+        by_program.setdefault(r.program_id, []).append(r.module)
+    module_ids = {m.pk for modules in by_program.values() for m in modules}
+    passed = dict(
+        ModuleCompletion.objects.filter(person=person, module_id__in=module_ids).values_list(
+            "module_id", "passed_at"
+        )
+    )
     return [
-        ProgramTraining(program=p, roles=roles[pk], modules=training_status(person, p))
+        ProgramTraining(
+            program=p,
+            roles=roles[pk],
+            modules=[(m, passed.get(m.pk)) for m in by_program.get(pk, [])],
+        )
         for pk, p in programs.items()
     ]
 

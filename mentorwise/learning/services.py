@@ -53,7 +53,12 @@ def modules_sync_builtin(*, actor: Any = None, directory: Any = MODULES_DIR) -> 
         module = existing.get(item.slug)
         if module is None:
             module = TrainingModule.objects.create(
-                slug=item.slug, is_builtin=True, created_at=now, updated_at=now, **content
+                slug=item.slug,
+                is_builtin=True,
+                position=item.position,
+                created_at=now,
+                updated_at=now,
+                **content,
             )
             audit_record(actor=actor, action="training_module.synced_created", target=module)
             result.created.append(item.slug)
@@ -61,6 +66,10 @@ def modules_sync_builtin(*, actor: Any = None, directory: Any = MODULES_DIR) -> 
         if not module.is_builtin:
             result.skipped.append(item.slug)
             continue
+        if module.position != item.position:
+            # A renamed file only moves the module in the catalogue: not a new version.
+            module.position = item.position
+            module.save(update_fields=["position"])
         changed = [f for f, value in content.items() if getattr(module, f) != value]
         if not changed:
             result.unchanged.append(item.slug)
@@ -315,4 +324,4 @@ def program_requirements_set(
             target=program,
             data={"added": sorted(added), "removed": sorted(removed)},
         )
-    return list(TrainingModule.objects.filter(pk__in=wanted).order_by("title"))
+    return list(TrainingModule.objects.filter(pk__in=wanted).order_by("position", "title"))

@@ -122,3 +122,14 @@ def test_command_fails_with_the_problem(monkeypatch, tmp_path: Path) -> None:
     )
     with pytest.raises(CommandError, match=r"99-broken\.md"):
         call_command("sync_training", stdout=StringIO())
+
+
+def test_builtins_follow_file_order_and_renaming_a_file_is_not_a_new_version(tmp_path) -> None:
+    first = TrainingModule.objects.filter(is_active=True).first()
+    assert first is not None and first.slug == "what-is-mentoring"
+    directory = _copy_modules(tmp_path)
+    (directory / "03-active-listening.md").rename(directory / "00-active-listening.md")
+    result = modules_sync_builtin(directory=directory)
+    assert result.updated == []
+    module = TrainingModule.objects.get(slug="active-listening")
+    assert module.position == 1 and module.version == 1

@@ -191,3 +191,19 @@ def test_markdown_with_scripts_and_javascript_links_renders_inert(mentor) -> Non
     assert "<iframe" not in body and "style=" not in body
     assert '<a href="https://example.com" rel="noopener noreferrer nofollow">fine</a>' in body
     assert "<h1>Title</h1>" in body
+
+
+def test_catalogue_query_count_does_not_grow_with_programs(
+    program, other_program, mentor, django_assert_max_num_queries
+) -> None:
+    from mentorwise.programs.models import Enrollment
+
+    for p in (program, other_program):
+        for slug in ("active-listening", "reverse-mentoring"):
+            module = TrainingModule.objects.get(slug=slug)
+            ProgramTrainingRequirement.objects.get_or_create(program=p, module=module)
+    Enrollment.objects.create(program=other_program, person=mentor.person, role="mentor")
+    client = client_for(mentor)
+    with django_assert_max_num_queries(10):
+        page = client.get("/training/").content.decode()
+    assert "Buddies" in page and "Leadership 2026" in page
