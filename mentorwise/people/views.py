@@ -153,6 +153,10 @@ def _store_upload(request: AuthedRequest, data: bytes, name: str) -> str:
     (folder / f"{token}.csv").write_bytes(data)
     uploads = dict(request.session.get(_SESSION_KEY, {}))
     uploads[token] = Path(name).name[:200]
+    # Only the latest few previews of this session can be confirmed.
+    for old_token in list(uploads)[:-5]:
+        uploads.pop(old_token)
+        (folder / f"{old_token}.csv").unlink(missing_ok=True)
     request.session[_SESSION_KEY] = uploads
     return token
 

@@ -310,3 +310,22 @@ def test_rehired_people_get_their_termination_cleared():
     result = run([HEADER + ",termination_date", "E1,Cleo,Chief,cleo@example.com,,10,2015-03-01,"])
     assert result.updated == 1
     assert Person.objects.get().termination_date is None
+
+
+def test_unknown_manager_emails_are_refused():
+    errors = errors_of([
+        "employee_id,first_name,last_name,email,manager_email",
+        "E1,Cleo,Chief,cleo@example.com,",
+        "E2,Vik,Vice,vik@example.com,ghost@example.com",
+    ])  # fmt: skip
+    assert fields(errors) == [(3, "manager_email")] and errors[0].value == "ghost@example.com"
+
+
+def test_languages_are_split_lowercased_and_deduplicated():
+    run(["employee_id,first_name,last_name,email,languages", 'E1,A,B,a@x.com,"EN| fr;en,de"'])
+    assert Person.objects.get().languages == ["en", "fr", "de"]
+
+
+def test_formula_escaped_cells_are_unescaped():
+    run(["employee_id,first_name,last_name,email,title", "E1,A,B,a@x.com,'=Head of +1"])
+    assert Person.objects.get().title == "=Head of +1"

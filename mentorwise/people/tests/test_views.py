@@ -133,9 +133,12 @@ def test_import_errors_are_listed_with_row_column_value(client, hr_admin, settin
     settings.DATA_DIR = tmp_path
     login(client, hr_admin)
     upload = SimpleUploadedFile("bad.csv", BAD, content_type="text/csv")
-    response = client.post(reverse("people:import"), {"file": upload}, headers={"HX-Request": "1"})
+    response = client.post(
+        reverse("people:import"), {"file": upload}, headers={"HX-Request": "true"}
+    )
     html = response.content.decode()
     assert "2 problems in bad.csv: nothing was imported" in html
+    assert 'id="import-result"' in html and "<h1>" not in html  # the partial only
     assert "<td>2</td><td>email</td><td><code>nope</code></td>" in html
     assert "<td>2</td><td>job_level</td><td><code>11</code></td>" in html
     assert not (tmp_path / "imports").exists() or not list((tmp_path / "imports").glob("*"))
@@ -154,4 +157,48 @@ def test_program_managers_cannot_post_an_import(client, program_manager):
     login(client, program_manager)
     upload = SimpleUploadedFile("hris.csv", GOOD, content_type="text/csv")
     assert client.post(reverse("people:import"), {"file": upload}).status_code == 404
+    assert not Person.objects.filter(employee_id="E1").exists()
+
+
+def test_full_import_from_the_page_terminates_the_missing(client, hr_admin, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    stale = PersonFactory(employee_id="OLD1")
+    login(client, hr_admin)
+    upload = SimpleUploadedFile("hris.csv", GOOD, content_type="text/csv")
+    preview = client.post(reverse("people:import"), {"file": upload, "full": "on"})
+    result = preview.context["result"]
+    assert result.full and result.terminated >= 1
+    assert "OLD1" in preview.content.decode()
+    stale.refresh_from_db()
+    assert stale.termination_date is None
+    token = preview.context["confirm"].initial["token"]
+    response = client.post(
+        reverse("people:import"), {"token": token, "full": "True"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 204 and response["HX-Redirect"] == reverse("people:list")
+    stale.refresh_from_db()
+    assert stale.termination_date is not None
+
+
+def test_oversized_uploads_are_refused_before_reading(client, hr_admin, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    settings.MENTORWISE_MAX_IMPORT_BYTES = 20
+    login(client, hr_admin)
+    upload = SimpleUploadedFile("hris.csv", GOOD, content_type="text/csv")
+    response = client.post(reverse("people:import"), {"file": upload})
+    assert "larger than the limit of 20 bytes" in response.content.decode()
+    assert not Person.objects.filter(employee_id="E1").exists()
+
+
+def test_only_the_latest_previews_can_be_confirmed(client, hr_admin, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    login(client, hr_admin)
+    tokens = []
+    for _ in range(7):
+        upload = SimpleUploadedFile("hris.csv", GOOD, content_type="text/csv")
+        response = client.post(reverse("people:import"), {"file": upload})
+        tokens.append(response.context["confirm"].initial["token"])
+    assert len(list((tmp_path / "imports").glob("*.csv"))) == 5
+    response = client.post(reverse("people:import"), {"token": tokens[0]})
+    assert response["Location"] == reverse("people:import")
     assert not Person.objects.filter(employee_id="E1").exists()
