@@ -20,5 +20,6 @@ urlpatterns = [
     path("matching/", include("mentorwise.matches.urls")),
     path("training/", include("mentorwise.learning.urls")),
     path("relationships/", include("mentorwise.relationships.urls")),
+    path("reminders/", include("mentorwise.notifications.urls")),
     path("api/", api_urls()),
 ]

@@ -9,9 +9,11 @@ from django.utils import timezone
 
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.accounts.roles import is_hr_admin
+from mentorwise.notifications.selectors import my_nudges
 from mentorwise.people.models import Person
 from mentorwise.programs import selectors as program_selectors
 from mentorwise.programs.models import EnrollmentStatus, ProgramStatus
+from mentorwise.relationships.selectors import home_panel
 
 
 def home_view(request: AuthedRequest) -> HttpResponse:
@@ -23,6 +25,8 @@ def home_view(request: AuthedRequest) -> HttpResponse:
         "open_programs": program_selectors.program_list(actor=user, status=ProgramStatus.ENROLLING)[
             :6
         ],
+        "panel": home_panel(actor=user),
+        "nudges": my_nudges(actor=user)[:5],
     }
     if is_hr_admin(user):
         today = timezone.localdate()

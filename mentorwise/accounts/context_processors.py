@@ -19,6 +19,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 
     nav = [("Home", reverse("home")), ("Programs", reverse("programs:list"))]
     nav.append(("My enrollments", reverse("programs:my_enrollments")))
+    nav.append(("Relationships", reverse("relationships:mine")))
+    nav.append(("Training", reverse("learning:catalogue")))
+    nav.append(("Reminders", reverse("notifications:list")))
     if is_hr_admin(user) or manages_any_program(user):
         nav.append(("People", reverse("people:list")))
     if is_hr_admin(user):

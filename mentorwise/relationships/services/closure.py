@@ -43,7 +43,12 @@ def relationship_close(
     stays active, so with no capacity-holding match they are back in the matching pool.
     Both people are then asked for the closing survey.
     """
-    if actor_side(actor, relationship) is None and not can_oversee(actor, relationship):
+    # actor None is the system: the nudge job closes relationships stalled past warnings.
+    if (
+        actor is not None
+        and actor_side(actor, relationship) is None
+        and not can_oversee(actor, relationship)
+    ):
         raise Forbidden("Only the pair and the program's managers may close a relationship.")
     relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)
     if relationship.status != RelationshipStatus.ACTIVE:

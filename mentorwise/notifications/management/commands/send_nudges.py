@@ -1,0 +1,20 @@
+"""`mentorwise send-nudges`: the cron job for reminders, expiries and escalations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from mentorwise.notifications.services import nudges_run
+
+
+class Command(BaseCommand):
+    help = (
+        "Expire unanswered requests, create the nudges that are due (each cause once), close "
+        "stalled relationships where the program says so, and email pending nudges. Safe to run "
+        "as often as you like, e.g. every 30 minutes from cron."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write(nudges_run().summary())

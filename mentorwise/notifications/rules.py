@@ -1,0 +1,335 @@
+"""Nudge rules: what is due or stalled right now, as drafts keyed by their cause.
+
+Each rule reads the database in a few bulk queries and returns `NudgeDraft`s. The cause
+key names the exact situation (which agreement version, which stall since which last
+meeting, which survey), so re-running the rules never creates a second nudge for the same
+cause, and a new situation (a new stall after a later meeting) gets a new one.
+
+Stalled relationships escalate: a reminder to the pair when no meeting happened for the
+cadence plus the grace period; a flag to the program managers at twice the cadence; and,
+where the program says so, a warning at three times the cadence followed a week later by
+an automatic closure that offers the mentee a new match.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Max, OuterRef, Q, Subquery
+from django.urls import reverse
+
+from mentorwise.learning.selectors import people_trained_for
+from mentorwise.matches.models import Match, MatchStatus, Response
+from mentorwise.notifications.models import NudgeKind
+from mentorwise.programs.models import GIVING_ROLES, Enrollment, EnrollmentStatus, Program
+from mentorwise.relationships.health import STALL_GRACE_DAYS
+from mentorwise.relationships.models import (
+    AgreementVersion,
+    Relationship,
+    RelationshipStatus,
+    Side,
+    SurveyKind,
+    SurveyResponse,
+)
+
+AGREEMENT_GRACE_DAYS = 7
+ANSWER_REMINDER_DAYS = 2
+CLOSURE_NOTICE_DAYS = 7
+CLOSING_SURVEY_WINDOW_DAYS = 30
+
+
+@dataclass(frozen=True)
+class NudgeDraft:
+    """A nudge to create unless one with the same (person, cause) exists."""
+
+    person_id: int
+    kind: str
+    cause: str
+    subject: str
+    body: str
+    url: str = ""
+    essential: bool = False
+    program_id: int | None = None
+    relationship_id: int | None = None
+
+
+def _url(name: str, *args: object) -> str:
+    return getattr(settings, "MENTORWISE_BASE_URL", "").rstrip("/") + reverse(name, args=args)
+
+
+def _active_relationships() -> Iterator[Relationship]:
+    return (
+        Relationship.objects.filter(status=RelationshipStatus.ACTIVE)
+        .select_related("program", "mentee__person", "mentor__person")
+        .iterator(chunk_size=2000)
+    )
+
+
+def agreement_unconfirmed(now: dt.datetime) -> list[NudgeDraft]:
+    """The latest agreement version, unconfirmed by one side a week after it was written."""
+    latest = AgreementVersion.objects.filter(agreement=OuterRef("agreement")).order_by("-number")
+    versions = (
+        AgreementVersion.objects.filter(
+            pk=Subquery(latest.values("pk")[:1]),
+            agreement__relationship__status=RelationshipStatus.ACTIVE,
+            created_at__lt=now - dt.timedelta(days=AGREEMENT_GRACE_DAYS),
+        )
+        .filter(Q(mentee_confirmed_at__isnull=True) | Q(mentor_confirmed_at__isnull=True))
+        .select_related(
+            "agreement__relationship__program",
+            "agreement__relationship__mentee__person",
+            "agreement__relationship__mentor__person",
+        )
+    )
+    drafts = []
+    for version in versions:
+        rel = version.agreement.relationship
+        for side, confirmed in (
+            (Side.MENTEE, version.mentee_confirmed_at),
+            (Side.MENTOR, version.mentor_confirmed_at),
+        ):
+            if confirmed is not None:
+                continue
+            person = rel.mentee.person if side == Side.MENTEE else rel.mentor.person
+            other = rel.mentor.person if side == Side.MENTEE else rel.mentee.person
+            drafts.append(
+                NudgeDraft(
+                    person_id=person.pk,
+                    kind=NudgeKind.AGREEMENT_UNCONFIRMED,
+                    cause=f"agreement:{version.pk}",
+                    subject=f"Please confirm your agreement with {other.full_name}",
+                    body=(
+                        f"Version {version.number} of your {rel.program.name} agreement with "
+                        f"{other.full_name} has waited for your confirmation for more than "
+                        f"{AGREEMENT_GRACE_DAYS} days. Read it and confirm it, or propose changes."
+                    ),
+                    url=_url("relationships:detail", rel.pk),
+                    essential=True,
+                    program_id=rel.program_id,
+                    relationship_id=rel.pk,
+                )
+            )
+    return drafts
+
+
+def stalled(now: dt.datetime) -> tuple[list[NudgeDraft], list[Relationship]]:
+    """Escalating nudges for relationships without meetings, and those now due for closure.
+
+    Returns the drafts and the relationships whose closure warning is older than
+    CLOSURE_NOTICE_DAYS (the caller closes them, offering a re-match).
+    """
+    drafts: list[NudgeDraft] = []
+    to_close: list[Relationship] = []
+    managers = _program_manager_people()
+    warned = _warned_relationships()
+    for rel in _active_relationships():
+        anchor = rel.last_meeting_at or rel.started_at
+        days = (now - anchor).days
+        cadence = max(1, rel.program.meeting_cadence_days)
+        key = f"{rel.pk}:{anchor:%Y%m%d%H%M}"
+        mentee, mentor = rel.mentee.person, rel.mentor.person
+        url = _url("relationships:detail", rel.pk)
+        if days > cadence + STALL_GRACE_DAYS:
+            for person, other in ((mentee, mentor), (mentor, mentee)):
+                drafts.append(
+                    NudgeDraft(
+                        person_id=person.pk,
+                        kind=NudgeKind.NO_RECENT_MEETING,
+                        cause=f"stall:{key}",
+                        subject=f"Time to meet {other.full_name} again",
+                        body=(
+                            f"You and {other.full_name} last met {days} days ago; "
+                            f"{rel.program.name} suggests meeting every {cadence} days. "
+                            "Schedule your next "
+                            "conversation, or tell your program manager if something is in the way."
+                        ),
+                        url=url,
+                        program_id=rel.program_id,
+                        relationship_id=rel.pk,
+                    )
+                )
+        if days > 2 * cadence + STALL_GRACE_DAYS:
+            for person_id in managers.get(rel.program_id, ()):
+                drafts.append(
+                    NudgeDraft(
+                        person_id=person_id,
+                        kind=NudgeKind.STALLED_FLAG,
+                        cause=f"flag:{key}",
+                        subject=f"Stalled: {mentee.full_name} and {mentor.full_name}",
+                        body=(
+                            f"In {rel.program.name}, {mentee.full_name} and "
+                            f"{mentor.full_name} have not met for {days} days (cadence "
+                            f"{cadence} days). They were reminded; consider reaching out or "
+                            "offering a new match."
+                        ),
+                        url=_url("relationships:program", rel.program.slug),
+                        essential=True,
+                        program_id=rel.program_id,
+                        relationship_id=rel.pk,
+                    )
+                )
+        if rel.program.auto_close_stalled and days > 3 * cadence + STALL_GRACE_DAYS:
+            warning_at = warned.get((rel.pk, f"closewarn:{key}"))
+            if warning_at is None:
+                for person in (mentee, mentor):
+                    drafts.append(
+                        NudgeDraft(
+                            person_id=person.pk,
+                            kind=NudgeKind.CLOSURE_WARNING,
+                            cause=f"closewarn:{key}",
+                            subject=f"Your {rel.program.name} relationship will be closed",
+                            body=(
+                                f"There has been no meeting for {days} days. Unless a "
+                                f"meeting is logged within {CLOSURE_NOTICE_DAYS} days, the "
+                                "relationship will be closed and the mentee offered a new match."
+                            ),
+                            url=url,
+                            essential=True,
+                            program_id=rel.program_id,
+                            relationship_id=rel.pk,
+                        )
+                    )
+            elif now - warning_at >= dt.timedelta(days=CLOSURE_NOTICE_DAYS):
+                to_close.append(rel)
+    return drafts, to_close
+
+
+def _program_manager_people() -> dict[int, list[int]]:
+    """Program id -> person ids of its managers (those whose login has a person)."""
+    out: dict[int, list[int]] = {}
+    rows = Program.managers.through.objects.filter(user__person__isnull=False).values_list(
+        "program_id", "user__person_id"
+    )
+    for program_id, person_id in rows:
+        out.setdefault(program_id, []).append(person_id)
+    return out
+
+
+def _warned_relationships() -> dict[tuple[int, str], dt.datetime]:
+    from mentorwise.notifications.models import Nudge
+
+    rows = (
+        Nudge.objects.filter(
+            kind=NudgeKind.CLOSURE_WARNING, relationship__status=RelationshipStatus.ACTIVE
+        )
+        .values("relationship_id", "cause")
+        .annotate(first=Max("created_at"))
+    )
+    return {(r["relationship_id"], r["cause"]): r["first"] for r in rows}
+
+
+def survey_due(now: dt.datetime) -> list[NudgeDraft]:
+    """Midpoint surveys after the midpoint; closing surveys in the month after closure."""
+    answered = set(SurveyResponse.objects.values_list("relationship_id", "survey__kind", "side"))
+    drafts = []
+    today = now.date()
+    recent = now - dt.timedelta(days=CLOSING_SURVEY_WINDOW_DAYS)
+    rels = Relationship.objects.filter(
+        Q(status=RelationshipStatus.ACTIVE, planned_end_date__isnull=False)
+        | Q(status=RelationshipStatus.CLOSED, closed_at__gte=recent)
+    ).select_related("program", "mentee__person", "mentor__person")
+    for rel in rels.iterator(chunk_size=2000):
+        if rel.status == RelationshipStatus.CLOSED:
+            kind = SurveyKind.CLOSING
+        else:
+            start = rel.started_at.date()
+            midpoint = start + (rel.planned_end_date - start) / 2
+            if today < midpoint:
+                continue
+            kind = SurveyKind.MIDPOINT
+        for side, person in ((Side.MENTEE, rel.mentee.person), (Side.MENTOR, rel.mentor.person)):
+            if (rel.pk, kind, side) in answered:
+                continue
+            label = "closing" if kind == SurveyKind.CLOSING else "midpoint"
+            drafts.append(
+                NudgeDraft(
+                    person_id=person.pk,
+                    kind=NudgeKind.SURVEY_DUE,
+                    cause=f"survey:{kind}:{rel.pk}",
+                    subject=f"Your {label} survey for {rel.program.name}",
+                    body=(
+                        f"Two minutes of feedback on your {rel.program.name} relationship help the "
+                        "program improve. Your answers are confidential."
+                    ),
+                    url=_url("relationships:detail", rel.pk),
+                    program_id=rel.program_id,
+                    relationship_id=rel.pk,
+                )
+            )
+    return drafts
+
+
+def answer_waiting(now: dt.datetime) -> list[NudgeDraft]:
+    """A published match or a mentee's request unanswered for a couple of days."""
+    before = now - dt.timedelta(days=ANSWER_REMINDER_DAYS)
+    drafts = []
+    matches = Match.objects.filter(
+        status__in=(MatchStatus.PUBLISHED, MatchStatus.REQUESTED),
+        published_at__lt=before,
+    ).select_related("program", "mentee__person", "mentor__person")
+    for match in matches:
+        waiting = []
+        if match.mentee_response == Response.PENDING:
+            waiting.append((match.mentee.person, match.mentor.person))
+        if match.mentor_response == Response.PENDING:
+            waiting.append((match.mentor.person, match.mentee.person))
+        for person, other in waiting:
+            request = match.status == MatchStatus.REQUESTED
+            drafts.append(
+                NudgeDraft(
+                    person_id=person.pk,
+                    kind=NudgeKind.ANSWER_WAITING,
+                    cause=f"answer:{match.pk}",
+                    subject=(
+                        f"{other.full_name} is waiting for your answer"
+                        if request
+                        else f"Accept or decline your match with {other.full_name}"
+                    ),
+                    body=(
+                        f"Please answer in {match.program.name} before "
+                        f"{match.expires_at:%B %d} — after that the "
+                        f"{'request' if request else 'match'} expires."
+                    ),
+                    url=_url("relationships:mine"),
+                    essential=True,
+                    program_id=match.program_id,
+                )
+            )
+    return drafts
+
+
+def training_incomplete(now: dt.datetime) -> list[NudgeDraft]:
+    """Mentors of programs that require training, who have not completed it yet."""
+    drafts = []
+    programs = Program.objects.filter(
+        mentor_training_required=True, status__in=("enrolling", "active")
+    )
+    for program in programs:
+        mentors = list(
+            Enrollment.objects.filter(
+                program=program, role__in=GIVING_ROLES, status=EnrollmentStatus.ACTIVE
+            ).values_list("pk", "person_id")
+        )
+        trained = people_trained_for(program, [person_id for _, person_id in mentors])
+        for enrollment_id, person_id in mentors:
+            if person_id in trained:
+                continue
+            drafts.append(
+                NudgeDraft(
+                    person_id=person_id,
+                    kind=NudgeKind.TRAINING_INCOMPLETE,
+                    cause=f"training:{enrollment_id}",
+                    subject=f"Complete your mentor training for {program.name}",
+                    body=(
+                        f"{program.name} matches mentors only after they complete its training "
+                        "modules. They take about half an hour."
+                    ),
+                    url=_url("learning:catalogue"),
+                    essential=True,
+                    program_id=program.pk,
+                )
+            )
+    return drafts

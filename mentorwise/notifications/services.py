@@ -1,0 +1,195 @@
+"""Nudge use cases: find what is due, send it once, let people dismiss or mute."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from mentorwise.core.audit import audit_record
+from mentorwise.core.errors import NotFound
+from mentorwise.core.mail import email_enqueue
+from mentorwise.matches.services import requests_expire
+from mentorwise.notifications import rules
+from mentorwise.notifications.models import Delivery, Nudge, NudgeKind, NudgeSettings
+from mentorwise.relationships.models import ClosureKind, Relationship
+from mentorwise.relationships.services.closure import relationship_close
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class NudgeRun:
+    """What one pass of the nudge job did."""
+
+    created: int = 0
+    emailed: int = 0
+    in_app_only: int = 0
+    expired_matches: int = 0
+    closed_relationships: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"{self.created} new nudges, {self.emailed} emailed, {self.in_app_only} in the app "
+            f"only (muted), {self.expired_matches} requests expired, "
+            f"{self.closed_relationships} stalled relationships closed"
+        )
+
+
+def nudges_run(*, now: dt.datetime | None = None) -> NudgeRun:
+    """The cron job (`mentorwise send-nudges`): expire, detect, close, send. Idempotent."""
+    now = now or timezone.now()
+    result = NudgeRun()
+    result.expired_matches = requests_expire(now=now)
+    drafts = [
+        *rules.agreement_unconfirmed(now),
+        *rules.survey_due(now),
+        *rules.answer_waiting(now),
+        *rules.training_incomplete(now),
+    ]
+    stalled_drafts, to_close = rules.stalled(now)
+    drafts += stalled_drafts
+    result.created = _create(drafts, now)
+    for relationship in to_close:
+        result.closed_relationships += _auto_close(relationship, now)
+    result.emailed, result.in_app_only = nudges_send(now=now)
+    if result.created or result.closed_relationships:
+        logger.info("nudges: %s", result.summary())
+    return result
+
+
+def _create(drafts: list[rules.NudgeDraft], now: dt.datetime) -> int:
+    """Insert the drafts whose (person, cause) is new; the unique constraint makes it safe
+    when two workers run at once."""
+    if not drafts:
+        return 0
+    seen = set(
+        Nudge.objects.filter(cause__in={d.cause for d in drafts}).values_list("person_id", "cause")
+    )
+    fresh: dict[tuple[int, str], rules.NudgeDraft] = {}
+    for draft in drafts:
+        key = (draft.person_id, draft.cause)
+        if key not in seen:
+            fresh.setdefault(key, draft)
+    Nudge.objects.bulk_create(
+        [
+            Nudge(
+                person_id=d.person_id,
+                kind=d.kind,
+                cause=d.cause,
+                subject=d.subject[:200],
+                body=d.body,
+                url=d.url[:300],
+                essential=d.essential,
+                program_id=d.program_id,
+                relationship_id=d.relationship_id,
+                created_at=now,
+            )
+            for d in fresh.values()
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    return len(fresh)
+
+
+def _auto_close(relationship: Relationship, now: dt.datetime) -> int:
+    with transaction.atomic():
+        relationship_close(
+            actor=None,
+            relationship=relationship,
+            kind=ClosureKind.EARLY,
+            rematch=True,
+            reason="Closed automatically: no meeting after repeated reminders and a warning.",
+        )
+        for person in (relationship.mentee.person, relationship.mentor.person):
+            Nudge.objects.get_or_create(
+                person=person,
+                cause=f"autoclosed:{relationship.pk}",
+                defaults={
+                    "kind": NudgeKind.AUTO_CLOSED,
+                    "essential": True,
+                    "created_at": now,
+                    "subject": f"Your {relationship.program.name} relationship was closed",
+                    "body": (
+                        "It was closed because no meeting took place after several reminders. "
+                        "The mentee is back in the pool and can be matched again."
+                    ),
+                    "program": relationship.program,
+                    "relationship": relationship,
+                },
+            )
+    return 1
+
+
+def nudges_send(*, now: dt.datetime | None = None) -> tuple[int, int]:
+    """Email pending nudges (non-essential ones stay in the app for people who muted them)."""
+    now = now or timezone.now()
+    muted = set(
+        NudgeSettings.objects.filter(mute_non_essential=True).values_list("person_id", flat=True)
+    )
+    emailed = in_app = 0
+    with transaction.atomic():
+        pending = list(
+            Nudge.objects.select_for_update()
+            .filter(delivery=Delivery.PENDING)
+            .select_related("person")[:5000]
+        )
+        for nudge in pending:
+            if not nudge.essential and nudge.person_id in muted:
+                nudge.delivery = Delivery.IN_APP
+                in_app += 1
+            else:
+                email_enqueue(
+                    to=[nudge.person.email],
+                    subject=nudge.subject,
+                    body=f"Hello {nudge.person.first_name},\n\n{nudge.body}\n\n{nudge.url}\n",
+                )
+                nudge.delivery = Delivery.EMAILED
+                emailed += 1
+            nudge.sent_at = now
+        Nudge.objects.bulk_update(pending, ["delivery", "sent_at"], batch_size=1000)
+    return emailed, in_app
+
+
+@task()
+def nudges_task() -> str:
+    """The nudge job as a background task (enqueue it from a scheduler if you prefer)."""
+    return nudges_run().summary()
+
+
+@transaction.atomic
+def nudge_dismiss(*, actor: Any, nudge_id: int) -> Nudge:
+    """Hide one of the actor's own nudges from their list."""
+    nudge = Nudge.objects.filter(
+        pk=nudge_id, person_id=getattr(actor, "person_id", None) or -1
+    ).first()
+    if nudge is None:
+        raise NotFound("No such nudge.")
+    if nudge.dismissed_at is None:
+        nudge.dismissed_at = timezone.now()
+        nudge.save(update_fields=["dismissed_at"])
+    return nudge
+
+
+@transaction.atomic
+def nudge_settings_set(*, actor: Any, mute_non_essential: bool) -> NudgeSettings:
+    """Mute (or unmute) non-essential nudge emails for the actor's own person."""
+    person_id = getattr(actor, "person_id", None)
+    if person_id is None:
+        raise NotFound("Your login has no employee record.")
+    settings_row, _ = NudgeSettings.objects.update_or_create(
+        person_id=person_id,
+        defaults={"mute_non_essential": mute_non_essential, "updated_at": timezone.now()},
+    )
+    audit_record(
+        actor=actor,
+        action="nudges.muted" if mute_non_essential else "nudges.unmuted",
+        target=settings_row,
+    )
+    return settings_row
