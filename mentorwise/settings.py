@@ -234,6 +234,8 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Mentorwise -----------------------------------------------------------------------------
+# The address people use to reach this installation; links in emails start with it.
+MENTORWISE_BASE_URL = env.str("MENTORWISE_BASE_URL", default="http://127.0.0.1:8000")
 # Dates in HRIS files: ISO 8601 always; one extra strptime format may be configured
 # (e.g. "%m/%d/%Y"); formats are never guessed row by row.
 MENTORWISE_IMPORT_DATE_FORMAT = env.str("MENTORWISE_IMPORT_DATE_FORMAT", default="")

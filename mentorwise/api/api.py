@@ -9,8 +9,10 @@ from mentorwise.api.auth import session_auth, token_auth
 from mentorwise.api.errors import install_error_handlers
 from mentorwise.api.learning import router as learning_router
 from mentorwise.api.matches import router as matches_router
+from mentorwise.api.notifications import router as notifications_router
 from mentorwise.api.people import router as people_router
 from mentorwise.api.programs import router as programs_router
+from mentorwise.api.relationships import router as relationships_router
 
 api = NinjaAPI(
     title="Mentorwise API",
@@ -28,6 +30,8 @@ api.add_router("/people", people_router, tags=["people"])
 api.add_router("/training", learning_router, tags=["training"])
 api.add_router("/", programs_router, tags=["programs"])
 api.add_router("/", matches_router, tags=["matching"])
+api.add_router("/", notifications_router, tags=["reminders"])
+api.add_router("/", relationships_router, tags=["relationships"])
 
 
 def _allow_anonymous_reach(patterns: list) -> None:

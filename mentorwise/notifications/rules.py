@@ -57,7 +57,7 @@ class NudgeDraft:
 
 
 def _url(name: str, *args: object) -> str:
-    return getattr(settings, "MENTORWISE_BASE_URL", "").rstrip("/") + reverse(name, args=args)
+    return settings.MENTORWISE_BASE_URL.rstrip("/") + reverse(name, args=args)
 
 
 def _active_relationships() -> Iterator[Relationship]:

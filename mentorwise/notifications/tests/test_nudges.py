@@ -149,3 +149,20 @@ def test_reminders_page_shows_own_nudges_and_dismiss_is_owner_only(
     mine = Nudge.objects.filter(person=mentee.person).first()
     assert client.post(f"/reminders/{mine.pk}/dismiss/").status_code == 302
     assert "confirm your agreement" not in client.get("/reminders/").content.decode().lower()
+
+
+def test_nudges_api_is_own_only(relationship, mentee, mentor) -> None:
+    from mentorwise.accounts.services import api_token_create
+
+    nudges_run(now=later(8))
+    _, raw = api_token_create(actor=mentee, name="t", scope="admin")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    mine = client.get("/api/me/nudges").json()
+    assert mine and all(n["kind"] for n in mine)
+    theirs = Nudge.objects.filter(person=mentor.person).first()
+    assert client.post(f"/api/nudges/{theirs.pk}/dismiss").status_code == 404
+    assert client.post(f"/api/nudges/{mine[0]['id']}/dismiss").json()["dismissed_at"]
+    muted = client.put(
+        "/api/me/nudge-settings", {"mute_non_essential": True}, content_type="application/json"
+    )
+    assert muted.json() == {"mute_non_essential": True}
