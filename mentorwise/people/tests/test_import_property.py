@@ -16,6 +16,7 @@ HEADERS = [
     *("employee_id", "first_name", "last_name", "email", "manager_id", "job_level"),
     *("hire_date", "termination_date", "high_potential", "gender", "Worker ID", "Grade"),
 ]
+REQUIRED = ["employee_id", "first_name", "last_name", "email"]
 IDS = ["E1", "E2", "E3", "E4", ""]
 cells = st.one_of(
     st.sampled_from(IDS),
@@ -26,11 +27,48 @@ cells = st.one_of(
 )
 
 
+GOOD = {
+    "employee_id": st.sampled_from([f"E{i}" for i in range(1, 60)]),
+    "Worker ID": st.sampled_from([f"E{i}" for i in range(1, 60)]),
+    "first_name": st.sampled_from(["Ana", "Bo", "Çelik", "Zoë"]),
+    "last_name": st.sampled_from(["Li", "O'Brien", "da Silva"]),
+    "email": st.sampled_from([f"p{i}@example.com" for i in range(1, 60)]),
+    "manager_id": st.sampled_from(["", "", "", "E1"]),
+    "job_level": st.sampled_from(["", "1", "7", "10"]),
+    "Grade": st.sampled_from(["", "3"]),
+    "hire_date": st.sampled_from(["", "2020-02-29", "2001-12-31"]),
+    "termination_date": st.sampled_from(["", "", "2025-06-30"]),
+    "high_potential": st.sampled_from(["", "true", "no"]),
+    "gender": st.sampled_from(["", "woman", "Prefer not to say"]),
+}
+
+
+def _cell(name, messy):
+    # Plausible values for the column; in messy files also anything at all.
+    good = GOOD.get(name, cells)
+    return st.one_of(good, cells) if messy else good
+
+
 @st.composite
 def csv_files(draw):
-    header = draw(st.lists(st.sampled_from(HEADERS), min_size=1, max_size=8))
+    extra = draw(st.lists(st.sampled_from(HEADERS), max_size=5))
+    if draw(st.booleans()):  # half the files have the required columns, so some import
+        extra = [h for h in extra if h not in REQUIRED and h != "Worker ID"]
+        header = [*REQUIRED, *dict.fromkeys(extra)]
+    else:
+        header = extra or ["employee_id"]
     delimiter = draw(st.sampled_from([",", ";"]))
-    rows = draw(st.lists(st.lists(cells, min_size=len(header), max_size=len(header)), max_size=6))
+    messy = draw(st.booleans())
+    row = st.tuples(*[_cell(name, messy) for name in header])
+    rows = [list(r) for r in draw(st.lists(row, min_size=0 if messy else 1, max_size=6))]
+    if not messy:
+        # Tidy files keep ids and emails distinct, so that a good share of them import.
+        for i, cells_ in enumerate(rows):
+            for c, name in enumerate(header):
+                if name in ("employee_id", "Worker ID"):
+                    cells_[c] = f"E{i + 1}"
+                elif name == "email":
+                    cells_[c] = f"p{i + 1}@example.com"
     lines = [delimiter.join(header)] + [delimiter.join(r) for r in rows]
     text = "\n".join(lines)
     prefix = draw(st.sampled_from(["", "\ufeff"]))
