@@ -171,9 +171,9 @@ def people_import(
 
 
 def _lock_people_table() -> None:
-    # Two imports at once would both allocate the same new rows: serialise them. SQLite
-    # already holds the write lock (IMMEDIATE transactions); PostgreSQL needs a table lock
-    # that still lets readers read.
+    # Two imports at once would plan against the same snapshot and both create the same
+    # people (or undo each other's moves): serialise them. SQLite already holds the write
+    # lock (IMMEDIATE transactions); PostgreSQL takes a table lock that still lets readers read.
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {Person._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
