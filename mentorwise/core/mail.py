@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -10,6 +13,9 @@ from django.db import transaction
 from django_tasks import task
 
 logger = logging.getLogger(__name__)
+
+# Set while seeding demo history: services run as usual but nobody is emailed.
+_suppressed = contextvars.ContextVar("mentorwise_emails_suppressed", default=False)
 
 # (file name, content, MIME type), e.g. ("meeting.ics", "...", "text/calendar; method=REQUEST")
 Attachment = tuple[str, str, str]
@@ -34,9 +40,21 @@ def email_enqueue(
     *, to: list[str], subject: str, body: str, attachments: list[Attachment] | None = None
 ) -> None:
     """Queue an email once the current transaction commits (never for a rolled-back change)."""
+    if _suppressed.get():
+        return
     recipients = [address for address in to if address]
     if not recipients:
         return
     transaction.on_commit(
         lambda: email_send.enqueue(recipients, subject, body, [list(a) for a in attachments or []])
     )
+
+
+@contextmanager
+def emails_suppressed() -> Iterator[None]:
+    """Run services without emailing anyone (used to seed demo history)."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)

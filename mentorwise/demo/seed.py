@@ -17,6 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from mentorwise.accounts.models import User
+from mentorwise.demo.lifecycle import demo_lifecycle
+from mentorwise.matches.models import PreferenceKind
+from mentorwise.matches.services import mentor_cards, preference_set
 from mentorwise.people.generator import SyntheticOrg, generate_org, generate_profiles
 from mentorwise.people.models import Person
 from mentorwise.people.services import people_import
@@ -25,24 +28,38 @@ from mentorwise.programs.models import (
     GIVING_ROLES,
     Enrollment,
     EnrollmentStatus,
+    FunctionPreference,
     Program,
     ProgramStatus,
     Role,
     Skill,
 )
-from mentorwise.programs.services import program_create_from_template, skills_seed_defaults
+from mentorwise.programs.services import (
+    EnrollmentAnswers,
+    enrollment_create,
+    program_create_from_template,
+    skills_seed_defaults,
+)
 
 Progress = Callable[[str, int, int], None]
 DEMO_PASSWORD = "mentorwise-demo"  # noqa: S105 - printed on purpose: demo data only
 
-# (template, slug, status, share of eligible mentees enrolled, of eligible guides, invited)
+# (template, slug, status, days since the start, share of eligible mentees enrolled, of
+# eligible guides, share invited)
 DEMO_PROGRAMS = (
-    ("hipo_leadership", "leadership-mentoring", ProgramStatus.ENROLLING, 0.6, 0.45, 0.15),
-    ("first_time_manager", "first-time-managers", ProgramStatus.ENROLLING, 0.8, 0.12, 0.1),
-    ("sponsorship_underrepresented", "sponsorship", ProgramStatus.ENROLLING, 0.04, 0.5, 0.0),
-    ("onboarding_buddy", "onboarding-buddies", ProgramStatus.ENROLLING, 0.8, 0.03, 0.0),
-    ("reverse_mentoring", "reverse-mentoring", ProgramStatus.ENROLLING, 0.3, 0.02, 0.0),
-    ("group_circle", "leadership-circles", ProgramStatus.DRAFT, 0.0, 0.0, 0.0),
+    ("hipo_leadership", "leadership-mentoring", ProgramStatus.ACTIVE, 150, 0.6, 0.45, 0.15),
+    ("first_time_manager", "first-time-managers", ProgramStatus.ACTIVE, 120, 0.8, 0.12, 0.1),
+    ("sponsorship_underrepresented", "sponsorship", ProgramStatus.ACTIVE, 200, 0.04, 0.5, 0.0),
+    ("onboarding_buddy", "onboarding-buddies", ProgramStatus.ACTIVE, 110, 0.8, 0.03, 0.0),
+    ("reverse_mentoring", "reverse-mentoring", ProgramStatus.ENROLLING, 20, 0.3, 0.02, 0.0),
+    ("group_circle", "leadership-circles", ProgramStatus.DRAFT, 0, 0.0, 0.0, 0.0),
+)
+# Programs whose matching runs and relationships are played forward to today.
+SIMULATED = (
+    "hipo_leadership",
+    "first_time_manager",
+    "sponsorship_underrepresented",
+    "onboarding_buddy",
 )
 # Enough of each side to make a program worth looking at, without flooding large orgs.
 MAX_PER_ROLE = 2500
@@ -61,6 +78,8 @@ class DemoResult:
     people: int
     programs: list[str] = field(default_factory=list)
     enrollments: int = 0
+    relationships: int = 0
+    states: dict[str, int] = field(default_factory=dict)
     logins: list[DemoLogin] = field(default_factory=list)
 
 
@@ -106,12 +125,12 @@ def demo_seed(
         staff = {admin.person_id, manager.person_id}
         rng = np.random.default_rng(seed)
         programs: dict[str, Program] = {}
-        for n, (key, slug, status, mentee_share, guide_share, invited_share) in enumerate(
+        for n, (key, slug, status, days, mentee_share, guide_share, invited_share) in enumerate(
             DEMO_PROGRAMS
         ):
             progress("Creating programs and enrollments", n, len(DEMO_PROGRAMS))
             program = program_create_from_template(
-                actor=admin, template_key=key, slug=slug, start_date=today - dt.timedelta(days=14)
+                actor=admin, template_key=key, slug=slug, start_date=today - dt.timedelta(days=days)
             )
             Program.objects.filter(pk=program.pk).update(status=status)
             program.status = status
@@ -134,9 +153,11 @@ def demo_seed(
         progress("Creating programs and enrollments", len(DEMO_PROGRAMS), len(DEMO_PROGRAMS))
         for key in ("hipo_leadership", "first_time_manager", "onboarding_buddy"):
             programs[key].managers.add(manager)
-        hipo = programs["hipo_leadership"]
-        mentee = _login("mentee", _enrolled(hipo, Role.MENTEE))
-        mentor = _login("mentor", _enrolled(hipo, Role.MENTOR))
+        history = demo_lifecycle(
+            programs=[programs[key] for key in SIMULATED], seed=seed, progress=progress
+        )
+        result.relationships, result.states = history.relationships, history.states
+        mentee, mentor = _walkthrough_pair(programs["hipo_leadership"], org, index_of, seed, staff)
         sponsor = _login(
             "sponsor", _enrolled(programs["sponsorship_underrepresented"], Role.SPONSOR)
         )
@@ -165,10 +186,60 @@ def _name(user: User) -> str:
 
 
 def _login(username: str, person: Person, **flags: Any) -> User:
-    user = User(username=username, email=person.email, person=person, **flags)
+    """A demo login for `person` (their existing login is renamed if they have one)."""
+    user = User.objects.filter(person=person).first() or User(person=person)
+    user.username, user.email = username, person.email
+    for name, value in flags.items():
+        setattr(user, name, value)
     user.set_password(DEMO_PASSWORD)
     user.save()
     return user
+
+
+def _walkthrough_pair(
+    program: Program, org: SyntheticOrg, index_of: dict[int, int], seed: int, staff: set[int | None]
+) -> tuple[User, User]:
+    """A mentee who enrolls after the last run and the mentor who fits her best.
+
+    She enrolls through the enrollment service, as herself; the mentor is the top allowed
+    recommendation on her "find a mentor" page, and both mark each other as preferred, so the
+    program manager's next run proposes exactly this pair for the walkthrough.
+    """
+    taken = set(Enrollment.objects.filter(program=program).values_list("person_id", flat=True))
+    rules = program.eligibility.get(Role.MENTEE, {})
+    candidates = (
+        eligible_people(rules)
+        .exclude(pk__in=taken | staff)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    person = Person.objects.get(pk=candidates[0])
+    mentee = _login("mentee", person)
+    profile = generate_profiles(org, [index_of[person.pk]], Role.MENTEE, seed)
+    skills = dict(Skill.objects.values_list("name", "pk"))
+    enrollment = enrollment_create(
+        actor=mentee,
+        program=program,
+        role=Role.MENTEE,
+        acknowledged=True,
+        answers=EnrollmentAnswers(
+            development_goals=profile.development_goals[0],
+            skills_wanted=[skills[s] for s in profile.skills_wanted[0] if s in skills],
+            function_preference=FunctionPreference.DIFFERENT,
+            languages=person.languages,
+            answers={"why": profile.development_goals[0].split(".")[0], "commitment": "Yes"},
+        ),
+    )
+    cards = mentor_cards(actor=mentee, program=program)
+    best = next(card for card in cards if card.allowed)
+    mentor = _login("mentor", best.enrollment.person)
+    preference_set(
+        actor=mentee, enrollment=enrollment, other_id=best.enrollment.pk, kind=PreferenceKind.PREFER
+    )
+    preference_set(
+        actor=mentor, enrollment=best.enrollment, other_id=enrollment.pk, kind=PreferenceKind.PREFER
+    )
+    return mentee, mentor
 
 
 def _pick(

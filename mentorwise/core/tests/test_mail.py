@@ -29,3 +29,12 @@ def test_no_email_for_a_rolled_back_change() -> None:
         email_enqueue(to=["a@example.com"], subject="Hello", body="Body")
         raise RuntimeError
     assert mail.outbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_suppressed_emails_are_not_sent() -> None:
+    from mentorwise.core.mail import emails_suppressed
+
+    with emails_suppressed(), transaction.atomic():
+        email_enqueue(to=["a@example.com"], subject="Hello", body="Body")
+    assert mail.outbox == []

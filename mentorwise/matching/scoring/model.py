@@ -221,8 +221,9 @@ class ScoringModel:
         self._tfidf = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=1)
         matrix = self._tfidf.fit_transform(corpus).astype(np.float32)
         self._text_matrix = matrix.tocsr()
-        vocab_size = matrix.shape[1]
-        if vocab_size <= self.text_dims:
+        # The truncated SVD needs more rows and terms than components: small programs (few
+        # participants or a small vocabulary) keep the exact TF-IDF vectors instead.
+        if min(matrix.shape) <= self.text_dims:
             dense = matrix.toarray()
             lo = 0.0
         else:

@@ -49,6 +49,9 @@ class Command(BaseCommand):
                     f"{result.enrollments:,} enrollments in {time.perf_counter() - started:.1f} s."
                 )
             )
+            if result.states:
+                states = ", ".join(f"{n} {state}" for state, n in sorted(result.states.items()))
+                self.stdout.write(f"Matches and relationships: {states}.")
             logins = result.logins
         self._print_logins(logins, options["addr"])
         if not options["no_serve"]:
