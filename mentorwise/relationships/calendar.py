@@ -5,6 +5,7 @@ from __future__ import annotations
 import zoneinfo
 
 from django.conf import settings
+from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from mentorwise.relationships.models import Meeting, MeetingStatus
@@ -48,7 +49,7 @@ def meeting_ics(meeting: Meeting, *, cancel: bool | None = None) -> str:
     event = Event()
     event.add("uid", meeting.uid)
     event.add("sequence", meeting.sequence)
-    event.add("dtstamp", meeting.created_at)
+    event.add("dtstamp", timezone.now())
     event.add("dtstart", meeting.starts_at.astimezone(zone))
     event.add("dtend", meeting.ends_at.astimezone(zone))
     event.add("summary", f"Mentorwise: {mentee.full_name} and {mentor.full_name}")

@@ -173,10 +173,11 @@ def test_reschedule_keeps_uid_and_increments_sequence_then_cancel(
     relationship, mentee, django_capture_on_commit_callbacks
 ):
     meeting = services.meeting_schedule(actor=mentee, relationship=relationship, starts_at=soon())
-    services.meeting_reschedule(actor=mentee, meeting=meeting, starts_at=soon(5))
+    later = soon(5)
+    services.meeting_reschedule(actor=mentee, meeting=meeting, starts_at=later)
     _, event = parse(meeting_ics(meeting))
     assert str(event["UID"]) == meeting.uid and int(event["SEQUENCE"]) == 1
-    assert event.decoded("DTSTART") == soon(5)
+    assert event.decoded("DTSTART") == later
     with django_capture_on_commit_callbacks(execute=True):
         services.meeting_cancel(actor=mentee, meeting=meeting)
     calendar, event = parse(mail.outbox[-1].attachments[0][1])
