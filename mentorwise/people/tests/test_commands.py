@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -56,16 +59,17 @@ def test_import_people_then_again_then_dry_run(org_csv):
 def test_import_people_full_terminates_the_missing(org_csv, tmp_path):
     command("import_people", str(org_csv))
     lines = org_csv.read_text(encoding="utf-8").splitlines()
-    leaf = next(line for line in lines[1:] if line.split(",")[0] not in org_csv.read_text()[:0])
-    # Drop the last row whose person manages nobody.
-    managers = {line.split(",")[11] for line in lines[1:] if "," in line}
-    victim = next(line for line in reversed(lines[1:]) if line.split(",")[0] not in managers)
+    rows = list(csv.DictReader(lines))
+    managers = {r["manager_id"] for r in rows}
+    # Leave out the last person who manages nobody.
+    victim = next(r["employee_id"] for r in reversed(rows) if r["employee_id"] not in managers)
     smaller = tmp_path / "smaller.csv"
-    smaller.write_text("\n".join(line for line in lines if line != victim) + "\n")
-    assert leaf
+    kept = [lines[0], *(line for line in lines[1:] if not line.startswith(victim + ","))]
+    smaller.write_text("\n".join(kept) + "\n", encoding="utf-8")
     out, _ = command("import_people", str(smaller), "--full")
     assert "1 terminated" in out
-    assert Person.objects.get(employee_id=victim.split(",")[0]).termination_date is not None
+    assert Person.objects.get(employee_id=victim).termination_date is not None
+    assert Person.objects.count() == 300
 
 
 def test_import_people_with_errors_exits_non_zero_and_prints_every_error(tmp_path):
@@ -101,3 +105,21 @@ def test_export_round_trips_without_demographics(org_csv, tmp_path):
     assert "nothing changed" in out
     stdout, _ = command("export_people")
     assert stdout == text
+
+
+def test_the_console_command_exits_non_zero_on_errors(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("employee_id,first_name,last_name,email\nE1,Cleo,Chief,nope\n")
+    env = {**os.environ, "MENTORWISE_DATA_DIR": str(tmp_path / "var")}
+    env.pop("DATABASE_URL", None)  # parsing fails before the database is touched
+    done = subprocess.run(
+        [sys.executable, "-m", "mentorwise", "import_people", str(bad), "--skip-checks"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "row 2, email ('nope'): Not a valid email address." in done.stderr
+    assert "nothing was imported" in done.stderr
