@@ -329,3 +329,24 @@ def test_languages_are_split_lowercased_and_deduplicated():
 def test_formula_escaped_cells_are_unescaped():
     run(["employee_id,first_name,last_name,email,title", "E1,A,B,a@x.com,'=Head of +1"])
     assert Person.objects.get().title == "=Head of +1"
+
+
+def test_row_order_does_not_matter():
+    run([ORG[0], *reversed(ORG[1:])])
+    dana = Person.objects.get(employee_id="E3")
+    chain = [p.employee_id for p in Person.objects.filter(pk__in=dana.ancestor_ids)]
+    assert sorted(chain) == ["E1", "E2"] and dana.depth == 2
+
+
+def test_existing_people_may_move_under_a_new_manager_from_the_same_file():
+    run(ORG)
+    result = run([
+        *ORG[:3],
+        "E3,Dana,Dev,dana@example.com,E9,4,2020-05-01",
+        ORG[4],
+        "E9,Nia,New,nia@example.com,E1,6,2024-01-01",
+    ])  # fmt: skip
+    assert (result.created, result.updated) == (1, 1)
+    nia, dana = Person.objects.get(employee_id="E9"), Person.objects.get(employee_id="E3")
+    assert dana.manager == nia and dana.path == nia.path + path_token(dana.pk)
+    assert nia.pk > Person.objects.get(employee_id="E4").pk
