@@ -20,6 +20,7 @@ from mentorwise.accounts.models import User
 from mentorwise.demo.lifecycle import demo_lifecycle
 from mentorwise.matches.models import PreferenceKind
 from mentorwise.matches.services import mentor_cards, preference_set
+from mentorwise.notifications.services import nudges_run
 from mentorwise.people.generator import SyntheticOrg, generate_org, generate_profiles
 from mentorwise.people.models import Person
 from mentorwise.people.services import people_import
@@ -161,6 +162,8 @@ def demo_seed(
         sponsor = _login(
             "sponsor", _enrolled(programs["sponsorship_underrepresented"], Role.SPONSOR)
         )
+        # Reminders for the seeded history appear in the app; emails wait for send-nudges.
+        nudges_run(send=False)
         result.logins = [
             DemoLogin(
                 "HR admin",

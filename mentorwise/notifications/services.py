@@ -41,8 +41,12 @@ class NudgeRun:
         )
 
 
-def nudges_run(*, now: dt.datetime | None = None) -> NudgeRun:
-    """The cron job (`mentorwise send-nudges`): expire, detect, close, send. Idempotent."""
+def nudges_run(*, now: dt.datetime | None = None, send: bool = True) -> NudgeRun:
+    """The cron job (`mentorwise send-nudges`): expire, detect, close, send. Idempotent.
+
+    With `send=False` the nudges are created (and shown in the app) but stay pending until
+    the next run that sends.
+    """
     now = now or timezone.now()
     result = NudgeRun()
     result.expired_matches = requests_expire(now=now)
@@ -57,7 +61,8 @@ def nudges_run(*, now: dt.datetime | None = None) -> NudgeRun:
     result.created = _create(drafts, now)
     for relationship in to_close:
         result.closed_relationships += _auto_close(relationship, now)
-    result.emailed, result.in_app_only = nudges_send(now=now)
+    if send:
+        result.emailed, result.in_app_only = nudges_send(now=now)
     if result.created or result.closed_relationships:
         logger.info("nudges: %s", result.summary())
     return result

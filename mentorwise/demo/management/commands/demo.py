@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from typing import Any
 
@@ -23,6 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--addr", default="127.0.0.1:8000", help="Address to serve on.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.verbosity = options["verbosity"]
         if options["people"] < 50:
             raise CommandError(f"--people {options['people']}: the demo needs at least 50 people")
         call_command("migrate", interactive=False, verbosity=0)
@@ -55,7 +58,20 @@ class Command(BaseCommand):
             logins = result.logins
         self._print_logins(logins, options["addr"])
         if not options["no_serve"]:
-            call_command("runserver", options["addr"], use_reloader=False, skip_checks=True)
+            self._serve(options["addr"])
+
+    def _serve(self, addr: str) -> None:
+        """Serve the web app, with a background worker for emails and large matching runs."""
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "mentorwise", "db_worker", "--interval", "1", "--no-reload"],
+            stdout=subprocess.DEVNULL if self.verbosity < 2 else None,
+        )
+        self.stdout.write(f"Background worker started (pid {worker.pid}); Ctrl-C stops both.")
+        try:
+            call_command("runserver", addr, use_reloader=False, skip_checks=True)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)
 
     def _print_logins(self, logins: Any, addr: str) -> None:
         from mentorwise.accounts.models import User
