@@ -59,7 +59,7 @@ def meeting_ics(meeting: Meeting, *, cancel: bool | None = None) -> str:
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("organizer", _address(organizer, ""))
     for person in (mentee, mentor):
-        event.add("attendee", _address(person, "REQ-PARTICIPANT"), encode=0)
+        event.add("attendee", _address(person, "REQ-PARTICIPANT"), encode=False)
     calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical().decode("utf-8")

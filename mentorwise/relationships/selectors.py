@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from statistics import mean
 from typing import Any
@@ -232,7 +233,7 @@ def meeting_facts(*, relationship: Relationship) -> MeetingFacts:
 
 
 def health_by_relationship(
-    relationships: list[Relationship], *, now: dt.datetime | None = None
+    relationships: Sequence[Relationship], *, now: dt.datetime | None = None
 ) -> dict[int, HealthResult]:
     """Health of each active relationship, in a fixed number of queries."""
     now = now or timezone.now()

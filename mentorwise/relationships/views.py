@@ -134,6 +134,7 @@ def _pair_context(request: AuthedRequest, relationship: Any, side: Side) -> dict
         "sponsorship_outcomes": SponsorshipOutcome.choices,
         "closure_kinds": ClosureKind.choices,
         "is_active": relationship.status == RelationshipStatus.ACTIVE,
+        "tz": forms.actor_zone(request.user),
     }
 
 

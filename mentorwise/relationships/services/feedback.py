@@ -161,7 +161,8 @@ def survey_configure(
 
 
 def answers_validate(survey: Survey, answers: dict[str, Any]) -> dict[str, Any]:
-    errors, clean = [], {}
+    errors: list[FieldError] = []
+    clean: dict[str, Any] = {}
     for q in survey.questions:
         value = answers.get(q["key"])
         if q["type"] == "scale":

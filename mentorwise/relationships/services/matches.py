@@ -83,14 +83,17 @@ def match_respond(*, actor: Any, match: Match, accept: bool, reason: str = "") -
     """
     person_id = actor_person_id(actor)
     with transaction.atomic():
-        match = (
-            Match.objects.select_for_update()
+        # Lock the match row only (not the joined program and enrollments): two answers to
+        # one match serialize here; the mentor's enrollment is locked below for capacity.
+        locked = (
+            Match.objects.select_for_update(of=("self",))
             .select_related("program", "mentee__person", "mentor__person")
             .filter(pk=match.pk)
             .first()
         )
-        if match is None or person_id not in (match.mentee.person_id, match.mentor.person_id):
+        if locked is None or person_id not in (locked.mentee.person_id, locked.mentor.person_id):
             raise NotFound("No such match.")
+        match = locked
         side = Side.MENTEE if match.mentee.person_id == person_id else Side.MENTOR
         if match.status == MatchStatus.REQUESTED and side == Side.MENTEE:
             raise Conflict("You asked for this mentor; their answer is awaited.", code="awaiting")

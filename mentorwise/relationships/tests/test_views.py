@@ -243,3 +243,25 @@ def test_program_page_query_count_is_fixed(
     client = client_for(program_manager)
     with django_assert_max_num_queries(25):
         client.get("/relationships/program/leadership-2026/")
+
+
+def test_pair_page_query_count_does_not_grow_with_content(
+    relationship, mentee, mentor, django_assert_max_num_queries
+):
+    for n in range(5):
+        goal = services.goal_create(
+            actor=mentee, relationship=relationship, fields=services.GoalFields(title=f"G{n}")
+        )
+        services.milestone_add(actor=mentee, goal=goal, title="Step")
+        services.meeting_log(
+            actor=mentor,
+            relationship=relationship,
+            log=services.MeetingLog(
+                held_at=timezone.now() - dt.timedelta(days=n + 1), private_note=f"note {n}"
+            ),
+        )
+        services.check_in_create(actor=mentee, relationship=relationship, pulse=4)
+    client = client_for(mentor)
+    with django_assert_max_num_queries(30):
+        page = client.get(f"/relationships/{relationship.pk}/").content.decode()
+    assert "note 4" in page and "Europe/Berlin" in page
