@@ -531,7 +531,7 @@ def relationship_list(request: HttpRequest) -> list[RelationshipOut]:
         .select_related("program", "mentee__person", "mentor__person", "agreement")
         .order_by("-started_at")[:1000]
     )
-    healths = selectors.health_by_relationship(items)
+    healths = selectors.health_for_actor(actor=request.user, relationships=items)
     return [RelationshipOut.build(r, healths.get(r.pk)) for r in items]
 
 
@@ -542,7 +542,9 @@ def relationship_list(request: HttpRequest) -> list[RelationshipOut]:
 )
 def relationship_get(request: HttpRequest, relationship_id: int) -> RelationshipOut:
     r = selectors.access_relationship(actor=request.user, relationship_id=relationship_id)
-    return RelationshipOut.build(r, selectors.health_by_relationship([r]).get(r.pk))
+    return RelationshipOut.build(
+        r, selectors.health_for_actor(actor=request.user, relationships=[r]).get(r.pk)
+    )
 
 
 @router.get(

@@ -233,9 +233,16 @@ def meeting_facts(*, relationship: Relationship) -> MeetingFacts:
 
 
 def health_by_relationship(
-    relationships: Sequence[Relationship], *, now: dt.datetime | None = None
+    relationships: Sequence[Relationship],
+    *,
+    now: dt.datetime | None = None,
+    include_safety_reports: bool = True,
 ) -> dict[int, HealthResult]:
-    """Health of each active relationship, in a fixed number of queries."""
+    """Health of each active relationship, in a fixed number of queries.
+
+    Shown to the pair, health must not count safety reports (include_safety_reports=False):
+    the other person would learn of a report through an "at risk".
+    """
     now = now or timezone.now()
     active = [r for r in relationships if r.status == RelationshipStatus.ACTIVE]
     ids = [r.pk for r in active]
@@ -257,12 +264,16 @@ def health_by_relationship(
         rel_cadence = cadence.get(check_in["relationship_id"], longest)
         if check_in["created_at"] >= now - dt.timedelta(days=2 * rel_cadence):
             pulses[check_in["relationship_id"]][check_in["side"]] = check_in["pulse"]
-    reports = dict(
-        SafetyReport.objects.filter(relationship_id__in=ids)
-        .exclude(status=SafetyStatus.RESOLVED)
-        .values("relationship_id")
-        .annotate(n=Count("id"))
-        .values_list("relationship_id", "n")
+    reports = (
+        {}
+        if not include_safety_reports
+        else dict(
+            SafetyReport.objects.filter(relationship_id__in=ids)
+            .exclude(status=SafetyStatus.RESOLVED)
+            .values("relationship_id")
+            .annotate(n=Count("id"))
+            .values_list("relationship_id", "n")
+        )
     )
     return {
         r.pk: relationship_health(
@@ -274,6 +285,18 @@ def health_by_relationship(
             open_safety_reports=reports.get(r.pk, 0),
         )
         for r in active
+    }
+
+
+def health_for_actor(
+    *, actor: Any, relationships: Sequence[Relationship]
+) -> dict[int, HealthResult]:
+    """Health as this actor may see it: without safety reports where the actor is in the pair."""
+    own = [r for r in relationships if actor_side(actor, r) is not None]
+    overseen = [r for r in relationships if actor_side(actor, r) is None]
+    return {
+        **health_by_relationship(overseen),
+        **health_by_relationship(own, include_safety_reports=False),
     }
 
 
@@ -430,7 +453,7 @@ def home_panel(*, actor: Any) -> dict[str, Any]:
     now = timezone.now()
     rows = []
     due: list[dict[str, Any]] = []
-    healths = health_by_relationship(mine, now=now)
+    healths = health_by_relationship(mine, now=now, include_safety_reports=False)
     for r in mine:
         side = actor_side(actor, r)
         other = r.mentor.person if side == Side.MENTEE else r.mentee.person

@@ -116,7 +116,9 @@ def _pair_context(request: AuthedRequest, relationship: Any, side: Side) -> dict
         "relationship": relationship,
         "side": side,
         "other": relationship.mentor.person if side == Side.MENTEE else relationship.mentee.person,
-        "health": selectors.health_by_relationship([relationship]).get(relationship.pk),
+        "health": selectors.health_by_relationship(
+            [relationship], include_safety_reports=False
+        ).get(relationship.pk),
         "agreement": relationship.agreement.current,
         "versions": relationship.agreement.versions.all(),
         "goals": relationship.goals.prefetch_related("milestones"),

@@ -230,6 +230,11 @@ def test_safety_reports_over_the_api(relationship, mentee, mentor, program_manag
         "Inappropriate"
         not in api(mentor).get(f"/api/relationships/{relationship.pk}/timeline").content.decode()
     )
+    assert api(mentor).get(f"/api/relationships/{relationship.pk}").json()["health"] == "on_track"
+    listed = api(mentor).get("/api/relationships").json()
+    assert [r["health"] for r in listed] == ["on_track"]
+    overseen = api(program_manager).get(f"/api/relationships/{relationship.pk}").json()
+    assert overseen["health"] == "at_risk"
     handled = post(
         api(program_manager), f"/api/safety-reports/{rid}/handling", {"status": "in_review"}
     )

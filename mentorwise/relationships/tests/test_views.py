@@ -196,10 +196,14 @@ def test_safety_report_page_is_invisible_to_the_other_party(
     report = SafetyReport.objects.get()
     mentor_client = client_for(mentor)
     assert mentor_client.get(f"/relationships/safety/{report.pk}/").status_code == 404
-    assert (
-        "Missed three"
-        not in mentor_client.get(f"/relationships/{relationship.pk}/").content.decode()
-    )
+    mentor_page = mentor_client.get(f"/relationships/{relationship.pk}/").content.decode()
+    assert "Missed three" not in mentor_page
+    # Not even through health: the pair's health ignores safety reports.
+    assert "reported" not in mentor_page and "At risk" not in mentor_page
+    home = client_for(mentor).get("/").content.decode()
+    assert "reported" not in home and "At risk" not in home
+    manager_page = client_for(program_manager).get(f"/relationships/{relationship.pk}/")
+    assert "a problem was reported" in manager_page.content.decode()
     assert client_for(mentee).get(f"/relationships/safety/{report.pk}/").status_code == 200
     manager = client_for(program_manager)
     listing = manager.get(f"/relationships/program/{relationship.program.slug}/safety/")
