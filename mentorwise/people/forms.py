@@ -40,7 +40,7 @@ class PersonFilterForm(forms.Form):
         result: PersonFilters = {}
         for name in ("q", "department", "function", "location", "status"):
             if data.get(name):
-                result[name] = data[name]  # type: ignore[literal-required]
+                result[name] = data[name]
         if data.get("level"):
             result["level"] = int(data["level"])
         if data.get("high_potential"):

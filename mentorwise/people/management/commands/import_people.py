@@ -36,7 +36,7 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}") from error
-        console = Console(file=self.stdout._out)  # type: ignore[attr-defined,arg-type]
+        console = Console(file=self.stdout._out)  # type: ignore[arg-type]
         progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
