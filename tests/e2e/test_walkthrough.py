@@ -1,0 +1,155 @@
+"""The whole program walkthrough in a real browser (headless Chromium driven by Playwright).
+
+Program manager runs matching, approves and publishes; mentee and mentor accept; both confirm
+the agreement; the mentee sets a goal, schedules a meeting (and downloads its .ics), logs it
+with a private note, checks in, and closes the relationship.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import icalendar
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from mentorwise.demo.seed import DEMO_PASSWORD
+from mentorwise.matches.models import Match
+from mentorwise.relationships.models import PrivateNote, Relationship, RelationshipStatus
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+if CHROMIUM is None and os.environ.get("CI"):
+    pytest.fail("CI must run the browser test: install Debian's chromium", pytrace=False)
+
+
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    # Playwright's sync API keeps an event loop in this thread; the test's own database calls
+    # are still plain synchronous code, so Django's async-safety guard does not apply.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+def logged_in(browser: Any, base: str, username: str) -> Any:
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.on("dialog", lambda dialog: dialog.accept())  # data-confirm prompts
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    return page
+
+
+def local_input(value: dt.datetime) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_program_walkthrough_in_the_browser(browser: Any, live_server: Any) -> None:
+    call_command(
+        "demo", "--no-serve", "--people", "400", "--seed", "5", stdout=io.StringIO(), verbosity=0
+    )
+    base = live_server.url
+    from mentorwise.accounts.models import User
+
+    mentee_name = User.objects.get(username="mentee").person.full_name
+    mentor_name = User.objects.get(username="mentor").person.full_name
+
+    # The program manager runs matching, approves the walkthrough pair and publishes.
+    manager = logged_in(browser, base, "program.manager")
+    manager.goto(f"{base}/matching/programs/leadership-mentoring/")
+    manager.click("text=Run matching")
+    manager.wait_for_selector("text=mentees matched in run")
+    row = manager.locator("tr", has_text=mentee_name).filter(has_text=mentor_name)
+    row.get_by_role("button", name="Approve").click()
+    manager.locator("tr", has_text=mentee_name).get_by_text("Approved").wait_for()
+    manager.click("text=Publish approved matches")
+    manager.wait_for_selector("text=Published")
+
+    # Both accept.
+    for username in ("mentee", "mentor"):
+        page = logged_in(browser, base, username)
+        page.goto(f"{base}/relationships/")
+        card = page.locator(".card", has_text=mentee_name).filter(has_text=mentor_name).last
+        card.get_by_role("button", name="Accept").click()
+        page.wait_for_load_state()
+    match = Match.objects.get(mentee__person__user__username="mentee", status="accepted")
+    relationship = Relationship.objects.get(match=match)
+    detail = f"{base}/relationships/{relationship.pk}/"
+
+    # Both confirm the agreement.
+    mentee = logged_in(browser, base, "mentee")
+    mentor = logged_in(browser, base, "mentor")
+    for page in (mentee, mentor):
+        page.goto(detail)
+        page.click("text=Confirm version 1")
+        page.wait_for_load_state()
+    mentee.goto(detail)
+    assert "Confirmed by both" in mentee.content() or "confirmed" in mentee.content().lower()
+
+    # A goal.
+    mentee.click("text=Add a SMART goal")
+    mentee.fill("#g-title", "Present to the leadership team")
+    mentee.fill("#g-s", "Present my team's results at the quarterly review")
+    mentee.click("text=Add goal")
+    mentee.wait_for_selector("text=Present to the leadership team")
+
+    # A meeting: schedule, open its .ics, log it with a private note.
+    mentee.fill("#ms-when", local_input(timezone.now() + dt.timedelta(days=3)))
+    mentee.fill("#ms-loc", "Video call")
+    mentee.click("text=Schedule and send invitations")
+    ics_link = mentee.locator("a", has_text="Calendar file (.ics)").first
+    ics = mentee.request.get(base + ics_link.get_attribute("href"))
+    assert ics.ok and ics.headers["content-type"].startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(ics.body())
+    event = next(iter(calendar.walk("VEVENT")))
+    assert str(calendar["METHOD"]) == "REQUEST" and event["UID"]
+    mentee.locator("summary", has_text="Log as held").first.click()
+    held = mentee.locator("form", has=mentee.locator("input[name=meeting]")).first
+    held.locator("input[name=held_at]").fill(local_input(timezone.now() - dt.timedelta(hours=1)))
+    held.locator("input[name=topics]").fill("Preparing the presentation")
+    held.locator("textarea[name=private_note]").fill("She is more confident than she thinks.")
+    held.get_by_role("button", name="Log meeting").click()
+    mentee.wait_for_selector("text=Preparing the presentation")
+    note = PrivateNote.objects.get(meeting__relationship=relationship)
+    assert note.author.username == "mentee"
+    mentor.goto(detail)
+    assert "more confident than she thinks" not in mentor.content()
+
+    # A check-in, then closure.
+    mentee.goto(detail)
+    mentee.select_option("#ci-pulse", "5")
+    mentee.click("text=Check in")
+    mentee.wait_for_load_state()
+    mentee.goto(detail)
+    mentee.select_option("#cl-kind", "planned")
+    mentee.click("#close button.danger")
+    mentee.wait_for_load_state()
+    relationship.refresh_from_db()
+    assert relationship.status == RelationshipStatus.CLOSED
+    assert relationship.check_ins.filter(pulse=5).exists()
