@@ -263,7 +263,7 @@ def goal_progress_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
         goal.refresh_from_db()
         return render(
             request,
-            "relationships/detail.html#goal",
+            "relationships/_goal_swap.html",
             {"goal": goal, "goal_statuses": GoalStatus.choices, "is_active": True},
         )
     return _back(goal.relationship_id, "goals")

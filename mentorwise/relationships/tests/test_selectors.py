@@ -195,6 +195,20 @@ def test_recognition_pages_for_the_person_and_hr_admins_only(
     assert "start (&#x27;yesterday&#x27;): must be a date" in bad
 
 
+@pytest.mark.django_db
+def test_contribution_pdf_is_one_page(relationship, mentor, program):
+    from weasyprint import HTML
+
+    many_relationships(program, 3)
+    start, end = recognition.review_period(None, None)
+    record = recognition.contribution_record(person=mentor.person, start=start, end=end)
+    record.sponsorship = dict.fromkeys(("Promotion nomination", "Introduction", "Other"), 2)
+    html = recognition.render_to_string(
+        "relationships/recognition_pdf.html", {"record": record, "min_group_size": 5}
+    )
+    assert len(HTML(string=html).render().pages) == 1
+
+
 # Home panel -----------------------------------------------------------------------------
 
 

@@ -151,7 +151,9 @@ def test_pair_flow_through_the_pages(relationship, mentee, mentor):
     response = ana.post(
         f"/relationships/goals/{goal.pk}/progress/", {"progress": "30"}, HTTP_HX_REQUEST="true"
     )
-    assert "<html" not in response.content.decode() and "30 %" in response.content.decode()
+    swapped = response.content.decode()
+    assert "<html" not in swapped and "30 %" in swapped
+    assert 'hx-swap-oob="true"' in swapped and "Progress saved." in swapped
     ana.post(f"{base}/meetings/", {"starts_at": "2030-01-15T10:00", "duration_minutes": "45"})
     meeting = Meeting.objects.get()
     assert meeting.starts_at.isoformat() == "2030-01-15T09:00:00+00:00"  # Ana is in Berlin
