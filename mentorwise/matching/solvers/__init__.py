@@ -52,7 +52,7 @@ def solve(
     * ``"optimal"``: among assignments matching the most mentees, one with the largest total
       score — exact (see :mod:`.flow` for the quantisation bound). Dense and sparse inputs are
       always solved exactly; an oracle is solved exactly with ``certify=True`` and otherwise
-      to a proven relative gap of 2e-4.
+      to a proven relative gap of 5e-4 (0.05%).
     * ``"stable"``: mentee-proposing deferred acceptance; no blocking candidate pair.
     * ``"greedy"``: highest score first while capacity lasts.
 
