@@ -391,3 +391,13 @@ def test_managers_bulk_remind_and_close(
     )
     relationship.refresh_from_db()
     assert relationship.status == RelationshipStatus.CLOSED
+
+
+def test_the_system_may_close_a_stalled_relationship(relationship):
+    services.relationship_close(
+        actor=None, relationship=relationship, kind="early", reason="Stalled", rematch=True
+    )
+    relationship.refresh_from_db()
+    assert relationship.status == RelationshipStatus.CLOSED and relationship.closed_by is None
+    event = relationship.events.get(kind=EventKind.CLOSED)
+    assert event.actor is None and event.text.startswith("Mentorwise closed")
