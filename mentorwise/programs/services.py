@@ -447,8 +447,9 @@ def _apply_answers(
     enrollment.prefers_same_location = answers.prefers_same_location
     enrollment.languages = sorted({lang.strip() for lang in answers.languages if lang.strip()})
     enrollment.capacity = answers.capacity if role in GIVING_ROLES else 1
-    if program.kind == ProgramKind.GROUP and role in GIVING_ROLES:
-        enrollment.capacity = max(enrollment.capacity, 2)
+    if program.kind == ProgramKind.GROUP and role in GIVING_ROLES and answers.capacity <= 1:
+        # A circle's mentor takes the program's circle size unless they chose otherwise.
+        enrollment.capacity = int(program.matching.get("options", {}).get("circle_size", 6))
     enrollment.availability = answers.availability.strip()[:200]
     keys = {q["key"] for q in program.enrollment_questions}
     enrollment.answers = {k: str(v).strip()[:2000] for k, v in answers.answers.items() if k in keys}
