@@ -198,3 +198,15 @@ def test_mentor_pauses_and_changes_capacity(program, mentor) -> None:
     )
     enrollment.refresh_from_db()
     assert (enrollment.is_paused, enrollment.capacity) == (True, 4)
+
+
+def test_circle_mentors_take_the_circle_size(hr_admin, skills) -> None:
+    circles = services.program_create_from_template(actor=hr_admin, template_key="group_circle")
+    Program.objects.filter(pk=circles.pk).update(status=ProgramStatus.ENROLLING)
+    circles.refresh_from_db()
+    mentor = make_user(make_person(job_level=8))
+    enrollment = services.enrollment_create(
+        actor=mentor, program=circles, role="mentor", acknowledged=True,
+        answers=services.EnrollmentAnswers(skills_offered=[skills[0].pk], answers={"why": "x"}),
+    )
+    assert enrollment.capacity == 6
