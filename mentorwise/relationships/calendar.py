@@ -62,4 +62,4 @@ def meeting_ics(meeting: Meeting, *, cancel: bool | None = None) -> str:
         event.add("attendee", _address(person, "REQ-PARTICIPANT"), encode=False)
     calendar.add_component(event)
     calendar.add_missing_timezones()
-    return calendar.to_ical().decode("utf-8")
+    return str(calendar.to_ical().decode("utf-8"))

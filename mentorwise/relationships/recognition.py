@@ -154,7 +154,7 @@ def contribution_record(*, person: Person, start: dt.date, end: dt.date) -> Cont
         values = [a.get(key) for a in answers if isinstance(a.get(key), int)]
         if suppressed or len(values) < min_group_size():
             return None
-        return round(mean(values), 1)
+        return round(float(mean(values)), 1)
 
     actions = list(
         SponsorshipAction.objects.filter(

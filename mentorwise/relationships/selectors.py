@@ -347,9 +347,9 @@ def program_relationships(
         ProgramRow(
             relationship=r,
             health=healths.get(r.pk),
-            meetings_held=r.n_held,  # type: ignore[attr-defined]
-            goals=r.n_goals,  # type: ignore[attr-defined]
-            goals_achieved=r.n_achieved,  # type: ignore[attr-defined]
+            meetings_held=r.n_held,
+            goals=r.n_goals,
+            goals_achieved=r.n_achieved,
             agreement_confirmed=r.pk in confirmed,
         )
         for r in items
