@@ -350,3 +350,23 @@ def test_existing_people_may_move_under_a_new_manager_from_the_same_file():
     nia, dana = Person.objects.get(employee_id="E9"), Person.objects.get(employee_id="E3")
     assert dana.manager == nia and dana.path == nia.path + path_token(dana.pk)
     assert nia.pk > Person.objects.get(employee_id="E4").pk
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["a@b.co", "a.b+c@d-e.example", "a..b@c.com", "a.@b.com", "a@-b.com", "a@b.c", "a@b",
+     "a@localhost", "o'brien@example.ie", "a@b.123", "ü@example.com", "a@xn--bcher-kva.example"],
+)  # fmt: skip
+def test_email_check_agrees_with_djangos_validator(email):
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from mentorwise.people.importer import parse_people_csv
+
+    try:
+        validate_email(email)
+        valid = True
+    except ValidationError:
+        valid = False
+    parsed = parse_people_csv(f"employee_id,first_name,last_name,email\nE1,A,B,{email}\n".encode())
+    assert (not parsed.errors) == valid
