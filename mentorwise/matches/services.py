@@ -18,6 +18,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django_tasks import task
 
+from mentorwise.accounts.models import User
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from mentorwise.core.mail import email_enqueue
@@ -504,6 +505,63 @@ def _own_mentee_enrollment(actor: Any, program: Program) -> Enrollment:
     return enrollment
 
 
+def _last_logins(enrollments: list[Enrollment]) -> dict[int, dt.datetime | None]:
+    """Enrollment id -> the person's last login, in one query."""
+    logins = dict(
+        User.objects.filter(person_id__in=[e.person_id for e in enrollments]).values_list(
+            "person_id", "last_login"
+        )
+    )
+    return {e.pk: logins.get(e.person_id) for e in enrollments}
+
+
+@dataclass(frozen=True)
+class MenteeCard:
+    """A mentee as a mentor stating preferences sees them."""
+
+    enrollment: Enrollment
+    score: float | None
+    reasons: list[str]
+    blocked_because: list[str]
+
+
+def mentee_cards(*, actor: Any, program: Program) -> list[MenteeCard]:
+    """Unmatched mentees scored for the actor (a mentor), where the program lets mentors choose."""
+    if not program.matching.get("options", {}).get("mentor_preferences"):
+        raise Conflict(
+            "In this program only mentees state preferences.", code="no_mentor_preferences"
+        )
+    mine = Enrollment.objects.filter(
+        program=program,
+        person_id=getattr(actor, "person_id", None),
+        role=giving_role(program),
+        status=EnrollmentStatus.ACTIVE,
+    ).first()
+    if mine is None:
+        raise Forbidden("Enroll as a mentor in this program first.", code="not_a_mentor")
+    pool = program_pool(program)
+    cols = {e.pk: j for j, e in enumerate(pool.mentor_enrollments)}
+    model = None
+    if mine.pk in cols and pool.mentees is not None and pool.mentors is not None:
+        model = ScoringModel(pool.mentees, pool.mentors, pool.rules)
+    cards = []
+    for i, enrollment in enumerate(pool.mentee_enrollments):
+        if model is None:
+            cards.append(MenteeCard(enrollment, None, [], []))
+            continue
+        explanation = model.explain(i, cols[mine.pk])
+        cards.append(
+            MenteeCard(
+                enrollment,
+                round(float(explanation.score), 3),
+                [r.text for r in explanation.reasons],
+                model.why_not(i, cols[mine.pk]),
+            )
+        )
+    cards.sort(key=lambda c: (bool(c.blocked_because), -(c.score or 0), c.enrollment.pk))
+    return cards
+
+
 def mentor_cards(
     *,
     actor: Any,
@@ -516,10 +574,7 @@ def mentor_cards(
     mine = _own_mentee_enrollment(actor, program)
     pool = program_pool(program)
     rows = {e.pk: i for i, e in enumerate(pool.mentee_enrollments)}
-    last_login = {
-        e.pk: getattr(getattr(e.person, "user", None), "last_login", None)
-        for e in pool.mentor_enrollments
-    }
+    last_login = _last_logins(pool.mentor_enrollments)
     if mine.pk not in rows or pool.mentees is None or pool.mentors is None:
         model = None
     else:
@@ -663,6 +718,12 @@ def preference_set(
     """Mark a person on the other side as preferred or vetoed (None clears the mark)."""
     if enrollment.person_id != getattr(actor, "person_id", None):
         raise NotFound("No such enrollment.")
+    if enrollment.role != Role.MENTEE and not enrollment.program.matching.get("options", {}).get(
+        "mentor_preferences"
+    ):
+        raise Conflict(
+            "In this program only mentees state preferences.", code="no_mentor_preferences"
+        )
     other_role = giving_role(enrollment.program) if enrollment.role == Role.MENTEE else Role.MENTEE
     other = Enrollment.objects.filter(
         pk=other_id, program=enrollment.program_id, role=other_role

@@ -11,6 +11,7 @@ urlpatterns = [
     path("programs/<slug:slug>/manual/preview/", views.manual_preview_view, name="manual_preview"),
     path("programs/<slug:slug>/manual/", views.manual_create_view, name="manual_create"),
     path("programs/<slug:slug>/find/", views.find_mentor_view, name="find"),
+    path("programs/<slug:slug>/mentees/", views.mentee_list_view, name="mentees"),
     path(
         "programs/<slug:slug>/request/<int:mentor_id>/", views.request_mentor_view, name="request"
     ),

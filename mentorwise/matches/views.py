@@ -243,6 +243,27 @@ def find_mentor_view(request: AuthedRequest, slug: str) -> HttpResponse:
     return render(request, template, context)
 
 
+def mentee_list_view(request: AuthedRequest, slug: str) -> HttpResponse:
+    """For mentors, where the program allows: unmatched mentees to prefer or veto."""
+    try:
+        program = access_program(actor=request.user, slug=slug)
+        cards = services.mentee_cards(actor=request.user, program=program)
+    except NotFound as error:
+        raise Http404(error.message) from None
+    except MentorwiseError as error:
+        messages.error(request, error.message)
+        return redirect("programs:detail", slug=slug)
+    marks = selectors.my_marks(person_id=request.user.person_id, program=program)
+    return render(
+        request,
+        "matches/mentees.html",
+        {
+            "program": program,
+            "cards": [(c, marks.get(c.enrollment.pk)) for c in cards[:300]],
+        },
+    )
+
+
 @require_POST
 def request_mentor_view(request: AuthedRequest, slug: str, mentor_id: int) -> HttpResponse:
     try:
@@ -263,6 +284,8 @@ def request_mentor_view(request: AuthedRequest, slug: str, mentor_id: int) -> Ht
             f"Request sent to {match.mentor.person}. They have until "
             f"{match.expires_at:%B %d} to answer.",
         )
+    if request.POST.get("back") == "mentees":
+        return redirect("matches:mentees", slug=slug)
     return redirect("matches:find", slug=slug)
 
 

@@ -114,6 +114,7 @@ TEMPLATES: dict[str, ProgramTemplate] = {
                 "function_preference": "different",
                 "chain_exclusion_depth": None,
                 "min_score": 0.15,
+                "mentor_preferences": True,
             },
             questions=(_WHY, _COMMIT),
         ),

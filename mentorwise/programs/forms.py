@@ -206,6 +206,9 @@ class ProgramForm(forms.Form):
         required=False, min_value=0, label="Exclude managers up to N levels (empty: whole chain)"
     )
     language_required = forms.BooleanField(required=False, label="A shared language is required")
+    mentor_preferences = forms.BooleanField(
+        required=False, label="Mentors may also mark preferred mentees and vetoes"
+    )
     inclusion_enabled = forms.BooleanField(
         required=False,
         label="Use consented, self-identified demographics to favour senior "
@@ -273,6 +276,7 @@ class ProgramForm(forms.Form):
         "min_score",
         "chain_exclusion_depth",
         "language_required",
+        "mentor_preferences",
         "inclusion_enabled",
         "inclusion_justification",
     )
@@ -323,6 +327,7 @@ class ProgramForm(forms.Form):
             "min_score": options.get("min_score"),
             "chain_exclusion_depth": options.get("chain_exclusion_depth"),
             "language_required": options.get("language_required", False),
+            "mentor_preferences": options.get("mentor_preferences", False),
             "inclusion_enabled": inclusion.get("enabled", False),
             "inclusion_justification": inclusion.get("justification", ""),
         }
@@ -373,6 +378,7 @@ class ProgramForm(forms.Form):
             else:
                 options[key] = data[key]
         options["language_required"] = bool(data.get("language_required"))
+        options["mentor_preferences"] = bool(data.get("mentor_preferences"))
         if data.get("inclusion_enabled") or "inclusion" in options:
             options["inclusion"] = {
                 "enabled": bool(data.get("inclusion_enabled")),

@@ -40,6 +40,7 @@ OPTION_KEYS = {
     "language_required",
     "inclusion",
     "circle_size",
+    "mentor_preferences",
 }
 MAX_CAPACITY = 50
 

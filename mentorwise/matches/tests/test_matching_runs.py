@@ -305,3 +305,27 @@ def test_untrained_mentors_take_nobody_when_training_is_required(
     ModuleCompletion.objects.create(person=mentor.person, module=module, score=100)
     trained = run(setup, program_manager)
     assert trained.n_matched == 2
+
+
+def test_mentors_state_preferences_only_where_the_program_allows(setup, mentor, mentee) -> None:
+    from mentorwise.core.errors import Conflict as ConflictError
+
+    mine = Enrollment.objects.get(person=mentor.person)
+    ana = Enrollment.objects.get(person=mentee.person)
+    options = setup.matching["options"]
+    Program.objects.filter(pk=setup.pk).update(
+        matching={**setup.matching, "options": {**options, "mentor_preferences": False}}
+    )
+    mine.program.refresh_from_db()
+    with pytest.raises(ConflictError, match="only mentees"):
+        services.preference_set(actor=mentor, enrollment=mine, other_id=ana.pk, kind="prefer")
+    Program.objects.filter(pk=setup.pk).update(
+        matching={**setup.matching, "options": {**options, "mentor_preferences": True}}
+    )
+    setup.refresh_from_db()
+    mine = Enrollment.objects.get(person=mentor.person)
+    cards = services.mentee_cards(actor=mentor, program=setup)
+    assert {c.enrollment.person.first_name for c in cards} == {"Ana", "Omar"}
+    services.preference_set(actor=mentor, enrollment=mine, other_id=ana.pk, kind="prefer")
+    page = client_for(mentor).get(f"/matching/programs/{setup.slug}/mentees/").content.decode()
+    assert "Ana Mentee" in page and "preferred" in page

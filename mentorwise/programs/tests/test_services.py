@@ -206,7 +206,10 @@ def test_circle_mentors_take_the_circle_size(hr_admin, skills) -> None:
     circles.refresh_from_db()
     mentor = make_user(make_person(job_level=8))
     enrollment = services.enrollment_create(
-        actor=mentor, program=circles, role="mentor", acknowledged=True,
+        actor=mentor,
+        program=circles,
+        role="mentor",
+        acknowledged=True,
         answers=services.EnrollmentAnswers(skills_offered=[skills[0].pk], answers={"why": "x"}),
     )
     assert enrollment.capacity == 6
