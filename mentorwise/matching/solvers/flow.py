@@ -24,6 +24,7 @@ none is left, the candidate optimum is the dense optimum.
 from __future__ import annotations
 
 import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -274,7 +275,9 @@ def _row_top(s: np.ndarray, k: int, stride: int = 16) -> tuple[np.ndarray, np.nd
     else:
         sub = s[:, ::stride]
         thr = np.partition(sub, sub.shape[1] - k, axis=1)[:, sub.shape[1] - k]
-    rows, cols = _nonzero2d((s >= thr[:, None]) & np.isfinite(s))
+    # -inf (forbidden) entries never pass a finite threshold.
+    floor = np.maximum(thr, np.finfo(np.float32).min).astype(s.dtype)
+    rows, cols = _nonzero2d(s >= floor[:, None])
     vals = s[rows, cols]
     order = np.lexsort((cols, -vals, rows))
     rows, cols = rows[order], cols[order]
@@ -294,27 +297,39 @@ class _ColumnTop:
         self.vals = np.zeros(0, np.float64)
         self.threshold = np.full(m, -np.inf)
 
-    def add(self, s: np.ndarray, start: int) -> None:
+    def survivors(self, s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Entries of block ``s`` that may enter some mentor's top list (run in a worker).
+
+        Filtering against a snapshot of the running thresholds is safe: thresholds only rise,
+        so an older snapshot keeps a superset of the entries that matter.
+        """
         threshold = self.threshold
         if not np.isfinite(threshold).any() and s.shape[0] > self.size:
-            # First block: this block's own L-th best per mentor never exceeds the final L-th
+            # First blocks: a block's own L-th best per mentor never exceeds the final L-th
             # best over all mentees, so it is a safe (and tight) filter.
             part = np.partition(s, s.shape[0] - self.size, axis=0)
-            threshold = part[s.shape[0] - self.size]
-        r, c = _nonzero2d((s >= threshold[None, :]) & np.isfinite(s))
+            threshold = np.maximum(threshold, part[s.shape[0] - self.size])
+        # -inf (forbidden) entries never pass a finite threshold.
+        floor = np.maximum(threshold, np.finfo(np.float32).min).astype(s.dtype)
+        r, c = _nonzero2d(s >= floor[None, :])
+        return r, c, s[r, c].astype(np.float64)
+
+    def merge(self, r: np.ndarray, c: np.ndarray, vals: np.ndarray, start: int) -> None:
+        """Merge a block's survivors (consumer side, in block order)."""
         # Running entries (earlier mentees) come first and new ones are in row order, so a
         # stable sort on (mentor, -score) keeps ties ordered by mentee index.
         rows = np.concatenate([self.rows, r + start])
         cols = np.concatenate([self.cols, c])
-        vals = np.concatenate([self.vals, s[r, c].astype(np.float64)])
+        vals = np.concatenate([self.vals, vals])
         order = np.lexsort((-vals, cols))
         rows, cols, vals = rows[order], cols[order], vals[order]
         rank = np.arange(cols.shape[0]) - np.searchsorted(cols, cols)
         keep = rank < self.size
         self.rows, self.cols, self.vals = rows[keep], cols[keep], vals[keep]
         last = np.flatnonzero(rank[keep] == self.size - 1)
-        self.threshold = np.full(self.m, -np.inf)
-        self.threshold[self.cols[last]] = self.vals[last]
+        threshold = np.full(self.m, -np.inf)
+        threshold[self.cols[last]] = self.vals[last]
+        self.threshold = threshold
 
 
 def _map_blocks(oracle: ScoreOracle, func, progress: ProgressCallback, stage: str):
@@ -329,10 +344,21 @@ def _map_blocks(oracle: ScoreOracle, func, progress: ProgressCallback, stage: st
         start, stop = bounds
         return start, stop, func(start, stop, oracle.block(start, stop))
 
+    # At most three blocks in flight: the consumer may be slower than the workers, and an
+    # unbounded queue of finished blocks would hold the dense matrix after all.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        for b, out in enumerate(pool.map(run, blocks)):
-            progress(stage, b + 1, len(blocks))
-            yield out
+        pending: deque = deque()
+        done = 0
+        for bounds in blocks:
+            pending.append(pool.submit(run, bounds))
+            if len(pending) >= 3:
+                yield pending.popleft().result()
+                done += 1
+                progress(stage, done, len(blocks))
+        while pending:
+            yield pending.popleft().result()
+            done += 1
+            progress(stage, done, len(blocks))
 
 
 def initial_candidates(
@@ -359,14 +385,15 @@ def initial_candidates(
         if closed.any():
             s[:, closed] = -np.inf
         r, c = _row_top(s, kk) if kk > 0 else (np.zeros(0, np.int64), np.zeros(0, np.int64))
-        return s, r, c
+        col = col_top.survivors(s) if top_mentees > 0 else None
+        return r, c, s[r, c].astype(np.float64), col
 
-    for start, _stop, (s, r, c) in _map_blocks(oracle, work, progress, "candidates"):
+    for start, _stop, (r, c, vals, col) in _map_blocks(oracle, work, progress, "candidates"):
         row_parts.append(r + start)
         col_parts.append(c)
-        val_parts.append(s[r, c].astype(np.float64))
-        if top_mentees > 0:
-            col_top.add(s, start)
+        val_parts.append(vals)
+        if col is not None:
+            col_top.merge(*col, start)
     row_parts.append(col_top.rows)
     col_parts.append(col_top.cols)
     val_parts.append(col_top.vals)

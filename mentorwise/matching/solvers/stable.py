@@ -24,9 +24,14 @@ def preference_orders(graph: CandidateGraph) -> tuple[np.ndarray, np.ndarray, np
     """
     rows, cols = graph.rows, graph.cols
     mentor_side = graph.scores if graph.mentor_scores is None else graph.mentor_scores
-    pref = np.lexsort((cols, -graph.scores, rows))
+    # Arcs are sorted by (mentee, mentor). Two stable sorts (score, then the integer owner,
+    # which numpy radix-sorts) give (owner, -score) order with ties left in index order —
+    # the same as a three-key lexsort, at a fraction of the cost.
+    by_score = np.argsort(-graph.scores, kind="stable")
+    pref = by_score[np.argsort(rows[by_score], kind="stable")]
     indptr = graph.indptr()
-    by_mentor = np.lexsort((rows, -mentor_side, cols))
+    by_mentor_score = np.argsort(-mentor_side, kind="stable")
+    by_mentor = by_mentor_score[np.argsort(cols[by_mentor_score], kind="stable")]
     sorted_cols = cols[by_mentor]
     group_start = np.searchsorted(sorted_cols, sorted_cols, side="left")
     mentor_rank = np.empty(graph.n_arcs, dtype=np.int64)
