@@ -146,7 +146,7 @@ DATABASES = (
         }
     }
 )
-_db = DATABASES["default"]
+_db: dict[str, Any] = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE makes every transaction take the write lock up front, so concurrent
     # writers wait (busy timeout) instead of failing on a read-to-write upgrade; WAL lets
@@ -211,7 +211,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MENTORWISE_MAX_IMPORT_BYTES = envint("MENTORWISE_MAX_IMPORT_BYTES", 50 * 1024 * 1024, minimum=1)
 
 # Email ----------------------------------------------------------------------------------
-_email = env.email_url("EMAIL_URL", default="consolemail://")
+_email: dict[str, Any] = env.email_url("EMAIL_URL", default="consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email.get("EMAIL_HOST", "")
 EMAIL_PORT = _email.get("EMAIL_PORT", 25)

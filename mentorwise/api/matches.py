@@ -357,7 +357,7 @@ def request_mentor(request: HttpRequest, slug: str, data: RequestIn) -> Status:
 def preference_set(request: HttpRequest, slug: str, data: PreferenceIn) -> CountOut:
     """Preferences raise the fit in the next run; vetoes (at most three) exclude the pair."""
     program = access_program(actor=request.user, slug=slug)
-    person_id = getattr(request.user, "person_id", None)
+    person_id = getattr(request.user, "person_id", None) or 0
     mine = program.enrollments.filter(person_id=person_id, status=EnrollmentStatus.ACTIVE).first()
     if mine is None:
         raise NotFound("You are not enrolled in this program.")

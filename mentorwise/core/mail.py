@@ -23,7 +23,7 @@ Attachment = tuple[str, str, str]
 
 @task()
 def email_send(
-    to: list[str], subject: str, body: str, attachments: list[Attachment] | None = None
+    to: list[str], subject: str, body: str, attachments: list[list[str]] | None = None
 ) -> int:
     """Send one email (a background task; the worker retries nothing: failures are logged)."""
     message = EmailMessage(

@@ -226,6 +226,8 @@ def _history(
     version = (
         AgreementVersion.objects.filter(agreement__relationship=rel).order_by("-number").first()
     )
+    if version is None:
+        raise RuntimeError(f"{rel} has no agreement")
     AgreementVersion.objects.filter(pk=version.pk).update(created_at=started)
     when = started + dt.timedelta(days=int(rng.integers(1, 6)))
     confirm_both = rng.random() < 0.9
@@ -319,7 +321,7 @@ def _history(
         )
         CheckIn.objects.filter(pk=check.pk).update(created_at=now - dt.timedelta(days=3))
     for goal in goals:
-        progress = int(min(100, max(0, count * rng.integers(8, 25))))
+        progress = min(100, count * int(rng.integers(8, 25)))
         pair.goal_progress_set(
             actor=mentee,
             goal=goal,

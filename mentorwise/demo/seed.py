@@ -265,7 +265,10 @@ def _pick(
                 and pk_of[org.employee_id[i]] not in exclude
             ):
                 return Person.objects.get(pk=pk_of[org.employee_id[i]])
-    return Person.objects.exclude(pk__in=exclude).first()  # type: ignore[return-value]
+    person = Person.objects.exclude(pk__in=[pk for pk in exclude if pk is not None]).first()
+    if person is None:
+        raise RuntimeError("The demo organization has nobody left to pick.")
+    return person
 
 
 def _enrolled(program: Program, role: str) -> Person:

@@ -136,8 +136,8 @@ class ProgramPool:
     mentee_enrollments: list[Enrollment]
     mentor_enrollments: list[Enrollment]
     capacities: np.ndarray
-    mentees: Participants
-    mentors: Participants
+    mentees: Participants | None  # None when the side is empty: nothing to score
+    mentors: Participants | None
     rules: ProgramRules
     locked: list[Match]
 
@@ -165,15 +165,19 @@ def program_pool(program: Program) -> ProgramPool:
     )
     mentors = list(
         Enrollment.objects.filter(active, role=role, is_paused=False)
-        .annotate(
-            held=Count("matches_as_mentor", filter=Q(matches_as_mentor__status__in=HOLDS_CAPACITY))
-        )
         .select_related("person")
         .prefetch_related("skills_offered")
         .order_by("pk")
     )
+    held = dict(
+        Match.objects.filter(program=program, status__in=HOLDS_CAPACITY)
+        .values("mentor_id")
+        .annotate(n=Count("id"))
+        .values_list("mentor_id", "n")
+    )
     capacities = np.array(
-        [max(0, e.capacity - e.held - locked_load.get(e.pk, 0)) for e in mentors], dtype=np.int64
+        [max(0, e.capacity - held.get(e.pk, 0) - locked_load.get(e.pk, 0)) for e in mentors],
+        dtype=np.int64,
     )
     # Preferences and vetoes name enrollments; the engine wants person ids on the other side.
     person_of = {e.pk: e.person_id for e in [*mentees, *mentors]}

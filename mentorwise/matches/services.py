@@ -496,7 +496,7 @@ class MentorCard:
 def _own_mentee_enrollment(actor: Any, program: Program) -> Enrollment:
     enrollment = Enrollment.objects.filter(
         program=program,
-        person_id=getattr(actor, "person_id", None),
+        person_id=getattr(actor, "person_id", None) or 0,
         role=Role.MENTEE,
         status=EnrollmentStatus.ACTIVE,
     ).first()
@@ -533,7 +533,7 @@ def mentee_cards(*, actor: Any, program: Program) -> list[MenteeCard]:
         )
     mine = Enrollment.objects.filter(
         program=program,
-        person_id=getattr(actor, "person_id", None),
+        person_id=getattr(actor, "person_id", None) or 0,
         role=giving_role(program),
         status=EnrollmentStatus.ACTIVE,
     ).first()

@@ -234,7 +234,7 @@ def survey_due(now: dt.datetime) -> list[NudgeDraft]:
     for rel in rels.iterator(chunk_size=2000):
         if rel.status == RelationshipStatus.CLOSED:
             kind = SurveyKind.CLOSING
-        else:
+        elif rel.planned_end_date is not None:
             start = rel.started_at.date()
             midpoint = start + (rel.planned_end_date - start) / 2
             if today < midpoint:

@@ -88,11 +88,11 @@ class EnrollmentForm(forms.Form):
         giving = role in GIVING_ROLES
         if giving:
             del self.fields["skills_wanted"], self.fields["development_goals"]
-            self.fields["skills_offered"].queryset = skills
+            self._skill_field("skills_offered").queryset = skills
             self.fields["skills_offered"].label = "Skills you can help with"
         else:
             del self.fields["skills_offered"], self.fields["expertise"], self.fields["capacity"]
-            self.fields["skills_wanted"].queryset = skills
+            self._skill_field("skills_wanted").queryset = skills
             self.fields["skills_wanted"].label = "Skills you want to develop"
         if role == Role.MENTEE:
             self.fields["languages"].help_text = "Languages you can meet in, separated by commas."
@@ -115,6 +115,11 @@ class EnrollmentForm(forms.Form):
                 self.fields[name].label = f"{question['label']} *"
         if with_ack:
             self.fields["acknowledged"] = ack  # last, right above the submit button
+
+    def _skill_field(self, name: str) -> forms.ModelMultipleChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101 - declared above
+        return field
 
     @property
     def skill_groups(self) -> list[tuple[str, list[Any]]]:
