@@ -306,6 +306,9 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=900, help="seconds per case")
     parser.add_argument("--run", help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help="also write the raw results here")
+    parser.add_argument(
+        "--only", help="run only cases whose label ('kind NxM method') contains this text"
+    )
     args = parser.parse_args()
     if args.run:
         print(json.dumps(run_case(json.loads(args.run))))
@@ -313,6 +316,8 @@ def main() -> None:
     results = []
     for case in plan(args.quick):
         label = f"{case['kind']} {case['n']}x{case['m']} {case['method']}"
+        if args.only and args.only not in label:
+            continue
         print(f"running {label} ...", file=sys.stderr, flush=True)
         try:
             proc = subprocess.run(

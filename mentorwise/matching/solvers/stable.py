@@ -17,6 +17,15 @@ import numpy as np
 from ..problem import CandidateGraph, ProgressCallback
 
 
+def mentee_orders(graph: CandidateGraph) -> tuple[np.ndarray, np.ndarray]:
+    """Mentee preference lists as arc indices (best first) and their CSR pointer."""
+    # Arcs are sorted by (mentee, mentor). A stable sort on -score, then a stable (radix) sort
+    # on the mentee, gives (mentee, -score) order with ties left in mentor-index order.
+    by_score = np.argsort(-graph.scores, kind="stable")
+    pref = by_score[np.argsort(graph.rows[by_score], kind="stable")]
+    return pref, graph.indptr()
+
+
 def preference_orders(graph: CandidateGraph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return (mentee preference list as arc indices, its CSR pointer, mentor rank per arc).
 
@@ -52,8 +61,12 @@ def deferred_acceptance(
     chosen = np.zeros(e, dtype=bool)
     if e == 0:
         return chosen
-    pref, indptr, mentor_rank = preference_orders(graph)
+    pref, indptr = mentee_orders(graph)
     cols = graph.cols
+    rows = graph.rows
+    # Mentors compare only the contested pairs of a round, so their order is computed on
+    # the fly (higher mentor-side score, then lower mentee index) instead of sorted upfront.
+    neg_mentor_score = -(graph.scores if graph.mentor_scores is None else graph.mentor_scores)
     caps = capacities.astype(np.int64)
     ptr = indptr[:-1].copy()  # next position to propose to, per mentee
     end = indptr[1:]
@@ -71,13 +84,13 @@ def deferred_acceptance(
         contest = np.concatenate([held[in_touched], arcs])
         keep_held = held[~in_touched]
         touched_flag[touched] = False
-        order = np.lexsort((mentor_rank[contest], cols[contest]))
+        order = np.lexsort((rows[contest], neg_mentor_score[contest], cols[contest]))
         contest = contest[order]
         c = cols[contest]
         first = np.searchsorted(c, c, side="left")
         accept = (np.arange(contest.shape[0]) - first) < caps[c]
         held = np.concatenate([keep_held, contest[accept]])
-        rejected_mentees = graph.rows[contest[~accept]]
+        rejected_mentees = rows[contest[~accept]]
         free = rejected_mentees[ptr[rejected_mentees] < end[rejected_mentees]]
         if rounds % 64 == 0:
             progress("stable", int(held.shape[0]), n)

@@ -248,3 +248,32 @@ def test_graph_drops_zero_capacity_mentors_and_forbidden_pairs() -> None:
         (1, 0),
         (1, 2),
     ]
+
+
+def test_vectorised_blocking_pair_check_agrees_with_the_definition() -> None:
+    from mentorwise.matching.solvers.stable import blocking_pairs
+
+    # Optimal pairs 0-1 and 1-0 (total 1.65); mentee 0 and mentor 0 both prefer each other.
+    scores = np.array([[0.9, 0.8], [0.85, 0.1]])
+    capacities = np.array([1, 1])
+    graph = graph_from_inputs(scores, None, None, None, capacities)
+    for method, expected in (("stable", []), ("optimal", [(0, 0)])):
+        result = solve(scores, capacities, method=method)
+        chosen = result.mentor_of[graph.rows] == graph.cols
+        blocking = blocking_pairs(graph, capacities, chosen)
+        found = list(zip(graph.rows[blocking].tolist(), graph.cols[blocking].tolist(), strict=True))
+        assert found == expected
+
+
+def test_oracle_input_rules() -> None:
+    from mentorwise.matching.problem import DenseOracle
+
+    scores = np.array([[0.9, 0.1], [0.2, 0.3]])
+    oracle = DenseOracle(scores, None, None, np.array([1, 1]), block_size=1)
+    with pytest.raises(MatchingInputError, match="allowed must be None when scores is a"):
+        solve(oracle, [1, 1], allowed=np.ones((2, 2), bool))
+    with pytest.raises(MatchingInputError, match=r"capacities\[0\] = -1"):
+        solve(oracle, [-1, 1])
+    result = solve(oracle, [1, 1], min_score=0.25, certify=True)
+    assert result.pairs.tolist() == [[0, 0], [1, 1]]
+    assert result.certified
