@@ -261,7 +261,7 @@ def plan(quick: bool) -> list[dict[str, Any]]:
     add("dense", 5000, 2000, [*ours, "scipy-lsa", "ortools-direct"])
     # The matching package needs minutes here; cap it so the run finishes.
     add("dense", 5000, 2000, ["matching-hr"])
-    cases[-1]["timeout"] = 300
+    cases[-1]["timeout"] = 180
     add("dense", 20_000, 8_000, ["ours-optimal", "scipy-lsa"])
     add("sparse", 100_000, 20_000, ["ours-optimal", "ortools-direct", *ours[1:]])
     add("features", 100_000, 20_000, ["ours-optimal", "ours-optimal-certified", *ours[1:]])

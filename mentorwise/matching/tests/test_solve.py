@@ -44,7 +44,7 @@ def assert_feasible(result, scores_shape, capacities, allowed=None) -> None:
     assert not matched & set(result.unmatched.tolist())
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(instances())
 def test_optimal_equals_brute_force_reference(instance) -> None:
     scores, capacities, allowed = instance
@@ -109,7 +109,7 @@ def _prefers(score_row: np.ndarray, a: int, b: int | None) -> bool:
     return (score_row[a], -a) > (score_row[b], -b)
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(instances(), st.booleans())
 def test_stable_has_no_blocking_pair_checked_pair_by_pair(instance, own_mentor_view) -> None:
     scores, capacities, allowed = instance
