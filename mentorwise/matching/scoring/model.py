@@ -62,6 +62,9 @@ class _Factor:
 
 
 def _codes(values_a: Sequence[str], values_b: Sequence[str]) -> tuple[np.ndarray, np.ndarray, int]:
+    """Integer codes of both sides' values over one sorted vocabulary (missing = "")."""
+    values_a = ["" if v is None else str(v) for v in values_a]
+    values_b = ["" if v is None else str(v) for v in values_b]
     vocab = {v: k for k, v in enumerate(sorted(set(values_a) | set(values_b)))}
     ca = np.fromiter((vocab[v] for v in values_a), dtype=np.int64, count=len(values_a))
     cb = np.fromiter((vocab[v] for v in values_b), dtype=np.int64, count=len(values_b))

@@ -82,6 +82,12 @@ class Participants:
             value = getattr(self, name)
             if value is not None and len(value) != n:
                 raise MatchingInputError(f"{name} has {len(value)} entries but ids has {n}")
+        if (self.job_level < 0).any():
+            k = int(np.flatnonzero(self.job_level < 0)[0])
+            raise MatchingInputError(f"job_level[{k}] = {self.job_level[k]}: must be >= 0")
+        if not np.isfinite(self.utc_offset).all():
+            k = int(np.flatnonzero(~np.isfinite(self.utc_offset))[0])
+            raise MatchingInputError(f"utc_offset[{k}] = {self.utc_offset[k]}: must be finite")
         if self.chain is None:
             self.chain = np.full((n, 0), -1, dtype=np.int64)
         self.chain = np.asarray(self.chain, dtype=np.int64).reshape(n, -1)

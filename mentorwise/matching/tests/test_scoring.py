@@ -267,6 +267,18 @@ def test_bad_program_rules_are_refused_by_name(rules, message) -> None:
 def test_participant_columns_must_line_up() -> None:
     with pytest.raises(MatchingInputError, match="names has 1 entries but ids has 2"):
         people([1, 2], ["Ana"], [1, 2])
+    with pytest.raises(MatchingInputError, match=r"job_level\[1\] = -1: must be >= 0"):
+        people([1, 2], ["Ana", "Bo"], [1, -1])
+    with pytest.raises(MatchingInputError, match="ids must be unique"):
+        people([1, 1], ["Ana", "Bo"], [1, 1])
+
+
+def test_missing_categorical_values_are_their_own_category() -> None:
+    mentees = people([1], ["Ana"], [1], function=[None])
+    mentors = people([10, 11], ["Bo", "Cy"], [3, 3], function=[None, "Sales"])
+    weights = {"function": 1}
+    model = ScoringModel(mentees, mentors, ProgramRules(weights=weights))
+    assert model.dense()[0].tolist() == pytest.approx([0.0, 1.0])
 
 
 def test_text_similarity_uses_tfidf_and_names_shared_terms() -> None:
