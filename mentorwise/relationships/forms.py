@@ -56,3 +56,32 @@ def integer(data: QueryDict, name: str, default: int | None = None) -> int:
 
 def id_list(data: QueryDict, name: str) -> list[int]:
     return [int(v) for v in data.getlist(name) if v.isdigit()]
+
+
+def survey_questions_to_text(questions: list[dict[str, Any]]) -> str:
+    """One question per line: `key | label | 1-5` for a scale, `key | label | text`."""
+    lines = []
+    for q in questions:
+        kind = f"{q['min']}-{q['max']}" if q["type"] == "scale" else "text"
+        lines.append(f"{q['key']} | {q['label']} | {kind}")
+    return "\n".join(lines)
+
+
+def survey_questions_from_text(text: str) -> list[dict[str, Any]]:
+    """Parse the line format; malformed lines become questions the service refuses by name."""
+    questions: list[dict[str, Any]] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        key, _, rest = (part.strip() for part in line.partition("|"))
+        label, _, kind = (
+            (part.strip() for part in rest.rpartition("|")) if "|" in rest else (rest, "", "")
+        )
+        low, dash, high = kind.partition("-")
+        if dash and low.isdigit() and high.isdigit():
+            questions.append(
+                {"key": key, "label": label, "type": "scale", "min": int(low), "max": int(high)}
+            )
+        else:
+            questions.append({"key": key, "label": label, "type": kind or "missing"})
+    return questions

@@ -45,6 +45,11 @@ urlpatterns = [
     path("program/<slug:slug>/", views.program_view, name="program"),
     path("program/<slug:slug>/bulk/", views.program_bulk_view, name="program_bulk"),
     path("program/<slug:slug>/surveys/", views.program_surveys_view, name="program_surveys"),
+    path(
+        "program/<slug:slug>/surveys/<str:kind>/questions/",
+        views.program_survey_edit_view,
+        name="program_survey_edit",
+    ),
     path("program/<slug:slug>/safety/", views.program_safety_view, name="program_safety"),
     path("safety/<int:report_id>/", views.safety_handle_view, name="safety_report"),
     path("recognition/", views.recognition_mine_view, name="recognition_mine"),

@@ -613,6 +613,42 @@ def program_surveys_view(request: AuthedRequest, slug: str) -> HttpResponse:
 
 
 @not_found_as_404
+def program_survey_edit_view(request: AuthedRequest, slug: str, kind: str) -> HttpResponse:
+    """Managers set a program's survey questions (until the first answer arrives)."""
+    program = access_managed_program(actor=request.user, slug=slug)
+    survey = services.survey_for(program=program, kind=kind)
+    text = forms.survey_questions_to_text(survey.questions)
+    errors: list[str] = []
+    if request.method == "POST":
+        text = request.POST.get("questions", "")
+        try:
+            services.survey_configure(
+                actor=request.user,
+                program=program,
+                kind=kind,
+                questions=forms.survey_questions_from_text(text),
+            )
+        except InvalidInput as error:
+            errors = [str(e) for e in error.errors]
+        except MentorwiseError as error:
+            errors = [error.message]
+        else:
+            messages.success(request, f"{survey.get_kind_display()} questions saved.")
+            return redirect("relationships:program_surveys", slug=program.slug)
+    return render(
+        request,
+        "relationships/survey_edit.html",
+        {
+            "program": program,
+            "survey": survey,
+            "text": text,
+            "errors": errors,
+            "answered": survey.responses.exists(),
+        },
+    )
+
+
+@not_found_as_404
 def program_safety_view(request: AuthedRequest, slug: str) -> HttpResponse:
     program = access_managed_program(actor=request.user, slug=slug)
     return render(

@@ -271,3 +271,29 @@ def test_pair_page_query_count_does_not_grow_with_content(
     with django_assert_max_num_queries(30):
         page = client.get(f"/relationships/{relationship.pk}/").content.decode()
     assert "note 4" in page and "Europe/Berlin" in page
+
+
+def test_manager_edits_survey_questions_and_bad_lines_are_named(
+    program, program_manager, mentee
+) -> None:
+    from django.test import Client as PageClient
+
+    from mentorwise.relationships.models import Survey
+
+    manager = PageClient()
+    manager.force_login(program_manager)
+    url = f"/relationships/program/{program.slug}/surveys/midpoint/questions/"
+    assert "satisfaction |" in manager.get(url).content.decode()
+    bad = manager.post(
+        url, {"questions": "fit | How good is the fit? | 1-5\nnope | Broken | sometimes"}
+    )
+    assert bad.status_code == 200 and "questions[1].type" in bad.content.decode()
+    good = manager.post(url, {"questions": "fit | How good is the fit? | 1-5\nwhy | Why? | text"})
+    assert good.status_code == 302
+    assert [q["key"] for q in Survey.objects.get(program=program, kind="midpoint").questions] == [
+        "fit",
+        "why",
+    ]
+    participant = PageClient()
+    participant.force_login(mentee)
+    assert participant.get(url).status_code == 404
