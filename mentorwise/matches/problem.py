@@ -119,6 +119,7 @@ def program_rules(
         reverse_mentoring=reverse,
         function_preference=options.get("function_preference", "any"),
         language_required=bool(options.get("language_required")),
+        min_level_gap=options.get("min_level_gap"),
         chain_exclusion_depth=WHOLE_CHAIN if depth is None else int(depth),
         training_required=program.mentor_training_required,
         min_score=options.get("min_score"),

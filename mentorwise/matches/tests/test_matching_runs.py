@@ -329,3 +329,13 @@ def test_mentors_state_preferences_only_where_the_program_allows(setup, mentor, 
     services.preference_set(actor=mentor, enrollment=mine, other_id=ana.pk, kind="prefer")
     page = client_for(mentor).get(f"/matching/programs/{setup.slug}/mentees/").content.decode()
     assert "Ana Mentee" in page and "preferred" in page
+
+
+def test_sponsorship_template_requires_two_levels_between_the_pair(hr_admin) -> None:
+    from mentorwise.matches.problem import program_rules
+    from mentorwise.programs.services import program_create_from_template
+
+    sponsorship = program_create_from_template(
+        actor=hr_admin, template_key="sponsorship_underrepresented"
+    )
+    assert program_rules(sponsorship, previous=[], forbidden=[]).min_level_gap == 2

@@ -377,6 +377,13 @@ class ScoringModel:
             s[:, self._closed] = value
         if self.rules.language_required:
             s[(self._lang_a[start:stop] @ self._lang_bt) <= 0] = value
+        if self.rules.min_level_gap is not None:
+            s[self._level_gap(start, stop) < self.rules.min_level_gap] = value
+
+    def _level_gap(self, start: int, stop: int) -> np.ndarray:
+        """Levels the mentor is above the mentee (below, for reverse mentoring)."""
+        gap = self.mentors.job_level[None, :] - self.mentees.job_level[start:stop, None]
+        return -gap if self.rules.reverse_mentoring else gap
 
     def raw_block(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
         """(scores ignoring hard rules, hard-rule mask) for mentees ``start:stop``."""
@@ -468,7 +475,7 @@ class ScoringModel:
                 return f"same location ({e.location[i]})"
             d = abs(float(e.utc_offset[i] - r.utc_offset[j])) % 24
             d = min(d, 24 - d)
-            when = "same time zone" if d == 0 else f"{d:g} hours apart"
+            when = "same time zone" if d == 0 else f"{d:g} hour{'s' if d != 1 else ''} apart"
             return f"{when} ({e.location[i]} / {r.location[j]})"
         if name == "language":
             shared = [x for x in e.languages[i] if x in set(r.languages[j])]
@@ -525,6 +532,10 @@ class ScoringModel:
             self.mentors.languages[j]
         ):
             out.append("no shared language")
+        min_gap = self.rules.min_level_gap
+        if min_gap is not None and self._level_gap(i, i + 1)[0, j] < min_gap:
+            side = "below" if self.rules.reverse_mentoring else "above"
+            out.append(f"not {min_gap} or more levels {side} (the program requires it)")
         return out
 
     def explain_unmatched(

@@ -138,6 +138,7 @@ class ProgramRules:
     function_preference: str = "different"
     department_preference: str = "any"
     language_required: bool = False
+    min_level_gap: int | None = None
     chain_exclusion_depth: int = 2
     training_required: bool = False
     min_score: float | None = None
@@ -166,6 +167,8 @@ class ProgramRules:
                 raise MatchingInputError(
                     f"{name} = {getattr(self, name)!r}: must be 'same', 'different' or 'any'"
                 )
+        if self.min_level_gap is not None and self.min_level_gap < 0:
+            raise MatchingInputError(f"min_level_gap = {self.min_level_gap}: must be >= 0")
         if self.chain_exclusion_depth < 0:
             raise MatchingInputError(
                 f"chain_exclusion_depth = {self.chain_exclusion_depth}: must be >= 0"

@@ -124,6 +124,23 @@ def test_reverse_mentoring_inverts_the_seniority_preference() -> None:
     assert solve(reverse.dense(), [1, 1]).pairs.tolist() == [[0, 0]]
 
 
+def test_minimum_level_gap_is_a_hard_rule_in_both_directions() -> None:
+    mentees = people([1], ["Ana"], [6])
+    mentors = people([10, 11, 12], ["Near", "Far", "Below"], [7, 8, 3])
+    weights = {"seniority": 1}
+    sponsor = ScoringModel(mentees, mentors, ProgramRules(weights=weights, min_level_gap=2))
+    assert sponsor.allowed()[0].tolist() == [False, True, False]
+    assert "not 2 or more levels above" in sponsor.why_not(0, 0)[0]
+    reverse = ScoringModel(
+        mentees,
+        mentors,
+        ProgramRules(
+            weights=weights, min_level_gap=2, reverse_mentoring=True, seniority_gap=(2, 4)
+        ),
+    )
+    assert reverse.allowed()[0].tolist() == [False, False, True]
+
+
 def test_management_chain_is_excluded_both_ways_up_to_the_depth() -> None:
     # Org: 0 CEO <- 1 VP <- 2 director <- 3 manager <- 4 analyst
     manager_index = np.array([-1, 0, 1, 2, 3])
