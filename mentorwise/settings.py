@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "mentorwise.matches",
     "mentorwise.relationships",
     "mentorwise.notifications",
+    "mentorwise.insights",
     "mentorwise.api",
     "mentorwise.demo",
 ]
