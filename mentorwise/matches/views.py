@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -231,7 +232,7 @@ def find_mentor_view(request: AuthedRequest, slug: str) -> HttpResponse:
     context = {
         "program": program,
         "recommended": [cm for cm in with_marks if cm[0].allowed][:5],
-        "cards": with_marks[:200],
+        "cards": Paginator(with_marks, 24).get_page(request.GET.get("page")),
         "requests": requests,
         "filters": request.GET,
         "mentor_label": Role(giving_role(program)).label,
