@@ -361,3 +361,13 @@ def test_bad_input_is_refused_by_name(call, message):
 
 def test_the_floor_is_the_product_minimum():
     assert MIN_GROUP_SIZE_FLOOR == 5
+
+
+def test_numpy_counts_from_a_query_are_accepted():
+    counts = np.array([[3, 10], [12, 20], [15, 25]], dtype=np.int64)
+
+    result = suppress_table(counts, k=np.int64(5))
+
+    assert result.cell_mask.astype(int).tolist() == [[1, 1], [1, 1], [0, 0]]
+    assert result.row_totals == (13, 32, 40)
+    assert type(result.grand_total) is int
