@@ -19,9 +19,12 @@ The program "Health 2026" (cadence 30 days, mentees up to level 5), seen on AS_O
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from conftest import make_person, make_user
 from mentorwise.accounts.models import User
@@ -50,6 +53,7 @@ from mentorwise.insights.health import (
 from mentorwise.learning.models import ModuleCompletion, ProgramTrainingRequirement, TrainingModule
 from mentorwise.matches.models import Match, MatchStatus
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramKind
+from mentorwise.relationships.health import Health
 from mentorwise.relationships.models import (
     Agreement,
     AgreementVersion,
@@ -66,6 +70,7 @@ from mentorwise.relationships.models import (
     Survey,
     SurveyResponse,
 )
+from mentorwise.relationships.selectors import health_by_relationship
 
 AS_OF = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 
@@ -310,6 +315,27 @@ def test_health_shares_use_the_relationship_health_rule(data: dict[str, Any]) ->
     )
 
 
+def test_health_shares_agree_with_the_relationship_list(data: dict[str, Any]) -> None:
+    # The bulk inputs here must stay those of relationships.selectors.health_by_relationship.
+    active = list(
+        Relationship.objects.filter(program=data["program"], status=RelationshipStatus.ACTIVE)
+    )
+    expected = Counter(h.health for h in health_by_relationship(active, now=AS_OF).values())
+    shares = relationship_health_shares(program=data["program"], as_of=AS_OF)
+    assert (shares.on_track, shares.stalled, shares.at_risk) == (
+        expected[Health.ON_TRACK],
+        expected[Health.STALLED],
+        expected[Health.AT_RISK],
+    )
+
+
+def test_an_open_safety_report_puts_a_relationship_at_risk(data: dict[str, Any]) -> None:
+    # R1's report reopened: R1 at risk → on track 0, stalled 1 (R2), at risk 2 (R1, R3)
+    SafetyReport.objects.update(status=SafetyStatus.OPEN)
+    shares = relationship_health_shares(program=data["program"], as_of=AS_OF)
+    assert (shares.on_track, shares.stalled, shares.at_risk, shares.n) == (0, 1, 2, 3)
+
+
 def test_goal_progress_leaves_dropped_goals_out(data: dict[str, Any]) -> None:
     # not dropped: 100, 40, 20, 0, 100 → 5 goals, mean 260 / 5 = 52; achieved 2 → 2 / 5
     assert goal_progress(program=data["program"]) == GoalProgress(
@@ -323,6 +349,22 @@ def test_check_in_trend_by_month(data: dict[str, Any]) -> None:
         TrendPoint(period=dt.date(2026, 3, 1), mean_pulse=5.0, n=1),
         TrendPoint(period=dt.date(2026, 4, 1), mean_pulse=1.0, n=1),
         TrendPoint(period=dt.date(2026, 5, 1), mean_pulse=3.5, n=4),
+    ]
+
+
+def test_check_in_trend_by_week_and_quarter(data: dict[str, Any]) -> None:
+    # weeks start on Monday: 03-23 → 5; 04-02 → week of 03-30: 1;
+    # 05-20, 05-22 → week of 05-18: (5 + 4) / 2; 05-27, 05-29 → week of 05-25: (3 + 2) / 2
+    assert check_in_trend(program=data["program"], bucket="week") == [
+        TrendPoint(period=dt.date(2026, 3, 23), mean_pulse=5.0, n=1),
+        TrendPoint(period=dt.date(2026, 3, 30), mean_pulse=1.0, n=1),
+        TrendPoint(period=dt.date(2026, 5, 18), mean_pulse=4.5, n=2),
+        TrendPoint(period=dt.date(2026, 5, 25), mean_pulse=2.5, n=2),
+    ]
+    # Q1: 5; Q2: 1, 5, 4, 3, 2 → 15 / 5 = 3
+    assert check_in_trend(program=data["program"], bucket="quarter") == [
+        TrendPoint(period=dt.date(2026, 1, 1), mean_pulse=5.0, n=1),
+        TrendPoint(period=dt.date(2026, 4, 1), mean_pulse=3.0, n=5),
     ]
 
 
@@ -372,6 +414,42 @@ def test_program_health_gathers_every_figure_in_few_queries(
     assert health.midpoint_survey.nps == 20.0
     assert health.closing_survey.suppressed is True
     assert health.training.completed == 1
+
+
+def test_program_health_queries_do_not_grow_with_the_program(
+    data: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    program = data["program"]
+    with CaptureQueriesContext(connection) as before:
+        program_health(program=program, as_of=AS_OF)
+    mentors = list(Enrollment.objects.filter(program=program, role="mentor"))
+    for i in range(4):
+        mentee = Enrollment.objects.create(
+            program=program, person=make_person(job_level=4), role="mentee"
+        )
+        relationship = _relationship(program, mentee, mentors[i % 3], started=60, last_meeting=9)
+        _meetings(relationship, MeetingStatus.HELD, 40, 9)
+        _check_in(relationship, "mentee", 4, 8)
+        _goal(relationship, GoalStatus.OPEN, 10)
+    with django_assert_num_queries(len(before)):
+        program_health(program=program, as_of=AS_OF)
+
+
+def test_selectors_of_an_empty_program(db: None) -> None:
+    program = Program.objects.create(slug="new", name="New", kind="mentoring", objectives="x")
+    health = program_health(program=program, as_of=AS_OF)
+    assert health.funnel == Funnel(eligible=0, enrolled=0, matched=0, active=0, completed=0)
+    assert health.time_to_match == TimeToMatch(median_days=None, mean_days=None, n=0)
+    assert health.match_acceptance.accepted_share is None
+    assert health.agreement_confirmation.share is None
+    assert (health.meeting_cadence.n, health.meeting_cadence.mean_ratio) == (0, None)
+    assert (health.health.n, health.health.on_track_share) == (0, None)
+    assert (health.goals.goals, health.goals.attainment_share) == (0, None)
+    assert health.check_in_trend == []
+    assert health.midpoint_survey.suppressed is True
+    assert health.training == TrainingCompletion(
+        required_modules=0, mentors=0, completed=0, share=None
+    )
 
 
 def test_programs_overview_shows_the_programs_an_actor_manages(
