@@ -407,7 +407,9 @@ def test_training_completion_counts_active_required_modules(data: dict[str, Any]
 def test_program_health_gathers_every_figure_in_few_queries(
     data: dict[str, Any], django_assert_max_num_queries: Any
 ) -> None:
-    with django_assert_max_num_queries(20):
+    # eligible 1, funnel 1, time to match 1, acceptance 1, agreements 2, cadence 3,
+    # health 4, goals 1, trend 1, surveys 2, training 4 → 21, whatever the program's size
+    with django_assert_max_num_queries(21):
         health = program_health(program=data["program"], as_of=AS_OF)
     assert health.funnel.completed == 1
     assert health.health.on_track == 1
