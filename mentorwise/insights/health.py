@@ -418,10 +418,10 @@ def _health_counts(where: Q, now: dt.datetime) -> Counter[tuple[int, str]]:
         created_at__gte=now - dt.timedelta(days=2 * longest),
         created_at__lte=now,
     ).order_by("created_at", "id")
-    for rel_id, side, pulse, created_at in recent.values_list(
-        "relationship_id", "side", "pulse", "created_at"
-    ):
-        if created_at >= now - dt.timedelta(days=2 * cadence[rel_id]):
+    for rel_id, side, pulse, age in recent.annotate(
+        age=DaysBetween(Value(now), F("created_at"))
+    ).values_list("relationship_id", "side", "pulse", "age"):
+        if round(age, 6) <= 2 * cadence[rel_id]:
             pulses[rel_id][side] = pulse  # oldest first: the latest one wins
     counts: Counter[tuple[int, str]] = Counter()
     for pk, program_id, days, met, _ in rows:
