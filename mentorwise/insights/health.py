@@ -148,7 +148,7 @@ class DaysBetween(Func):
         return self.as_sql(
             compiler,
             connection,
-            template="(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)",
+            template="(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)::double precision",
             arg_joiner=" - ",
             **extra,
         )
