@@ -389,11 +389,14 @@ def _health_counts(where: Q, now: dt.datetime) -> Counter[tuple[int, str]]:
     Each is classified by `relationships.health.relationship_health` with the inputs that
     `relationships.selectors.health_by_relationship` gives it (cadence of the latest
     agreement version, else the program's; each side's latest pulse within twice the
-    cadence; unresolved safety reports), read here as plain columns in 2 queries: loading
+    cadence; unresolved safety reports), read here as plain columns in 4 queries: loading
     20,000 model instances and filtering check-ins by a list of 20,000 ids took ~1 s.
-    Check-ins after `now` are left out so that a past `as_of` sees what was known then.
+    Relationships started and check-ins made after `now` are left out, so that a past
+    `as_of` sees what was known then (statuses and safety reports are today's).
     """
-    active = Relationship.objects.filter(where, status=RelationshipStatus.ACTIVE)
+    active = Relationship.objects.filter(
+        where, status=RelationshipStatus.ACTIVE, started_at__lte=now
+    )
     rows = list(
         active.annotate(
             days=DaysBetween(Value(now), Coalesce(F("last_meeting_at"), F("started_at"))),
