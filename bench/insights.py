@@ -1,0 +1,180 @@
+"""Benchmark the insights selectors on a large data set against the 500 ms dashboard budget.
+
+    python bench/insights.py
+    python bench/insights.py --people 20000 --relationships 4000 --meetings 40000 --repeat 3
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mw_insights_bench python bench/insights.py
+
+Builds 100,000 people (HRIS import), 7 programs from the templates, their enrollments and
+matches, 20,000 relationships with agreements, 200,000 meetings, check-ins, goals, surveys,
+safety reports and training over the last 12 months (see `bench/insights_data.py`), printing
+the time of each stage. Then times each selector of `mentorwise.insights.health` on the
+largest program, `programs_overview` for an HR admin and `suppression.suppress_table` on an
+8 function × 6 program breakdown, and prints a Markdown table: median and max of --repeat
+runs (after one warm-up run, which also counts the queries) and whether the median is within
+budget. There are no dashboard pages yet, so nothing is rendered.
+
+With SQLite (the default) the database is a new file in a temporary folder. With
+DATABASE_URL every table of that database is emptied first, so point it at a scratch one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+BUDGET_MS = 500.0
+# The scratch PostgreSQL database must not be one of these: the benchmark empties it.
+REFUSED_DATABASES = ("test", "postgres", "mentorwise")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--relationships", type=int, default=20_000)
+    parser.add_argument("--meetings", type=int, default=200_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=7, help="timed runs per selector")
+    args = parser.parse_args()
+    if args.relationships * 2 > args.people:
+        parser.error("--people must be at least twice --relationships (mentees and mentors)")
+
+    scratch = tempfile.TemporaryDirectory(prefix="mw-bench-")
+    os.environ.setdefault("MENTORWISE_DATA_DIR", scratch.name)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorwise.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.sqlite3" and db["NAME"] in REFUSED_DATABASES:
+        sys.exit(f"Refusing to empty database {db['NAME']!r}: use a scratch one.")
+    call_command("migrate", verbosity=0, skip_checks=True)
+    if connection.vendor != "sqlite":
+        call_command("flush", interactive=False, verbosity=0)
+    print(f"database: {connection.vendor} {db['NAME']}")
+
+    from insights_data import build
+
+    print("building the data set:")
+    started = time.perf_counter()
+    data = build(
+        people=args.people,
+        relationships=args.relationships,
+        meetings=args.meetings,
+        seed=args.seed,
+    )
+    print(f"built in {time.perf_counter() - started:.1f} s: " + _describe(data.counts))
+
+    rows = [(name, *_time(call, args.repeat)) for name, call in _cases(data.programs, data.admin)]
+    print()
+    print(f"| selector | median ms | max ms | queries | ≤ {BUDGET_MS:.0f} ms |")
+    print("|---|---:|---:|---:|:---:|")
+    for name, median, worst, queries in rows:
+        verdict = "yes" if median <= BUDGET_MS else "**no**"
+        print(f"| {name} | {median:.1f} | {worst:.1f} | {queries} | {verdict} |")
+    over = [name for name, median, *_ in rows if median > BUDGET_MS]
+    print()
+    print("over budget: " + (", ".join(over) if over else "none"))
+
+
+def _describe(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n:,} {name}" for name, n in counts.items())
+
+
+def _cases(programs: list[Any], admin: Any) -> list[tuple[str, Callable[[], Any]]]:
+    """(label, call) of every timed selector, on the largest program."""
+    from django.conf import settings
+    from django.db.models import Count
+
+    from mentorwise.insights import health, suppression
+    from mentorwise.programs.models import Enrollment, EnrollmentStatus, Role
+
+    program = programs[0]
+    label = f"`{program.template_key}`"
+    cases: list[tuple[str, Callable[[], Any]]] = [
+        (f"program_funnel {label}", lambda: health.program_funnel(program=program)),
+        (f"time_to_match {label}", lambda: health.time_to_match(program=program)),
+        (f"match_acceptance {label}", lambda: health.match_acceptance(program=program)),
+        (
+            f"agreement_confirmation {label}",
+            lambda: health.agreement_confirmation(program=program),
+        ),
+        (f"meeting_cadence {label}", lambda: health.meeting_cadence(program=program)),
+        (
+            f"relationship_health_shares {label}",
+            lambda: health.relationship_health_shares(program=program),
+        ),
+        (f"goal_progress {label}", lambda: health.goal_progress(program=program)),
+        (f"check_in_trend {label} (month)", lambda: health.check_in_trend(program=program)),
+        (
+            f"check_in_trend {label} (week)",
+            lambda: health.check_in_trend(program=program, bucket="week"),
+        ),
+        (
+            f"survey_scores {label} (midpoint)",
+            lambda: health.survey_scores(program=program, kind="midpoint"),
+        ),
+        (f"training_completion {label}", lambda: health.training_completion(program=program)),
+        (f"**program_health** {label}", lambda: health.program_health(program=program)),
+        (
+            f"**programs_overview** (HR admin, {len(programs)} programs)",
+            lambda: health.programs_overview(actor=admin),
+        ),
+    ]
+    # A realistic breakdown to protect: active mentees by the 8 largest functions × the 6
+    # largest programs (counting is not timed; only the suppression is).
+    counted = (
+        Enrollment.objects.filter(
+            program__in=programs[:6], role=Role.MENTEE, status=EnrollmentStatus.ACTIVE
+        )
+        .values("person__function", "program_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    cells: dict[tuple[str, int], int] = {
+        (row["person__function"], row["program_id"]): row["n"] for row in counted
+    }
+    totals: dict[str, int] = {}
+    for (function, _), n in cells.items():
+        totals[function] = totals.get(function, 0) + n
+    functions = sorted(totals, key=lambda f: -totals[f])[:8]
+    table = [[cells.get((f, p.pk), 0) for p in programs[:6]] for f in functions]
+    k = int(settings.MENTORWISE_MIN_GROUP_SIZE)
+    cases.append(
+        (
+            f"suppress_table ({len(table)} functions × {len(table[0])} programs, k={k})",
+            lambda: suppression.suppress_table(table, k=k),
+        )
+    )
+    return cases
+
+
+def _time(call: Callable[[], Any], repeat: int) -> tuple[float, float, int]:
+    """Median and max milliseconds of `repeat` runs after a warm-up run, and its queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), max(times), len(captured.captured_queries)
+
+
+if __name__ == "__main__":
+    main()
