@@ -21,5 +21,6 @@ urlpatterns = [
     path("training/", include("mentorwise.learning.urls")),
     path("relationships/", include("mentorwise.relationships.urls")),
     path("reminders/", include("mentorwise.notifications.urls")),
+    path("insights/", include("mentorwise.insights.urls")),
     path("api/", api_urls()),
 ]

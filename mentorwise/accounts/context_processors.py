@@ -24,6 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     nav.append(("Reminders", reverse("notifications:list")))
     if is_hr_admin(user) or manages_any_program(user):
         nav.append(("People", reverse("people:list")))
+        nav.append(("Insights", reverse("insights:overview")))
     if is_hr_admin(user):
         nav.append(("Import", reverse("people:import")))
         nav.append(("Skills", reverse("programs:skills")))

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from mentorwise import __version__
 from mentorwise.api.auth import session_auth, token_auth
 from mentorwise.api.errors import install_error_handlers
+from mentorwise.api.insights import router as insights_router
 from mentorwise.api.learning import router as learning_router
 from mentorwise.api.matches import router as matches_router
 from mentorwise.api.notifications import router as notifications_router
@@ -27,6 +28,7 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/people", people_router, tags=["people"])
+api.add_router("/insights", insights_router, tags=["insights"])
 api.add_router("/training", learning_router, tags=["training"])
 api.add_router("/", programs_router, tags=["programs"])
 api.add_router("/", matches_router, tags=["matching"])

@@ -1,0 +1,94 @@
+"""Charts as server-rendered SVG (pygal): they work in pages, PDFs and without JavaScript.
+
+Each chart has a table beside it on the page (the same figures), so nothing depends on
+seeing the picture.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pygal
+from pygal.style import Style
+
+from mentorwise.insights.health import Funnel, HealthShares, TrendPoint
+
+_STYLE = Style(
+    background="transparent",
+    plot_background="transparent",
+    foreground="#1f2933",
+    foreground_strong="#1f2933",
+    foreground_subtle="#5f6b7a",
+    colors=("#2f5d8a", "#1d7a46", "#a86500", "#b42318", "#6b7a99"),
+    font_family="system-ui, sans-serif",
+    label_font_size=13,
+    major_label_font_size=13,
+    value_font_size=13,
+    title_font_size=15,
+)
+
+
+def _config(**options: object) -> dict[str, object]:
+    # No scripts (no tooltips from a CDN) and no XML declaration: the SVG is inlined in HTML.
+    return {
+        "style": _STYLE,
+        "js": [],
+        "disable_xml_declaration": True,
+        "width": 640,
+        "height": 300,
+        "show_legend": False,
+        "explicit_size": False,
+        **options,
+    }
+
+
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
+
+
+def _render(chart: pygal.graph.graph.Graph) -> str:
+    # pygal embeds a config <script> for its optional tooltips; without the tooltip library it
+    # does nothing, and pages allow no inline scripts, so it is removed.
+    return _SCRIPT.sub("", chart.render(is_unicode=True))
+
+
+def funnel_chart(funnel: Funnel) -> str:
+    chart = pygal.HorizontalBar(**_config(title="Mentee funnel", print_values=True))
+    stages = [
+        ("Eligible", funnel.eligible),
+        ("Enrolled", funnel.enrolled),
+        ("Matched", funnel.matched),
+        ("Active", funnel.active),
+        ("Completed", funnel.completed),
+    ]
+    chart.x_labels = [label for label, _ in reversed(stages)]
+    chart.add("People", [value for _, value in reversed(stages)])
+    return _render(chart)
+
+
+def health_chart(shares: HealthShares) -> str:
+    chart = pygal.Bar(**_config(title="Active relationships by health", print_values=True))
+    chart.x_labels = ["On track", "Stalled", "At risk"]
+    chart.add(
+        "Relationships",
+        [
+            {"value": shares.on_track, "color": "#1d7a46"},
+            {"value": shares.stalled, "color": "#a86500"},
+            {"value": shares.at_risk, "color": "#b42318"},
+        ],
+    )
+    return _render(chart)
+
+
+def trend_chart(points: list[TrendPoint]) -> str:
+    chart = pygal.Line(
+        **_config(
+            title="Check-in pulse by month (1–5)",
+            range=(1, 5),
+            show_dots=True,
+            dots_size=4,
+            x_label_rotation=0,
+        )
+    )
+    chart.x_labels = [p.period.strftime("%b %Y") for p in points]
+    chart.add("Mean pulse", [round(p.mean_pulse, 2) for p in points])
+    return _render(chart)

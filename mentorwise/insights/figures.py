@@ -1,0 +1,170 @@
+"""Program health as a flat list of figures: one source for the page table, CSV and API.
+
+Every figure comes from `insights.health.program_health`; this module only names and
+formats them, so the page, the export and the API can never disagree.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from mentorwise.core.csv import csv_safe
+from mentorwise.insights.health import ProgramHealth, SurveyScores
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number on the dashboard: what it is, its value, and how many it rests on."""
+
+    section: str
+    key: str
+    label: str
+    value: float | int | None
+    n: int | None = None
+    unit: str = ""
+    note: str = ""
+
+    @property
+    def display(self) -> str:
+        if self.value is None:
+            return "—"
+        if self.unit == "%":
+            return f"{100 * float(self.value):.0f}%"
+        if isinstance(self.value, float):
+            return f"{self.value:.2f}{self.unit and ' ' + self.unit}"
+        return f"{self.value:,}{self.unit and ' ' + self.unit}"
+
+
+def _survey(kind: str, scores: SurveyScores) -> list[Figure]:
+    note = "fewer answers than the minimum group size" if scores.suppressed else ""
+    return [
+        Figure(
+            "surveys",
+            f"{kind}_satisfaction",
+            f"{kind.capitalize()} survey: satisfaction (1–5)",
+            scores.mean_satisfaction,
+            scores.n_satisfaction,
+            note=note,
+        ),
+        Figure(
+            "surveys",
+            f"{kind}_nps",
+            f"{kind.capitalize()} survey: likelihood to recommend (NPS)",
+            scores.nps,
+            scores.n_recommend,
+            note=note,
+        ),
+    ]
+
+
+def health_figures(health: ProgramHealth) -> list[Figure]:
+    """Every figure of the program health dashboard, in display order."""
+    f, h = health.funnel, health.health
+    figures = [
+        Figure("funnel", "eligible", "Eligible mentees", f.eligible),
+        Figure("funnel", "enrolled", "Enrolled mentees", f.enrolled),
+        Figure("funnel", "matched", "Matched", f.matched),
+        Figure("funnel", "active", "In an active relationship", f.active),
+        Figure("funnel", "completed", "Completed", f.completed),
+        Figure(
+            "matching",
+            "time_to_match_median",
+            "Time to match (median)",
+            health.time_to_match.median_days,
+            health.time_to_match.n,
+            unit="days",
+        ),
+        Figure(
+            "matching",
+            "acceptance",
+            "Matches accepted",
+            health.match_acceptance.accepted_share,
+            health.match_acceptance.n,
+            unit="%",
+        ),
+        Figure(
+            "matching",
+            "declined",
+            "Matches declined",
+            health.match_acceptance.declined_share,
+            health.match_acceptance.n,
+            unit="%",
+        ),
+        Figure(
+            "relationships",
+            "agreement_confirmed",
+            "Agreements confirmed by both",
+            health.agreement_confirmation.share,
+            health.agreement_confirmation.n,
+            unit="%",
+        ),
+        Figure(
+            "relationships",
+            "meetings_vs_cadence",
+            "Meetings held against the cadence",
+            health.meeting_cadence.mean_ratio,
+            health.meeting_cadence.n,
+            unit="%",
+        ),
+        Figure("relationships", "on_track", "On track", h.on_track_share, h.n, unit="%"),
+        Figure("relationships", "stalled", "Stalled", h.stalled_share, h.n, unit="%"),
+        Figure("relationships", "at_risk", "At risk", h.at_risk_share, h.n, unit="%"),
+        Figure(
+            "goals",
+            "goal_progress",
+            "Goal progress (mean)",
+            None if health.goals.mean_progress is None else health.goals.mean_progress / 100,
+            health.goals.goals - health.goals.dropped,
+            unit="%",
+        ),
+        Figure(
+            "goals",
+            "goal_attainment",
+            "Goals achieved",
+            health.goals.attainment_share,
+            health.goals.goals - health.goals.dropped,
+            unit="%",
+        ),
+        *_survey("midpoint", health.midpoint_survey),
+        *_survey("closing", health.closing_survey),
+        Figure(
+            "training",
+            "training_completion",
+            "Mentors who completed the required training",
+            health.training.share,
+            health.training.mentors,
+            unit="%",
+            note="" if health.training.required_modules else "no training required",
+        ),
+    ]
+    return figures
+
+
+def health_csv(health: ProgramHealth) -> str:
+    """The figures as CSV (formula-safe), with the check-in trend after them."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["section", "figure", "value", "n", "note"])
+    for fig in health_figures(health):
+        writer.writerow(
+            [
+                fig.section,
+                csv_safe(fig.label),
+                "" if fig.value is None else fig.value,
+                "" if fig.n is None else fig.n,
+                csv_safe(fig.note),
+            ]
+        )
+    for point in health.check_in_trend:
+        writer.writerow(
+            [
+                "check_in_trend",
+                point.period.isoformat(),
+                round(point.mean_pulse, 3),
+                point.n,
+                "mean pulse 1–5",
+            ]
+        )
+    return out.getvalue()

@@ -1,0 +1,74 @@
+"""Program health page, CSV and API: same figures everywhere, managers and HR admins only."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+
+from mentorwise.accounts.services import api_token_create
+from mentorwise.insights.figures import health_figures
+from mentorwise.insights.health import program_health
+
+pytestmark = pytest.mark.django_db
+
+
+def page_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def api_client(user) -> Client:
+    _, raw = api_token_create(actor=user, name="t", scope="read")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
+def test_manager_sees_the_health_page_with_charts_and_tables(
+    program, program_manager, mentee
+) -> None:
+    response = page_client(program_manager).get(f"/insights/programs/{program.slug}/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.count("<svg") >= 2 and "<script type" not in body.split("<svg", 1)[1]
+    assert "Enrolled mentees" in body and "Agreements confirmed by both" in body
+
+
+@pytest.mark.parametrize("who", ["mentee", "mentor", "other_manager", "outsider"])
+def test_health_is_404_for_everyone_else(program, program_manager, request, who) -> None:
+    user = request.getfixturevalue(who)
+    assert page_client(user).get(f"/insights/programs/{program.slug}/").status_code == 404
+    assert page_client(user).get(f"/insights/programs/{program.slug}/health.csv").status_code == 404
+    assert api_client(user).get(f"/api/insights/programs/{program.slug}/health").status_code == 404
+
+
+def test_csv_and_api_carry_the_same_figures_as_the_selector(
+    program, program_manager, mentee, other_mentee
+) -> None:
+    expected = {f.label: f.value for f in health_figures(program_health(program=program))}
+    csv_body = page_client(program_manager).get(f"/insights/programs/{program.slug}/health.csv")
+    assert csv_body["Content-Type"] == "text/csv"
+    rows = {
+        r["figure"]: r["value"]
+        for r in csv.DictReader(io.StringIO(csv_body.content.decode()))
+        if r["section"] != "check_in_trend"
+    }
+    assert rows["Enrolled mentees"] == str(expected["Enrolled mentees"]) == "2"
+    api = api_client(program_manager).get(f"/api/insights/programs/{program.slug}/health").json()
+    by_key = {f["key"]: f["value"] for f in api["figures"]}
+    assert by_key["enrolled"] == 2.0
+    assert len(api["figures"]) == len(expected)
+
+
+def test_overview_lists_only_managed_programs(
+    program, other_program, program_manager, hr_admin, mentee
+) -> None:
+    mine = api_client(program_manager).get("/api/insights/programs").json()
+    assert [row["program"] for row in mine] == [program.slug]
+    everyone = {row["program"] for row in api_client(hr_admin).get("/api/insights/programs").json()}
+    assert {program.slug, other_program.slug} <= everyone
+    assert api_client(mentee).get("/api/insights/programs").status_code == 404
+    assert page_client(mentee).get("/insights/").status_code == 404
+    assert program.name in page_client(program_manager).get("/insights/").content.decode()

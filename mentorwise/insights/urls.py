@@ -1,0 +1,10 @@
+from django.urls import path
+
+from mentorwise.insights import views
+
+app_name = "insights"
+urlpatterns = [
+    path("", views.overview_view, name="overview"),
+    path("programs/<slug:slug>/", views.program_view, name="program"),
+    path("programs/<slug:slug>/health.csv", views.program_csv_view, name="program_csv"),
+]
