@@ -9,7 +9,7 @@ matches, 20,000 relationships with agreements, 200,000 meetings, check-ins, goal
 safety reports and training over the last 12 months (see `bench/insights_data.py`), printing
 the time of each stage. Then times each selector of `mentorwise.insights.health` on the
 largest program, `programs_overview` for an HR admin and `suppression.suppress_table` on an
-8 function × 6 program breakdown, and prints a Markdown table: median and max of --repeat
+8 department × 6 program breakdown, and prints a Markdown table: median and max of --repeat
 runs (after one warm-up run, which also counts the queries) and whether the median is within
 budget. There are no dashboard pages yet, so nothing is rendered.
 
@@ -77,6 +77,7 @@ def main() -> None:
     )
     print(f"built in {time.perf_counter() - started:.1f} s: " + _describe(data.counts))
 
+    _summarize(data.programs[0])
     rows = [(name, *_time(call, args.repeat)) for name, call in _cases(data.programs, data.admin)]
     print()
     print(f"| selector | median ms | max ms | queries | ≤ {BUDGET_MS:.0f} ms |")
@@ -87,6 +88,25 @@ def main() -> None:
     over = [name for name, median, *_ in rows if median > BUDGET_MS]
     print()
     print("over budget: " + (", ".join(over) if over else "none"))
+
+
+def _summarize(program: Any) -> None:
+    """Print the largest program's main figures, to show the data set is not uniform."""
+    from mentorwise.insights import health
+
+    figures = health.program_health(program=program)
+    shares = figures.health
+    cadence = figures.meeting_cadence
+    funnel = figures.funnel
+    print(
+        f"largest program {program.template_key!r}: funnel eligible {funnel.eligible:,}, "
+        f"enrolled {funnel.enrolled:,}, matched {funnel.matched:,}, active {funnel.active:,}, "
+        f"completed {funnel.completed:,}; health of {shares.n:,} active: on track "
+        f"{shares.on_track:,}, stalled {shares.stalled:,}, at risk {shares.at_risk:,}; "
+        f"mean cadence ratio {cadence.mean_ratio or 0:.2f}; agreements confirmed "
+        f"{figures.agreement_confirmation.share or 0:.0%}; "
+        f"{len(figures.check_in_trend)} months of check-ins"
+    )
 
 
 def _describe(counts: dict[str, int]) -> str:
@@ -133,28 +153,28 @@ def _cases(programs: list[Any], admin: Any) -> list[tuple[str, Callable[[], Any]
             lambda: health.programs_overview(actor=admin),
         ),
     ]
-    # A realistic breakdown to protect: active mentees by the 8 largest functions × the 6
+    # A realistic breakdown to protect: active mentees by the 8 largest departments × the 6
     # largest programs (counting is not timed; only the suppression is).
     counted = (
         Enrollment.objects.filter(
             program__in=programs[:6], role=Role.MENTEE, status=EnrollmentStatus.ACTIVE
         )
-        .values("person__function", "program_id")
+        .values("person__department", "program_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
     cells: dict[tuple[str, int], int] = {
-        (row["person__function"], row["program_id"]): row["n"] for row in counted
+        (row["person__department"], row["program_id"]): row["n"] for row in counted
     }
     totals: dict[str, int] = {}
-    for (function, _), n in cells.items():
-        totals[function] = totals.get(function, 0) + n
-    functions = sorted(totals, key=lambda f: -totals[f])[:8]
-    table = [[cells.get((f, p.pk), 0) for p in programs[:6]] for f in functions]
+    for (department, _), n in cells.items():
+        totals[department] = totals.get(department, 0) + n
+    departments = sorted(totals, key=lambda d: -totals[d])[:8]
+    table = [[cells.get((d, p.pk), 0) for p in programs[:6]] for d in departments]
     k = int(settings.MENTORWISE_MIN_GROUP_SIZE)
     cases.append(
         (
-            f"suppress_table ({len(table)} functions × {len(table[0])} programs, k={k})",
+            f"suppress_table ({len(table)} departments × {len(table[0])} programs, k={k})",
             lambda: suppression.suppress_table(table, k=k),
         )
     )

@@ -34,6 +34,7 @@ from mentorwise.people.generator import generate_org
 from mentorwise.people.models import Person
 from mentorwise.people.services import people_import
 from mentorwise.programs.catalog import template_get
+from mentorwise.programs.eligibility import eligible_people
 from mentorwise.programs.models import (
     Enrollment,
     EnrollmentStatus,
@@ -204,6 +205,7 @@ class _Activity:
         self.programs = programs
         self.people = people
         self.counts: dict[str, int] = {}
+        self.topped_up = 0
 
     # Enrollments -------------------------------------------------------------------------
 
@@ -228,7 +230,10 @@ class _Activity:
                 n_unmatched = int(n_rel * UNMATCHED_MENTEE_SHARE)
                 n_mentors = max(1, int(np.ceil(n_rel / MENTEES_PER_MENTOR)))
                 n_mentees = int(n_rel) + n_unmatched
-                chosen = rng.choice(self.people, n_mentees + n_mentors, replace=False)
+                mentee_ids = self._pick(program, Role.MENTEE, n_mentees, exclude=())
+                giving = next(r for r in program.roles if r != Role.MENTEE)
+                mentor_ids = self._pick(program, giving, n_mentors, exclude=mentee_ids)
+                chosen = np.concatenate([mentee_ids, mentor_ids])
                 assigned = rng.integers(0, n_mentors, int(n_rel))
                 capacity = np.bincount(assigned, minlength=n_mentors)
                 mentor_base = len(mentors)
@@ -237,7 +242,7 @@ class _Activity:
                         Enrollment(
                             program=program,
                             person_id=int(chosen[n_mentees + j]),
-                            role=Role.MENTOR,
+                            role=giving,
                             capacity=int(min(50, max(1, capacity[j]))),
                             created_at=now - dt.timedelta(days=float(rng.uniform(200, 390))),
                         )
@@ -271,6 +276,7 @@ class _Activity:
                         )
                     )
                 offset += int(n_rel)
+            info["not eligible (pool too small)"] = self.topped_up
             self.mentees = _insert(Enrollment, mentees)
             self.mentors = _insert(Enrollment, mentors)
             self.rel_program = np.array(rel_program)
@@ -280,6 +286,22 @@ class _Activity:
             info["mentee"] = len(mentees)
             info["mentor"] = len(mentors)
             self.counts["enrollments"] = len(mentees) + len(mentors)
+
+    def _pick(self, program: Program, role: str, n: int, exclude: Any) -> np.ndarray:
+        """`n` active people for `role`: those the program's rules admit first, in random
+        order, then others when too few are eligible (as when rules were tightened after
+        people enrolled); none of `exclude`."""
+        rules = (program.eligibility or {}).get(role, {})
+        eligible = np.array(
+            eligible_people(rules, today=timezone.localdate(self.now)).values_list("pk", flat=True)
+        )
+        eligible = self.rng.permutation(eligible[~np.isin(eligible, exclude)])[:n]
+        if len(eligible) == n:
+            return eligible
+        others = self.people[~np.isin(self.people, np.concatenate([eligible, exclude]))]
+        extra = self.rng.choice(others, n - len(eligible), replace=False)
+        self.topped_up += len(extra)
+        return np.concatenate([eligible, extra])
 
     # Matches and relationships -----------------------------------------------------------
 
