@@ -310,6 +310,16 @@ def _enroll_sample(
     invited = rng.choice(rest, size=min(rest.size, round(rest.size * invited_share)), replace=False)
     profiles = generate_profiles(org, [index_of[int(pk)] for pk in chosen], role, seed)
     now = timezone.now()
+    # People enrolled in the weeks before the program started (the history is back-dated).
+    opened = timezone.make_aware(dt.datetime.combine(program.start_date or now.date(), dt.time(9)))
+    enrolled_at = [
+        min(now, opened - dt.timedelta(days=int(d), hours=int(h)))
+        for d, h in zip(
+            rng.integers(1, 28, size=len(chosen)),
+            rng.integers(0, 10, size=len(chosen)),
+            strict=True,
+        )
+    ]
     giving = role in GIVING_ROLES
     enrollments = []
     for r, pk in enumerate(chosen.tolist()):
@@ -333,9 +343,9 @@ def _enroll_sample(
                 capacity=int(profiles.capacity[r]) if giving else 1,
                 languages=org.languages[index_of[pk]],
                 answers=answers,
-                acknowledged_at=now,
-                created_at=now,
-                updated_at=now,
+                acknowledged_at=enrolled_at[r],
+                created_at=enrolled_at[r],
+                updated_at=enrolled_at[r],
             )
         )
     enrollments += [
