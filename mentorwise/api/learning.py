@@ -100,7 +100,7 @@ class ModuleIn(Schema):
     is_active: bool = True
 
     def content(self) -> services.ModuleContent:
-        return services.ModuleContent(**self.dict())
+        return services.ModuleContent(**self.model_dump())
 
 
 class CompletionOut(Schema):
@@ -200,7 +200,7 @@ def _module_out(request: HttpRequest, module: TrainingModule) -> ModuleOut:
     completion = selectors.completion_get(actor=request.user, module=module)
     summary = ModuleSummaryOut.build(module, completion.passed_at if completion else None)
     return ModuleOut(
-        **summary.dict(),
+        **summary.model_dump(),
         html=str(render_markdown(module.body_markdown)),
         body_markdown=module.body_markdown,
         questions=[QuestionOut(**q) for q in questions_public(module.questions)],

@@ -165,7 +165,7 @@ class EnrollmentIn(Schema):
     answers: dict[str, str] = Field({}, description="Answers to the program's questions by key.")
 
     def to_answers(self) -> services.EnrollmentAnswers:
-        data = self.dict(exclude={"role", "acknowledged"})
+        data = self.model_dump(exclude={"role", "acknowledged"})
         return services.EnrollmentAnswers(**data)
 
 
@@ -246,10 +246,26 @@ def program_get(request: HttpRequest, slug: str) -> ProgramOut:
 def program_patch(request: HttpRequest, slug: str, data: ProgramPatchIn) -> ProgramOut:
     """Program managers of this program and HR admins; every change is validated first."""
     program = selectors.access_managed_program(actor=request.user, slug=slug)
-    changes = services.ProgramChanges(**data.dict(exclude_unset=True))
+    changes = services.ProgramChanges(**data.model_dump(exclude_unset=True))
     return ProgramOut.from_program(
         services.program_update(actor=request.user, program=program, changes=changes)
     )
+
+
+class ManagersIn(Schema):
+    emails: list[str] = Field(description="Email addresses of the managers' logins.")
+
+
+@router.put(
+    "/programs/{slug}/managers",
+    response={200: list[str], **WRITE_ERRORS},
+    summary="Replace a program's managers",
+)
+def program_managers_put(request: HttpRequest, slug: str, data: ManagersIn) -> list[str]:
+    """HR admins only; every unknown address is reported and nothing changes."""
+    program = selectors.access_program(actor=request.user, slug=slug)
+    program = services.program_managers_set(actor=request.user, program=program, emails=data.emails)
+    return sorted(u.email for u in program.managers.all())
 
 
 @router.get(

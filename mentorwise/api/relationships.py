@@ -213,7 +213,7 @@ class GoalIn(Schema):
     target_date: dt.date | None = Field(None, description="Time-bound: when.")
 
     def fields(self) -> services.GoalFields:
-        return services.GoalFields(**self.dict())
+        return services.GoalFields(**self.model_dump())
 
 
 class ProgressIn(Schema):
@@ -742,7 +742,7 @@ def meeting_dates(request: HttpRequest, relationship_id: int) -> list[MeetingDat
 )
 def meeting_schedule(request: HttpRequest, relationship_id: int, data: ScheduleIn) -> Status:
     r = selectors.access_relationship(actor=request.user, relationship_id=relationship_id)
-    meeting = services.meeting_schedule(actor=request.user, relationship=r, **data.dict())
+    meeting = services.meeting_schedule(actor=request.user, relationship=r, **data.model_dump())
     return Status(201, MeetingOut.build(meeting))
 
 
@@ -754,7 +754,7 @@ def meeting_schedule(request: HttpRequest, relationship_id: int, data: ScheduleI
 def meeting_reschedule(request: HttpRequest, meeting_id: int, data: RescheduleIn) -> MeetingOut:
     meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
     return MeetingOut.build(
-        services.meeting_reschedule(actor=request.user, meeting=meeting, **data.dict())
+        services.meeting_reschedule(actor=request.user, meeting=meeting, **data.model_dump())
     )
 
 
@@ -780,7 +780,7 @@ def meeting_log(request: HttpRequest, relationship_id: int, data: LogIn) -> Meet
         if data.meeting_id
         else None
     )
-    log = services.MeetingLog(**data.dict(exclude={"meeting_id"}))
+    log = services.MeetingLog(**data.model_dump(exclude={"meeting_id"}))
     return MeetingOut.build(
         services.meeting_log(actor=request.user, relationship=r, log=log, meeting=meeting)
     )

@@ -6,10 +6,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from mentorwise.accounts.models import User
 from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
@@ -362,23 +363,30 @@ def program_update(*, actor: Any, program: Program, changes: ProgramChanges) -> 
 
 
 @transaction.atomic
-def program_managers_set(*, actor: Any, program: Program, user_ids: list[int]) -> Program:
-    """Replace the program's managers (HR admins only)."""
+def program_managers_set(*, actor: Any, program: Program, emails: list[str]) -> Program:
+    """Replace the program's managers, named by email (HR admins only); every unknown
+    address is reported, and nothing changes unless all are valid."""
     _require_hr_admin(actor)
-    from django.contrib.auth import get_user_model
-
-    users = list(get_user_model().objects.filter(pk__in=user_ids, is_active=True))
-    missing = set(user_ids) - {u.pk for u in users}
-    if missing:
-        raise InvalidInput(
-            [FieldError("managers", "unknown or inactive user", value=str(sorted(missing)[0]))]
-        )
-    program.managers.set(users)
+    wanted = [e.strip().lower() for e in emails if e.strip()]
+    users = {
+        (u.person.email if u.person else u.email).lower(): u
+        for u in User.objects.filter(is_active=True)
+        .filter(models.Q(person__email__in=wanted) | models.Q(email__in=wanted))
+        .select_related("person")
+    }
+    errors = [
+        FieldError("managers", "no active login has this email", value=email)
+        for email in wanted
+        if email not in users
+    ]
+    if errors:
+        raise InvalidInput(errors)
+    program.managers.set([users[e] for e in wanted])
     audit_record(
         actor=actor,
         action="program.managers_set",
         target=program,
-        data={"user_ids": sorted(user_ids)},
+        data={"managers": sorted(wanted)},
     )
     return program
 

@@ -30,4 +30,5 @@ urlpatterns = [
     path("<slug:slug>/enroll/<str:role>/", views.enroll_view, name="enroll"),
     path("<slug:slug>/participants/", views.participants_view, name="participants"),
     path("<slug:slug>/invite/", views.invite_view, name="invite"),
+    path("<slug:slug>/managers/", views.program_managers_view, name="managers"),
 ]

@@ -101,6 +101,8 @@ def program_detail_view(request: AuthedRequest, slug: str) -> HttpResponse:
             "manage": manage,
             "roles": roles,
             "counts": selectors.program_role_counts(program=program) if manage else None,
+            "is_hr_admin": is_hr_admin(request.user),
+            "managers": program.managers.select_related("person") if manage else [],
         },
     )
 
@@ -156,6 +158,23 @@ def eligibility_preview_view(request: AuthedRequest, slug: str) -> HttpResponse:
         "programs/edit.html#preview",
         {"counts": counts, "errors": errors, "program": program},
     )
+
+
+@require_POST
+def program_managers_view(request: AuthedRequest, slug: str) -> HttpResponse:
+    if not is_hr_admin(request.user):
+        raise Http404("No such page.")
+    try:
+        program = selectors.access_program(actor=request.user, slug=slug)
+        emails = request.POST.get("managers", "").replace(",", "\n").splitlines()
+        services.program_managers_set(actor=request.user, program=program, emails=emails)
+    except NotFound as error:
+        raise _not_found(error) from None
+    except InvalidInput as error:
+        messages.error(request, "; ".join(str(e) for e in error.errors))
+    else:
+        messages.success(request, "Program managers saved.")
+    return redirect("programs:detail", slug=slug)
 
 
 def enroll_view(request: AuthedRequest, slug: str, role: str) -> HttpResponse:

@@ -137,3 +137,26 @@ def test_people_api_is_limited_for_participants(mentee, other_mentee, program_ma
     everyone = token_client(program_manager).get("/api/people?limit=1000").json()
     assert len(everyone) >= 3
     assert all("gender" not in p and "ethnicity" not in p for p in everyone)
+
+
+def test_managers_api_reports_unknown_addresses(
+    program, hr_admin, program_manager, outsider
+) -> None:
+    client = token_client(hr_admin, "admin")
+    bad = client.put(
+        "/api/programs/leadership-2026/managers",
+        {"emails": ["ghost@example.com", outsider.person.email]},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+    assert [e["value"] for e in bad.json()["errors"]] == ["ghost@example.com"]
+    ok = client.put(
+        "/api/programs/leadership-2026/managers",
+        {"emails": [outsider.person.email]},
+        content_type="application/json",
+    )
+    assert ok.status_code == 200 and ok.json() == [outsider.email]
+    denied = token_client(program_manager, "admin").put(
+        "/api/programs/leadership-2026/managers", {"emails": []}, content_type="application/json"
+    )
+    assert denied.status_code == 403

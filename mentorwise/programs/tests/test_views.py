@@ -152,3 +152,28 @@ def test_participant_cannot_create_programs(outsider) -> None:
         == 404
     )
     assert not Program.objects.exists()
+
+
+def test_hr_admin_sets_program_managers_by_email(
+    program, hr_admin, other_manager, program_manager
+) -> None:
+    client = client_for(hr_admin)
+    bad = client.post("/programs/leadership-2026/managers/", {"managers": "nobody@example.com"})
+    assert bad.status_code == 302
+    assert list(program.managers.all()) == [program_manager]  # nothing changed
+    client.post(
+        "/programs/leadership-2026/managers/",
+        {"managers": f"{other_manager.person.email}\n{program_manager.person.email}"},
+    )
+    assert set(program.managers.all()) == {other_manager, program_manager}
+    page = client.get("/programs/leadership-2026/").content.decode()
+    assert "Program managers" in page and other_manager.person.full_name in page
+
+
+def test_only_hr_admins_set_program_managers(program, program_manager, outsider) -> None:
+    for user in (program_manager, outsider):
+        response = client_for(user).post(
+            "/programs/leadership-2026/managers/", {"managers": outsider.person.email}
+        )
+        assert response.status_code == 404
+    assert list(program.managers.all()) == [program_manager]
