@@ -7,6 +7,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -553,9 +554,11 @@ def program_view(request: AuthedRequest, slug: str) -> HttpResponse:
     for row in selectors.program_relationships(program=program, status="active"):
         if row.health:
             counts[row.health.health] += 1
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
     context = {
         "program": program,
-        "rows": rows,
+        "rows": page,
+        "page": page,
         "filters": filters,
         "counts": [(Health(h).label, n, h) for h, n in counts.items()],
         "healths": Health.choices,

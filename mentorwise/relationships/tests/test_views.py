@@ -297,3 +297,11 @@ def test_manager_edits_survey_questions_and_bad_lines_are_named(
     participant = PageClient()
     participant.force_login(mentee)
     assert participant.get(url).status_code == 404
+
+
+def test_program_page_is_paginated(relationship, program_manager):
+    client = client_for(program_manager)
+    page = client.get("/relationships/program/leadership-2026/?page=1").content.decode()
+    assert "Page 1 of 1 · 1 relationships" in page
+    # Beyond the last page the last page is shown, never an error.
+    assert client.get("/relationships/program/leadership-2026/?page=9").status_code == 200
