@@ -8,10 +8,8 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from mentorwise.api.errors import ERRORS, WRITE_ERRORS
-from mentorwise.core.errors import NotFound
 from mentorwise.matches import selectors, services
 from mentorwise.matches.models import Match, MatchingRun
-from mentorwise.programs.models import EnrollmentStatus
 from mentorwise.programs.selectors import access_managed_program, access_program
 
 router = Router()
@@ -357,12 +355,8 @@ def request_mentor(request: HttpRequest, slug: str, data: RequestIn) -> Status:
 def preference_set(request: HttpRequest, slug: str, data: PreferenceIn) -> CountOut:
     """Preferences raise the fit in the next run; vetoes (at most three) exclude the pair."""
     program = access_program(actor=request.user, slug=slug)
-    person_id = getattr(request.user, "person_id", None) or 0
-    mine = program.enrollments.filter(person_id=person_id, status=EnrollmentStatus.ACTIVE).first()
-    if mine is None:
-        raise NotFound("You are not enrolled in this program.")
-    services.preference_set(
-        actor=request.user, enrollment=mine, other_id=data.other_enrollment_id, kind=data.kind
+    services.preference_set_in_program(
+        actor=request.user, program=program, other_id=data.other_enrollment_id, kind=data.kind
     )
     return CountOut(count=1)
 

@@ -712,6 +712,27 @@ def requests_expire(*, now: dt.datetime | None = None) -> int:
 
 
 @transaction.atomic
+def preference_set_in_program(
+    *, actor: Any, program: Program, other_id: int, kind: str | None
+) -> Preference | None:
+    """Mark a participant as preferred or vetoed from the actor's own enrollment on the other
+    side of the program (a person enrolled on both sides uses the matching one)."""
+    other = Enrollment.objects.filter(pk=other_id, program=program).first()
+    if other is None:
+        raise NotFound("No such participant in this program.")
+    my_role = Role.MENTEE if other.role != Role.MENTEE else giving_role(program)
+    mine = Enrollment.objects.filter(
+        program=program,
+        person_id=getattr(actor, "person_id", None) or 0,
+        role=my_role,
+        status=EnrollmentStatus.ACTIVE,
+    ).first()
+    if mine is None:
+        raise NotFound("You are not enrolled in this program.")
+    return preference_set(actor=actor, enrollment=mine, other_id=other_id, kind=kind)
+
+
+@transaction.atomic
 def preference_set(
     *, actor: Any, enrollment: Enrollment, other_id: int, kind: str | None
 ) -> Preference | None:

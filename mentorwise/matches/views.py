@@ -292,19 +292,12 @@ def request_mentor_view(request: AuthedRequest, slug: str, mentor_id: int) -> Ht
 
 @require_POST
 def preference_view(request: AuthedRequest, slug: str, other_id: int) -> HttpResponse:
+    kind = request.POST.get("kind") or None
     try:
         program = access_program(actor=request.user, slug=slug)
-        mine = (
-            request.user.person.enrollments.filter(
-                program=program, status=EnrollmentStatus.ACTIVE
-            ).first()
-            if request.user.person
-            else None
+        services.preference_set_in_program(
+            actor=request.user, program=program, other_id=other_id, kind=kind
         )
-        if mine is None:
-            raise NotFound("You are not enrolled in this program.")
-        kind = request.POST.get("kind") or None
-        services.preference_set(actor=request.user, enrollment=mine, other_id=other_id, kind=kind)
     except NotFound as error:
         raise Http404(error.message) from None
     except MentorwiseError as error:

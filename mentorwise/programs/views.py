@@ -11,16 +11,13 @@ from django.views.decorators.http import require_POST
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.core.errors import InvalidInput, MentorwiseError, NotFound
+from mentorwise.core.views import not_found_as_404
 from mentorwise.programs import selectors, services
 from mentorwise.programs.catalog import TEMPLATES
 from mentorwise.programs.eligibility import ineligibility_reason, rules_describe, rules_validate
 from mentorwise.programs.forms import EnrollmentForm, ProgramForm, add_service_errors
 from mentorwise.programs.models import EnrollmentStatus, Role, Skill
 from mentorwise.programs.permissions import can_manage_program
-
-
-def _not_found(error: NotFound) -> Http404:
-    return Http404(error.message)
 
 
 def program_list_view(request: AuthedRequest) -> HttpResponse:
@@ -69,11 +66,9 @@ def program_create_view(request: AuthedRequest) -> HttpResponse:
     return redirect("programs:edit", slug=program.slug)
 
 
+@not_found_as_404
 def program_detail_view(request: AuthedRequest, slug: str) -> HttpResponse:
-    try:
-        program = selectors.access_program(actor=request.user, slug=slug)
-    except NotFound as error:
-        raise _not_found(error) from None
+    program = selectors.access_program(actor=request.user, slug=slug)
     manage = can_manage_program(request.user, program)
     mine = {e.role: e for e in selectors.my_enrollments(actor=request.user).filter(program=program)}
     person = request.user.person
@@ -107,11 +102,9 @@ def program_detail_view(request: AuthedRequest, slug: str) -> HttpResponse:
     )
 
 
+@not_found_as_404
 def program_edit_view(request: AuthedRequest, slug: str) -> HttpResponse:
-    try:
-        program = selectors.access_managed_program(actor=request.user, slug=slug)
-    except NotFound as error:
-        raise _not_found(error) from None
+    program = selectors.access_managed_program(actor=request.user, slug=slug)
     form = ProgramForm(request.POST or None, program=program)
     if request.method == "POST" and form.is_valid():
         try:
@@ -135,12 +128,10 @@ def program_edit_view(request: AuthedRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
+@not_found_as_404
 def eligibility_preview_view(request: AuthedRequest, slug: str) -> HttpResponse:
     """Live counts for the rules being edited (HTMX partial; nothing is saved)."""
-    try:
-        program = selectors.access_managed_program(actor=request.user, slug=slug)
-    except NotFound as error:
-        raise _not_found(error) from None
+    program = selectors.access_managed_program(actor=request.user, slug=slug)
     form = ProgramForm(request.POST, program=program)
     form.is_valid()  # partial input is fine for a preview: fields that do not parse are skipped
     errors: list[str] = []
@@ -161,15 +152,14 @@ def eligibility_preview_view(request: AuthedRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
+@not_found_as_404
 def program_managers_view(request: AuthedRequest, slug: str) -> HttpResponse:
     if not is_hr_admin(request.user):
         raise Http404("No such page.")
+    program = selectors.access_program(actor=request.user, slug=slug)
+    emails = request.POST.get("managers", "").replace(",", "\n").splitlines()
     try:
-        program = selectors.access_program(actor=request.user, slug=slug)
-        emails = request.POST.get("managers", "").replace(",", "\n").splitlines()
         services.program_managers_set(actor=request.user, program=program, emails=emails)
-    except NotFound as error:
-        raise _not_found(error) from None
     except InvalidInput as error:
         messages.error(request, "; ".join(str(e) for e in error.errors))
     else:
@@ -177,11 +167,9 @@ def program_managers_view(request: AuthedRequest, slug: str) -> HttpResponse:
     return redirect("programs:detail", slug=slug)
 
 
+@not_found_as_404
 def enroll_view(request: AuthedRequest, slug: str, role: str) -> HttpResponse:
-    try:
-        program = selectors.access_program(actor=request.user, slug=slug)
-    except NotFound as error:
-        raise _not_found(error) from None
+    program = selectors.access_program(actor=request.user, slug=slug)
     if role not in program.roles:
         raise Http404("No such role.")
     mine = selectors.my_enrollments(actor=request.user).filter(program=program, role=role).first()
@@ -220,11 +208,9 @@ def enroll_view(request: AuthedRequest, slug: str, role: str) -> HttpResponse:
     )
 
 
+@not_found_as_404
 def enrollment_edit_view(request: AuthedRequest, enrollment_id: int) -> HttpResponse:
-    try:
-        enrollment = selectors.access_enrollment(actor=request.user, enrollment_id=enrollment_id)
-    except NotFound as error:
-        raise _not_found(error) from None
+    enrollment = selectors.access_enrollment(actor=request.user, enrollment_id=enrollment_id)
     if enrollment.person_id != request.user.person_id:
         raise Http404("No such enrollment.")
     initial = {
@@ -264,14 +250,15 @@ def enrollment_edit_view(request: AuthedRequest, enrollment_id: int) -> HttpResp
 
 
 @require_POST
+@not_found_as_404
 def enrollment_withdraw_view(request: AuthedRequest, enrollment_id: int) -> HttpResponse:
+    enrollment = selectors.access_enrollment(actor=request.user, enrollment_id=enrollment_id)
     try:
-        enrollment = selectors.access_enrollment(actor=request.user, enrollment_id=enrollment_id)
         services.enrollment_withdraw(
             actor=request.user, enrollment=enrollment, reason=request.POST.get("reason", "")
         )
-    except NotFound as error:
-        raise _not_found(error) from None
+    except NotFound:
+        raise  # a 404 page, through not_found_as_404
     except MentorwiseError as error:
         messages.error(request, error.message)
     else:
@@ -282,18 +269,19 @@ def enrollment_withdraw_view(request: AuthedRequest, enrollment_id: int) -> Http
 
 
 @require_POST
+@not_found_as_404
 def enrollment_availability_view(request: AuthedRequest, enrollment_id: int) -> HttpResponse:
+    enrollment = selectors.access_enrollment(actor=request.user, enrollment_id=enrollment_id)
+    capacity = request.POST.get("capacity")
     try:
-        enrollment = selectors.access_enrollment(actor=request.user, enrollment_id=enrollment_id)
-        capacity = request.POST.get("capacity")
         services.enrollment_set_availability(
             actor=request.user,
             enrollment=enrollment,
             paused=request.POST.get("paused") == "1",
             capacity=int(capacity) if capacity and capacity.isdigit() else None,
         )
-    except NotFound as error:
-        raise _not_found(error) from None
+    except NotFound:
+        raise  # a 404 page, through not_found_as_404
     except MentorwiseError as error:
         messages.error(request, error.message)
     else:
@@ -311,11 +299,9 @@ def my_enrollments_view(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@not_found_as_404
 def participants_view(request: AuthedRequest, slug: str) -> HttpResponse:
-    try:
-        program = selectors.access_managed_program(actor=request.user, slug=slug)
-    except NotFound as error:
-        raise _not_found(error) from None
+    program = selectors.access_managed_program(actor=request.user, slug=slug)
     enrollments = selectors.enrollment_list(
         actor=request.user,
         program=program,
@@ -337,11 +323,9 @@ def participants_view(request: AuthedRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
+@not_found_as_404
 def invite_view(request: AuthedRequest, slug: str) -> HttpResponse:
-    try:
-        program = selectors.access_managed_program(actor=request.user, slug=slug)
-    except NotFound as error:
-        raise _not_found(error) from None
+    program = selectors.access_managed_program(actor=request.user, slug=slug)
     filters: dict = {}
     for key in ("level_min", "level_max"):
         if request.POST.get(key):

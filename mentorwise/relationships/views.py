@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.core.errors import InvalidInput, MentorwiseError, NotFound
+from mentorwise.core.views import not_found_as_404
 from mentorwise.programs.selectors import access_managed_program
 from mentorwise.relationships import forms, recognition, selectors, services
 from mentorwise.relationships.calendar import meeting_ics
@@ -32,19 +32,6 @@ from mentorwise.relationships.models import (
     SurveyKind,
 )
 from mentorwise.relationships.permissions import actor_side, can_oversee
-
-
-def not_found_as_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Both "missing" and "not yours" are a plain 404 page."""
-
-    @wraps(view)
-    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404(error.message) from None
-
-    return wrapper
 
 
 def _run(request: AuthedRequest, action: Callable[[], Any], success: str) -> bool:

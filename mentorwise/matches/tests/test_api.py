@@ -93,3 +93,22 @@ def test_mentor_sees_the_request_waiting(setup, mentee, mentor) -> None:
     waiting = api(mentor).get("/api/me/open-matches").json()
     assert [w["mentee_name"] for w in waiting] == ["Ana Mentee"]
     assert api(mentee).get("/api/me/open-matches").json() == []
+
+
+def test_preferences_need_an_enrollment_on_the_other_side(setup, mentee, outsider) -> None:
+    from mentorwise.matches.models import Preference
+
+    mentor_enrollment = Enrollment.objects.get(role="mentor")
+    refused = api(outsider).post(
+        f"/api/programs/{setup.slug}/preferences",
+        {"other_enrollment_id": mentor_enrollment.pk, "kind": "veto"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 404 and not Preference.objects.exists()
+    done = api(mentee).post(
+        f"/api/programs/{setup.slug}/preferences",
+        {"other_enrollment_id": mentor_enrollment.pk, "kind": "prefer"},
+        content_type="application/json",
+    )
+    assert done.status_code == 200
+    assert Preference.objects.get().enrollment.person == mentee.person
