@@ -26,6 +26,12 @@ class User(AbstractUser):
     is_executive = models.BooleanField(
         default=False, help_text="Executive: reads aggregate dashboards only."
     )
+    session_generation = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised to end every session of this login at once (logout everywhere, "
+        "deprovisioning, termination).",
+    )
 
     def __str__(self) -> str:
         return self.get_username()
@@ -34,6 +40,7 @@ class User(AbstractUser):
 class TokenScope(models.TextChoices):
     READ = "read", "Read only"
     ADMIN = "admin", "Read and write"
+    SCIM = "scim", "SCIM provisioning"
 
 
 def token_hash(raw: str) -> str:

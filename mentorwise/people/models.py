@@ -54,6 +54,12 @@ class Person(models.Model):
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    erased_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set when the person's personal data was erased (pseudonymised); irreversible.",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
@@ -84,6 +90,38 @@ class Person(models.Model):
         """Ids of the managers above this person, top first (from the materialized path)."""
         tokens = [t for t in self.path.split("/") if t]
         return [int(t, 16) for t in tokens[:-1]]
+
+
+class CareerEventKind(models.TextChoices):
+    PROMOTION = "promotion", "Promotion"
+    INTERNAL_MOVE = "internal_move", "Internal move"
+    BECAME_MANAGER = "became_manager", "Became a manager"
+
+
+class CareerEvent(models.Model):
+    """A dated step in a person's career (from HRIS history, imports or provisioning).
+
+    Outcome insights read promotions and internal moves from here; a job level raised by an
+    import or SCIM update is recorded as a promotion on the day it was seen.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="career_events")
+    kind = models.CharField(max_length=20, choices=CareerEventKind.choices)
+    date = models.DateField(db_index=True)
+    from_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    to_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    from_function = models.CharField(max_length=120, blank=True)
+    to_function = models.CharField(max_length=120, blank=True)
+    source = models.CharField(
+        max_length=20, blank=True, help_text="Where it came from: import, scim, simulation, demo."
+    )
+
+    class Meta:
+        ordering = ["person_id", "date", "id"]
+        indexes = [models.Index(fields=["kind", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.date:%Y-%m-%d}"
 
 
 class Gender(models.TextChoices):
