@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "mentorwise.relationships",
     "mentorwise.notifications",
     "mentorwise.insights",
+    "mentorwise.audit",
     "mentorwise.api",
     "mentorwise.demo",
 ]
@@ -170,6 +171,10 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Password sign-in on the login page; switch off once single sign-on is configured
+# (`mentorwise` CLI commands still work for break-glass access, see docs/security.md).
+MENTORWISE_LOCAL_LOGIN = envbool("MENTORWISE_LOCAL_LOGIN", True)
+AUTHENTICATION_BACKENDS = ["mentorwise.accounts.backends.PasswordBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

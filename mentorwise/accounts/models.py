@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 
 class User(AbstractUser):
@@ -35,6 +38,29 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_username()
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django's session check hashes the password; the generation is added so that raising
+        it (`user_sessions_end`) invalidates every existing session on its next request."""
+        key_salt = "mentorwise.accounts.User.get_session_auth_hash"
+        value = f"{self.password}:{self.session_generation}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
+
+    def may_sign_in(self, day: dt.date | None = None) -> bool:
+        """An active login whose person (if any) is neither terminated nor erased.
+
+        Checked at every sign-in and on every request with a session or token, so that
+        a termination (HRIS import, SCIM deactivation) takes effect immediately.
+        """
+        if not self.is_active:
+            return False
+        person = self.person
+        if person is None:
+            return True
+        if person.erased_at is not None:
+            return False
+        day = day or timezone.localdate()
+        return person.termination_date is None or person.termination_date > day
 
 
 class TokenScope(models.TextChoices):

@@ -1,0 +1,44 @@
+"""Authentication backends: who may sign in, and whose session still counts.
+
+`PasswordBackend` is Django's ModelBackend with one more rule: the login must be active
+*and* its person neither terminated nor erased (`User.may_sign_in`). Django asks the
+backend for the user on every request with a session, so a termination or deactivation
+(HRIS import, SCIM, admin) ends the person's open sessions on their next request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+from mentorwise.accounts.models import User
+
+
+class PasswordBackend(ModelBackend):
+    """Username and password, when local passwords are enabled (MENTORWISE_LOCAL_LOGIN)."""
+
+    def authenticate(  # type: ignore[override]
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        if username is None or password is None:
+            return None  # not a password sign-in (single sign-on has its own backend)
+        if request is not None and not settings.MENTORWISE_LOCAL_LOGIN:
+            # Password sign-in over HTTP is off: people use single sign-on. Request-less
+            # authentication (the break-glass CLI) is not affected.
+            raise PermissionDenied("Password sign-in is disabled.")
+        return super().authenticate(request, username, password, **kwargs)  # type: ignore[return-value]
+
+    def user_can_authenticate(self, user: Any) -> bool:
+        return bool(user is not None and user.may_sign_in())
+
+    def get_user(self, user_id: Any) -> User | None:
+        user = User.objects.select_related("person").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
