@@ -28,6 +28,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if is_hr_admin(user):
         nav.append(("Import", reverse("people:import")))
         nav.append(("Skills", reverse("programs:skills")))
+        nav.append(("Audit log", reverse("audit:list")))
     nav.append(("API tokens", reverse("accounts:tokens")))
     current = request.path
     # The entry with the longest URL prefix of the current page is the active one.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from mentorwise import __version__
+from mentorwise.api.audit import router as audit_router
 from mentorwise.api.auth import session_auth, token_auth
 from mentorwise.api.errors import install_error_handlers
 from mentorwise.api.insights import router as insights_router
@@ -29,6 +30,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/people", people_router, tags=["people"])
 api.add_router("/insights", insights_router, tags=["insights"])
+api.add_router("/audit", audit_router, tags=["audit"])
 api.add_router("/training", learning_router, tags=["training"])
 api.add_router("/", programs_router, tags=["programs"])
 api.add_router("/", matches_router, tags=["matching"])

@@ -1,0 +1,1 @@
+"""The audit log pages: HR admins search and export the append-only record of actions."""
