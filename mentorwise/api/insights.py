@@ -7,12 +7,11 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from mentorwise.accounts.roles import is_hr_admin, manages_any_program
 from mentorwise.api.errors import ERRORS
 from mentorwise.core.errors import NotFound
+from mentorwise.insights.access import access_insights_program, may_read_insights
 from mentorwise.insights.figures import health_figures
 from mentorwise.insights.health import program_health, programs_overview
-from mentorwise.programs.selectors import access_managed_program
 
 router = Router()
 
@@ -56,8 +55,8 @@ class OverviewRowOut(Schema):
     summary="Health of every program I manage",
 )
 def overview(request: HttpRequest) -> list[OverviewRowOut]:
-    """HR admins see every program; program managers their own."""
-    if not (is_hr_admin(request.user) or manages_any_program(request.user)):
+    """HR admins and executives see every program; program managers their own."""
+    if not may_read_insights(request.user):
         raise NotFound("No such resource.")
     return [
         OverviewRowOut(
@@ -79,7 +78,7 @@ def overview(request: HttpRequest) -> list[OverviewRowOut]:
     summary="A program's health figures",
 )
 def program_health_get(request: HttpRequest, slug: str) -> HealthOut:
-    program = access_managed_program(actor=request.user, slug=slug)
+    program = access_insights_program(actor=request.user, slug=slug)
     health = program_health(program=program)
     return HealthOut(
         program=program.slug,

@@ -11,7 +11,8 @@ import re
 import pygal
 from pygal.style import Style
 
-from mentorwise.insights.health import Funnel, HealthShares, TrendPoint
+from mentorwise.insights.health import Funnel, HealthShares, ProgramOverviewRow, TrendPoint
+from mentorwise.insights.trends import ActivityMonth
 
 _STYLE = Style(
     background="transparent",
@@ -91,4 +92,41 @@ def trend_chart(points: list[TrendPoint]) -> str:
     )
     chart.x_labels = [p.period.strftime("%b %Y") for p in points]
     chart.add("Mean pulse", [round(p.mean_pulse, 2) for p in points])
+    return _render(chart)
+
+
+def activity_chart(months: list[ActivityMonth]) -> str:
+    """Relationships active at each month's end, with new matches and meetings held."""
+    chart = pygal.Line(
+        **_config(
+            title="Activity by month",
+            show_dots=True,
+            dots_size=3,
+            show_legend=True,
+            legend_at_bottom=True,
+            legend_at_bottom_columns=3,
+            x_label_rotation=0,
+        )
+    )
+    chart.x_labels = [m.month.strftime("%b %y") for m in months]
+    chart.add("Active at month end", [m.active_at_end for m in months])
+    chart.add("New matches", [m.matched for m in months])
+    chart.add("Meetings held", [m.meetings for m in months], secondary=True)
+    return _render(chart)
+
+
+def programs_chart(rows: list[ProgramOverviewRow]) -> str:
+    """Enrolled mentees and active relationships of each program, side by side."""
+    chart = pygal.HorizontalBar(
+        **_config(
+            title="Programs: enrolled mentees and active relationships",
+            show_legend=True,
+            legend_at_bottom=True,
+            height=max(220, 70 + 46 * len(rows)),
+            print_values=True,
+        )
+    )
+    chart.x_labels = [row.program.name for row in rows]
+    chart.add("Enrolled mentees", [row.enrolled for row in rows])
+    chart.add("Active relationships", [row.active for row in rows])
     return _render(chart)

@@ -42,7 +42,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, Substr, Trunc
 from django.utils import timezone
 
-from mentorwise.accounts.roles import is_hr_admin
+from mentorwise.insights.access import insights_programs
 from mentorwise.learning.selectors import people_trained_for, required_modules
 from mentorwise.matches.models import Match, MatchStatus
 from mentorwise.programs.eligibility import eligible_people
@@ -53,7 +53,6 @@ from mentorwise.programs.models import (
     Program,
     Role,
 )
-from mentorwise.programs.permissions import visible_programs
 from mentorwise.relationships.health import Health, relationship_health
 from mentorwise.relationships.models import (
     AgreementVersion,
@@ -708,8 +707,8 @@ class ProgramOverviewRow:
 
 
 def programs_overview(*, actor: Any, as_of: dt.datetime | None = None) -> list[ProgramOverviewRow]:
-    """One row per program the actor may manage (all for HR admins, their own for program
-    managers; the same as `visible_programs` ∩ `can_manage_program`), by name.
+    """One row per program whose insights the actor may read (`insights.access`: all for HR
+    admins, all but drafts for executives, their own for program managers), by name.
 
     enrolled: active mentee enrollments; active: active relationships; on_track_share:
     on-track / active relationships by the health rule on `as_of`; satisfaction: mean
@@ -718,10 +717,7 @@ def programs_overview(*, actor: Any, as_of: dt.datetime | None = None) -> list[P
     of programs.
     """
     now = _now(as_of)
-    programs = visible_programs(actor)
-    if not is_hr_admin(actor):
-        # can_manage_program, as one filter rather than a query per program.
-        programs = programs.filter(pk__in=Program.objects.filter(managers=actor).values("pk"))
+    programs = insights_programs(actor)
     enrolled = (
         Enrollment.objects.filter(
             program=OuterRef("pk"), role=Role.MENTEE, status=EnrollmentStatus.ACTIVE

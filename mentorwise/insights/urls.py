@@ -7,4 +7,10 @@ urlpatterns = [
     path("", views.overview_view, name="overview"),
     path("programs/<slug:slug>/", views.program_view, name="program"),
     path("programs/<slug:slug>/health.csv", views.program_csv_view, name="program_csv"),
+    path(
+        "programs/<slug:slug>/activity.csv",
+        views.activity_csv_view,
+        name="program_activity_csv",
+    ),
+    path("programs/<slug:slug>/report.pdf", views.program_report_view, name="program_report"),
 ]

@@ -50,6 +50,7 @@ from mentorwise.insights.health import (
     time_to_match,
     training_completion,
 )
+from mentorwise.insights.trends import program_activity
 from mentorwise.learning.models import ModuleCompletion, ProgramTrainingRequirement, TrainingModule
 from mentorwise.matches.models import Match, MatchStatus
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramKind
@@ -477,3 +478,44 @@ def test_programs_overview_shows_the_programs_an_actor_manages(
     managed = programs_overview(actor=program_manager_user, as_of=AS_OF)
     assert [row.program.name for row in managed] == ["Health 2026"]
     assert programs_overview(actor=make_user(make_person(job_level=5)), as_of=AS_OF) == []
+
+
+def test_program_activity_counts_each_month(data: dict[str, Any]) -> None:
+    months = program_activity(program=data["program"], as_of=AS_OF)
+    assert [m.month.strftime("%Y-%m") for m in months] == [
+        *(f"2025-{month:02}" for month in range(7, 13)),
+        *(f"2026-{month:02}" for month in range(1, 7)),
+    ]
+    table = {m.month.strftime("%Y-%m"): m for m in months}
+    assert {k: m.enrolled for k, m in table.items() if m.enrolled} == {"2025-10": 6}
+    assert {k: m.matched for k, m in table.items() if m.matched} == {
+        "2025-10": 1,
+        "2025-11": 1,
+        "2025-12": 1,
+        "2026-03": 1,
+    }
+    assert {k: m.closed for k, m in table.items() if m.closed} == {"2026-05": 1}
+    assert {k: m.meetings for k, m in table.items() if m.meetings} == {
+        "2025-11": 2,
+        "2025-12": 3,
+        "2026-01": 1,
+        "2026-02": 2,
+        "2026-03": 3,
+        "2026-04": 4,
+        "2026-05": 3,
+    }
+    assert [m.active_at_end for m in months] == [0, 0, 0, 1, 2, 3, 3, 3, 4, 4, 3, 3]
+
+
+def test_program_activity_carries_relationships_started_before_the_window(
+    data: dict[str, Any],
+) -> None:
+    months = program_activity(program=data["program"], as_of=AS_OF, months=3)
+    assert [m.month for m in months] == [
+        dt.date(2026, 4, 1),
+        dt.date(2026, 5, 1),
+        dt.date(2026, 6, 1),
+    ]
+    assert [m.active_at_end for m in months] == [4, 3, 3]
+    with pytest.raises(ValueError, match="months = 0"):
+        program_activity(program=data["program"], months=0)
