@@ -1,0 +1,129 @@
+"""Default deny: every URL of the URLconf refuses anonymous requests.
+
+Walks the whole URLconf (the manage.get.gov / 18F tock pattern), fills each route's
+parameters from SAMPLE_KWARGS and asserts that every anonymous request method the route
+answers (405 = not routed) is sent to the
+login page (web pages) or answered 401 (API and SCIM), except the routes in PUBLIC.
+A new route with a parameter that has no sample value, or without a name, fails the test
+until it is added here, so no page can slip in unprotected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+# Values for every path parameter in the URLconf (by parameter name).
+SAMPLE_KWARGS: dict[str, Any] = {
+    "person_id": 1,
+    "token_id": 1,
+    "enrollment_id": 1,
+    "slug": "leadership-2026",
+    "role": "mentee",
+    "run_id": 1,
+    "match_id": 1,
+    "mentor_id": 1,
+    "other_id": 1,
+    "action": "approve",
+    "relationship_id": 1,
+    "goal_id": 1,
+    "milestone_id": 1,
+    "meeting_id": 1,
+    "kind": "midpoint",
+    "action_id": 1,
+    "report_id": 1,
+    "nudge_id": 1,
+    "employee_id": "E00001",
+    "user_id": "1",
+    "group_id": "1",
+    "id": "1",
+    "uid": "1",
+    "pk": 1,
+    "resource_type": "Users",
+    "schema_id": "urn:ietf:params:scim:schemas:core:2.0:User",
+    "request_id": 1,
+    "export_id": 1,
+    "path": "x",
+    "token": "not-a-real-token",
+}
+
+# Routes anonymous visitors may reach, with the reason.
+PUBLIC = {
+    "login": "the login page",
+    "logout": "logging out without a session is harmless",
+    "health": "load balancers probe it; it reveals no data",
+    "api:openapi-json": "the API's schema (no data)",
+    "api:openapi-view": "the API's documentation page (no data)",
+    "api:api-root": "answers 404: the API has no root document",
+    "accounts:oidc_start": "starts single sign-on (404 while it is not configured)",
+    "accounts:oidc_callback": "the identity provider's redirect back",
+    "accounts:break_glass": "a one-time sign-in link; an unknown token goes to the login page",
+}
+
+# Prefixes answered in JSON: anonymous is 401, not a redirect.
+JSON_PREFIXES = ("/api/", "/scim/")
+
+
+def _routes(
+    patterns: list[Any], prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    """(route text, qualified name, parameter names) of every leaf pattern."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            params = tuple(pattern.pattern.regex.groupindex)
+            yield prefix + str(pattern.pattern), name or "", params
+
+
+ROUTES = sorted(set(_routes(get_resolver().url_patterns)))
+
+
+def test_the_walk_sees_the_whole_urlconf() -> None:
+    names = {name for _, name, _ in ROUTES}
+    for expected in ("people:detail", "relationships:private_note", "api:person_get", "audit:list"):
+        assert expected in names
+    assert len(ROUTES) > 150
+
+
+@pytest.mark.parametrize(("route", "name", "params"), ROUTES, ids=[r[1] or r[0] for r in ROUTES])
+def test_every_route_refuses_anonymous(
+    db: None, route: str, name: str, params: tuple[str, ...]
+) -> None:
+    assert name, f"route {route!r} has no name: name it so it can be reversed and checked"
+    missing = [p for p in params if p not in SAMPLE_KWARGS]
+    assert not missing, f"{name}: add a sample value for {missing} to SAMPLE_KWARGS"
+    url = reverse(name, kwargs={p: SAMPLE_KWARGS[p] for p in params})
+    if name in PUBLIC:
+        return
+    client = Client()
+    answered = []
+    for method in ("get", "post", "put", "patch", "delete"):
+        response = getattr(client, method)(url)
+        if response.status_code == 405:  # the method is not routed here: nothing to reach
+            continue
+        answered.append(method)
+        if url.startswith(JSON_PREFIXES):
+            assert response.status_code == 401, f"{method.upper()} {url} ({name})"
+        else:
+            assert response.status_code == 302, f"{method.upper()} {url} ({name})"
+            assert response["Location"].startswith(reverse("login") + "?next="), url
+    assert answered, f"{url} ({name}) answers no method"
+
+
+def test_public_routes_exist(db: None) -> None:
+    """Every allowlisted name that is routed answers anonymous requests without an error."""
+    names = {name: params for _, name, params in ROUTES}
+    client = Client()
+    for name in PUBLIC:
+        if name in names:
+            url = reverse(name, kwargs={p: SAMPLE_KWARGS[p] for p in names[name]})
+            assert client.get(url).status_code < 500, url
