@@ -11,7 +11,8 @@ the time of each stage. Then times each selector of `mentorwise.insights.health`
 largest program, `programs_overview` for an HR admin and `suppression.suppress_table` on an
 8 department × 6 program breakdown, and prints a Markdown table: median and max of --repeat
 runs (after one warm-up run, which also counts the queries) and whether the median is within
-budget. There are no dashboard pages yet, so nothing is rendered.
+budget. Then renders each dashboard page whole (routing, middleware, template, charts) as
+the HR admin and times it the same way.
 
 With SQLite (the default) the database is a new file in a temporary folder. With
 DATABASE_URL every table of that database is emptied first, so point it at a scratch one.
@@ -50,6 +51,7 @@ def main() -> None:
     scratch = tempfile.TemporaryDirectory(prefix="mw-bench-")
     os.environ.setdefault("MENTORWISE_DATA_DIR", scratch.name)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorwise.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")  # no request log line per timed page
     import django
 
     django.setup()
@@ -78,7 +80,8 @@ def main() -> None:
     print(f"built in {time.perf_counter() - started:.1f} s: " + _describe(data.counts))
 
     _summarize(data.programs[0])
-    rows = [(name, *_time(call, args.repeat)) for name, call in _cases(data.programs, data.admin)]
+    cases = _cases(data.programs, data.admin) + _page_cases(data.programs, data.admin)
+    rows = [(name, *_time(call, args.repeat)) for name, call in cases]
     print()
     print(f"| selector | median ms | max ms | queries | median ≤ {BUDGET_MS:.0f} ms |")
     print("|---|---:|---:|---:|:---:|")
@@ -181,19 +184,52 @@ def _cases(programs: list[Any], admin: Any) -> list[tuple[str, Callable[[], Any]
     return cases
 
 
+def _page_cases(programs: list[Any], admin: Any) -> list[tuple[str, Callable[[], Any]]]:
+    """(label, call) of every dashboard page, rendered whole through Django (URL routing,
+    middleware, session, template, charts) as the HR admin, who sees the most."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(admin)
+    slug = programs[0].slug
+    pages = [
+        ("overview", "/insights/"),
+        (f"program health `{programs[0].template_key}`", f"/insights/programs/{slug}/"),
+        ("activity CSV", f"/insights/programs/{slug}/activity.csv"),
+    ]
+
+    def get(url: str) -> Callable[[], Any]:
+        def call() -> Any:
+            response = client.get(url)
+            if response.status_code != 200:
+                raise SystemExit(f"GET {url} answered {response.status_code}")
+            return response
+
+        return call
+
+    return [(f"page: {label} (`GET {url}`)", get(url)) for label, url in pages]
+
+
 def _time(call: Callable[[], Any], repeat: int) -> tuple[float, float, int]:
     """Median and max milliseconds of `repeat` runs after a warm-up run, and its queries."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as captured:
+    queries = 0
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    # An execute wrapper, not CaptureQueriesContext: a page request resets the latter's list.
+    with connection.execute_wrapper(count):
         call()
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
         call()
         times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), max(times), len(captured.captured_queries)
+    return statistics.median(times), max(times), queries
 
 
 if __name__ == "__main__":

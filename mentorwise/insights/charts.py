@@ -39,6 +39,8 @@ def _config(**options: object) -> dict[str, object]:
         "height": 300,
         "show_legend": False,
         "explicit_size": False,
+        "truncate_label": -1,  # never cut "Dec 25" to "Dec …"
+        "truncate_legend": -1,
         **options,
     }
 
