@@ -15,7 +15,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": [], "MENTORWISE_VERSION": __version__}
-    from mentorwise.accounts.roles import is_hr_admin, manages_any_program
+    from mentorwise.accounts.roles import is_executive, is_hr_admin, manages_any_program
 
     nav = [("Home", reverse("home")), ("Programs", reverse("programs:list"))]
     nav.append(("My enrollments", reverse("programs:my_enrollments")))
@@ -24,6 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     nav.append(("Reminders", reverse("notifications:list")))
     if is_hr_admin(user) or manages_any_program(user):
         nav.append(("People", reverse("people:list")))
+    if is_hr_admin(user) or is_executive(user) or manages_any_program(user):
         nav.append(("Insights", reverse("insights:overview")))
     if is_hr_admin(user):
         nav.append(("Import", reverse("people:import")))
