@@ -708,7 +708,8 @@ class ProgramOverviewRow:
 
 def programs_overview(*, actor: Any, as_of: dt.datetime | None = None) -> list[ProgramOverviewRow]:
     """One row per program whose insights the actor may read (`insights.access`: all for HR
-    admins, all but drafts for executives, their own for program managers), by name.
+    admins, all but drafts for executives, their own for program managers), by kind and then
+    newest run first, so that cohorts of the same kind of program sit together.
 
     enrolled: active mentee enrollments; active: active relationships; on_track_share:
     on-track / active relationships by the health rule on `as_of`; satisfaction: mean
@@ -730,7 +731,7 @@ def programs_overview(*, actor: Any, as_of: dt.datetime | None = None) -> list[P
     rows = list(
         programs.annotate(
             n_enrolled=Coalesce(Subquery(enrolled, output_field=IntegerField()), 0)
-        ).order_by("name", "pk")
+        ).order_by("kind", "-start_date", "name", "pk")
     )
     ids = [p.pk for p in rows]
     health = _health_counts(Q(program_id__in=ids), now)
