@@ -102,10 +102,12 @@ INSTALLED_APPS = [
     "mentorwise.insights",
     "mentorwise.audit",
     "mentorwise.api",
+    "mentorwise.privacy",
     "mentorwise.demo",
 ]
 
 MIDDLEWARE = [
+    "mentorwise.core.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -247,6 +249,13 @@ MENTORWISE_BASE_URL = env.str("MENTORWISE_BASE_URL", default="http://127.0.0.1:8
 MENTORWISE_IMPORT_DATE_FORMAT = env.str("MENTORWISE_IMPORT_DATE_FORMAT", default="")
 # Aggregates over fewer people than this are suppressed.
 MENTORWISE_MIN_GROUP_SIZE = envint("MENTORWISE_MIN_GROUP_SIZE", 5, minimum=5)
+# Retention (docs/privacy.md): private notes unchanged for this many days are deleted, and
+# survey text answers this old are blanked, by `send-nudges` and `purge-retention`; 0 keeps
+# them forever.
+MENTORWISE_RETAIN_PRIVATE_NOTES_DAYS = envint(
+    "MENTORWISE_RETAIN_PRIVATE_NOTES_DAYS", 730, minimum=0
+)
+MENTORWISE_RETAIN_SURVEY_TEXT_DAYS = envint("MENTORWISE_RETAIN_SURVEY_TEXT_DAYS", 730, minimum=0)
 
 # Background work (emails, nudges, large matching runs) through django-tasks, the backport
 # of Django 6's tasks framework: the database backend needs no extra service; a worker
@@ -261,11 +270,32 @@ TASKS = {
     }
 }
 
+# Logs ------------------------------------------------------------------------------------
+# Everything goes to stderr (the process manager or container runtime collects it). With
+# LOG_FORMAT=json each line is one JSON object (for Loki, Elasticsearch, CloudWatch...);
+# `mentorwise.request` writes one line per request (method, path without the query string,
+# status, duration_ms, user_id).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: use plain or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Our request line replaces Django's 4xx warnings and runserver's access line.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+        "mentorwise.request": {"level": env.str("LOG_REQUESTS_LEVEL", default="INFO")},
+    },
 }

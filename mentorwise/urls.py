@@ -5,9 +5,11 @@ from django.urls import include, path
 
 from mentorwise import views as site_views
 from mentorwise.api.api import api_urls
+from mentorwise.core.health import health_view
 
 urlpatterns = [
     path("", site_views.home_view, name="home"),
+    path("health/", health_view, name="health"),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -23,5 +25,6 @@ urlpatterns = [
     path("reminders/", include("mentorwise.notifications.urls")),
     path("insights/", include("mentorwise.insights.urls")),
     path("audit/", include("mentorwise.audit.urls")),
+    path("privacy/", include("mentorwise.privacy.urls")),
     path("api/", api_urls()),
 ]

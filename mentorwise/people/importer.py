@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import hashlib
 import io
 import re
 import zoneinfo
@@ -73,6 +74,16 @@ _PLAIN_EMAIL = re.compile(
     r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
 )
+
+
+def erased_employee_id(employee_id: str) -> str:
+    """The pseudonym an erased person's employee id is replaced by (one-way, stable).
+
+    An import recognises rows of erased people by it and leaves those people alone, so an
+    erasure is not silently undone by the next HRIS file.
+    """
+    digest = hashlib.sha256(f"mentorwise-erased:{employee_id.strip()}".encode()).hexdigest()
+    return f"erased-{digest[:32]}"
 
 
 @functools.cache

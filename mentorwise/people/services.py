@@ -23,7 +23,13 @@ from django.utils import timezone
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import FieldError, InvalidInput
 from mentorwise.people.bulk import allocate_ids, insert_rows
-from mentorwise.people.importer import PERSON_FIELDS, ParsedFile, PersonRow, parse_people_csv
+from mentorwise.people.importer import (
+    PERSON_FIELDS,
+    ParsedFile,
+    PersonRow,
+    erased_employee_id,
+    parse_people_csv,
+)
 from mentorwise.people.models import Demographics, Person, path_token
 from mentorwise.people.permissions import require_can_import
 
@@ -45,7 +51,7 @@ _DEFAULTS: dict[str, Any] = {
     "termination_date": None,
     "termination_kind": "",
 }
-_LOADED = ("id", "employee_id", *PERSON_FIELDS, "manager_id", "path", "depth")
+_LOADED = ("id", "employee_id", *PERSON_FIELDS, "manager_id", "path", "depth", "erased_at")
 _AT = {name: i for i, name in enumerate(_LOADED)}
 
 
@@ -70,6 +76,7 @@ class ImportResult:
     unchanged: int = 0
     terminated: int = 0
     demographics: int = 0
+    erased_skipped: int = 0  # rows of people whose data was erased: left alone
     dry_run: bool = False
     full: bool = False
     ignored_columns: list[str] = field(default_factory=list)
@@ -87,14 +94,20 @@ class ImportResult:
             "unchanged": self.unchanged,
             "terminated": self.terminated,
             "demographics": self.demographics,
+            "erased_skipped": self.erased_skipped,
         }
 
     def summary(self) -> str:
         """One sentence for the terminal and the page."""
         verb = "would be" if self.dry_run else "were"
+        skipped = (
+            f" {self.erased_skipped:,} rows of erased people were left alone."
+            if self.erased_skipped
+            else ""
+        )
         if not self.changed_anything:
             change = "nothing would change" if self.dry_run else "nothing changed"
-            return f"{self.rows:,} rows read: {change}, everyone is up to date."
+            return f"{self.rows:,} rows read: {change}, everyone is up to date.{skipped}"
         parts = [
             f"{self.created:,} created",
             f"{self.updated:,} updated",
@@ -105,7 +118,8 @@ class ImportResult:
         text = f"{self.rows:,} rows read: " + ", ".join(parts)
         if self.demographics:
             text += f"; self-identified demographics {verb} saved for {self.demographics:,}"
-        return text + (" (dry run: nothing was written)." if self.dry_run else ".")
+        text += " (dry run: nothing was written)." if self.dry_run else "."
+        return text + skipped
 
 
 @dataclass
@@ -200,6 +214,7 @@ def _plan_and_count(
     full: bool,
     progress: Progress,
 ) -> _Plan:
+    result.erased_skipped = _leave_erased_alone(parsed, existing)
     plan = _plan(parsed, existing, demographics, full=full, progress=progress)
     result.created = len(plan.creates)
     result.updated = len(plan.updates)
@@ -217,6 +232,38 @@ def _plan_and_count(
         name = f"{rec[_AT['first_name']]} {rec[_AT['last_name']]}"
         result.changes.append(PersonChange(rec[1], name, "terminated", ["termination_date"]))
     return plan
+
+
+def _leave_erased_alone(parsed: ParsedFile, existing: dict[str, tuple[Any, ...]]) -> int:
+    """Drop the rows of people whose data was erased, so an import never restores it.
+
+    Their employee id was replaced by `erased_employee_id()`; a row with the original id is
+    recognised by it. Others' manager references to them are pointed at the erased record.
+    """
+    erased_i, email_i = _AT["erased_at"], _AT["email"]
+
+    def erased_record(employee_id: str) -> tuple[Any, ...] | None:
+        rec = existing.get(erased_employee_id(employee_id))
+        return rec if rec is not None and rec[erased_i] is not None else None
+
+    kept: list[PersonRow] = []
+    emails: dict[str, str] = {}  # original email -> the erased record's placeholder
+    for r in parsed.rows:
+        rec = erased_record(r.employee_id)
+        if rec is None:
+            kept.append(r)
+        else:
+            emails[r.values["email"].lower()] = rec[email_i]
+    skipped = len(parsed.rows) - len(kept)
+    for r in kept:
+        if not r.manager_key:
+            continue
+        if parsed.manager_by == "employee_id" and (rec := erased_record(r.manager_key)):
+            r.manager_key = rec[1]
+        elif parsed.manager_by == "email" and r.manager_key.lower() in emails:
+            r.manager_key = emails[r.manager_key.lower()]
+    parsed.rows = kept
+    return skipped
 
 
 def _name(values: dict[str, Any]) -> str:
@@ -320,8 +367,11 @@ def _plan(
                 plan.demographics.append(r)
     if full:
         term_i = _AT["termination_date"]
+        erased_i = _AT["erased_at"]
         plan.terminate = [
-            rec[0] for eid, rec in existing.items() if eid not in in_file and rec[term_i] is None
+            rec[0]
+            for eid, rec in existing.items()
+            if eid not in in_file and rec[term_i] is None and rec[erased_i] is None
         ]
     return plan
 

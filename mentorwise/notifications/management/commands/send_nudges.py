@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from mentorwise.notifications.services import nudges_run
@@ -12,9 +13,12 @@ from mentorwise.notifications.services import nudges_run
 class Command(BaseCommand):
     help = (
         "Expire unanswered requests, create the nudges that are due (each cause once), close "
-        "stalled relationships where the program says so, and email pending nudges. Safe to run "
-        "as often as you like, e.g. every 30 minutes from cron."
+        "stalled relationships where the program says so, email pending nudges, and apply the "
+        "retention periods (purge-retention). Safe to run as often as you like, e.g. every 30 "
+        "minutes from cron."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(nudges_run().summary())
+        # By name: the privacy app sits above notifications in the layers.
+        call_command("purge_retention", stdout=self.stdout)

@@ -1,0 +1,254 @@
+"""Erasure (GDPR Art. 17): remove or pseudonymise a person's data, keep the counts right.
+
+What goes: name, email, employee id (replaced by a one-way pseudonym), title, time zone,
+languages, demographics, the person's private notes, nudges and nudge settings, every free
+text they wrote or that is about them (enrollment answers, match messages and reasons,
+goals of their mentoring, shared meeting notes, check-in comments, survey text answers,
+sponsorship descriptions, closure reasons, safety reports they filed), and their logins
+(deactivated, sessions ended, tokens revoked, no usable password). Their name and email are
+replaced by "Erased person #<id>" in the texts that stay (timelines, other people's nudges,
+notes and safety reports).
+
+What stays, so that aggregates do not move: the Person row with organisational attributes
+(department, function, location, job level, dates, manager link, termination), career
+events, enrollments, matches, relationships, meetings, goals (status and progress), scale
+answers and pulses, training completions. The audit log is kept unchanged: it is the record
+of who did what (GDPR Art. 17(3)(b) and (e), accountability under Art. 5(2)), readable by HR
+admins only, and the database refuses edits to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from mentorwise.accounts import services as account_services
+from mentorwise.accounts.models import ApiToken, User
+from mentorwise.core.audit import audit_record
+from mentorwise.core.errors import Conflict, FieldError, InvalidInput
+from mentorwise.learning.models import ModuleCompletion
+from mentorwise.matches.models import ForbiddenPair, Match
+from mentorwise.notifications.models import Nudge, NudgeSettings
+from mentorwise.people.importer import erased_employee_id
+from mentorwise.people.models import Demographics, Person
+from mentorwise.privacy.inventory import linked_querysets
+from mentorwise.privacy.permissions import require_privacy_admin
+from mentorwise.programs.models import Enrollment
+from mentorwise.relationships.models import (
+    AgreementVersion,
+    CheckIn,
+    Goal,
+    Meeting,
+    Milestone,
+    PrivateNote,
+    Relationship,
+    RelationshipEvent,
+    SafetyReport,
+    SafetyReportNote,
+    SponsorshipAction,
+    SurveyResponse,
+)
+
+ERASED_EMAIL_DOMAIN = "erased.invalid"  # RFC 2606: never deliverable
+
+
+@dataclass
+class ErasureResult:
+    """What an erasure changed, as counts (the audit row holds exactly this)."""
+
+    person_id: int
+    logins_deactivated: int = 0
+    tokens_revoked: int = 0
+    demographics_deleted: int = 0
+    private_notes_deleted: int = 0
+    nudges_deleted: int = 0
+    linked_records_deleted: int = 0
+    texts_cleared: int = 0
+    names_replaced: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"Person #{self.person_id} erased: {self.logins_deactivated} login(s) deactivated, "
+            f"{self.private_notes_deleted} private note(s) and {self.nudges_deleted} nudge(s) "
+            f"deleted, {self.texts_cleared} text(s) cleared and {self.names_replaced} "
+            f"mention(s) of the name replaced."
+        )
+
+
+def pseudonym(person_id: int) -> str:
+    return f"Erased person #{person_id}"
+
+
+def person_erase(*, actor: Any, person: Person, confirm: str) -> ErasureResult:
+    """Erase `person` (irreversible). `confirm` must be their employee id, typed again."""
+    require_privacy_admin(actor)
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if person.erased_at is not None:
+            raise Conflict("This person's data was already erased.", code="already_erased")
+        if confirm.strip() != person.employee_id:
+            raise InvalidInput(
+                [
+                    FieldError(
+                        "confirm",
+                        "Type the person's employee id exactly to confirm the erasure.",
+                        value=confirm[:64],
+                    )
+                ]
+            )
+        result = ErasureResult(person_id=person.pk)
+        users = list(User.objects.filter(person=person))
+        names = _identifiers(person, users)
+        enrollment_ids = list(Enrollment.objects.filter(person=person).values_list("pk", flat=True))
+        relationships = Relationship.objects.filter(
+            Q(mentee_id__in=enrollment_ids) | Q(mentor_id__in=enrollment_ids)
+        )
+        as_mentee = relationships.filter(mentee_id__in=enrollment_ids)
+        replace = _replacer(names, pseudonym(person.pk))
+
+        _erase_logins(actor, users, result)
+        result.demographics_deleted = Demographics.objects.filter(person=person).delete()[0]
+        result.private_notes_deleted = PrivateNote.objects.filter(author__in=users).delete()[0]
+        result.nudges_deleted = Nudge.objects.filter(person=person).delete()[0]
+        NudgeSettings.objects.filter(person=person).delete()
+        for _, queryset in linked_querysets(person, users):
+            result.linked_records_deleted += queryset.delete()[0]
+        result.texts_cleared = _clear_texts(users, enrollment_ids, relationships, as_mentee)
+        result.texts_cleared += ModuleCompletion.objects.filter(person=person).update(answers={})
+        result.names_replaced = _replace_names(relationships, replace)
+        _pseudonymise_person(person)
+        audit_record(actor=actor, action="person.erased", target=person, data=asdict(result))
+    return result
+
+
+def _identifiers(person: Person, users: list[User]) -> list[str]:
+    """The strings that identify the person in free text: full name, email, usernames."""
+    found = {person.full_name, person.email}
+    for user in users:
+        found.update({user.get_username(), user.email, user.get_full_name()})
+    return sorted((s for s in found if s and len(s) >= 3), key=len, reverse=True)
+
+
+def _replacer(names: list[str], by: str) -> Any:
+    pattern = re.compile("|".join(re.escape(n) for n in names), re.IGNORECASE) if names else None
+
+    def replace(text: str) -> str:
+        return pattern.sub(by, text) if pattern is not None and text else text
+
+    return replace
+
+
+def _erase_logins(actor: Any, users: list[User], result: ErasureResult) -> None:
+    end_sessions = getattr(account_services, "user_sessions_end", None)
+    for user in users:
+        user.username = f"erased-{user.pk}"
+        user.email = ""
+        user.first_name = user.last_name = ""
+        user.is_active = False
+        user.is_hr_admin = user.is_executive = user.is_staff = user.is_superuser = False
+        user.set_unusable_password()
+        user.save()
+        # After the rename, so that the audit row of the session end does not name them.
+        if end_sessions is not None:
+            result.tokens_revoked += end_sessions(user=user, reason="erased", actor=actor)
+        else:
+            result.tokens_revoked += ApiToken.objects.filter(
+                user=user, revoked_at__isnull=True
+            ).update(revoked_at=timezone.now())
+            User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+        ApiToken.objects.filter(user=user).update(name="Erased token")
+        user.managed_programs.clear()
+        result.logins_deactivated += 1
+
+
+def _clear_texts(
+    users: list[User],
+    enrollment_ids: list[int],
+    relationships: Any,
+    as_mentee: Any,
+) -> int:
+    """Blank free text the person wrote or that is about them; rows stay for the counts."""
+    n = 0
+    n += Enrollment.objects.filter(pk__in=enrollment_ids).update(
+        development_goals="", expertise="", availability="", answers={}, languages=[]
+    )
+    mine = Q(mentee_id__in=enrollment_ids) | Q(mentor_id__in=enrollment_ids)
+    n += Match.objects.filter(mine).update(message="", decline_reason="", reasons=[], warnings=[])
+    n += ForbiddenPair.objects.filter(mine).update(reason="")
+    n += relationships.update(closure_reason="")
+    n += AgreementVersion.objects.filter(agreement__relationship__in=relationships).update(
+        pair_objectives=""
+    )
+    # Goals are the mentee's: cleared when the erased person is the mentee.
+    n += Goal.objects.filter(relationship__in=as_mentee).update(
+        title="Erased goal", specific="", measurable="", achievable="", relevant=""
+    )
+    n += Milestone.objects.filter(goal__relationship__in=as_mentee).update(title="Erased")
+    # Shared notes are written by both and name both: cleared in the person's relationships.
+    n += Meeting.objects.filter(relationship__in=relationships).update(
+        shared_notes="", topics="", location=""
+    )
+    n += SponsorshipAction.objects.filter(
+        Q(relationship__in=as_mentee) | Q(recorded_by__in=users)
+    ).update(description="")
+    n += SafetyReport.objects.filter(reporter__in=users).update(description="")
+    n += SafetyReportNote.objects.filter(author__in=users).update(text="")
+    for relationship in relationships.only("pk", "mentee_id"):
+        side = "mentee" if relationship.mentee_id in enrollment_ids else "mentor"
+        n += CheckIn.objects.filter(relationship=relationship, side=side).update(comment="")
+        for response in SurveyResponse.objects.filter(relationship=relationship, side=side):
+            response.answers = {
+                k: ("" if isinstance(v, str) else v) for k, v in response.answers.items()
+            }
+            response.save(update_fields=["answers"])
+            n += 1
+    return n
+
+
+def _replace_names(relationships: Any, replace: Any) -> int:
+    """Replace the person's name in texts that stay: timelines, other people's nudges and notes."""
+    n = 0
+    for event in RelationshipEvent.objects.filter(relationship__in=relationships):
+        text = replace(event.text)
+        if text != event.text:
+            event.text = text[:300]
+            event.save(update_fields=["text"])
+            n += 1
+    for nudge in Nudge.objects.filter(relationship__in=relationships):
+        subject, body = replace(nudge.subject), replace(nudge.body)
+        if (subject, body) != (nudge.subject, nudge.body):
+            nudge.subject, nudge.body = subject[:200], body
+            nudge.save(update_fields=["subject", "body"])
+            n += 1
+    # The other side's private notes stay theirs; only the erased name in them is replaced
+    # (by this job, never read by a person).
+    for note in PrivateNote.objects.filter(meeting__relationship__in=relationships):
+        text = replace(note.text)
+        if text != note.text:
+            note.text = text
+            note.save(update_fields=["text"])
+            n += 1
+    for report in SafetyReport.objects.filter(relationship__in=relationships):
+        text = replace(report.description)
+        if text != report.description:
+            report.description = text
+            report.save(update_fields=["description"])
+            n += 1
+    return n
+
+
+def _pseudonymise_person(person: Person) -> None:
+    person.employee_id = erased_employee_id(person.employee_id)
+    person.first_name = "Erased"
+    person.last_name = f"person #{person.pk}"
+    person.email = f"erased-{person.pk}@{ERASED_EMAIL_DOMAIN}"
+    person.title = ""
+    person.time_zone = ""
+    person.languages = []
+    person.erased_at = person.updated_at = timezone.now()
+    person.save()
