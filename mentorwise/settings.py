@@ -7,6 +7,7 @@ SECRET_KEY stops with an error.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "ninja",
     "django_htmx",
     "django_tasks",
@@ -109,15 +111,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "mentorwise.core.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mentorwise.accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mentorwise.urls"
@@ -173,10 +178,59 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Password sign-in on the login page; switch off once single sign-on is configured
-# (`mentorwise` CLI commands still work for break-glass access, see docs/security.md).
+# Sign-in (docs/security.md) ------------------------------------------------------------
+# Password sign-in on the login page; switch it off once single sign-on works
+# (`mentorwise break-glass-login` still lets an HR admin in, see docs/security.md).
 MENTORWISE_LOCAL_LOGIN = envbool("MENTORWISE_LOCAL_LOGIN", True)
-AUTHENTICATION_BACKENDS = ["mentorwise.accounts.backends.PasswordBackend"]
+AUTHENTICATION_BACKENDS = [
+    "mentorwise.accounts.backends.LoginThrottleBackend",  # lockout check, signs nobody in
+    "mentorwise.accounts.backends.PasswordBackend",
+    "mentorwise.accounts.oidc.OIDCBackend",
+]
+
+# Single sign-on with OpenID Connect: on when OIDC_OP_ISSUER and OIDC_RP_CLIENT_ID are set.
+# Endpoints come from the issuer's discovery document unless set one by one.
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = envsecret("OIDC_RP_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = envint("OIDC_TIMEOUT", 10, minimum=1)
+OIDC_VERIFY_SSL = envbool("OIDC_VERIFY_SSL", True)
+OIDC_CREATE_USER = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "login"
+# The button text ("Sign in with Okta") and how a person is found on first sign-in: the
+# Person field (email or employee_id) and the ID token / userinfo claim holding it.
+MENTORWISE_OIDC_PROVIDER_NAME = env.str("MENTORWISE_OIDC_PROVIDER_NAME", default="single sign-on")
+MENTORWISE_OIDC_MATCH_FIELD = env.str("MENTORWISE_OIDC_MATCH_FIELD", default="email")
+if MENTORWISE_OIDC_MATCH_FIELD not in {"email", "employee_id"}:
+    raise ImproperlyConfigured(
+        f"MENTORWISE_OIDC_MATCH_FIELD={MENTORWISE_OIDC_MATCH_FIELD!r}: use email or employee_id"
+    )
+MENTORWISE_OIDC_MATCH_CLAIM = env.str(
+    "MENTORWISE_OIDC_MATCH_CLAIM",
+    default="email" if MENTORWISE_OIDC_MATCH_FIELD == "email" else "employee_id",
+)
+
+# Lockout after repeated failed password sign-ins (django-axes), per username and client
+# address together, so that nobody can lock someone else out from another address.
+AXES_FAILURE_LIMIT = envint("MENTORWISE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("MENTORWISE_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_CLIENT_IP_CALLABLE = "mentorwise.accounts.backends.client_ip"
+AXES_VERBOSE = False
+# Number of reverse proxies in front of Mentorwise that append to X-Forwarded-For; 0 (the
+# default) uses the connection's address and ignores the header, which clients can forge.
+MENTORWISE_TRUSTED_PROXY_COUNT = envint("MENTORWISE_TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -188,7 +242,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600, minimum=300)
+# Sessions end after this much inactivity, and at the latest this long after sign-in.
+MENTORWISE_SESSION_IDLE_MINUTES = envint("MENTORWISE_SESSION_IDLE_MINUTES", 60, minimum=1)
+MENTORWISE_SESSION_MAX_HOURS = envint("MENTORWISE_SESSION_MAX_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = MENTORWISE_SESSION_MAX_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -238,8 +295,33 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # `__Host-` cookies are only accepted over HTTPS, for this host, for every path.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     if envbool("SECURE_PROXY_SSL_HEADER", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Response headers (always on; docs/security.md) ----------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        # No inline script, no eval: every script is a file under /static/.
+        "script-src": ["'self'"],
+        # Inline style attributes remain in some templates (docs/security.md).
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "form-action": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # Mentorwise -----------------------------------------------------------------------------
 # The address people use to reach this installation; links in emails start with it.

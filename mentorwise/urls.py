@@ -4,17 +4,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from mentorwise import views as site_views
+from mentorwise.accounts import views as account_views
 from mentorwise.api.api import api_urls
 from mentorwise.core.health import health_view
 
 urlpatterns = [
     path("", site_views.home_view, name="home"),
     path("health/", health_view, name="health"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("login/", account_views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("mentorwise.accounts.urls")),
     path("people/", include("mentorwise.people.urls")),

@@ -4,18 +4,54 @@
 *and* its person neither terminated nor erased (`User.may_sign_in`). Django asks the
 backend for the user on every request with a session, so a termination or deactivation
 (HRIS import, SCIM, admin) ends the person's open sessions on their next request.
+
+`LoginThrottleBackend` is django-axes' lockout check. It only judges sign-ins that come
+with an HTTP request (the login form); a request-less `authenticate()` (management
+commands, tests) has no client address to throttle.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from mentorwise.accounts.models import User
+
+
+class LoginThrottleBackend(AxesStandaloneBackend):
+    def authenticate(  # type: ignore[override]
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)  # type: ignore[no-any-return]
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client address used for lockouts.
+
+    X-Forwarded-For is trusted only for the MENTORWISE_TRUSTED_PROXY_COUNT proxies that
+    append to it: the address they saw is the n-th entry from the right. Entries further
+    left are written by the client and ignored, so a forged header cannot dodge a lockout.
+    """
+    remote = str(request.META.get("REMOTE_ADDR", ""))
+    proxies = settings.MENTORWISE_TRUSTED_PROXY_COUNT
+    if not proxies:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < proxies:
+        return remote
+    return forwarded[-proxies]
 
 
 class PasswordBackend(ModelBackend):

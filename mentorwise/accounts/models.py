@@ -97,3 +97,32 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class ExternalIdentity(models.Model):
+    """A single sign-on identity (issuer + subject) linked to a login.
+
+    The identity provider's `sub` is the stable key (OWASP ASVS 6.8.1): an email address
+    can be reassigned, so after the first link a login is found by (issuer, subject) and a
+    different subject presenting the same email is refused.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="external_identities"
+    )
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    linked_at = models.DateTimeField(auto_now_add=True)
+    last_login_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="external_identity_unique"),
+            models.UniqueConstraint(
+                fields=["user", "issuer"], name="external_identity_one_per_issuer"
+            ),
+        ]
+        verbose_name_plural = "external identities"
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject}"

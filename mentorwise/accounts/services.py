@@ -6,11 +6,15 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from mentorwise.accounts.models import ApiToken, TokenScope, User, token_hash
+from mentorwise.accounts.models import ApiToken, ExternalIdentity, TokenScope, User, token_hash
+from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import FieldError, InvalidInput, NotFound
 
@@ -27,6 +31,10 @@ def api_token_create(*, actor: User, name: str, scope: str) -> tuple[ApiToken, s
     if scope not in TokenScope.values:
         errors.append(
             FieldError("scope", f"must be one of {', '.join(TokenScope.values)}", value=scope)
+        )
+    elif scope == TokenScope.SCIM and not is_hr_admin(actor):
+        errors.append(
+            FieldError("scope", "Only HR admins can create SCIM provisioning tokens.", value=scope)
         )
     if errors:
         raise InvalidInput(errors)
@@ -99,3 +107,195 @@ def user_sessions_end(*, user: User, reason: str, actor: Any = None) -> int:
         data={"reason": reason, "tokens_revoked": revoked},
     )
     return revoked
+
+
+# Single sign-on -------------------------------------------------------------------------
+
+
+class SignInRefused(Exception):
+    """A single sign-on the identity provider accepted but Mentorwise refuses; `message` is
+    shown to the person on the login page."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.reason = reason
+
+
+REFUSED_UNKNOWN = (
+    "Your sign-in worked, but no employee record in Mentorwise matches your account "
+    "({value}). Ask your HR team to add you."
+)
+REFUSED_ENDED = (
+    "Your employment record in Mentorwise is marked as ended, so you cannot sign in. "
+    "Contact your HR team if this is wrong."
+)
+REFUSED_INACTIVE = "Your Mentorwise login is deactivated. Contact your HR team."
+REFUSED_OTHER_IDENTITY = (
+    "This employee record is already linked to a different single sign-on account. "
+    "Contact your HR team."
+)
+
+
+def _person_model() -> Any:
+    # Person lives in a higher layer; the relation on User names it without an import.
+    return User._meta.get_field("person").related_model
+
+
+def _person_for_claims(claims: dict[str, Any]) -> Any:
+    """The person the identity provider's claims point to, by the configured field and claim."""
+    field = settings.MENTORWISE_OIDC_MATCH_FIELD
+    claim = settings.MENTORWISE_OIDC_MATCH_CLAIM
+    value = str(claims.get(claim) or "").strip()
+    if not value:
+        raise SignInRefused(
+            f"Your identity provider did not send the “{claim}” claim Mentorwise uses to "
+            "find your employee record. Ask your IT team to release it.",
+            reason="claim_missing",
+        )
+    if field == "email" and claims.get("email_verified") is False:
+        raise SignInRefused(
+            "Your identity provider reports your email address as unverified.",
+            reason="email_unverified",
+        )
+    people = _person_model().objects.select_related("user")
+    lookup = {"email__iexact": value} if field == "email" else {"employee_id": value}
+    found = list(people.filter(**lookup)[:2])
+    if len(found) != 1:
+        # None, or (for email) two records with one address: never guess.
+        raise SignInRefused(REFUSED_UNKNOWN.format(value=value), reason="person_unknown")
+    return found[0]
+
+
+def _free_username(base: str) -> str:
+    base = (base or "user")[:140]
+    candidate, n = base, 1
+    while User.objects.filter(username=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def sso_user_resolve(*, issuer: str, claims: dict[str, Any]) -> User:
+    """The login for a verified single sign-on, linking or creating it on first sign-in.
+
+    A known (issuer, subject) is the login it was linked to. Otherwise the person is found
+    by the configured claim; an existing login of that person is linked, or a login without
+    a password is created for them ("just in time"). Unknown, terminated or erased people
+    are refused (`SignInRefused`, with a message for them); links and refusals are audited.
+    """
+    subject = str(claims.get("sub") or "")
+    if not subject:
+        raise SuspiciousOperation("ID token without subject.")
+    try:
+        return _sso_user_resolve(issuer=issuer, subject=subject, claims=claims)
+    except SignInRefused as refusal:
+        audit_record(
+            actor=None,
+            action="user.sso_refused",
+            data={"issuer": issuer, "subject": subject, "reason": refusal.reason},
+        )
+        raise
+
+
+@transaction.atomic
+def _sso_user_resolve(*, issuer: str, subject: str, claims: dict[str, Any]) -> User:
+    identity = (
+        ExternalIdentity.objects.select_for_update()
+        .select_related("user", "user__person")
+        .filter(issuer=issuer, subject=subject)
+        .first()
+    )
+    if identity is not None:
+        user = identity.user
+        if not user.may_sign_in():
+            raise SignInRefused(
+                REFUSED_INACTIVE if not user.is_active else REFUSED_ENDED, reason="ended"
+            )
+        identity.last_login_at = timezone.now()
+        identity.save(update_fields=["last_login_at"])
+        return user
+    person = _person_for_claims(claims)
+    if person.erased_at is not None or not person.is_active_on(timezone.localdate()):
+        raise SignInRefused(REFUSED_ENDED, reason="ended")
+    user = User.objects.filter(person=person).first()
+    if user is not None:
+        if not user.is_active:
+            raise SignInRefused(REFUSED_INACTIVE, reason="inactive")
+        if ExternalIdentity.objects.filter(user=user, issuer=issuer).exists():
+            raise SignInRefused(REFUSED_OTHER_IDENTITY, reason="other_identity")
+        action = "user.sso_linked"
+    else:
+        user = User(
+            username=_free_username(person.email or person.employee_id),
+            email=person.email,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            person=person,
+        )
+        user.set_unusable_password()
+        user.save()
+        action = "user.sso_created"
+    ExternalIdentity.objects.create(
+        user=user, issuer=issuer, subject=subject, last_login_at=timezone.now()
+    )
+    audit_record(
+        actor=None, action=action, target=user, data={"issuer": issuer, "subject": subject}
+    )
+    return user
+
+
+def sso_refusal_record(*, reason: str) -> None:
+    """Audit a single sign-on refused before any identity was known (state, token checks)."""
+    audit_record(actor=None, action="user.sso_refused", data={"reason": reason[:200]})
+
+
+# Break-glass sign-in ---------------------------------------------------------------------
+
+BREAK_GLASS_SALT = "mentorwise.accounts.break-glass"
+BREAK_GLASS_MAX_AGE = 15 * 60
+
+
+def _break_glass_state(user: User) -> list[Any]:
+    # Signing in changes last_login, so a link works once; ending sessions also voids it.
+    last = int(user.last_login.timestamp()) if user.last_login else 0
+    return [user.pk, last, user.session_generation]
+
+
+def break_glass_link_create(*, username: str) -> str:
+    """A one-time sign-in path for an HR admin, valid for 15 minutes (for the CLI).
+
+    Works when password sign-in is off or the identity provider is down; whoever can run
+    management commands on the server can already read the database, so it grants nothing
+    beyond that access. Audited.
+    """
+    user = User.objects.select_related("person").filter(username=username).first()
+    if user is None:
+        raise NotFound(f"No login named {username!r}.")
+    if not is_hr_admin(user):
+        raise InvalidInput([FieldError("username", "Break-glass sign-in is for HR admins only.")])
+    if not user.may_sign_in():
+        raise InvalidInput(
+            [FieldError("username", "This login may not sign in (deactivated or terminated).")]
+        )
+    audit_record(actor=None, action="user.break_glass_issued", target=user)
+    return signing.dumps(_break_glass_state(user), salt=BREAK_GLASS_SALT, compress=True)
+
+
+def break_glass_resolve(token: str) -> User:
+    """The HR admin a break-glass token was issued for, if it is fresh and unused."""
+    try:
+        pk, last, generation = signing.loads(
+            token, salt=BREAK_GLASS_SALT, max_age=BREAK_GLASS_MAX_AGE
+        )
+    except (signing.BadSignature, ValueError, TypeError):
+        raise NotFound("This break-glass link is invalid, used or expired.") from None
+    user = User.objects.select_related("person").filter(pk=pk).first()
+    if (
+        user is None
+        or _break_glass_state(user) != [pk, last, generation]
+        or not is_hr_admin(user)
+        or not user.may_sign_in()
+    ):
+        raise NotFound("This break-glass link is invalid, used or expired.")
+    return user

@@ -1,0 +1,66 @@
+"""Session lifetime and caching rules for signed-in pages.
+
+`SessionLifetimeMiddleware` (after AuthenticationMiddleware) signs a browser session out
+when it has been idle longer than MENTORWISE_SESSION_IDLE_MINUTES or is older than
+MENTORWISE_SESSION_MAX_HOURS, whatever the cookie says; LoginRequiredMiddleware then
+sends the browser to the login page. It also marks every response to a signed-in request
+`Cache-Control: no-store`, so that pages with personal data stay out of shared and
+browser caches (OWASP ASVS 14.3.2).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
+
+STARTED_KEY = "mw_session_started"
+SEEN_KEY = "mw_session_seen"
+# Writing "last seen" at most this often keeps most requests free of a session write.
+SEEN_RESOLUTION_SECONDS = 30
+
+
+def session_stamp(request: HttpRequest) -> None:
+    """Mark the session as started now (called at sign-in)."""
+    now = int(time.time())
+    request.session[STARTED_KEY] = now
+    request.session[SEEN_KEY] = now
+
+
+class SessionLifetimeMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        signed_in = self._check_session(request)
+        response = self.get_response(request)
+        if signed_in or (getattr(request, "user", None) and request.user.is_authenticated):
+            add_never_cache_headers(response)
+        return response
+
+    def _check_session(self, request: HttpRequest) -> bool:
+        session = getattr(request, "session", None)
+        if session is None or not request.user.is_authenticated:
+            return False
+        if "_auth_user_id" not in session:
+            return True  # authenticated another way (API token): no browser session to age
+        now = int(time.time())
+        started = session.get(STARTED_KEY)
+        seen = session.get(SEEN_KEY)
+        if started is None or seen is None:
+            session_stamp(request)  # sessions from before this rule start counting now
+            return True
+        idle = settings.MENTORWISE_SESSION_IDLE_MINUTES * 60
+        lifetime = settings.MENTORWISE_SESSION_MAX_HOURS * 3600
+        if now - seen > idle or now - started > lifetime:
+            logout(request)
+            messages.info(request, "Your session expired. Please sign in again.")
+            return False
+        if now - seen >= SEEN_RESOLUTION_SECONDS:
+            session[SEEN_KEY] = now
+        return True

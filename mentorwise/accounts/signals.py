@@ -1,0 +1,50 @@
+"""Sign-in events: audited (OWASP ASVS 16.3.1) and the session's lifetime clock started."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from mentorwise.accounts.middleware import session_stamp
+from mentorwise.core.audit import audit_record
+
+
+def _client(request: HttpRequest | None) -> dict[str, str]:
+    if request is None:
+        return {}
+    return {"ip": request.META.get("REMOTE_ADDR", "")}
+
+
+@receiver(user_logged_in, dispatch_uid="mentorwise.accounts.logged_in")
+def _logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        session_stamp(request)
+    method = "sso" if getattr(user, "backend", "").endswith("OIDCBackend") else "password"
+    audit_record(
+        actor=user,
+        action="user.signed_in",
+        target=user,
+        data={"method": method, **_client(request)},
+    )
+
+
+@receiver(user_logged_out, dispatch_uid="mentorwise.accounts.logged_out")
+def _logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        audit_record(actor=user, action="user.signed_out", target=user, data=_client(request))
+
+
+@receiver(user_login_failed, dispatch_uid="mentorwise.accounts.login_failed")
+def _login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    # Only the username is kept (Django already masks the password in `credentials`).
+    username = str(credentials.get("username") or "")[:150]
+    if not username:
+        return
+    audit_record(
+        actor=None, action="user.sign_in_failed", data={"username": username, **_client(request)}
+    )
