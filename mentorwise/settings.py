@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "mentorwise.api",
     "mentorwise.privacy",
     "mentorwise.demo",
+    "mentorwise.scim",
 ]
 
 MIDDLEWARE = [
@@ -274,6 +275,15 @@ WHITENOISE_USE_FINDERS = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MENTORWISE_MAX_IMPORT_BYTES = envint("MENTORWISE_MAX_IMPORT_BYTES", 50 * 1024 * 1024, minimum=1)
+
+# SCIM provisioning (/scim/v2, docs/scim.md): the Person field a SCIM userName is (the work
+# email, or the employee id), and the largest page a SCIM list returns.
+MENTORWISE_SCIM_USERNAME = env.str("MENTORWISE_SCIM_USERNAME", default="email")
+if MENTORWISE_SCIM_USERNAME not in {"email", "employee_id"}:
+    raise ImproperlyConfigured(
+        f"MENTORWISE_SCIM_USERNAME={MENTORWISE_SCIM_USERNAME!r}: use email or employee_id"
+    )
+MENTORWISE_SCIM_MAX_RESULTS = envint("MENTORWISE_SCIM_MAX_RESULTS", 200, minimum=1)
 
 # Email ----------------------------------------------------------------------------------
 _email: dict[str, Any] = env.email_url("EMAIL_URL", default="consolemail://")

@@ -24,4 +24,5 @@ urlpatterns = [
     path("audit/", include("mentorwise.audit.urls")),
     path("privacy/", include("mentorwise.privacy.urls")),
     path("api/", api_urls()),
+    path("scim/", include("mentorwise.scim.urls")),
 ]
