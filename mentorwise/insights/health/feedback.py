@@ -1,0 +1,183 @@
+"""What participants say and learn: check-in trend, surveys, training completion."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import (
+    Avg,
+    CharField,
+    Count,
+    IntegerField,
+    Q,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Substr, Trunc
+from django.utils import timezone
+
+from mentorwise.insights.health._common import (
+    NPS_DETRACTOR_MAX,
+    NPS_PROMOTER_MIN,
+    TREND_BUCKETS,
+    _min_group_size,
+    _share,
+)
+from mentorwise.learning.selectors import people_trained_for, required_modules
+from mentorwise.programs.models import (
+    GIVING_ROLES,
+    Enrollment,
+    EnrollmentStatus,
+    Program,
+)
+from mentorwise.relationships.models import (
+    CheckIn,
+    SurveyResponse,
+)
+
+# Check-in trend ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    period: dt.date
+    mean_pulse: float
+    n: int
+
+
+def check_in_trend(*, program: Program, bucket: str = "month") -> list[TrendPoint]:
+    """Mean check-in pulse (1–5, both sides) and number of check-ins per period, oldest
+    first; `bucket` is week (starting Monday), month or quarter, in the site's time zone
+    (UTC); periods without check-ins are absent. `period` is the period's first day.
+    """
+    if bucket not in TREND_BUCKETS:
+        raise ValueError(f"bucket = {bucket!r}: must be one of {', '.join(TREND_BUCKETS)}")
+    check_ins = CheckIn.objects.filter(relationship__program=program)
+    if bucket == "month" and settings.TIME_ZONE == "UTC":
+        # "YYYY-MM" of the stored UTC text: Trunc calls a Python function per row on SQLite
+        # (a quarter of a second at 60,000 check-ins); this is plain SQL on both engines.
+        months = (
+            check_ins.annotate(month=Substr(Cast("created_at", CharField()), 1, 7))
+            .order_by()
+            .values("month")
+            .annotate(mean_pulse=Avg("pulse"), n=Count("pk"))
+            .order_by("month")
+        )
+        return [
+            TrendPoint(
+                period=dt.date(int(row["month"][:4]), int(row["month"][5:7]), 1),
+                mean_pulse=float(row["mean_pulse"]),
+                n=row["n"],
+            )
+            for row in months
+        ]
+    rows = (
+        check_ins.annotate(period=Trunc("created_at", bucket))
+        .order_by()
+        .values("period")
+        .annotate(mean_pulse=Avg("pulse"), n=Count("pk"))
+        .order_by("period")
+    )
+    return [
+        TrendPoint(
+            period=timezone.localtime(row["period"]).date(),
+            mean_pulse=float(row["mean_pulse"]),
+            n=row["n"],
+        )
+        for row in rows
+    ]
+
+
+# Surveys ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SurveyScores:
+    """Survey figures; a figure computed over fewer answers than the minimum group size
+    (settings.MENTORWISE_MIN_GROUP_SIZE) is None and `suppressed` is True."""
+
+    kind: str
+    n_satisfaction: int
+    mean_satisfaction: float | None
+    n_recommend: int
+    promoters: int | None
+    detractors: int | None
+    nps: float | None
+    suppressed: bool
+
+
+def _answer(key: str) -> Cast:
+    return Cast(KT(f"answers__{key}"), IntegerField())
+
+
+def survey_scores(*, program: Program, kind: str, side: str | None = None) -> SurveyScores:
+    """Satisfaction and likelihood to recommend from the program's `kind` survey.
+
+    mean_satisfaction: mean of the `satisfaction` answers (1–5). nps: promoters (9–10)
+    minus detractors (0–6) among the `recommend` answers (0–10), in points of 100
+    (−100 to 100). Both sides answer unless `side` (mentee or mentor) is given. Each figure
+    is None, with suppressed=True, when it would rest on fewer answers than the minimum
+    group size; the counts of answers are always given.
+    """
+    responses = SurveyResponse.objects.filter(survey__program=program, survey__kind=kind)
+    if side:
+        responses = responses.filter(side=side)
+    counts = responses.annotate(
+        satisfaction=_answer("satisfaction"), recommend=_answer("recommend")
+    ).aggregate(
+        n_satisfaction=Count("pk", filter=Q(satisfaction__isnull=False)),
+        mean_satisfaction=Avg("satisfaction"),
+        n_recommend=Count("pk", filter=Q(recommend__isnull=False)),
+        promoters=Count("pk", filter=Q(recommend__gte=NPS_PROMOTER_MIN)),
+        detractors=Count("pk", filter=Q(recommend__lte=NPS_DETRACTOR_MAX)),
+    )
+    floor = _min_group_size()
+    show_satisfaction = counts["n_satisfaction"] >= floor
+    show_recommend = counts["n_recommend"] >= floor
+    n_rec = counts["n_recommend"]
+    return SurveyScores(
+        kind=kind,
+        n_satisfaction=counts["n_satisfaction"],
+        mean_satisfaction=float(counts["mean_satisfaction"]) if show_satisfaction else None,
+        n_recommend=n_rec,
+        promoters=counts["promoters"] if show_recommend else None,
+        detractors=counts["detractors"] if show_recommend else None,
+        nps=100 * (counts["promoters"] - counts["detractors"]) / n_rec if show_recommend else None,
+        suppressed=not (show_satisfaction and show_recommend),
+    )
+
+
+# Training ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrainingCompletion:
+    required_modules: int
+    mentors: int
+    completed: int
+    share: float | None
+
+
+def training_completion(*, program: Program) -> TrainingCompletion:
+    """Mentors (and sponsors, coaches) with an active enrollment who passed every active
+    module the program requires. share = completed / mentors; None when the program requires
+    no module (nothing to complete) or has no mentors.
+    """
+    modules = required_modules(program)
+    person_ids = set(
+        Enrollment.objects.filter(
+            program=program, role__in=GIVING_ROLES, status=EnrollmentStatus.ACTIVE
+        ).values_list("person_id", flat=True)
+    )
+    if not modules:
+        return TrainingCompletion(
+            required_modules=0, mentors=len(person_ids), completed=0, share=None
+        )
+    completed = len(people_trained_for(program, person_ids))
+    return TrainingCompletion(
+        required_modules=len(modules),
+        mentors=len(person_ids),
+        completed=completed,
+        share=_share(completed, len(person_ids)),
+    )

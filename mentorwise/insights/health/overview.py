@@ -1,0 +1,172 @@
+"""All figures of one program together, and the cross-program overview."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+
+from mentorwise.insights.access import insights_programs
+from mentorwise.insights.health._common import (
+    _min_group_size,
+    _now,
+)
+from mentorwise.insights.health.feedback import (
+    SurveyScores,
+    TrainingCompletion,
+    TrendPoint,
+    _answer,
+    check_in_trend,
+    survey_scores,
+    training_completion,
+)
+from mentorwise.insights.health.matching import (
+    Funnel,
+    MatchAcceptance,
+    TimeToMatch,
+    match_acceptance,
+    program_funnel,
+    time_to_match,
+)
+from mentorwise.insights.health.relationships import (
+    AgreementConfirmation,
+    GoalProgress,
+    HealthShares,
+    MeetingCadence,
+    _health_counts,
+    _shares,
+    agreement_confirmation,
+    goal_progress,
+    meeting_cadence,
+    relationship_health_shares,
+)
+from mentorwise.programs.models import (
+    Enrollment,
+    EnrollmentStatus,
+    Program,
+    Role,
+)
+from mentorwise.relationships.models import (
+    SurveyResponse,
+)
+
+# All together -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgramHealth:
+    program: Program
+    as_of: dt.datetime
+    funnel: Funnel
+    time_to_match: TimeToMatch
+    match_acceptance: MatchAcceptance
+    agreement_confirmation: AgreementConfirmation
+    meeting_cadence: MeetingCadence
+    health: HealthShares
+    goals: GoalProgress
+    check_in_trend: list[TrendPoint]
+    midpoint_survey: SurveyScores
+    closing_survey: SurveyScores
+    training: TrainingCompletion
+
+
+def program_health(*, program: Program, as_of: dt.datetime | None = None) -> ProgramHealth:
+    """Every health figure of one program, for its dashboard (21 queries, whatever its size)."""
+    now = _now(as_of)
+    return ProgramHealth(
+        program=program,
+        as_of=now,
+        funnel=program_funnel(program=program, as_of=now),
+        time_to_match=time_to_match(program=program),
+        match_acceptance=match_acceptance(program=program),
+        agreement_confirmation=agreement_confirmation(program=program),
+        meeting_cadence=meeting_cadence(program=program, as_of=now),
+        health=relationship_health_shares(program=program, as_of=now),
+        goals=goal_progress(program=program),
+        check_in_trend=check_in_trend(program=program),
+        midpoint_survey=survey_scores(program=program, kind="midpoint"),
+        closing_survey=survey_scores(program=program, kind="closing"),
+        training=training_completion(program=program),
+    )
+
+
+@dataclass(frozen=True)
+class ProgramOverviewRow:
+    """One program in the cross-program overview; satisfaction is None (suppressed=True)
+    when fewer answers than the minimum group size back it."""
+
+    program: Program
+    enrolled: int
+    active: int
+    on_track_share: float | None
+    satisfaction: float | None
+    satisfaction_n: int
+    suppressed: bool
+
+
+def programs_overview(*, actor: Any, as_of: dt.datetime | None = None) -> list[ProgramOverviewRow]:
+    """One row per program whose insights the actor may read (`insights.access`: all for HR
+    admins, all but drafts for executives, their own for program managers), by kind and then
+    newest run first, so that cohorts of the same kind of program sit together.
+
+    enrolled: active mentee enrollments; active: active relationships; on_track_share:
+    on-track / active relationships by the health rule on `as_of`; satisfaction: mean
+    `satisfaction` answer over all the program's survey responses (midpoint and closing,
+    both sides), suppressed below the minimum group size. Five queries whatever the number
+    of programs.
+    """
+    now = _now(as_of)
+    programs = insights_programs(actor)
+    enrolled = (
+        Enrollment.objects.filter(
+            program=OuterRef("pk"), role=Role.MENTEE, status=EnrollmentStatus.ACTIVE
+        )
+        .order_by()
+        .values("program")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = list(
+        programs.annotate(
+            n_enrolled=Coalesce(Subquery(enrolled, output_field=IntegerField()), 0)
+        ).order_by("kind", "-start_date", "name", "pk")
+    )
+    ids = [p.pk for p in rows]
+    health = _health_counts(Q(program_id__in=ids), now)
+    satisfaction: dict[int, tuple[float, int]] = {
+        row["survey__program_id"]: (float(row["mean"]), row["n"])
+        for row in SurveyResponse.objects.filter(survey__program_id__in=ids)
+        .annotate(satisfaction=_answer("satisfaction"))
+        .filter(satisfaction__isnull=False)
+        .values("survey__program_id")
+        .annotate(mean=Avg("satisfaction"), n=Count("pk"))
+        .order_by()
+    }
+    floor = _min_group_size()
+    result = []
+    for program in rows:
+        shares = _shares(health, program.pk)
+        mean, n = satisfaction.get(program.pk, (0.0, 0))
+        shown = n >= floor
+        result.append(
+            ProgramOverviewRow(
+                program=program,
+                enrolled=program.n_enrolled,  # type: ignore[attr-defined]
+                active=shares.n,
+                on_track_share=shares.on_track_share,
+                satisfaction=mean if shown else None,
+                satisfaction_n=n,
+                suppressed=not shown,
+            )
+        )
+    return result
