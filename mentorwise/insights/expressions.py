@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import FloatField, Func
+from django.db.models import CharField, FloatField, Func
+from django.db.models.functions import Cast, Substr
 
 
 class DaysBetween(Func):
@@ -36,3 +38,15 @@ class DaysBetween(Func):
             arg_joiner=" - ",
             **extra,
         )
+
+
+def utc_month(field: str) -> Substr:
+    """The "YYYY-MM" of a stored datetime, for grouping by calendar month when the site's time
+    zone is UTC: plain SQL on SQLite and PostgreSQL, where Trunc calls a Python function per
+    row on SQLite (a quarter of a second at 60,000 rows). Read back with `month_start`."""
+    return Substr(Cast(field, CharField()), 1, 7)
+
+
+def month_start(key: str) -> dt.date:
+    """The first day of the month named by a `utc_month` value."""
+    return dt.date(int(key[:4]), int(key[5:7]), 1)

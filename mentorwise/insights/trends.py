@@ -11,10 +11,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import CharField, Count, Q, QuerySet
-from django.db.models.functions import Cast, Substr, TruncMonth
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from mentorwise.insights.expressions import month_start, utc_month
 from mentorwise.programs.models import Enrollment, Program, Role
 from mentorwise.relationships.models import Meeting, MeetingStatus, Relationship
 
@@ -56,14 +57,12 @@ def month_counts(queryset: QuerySet, field: str) -> dict[dt.date, int]:
     """
     if settings.TIME_ZONE == "UTC":
         rows = (
-            queryset.annotate(_month=Substr(Cast(field, CharField()), 1, 7))
+            queryset.annotate(_month=utc_month(field))
             .order_by()
             .values("_month")
             .annotate(n=Count("pk"))
         )
-        return {
-            dt.date(int(row["_month"][:4]), int(row["_month"][5:7]), 1): row["n"] for row in rows
-        }
+        return {month_start(row["_month"]): row["n"] for row in rows}
     rows = queryset.annotate(_month=TruncMonth(field)).order_by().values("_month")
     return {
         timezone.localtime(row["_month"]).date(): row["n"] for row in rows.annotate(n=Count("pk"))

@@ -8,15 +8,15 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import (
     Avg,
-    CharField,
     Count,
     IntegerField,
     Q,
 )
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Substr, Trunc
+from django.db.models.functions import Cast, Trunc
 from django.utils import timezone
 
+from mentorwise.insights.expressions import month_start, utc_month
 from mentorwise.insights.health._common import (
     NPS_DETRACTOR_MAX,
     NPS_PROMOTER_MIN,
@@ -58,7 +58,7 @@ def check_in_trend(*, program: Program, bucket: str = "month") -> list[TrendPoin
         # "YYYY-MM" of the stored UTC text: Trunc calls a Python function per row on SQLite
         # (a quarter of a second at 60,000 check-ins); this is plain SQL on both engines.
         months = (
-            check_ins.annotate(month=Substr(Cast("created_at", CharField()), 1, 7))
+            check_ins.annotate(month=utc_month("created_at"))
             .order_by()
             .values("month")
             .annotate(mean_pulse=Avg("pulse"), n=Count("pk"))
@@ -66,7 +66,7 @@ def check_in_trend(*, program: Program, bucket: str = "month") -> list[TrendPoin
         )
         return [
             TrendPoint(
-                period=dt.date(int(row["month"][:4]), int(row["month"][5:7]), 1),
+                period=month_start(row["month"]),
                 mean_pulse=float(row["mean_pulse"]),
                 n=row["n"],
             )
