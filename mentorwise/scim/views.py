@@ -11,10 +11,10 @@ import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
-from scim2_models import UnauthorizedException
+from scim2_models import UnauthorizedException, UniquenessException
 from scim2_server.applications.base import BaseApplication
 from scim2_server.handler import ScimHandler
 from scim2_server.requests import ScimRequest
@@ -156,6 +156,11 @@ def scim_view(request: HttpRequest, path: str = "") -> HttpResponse:
             scim_request.subject = _authenticate(scim_request)
         with transaction.atomic():  # one transaction per request: an error leaves nothing
             response = _serve(app, scim_request)
+    except IntegrityError:
+        # Two writes racing for the same email or employee id: the database's unique index
+        # decided, after the checks in services.py passed for both.
+        conflict = UniquenessException(detail="userName or employeeNumber is taken.")
+        response = app.handle_exception(scim_request, conflict)
     except Exception as exception:  # every failure, a bug included, answers a SCIM Error
         response = app.handle_exception(scim_request, exception)
     response = app.finalize_response(scim_request, response)

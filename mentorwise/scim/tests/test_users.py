@@ -379,3 +379,40 @@ def test_discovery_documents_announce_users_only(scim: ScimClient) -> None:
     assert config["bulk"]["supported"] is False
     assert scim.get("/Groups").status_code == 404
     assert scim.call("DELETE", "/ServiceProviderConfig").status_code == 405
+
+
+def test_a_race_lost_to_the_unique_index_is_a_409(
+    scim: ScimClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_person(email="ana.lopez@example.com")
+    # As if another request created the same person between our check and our insert.
+    monkeypatch.setattr("mentorwise.scim.services._check_unique", lambda values, person: None)
+    response = scim.post("/Users", okta_user())
+    assert response.status_code == 409
+    assert response.payload["scimType"] == "uniqueness"
+    assert Person.objects.filter(email="ana.lopez@example.com").count() == 1
+
+
+def test_erasure_forgets_what_the_provider_sent(scim: ScimClient) -> None:
+    uid = scim.post("/Users", okta_user(phoneNumbers=[{"value": "+49 30 1234"}])).payload["id"]
+    person = Person.objects.get(pk=int(uid))
+    assert ScimUser.objects.filter(person=person).exists()
+    person.erased_at = timezone.now()
+    person.save()
+    assert not ScimUser.objects.filter(person=person).exists()
+    assert scim.get(f"/Users/{uid}").status_code == 404
+
+
+def test_username_can_be_the_employee_id(scim: ScimClient, settings: Any) -> None:
+    settings.MENTORWISE_SCIM_USERNAME = "employee_id"
+    body = okta_user(userName="E-555")
+    response = scim.post("/Users", body)
+    assert response.status_code == 201, response.payload
+    person = Person.objects.get(pk=int(response.payload["id"]))
+    assert (person.employee_id, person.email) == ("E-555", "ana.lopez@example.com")
+    found = scim.get("/Users", filter='userName eq "E-555"').payload
+    assert [u["id"] for u in found["Resources"]] == [str(person.pk)]
+    no_email = okta_user(userName="E-556", emails=[])
+    missing = scim.post("/Users", no_email)
+    assert missing.status_code == 400
+    assert "emails" in missing.payload["detail"]
