@@ -788,8 +788,16 @@ def meeting_log(request: HttpRequest, relationship_id: int, data: LogIn) -> Meet
 
 @router.get(
     "/meetings/{meeting_id}/ics",
-    response={200: str, **ERRORS},
+    response=ERRORS,
     summary="The meeting as an iCalendar (.ics) file",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The invitation (METHOD:REQUEST), as calendar apps import it.",
+                "content": {"text/calendar": {"schema": {"type": "string"}}},
+            }
+        }
+    },
 )
 def meeting_ics_get(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
