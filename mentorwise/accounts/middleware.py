@@ -1,11 +1,11 @@
 """Session lifetime and caching rules for signed-in pages.
 
-`SessionLifetimeMiddleware` (after AuthenticationMiddleware) signs a browser session out
-when it has been idle longer than MENTORWISE_SESSION_IDLE_MINUTES or is older than
-MENTORWISE_SESSION_MAX_HOURS, whatever the cookie says; LoginRequiredMiddleware then
-sends the browser to the login page. It also marks every response to a signed-in request
-`Cache-Control: no-store`, so that pages with personal data stay out of shared and
-browser caches (OWASP ASVS 14.3.2).
+`SessionLifetimeMiddleware` (after the authentication and messages middleware) signs a
+browser session out when it has been idle longer than MENTORWISE_SESSION_IDLE_MINUTES or
+is older than MENTORWISE_SESSION_MAX_HOURS, whatever the cookie says;
+LoginRequiredMiddleware then sends the browser to the login page. It also marks every
+response to a signed-in request `Cache-Control: no-store`, so that pages with personal
+data stay out of shared and browser caches (OWASP ASVS 14.3.2).
 """
 
 from __future__ import annotations
