@@ -37,6 +37,12 @@ class ScimUser(models.Model):
         help_text="Person attributes the provider does not set (userName aside): their "
         "Mentorwise values (from the HRIS) are kept and not reported back to the provider.",
     )
+    deprovisioned_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The termination date SCIM deprovisioning set; a reactivation undoes only "
+        "that one, never a termination the HRIS recorded.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
     deleted_at = models.DateTimeField(

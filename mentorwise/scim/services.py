@@ -172,24 +172,37 @@ def person_provision(
                 setattr(person, field, "")
         if values.manager_key is not None or "manager" in managed:
             _set_manager(person, manager)
-    if revived is not None:
-        _set_manager(person, manager)
-    elif not person.path:
+    if not person.path:
         _set_manager(person, person.manager)
 
+    # Deprovisioning terminates today. Reactivating undoes a termination made through SCIM
+    # only: one recorded by the HRIS import (the record of employment) stays, and the user
+    # keeps reading active=false for the provider to see.
     deprovision = values.active is False and was_active
-    reactivate = values.active is True and (
-        person.termination_date is not None or scim.deleted_at is not None
+    undone = person.termination_date
+    reactivate = (
+        values.active is True
+        and undone is not None
+        and not person.is_active_on(today)
+        and undone == scim.deprovisioned_on
     )
     if deprovision:
-        person.termination_date = today
+        person.termination_date = scim.deprovisioned_on = today
         person.termination_kind = person.termination_kind or TerminationKind.OTHER
     elif reactivate:
-        person.termination_date = None
+        person.termination_date = scim.deprovisioned_on = None
         person.termination_kind = ""
     person.updated_at = now
     person.save()
 
+    scim_changed = [
+        name
+        for name, old, new in (
+            ("externalId", scim.external_id, scim_values.external_id),
+            ("attributes", scim.attributes, scim_values.attributes),
+        )
+        if old != new
+    ]
     scim.external_id = scim_values.external_id
     scim.attributes = scim_values.attributes
     scim.emails = scim_values.emails
@@ -204,13 +217,14 @@ def person_provision(
         caller.audit("scim.user_recreated", person)
     else:
         changed = sorted(f for f in _TRACKED if getattr(person, f) != before.get(f))
+        changed += scim_changed
         if changed:
             caller.audit("scim.user_updated", person, fields=changed)
     if deprovision:
         _end_access(caller, person, reason="scim_deprovisioned")
         caller.audit("scim.user_deprovisioned", person, termination_date=str(today))
     elif reactivate:
-        caller.audit("scim.user_reactivated", person)
+        caller.audit("scim.user_reactivated", person, termination_date_cleared=str(undone))
     return person
 
 
@@ -240,7 +254,7 @@ def person_delete(*, caller: Caller, person: Person) -> None:
     now = timezone.now()
     scim = ScimUser.objects.filter(person=person).first() or ScimUser(person=person, created_at=now)
     if person.is_active_on(today):
-        person.termination_date = today
+        person.termination_date = scim.deprovisioned_on = today
         person.termination_kind = TerminationKind.OTHER
         person.updated_at = now
         person.save(update_fields=["termination_date", "termination_kind", "updated_at"])

@@ -416,3 +416,27 @@ def test_username_can_be_the_employee_id(scim: ScimClient, settings: Any) -> Non
     missing = scim.post("/Users", no_email)
     assert missing.status_code == 400
     assert "emails" in missing.payload["detail"]
+
+
+def test_reactivation_never_undoes_an_hris_termination(scim: ScimClient) -> None:
+    left = make_person(termination_date=timezone.localdate() - dt.timedelta(days=30))
+    leaving = make_person(termination_date=timezone.localdate() + dt.timedelta(days=14))
+    for person in (left, leaving):
+        response = scim.patch(
+            f"/Users/{person.pk}", patch({"op": "replace", "path": "active", "value": True})
+        )
+        assert response.status_code == 200, response.payload
+    left.refresh_from_db()
+    leaving.refresh_from_db()
+    assert left.termination_date == timezone.localdate() - dt.timedelta(days=30)
+    assert leaving.termination_date == timezone.localdate() + dt.timedelta(days=14)
+    assert scim.get(f"/Users/{left.pk}").payload["active"] is False
+    assert not AuditEntry.objects.filter(action="scim.user_reactivated").exists()
+
+
+def test_attribute_only_changes_are_audited(scim: ScimClient) -> None:
+    uid = scim.post("/Users", okta_user()).payload["id"]
+    scim.patch(f"/Users/{uid}", patch({"op": "replace", "path": "nickName", "value": "Annie"}))
+    entry = AuditEntry.objects.get(action="scim.user_updated")
+    assert entry.data["fields"] == ["attributes"]
+    assert entry.actor.username == "scim-provisioning"
