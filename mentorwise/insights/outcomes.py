@@ -1,10 +1,20 @@
 """Outcomes against a comparable group: the framework-free estimation core.
 
-Takes arrays for one cohort (everyone eligible at the same time, full follow-up), returns
-dataclasses, imports no Django. The adjusted effect is the average effect on participants (ATT)
-estimated by propensity-score weighting; the naive difference is reported beside it so a reader
-sees how much of the raw gap was selection. When the data cannot support a conclusion, the
-adjusted effect is ``None`` and ``reason`` says why in plain language.
+Takes arrays for one cohort (everyone eligible at the same time), returns dataclasses, imports
+no Django. The adjusted effect is the average effect on participants (ATT) estimated by
+propensity-score weighting; the naive difference is reported beside it so a reader sees how
+much of the raw gap was selection. When the data cannot support a conclusion, the adjusted
+effect is ``None`` and ``reason`` says why in plain language.
+
+Three kinds of outcome:
+
+- **binary** (``Cohort.outcomes``): 0/1 per person over the same follow-up, e.g. promoted
+  within 12 months; the rate is a (weighted) mean.
+- **shares** (``Cohort.shares``): a fraction in [0, 1] per person, NaN where it does not apply,
+  e.g. the share of a manager's team still there a year later.
+- **survival** (``Cohort.exit_days`` / ``Cohort.exited``): time to voluntary exit with
+  censoring; ``retention_12m`` is the Kaplan–Meier probability of not having left voluntarily
+  by day 365 (weighted Kaplan–Meier for the comparison group).
 
 Each effect is a difference in rates: 0.10 means ten percentage points.
 """
@@ -12,6 +22,7 @@ Each effect is a difference in rates: 0.10 means ten percentage points.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +34,10 @@ from sklearn.linear_model import LogisticRegression
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-DEFAULT_OUTCOMES = ("retained_12m", "promoted_12m")
+DAYS_PER_MONTH = 365.0 / 12  # so that 12 and 24 months are the 365- and 730-day horizons
+# Survival outcomes: name -> horizon in days.
+RETENTION_HORIZONS = {"retention_12m": 365.0, "retention_24m": 730.0}
+DEFAULT_OUTCOMES = ("retention_12m", "promotion_12m")
 
 # Thresholds under which we refuse to give an adjusted number. They are the conventional ones:
 # 30 people per group for any interval to mean much, |SMD| <= 0.1 for "balanced" (Austin 2009),
@@ -42,7 +56,7 @@ _CATEGORICAL = ("function", "location")
 class OutcomesInputError(ValueError):
     """Input the estimator cannot use; the message names the input, the position and the rule.
 
-    Example: ``outcomes['retained_12m'][3] = 2: must be 0 or 1``. It is a ``ValueError`` so
+    Example: ``outcomes['promotion_12m'][3] = 2: must be 0 or 1``. It is a ``ValueError`` so
     callers that do not know this module can still catch it.
     """
 
@@ -52,7 +66,12 @@ class Cohort:
     """One eligible population: one entry per person in every array, in the same order.
 
     ``treated`` marks participants; ``function`` and ``location`` are categorical (any hashable
-    labels); ``outcomes`` maps an outcome name to 0/1 values observed over the same follow-up.
+    labels); ``outcomes`` maps an outcome name to 0/1 values observed over the same follow-up;
+    ``shares`` maps an outcome name to fractions (NaN where it does not apply);
+    ``exit_days``/``exited`` give the days from the cohort start to a voluntary exit
+    (``exited`` 1) or to censoring (``exited`` 0: still there at the end of follow-up, or gone
+    for another reason). ``follow_up_days`` is how long the cohort has been followed; survival
+    outcomes beyond it are refused.
     """
 
     treated: npt.ArrayLike
@@ -63,6 +82,10 @@ class Cohort:
     high_potential: npt.ArrayLike
     location: npt.ArrayLike
     outcomes: Mapping[str, npt.ArrayLike] = field(default_factory=dict)
+    shares: Mapping[str, npt.ArrayLike] = field(default_factory=dict)
+    exit_days: npt.ArrayLike | None = None
+    exited: npt.ArrayLike | None = None
+    follow_up_days: float | None = None
 
 
 @dataclass(frozen=True)
@@ -92,10 +115,12 @@ class OutcomeEstimate:
     ``adjusted`` is ``None`` exactly when ``reason`` is not ``None``. ``effective_n_comparison``
     is Kish's effective sample size of the weighted comparison group; ``share_outside_overlap``
     the share of participants whose propensity lies outside the comparison group's range.
+    ``rate_participants`` / ``rate_comparison`` / ``rate_comparison_adjusted`` are the rates
+    the differences are made of (the last ``None`` when there is no adjusted estimate).
     """
 
     outcome: str
-    naive: Effect
+    naive: Effect | None
     adjusted: Effect | None
     n_participants: int
     n_comparison: int
@@ -103,6 +128,31 @@ class OutcomeEstimate:
     balance: list[Balance]
     reason: str | None
     share_outside_overlap: float = 0.0
+    rate_participants: float | None = None
+    rate_comparison: float | None = None
+    rate_comparison_adjusted: float | None = None
+
+
+@dataclass(frozen=True)
+class CurvePoint:
+    """Kaplan–Meier probability of not having left voluntarily ``month`` months after the start."""
+
+    month: int
+    participants: float
+    participants_ci95: tuple[float, float]
+    comparison: float
+    comparison_ci95: tuple[float, float]
+    comparison_adjusted: float | None
+    comparison_adjusted_ci95: tuple[float, float] | None
+
+
+@dataclass(frozen=True)
+class Estimates:
+    """Everything one cohort supports: per-outcome estimates and the retention curves."""
+
+    outcomes: dict[str, OutcomeEstimate]
+    curve: list[CurvePoint]
+    reason: str | None
 
 
 # --------------------------------------------------------------------------------------------
@@ -115,7 +165,6 @@ class _Design:
     x: FloatArray  # standardised numerics + one-hot levels, the propensity model's input
     raw: FloatArray  # the same columns unstandardised, for balance
     names: list[str]
-    outcomes: dict[str, FloatArray]
 
 
 def _as_binary(name: str, values: npt.ArrayLike, n: int | None) -> FloatArray:
@@ -136,7 +185,7 @@ def _as_binary(name: str, values: npt.ArrayLike, n: int | None) -> FloatArray:
     return numeric
 
 
-def _as_numeric(name: str, values: npt.ArrayLike, n: int) -> FloatArray:
+def _as_numeric(name: str, values: npt.ArrayLike, n: int, *, allow_nan: bool = False) -> FloatArray:
     array = np.asarray(values)
     if array.ndim != 1 or len(array) != n:
         raise OutcomesInputError(f"{name} has {array.size} entries, treated has {n}")
@@ -144,7 +193,8 @@ def _as_numeric(name: str, values: npt.ArrayLike, n: int) -> FloatArray:
         numeric = array.astype(np.float64)
     except (TypeError, ValueError):
         raise OutcomesInputError(f"{name}: must be numbers") from None
-    bad = np.flatnonzero(~np.isfinite(numeric))
+    bad_values = np.isinf(numeric) if allow_nan else ~np.isfinite(numeric)
+    bad = np.flatnonzero(bad_values)
     if bad.size:
         raise OutcomesInputError(
             f"{name}[{bad[0]}] = {array[bad[0]].item()!r}: must be a finite number"
@@ -152,7 +202,7 @@ def _as_numeric(name: str, values: npt.ArrayLike, n: int) -> FloatArray:
     return numeric
 
 
-def _design(cohort: Cohort, outcomes: Iterable[str]) -> _Design:
+def _design(cohort: Cohort) -> _Design:
     treated = _as_binary("treated", cohort.treated, None).astype(bool)
     n = len(treated)
     n_treated = int(treated.sum())
@@ -186,13 +236,102 @@ def _design(cohort: Cohort, outcomes: Iterable[str]) -> _Design:
     mean = x[:, :n_numeric].mean(axis=0)
     sd = x[:, :n_numeric].std(axis=0)
     x[:, :n_numeric] = (x[:, :n_numeric] - mean) / np.where(sd > 0, sd, 1.0)
-    outcome_values: dict[str, FloatArray] = {}
-    for outcome in outcomes:
-        if outcome not in cohort.outcomes:
-            known = ", ".join(sorted(cohort.outcomes)) or "none"
-            raise OutcomesInputError(f"outcomes[{outcome!r}]: not given (given: {known})")
-        outcome_values[outcome] = _as_binary(f"outcomes[{outcome!r}]", cohort.outcomes[outcome], n)
-    return _Design(treated=treated, x=x, raw=raw, names=names, outcomes=outcome_values)
+    return _Design(treated=treated, x=x, raw=raw, names=names)
+
+
+# --------------------------------------------------------------------------------------------
+# Outcomes: binary and shares as one matrix, survival as a sorted time axis
+
+
+@dataclass(frozen=True)
+class _Means:
+    """Binary and share outcomes: values with NaN as 0 and a mask of where they apply."""
+
+    names: list[str]
+    values: FloatArray  # people × outcomes
+    mask: FloatArray  # people × outcomes, 1 where the outcome applies
+
+
+@dataclass(frozen=True)
+class _Survival:
+    """Time to voluntary exit, sorted once so every weighted Kaplan–Meier is a few cumsums."""
+
+    order: npt.NDArray[np.int64]  # people sorted by time
+    times: FloatArray  # the distinct times, ascending
+    starts: npt.NDArray[np.int64]  # first sorted position of each distinct time
+    event_sorted: FloatArray
+    follow_up_days: float
+
+
+def _means(cohort: Cohort, names: list[str], n: int) -> _Means:
+    values, masks = [], []
+    for name in names:
+        if name in cohort.outcomes:
+            v = _as_binary(f"outcomes[{name!r}]", cohort.outcomes[name], n)
+            m = np.ones(n)
+        else:
+            v = _as_numeric(f"shares[{name!r}]", cohort.shares[name], n, allow_nan=True)
+            bad = np.flatnonzero((v < 0) | (v > 1))
+            if bad.size:
+                raise OutcomesInputError(
+                    f"shares[{name!r}][{bad[0]}] = {v[bad[0]]!r}: must be between 0 and 1"
+                )
+            m = (~np.isnan(v)).astype(np.float64)
+            v = np.nan_to_num(v)
+        values.append(v)
+        masks.append(m)
+    if not names:
+        return _Means(names=[], values=np.zeros((n, 0)), mask=np.zeros((n, 0)))
+    return _Means(names=names, values=np.column_stack(values), mask=np.column_stack(masks))
+
+
+def _survival(cohort: Cohort, n: int) -> _Survival | None:
+    if cohort.exit_days is None or cohort.exited is None:
+        return None
+    days = _as_numeric("exit_days", cohort.exit_days, n)
+    bad = np.flatnonzero(days < 0)
+    if bad.size:
+        raise OutcomesInputError(f"exit_days[{bad[0]}] = {days[bad[0]]!r}: must be >= 0")
+    event = _as_binary("exited", cohort.exited, n)
+    order = np.argsort(days, kind="stable")
+    sorted_days = days[order]
+    times, starts = np.unique(sorted_days, return_index=True)
+    follow_up = float(cohort.follow_up_days) if cohort.follow_up_days is not None else days.max()
+    return _Survival(
+        order=order,
+        times=times,
+        starts=starts.astype(np.int64),
+        event_sorted=event[order],
+        follow_up_days=follow_up,
+    )
+
+
+def weighted_km(survival: _Survival, weights: FloatArray, at: FloatArray) -> FloatArray:
+    """Kaplan–Meier survival at the times ``at``, each person counted with ``weights``.
+
+    With weights 1 this is the ordinary estimator (tested against lifelines). People with
+    weight 0 simply do not count, which is how a group or a bootstrap resample is selected.
+    """
+    w = weights[survival.order]
+    at_risk = np.cumsum(w[::-1])[::-1][survival.starts]
+    deaths = np.add.reduceat(w * survival.event_sorted, survival.starts)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(at_risk > 0, 1.0 - deaths / at_risk, 1.0)
+    # Products as sums of logs would lose the exact zero when everyone left; cumprod keeps it.
+    s = np.cumprod(factor)
+    idx = np.searchsorted(survival.times, at, side="right") - 1
+    return np.where(idx >= 0, s[np.maximum(idx, 0)], 1.0)
+
+
+def _greenwood_se(survival: _Survival, weights: FloatArray, at: float) -> float:
+    """Greenwood standard error of the (unweighted) Kaplan–Meier estimate at ``at``."""
+    w = weights[survival.order]
+    at_risk = np.cumsum(w[::-1])[::-1][survival.starts]
+    deaths = np.add.reduceat(w * survival.event_sorted, survival.starts)
+    keep = (survival.times <= at) & (at_risk > deaths)
+    s = float(weighted_km(survival, weights, np.array([at]))[0])
+    total = float(np.sum(deaths[keep] / (at_risk[keep] * (at_risk[keep] - deaths[keep]))))
+    return s * math.sqrt(total)
 
 
 # --------------------------------------------------------------------------------------------
@@ -202,7 +341,7 @@ def _design(cohort: Cohort, outcomes: Iterable[str]) -> _Design:
 def _propensity_model() -> LogisticRegression:
     # Mild L2 regularisation (C=1 on standardised inputs): keeps estimates finite under
     # near-separation and with sparse category levels, while barely shrinking at cohort sizes.
-    return LogisticRegression(C=1.0, max_iter=1000, tol=1e-6)
+    return LogisticRegression(C=1.0, max_iter=1000, tol=1e-6, solver="newton-cholesky")
 
 
 def _att_weights(propensity: FloatArray, treated: BoolArray) -> FloatArray:
@@ -224,7 +363,8 @@ def _smd(raw: FloatArray, treated: BoolArray, weights: FloatArray) -> tuple[Floa
             out = diff / pooled
         # A column constant in both groups: no difference unless the groups differ entirely.
         zero = pooled == 0
-        out[zero] = np.where(np.abs(diff[zero]) < 1e-12, 0.0, np.sign(diff[zero]) * np.inf)
+        with np.errstate(invalid="ignore"):
+            out[zero] = np.where(np.abs(diff[zero]) < 1e-12, 0.0, np.sign(diff[zero]) * np.inf)
         return out
 
     return scaled(diff_before), scaled(diff_after)
@@ -267,6 +407,24 @@ def _insufficiency_reason(
 # Estimation
 
 
+def _group_rates(
+    means: _Means,
+    survival: _Survival | None,
+    horizons: FloatArray,
+    w_t: FloatArray,
+    w_c: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """Rates of every outcome (means first, then survival horizons) for two weight vectors."""
+    wm_t, wm_c = w_t @ means.mask, w_c @ means.mask
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate_t = (w_t @ (means.values * means.mask)) / wm_t
+        rate_c = (w_c @ (means.values * means.mask)) / wm_c
+    if survival is not None and horizons.size:
+        rate_t = np.concatenate([rate_t, weighted_km(survival, w_t, horizons)])
+        rate_c = np.concatenate([rate_c, weighted_km(survival, w_c, horizons)])
+    return rate_t, rate_c
+
+
 def estimate_outcomes(
     cohort: Cohort,
     outcomes: Iterable[str] = DEFAULT_OUTCOMES,
@@ -277,27 +435,67 @@ def estimate_outcomes(
     """Naive and propensity-weighted effects of participation on each outcome.
 
     Guarantees: the same inputs and ``seed`` give the same result; every outcome gets a naive
-    effect with a normal-approximation 95% CI; ``adjusted`` is a number with a bootstrap 95% CI
-    (percentiles of ``n_bootstrap`` replicates) only when both groups have at least 30 people,
-    the weighted comparison group's effective size is at least 30, at most 5% of participants
-    fall outside the comparison group's propensity range and every covariate's |SMD| after
-    weighting is at most 0.1 — otherwise ``adjusted`` is ``None`` and ``reason`` says which
-    failed. Raises ``OutcomesInputError`` (a ``ValueError``) naming the bad input.
+    effect with a normal-approximation 95% CI (Wald for rates, Greenwood for Kaplan–Meier);
+    ``adjusted`` is a number with a bootstrap 95% CI (percentiles of ``n_bootstrap``
+    replicates, the propensity model refitted in each) only when both groups have at least 30
+    people, the weighted comparison group's effective size is at least 30, at most 5% of
+    participants fall outside the comparison group's propensity range and every covariate's
+    |SMD| after weighting is at most 0.1 — otherwise ``adjusted`` is ``None`` and ``reason``
+    says which failed. A survival outcome beyond the follow-up gets neither number, and a reason.
+    Raises ``OutcomesInputError`` (a ``ValueError``) naming the bad input.
+    """
+    return estimate_cohort(
+        cohort, outcomes, seed, n_bootstrap=n_bootstrap, curve_months=()
+    ).outcomes
+
+
+def estimate_cohort(
+    cohort: Cohort,
+    outcomes: Iterable[str] = DEFAULT_OUTCOMES,
+    seed: int = 0,
+    *,
+    n_bootstrap: int = 400,
+    curve_months: Iterable[int] | None = None,
+) -> Estimates:
+    """``estimate_outcomes`` plus the retention curves (monthly, up to the follow-up).
+
+    The curve's adjusted comparison series and its pointwise 95% band come from the same
+    bootstrap as the effects; the participants' and the unadjusted comparison's bands are
+    Greenwood's (log-log, as lifelines draws them).
     """
     if n_bootstrap < 20:
         raise OutcomesInputError(f"n_bootstrap = {n_bootstrap}: must be >= 20")
-    design = _design(cohort, outcomes)
+    design = _design(cohort)
     treated = design.treated
-    n_treated = int(treated.sum())
-    n_comparison = len(treated) - n_treated
+    n = len(treated)
+    names = list(outcomes)
+    survival_names = [name for name in names if name in RETENTION_HORIZONS]
+    mean_names = [name for name in names if name not in RETENTION_HORIZONS]
+    for name in mean_names:
+        if name not in cohort.outcomes and name not in cohort.shares:
+            known = ", ".join(sorted({*cohort.outcomes, *cohort.shares})) or "none"
+            raise OutcomesInputError(f"outcomes[{name!r}]: not given (given: {known})")
+    survival = _survival(cohort, n)
+    if survival_names and survival is None:
+        raise OutcomesInputError(
+            f"outcomes[{survival_names[0]!r}]: needs exit_days and exited (time to exit)"
+        )
+    means = _means(cohort, mean_names, n)
+    horizons = np.array([RETENTION_HORIZONS[name] for name in survival_names])
+    if survival is not None and curve_months is None:
+        last = int(survival.follow_up_days * 12 / 365 + 1e-9)
+        curve_months = range(0, min(last, 36) + 1)
+    months = np.array(list(curve_months or ()), dtype=np.int64)
+    grid = months * DAYS_PER_MONTH
 
+    n_treated = int(treated.sum())
+    n_comparison = n - n_treated
     model = _propensity_model().fit(design.x, treated)
     propensity = model.predict_proba(design.x)[:, 1]
     weights = _att_weights(propensity, treated)
     w_c = weights[~treated]
     effective_n = float(w_c.sum() ** 2 / (w_c**2).sum())
-    p_c = propensity[~treated]
-    p_t = propensity[treated]
+    p_c, p_t = propensity[~treated], propensity[treated]
     share_outside = float(np.mean((p_t > p_c.max()) | (p_t < p_c.min())))
     smd_before, smd_after = _smd(design.raw, treated, weights)
     balance = [
@@ -306,84 +504,226 @@ def estimate_outcomes(
     ]
     reason = _insufficiency_reason(n_treated, n_comparison, effective_n, share_outside, balance)
 
-    names = list(design.outcomes)
-    y = np.column_stack([design.outcomes[name] for name in names])  # people × outcomes
-    adjusted_point = y[treated].mean(axis=0) - (w_c @ y[~treated]) / w_c.sum()
-    adjusted_ci = (
-        _bootstrap_ci(design, y, model, seed=seed, n_bootstrap=n_bootstrap)
-        if reason is None
-        else None
-    )
+    ones_t = treated.astype(np.float64)
+    ones_c = 1.0 - ones_t
+    w_adj_c = np.where(treated, 0.0, weights)
+    rate_t, rate_c = _group_rates(means, survival, horizons, ones_t, ones_c)
+    _, rate_c_adj = _group_rates(means, survival, horizons, ones_t, w_adj_c)
 
+    ci = curve_ci = None
+    if reason is None:
+        ci, curve_ci = _bootstrap(
+            design, means, survival, horizons, grid, model, seed=seed, n_bootstrap=n_bootstrap
+        )
+
+    all_names = mean_names + survival_names
     results: dict[str, OutcomeEstimate] = {}
-    for k, name in enumerate(names):
+    for k, name in enumerate(all_names):
+        mask = means.mask[:, k] > 0 if k < len(mean_names) else np.ones(n, dtype=bool)
+        n_t_k = int((mask & treated).sum())
+        n_c_k = int((mask & ~treated).sum())
+        outcome_reason = reason
+        naive: Effect | None
+        if k >= len(mean_names):
+            horizon = float(horizons[k - len(mean_names)])
+            if survival is None:  # pragma: no cover - checked above
+                raise OutcomesInputError("exit_days: not given")
+            if survival.follow_up_days < horizon:
+                outcome_reason = (
+                    f"The cohort has been followed for "
+                    f"{survival.follow_up_days / DAYS_PER_MONTH:.0f} months; "
+                    f"{horizon / DAYS_PER_MONTH:.0f} are needed."
+                )
+                naive = None
+            else:
+                se = math.hypot(
+                    _greenwood_se(survival, ones_t, horizon),
+                    _greenwood_se(survival, ones_c, horizon),
+                )
+                diff = float(rate_t[k] - rate_c[k])
+                naive = Effect(diff, (diff - _Z95 * se, diff + _Z95 * se))
+        else:
+            if outcome_reason is None and min(n_t_k, n_c_k) < MIN_GROUP_SIZE:
+                outcome_reason = (
+                    f"Too few people to compare: {n_t_k} participants and {n_c_k} "
+                    f"non-participants to whom this applies; at least {MIN_GROUP_SIZE} of each "
+                    f"are needed."
+                )
+            naive = _naive_effect(means.values[:, k], means.mask[:, k] > 0, treated, name)
         adjusted = None
-        if adjusted_ci is not None:
+        if outcome_reason is None and ci is not None:
             adjusted = Effect(
-                estimate=float(adjusted_point[k]),
-                ci95=(float(adjusted_ci[0, k]), float(adjusted_ci[1, k])),
+                estimate=float(rate_t[k] - rate_c_adj[k]),
+                ci95=(float(ci[0, k]), float(ci[1, k])),
             )
+        shown = naive is not None
         results[name] = OutcomeEstimate(
             outcome=name,
-            naive=_naive_effect(y[:, k], treated),
+            naive=naive,
             adjusted=adjusted,
-            n_participants=n_treated,
-            n_comparison=n_comparison,
+            n_participants=n_t_k,
+            n_comparison=n_c_k,
             effective_n_comparison=effective_n,
             balance=balance,
-            reason=reason,
+            reason=outcome_reason,
             share_outside_overlap=share_outside,
+            rate_participants=_finite(rate_t[k]) if shown else None,
+            rate_comparison=_finite(rate_c[k]) if shown else None,
+            rate_comparison_adjusted=_finite(rate_c_adj[k]) if adjusted is not None else None,
         )
-    return results
+
+    curve: list[CurvePoint] = []
+    if survival is not None and months.size:
+        curve = _curve(survival, months, grid, ones_t, ones_c, w_adj_c, curve_ci)
+    return Estimates(outcomes=results, curve=curve, reason=reason)
 
 
-def _naive_effect(y: FloatArray, treated: BoolArray) -> Effect:
-    # Difference of two independent proportions with the Wald (normal-approximation) interval.
-    y_t, y_c = y[treated], y[~treated]
+def _finite(value: float) -> float | None:
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _curve(
+    survival: _Survival,
+    months: npt.NDArray[np.int64],
+    grid: FloatArray,
+    ones_t: FloatArray,
+    ones_c: FloatArray,
+    adjusted: FloatArray | None,
+    adjusted_ci: FloatArray | None,
+) -> list[CurvePoint]:
+    """Monthly points of the retention curves, drawn by lifelines' Kaplan–Meier fitter.
+
+    The participants' and the unadjusted comparison's bands are lifelines' (exponential
+    Greenwood); the weighted comparison curve is lifelines' weighted fit, its band the
+    bootstrap's (Greenwood's formula does not hold for estimated weights).
+    """
+    from lifelines import KaplanMeierFitter  # a heavy import: only when curves are drawn
+
+    days = np.empty_like(survival.event_sorted)
+    days[survival.order] = np.repeat(survival.times, np.diff(np.append(survival.starts, len(days))))
+    event = np.empty_like(days)
+    event[survival.order] = survival.event_sorted
+
+    def fit(weights: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+        keep = weights > 0
+        with warnings.catch_warnings():
+            # lifelines warns that its band is wrong for propensity weights: we use the
+            # bootstrap's band for the weighted curve, as it recommends.
+            warnings.simplefilter("ignore")
+            kmf = KaplanMeierFitter().fit(days[keep], event[keep], weights=weights[keep])
+        s = kmf.survival_function_at_times(grid).to_numpy()
+        band = kmf.confidence_interval_survival_function_
+        idx = np.searchsorted(band.index.to_numpy(), grid, side="right") - 1
+        lo = np.where(idx >= 0, band.iloc[np.maximum(idx, 0), 0].to_numpy(), 1.0)
+        hi = np.where(idx >= 0, band.iloc[np.maximum(idx, 0), 1].to_numpy(), 1.0)
+        return s, lo, hi
+
+    s_t, lo_t, hi_t = fit(ones_t)
+    s_c, lo_c, hi_c = fit(ones_c)
+    s_adj = None
+    if adjusted is not None and adjusted_ci is not None:
+        s_adj = fit(adjusted)[0]
+    points = []
+    for j, month in enumerate(months.tolist()):
+        points.append(
+            CurvePoint(
+                month=month,
+                participants=float(s_t[j]),
+                participants_ci95=(float(lo_t[j]), float(hi_t[j])),
+                comparison=float(s_c[j]),
+                comparison_ci95=(float(lo_c[j]), float(hi_c[j])),
+                comparison_adjusted=float(s_adj[j]) if s_adj is not None else None,
+                comparison_adjusted_ci95=(float(adjusted_ci[0, j]), float(adjusted_ci[1, j]))
+                if s_adj is not None and adjusted_ci is not None
+                else None,
+            )
+        )
+    return points
+
+
+def _naive_effect(y: FloatArray, mask: BoolArray, treated: BoolArray, name: str) -> Effect | None:
+    # Difference of two independent means with the Wald (normal-approximation) interval; for
+    # 0/1 outcomes the variance is p(1-p), for shares the sample variance.
+    y_t, y_c = y[mask & treated], y[mask & ~treated]
+    if len(y_t) == 0 or len(y_c) == 0:
+        return None
     rate_t, rate_c = float(y_t.mean()), float(y_c.mean())
-    se = math.sqrt(rate_t * (1 - rate_t) / len(y_t) + rate_c * (1 - rate_c) / len(y_c))
+    se = math.sqrt(y_t.var() / len(y_t) + y_c.var() / len(y_c))
     diff = rate_t - rate_c
     return Effect(estimate=diff, ci95=(diff - _Z95 * se, diff + _Z95 * se))
 
 
-def _bootstrap_ci(
+def _newton_refit(
+    x1: FloatArray, y: FloatArray, sample_weight: FloatArray, start: FloatArray, c: float
+) -> FloatArray:
+    """The propensity model refitted to a resample: coefficients, intercept last.
+
+    Minimises the same penalised log-loss as the full-sample fit (C × weighted log-loss +
+    ½‖coef‖², intercept not penalised) by Newton's method started from the full-sample solution,
+    which is close, so a few steps reach the optimum. It replaces a library refit only for speed:
+    hundreds of refits per estimate, where the library's per-call checks cost more than the maths.
+    """
+    penalty = np.ones(x1.shape[1])
+    penalty[-1] = 0.0
+    beta = start.copy()
+    for _ in range(8):
+        p = _sigmoid(x1 @ beta)
+        gradient = c * (x1.T @ (sample_weight * (p - y))) + penalty * beta
+        hessian = c * (x1.T * (sample_weight * p * (1.0 - p))) @ x1 + np.diag(penalty)
+        step = np.linalg.solve(hessian, gradient)
+        beta -= step
+        if np.max(np.abs(step)) < 1e-7:
+            break
+    return beta
+
+
+def _bootstrap(
     design: _Design,
-    y: FloatArray,
+    means: _Means,
+    survival: _Survival | None,
+    horizons: FloatArray,
+    grid: FloatArray,
     fitted: LogisticRegression,
     *,
     seed: int,
     n_bootstrap: int,
-) -> FloatArray:
-    """2 × outcomes array of percentile 95% bounds for the weighted difference.
+) -> tuple[FloatArray, FloatArray | None]:
+    """Percentile 95% bounds (2 × outcomes) of the weighted differences, and of the curve.
 
     Participants and non-participants are resampled separately (the group sizes are fixed by
     design, not random) and the propensity model is refitted in every replicate, so the interval
     carries the uncertainty of the weights too. A resample is expressed as per-person counts used
-    as sample weights: the design matrix is never copied, and the outcome arithmetic for all
-    outcomes is one matrix product per replicate.
+    as sample weights: the design matrix is never copied, and every outcome of a replicate is a
+    few matrix products and cumulative sums.
     """
     rng = np.random.default_rng(seed)
     treated = design.treated
     idx_t = np.flatnonzero(treated)
     idx_c = np.flatnonzero(~treated)
     n = len(treated)
-    model = _propensity_model()
-    model.set_params(warm_start=True)
-    estimates = np.empty((n_bootstrap, y.shape[1]))
+    x1 = np.column_stack([design.x, np.ones(n)])
+    y = treated.astype(np.float64)
+    start = np.concatenate([fitted.coef_[0], fitted.intercept_])
+    c = float(fitted.C)
+    k = means.values.shape[1] + (horizons.size if survival is not None else 0)
+    estimates = np.empty((n_bootstrap, k))
+    curves = np.empty((n_bootstrap, grid.size)) if survival is not None else None
     for b in range(n_bootstrap):
         counts = np.bincount(idx_t[rng.integers(0, len(idx_t), len(idx_t))], minlength=n)
         counts += np.bincount(idx_c[rng.integers(0, len(idx_c), len(idx_c))], minlength=n)
         counts_f = counts.astype(np.float64)
-        # Start each refit from the full-sample solution: same optimum, far fewer iterations.
-        model.coef_ = fitted.coef_.copy()
-        model.intercept_ = fitted.intercept_.copy()
-        with np.errstate(all="ignore"):
-            model.fit(design.x, treated, sample_weight=counts_f)
-        propensity = model.predict_proba(design.x)[:, 1]
+        beta = _newton_refit(x1, y, counts_f, start, c)
+        propensity = _sigmoid(x1 @ beta)
         w = counts_f * _att_weights(propensity, treated)
         w_t, w_c = np.where(treated, w, 0.0), np.where(treated, 0.0, w)
-        estimates[b] = (w_t @ y) / w_t.sum() - (w_c @ y) / w_c.sum()
-    return np.quantile(estimates, [0.025, 0.975], axis=0)
+        rate_t, rate_c = _group_rates(means, survival, horizons, w_t, w_c)
+        estimates[b] = rate_t - rate_c
+        if curves is not None and survival is not None:
+            curves[b] = weighted_km(survival, w_c, grid)
+    bounds = np.nanquantile(estimates, [0.025, 0.975], axis=0)
+    curve_bounds = np.quantile(curves, [0.025, 0.975], axis=0) if curves is not None else None
+    return bounds, curve_bounds
 
 
 # --------------------------------------------------------------------------------------------
@@ -400,14 +740,26 @@ def _effect_json(effect: Effect | None) -> dict[str, Any] | None:
     return {"estimate": effect.estimate, "ci95": [effect.ci95[0], effect.ci95[1]]}
 
 
+def balance_json(balance: list[Balance]) -> list[dict[str, Any]]:
+    """Balance rows as JSON; an infinite SMD (a covariate that separates the groups) is null."""
+    return [
+        {
+            "covariate": b.covariate,
+            "smd_before": _finite_or_none(b.smd_before),
+            "smd_after": _finite_or_none(b.smd_after),
+        }
+        for b in balance
+    ]
+
+
 def as_json(estimates: Mapping[str, OutcomeEstimate]) -> dict[str, dict[str, Any]]:
     """JSON-ready dict keyed by outcome.
 
-    Each value has ``naive`` and ``adjusted`` (``{"estimate", "ci95": [lo, hi]}``, ``adjusted``
-    ``null`` when unsupported), ``n_participants``, ``n_comparison``,
-    ``effective_n_comparison``, ``share_outside_overlap``, ``reason`` (``null`` or a sentence)
-    and ``balance`` (a list of ``{"covariate", "smd_before", "smd_after"}``; an infinite SMD,
-    from a covariate that separates the groups completely, is ``null``).
+    Each value has ``naive`` and ``adjusted`` (``{"estimate", "ci95": [lo, hi]}``, ``null``
+    when unsupported), ``n_participants``, ``n_comparison``, ``rate_participants``,
+    ``rate_comparison``, ``rate_comparison_adjusted``, ``effective_n_comparison``,
+    ``share_outside_overlap``, ``reason`` (``null`` or a sentence) and ``balance`` (a list of
+    ``{"covariate", "smd_before", "smd_after"}``).
     """
     return {
         name: {
@@ -415,17 +767,13 @@ def as_json(estimates: Mapping[str, OutcomeEstimate]) -> dict[str, dict[str, Any
             "adjusted": _effect_json(estimate.adjusted),
             "n_participants": estimate.n_participants,
             "n_comparison": estimate.n_comparison,
+            "rate_participants": estimate.rate_participants,
+            "rate_comparison": estimate.rate_comparison,
+            "rate_comparison_adjusted": estimate.rate_comparison_adjusted,
             "effective_n_comparison": estimate.effective_n_comparison,
             "share_outside_overlap": estimate.share_outside_overlap,
             "reason": estimate.reason,
-            "balance": [
-                {
-                    "covariate": b.covariate,
-                    "smd_before": _finite_or_none(b.smd_before),
-                    "smd_after": _finite_or_none(b.smd_after),
-                }
-                for b in estimate.balance
-            ],
+            "balance": balance_json(estimate.balance),
         }
         for name, estimate in estimates.items()
     }
@@ -440,10 +788,35 @@ _LOCATIONS = ("London", "New York", "Singapore", "Berlin")
 # effect for participants never leaves [0, 1] and the planted ATT is exact, not clipped.
 _RETENTION_RANGE = (0.55, 0.88)
 _PROMOTION_RANGE = (0.04, 0.35)
+# Of those still there after a year, this share is still there after two (for everybody), so
+# the planted effect on two-year retention is retention_effect × this.
+SECOND_YEAR_RETENTION = 0.85
+# Exits for other reasons (involuntary, other) censor the time to voluntary exit; independent
+# of everything, at this yearly hazard.
+OTHER_EXIT_RATE = 0.05
+SIMULATED_FOLLOW_UP_DAYS = 730.0
 
 
 def _sigmoid(z: FloatArray) -> FloatArray:
     return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class SimulatedCohort:
+    """A simulated cohort: the estimator's input plus what the database needs to replay it.
+
+    ``exit_day`` is the day of the voluntary exit (NaN: none within the follow-up),
+    ``other_exit_day`` of an exit for another reason (NaN: none), ``promotion_day`` of the
+    promotion (NaN: none); ``move_day`` of an internal move (NaN: none). ``planted`` holds the
+    true effect (ATT) of every outcome.
+    """
+
+    cohort: Cohort
+    exit_day: FloatArray
+    other_exit_day: FloatArray
+    promotion_day: FloatArray
+    move_day: FloatArray
+    planted: dict[str, float]
 
 
 def simulate_cohort(
@@ -454,24 +827,62 @@ def simulate_cohort(
     selection_bias: float,
     seed: int,
 ) -> Cohort:
+    """A realistic eligible population with known effects of participation (see simulate)."""
+    return simulate(
+        n,
+        retention_effect=retention_effect,
+        promotion_effect=promotion_effect,
+        selection_bias=selection_bias,
+        seed=seed,
+    ).cohort
+
+
+def check_simulation_parameters(
+    *, n: int, retention_effect: float, promotion_effect: float, selection_bias: float
+) -> None:
+    """Raise OutcomesInputError naming the first parameter the simulator cannot honour."""
+    if n < 1:
+        raise OutcomesInputError(f"n = {n}: must be >= 1")
+    low, high = -_RETENTION_RANGE[0], round(1 - _RETENTION_RANGE[1], 2)
+    if not low <= retention_effect <= high:
+        raise OutcomesInputError(
+            f"retention_effect = {retention_effect}: must be in [{low}, {high}]"
+        )
+    low, high = -_PROMOTION_RANGE[0], round(1 - _PROMOTION_RANGE[1], 2)
+    if not low <= promotion_effect <= high:
+        raise OutcomesInputError(
+            f"promotion_effect = {promotion_effect}: must be in [{low}, {high}]"
+        )
+    if not 0 <= selection_bias <= 5:
+        raise OutcomesInputError(f"selection_bias = {selection_bias}: must be in [0, 5]")
+
+
+def simulate(
+    n: int,
+    *,
+    retention_effect: float,
+    promotion_effect: float,
+    selection_bias: float,
+    seed: int,
+) -> SimulatedCohort:
     """A realistic eligible population with known effects of participation.
 
     High-potentials and people at higher job levels are both more likely to join (the log-odds
     of joining grow with ``selection_bias``; 0 means joining is unrelated to them) and more
     likely to be retained and promoted, so the naive difference is biased upwards. All
-    confounders are among the covariates. Participation adds exactly ``retention_effect`` and
-    ``promotion_effect`` to each participant's probability of ``retained_12m`` /
-    ``promoted_12m``: these are the true ATTs. Requires ``retention_effect`` in [-0.55, 0.12]
-    and ``promotion_effect`` in [-0.04, 0.65] so that probabilities stay in [0, 1].
+    confounders are among the covariates. Participation adds exactly ``retention_effect`` to
+    each participant's probability of not leaving voluntarily within 12 months and
+    ``promotion_effect`` to their probability of a promotion within 12 months: these are the
+    true ATTs (``planted``). Exits for other reasons censor at random. Requires
+    ``retention_effect`` in [-0.55, 0.12], ``promotion_effect`` in [-0.04, 0.65] (so that
+    probabilities stay in [0, 1]) and ``selection_bias`` in [0, 5].
     """
-    if n < 1:
-        raise OutcomesInputError(f"n = {n}: must be >= 1")
-    if not -_RETENTION_RANGE[0] <= retention_effect <= 1 - _RETENTION_RANGE[1]:
-        raise OutcomesInputError(f"retention_effect = {retention_effect}: must be in [-0.55, 0.12]")
-    if not -_PROMOTION_RANGE[0] <= promotion_effect <= 1 - _PROMOTION_RANGE[1]:
-        raise OutcomesInputError(f"promotion_effect = {promotion_effect}: must be in [-0.04, 0.65]")
-    if selection_bias < 0:
-        raise OutcomesInputError(f"selection_bias = {selection_bias}: must be >= 0")
+    check_simulation_parameters(
+        n=n,
+        retention_effect=retention_effect,
+        promotion_effect=promotion_effect,
+        selection_bias=selection_bias,
+    )
     rng = np.random.default_rng(seed)
 
     # A pyramid: most people at the lower levels.
@@ -505,7 +916,32 @@ def simulate_cohort(
     lo, hi = _PROMOTION_RANGE
     p_promoted = lo + (hi - lo) * _sigmoid(promotion_lin) + promotion_effect * treated
 
-    return Cohort(
+    # Latent time to voluntary exit: within year 1 with probability 1 - p_retained, within
+    # year 2 with probability (1 - SECOND_YEAR_RETENTION) of the rest, else after follow-up.
+    u_first, u_second = rng.random(n), rng.random(n)
+    exit_day = np.where(
+        u_first >= p_retained,
+        rng.integers(1, 366, size=n),
+        np.where(u_second >= SECOND_YEAR_RETENTION, rng.integers(366, 731, size=n), np.nan),
+    ).astype(np.float64)
+    other = np.ceil(rng.exponential(365.0 / OTHER_EXIT_RATE, size=n))
+    other_exit_day = np.where(
+        (other <= SIMULATED_FOLLOW_UP_DAYS) & ~(exit_day <= other), other, np.nan
+    )
+    observed_exit = np.where(other_exit_day <= SIMULATED_FOLLOW_UP_DAYS, np.nan, exit_day)
+    gone = np.fmin(observed_exit, other_exit_day)
+    exit_days = np.where(np.isnan(gone), SIMULATED_FOLLOW_UP_DAYS, gone)
+    exited = ~np.isnan(observed_exit)
+
+    # Promotion within 12 months; dated before any exit, so leaving never erases it.
+    promoted = rng.random(n) < p_promoted
+    last_day = np.fmin(np.nan_to_num(gone, nan=365.0), 365.0)
+    promotion_day = np.where(promoted, np.ceil(rng.random(n) * np.maximum(last_day - 1, 1)), np.nan)
+    # Internal moves: unrelated to participation (a planted effect of zero).
+    moved = rng.random(n) < 0.06 + 0.04 * high_potential
+    move_day = np.where(moved, np.ceil(rng.random(n) * np.maximum(last_day - 1, 1)), np.nan)
+
+    cohort = Cohort(
         treated=treated,
         job_level=job_level,
         function=function,
@@ -513,8 +949,21 @@ def simulate_cohort(
         is_manager=is_manager,
         high_potential=high_potential,
         location=location,
-        outcomes={
-            "retained_12m": rng.random(n) < p_retained,
-            "promoted_12m": rng.random(n) < p_promoted,
+        outcomes={"promotion_12m": promoted, "internal_move_12m": moved},
+        exit_days=exit_days,
+        exited=exited,
+        follow_up_days=SIMULATED_FOLLOW_UP_DAYS,
+    )
+    return SimulatedCohort(
+        cohort=cohort,
+        exit_day=observed_exit,
+        other_exit_day=other_exit_day,
+        promotion_day=promotion_day,
+        move_day=move_day,
+        planted={
+            "retention_12m": retention_effect,
+            "retention_24m": retention_effect * SECOND_YEAR_RETENTION,
+            "promotion_12m": promotion_effect,
+            "internal_move_12m": 0.0,
         },
     )

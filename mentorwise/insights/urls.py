@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mentorwise.insights import views
+from mentorwise.insights import views, views_outcomes
 
 app_name = "insights"
 urlpatterns = [
@@ -13,4 +13,14 @@ urlpatterns = [
         name="program_activity_csv",
     ),
     path("programs/<slug:slug>/report.pdf", views.program_report_view, name="program_report"),
+    path(
+        "programs/<slug:slug>/outcomes/",
+        views_outcomes.program_outcomes_view,
+        name="program_outcomes",
+    ),
+    path(
+        "programs/<slug:slug>/outcomes.csv",
+        views_outcomes.program_outcomes_csv_view,
+        name="program_outcomes_csv",
+    ),
 ]

@@ -1,0 +1,341 @@
+"""The one selector behind the outcomes page, its CSV, the API and the CLI: ``program_outcomes``.
+
+It reads the cohort (outcome_data), estimates (outcomes), and keeps the result in the cache
+keyed on a data version (what the estimate depends on: the program, people, career events,
+relationships and enrollments, and the day), because the bootstrap refits the propensity model
+hundreds of times. Any change to those rows gives a new key, so a cached result is never stale.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from mentorwise.core.csv import csv_safe
+from mentorwise.insights.outcome_data import NoCohort, cohort_data
+from mentorwise.insights.outcomes import (
+    Balance,
+    CurvePoint,
+    OutcomeEstimate,
+    OutcomesInputError,
+    balance_json,
+    estimate_cohort,
+)
+from mentorwise.people.models import CareerEvent, Person
+from mentorwise.programs.models import Enrollment, Program, ProgramKind
+from mentorwise.relationships.models import Relationship
+
+N_BOOTSTRAP = 200
+CACHE_SECONDS = 24 * 3600
+OUTCOME_LABELS = {
+    "retention_12m": "Retention after 12 months",
+    "retention_24m": "Retention after 24 months",
+    "promotion_12m": "Promoted within 12 months",
+    "internal_move_12m": "Internal move within 12 months",
+    "team_retention_12m": "Direct reports retained after 12 months",
+}
+OUTCOME_HELP = {
+    "retention_12m": "Kaplan–Meier probability of not having left voluntarily within 12 months.",
+    "retention_24m": "Kaplan–Meier probability of not having left voluntarily within 24 months.",
+    "promotion_12m": "Share promoted (a recorded promotion) within 12 months of the start.",
+    "internal_move_12m": "Share with a recorded internal move within 12 months of the start.",
+    "team_retention_12m": "Share of the manager's direct reports on the start date who had not "
+    "left voluntarily 12 months later (managers with reports only).",
+}
+
+
+@dataclass(frozen=True)
+class ProgramOutcomes:
+    """Outcomes of one program run against its comparison group, ready to show.
+
+    ``reason`` is set (and ``outcomes`` empty) when there is no cohort to analyse at all;
+    each outcome carries its own ``reason`` when only that outcome cannot be estimated.
+    """
+
+    program_slug: str
+    program_name: str
+    kind: str
+    start: dt.date | None
+    as_of: dt.date
+    n_participants: int = 0
+    n_comparison: int = 0
+    excluded_unknown: int = 0
+    outcomes: dict[str, OutcomeEstimate] = field(default_factory=dict)
+    curve: list[CurvePoint] = field(default_factory=list)
+    balance: list[Balance] = field(default_factory=list)
+    reason: str | None = None
+
+    @property
+    def follow_up_months(self) -> int:
+        if self.start is None:
+            return 0
+        return int(max(0, (self.as_of - self.start).days) * 12 / 365 + 1e-9)
+
+    def verdict(self, name: str) -> str:
+        """One plain sentence about an outcome for a reader with no statistics."""
+        estimate = self.outcomes[name]
+        label = OUTCOME_LABELS[name].lower()
+        if estimate.adjusted is None:
+            return f"No conclusion on {label}: {estimate.reason}"
+        lo, hi = estimate.adjusted.ci95
+        points = abs(estimate.adjusted.estimate) * 100
+        if lo > 0:
+            return (
+                f"Participants did better on {label} than comparable colleagues: "
+                f"{points:.1f} points higher (95% interval {lo * 100:+.1f} to {hi * 100:+.1f})."
+            )
+        if hi < 0:
+            return (
+                f"Participants did worse on {label} than comparable colleagues: "
+                f"{points:.1f} points lower (95% interval {lo * 100:+.1f} to {hi * 100:+.1f})."
+            )
+        return (
+            f"No clear difference on {label} against comparable colleagues "
+            f"(95% interval {lo * 100:+.1f} to {hi * 100:+.1f} points includes zero)."
+        )
+
+    @property
+    def verdicts(self) -> list[tuple[str, str]]:
+        return [(name, self.verdict(name)) for name in self.outcomes]
+
+
+def outcome_names(program: Program) -> tuple[str, ...]:
+    names = ("retention_12m", "retention_24m", "promotion_12m", "internal_move_12m")
+    if program.kind == ProgramKind.FIRST_TIME_MANAGER:
+        names += ("team_retention_12m",)
+    return names
+
+
+def data_version(program: Program, as_of: dt.date) -> str:
+    """A key that changes whenever anything the estimate reads changes (five aggregate queries)."""
+    parts: list[Any] = [
+        program.pk,
+        program.start_date,
+        program.kind,
+        sorted((program.eligibility or {}).get("mentee", {}).items()),
+        as_of,
+        Person.objects.aggregate(n=Count("pk"), top=Max("pk"), at=Max("updated_at")),
+        CareerEvent.objects.aggregate(n=Count("pk"), top=Max("pk")),
+        Relationship.objects.filter(program=program).aggregate(n=Count("pk"), top=Max("pk")),
+        Enrollment.objects.filter(program=program).aggregate(n=Count("pk"), top=Max("pk")),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+
+
+def program_outcomes(
+    *, program: Program, as_of: dt.date | None = None, use_cache: bool = True
+) -> ProgramOutcomes:
+    """Naive and adjusted outcome effects of ``program`` with group sizes, balance and curves.
+
+    The caller has checked that the actor may see the program (``access_managed_program``).
+    """
+    as_of = as_of or timezone.localdate()
+    key = f"insights:outcomes:{data_version(program, as_of)}"
+    if use_cache:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+    result = _compute(program, as_of)
+    cache.set(key, result, CACHE_SECONDS)
+    return result
+
+
+def _compute(program: Program, as_of: dt.date) -> ProgramOutcomes:
+    base = {
+        "program_slug": program.slug,
+        "program_name": program.name,
+        "kind": program.kind,
+        "start": program.start_date,
+        "as_of": as_of,
+    }
+    try:
+        data = cohort_data(program=program, as_of=as_of)
+    except NoCohort as why:
+        return ProgramOutcomes(**base, reason=str(why))
+    sizes = {
+        "n_participants": data.n_participants,
+        "n_comparison": data.n_comparison,
+        "excluded_unknown": data.excluded_unknown,
+    }
+    if data.n_participants == 0:
+        return ProgramOutcomes(
+            **base, **sizes, reason="Nobody in this program had a relationship as mentee yet."
+        )
+    if data.n_comparison == 0:
+        return ProgramOutcomes(
+            **base, **sizes, reason="Nobody eligible stayed out of the program: no comparison."
+        )
+    try:
+        estimates = estimate_cohort(
+            data.cohort(),
+            outcome_names(program),
+            # Seeded by the slug, not the id: the same data gives the same interval everywhere.
+            seed=zlib.crc32(program.slug.encode()),
+            n_bootstrap=N_BOOTSTRAP,
+        )
+    except OutcomesInputError as error:  # pragma: no cover - the builder gives valid arrays
+        return ProgramOutcomes(**base, **sizes, reason=str(error))
+    first = next(iter(estimates.outcomes.values()))
+    return ProgramOutcomes(
+        **base,
+        **sizes,
+        outcomes=estimates.outcomes,
+        curve=estimates.curve,
+        balance=first.balance,
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# JSON (CLI and API) and CSV
+
+
+def _effect(effect: Any) -> dict[str, Any] | None:
+    if effect is None:
+        return None
+    return {"estimate": effect.estimate, "ci95": [effect.ci95[0], effect.ci95[1]]}
+
+
+def outcomes_json(result: ProgramOutcomes) -> dict[str, Any]:
+    """The documented JSON: one key per outcome, then the cohort's description."""
+    payload: dict[str, Any] = {}
+    for name, estimate in result.outcomes.items():
+        payload[name] = {
+            "naive": _effect(estimate.naive),
+            "adjusted": _effect(estimate.adjusted),
+            "n_participants": estimate.n_participants,
+            "n_comparison": estimate.n_comparison,
+            "rate_participants": estimate.rate_participants,
+            "rate_comparison": estimate.rate_comparison,
+            "rate_comparison_adjusted": estimate.rate_comparison_adjusted,
+            "reason": estimate.reason,
+            "verdict": result.verdict(name),
+        }
+    first = next(iter(result.outcomes.values()), None)
+    payload.update(
+        {
+            "program": result.program_slug,
+            "cohort_start": result.start.isoformat() if result.start else None,
+            "as_of": result.as_of.isoformat(),
+            "follow_up_months": result.follow_up_months,
+            "n_participants": result.n_participants,
+            "n_comparison": result.n_comparison,
+            "excluded_unknown": result.excluded_unknown,
+            "effective_n_comparison": first.effective_n_comparison if first else None,
+            "share_outside_overlap": first.share_outside_overlap if first else None,
+            "reason": result.reason,
+            "balance": balance_json(result.balance),
+            "retention_curve": [
+                {
+                    "month": p.month,
+                    "participants": p.participants,
+                    "participants_ci95": list(p.participants_ci95),
+                    "comparison": p.comparison,
+                    "comparison_ci95": list(p.comparison_ci95),
+                    "comparison_adjusted": p.comparison_adjusted,
+                    "comparison_adjusted_ci95": list(p.comparison_adjusted_ci95)
+                    if p.comparison_adjusted_ci95
+                    else None,
+                }
+                for p in result.curve
+            ],
+        }
+    )
+    return payload
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.4f}"
+
+
+def outcomes_csv(result: ProgramOutcomes) -> str:
+    """Every figure of the outcomes page as CSV: effects, curve, balance (three blocks)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "section",
+            "outcome",
+            "participants",
+            "comparison",
+            "comparison_adjusted",
+            "naive_difference",
+            "naive_ci95_low",
+            "naive_ci95_high",
+            "adjusted_difference",
+            "adjusted_ci95_low",
+            "adjusted_ci95_high",
+            "n_participants",
+            "n_comparison",
+            "note",
+        ]
+    )
+    if result.reason:
+        writer.writerow(["cohort", "", "", "", "", "", "", "", "", "", "", "", "", result.reason])
+    for name, e in result.outcomes.items():
+        naive, adj = e.naive, e.adjusted
+        writer.writerow(
+            [
+                "effect",
+                name,
+                _number(e.rate_participants),
+                _number(e.rate_comparison),
+                _number(e.rate_comparison_adjusted),
+                _number(naive.estimate if naive else None),
+                _number(naive.ci95[0] if naive else None),
+                _number(naive.ci95[1] if naive else None),
+                _number(adj.estimate if adj else None),
+                _number(adj.ci95[0] if adj else None),
+                _number(adj.ci95[1] if adj else None),
+                e.n_participants,
+                e.n_comparison,
+                csv_safe(e.reason or ""),
+            ]
+        )
+    for p in result.curve:
+        writer.writerow(
+            [
+                "retention_curve",
+                f"month {p.month}",
+                _number(p.participants),
+                _number(p.comparison),
+                _number(p.comparison_adjusted),
+                "",
+                "",
+                "",
+                "",
+                _number(p.comparison_adjusted_ci95[0] if p.comparison_adjusted_ci95 else None),
+                _number(p.comparison_adjusted_ci95[1] if p.comparison_adjusted_ci95 else None),
+                "",
+                "",
+                "adjusted comparison 95% band in the adjusted_ci95 columns",
+            ]
+        )
+    for b in result.balance:
+        writer.writerow(
+            [
+                "balance",
+                csv_safe(b.covariate),
+                "",
+                _number(b.smd_before),
+                _number(b.smd_after),
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "standardised mean difference before (comparison) and after (adjusted) weighting",
+            ]
+        )
+    return out.getvalue()

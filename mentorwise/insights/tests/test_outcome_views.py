@@ -1,0 +1,117 @@
+"""Outcomes page, CSV and API: one selector behind all three; HR admins and managers only."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from mentorwise.accounts.services import api_token_create
+from mentorwise.core.models import AuditEntry
+from mentorwise.insights.outcome_simulation import outcomes_simulate
+from mentorwise.insights.program_outcomes import outcomes_json, program_outcomes
+from mentorwise.programs.models import Program
+
+pytestmark = pytest.mark.django_db
+
+
+def page_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def api_client(user) -> Client:
+    _, raw = api_token_create(actor=user, name="t", scope="read")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
+@pytest.fixture
+def simulated(program_manager_user) -> Program:
+    cache.clear()
+    result = outcomes_simulate(
+        actor=None,
+        slug="sim-page",
+        people=1500,
+        retention_effect=0.05,
+        promotion_effect=0.08,
+        selection_bias=1.0,
+        seed=11,
+    )
+    result.program.managers.add(program_manager_user)
+    return result.program
+
+
+def test_manager_sees_curves_table_verdicts_and_balance(simulated, program_manager_user) -> None:
+    response = page_client(program_manager_user).get(
+        f"/insights/programs/{simulated.slug}/outcomes/"
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.count("<svg") == 1 and "<script" not in body.split("<svg", 1)[1].split("</svg>")[0]
+    assert "Retention curve" in body and "How alike the groups are" in body
+    assert "Retention after 12 months" in body and "Promoted within 12 months" in body
+    assert "high_potential" in body
+    assert "comparable colleagues" in body  # the plain-language verdicts
+
+
+def test_page_csv_and_api_show_the_same_figures(simulated, hr_admin) -> None:
+    expected = outcomes_json(program_outcomes(program=simulated))
+    api = api_client(hr_admin).get(f"/api/insights/programs/{simulated.slug}/outcomes")
+    assert api.status_code == 200
+    payload = api.json()
+    for name in ("retention_12m", "retention_24m", "promotion_12m", "internal_move_12m"):
+        assert payload[name]["adjusted"] == pytest.approx(expected[name]["adjusted"])
+        assert payload[name]["naive"] == pytest.approx(expected[name]["naive"])
+        assert payload[name]["n_participants"] == expected[name]["n_participants"]
+    assert payload["team_retention_12m"] is None  # not a first-time-manager program
+    response = page_client(hr_admin).get(f"/insights/programs/{simulated.slug}/outcomes.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    effects = {r["outcome"]: r for r in rows if r["section"] == "effect"}
+    adjusted = expected["promotion_12m"]["adjusted"]
+    assert float(effects["promotion_12m"]["adjusted_difference"]) == pytest.approx(
+        adjusted["estimate"], abs=1e-4
+    )
+    assert len([r for r in rows if r["section"] == "retention_curve"]) == 25
+    assert {r["outcome"] for r in rows if r["section"] == "balance"} >= {"job_level"}
+    assert AuditEntry.objects.filter(action="insights.outcomes_exported").count() == 1
+    page = page_client(hr_admin).get(f"/insights/programs/{simulated.slug}/outcomes/")
+    assert f"{adjusted['estimate']:.3f}" in page.content.decode()
+
+
+def test_the_result_is_cached_until_the_data_changes(simulated) -> None:
+    first = program_outcomes(program=simulated)
+    assert program_outcomes(program=simulated) is not first  # a copy from the cache...
+    assert program_outcomes(program=simulated) == first  # ...of the same result
+    # A new career event (as an import records one) is new data: a new key, a new estimate.
+    person = simulated.enrollments.first().person
+    person.career_events.create(kind="promotion", date=simulated.start_date, source="import")
+    assert program_outcomes(program=simulated) != first
+
+
+def test_a_program_without_a_cohort_says_why(program, program_manager) -> None:
+    response = page_client(program_manager).get(f"/insights/programs/{program.slug}/outcomes/")
+    assert response.status_code == 200
+    assert "No conclusion yet" in response.content.decode()
+    api = api_client(program_manager).get(f"/api/insights/programs/{program.slug}/outcomes")
+    assert api.status_code == 200
+    assert api.json()["reason"]
+
+
+@pytest.mark.parametrize("who", ["mentee", "mentor", "other_manager", "outsider", "executive"])
+def test_outcomes_are_404_for_everyone_else(program, program_manager, request, who) -> None:
+    user = request.getfixturevalue(who)
+    base = f"/insights/programs/{program.slug}"
+    assert page_client(user).get(f"{base}/outcomes/").status_code == 404
+    assert page_client(user).get(f"{base}/outcomes.csv").status_code == 404
+    api = api_client(user).get(f"/api/insights/programs/{program.slug}/outcomes")
+    assert api.status_code == 404
+
+
+def test_unknown_program_is_404(hr_admin) -> None:
+    assert page_client(hr_admin).get("/insights/programs/nope/outcomes/").status_code == 404
+    assert api_client(hr_admin).get("/api/insights/programs/nope/outcomes").status_code == 404
