@@ -8,8 +8,9 @@ Builds 100,000 people (HRIS import), 7 programs from the templates, their enroll
 matches, 20,000 relationships with agreements, 200,000 meetings, check-ins, goals, surveys,
 safety reports and training over the last 12 months (see `bench/insights_data.py`), printing
 the time of each stage. Then times each selector of `mentorwise.insights.health` on the
-largest program, `programs_overview` for an HR admin and `suppression.suppress_table` on an
-8 department × 6 program breakdown, and prints a Markdown table: median and max of --repeat
+largest program, `programs_overview` for an HR admin, `suppression.suppress_table` on an
+8 department × 6 program breakdown, the equity of access selectors, page and CSV, and the
+pipeline selector, page and CSV, and prints a Markdown table: median and max of --repeat
 runs (after one warm-up run, which also counts the queries) and whether the median is within
 budget. Then renders each dashboard page whole (routing, middleware, template, charts) as
 the HR admin and times it the same way.
@@ -181,7 +182,61 @@ def _cases(programs: list[Any], admin: Any) -> list[tuple[str, Callable[[], Any]
             lambda: suppression.suppress_table(table, k=k),
         )
     )
+    cases.extend(_equity_cases(programs, admin))
     return cases
+
+
+def _equity_cases(programs: list[Any], admin: Any) -> list[tuple[str, Callable[[], Any]]]:
+    """Equity of access (largest program and the sponsorship one) and the pipeline: the
+    selectors, then the pages and exports as an HR admin gets them (rendered, charts
+    included)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from mentorwise.insights import equity, pipeline
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    client = Client()
+    client.force_login(admin)
+
+    def get(url: str) -> Callable[[], Any]:
+        def call() -> Any:
+            response = client.get(url)
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {url}: {response.status_code}")
+            return response
+
+        return call
+
+    program = programs[0]
+    sponsorship = next(
+        (p for p in programs if p.template_key == "sponsorship_underrepresented"), programs[-1]
+    )
+    label = f"`{program.template_key}`"
+    base = f"/insights/programs/{program.slug}"
+    return [
+        (
+            f"program_equity {label} (mentees)",
+            lambda: equity.program_equity(program=program, side="mentee"),
+        ),
+        (
+            f"program_equity {label} (mentors)",
+            lambda: equity.program_equity(program=program, side="mentor"),
+        ),
+        (
+            f"program_equity `{sponsorship.template_key}` (mentees)",
+            lambda: equity.program_equity(program=sponsorship, side="mentee"),
+        ),
+        ("pipeline (organisation-wide)", lambda: pipeline.pipeline()),
+        (f"**page** equity {label} by gender (HR admin)", get(f"{base}/equity/?by=gender")),
+        (
+            f"**page** equity {label} mentors by function",
+            get(f"{base}/equity/?side=mentor&by=function"),
+        ),
+        (f"equity.csv {label} (both sides, 5 breakdowns)", get(f"{base}/equity.csv")),
+        ("**page** pipeline", get("/insights/pipeline/")),
+        ("pipeline.csv", get("/insights/pipeline.csv")),
+    ]
 
 
 def _page_cases(programs: list[Any], admin: Any) -> list[tuple[str, Callable[[], Any]]]:

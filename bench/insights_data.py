@@ -31,7 +31,7 @@ from mentorwise.learning.models import ModuleCompletion, ProgramTrainingRequirem
 from mentorwise.learning.services import modules_sync_builtin
 from mentorwise.matches.models import Match, MatchSource, MatchStatus, Response
 from mentorwise.people.generator import generate_org
-from mentorwise.people.models import Person
+from mentorwise.people.models import CareerEvent, CareerEventKind, Person
 from mentorwise.people.services import people_import
 from mentorwise.programs.catalog import template_get
 from mentorwise.programs.eligibility import eligible_people
@@ -58,6 +58,9 @@ from mentorwise.relationships.models import (
     SafetyReport,
     SafetyStatus,
     Side,
+    SponsorshipAction,
+    SponsorshipKind,
+    SponsorshipOutcome,
     SurveyKind,
     SurveyResponse,
 )
@@ -184,6 +187,8 @@ def build(*, people: int, relationships: int, meetings: int, seed: int) -> DataS
         activity.surveys()
         activity.safety_reports()
         activity.training(modules)
+        activity.sponsorship_actions()
+        _promotions(rng, now, counts)
     counts.update(activity.counts)
 
     with (
@@ -649,6 +654,45 @@ class _Activity:
             _insert(SafetyReport, objects)
             info["reports"] = self.counts["safety reports"] = len(objects)
 
+    def sponsorship_actions(self) -> None:
+        """Advocacy recorded by sponsors (about 1.5 actions per sponsorship, 0.2 elsewhere),
+        dated within each relationship's time together, half of the older ones settled."""
+        rng, now = self.rng, self.now
+        with stage("sponsorship actions") as info:
+            is_sponsorship = np.array([Role.SPONSOR in p.roles for p in self.programs], dtype=bool)[
+                self.rel_program
+            ]
+            per_rel = rng.poisson(np.where(is_sponsorship, 1.5, 0.2))
+            owner = np.repeat(np.arange(len(per_rel)), per_rel)
+            _, span = self._active_span()
+            at = self.starts[owner] + rng.random(len(owner)) * span[owner]
+            kinds = rng.choice(SponsorshipKind.values, len(owner))
+            settled = (rng.random(len(owner)) < 0.5) & (at < -60 * DAY)
+            won = rng.random(len(owner)) < 0.6
+            objects = []
+            for i, when in enumerate(_at(now, at)):
+                outcome = (
+                    SponsorshipOutcome.PENDING
+                    if not settled[i]
+                    else SponsorshipOutcome.SUCCEEDED
+                    if won[i]
+                    else SponsorshipOutcome.NOT_SUCCEEDED
+                )
+                objects.append(
+                    SponsorshipAction(
+                        relationship=self.relationships[owner[i]],
+                        kind=str(kinds[i]),
+                        description="Put forward for a visible role.",
+                        outcome=outcome,
+                        outcome_on=(when + dt.timedelta(days=45)).date()
+                        if outcome != SponsorshipOutcome.PENDING
+                        else None,
+                        created_at=when,
+                    )
+                )
+            _insert(SponsorshipAction, objects)
+            info["actions"] = self.counts["sponsorship actions"] = len(objects)
+
     def training(self, modules: list[TrainingModule]) -> None:
         rng = self.rng
         with stage("training completions") as info:
@@ -666,6 +710,36 @@ class _Activity:
             ]
             _insert(ModuleCompletion, objects)
             info["completions"] = self.counts["training completions"] = len(objects)
+
+
+def _promotions(rng: np.random.Generator, now: dt.datetime, counts: dict[str, int]) -> None:
+    """Promotions of the last two years: about one active person in eight, high-potentials
+    twice as often, each dated at random and raising the level by one (as an import would
+    record a raised level)."""
+    with stage("promotion career events") as info:
+        today = timezone.localdate(now)
+        rows = np.array(
+            Person.objects.filter(termination_date__isnull=True).values_list(
+                "pk", "job_level", "is_high_potential"
+            ),
+            dtype=np.int64,
+        )
+        chance = np.where(rows[:, 2] == 1, 0.25, 0.12)
+        chosen = rows[(rng.random(len(rows)) < chance) & (rows[:, 1] > 1)]
+        days = rng.integers(1, 730, len(chosen))
+        objects = [
+            CareerEvent(
+                person_id=int(pk),
+                kind=CareerEventKind.PROMOTION,
+                date=today - dt.timedelta(days=int(d)),
+                from_level=int(level) - 1,
+                to_level=int(level),
+                source="bench",
+            )
+            for (pk, level, _), d in zip(chosen.tolist(), days.tolist(), strict=True)
+        ]
+        _insert(CareerEvent, objects)
+        info["promotions"] = counts["promotions"] = len(objects)
 
 
 def _months(program: Program) -> float:

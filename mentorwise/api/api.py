@@ -9,6 +9,7 @@ from mentorwise.api.audit import router as audit_router
 from mentorwise.api.auth import session_auth, token_auth
 from mentorwise.api.errors import install_error_handlers
 from mentorwise.api.insights import router as insights_router
+from mentorwise.api.insights_equity import router as insights_equity_router
 from mentorwise.api.insights_outcomes import router as insights_outcomes_router
 from mentorwise.api.learning import router as learning_router
 from mentorwise.api.matches import router as matches_router
@@ -31,6 +32,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/people", people_router, tags=["people"])
 api.add_router("/insights", insights_router, tags=["insights"])
+api.add_router("/insights", insights_equity_router, tags=["insights"])
 api.add_router("/insights", insights_outcomes_router, tags=["insights"])
 api.add_router("/audit", audit_router, tags=["audit"])
 api.add_router("/training", learning_router, tags=["training"])

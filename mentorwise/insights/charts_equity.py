@@ -1,0 +1,69 @@
+"""Breakdown bar charts for equity of access and pipeline coverage (server-side SVG, pygal).
+
+Suppressed figures have no bar and no value: the chart carries no number the table beside it
+does not show. Usable as they are in the PDF report.
+"""
+
+from __future__ import annotations
+
+import pygal
+
+from mentorwise.insights.charts import _config, _render
+from mentorwise.insights.equity import Breakdown
+from mentorwise.insights.pipeline import CoverageBreakdown, LeaderBreakdown
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else round(100 * value, 1)
+
+
+def _bars(title: str, labels: list[str], series: list[tuple[str, list[float | None]]]) -> str:
+    # Horizontal bars are drawn bottom-up: reverse so that the table's first row is on top.
+    chart = pygal.HorizontalBar(
+        **_config(
+            title=title,
+            print_values=True,
+            value_formatter=lambda x: f"{x:.0f}%",
+            range=(0, 100),
+            show_legend=len(series) > 1,
+            legend_at_bottom=True,
+            height=max(220, 90 + 22 * len(labels) * len(series)),
+        )
+    )
+    chart.x_labels = list(reversed(labels))
+    for name, values in series:
+        chart.add(name, list(reversed(values)))
+    return _render(chart)
+
+
+def equity_chart(breakdown: Breakdown, *, side_label: str) -> str:
+    """Participation and match rate of each group of `breakdown`, in percent."""
+    groups = breakdown.groups
+    return _bars(
+        f"{side_label}: participation and match rate by {breakdown.label.lower()}",
+        [g.label for g in groups],
+        [
+            ("Participation (enrolled / population)", [_percent(g.participation) for g in groups]),
+            ("Match rate (matched / enrolled)", [_percent(g.match_rate) for g in groups]),
+        ],
+    )
+
+
+def coverage_chart(breakdown: CoverageBreakdown) -> str:
+    """Share of each group with an active mentor or sponsor, in percent."""
+    groups = breakdown.groups
+    return _bars(
+        f"{breakdown.label}: share with an active mentor or sponsor",
+        [g.label for g in groups],
+        [("Coverage", [_percent(g.coverage) for g in groups])],
+    )
+
+
+def leaders_chart(breakdown: LeaderBreakdown) -> str:
+    """Share of senior leaders of each group mentoring or sponsoring now, in percent."""
+    groups = breakdown.groups
+    return _bars(
+        f"{breakdown.label}: share mentoring or sponsoring now",
+        [g.label for g in groups],
+        [("Mentoring or sponsoring", [_percent(g.giving_share) for g in groups])],
+    )
