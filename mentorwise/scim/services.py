@@ -154,6 +154,7 @@ def person_provision(
         )
         scim = ScimUser(person=person, created_at=now)
         was_active = True
+        _set_manager(person, manager)
     else:
         scim = ScimUser.objects.filter(person=person).first() or ScimUser(
             person=person, created_at=now

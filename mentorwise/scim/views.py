@@ -53,6 +53,10 @@ def lenient_patch(body: bytes) -> bytes:
             operation["op"] = op.lower()
         if "value" not in operation:
             continue
+        if operation["op"] == "remove" and operation.get("path"):
+            # Entra sends the removed manager as a value; RFC 7644 removes by path alone.
+            del operation["value"]
+            continue
         path = operation.get("path")
         last = path.rsplit(":", 1)[-1].rsplit(".", 1)[-1].lower() if isinstance(path, str) else ""
         value = operation["value"]

@@ -440,3 +440,48 @@ def test_attribute_only_changes_are_audited(scim: ScimClient) -> None:
     entry = AuditEntry.objects.get(action="scim.user_updated")
     assert entry.data["fields"] == ["attributes"]
     assert entry.actor.username == "scim-provisioning"
+
+
+def test_entra_create_and_remove_manager_payloads(scim: ScimClient) -> None:
+    boss = make_person()
+    # Entra ID's "Create User" request, as its SCIM validator sends it.
+    response = scim.post(
+        "/Users",
+        {
+            "schemas": [USER, ENTERPRISE],
+            "externalId": "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef",
+            "userName": "Test_User_ab64@contoso.com",
+            "active": "True",
+            "emails": [{"primary": "True", "type": "work", "value": "Test_User_ab64@contoso.com"}],
+            "meta": {"resourceType": "User"},
+            "name": {"formatted": "Grace Hopper", "familyName": "Hopper", "givenName": "Grace"},
+            "roles": [],
+            ENTERPRISE: {"employeeNumber": "701984", "manager": {"value": str(boss.pk)}},
+        },
+    )
+    assert response.status_code == 201, response.payload
+    uid = response.payload["id"]
+    assert Person.objects.get(pk=int(uid)).manager_id == boss.pk
+    removed = scim.patch(
+        f"/Users/{uid}",
+        patch(
+            {
+                "op": "Remove",
+                "path": f"{ENTERPRISE}:manager",
+                "value": [{"value": str(boss.pk)}],
+            }
+        ),
+    )
+    assert removed.status_code == 200, removed.payload
+    assert Person.objects.get(pk=int(uid)).manager_id is None
+
+
+def test_okta_put_with_read_only_attributes(scim: ScimClient) -> None:
+    created = scim.post("/Users", okta_user()).payload
+    body = {**created, "title": "Treasurer", "groups": [], "password": "Secret-1234567"}
+    body["name"] = {"givenName": "Ana", "familyName": "López"}
+    response = scim.put(f"/Users/{created['id']}", body)
+    assert response.status_code == 200, response.payload
+    person = Person.objects.get(pk=int(created["id"]))
+    assert (person.title, person.last_name) == ("Treasurer", "López")
+    assert response.payload["meta"]["created"] == created["meta"]["created"]
