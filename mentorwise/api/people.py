@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 
 from mentorwise.api.errors import ERRORS
 from mentorwise.people.models import Person
-from mentorwise.people.permissions import access_person, people_visible_to
+from mentorwise.people.permissions import people_visible_to, person_profile_read
 
 router = Router()
 
@@ -74,4 +74,4 @@ def person_list(request: HttpRequest, filters: Query[PersonFilter]) -> list[Pers
 
 @router.get("/{person_id}", response={200: PersonOut, **ERRORS}, summary="Read a person")
 def person_get(request: HttpRequest, person_id: int) -> Person:
-    return access_person(actor=request.user, person_id=person_id)
+    return person_profile_read(actor=request.user, person_id=person_id)

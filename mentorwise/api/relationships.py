@@ -1097,6 +1097,9 @@ def contribution_get(
     person = recognition.access_contributor(actor=request.user, person_id=person_id)
     period = recognition.review_period(start, end)
     record = recognition.contribution_record(person=person, start=period[0], end=period[1])
+    recognition.contribution_read_record(
+        actor=request.user, person=person, start=period[0], end=period[1]
+    )
     return ContributionOut(
         person_id=person.pk,
         name=person.full_name,

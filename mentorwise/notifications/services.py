@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.db import transaction
@@ -63,8 +63,9 @@ def nudges_run(*, now: dt.datetime | None = None, send: bool = True) -> NudgeRun
         result.closed_relationships += _auto_close(relationship, now)
     if send:
         result.emailed, result.in_app_only = nudges_send(now=now)
-    if result.created or result.closed_relationships:
+    if result.created or result.closed_relationships or result.emailed or result.in_app_only:
         logger.info("nudges: %s", result.summary())
+        audit_record(actor=None, action="nudges.run", data=asdict(result))
     return result
 
 
@@ -179,6 +180,7 @@ def nudge_dismiss(*, actor: Any, nudge_id: int) -> Nudge:
     if nudge.dismissed_at is None:
         nudge.dismissed_at = timezone.now()
         nudge.save(update_fields=["dismissed_at"])
+        audit_record(actor=actor, action="nudge.dismissed", target=nudge)
     return nudge
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from mentorwise.accounts.roles import actor_person_id, is_hr_admin, manages_any_program
+from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Forbidden, NotFound
 from mentorwise.people.models import Person
 
@@ -41,6 +42,14 @@ def access_person(*, actor: Any, person_id: int) -> Person:
     person = people_visible_to(actor).select_related("manager").filter(pk=person_id).first()
     if person is None:
         raise NotFound("No such person.")
+    return person
+
+
+def person_profile_read(*, actor: Any, person_id: int) -> Person:
+    """A person's profile for display (page or API); reading someone else's is audited."""
+    person = access_person(actor=actor, person_id=person_id)
+    if person.pk != actor_person_id(actor):
+        audit_record(actor=actor, action="person.viewed", target=person)
     return person
 
 

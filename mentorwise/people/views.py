@@ -17,7 +17,11 @@ from django.urls import reverse
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.core.errors import InvalidInput, MentorwiseError, NotFound
 from mentorwise.people.forms import ImportConfirmForm, PeopleImportForm, PersonFilterForm
-from mentorwise.people.permissions import access_person, can_import_people, can_read_directory
+from mentorwise.people.permissions import (
+    can_import_people,
+    can_read_directory,
+    person_profile_read,
+)
 from mentorwise.people.selectors import (
     person_ancestors,
     person_filter_options,
@@ -45,7 +49,7 @@ def person_list_view(request: AuthedRequest) -> HttpResponse:
 
 def person_detail_view(request: AuthedRequest, person_id: int) -> HttpResponse:
     try:
-        person = access_person(actor=request.user, person_id=person_id)
+        person = person_profile_read(actor=request.user, person_id=person_id)
     except NotFound as error:
         raise Http404(error.message) from error
     context = {

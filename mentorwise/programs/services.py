@@ -536,6 +536,9 @@ def enrollment_update(
         Enrollment.objects.select_for_update().select_related("program").get(pk=enrollment.pk)
     )
     if enrollment.person_id != getattr(actor, "person_id", None):
+        # The program's managers read the enrollment, so it exists for them: 403, not 404.
+        if can_manage_program(actor, enrollment.program):
+            raise Forbidden("Only the enrolled person changes their answers.")
         raise NotFound("No such enrollment.")
     if enrollment.status != EnrollmentStatus.ACTIVE:
         raise Conflict("Only an active enrollment can be changed.", code="not_active")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -212,7 +213,8 @@ def enroll_view(request: AuthedRequest, slug: str, role: str) -> HttpResponse:
 def enrollment_edit_view(request: AuthedRequest, enrollment_id: int) -> HttpResponse:
     enrollment = selectors.access_enrollment(actor=request.user, enrollment_id=enrollment_id)
     if enrollment.person_id != request.user.person_id:
-        raise Http404("No such enrollment.")
+        # A manager reads this enrollment elsewhere: it exists for them, but is not theirs.
+        raise PermissionDenied("Only the enrolled person changes their answers.")
     initial = {
         "development_goals": enrollment.development_goals,
         "expertise": enrollment.expertise,

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from mentorwise.accounts.roles import actor_person_id, is_hr_admin
+from mentorwise.core.audit import audit_record
 from mentorwise.core.csv import csv_safe
 from mentorwise.core.errors import FieldError, InvalidInput, NotFound
 from mentorwise.people.models import Person
@@ -180,6 +181,20 @@ def contribution_record(*, person: Person, start: dt.date, end: dt.date) -> Cont
         sponsorship=kinds,
         sponsorship_succeeded=sum(a.outcome == SponsorshipOutcome.SUCCEEDED for a in actions),
     )
+
+
+def contribution_read_record(
+    *, actor: Any, person: Person, start: dt.date, end: dt.date, fmt: str = ""
+) -> None:
+    """Audit a contribution record read: every export (csv, pdf), and any on-screen or API
+    read of someone else's record (an HR admin's)."""
+    if fmt or actor_person_id(actor) != person.pk:
+        audit_record(
+            actor=actor,
+            action="contribution.exported" if fmt else "contribution.viewed",
+            target=person,
+            data={"format": fmt or "page", "start": start.isoformat(), "end": end.isoformat()},
+        )
 
 
 def contribution_csv(record: Contribution) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -377,7 +378,8 @@ def meeting_log_view(request: AuthedRequest, relationship_id: int) -> HttpRespon
 def meeting_ics_view(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
     if actor_side(request.user, meeting.relationship) is None:
-        raise Http404("No such meeting.")
+        # Overseers see the meeting's date, not its invitation: 403 as in the API.
+        raise PermissionDenied("Only the two people in this relationship may read this.")
     response = HttpResponse(meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
     return response
@@ -424,8 +426,11 @@ def survey_view(request: AuthedRequest, relationship_id: int, kind: str) -> Http
     relationship = selectors.access_relationship(
         actor=request.user, relationship_id=relationship_id
     )
-    if kind not in SurveyKind.values or actor_side(request.user, relationship) is None:
+    if kind not in SurveyKind.values:
         raise Http404("No such survey.")
+    if actor_side(request.user, relationship) is None:
+        # Overseers know the relationship: 403 as in the API, only the pair answers.
+        raise PermissionDenied("Only the two people in this relationship answer its surveys.")
     survey = services.survey_for(program=relationship.program, kind=kind)
     if request.method == "POST" and _run(
         request,
@@ -699,6 +704,9 @@ def recognition_view(request: AuthedRequest, person_id: int, fmt: str = "") -> H
         messages.error(request, "; ".join(str(e) for e in error.errors))
         start, end = recognition.review_period(None, None)
     record = recognition.contribution_record(person=person, start=start, end=end)
+    recognition.contribution_read_record(
+        actor=request.user, person=person, start=start, end=end, fmt=fmt
+    )
     name = f"contribution-{person.employee_id}-{start}-{end}"
     if fmt == "csv":
         response = HttpResponse(recognition.contribution_csv(record), content_type="text/csv")

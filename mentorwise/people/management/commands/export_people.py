@@ -7,6 +7,7 @@ from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from mentorwise.core.audit import audit_record
 from mentorwise.core.csv import csv_safe
 from mentorwise.people.selectors import EXPORT_COLUMNS, people_export_rows
 
@@ -34,11 +35,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         out = options["out"]
         if out == "-":
-            write_people_csv(self.stdout)  # type: ignore[arg-type]
-            return
-        try:
-            with open(out, "w", newline="", encoding="utf-8") as handle:
-                count = write_people_csv(handle)
-        except OSError as error:
-            raise CommandError(f"Cannot write {out}: {error.strerror}") from error
-        self.stderr.write(f"Wrote {count:,} people to {out}.")
+            count = write_people_csv(self.stdout)  # type: ignore[arg-type]
+        else:
+            try:
+                with open(out, "w", newline="", encoding="utf-8") as handle:
+                    count = write_people_csv(handle)
+            except OSError as error:
+                raise CommandError(f"Cannot write {out}: {error.strerror}") from error
+            self.stderr.write(f"Wrote {count:,} people to {out}.")
+        # Run by an operator on the server: the system exported the workforce.
+        audit_record(actor=None, action="people.exported", data={"rows": count, "out": out})
