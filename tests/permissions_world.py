@@ -1,0 +1,443 @@
+"""The world the permissions matrix runs in, and the requests that probe each row.
+
+One organisation with every role of docs/permissions.md:
+
+- `program` (leadership-2026), managed by `pm`; relationship `rel` between the mentee Ana
+  and the mentor Marta with an agreement, a goal, a held meeting with shared notes, a private
+  note of each of them, a check-in, a midpoint survey answer and a sponsorship action;
+  Ana has demographics on file.
+- A second relationship `rel2` in the same program (Omar and Mikel: "mentee/mentor of
+  another relationship"), and `other_program` (buddies) managed by `pm2`.
+- `sponsor` (a senior leader in no program), `executive`, and API tokens of Ana (read and
+  admin scope) and a SCIM token of the HR admin.
+
+Each row id of the matrix maps to a Probe: the web requests and the API requests that
+exercise that operation. Markers are unique strings planted in the world: a read is
+allowed when its marker is in the response.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from conftest import make_person, make_user
+from mentorwise.accounts.models import TokenScope, User
+from mentorwise.accounts.services import api_token_create
+from mentorwise.matches.models import Match, MatchStatus
+from mentorwise.people.models import Demographics
+from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus, Skill
+from mentorwise.relationships import services as rs
+from mentorwise.relationships.tests.factories import started_relationship
+
+ROLES = [
+    "hr",
+    "pm",
+    "pm2",
+    "mentor",
+    "mentee",
+    "mentor2",
+    "mentee2",
+    "sponsor",
+    "exec",
+    "anon",
+    "tok_read",
+    "tok_admin",
+    "scim",
+]
+TOKEN_ROLES = {"tok_read": "mentee", "tok_admin": "mentee", "scim": "hr"}
+
+MARK = {
+    "person": "anastasia.zyx@example.com",
+    "agreement": "AGREEMENT-OBJECTIVES-MARK",
+    "goal": "GOAL-TITLE-MARK",
+    "goal_text": "GOAL-SPECIFIC-MARK",
+    "shared_note": "SHARED-NOTE-MARK",
+    "private_ana": "ANA-PRIVATE-NOTE-MARK",
+    "private_marta": "MARTA-PRIVATE-NOTE-MARK",
+    "check_in": "CHECK-IN-COMMENT-MARK",
+    "survey": "SURVEY-COMMENT-MARK",
+    "sponsorship": "SPONSORSHIP-DESCRIPTION-MARK",
+    "program": "Leadership Matrix 2026",
+    "dev_goals": "ANA-DEVELOPMENT-GOALS-MARK",
+}
+# Demographic values of Ana: never in any response, to anyone.
+DEMOGRAPHIC_MARKS = ("middle_eastern", "Middle Eastern or North African", "non_binary")
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    tokens: dict[str, str]
+    ids: dict[str, Any]
+
+
+def _enroll(program: Program, person: Any, role: str, skills: list[Skill], **extra: Any) -> None:
+    enrollment = Enrollment.objects.create(
+        program=program,
+        person=person,
+        role=role,
+        status=EnrollmentStatus.ACTIVE,
+        development_goals=extra.pop("development_goals", "Grow"),
+        **extra,
+    )
+    if role == "mentee":
+        enrollment.skills_wanted.set(skills[:2])
+    else:
+        enrollment.skills_offered.set(skills)
+
+
+def build_world() -> World:
+    from mentorwise.programs.services import program_create_from_template
+
+    skills = [Skill.objects.create(name=f"Matrix skill {n}", category="Leadership") for n in "ab"]
+    hr = make_user(make_person(first_name="Hana", last_name="Admin"), is_hr_admin=True)
+    pm = make_user(make_person(first_name="Paula", last_name="Manager"))
+    pm2 = make_user(make_person(first_name="Otto", last_name="Manager"))
+    executive = make_user(make_person(first_name="Eve", last_name="Exec"), is_executive=True)
+    sponsor = make_user(make_person(first_name="Sam", last_name="Sponsor", job_level=9))
+
+    def program_of(template: str, name: str, slug: str, manager: User) -> Program:
+        program = program_create_from_template(
+            actor=hr, template_key=template, name=name, slug=slug
+        )
+        Program.objects.filter(pk=program.pk).update(status=ProgramStatus.ENROLLING)
+        program.refresh_from_db()
+        program.managers.add(manager)
+        return program
+
+    program = program_of("hipo_leadership", MARK["program"], "leadership-matrix", pm)
+    other_program = program_of("onboarding_buddy", "Buddies Matrix", "buddies-matrix", pm2)
+
+    ana_person = make_person(
+        first_name="Anastasia", last_name="Zyx", email=MARK["person"], job_level=4
+    )
+    Demographics.objects.create(person=ana_person, gender="non_binary", ethnicity="middle_eastern")
+    people = {
+        "mentee": ana_person,
+        "mentor": make_person(first_name="Marta", last_name="Mentor", job_level=8),
+        "mentee2": make_person(first_name="Omar", last_name="Other", job_level=4),
+        "mentor2": make_person(first_name="Mikel", last_name="Other", job_level=8),
+    }
+    nia = make_person(first_name="Nia", last_name="Proposed", job_level=4)
+    _enroll(program, nia, "mentee", skills)
+    _enroll(program, people["mentee"], "mentee", skills, development_goals=MARK["dev_goals"])
+    _enroll(program, people["mentor"], "mentor", skills, capacity=2)
+    _enroll(program, people["mentee2"], "mentee", skills)
+    _enroll(program, people["mentor2"], "mentor", skills, capacity=2)
+    users = {role: make_user(person) for role, person in people.items()}
+    users.update(hr=hr, pm=pm, pm2=pm2, exec=executive, sponsor=sponsor)
+
+    rel = started_relationship(users["mentee"], users["mentor"])
+    proposal = Match.objects.create(
+        program=program,
+        mentee=Enrollment.objects.get(program=program, person=nia),
+        mentor=Enrollment.objects.get(program=program, person=people["mentor"]),
+        status=MatchStatus.PROPOSED,
+    )
+    rel2 = started_relationship(users["mentee2"], users["mentor2"])
+    ana, marta = users["mentee"], users["mentor"]
+    rs.agreement_update(
+        actor=ana,
+        relationship=rel,
+        pair_objectives=MARK["agreement"],
+        meeting_cadence_days=14,
+        confidentiality="Between us",
+    )
+    goal = rs.goal_create(
+        actor=ana,
+        relationship=rel,
+        fields=rs.GoalFields(title=MARK["goal"], specific=MARK["goal_text"]),
+    )
+    meeting = rs.meeting_log(
+        actor=ana,
+        relationship=rel,
+        log=rs.MeetingLog(
+            held_at=timezone.now() - dt.timedelta(days=2),
+            topics="Quarterly plan",
+            shared_notes=MARK["shared_note"],
+            private_note=MARK["private_ana"],
+        ),
+    )
+    scheduled = rs.meeting_schedule(
+        actor=ana, relationship=rel, starts_at=timezone.now() + dt.timedelta(days=7)
+    )
+    rs.private_note_write(actor=marta, meeting=meeting, text=MARK["private_marta"])
+    rs.check_in_create(actor=ana, relationship=rel, pulse=4, comment=MARK["check_in"])
+    rs.survey_respond(
+        actor=ana,
+        relationship=rel,
+        kind="midpoint",
+        answers={
+            "satisfaction": 4,
+            "recommend": 9,
+            "goal_attainment": 3,
+            "growth": 4,
+            "comments": MARK["survey"],
+        },
+    )
+    action = rs.sponsorship_action_record(
+        actor=marta, relationship=rel, kind="introduction", description=MARK["sponsorship"]
+    )
+    tokens = {
+        "tok_read": api_token_create(actor=ana, name="read", scope=TokenScope.READ)[1],
+        "tok_admin": api_token_create(actor=ana, name="admin", scope=TokenScope.ADMIN)[1],
+        "scim": api_token_create(actor=hr, name="scim", scope=TokenScope.SCIM)[1],
+    }
+    enrollment = Enrollment.objects.get(program=program, person=ana_person)
+    mentor_enrollment = Enrollment.objects.get(program=program, person=people["mentor"])
+    ids = {
+        "slug": program.slug,
+        "slug2": other_program.slug,
+        "person": ana_person.pk,
+        "rel": rel.pk,
+        "rel2": rel2.pk,
+        "goal": goal.pk,
+        "meeting": meeting.pk,
+        "action": action.pk,
+        "enrollment": enrollment.pk,
+        "mentor_enrollment": mentor_enrollment.pk,
+        "mentor_person": people["mentor"].pk,
+        "match": proposal.pk,
+        "scheduled": scheduled.pk,
+        "skill": skills[0].pk,
+        "version": rel.agreement.current.number,
+        "now": (timezone.now() + dt.timedelta(days=3)).isoformat(),
+        "past": (timezone.now() - dt.timedelta(hours=3)).isoformat(),
+    }
+    return World(users=users, tokens=tokens, ids=ids)
+
+
+# Probes ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Req:
+    method: str
+    url: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Probe:
+    """The requests of one matrix row.
+
+    kind: "list" (allowed = the marker is listed by at least one request), "read" (allowed
+    = every request answers 200 with the marker, or 200 when there is no marker) or "write"
+    (allowed = the request succeeds and an audit entry is recorded).
+    """
+
+    kind: str
+    web: tuple[Req, ...] = ()
+    api: tuple[Req, ...] = ()
+    marker: str = ""
+
+
+def _get(url: str) -> tuple[Req, ...]:
+    return (Req("get", url),)
+
+
+REL = "/relationships/{rel}/"
+API_REL = "/api/relationships/{rel}"
+CADENCE = {"meeting_cadence_days": "21"}
+GOAL = {"title": "A new goal", "specific": "s", "measurable": "m"}
+
+PROBES: dict[str, Probe] = {
+    # People and demographics
+    "person.list": Probe("list", _get("/people/?q=zyx"), _get("/api/people?q=zyx"), MARK["person"]),
+    "person.read": Probe(
+        "read", _get("/people/{person}/"), _get("/api/people/{person}"), MARK["person"]
+    ),
+    "person.import": Probe("read", _get("/people/import/")),
+    "demographics.read": Probe(
+        "read",
+        _get("/people/{person}/"),
+        _get("/api/people/{person}"),
+        DEMOGRAPHIC_MARKS[0],
+    ),
+    # Programs and enrollments
+    "program.list": Probe("list", _get("/programs/"), _get("/api/programs"), MARK["program"]),
+    "program.read": Probe(
+        "read", _get("/programs/{slug}/"), _get("/api/programs/{slug}"), MARK["program"]
+    ),
+    "program.create": Probe(
+        "write",
+        api=(Req("post", "/api/programs", {"template": "onboarding_buddy", "slug": "made-here"}),),
+    ),
+    "program.change": Probe(
+        "write",
+        api=(Req("patch", "/api/programs/{slug}", {"description": "Changed by the matrix"}),),
+    ),
+    "enrollment.list": Probe(
+        "list",
+        _get("/programs/{slug}/participants/"),
+        _get("/api/programs/{slug}/enrollments"),
+        MARK["dev_goals"],
+    ),
+    "enrollment.read": Probe("read", api=_get("/api/enrollments/{enrollment}")),
+    "enrollment.change": Probe(
+        "write",
+        (Req("get", "/programs/enrollments/{enrollment}/"),),
+        (
+            Req(
+                "put",
+                "/api/enrollments/{enrollment}",
+                {
+                    "role": "mentee",
+                    "acknowledged": True,
+                    "development_goals": "New goals",
+                    "skills_wanted": ["{skill}"],
+                    "answers": {"why": "To grow", "commitment": "Yes"},
+                },
+            ),
+        ),
+    ),
+    "enrollment.withdraw": Probe(
+        "write",
+        (Req("post", "/programs/enrollments/{enrollment}/withdraw/"),),
+        (Req("post", "/api/enrollments/{enrollment}/withdraw"),),
+    ),
+    # Matches
+    "match.list": Probe(
+        "list",
+        _get("/matching/programs/{slug}/"),
+        _get("/api/programs/{slug}/matches"),
+        "Anastasia",
+    ),
+    "match.approve": Probe(
+        "write",
+        (Req("post", "/matching/{match}/approve/"),),
+        (Req("post", "/api/matches/{match}/approve"),),
+    ),
+    # Relationship
+    "relationship.list": Probe(
+        "list",
+        (Req("get", "/relationships/"), Req("get", "/relationships/program/{slug}/")),
+        _get("/api/relationships"),
+        "Anastasia",
+    ),
+    "relationship.read": Probe("read", _get(REL), _get(API_REL), "Anastasia"),
+    "relationship.timeline": Probe("read", api=_get(API_REL + "/timeline")),
+    "relationship.close": Probe(
+        "write",
+        (Req("post", REL + "close/", {"kind": "early", "reason": "Matrix"}),),
+        (Req("post", API_REL + "/close", {"kind": "early", "reason": "Matrix"}),),
+    ),
+    # Agreement
+    "agreement.read": Probe("read", _get(REL), _get(API_REL + "/agreement"), MARK["agreement"]),
+    "agreement.change": Probe(
+        "write",
+        (Req("post", REL + "agreement/", {"pair_objectives": "New", **CADENCE}),),
+        (Req("put", API_REL + "/agreement", {"pair_objectives": "x", "meeting_cadence_days": 7}),),
+    ),
+    "agreement.confirm": Probe(
+        "write",
+        (Req("post", REL + "agreement/confirm/", {"version": "{version}"}),),
+        (Req("post", API_REL + "/agreement/confirm", {"version": "{version}"}),),
+    ),
+    # Goals
+    "goal.read": Probe("read", _get(REL), _get(API_REL + "/goals"), MARK["goal_text"]),
+    "goal.progress.read": Probe("read", api=_get(API_REL + "/goal-progress")),
+    "goal.create": Probe(
+        "write",
+        (Req("post", REL + "goals/", GOAL),),
+        (Req("post", API_REL + "/goals", GOAL),),
+    ),
+    "goal.change": Probe(
+        "write",
+        (Req("post", "/relationships/goals/{goal}/progress/", {"progress": "50"}),),
+        (Req("put", "/api/goals/{goal}", {"title": "Renamed goal"}),),
+    ),
+    # Meetings and notes
+    "meeting.read": Probe("read", api=_get(API_REL + "/meeting-dates")),
+    "meeting.ics": Probe(
+        "read",
+        _get("/relationships/meetings/{meeting}/meeting.ics"),
+        _get("/api/meetings/{meeting}/ics"),
+    ),
+    "meeting.create": Probe(
+        "write",
+        api=(Req("post", API_REL + "/meetings", {"starts_at": "{now}"}),),
+    ),
+    "meeting.log": Probe(
+        "write",
+        api=(Req("post", API_REL + "/meetings/log", {"held_at": "{past}", "topics": "t"}),),
+    ),
+    "meeting.cancel": Probe(
+        "write",
+        (Req("post", "/relationships/meetings/{scheduled}/cancel/"),),
+        (Req("post", "/api/meetings/{scheduled}/cancel"),),
+    ),
+    "shared_note.read": Probe("read", _get(REL), _get(API_REL + "/meetings"), MARK["shared_note"]),
+    "private_note.read": Probe(
+        "read", _get(REL), _get("/api/meetings/{meeting}/private-note"), MARK["private_ana"]
+    ),
+    "private_note.write": Probe(
+        "write",
+        (Req("post", "/relationships/meetings/{meeting}/private-note/", {"text": "Mine"}),),
+        (Req("put", "/api/meetings/{meeting}/private-note", {"text": "Mine"}),),
+    ),
+    # Check-ins, surveys, sponsorship
+    "check_in.read": Probe("read", _get(REL), _get(API_REL + "/check-ins"), MARK["check_in"]),
+    "check_in.create": Probe(
+        "write",
+        (Req("post", REL + "check-ins/", {"pulse": "5", "comment": "Good"}),),
+        (Req("post", API_REL + "/check-ins", {"pulse": 5}),),
+    ),
+    "survey_response.read": Probe(
+        "read",
+        _get("/relationships/program/{slug}/surveys/"),
+        _get("/api/programs/{slug}/surveys/midpoint/summary"),
+        MARK["survey"],
+    ),
+    "survey_response.create": Probe(
+        "write",
+        (
+            Req(
+                "post",
+                REL + "surveys/closing/",
+                {"satisfaction": "4", "recommend": "8", "goal_attainment": "4", "growth": "4"},
+            ),
+        ),
+        (
+            Req(
+                "post",
+                API_REL + "/surveys/closing",
+                {"answers": {"satisfaction": 4, "recommend": 8, "goal_attainment": 4, "growth": 4}},
+            ),
+        ),
+    ),
+    "sponsorship.read": Probe(
+        "read", _get(REL), _get(API_REL + "/sponsorship-actions"), MARK["sponsorship"]
+    ),
+    "sponsorship.create": Probe(
+        "write",
+        (Req("post", REL + "sponsorship/", {"kind": "promotion", "description": "Nominated"}),),
+        (
+            Req(
+                "post",
+                API_REL + "/sponsorship-actions",
+                {"kind": "promotion", "description": "Nominated"},
+            ),
+        ),
+    ),
+    "sponsorship.outcome": Probe(
+        "write",
+        (Req("post", "/relationships/sponsorship/{action}/outcome/", {"outcome": "succeeded"}),),
+        (Req("post", "/api/sponsorship-actions/{action}/outcome", {"outcome": "succeeded"}),),
+    ),
+    # Insights and exports
+    "insight.read": Probe(
+        "read", _get("/insights/programs/{slug}/"), _get("/api/insights/programs/{slug}/health")
+    ),
+    "export.program_health": Probe("read", _get("/insights/programs/{slug}/health.csv")),
+    "export.contribution": Probe(
+        "read", _get("/relationships/recognition/{mentor_person}/contribution.csv")
+    ),
+    # Audit
+    "audit.list": Probe("read", _get("/audit/"), _get("/api/audit")),
+    "audit.export": Probe("read", _get("/audit/export.csv")),
+}
