@@ -30,7 +30,13 @@ from mentorwise.people.importer import (
     erased_employee_id,
     parse_people_csv,
 )
-from mentorwise.people.models import Demographics, Person, path_token
+from mentorwise.people.models import (
+    CareerEvent,
+    CareerEventKind,
+    Demographics,
+    Person,
+    path_token,
+)
 from mentorwise.people.permissions import require_can_import
 
 Progress = Callable[[str, int, int], None]
@@ -495,8 +501,47 @@ def _write(
         done += len(chunk)
         progress("Writing", done, total)
 
+    _write_career_events(plan, existing, rows, today)
     _write_demographics(plan.demographics, pk_of, demographics, now)
     progress("Writing", total, total)
+
+
+def _write_career_events(
+    plan: _Plan, existing: dict[str, tuple[Any, ...]], rows: dict[str, PersonRow], today: dt.date
+) -> None:
+    """A job level the file raises is a promotion, a function it changes an internal move.
+
+    Dated on the import's day (when the change was seen); outcome insights count them.
+    """
+    level_i, function_i = _AT["job_level"], _AT["function"]
+    events: list[CareerEvent] = []
+    for eid, changed in plan.updates.items():
+        rec, new = existing[eid], rows[eid].values
+        old_level, new_level = rec[level_i], new.get("job_level")
+        if "job_level" in changed and old_level and new_level and new_level > old_level:
+            events.append(
+                CareerEvent(
+                    person_id=rec[0],
+                    kind=CareerEventKind.PROMOTION,
+                    date=today,
+                    from_level=old_level,
+                    to_level=new_level,
+                    source="import",
+                )
+            )
+        old_function, new_function = rec[function_i], new.get("function")
+        if "function" in changed and old_function and new_function:
+            events.append(
+                CareerEvent(
+                    person_id=rec[0],
+                    kind=CareerEventKind.INTERNAL_MOVE,
+                    date=today,
+                    from_function=old_function,
+                    to_function=new_function,
+                    source="import",
+                )
+            )
+    CareerEvent.objects.bulk_create(events, batch_size=BATCH)
 
 
 def _paths(parent: dict[str, str | None], pk_of: dict[str, int]) -> dict[str, str]:
