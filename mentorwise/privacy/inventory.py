@@ -15,6 +15,8 @@ from django.apps import apps
 from django.db import models
 from django.db.models import QuerySet
 
+from mentorwise.people.models import Person
+
 # The models a person's data hangs from.
 HUBS = frozenset(
     {
@@ -126,9 +128,10 @@ def linked_querysets(person: Any, users: list[Any]) -> Iterator[tuple[str, Query
     for key, field in relations_to_hubs():
         if key not in LINKED:
             continue
-        target = person if field.related_model._meta.label_lower == "people.person" else users
-        lookup = field.name if target is person else f"{field.name}__in"
-        yield key, field.model._default_manager.filter(**{lookup: target})
+        if field.related_model is Person:
+            yield key, field.model._default_manager.filter(**{field.name: person})
+        else:
+            yield key, field.model._default_manager.filter(**{f"{field.name}__in": users})
 
 
 def unclassified_relations() -> list[str]:

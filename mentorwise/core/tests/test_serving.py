@@ -1,0 +1,63 @@
+"""Production serving: gunicorn, hashed compressed static files, health probe, JSON logs."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from mentorwise.core.tests.servers import get, production_env, serve
+
+pytestmark = pytest.mark.slow
+
+
+def test_serve_in_production_mode(tmp_path: Path) -> None:
+    env = production_env(tmp_path, SECURE_PROXY_SSL_HEADER="true", LOG_FORMAT="json")
+    # Without --skip-collectstatic: `serve` collects (and compresses) the static files.
+    with serve(env, tmp_path, "--workers", "1", "--threads", "2") as server:
+        # A load balancer probes by address over plain HTTP: no host check, no redirect.
+        health = get(server.port, "/health/", {"Host": "10.0.0.7"})
+        assert health.status == 200
+        assert json.loads(health.body) == {"status": "ok", "database": "ok"}
+
+        https = {"X-Forwarded-Proto": "https"}
+        page = get(server.port, "/login/?next=/&token=SECRET-IN-QUERY", https)
+        assert page.status == 200
+        css = re.search(rb"/static/mentorwise/mentorwise\.[0-9a-f]{12}\.css", page.body)
+        assert css is not None, "the page links the hashed (manifest) file name"
+
+        static = get(server.port, css.group().decode(), {"Accept-Encoding": "gzip", **https})
+        assert static.status == 200
+        assert static.headers["content-encoding"] == "gzip"
+        assert "immutable" in static.headers["cache-control"]
+
+        plain = get(server.port, "/login/")
+        assert plain.status == 301 and plain.headers["location"].startswith("https://")
+    assert (tmp_path / "static" / "staticfiles.json").exists()
+
+    lines = [json.loads(line) for line in server.log.read_text().splitlines() if "{" in line[:1]]
+    requests = [line for line in lines if line.get("logger") == "mentorwise.request"]
+    login = next(r for r in requests if r["path"] == "/login/" and r["status"] == 200)
+    assert login["method"] == "GET" and login["duration_ms"] > 0 and login["user_id"] is None
+    assert "SECRET-IN-QUERY" not in server.log.read_text()
+
+
+def test_serve_prints_its_gunicorn_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    monkeypatch.setenv("GUNICORN_TIMEOUT", "45")
+    out = StringIO()
+    call_command("serve", "--print", "--threads", "8", stdout=out)
+    command = out.getvalue()
+    assert "gunicorn mentorwise.wsgi:application" in command
+    assert "--workers 3" in command and "--threads 8" in command and "--timeout 45" in command
+    monkeypatch.setenv("WEB_CONCURRENCY", "many")
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="WEB_CONCURRENCY"):
+        call_command("serve", "--print")
