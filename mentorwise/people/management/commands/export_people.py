@@ -18,7 +18,11 @@ def write_people_csv(out: IO[str]) -> int:
     writer.writerow(EXPORT_COLUMNS)
     count = 0
     for row in people_export_rows():
-        writer.writerow([csv_safe(row[c]) for c in EXPORT_COLUMNS])
+        # A lone CR inside a cell would not be quoted with "\n" line ends and would break the
+        # row: line breaks inside cells are written as "\n" (quoted).
+        writer.writerow(
+            [csv_safe(row[c]).replace("\r\n", "\n").replace("\r", "\n") for c in EXPORT_COLUMNS]
+        )
         count += 1
     return count
 
