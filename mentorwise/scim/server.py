@@ -95,8 +95,11 @@ class MentorwiseScimService(ScimService):
 class PersonStorage(ScimStorage):
     """SCIM Users stored as Persons (plus a ScimUser row); one instance per request."""
 
-    def __init__(self, caller: Caller | None) -> None:
+    def __init__(self, caller: Caller | None, *, writing: bool = False) -> None:
         self._caller = caller
+        # PUT and PATCH read the user, change it and write it back: the first read locks the
+        # row, so that two concurrent changes apply one after the other (no lost update).
+        self._writing = writing
 
     @property
     def caller(self) -> Caller:
@@ -112,9 +115,11 @@ class PersonStorage(ScimStorage):
     def _person(self, resource_id: str, *, lock: bool = False) -> Person:
         if not resource_id.isdigit():
             raise NotFoundException(detail=f"User {resource_id!r} not found")
-        people = live_people().select_related("scim", "manager")
         if lock:
-            people = people.select_for_update(of=("self",))
+            # Lock the row first, then read it (and its SCIM side) in a new statement: on
+            # PostgreSQL a locking read re-reads only the locked table's row after a wait.
+            list(Person.objects.select_for_update().filter(pk=int(resource_id)).values("pk"))
+        people = live_people().select_related("scim", "manager")
         person = people.filter(pk=int(resource_id)).first()
         if person is None:
             raise NotFoundException(detail=f"User {resource_id!r} not found")
@@ -131,7 +136,7 @@ class PersonStorage(ScimStorage):
         *,
         response_parameters: ResponseParameters[Any] | None = None,
     ) -> Resource[Any]:
-        return self._resource(resource_type, self._person(resource_id))
+        return self._resource(resource_type, self._person(resource_id, lock=self._writing))
 
     def search(
         self,

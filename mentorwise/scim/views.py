@@ -177,7 +177,9 @@ def _serve(app: _App, scim_request: ScimRequest) -> ScimResponse:
         scim_request.body = lenient_patch(scim_request.body)
     elif operation in (Operation.create, Operation.replace):
         scim_request.body = lenient_user(scim_request.body)
-    return ScimHandler(app.service, PersonStorage(scim_request.subject)).handle(scim_request)
+    writing = operation in (Operation.replace, Operation.patch, Operation.delete)
+    storage = PersonStorage(scim_request.subject, writing=writing)
+    return ScimHandler(app.service, storage).handle(scim_request)
 
 
 def _django_response(response: ScimResponse) -> HttpResponse:
