@@ -25,12 +25,15 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
+from mentorwise.core.errors import Forbidden, NotFound
 from mentorwise.core.models import AuditEntry
 from tests.permissions_world import (
     DEMOGRAPHIC_MARKS,
     MARK,
     PROBES,
     ROLES,
+    SERVICE_CALLS,
+    SERVICE_MARKERS,
     TOKEN_ROLES,
     Probe,
     Req,
@@ -200,3 +203,38 @@ def test_cell(world: World, db: None, row: str, role: str) -> None:
     assert observed == expected, f"{row} as {role}: expected {expected}, got\n" + "\n".join(
         outcomes
     )
+
+
+# The service layer --------------------------------------------------------------------
+
+HUMAN_ROLES = [r for r in ROLES if r != "anon" and r not in TOKEN_ROLES]
+SERVICE_CELLS = [(row, role) for row in SERVICE_CALLS for role in HUMAN_ROLES]
+
+
+def observe_service(world: World, row: str, role: str) -> str:
+    """Call the row's selectors and service as `role`: NotFound is 404, Forbidden 403."""
+    user = world.users[role]
+    before = AuditEntry.objects.count()
+    try:
+        with transaction.atomic():
+            try:
+                result = SERVICE_CALLS[row](world, user)
+                audited = AuditEntry.objects.count() > before
+            finally:
+                transaction.set_rollback(True)
+    except NotFound:
+        return "404"
+    except Forbidden:
+        return "403"
+    if row in SERVICE_MARKERS:
+        return "✓" if SERVICE_MARKERS[row] in (result or "") else "✗"
+    return "✓" if audited else "unaudited"
+
+
+@pytest.mark.parametrize(
+    ("row", "role"), SERVICE_CELLS, ids=[f"service-{r}-{c}" for r, c in SERVICE_CELLS]
+)
+def test_service_cell(world: World, db: None, row: str, role: str) -> None:
+    """The services enforce the same matrix as the pages and the API (ASVS 8.3.1)."""
+    assert row in MATRIX
+    assert observe_service(world, row, role) == MATRIX[row][role]
