@@ -32,7 +32,7 @@ def _form(request: AuthedRequest) -> AuditFilterForm:
 def audit_list_view(request: AuthedRequest) -> HttpResponse:
     require_audit_reader(request.user)
     form = _form(request)
-    entries = audit_search(actor=request.user, filters=form.filters()).select_related(None)
+    entries = audit_search(actor=request.user, filters=form.filters())
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "audit/list.html#results" if request.htmx else "audit/list.html"
     return render(request, template, {"form": form, "page": page})
