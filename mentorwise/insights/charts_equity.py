@@ -17,6 +17,11 @@ def _percent(value: float | None) -> float | None:
     return None if value is None else round(100 * value, 1)
 
 
+def _label(label: str, *values: float | None) -> str:
+    # A group without a bar must not read as 0%: say that its figures are not shown.
+    return f"{label} (not shown)" if all(v is None for v in values) else label
+
+
 def _bars(title: str, labels: list[str], series: list[tuple[str, list[float | None]]]) -> str:
     # Horizontal bars are drawn bottom-up: reverse so that the table's first row is on top.
     chart = pygal.HorizontalBar(
@@ -41,7 +46,7 @@ def equity_chart(breakdown: Breakdown, *, side_label: str) -> str:
     groups = breakdown.groups
     return _bars(
         f"{side_label}: participation and match rate by {breakdown.label.lower()}",
-        [g.label for g in groups],
+        [_label(g.label, g.participation, g.match_rate) for g in groups],
         [
             ("Participation (enrolled / population)", [_percent(g.participation) for g in groups]),
             ("Match rate (matched / enrolled)", [_percent(g.match_rate) for g in groups]),
@@ -54,7 +59,7 @@ def coverage_chart(breakdown: CoverageBreakdown) -> str:
     groups = breakdown.groups
     return _bars(
         f"{breakdown.label}: share with an active mentor or sponsor",
-        [g.label for g in groups],
+        [_label(g.label, g.coverage) for g in groups],
         [("Coverage", [_percent(g.coverage) for g in groups])],
     )
 
@@ -64,6 +69,6 @@ def leaders_chart(breakdown: LeaderBreakdown) -> str:
     groups = breakdown.groups
     return _bars(
         f"{breakdown.label}: share mentoring or sponsoring now",
-        [g.label for g in groups],
+        [_label(g.label, g.giving_share) for g in groups],
         [("Mentoring or sponsoring", [_percent(g.giving_share) for g in groups])],
     )

@@ -47,6 +47,7 @@ from mentorwise.insights.equity import (
     NOT_STATED,
     LinkedCounts,
     TableRow,
+    fetch_rows,
     fmt_count,
     fmt_number,
     fmt_share,
@@ -232,7 +233,7 @@ def _population_rows(population: str, today: dt.date) -> list[tuple[Any, ...]]:
         .order_by("started_at")
         .values("started_at")[:1]
     )
-    return list(
+    return fetch_rows(
         people.annotate(
             reference=reference,
             covered=Exists(relationships.filter(status=RelationshipStatus.ACTIVE)),
@@ -333,7 +334,7 @@ def _leaders(today: dt.date, k: int) -> tuple[dict[str, LeaderBreakdown], int]:
         )
         return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
-    rows = list(
+    rows = fetch_rows(
         Person.objects.filter(rules_q({"level_min": senior_leader_level()}, today=today))
         .annotate(
             giving=Exists(active),

@@ -428,5 +428,5 @@ def test_unknown_side_or_breakdown_is_404(equity_program, hr_admin) -> None:
 def test_equity_reads_a_fixed_number_of_queries(
     equity_program, django_assert_max_num_queries
 ) -> None:
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(3):
         program_equity(program=equity_program, side="mentee")
