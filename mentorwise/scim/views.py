@@ -53,7 +53,7 @@ def lenient_patch(body: bytes) -> bytes:
             operation["op"] = op.lower()
         if "value" not in operation:
             continue
-        if operation["op"] == "remove" and operation.get("path"):
+        if operation.get("op") == "remove" and operation.get("path"):
             # Entra sends the removed manager as a value; RFC 7644 removes by path alone.
             del operation["value"]
             continue

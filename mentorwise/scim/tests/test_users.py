@@ -485,3 +485,30 @@ def test_okta_put_with_read_only_attributes(scim: ScimClient) -> None:
     person = Person.objects.get(pk=int(created["id"]))
     assert (person.title, person.last_name) == ("Treasurer", "López")
     assert response.payload["meta"]["created"] == created["meta"]["created"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "not json",
+        {"schemas": [PATCH], "Operations": [{"path": "title", "value": "x"}]},
+        {"schemas": [PATCH], "Operations": [{"op": "explode", "path": "title"}]},
+        {"schemas": [PATCH], "Operations": "nope"},
+    ],
+)
+def test_malformed_patches_are_scim_400s(scim: ScimClient, body: Any) -> None:
+    uid = scim.post("/Users", okta_user()).payload["id"]
+    if isinstance(body, str):
+        response = scim.client.generic(
+            "PATCH",
+            f"/scim/v2/Users/{uid}",
+            data=body,
+            content_type="application/scim+json",
+            headers=scim.headers,
+        )
+        status, payload = response.status_code, response.json()
+    else:
+        response = scim.patch(f"/Users/{uid}", body)
+        status, payload = response.status_code, response.payload
+    assert status == 400, payload
+    assert payload["schemas"] == [ERROR]
