@@ -23,8 +23,10 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from mentorwise.accounts import services as account_services
@@ -68,6 +70,7 @@ class ErasureResult:
     private_notes_deleted: int = 0
     nudges_deleted: int = 0
     linked_records_deleted: int = 0
+    task_results_deleted: int = 0
     texts_cleared: int = 0
     names_replaced: int = 0
 
@@ -121,6 +124,7 @@ def person_erase(*, actor: Any, person: Person, confirm: str) -> ErasureResult:
         result.texts_cleared = _clear_texts(users, enrollment_ids, relationships, as_mentee)
         result.texts_cleared += ModuleCompletion.objects.filter(person=person).update(answers={})
         result.names_replaced = _replace_names(relationships, replace)
+        result.task_results_deleted = _forget_task_results(names)
         _pseudonymise_person(person)
         audit_record(actor=actor, action="person.erased", target=person, data=asdict(result))
     return result
@@ -240,6 +244,29 @@ def _replace_names(relationships: Any, replace: Any) -> int:
             report.save(update_fields=["description"])
             n += 1
     return n
+
+
+def _forget_task_results(names: list[str]) -> int:
+    """Delete queued or finished background tasks whose arguments name the person.
+
+    Email tasks keep their recipients, subject and body in the task table until pruned
+    (`prune_db_task_results`); running ones are left to finish.
+    """
+    try:
+        model = apps.get_model("django_tasks_database", "DBTaskResult")
+    except LookupError:
+        return 0
+    if not names:
+        return 0
+    mentions = Q()
+    for name in names:
+        mentions |= Q(args_text__icontains=name)
+    rows = (
+        model.objects.annotate(args_text=Cast("args_kwargs", TextField()))
+        .filter(mentions)
+        .exclude(status="RUNNING")
+    )
+    return int(model.objects.filter(pk__in=list(rows.values_list("pk", flat=True))).delete()[0])
 
 
 def _pseudonymise_person(person: Person) -> None:

@@ -104,6 +104,30 @@ def test_erasure_keeps_program_figures_unchanged(
     assert Person.objects.count() == Person.objects.filter(erased_at__isnull=True).count() + 1
 
 
+def test_erasure_forgets_queued_and_sent_emails_naming_the_person(
+    mentee: Any, mentor: Any, hr_admin: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    def email_task(to: str, body: str, status: str) -> DBTaskResult:
+        return DBTaskResult.objects.create(
+            task_path="mentorwise.core.mail.email_send",
+            args_kwargs={"args": [[to], "Hello", body, []], "kwargs": {}},
+            status=status,
+            backend_name="default",
+        )
+
+    to_ana = email_task(mentee.person.email, "Hello Ana", "SUCCESSFUL")
+    about_ana = email_task(mentor.person.email, "Ana Mentee accepted", "READY")
+    running = email_task(mentee.person.email, "Hello Ana", "RUNNING")
+    unrelated = email_task(mentor.person.email, "Hello Marta", "SUCCESSFUL")
+    result = person_erase(actor=hr_admin, person=mentee.person, confirm=mentee.person.employee_id)
+    remaining = set(DBTaskResult.objects.values_list("pk", flat=True))
+    assert remaining == {running.pk, unrelated.pk}
+    assert to_ana.pk not in remaining and about_ana.pk not in remaining
+    assert result.task_results_deleted == 2
+
+
 def test_erasure_keeps_scale_answers_and_blanks_text(
     rich_relationship: Any, mentee: Any, hr_admin: Any
 ) -> None:
