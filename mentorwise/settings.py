@@ -231,6 +231,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_CLIENT_IP_CALLABLE = "mentorwise.accounts.backends.client_ip"
+AXES_WHITELIST_CALLABLE = "mentorwise.accounts.backends.throttle_exempt"
 AXES_VERBOSE = False
 # Number of reverse proxies in front of Mentorwise that append to X-Forwarded-For; 0 (the
 # default) uses the connection's address and ignores the header, which clients can forge.

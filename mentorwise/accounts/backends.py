@@ -36,6 +36,15 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         return super().authenticate(request, username, password, **kwargs)  # type: ignore[no-any-return]
 
 
+def throttle_exempt(request: HttpRequest | None, credentials: dict[str, Any] | None) -> bool:
+    """Sign-ins without a username (the single sign-on callback) are not counted or locked.
+
+    Nobody can guess a password there, and counting refused sign-ins per address would let
+    a few unknown people behind one office address lock single sign-on for all of them.
+    """
+    return not (credentials or {}).get("username")
+
+
 def client_ip(request: HttpRequest) -> str:
     """The client address used for lockouts.
 

@@ -1,4 +1,9 @@
-"""API authentication: the browser session (with CSRF) or a personal bearer token."""
+"""API authentication: the browser session (with CSRF) or a personal bearer token.
+
+Only read and read-write tokens open the API; SCIM tokens work on /scim/v2 alone. A token
+stops working the moment its login is deactivated or its person terminated or erased
+(`api_token_resolve`), and a session likewise (`accounts.backends.PasswordBackend`).
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer mw_...`; read-only tokens may only read."""
+    """`Authorization: Bearer mw_...`; read-only tokens may only read, SCIM tokens not at all."""
 
     openapi_description = "Personal API token (create one under API tokens in the web app)."
 

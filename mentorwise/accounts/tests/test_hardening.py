@@ -16,7 +16,6 @@ import pytest
 from django.test import Client
 
 from mentorwise.accounts.models import User
-from mentorwise.programs.models import Program
 
 ROOT = Path(__file__).resolve().parents[2]  # the mentorwise package
 
@@ -46,10 +45,9 @@ def _assert_hardened(response: Any) -> None:
 @pytest.mark.django_db
 def test_anonymous_pages_carry_the_headers() -> None:
     client = Client()
-    for path in ("/login/", "/health/"):
-        response = client.get(path)
-        assert response.status_code == 200, path
-        _assert_hardened(response)
+    response = client.get("/login/")
+    assert response.status_code == 200
+    _assert_hardened(response)
 
 
 @pytest.mark.django_db
@@ -129,9 +127,7 @@ PAGES = [
 
 
 @pytest.mark.django_db
-def test_rendered_pages_have_no_inline_script(
-    hr_admin: User, program: Program, mentee: User
-) -> None:
+def test_rendered_pages_have_no_inline_script(hr_admin: User, program: Any, mentee: User) -> None:
     checked = 0
     for user in (hr_admin, mentee):
         client = Client()

@@ -284,3 +284,20 @@ def test_sso_routes_are_404_when_not_configured(client: Client, settings: Any) -
     assert client.get("/account/sso/start/").status_code == 404
     assert client.get("/account/sso/callback/?code=x&state=y").status_code == 404
     assert "Sign in with" not in client.get("/login/").content.decode()
+
+
+def test_refused_sso_sign_ins_do_not_lock_single_sign_on(
+    client: Client, provider: str, settings: Any
+) -> None:
+    """Unknown people behind one office address must not lock SSO for their colleagues."""
+    from axes.models import AccessAttempt
+
+    settings.AXES_FAILURE_LIMIT = 2
+    for n in range(3):
+        _set_claims(provider, f"visitor{n}", email=f"visitor{n}@example.com")
+        _sign_in(Client(), provider, f"visitor{n}")
+    make_person(email="colleague@example.com")
+    _set_claims(provider, "colleague", email="colleague@example.com")
+    _sign_in(client, provider, "colleague")
+    assert _signed_in(client) is not None
+    assert not AccessAttempt.objects.exists()
