@@ -17,7 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from mentorwise.accounts.models import User
+from mentorwise.demo.history import demo_past_cohort
 from mentorwise.demo.lifecycle import demo_lifecycle
+from mentorwise.insights.program_outcomes import program_outcomes
 from mentorwise.matches.models import PreferenceKind
 from mentorwise.matches.services import mentor_cards, preference_set
 from mentorwise.notifications.services import nudges_run
@@ -124,6 +126,13 @@ def demo_seed(
             _pick(org, pk_of, function="People", level=(5, 7), exclude={admin.person_id}),
         )
         staff = {admin.person_id, manager.person_id}
+        # First, while the workforce is as imported: the past cohort's history (exits that
+        # participation prevented, promotions since) shapes who is active and eligible today.
+        past = demo_past_cohort(
+            actor=admin, seed=seed, today=today, exclude=staff, progress=progress
+        )
+        past.managers.add(manager)
+        result.programs.append(past.name)
         rng = np.random.default_rng(seed)
         programs: dict[str, Program] = {}
         for n, (key, slug, status, days, mentee_share, guide_share, invited_share) in enumerate(
@@ -164,6 +173,8 @@ def demo_seed(
         )
         # Reminders for the seeded history appear in the app; emails wait for send-nudges.
         nudges_run(send=False)
+        # The past cohort's estimates (a bootstrap) once now, so its outcomes page opens at once.
+        program_outcomes(program=past)
         result.logins = [
             DemoLogin(
                 "HR admin",
@@ -175,7 +186,8 @@ def demo_seed(
                 "Program manager",
                 manager.username,
                 _name(manager),
-                "runs Leadership mentoring, First-time managers and Onboarding buddies",
+                f"runs Leadership mentoring, First-time managers, Onboarding buddies and the "
+                f"closed {past.name} (see its outcomes)",
             ),
             DemoLogin("Mentor", mentor.username, _name(mentor), "mentor in Leadership mentoring"),
             DemoLogin("Mentee", mentee.username, _name(mentee), "mentee in Leadership mentoring"),

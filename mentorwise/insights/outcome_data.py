@@ -192,26 +192,22 @@ def cohort_data(*, program: Program, as_of: dt.date | None = None) -> CohortData
     rules = dict(program.eligibility.get(Role.MENTEE, {}) or {})
     db_rules = {k: v for k, v in rules.items() if k not in _RECONSTRUCTED_RULES}
     enrolled = Enrollment.objects.filter(program=program, person_id=OuterRef("pk"))
+    # Participants' ids as one uncorrelated subquery (the database runs it once), not a
+    # per-person EXISTS over the program's relationships.
+    participants = participant_ids(program).values_list("mentee__person_id", flat=True)
     people = (
         Person.objects.order_by("pk")
         .filter(_active_on(start))
+        .filter(Q(pk__in=participants) | (rules_q(db_rules, today=start) & ~Q(Exists(enrolled))))
         .annotate(
-            treated=Exists(
-                Relationship.objects.filter(program=program, mentee__person_id=OuterRef("pk"))
-            )
+            hire_day=DaysSince("hire_date", start),
+            manager_day=DaysSince("manager_since", start),
+            exit_day=DaysSince("termination_date", start),
         )
-    )
-    people = people.filter(
-        Q(treated=True) | (rules_q(db_rules, today=start) & ~Q(Exists(enrolled)))
-    ).annotate(
-        hire_day=DaysSince("hire_date", start),
-        manager_day=DaysSince("manager_since", start),
-        exit_day=DaysSince("termination_date", start),
     )
     rows = _rows(
         people,
         "pk",
-        "treated",
         "job_level",
         "function",
         "location",
@@ -225,15 +221,15 @@ def cohort_data(*, program: Program, as_of: dt.date | None = None) -> CohortData
         raise NoCohort("Nobody was eligible on the start date.")
     cols = list(zip(*rows, strict=True))
     pk = np.asarray(cols[0], dtype=np.int64)
-    treated = np.asarray(cols[1], dtype=bool)
-    level = np.asarray([-1 if v is None else v for v in cols[2]], dtype=np.int64)
-    function = np.asarray(cols[3], dtype=object)
-    location = np.asarray(cols[4], dtype=str)
-    hire_day = np.asarray(cols[5], dtype=np.float64)  # None -> nan
-    manager_day = np.asarray(cols[6], dtype=np.float64)
-    high_potential = np.asarray(cols[7], dtype=bool)
-    exit_day = np.asarray(cols[8], dtype=np.float64)
-    voluntary = np.asarray(cols[9], dtype=object) == TerminationKind.VOLUNTARY.value
+    treated = np.isin(pk, np.fromiter(participants, dtype=np.int64))
+    level = np.asarray([-1 if v is None else v for v in cols[1]], dtype=np.int64)
+    function = np.asarray(cols[2], dtype=object)
+    location = np.asarray(cols[3], dtype=str)
+    hire_day = np.asarray(cols[4], dtype=np.float64)  # None -> nan
+    manager_day = np.asarray(cols[5], dtype=np.float64)
+    high_potential = np.asarray(cols[6], dtype=bool)
+    exit_day = np.asarray(cols[7], dtype=np.float64)
+    voluntary = np.asarray(cols[8], dtype=object) == TerminationKind.VOLUNTARY.value
 
     # Job level and function on the start date: the "from" side of the first change after it.
     events = _rows(

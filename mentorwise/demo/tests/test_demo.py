@@ -11,8 +11,9 @@ from django.test import Client
 
 from mentorwise.accounts.models import User
 from mentorwise.demo.seed import DEMO_PASSWORD
-from mentorwise.people.models import Person
-from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program
+from mentorwise.people.models import CareerEvent, Person
+from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus
+from mentorwise.relationships.models import RelationshipStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,6 +44,17 @@ def test_demo_seeds_a_populated_organization_and_prints_logins() -> None:
     assert client.login(username="mentee", password=DEMO_PASSWORD)
     hipo = Program.objects.get(slug="leadership-mentoring")
     assert hipo.name in client.get("/").content.decode()
+    # A completed past cohort with outcome history, shown on its outcomes page.
+    past = Program.objects.get(slug__startswith="leadership-20", status=ProgramStatus.CLOSED)
+    assert past.relationships.exclude(status=RelationshipStatus.CLOSED).count() == 0
+    assert past.relationships.count() > 0
+    assert CareerEvent.objects.filter(source="demo", kind="promotion").exists()
+    assert Person.objects.filter(termination_kind="voluntary").exists()
+    manager = Client()
+    assert manager.login(username="program.manager", password=DEMO_PASSWORD)
+    page = manager.get(f"/insights/programs/{past.slug}/outcomes/")
+    assert page.status_code == 200
+    assert "Retention after 12 months" in page.content.decode()
 
 
 def test_demo_is_reused_and_reset_starts_over() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -13,6 +14,7 @@ from mentorwise.accounts.services import api_token_create
 from mentorwise.core.models import AuditEntry
 from mentorwise.insights.outcome_simulation import outcomes_simulate
 from mentorwise.insights.program_outcomes import outcomes_json, program_outcomes
+from mentorwise.people.models import Person
 from mentorwise.programs.models import Program
 
 pytestmark = pytest.mark.django_db
@@ -87,10 +89,19 @@ def test_the_result_is_cached_until_the_data_changes(simulated) -> None:
     first = program_outcomes(program=simulated)
     assert program_outcomes(program=simulated) is not first  # a copy from the cache...
     assert program_outcomes(program=simulated) == first  # ...of the same result
-    # A new career event (as an import records one) is new data: a new key, a new estimate.
-    person = simulated.enrollments.first().person
-    person.career_events.create(kind="promotion", date=simulated.start_date, source="import")
-    assert program_outcomes(program=simulated) != first
+    # A new promotion (as an import records one) is new data: a new key, a new estimate.
+    person = Person.objects.filter(
+        department="Simulation sim-page",
+        enrollments__isnull=True,
+        career_events__isnull=True,
+        termination_date__isnull=True,
+    ).first()
+    day = simulated.start_date + dt.timedelta(days=10)
+    person.career_events.create(kind="promotion", date=day, from_level=2, source="import")
+    again = program_outcomes(program=simulated)
+    assert again.n_comparison == first.n_comparison
+    naive, before = again.outcomes["promotion_12m"].naive, first.outcomes["promotion_12m"].naive
+    assert naive.estimate < before.estimate
 
 
 def test_a_program_without_a_cohort_says_why(program, program_manager) -> None:
