@@ -48,8 +48,8 @@ def equity_chart(breakdown: Breakdown, *, side_label: str) -> str:
         f"{side_label}: participation and match rate by {breakdown.label.lower()}",
         [_label(g.label, g.participation, g.match_rate) for g in groups],
         [
-            ("Participation (enrolled / population)", [_percent(g.participation) for g in groups]),
-            ("Match rate (matched / enrolled)", [_percent(g.match_rate) for g in groups]),
+            ("Participation", [_percent(g.participation) for g in groups]),
+            ("Match rate", [_percent(g.match_rate) for g in groups]),
         ],
     )
 
