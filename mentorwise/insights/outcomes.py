@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -37,6 +38,9 @@ BoolArray = npt.NDArray[np.bool_]
 DAYS_PER_MONTH = 365.0 / 12  # so that 12 and 24 months are the 365- and 730-day horizons
 # Survival outcomes: name -> horizon in days.
 RETENTION_HORIZONS = {"retention_12m": 365.0, "retention_24m": 730.0}
+# Other outcomes observed over a fixed window after the start: name suffix -> days. A cohort
+# followed for less than the window gets no number for them (the window is not over).
+_WINDOWS = {"_12m": 365.0, "_24m": 730.0}
 DEFAULT_OUTCOMES = ("retention_12m", "promotion_12m")
 
 # Thresholds under which we refuse to give an adjusted number. They are the conventional ones:
@@ -510,8 +514,15 @@ def estimate_cohort(
     rate_t, rate_c = _group_rates(means, survival, horizons, ones_t, ones_c)
     _, rate_c_adj = _group_rates(means, survival, horizons, ones_t, w_adj_c)
 
+    follow_up = cohort.follow_up_days
+    if follow_up is None and survival is not None:
+        follow_up = survival.follow_up_days
+    horizon_of = {
+        name: RETENTION_HORIZONS.get(name) or _window(name) for name in mean_names + survival_names
+    }
+    observable = [h is None or follow_up is None or follow_up >= h for h in horizon_of.values()]
     ci = curve_ci = None
-    if reason is None:
+    if reason is None and any(observable):
         ci, curve_ci = _bootstrap(
             design, means, survival, horizons, grid, model, seed=seed, n_bootstrap=n_bootstrap
         )
@@ -542,6 +553,13 @@ def estimate_cohort(
                 )
                 diff = float(rate_t[k] - rate_c[k])
                 naive = Effect(diff, (diff - _Z95 * se, diff + _Z95 * se))
+        elif not observable[k]:
+            window = horizon_of[name] or 0.0
+            outcome_reason = (
+                f"The cohort has been followed for {(follow_up or 0) / DAYS_PER_MONTH:.0f} "
+                f"months; {window / DAYS_PER_MONTH:.0f} are needed."
+            )
+            naive = None
         else:
             if outcome_reason is None and min(n_t_k, n_c_k) < MIN_GROUP_SIZE:
                 outcome_reason = (
@@ -576,6 +594,10 @@ def estimate_cohort(
     if survival is not None and months.size:
         curve = _curve(survival, months, grid, ones_t, ones_c, w_adj_c, curve_ci)
     return Estimates(outcomes=results, curve=curve, reason=reason)
+
+
+def _window(name: str) -> float | None:
+    return next((days for suffix, days in _WINDOWS.items() if name.endswith(suffix)), None)
 
 
 def _finite(value: float) -> float | None:
@@ -669,11 +691,14 @@ def _newton_refit(
     beta = start.copy()
     for _ in range(8):
         p = _sigmoid(x1 @ beta)
-        gradient = c * (x1.T @ (sample_weight * (p - y))) + penalty * beta
-        hessian = c * (x1.T * (sample_weight * p * (1.0 - p))) @ x1 + np.diag(penalty)
+        gradient = c * ((sample_weight * (p - y)) @ x1) + penalty * beta
+        # Rows scaled first (contiguous) then one matrix product: several times faster than
+        # scaling the transposed view.
+        scaled = x1 * (c * sample_weight * p * (1.0 - p))[:, None]
+        hessian = scaled.T @ x1 + np.diag(penalty)
         step = np.linalg.solve(hessian, gradient)
         beta -= step
-        if np.max(np.abs(step)) < 1e-7:
+        if np.max(np.abs(step)) < 1e-6:
             break
     return beta
 
@@ -709,18 +734,20 @@ def _bootstrap(
     k = means.values.shape[1] + (horizons.size if survival is not None else 0)
     estimates = np.empty((n_bootstrap, k))
     curves = np.empty((n_bootstrap, grid.size)) if survival is not None else None
-    for b in range(n_bootstrap):
-        counts = np.bincount(idx_t[rng.integers(0, len(idx_t), len(idx_t))], minlength=n)
-        counts += np.bincount(idx_c[rng.integers(0, len(idx_c), len(idx_c))], minlength=n)
-        counts_f = counts.astype(np.float64)
-        beta = _newton_refit(x1, y, counts_f, start, c)
-        propensity = _sigmoid(x1 @ beta)
-        w = counts_f * _att_weights(propensity, treated)
-        w_t, w_c = np.where(treated, w, 0.0), np.where(treated, 0.0, w)
-        rate_t, rate_c = _group_rates(means, survival, horizons, w_t, w_c)
-        estimates[b] = rate_t - rate_c
-        if curves is not None and survival is not None:
-            curves[b] = weighted_km(survival, w_c, grid)
+    # One BLAS thread: the products are small, and threads only contend (measured 2-6x faster).
+    with threadpool_limits(limits=1, user_api="blas"):
+        for b in range(n_bootstrap):
+            counts = np.bincount(idx_t[rng.integers(0, len(idx_t), len(idx_t))], minlength=n)
+            counts += np.bincount(idx_c[rng.integers(0, len(idx_c), len(idx_c))], minlength=n)
+            counts_f = counts.astype(np.float64)
+            beta = _newton_refit(x1, y, counts_f, start, c)
+            propensity = _sigmoid(x1 @ beta)
+            w = counts_f * _att_weights(propensity, treated)
+            w_t, w_c = np.where(treated, w, 0.0), np.where(treated, 0.0, w)
+            rate_t, rate_c = _group_rates(means, survival, horizons, w_t, w_c)
+            estimates[b] = rate_t - rate_c
+            if curves is not None and survival is not None:
+                curves[b] = weighted_km(survival, w_c, grid)
     bounds = np.nanquantile(estimates, [0.025, 0.975], axis=0)
     curve_bounds = np.quantile(curves, [0.025, 0.975], axis=0) if curves is not None else None
     return bounds, curve_bounds

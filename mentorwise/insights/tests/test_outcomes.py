@@ -153,6 +153,11 @@ def test_survival_outcome_beyond_the_follow_up_is_refused_with_a_reason() -> Non
     assert estimates["retention_24m"].adjusted is None
     assert estimates["retention_24m"].naive is None
     assert "followed for 13 months; 24 are needed" in (estimates["retention_24m"].reason or "")
+    assert estimates["promotion_12m"].adjusted is not None
+    early = estimate_outcomes(replace(cohort, follow_up_days=200.0), ALL, n_bootstrap=40)
+    for estimate in early.values():  # no 12-month window is over yet: no number at all
+        assert estimate.naive is None and estimate.adjusted is None
+        assert "followed for 7 months" in (estimate.reason or "")
 
 
 def test_shares_outcome_uses_only_the_people_it_applies_to() -> None:
