@@ -234,6 +234,8 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_CLIENT_IP_CALLABLE = "mentorwise.accounts.backends.client_ip"
 AXES_WHITELIST_CALLABLE = "mentorwise.accounts.backends.throttle_exempt"
 AXES_VERBOSE = False
+# Successful sign-ins are in the audit log already; axes keeps only failures.
+AXES_DISABLE_ACCESS_LOG = True
 # Number of reverse proxies in front of Mentorwise that append to X-Forwarded-For; 0 (the
 # default) uses the connection's address and ignores the header, which clients can forge.
 MENTORWISE_TRUSTED_PROXY_COUNT = envint("MENTORWISE_TRUSTED_PROXY_COUNT", 0, minimum=0)
