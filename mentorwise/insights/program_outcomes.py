@@ -43,6 +43,14 @@ OUTCOME_LABELS = {
     "internal_move_12m": "Internal move within 12 months",
     "team_retention_12m": "Direct reports retained after 12 months",
 }
+# How a verdict names each outcome ("did better on promotion within 12 months").
+_VERDICT_NOUNS = {
+    "retention_12m": "retention after 12 months",
+    "retention_24m": "retention after 24 months",
+    "promotion_12m": "promotion within 12 months",
+    "internal_move_12m": "internal moves within 12 months",
+    "team_retention_12m": "their teams' retention after 12 months",
+}
 OUTCOME_HELP = {
     "retention_12m": "Kaplan–Meier probability of not having left voluntarily within 12 months.",
     "retention_24m": "Kaplan–Meier probability of not having left voluntarily within 24 months.",
@@ -83,7 +91,7 @@ class ProgramOutcomes:
     def verdict(self, name: str) -> str:
         """One plain sentence about an outcome for a reader with no statistics."""
         estimate = self.outcomes[name]
-        label = OUTCOME_LABELS[name].lower()
+        label = _VERDICT_NOUNS[name]
         if estimate.adjusted is None:
             return f"No conclusion on {label}: {estimate.reason}"
         lo, hi = estimate.adjusted.ci95
