@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -17,6 +18,7 @@ from mentorwise.core.mail import email_enqueue
 from mentorwise.matches.services import requests_expire
 from mentorwise.notifications import rules
 from mentorwise.notifications.models import Delivery, Nudge, NudgeKind, NudgeSettings
+from mentorwise.people.models import Person
 from mentorwise.relationships.models import ClosureKind, Relationship
 from mentorwise.relationships.services.closure import relationship_close
 
@@ -77,10 +79,16 @@ def _create(drafts: list[rules.NudgeDraft], now: dt.datetime) -> int:
     seen = set(
         Nudge.objects.filter(cause__in={d.cause for d in drafts}).values_list("person_id", "cause")
     )
+    # Nobody is reminded after leaving or after their data was erased.
+    gone = set(
+        Person.objects.filter(pk__in={d.person_id for d in drafts})
+        .filter(Q(erased_at__isnull=False) | Q(termination_date__lte=now.date()))
+        .values_list("pk", flat=True)
+    )
     fresh: dict[tuple[int, str], rules.NudgeDraft] = {}
     for draft in drafts:
         key = (draft.person_id, draft.cause)
-        if key not in seen:
+        if key not in seen and draft.person_id not in gone:
             fresh.setdefault(key, draft)
     Nudge.objects.bulk_create(
         [
@@ -143,7 +151,7 @@ def nudges_send(*, now: dt.datetime | None = None) -> tuple[int, int]:
     with transaction.atomic():
         pending = list(
             Nudge.objects.select_for_update()
-            .filter(delivery=Delivery.PENDING)
+            .filter(delivery=Delivery.PENDING, person__erased_at__isnull=True)
             .select_related("person")[:5000]
         )
         for nudge in pending:

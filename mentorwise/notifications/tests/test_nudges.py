@@ -166,3 +166,13 @@ def test_nudges_api_is_own_only(relationship, mentee, mentor) -> None:
         "/api/me/nudge-settings", {"mute_non_essential": True}, content_type="application/json"
     )
     assert muted.json() == {"mute_non_essential": True}
+
+
+def test_people_who_left_or_were_erased_are_not_reminded(relationship, mentee, mentor) -> None:
+    from mentorwise.people.models import Person
+
+    Person.objects.filter(pk=mentee.person_id).update(termination_date=later(1).date())
+    Person.objects.filter(pk=mentor.person_id).update(erased_at=timezone.now())
+    result = nudges_run(now=later(8))
+    assert kinds_for(mentee) == [] and kinds_for(mentor) == []
+    assert result.created == 0 and len(mail.outbox) == 0
