@@ -300,6 +300,12 @@ def _key(dimension: str, value: Any) -> str:
     return str(value)
 
 
+def _keys(dimension: str, values: Sequence[Any]) -> np.ndarray:
+    """The group key of each value, computed once per distinct value."""
+    keys = {v: _key(dimension, v) for v in set(values)}
+    return np.array([keys[v] for v in values], dtype=object)
+
+
 def _label(dimension: str, key: str) -> str:
     if key == "":
         return NOT_STATED
@@ -425,8 +431,8 @@ def _enrolled(
         rel = list(zip(*related, strict=True))
         order = np.argsort(enrollment)
         at = order[np.searchsorted(enrollment, np.array(rel[0], dtype=np.int64), sorter=order)]
-        days[at] = np.array([np.nan if v is None else v for v in rel[1]], dtype=float)
-        senior[at] = np.array([np.nan if v is None else v for v in rel[2]], dtype=float)
+        days[at] = np.array(rel[1], dtype=float)  # None becomes NaN
+        senior[at] = np.array(rel[2], dtype=float)
         actions[at] = np.array(rel[3], dtype=np.int64)
     # A person enrolled in two giving roles counts once: sort by person and reduce.
     order = np.argsort(person, kind="stable")
@@ -443,10 +449,7 @@ def _enrolled(
     else:
         seniority = np.add.reduceat(np.nan_to_num(senior[order]), starts)
     return _Enrolled(
-        dims={
-            d: np.array([_key(d, v) for v in columns[2 + i]], dtype=object)[first]
-            for i, d in enumerate(DIMENSIONS)
-        },
+        dims={d: _keys(d, columns[2 + i])[first] for i, d in enumerate(DIMENSIONS)},
         eligible=reduce_any(flags[0]),
         matched=~np.isnan(first_days),
         days=first_days,

@@ -183,7 +183,8 @@ def _order(dimension: str, keys: set[str]) -> list[str]:
 
 
 def _groups(dimension: str, values: list[Any]) -> tuple[list[str], np.ndarray]:
-    column = [_key(dimension, v) for v in values]
+    distinct = {v: _key(dimension, v) for v in set(values)}
+    column = [distinct[v] for v in values]
     keys = _order(dimension, set(column))
     position = {key: i for i, key in enumerate(keys)}
     return keys, np.array([position[k] for k in column], dtype=np.int64)
@@ -248,7 +249,7 @@ def _coverage(population: str, today: dt.date, k: int) -> dict[str, CoverageBrea
     rows = _population_rows(population, today)
     columns = list(zip(*rows, strict=True)) if rows else [[], [], [], []]
     covered = np.array(columns[2], dtype=bool)
-    days = np.array([np.nan if v is None else v for v in columns[3]], dtype=float)
+    days = np.array(columns[3], dtype=float)  # None becomes NaN
     raws: dict[str, tuple[list[str], dict[str, np.ndarray], list[float | None], list[int]]] = {}
     for i, dimension in enumerate(PIPELINE_DIMENSIONS):
         keys, group = _groups(dimension, list(columns[i]))
