@@ -6,6 +6,18 @@ from django.conf import settings
 from django.db import models
 
 
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    """Bulk changes are refused like single ones (the database refuses them too, see
+    migration 0002); only the actor's ON DELETE SET NULL, which does not go through here,
+    may touch a stored entry."""
+
+    def update(self, **kwargs: object) -> int:
+        raise RuntimeError("Audit entries are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("Audit entries are append-only")
+
+
 class AuditEntry(models.Model):
     """One recorded action: who did what to which object, and when; never edited or deleted."""
 
@@ -19,6 +31,8 @@ class AuditEntry(models.Model):
     target_id = models.CharField(max_length=64, blank=True)
     target_label = models.CharField(max_length=200, blank=True)
     data = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.db.models import QuerySet
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -206,17 +207,28 @@ def test_no_route_edits_or_deletes_entries(hr_admin: User, entries: list[AuditEn
 
 
 def test_the_model_refuses_changes(entries: list[AuditEntry]) -> None:
+    before = AuditEntry.objects.count()
     entry = entries[0]
     entry.action = "forged"
     with pytest.raises(RuntimeError):
         entry.save()
     with pytest.raises(RuntimeError):
         entry.delete()
+    with pytest.raises(RuntimeError):
+        AuditEntry.objects.filter(pk=entry.pk).update(action="forged")
+    with pytest.raises(RuntimeError):
+        AuditEntry.objects.all().delete()
+    assert AuditEntry.objects.count() == before
+
+
+def _bypassing_the_model() -> QuerySet[AuditEntry]:
+    """A plain queryset, as code that skipped the model's guards would use."""
+    return QuerySet(AuditEntry)
 
 
 def test_the_database_refuses_updates_that_bypass_the_model(entries: list[AuditEntry]) -> None:
     with pytest.raises(DatabaseError), transaction.atomic():
-        AuditEntry.objects.filter(pk=entries[0].pk).update(action="forged")
+        _bypassing_the_model().filter(pk=entries[0].pk).update(action="forged")
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE core_auditentry SET target_label = 'x'")
     assert AuditEntry.objects.get(pk=entries[0].pk).action == "goal.created"
@@ -225,7 +237,7 @@ def test_the_database_refuses_updates_that_bypass_the_model(entries: list[AuditE
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="DELETE guard on PostgreSQL")
 def test_postgresql_refuses_deletes(entries: list[AuditEntry]) -> None:
     with pytest.raises(DatabaseError), transaction.atomic():
-        AuditEntry.objects.filter(pk=entries[0].pk).delete()
+        _bypassing_the_model().filter(pk=entries[0].pk).delete()
     assert AuditEntry.objects.filter(pk=entries[0].pk).exists()
 
 
