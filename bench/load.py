@@ -193,7 +193,7 @@ def print_table(results: list[dict], title: str) -> None:
     print()
     print(title)
     header = f"{'users':>5} {'requests':>9} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
-    header += f"{'p99 ms':>7} {'max ms':>7} {'errors':>6}"
+    header += f"{'p99 ms':>7} {'max ms':>7} {'errors':>6}  machine load (1 min)"
     print(header)
     print("-" * len(header))
     for result in results:
@@ -202,6 +202,7 @@ def print_table(results: list[dict], title: str) -> None:
             f"{result['users']:>5} {int(t['Request Count']):>9,} "
             f"{float(t['Requests/s']):>7.1f} {t['50%']:>7} {t['95%']:>7} {t['99%']:>7} "
             f"{float(t['Max Response Time']):>7.0f} {int(t['Failure Count']):>6}"
+            f"  {result['load'][0]:.1f} → {result['load'][1]:.1f}"
         )
     slowest = results[-1]
     print(f"\nSlowest pages at {slowest['users']} users (p95):")
@@ -258,7 +259,9 @@ def main() -> int:
         results = []
         for users in (int(u) for u in args.users.split(",")):
             print(f"{users} concurrent users for {args.time} s ...", flush=True)
+            load_before = os.getloadavg()[0]
             results.append(run_level(args, users, host, context_file))
+            results[-1]["load"] = (load_before, os.getloadavg()[0])
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
