@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from typing import Any
 
-import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, Phase, settings
@@ -31,7 +30,6 @@ CHECKS = [
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/"))
 schema.app = get_wsgi_application()
-pytestmark = pytest.mark.django_db
 
 
 def _token(user: Any, scope: str = TokenScope.ADMIN) -> dict[str, str]:
