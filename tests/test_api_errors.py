@@ -74,3 +74,17 @@ def test_the_calendar_file_is_documented_as_text_calendar() -> None:
     schema = Client().get("/api/openapi.json").json()
     ok = schema["paths"]["/api/meetings/{meeting_id}/ics"]["get"]["responses"]["200"]
     assert list(ok["content"]) == ["text/calendar"]
+
+
+def test_every_operation_declares_the_errors_it_can_answer() -> None:
+    """401 (no or bad token), 403 (read-only token writing; content the caller may not
+    read), 404 (outside the caller's scope) and 422 (invalid input, including a body that is
+    not JSON) can come from any operation; writes can also answer 409."""
+    schema = Client().get("/api/openapi.json").json()
+    missing = {
+        f"{method.upper()} {path}": sorted({"401", "403", "404", "422"} - set(op["responses"]))
+        for path, operations in schema["paths"].items()
+        for method, op in operations.items()
+        if not {"401", "403", "404", "422"} <= set(op["responses"])
+    }
+    assert missing == {}
