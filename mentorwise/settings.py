@@ -348,6 +348,10 @@ MENTORWISE_BASE_URL = env.str("MENTORWISE_BASE_URL", default="http://127.0.0.1:8
 MENTORWISE_IMPORT_DATE_FORMAT = env.str("MENTORWISE_IMPORT_DATE_FORMAT", default="")
 # Aggregates over fewer people than this are suppressed.
 MENTORWISE_MIN_GROUP_SIZE = envint("MENTORWISE_MIN_GROUP_SIZE", 5, minimum=5)
+# Pipeline insights: senior leaders are people at this job level or above; first-time
+# managers became managers within this many months.
+MENTORWISE_SENIOR_LEADER_LEVEL = envint("MENTORWISE_SENIOR_LEADER_LEVEL", 8, minimum=1)
+MENTORWISE_FIRST_TIME_MANAGER_MONTHS = envint("MENTORWISE_FIRST_TIME_MANAGER_MONTHS", 12, minimum=1)
 # Retention (docs/privacy.md): private notes unchanged for this many days are deleted, and
 # survey text answers this old are blanked, by `send-nudges` and `purge-retention`; 0 keeps
 # them forever.

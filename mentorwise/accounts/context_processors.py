@@ -26,6 +26,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         nav.append(("People", reverse("people:list")))
     if is_hr_admin(user) or is_executive(user) or manages_any_program(user):
         nav.append(("Insights", reverse("insights:overview")))
+    if is_hr_admin(user) or is_executive(user):
+        nav.append(("Pipeline", reverse("insights:pipeline")))
     if is_hr_admin(user):
         nav.append(("Import", reverse("people:import")))
         nav.append(("Skills", reverse("programs:skills")))

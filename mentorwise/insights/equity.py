@@ -75,7 +75,7 @@ from mentorwise.insights.expressions import DaysBetween
 from mentorwise.insights.suppression import (
     MIN_GROUP_SIZE_FLOOR,
     SuppressionInputError,
-    _protect,
+    protect_linear_system,
 )
 from mentorwise.people.models import CareerEvent, CareerEventKind, Ethnicity, Gender, Person
 from mentorwise.programs.eligibility import rules_q
@@ -172,7 +172,7 @@ def protect_linked(system: LinkedCounts, *, k: int, hide: Iterable[str] = ()) ->
     primary |= (values == 0) & small_line & ~empty_line
     for name in hide:
         primary[system.index[name]] = True
-    mask, _ = _protect(values, primary, np.array(system.is_total), system.lines, k)
+    mask, _ = protect_linear_system(values, primary, np.array(system.is_total), system.lines, k)
     return {name for name, i in system.index.items() if mask[i]}
 
 

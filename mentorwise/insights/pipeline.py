@@ -74,11 +74,11 @@ _LEADERS = ("N", "G", "H")  # senior leaders, giving, not giving
 
 
 def senior_leader_level() -> int:
-    return int(getattr(settings, "MENTORWISE_SENIOR_LEADER_LEVEL", 8))
+    return int(settings.MENTORWISE_SENIOR_LEADER_LEVEL)
 
 
 def first_time_manager_months() -> int:
-    return int(getattr(settings, "MENTORWISE_FIRST_TIME_MANAGER_MONTHS", 12))
+    return int(settings.MENTORWISE_FIRST_TIME_MANAGER_MONTHS)
 
 
 def require_pipeline_reader(actor: Any) -> None:

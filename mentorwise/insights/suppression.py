@@ -174,7 +174,7 @@ def suppress_table(counts: Sequence[Sequence[int]] | npt.ArrayLike, *, k: int) -
     )
     primary |= zero_in_small_group.ravel()
 
-    mask, reasons = _protect(values, primary, is_total.ravel(), lines, k)
+    mask, reasons = protect_linear_system(values, primary, is_total.ravel(), lines, k)
     grid = mask.reshape(augmented.shape)
     grid.flags.writeable = False
     published = [
@@ -208,7 +208,7 @@ def suppress_breakdown(counts: Sequence[int] | npt.ArrayLike, *, k: int) -> Supp
     is_total = np.zeros(len(values), dtype=bool)
     is_total[-1] = True
     lines = [(list(range(len(groups))), len(groups))]
-    mask, reasons = _protect(values, primary, is_total, lines, k)
+    mask, reasons = protect_linear_system(values, primary, is_total, lines, k)
     mask.flags.writeable = False
     published = [None if mask[i] else int(values[i]) for i in range(len(values))]
     return SuppressedBreakdown(
@@ -262,7 +262,7 @@ def suppress_rates(
 # --- the algorithm ---------------------------------------------------------------------------
 
 
-def _protect(
+def protect_linear_system(
     values: npt.NDArray[np.int64],
     primary: npt.NDArray[np.bool_],
     is_total: npt.NDArray[np.bool_],
@@ -270,6 +270,10 @@ def _protect(
     k: int,
 ) -> tuple[npt.NDArray[np.bool_], dict[int, SuppressionReason]]:
     """Add complementary suppressions to ``primary`` until guarantees 2 and 3 hold.
+
+    Public for figures that are tied by sums across several tables (``insights.equity``):
+    ``values`` are all the counts, ``is_total`` marks the totals, and each line ``(parts,
+    total)`` says that the counts at ``parts`` add up to the count at index ``total``.
 
     Each step hides one more entry, so this ends (at worst with everything hidden, which satisfies
     every rule because each line has at least two entries).

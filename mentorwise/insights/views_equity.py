@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from mentorwise.accounts.http import AuthedRequest
+from mentorwise.core.audit import audit_record
 from mentorwise.core.views import not_found_as_404
 from mentorwise.insights import charts_equity
 from mentorwise.insights.equity import (
@@ -113,6 +114,8 @@ def pipeline_view(request: AuthedRequest) -> HttpResponse:
 @not_found_as_404
 def pipeline_csv_view(request: AuthedRequest) -> HttpResponse:
     require_pipeline_reader(request.user)
-    response = HttpResponse(pipeline_csv(pipeline()), content_type="text/csv")
+    body = pipeline_csv(pipeline())
+    audit_record(actor=request.user, action="insights.exported", data={"what": "pipeline"})
+    response = HttpResponse(body, content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="pipeline.csv"'
     return response
