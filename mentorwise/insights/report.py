@@ -12,15 +12,63 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from mentorwise.insights import charts
+from mentorwise.insights import charts, charts_equity
+from mentorwise.insights.equity import (
+    SIDE_LABELS,
+    SIDES,
+    equity_dimensions_for,
+    equity_table,
+    program_equity,
+    record_demographics_viewed,
+)
 from mentorwise.insights.figures import health_figures
 from mentorwise.insights.health import program_health
+from mentorwise.insights.outcome_charts import retention_chart
+from mentorwise.insights.program_outcomes import OUTCOME_HELP, OUTCOME_LABELS, program_outcomes
 from mentorwise.insights.trends import program_activity
 from mentorwise.programs.models import Program
 
 
+def _equity_sections(program: Program, actor: Any) -> list[dict[str, Any]]:
+    """Each side's breakdowns the actor may read: a table each, a chart for the mentees'."""
+    dimensions = equity_dimensions_for(actor, program)
+    sections = []
+    for side in SIDES:
+        equity = program_equity(program=program, side=side, dimensions=dimensions)
+        tables = []
+        for breakdown in equity.breakdowns.values():
+            headers, rows = equity_table(equity, breakdown)
+            svg = (
+                mark_safe(charts_equity.equity_chart(breakdown, side_label=SIDE_LABELS[side]))
+                if side == SIDES[0]
+                else ""
+            )
+            tables.append({"breakdown": breakdown, "headers": headers, "rows": rows, "svg": svg})
+        sections.append({"label": SIDE_LABELS[side], "equity": equity, "tables": tables})
+    record_demographics_viewed(
+        actor=actor, program=program, dimensions=dimensions, sides=list(SIDES), via="pdf"
+    )
+    return sections
+
+
+def _outcomes_section(program: Program) -> dict[str, Any]:
+    result = program_outcomes(program=program)
+    rows = [
+        {
+            "label": OUTCOME_LABELS[name],
+            "help": OUTCOME_HELP[name],
+            "estimate": estimate,
+            "verdict": result.verdict(name),
+        }
+        for name, estimate in result.outcomes.items()
+    ]
+    chart = mark_safe(retention_chart(result)) if result.curve else ""
+    return {"result": result, "rows": rows, "chart": chart}
+
+
 def program_report_context(*, program: Program, actor: Any) -> dict[str, Any]:
-    """Everything the report shows, computed once."""
+    """Everything the report shows, computed once. Reading demographic breakdowns (HR admins
+    only) is recorded in the audit log, as on the equity page."""
     health = program_health(program=program)
     activity = program_activity(program=program)
     sections: dict[str, list] = {}
@@ -37,6 +85,8 @@ def program_report_context(*, program: Program, actor: Any) -> dict[str, Any]:
             "health": mark_safe(charts.health_chart(health.health)),
             "activity": mark_safe(charts.activity_chart(activity)),
         },
+        "equity_sections": _equity_sections(program, actor),
+        "outcomes": _outcomes_section(program),
     }
 
 

@@ -131,3 +131,29 @@ def test_report_and_activity_are_404_for_everyone_else(program, request, who) ->
     client = page_client(request.getfixturevalue(who))
     assert client.get(f"/insights/programs/{program.slug}/report.pdf").status_code == 404
     assert client.get(f"/insights/programs/{program.slug}/activity.csv").status_code == 404
+
+
+def _report_text(user, program) -> str:
+    from pypdf import PdfReader
+
+    response = page_client(user).get(f"/insights/programs/{program.slug}/report.pdf")
+    assert response.status_code == 200
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+
+
+def test_report_has_equity_and_outcomes_with_demographics_for_hr_admins_only(
+    program, program_manager, hr_admin, mentee
+) -> None:
+    from mentorwise.core.models import AuditEntry
+
+    manager_text = _report_text(program_manager, program)
+    assert (
+        "Equity of access" in manager_text and "Outcomes against a comparable group" in manager_text
+    )
+    assert "Mentees by job level" in manager_text and "by gender" not in manager_text
+    assert not AuditEntry.objects.filter(action="insights.demographics_viewed").exists()
+
+    admin_text = _report_text(hr_admin, program)
+    assert "Mentees by gender" in admin_text and "Mentees by ethnicity" in admin_text
+    viewed = AuditEntry.objects.get(action="insights.demographics_viewed")
+    assert viewed.data["via"] == "pdf" and viewed.actor == hr_admin
