@@ -400,5 +400,8 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
         "mentorwise.request": {"level": env.str("LOG_REQUESTS_LEVEL", default="INFO")},
+        # PDF rendering narrates every step and font subset at INFO: only problems matter.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
     },
 }
