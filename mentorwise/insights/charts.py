@@ -26,6 +26,7 @@ _STYLE = Style(
     major_label_font_size=13,
     value_font_size=13,
     title_font_size=15,
+    no_data_font_size=16,
 )
 
 
@@ -40,6 +41,7 @@ def _config(**options: object) -> dict[str, object]:
         "show_legend": False,
         "explicit_size": False,
         "truncate_label": -1,  # never cut "Dec 25" to "Dec …"
+        "no_data_text": "No figure to draw: every group is too small to show (see the table)",
         "truncate_legend": -1,
         **options,
     }
@@ -108,12 +110,16 @@ def activity_chart(months: list[ActivityMonth]) -> str:
             legend_at_bottom=True,
             legend_at_bottom_columns=3,
             x_label_rotation=0,
+            x_labels_major_every=2,
+            show_minor_x_labels=False,
+            y_labels_major_count=6,
+            show_minor_y_labels=False,
         )
     )
     chart.x_labels = [m.month.strftime("%b %y") for m in months]
     chart.add("Active at month end", [m.active_at_end for m in months])
     chart.add("New matches", [m.matched for m in months])
-    chart.add("Meetings held", [m.meetings for m in months], secondary=True)
+    chart.add("Meetings held", [m.meetings for m in months])
     return _render(chart)
 
 
@@ -124,11 +130,15 @@ def programs_chart(rows: list[ProgramOverviewRow]) -> str:
             title="Programs: enrolled mentees and active relationships",
             show_legend=True,
             legend_at_bottom=True,
-            height=max(220, 70 + 46 * len(rows)),
+            legend_at_bottom_columns=2,
+            width=960,
+            height=max(260, 110 + 52 * len(rows)),
             print_values=True,
         )
     )
-    chart.x_labels = [row.program.name for row in rows]
-    chart.add("Enrolled mentees", [row.enrolled for row in rows])
-    chart.add("Active relationships", [row.active for row in rows])
+    # Horizontal bars are drawn bottom-up: reversed, they read top-down like the table.
+    shown = list(reversed(rows))
+    chart.x_labels = [row.program.name for row in shown]
+    chart.add("Enrolled mentees", [row.enrolled for row in shown])
+    chart.add("Active relationships", [row.active for row in shown])
     return _render(chart)

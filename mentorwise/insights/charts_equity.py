@@ -32,6 +32,8 @@ def _bars(title: str, labels: list[str], series: list[tuple[str, list[float | No
             range=(0, 100),
             show_legend=len(series) > 1,
             legend_at_bottom=True,
+            # Drawn in full-width cards: a wider canvas keeps the text at the page's size.
+            width=960,
             height=max(220, 90 + 22 * len(labels) * len(series)),
         )
     )
