@@ -33,6 +33,8 @@ def _test_settings(settings: Any) -> None:
     # Background tasks run inline, so tests see their effects (and their errors).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # One cache per test process (the file cache would be shared by parallel workers).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 def make_person(**fields: Any) -> Person:

@@ -292,6 +292,19 @@ if MENTORWISE_SCIM_USERNAME not in {"email", "employee_id"}:
     )
 MENTORWISE_SCIM_MAX_RESULTS = envint("MENTORWISE_SCIM_MAX_RESULTS", 200, minimum=1)
 
+# Cache ----------------------------------------------------------------------------------
+# Expensive results (outcome estimates) are cached for every web process: by default in files
+# under the data folder (one host); CACHE_URL (e.g. redis://host:6379/1, with the redis
+# package installed) shares them between hosts.
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="")
+    if env.str("CACHE_URL", default="")
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(_data_dir() / "cache"),
+    }
+}
+
 # Email ----------------------------------------------------------------------------------
 _email: dict[str, Any] = env.email_url("EMAIL_URL", default="consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]

@@ -434,6 +434,23 @@ PROBES: dict[str, Probe] = {
         "read", _get("/insights/programs/{slug}/"), _get("/api/insights/programs/{slug}/health")
     ),
     "export.program_health": Probe("read", _get("/insights/programs/{slug}/health.csv")),
+    "insight.equity": Probe(
+        "read",
+        _get("/insights/programs/{slug}/equity/?by=level"),
+        _get("/api/insights/programs/{slug}/equity?dimension=level"),
+    ),
+    "insight.demographics": Probe(
+        "read",
+        _get("/insights/programs/{slug}/equity/?by=gender"),
+        _get("/api/insights/programs/{slug}/equity?dimension=gender"),
+    ),
+    "insight.outcomes": Probe(
+        "read",
+        _get("/insights/programs/{slug}/outcomes/"),
+        _get("/api/insights/programs/{slug}/outcomes"),
+    ),
+    "insight.pipeline": Probe("read", _get("/insights/pipeline/"), _get("/api/insights/pipeline")),
+    "export.report": Probe("read", _get("/insights/programs/{slug}/report.pdf")),
     "export.contribution": Probe(
         "read", _get("/relationships/recognition/{mentor_person}/contribution.csv")
     ),
@@ -478,77 +495,93 @@ def _service_calls() -> dict[str, Any]:
 
     return {
         "person.read": lambda w, u: str(access_person(actor=u, person_id=w.ids["person"]).email),
-        "program.create": lambda w, u: ps.program_create_from_template(
-            actor=u, template_key="onboarding_buddy", slug="made-by-service"
-        )
-        and None,
-        "program.change": lambda w, u: ps.program_update(
-            actor=u,
-            program=access_managed_program(actor=u, slug=w.ids["slug"]),
-            changes=ps.ProgramChanges(description="Changed"),
-        )
-        and None,
+        "program.create": lambda w, u: (
+            ps.program_create_from_template(
+                actor=u, template_key="onboarding_buddy", slug="made-by-service"
+            )
+            and None
+        ),
+        "program.change": lambda w, u: (
+            ps.program_update(
+                actor=u,
+                program=access_managed_program(actor=u, slug=w.ids["slug"]),
+                changes=ps.ProgramChanges(description="Changed"),
+            )
+            and None
+        ),
         "enrollment.change": enrollment_change,
-        "enrollment.withdraw": lambda w, u: ps.enrollment_withdraw(
-            actor=u, enrollment=access_enrollment(actor=u, enrollment_id=w.ids["enrollment"])
-        )
-        and None,
-        "match.approve": lambda w, u: ms.match_approve(
-            actor=u, match=access_managed_match(actor=u, match_id=w.ids["match"])
-        )
-        and None,
+        "enrollment.withdraw": lambda w, u: (
+            ps.enrollment_withdraw(
+                actor=u, enrollment=access_enrollment(actor=u, enrollment_id=w.ids["enrollment"])
+            )
+            and None
+        ),
+        "match.approve": lambda w, u: (
+            ms.match_approve(actor=u, match=access_managed_match(actor=u, match_id=w.ids["match"]))
+            and None
+        ),
         "relationship.read": lambda w, u: str(rel(w, u).mentee.person.first_name),
-        "relationship.close": lambda w, u: rs.relationship_close(
-            actor=u, relationship=rel(w, u), kind="early", reason="Service"
-        )
-        and None,
-        "agreement.change": lambda w, u: rs.agreement_update(
-            actor=u,
-            relationship=rel(w, u),
-            pair_objectives="New",
-            meeting_cadence_days=21,
-            confidentiality="",
-        )
-        and None,
-        "agreement.confirm": lambda w, u: rs.agreement_confirm(
-            actor=u, relationship=rel(w, u), version=w.ids["version"]
-        )
-        and None,
-        "goal.create": lambda w, u: rs.goal_create(
-            actor=u, relationship=rel(w, u), fields=rs.GoalFields(title="By service")
-        )
-        and None,
-        "goal.change": lambda w, u: rs.goal_update(
-            actor=u,
-            goal=sel.access_goal(actor=u, goal_id=w.ids["goal"]),
-            fields=rs.GoalFields(title="Renamed"),
-        )
-        and None,
-        "meeting.create": lambda w, u: rs.meeting_schedule(
-            actor=u, relationship=rel(w, u), starts_at=timezone.now() + dt.timedelta(days=3)
-        )
-        and None,
-        "meeting.cancel": lambda w, u: rs.meeting_cancel(
-            actor=u, meeting=meeting(w, u, "scheduled")
-        )
-        and None,
+        "relationship.close": lambda w, u: (
+            rs.relationship_close(actor=u, relationship=rel(w, u), kind="early", reason="Service")
+            and None
+        ),
+        "agreement.change": lambda w, u: (
+            rs.agreement_update(
+                actor=u,
+                relationship=rel(w, u),
+                pair_objectives="New",
+                meeting_cadence_days=21,
+                confidentiality="",
+            )
+            and None
+        ),
+        "agreement.confirm": lambda w, u: (
+            rs.agreement_confirm(actor=u, relationship=rel(w, u), version=w.ids["version"]) and None
+        ),
+        "goal.create": lambda w, u: (
+            rs.goal_create(
+                actor=u, relationship=rel(w, u), fields=rs.GoalFields(title="By service")
+            )
+            and None
+        ),
+        "goal.change": lambda w, u: (
+            rs.goal_update(
+                actor=u,
+                goal=sel.access_goal(actor=u, goal_id=w.ids["goal"]),
+                fields=rs.GoalFields(title="Renamed"),
+            )
+            and None
+        ),
+        "meeting.create": lambda w, u: (
+            rs.meeting_schedule(
+                actor=u, relationship=rel(w, u), starts_at=timezone.now() + dt.timedelta(days=3)
+            )
+            and None
+        ),
+        "meeting.cancel": lambda w, u: (
+            rs.meeting_cancel(actor=u, meeting=meeting(w, u, "scheduled")) and None
+        ),
         "private_note.read": private_note_read,
-        "private_note.write": lambda w, u: rs.private_note_write(
-            actor=u, meeting=meeting(w, u), text="Mine"
-        )
-        and None,
-        "check_in.create": lambda w, u: rs.check_in_create(actor=u, relationship=rel(w, u), pulse=5)
-        and None,
-        "sponsorship.create": lambda w, u: rs.sponsorship_action_record(
-            actor=u, relationship=rel(w, u), kind="promotion", description="Nominated"
-        )
-        and None,
-        "sponsorship.outcome": lambda w, u: rs.sponsorship_outcome_set(
-            actor=u,
-            action=sel.access_sponsorship_action(actor=u, action_id=w.ids["action"]),
-            outcome="succeeded",
-        )
-        and None,
+        "private_note.write": lambda w, u: (
+            rs.private_note_write(actor=u, meeting=meeting(w, u), text="Mine") and None
+        ),
+        "check_in.create": lambda w, u: (
+            rs.check_in_create(actor=u, relationship=rel(w, u), pulse=5) and None
+        ),
+        "sponsorship.create": lambda w, u: (
+            rs.sponsorship_action_record(
+                actor=u, relationship=rel(w, u), kind="promotion", description="Nominated"
+            )
+            and None
+        ),
+        "sponsorship.outcome": lambda w, u: (
+            rs.sponsorship_outcome_set(
+                actor=u,
+                action=sel.access_sponsorship_action(actor=u, action_id=w.ids["action"]),
+                outcome="succeeded",
+            )
+            and None
+        ),
     }
 
 

@@ -8,8 +8,8 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from mentorwise.api.errors import ERRORS
+from mentorwise.insights.access import access_insights_program
 from mentorwise.insights.program_outcomes import outcomes_json, program_outcomes
-from mentorwise.programs.selectors import access_managed_program
 
 router = Router()
 
@@ -82,5 +82,5 @@ def program_outcomes_get(request: HttpRequest, slug: str) -> OutcomesOut:
     """Retention, promotion and internal moves of participants against eligible people who did
     not take part, weighted to match them; the same figures as the outcomes page and its CSV.
     HR admins and the program's managers only (404 otherwise)."""
-    program = access_managed_program(actor=request.user, slug=slug)
+    program = access_insights_program(actor=request.user, slug=slug)
     return OutcomesOut(**outcomes_json(program_outcomes(program=program)))

@@ -125,7 +125,12 @@ def demo_seed(
             "program.manager",
             _pick(org, pk_of, function="People", level=(5, 7), exclude={admin.person_id}),
         )
-        staff = {admin.person_id, manager.person_id}
+        executive = _login(
+            "executive",
+            _pick(org, pk_of, function="Operations", level=(8, 12), exclude={admin.person_id}),
+            is_executive=True,
+        )
+        staff = {admin.person_id, manager.person_id, executive.person_id}
         # First, while the workforce is as imported: the past cohort's history (exits that
         # participation prevented, promotions since) shapes who is active and eligible today.
         past = demo_past_cohort(
@@ -192,6 +197,12 @@ def demo_seed(
             DemoLogin("Mentor", mentor.username, _name(mentor), "mentor in Leadership mentoring"),
             DemoLogin("Mentee", mentee.username, _name(mentee), "mentee in Leadership mentoring"),
             DemoLogin("Sponsor", sponsor.username, _name(sponsor), "sponsor in Sponsorship"),
+            DemoLogin(
+                "Executive",
+                executive.username,
+                _name(executive),
+                "reads every program's insights and the pipeline, in aggregate",
+            ),
         ]
     return result
 

@@ -19,6 +19,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Count, Max
 from django.utils import timezone
+from django_tasks import task
 
 from mentorwise.core.csv import csv_safe
 from mentorwise.insights.outcome_data import NoCohort, cohort_data
@@ -36,6 +37,8 @@ from mentorwise.relationships.models import Relationship
 
 N_BOOTSTRAP = 200
 CACHE_SECONDS = 24 * 3600
+# How long a page waits on one background computation before asking for another.
+PENDING_SECONDS = 600
 OUTCOME_LABELS = {
     "retention_12m": "Retention after 12 months",
     "retention_24m": "Retention after 24 months",
@@ -139,15 +142,45 @@ def data_version(program: Program, as_of: dt.date) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
 
 
+def _cache_key(program: Program, as_of: dt.date) -> str:
+    return f"insights:outcomes:{data_version(program, as_of)}"
+
+
+def program_outcomes_ready(*, program: Program) -> ProgramOutcomes | None:
+    """The outcomes if they are computed for today's data, else None after asking a worker to
+    compute them (once: later calls while it works ask nothing).
+
+    Pages use this so that they never wait for the bootstrap (seconds at 100,000 people); the
+    API, the CSV, the report and the CLI call `program_outcomes`, which computes if needed.
+    """
+    as_of = timezone.localdate()
+    key = _cache_key(program, as_of)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    if cache.add(f"{key}:pending", True, PENDING_SECONDS):
+        outcomes_compute.enqueue(program.pk)
+        cached = cache.get(key)  # an inline task backend (tests, no worker) has just run
+    return cached  # type: ignore[no-any-return]
+
+
+@task()
+def outcomes_compute(program_id: int) -> None:
+    """Background task: compute and cache a program's outcomes for today's data."""
+    program = Program.objects.filter(pk=program_id).first()
+    if program is not None:
+        program_outcomes(program=program)
+
+
 def program_outcomes(
     *, program: Program, as_of: dt.date | None = None, use_cache: bool = True
 ) -> ProgramOutcomes:
     """Naive and adjusted outcome effects of ``program`` with group sizes, balance and curves.
 
-    The caller has checked that the actor may see the program (``access_managed_program``).
+    The caller has checked that the actor may see the program (``access_insights_program``).
     """
     as_of = as_of or timezone.localdate()
-    key = f"insights:outcomes:{data_version(program, as_of)}"
+    key = _cache_key(program, as_of)
     if use_cache:
         cached = cache.get(key)
         if cached is not None:

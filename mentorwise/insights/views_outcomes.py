@@ -1,35 +1,33 @@
-"""The outcomes page of a program and its CSV: for HR admins and the program's managers."""
+"""The outcomes page of a program and its CSV: for HR admins, the program's managers and
+executives (aggregates only)."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.core.audit import audit_record
-from mentorwise.core.errors import NotFound
+from mentorwise.core.views import not_found_as_404
+from mentorwise.insights.access import access_insights_program
 from mentorwise.insights.outcome_charts import retention_chart
 from mentorwise.insights.program_outcomes import (
     OUTCOME_HELP,
     OUTCOME_LABELS,
     outcomes_csv,
     program_outcomes,
+    program_outcomes_ready,
 )
-from mentorwise.programs.models import Program
-from mentorwise.programs.selectors import access_managed_program
 
 
-def _program(request: AuthedRequest, slug: str) -> Program:
-    try:
-        return access_managed_program(actor=request.user, slug=slug)
-    except NotFound as error:
-        raise Http404(error.message) from None
-
-
+@not_found_as_404
 def program_outcomes_view(request: AuthedRequest, slug: str) -> HttpResponse:
-    program = _program(request, slug)
-    result = program_outcomes(program=program)
+    program = access_insights_program(actor=request.user, slug=slug)
+    result = program_outcomes_ready(program=program)
+    if result is None:
+        # Being computed by a worker: the page reloads itself (no script needed).
+        return render(request, "insights/outcomes_pending.html", {"program": program})
     rows = [
         {
             "name": name,
@@ -53,8 +51,9 @@ def program_outcomes_view(request: AuthedRequest, slug: str) -> HttpResponse:
     )
 
 
+@not_found_as_404
 def program_outcomes_csv_view(request: AuthedRequest, slug: str) -> HttpResponse:
-    program = _program(request, slug)
+    program = access_insights_program(actor=request.user, slug=slug)
     result = program_outcomes(program=program)
     audit_record(actor=request.user, action="insights.outcomes_exported", target=program)
     response = HttpResponse(outcomes_csv(result), content_type="text/csv")

@@ -34,7 +34,7 @@ def test_demo_seeds_a_populated_organization_and_prints_logins() -> None:
         e.program_id for e in Enrollment.objects.filter(status=EnrollmentStatus.ACTIVE)
     }
     assert len(programs_with_participants) >= 3
-    for username in ("hr.admin", "program.manager", "mentor", "mentee", "sponsor"):
+    for username in ("hr.admin", "program.manager", "mentor", "mentee", "sponsor", "executive"):
         assert username in output
         user = User.objects.get(username=username)
         assert user.check_password(DEMO_PASSWORD) and user.person is not None
@@ -55,6 +55,12 @@ def test_demo_seeds_a_populated_organization_and_prints_logins() -> None:
     page = manager.get(f"/insights/programs/{past.slug}/outcomes/")
     assert page.status_code == 200
     assert "Retention after 12 months" in page.content.decode()
+    # The executive reads the dashboards in aggregate.
+    executive = Client()
+    assert executive.login(username="executive", password=DEMO_PASSWORD)
+    assert User.objects.get(username="executive").is_executive
+    for url in ("/insights/", f"/insights/programs/{hipo.slug}/", "/insights/pipeline/"):
+        assert executive.get(url).status_code == 200, url
 
 
 def test_demo_is_reused_and_reset_starts_over() -> None:
