@@ -199,24 +199,9 @@ def _equity_cases(programs: list[Any], admin: Any) -> list[tuple[str, Callable[[
     """Equity of access (largest program and the sponsorship one) and the pipeline: the
     selectors, then the pages and exports as an HR admin gets them (rendered, charts
     included)."""
-    from django.conf import settings
-    from django.test import Client
-
     from mentorwise.insights import equity, pipeline
 
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    client = Client()
-    client.force_login(admin)
-
-    def get(url: str) -> Callable[[], Any]:
-        def call() -> Any:
-            response = client.get(url)
-            if response.status_code != 200:
-                raise RuntimeError(f"GET {url}: {response.status_code}")
-            return response
-
-        return call
-
+    get = _page_getter(admin)
     program = programs[0]
     sponsorship = next(
         (p for p in programs if p.template_key == "sponsorship_underrepresented"), programs[-1]
@@ -252,25 +237,13 @@ def _outcome_cases(programs: list[Any], admin: Any) -> list[tuple[str, Callable[
     """Outcomes against a comparable group on the largest program (started 380 days ago):
     the cohort read from the database, the whole estimate without the cache (cold), the
     cached selector, and the page and CSV as the HR admin gets them."""
-    from django.test import Client
-
     from mentorwise.insights.outcome_data import cohort_data
     from mentorwise.insights.program_outcomes import program_outcomes
 
     program = programs[0]
     label = f"`{program.template_key}`"
-    client = Client()
-    client.force_login(admin)
+    get = _page_getter(admin)
     base = f"/insights/programs/{program.slug}"
-
-    def get(url: str) -> Callable[[], Any]:
-        def call() -> Any:
-            response = client.get(url)
-            if response.status_code != 200:
-                raise RuntimeError(f"GET {url}: {response.status_code}")
-            return response
-
-        return call
 
     return [
         (f"outcome cohort_data {label}", lambda: cohort_data(program=program)),
@@ -287,16 +260,22 @@ def _outcome_cases(programs: list[Any], admin: Any) -> list[tuple[str, Callable[
 def _page_cases(programs: list[Any], admin: Any) -> list[tuple[str, Callable[[], Any]]]:
     """(label, call) of every dashboard page, rendered whole through Django (URL routing,
     middleware, session, template, charts) as the HR admin, who sees the most."""
-    from django.test import Client
-
-    client = Client()
-    client.force_login(admin)
+    get = _page_getter(admin)
     slug = programs[0].slug
     pages = [
         ("overview", "/insights/"),
         (f"program health `{programs[0].template_key}`", f"/insights/programs/{slug}/"),
         ("activity CSV", f"/insights/programs/{slug}/activity.csv"),
     ]
+    return [(f"**page** {label}", get(url)) for label, url in pages]
+
+
+def _page_getter(admin: Any) -> Callable[[str], Callable[[], Any]]:
+    """A factory of timed calls that GET a page as `admin` and insist on a 200."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(admin)
 
     def get(url: str) -> Callable[[], Any]:
         def call() -> Any:
@@ -307,7 +286,7 @@ def _page_cases(programs: list[Any], admin: Any) -> list[tuple[str, Callable[[],
 
         return call
 
-    return [(f"page: {label} (`GET {url}`)", get(url)) for label, url in pages]
+    return get
 
 
 def _time(call: Callable[[], Any], repeat: int) -> tuple[float, float, int]:
