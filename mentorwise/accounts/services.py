@@ -201,7 +201,9 @@ def sso_user_resolve(*, issuer: str, claims: dict[str, Any]) -> User:
 @transaction.atomic
 def _sso_user_resolve(*, issuer: str, subject: str, claims: dict[str, Any]) -> User:
     identity = (
-        ExternalIdentity.objects.select_for_update()
+        # Lock the identity row only: PostgreSQL refuses FOR UPDATE on the nullable side of
+        # the outer join to the person.
+        ExternalIdentity.objects.select_for_update(of=("self",))
         .select_related("user", "user__person")
         .filter(issuer=issuer, subject=subject)
         .first()
