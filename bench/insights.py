@@ -53,7 +53,8 @@ def main() -> None:
     scratch = tempfile.TemporaryDirectory(prefix="mw-bench-")
     os.environ.setdefault("MENTORWISE_DATA_DIR", scratch.name)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorwise.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")  # no request log line per timed page
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.setdefault("LOG_REQUESTS_LEVEL", "WARNING")  # no log line per timed page
     import django
 
     django.setup()
