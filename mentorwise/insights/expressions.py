@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
+from django.db import connection
 from django.db.models import CharField, FloatField, Func
 from django.db.models.functions import Cast, Substr
 
@@ -38,6 +40,13 @@ class DaysBetween(Func):
             arg_joiner=" - ",
             **extra,
         )
+
+
+def text_months() -> bool:
+    """Whether to group by month on the stored text (`utc_month`): on SQLite with UTC as the
+    site's time zone. PostgreSQL truncates timestamps natively and faster than it casts them
+    to text."""
+    return settings.TIME_ZONE == "UTC" and connection.vendor == "sqlite"
 
 
 def utc_month(field: str) -> Substr:

@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from mentorwise.insights.expressions import month_start, utc_month
+from mentorwise.insights.expressions import month_start, text_months, utc_month
 from mentorwise.programs.models import Enrollment, Program, Role
 from mentorwise.relationships.models import Meeting, MeetingStatus, Relationship
 
@@ -55,7 +54,7 @@ def month_counts(queryset: QuerySet, field: str) -> dict[dt.date, int]:
     With UTC as the site's time zone this groups on the "YYYY-MM" prefix of the stored value,
     which is plain SQL on SQLite (Trunc calls a Python function per row there) and PostgreSQL.
     """
-    if settings.TIME_ZONE == "UTC":
+    if text_months():
         rows = (
             queryset.annotate(_month=utc_month(field))
             .order_by()

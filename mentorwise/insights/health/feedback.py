@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import (
     Avg,
     Count,
@@ -16,7 +15,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Trunc
 from django.utils import timezone
 
-from mentorwise.insights.expressions import month_start, utc_month
+from mentorwise.insights.expressions import month_start, text_months, utc_month
 from mentorwise.insights.health._common import (
     NPS_DETRACTOR_MAX,
     NPS_PROMOTER_MIN,
@@ -24,7 +23,8 @@ from mentorwise.insights.health._common import (
     _min_group_size,
     _share,
 )
-from mentorwise.learning.selectors import people_trained_for, required_modules
+from mentorwise.learning.models import ModuleCompletion
+from mentorwise.learning.selectors import required_modules
 from mentorwise.programs.models import (
     GIVING_ROLES,
     Enrollment,
@@ -54,7 +54,7 @@ def check_in_trend(*, program: Program, bucket: str = "month") -> list[TrendPoin
     if bucket not in TREND_BUCKETS:
         raise ValueError(f"bucket = {bucket!r}: must be one of {', '.join(TREND_BUCKETS)}")
     check_ins = CheckIn.objects.filter(relationship__program=program)
-    if bucket == "month" and settings.TIME_ZONE == "UTC":
+    if bucket == "month" and text_months():
         # "YYYY-MM" of the stored UTC text: Trunc calls a Python function per row on SQLite
         # (a quarter of a second at 60,000 check-ins); this is plain SQL on both engines.
         months = (
@@ -164,20 +164,30 @@ def training_completion(*, program: Program) -> TrainingCompletion:
     module the program requires. share = completed / mentors; None when the program requires
     no module (nothing to complete) or has no mentors.
     """
-    modules = required_modules(program)
-    person_ids = set(
+    modules = [m.pk for m in required_modules(program)]
+    mentors = (
         Enrollment.objects.filter(
             program=program, role__in=GIVING_ROLES, status=EnrollmentStatus.ACTIVE
-        ).values_list("person_id", flat=True)
-    )
-    if not modules:
-        return TrainingCompletion(
-            required_modules=0, mentors=len(person_ids), completed=0, share=None
         )
-    completed = len(people_trained_for(program, person_ids))
+        .order_by()
+        .values("person_id")
+    )
+    n_mentors = mentors.distinct().count()
+    if not modules:
+        return TrainingCompletion(required_modules=0, mentors=n_mentors, completed=0, share=None)
+    # People among the mentors who passed every required module: one aggregate in the
+    # database (the same rule as `learning.selectors.people_trained_for`).
+    completed = (
+        ModuleCompletion.objects.filter(person_id__in=mentors, module_id__in=modules)
+        .order_by()
+        .values("person_id")
+        .annotate(n=Count("module_id", distinct=True))
+        .filter(n=len(modules))
+        .count()
+    )
     return TrainingCompletion(
         required_modules=len(modules),
-        mentors=len(person_ids),
+        mentors=n_mentors,
         completed=completed,
-        share=_share(completed, len(person_ids)),
+        share=_share(completed, n_mentors),
     )

@@ -45,6 +45,7 @@ from mentorwise.insights.health.relationships import (
     MeetingCadence,
     _health_counts,
     _shares,
+    active_cadences,
     agreement_confirmation,
     goal_progress,
     meeting_cadence,
@@ -81,8 +82,10 @@ class ProgramHealth:
 
 
 def program_health(*, program: Program, as_of: dt.datetime | None = None) -> ProgramHealth:
-    """Every health figure of one program, for its dashboard (21 queries, whatever its size)."""
+    """Every health figure of one program, for its dashboard (a fixed number of queries,
+    whatever its size)."""
     now = _now(as_of)
+    cadences = active_cadences(program=program, as_of=now)
     return ProgramHealth(
         program=program,
         as_of=now,
@@ -90,8 +93,8 @@ def program_health(*, program: Program, as_of: dt.datetime | None = None) -> Pro
         time_to_match=time_to_match(program=program),
         match_acceptance=match_acceptance(program=program),
         agreement_confirmation=agreement_confirmation(program=program),
-        meeting_cadence=meeting_cadence(program=program, as_of=now),
-        health=relationship_health_shares(program=program, as_of=now),
+        meeting_cadence=meeting_cadence(program=program, as_of=now, cadences=cadences),
+        health=relationship_health_shares(program=program, as_of=now, cadences=cadences),
         goals=goal_progress(program=program),
         check_in_trend=check_in_trend(program=program),
         midpoint_survey=survey_scores(program=program, kind="midpoint"),

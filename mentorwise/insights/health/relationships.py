@@ -83,7 +83,21 @@ class MeetingCadence:
     mean_ratio: float | None
 
 
-def meeting_cadence(*, program: Program, as_of: dt.datetime | None = None) -> MeetingCadence:
+def active_cadences(*, program: Program, as_of: dt.datetime | None = None) -> dict[int, int]:
+    """Cadence in days of each of the program's relationships active on `as_of` (the latest
+    agreement version's, else the program's): computed once for the dashboard and handed to
+    `meeting_cadence` and `relationship_health_shares`, which both need it."""
+    active = Relationship.objects.filter(
+        program=program, status=RelationshipStatus.ACTIVE, started_at__lte=_now(as_of)
+    )
+    return _cadences(
+        active, dict.fromkeys(active.values_list("pk", flat=True), program.meeting_cadence_days)
+    )
+
+
+def meeting_cadence(
+    *, program: Program, as_of: dt.datetime | None = None, cadences: dict[int, int] | None = None
+) -> MeetingCadence:
     """Meetings held per active relationship against the agreed cadence.
 
     For each relationship active now and started at least one full cadence before `as_of`
@@ -102,7 +116,9 @@ def meeting_cadence(*, program: Program, as_of: dt.datetime | None = None) -> Me
             "pk", "days", "program__meeting_cadence_days"
         )
     )
-    cadence = _cadences(active, {pk: days for pk, _, days in rows})
+    if cadences is None:
+        cadences = _cadences(active, {pk: days for pk, _, days in rows})
+    cadence = cadences
     held = dict(
         Meeting.objects.filter(
             relationship__in=active.values("pk"), status=MeetingStatus.HELD, starts_at__lte=now
@@ -145,7 +161,9 @@ class HealthShares:
     at_risk_share: float | None
 
 
-def _health_counts(where: Q, now: dt.datetime) -> Counter[tuple[int, str]]:
+def _health_counts(
+    where: Q, now: dt.datetime, cadences: dict[int, int] | None = None
+) -> Counter[tuple[int, str]]:
     """(program id, health) → count of the active relationships matching `where`.
 
     Each is classified by `relationships.health.relationship_health` with the inputs that
@@ -167,7 +185,9 @@ def _health_counts(where: Q, now: dt.datetime) -> Counter[tuple[int, str]]:
     )
     if not rows:
         return Counter()
-    cadence = _cadences(active, {row[0]: row[4] for row in rows})
+    cadence = (
+        cadences if cadences is not None else _cadences(active, {row[0]: row[4] for row in rows})
+    )
     reports = dict(
         SafetyReport.objects.filter(relationship__in=active.values("pk"))
         .exclude(status=SafetyStatus.RESOLVED)
@@ -222,7 +242,7 @@ def _shares(counts: Counter[tuple[int, str]], key: int) -> HealthShares:
 
 
 def relationship_health_shares(
-    *, program: Program, as_of: dt.datetime | None = None
+    *, program: Program, as_of: dt.datetime | None = None, cadences: dict[int, int] | None = None
 ) -> HealthShares:
     """Active relationships on track, stalled and at risk on `as_of`, with shares of n.
 
@@ -231,7 +251,7 @@ def relationship_health_shares(
     side's latest pulse within twice the cadence, unresolved safety reports); n is all
     active relationships.
     """
-    counts = _health_counts(Q(program=program), _now(as_of))
+    counts = _health_counts(Q(program=program), _now(as_of), cadences)
     return _shares(counts, program.pk)
 
 
