@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.accounts.roles import is_hr_admin
+from mentorwise.insights.access import may_read_insights, may_read_organisation_insights
 from mentorwise.notifications.selectors import my_nudges
 from mentorwise.people.models import Person
 from mentorwise.programs import selectors as program_selectors
@@ -27,6 +28,8 @@ def home_view(request: AuthedRequest) -> HttpResponse:
         ],
         "panel": home_panel(actor=user),
         "nudges": my_nudges(actor=user)[:5],
+        "insights": may_read_insights(user),
+        "organisation_insights": may_read_organisation_insights(user),
     }
     if is_hr_admin(user):
         today = timezone.localdate()

@@ -157,3 +157,12 @@ def test_report_has_equity_and_outcomes_with_demographics_for_hr_admins_only(
     assert "Mentees by gender" in admin_text and "Mentees by ethnicity" in admin_text
     viewed = AuditEntry.objects.get(action="insights.demographics_viewed")
     assert viewed.data["via"] == "pdf" and viewed.actor == hr_admin
+
+
+def test_home_points_insight_readers_to_their_dashboards(
+    program, program_manager, executive, mentee
+) -> None:
+    assert "Program insights" in page_client(program_manager).get("/").content.decode()
+    executive_home = page_client(executive).get("/").content.decode()
+    assert "Program insights" in executive_home and "Pipeline and succession" in executive_home
+    assert "Program insights" not in page_client(mentee).get("/").content.decode()
