@@ -451,6 +451,9 @@ PROBES: dict[str, Probe] = {
     ),
     "insight.pipeline": Probe("read", _get("/insights/pipeline/"), _get("/api/insights/pipeline")),
     "export.report": Probe("read", _get("/insights/programs/{slug}/report.pdf")),
+    "privacy.export": Probe(
+        "read", _get("/privacy/people/{person}/") + _get("/privacy/people/{person}/export.json")
+    ),
     "export.contribution": Probe(
         "read", _get("/relationships/recognition/{mentor_person}/contribution.csv")
     ),

@@ -149,6 +149,8 @@ def _classify(probe: Probe, req: Req, response: Any, audited: bool, api: bool) -
 
 # Rows whose answer is a demographic breakdown in aggregate (group labels included).
 AGGREGATE_DEMOGRAPHIC_ROWS = {"insight.demographics"}
+# Rows whose answer is a data-subject export (HR admins only): it holds the person's own data.
+DATA_SUBJECT_ROWS = {"privacy.export"}
 
 
 def _body(response: Any) -> str:
@@ -174,6 +176,8 @@ def observe(world: World, row: str, role: str) -> tuple[str, list[str]]:
                 # Group labels ("Non-binary") are the breakdown itself; the one-person group
                 # of Ana must carry no number, which the equity tests pin.
                 assert '"population": null' in body or "—" in body or response.status_code != 200
+            elif row in DATA_SUBJECT_ROWS:
+                pass  # everything held about Ana, her own notes and answers included
             else:
                 for mark in DEMOGRAPHIC_MARKS:
                     assert mark not in body, f"{row} / {role}: demographics in {req.url}"

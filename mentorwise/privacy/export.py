@@ -123,10 +123,20 @@ def _collect(person: Person) -> dict[str, Any]:
         "enrollments": [_enrollment(e) for e in enrollments],
         "matches": _matches(enrollment_ids),
         "relationships": [_relationship(r, enrollment_ids) for r in relationships],
+        # Private notes are read by their author only, administrators included: an export
+        # made by an HR admin lists them (when, how long) without their text, which the
+        # person reads and copies on their meetings' pages.
         "private_notes": [
-            {**row(n), "meeting_starts_at": _value(n.meeting.starts_at)}
+            {
+                **row(n, exclude=("text",)),
+                "meeting_starts_at": _value(n.meeting.starts_at),
+                "text_length": len(n.text),
+                "text": None,
+            }
             for n in PrivateNote.objects.filter(author__in=users).select_related("meeting")
         ],
+        "private_notes_text": "Not included: private notes are readable by their author only. "
+        "The person reads and copies them on the pages of their meetings.",
         "safety_reports": [row(r) for r in SafetyReport.objects.filter(reporter__in=users)],
         "safety_report_notes": [row(n) for n in SafetyReportNote.objects.filter(author__in=users)],
         "training_completions": [

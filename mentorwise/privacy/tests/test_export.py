@@ -56,7 +56,11 @@ def test_export_has_every_section_filled(rich_relationship: Any, mentee: Any, hr
     assert [r["answers"]["comments"] for r in rel["survey_responses"]] == ["ANA-SECRET survey"]
     assert rel["sponsorship_actions"][0]["description"] == "ANA-SECRET stretch"
     assert rel["timeline"]
-    assert [n["text"] for n in data["private_notes"]] == ["ANA-SECRET private"]
+    # Her private note is listed, its text is not: HR admins never read private notes.
+    assert [(n["text"], n["text_length"]) for n in data["private_notes"]] == [
+        (None, len("ANA-SECRET private"))
+    ]
+    assert "ANA-SECRET private" not in json.dumps(data)
     assert data["safety_reports"][0]["description"] == "ANA-SECRET report"
     assert data["training_completions"][0]["module"] == "Listening"
     assert [n["subject"] for n in data["nudges"]] == ["ANA-SECRET"]
@@ -76,7 +80,10 @@ def test_mentor_export_holds_her_own_note_and_not_anas(
     rich_relationship: Any, mentor: Any, hr_admin: Any
 ):
     data = person_export(actor=hr_admin, person=mentor.person)
-    assert [n["text"] for n in data["private_notes"]] == ["MARTA-SECRET about Ana Mentee"]
+    assert [n["text_length"] for n in data["private_notes"]] == [
+        len("MARTA-SECRET about Ana Mentee")
+    ]
+    assert "MARTA-SECRET about" not in json.dumps(data)
     assert data["relationships"][0]["side"] == "mentor"
     assert "ANA-SECRET private" not in json.dumps(data)
 
