@@ -15,9 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
+import shutil
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from mentorwise.accounts.models import User
 from mentorwise.accounts.tests.factories import UserFactory
@@ -184,3 +188,52 @@ def sponsor(db: None) -> User:
 @pytest.fixture
 def outsider(db: None) -> User:
     return make_user(make_person(first_name="Olga", last_name="Outsider", job_level=4))
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Headless Debian Chromium driven by Playwright (never a downloaded browser build).
+
+    Skipped where Chromium is missing, except in CI, which must run the browser tests.
+    """
+    if CHROMIUM is None:
+        if os.environ.get("CI", "").lower() in {"true", "1"}:
+            pytest.fail("CI must run the browser tests: install Debian's chromium")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    # Playwright's sync API keeps an event loop in this thread; the test's own database calls
+    # are still plain synchronous code, so Django's async-safety guard does not apply.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+def page_client(user: User) -> Client:
+    """A test client signed in as `user` (browser session)."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def api_client(user: User, scope: str = "read") -> Client:
+    """A test client sending a new personal API token of `user`."""
+    from mentorwise.accounts.services import api_token_create
+
+    _, raw = api_token_create(actor=user, name="t", scope=scope)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")

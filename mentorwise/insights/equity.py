@@ -802,13 +802,15 @@ CSV_COLUMNS = (
 )
 
 
+def csv_figure(value: float | int | None, digits: int = 4) -> str | int | float:
+    """A figure as a CSV cell: empty when suppressed, rates rounded (equity and pipeline)."""
+    if value is None:
+        return ""
+    return round(value, digits) if isinstance(value, float) else value
+
+
 def equity_csv(results: Iterable[ProgramEquity]) -> str:
     """The breakdowns as CSV (formula-safe); a suppressed figure is an empty cell."""
-
-    def cell(value: float | int | None, digits: int = 4) -> str | int | float:
-        if value is None:
-            return ""
-        return round(value, digits) if isinstance(value, float) else value
 
     out = io.StringIO()
     writer = csv.writer(out)
@@ -821,20 +823,20 @@ def equity_csv(results: Iterable[ProgramEquity]) -> str:
                         equity.side,
                         dimension,
                         csv_safe(group.label),
-                        cell(group.population),
-                        cell(group.enrolled),
-                        cell(group.participation),
-                        cell(group.matched),
-                        cell(group.match_rate),
-                        cell(group.median_days_to_match, 1),
-                        cell(group.seniority if equity.side == MENTEE else None, 2),
-                        cell(group.seniority if equity.side == MENTOR else None, 2),
-                        cell(group.sponsored),
-                        cell(group.sponsorship_rate),
-                        cell(group.promoted),
-                        cell(group.promotion_rate),
-                        cell(group.still_employed),
-                        cell(group.retention_rate),
+                        csv_figure(group.population),
+                        csv_figure(group.enrolled),
+                        csv_figure(group.participation),
+                        csv_figure(group.matched),
+                        csv_figure(group.match_rate),
+                        csv_figure(group.median_days_to_match, 1),
+                        csv_figure(group.seniority if equity.side == MENTEE else None, 2),
+                        csv_figure(group.seniority if equity.side == MENTOR else None, 2),
+                        csv_figure(group.sponsored),
+                        csv_figure(group.sponsorship_rate),
+                        csv_figure(group.promoted),
+                        csv_figure(group.promotion_rate),
+                        csv_figure(group.still_employed),
+                        csv_figure(group.retention_rate),
                         " ".join(group.gaps),
                         "yes" if group.suppressed else "",
                     ]

@@ -38,18 +38,14 @@ import numpy.typing as npt
 from django.db import connection
 from django.db.models import (
     Count,
-    DateField,
     Exists,
-    F,
-    FloatField,
-    Func,
     OuterRef,
     Q,
     QuerySet,
-    Value,
 )
 from django.utils import timezone
 
+from mentorwise.insights.expressions import DaysSince
 from mentorwise.insights.outcomes import Cohort
 from mentorwise.people.models import CareerEvent, CareerEventKind, Person, TerminationKind
 from mentorwise.programs.eligibility import rules_q
@@ -60,33 +56,6 @@ FOLLOW_UP_YEAR = 365
 # Rules that depend on a person's job level, function or manager status on the start date: the
 # database holds today's values, so these are applied after reconstruction, in numpy.
 _RECONSTRUCTED_RULES = ("level_min", "level_max", "functions", "exclude_functions", "is_manager")
-
-
-class DaysSince(Func):
-    """Whole days from ``start`` (a date) to a date column, as a number: no date parsing."""
-
-    output_field = FloatField()
-
-    def __init__(self, column: str, start: dt.date) -> None:
-        super().__init__(F(column), Value(start, output_field=DateField()))
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler,
-            connection,
-            template="(julianday(%(expressions)s))",
-            arg_joiner=") - julianday(",
-            **extra,
-        )
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler,
-            connection,
-            template="((%(expressions)s)::double precision)",
-            arg_joiner=" - ",
-            **extra,
-        )
 
 
 @dataclass(frozen=True)

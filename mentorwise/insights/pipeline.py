@@ -47,6 +47,7 @@ from mentorwise.insights.equity import (
     NOT_STATED,
     LinkedCounts,
     TableRow,
+    csv_figure,
     fetch_rows,
     fmt_count,
     fmt_number,
@@ -518,11 +519,6 @@ def leaders_table(breakdown: LeaderBreakdown) -> tuple[list[str], list[TableRow]
 def pipeline_csv(result: Pipeline) -> str:
     """Every pipeline figure as CSV (formula-safe); a suppressed figure is an empty cell."""
 
-    def cell(value: float | int | None, digits: int = 4) -> str | int | float:
-        if value is None:
-            return ""
-        return round(value, digits) if isinstance(value, float) else value
-
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -549,10 +545,10 @@ def pipeline_csv(result: Pipeline) -> str:
                         population,
                         dimension,
                         csv_safe(g.label),
-                        cell(g.people),
-                        cell(g.covered),
-                        cell(g.coverage),
-                        cell(g.median_days_to_match, 1),
+                        csv_figure(g.people),
+                        csv_figure(g.covered),
+                        csv_figure(g.coverage),
+                        csv_figure(g.median_days_to_match, 1),
                         "",
                         "",
                         " ".join(flags),
@@ -566,12 +562,12 @@ def pipeline_csv(result: Pipeline) -> str:
                     "senior_leaders",
                     dimension,
                     csv_safe(g.label),
-                    cell(g.leaders),
-                    cell(g.giving),
-                    cell(g.giving_share),
+                    csv_figure(g.leaders),
+                    csv_figure(g.giving),
+                    csv_figure(g.giving_share),
                     "",
-                    cell(g.mentees_per_leader, 3),
-                    cell(g.proteges_per_leader, 3),
+                    csv_figure(g.mentees_per_leader, 3),
+                    csv_figure(g.proteges_per_leader, 3),
                     "",
                     "yes" if g.suppressed else "",
                 ]
@@ -582,8 +578,8 @@ def pipeline_csv(result: Pipeline) -> str:
             "",
             "All",
             "",
-            cell(result.givers),
-            cell(result.givers_per_leader, 3),
+            csv_figure(result.givers),
+            csv_figure(result.givers_per_leader, 3),
             "",
             "",
             "",

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import shutil
-from collections.abc import Iterator
 from typing import Any
 
 import icalendar
@@ -23,36 +20,7 @@ from mentorwise.demo.seed import DEMO_PASSWORD
 from mentorwise.matches.models import Match
 from mentorwise.relationships.models import PrivateNote, Relationship, RelationshipStatus
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-if CHROMIUM is None and os.environ.get("CI"):
-    pytest.fail("CI must run the browser test: install Debian's chromium", pytrace=False)
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    if CHROMIUM is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    # Playwright's sync API keeps an event loop in this thread; the test's own database calls
-    # are still plain synchronous code, so Django's async-safety guard does not apply.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 def logged_in(browser: Any, base: str, username: str) -> Any:

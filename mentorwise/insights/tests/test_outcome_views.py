@@ -8,9 +8,8 @@ import io
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
 
-from mentorwise.accounts.services import api_token_create
+from conftest import api_client, page_client
 from mentorwise.core.models import AuditEntry
 from mentorwise.insights.outcome_simulation import outcomes_simulate
 from mentorwise.insights.program_outcomes import outcomes_json, program_outcomes
@@ -18,17 +17,6 @@ from mentorwise.people.models import Person
 from mentorwise.programs.models import Program
 
 pytestmark = pytest.mark.django_db
-
-
-def page_client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def api_client(user) -> Client:
-    _, raw = api_token_create(actor=user, name="t", scope="read")
-    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
 
 @pytest.fixture

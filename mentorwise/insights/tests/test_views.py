@@ -6,24 +6,12 @@ import csv
 import io
 
 import pytest
-from django.test import Client
 
-from mentorwise.accounts.services import api_token_create
+from conftest import api_client, page_client
 from mentorwise.insights.figures import health_figures
 from mentorwise.insights.health import program_health
 
 pytestmark = pytest.mark.django_db
-
-
-def page_client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def api_client(user) -> Client:
-    _, raw = api_token_create(actor=user, name="t", scope="read")
-    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
 
 def test_manager_sees_the_health_page_with_charts_and_tables(
