@@ -189,6 +189,8 @@ AUTHENTICATION_BACKENDS = [
     "mentorwise.accounts.backends.LoginThrottleBackend",  # lockout check, signs nobody in
     "mentorwise.accounts.backends.PasswordBackend",
     "mentorwise.accounts.oidc.OIDCBackend",
+    # Signs nobody in; marks sessions opened by a break-glass link (docs/security.md).
+    "mentorwise.accounts.backends.BreakGlassBackend",
 ]
 
 # Single sign-on with OpenID Connect: on when OIDC_OP_ISSUER and OIDC_RP_CLIENT_ID are set.

@@ -87,3 +87,17 @@ class PasswordBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
         user = User.objects.select_related("person").filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class BreakGlassBackend(PasswordBackend):
+    """The backend a break-glass sign-in is recorded under; it authenticates nothing itself.
+
+    `break_glass_view` signs the HR admin in with it, so the session remembers how it began
+    (the sign-in is audited as `user.break_glass_used`, never as a password sign-in), while
+    the session is checked on every request like a password one (`PasswordBackend.get_user`).
+    """
+
+    def authenticate(  # type: ignore[override]
+        self, request: HttpRequest | None, **kwargs: Any
+    ) -> User | None:
+        return None

@@ -25,6 +25,7 @@ from mentorwise.accounts.services import (
 )
 from mentorwise.core.errors import MentorwiseError
 
+BREAK_GLASS_BACKEND = "mentorwise.accounts.backends.BreakGlassBackend"
 LOCAL_LOGIN_OFF = "Password sign-in is switched off here. Use single sign-on."
 
 
@@ -85,7 +86,7 @@ def break_glass_view(request: HttpRequest, token: str) -> HttpResponse:
     if request.method != "POST":
         # A GET only shows a button: link scanners and previews must not use the link up.
         return render(request, "registration/break_glass.html", {"account": user})
-    login(request, user, backend="mentorwise.accounts.backends.PasswordBackend")
+    login(request, user, backend=BREAK_GLASS_BACKEND)
     messages.warning(request, "Signed in with a break-glass link. This sign-in is audited.")
     return redirect("home")
 
