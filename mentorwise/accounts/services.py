@@ -59,26 +59,39 @@ def api_token_revoke(*, actor: User, token_id: int) -> ApiToken:
     return token
 
 
-def api_token_resolve(raw: str, scopes: Iterable[str]) -> ApiToken | None:
-    """The active token matching `raw` whose scope is one of `scopes`, or None.
+def api_token_find(raw: str, scopes: Iterable[str]) -> ApiToken | None:
+    """The active (unrevoked) token matching `raw` whose scope is one of `scopes`, or None.
 
-    The token's user must still be allowed to sign in (active login, person neither
-    terminated nor erased): a termination stops its tokens on the next call. Last use is
-    recorded at most once a minute (a write per call would serialise readers on SQLite).
+    Says nothing about its owner: callers check that the owner may still use it.
     """
     if not raw:
         return None
-    token = (
+    return (
         ApiToken.objects.select_related("user", "user__person")
         .filter(hashed=token_hash(raw), revoked_at__isnull=True, scope__in=list(scopes))
         .first()
     )
-    if token is None or not token.user.may_sign_in():
-        return None
+
+
+def api_token_touch(token: ApiToken) -> None:
+    """Record the token's use, at most once a minute (a write per call would serialise
+    readers on SQLite)."""
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+
+
+def api_token_resolve(raw: str, scopes: Iterable[str]) -> ApiToken | None:
+    """The active token matching `raw` whose scope is one of `scopes`, or None.
+
+    The token's user must still be allowed to sign in (active login, person neither
+    terminated nor erased): a termination stops its tokens on the next call.
+    """
+    token = api_token_find(raw, scopes)
+    if token is None or not token.user.may_sign_in():
+        return None
+    api_token_touch(token)
     return token
 
 
