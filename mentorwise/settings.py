@@ -15,6 +15,14 @@ from typing import Any
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from mentorwise.core.files import (
+    FILE_MODE,
+    private_dir,
+    private_file_write,
+    private_sqlite,
+    tighten,
+)
+
 BASE_DIR = Path(__file__).resolve().parent
 env = environ.Env()
 
@@ -62,8 +70,9 @@ DATA_DIR = Path(env.str("MENTORWISE_DATA_DIR", default="var")).resolve()
 
 
 def _data_dir() -> Path:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    return DATA_DIR
+    # Owner-only (0700), and tightened if it exists: it holds the database, backups,
+    # uploads and the development key (mentorwise/core/files.py).
+    return private_dir(DATA_DIR)
 
 
 SECRET_KEY = envsecret("SECRET_KEY")
@@ -74,7 +83,8 @@ if not SECRET_KEY:
     # sessions survive a restart of `mentorwise demo`.
     key_file = _data_dir() / "dev-secret-key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        private_file_write(key_file, secrets.token_urlsafe(50).encode())
+    tighten(key_file, FILE_MODE)
     SECRET_KEY = key_file.read_text(encoding="utf-8").strip()
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
@@ -163,6 +173,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE makes every transaction take the write lock up front, so concurrent
     # writers wait (busy timeout) instead of failing on a read-to-write upgrade; WAL lets
     # readers proceed while one writer writes.
+    # Created owner-only before SQLite creates it (its -wal and -shm files take its mode).
+    private_sqlite(str(_db["NAME"]))
     _db.setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
@@ -283,6 +295,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Uploads: HRIS files up to 50 MB (100,000 people is about 15 MB).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Files saved through the storage API are owner-only; large uploads are spooled by Python's
+# tempfile (0600) in the system's temporary folder.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 MENTORWISE_MAX_IMPORT_BYTES = envint("MENTORWISE_MAX_IMPORT_BYTES", 50 * 1024 * 1024, minimum=1)
 
 # SCIM provisioning (/scim/v2, docs/scim.md): the Person field a SCIM userName is (the work
