@@ -22,6 +22,7 @@ from mentorwise.core.files import (
     private_sqlite,
     tighten,
 )
+from mentorwise.core.keys import GENERATE, secret_key_weakness
 
 BASE_DIR = Path(__file__).resolve().parent
 env = environ.Env()
@@ -76,9 +77,18 @@ def _data_dir() -> Path:
 
 
 SECRET_KEY = envsecret("SECRET_KEY")
+if not DEBUG and SECRET_KEY and (weakness := secret_key_weakness(SECRET_KEY)):
+    # Django's check --deploy only warns (security.W009); a guessable key lets anyone forge
+    # sessions and sign-in links, so production refuses to start with one.
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is too weak for production (DEBUG=false): {weakness}. "
+        f"Generate a random one: {GENERATE}"
+    )
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is false")
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is required when DEBUG is false. Generate one: {GENERATE}"
+        )
     # Development only: a key generated once and kept in the data folder, so that
     # sessions survive a restart of `mentorwise demo`.
     key_file = _data_dir() / "dev-secret-key"
