@@ -250,6 +250,12 @@ MENTORWISE_OIDC_MATCH_CLAIM = env.str(
 AXES_FAILURE_LIMIT = envint("MENTORWISE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("MENTORWISE_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Password spraying (few passwords, many usernames, one address): an address is paused too
+# once this many usernames have failed sign-ins from it within the cool-off that were not
+# followed by a successful sign-in (accounts.backends.LoginThrottleHandler). High enough
+# that an office behind one NAT is not paused by its colleagues' typos.
+MENTORWISE_LOGIN_ADDRESS_LIMIT = envint("MENTORWISE_LOGIN_ADDRESS_LIMIT", 20, minimum=2)
+AXES_HANDLER = "mentorwise.accounts.backends.LoginThrottleHandler"
 AXES_RESET_ON_SUCCESS = True
 # The pause runs from the lockout; attempts during it do not prolong it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
