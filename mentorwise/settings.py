@@ -245,6 +245,16 @@ MENTORWISE_OIDC_MATCH_CLAIM = env.str(
     default="email" if MENTORWISE_OIDC_MATCH_FIELD == "email" else "employee_id",
 )
 
+# First sign-ins matched by email need `email_verified: true` from the provider (or an
+# employee-id claim equal to the person's). TRUST_EMAIL=true waives that for ordinary logins
+# when the provider's emails are set by the organization and cannot be changed by users;
+# privileged logins (HR admins, executives, program managers, holders of read-write or SCIM
+# tokens) never link without that evidence (docs/security.md).
+MENTORWISE_OIDC_TRUST_EMAIL = envbool("MENTORWISE_OIDC_TRUST_EMAIL", False)
+MENTORWISE_OIDC_EMPLOYEE_ID_CLAIM = env.str(
+    "MENTORWISE_OIDC_EMPLOYEE_ID_CLAIM", default="employee_id"
+)
+
 # Lockout after repeated failed password sign-ins (django-axes), per username and client
 # address together, so that nobody can lock someone else out from another address.
 AXES_FAILURE_LIMIT = envint("MENTORWISE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
