@@ -143,6 +143,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "mentorwise.accounts.middleware.SessionLifetimeMiddleware",
+    "mentorwise.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -289,6 +290,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Reset links an HR admin sends (docs/security.md) work once, for this many hours.
+PASSWORD_RESET_TIMEOUT = envint("MENTORWISE_PASSWORD_RESET_HOURS", 24, minimum=1) * 3600
 
 # Sessions end after this much inactivity, and at the latest this long after sign-in.
 MENTORWISE_SESSION_IDLE_MINUTES = envint("MENTORWISE_SESSION_IDLE_MINUTES", 60, minimum=1)
