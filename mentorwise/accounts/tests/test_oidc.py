@@ -310,7 +310,7 @@ def test_refused_sso_sign_ins_do_not_lock_single_sign_on(
 # Linking an existing login by an email claim ----------------------------------------------
 
 
-def _privileged(kind: str) -> User:
+def _privileged(kind: str, request: pytest.FixtureRequest) -> User:
     from mentorwise.accounts.models import TokenScope
     from mentorwise.accounts.services import api_token_create
 
@@ -321,13 +321,7 @@ def _privileged(kind: str) -> User:
         return make_user(person, is_executive=True)
     user = make_user(person)
     if kind == "program_manager":
-        from mentorwise.programs.services import program_create_from_template
-
-        admin = make_user(make_person(), is_hr_admin=True)
-        program = program_create_from_template(
-            actor=admin, template_key="onboarding_buddy", name="Buddies", slug="buddies"
-        )
-        program.managers.add(user)
+        request.getfixturevalue("program").managers.add(user)  # the root conftest's program
     else:
         api_token_create(actor=user, name="sync", scope=TokenScope.ADMIN)
     return user
@@ -335,12 +329,12 @@ def _privileged(kind: str) -> User:
 
 @pytest.mark.parametrize("kind", ["hr_admin", "executive", "program_manager", "admin_token"])
 def test_privileged_login_is_never_linked_by_an_unverified_email(
-    client: Client, provider: str, settings: Any, kind: str
+    client: Client, provider: str, settings: Any, kind: str, request: pytest.FixtureRequest
 ) -> None:
     """An email claim the provider does not vouch for must not hand over an admin's login,
     even where the operator trusts the provider's emails for ordinary logins."""
     settings.MENTORWISE_OIDC_TRUST_EMAIL = True
-    user = _privileged(kind)
+    user = _privileged(kind, request)
     _set_claims(provider, "attacker", verified=None, email="boss@example.com")
     response = _sign_in(client, provider, "attacker")
     assert _signed_in(client) is None
@@ -351,9 +345,9 @@ def test_privileged_login_is_never_linked_by_an_unverified_email(
 
 
 def test_privileged_login_links_with_a_verified_email_or_a_matching_employee_id(
-    client: Client, provider: str
+    client: Client, provider: str, request: pytest.FixtureRequest
 ) -> None:
-    user = _privileged("hr_admin")
+    user = _privileged("hr_admin", request)
     _set_claims(provider, "boss", verified=None, email="boss@example.com", employee_id="E-901")
     _sign_in(client, provider, "boss")
     assert _signed_in(client) is None  # an employee id that is not the person's proves nothing
@@ -363,8 +357,10 @@ def test_privileged_login_links_with_a_verified_email_or_a_matching_employee_id(
     assert AuditEntry.objects.filter(action="user.sso_linked").exists()
 
 
-def test_hr_admin_with_a_verified_email_is_linked(client: Client, provider: str) -> None:
-    user = _privileged("hr_admin")
+def test_hr_admin_with_a_verified_email_is_linked(
+    client: Client, provider: str, request: pytest.FixtureRequest
+) -> None:
+    user = _privileged("hr_admin", request)
     _set_claims(provider, "boss", email="boss@example.com")
     _sign_in(client, provider, "boss")
     assert _signed_in(client) == user.pk

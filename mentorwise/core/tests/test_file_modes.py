@@ -22,7 +22,6 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from mentorwise.accounts.models import User
 from mentorwise.core.files import private_dir, private_file_write
 from mentorwise.core.management.commands import _database
 
@@ -134,7 +133,7 @@ def test_backup_files_and_their_folder_are_owner_only(
 
 @pytest.mark.django_db
 def test_uploaded_hris_files_are_owner_only(
-    client: Client, hr_admin: User, settings: Any, tmp_path: Path, loose_umask: None
+    client: Client, hr_admin: Any, settings: Any, tmp_path: Path, loose_umask: None
 ) -> None:
     settings.DATA_DIR = tmp_path
     client.force_login(hr_admin)
