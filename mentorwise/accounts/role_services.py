@@ -101,7 +101,9 @@ def user_roles_set(*, actor: User | None, user: User, change: RoleChange) -> Use
     """
     if actor is not None and not is_hr_admin(actor):
         raise Forbidden("Only HR admins can change roles.", code="roles_forbidden")
-    user = User.objects.select_for_update().select_related("person").get(pk=user.pk)
+    # Lock the login row only: PostgreSQL refuses FOR UPDATE on the nullable side of the
+    # outer join to the person.
+    user = User.objects.select_for_update(of=("self",)).select_related("person").get(pk=user.pk)
     before = {field: bool(getattr(user, field)) for field in ROLE_FIELDS}
     after = {
         field: before[field] if getattr(change, field) is None else bool(getattr(change, field))
