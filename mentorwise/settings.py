@@ -15,6 +15,15 @@ from typing import Any
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from mentorwise.core.files import (
+    FILE_MODE,
+    private_dir,
+    private_file_write,
+    private_sqlite,
+    tighten,
+)
+from mentorwise.core.keys import GENERATE, secret_key_weakness
+
 BASE_DIR = Path(__file__).resolve().parent
 env = environ.Env()
 
@@ -62,19 +71,30 @@ DATA_DIR = Path(env.str("MENTORWISE_DATA_DIR", default="var")).resolve()
 
 
 def _data_dir() -> Path:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    return DATA_DIR
+    # Owner-only (0700), and tightened if it exists: it holds the database, backups,
+    # uploads and the development key (mentorwise/core/files.py).
+    return private_dir(DATA_DIR)
 
 
 SECRET_KEY = envsecret("SECRET_KEY")
+if not DEBUG and SECRET_KEY and (weakness := secret_key_weakness(SECRET_KEY)):
+    # Django's check --deploy only warns (security.W009); a guessable key lets anyone forge
+    # sessions and sign-in links, so production refuses to start with one.
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is too weak for production (DEBUG=false): {weakness}. "
+        f"Generate a random one: {GENERATE}"
+    )
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is false")
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is required when DEBUG is false. Generate one: {GENERATE}"
+        )
     # Development only: a key generated once and kept in the data folder, so that
     # sessions survive a restart of `mentorwise demo`.
     key_file = _data_dir() / "dev-secret-key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        private_file_write(key_file, secrets.token_urlsafe(50).encode())
+    tighten(key_file, FILE_MODE)
     SECRET_KEY = key_file.read_text(encoding="utf-8").strip()
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
@@ -123,6 +143,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "mentorwise.accounts.middleware.SessionLifetimeMiddleware",
+    "mentorwise.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -163,6 +184,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE makes every transaction take the write lock up front, so concurrent
     # writers wait (busy timeout) instead of failing on a read-to-write upgrade; WAL lets
     # readers proceed while one writer writes.
+    # Created owner-only before SQLite creates it (its -wal and -shm files take its mode).
+    private_sqlite(str(_db["NAME"]))
     _db.setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
@@ -189,6 +212,8 @@ AUTHENTICATION_BACKENDS = [
     "mentorwise.accounts.backends.LoginThrottleBackend",  # lockout check, signs nobody in
     "mentorwise.accounts.backends.PasswordBackend",
     "mentorwise.accounts.oidc.OIDCBackend",
+    # Signs nobody in; marks sessions opened by a break-glass link (docs/security.md).
+    "mentorwise.accounts.backends.BreakGlassBackend",
 ]
 
 # Single sign-on with OpenID Connect: on when OIDC_OP_ISSUER and OIDC_RP_CLIENT_ID are set.
@@ -221,11 +246,27 @@ MENTORWISE_OIDC_MATCH_CLAIM = env.str(
     default="email" if MENTORWISE_OIDC_MATCH_FIELD == "email" else "employee_id",
 )
 
+# First sign-ins matched by email need `email_verified: true` from the provider (or an
+# employee-id claim equal to the person's). TRUST_EMAIL=true waives that for ordinary logins
+# when the provider's emails are set by the organization and cannot be changed by users;
+# privileged logins (HR admins, executives, program managers, holders of read-write or SCIM
+# tokens) never link without that evidence (docs/security.md).
+MENTORWISE_OIDC_TRUST_EMAIL = envbool("MENTORWISE_OIDC_TRUST_EMAIL", False)
+MENTORWISE_OIDC_EMPLOYEE_ID_CLAIM = env.str(
+    "MENTORWISE_OIDC_EMPLOYEE_ID_CLAIM", default="employee_id"
+)
+
 # Lockout after repeated failed password sign-ins (django-axes), per username and client
 # address together, so that nobody can lock someone else out from another address.
 AXES_FAILURE_LIMIT = envint("MENTORWISE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("MENTORWISE_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Password spraying (few passwords, many usernames, one address): an address is paused too
+# once this many usernames have failed sign-ins from it within the cool-off that were not
+# followed by a successful sign-in (accounts.backends.LoginThrottleHandler). High enough
+# that an office behind one NAT is not paused by its colleagues' typos.
+MENTORWISE_LOGIN_ADDRESS_LIMIT = envint("MENTORWISE_LOGIN_ADDRESS_LIMIT", 20, minimum=2)
+AXES_HANDLER = "mentorwise.accounts.backends.LoginThrottleHandler"
 AXES_RESET_ON_SUCCESS = True
 # The pause runs from the lockout; attempts during it do not prolong it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
@@ -249,6 +290,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Reset links an HR admin sends (docs/security.md) work once, for this many hours.
+PASSWORD_RESET_TIMEOUT = envint("MENTORWISE_PASSWORD_RESET_HOURS", 24, minimum=1) * 3600
 
 # Sessions end after this much inactivity, and at the latest this long after sign-in.
 MENTORWISE_SESSION_IDLE_MINUTES = envint("MENTORWISE_SESSION_IDLE_MINUTES", 60, minimum=1)
@@ -281,6 +325,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Uploads: HRIS files up to 50 MB (100,000 people is about 15 MB).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Files saved through the storage API are owner-only; large uploads are spooled by Python's
+# tempfile (0600) in the system's temporary folder.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 MENTORWISE_MAX_IMPORT_BYTES = envint("MENTORWISE_MAX_IMPORT_BYTES", 50 * 1024 * 1024, minimum=1)
 
 # SCIM provisioning (/scim/v2, docs/scim.md): the Person field a SCIM userName is (the work

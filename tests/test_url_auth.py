@@ -42,6 +42,7 @@ SAMPLE_KWARGS: dict[str, Any] = {
     "group_id": "1",
     "id": "1",
     "uid": "1",
+    "uidb64": "MQ",
     "pk": 1,
     "resource_type": "Users",
     "schema_id": "urn:ietf:params:scim:schemas:core:2.0:User",
@@ -62,6 +63,8 @@ PUBLIC = {
     "accounts:oidc_start": "starts single sign-on (404 while it is not configured)",
     "accounts:oidc_callback": "the identity provider's redirect back",
     "accounts:break_glass": "a one-time sign-in link; an unknown token goes to the login page",
+    "accounts:password_reset_confirm": "a password reset link an HR admin sent; a wrong or "
+    "used token shows that the link is invalid",
 }
 
 # Prefixes answered in JSON: anonymous is 401, not a redirect.

@@ -5,16 +5,20 @@
 backend for the user on every request with a session, so a termination or deactivation
 (HRIS import, SCIM, admin) ends the person's open sessions on their next request.
 
-`LoginThrottleBackend` is django-axes' lockout check. It only judges sign-ins that come
-with an HTTP request (the login form); a request-less `authenticate()` (management
-commands, tests) has no client address to throttle.
+`LoginThrottleBackend` is django-axes' lockout check (per username and address, and per
+address across usernames: `LoginThrottleHandler`). It only judges sign-ins that come with
+an HTTP request (the login form); a request-less `authenticate()` (management commands,
+tests) has no client address to throttle.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from axes.attempts import get_cool_off_threshold
 from axes.backends import AxesStandaloneBackend
+from axes.handlers.database import AxesDatabaseHandler
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
@@ -34,6 +38,41 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username, password, **kwargs)  # type: ignore[no-any-return]
+
+
+class LoginThrottleHandler(AxesDatabaseHandler):
+    """django-axes' lockout per username and address, plus a pause per address.
+
+    Password spraying tries a few passwords against many usernames from one address, so no
+    username ever reaches the per-user limit. An address is therefore also paused when
+    MENTORWISE_LOGIN_ADDRESS_LIMIT different usernames have failed sign-ins from it within
+    the cool-off window that were *not* followed by a successful sign-in of that username
+    (axes deletes a username's failures at its success). A colleague behind the same office
+    NAT who mistypes and then signs in leaves nothing behind, so one address is paused only
+    by many unresolved failures for many usernames, not by a few typos.
+    """
+
+    def is_locked(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> bool:
+        if super().is_locked(request, credentials):
+            return True
+        if address_failed_usernames(request) >= settings.MENTORWISE_LOGIN_ADDRESS_LIMIT:
+            request.mw_address_paused = True  # type: ignore[attr-defined]  # for the template
+            return True
+        return False
+
+
+def address_failed_usernames(request: HttpRequest) -> int:
+    """How many usernames have unresolved failed sign-ins from this request's address in
+    the cool-off window."""
+    address = getattr(request, "axes_ip_address", None) or client_ip(request)
+    return (
+        AccessAttempt.objects.filter(
+            ip_address=address, attempt_time__gte=get_cool_off_threshold(request)
+        )
+        .values("username")
+        .distinct()
+        .count()
+    )
 
 
 def throttle_exempt(request: HttpRequest | None, credentials: dict[str, Any] | None) -> bool:
@@ -87,3 +126,17 @@ class PasswordBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
         user = User.objects.select_related("person").filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class BreakGlassBackend(PasswordBackend):
+    """The backend a break-glass sign-in is recorded under; it authenticates nothing itself.
+
+    `break_glass_view` signs the HR admin in with it, so the session remembers how it began
+    (the sign-in is audited as `user.break_glass_used`, never as a password sign-in), while
+    the session is checked on every request like a password one (`PasswordBackend.get_user`).
+    """
+
+    def authenticate(  # type: ignore[override]
+        self, request: HttpRequest | None, **kwargs: Any
+    ) -> User | None:
+        return None

@@ -15,8 +15,10 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth import BACKEND_SESSION_KEY, logout
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 STARTED_KEY = "mw_session_started"
@@ -64,3 +66,48 @@ class SessionLifetimeMiddleware:
         if now - seen >= SEEN_RESOLUTION_SECONDS:
             session[SEEN_KEY] = now
         return True
+
+
+class PasswordChangeRequiredMiddleware:
+    """A session signed in with a one-time password reaches only the password page.
+
+    Until the person chooses their own password (`User.must_change_password`), every other
+    page redirects there (HTMX requests get `HX-Redirect`, the API a 403 with code
+    `password_change_required`); signing out still works. Sessions from single sign-on or
+    break-glass links are not affected: they were not opened with the one-time password.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._must_change(request):
+            target = reverse("accounts:password_change")
+            if request.path not in {target, reverse("logout")}:
+                return self._to_password_page(request, target)
+        return self.get_response(request)
+
+    @staticmethod
+    def _must_change(request: HttpRequest) -> bool:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.must_change_password:
+            return False
+        backend = str(request.session.get(BACKEND_SESSION_KEY, ""))
+        return backend.endswith(".PasswordBackend")
+
+    @staticmethod
+    def _to_password_page(request: HttpRequest, target: str) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {
+                    "code": "password_change_required",
+                    "message": "Choose a new password on the account page first.",
+                    "errors": [],
+                },
+                status=403,
+            )
+        if request.headers.get("HX-Request") == "true":
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return redirect(target)

@@ -29,6 +29,10 @@ class User(AbstractUser):
     is_executive = models.BooleanField(
         default=False, help_text="Executive: reads aggregate dashboards only."
     )
+    must_change_password = models.BooleanField(
+        default=False,
+        help_text="Set by a one-time password: the next password sign-in must choose a new one.",
+    )
     session_generation = models.PositiveIntegerField(
         default=0,
         editable=False,

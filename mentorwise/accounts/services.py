@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from mentorwise.accounts.models import ApiToken, ExternalIdentity, TokenScope, User, token_hash
-from mentorwise.accounts.roles import is_hr_admin
+from mentorwise.accounts.roles import is_hr_admin, is_privileged
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import FieldError, InvalidInput, NotFound
 
@@ -59,26 +59,39 @@ def api_token_revoke(*, actor: User, token_id: int) -> ApiToken:
     return token
 
 
-def api_token_resolve(raw: str, scopes: Iterable[str]) -> ApiToken | None:
-    """The active token matching `raw` whose scope is one of `scopes`, or None.
+def api_token_find(raw: str, scopes: Iterable[str]) -> ApiToken | None:
+    """The active (unrevoked) token matching `raw` whose scope is one of `scopes`, or None.
 
-    The token's user must still be allowed to sign in (active login, person neither
-    terminated nor erased): a termination stops its tokens on the next call. Last use is
-    recorded at most once a minute (a write per call would serialise readers on SQLite).
+    Says nothing about its owner: callers check that the owner may still use it.
     """
     if not raw:
         return None
-    token = (
+    return (
         ApiToken.objects.select_related("user", "user__person")
         .filter(hashed=token_hash(raw), revoked_at__isnull=True, scope__in=list(scopes))
         .first()
     )
-    if token is None or not token.user.may_sign_in():
-        return None
+
+
+def api_token_touch(token: ApiToken) -> None:
+    """Record the token's use, at most once a minute (a write per call would serialise
+    readers on SQLite)."""
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+
+
+def api_token_resolve(raw: str, scopes: Iterable[str]) -> ApiToken | None:
+    """The active token matching `raw` whose scope is one of `scopes`, or None.
+
+    The token's user must still be allowed to sign in (active login, person neither
+    terminated nor erased): a termination stops its tokens on the next call.
+    """
+    token = api_token_find(raw, scopes)
+    if token is None or not token.user.may_sign_in():
+        return None
+    api_token_touch(token)
     return token
 
 
@@ -153,7 +166,7 @@ def _person_for_claims(claims: dict[str, Any]) -> Any:
             "find your employee record. Ask your IT team to release it.",
             reason="claim_missing",
         )
-    if field == "email" and claims.get("email_verified") is False:
+    if field == "email" and claims.get("email_verified") in (False, "false"):
         raise SignInRefused(
             "Your identity provider reports your email address as unverified.",
             reason="email_unverified",
@@ -165,6 +178,48 @@ def _person_for_claims(claims: dict[str, Any]) -> Any:
         # None, or (for email) two records with one address: never guess.
         raise SignInRefused(REFUSED_UNKNOWN.format(value=value), reason="person_unknown")
     return found[0]
+
+
+REFUSED_UNVERIFIED = (
+    "Your identity provider did not confirm that your email address is verified, so "
+    "Mentorwise cannot use it to find your employee record. Ask your IT team to send the "
+    "email_verified claim (or to match sign-ins by employee id)."
+)
+REFUSED_PRIVILEGED = (
+    "Your employee record has a Mentorwise login with administrative rights. Single sign-on "
+    "links such a login only with a verified email address or a matching employee id, and "
+    "your identity provider sent neither. Ask your IT team."
+)
+
+
+def _email_verified(claims: dict[str, Any]) -> bool:
+    # Some providers send the boolean as a string.
+    return claims.get("email_verified") in (True, "true")
+
+
+def _employee_id_matches(claims: dict[str, Any], person: Any) -> bool:
+    value = str(claims.get(settings.MENTORWISE_OIDC_EMPLOYEE_ID_CLAIM) or "").strip()
+    return bool(value) and value == person.employee_id
+
+
+def _require_link_evidence(claims: dict[str, Any], person: Any, user: User | None) -> None:
+    """Refuse a first sign-in found by an email claim unless the claims prove the address.
+
+    An email claim without `email_verified: true` may be one the person typed into the
+    provider themselves. Linking a privileged login (`roles.is_privileged`) needs a verified
+    email or an employee-id claim equal to the person's, whatever MENTORWISE_OIDC_TRUST_EMAIL
+    says; an ordinary login or a new one needs a verified email unless the operator declared
+    the provider's emails trustworthy (it sets them itself and users cannot change them).
+    Matching by employee id needs neither: the claim is the provider's record of employment.
+    """
+    if settings.MENTORWISE_OIDC_MATCH_FIELD != "email" or _email_verified(claims):
+        return
+    if user is not None and is_privileged(user):
+        if not _employee_id_matches(claims, person):
+            raise SignInRefused(REFUSED_PRIVILEGED, reason="privileged_unverified")
+        return
+    if not settings.MENTORWISE_OIDC_TRUST_EMAIL and not _employee_id_matches(claims, person):
+        raise SignInRefused(REFUSED_UNVERIFIED, reason="email_unverified")
 
 
 def _free_username(base: str) -> str:
@@ -221,6 +276,7 @@ def _sso_user_resolve(*, issuer: str, subject: str, claims: dict[str, Any]) -> U
     if person.erased_at is not None or not person.is_active_on(timezone.localdate()):
         raise SignInRefused(REFUSED_ENDED, reason="ended")
     user = User.objects.filter(person=person).first()
+    _require_link_evidence(claims, person, user)
     if user is not None:
         if not user.is_active:
             raise SignInRefused(REFUSED_INACTIVE, reason="inactive")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -22,7 +23,16 @@ def _client(request: HttpRequest | None) -> dict[str, str]:
 def _logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
         session_stamp(request)
-    method = "sso" if getattr(user, "backend", "").endswith("OIDCBackend") else "password"
+    # `login()` records the backend in the session; `user.backend` is set only by
+    # `authenticate()`, which a break-glass sign-in does not go through.
+    session = getattr(request, "session", None)
+    backend = str((session or {}).get(BACKEND_SESSION_KEY) or getattr(user, "backend", ""))
+    if backend.endswith("BreakGlassBackend"):
+        # Its own action, so that break-glass use stands out in the log and is never
+        # counted as an ordinary password sign-in.
+        audit_record(actor=user, action="user.break_glass_used", target=user, data=_client(request))
+        return
+    method = "sso" if backend.endswith("OIDCBackend") else "password"
     audit_record(
         actor=user,
         action="user.signed_in",

@@ -7,6 +7,12 @@ from mentorwise.accounts.oidc import SSOCallbackView, SSOStartView
 app_name = "accounts"
 urlpatterns = [
     path("", views.account_view, name="account"),
+    path("password/", views.password_change_view, name="password_change"),
+    path(
+        "reset/<str:uidb64>/<str:token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("sign-out-everywhere/", views.sign_out_everywhere_view, name="sign_out_everywhere"),
     path("tokens/", views.token_list_view, name="tokens"),
     path("tokens/new/", views.token_create_view, name="token_create"),

@@ -6,16 +6,21 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.password_validation import password_validators_help_texts
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.accounts.models import TokenScope
 from mentorwise.accounts.oidc import oidc_enabled
+from mentorwise.accounts.passwords import password_change, password_set_from_link
 from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.accounts.services import (
     api_token_create,
@@ -23,8 +28,9 @@ from mentorwise.accounts.services import (
     break_glass_resolve,
     user_sessions_end,
 )
-from mentorwise.core.errors import MentorwiseError
+from mentorwise.core.errors import InvalidInput, MentorwiseError
 
+BREAK_GLASS_BACKEND = "mentorwise.accounts.backends.BreakGlassBackend"
 LOCAL_LOGIN_OFF = "Password sign-in is switched off here. Use single sign-on."
 
 
@@ -57,6 +63,7 @@ def account_view(request: AuthedRequest) -> HttpResponse:
         "accounts/account.html",
         {
             "identities": identities,
+            "local_login": settings.MENTORWISE_LOCAL_LOGIN,
             "active_tokens": request.user.api_tokens.filter(revoked_at__isnull=True).count(),
             "idle_minutes": settings.MENTORWISE_SESSION_IDLE_MINUTES,
             "max_hours": settings.MENTORWISE_SESSION_MAX_HOURS,
@@ -85,7 +92,7 @@ def break_glass_view(request: HttpRequest, token: str) -> HttpResponse:
     if request.method != "POST":
         # A GET only shows a button: link scanners and previews must not use the link up.
         return render(request, "registration/break_glass.html", {"account": user})
-    login(request, user, backend="mentorwise.accounts.backends.PasswordBackend")
+    login(request, user, backend=BREAK_GLASS_BACKEND)
     messages.warning(request, "Signed in with a break-glass link. This sign-in is audited.")
     return redirect("home")
 
@@ -133,3 +140,68 @@ def token_revoke_view(request: AuthedRequest, token_id: int) -> HttpResponse:
     else:
         messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("accounts:tokens")
+
+
+def password_change_view(request: AuthedRequest) -> HttpResponse:
+    """Change one's own password (current one required); other sessions end."""
+    context: dict[str, Any] = {
+        "local_login": settings.MENTORWISE_LOCAL_LOGIN,
+        "has_password": request.user.has_usable_password(),
+        "forced": request.user.must_change_password,
+        "help": password_validators_help_texts(),
+    }
+    if request.method == "POST":
+        try:
+            password_change(
+                user=request.user,
+                current=request.POST.get("old_password", ""),
+                new=request.POST.get("new_password1", ""),
+                confirm=request.POST.get("new_password2", ""),
+            )
+        except InvalidInput as error:
+            context["errors"] = _by_field(error)
+        except MentorwiseError as error:
+            messages.error(request, error.message)
+        else:
+            # The password is part of the session check: keep this session, end the others.
+            update_session_auth_hash(request, request.user)
+            messages.success(request, "Password changed. You were signed out on other devices.")
+            return redirect("accounts:account")
+    return render(request, "accounts/password_change.html", context)
+
+
+def _by_field(error: InvalidInput) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for problem in error.errors:
+        found.setdefault(problem.field, []).append(problem.message)
+    return found
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The reset link an HR admin sent: Django checks the token (once, time-limited, and
+    moved out of the URL before the form shows); the password is set by our service."""
+
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("login")
+    reset_url_token = "set-password"  # noqa: S105 - a URL path segment, not a secret
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["help"] = password_validators_help_texts()
+        context["local_login"] = settings.MENTORWISE_LOCAL_LOGIN
+        return context
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            password_set_from_link(
+                user=form.user,
+                new=form.cleaned_data["new_password1"],
+                confirm=form.cleaned_data["new_password2"],
+            )
+        except MentorwiseError as error:
+            messages.error(self.request, error.message)
+            return redirect("login")
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        messages.success(self.request, "Your new password is set. Sign in with it.")
+        return redirect(self.success_url)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mentorwise.core.errors import Conflict, FieldError, InvalidInput
+from mentorwise.core.files import private_dir, private_file_create
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -70,9 +71,13 @@ def sqlite_backup(source: Path | str, destination: Path) -> BackupResult:
     """
     if destination.exists():
         raise Conflict(f"{destination} exists already; choose another file.", code="exists")
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    if not destination.parent.exists():
+        private_dir(destination.parent)
     partial = destination.with_name(destination.name + ".partial")
     partial.unlink(missing_ok=True)
+    # Owner-only from the first byte: a backup holds every person's record. SQLite keeps
+    # the mode of the file it opens.
+    private_file_create(partial)
     try:
         with _connect(source) as src, _connect(partial) as dst:
             src.backup(dst, pages=-1)

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from mentorwise.people import views
+from mentorwise.people import login_views, views
 
 app_name = "people"
 urlpatterns = [
     path("", views.person_list_view, name="list"),
     path("<int:person_id>/", views.person_detail_view, name="detail"),
+    path("<int:person_id>/login/", login_views.person_login_view, name="login"),
     path("import/", views.import_view, name="import"),
 ]

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.core.errors import InvalidInput, MentorwiseError, NotFound
+from mentorwise.core.files import private_dir, private_file_write
 from mentorwise.people.forms import ImportConfirmForm, PeopleImportForm, PersonFilterForm
 from mentorwise.people.permissions import (
     can_import_people,
@@ -141,9 +142,8 @@ def _error_context(error: InvalidInput, name: str) -> dict[str, object]:
 
 
 def _upload_dir() -> Path:
-    folder = Path(settings.DATA_DIR) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    # Owner-only: an HRIS file lists the whole workforce.
+    return private_dir(Path(settings.DATA_DIR) / "imports")
 
 
 def _store_upload(request: AuthedRequest, data: bytes, name: str) -> str:
@@ -154,7 +154,7 @@ def _store_upload(request: AuthedRequest, data: bytes, name: str) -> str:
         if _TOKEN.match(old.stem) and old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)
     token = secrets.token_hex(16)
-    (folder / f"{token}.csv").write_bytes(data)
+    private_file_write(folder / f"{token}.csv", data)
     uploads = dict(request.session.get(_SESSION_KEY, {}))
     uploads[token] = Path(name).name[:200]
     # Only the latest few previews of this session can be confirmed.

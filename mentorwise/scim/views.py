@@ -14,15 +14,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
-from scim2_models import UnauthorizedException, UniquenessException
+from scim2_models import ForbiddenException, UnauthorizedException, UniquenessException
 from scim2_server.applications.base import BaseApplication
 from scim2_server.handler import ScimHandler
 from scim2_server.requests import ScimRequest
 from scim2_server.responses import ScimResponse
 from scim2_server.routing import Operation
 
-from mentorwise.accounts.models import TokenScope
-from mentorwise.accounts.services import api_token_resolve
+from mentorwise.accounts.role_services import ScimTokenOwnerNotPermitted, scim_token_authenticate
 from mentorwise.scim.server import PersonStorage, scim_service
 from mentorwise.scim.services import Caller
 
@@ -134,10 +133,15 @@ def _app() -> _App:
 
 
 def _authenticate(request: ScimRequest) -> Caller:
+    """The caller of a SCIM request: 401 without a valid SCIM token, 403 (and the token
+    revoked) when its owner is no longer an active HR admin (RFC 7644 §3.12)."""
     scheme, _, raw = (request.header("Authorization") or "").partition(" ")
     token = None
     if scheme.lower() == "bearer" and raw.strip():
-        token = api_token_resolve(raw.strip(), (TokenScope.SCIM,))
+        try:
+            token = scim_token_authenticate(raw.strip())
+        except ScimTokenOwnerNotPermitted as refusal:
+            raise ForbiddenException(detail=refusal.message) from None
     if token is None:
         raise UnauthorizedException(detail="A SCIM token is needed: Authorization: Bearer ...")
     return Caller(token=token)

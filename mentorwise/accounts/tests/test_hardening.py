@@ -221,3 +221,51 @@ def test_production_cookies_hsts_and_https_redirect(tmp_path: Path) -> None:
     assert "Domain" not in cookie
     assert facts["plain_status"] == 301
     assert facts["plain_location"].startswith("https://mentorwise.example.com/")
+
+
+# A weak SECRET_KEY stops a production start ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "reason"),
+    [
+        ("x", "it has 1 characters; at least 50"),
+        ("django-insecure-" + "q7Hw2mZp9LkX4vRt8NsYb3CfJd6GhE1uAo5KiW0" * 2, "django-insecure-"),
+        ("abababababababababababababababababababababababababab", "2 distinct characters"),
+        ("changeme-" * 7, "placeholder 'changeme'"),
+        ("Your-Secret-Key-Goes-Here-1234567890-abcdefghijklmnop", "placeholder"),
+    ],
+)
+def test_production_start_refuses_a_weak_secret_key(tmp_path: Path, key: str, reason: str) -> None:
+    env = {**_production_env(tmp_path), "SECRET_KEY": key}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak for production" in result.stderr
+    assert reason in result.stderr
+    assert "secrets.token_urlsafe(50)" in result.stderr  # says how to make a good one
+
+
+def test_a_weak_secret_key_is_accepted_in_development(tmp_path: Path) -> None:
+    env = {**_production_env(tmp_path), "SECRET_KEY": "x", "DEBUG": "true"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_random_keys_pass_the_strength_rule() -> None:
+    from mentorwise.core.keys import secret_key_weakness
+
+    assert all(secret_key_weakness(secrets.token_urlsafe(50)) is None for _ in range(200))

@@ -119,3 +119,47 @@ def test_client_ip(
 ) -> None:
     settings.MENTORWISE_TRUSTED_PROXY_COUNT = proxies
     assert client_ip(_Request(remote, forwarded)) == expected  # type: ignore[arg-type]
+
+
+# Password spraying: many usernames from one address ---------------------------------------
+
+
+def test_one_address_trying_many_usernames_is_paused(settings: Any) -> None:
+    """A few passwords against many usernames never hits the per-user limit: the address
+    is paused once enough usernames have unresolved failures from it."""
+    settings.MENTORWISE_LOGIN_ADDRESS_LIMIT = 5
+    users = [make_user(make_person()) for _ in range(4)]
+    target = make_user(make_person())
+    spray = {"REMOTE_ADDR": "203.0.113.66"}
+    with time_machine.travel(START, tick=False) as clock:
+        for user in users:
+            _fail(user, 1, **spray)
+        # Unknown usernames count too (sprayers guess them).
+        Client(**spray).post("/login/", {"username": "ghost", "password": "Winter2026!"})  # type: ignore[arg-type]
+        response = _attempt(target, PASSWORD, **spray)
+        assert response.status_code == 429
+        assert not response.signed_in
+        assert "many different usernames" in response.content.decode()
+        # Another address is not affected, nor is the per-user count of the target.
+        assert _attempt(target, PASSWORD, REMOTE_ADDR="192.0.2.20").signed_in
+        clock.shift(dt.timedelta(minutes=16))
+        assert _attempt(target, PASSWORD, **spray).signed_in
+
+
+def test_an_office_behind_one_address_is_not_paused_by_typos(settings: Any) -> None:
+    """Colleagues who mistype and then sign in leave no failures behind."""
+    settings.MENTORWISE_LOGIN_ADDRESS_LIMIT = 5
+    office = {"REMOTE_ADDR": "198.51.100.10"}
+    for _ in range(12):
+        colleague = make_user(make_person())
+        _fail(colleague, 2, **office)
+        assert _attempt(colleague, PASSWORD, **office).signed_in
+
+
+def test_per_user_lockout_still_applies_below_the_address_limit(settings: Any) -> None:
+    settings.MENTORWISE_LOGIN_ADDRESS_LIMIT = 20
+    user = make_user(make_person())
+    _fail(user, 3, REMOTE_ADDR="203.0.113.5")
+    response = _attempt(user, PASSWORD, REMOTE_ADDR="203.0.113.5")
+    assert response.status_code == 429
+    assert "for this username" in response.content.decode()

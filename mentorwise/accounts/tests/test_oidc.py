@@ -46,7 +46,11 @@ def _sso_settings(settings: Any, provider: str) -> None:
     oidc._discovery_cache.clear()
 
 
-def _set_claims(provider: str, sub: str, **claims: Any) -> None:
+def _set_claims(provider: str, sub: str, *, verified: bool | None = True, **claims: Any) -> None:
+    """The provider's claims for `sub`; an email is marked verified unless `verified` says
+    otherwise (None: the claim is left out, as Entra ID does)."""
+    if "email" in claims and verified is not None:
+        claims.setdefault("email_verified", verified)
     response = requests.put(f"{provider}/users/{sub}", json=claims, timeout=10)
     assert response.status_code == 204, response.text
 
@@ -301,3 +305,80 @@ def test_refused_sso_sign_ins_do_not_lock_single_sign_on(
     _sign_in(client, provider, "colleague")
     assert _signed_in(client) is not None
     assert not AccessAttempt.objects.exists()
+
+
+# Linking an existing login by an email claim ----------------------------------------------
+
+
+def _privileged(kind: str, request: pytest.FixtureRequest) -> User:
+    from mentorwise.accounts.models import TokenScope
+    from mentorwise.accounts.services import api_token_create
+
+    person = make_person(email="boss@example.com", employee_id="E-900")
+    if kind == "hr_admin":
+        return make_user(person, is_hr_admin=True)
+    if kind == "executive":
+        return make_user(person, is_executive=True)
+    user = make_user(person)
+    if kind == "program_manager":
+        request.getfixturevalue("program").managers.add(user)  # the root conftest's program
+    else:
+        api_token_create(actor=user, name="sync", scope=TokenScope.ADMIN)
+    return user
+
+
+@pytest.mark.parametrize("kind", ["hr_admin", "executive", "program_manager", "admin_token"])
+def test_privileged_login_is_never_linked_by_an_unverified_email(
+    client: Client, provider: str, settings: Any, kind: str, request: pytest.FixtureRequest
+) -> None:
+    """An email claim the provider does not vouch for must not hand over an admin's login,
+    even where the operator trusts the provider's emails for ordinary logins."""
+    settings.MENTORWISE_OIDC_TRUST_EMAIL = True
+    user = _privileged(kind, request)
+    _set_claims(provider, "attacker", verified=None, email="boss@example.com")
+    response = _sign_in(client, provider, "attacker")
+    assert _signed_in(client) is None
+    assert not ExternalIdentity.objects.filter(user=user).exists()
+    assert any("administrative rights" in m for m in _messages(response))
+    refused = AuditEntry.objects.get(action="user.sso_refused")
+    assert refused.data["reason"] == "privileged_unverified"
+
+
+def test_privileged_login_links_with_a_verified_email_or_a_matching_employee_id(
+    client: Client, provider: str, request: pytest.FixtureRequest
+) -> None:
+    user = _privileged("hr_admin", request)
+    _set_claims(provider, "boss", verified=None, email="boss@example.com", employee_id="E-901")
+    _sign_in(client, provider, "boss")
+    assert _signed_in(client) is None  # an employee id that is not the person's proves nothing
+    _set_claims(provider, "boss", verified=None, email="boss@example.com", employee_id="E-900")
+    _sign_in(client, provider, "boss")
+    assert _signed_in(client) == user.pk
+    assert AuditEntry.objects.filter(action="user.sso_linked").exists()
+
+
+def test_hr_admin_with_a_verified_email_is_linked(
+    client: Client, provider: str, request: pytest.FixtureRequest
+) -> None:
+    user = _privileged("hr_admin", request)
+    _set_claims(provider, "boss", email="boss@example.com")
+    _sign_in(client, provider, "boss")
+    assert _signed_in(client) == user.pk
+
+
+@pytest.mark.parametrize("existing_login", [True, False])
+def test_ordinary_sign_in_by_email_needs_it_verified_unless_the_provider_is_trusted(
+    client: Client, provider: str, settings: Any, existing_login: bool
+) -> None:
+    person = make_person(email="rui@example.com")
+    if existing_login:
+        make_user(person)
+    _set_claims(provider, "rui", verified=None, email="rui@example.com")
+    response = _sign_in(client, provider, "rui")
+    assert _signed_in(client) is None
+    assert any("did not confirm" in m for m in _messages(response))
+    assert AuditEntry.objects.get(action="user.sso_refused").data["reason"] == "email_unverified"
+
+    settings.MENTORWISE_OIDC_TRUST_EMAIL = True
+    _sign_in(client, provider, "rui")
+    assert _signed_in(client) == User.objects.get(person=person).pk

@@ -187,6 +187,20 @@ def test_break_glass_link_signs_an_hr_admin_in_once(settings: Any) -> None:
     assert AuditEntry.objects.filter(action="user.break_glass_issued").count() == 1
 
 
+def test_break_glass_use_has_its_own_audit_action_not_a_password_sign_in() -> None:
+    admin = make_user(None, username="root-hr", is_hr_admin=True)
+    path = _break_glass_path("root-hr")
+    client = Client()
+    client.post(path)
+    assert client.session["_auth_user_id"] == str(admin.pk)
+    used = AuditEntry.objects.get(action="user.break_glass_used")
+    assert used.actor == admin and used.target_id == str(admin.pk)
+    assert not AuditEntry.objects.filter(action="user.signed_in").exists()
+    # The session is marked as break-glass for as long as it lasts.
+    assert client.session["_auth_user_backend"].endswith("BreakGlassBackend")
+    assert client.get("/").status_code == 200
+
+
 def test_break_glass_link_expires(settings: Any) -> None:
     make_user(None, username="root-hr", is_hr_admin=True)
     with time_machine.travel(START, tick=False) as clock:

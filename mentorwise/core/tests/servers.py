@@ -92,7 +92,8 @@ def production_env(data_dir: Path, **extra: str) -> dict[str, str]:
     env.update(
         {
             "DEBUG": "false",
-            "SECRET_KEY": "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+            # Fixed (the same across restarts) and strong: production refuses weak keys.
+            "SECRET_KEY": "Wo6bp1yPyh10ztnOvHfyH77lnTNAelxppmEQZqmDGuTpSQKLNkQ5JKBA6sgj",
             "MENTORWISE_DATA_DIR": str(data_dir),
             "DJANGO_SETTINGS_MODULE": "mentorwise.settings",
         }

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mentorwise.core.backup import sqlite_backup
 from mentorwise.core.errors import MentorwiseError
+from mentorwise.core.files import private_dir
 from mentorwise.core.management.commands._database import sqlite_path
 
 
@@ -31,13 +32,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         source = sqlite_path()
-        if not source.exists():
+        if not source.exists() or source.stat().st_size == 0:
             raise CommandError(f"{source} does not exist: run `mentorwise migrate` first.")
         if options["output"]:
             output = Path(options["output"])
         else:
             stamp = dt.datetime.now(tz=dt.UTC).strftime("%Y%m%d-%H%M%S")
-            output = Path(settings.DATA_DIR) / "backups" / f"mentorwise-{stamp}.sqlite3"
+            folder = private_dir(Path(settings.DATA_DIR) / "backups")
+            output = folder / f"mentorwise-{stamp}.sqlite3"
         try:
             result = sqlite_backup(source, output)
         except MentorwiseError as error:
