@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from mentorwise.accounts.models import User
 from mentorwise.accounts.roles import hr_admins
+from mentorwise.programs.permissions import program_overseers
 from mentorwise.relationships.models import Relationship
 
 
@@ -83,16 +84,12 @@ def safety_report_routing(relationship: Relationship) -> SafetyRouting:
     pair = (relationship.mentee.person_id, relationship.mentor.person_id)
     managers = list(_outside_pair(program.managers.select_related("person"), relationship))
     admins = list(_outside_pair(hr_admins().select_related("person"), relationship))
-    overseer_in_pair = (
-        User.objects.filter(person_id__in=pair, is_active=True)
-        .filter(Q(pk__in=program.managers.values("pk")) | Q(pk__in=hr_admins().values("pk")))
-        .exists()
-    )
+    overseer_in_pair = program_overseers(program).filter(person_id__in=pair).exists()
     contact = str(getattr(settings, "MENTORWISE_SAFETY_CONTACT", "") or "")
-    if managers and not (overseer_in_pair and admins):
-        audience, recipients = Audience.MANAGERS, managers
-    elif managers:
+    if managers and admins and overseer_in_pair:
         audience, recipients = Audience.MANAGERS_AND_HR_ADMINS, managers + admins
+    elif managers:
+        audience, recipients = Audience.MANAGERS, managers
     elif admins:
         audience, recipients = Audience.HR_ADMINS, admins
     elif contact:
