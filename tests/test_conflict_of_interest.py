@@ -38,6 +38,7 @@ from mentorwise.accounts.models import User
 from mentorwise.audit.selectors import AuditFilters, audit_search
 from mentorwise.core.errors import Forbidden, InvalidInput
 from mentorwise.core.models import AuditEntry
+from mentorwise.insights.report import program_report_context
 from mentorwise.notifications.models import NudgeKind
 from mentorwise.notifications.rules import stalled
 from mentorwise.privacy.export import person_export
@@ -450,6 +451,11 @@ def test_dashboard_counts_leave_out_only_their_own_relationship(world: World, wh
     body = page_client(world.users[who]).get(f"/insights/programs/{slug}/health.csv")
     rows = {r["figure"]: r for r in csv.DictReader(io.StringIO(body.content.decode()))}
     assert float(rows["At risk"]["value"]) == pytest.approx(share)
+    # The PDF report too (its figures come from the same selector, given the reader).
+    program = Program.objects.get(slug=slug)
+    report = program_report_context(program=program, actor=world.users[who])["health"]
+    hana_report = program_report_context(program=program, actor=world.hana)["health"]
+    assert report.health.at_risk == hana_report.health.at_risk - 1
     # The program page's "at risk" counter too.
     page = page_client(world.users[who]).get(f"/relationships/program/{slug}/")
     counts = {label: n for label, n, _ in page.context["counts"]}
