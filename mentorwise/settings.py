@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 
 from mentorwise.core.files import (
     FILE_MODE,
@@ -409,6 +410,16 @@ MENTORWISE_BASE_URL = env.str("MENTORWISE_BASE_URL", default="http://127.0.0.1:8
 MENTORWISE_IMPORT_DATE_FORMAT = env.str("MENTORWISE_IMPORT_DATE_FORMAT", default="")
 # Aggregates over fewer people than this are suppressed.
 MENTORWISE_MIN_GROUP_SIZE = envint("MENTORWISE_MIN_GROUP_SIZE", 5, minimum=5)
+# Where a safety report goes when everyone who oversees the relationship is in it (the only
+# manager and the only HR admin): an HR or ethics mailbox (relationships/safety.py).
+MENTORWISE_SAFETY_CONTACT = env.str("MENTORWISE_SAFETY_CONTACT", default="").strip()
+if MENTORWISE_SAFETY_CONTACT:
+    try:
+        validate_email(MENTORWISE_SAFETY_CONTACT)
+    except ValidationError:
+        raise ImproperlyConfigured(
+            f"MENTORWISE_SAFETY_CONTACT={MENTORWISE_SAFETY_CONTACT!r}: must be an email address"
+        ) from None
 # Pipeline insights: senior leaders are people at this job level or above; first-time
 # managers became managers within this many months.
 MENTORWISE_SENIOR_LEADER_LEVEL = envint("MENTORWISE_SENIOR_LEADER_LEVEL", 8, minimum=1)

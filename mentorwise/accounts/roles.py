@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q, QuerySet
+
+from mentorwise.accounts.models import User
+
 
 def is_hr_admin(actor: Any) -> bool:
     """HR admins (and superusers, who are created as HR admins) see the whole workforce."""
@@ -12,6 +16,11 @@ def is_hr_admin(actor: Any) -> bool:
         and actor.is_active
         and (actor.is_hr_admin or actor.is_superuser)
     )
+
+
+def hr_admins() -> QuerySet[User]:
+    """The logins `is_hr_admin` is true for, as a queryset."""
+    return User.objects.filter(Q(is_hr_admin=True) | Q(is_superuser=True), is_active=True)
 
 
 def is_executive(actor: Any) -> bool:

@@ -79,7 +79,7 @@ def overview(request: HttpRequest) -> list[OverviewRowOut]:
 )
 def program_health_get(request: HttpRequest, slug: str) -> HealthOut:
     program = access_insights_program(actor=request.user, slug=slug)
-    health = program_health(program=program)
+    health = program_health(program=program, actor=request.user)
     return HealthOut(
         program=program.slug,
         as_of=health.as_of,

@@ -124,9 +124,16 @@ class EnrollmentOut(Schema):
     is_paused: bool
     answers: dict[str, str]
     created_at: dt.datetime
+    oversees_program: bool = Field(
+        description="The person manages this program or is an HR admin: they take part, and "
+        "the program's other managers and HR admins oversee their relationships."
+    )
 
     @staticmethod
-    def from_enrollment(e: Enrollment) -> EnrollmentOut:
+    def from_enrollment(e: Enrollment, overseers: set[int] | None = None) -> EnrollmentOut:
+        """`overseers`: the person ids of the program's overseers, when already read."""
+        if overseers is None:
+            overseers = selectors.overseer_person_ids(e.program)
         return EnrollmentOut(
             id=e.pk,
             program=e.program.slug,
@@ -145,6 +152,7 @@ class EnrollmentOut(Schema):
             is_paused=e.is_paused,
             answers=e.answers,
             created_at=e.created_at,
+            oversees_program=e.person_id in overseers,
         )
 
 
@@ -323,7 +331,8 @@ def program_enrollments(
         status=filters.status,
         search=filters.q,
     ).prefetch_related("skills_wanted", "skills_offered")[:1000]
-    return [EnrollmentOut.from_enrollment(e) for e in enrollments]
+    overseers = selectors.overseer_person_ids(program)
+    return [EnrollmentOut.from_enrollment(e, overseers) for e in enrollments]
 
 
 @router.post(

@@ -913,11 +913,12 @@ def survey_configure(request: HttpRequest, slug: str, kind: str, data: Questions
 )
 def survey_summary(request: HttpRequest, slug: str, kind: str, side: str = "") -> SurveySummaryOut:
     """Managers only. Averages under the minimum group size are null; individual answers
-    are listed only when the program's surveys are not confidential."""
+    are listed only when the program's surveys are not confidential. Answers about a
+    relationship the caller is in are left out."""
     program = access_managed_program(actor=request.user, slug=slug)
     if kind not in ("midpoint", "closing"):
         raise NotFound("No such survey.")
-    s = selectors.survey_summary(program=program, kind=kind, side=side)
+    s = selectors.survey_summary(actor=request.user, program=program, kind=kind, side=side)
     return SurveySummaryOut(
         kind=kind,
         n=s.n,
@@ -985,7 +986,10 @@ def sponsorship_outcome(request: HttpRequest, action_id: int, data: OutcomeIn) -
     summary="Report a problem to the program's managers",
 )
 def safety_create(request: HttpRequest, relationship_id: int, data: SafetyIn) -> Status:
-    """Confidential: the other person never sees the report or learns of it."""
+    """Confidential: the other person never sees the report or learns of it, even when they
+    manage the program or are an HR admin. It goes to the program's managers outside the
+    pair, and to the HR admins when one of the pair oversees the program or nobody else
+    manages it."""
     r = selectors.access_relationship(actor=request.user, relationship_id=relationship_id)
     report = services.safety_report_create(
         actor=request.user, relationship=r, category=data.category, description=data.description
@@ -999,7 +1003,8 @@ def safety_create(request: HttpRequest, relationship_id: int, data: SafetyIn) ->
     summary="Read a safety report",
 )
 def safety_get(request: HttpRequest, report_id: int) -> SafetyOut:
-    """The reporter and the program's managers (who also see the handling notes)."""
+    """The reporter and the program's managers and HR admins who are not in the
+    relationship (they also see the handling notes)."""
     report = selectors.access_safety_report(actor=request.user, report_id=report_id)
     return SafetyOut.build(report, with_notes=can_oversee(request.user, report.relationship))
 
@@ -1023,9 +1028,12 @@ def safety_handle(request: HttpRequest, report_id: int, data: HandleIn) -> Safet
     summary="A program's safety reports",
 )
 def safety_list(request: HttpRequest, slug: str) -> list[SafetyOut]:
-    """The program's managers and HR admins only."""
+    """The program's managers and HR admins only; never the reports about a relationship
+    the caller is in."""
     program = access_managed_program(actor=request.user, slug=slug)
-    reports = selectors.safety_reports_for_program(program=program).prefetch_related("notes")
+    reports = selectors.safety_reports_for_program(
+        actor=request.user, program=program
+    ).prefetch_related("notes")
     return [SafetyOut.build(r, with_notes=True) for r in reports[:1000]]
 
 
@@ -1040,9 +1048,15 @@ def safety_list(request: HttpRequest, slug: str) -> list[SafetyOut]:
 def program_relationships(
     request: HttpRequest, slug: str, filters: Query[ProgramRelationshipFilter]
 ) -> list[RelationshipOut]:
+    """Managers and HR admins. A relationship the caller is in shows the health its pair
+    sees (without safety reports), and the bulk operations refuse it."""
     program = access_managed_program(actor=request.user, slug=slug)
     rows = selectors.program_relationships(
-        program=program, health=filters.health, status=filters.status, q=filters.q
+        actor=request.user,
+        program=program,
+        health=filters.health,
+        status=filters.status,
+        q=filters.q,
     )
     return [RelationshipOut.build(row.relationship, row.health) for row in rows]
 

@@ -3,6 +3,8 @@
 Only HR admins read the log. Anyone else is told the page does not exist (NotFound), as for
 every object outside an actor's scope. Entries are never changed or deleted: there is no
 write path here, and the database refuses UPDATE and DELETE on the table (core migration).
+An HR admin does not see the entries about safety reports others filed about a relationship
+they are in (see `_reports_about`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from mentorwise.core.audit import audit_record
 from mentorwise.core.csv import csv_safe
 from mentorwise.core.errors import NotFound
 from mentorwise.core.models import AuditEntry
+from mentorwise.relationships.models import SafetyReport
+from mentorwise.relationships.permissions import relationships_in
 
 EXPORT_LIMIT = 100_000
 EXPORT_COLUMNS = [
@@ -69,7 +73,9 @@ def _day_start(day: dt.date) -> dt.datetime:
 def audit_search(*, actor: Any, filters: AuditFilters) -> QuerySet[AuditEntry]:
     """Entries matching the filters, newest first; NotFound for anyone but HR admins."""
     require_audit_reader(actor)
-    entries = AuditEntry.objects.all()
+    entries = AuditEntry.objects.exclude(
+        target_type=SafetyReport._meta.label_lower, target_id__in=_reports_about(actor)
+    )
     if filters.actor:
         entries = entries.filter(actor_label__icontains=filters.actor)
     if filters.action:
@@ -93,6 +99,18 @@ def audit_search(*, actor: Any, filters: AuditFilters) -> QuerySet[AuditEntry]:
             | Q(target_id=filters.q)
         )
     return entries.order_by("-created_at", "-id")
+
+
+def _reports_about(actor: Any) -> list[str]:
+    """Ids of the safety reports about relationships the actor is in that others filed: an
+    HR admin in a relationship does not oversee it (`relationships.permissions.can_oversee`),
+    so the log does not tell them that a report about it was filed or handled."""
+    return [
+        str(pk)
+        for pk in SafetyReport.objects.filter(relationship__in=relationships_in(actor))
+        .exclude(reporter=actor)
+        .values_list("pk", flat=True)
+    ]
 
 
 def audit_target_types() -> list[str]:

@@ -69,7 +69,7 @@ def _outcomes_section(program: Program) -> dict[str, Any]:
 def program_report_context(*, program: Program, actor: Any) -> dict[str, Any]:
     """Everything the report shows, computed once. Reading demographic breakdowns (HR admins
     only) is recorded in the audit log, as on the equity page."""
-    health = program_health(program=program)
+    health = program_health(program=program, actor=actor)
     activity = program_activity(program=program)
     sections: dict[str, list] = {}
     for figure in health_figures(health):

@@ -41,7 +41,7 @@ def overview_view(request: AuthedRequest) -> HttpResponse:
 @not_found_as_404
 def program_view(request: AuthedRequest, slug: str) -> HttpResponse:
     program = access_insights_program(actor=request.user, slug=slug)
-    health = program_health(program=program)
+    health = program_health(program=program, actor=request.user)
     activity = program_activity(program=program)
     sections: dict[str, list] = {}
     for figure in health_figures(health):
@@ -80,7 +80,9 @@ def program_csv_view(request: AuthedRequest, slug: str) -> HttpResponse:
     audit_record(
         actor=request.user, action="insights.exported", target=program, data={"what": "health"}
     )
-    return _csv_response(program.slug, "health", health_csv(program_health(program=program)))
+    return _csv_response(
+        program.slug, "health", health_csv(program_health(program=program, actor=request.user))
+    )
 
 
 @not_found_as_404

@@ -34,6 +34,7 @@ from mentorwise.relationships.models import (
     SurveyKind,
     SurveyResponse,
 )
+from mentorwise.relationships.permissions import person_side
 
 AGREEMENT_GRACE_DAYS = 7
 ANSWER_REMINDER_DAYS = 2
@@ -152,7 +153,10 @@ def stalled(now: dt.datetime) -> tuple[list[NudgeDraft], list[Relationship]]:
                     )
                 )
         if days > 2 * cadence + STALL_GRACE_DAYS:
+            # A manager in the pair is reminded as a member of it, not flagged as overseer.
             for person_id in managers.get(rel.program_id, ()):
+                if person_side(person_id, rel) is not None:
+                    continue
                 drafts.append(
                     NudgeDraft(
                         person_id=person_id,

@@ -3,6 +3,13 @@
 The sections follow inventory.py; `actions_recorded` lists every other record on which the
 person's login appears (as creator, decider, logger...), found by walking the app registry,
 so nothing that points at them can be left out.
+
+What other people did in confidence about the person is theirs, and is left out without a
+trace, not even a count (GDPR Art. 15(4)): safety reports others filed about their
+relationships, others' preferences and vetoes naming them, the other side's decline reason,
+and the reasons of match proposals never shown to them (which say who asked for whom).
+What the person did themselves is in: reports they filed, marks and vetoes they cast,
+their own decline reasons.
 """
 
 from __future__ import annotations
@@ -20,11 +27,18 @@ from mentorwise.accounts.models import ApiToken, User
 from mentorwise.core.audit import audit_record
 from mentorwise.core.models import AuditEntry
 from mentorwise.learning.models import ModuleCompletion
-from mentorwise.matches.models import ForbiddenPair, Match, Preference, UnmatchedMentee
+from mentorwise.matches.models import (
+    ForbiddenPair,
+    Match,
+    MatchStatus,
+    Preference,
+    Response,
+    UnmatchedMentee,
+)
 from mentorwise.notifications.models import Nudge, NudgeSettings
 from mentorwise.people.models import CareerEvent, Demographics, Person
 from mentorwise.privacy.inventory import linked_querysets, relations_to_hubs
-from mentorwise.privacy.permissions import require_privacy_admin
+from mentorwise.privacy.permissions import require_export_without_conflict, require_privacy_admin
 from mentorwise.programs.models import Enrollment, Program
 from mentorwise.relationships.models import (
     AgreementVersion,
@@ -41,6 +55,24 @@ from mentorwise.relationships.models import (
 )
 
 FORMAT = "mentorwise.person-export/1"
+# Matches a participant was never shown (a run's proposal, a manager's decision on it).
+_NEVER_SHOWN = {
+    MatchStatus.PROPOSED,
+    MatchStatus.APPROVED,
+    MatchStatus.REJECTED,
+    MatchStatus.SUPERSEDED,
+}
+# What is left out because it is other people's, stated once in every export.
+WITHHELD_NOTICE = {
+    "other_side": "The other side's private notes, check-in comments and survey answers.",
+    "preferences_of_others": "Other participants' preferences and vetoes naming this person.",
+    "safety_reports_of_others": "Safety reports others filed, and how they were handled.",
+    "decline_reasons_of_others": "Why the other person declined a match.",
+    "unshown_match_reasons": (
+        "The reasons of match proposals this person was never shown (they name others' "
+        "preferences); the proposals themselves are listed."
+    ),
+}
 # Never exported: credentials and internal bookkeeping that says nothing about the person.
 _NEVER = {"password", "hashed", "session_generation", "path", "depth"}
 
@@ -71,8 +103,13 @@ def _person_ref(person: Person | None) -> dict[str, Any] | None:
 
 
 def person_export(*, actor: Any, person: Person, reference: str = "") -> dict[str, Any]:
-    """Everything held about `person`; HR admins (or the CLI) only; the read is audited."""
+    """Everything held about `person`; HR admins (or the CLI) only; the read is audited.
+
+    An HR admin who takes part in a program with the person leaves the export to another
+    HR admin or the command line (`require_export_without_conflict`).
+    """
     require_privacy_admin(actor)
+    require_export_without_conflict(actor=actor, person=person)
     with transaction.atomic():
         data = _collect(person)
         audit_record(
@@ -145,16 +182,7 @@ def _collect(person: Person) -> dict[str, Any]:
         ],
         "nudges": [row(n) for n in Nudge.objects.filter(person=person)],
         "nudge_settings": row(nudge_settings) if nudge_settings else None,
-        "withheld": {
-            "preferences_of_others_naming_this_person": Preference.objects.filter(
-                other_id__in=enrollment_ids
-            ).count(),
-            "safety_reports_by_others_in_these_relationships": SafetyReport.objects.filter(
-                relationship__in=relationships
-            )
-            .exclude(reporter__in=users)
-            .count(),
-        },
+        "withheld": WITHHELD_NOTICE,
         "linked_records": {
             key: [row(obj) for obj in queryset] for key, queryset in linked_querysets(person, users)
         },
@@ -197,12 +225,24 @@ def _matches(enrollment_ids: list[int]) -> list[dict[str, Any]]:
     return [
         {
             **row(m),
+            **_withheld_in_match(m, enrollment_ids),
             "program": m.program.slug,
             "mentee": _person_ref(m.mentee.person),
             "mentor": _person_ref(m.mentor.person),
         }
         for m in matches
     ]
+
+
+def _withheld_in_match(match: Match, enrollment_ids: list[int]) -> dict[str, Any]:
+    """The fields of a match that are someone else's confidential act, blanked (None)."""
+    out: dict[str, Any] = {}
+    own = "mentee_response" if match.mentee_id in enrollment_ids else "mentor_response"
+    if match.decline_reason and getattr(match, own) != Response.DECLINED:
+        out["decline_reason"] = None  # the other person's reason: they were told only "no"
+    if match.status in _NEVER_SHOWN:
+        out["reasons"] = None  # "X asked for Y": another's preference, never shown to them
+    return out
 
 
 def _relationship(relationship: Relationship, enrollment_ids: list[int]) -> dict[str, Any]:

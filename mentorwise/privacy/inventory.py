@@ -94,12 +94,12 @@ LINKED: dict[str, str] = {
 # "app.model.field" -> why the records are not exported in full.
 WITHHELD: dict[str, str] = {
     "matches.preference.other": (
-        "Other people's preferences and vetoes naming this person are their personal data "
-        "(GDPR Art. 15(4)); only their number is exported."
+        "Other people's preferences and vetoes naming this person are their confidential "
+        "acts (GDPR Art. 15(4)): neither they nor their number are exported."
     ),
     "relationships.safetyreport.relationship": (
-        "Safety reports filed by the other side protect the reporter; only reports this "
-        "person filed are exported (their number of others' reports is given)."
+        "Safety reports filed by the other side protect the reporter: only reports this "
+        "person filed are exported, and nothing (not a count) of others' reports."
     ),
     "relationships.safetyreportnote.report": (
         "How a manager handled a report is exported when this person wrote the note."

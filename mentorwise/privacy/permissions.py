@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from mentorwise.accounts.roles import is_hr_admin
-from mentorwise.core.errors import NotFound
+from mentorwise.accounts.roles import actor_person_id, is_hr_admin
+from mentorwise.core.errors import Forbidden, NotFound
 from mentorwise.people.models import Person
+from mentorwise.programs.models import Enrollment, Program
 
 
 def require_privacy_admin(actor: Any) -> None:
@@ -33,3 +34,36 @@ def person_by_employee_id(employee_id: str) -> Person:
     if person is None:
         raise NotFound(f"Nobody has the employee id {employee_id!r}.")
     return person
+
+
+def export_conflict(*, actor: Any, person: Person) -> Program | None:
+    """A program the HR admin `actor` and `person` both take part in, or None.
+
+    The person's export holds what they wrote about their relationships, matches and
+    preferences; an HR admin in one of the same programs could read there the person's
+    survey answers, safety reports or vetoes about them. They do not oversee what they are
+    in (`relationships.permissions.can_oversee`): another HR admin answers. The test uses
+    only what the admin already sees (who takes part where), so a refusal reveals nothing.
+    """
+    own = actor_person_id(actor)
+    if own is None or own == person.pk:
+        return None
+    return (
+        Program.objects.filter(pk__in=Enrollment.objects.filter(person_id=own).values("program_id"))
+        .filter(pk__in=Enrollment.objects.filter(person=person).values("program_id"))
+        .order_by("name")
+        .first()
+    )
+
+
+def require_export_without_conflict(*, actor: Any, person: Person) -> None:
+    """Forbidden when `export_conflict` finds a shared program (the command line never)."""
+    if actor is None:
+        return
+    if (program := export_conflict(actor=actor, person=person)) is not None:
+        raise Forbidden(
+            f"You and {person.full_name} both take part in {program.name}, so the export may "
+            "hold what they said about you: another HR admin, or the operator with "
+            "`mentorwise export-person`, answers this request.",
+            code="conflict_of_interest",
+        )

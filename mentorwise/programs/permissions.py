@@ -6,7 +6,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from mentorwise.accounts.roles import actor_person_id, is_hr_admin
+from mentorwise.accounts.models import User
+from mentorwise.accounts.roles import actor_person_id, hr_admins, is_hr_admin
 from mentorwise.programs.models import Enrollment, Program, ProgramStatus
 
 
@@ -17,6 +18,14 @@ def can_manage_program(actor: Any, program: Program) -> bool:
     if not getattr(actor, "is_authenticated", False):
         return False
     return program.managers.filter(pk=actor.pk).exists()
+
+
+def program_overseers(program: Program) -> QuerySet[User]:
+    """The logins `can_manage_program` is true for: the program's managers and HR admins."""
+    return User.objects.filter(
+        Q(pk__in=program.managers.filter(is_active=True).values("pk"))
+        | Q(pk__in=hr_admins().values("pk"))
+    )
 
 
 def visible_programs(actor: Any) -> QuerySet[Program]:

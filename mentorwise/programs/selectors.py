@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from mentorwise.core.errors import NotFound
+from mentorwise.people.models import Person
 from mentorwise.programs import permissions
 from mentorwise.programs.eligibility import eligible_people
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, Role
@@ -115,3 +116,54 @@ def my_enrollments(*, actor: Any) -> QuerySet[Enrollment]:
         .prefetch_related("skills_wanted", "skills_offered")
         .order_by("-created_at")
     )
+
+
+# Conflicts of interest ------------------------------------------------------------------
+
+
+def overseer_person_ids(program: Program) -> set[int]:
+    """The people who oversee the program (its managers, the HR admins) through their login."""
+    return set(
+        permissions.program_overseers(program)
+        .filter(person__isnull=False)
+        .values_list("person_id", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class OverseerConflict:
+    """Someone who oversees a program and takes part in it: they see their own relationships
+    as a member of the pair only (`relationships.permissions.can_oversee`)."""
+
+    person: Person
+    manages: bool  # a manager of the program (else an HR admin)
+    roles: tuple[str, ...]  # the labels of the roles they take part in
+
+
+def overseer_conflicts(*, program: Program) -> list[OverseerConflict]:
+    """The program's managers and HR admins with an active enrollment in it, by name.
+
+    Taking part in a program one oversees is allowed (managers often also mentor) and
+    shown to the program's other overseers on its page; a caller shows it only to them.
+    """
+    overseers = permissions.program_overseers(program).filter(person__isnull=False)
+    managers = set(
+        program.managers.filter(person__isnull=False).values_list("person_id", flat=True)
+    )
+    roles: dict[int, list[str]] = {}
+    people: dict[int, Person] = {}
+    for enrollment in (
+        Enrollment.objects.filter(
+            program=program,
+            status=EnrollmentStatus.ACTIVE,
+            person_id__in=overseers.values("person_id"),
+        )
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "role")
+    ):
+        people[enrollment.person_id] = enrollment.person
+        roles.setdefault(enrollment.person_id, []).append(Role(enrollment.role).label)
+    return [
+        OverseerConflict(person=person, manages=pid in managers, roles=tuple(roles[pid]))
+        for pid, person in people.items()
+    ]

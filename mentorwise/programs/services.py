@@ -365,7 +365,11 @@ def program_update(*, actor: Any, program: Program, changes: ProgramChanges) -> 
 @transaction.atomic
 def program_managers_set(*, actor: Any, program: Program, emails: list[str]) -> Program:
     """Replace the program's managers, named by email (HR admins only); every unknown
-    address is reported, and nothing changes unless all are valid."""
+    address is reported, and nothing changes unless all are valid.
+
+    A current participant may be named (as a participant may enrol in a program they
+    manage): the audit entry lists them, and the program's page shows the conflict.
+    """
     _require_hr_admin(actor)
     wanted = [e.strip().lower() for e in emails if e.strip()]
     users = {
@@ -382,11 +386,21 @@ def program_managers_set(*, actor: Any, program: Program, emails: list[str]) -> 
     if errors:
         raise InvalidInput(errors)
     program.managers.set([users[e] for e in wanted])
+    taking_part = set(
+        Enrollment.objects.filter(
+            program=program,
+            status=EnrollmentStatus.ACTIVE,
+            person__in=[u.person_id for u in users.values() if u.person_id],
+        ).values_list("person_id", flat=True)
+    )
     audit_record(
         actor=actor,
         action="program.managers_set",
         target=program,
-        data={"managers": sorted(wanted)},
+        data={
+            "managers": sorted(wanted),
+            "taking_part": sorted(e for e in wanted if users[e].person_id in taking_part),
+        },
     )
     return program
 
@@ -477,6 +491,9 @@ def enrollment_create(
 
     Refused with the reason when the program is closed, the role is unknown, the person is
     ineligible, the responsibilities were not acknowledged, or the answers are incomplete.
+    A manager of the program (or an HR admin) may take part: managers often also mentor.
+    The audit entry says so, the program's page shows it to its other overseers, and they
+    alone oversee the relationships this person will be in (`relationships.permissions`).
     """
     person_id = getattr(actor, "person_id", None)
     if person_id is None:
@@ -522,7 +539,11 @@ def enrollment_create(
         actor=actor,
         action="enrollment.accepted_invitation" if was_invited else "enrollment.created",
         target=enrollment,
-        data={"program": program.slug, "role": role},
+        data={
+            "program": program.slug,
+            "role": role,
+            "oversees_program": can_manage_program(actor, program),
+        },
     )
     return enrollment
 

@@ -17,7 +17,7 @@ from mentorwise.programs import selectors, services
 from mentorwise.programs.catalog import TEMPLATES
 from mentorwise.programs.eligibility import ineligibility_reason, rules_describe, rules_validate
 from mentorwise.programs.forms import EnrollmentForm, ProgramForm, add_service_errors
-from mentorwise.programs.models import EnrollmentStatus, Role, Skill
+from mentorwise.programs.models import EnrollmentStatus, Program, Role, Skill
 from mentorwise.programs.permissions import can_manage_program
 
 
@@ -99,6 +99,7 @@ def program_detail_view(request: AuthedRequest, slug: str) -> HttpResponse:
             "counts": selectors.program_role_counts(program=program) if manage else None,
             "is_hr_admin": is_hr_admin(request.user),
             "managers": program.managers.select_related("person") if manage else [],
+            "conflicts": selectors.overseer_conflicts(program=program) if manage else [],
         },
     )
 
@@ -165,7 +166,19 @@ def program_managers_view(request: AuthedRequest, slug: str) -> HttpResponse:
         messages.error(request, "; ".join(str(e) for e in error.errors))
     else:
         messages.success(request, "Program managers saved.")
+        _warn_conflicts(request, program)
     return redirect("programs:detail", slug=slug)
+
+
+def _warn_conflicts(request: AuthedRequest, program: Program) -> None:
+    """Name the overseers who also take part: they do not oversee their own relationships."""
+    names = [c.person.full_name for c in selectors.overseer_conflicts(program=program)]
+    if names:
+        messages.warning(
+            request,
+            f"{', '.join(names)} also take{'s' if len(names) == 1 else ''} part in "
+            f"{program.name}: the other managers and HR admins oversee their relationships.",
+        )
 
 
 @not_found_as_404
@@ -195,6 +208,13 @@ def enroll_view(request: AuthedRequest, slug: str, role: str) -> HttpResponse:
             messages.success(
                 request, f"You are enrolled in {program.name} as {Role(role).label.lower()}."
             )
+            if can_manage_program(request.user, program):
+                messages.info(
+                    request,
+                    "You oversee this program: its other managers and the HR admins see "
+                    "that you take part, and they, not you, oversee your relationships "
+                    "(safety reports, health, survey answers).",
+                )
             return redirect("programs:my_enrollments")
     return render(
         request,
@@ -319,6 +339,7 @@ def participants_view(request: AuthedRequest, slug: str) -> HttpResponse:
         "statuses": EnrollmentStatus.choices,
         "filters": request.GET,
         "counts": selectors.program_role_counts(program=program),
+        "overseers": selectors.overseer_person_ids(program),
     }
     template = "programs/participants.html#rows" if request.htmx else "programs/participants.html"
     return render(request, template, context)

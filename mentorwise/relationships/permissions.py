@@ -2,8 +2,11 @@
 
 The pair (mentee and mentor side) see and change their relationship's content. The
 program's managers and HR admins oversee it: metadata, goal progress, meeting dates,
-health and survey aggregates. Private notes are not decided here: they have one access
-path, their author's (see selectors.private_note_get).
+health, survey aggregates and safety reports. Nobody oversees a relationship they are in:
+a manager or HR admin who is also its mentor, sponsor or mentee sees it as a member of the
+pair only (`can_oversee`, `overseen_relationships`), so that a safety report, a survey
+answer or an "at risk" never reaches the person it is about. Private notes are not decided
+here: they have one access path, their author's (see selectors.private_note_get).
 """
 
 from __future__ import annotations
@@ -18,9 +21,8 @@ from mentorwise.programs.permissions import can_manage_program
 from mentorwise.relationships.models import Relationship, Side
 
 
-def actor_side(actor: Any, relationship: Relationship) -> Side | None:
-    """The side of the pair the actor is on, or None when they are not in the pair."""
-    person_id = actor_person_id(actor)
+def person_side(person_id: int | None, relationship: Relationship) -> Side | None:
+    """The side of the pair a person is on, or None when they are not in the pair."""
     if person_id is None:
         return None
     if relationship.mentee.person_id == person_id:
@@ -30,9 +32,39 @@ def actor_side(actor: Any, relationship: Relationship) -> Side | None:
     return None
 
 
+def actor_side(actor: Any, relationship: Relationship) -> Side | None:
+    """The side of the pair the actor is on, or None when they are not in the pair."""
+    return person_side(actor_person_id(actor), relationship)
+
+
+def relationships_in(actor: Any) -> QuerySet[Relationship]:
+    """The relationships the actor is in, on either side."""
+    person_id = actor_person_id(actor)
+    if person_id is None:
+        return Relationship.objects.none()
+    return Relationship.objects.filter(
+        Q(mentee__person_id=person_id) | Q(mentor__person_id=person_id)
+    )
+
+
 def can_oversee(actor: Any, relationship: Relationship) -> bool:
-    """Program managers of the relationship's program and HR admins."""
-    return can_manage_program(actor, relationship.program)
+    """Program managers of the relationship's program and HR admins, unless they are in it."""
+    return actor_side(actor, relationship) is None and can_manage_program(
+        actor, relationship.program
+    )
+
+
+def overseen_relationships(actor: Any) -> QuerySet[Relationship]:
+    """The relationships `can_oversee` allows, as a queryset (for lists and aggregates)."""
+    if is_hr_admin(actor):
+        managed = Relationship.objects.all()
+    elif getattr(actor, "is_authenticated", False):
+        managed = Relationship.objects.filter(program__managers=actor)
+    else:
+        return Relationship.objects.none()
+    if (person_id := actor_person_id(actor)) is not None:
+        managed = managed.exclude(mentee__person_id=person_id).exclude(mentor__person_id=person_id)
+    return managed
 
 
 def visible_relationships(actor: Any) -> QuerySet[Relationship]:
@@ -61,5 +93,11 @@ def require_active(relationship: Relationship) -> None:
 
 
 def require_overseer(actor: Any, relationship: Relationship) -> None:
+    if actor_side(actor, relationship) is not None:
+        raise Forbidden(
+            "You are in this relationship: another manager of the program or an HR admin "
+            "does this.",
+            code="conflict_of_interest",
+        )
     if not can_oversee(actor, relationship):
         raise Forbidden("Only this program's managers and HR admins may do this.")

@@ -37,7 +37,13 @@ from mentorwise.relationships.models import (
     SurveyKind,
     SurveyResponse,
 )
-from mentorwise.relationships.permissions import actor_side, can_oversee, visible_relationships
+from mentorwise.relationships.permissions import (
+    actor_side,
+    can_oversee,
+    overseen_relationships,
+    relationships_in,
+    visible_relationships,
+)
 from mentorwise.relationships.services.feedback import DEFAULT_QUESTIONS
 
 _RELATED = ("program", "mentee__person", "mentor__person", "agreement")
@@ -90,8 +96,9 @@ def access_sponsorship_action(*, actor: Any, action_id: int) -> SponsorshipActio
 
 
 def access_safety_report(*, actor: Any, report_id: int) -> SafetyReport:
-    """A safety report for its reporter and the program's managers; NotFound for anyone
-    else, including the other person in the relationship."""
+    """A safety report for its reporter and those who oversee the relationship; NotFound
+    for anyone else, including the other person in the relationship, whatever their role
+    (a manager or HR admin in the relationship does not oversee it)."""
     report = (
         SafetyReport.objects.select_related(*(f"relationship__{r}" for r in _RELATED))
         .filter(pk=report_id)
@@ -125,14 +132,7 @@ def access_match_to_answer(*, actor: Any, match_id: int) -> Match:
 
 def relationships_mine(*, actor: Any) -> QuerySet[Relationship]:
     """The relationships the actor is in (either side), active first."""
-    person_id = actor_person_id(actor)
-    if person_id is None:
-        return Relationship.objects.none()
-    return (
-        Relationship.objects.filter(Q(mentee__person_id=person_id) | Q(mentor__person_id=person_id))
-        .select_related(*_RELATED)
-        .order_by("status", "-started_at")
-    )
+    return relationships_in(actor).select_related(*_RELATED).order_by("status", "-started_at")
 
 
 def matches_awaiting_answer(*, actor: Any) -> list[Match]:
@@ -289,14 +289,21 @@ def health_by_relationship(
 
 
 def health_for_actor(
-    *, actor: Any, relationships: Sequence[Relationship]
+    *, actor: Any, relationships: Sequence[Relationship], now: dt.datetime | None = None
 ) -> dict[int, HealthResult]:
-    """Health as this actor may see it: without safety reports where the actor is in the pair."""
-    own = [r for r in relationships if actor_side(actor, r) is not None]
-    overseen = [r for r in relationships if actor_side(actor, r) is None]
+    """Health as this actor may see it: safety reports count only in relationships the actor
+    oversees (`can_oversee`), never in one they are in, whatever their role; every page, API
+    operation and export that shows health to someone calls this."""
+    overseen_ids = set(
+        overseen_relationships(actor)
+        .filter(pk__in=[r.pk for r in relationships])
+        .values_list("pk", flat=True)
+    )
+    overseen = [r for r in relationships if r.pk in overseen_ids]
+    others = [r for r in relationships if r.pk not in overseen_ids]
     return {
-        **health_by_relationship(overseen),
-        **health_by_relationship(own, include_safety_reports=False),
+        **health_by_relationship(overseen, now=now),
+        **health_by_relationship(others, now=now, include_safety_reports=False),
     }
 
 
@@ -308,12 +315,14 @@ class ProgramRow:
     goals: int
     goals_achieved: int
     agreement_confirmed: bool
+    in_pair: bool  # the actor is in it: they see it as the pair does and do not act on it
 
 
 def program_relationships(
-    *, program: Program, health: str = "", status: str = "", q: str = ""
+    *, actor: Any, program: Program, health: str = "", status: str = "", q: str = ""
 ) -> list[ProgramRow]:
-    """A program's relationships with their health, for its managers (caller checks access)."""
+    """A program's relationships with their health as the actor may see it, for its managers
+    (caller checks access). A relationship the actor is in is listed as the pair sees it."""
     relationships = (
         Relationship.objects.filter(program=program)
         .select_related(*_RELATED)
@@ -335,7 +344,7 @@ def program_relationships(
                 | Q(mentor__person__last_name__icontains=word)
             )
     items = list(relationships)
-    healths = health_by_relationship(items)
+    healths = health_for_actor(actor=actor, relationships=items)
     confirmed = set(
         AgreementVersion.objects.filter(
             agreement__relationship__in=[r.pk for r in items],
@@ -351,6 +360,7 @@ def program_relationships(
             goals=r.n_goals,
             goals_achieved=r.n_achieved,
             agreement_confirmed=r.pk in confirmed,
+            in_pair=actor_side(actor, r) is not None,
         )
         for r in items
     ]
@@ -381,19 +391,21 @@ class SurveySummary:
     responses: list[SurveyResponse] = field(default_factory=list)  # only when not confidential
 
 
-def survey_summary(*, program: Program, kind: str, side: str = "") -> SurveySummary:
+def survey_summary(*, actor: Any, program: Program, kind: str, side: str = "") -> SurveySummary:
     """Aggregates of a program's survey; groups under the minimum size are suppressed.
 
     Individual responses are included only when the program's surveys are not confidential.
-    The caller checks that the actor manages the program.
+    The answers about relationships the actor is in are left out: the other person's answers
+    about them are not theirs to read, not even averaged with others. The caller checks that
+    the actor manages the program.
     """
     survey = Survey.objects.filter(program=program, kind=kind).first()
     if survey is None:
         survey = Survey(program=program, kind=kind, questions=DEFAULT_QUESTIONS)
     responses = list(
-        SurveyResponse.objects.filter(
-            survey=survey, **({"side": side} if side else {})
-        ).select_related("relationship__mentee__person", "relationship__mentor__person")
+        SurveyResponse.objects.filter(survey=survey, **({"side": side} if side else {}))
+        .exclude(relationship__in=relationships_in(actor))
+        .select_related("relationship__mentee__person", "relationship__mentor__person")
         if survey.pk
         else []
     )
@@ -453,7 +465,7 @@ def home_panel(*, actor: Any) -> dict[str, Any]:
     now = timezone.now()
     rows = []
     due: list[dict[str, Any]] = []
-    healths = health_by_relationship(mine, now=now, include_safety_reports=False)
+    healths = health_for_actor(actor=actor, relationships=mine, now=now)
     for r in mine:
         side = actor_side(actor, r)
         other = r.mentor.person if side == Side.MENTEE else r.mentee.person
@@ -498,10 +510,13 @@ def home_panel(*, actor: Any) -> dict[str, Any]:
     }
 
 
-def safety_reports_for_program(*, program: Program) -> QuerySet[SafetyReport]:
-    """A program's safety reports, open first (the caller checks that the actor manages it)."""
+def safety_reports_for_program(*, actor: Any, program: Program) -> QuerySet[SafetyReport]:
+    """A program's safety reports the actor oversees, open first: never those about a
+    relationship the actor is in (the caller checks that the actor manages the program)."""
     return (
-        SafetyReport.objects.filter(relationship__program=program)
+        SafetyReport.objects.filter(
+            relationship__program=program, relationship__in=overseen_relationships(actor)
+        )
         .select_related(
             "relationship__mentee__person", "relationship__mentor__person", "reporter__person"
         )

@@ -33,6 +33,7 @@ from mentorwise.relationships.models import (
     SurveyKind,
 )
 from mentorwise.relationships.permissions import actor_side, can_oversee
+from mentorwise.relationships.safety import safety_report_routing
 
 
 def _run(request: AuthedRequest, action: Callable[[], Any], success: str) -> bool:
@@ -80,14 +81,20 @@ def detail_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
     )
     side = actor_side(request.user, relationship)
     if side is None:  # an overseer: metadata, progress and dates only
-        return render(request, "relationships/oversight.html", _oversight(relationship))
+        return render(request, "relationships/oversight.html", _oversight(request, relationship))
     return render(request, "relationships/detail.html", _pair_context(request, relationship, side))
 
 
-def _oversight(relationship: Any) -> dict[str, Any]:
+def _health(request: AuthedRequest, relationship: Any) -> Any:
+    return selectors.health_for_actor(actor=request.user, relationships=[relationship]).get(
+        relationship.pk
+    )
+
+
+def _oversight(request: AuthedRequest, relationship: Any) -> dict[str, Any]:
     return {
         "relationship": relationship,
-        "health": selectors.health_by_relationship([relationship]).get(relationship.pk),
+        "health": _health(request, relationship),
         "agreement": relationship.agreement.current,
         "goals": selectors.goal_progress_list(relationship=relationship),
         "meetings": selectors.meeting_facts(relationship=relationship),
@@ -105,9 +112,7 @@ def _pair_context(request: AuthedRequest, relationship: Any, side: Side) -> dict
         "relationship": relationship,
         "side": side,
         "other": relationship.mentor.person if side == Side.MENTEE else relationship.mentee.person,
-        "health": selectors.health_by_relationship(
-            [relationship], include_safety_reports=False
-        ).get(relationship.pk),
+        "health": _health(request, relationship),
         "agreement": relationship.agreement.current,
         "versions": relationship.agreement.versions.all(),
         "goals": relationship.goals.prefetch_related("milestones"),
@@ -496,6 +501,7 @@ def safety_report_view(request: AuthedRequest, relationship_id: int) -> HttpResp
     )
     if actor_side(request.user, relationship) is None:
         raise Http404("No such page.")
+    routing = safety_report_routing(relationship)
     if request.method == "POST" and _run(
         request,
         lambda: services.safety_report_create(
@@ -504,13 +510,18 @@ def safety_report_view(request: AuthedRequest, relationship_id: int) -> HttpResp
             category=request.POST.get("category", ""),
             description=request.POST.get("description", ""),
         ),
-        "Your report went to the program's managers only. They will contact you.",
+        f"Your report went to {routing.describe()}.",
     ):
         return _back(relationship.pk)
     return render(
         request,
         "relationships/safety_report.html",
-        {"relationship": relationship, "categories": SafetyCategory.choices, "data": request.POST},
+        {
+            "relationship": relationship,
+            "routing": routing,
+            "categories": SafetyCategory.choices,
+            "data": request.POST,
+        },
     )
 
 
@@ -541,9 +552,11 @@ def close_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
 def program_view(request: AuthedRequest, slug: str) -> HttpResponse:
     program = access_managed_program(actor=request.user, slug=slug)
     filters = {k: request.GET.get(k, "") for k in ("health", "status", "q")}
-    rows = selectors.program_relationships(program=program, **filters)
+    rows = selectors.program_relationships(actor=request.user, program=program, **filters)
     counts = dict.fromkeys(Health.values, 0)
-    for row in selectors.program_relationships(program=program, status="active"):
+    for row in selectors.program_relationships(
+        actor=request.user, program=program, status="active"
+    ):
         if row.health:
             counts[row.health.health] += 1
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
@@ -594,10 +607,10 @@ def program_bulk_view(request: AuthedRequest, slug: str) -> HttpResponse:
 def program_surveys_view(request: AuthedRequest, slug: str) -> HttpResponse:
     program = access_managed_program(actor=request.user, slug=slug)
     summaries = [
-        selectors.survey_summary(program=program, kind=kind, side=Side.MENTEE)
+        selectors.survey_summary(actor=request.user, program=program, kind=kind, side=Side.MENTEE)
         for kind in SurveyKind.values
     ] + [
-        selectors.survey_summary(program=program, kind=kind, side=Side.MENTOR)
+        selectors.survey_summary(actor=request.user, program=program, kind=kind, side=Side.MENTOR)
         for kind in SurveyKind.values
     ]
     return render(
@@ -651,7 +664,7 @@ def program_safety_view(request: AuthedRequest, slug: str) -> HttpResponse:
         "relationships/program_safety.html",
         {
             "program": program,
-            "reports": selectors.safety_reports_for_program(program=program),
+            "reports": selectors.safety_reports_for_program(actor=request.user, program=program),
         },
     )
 

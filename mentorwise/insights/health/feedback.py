@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import (
     Avg,
@@ -35,6 +36,7 @@ from mentorwise.relationships.models import (
     CheckIn,
     SurveyResponse,
 )
+from mentorwise.relationships.permissions import relationships_in
 
 # Check-in trend ---------------------------------------------------------------------------
 
@@ -111,16 +113,22 @@ def _answer(key: str) -> Cast:
     return Cast(KT(f"answers__{key}"), IntegerField())
 
 
-def survey_scores(*, program: Program, kind: str, side: str | None = None) -> SurveyScores:
+def survey_scores(
+    *, program: Program, kind: str, side: str | None = None, actor: Any = None
+) -> SurveyScores:
     """Satisfaction and likelihood to recommend from the program's `kind` survey.
 
     mean_satisfaction: mean of the `satisfaction` answers (1–5). nps: promoters (9–10)
     minus detractors (0–6) among the `recommend` answers (0–10), in points of 100
     (−100 to 100). Both sides answer unless `side` (mentee or mentor) is given. Each figure
     is None, with suppressed=True, when it would rest on fewer answers than the minimum
-    group size; the counts of answers are always given.
+    group size; the counts of answers are always given. The answers about relationships the
+    `actor` (who reads the figures) is in are left out, so that nobody learns the other
+    person's answers about them from an average; None reads them all.
     """
-    responses = SurveyResponse.objects.filter(survey__program=program, survey__kind=kind)
+    responses = SurveyResponse.objects.filter(survey__program=program, survey__kind=kind).exclude(
+        relationship__in=relationships_in(actor)
+    )
     if side:
         responses = responses.filter(side=side)
     counts = responses.annotate(

@@ -60,6 +60,7 @@ from mentorwise.programs.models import (
 from mentorwise.relationships.models import (
     SurveyResponse,
 )
+from mentorwise.relationships.permissions import relationships_in
 
 # All together -----------------------------------------------------------------------------
 
@@ -81,9 +82,12 @@ class ProgramHealth:
     training: TrainingCompletion
 
 
-def program_health(*, program: Program, as_of: dt.datetime | None = None) -> ProgramHealth:
+def program_health(
+    *, program: Program, actor: Any = None, as_of: dt.datetime | None = None
+) -> ProgramHealth:
     """Every health figure of one program, for its dashboard (a fixed number of queries,
-    whatever its size)."""
+    whatever its size), as `actor` may read them: safety reports and survey answers about
+    relationships the actor is in do not count (None: the command line, which reads all)."""
     now = _now(as_of)
     cadences = active_cadences(program=program, as_of=now)
     return ProgramHealth(
@@ -94,11 +98,13 @@ def program_health(*, program: Program, as_of: dt.datetime | None = None) -> Pro
         match_acceptance=match_acceptance(program=program),
         agreement_confirmation=agreement_confirmation(program=program),
         meeting_cadence=meeting_cadence(program=program, as_of=now, cadences=cadences),
-        health=relationship_health_shares(program=program, as_of=now, cadences=cadences),
+        health=relationship_health_shares(
+            program=program, as_of=now, cadences=cadences, actor=actor
+        ),
         goals=goal_progress(program=program),
         check_in_trend=check_in_trend(program=program),
-        midpoint_survey=survey_scores(program=program, kind="midpoint"),
-        closing_survey=survey_scores(program=program, kind="closing"),
+        midpoint_survey=survey_scores(program=program, kind="midpoint", actor=actor),
+        closing_survey=survey_scores(program=program, kind="closing", actor=actor),
         training=training_completion(program=program),
     )
 
@@ -125,8 +131,9 @@ def programs_overview(*, actor: Any, as_of: dt.datetime | None = None) -> list[P
     enrolled: active mentee enrollments; active: active relationships; on_track_share:
     on-track / active relationships by the health rule on `as_of`; satisfaction: mean
     `satisfaction` answer over all the program's survey responses (midpoint and closing,
-    both sides), suppressed below the minimum group size. Five queries whatever the number
-    of programs.
+    both sides), suppressed below the minimum group size. Safety reports and survey answers
+    about relationships the actor is in do not count (as in `program_health`). Five queries
+    whatever the number of programs.
     """
     now = _now(as_of)
     programs = insights_programs(actor)
@@ -145,10 +152,11 @@ def programs_overview(*, actor: Any, as_of: dt.datetime | None = None) -> list[P
         ).order_by("kind", "-start_date", "name", "pk")
     )
     ids = [p.pk for p in rows]
-    health = _health_counts(Q(program_id__in=ids), now)
+    health = _health_counts(Q(program_id__in=ids), now, actor=actor)
     satisfaction: dict[int, tuple[float, int]] = {
         row["survey__program_id"]: (float(row["mean"]), row["n"])
         for row in SurveyResponse.objects.filter(survey__program_id__in=ids)
+        .exclude(relationship__in=relationships_in(actor))
         .annotate(satisfaction=_answer("satisfaction"))
         .filter(satisfaction__isnull=False)
         .values("survey__program_id")

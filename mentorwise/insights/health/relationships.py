@@ -7,6 +7,7 @@ import math
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import (
     Avg,
@@ -41,6 +42,7 @@ from mentorwise.relationships.models import (
     SafetyReport,
     SafetyStatus,
 )
+from mentorwise.relationships.permissions import relationships_in
 
 # Agreement confirmation -------------------------------------------------------------------
 
@@ -162,7 +164,7 @@ class HealthShares:
 
 
 def _health_counts(
-    where: Q, now: dt.datetime, cadences: dict[int, int] | None = None
+    where: Q, now: dt.datetime, cadences: dict[int, int] | None = None, actor: Any = None
 ) -> Counter[tuple[int, str]]:
     """(program id, health) → count of the active relationships matching `where`.
 
@@ -172,7 +174,9 @@ def _health_counts(
     cadence; unresolved safety reports), read here as plain columns in 4 queries: loading
     20,000 model instances and filtering check-ins by a list of 20,000 ids took ~1 s.
     Relationships started and check-ins made after `now` are left out, so that a past
-    `as_of` sees what was known then (statuses and safety reports are today's).
+    `as_of` sees what was known then (statuses and safety reports are today's). Safety
+    reports about relationships the `actor` (who reads the counts) is in are not counted, as
+    in `health_for_actor`: nobody learns of a report about them from an "at risk" count.
     """
     active = Relationship.objects.filter(
         where, status=RelationshipStatus.ACTIVE, started_at__lte=now
@@ -191,6 +195,7 @@ def _health_counts(
     reports = dict(
         SafetyReport.objects.filter(relationship__in=active.values("pk"))
         .exclude(status=SafetyStatus.RESOLVED)
+        .exclude(relationship__in=relationships_in(actor))
         .order_by()
         .values("relationship_id")
         .annotate(n=Count("pk"))
@@ -242,16 +247,20 @@ def _shares(counts: Counter[tuple[int, str]], key: int) -> HealthShares:
 
 
 def relationship_health_shares(
-    *, program: Program, as_of: dt.datetime | None = None, cadences: dict[int, int] | None = None
+    *,
+    program: Program,
+    as_of: dt.datetime | None = None,
+    cadences: dict[int, int] | None = None,
+    actor: Any = None,
 ) -> HealthShares:
     """Active relationships on track, stalled and at risk on `as_of`, with shares of n.
 
     Each relationship is classified by `relationships.health.relationship_health`, with
     the inputs `health_by_relationship` would give it (read in bulk: last meeting, each
-    side's latest pulse within twice the cadence, unresolved safety reports); n is all
-    active relationships.
+    side's latest pulse within twice the cadence, unresolved safety reports, except those
+    about relationships the `actor` is in); n is all active relationships.
     """
-    counts = _health_counts(Q(program=program), _now(as_of), cadences)
+    counts = _health_counts(Q(program=program), _now(as_of), cadences, actor)
     return _shares(counts, program.pk)
 
 

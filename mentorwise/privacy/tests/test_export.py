@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from mentorwise.core.errors import NotFound
 from mentorwise.core.models import AuditEntry
+from mentorwise.matches.models import MatchStatus, Preference, PreferenceKind
 from mentorwise.privacy.export import person_export
 from mentorwise.privacy.inventory import (
     EXPORTED,
@@ -18,6 +19,9 @@ from mentorwise.privacy.inventory import (
     relations_to_hubs,
     unclassified_relations,
 )
+from mentorwise.relationships import services as rs
+from mentorwise.relationships.services import match_respond
+from mentorwise.relationships.tests.factories import enrollment_of, published_match
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +169,72 @@ def test_export_command_names_an_unknown_employee_id(db: None) -> None:
 
     with pytest.raises(CommandError, match="NOPE"):
         call_command("export_person", "NOPE")
+
+
+# Others' confidential acts -----------------------------------------------------------------
+
+
+def _stable(data: dict[str, Any]) -> dict[str, Any]:
+    """An export without what changes by itself (the time, the audit of the export)."""
+    return {k: v for k, v in data.items() if k not in {"exported_at", "audit_entries"}}
+
+
+def test_nothing_others_do_in_confidence_changes_a_persons_export(
+    rich_relationship: Any, mentor: Any, mentee: Any, other_mentee: Any, hr_admin: Any
+):
+    # Marta's export before and after Ana reports her and Omar vetoes her: not a count,
+    # not a trace (GDPR Art. 15(4): the reporter's and the vetoer's rights).
+    before = _stable(person_export(actor=hr_admin, person=mentor.person))
+    rs.safety_report_create(
+        actor=mentee, relationship=rich_relationship, category="conduct", description="Again"
+    )
+    Preference.objects.create(
+        enrollment=enrollment_of(other_mentee),
+        other=enrollment_of(mentor),
+        kind=PreferenceKind.VETO,
+    )
+    after = _stable(person_export(actor=hr_admin, person=mentor.person))
+    assert after == before
+    assert not any(isinstance(v, int) for v in after["withheld"].values())
+
+
+def test_own_reports_and_vetoes_are_in_the_export(
+    rich_relationship: Any, mentee: Any, other_mentee: Any, mentor: Any, hr_admin: Any
+):
+    Preference.objects.create(
+        enrollment=enrollment_of(other_mentee), other=enrollment_of(mentor), kind="veto"
+    )
+    data = person_export(actor=hr_admin, person=other_mentee.person)
+    assert [p["kind"] for p in data["enrollments"][0]["preferences"]] == ["veto"]
+    ana = person_export(actor=hr_admin, person=mentee.person)
+    assert [r["description"] for r in ana["safety_reports"]] == ["ANA-SECRET report"]
+
+
+def test_other_sides_decline_reason_is_left_out(other_mentee: Any, mentor: Any, hr_admin: Any):
+    match = published_match(other_mentee, mentor)
+    match_respond(actor=other_mentee, match=match, accept=False, reason="OMAR-DECLINE-REASON")
+    marta = person_export(actor=hr_admin, person=mentor.person)
+    (row,) = marta["matches"]
+    assert row["status"] == "declined" and row["decline_reason"] is None
+    assert "OMAR-DECLINE-REASON" not in json.dumps(marta)
+    omar = person_export(actor=hr_admin, person=other_mentee.person)
+    assert omar["matches"][0]["decline_reason"] == "OMAR-DECLINE-REASON"
+
+
+def test_reasons_of_a_proposal_never_shown_are_left_out(
+    other_mentee: Any, mentor: Any, hr_admin: Any
+):
+    proposal = published_match(
+        other_mentee,
+        mentor,
+        status=MatchStatus.PROPOSED,
+        reasons=["Marta Mentor asked for Omar Mentee"],
+    )
+    for person in (mentor.person, other_mentee.person):
+        (row,) = person_export(actor=hr_admin, person=person)["matches"]
+        assert row["id"] == proposal.pk and row["reasons"] is None
+    # Once published, both saw the reasons on their match: they are theirs.
+    proposal.status = MatchStatus.PUBLISHED
+    proposal.save(update_fields=["status"])
+    (row,) = person_export(actor=hr_admin, person=mentor.person)["matches"]
+    assert row["reasons"] == ["Marta Mentor asked for Omar Mentee"]

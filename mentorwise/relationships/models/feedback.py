@@ -144,7 +144,8 @@ class SafetyStatus(models.TextChoices):
 
 
 class SafetyReport(models.Model):
-    """A confidential report about a relationship: read by the reporter and managers only."""
+    """A confidential report about a relationship: read by the reporter and by the program's
+    managers and HR admins who are not in the relationship (`permissions.can_oversee`)."""
 
     relationship = models.ForeignKey(
         Relationship, on_delete=models.CASCADE, related_name="safety_reports"

@@ -8,8 +8,6 @@ from mentorwise.relationships.services.closure import (
 from mentorwise.relationships.services.feedback import (
     DEFAULT_QUESTIONS,
     check_in_create,
-    safety_report_create,
-    safety_report_handle,
     sponsorship_action_record,
     sponsorship_outcome_set,
     survey_configure,
@@ -35,6 +33,7 @@ from mentorwise.relationships.services.pair import (
     milestone_add,
     milestone_set_done,
 )
+from mentorwise.relationships.services.safety import safety_report_create, safety_report_handle
 
 __all__ = [
     "DEFAULT_QUESTIONS",

@@ -19,7 +19,7 @@ from mentorwise.relationships.models import (
     Relationship,
     RelationshipStatus,
 )
-from mentorwise.relationships.permissions import actor_side, can_oversee
+from mentorwise.relationships.permissions import actor_side, can_oversee, overseen_relationships
 from mentorwise.relationships.services.common import (
     actor_name,
     event_record,
@@ -102,6 +102,11 @@ def relationship_close(
 
 
 def _managed(actor: Any, program: Program, relationship_ids: list[int]) -> list[Relationship]:
+    """The selected relationships of the program, all of which the actor oversees.
+
+    A manager does not act as manager on a relationship they are in (a reminder from the
+    program, a closure in bulk): every such selection is named, and nothing is done.
+    """
     if not can_manage_program(actor, program):
         raise Forbidden("Only this program's managers and HR admins may do this.")
     found = list(
@@ -111,6 +116,23 @@ def _managed(actor: Any, program: Program, relationship_ids: list[int]) -> list[
     )
     if not found:
         raise InvalidInput([FieldError("relationships", "select at least one relationship")])
+    overseen = set(
+        overseen_relationships(actor)
+        .filter(pk__in=[r.pk for r in found])
+        .values_list("pk", flat=True)
+    )
+    errors = [
+        FieldError(
+            "relationships",
+            "you are in this relationship: another manager of the program or an HR admin "
+            "acts on it",
+            value=str(r.pk),
+        )
+        for r in found
+        if r.pk not in overseen
+    ]
+    if errors:
+        raise InvalidInput(errors)
     return found
 
 

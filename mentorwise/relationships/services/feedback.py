@@ -1,4 +1,4 @@
-"""Check-ins, surveys, sponsorship actions and the confidential safety channel."""
+"""Check-ins, surveys and sponsorship actions."""
 
 from __future__ import annotations
 
@@ -10,17 +10,12 @@ from django.utils import timezone
 
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput
-from mentorwise.core.mail import email_enqueue
 from mentorwise.programs.models import Program
 from mentorwise.programs.permissions import can_manage_program
 from mentorwise.relationships.models import (
     CheckIn,
     EventKind,
     Relationship,
-    SafetyCategory,
-    SafetyReport,
-    SafetyReportNote,
-    SafetyStatus,
     Side,
     SponsorshipAction,
     SponsorshipKind,
@@ -31,7 +26,6 @@ from mentorwise.relationships.models import (
 )
 from mentorwise.relationships.permissions import (
     require_active,
-    require_overseer,
     require_side,
 )
 from mentorwise.relationships.services.common import actor_name, event_record
@@ -276,62 +270,3 @@ def sponsorship_outcome_set(
         actor=actor, action="sponsorship.outcome", target=action, data={"outcome": outcome}
     )
     return action
-
-
-# Safety ---------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def safety_report_create(
-    *, actor: Any, relationship: Relationship, category: str, description: str
-) -> SafetyReport:
-    """Report a problem to the program's managers only.
-
-    No timeline entry and no email to the other person: they never learn of the report.
-    """
-    require_side(actor, relationship)
-    errors = []
-    if category not in SafetyCategory.values:
-        errors.append(
-            FieldError(
-                "category", f"must be one of {', '.join(SafetyCategory.values)}", value=category
-            )
-        )
-    if not description.strip() or len(description) > 5000:
-        errors.append(FieldError("description", "is required, at most 5000 characters"))
-    if errors:
-        raise InvalidInput(errors)
-    report = SafetyReport.objects.create(
-        relationship=relationship, reporter=actor, category=category, description=description
-    )
-    audit_record(actor=actor, action="safety_report.created", target=report)
-    program = relationship.program
-    email_enqueue(
-        to=[m.email or (m.person.email if m.person else "") for m in program.managers.all()],
-        subject=f"A problem was reported in {program.name}",
-        body=(
-            f"A participant reported a problem ({report.get_category_display().lower()}) in "
-            f"{program.name}. Read it in Mentorwise under the program's safety reports."
-        ),
-    )
-    return report
-
-
-@transaction.atomic
-def safety_report_handle(
-    *, actor: Any, report: SafetyReport, status: str, note: str = ""
-) -> SafetyReport:
-    """A manager records a handling step: a note and the report's new status."""
-    require_overseer(actor, report.relationship)
-    if status not in SafetyStatus.values:
-        raise InvalidInput(
-            [FieldError("status", f"must be one of {', '.join(SafetyStatus.values)}", value=status)]
-        )
-    SafetyReportNote.objects.create(report=report, author=actor, status=status, text=note.strip())
-    report.status = status
-    report.resolved_at = timezone.now() if status == SafetyStatus.RESOLVED else None
-    report.save(update_fields=["status", "resolved_at"])
-    audit_record(
-        actor=actor, action="safety_report.handled", target=report, data={"status": status}
-    )
-    return report
