@@ -405,8 +405,9 @@ def test_fit_and_reasons_never_include_the_inclusion_term() -> None:
 
 def test_minimum_score_applies_to_the_fit_not_to_the_inclusion_term() -> None:
     mentees, mentors, rules = _inclusion_pair()
-    fit = ScoringModel(mentees, mentors, rules).explain(0, 0).score
-    rules.min_score = fit + 0.01  # just above the pair's fit
+    # Just above the fit of the unflagged mentee with the senior mentor (the two mentees' fits
+    # are equal): the inclusion term would lift the flagged mentee's pair over it.
+    rules.min_score = ScoringModel(mentees, mentors, rules).explain(1, 0).score + 0.01
     model = ScoringModel(mentees, mentors, rules)
     blocked = ~np.isfinite(model.block(0, 2)[:, 0])
     # Whether the pair is allowed cannot depend on the flag (a "below the minimum" warning or
