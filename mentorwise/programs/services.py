@@ -221,7 +221,8 @@ def program_create_from_template(
 
 @dataclass
 class ProgramChanges:
-    """Fields an admin or program manager may change; None means unchanged."""
+    """Fields an admin or program manager may change; None means unchanged. The inclusion
+    option inside `matching` is HR admins' alone (left out of `matching`, it is kept)."""
 
     name: str | None = None
     description: str | None = None
