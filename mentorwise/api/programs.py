@@ -87,7 +87,14 @@ class ProgramPatchIn(Schema):
     meeting_cadence_days: int | None = Field(None, ge=1, le=365)
     eligibility: dict[str, dict[str, Any]] | None = None
     enrollment_questions: list[dict[str, Any]] | None = None
-    matching: dict[str, Any] | None = None
+    matching: dict[str, Any] | None = Field(
+        None,
+        description=(
+            "Criteria weights and options, replaced as a whole. `options.inclusion` (enabled, "
+            "justification, groups, senior_level, weight) is HR-admin configuration: left out, "
+            "it stays as it is; a different value from anyone else is refused (403)."
+        ),
+    )
     mentor_training_required: bool | None = None
     self_match: bool | None = None
     status: str | None = Field(None, description="draft, enrolling, active or closed.")

@@ -26,6 +26,7 @@ from mentorwise.matches.models import (
 )
 from mentorwise.matching.scoring import Participants, ProgramRules
 from mentorwise.people.models import Demographics
+from mentorwise.programs.inclusion import inclusion_of
 from mentorwise.programs.models import (
     GIVING_ROLES,
     Enrollment,
@@ -105,7 +106,7 @@ def program_rules(
     options = program.matching.get("options", {})
     criteria = program.matching.get("criteria", {})
     depth = options.get("chain_exclusion_depth")
-    inclusion = options.get("inclusion") or {}
+    inclusion = inclusion_of(program.matching)
     gap = options.get("seniority_gap") or [1, 3]
     lo, hi = int(gap[0]), int(gap[1])
     reverse = bool(options.get("reverse")) or program.kind == ProgramKind.REVERSE_MENTORING
@@ -113,8 +114,11 @@ def program_rules(
         # Program settings state the gap as "how many levels the mentee is above"; the
         # engine mirrors the range itself for reverse mentoring.
         lo, hi = abs(lo), abs(hi)
+    weights = {k: float(v) for k, v in criteria.items()}
+    if inclusion.enabled:
+        weights["inclusion"] = float(inclusion.weight)
     return ProgramRules(
-        weights={k: float(v) for k, v in criteria.items()},
+        weights=weights,
         seniority_gap=(min(lo, hi), max(lo, hi)),
         reverse_mentoring=reverse,
         function_preference=options.get("function_preference", "any"),
@@ -123,8 +127,9 @@ def program_rules(
         chain_exclusion_depth=WHOLE_CHAIN if depth is None else int(depth),
         training_required=program.mentor_training_required,
         min_score=options.get("min_score"),
-        inclusion=bool(inclusion.get("enabled")),
-        inclusion_justification=str(inclusion.get("justification", "")),
+        inclusion=inclusion.enabled,
+        inclusion_justification=inclusion.justification,
+        inclusion_senior_level=inclusion.senior_level,
         previous_pairs=previous,
         forbidden_pairs=forbidden,
     )
@@ -209,8 +214,9 @@ def program_pool(program: Program) -> ProgramPool:
     if program.mentor_training_required:
         trained = people_trained_for(program, [e.person_id for e in mentors])
     inclusion = None
-    if (options.get("inclusion") or {}).get("enabled"):
-        inclusion = _inclusion_flags(options["inclusion"], [e.person_id for e in mentees])
+    option = inclusion_of(program.matching)
+    if option.enabled:
+        inclusion = _inclusion_flags(option.groups, [e.person_id for e in mentees])
     return ProgramPool(
         mentee_enrollments=mentees,
         mentor_enrollments=mentors,
@@ -242,9 +248,8 @@ def program_pool(program: Program) -> ProgramPool:
     )
 
 
-def _inclusion_flags(config: dict, person_ids: list[int]) -> dict[int, bool]:
+def _inclusion_flags(groups: tuple[str, ...], person_ids: list[int]) -> dict[int, bool]:
     """Self-identified group membership, only for people who consented to this use."""
-    groups = set(config.get("groups") or [])
     flags: dict[int, bool] = {}
     for person_id, gender, ethnicity in Demographics.objects.filter(
         person_id__in=person_ids, consent_matching_use=True

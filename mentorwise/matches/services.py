@@ -223,15 +223,19 @@ def _solve(
             model, pool.capacities, method=method, certify=method == "optimal", progress=report
         )
     proposals = []
+    fits = []
     for i, j in result.pairs.tolist():
         explanation = model.explain(i, j)
-        proposals.append(
-            (i, j, round(float(explanation.score), 4), [r.text for r in explanation.reasons])
-        )
+        fits.append(float(explanation.score))
+        proposals.append((i, j, round(fits[-1], 4), [r.text for r in explanation.reasons]))
     unmatched = [
         (i, model.explain_unmatched(i, result, pool.capacities).message)
         for i in result.unmatched.tolist()
     ]
+    if model.inclusion_share:
+        # The solver's total and bound include the inclusion term, which rests on people's
+        # self-identified groups: publish the fit of the chosen pairs, and no bound.
+        return proposals, unmatched, float(np.sum(fits)), None
     return proposals, unmatched, float(result.total_score), result.upper_bound
 
 

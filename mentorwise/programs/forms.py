@@ -8,6 +8,13 @@ from django import forms
 
 from mentorwise.core.errors import FieldError
 from mentorwise.programs.eligibility import INT_RULES, LIST_RULES
+from mentorwise.programs.inclusion import (
+    GROUP_CHOICES,
+    LEVEL_RANGE,
+    WEIGHT_RANGE,
+    InclusionOption,
+    inclusion_of,
+)
 from mentorwise.programs.models import (
     GIVING_ROLES,
     FunctionPreference,
@@ -24,7 +31,11 @@ TRI_STATE = [("", "Any"), ("yes", "Yes"), ("no", "No")]
 def add_service_errors(form: forms.Form, errors: list[FieldError]) -> None:
     """Show a service's field errors on the matching form fields (others on the form)."""
     for error in errors:
-        name = error.field.replace("answers.", "q_").replace(".", "__")
+        name = (
+            error.field.replace("answers.", "q_")
+            .replace("matching.options.inclusion.", "inclusion_")
+            .replace(".", "__")
+        )
         text = error.message if error.row is None else str(error)
         if name in form.fields:
             form.add_error(name, text)
@@ -224,10 +235,46 @@ class ProgramForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Recorded justification for the inclusion option",
     )
+    inclusion_groups = forms.MultipleChoiceField(
+        required=False,
+        choices=GROUP_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        label="Groups the inclusion option favours",
+        help_text="Only people who self-identified so and consented to this use count.",
+    )
+    inclusion_senior_level = forms.IntegerField(
+        required=False,
+        min_value=LEVEL_RANGE[0],
+        max_value=LEVEL_RANGE[1],
+        label="Senior mentors are at job level",
+        help_text="and above.",
+    )
+    inclusion_weight = forms.IntegerField(
+        required=False,
+        min_value=WEIGHT_RANGE[0],
+        max_value=WEIGHT_RANGE[1],
+        label="Inclusion weight",
+    )
 
-    def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
+    INCLUSION = (
+        "inclusion_enabled",
+        "inclusion_justification",
+        "inclusion_groups",
+        "inclusion_senior_level",
+        "inclusion_weight",
+    )
+
+    def __init__(
+        self, *args: Any, program: Program, may_set_inclusion: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.program = program
+        # The inclusion option is HR-admin configuration: for anyone else its fields do not
+        # exist, so a posted value is ignored, and the page shows the option read-only.
+        self.may_set_inclusion = may_set_inclusion
+        if not may_set_inclusion:
+            for name in self.INCLUSION:
+                del self.fields[name]
         self.role_names = [r for r in Role.values if r in program.eligibility] or [
             Role.MENTEE,
             Role.MENTOR,
@@ -282,8 +329,6 @@ class ProgramForm(forms.Form):
         "chain_exclusion_depth",
         "language_required",
         "mentor_preferences",
-        "inclusion_enabled",
-        "inclusion_justification",
     )
 
     @property
@@ -293,6 +338,15 @@ class ProgramForm(forms.Form):
     @property
     def matching_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.MATCHING]
+
+    @property
+    def inclusion_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.INCLUSION if name in self.fields]
+
+    @property
+    def inclusion(self) -> InclusionOption:
+        """The program's inclusion option as stored (shown read-only to program managers)."""
+        return inclusion_of(self.program.matching)
 
     @property
     def weight_fields(self) -> list[forms.BoundField]:
@@ -314,7 +368,7 @@ class ProgramForm(forms.Form):
     def _initial_from(program: Program) -> dict[str, Any]:
         options = program.matching.get("options", {})
         gap = options.get("seniority_gap") or [None, None]
-        inclusion = options.get("inclusion") or {}
+        inclusion = inclusion_of(program.matching)
         initial: dict[str, Any] = {
             "name": program.name,
             "status": program.status,
@@ -333,8 +387,11 @@ class ProgramForm(forms.Form):
             "chain_exclusion_depth": options.get("chain_exclusion_depth"),
             "language_required": options.get("language_required", False),
             "mentor_preferences": options.get("mentor_preferences", False),
-            "inclusion_enabled": inclusion.get("enabled", False),
-            "inclusion_justification": inclusion.get("justification", ""),
+            "inclusion_enabled": inclusion.enabled,
+            "inclusion_justification": inclusion.justification,
+            "inclusion_groups": list(inclusion.groups),
+            "inclusion_senior_level": inclusion.senior_level,
+            "inclusion_weight": inclusion.weight,
         }
         for role, text in program.responsibilities.items():
             initial[f"resp__{role}"] = text
@@ -384,11 +441,17 @@ class ProgramForm(forms.Form):
                 options[key] = data[key]
         options["language_required"] = bool(data.get("language_required"))
         options["mentor_preferences"] = bool(data.get("mentor_preferences"))
-        if data.get("inclusion_enabled") or "inclusion" in options:
-            options["inclusion"] = {
-                "enabled": bool(data.get("inclusion_enabled")),
-                "justification": (data.get("inclusion_justification") or "").strip(),
-            }
+        # Left out, the inclusion option stays as it is (the service's rule for everyone).
+        options.pop("inclusion", None)
+        if self.may_set_inclusion:
+            stored = inclusion_of(self.program.matching)
+            options["inclusion"] = InclusionOption(
+                enabled=bool(data.get("inclusion_enabled")),
+                justification=(data.get("inclusion_justification") or "").strip(),
+                groups=tuple(sorted(data.get("inclusion_groups") or [])),
+                senior_level=data.get("inclusion_senior_level") or stored.senior_level,
+                weight=data.get("inclusion_weight") or stored.weight,
+            ).as_config()
         criteria = {
             c: data[f"weight__{c}"] for c in CRITERIA if data.get(f"weight__{c}") is not None
         }

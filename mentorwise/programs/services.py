@@ -17,6 +17,7 @@ from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput
 from mentorwise.people.models import Person
 from mentorwise.programs.catalog import DEFAULT_CRITERIA, template_get
 from mentorwise.programs.eligibility import eligible_people, ineligibility_reason, rules_validate
+from mentorwise.programs.inclusion import inclusion_of, inclusion_validate
 from mentorwise.programs.models import (
     GIVING_ROLES,
     Enrollment,
@@ -145,21 +146,35 @@ def matching_config_validate(config: dict[str, Any]) -> dict[str, Any]:
                 value=str(depth),
             )
         )
-    inclusion = options.get("inclusion")
-    if inclusion is not None:
-        if not isinstance(inclusion, dict):
-            errors.append(FieldError("matching.options.inclusion", "must be an object"))
-        elif inclusion.get("enabled") and len(str(inclusion.get("justification", "")).strip()) < 20:
-            errors.append(
-                FieldError(
-                    "matching.options.inclusion.justification",
-                    "Enabling the inclusion option needs a recorded justification "
-                    "(at least 20 characters).",
-                )
-            )
+    clean_options = dict(options)
+    if "inclusion" in options:
+        try:
+            clean_options["inclusion"] = inclusion_validate(options["inclusion"]).as_config()
+        except InvalidInput as error:
+            errors.extend(error.errors)
     if errors:
         raise InvalidInput(errors)
-    return {"criteria": clean_criteria, "options": dict(options)}
+    return {"criteria": clean_criteria, "options": clean_options}
+
+
+def _matching_with_inclusion(*, actor: Any, program: Program, matching: dict[str, Any]) -> bool:
+    """Carry the program's inclusion option into a validated `matching` that leaves it out, or
+    check that the actor may change it (HR admins only); True when it changes."""
+    stored = program.matching.get("options", {})
+    if "inclusion" not in matching["options"]:
+        if "inclusion" in stored:
+            matching["options"]["inclusion"] = stored["inclusion"]
+        return False
+    if inclusion_of(matching) == inclusion_of(program.matching):
+        return False
+    if not is_hr_admin(actor):
+        # A manager who could choose the groups could compare any outcome before and after
+        # and learn who belongs to them: the option is HR-admin configuration.
+        raise Forbidden(
+            "Only HR admins may change the inclusion option; leave it out to keep it as it is.",
+            code="inclusion_hr_only",
+        )
+    return True
 
 
 @transaction.atomic
@@ -206,7 +221,8 @@ def program_create_from_template(
 
 @dataclass
 class ProgramChanges:
-    """Fields an admin or program manager may change; None means unchanged."""
+    """Fields an admin or program manager may change; None means unchanged. The inclusion
+    option inside `matching` is HR admins' alone (left out of `matching`, it is kept)."""
 
     name: str | None = None
     description: str | None = None
@@ -341,11 +357,17 @@ def program_update(*, actor: Any, program: Program, changes: ProgramChanges) -> 
             updated["enrollment_questions"] = _validate_questions(changes.enrollment_questions)
         except InvalidInput as error:
             errors.extend(error.errors)
+    inclusion_changed = False
     if changes.matching is not None:
         try:
-            updated["matching"] = matching_config_validate(changes.matching)
+            matching = matching_config_validate(changes.matching)
         except InvalidInput as error:
             errors.extend(error.errors)
+        else:
+            inclusion_changed = _matching_with_inclusion(
+                actor=actor, program=program, matching=matching
+            )
+            updated["matching"] = matching
     start = updated.get("start_date", program.start_date)
     end = updated.get("end_date", program.end_date)
     if start and end and end <= start:
@@ -359,6 +381,13 @@ def program_update(*, actor: Any, program: Program, changes: ProgramChanges) -> 
     program.save(update_fields=[*updated, "updated_at"])
     changed = sorted(k for k in updated if before[k] != updated[k])
     audit_record(actor=actor, action="program.updated", target=program, data={"fields": changed})
+    if inclusion_changed:
+        audit_record(
+            actor=actor,
+            action="program.inclusion_set",
+            target=program,
+            data=inclusion_of(program.matching).as_config(),
+        )
     return program
 
 

@@ -107,7 +107,9 @@ def program_detail_view(request: AuthedRequest, slug: str) -> HttpResponse:
 @not_found_as_404
 def program_edit_view(request: AuthedRequest, slug: str) -> HttpResponse:
     program = selectors.access_managed_program(actor=request.user, slug=slug)
-    form = ProgramForm(request.POST or None, program=program)
+    form = ProgramForm(
+        request.POST or None, program=program, may_set_inclusion=is_hr_admin(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.program_update(actor=request.user, program=program, changes=form.changes())

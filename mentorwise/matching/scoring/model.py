@@ -8,6 +8,13 @@ mentees for the whole weighted score, so 100,000 x 20,000 pairs are scored witho
 holding a dense matrix. Sparse per-pair terms (stated preferences) and hard constraints
 (self, management chain, vetoes, previous pairs, admin forbids) are applied per block from
 sorted pair keys.
+
+Two numbers exist per pair. The **fit** is the weighted average of the criteria anyone may
+read about the pair (page, API, reasons, the minimum score, unmatched reasons). The
+**objective** that the solvers maximise is the fit, plus, when the inclusion option is on, a
+term built from self-identified group membership: ``(1 - w) * fit + w * flag * senior``. The
+inclusion term never enters a fit, so no per-pair number that people read depends on anyone's
+demographic data; only the choice of pairs does.
 """
 
 from __future__ import annotations
@@ -136,15 +143,21 @@ class ScoringModel:
             weights.pop("function", None)
         if self.rules.department_preference == "any":
             weights.pop("department", None)
+        inclusion = weights.pop("inclusion", 0.0)
+        if self.rules.inclusion and not inclusion:
+            inclusion = 1.0
         if not self.rules.inclusion:
-            weights.pop("inclusion", None)
-        elif "inclusion" not in weights:
-            weights["inclusion"] = 1.0
-        if not weights:
+            inclusion = 0.0
+        if not weights and not inclusion:
             raise MatchingInputError("weights: no criterion is active for this program")
-        total = sum(weights.values())
-        self.weights = {k: v / total for k, v in weights.items()}
+        fit_total = sum(weights.values())
+        # Fit weights add up to 1 on their own, so a pair's fit does not move when the inclusion
+        # option is switched on or off; the inclusion term's share of the objective is the
+        # share its weight has of all weights.
+        self.weights = {k: v / fit_total for k, v in weights.items()}
+        self.inclusion_share = inclusion / (fit_total + inclusion)
         self._factors = [self._factor(name) for name in self.weights if name != "preferences"]
+        self._inclusion = self._factor("inclusion") if inclusion else None
         self._stack()
         self._build_pair_terms()
 
@@ -256,11 +269,16 @@ class ScoringModel:
             hi += w * f.hi
         if "preferences" in self.weights:
             hi += self.weights["preferences"]
+        if not parts_a:  # no factor criterion (preferences or inclusion only): a zero column
+            parts_a.append(np.zeros((self.n_mentees, 1), np.float32))
+            parts_b.append(np.zeros((self.n_mentors, 1), np.float32))
         self._a = np.ascontiguousarray(np.hstack(parts_a), dtype=np.float32)
         self._bt = np.ascontiguousarray(np.hstack(parts_b).T, dtype=np.float32)
         self._const = np.float32(const)
         # float32 products may stray a few ulps outside the exact range.
-        self._range = (lo - 1e-5, hi + 1e-5)
+        self._fit_range = (lo - 1e-5, hi + 1e-5)
+        share = self.inclusion_share
+        self._range = ((1 - share) * lo - 1e-5, (1 - share) * hi + share + 1e-5)
 
     # -------------------------------------------------------------- per-pair terms and rules
 
@@ -353,11 +371,15 @@ class ScoringModel:
     # ------------------------------------------------------------------------- the oracle
 
     def score_range(self) -> tuple[float, float]:
-        """Bounds of every finite score."""
+        """Bounds of every finite objective value (what ``block`` returns)."""
         return self._range
 
+    def fit_range(self) -> tuple[float, float]:
+        """Bounds of every fit (what ``explain`` and ``raw_block`` return)."""
+        return self._fit_range
+
     def _scores(self, start: int, stop: int) -> np.ndarray:
-        """Weighted scores of mentees ``start:stop`` (float32), hard rules not applied."""
+        """Fits of mentees ``start:stop`` (float32), hard rules not applied."""
         m = self.n_mentors
         s = self._a[start:stop] @ self._bt
         s += self._const
@@ -366,6 +388,14 @@ class ScoringModel:
         if b > a:
             s.ravel()[self._pref_keys[a:b] - lo_key] += self._pref_vals[a:b]
         return s
+
+    def _objective(self, fit: np.ndarray, start: int, stop: int) -> np.ndarray:
+        """What the solvers maximise: the fit, plus the inclusion term when the option is on."""
+        if self._inclusion is None:
+            return fit
+        share = np.float32(self.inclusion_share)
+        term = self._inclusion.a[start:stop] @ self._inclusion.b.T
+        return (np.float32(1) - share) * fit + share * term
 
     def _forbid_inplace(self, s: np.ndarray, start: int, stop: int, value) -> None:
         m = self.n_mentors
@@ -386,17 +416,19 @@ class ScoringModel:
         return -gap if self.rules.reverse_mentoring else gap
 
     def raw_block(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
-        """(scores ignoring hard rules, hard-rule mask) for mentees ``start:stop``."""
+        """(fits ignoring hard rules, hard-rule mask) for mentees ``start:stop``."""
         ok = np.ones((stop - start, self.n_mentors), dtype=bool)
         self._forbid_inplace(ok, start, stop, False)
         return self._scores(start, stop), ok
 
     def block(self, start: int, stop: int) -> np.ndarray:
-        """Scores of mentees ``start:stop`` against all mentors; ``-inf`` where not allowed."""
-        s = self._scores(start, stop)
+        """Objective values of mentees ``start:stop`` against all mentors; ``-inf`` where not
+        allowed. The minimum score applies to the fit, never to the inclusion term."""
+        fit = self._scores(start, stop)
+        s = self._objective(fit, start, stop)
         self._forbid_inplace(s, start, stop, -np.inf)
         if self.rules.min_score is not None:
-            s[s < self.rules.min_score] = -np.inf
+            s[fit < self.rules.min_score] = -np.inf
         return s
 
     def dense(self) -> np.ndarray:
@@ -410,7 +442,8 @@ class ScoringModel:
     # -------------------------------------------------------------------------- reasons
 
     def sub_scores(self, i: int, j: int) -> dict[str, float]:
-        """Each active criterion's sub-score in [0, 1] for mentee ``i`` and mentor ``j``."""
+        """Each fit criterion's sub-score in [0, 1] for mentee ``i`` and mentor ``j`` (the
+        inclusion term is not a fit criterion and is never reported for a pair)."""
         out: dict[str, float] = {}
         for f in self._factors:
             out[f.name] = float(np.dot(f.a[i].astype(np.float64), f.b[j]) + f.const)
@@ -423,17 +456,16 @@ class ScoringModel:
         return out
 
     def explain(self, i: int, j: int, limit: int = 4) -> PairExplanation:
-        """The pair's score and its top ``limit`` contributing criteria in plain words.
+        """The pair's fit and its top ``limit`` contributing criteria in plain words.
 
-        The inclusion criterion is never named for a single pair: it rests on self-identified
-        data and is reported in aggregate only (see :meth:`inclusion_summary`).
+        The inclusion term is neither in the fit nor named in the reasons: it rests on
+        self-identified data, and a per-pair number that moved with it would disclose the
+        mentee's group to whoever reads it (see :meth:`inclusion_summary` for the aggregate).
         """
         subs = self.sub_scores(i, j)
         score = sum(self.weights[k] * v for k, v in subs.items())
         reasons = []
         for name, value in subs.items():
-            if name == "inclusion":
-                continue
             w = self.weights[name]
             text = self._reason_text(name, i, j, value)
             if text:
@@ -554,16 +586,40 @@ class ScoringModel:
             name=self.mentees.names[i],
         )
 
-    def inclusion_summary(self, result: MatchResult) -> dict[str, int]:
-        """Aggregate effect of the inclusion option (never per person)."""
+    def inclusion_summary(
+        self, result: MatchResult, *, min_group_size: int
+    ) -> dict[str, int | None]:
+        """Aggregate effect of the inclusion option (never per person), for the HR admins who
+        configure it; ``{}`` when the option is off.
+
+        Each count is ``None`` (suppressed) when it, or what it leaves of the count it is part
+        of (mentees; flagged mentees; flagged and matched), is about 1 to ``min_group_size - 1``
+        people, or when that larger count is suppressed: "2 of the 40 mentees" names a group
+        of two as surely as "38 of the 40". Pass the configured minimum group size. Differences
+        between two runs are not covered: publish these counts for one run only.
+        """
+        if min_group_size < 1:
+            raise MatchingInputError(f"min_group_size = {min_group_size}: must be >= 1")
         if not self.rules.inclusion or self.mentees.inclusion_flag is None:
             return {}
         flag = np.asarray(self.mentees.inclusion_flag, dtype=bool)
         senior = self.mentors.job_level >= self.rules.inclusion_senior_level
         pairs = result.pairs
         flagged = flag[pairs[:, 0]]
-        return {
+        counts = {
             "flagged_mentees": int(flag.sum()),
             "flagged_matched": int(flagged.sum()),
             "flagged_with_senior_mentor": int((flagged & senior[pairs[:, 1]]).sum()),
         }
+
+        def small(n: int) -> bool:
+            return 0 < n < min_group_size
+
+        out: dict[str, int | None] = {}
+        parent: int | None = self.n_mentees
+        for name, count in counts.items():
+            hidden = parent is None or small(count) or small(parent - count)
+            hidden = hidden or (count == 0 and parent is not None and small(parent))
+            out[name] = None if hidden else count
+            parent = out[name]
+        return out

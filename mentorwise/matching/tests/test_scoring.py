@@ -254,11 +254,13 @@ def test_inclusion_option_needs_a_justification_and_is_reported_in_aggregate() -
     result = solve(model, [1, 1], certify=True)
     assert result.pairs.tolist() == [[0, 0], [1, 1]]
     assert "inclusion" not in {r.criterion for r in model.explain(0, 0).reasons}
-    assert model.inclusion_summary(result) == {
+    assert model.inclusion_summary(result, min_group_size=1) == {
         "flagged_mentees": 1,
         "flagged_matched": 1,
         "flagged_with_senior_mentor": 1,
     }
+    # Under the minimum group size nothing is published.
+    assert set(model.inclusion_summary(result, min_group_size=5).values()) == {None}
     off = ScoringModel(mentees, mentors, ProgramRules())
     assert "inclusion" not in off.weights
 
@@ -349,3 +351,94 @@ def test_feature_matching_equals_dense_optimum_on_a_medium_program() -> None:
     for method in ("stable", "greedy"):
         other = solve(model, capacities, method=method)
         assert np.isfinite(dense[other.pairs[:, 0], other.pairs[:, 1]]).all()
+
+
+def _inclusion_pair() -> tuple[Participants, Participants, ProgramRules]:
+    """Two mentees alike in every criterion but the consented inclusion flag; a senior and a
+    junior mentor."""
+    mentees = people(
+        [1, 2],
+        ["Ana", "Ana"],  # the same name too, so that reasons can be compared word for word
+        [3, 3],
+        skills=[["Negotiation", "Hiring"]] * 2,
+        text=["negotiation with customers"] * 2,
+        inclusion_flag=np.array([True, False]),
+    )
+    mentors = people(
+        [10, 11],
+        ["Senior", "Junior"],
+        [8, 5],
+        skills=[["Negotiation"], ["Hiring", "Negotiation"]],
+        text=["customers", "negotiation"],
+    )
+    rules = ProgramRules(
+        inclusion=True,
+        inclusion_justification="Sponsorship program for under-represented talent, HR 2026-03",
+        weights={**ProgramRules().weights, "inclusion": 3},
+        chain_exclusion_depth=0,
+    )
+    return mentees, mentors, rules
+
+
+def test_fit_and_reasons_never_include_the_inclusion_term() -> None:
+    mentees, mentors, rules = _inclusion_pair()
+    model = ScoringModel(mentees, mentors, rules)
+    off = ScoringModel(mentees, mentors, ProgramRules(chain_exclusion_depth=0))
+    for j in range(2):
+        flagged, other = model.explain(0, j), model.explain(1, j)
+        # The two mentees differ only in the flag: every number read about a pair is equal...
+        assert flagged.score == other.score
+        assert [(r.criterion, r.weight, r.text) for r in flagged.reasons] == [
+            (r.criterion, r.weight, r.text) for r in other.reasons
+        ]
+        # ...and the same as with the option off.
+        assert flagged.score == pytest.approx(off.explain(0, j).score, abs=1e-9)
+    fits, _ = model.raw_block(0, 2)
+    assert fits[0].tolist() == fits[1].tolist()
+    # What the solver maximises does favour the flagged mentee with the senior mentor.
+    objective = model.block(0, 2)
+    assert objective[0, 0] > objective[1, 0]
+    assert objective[0, 1] == objective[1, 1]
+    lo, hi = model.score_range()
+    assert lo <= objective.min() and objective.max() <= hi
+
+
+def test_minimum_score_applies_to_the_fit_not_to_the_inclusion_term() -> None:
+    mentees, mentors, rules = _inclusion_pair()
+    # Just above the fit of the unflagged mentee with the senior mentor (the two mentees' fits
+    # are equal): the inclusion term would lift the flagged mentee's pair over it.
+    rules.min_score = ScoringModel(mentees, mentors, rules).explain(1, 0).score + 0.01
+    model = ScoringModel(mentees, mentors, rules)
+    blocked = ~np.isfinite(model.block(0, 2)[:, 0])
+    # Whether the pair is allowed cannot depend on the flag (a "below the minimum" warning or
+    # an unmatched reason would otherwise tell the flag).
+    assert blocked.tolist() == [True, True]
+
+
+def test_inclusion_summary_hides_small_groups_and_their_complements() -> None:
+    n = 20
+    flags = np.zeros(n, dtype=bool)
+    flags[:7] = True  # 7 of 20 mentees in a favoured group
+    mentees = people(list(range(n)), [f"e{i}" for i in range(n)], [3] * n, inclusion_flag=flags)
+    mentors = people([100, 101], ["Senior", "Junior"], [8, 5])
+    rules = ProgramRules(
+        weights={"inclusion": 1},
+        inclusion=True,
+        inclusion_justification="Sponsorship program for under-represented talent, HR 2026-03",
+    )
+    model = ScoringModel(mentees, mentors, rules)
+    result = solve(model, [5, 20], certify=True)
+    # The 5 senior places go to flagged mentees; the 2 others are matched with the junior one.
+    assert model.inclusion_summary(result, min_group_size=1) == {
+        "flagged_mentees": 7,
+        "flagged_matched": 7,
+        "flagged_with_senior_mentor": 5,
+    }
+    # k = 5: 7 of 20 is shown; all 7 matched (complement 0) is shown; 5 of 7 leaves 2: hidden.
+    assert model.inclusion_summary(result, min_group_size=5) == {
+        "flagged_mentees": 7,
+        "flagged_matched": 7,
+        "flagged_with_senior_mentor": None,
+    }
+    # k = 8: 7 flagged is too few, and so is everything below it.
+    assert set(model.inclusion_summary(result, min_group_size=8).values()) == {None}

@@ -75,6 +75,7 @@ def test_inclusion_option_needs_a_recorded_justification(program, hr_admin) -> N
             "inclusion": {
                 "enabled": True,
                 "justification": "Promotion rates of women at level 6 lag by 9 points.",
+                "groups": ["gender:woman"],
             },
         },
     }
