@@ -92,3 +92,31 @@ def test_run_shows_fits_their_sum_and_no_bound_when_inclusion_is_on(
     assert run.total_score == pytest.approx(sum(m.score for m in proposals), abs=1e-3)
     # The solver's bound is on an objective that contains the inclusion term: not shown.
     assert run.upper_bound is None
+
+
+def test_scores_stored_with_the_inclusion_term_are_forgotten_on_upgrade(
+    setup, other_program, hr_admin, program_manager, mentee, mentor
+) -> None:
+    """Scores stored before fits left out the term cannot be told apart from fits: cleared."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from mentorwise.matches.models import MatchingRun
+
+    enable_inclusion(setup, hr_admin, "gender:woman")
+    run = MatchingRun.objects.create(program=setup, total_score=3.5, upper_bound=3.6)
+    stored = Match.objects.create(
+        program=setup, mentee=enrollment(mentee), mentor=enrollment(mentor), score=0.91
+    )
+    elsewhere = MatchingRun.objects.create(program=other_program, total_score=2.0)
+    migration = import_module(
+        "mentorwise.matches.migrations.0002_forget_scores_with_the_inclusion_term"
+    )
+    migration.forget(apps, None)
+    stored.refresh_from_db()
+    run.refresh_from_db()
+    assert stored.score is None
+    assert (run.total_score, run.upper_bound) == (None, None)
+    elsewhere.refresh_from_db()
+    assert elsewhere.total_score == 2.0  # programs without the option keep their numbers
