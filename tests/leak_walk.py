@@ -4,7 +4,7 @@ Widens the permissions matrix (tests/test_permissions_matrix.py) from its probes
 whole URLconf (tests/urlconf.py, the same enumeration as the default-deny walk): every web
 route, its path parameters filled with the ids of the matrix's world
 (tests/permissions_world.py) - once with Ana's relationship and program, once with the
-other ones (Omar and Mikel's relationship, the buddies program where the vetoes are) - is
+buddies program where the vetoes are, Marta's record and enrollment - is
 sent as GET, as an empty POST and as a POST of plausible form fields, each as a full page
 and as an HTMX request (`HX-Request: true`). No response may carry a mark the role may not
 read, where which marks a role reads is derived from the matrix of docs/permissions.md
@@ -44,7 +44,9 @@ from tests.permissions_world import MARK, NEVER_READ, World, fill, unreadable_ma
 from tests.urlconf import ROUTES, SAMPLE_KWARGS, is_web, url_of
 
 # Path parameters from the world's ids: the first filling reaches Ana's relationship in the
-# leadership program, the second the other relationship and the buddies program (vetoes).
+# leadership program (where the marks are), the second the buddies program with its vetoes,
+# Marta's record and enrollment. (The other relationship holds no marks: its routes would
+# only repeat the first filling's refusals.)
 FILLINGS: tuple[dict[str, str], ...] = (
     {
         "person_id": "{person}",
@@ -66,10 +68,6 @@ FILLINGS: tuple[dict[str, str], ...] = (
         "slug": "{slug2}",
         "mentor_id": "{veto_mentor}",
         "other_id": "{veto_mentee}",
-        "relationship_id": "{rel2}",
-        "meeting_id": "{scheduled}",
-        "kind": "closing",
-        "action": "lock",
     },
 )
 
