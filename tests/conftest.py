@@ -1,18 +1,39 @@
-"""Fixtures of the tests in this folder that call the app through its WSGI handler."""
+"""Fixtures of the tests in this folder: the permissions world, and the WSGI-handler ones."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from mentorwise.relationships.services.meetings import meeting_schedule
 from mentorwise.relationships.services.pair import GoalFields, goal_create, milestone_add
 from mentorwise.relationships.tests.factories import enrollment_of, started_relationship
+from tests.permissions_world import World, build_world
+
+
+@pytest.fixture(scope="module")
+def matrix_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
+    """The world of tests/permissions_world.py, built once per module inside a transaction
+    that is rolled back at the end; each test runs in its own savepoint (the `db` fixture)
+    and each request in a rolled-back savepoint of its own, so writes never leak."""
+    # The root conftest's fast hasher is a per-test setting: a module fixture runs before it.
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), transaction.atomic():
+        with fast:
+            world = build_world()
+        for role, user in world.users.items():
+            client = Client()
+            client.force_login(user)  # sessions live as long as the world
+            world.clients[role] = client
+        yield world
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

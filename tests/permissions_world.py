@@ -10,6 +10,10 @@ One organisation with every role of docs/permissions.md:
   another relationship"), and `other_program` (buddies) managed by `pm2`.
 - `sponsor` (a senior leader in no program), `executive`, and API tokens of Ana (read and
   admin scope) and a SCIM token of the HR admin.
+- Vetoes in `other_program` (buddies, self-match, mentors may mark mentees), where Ana and
+  Omar are also mentees and Marta and Mikel mentors, none matched: Mikel vetoed Omar and Ana
+  vetoed Marta. A veto is shown only to the person who cast it (and to the program's
+  managers when they pair by hand): Omar and Marta must never read it.
 
 Each row id of the matrix maps to a Probe: the web requests and the API requests that
 exercise that operation. Markers are unique strings planted in the world: a read is
@@ -19,7 +23,9 @@ allowed when its marker is in the response.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
@@ -63,6 +69,10 @@ MARK = {
     "sponsorship": "SPONSORSHIP-DESCRIPTION-MARK",
     "program": "Leadership Matrix 2026",
     "dev_goals": "ANA-DEVELOPMENT-GOALS-MARK",
+    "milestone": "MILESTONE-TITLE-MARK",
+    # How a veto reads on a card or in a pair preview (the word the vetoed person must never
+    # see: other pages only say "veto"/"vetoes").
+    "veto": "vetoed",
 }
 # Demographic values of Ana: never in any response, to anyone.
 DEMOGRAPHIC_MARKS = ("middle_eastern", "Middle Eastern or North African", "non_binary")
@@ -73,6 +83,8 @@ class World:
     users: dict[str, User]
     tokens: dict[str, str]
     ids: dict[str, Any]
+    # A signed-in web client per role with a login (set by the `matrix_world` fixture).
+    clients: dict[str, Any] = field(default_factory=dict)
 
 
 def _enroll(program: Program, person: Any, role: str, skills: list[Skill], **extra: Any) -> None:
@@ -165,6 +177,7 @@ def build_world() -> World:
     scheduled = rs.meeting_schedule(
         actor=ana, relationship=rel, starts_at=timezone.now() + dt.timedelta(days=7)
     )
+    rs.milestone_add(actor=ana, goal=goal, title=MARK["milestone"])
     rs.private_note_write(actor=marta, meeting=meeting, text=MARK["private_marta"])
     rs.check_in_create(actor=ana, relationship=rel, pulse=4, comment=MARK["check_in"])
     rs.survey_respond(
@@ -182,11 +195,13 @@ def build_world() -> World:
     action = rs.sponsorship_action_record(
         actor=marta, relationship=rel, kind="introduction", description=MARK["sponsorship"]
     )
+    read_token, read_raw = api_token_create(actor=ana, name="read", scope=TokenScope.READ)
     tokens = {
-        "tok_read": api_token_create(actor=ana, name="read", scope=TokenScope.READ)[1],
+        "tok_read": read_raw,
         "tok_admin": api_token_create(actor=ana, name="admin", scope=TokenScope.ADMIN)[1],
         "scim": api_token_create(actor=hr, name="scim", scope=TokenScope.SCIM)[1],
     }
+    vetoes = _vetoes(other_program, people, users, skills)
     enrollment = Enrollment.objects.get(program=program, person=ana_person)
     mentor_enrollment = Enrollment.objects.get(program=program, person=people["mentor"])
     ids = {
@@ -204,11 +219,39 @@ def build_world() -> World:
         "match": proposal.pk,
         "scheduled": scheduled.pk,
         "skill": skills[0].pk,
+        "milestone": goal.milestones.get().pk,
+        "token": read_token.pk,
+        **vetoes,
         "version": rel.agreement.current.number,
         "now": (timezone.now() + dt.timedelta(days=3)).isoformat(),
         "past": (timezone.now() - dt.timedelta(hours=3)).isoformat(),
     }
     return World(users=users, tokens=tokens, ids=ids)
+
+
+def _vetoes(program: Program, people: dict[str, Any], users: dict[str, User], skills: list[Skill]):  # type: ignore[no-untyped-def]
+    """Ana and Omar as mentees, Marta and Mikel as mentors of `program`, none matched; Mikel
+    vetoes Omar (a mentor's veto) and Ana vetoes Marta (a mentee's veto)."""
+    from mentorwise.matches.services import preference_set
+
+    options = {**program.matching.get("options", {}), "mentor_preferences": True}
+    Program.objects.filter(pk=program.pk).update(
+        self_match=True, matching={**program.matching, "options": options}
+    )
+    program.refresh_from_db()
+    mine = {}
+    for role in ("mentee", "mentee2", "mentor", "mentor2"):
+        side = "mentee" if role.startswith("mentee") else "mentor"
+        _enroll(program, people[role], side, skills, capacity=2)
+        mine[role] = Enrollment.objects.get(program=program, person=people[role])
+    for caster, vetoed in (("mentor2", "mentee2"), ("mentee", "mentor")):
+        preference_set(
+            actor=users[caster], enrollment=mine[caster], other_id=mine[vetoed].pk, kind="veto"
+        )
+    return {
+        "veto_mentee": mine["mentee2"].pk,  # Omar, vetoed by Mikel
+        "veto_mentor": mine["mentor2"].pk,  # Mikel
+    }
 
 
 # Probes ---------------------------------------------------------------------------------
@@ -236,6 +279,18 @@ class Probe:
     marker: str = ""
 
 
+def fill(value: Any, ids: dict[str, Any]) -> Any:
+    """A probe's URL or data with the world's ids put in ("{rel}" -> 12)."""
+    if isinstance(value, str):
+        text = value.format(**ids)
+        return int(text) if value.startswith("{") and text.isdigit() else text
+    if isinstance(value, dict):
+        return {k: fill(v, ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [fill(v, ids) for v in value]
+    return value
+
+
 def _get(url: str) -> tuple[Req, ...]:
     return (Req("get", url),)
 
@@ -244,6 +299,8 @@ REL = "/relationships/{rel}/"
 API_REL = "/api/relationships/{rel}"
 CADENCE = {"meeting_cadence_days": "21"}
 GOAL = {"title": "A new goal", "specific": "s", "measurable": "m"}
+VETOED_PAIR_WEB = {"mentee": "{veto_mentee}", "mentor": "{veto_mentor}"}
+VETOED_PAIR_API = {"mentee_enrollment_id": "{veto_mentee}", "mentor_enrollment_id": "{veto_mentor}"}
 
 PROBES: dict[str, Probe] = {
     # People and demographics
@@ -457,6 +514,20 @@ PROBES: dict[str, Probe] = {
     "export.contribution": Probe(
         "read", _get("/relationships/recognition/{mentor_person}/contribution.csv")
     ),
+    # Preferences and vetoes (in buddies: Mikel vetoed Omar, Ana vetoed Marta)
+    "veto.read": Probe(
+        "list",
+        (
+            Req("get", "/matching/programs/{slug2}/find/"),
+            Req("get", "/matching/programs/{slug2}/mentees/"),
+            Req("post", "/matching/programs/{slug2}/manual/preview/", VETOED_PAIR_WEB),
+        ),
+        (
+            Req("get", "/api/programs/{slug2}/mentors"),
+            Req("post", "/api/programs/{slug2}/pair-preview", VETOED_PAIR_API),
+        ),
+        MARK["veto"],
+    ),
     # Audit
     "audit.list": Probe("read", _get("/audit/"), _get("/api/audit")),
     "audit.export": Probe("read", _get("/audit/export.csv")),
@@ -594,3 +665,79 @@ SERVICE_MARKERS = {
     "relationship.read": "Anastasia",
     "private_note.read": MARK["private_ana"],
 }
+
+
+# The matrix of docs/permissions.md, and which marks each role may read --------------------
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "permissions.md"
+
+
+def parse_matrix(text: str) -> dict[str, dict[str, str]]:
+    """The matrix table: {row id: {role: cell}}; rows are the lines starting with | `id`."""
+    header: list[str] | None = None
+    rows: dict[str, dict[str, str]] = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| Row ") and header is None:
+            header = cells
+            continue
+        match = re.fullmatch(r"`([a-z_.]+)`", cells[0]) if line.startswith("| `") else None
+        if match is None or header is None:
+            continue
+        by_role = dict(zip(header[2:], cells[2:], strict=True))
+        rows[match.group(1)] = by_role
+    return rows
+
+
+MATRIX = parse_matrix(DOC.read_text(encoding="utf-8"))
+
+# The matrix rows that decide who may read each mark: a role may read it when its cell is
+# ✓ in one of them. Derived, not listed per role, so the document stays the single source.
+MARK_ROWS: dict[str, tuple[str, ...]] = {
+    # Ana's e-mail: her profile, and the pair's meeting invitation (both are attendees).
+    "person": ("person.read", "person.list", "meeting.ics"),
+    "dev_goals": ("enrollment.list", "enrollment.read"),
+    "agreement": ("agreement.read",),
+    "goal": ("goal.read",),
+    "goal_text": ("goal.read",),
+    "milestone": ("goal.read",),
+    "shared_note": ("shared_note.read",),
+    "private_ana": ("private_note.read",),
+    "check_in": ("check_in.read",),
+    "survey": ("survey_response.read",),
+    "sponsorship": ("sponsorship.read",),
+    "veto": ("veto.read",),
+}
+# Marta's private note is Ana's seen from the other side of the pair: its row read with the
+# two sides swapped (a token acts as its owner).
+MIRRORED = {"private_marta": "private_ana"}
+_MIRROR = {"mentee": "mentor", "mentor": "mentee", "mentee2": "mentor2", "mentor2": "mentee2"}
+# Marks nobody reads one by one (the program's name is public: not a mark to check).
+NEVER_READ = {f"demographic_{n}": mark for n, mark in enumerate(DEMOGRAPHIC_MARKS)}
+
+
+def unreadable_marks(
+    role: str, *, data_subject: bool = False, demographic_groups: bool = False
+) -> dict[str, str]:
+    """The marks `role` may not read, by name: none of them may be in a response to it.
+
+    `data_subject`: the response is a data-subject export of Ana (the privacy pages), which
+    holds all her data, demographics included, for whoever may read that row, but never the
+    text of a private note (not even hers, for an HR admin). `demographic_groups`: the
+    response is a breakdown by gender or ethnicity, whose group labels are the breakdown
+    itself, for whoever may read those aggregates (the equity tests pin that a group as
+    small as Ana's carries no number).
+    """
+    if data_subject and MATRIX["privacy.export"].get(role) == "✓":
+        return {k: MARK[k] for k in ("private_ana", "private_marta")}
+    out = {}
+    if not (demographic_groups and MATRIX["insight.demographics"].get(role) == "✓"):
+        out.update(NEVER_READ)
+    for name, rows in MARK_ROWS.items():
+        if not any(MATRIX[row].get(role) == "✓" for row in rows):
+            out[name] = MARK[name]
+    for name, source in MIRRORED.items():
+        mirrored = _MIRROR.get(TOKEN_ROLES.get(role, role), role)
+        if not any(MATRIX[row].get(mirrored) == "✓" for row in MARK_ROWS[source]):
+            out[name] = MARK[name]
+    return out

@@ -5,8 +5,12 @@ for every cell (row x role), the requests of tests/permissions_world.py against 
 built once per module. A cell that behaves differently from the document fails, and so
 does a row of the document without probes or a probe without a row.
 
-Also checked on every response: demographic values never appear, and a private note is
-only ever in a response to its author.
+Every web request is sent twice, as a full page and with `HX-Request: true` (as htmx sends
+it): both must give the same outcome. Also checked on every response, refused or not: no
+mark the role may not read is in it (which marks a role reads is derived from the matrix
+itself, `permissions_world.unreadable_marks`): demographic values never, a private note
+only for its author, goal or check-in text never for an overseer, a veto never for the
+person vetoed.
 
 `MATRIX_OBSERVE=path pytest tests/test_permissions_matrix.py` writes the observed table
 (markdown) to `path` instead of asserting: to review a change, never to copy blindly.
@@ -16,9 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,8 +29,7 @@ from django.test import Client
 from mentorwise.core.errors import Forbidden, NotFound
 from mentorwise.core.models import AuditEntry
 from tests.permissions_world import (
-    DEMOGRAPHIC_MARKS,
-    MARK,
+    MATRIX,
     PROBES,
     ROLES,
     SERVICE_CALLS,
@@ -38,31 +38,11 @@ from tests.permissions_world import (
     Probe,
     Req,
     World,
-    build_world,
+    fill,
+    unreadable_marks,
 )
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "permissions.md"
 OUTCOMES = {"✓", "✗", "404", "403", "login", "—"}
-
-
-def parse_matrix(text: str) -> dict[str, dict[str, str]]:
-    """The matrix table: {row id: {role: cell}}; rows are the lines starting with | `id`."""
-    header: list[str] | None = None
-    rows: dict[str, dict[str, str]] = {}
-    for line in text.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if line.startswith("| Row ") and header is None:
-            header = cells
-            continue
-        match = re.fullmatch(r"`([a-z_.]+)`", cells[0]) if line.startswith("| `") else None
-        if match is None or header is None:
-            continue
-        by_role = dict(zip(header[2:], cells[2:], strict=True))
-        rows[match.group(1)] = by_role
-    return rows
-
-
-MATRIX = parse_matrix(DOC.read_text(encoding="utf-8"))
 CELLS = [(row, role) for row in MATRIX for role in ROLES]
 
 
@@ -78,48 +58,24 @@ def test_the_document_and_the_probes_agree() -> None:
             assert cell in OUTCOMES, f"{row} / {role}: unknown outcome {cell!r}"
 
 
-# The world ------------------------------------------------------------------------------
+# The world (built once for the module: the `matrix_world` fixture of tests/conftest.py) -----
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
-    """Built once for the module inside a transaction that is rolled back at the end;
-    each cell runs in its own savepoint (the `db` fixture), so writes never leak."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        world = build_world()
-        for role, user in world.users.items():
-            client = Client()
-            client.force_login(user)  # sessions live as long as the world
-            _CLIENTS[role] = client
-        yield world
-        _CLIENTS.clear()
-        transaction.set_rollback(True)
-
-
-_CLIENTS: dict[str, Client] = {}
-
-
-def _fill(value: Any, ids: dict[str, Any]) -> Any:
-    if isinstance(value, str):
-        text = value.format(**ids)
-        return int(text) if value.startswith("{") and text.isdigit() else text
-    if isinstance(value, dict):
-        return {k: _fill(v, ids) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_fill(v, ids) for v in value]
-    return value
+def world(matrix_world: World) -> World:
+    return matrix_world
 
 
 def _client(world: World, role: str, *, api: bool) -> tuple[Client, dict[str, str]]:
     if role in TOKEN_ROLES:
         # Tokens authenticate the API only; on web pages they are ignored.
         return Client(), {"HTTP_AUTHORIZATION": f"Bearer {world.tokens[role]}"}
-    return _CLIENTS.get(role) or Client(), {}
+    return world.clients.get(role) or Client(), {}
 
 
 def _send(client: Client, req: Req, ids: dict[str, Any], headers: dict[str, str], api: bool):  # type: ignore[no-untyped-def]
-    url = _fill(req.url, ids)
-    data = _fill(req.data, ids)
+    url = fill(req.url, ids)
+    data = fill(req.data, ids)
     method = getattr(client, req.method)
     if req.method == "get":
         return method(url, **headers)
@@ -151,12 +107,31 @@ def _classify(probe: Probe, req: Req, response: Any, audited: bool, api: bool) -
 AGGREGATE_DEMOGRAPHIC_ROWS = {"insight.demographics"}
 # Rows whose answer is a data-subject export (HR admins only): it holds the person's own data.
 DATA_SUBJECT_ROWS = {"privacy.export"}
+# Every web request is sent as a full page and as an HTMX request (what hx-get / hx-post
+# send): both must give the same outcome, and neither may carry a mark the role may not read.
+HTMX_VARIANTS = ({}, {"HTTP_HX_REQUEST": "true"})
+REFUSED = {"403", "404", "409", "✗", "login"}
 
 
 def _body(response: Any) -> str:
     if response.get("Content-Type", "").startswith(("text/", "application/json")):
         return response.content.decode("utf-8", errors="replace")
     return ""
+
+
+def _check_body(row: str, role: str, label: str, response: Any, outcome: str) -> None:
+    """No mark the role may not read (per the matrix) is in the response."""
+    body = _body(response)
+    aggregate = row in AGGREGATE_DEMOGRAPHIC_ROWS
+    forbidden = unreadable_marks(
+        role, data_subject=row in DATA_SUBJECT_ROWS, demographic_groups=aggregate
+    )
+    if aggregate:
+        # The one-person group of Ana carries no number (the equity tests pin the rest).
+        assert '"population": null' in body or "—" in body or response.status_code != 200
+    leaked = sorted(name for name, mark in forbidden.items() if mark in body)
+    kind = "a refused request" if outcome in REFUSED else "the response"
+    assert not leaked, f"{row} / {role}: {kind} {label} ({outcome}) carries {leaked}"
 
 
 def observe(world: World, row: str, role: str) -> tuple[str, list[str]]:
@@ -166,26 +141,20 @@ def observe(world: World, row: str, role: str) -> tuple[str, list[str]]:
     for api, requests in ((False, probe.web), (True, probe.api)):
         for req in requests:
             client, headers = _client(world, role, api=api)
-            before = AuditEntry.objects.count()
-            with transaction.atomic():
-                response = _send(client, req, world.ids, headers, api)
-                audited = AuditEntry.objects.count() > before
-                transaction.set_rollback(True)
-            body = _body(response)
-            if row in AGGREGATE_DEMOGRAPHIC_ROWS:
-                # Group labels ("Non-binary") are the breakdown itself; the one-person group
-                # of Ana must carry no number, which the equity tests pin.
-                assert '"population": null' in body or "—" in body or response.status_code != 200
-            elif row in DATA_SUBJECT_ROWS:
-                pass  # everything held about Ana, her own notes and answers included
-            else:
-                for mark in DEMOGRAPHIC_MARKS:
-                    assert mark not in body, f"{row} / {role}: demographics in {req.url}"
-            if role not in ("mentee", "tok_read", "tok_admin"):
-                assert MARK["private_ana"] not in body, f"{row} / {role}: Ana's private note"
-            if role != "mentor":
-                assert MARK["private_marta"] not in body, f"{row} / {role}: Marta's private note"
-            outcome = _classify(probe, req, response, audited, api)
+            seen = set()
+            for variant in ({},) if api else HTMX_VARIANTS:
+                before = AuditEntry.objects.count()
+                with transaction.atomic():
+                    sent = {**headers, **variant}
+                    response = _send(client, req, world.ids, sent, api)
+                    audited = AuditEntry.objects.count() > before
+                    transaction.set_rollback(True)
+                outcome = _classify(probe, req, response, audited, api)
+                label = f"{req.method.upper()} {req.url}{' (HTMX)' if variant else ''}"
+                _check_body(row, role, label, response, outcome)
+                seen.add(outcome)
+            assert len(seen) == 1, f"{row} / {role}: {req.url} full page vs HTMX: {seen}"
+            (outcome,) = seen
             if role in TOKEN_ROLES and not api:
                 assert outcome == "login", f"{row}: a token opened the page {req.url}"
                 continue

@@ -1,56 +1,20 @@
 """Default deny: every URL of the URLconf refuses anonymous requests.
 
-Walks the whole URLconf (the manage.get.gov / 18F tock pattern), fills each route's
-parameters from SAMPLE_KWARGS and asserts that every anonymous request method the route
-answers (405 = not routed) is sent to the
-login page (web pages) or answered 401 (API and SCIM), except the routes in PUBLIC.
-A new route with a parameter that has no sample value, or without a name, fails the test
-until it is added here, so no page can slip in unprotected.
+Walks the whole URLconf (the manage.get.gov / 18F tock pattern; routes and sample values in
+tests/urlconf.py, shared with the leak walk), fills each route's parameters from
+SAMPLE_KWARGS and asserts that every anonymous request method the route answers (405 = not
+routed) is sent to the login page (web pages) or answered 401 (API and SCIM), except the
+routes in PUBLIC. A new route with a parameter that has no sample value, or without a name,
+fails the test until it is added, so no page can slip in unprotected.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
-# Values for every path parameter in the URLconf (by parameter name).
-SAMPLE_KWARGS: dict[str, Any] = {
-    "person_id": 1,
-    "token_id": 1,
-    "enrollment_id": 1,
-    "slug": "leadership-2026",
-    "role": "mentee",
-    "run_id": 1,
-    "match_id": 1,
-    "mentor_id": 1,
-    "other_id": 1,
-    "action": "approve",
-    "relationship_id": 1,
-    "goal_id": 1,
-    "milestone_id": 1,
-    "meeting_id": 1,
-    "kind": "midpoint",
-    "action_id": 1,
-    "report_id": 1,
-    "nudge_id": 1,
-    "employee_id": "E00001",
-    "user_id": "1",
-    "group_id": "1",
-    "id": "1",
-    "uid": "1",
-    "uidb64": "MQ",
-    "pk": 1,
-    "resource_type": "Users",
-    "schema_id": "urn:ietf:params:scim:schemas:core:2.0:User",
-    "request_id": 1,
-    "export_id": 1,
-    "path": "x",
-    "token": "not-a-real-token",
-}
+from tests.urlconf import JSON_PREFIXES, ROUTES, SAMPLE_KWARGS
 
 # Routes anonymous visitors may reach, with the reason.
 PUBLIC = {
@@ -66,28 +30,6 @@ PUBLIC = {
     "accounts:password_reset_confirm": "a password reset link an HR admin sent; a wrong or "
     "used token shows that the link is invalid",
 }
-
-# Prefixes answered in JSON: anonymous is 401, not a redirect.
-JSON_PREFIXES = ("/api/", "/scim/")
-
-
-def _routes(
-    patterns: list[Any], prefix: str = "", namespace: str = ""
-) -> Iterator[tuple[str, str, tuple[str, ...]]]:
-    """(route text, qualified name, parameter names) of every leaf pattern."""
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            ns = namespace
-            if pattern.namespace:
-                ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
-            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern), ns)
-        elif isinstance(pattern, URLPattern):
-            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
-            params = tuple(pattern.pattern.regex.groupindex)
-            yield prefix + str(pattern.pattern), name or "", params
-
-
-ROUTES = sorted(set(_routes(get_resolver().url_patterns)))
 
 
 def test_the_walk_sees_the_whole_urlconf() -> None:

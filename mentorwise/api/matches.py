@@ -64,7 +64,9 @@ class MatchOut(Schema):
     mentor_name: str
     source: str = Field(description="run, self_match or manual.")
     status: str
-    score: float | None = Field(description="Fit in [0, 1].")
+    score: float | None = Field(
+        description="Fit in [0, 1] (null for the pair themselves: it counts both sides' marks)."
+    )
     reasons: list[str] = Field(description="Top reasons for the pair, in plain words.")
     warnings: list[str]
     locked: bool
@@ -92,6 +94,15 @@ class MatchOut(Schema):
             expires_at=match.expires_at,
         )
 
+    @staticmethod
+    def for_participant(match: Match) -> MatchOut:
+        """A match as one of its two people reads it: the reasons (stored without anyone's
+        marks), no score and no warnings, which may count or name the other person's marks
+        and are the managers' review material."""
+        out = MatchOut.of(match)
+        out.score, out.warnings = None, []
+        return out
+
 
 class UnmatchedOut(Schema):
     mentee_enrollment_id: int
@@ -109,6 +120,10 @@ class PreviewOut(Schema):
     score: float | None
     reasons: list[str]
     warnings: list[str] = Field(description="Hard rules the pair breaks, capacity, low fit.")
+    marks: list[str] = Field(
+        description="The participants' own marks on this pair: who asked for whom, a veto. "
+        "For the program's managers only; never stored on the match, which both people read."
+    )
 
 
 class CountOut(Schema):
@@ -266,7 +281,9 @@ def pair_preview(request: HttpRequest, slug: str, data: PairIn) -> PreviewOut:
         mentee_id=data.mentee_enrollment_id,
         mentor_id=data.mentor_enrollment_id,
     )
-    return PreviewOut(score=preview.score, reasons=preview.reasons, warnings=preview.warnings)
+    return PreviewOut(
+        score=preview.score, reasons=preview.reasons, warnings=preview.warnings, marks=preview.marks
+    )
 
 
 @router.post(
@@ -344,7 +361,7 @@ def request_mentor(request: HttpRequest, slug: str, data: RequestIn) -> Status:
         mentor_id=data.mentor_enrollment_id,
         message=data.message,
     )
-    return Status(201, MatchOut.of(match))
+    return Status(201, MatchOut.for_participant(match))
 
 
 @router.post(
@@ -368,4 +385,4 @@ def preference_set(request: HttpRequest, slug: str, data: PreferenceIn) -> Count
 )
 def my_open_matches(request: HttpRequest) -> list[MatchOut]:
     person_id = getattr(request.user, "person_id", None)
-    return [MatchOut.of(m) for m in selectors.open_matches_for(person_id=person_id)]
+    return [MatchOut.for_participant(m) for m in selectors.open_matches_for(person_id=person_id)]

@@ -148,8 +148,13 @@ class ProgramPool:
     locked: list[Match]
 
 
-def program_pool(program: Program) -> ProgramPool:
-    """Read everything a matching run needs, in a fixed order (deterministic runs)."""
+def program_pool(program: Program, *, marks_of: Enrollment | None = None) -> ProgramPool:
+    """Read everything a matching run needs, in a fixed order (deterministic runs).
+
+    Preferences and vetoes are everyone's for a run or a manager's preview; with `marks_of`
+    only that participant's own, for what a participant reads: a pool built for one person
+    cannot reveal another person's mark to them, in a reason, a rule, a score or an order.
+    """
     role = giving_role(program)
     locked = list(
         Match.objects.filter(
@@ -188,9 +193,10 @@ def program_pool(program: Program) -> ProgramPool:
     # Preferences and vetoes name enrollments; the engine wants person ids on the other side.
     person_of = {e.pk: e.person_id for e in [*mentees, *mentors]}
     prefs: dict[int, tuple[list[int], list[int]]] = {}
-    for pref in Preference.objects.filter(enrollment__program=program).values_list(
-        "enrollment_id", "other_id", "kind"
-    ):
+    marks = Preference.objects.filter(enrollment__program=program)
+    if marks_of is not None:
+        marks = marks.filter(enrollment=marks_of)
+    for pref in marks.values_list("enrollment_id", "other_id", "kind"):
         owner, other, kind = pref
         if other in person_of:
             slot = prefs.setdefault(owner, ([], []))

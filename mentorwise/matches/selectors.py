@@ -7,8 +7,15 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from mentorwise.core.errors import NotFound
-from mentorwise.matches.models import Match, MatchingRun, MatchStatus, Preference, Response
-from mentorwise.programs.models import Program
+from mentorwise.matches.models import (
+    Match,
+    MatchingRun,
+    MatchStatus,
+    Preference,
+    PreferenceKind,
+    Response,
+)
+from mentorwise.programs.models import Enrollment, Program
 from mentorwise.programs.permissions import can_manage_program
 
 
@@ -89,3 +96,15 @@ def my_marks(*, person_id: int | None, program: Program) -> dict[int, str]:
         return {}
     rows = Preference.objects.filter(enrollment__person_id=person_id, enrollment__program=program)
     return dict(rows.values_list("other_id", "kind"))
+
+
+def hidden_by_veto(*, viewer: Enrollment) -> set[int]:
+    """Enrollments on the other side that vetoed `viewer`: lists shown to the viewer leave them
+    out, since a veto is shown only to the person who cast it. Those the viewer vetoed too stay
+    listed: the pair is then blocked by the viewer's own mark, which they may see."""
+    own_vetoes = Preference.objects.filter(enrollment=viewer, kind=PreferenceKind.VETO)
+    return set(
+        Preference.objects.filter(other=viewer, kind=PreferenceKind.VETO)
+        .exclude(enrollment__in=own_vetoes.values("other"))
+        .values_list("enrollment_id", flat=True)
+    )

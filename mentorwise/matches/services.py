@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -39,6 +39,7 @@ from mentorwise.matches.models import (
     UnmatchedMentee,
 )
 from mentorwise.matches.problem import ProgramPool, giving_role, program_pool
+from mentorwise.matches.selectors import hidden_by_veto
 from mentorwise.matching import MatchingInputError, solve
 from mentorwise.matching.scoring import ScoringModel
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, Role
@@ -225,7 +226,8 @@ def _solve(
     proposals = []
     fits = []
     for i, j in result.pairs.tolist():
-        explanation = model.explain(i, j)
+        # Stored reasons reach both people of the pair (page, e-mail, API): no marks in them.
+        explanation = model.explain(i, j, marks=False)
         fits.append(float(explanation.score))
         proposals.append((i, j, round(fits[-1], 4), [r.text for r in explanation.reasons]))
     unmatched = [
@@ -353,11 +355,14 @@ def pair_forbid(
 
 @dataclass(frozen=True)
 class PairPreview:
-    """A hand-made pair's score, reasons and the rules it breaks (warnings)."""
+    """A hand-made pair's score, reasons and the rules it breaks (warnings), and apart from
+    them the participants' marks on the pair (who asked for whom, a veto): the manager reads
+    those before deciding, but they are never stored on the match, which both people read."""
 
     score: float | None
     reasons: list[str]
     warnings: list[str]
+    marks: list[str] = field(default_factory=list)
 
 
 def pair_preview(*, actor: Any, program: Program, mentee_id: int, mentor_id: int) -> PairPreview:
@@ -380,8 +385,8 @@ def pair_preview(*, actor: Any, program: Program, mentee_id: int, mentor_id: int
     i, j = rows[mentee_id], cols[mentor_id]
     assert pool.mentees is not None and pool.mentors is not None  # noqa: S101 - both found
     model = ScoringModel(pool.mentees, pool.mentors, pool.rules)
-    explanation = model.explain(i, j)
-    warnings += model.why_not(i, j)
+    explanation = model.explain(i, j, marks=False)
+    warnings += model.why_not(i, j, marks=False)
     if pool.capacities[j] <= 0:
         warnings.append(f"{pool.mentor_enrollments[j].person} has no place left.")
     min_score = pool.rules.min_score
@@ -390,7 +395,10 @@ def pair_preview(*, actor: Any, program: Program, mentee_id: int, mentor_id: int
             f"score {explanation.score:.2f} is below the program's minimum {min_score:.2f}"
         )
     return PairPreview(
-        round(float(explanation.score), 4), [r.text for r in explanation.reasons], warnings
+        round(float(explanation.score), 4),
+        [r.text for r in explanation.reasons],
+        warnings,
+        model.marks(i, j),
     )
 
 
@@ -418,7 +426,7 @@ def match_create_manual(*, actor: Any, program: Program, mentee_id: int, mentor_
         actor=actor,
         action="match.created_by_hand",
         target=match,
-        data={"warnings": preview.warnings},
+        data={"warnings": preview.warnings, "marks": preview.marks},
     )
     return match
 
@@ -530,7 +538,8 @@ class MenteeCard:
 
 
 def mentee_cards(*, actor: Any, program: Program) -> list[MenteeCard]:
-    """Unmatched mentees scored for the actor (a mentor), where the program lets mentors choose."""
+    """Unmatched mentees scored for the actor (a mentor), where the program lets mentors choose;
+    like `mentor_cards`, from the actor's own marks only, without the mentees who vetoed them."""
     if not program.matching.get("options", {}).get("mentor_preferences"):
         raise Conflict(
             "In this program only mentees state preferences.", code="no_mentor_preferences"
@@ -543,13 +552,16 @@ def mentee_cards(*, actor: Any, program: Program) -> list[MenteeCard]:
     ).first()
     if mine is None:
         raise Forbidden("Enroll as a mentor in this program first.", code="not_a_mentor")
-    pool = program_pool(program)
+    pool = program_pool(program, marks_of=mine)
+    unseen = hidden_by_veto(viewer=mine)
     cols = {e.pk: j for j, e in enumerate(pool.mentor_enrollments)}
     model = None
     if mine.pk in cols and pool.mentees is not None and pool.mentors is not None:
         model = ScoringModel(pool.mentees, pool.mentors, pool.rules)
     cards = []
     for i, enrollment in enumerate(pool.mentee_enrollments):
+        if enrollment.pk in unseen:
+            continue
         if model is None:
             cards.append(MenteeCard(enrollment, None, [], []))
             continue
@@ -574,9 +586,15 @@ def mentor_cards(
     function: str = "",
     only_available: bool = False,
 ) -> list[MentorCard]:
-    """Every mentor of the program scored for the actor (a mentee), best first."""
+    """Every mentor of the program scored for the actor (a mentee), best first.
+
+    Built from the actor's own marks only, and without the mentors who vetoed the actor:
+    for them, such a mentor is not in the program (as for a request: 404), so no badge,
+    reason, score or order tells them of another person's mark.
+    """
     mine = _own_mentee_enrollment(actor, program)
-    pool = program_pool(program)
+    pool = program_pool(program, marks_of=mine)
+    unseen = hidden_by_veto(viewer=mine)
     rows = {e.pk: i for i, e in enumerate(pool.mentee_enrollments)}
     last_login = _last_logins(pool.mentor_enrollments)
     if mine.pk not in rows or pool.mentees is None or pool.mentors is None:
@@ -586,6 +604,8 @@ def mentor_cards(
     cards = []
     for j, enrollment in enumerate(pool.mentor_enrollments):
         person = enrollment.person
+        if enrollment.pk in unseen:
+            continue
         if search and search.lower() not in f"{person.full_name} {enrollment.expertise}".lower():
             continue
         if function and person.function != function:

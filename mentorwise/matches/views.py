@@ -9,9 +9,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from mentorwise.accounts.http import AuthedRequest
-from mentorwise.core.errors import InvalidInput, MentorwiseError, NotFound
+from mentorwise.core.errors import MentorwiseError, NotFound
+from mentorwise.core.htmx import action_response, refusal_text, render_swap, run_action
+from mentorwise.core.views import not_found_as_404
 from mentorwise.matches import selectors, services
-from mentorwise.matches.models import MatchStatus, RunMethod, RunStatus
+from mentorwise.matches.models import Match, MatchStatus, RunMethod, RunStatus
 from mentorwise.matches.problem import giving_role
 from mentorwise.programs.models import EnrollmentStatus, Role
 from mentorwise.programs.selectors import access_managed_program, access_program
@@ -22,12 +24,6 @@ def _managed(request: AuthedRequest, slug: str):  # type: ignore[no-untyped-def]
         return access_managed_program(actor=request.user, slug=slug)
     except NotFound as error:
         raise Http404(error.message) from None
-
-
-def _error_text(error: MentorwiseError) -> str:
-    if isinstance(error, InvalidInput):
-        return "; ".join(str(e) for e in error.errors)
-    return error.message
 
 
 def program_matching_view(request: AuthedRequest, slug: str) -> HttpResponse:
@@ -72,7 +68,7 @@ def run_create_view(request: AuthedRequest, slug: str) -> HttpResponse:
         )
         services.run_dispatch(run)
     except MentorwiseError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, refusal_text(error))
     else:
         run.refresh_from_db()
         if run.status == RunStatus.DONE:
@@ -116,37 +112,46 @@ _ACTIONS = {
     "lock": lambda actor, match: services.match_lock(actor=actor, match=match, locked=True),
     "unlock": lambda actor, match: services.match_lock(actor=actor, match=match, locked=False),
 }
+_DONE = {
+    "approve": "Proposal approved.",
+    "reject": "Proposal declined.",
+    "lock": "Proposal locked: the next run keeps it.",
+    "unlock": "Proposal unlocked.",
+}
 
 
 @require_POST
+@not_found_as_404
 def match_action_view(request: AuthedRequest, match_id: int, action: str) -> HttpResponse:
     """Approve, decline, lock or unlock one proposal; HTMX swaps the row."""
-    try:
-        match = selectors.access_managed_match(actor=request.user, match_id=match_id)
-    except NotFound as error:
-        raise Http404(error.message) from None
+    match = selectors.access_managed_match(actor=request.user, match_id=match_id)
     if action not in _ACTIONS and action != "forbid":
         raise Http404("No such action.")
-    error_text = ""
-    try:
-        if action == "forbid":
-            services.pair_forbid(
+    if action == "forbid":
+        error = run_action(
+            request,
+            lambda: services.pair_forbid(
                 actor=request.user,
                 program=match.program,
                 mentee_id=match.mentee_id,
                 mentor_id=match.mentor_id,
                 reason=request.POST.get("reason", ""),
-            )
-        else:
-            _ACTIONS[action](request.user, match)
-    except MentorwiseError as error:
-        error_text = _error_text(error)
+            ),
+            "The pair will never be proposed again in this program.",
+        )
+    else:
+        error = run_action(request, lambda: _ACTIONS[action](request.user, match), _DONE[action])
+    return action_response(
+        request,
+        error,
+        swap=lambda: _match_row(request, match),
+        page=lambda: redirect("matches:program", slug=match.program.slug),
+    )
+
+
+def _match_row(request: AuthedRequest, match: Match) -> HttpResponse:
     match.refresh_from_db()
-    if not request.htmx:
-        if error_text:
-            messages.error(request, error_text)
-        return redirect("matches:program", slug=match.program.slug)
-    return render(request, "matches/program.html#match-row", {"m": match, "row_error": error_text})
+    return render_swap(request, "matches/program.html#match-row", {"m": match})
 
 
 @require_POST
@@ -188,7 +193,7 @@ def manual_preview_view(request: AuthedRequest, slug: str) -> HttpResponse:
         )
     except MentorwiseError as error:
         return render(
-            request, "matches/program.html#manual-preview", {"preview_error": _error_text(error)}
+            request, "matches/program.html#manual-preview", {"preview_error": refusal_text(error)}
         )
     return render(request, "matches/program.html#manual-preview", {"preview": preview})
 
@@ -204,7 +209,7 @@ def manual_create_view(request: AuthedRequest, slug: str) -> HttpResponse:
             mentor_id=_int(request.POST.get("mentor")),
         )
     except MentorwiseError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, f"Pair {match} made by hand and approved.")
     return redirect("matches:program", slug=program.slug)
@@ -278,7 +283,7 @@ def request_mentor_view(request: AuthedRequest, slug: str, mentor_id: int) -> Ht
     except NotFound as error:
         raise Http404(error.message) from None
     except MentorwiseError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(
             request,
@@ -301,7 +306,7 @@ def preference_view(request: AuthedRequest, slug: str, other_id: int) -> HttpRes
     except NotFound as error:
         raise Http404(error.message) from None
     except MentorwiseError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(
             request,

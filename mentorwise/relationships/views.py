@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from mentorwise.accounts.http import AuthedRequest
-from mentorwise.core.errors import InvalidInput, MentorwiseError, NotFound
+from mentorwise.core.errors import InvalidInput, MentorwiseError
+from mentorwise.core.htmx import action_response, render_swap, run_action
 from mentorwise.core.views import not_found_as_404
 from mentorwise.programs.selectors import access_managed_program
 from mentorwise.relationships import forms, recognition, selectors, services
@@ -36,25 +37,21 @@ from mentorwise.relationships.permissions import actor_side, can_oversee
 from mentorwise.relationships.safety import safety_report_routing
 
 
-def _run(request: AuthedRequest, action: Callable[[], Any], success: str) -> bool:
+def _run(request: AuthedRequest, action: Callable[[], Any], success: str) -> MentorwiseError | None:
     """Call a service; show its error as a message (never swallowed), or the success."""
-    try:
-        action()
-    except InvalidInput as error:
-        messages.error(request, "; ".join(str(e) for e in error.errors))
-    except NotFound:
-        raise
-    except MentorwiseError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
-        return True
-    return False
+    return run_action(request, action, success)
 
 
 def _back(relationship_id: int, section: str = "") -> HttpResponse:
     url = reverse("relationships:detail", args=[relationship_id])
     return redirect(f"{url}#{section}" if section else url)
+
+
+def _answer(
+    request: AuthedRequest, error: MentorwiseError | None, relationship_id: int, section: str = ""
+) -> HttpResponse:
+    """Back to the relationship page; a refused HTMX request gets its error status only."""
+    return action_response(request, error, page=lambda: _back(relationship_id, section))
 
 
 # Lists and the relationship page --------------------------------------------------------
@@ -142,17 +139,17 @@ def _pair_context(request: AuthedRequest, relationship: Any, side: Side) -> dict
 def match_respond_view(request: AuthedRequest, match_id: int) -> HttpResponse:
     match = selectors.access_match_to_answer(actor=request.user, match_id=match_id)
     accept = request.POST.get("answer") == "accept"
-    _run(
+    error = _run(
         request,
         lambda: services.match_respond(
             actor=request.user, match=match, accept=accept, reason=request.POST.get("reason", "")
         ),
         "Match accepted." if accept else "Match declined.",
     )
-    relationship = getattr(match, "relationship", None) if accept else None
+    relationship = getattr(match, "relationship", None) if accept and error is None else None
     if relationship is not None:
         return _back(relationship.pk)
-    return redirect("relationships:mine")
+    return action_response(request, error, page=lambda: redirect("relationships:mine"))
 
 
 # Agreement ------------------------------------------------------------------------------
@@ -164,7 +161,7 @@ def agreement_update_view(request: AuthedRequest, relationship_id: int) -> HttpR
     relationship = selectors.access_relationship(
         actor=request.user, relationship_id=relationship_id
     )
-    _run(
+    error = _run(
         request,
         lambda: services.agreement_update(
             actor=request.user,
@@ -175,7 +172,7 @@ def agreement_update_view(request: AuthedRequest, relationship_id: int) -> HttpR
         ),
         "Agreement saved as a new version; both of you confirm it again.",
     )
-    return _back(relationship.pk, "agreement")
+    return _answer(request, error, relationship.pk, "agreement")
 
 
 @require_POST
@@ -184,7 +181,7 @@ def agreement_confirm_view(request: AuthedRequest, relationship_id: int) -> Http
     relationship = selectors.access_relationship(
         actor=request.user, relationship_id=relationship_id
     )
-    _run(
+    error = _run(
         request,
         lambda: services.agreement_confirm(
             actor=request.user,
@@ -193,7 +190,7 @@ def agreement_confirm_view(request: AuthedRequest, relationship_id: int) -> Http
         ),
         "You confirmed the agreement.",
     )
-    return _back(relationship.pk, "agreement")
+    return _answer(request, error, relationship.pk, "agreement")
 
 
 # Goals ----------------------------------------------------------------------------------
@@ -217,33 +214,33 @@ def goal_create_view(request: AuthedRequest, relationship_id: int) -> HttpRespon
     relationship = selectors.access_relationship(
         actor=request.user, relationship_id=relationship_id
     )
-    _run(
+    error = _run(
         request,
         lambda: services.goal_create(
             actor=request.user, relationship=relationship, fields=_goal_fields(request)
         ),
         "Goal added.",
     )
-    return _back(relationship.pk, "goals")
+    return _answer(request, error, relationship.pk, "goals")
 
 
 @require_POST
 @not_found_as_404
 def goal_update_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = selectors.access_goal(actor=request.user, goal_id=goal_id)
-    _run(
+    error = _run(
         request,
         lambda: services.goal_update(actor=request.user, goal=goal, fields=_goal_fields(request)),
         "Goal saved.",
     )
-    return _back(goal.relationship_id, "goals")
+    return _answer(request, error, goal.relationship_id, "goals")
 
 
 @require_POST
 @not_found_as_404
 def goal_progress_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = selectors.access_goal(actor=request.user, goal_id=goal_id)
-    _run(
+    error = run_action(
         request,
         lambda: services.goal_progress_set(
             actor=request.user,
@@ -253,21 +250,30 @@ def goal_progress_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
         ),
         "Progress saved.",
     )
-    if request.htmx:
-        goal.refresh_from_db()
-        return render(
-            request,
-            "relationships/_goal_swap.html",
-            {"goal": goal, "goal_statuses": GoalStatus.choices, "is_active": True},
-        )
-    return _back(goal.relationship_id, "goals")
+    return action_response(
+        request,
+        error,
+        # Only a successful change renders the card: access_goal also lets overseers reach
+        # the goal, and they may not read its text.
+        swap=lambda: _goal_swap(request, goal),
+        page=lambda: _back(goal.relationship_id, "goals"),
+    )
+
+
+def _goal_swap(request: AuthedRequest, goal: Any) -> HttpResponse:
+    goal.refresh_from_db()
+    return render_swap(
+        request,
+        "relationships/detail.html#goal",
+        {"goal": goal, "goal_statuses": GoalStatus.choices, "is_active": True},
+    )
 
 
 @require_POST
 @not_found_as_404
 def milestone_add_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = selectors.access_goal(actor=request.user, goal_id=goal_id)
-    _run(
+    error = _run(
         request,
         lambda: services.milestone_add(
             actor=request.user,
@@ -277,7 +283,7 @@ def milestone_add_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
         ),
         "Milestone added.",
     )
-    return _back(goal.relationship_id, "goals")
+    return _answer(request, error, goal.relationship_id, "goals")
 
 
 @require_POST
@@ -285,12 +291,12 @@ def milestone_add_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
 def milestone_done_view(request: AuthedRequest, milestone_id: int) -> HttpResponse:
     milestone = selectors.access_milestone(actor=request.user, milestone_id=milestone_id)
     done = request.POST.get("done") == "1"
-    _run(
+    error = _run(
         request,
         lambda: services.milestone_set_done(actor=request.user, milestone=milestone, done=done),
         "Milestone updated.",
     )
-    return _back(milestone.goal.relationship_id, "goals")
+    return _answer(request, error, milestone.goal.relationship_id, "goals")
 
 
 # Meetings -------------------------------------------------------------------------------
@@ -303,7 +309,7 @@ def meeting_schedule_view(request: AuthedRequest, relationship_id: int) -> HttpR
         actor=request.user, relationship_id=relationship_id
     )
     post = request.POST
-    _run(
+    error = _run(
         request,
         lambda: services.meeting_schedule(
             actor=request.user,
@@ -315,7 +321,7 @@ def meeting_schedule_view(request: AuthedRequest, relationship_id: int) -> HttpR
         ),
         "Meeting scheduled; both of you received a calendar invitation.",
     )
-    return _back(relationship.pk, "meetings")
+    return _answer(request, error, relationship.pk, "meetings")
 
 
 @require_POST
@@ -323,7 +329,7 @@ def meeting_schedule_view(request: AuthedRequest, relationship_id: int) -> HttpR
 def meeting_reschedule_view(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
     post = request.POST
-    _run(
+    error = _run(
         request,
         lambda: services.meeting_reschedule(
             actor=request.user,
@@ -334,19 +340,19 @@ def meeting_reschedule_view(request: AuthedRequest, meeting_id: int) -> HttpResp
         ),
         "Meeting moved; the invitation was updated.",
     )
-    return _back(meeting.relationship_id, "meetings")
+    return _answer(request, error, meeting.relationship_id, "meetings")
 
 
 @require_POST
 @not_found_as_404
 def meeting_cancel_view(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
-    _run(
+    error = _run(
         request,
         lambda: services.meeting_cancel(actor=request.user, meeting=meeting),
         "Meeting cancelled.",
     )
-    return _back(meeting.relationship_id, "meetings")
+    return _answer(request, error, meeting.relationship_id, "meetings")
 
 
 @require_POST
@@ -359,7 +365,7 @@ def meeting_log_view(request: AuthedRequest, relationship_id: int) -> HttpRespon
     meeting = None
     if post.get("meeting", "").isdigit():
         meeting = selectors.access_meeting(actor=request.user, meeting_id=int(post["meeting"]))
-    _run(
+    error = _run(
         request,
         lambda: services.meeting_log(
             actor=request.user,
@@ -376,7 +382,7 @@ def meeting_log_view(request: AuthedRequest, relationship_id: int) -> HttpRespon
         ),
         "Meeting logged.",
     )
-    return _back(relationship.pk, "meetings")
+    return _answer(request, error, relationship.pk, "meetings")
 
 
 @not_found_as_404
@@ -394,14 +400,14 @@ def meeting_ics_view(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 @not_found_as_404
 def private_note_view(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
-    _run(
+    error = _run(
         request,
         lambda: services.private_note_write(
             actor=request.user, meeting=meeting, text=request.POST.get("text", "")
         ),
         "Private note saved. Only you can read it.",
     )
-    return _back(meeting.relationship_id, f"meeting-{meeting.pk}")
+    return _answer(request, error, meeting.relationship_id, f"meeting-{meeting.pk}")
 
 
 # Check-ins, surveys, sponsorship --------------------------------------------------------
@@ -413,7 +419,7 @@ def check_in_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
     relationship = selectors.access_relationship(
         actor=request.user, relationship_id=relationship_id
     )
-    _run(
+    error = _run(
         request,
         lambda: services.check_in_create(
             actor=request.user,
@@ -423,7 +429,7 @@ def check_in_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
         ),
         "Thanks for checking in.",
     )
-    return _back(relationship.pk, "check-ins")
+    return _answer(request, error, relationship.pk, "check-ins")
 
 
 @not_found_as_404
@@ -437,17 +443,20 @@ def survey_view(request: AuthedRequest, relationship_id: int, kind: str) -> Http
         # Overseers know the relationship: 403 as in the API, only the pair answers.
         raise PermissionDenied("Only the two people in this relationship answer its surveys.")
     survey = services.survey_for(program=relationship.program, kind=kind)
-    if request.method == "POST" and _run(
-        request,
-        lambda: services.survey_respond(
-            actor=request.user,
-            relationship=relationship,
-            kind=kind,
-            answers={q["key"]: request.POST.get(q["key"]) for q in survey.questions},
-        ),
-        "Thank you for your answers.",
-    ):
-        return _back(relationship.pk)
+    if request.method == "POST":
+        error = _run(
+            request,
+            lambda: services.survey_respond(
+                actor=request.user,
+                relationship=relationship,
+                kind=kind,
+                answers={q["key"]: request.POST.get(q["key"]) for q in survey.questions},
+            ),
+            "Thank you for your answers.",
+        )
+        if error is None or request.htmx:
+            return _answer(request, error, relationship.pk)
+        # A refused full-page form shows again with the person's own answers and the error.
     return render(
         request,
         "relationships/survey.html",
@@ -461,7 +470,7 @@ def sponsorship_create_view(request: AuthedRequest, relationship_id: int) -> Htt
     relationship = selectors.access_relationship(
         actor=request.user, relationship_id=relationship_id
     )
-    _run(
+    error = _run(
         request,
         lambda: services.sponsorship_action_record(
             actor=request.user,
@@ -471,14 +480,14 @@ def sponsorship_create_view(request: AuthedRequest, relationship_id: int) -> Htt
         ),
         "Sponsorship action recorded.",
     )
-    return _back(relationship.pk, "sponsorship")
+    return _answer(request, error, relationship.pk, "sponsorship")
 
 
 @require_POST
 @not_found_as_404
 def sponsorship_outcome_view(request: AuthedRequest, action_id: int) -> HttpResponse:
     action = selectors.access_sponsorship_action(actor=request.user, action_id=action_id)
-    _run(
+    error = _run(
         request,
         lambda: services.sponsorship_outcome_set(
             actor=request.user,
@@ -488,7 +497,7 @@ def sponsorship_outcome_view(request: AuthedRequest, action_id: int) -> HttpResp
         ),
         "Outcome saved.",
     )
-    return _back(action.relationship_id, "sponsorship")
+    return _answer(request, error, action.relationship_id, "sponsorship")
 
 
 # Safety and closure ---------------------------------------------------------------------
@@ -502,17 +511,19 @@ def safety_report_view(request: AuthedRequest, relationship_id: int) -> HttpResp
     if actor_side(request.user, relationship) is None:
         raise Http404("No such page.")
     routing = safety_report_routing(relationship)
-    if request.method == "POST" and _run(
-        request,
-        lambda: services.safety_report_create(
-            actor=request.user,
-            relationship=relationship,
-            category=request.POST.get("category", ""),
-            description=request.POST.get("description", ""),
-        ),
-        f"Your report went to {routing.describe()}.",
-    ):
-        return _back(relationship.pk)
+    if request.method == "POST":
+        error = _run(
+            request,
+            lambda: services.safety_report_create(
+                actor=request.user,
+                relationship=relationship,
+                category=request.POST.get("category", ""),
+                description=request.POST.get("description", ""),
+            ),
+            f"Your report went to {routing.describe()}.",
+        )
+        if error is None or request.htmx:
+            return _answer(request, error, relationship.pk)
     return render(
         request,
         "relationships/safety_report.html",
@@ -531,7 +542,7 @@ def close_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
     relationship = selectors.access_relationship(
         actor=request.user, relationship_id=relationship_id
     )
-    _run(
+    error = _run(
         request,
         lambda: services.relationship_close(
             actor=request.user,
@@ -542,7 +553,7 @@ def close_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
         ),
         "Relationship closed.",
     )
-    return _back(relationship.pk)
+    return _answer(request, error, relationship.pk)
 
 
 # Program managers -------------------------------------------------------------------------
@@ -579,7 +590,7 @@ def program_bulk_view(request: AuthedRequest, slug: str) -> HttpResponse:
     program = access_managed_program(actor=request.user, slug=slug)
     ids = forms.id_list(request.POST, "relationships")
     if request.POST.get("action") == "close":
-        _run(
+        error = _run(
             request,
             lambda: services.relationships_close_bulk(
                 actor=request.user,
@@ -590,7 +601,7 @@ def program_bulk_view(request: AuthedRequest, slug: str) -> HttpResponse:
             "The selected relationships were closed.",
         )
     else:
-        _run(
+        error = _run(
             request,
             lambda: services.relationships_remind(
                 actor=request.user,
@@ -600,7 +611,9 @@ def program_bulk_view(request: AuthedRequest, slug: str) -> HttpResponse:
             ),
             "Reminders sent to the selected pairs.",
         )
-    return redirect("relationships:program", slug=program.slug)
+    return action_response(
+        request, error, page=lambda: redirect("relationships:program", slug=program.slug)
+    )
 
 
 @not_found_as_404
@@ -674,7 +687,7 @@ def safety_handle_view(request: AuthedRequest, report_id: int) -> HttpResponse:
     report = selectors.access_safety_report(actor=request.user, report_id=report_id)
     manage = can_oversee(request.user, report.relationship)
     if request.method == "POST" and manage:
-        _run(
+        error = _run(
             request,
             lambda: services.safety_report_handle(
                 actor=request.user,
@@ -684,7 +697,11 @@ def safety_handle_view(request: AuthedRequest, report_id: int) -> HttpResponse:
             ),
             "Handling recorded.",
         )
-        return redirect("relationships:safety_report", report_id=report.pk)
+        return action_response(
+            request,
+            error,
+            page=lambda: redirect("relationships:safety_report", report_id=report.pk),
+        )
     return render(
         request,
         "relationships/safety_detail.html",

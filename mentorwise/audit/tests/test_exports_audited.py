@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import get_resolver, reverse
+from django.urls import reverse
 
 from mentorwise.accounts.models import User
 from mentorwise.core.models import AuditEntry
 from mentorwise.programs.models import Program
-from tests.test_url_auth import _routes
+from tests.urlconf import ROUTES
 
 EXPORT_SUFFIXES = (".csv", ".pdf", ".json")
 NOT_EXPORTS = {"api:openapi-json"}  # the API's schema: no data
@@ -20,7 +20,7 @@ UNAUDITED: dict[str, str] = {}
 
 EXPORTS = sorted(
     (route, name, params)
-    for route, name, params in _routes(get_resolver().url_patterns)
+    for route, name, params in ROUTES
     if route.rstrip("$").endswith(EXPORT_SUFFIXES) and name not in NOT_EXPORTS
 )
 

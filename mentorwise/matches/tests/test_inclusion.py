@@ -111,7 +111,7 @@ def test_scores_stored_with_the_inclusion_term_are_forgotten_on_upgrade(
     )
     elsewhere = MatchingRun.objects.create(program=other_program, total_score=2.0)
     migration = import_module(
-        "mentorwise.matches.migrations.0002_forget_scores_with_the_inclusion_term"
+        "mentorwise.matches.migrations.0003_forget_scores_with_the_inclusion_term"
     )
     migration.forget(apps, None)
     stored.refresh_from_db()

@@ -185,6 +185,20 @@ def test_manager_runs_and_approves_through_the_page(setup, program_manager) -> N
     assert proposal.status == MatchStatus.APPROVED
 
 
+def test_refused_row_action_answers_its_status_and_message_only(setup, program_manager) -> None:
+    """A refused action never renders the row: HTMX gets 409 and the message, out of band."""
+    proposal = run(setup, program_manager).matches.first()
+    services.match_approve(actor=program_manager, match=proposal)
+    client = client_for(program_manager)
+    response = client.post(f"/matching/{proposal.pk}/lock/", HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 409 and response["HX-Reswap"] == "none"
+    assert "Only proposals can be locked." in body and 'hx-swap-oob="true"' in body
+    assert f'id="match-{proposal.pk}"' not in body and proposal.mentee.person.full_name not in body
+    page = client.post(f"/matching/{proposal.pk}/lock/")
+    assert page.status_code == 302  # a full page: back to the list, where the message shows
+
+
 def test_only_one_run_at_a_time(setup, program_manager) -> None:
     services.run_create(actor=program_manager, program=setup)
     with pytest.raises(Conflict, match="already in progress"):

@@ -31,6 +31,9 @@ from ..explain import UnmatchedReason, classify_unmatched
 from ..problem import MatchResult, iter_blocks
 from .participants import Participants, ProgramRules
 
+# How a veto reads among the rules that forbid a pair (only ever shown to the person who cast
+# it and to the program's managers).
+VETOED = "vetoed"
 _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
@@ -455,17 +458,22 @@ class ScoringModel:
             out["preferences"] = float(self._pref_vals[k] / w) if hit else 0.0
         return out
 
-    def explain(self, i: int, j: int, limit: int = 4) -> PairExplanation:
+    def explain(self, i: int, j: int, limit: int = 4, *, marks: bool = True) -> PairExplanation:
         """The pair's fit and its top ``limit`` contributing criteria in plain words.
 
         The inclusion term is neither in the fit nor named in the reasons: it rests on
         self-identified data, and a per-pair number that moved with it would disclose the
         mentee's group to whoever reads it (see :meth:`inclusion_summary` for the aggregate).
+        With ``marks=False`` the stated preferences ("Ana asked for Marta") are not named
+        either (they still count in the fit): a reason shown to both people of a pair must
+        not tell one of them what the other marked.
         """
         subs = self.sub_scores(i, j)
         score = sum(self.weights[k] * v for k, v in subs.items())
         reasons = []
         for name, value in subs.items():
+            if name == "preferences" and not marks:
+                continue
             w = self.weights[name]
             text = self._reason_text(name, i, j, value)
             if text:
@@ -542,19 +550,39 @@ class ScoringModel:
         names = self._tfidf.get_feature_names_out()
         return [str(names[prod.col[k]]) for k in order]
 
-    def why_not(self, i: int, j: int) -> list[str]:
-        """The hard rules that forbid pair (i, j), in words (empty if it is allowed)."""
+    def marks(self, i: int, j: int) -> list[str]:
+        """The participants' own marks on pair (i, j) in words: who asked for whom, a veto
+        (what ``marks=False`` leaves out of :meth:`explain` and :meth:`why_not`)."""
+        out = []
+        asked = self._reason_text("preferences", i, j, 0.0)
+        if asked:
+            out.append(asked)
+        vetoes = self._forbid_kinds.get("veto")
+        key = i * self.n_mentors + j
+        if vetoes is not None:
+            k = np.searchsorted(vetoes, key)
+            if k < len(vetoes) and vetoes[k] == key:
+                out.append(VETOED)
+        return out
+
+    def why_not(self, i: int, j: int, *, marks: bool = True) -> list[str]:
+        """The hard rules that forbid pair (i, j), in words (empty if it is allowed).
+
+        ``marks=False`` leaves out a veto: the words are then fit for both people of the pair.
+        """
         m = self.n_mentors
         key = i * m + j
         out = []
         labels = {
             "self": "same person",
             "chain": "in each other's management chain",
-            "veto": "vetoed",
+            "veto": VETOED,
             "previous": "already paired before",
             "forbidden": "excluded by an administrator",
         }
         for kind, keys in self._forbid_kinds.items():
+            if kind == "veto" and not marks:
+                continue
             k = np.searchsorted(keys, key)
             if k < len(keys) and keys[k] == key:
                 out.append(labels[kind])

@@ -204,6 +204,12 @@ def test_hard_rules_language_training_vetoes_previous_and_admin_forbids() -> Non
     assert "no shared language" in model.why_not(1, 1)
     assert "Ed has not completed mentor training" in model.why_not(1, 3)
     assert "Ana asked for Cy" in str(model.explain(0, 1, limit=9))
+    # Words fit for both people of a pair leave the marks out; marks() names them apart.
+    assert model.why_not(0, 2, marks=False) == []
+    assert "asked for" not in str(model.explain(0, 1, limit=9, marks=False))
+    assert model.explain(0, 1, marks=False).score == model.explain(0, 1).score
+    assert model.marks(0, 1) == ["Ana asked for Cy"] and model.marks(0, 2) == ["vetoed"]
+    assert model.marks(1, 1) == []
 
 
 def test_unmatched_reasons_no_allowed_mentor_full_and_below_minimum() -> None:

@@ -103,6 +103,47 @@ def test_overseer_sees_progress_not_content(relationship, mentee, program_manage
         assert private not in page
 
 
+@pytest.mark.parametrize("who", ["program_manager", "hr_admin"])
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "page"])
+def test_overseer_refused_goal_change_never_renders_the_goal(
+    request, relationship, mentee, who, htmx
+) -> None:
+    """An overseer reaches a goal's id (access_goal) but may not change or read it: the
+    refusal answers with its message only, never the goal card (title, SMART text)."""
+    goal = services.goal_create(
+        actor=mentee,
+        relationship=relationship,
+        fields=services.GoalFields(title="Secret goal title", specific="Become VP"),
+    )
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = client_for(request.getfixturevalue(who)).post(
+        f"/relationships/goals/{goal.pk}/progress/", {"progress": "90"}, **headers
+    )
+    body = response.content.decode()
+    assert "Secret goal title" not in body and "Become VP" not in body
+    if htmx:
+        assert response.status_code == 403
+        assert response["HX-Reswap"] == "none"
+        assert 'hx-swap-oob="true"' in body and "Only the two people" in body
+    else:
+        assert response.status_code == 302
+    goal.refresh_from_db()
+    assert goal.progress == 0
+
+
+def test_refused_htmx_action_of_the_pair_answers_its_status_and_message(relationship, mentee):
+    """Invalid input from the pair is refused the same way: 422 and the field, no card."""
+    goal = services.goal_create(
+        actor=mentee, relationship=relationship, fields=services.GoalFields(title="Lead")
+    )
+    response = client_for(mentee).post(
+        f"/relationships/goals/{goal.pk}/progress/", {"progress": "140"}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert response.status_code == 422 and "progress" in body
+    assert f'id="goal-{goal.pk}"' not in body
+
+
 @pytest.mark.parametrize("who", ["other_mentee", "other_manager", "outsider"])
 def test_other_people_get_404_everywhere(request, relationship, held_meeting, who) -> None:
     goal = services.goal_create(

@@ -37,7 +37,7 @@ def forget(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("matches", "0001_initial"),
+        ("matches", "0002_match_texts_without_marks"),
         ("programs", "0002_program_lifecycle_settings"),
     ]
 
