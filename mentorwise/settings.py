@@ -143,10 +143,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before the account middlewares, which answer HTMX requests with HX-Redirect.
+    "django_htmx.middleware.HtmxMiddleware",
     "mentorwise.accounts.middleware.SessionLifetimeMiddleware",
     "mentorwise.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -128,9 +128,14 @@ WEB_ROUTES = [
     if is_web("/" + route) and not route.rstrip("$").endswith(".pdf")
 ]
 # The privacy pages are a data-subject export of a person (HR admins only); the equity
-# pages break programs down by gender or ethnicity (group labels, suppressed counts).
+# pages break programs down by gender or ethnicity (group labels, suppressed counts); the
+# program editor lists every group as a choice of the inclusion option (HR admins only).
 DATA_SUBJECT_ROUTES = {"privacy:person", "privacy:export"}
-DEMOGRAPHIC_GROUP_ROUTES = {"insights:program_equity", "insights:program_equity_csv"}
+DEMOGRAPHIC_GROUP_ROUTES = {
+    "insights:program_equity",
+    "insights:program_equity_csv",
+    "programs:edit",
+}
 
 
 @dataclass(frozen=True)

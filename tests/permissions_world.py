@@ -309,6 +309,7 @@ PROBES: dict[str, Probe] = {
         "read", _get("/people/{person}/"), _get("/api/people/{person}"), MARK["person"]
     ),
     "person.import": Probe("read", _get("/people/import/")),
+    "person.login": Probe("read", _get("/people/{person}/login/")),
     "demographics.read": Probe(
         "read",
         _get("/people/{person}/"),

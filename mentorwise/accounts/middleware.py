@@ -106,7 +106,7 @@ class PasswordChangeRequiredMiddleware:
                 },
                 status=403,
             )
-        if request.headers.get("HX-Request") == "true":
+        if getattr(request, "htmx", False):
             response = HttpResponse(status=204)
             response["HX-Redirect"] = target
             return response
