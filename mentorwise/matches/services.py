@@ -19,6 +19,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from mentorwise.accounts.models import User
+from mentorwise.accounts.roles import actor_person_id
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from mentorwise.core.mail import email_enqueue
@@ -60,6 +61,21 @@ def _require_manager(actor: Any, program: Program) -> None:
     """Managers of the program and HR admins; `None` is the system (an operator's command)."""
     if actor is not None and not can_manage_program(actor, program):
         raise Forbidden("Only this program's managers and HR admins may do this.")
+
+
+def _require_not_in_pair(actor: Any, *person_ids: int) -> None:
+    """A manager who takes part in the program never decides a pair they are in (nor reads
+    the marks on it): another manager or an HR admin does."""
+    if actor is not None and actor_person_id(actor) in person_ids:
+        raise Forbidden(
+            "You are in this pair: another manager of the program or an HR admin decides it.",
+            code="conflict_of_interest",
+        )
+
+
+def _require_decider(actor: Any, match: Match) -> None:
+    _require_manager(actor, match.program)
+    _require_not_in_pair(actor, match.mentee.person_id, match.mentor.person_id)
 
 
 # Runs -----------------------------------------------------------------------------------
@@ -265,7 +281,7 @@ def _mentor_room(mentor: Enrollment, *, exclude_match: int | None = None) -> int
 def match_approve(*, actor: Any, match: Match) -> Match:
     """Approve a proposal (it holds the mentor's place until published and answered)."""
     match = _locked_match(match.pk)
-    _require_manager(actor, match.program)
+    _require_decider(actor, match)
     if match.status == MatchStatus.APPROVED:
         return match
     if match.status not in (MatchStatus.PROPOSED, MatchStatus.REJECTED):
@@ -295,7 +311,7 @@ def match_approve(*, actor: Any, match: Match) -> Match:
 def match_reject(*, actor: Any, match: Match) -> Match:
     """Decline a proposal (or take back an approval before publishing)."""
     match = _locked_match(match.pk)
-    _require_manager(actor, match.program)
+    _require_decider(actor, match)
     if match.status not in (MatchStatus.PROPOSED, MatchStatus.APPROVED):
         raise Conflict(
             "Only proposed or approved matches can be declined here.", code="not_proposed"
@@ -311,7 +327,7 @@ def match_reject(*, actor: Any, match: Match) -> Match:
 def match_lock(*, actor: Any, match: Match, locked: bool) -> Match:
     """Lock a proposal so that the next run keeps it as it is."""
     match = _locked_match(match.pk)
-    _require_manager(actor, match.program)
+    _require_decider(actor, match)
     if match.status != MatchStatus.PROPOSED:
         raise Conflict("Only proposals can be locked.", code="not_proposed")
     match.locked = locked
@@ -332,6 +348,7 @@ def pair_forbid(
     ).first()
     if mentee is None or mentor is None:
         raise NotFound("No such participant in this program.")
+    _require_not_in_pair(actor, mentee.person_id, mentor.person_id)
     pair, _ = ForbiddenPair.objects.get_or_create(
         program=program,
         mentee=mentee,
@@ -383,6 +400,9 @@ def pair_preview(*, actor: Any, program: Program, mentee_id: int, mentor_id: int
             raise NotFound("No such mentor in this program.")
         return PairPreview(None, [], [f"{mentor.person} is paused or not active."])
     i, j = rows[mentee_id], cols[mentor_id]
+    _require_not_in_pair(
+        actor, pool.mentee_enrollments[i].person_id, pool.mentor_enrollments[j].person_id
+    )
     assert pool.mentees is not None and pool.mentors is not None  # noqa: S101 - both found
     model = ScoringModel(pool.mentees, pool.mentors, pool.rules)
     explanation = model.explain(i, j, marks=False)
@@ -443,7 +463,7 @@ def matches_approve_all(*, actor: Any, run: MatchingRun) -> int:
     ):
         try:
             match_approve(actor=actor, match=Match(pk=match_id))
-        except Conflict:
+        except (Conflict, Forbidden):  # taken, full, or a pair the actor is in
             continue
         approved += 1
     return approved
