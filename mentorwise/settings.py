@@ -148,9 +148,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: a view's empty 405 gets its page before the response goes back out.
+    "mentorwise.core.errorpages.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "mentorwise.urls"
+CSRF_FAILURE_VIEW = "mentorwise.core.errorpages.csrf_failure"
 WSGI_APPLICATION = "mentorwise.wsgi.application"
 
 TEMPLATES: list[dict[str, Any]] = [

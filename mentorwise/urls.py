@@ -26,3 +26,9 @@ urlpatterns = [
     path("api/", api_urls()),
     path("scim/", include("mentorwise.scim.urls")),
 ]
+
+# The product's error pages (JSON in the API, SCIM errors under /scim/): core/errorpages.py.
+handler400 = "mentorwise.core.errorpages.bad_request"
+handler403 = "mentorwise.core.errorpages.permission_denied"
+handler404 = "mentorwise.core.errorpages.page_not_found"
+handler500 = "mentorwise.core.errorpages.server_error"

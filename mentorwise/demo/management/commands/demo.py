@@ -7,6 +7,7 @@ import sys
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -62,6 +63,11 @@ class Command(BaseCommand):
 
     def _serve(self, addr: str) -> None:
         """Serve the web app, with a background worker for emails and large matching runs."""
+        # Errors are answered as in production: the product's error pages, never Django's
+        # technical ones (they list every URL pattern and show settings and paths). What
+        # DEBUG decided at start-up stays: the development key, cookies over plain HTTP and
+        # static files served from the source tree.
+        settings.DEBUG = False
         worker = subprocess.Popen(
             [sys.executable, "-m", "mentorwise", "db_worker", "--interval", "1", "--no-reload"],
             stdout=subprocess.DEVNULL if self.verbosity < 2 else None,
