@@ -358,7 +358,15 @@ CACHES = {
 }
 
 # Email ----------------------------------------------------------------------------------
-_email: dict[str, Any] = env.email_url("EMAIL_URL", default="consolemail://")
+# EMAIL_URL=outbox: keeps every message in the database instead of sending it, for HR admins
+# to read at /outbox/ (core/outbox.py). It is the default while DEBUG is on (development and
+# `mentorwise demo`); production keeps the console default unless configured otherwise.
+_email_url = env.str("EMAIL_URL", default="outbox:" if DEBUG else "consolemail://")
+_email: dict[str, Any] = (
+    {"EMAIL_BACKEND": "mentorwise.core.outbox.OutboxBackend"}
+    if _email_url.split(":", 1)[0] == "outbox"
+    else environ.Env.email_url_config(_email_url)
+)
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email.get("EMAIL_HOST", "")
 EMAIL_PORT = _email.get("EMAIL_PORT", 25)

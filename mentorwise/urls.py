@@ -20,6 +20,7 @@ urlpatterns = [
     path("training/", include("mentorwise.learning.urls")),
     path("relationships/", include("mentorwise.relationships.urls")),
     path("reminders/", include("mentorwise.notifications.urls")),
+    path("outbox/", include("mentorwise.notifications.outbox_urls")),
     path("insights/", include("mentorwise.insights.urls")),
     path("audit/", include("mentorwise.audit.urls")),
     path("privacy/", include("mentorwise.privacy.urls")),
