@@ -18,7 +18,7 @@ import json
 import re
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from itertools import product
@@ -151,12 +151,19 @@ def crawl_pages(
     *,
     start: str = "/",
     per_route: int = DEFAULT_PER_ROUTE,
+    limits: Mapping[str, int] | None = None,
+    spent: Counter[str] | None = None,
     limit: int = 2000,
 ) -> list[Visit]:
-    """Breadth-first over same-origin GET links from `start`, as `client` (logged in)."""
+    """Breadth-first over same-origin GET links from `start`, as `client` (logged in).
+
+    `limits` caps slow routes (a PDF takes seconds to render) below `per_route`, counted in
+    `spent`: pass the same counter to several crawls to cap a route across all of them.
+    """
     queue: deque[tuple[str, str]] = deque([(start, "")])
     seen: set[str] = {start}
     per: Counter[str] = Counter()
+    spent = Counter() if spent is None else spent
     visits: list[Visit] = []
     while queue and len(visits) < limit:
         url, found_on = queue.popleft()
@@ -166,6 +173,10 @@ def crawl_pages(
             continue  # the API is called by crawl_api, from its schema
         if per[route] >= per_route:
             continue
+        if limits and route in limits:
+            if spent[route] >= limits[route]:
+                continue
+            spent[route] += 1
         per[route] += 1
         response, seconds, error = fetch(client, url)
         visit = Visit(
@@ -297,11 +308,18 @@ def _harvest_items(values: dict[str, list[str]], path: str, body: Any) -> None:
     _harvest(values, "slug", (r["slug"] for r in rows if "slug" in r))
 
 
-def crawl(client: Client, role: str, *, per_route: int = DEFAULT_PER_ROUTE) -> Crawl:
+def crawl(
+    client: Client,
+    role: str,
+    *,
+    per_route: int = DEFAULT_PER_ROUTE,
+    limits: Mapping[str, int] | None = None,
+    spent: Counter[str] | None = None,
+) -> Crawl:
     """Pages, then API calls, for one logged-in role."""
     began = time.perf_counter()
     result = Crawl(role=role)
-    result.pages = crawl_pages(client, role, per_route=per_route)
+    result.pages = crawl_pages(client, role, per_route=per_route, limits=limits, spent=spent)
     result.api = crawl_api(client, role, result.pages, per_operation=per_route)
     result.seconds = time.perf_counter() - began
     return result

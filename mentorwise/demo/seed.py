@@ -183,13 +183,14 @@ def demo_seed(
     return result
 
 
-# (username, role, what they do); the program manager's programs are read from the database.
+# (username, role, what they do: {slug} stands for that program's name); the program
+# manager's programs are read from the database.
 DEMO_ROLES = (
     ("hr.admin", "HR admin", "imports people, designs programs, sees everything"),
     ("program.manager", "Program manager", ""),
-    ("mentor", "Mentor", "mentor in Leadership mentoring"),
-    ("mentee", "Mentee", "mentee in Leadership mentoring"),
-    ("sponsor", "Sponsor", "sponsor in Sponsorship"),
+    ("mentor", "Mentor", "mentor in {leadership-mentoring}"),
+    ("mentee", "Mentee", "mentee in {leadership-mentoring}"),
+    ("sponsor", "Sponsor", "sponsor in {sponsorship}"),
     ("executive", "Executive", "reads every program's insights and the pipeline, in aggregate"),
 )
 
@@ -202,6 +203,7 @@ def demo_logins() -> list[DemoLogin]:
             "person"
         )
     }
+    names = dict(Program.objects.values_list("slug", "name"))
     logins = []
     for username, role, what in DEMO_ROLES:
         user = users.get(username)
@@ -214,7 +216,7 @@ def demo_logins() -> list[DemoLogin]:
             what = "runs " + ", ".join(running)
             if closed:
                 what += f" and the closed {', '.join(closed)} (see its outcomes)"
-        logins.append(DemoLogin(role, username, _name(user), what))
+        logins.append(DemoLogin(role, username, _name(user), what.format_map(names)))
     return logins
 
 
