@@ -17,7 +17,6 @@ from mentorwise.core.mail import email_enqueue
 from mentorwise.core.models import OutboxMessage
 from mentorwise.core.outbox import OUTBOX_BACKEND
 from mentorwise.core.tests.servers import production_env
-from mentorwise.privacy.erasure import person_erase
 from mentorwise.relationships.services import meeting_schedule
 from mentorwise.relationships.tests.factories import started_relationship
 
@@ -100,35 +99,6 @@ def test_the_outbox_is_gone_when_emails_are_really_sent(settings: Any, hr_admin:
     client = signed_in(hr_admin)
     assert client.get("/outbox/").status_code == 404
     assert 'href="/outbox/"' not in client.get("/").content.decode()
-
-
-def test_erasure_deletes_the_emails_that_name_the_person(
-    outbox: None, hr_admin: Any, mentee: Any
-) -> None:
-    person = mentee.person
-    person.first_name = "Tomás"
-    person.save()
-
-    def kept(to: str, body: str, content: str = "") -> OutboxMessage:
-        return OutboxMessage.objects.create(
-            sent_at=timezone.now(),
-            from_email="m@x",
-            to=[to],
-            subject="Hello",
-            body=body,
-            attachments=[{"name": "a.ics", "mimetype": "text/calendar", "content": content}],
-        )
-
-    to_her = kept(person.email, "Hi")
-    about_her = kept("marta@example.com", f"{person.full_name} accepted your match")
-    in_invitation = kept("marta@example.com", "Invitation", f"ATTENDEE;CN={person.full_name}")
-    unrelated = kept("marta@example.com", "Hi Marta")
-    result = person_erase(actor=hr_admin, person=person, confirm=person.employee_id)
-    assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {unrelated.pk}
-    assert result.outbox_emails_deleted == 3
-    assert {to_her.pk, about_her.pk, in_invitation.pk}.isdisjoint(
-        OutboxMessage.objects.values_list("pk", flat=True)
-    )
 
 
 def _email_backend(tmp_path: Path, **env: str) -> str:
