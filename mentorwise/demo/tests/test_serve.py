@@ -44,7 +44,14 @@ def test_the_demo_serves_the_products_error_pages(
             answers["500"] = client.get("/")
         answers["api"] = client.get("/api/no-such-operation")
 
-    monkeypatch.setattr(demo_command.subprocess, "Popen", lambda *a, **k: FakeWorker())
+    started: dict[str, Any] = {}
+
+    def worker(*args: Any, **kwargs: Any) -> FakeWorker:
+        started.update(kwargs)
+        return FakeWorker()
+
+    monkeypatch.delenv("MENTORWISE_BASE_URL", raising=False)
+    monkeypatch.setattr(demo_command.subprocess, "Popen", worker)
     monkeypatch.setattr(demo_command, "call_command", runserver)
     command = demo_command.Command()
     command.verbosity = 1
@@ -57,3 +64,5 @@ def test_the_demo_serves_the_products_error_pages(
         for leak in ("Using the URLconf", "Traceback", "secret internals", "settings.py"):
             assert leak not in html
     assert answers["api"].json()["code"] == "not_found"
+    # The worker's e-mails link to the address the demo serves on.
+    assert started["env"]["MENTORWISE_BASE_URL"] == "http://127.0.0.1:8121"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -67,9 +68,14 @@ class Command(BaseCommand):
         # DEBUG decided at start-up stays: the development key, cookies over plain HTTP and
         # static files served from the source tree.
         settings.DEBUG = False
+        env = dict(os.environ)
+        if "MENTORWISE_BASE_URL" not in env:
+            # Links in the e-mails (read in the outbox) lead to this server.
+            env["MENTORWISE_BASE_URL"] = settings.MENTORWISE_BASE_URL = f"http://{addr}"
         worker = subprocess.Popen(
             [sys.executable, "-m", "mentorwise", "db_worker", "--interval", "1", "--no-reload"],
             stdout=subprocess.DEVNULL if self.verbosity < 2 else None,
+            env=env,
         )
         self.stdout.write(f"Background worker started (pid {worker.pid}); Ctrl-C stops both.")
         try:
