@@ -149,9 +149,12 @@ MIDDLEWARE = [
     "mentorwise.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: a view's empty 405 gets its page before the response goes back out.
+    "mentorwise.core.errorpages.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "mentorwise.urls"
+CSRF_FAILURE_VIEW = "mentorwise.core.errorpages.csrf_failure"
 WSGI_APPLICATION = "mentorwise.wsgi.application"
 
 TEMPLATES: list[dict[str, Any]] = [
@@ -356,7 +359,15 @@ CACHES = {
 }
 
 # Email ----------------------------------------------------------------------------------
-_email: dict[str, Any] = env.email_url("EMAIL_URL", default="consolemail://")
+# EMAIL_URL=outbox: keeps every message in the database instead of sending it, for HR admins
+# to read at /outbox/ (core/outbox.py). It is the default while DEBUG is on (development and
+# `mentorwise demo`); production keeps the console default unless configured otherwise.
+_email_url = env.str("EMAIL_URL", default="outbox:" if DEBUG else "consolemail://")
+_email: dict[str, Any] = (
+    {"EMAIL_BACKEND": "mentorwise.core.outbox.OutboxBackend"}
+    if _email_url.split(":", 1)[0] == "outbox"
+    else environ.Env.email_url_config(_email_url)
+)
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email.get("EMAIL_HOST", "")
 EMAIL_PORT = _email.get("EMAIL_PORT", 25)

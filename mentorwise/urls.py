@@ -20,9 +20,16 @@ urlpatterns = [
     path("training/", include("mentorwise.learning.urls")),
     path("relationships/", include("mentorwise.relationships.urls")),
     path("reminders/", include("mentorwise.notifications.urls")),
+    path("outbox/", include("mentorwise.notifications.outbox_urls")),
     path("insights/", include("mentorwise.insights.urls")),
     path("audit/", include("mentorwise.audit.urls")),
     path("privacy/", include("mentorwise.privacy.urls")),
     path("api/", api_urls()),
     path("scim/", include("mentorwise.scim.urls")),
 ]
+
+# The product's error pages (JSON in the API, SCIM errors under /scim/): core/errorpages.py.
+handler400 = "mentorwise.core.errorpages.bad_request"
+handler403 = "mentorwise.core.errorpages.permission_denied"
+handler404 = "mentorwise.core.errorpages.page_not_found"
+handler500 = "mentorwise.core.errorpages.server_error"

@@ -32,6 +32,8 @@ SAMPLE_KWARGS: dict[str, Any] = {
     "action_id": 1,
     "report_id": 1,
     "nudge_id": 1,
+    "message_id": 1,
+    "number": 1,
     "employee_id": "E00001",
     "user_id": "1",
     "group_id": "1",

@@ -16,6 +16,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"nav": [], "MENTORWISE_VERSION": __version__}
     from mentorwise.accounts.roles import is_executive, is_hr_admin, manages_any_program
+    from mentorwise.core.outbox import outbox_active
 
     nav = [("Home", reverse("home")), ("Programs", reverse("programs:list"))]
     nav.append(("My enrollments", reverse("programs:my_enrollments")))
@@ -32,6 +33,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         nav.append(("Import", reverse("people:import")))
         nav.append(("Skills", reverse("programs:skills")))
         nav.append(("Audit log", reverse("audit:list")))
+        if outbox_active():  # e-mails kept instead of sent (the demo): readable here
+            nav.append(("Outbox", reverse("outbox:list")))
     nav.append(("API tokens", reverse("accounts:tokens")))
     current = request.path
     # The entry with the longest URL prefix of the current page is the active one.

@@ -81,12 +81,17 @@ class RelationshipOut(Schema):
     rematch_requested: bool
     health: str | None = Field(description="on_track, stalled or at_risk; null when closed.")
     health_reason: str = ""
-    agreement_version: int
+    agreement_version: int | None = Field(
+        description="The current version of the agreement; null when none was recorded "
+        "(a relationship from before Mentorwise kept its agreements)."
+    )
     agreement_confirmed: bool = Field(description="Both confirmed the current version.")
 
     @staticmethod
-    def build(r: Relationship, health: Any = None) -> RelationshipOut:
-        current = r.agreement.current
+    def build(
+        r: Relationship, health: Any = None, agreement: AgreementVersion | None = None
+    ) -> RelationshipOut:
+        """`agreement`: the current version (selectors.agreements_current), None if none."""
         return RelationshipOut(
             id=r.pk,
             program=r.program.slug,
@@ -103,8 +108,8 @@ class RelationshipOut(Schema):
             rematch_requested=r.rematch_requested,
             health=health.health if health else None,
             health_reason=health.reason if health else "",
-            agreement_version=current.number,
-            agreement_confirmed=current.is_confirmed,
+            agreement_version=agreement.number if agreement else None,
+            agreement_confirmed=agreement.is_confirmed if agreement else False,
         )
 
 
@@ -532,7 +537,8 @@ def relationship_list(request: HttpRequest) -> list[RelationshipOut]:
         .order_by("-started_at")[:1000]
     )
     healths = selectors.health_for_actor(actor=request.user, relationships=items)
-    return [RelationshipOut.build(r, healths.get(r.pk)) for r in items]
+    agreements = selectors.agreements_current(relationships=items)
+    return [RelationshipOut.build(r, healths.get(r.pk), agreements.get(r.pk)) for r in items]
 
 
 @router.get(
@@ -543,7 +549,9 @@ def relationship_list(request: HttpRequest) -> list[RelationshipOut]:
 def relationship_get(request: HttpRequest, relationship_id: int) -> RelationshipOut:
     r = selectors.access_relationship(actor=request.user, relationship_id=relationship_id)
     return RelationshipOut.build(
-        r, selectors.health_for_actor(actor=request.user, relationships=[r]).get(r.pk)
+        r,
+        selectors.health_for_actor(actor=request.user, relationships=[r]).get(r.pk),
+        selectors.agreement_current(relationship=r),
     )
 
 
@@ -579,9 +587,8 @@ def relationship_close(
     r = services.relationship_close(
         actor=request.user, relationship=r, kind=data.kind, reason=data.reason, rematch=data.rematch
     )
-    return RelationshipOut.build(
-        selectors.access_relationship(actor=request.user, relationship_id=r.pk)
-    )
+    r = selectors.access_relationship(actor=request.user, relationship_id=r.pk)
+    return RelationshipOut.build(r, agreement=selectors.agreement_current(relationship=r))
 
 
 # Agreement ------------------------------------------------------------------------------
@@ -594,7 +601,7 @@ def relationship_close(
 )
 def agreement_get(request: HttpRequest, relationship_id: int) -> list[AgreementOut]:
     r = _pair(request, relationship_id)
-    return [AgreementOut.build(v) for v in r.agreement.versions.order_by("-number")]
+    return [AgreementOut.build(v) for v in selectors.agreement_versions(relationship=r)]
 
 
 @router.put(
@@ -1058,7 +1065,7 @@ def program_relationships(
         status=filters.status,
         q=filters.q,
     )
-    return [RelationshipOut.build(row.relationship, row.health) for row in rows]
+    return [RelationshipOut.build(row.relationship, row.health, row.agreement) for row in rows]
 
 
 @router.post(

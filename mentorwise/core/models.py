@@ -48,3 +48,27 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise RuntimeError("Audit entries are append-only")
+
+
+class OutboxMessage(models.Model):
+    """A copy of an e-mail the outbox backend kept instead of sending (core/outbox.py).
+
+    Only while `EMAIL_URL=outbox:` (the default with DEBUG on: development and the demo);
+    recipients are addresses, not links to people, and an erasure deletes the messages that
+    name the person.
+    """
+
+    sent_at = models.DateTimeField(db_index=True)
+    from_email = models.CharField(max_length=300)
+    to = models.JSONField(default=list, help_text="Every recipient: to, cc and bcc.")
+    subject = models.TextField()
+    body = models.TextField()
+    # [{"name": "meeting.ics", "mimetype": "text/calendar; method=REQUEST",
+    #   "content": "...", "base64": false}]
+    attachments = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Outbox message #{self.pk}"

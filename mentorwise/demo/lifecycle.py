@@ -42,6 +42,17 @@ Progress = Callable[[str, int, int], None]
 
 # Relationships simulated in full per program (the rest of the matches stay published).
 MAX_SIMULATED = 150
+# The first matches played take these outcomes in turn, so that even a small demo shows
+# every state a program goes through; the rest are drawn at random. ("completed" needs a
+# planned end in the past and comes from the programs that started long enough ago.)
+FIRST_OUTCOMES = (
+    "declined",
+    "awaiting both answers",
+    "awaiting the mentee",
+    "at_risk",
+    "stalled",
+    "early_close",
+)
 
 GOALS = (
     (
@@ -150,6 +161,7 @@ def demo_lifecycle(*, programs: list[Program], seed: int, progress: Progress) ->
     rng = np.random.default_rng(seed + 7)
     result = LifecycleResult()
     now = timezone.now()
+    played = 0
     with emails_suppressed():
         modules_sync_builtin()
         participant_logins()
@@ -168,16 +180,28 @@ def demo_lifecycle(*, programs: list[Program], seed: int, progress: Progress) ->
                 .order_by("pk")
             )
             for match in published[:MAX_SIMULATED]:
-                _answer(match, rng, now, result)
+                forced = FIRST_OUTCOMES[played] if played < len(FIRST_OUTCOMES) else None
+                _answer(match, rng, now, result, forced)
+                played += 1
         progress("Matching and relationship history", len(programs), len(programs))
     return result
 
 
 def _answer(
-    match: Match, rng: np.random.Generator, now: dt.datetime, result: LifecycleResult
+    match: Match,
+    rng: np.random.Generator,
+    now: dt.datetime,
+    result: LifecycleResult,
+    forced: str | None = None,
 ) -> None:
+    """Answer the match as its two people would; `forced` picks the outcome (FIRST_OUTCOMES)."""
     mentee, mentor = match.mentee.person.user, match.mentor.person.user
-    roll = rng.random()
+    if forced is None:
+        roll = rng.random()
+    else:  # the answers' outcomes sit in their bands below; a profile means both accept
+        roll = {"declined": 0.0, "awaiting both answers": 0.1, "awaiting the mentee": 0.15}.get(
+            forced, 1.0
+        )
     if roll < 0.07:
         match_respond(
             actor=mentee,
@@ -199,7 +223,7 @@ def _answer(
     relationship = Relationship.objects.select_related(
         "program", "mentee__person", "mentor__person"
     ).get(match=match)
-    _history(relationship, mentee, mentor, rng, now, result)
+    _history(relationship, mentee, mentor, rng, now, result, profile=forced)
     result.relationships += 1
 
 
@@ -210,6 +234,7 @@ def _history(
     rng: np.random.Generator,
     now: dt.datetime,
     result: LifecycleResult,
+    profile: str | None = None,
 ) -> None:
     """Play one relationship forward from a start in the past, then move timestamps back."""
     program = rel.program
@@ -236,9 +261,8 @@ def _history(
         pair.agreement_confirm(actor=mentor, relationship=rel, version=version.number)
     _stamp(rel, first_event, when)
     cadence = max(7, program.meeting_cadence_days)
-    profile = rng.choice(
-        ["healthy", "stalled", "at_risk", "early_close"], p=[0.7, 0.14, 0.08, 0.08]
-    )
+    drawn = rng.choice(["healthy", "stalled", "at_risk", "early_close"], p=[0.7, 0.14, 0.08, 0.08])
+    profile = profile or str(drawn)
     # Goals, set in the first meeting weeks.
     goals = []
     for g in rng.choice(len(GOALS), size=int(rng.integers(1, 4)), replace=False).tolist():

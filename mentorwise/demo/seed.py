@@ -172,39 +172,52 @@ def demo_seed(
             programs=[programs[key] for key in SIMULATED], seed=seed, progress=progress
         )
         result.relationships, result.states = history.relationships, history.states
-        mentee, mentor = _walkthrough_pair(programs["hipo_leadership"], org, index_of, seed, staff)
-        sponsor = _login(
-            "sponsor", _enrolled(programs["sponsorship_underrepresented"], Role.SPONSOR)
-        )
+        # The walkthrough pair and the sponsor get the demo logins (demo_logins lists them).
+        _walkthrough_pair(programs["hipo_leadership"], org, index_of, seed, staff)
+        _login("sponsor", _enrolled(programs["sponsorship_underrepresented"], Role.SPONSOR))
         # Reminders for the seeded history appear in the app; emails wait for send-nudges.
         nudges_run(send=False)
         # The past cohort's estimates (a bootstrap) once now, so its outcomes page opens at once.
         program_outcomes(program=past)
-        result.logins = [
-            DemoLogin(
-                "HR admin",
-                admin.username,
-                _name(admin),
-                "imports people, designs programs, sees everything",
-            ),
-            DemoLogin(
-                "Program manager",
-                manager.username,
-                _name(manager),
-                f"runs Leadership mentoring, First-time managers, Onboarding buddies and the "
-                f"closed {past.name} (see its outcomes)",
-            ),
-            DemoLogin("Mentor", mentor.username, _name(mentor), "mentor in Leadership mentoring"),
-            DemoLogin("Mentee", mentee.username, _name(mentee), "mentee in Leadership mentoring"),
-            DemoLogin("Sponsor", sponsor.username, _name(sponsor), "sponsor in Sponsorship"),
-            DemoLogin(
-                "Executive",
-                executive.username,
-                _name(executive),
-                "reads every program's insights and the pipeline, in aggregate",
-            ),
-        ]
+        result.logins = demo_logins()
     return result
+
+
+# (username, role, what they do: {slug} stands for that program's name); the program
+# manager's programs are read from the database.
+DEMO_ROLES = (
+    ("hr.admin", "HR admin", "imports people, designs programs, sees everything"),
+    ("program.manager", "Program manager", ""),
+    ("mentor", "Mentor", "mentor in {leadership-mentoring}"),
+    ("mentee", "Mentee", "mentee in {leadership-mentoring}"),
+    ("sponsor", "Sponsor", "sponsor in {sponsorship}"),
+    ("executive", "Executive", "reads every program's insights and the pipeline, in aggregate"),
+)
+
+
+def demo_logins() -> list[DemoLogin]:
+    """Every demo login with its role, read from the database: the same list on every run."""
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=[r[0] for r in DEMO_ROLES]).select_related(
+            "person"
+        )
+    }
+    names = dict(Program.objects.values_list("slug", "name"))
+    logins = []
+    for username, role, what in DEMO_ROLES:
+        user = users.get(username)
+        if user is None:
+            continue
+        if not what:  # the program manager: the programs they run, the closed ones last
+            programs = list(user.managed_programs.order_by("pk"))
+            running = [p.name for p in programs if p.status != ProgramStatus.CLOSED]
+            closed = [p.name for p in programs if p.status == ProgramStatus.CLOSED]
+            what = "runs " + ", ".join(running)
+            if closed:
+                what += f" and the closed {', '.join(closed)} (see its outcomes)"
+        logins.append(DemoLogin(role, username, _name(user), what.format_map(names)))
+    return logins
 
 
 def _name(user: User) -> str:

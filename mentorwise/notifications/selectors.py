@@ -1,11 +1,15 @@
-"""Read queries for nudges: always the actor's own."""
+"""Read queries for nudges (always the actor's own) and the outbox (HR admins)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from mentorwise.accounts.roles import is_hr_admin
+from mentorwise.core.errors import NotFound
+from mentorwise.core.models import OutboxMessage
+from mentorwise.core.outbox import outbox_active
 from mentorwise.notifications.models import Nudge, NudgeSettings
 
 
@@ -22,3 +26,24 @@ def my_nudges(*, actor: Any, include_dismissed: bool = False) -> QuerySet[Nudge]
 def my_settings(*, actor: Any) -> NudgeSettings | None:
     person_id = getattr(actor, "person_id", None)
     return NudgeSettings.objects.filter(person_id=person_id).first() if person_id else None
+
+
+# Outbox (core/outbox.py) ----------------------------------------------------------------
+
+
+def outbox_messages(*, actor: Any, q: str = "") -> QuerySet[OutboxMessage]:
+    """The e-mails the outbox kept, newest first, for HR admins while the outbox is the
+    e-mail backend; NotFound for everyone else and whenever real e-mail is sent."""
+    if not (outbox_active() and is_hr_admin(actor)):
+        raise NotFound("No such page.")
+    messages = OutboxMessage.objects.all()
+    for word in q.split():
+        messages = messages.filter(Q(to__icontains=word) | Q(subject__icontains=word))
+    return messages.order_by("-sent_at", "-id")
+
+
+def access_outbox_message(*, actor: Any, message_id: int) -> OutboxMessage:
+    message = outbox_messages(actor=actor).filter(pk=message_id).first()
+    if message is None:
+        raise NotFound("No such message.")
+    return message

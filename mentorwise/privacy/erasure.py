@@ -33,6 +33,7 @@ from mentorwise.accounts import services as account_services
 from mentorwise.accounts.models import ApiToken, User
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict, FieldError, InvalidInput
+from mentorwise.core.models import OutboxMessage
 from mentorwise.learning.models import ModuleCompletion
 from mentorwise.matches.models import ForbiddenPair, Match
 from mentorwise.notifications.models import Nudge, NudgeSettings
@@ -71,6 +72,7 @@ class ErasureResult:
     nudges_deleted: int = 0
     linked_records_deleted: int = 0
     task_results_deleted: int = 0
+    outbox_emails_deleted: int = 0
     texts_cleared: int = 0
     names_replaced: int = 0
 
@@ -125,6 +127,7 @@ def person_erase(*, actor: Any, person: Person, confirm: str) -> ErasureResult:
         result.texts_cleared += ModuleCompletion.objects.filter(person=person).update(answers={})
         result.names_replaced = _replace_names(relationships, replace)
         result.task_results_deleted = _forget_task_results(names)
+        result.outbox_emails_deleted = _forget_outbox(names)
         _pseudonymise_person(person)
         audit_record(actor=actor, action="person.erased", target=person, data=asdict(result))
     return result
@@ -267,6 +270,33 @@ def _forget_task_results(names: list[str]) -> int:
         .exclude(status="RUNNING")
     )
     return int(model.objects.filter(pk__in=list(rows.values_list("pk", flat=True))).delete()[0])
+
+
+def _forget_outbox(names: list[str]) -> int:
+    """Delete the e-mails the outbox kept (core/outbox.py) that name the person anywhere.
+
+    Matched in Python: the recipients and attachments are JSON, which the database may store
+    with non-ASCII letters escaped, so a lookup would miss "Tomás". The outbox holds a demo's
+    or trial's mail, not years of it.
+    """
+    wanted = [name.casefold() for name in names if name]
+    if not wanted:
+        return 0
+    doomed = [
+        message.pk
+        for message in OutboxMessage.objects.all().iterator()
+        if any(
+            name in text
+            for text in (
+                " ".join(message.to).casefold(),
+                message.subject.casefold(),
+                message.body.casefold(),
+                " ".join(str(a.get("content", "")) for a in message.attachments).casefold(),
+            )
+            for name in wanted
+        )
+    ]
+    return int(OutboxMessage.objects.filter(pk__in=doomed).delete()[0])
 
 
 def _pseudonymise_person(person: Person) -> None:

@@ -158,6 +158,33 @@ def matches_awaiting_answer(*, actor: Any) -> list[Match]:
     )
 
 
+def agreements_current(*, relationships: Sequence[Relationship]) -> dict[int, AgreementVersion]:
+    """The newest agreement version of each relationship that has one, in one query.
+
+    A relationship may have none: one recorded from before Mentorwise (the demo's past cohort,
+    an imported history) never had an agreement written here. Every page and API operation
+    reads the agreement through this, so that such a relationship still renders.
+    """
+    current: dict[int, AgreementVersion] = {}
+    for version in (
+        AgreementVersion.objects.filter(agreement__relationship__in=[r.pk for r in relationships])
+        .select_related("agreement")
+        .order_by("agreement__relationship_id", "number")
+    ):
+        current[version.agreement.relationship_id] = version  # the highest number wins
+    return current
+
+
+def agreement_current(*, relationship: Relationship) -> AgreementVersion | None:
+    """The newest version of the pair's agreement; None when none was ever written."""
+    return agreements_current(relationships=[relationship]).get(relationship.pk)
+
+
+def agreement_versions(*, relationship: Relationship) -> QuerySet[AgreementVersion]:
+    """Every version of the pair's agreement, newest first (empty when none was written)."""
+    return AgreementVersion.objects.filter(agreement__relationship=relationship).order_by("-number")
+
+
 def timeline(*, relationship: Relationship) -> QuerySet[Any]:
     return relationship.events.select_related("actor__person").order_by("-created_at", "-id")
 
@@ -314,8 +341,12 @@ class ProgramRow:
     meetings_held: int
     goals: int
     goals_achieved: int
-    agreement_confirmed: bool
+    agreement: AgreementVersion | None  # the current version; None: none was ever written
     in_pair: bool  # the actor is in it: they see it as the pair does and do not act on it
+
+    @property
+    def agreement_confirmed(self) -> bool:
+        return self.agreement is not None and self.agreement.is_confirmed
 
 
 def program_relationships(
@@ -345,13 +376,7 @@ def program_relationships(
             )
     items = list(relationships)
     healths = health_for_actor(actor=actor, relationships=items)
-    confirmed = set(
-        AgreementVersion.objects.filter(
-            agreement__relationship__in=[r.pk for r in items],
-            mentee_confirmed_at__isnull=False,
-            mentor_confirmed_at__isnull=False,
-        ).values_list("agreement__relationship_id", flat=True)
-    )
+    agreements = agreements_current(relationships=items)
     rows = [
         ProgramRow(
             relationship=r,
@@ -359,7 +384,7 @@ def program_relationships(
             meetings_held=r.n_held,
             goals=r.n_goals,
             goals_achieved=r.n_achieved,
-            agreement_confirmed=r.pk in confirmed,
+            agreement=agreements.get(r.pk),
             in_pair=actor_side(actor, r) is not None,
         )
         for r in items
@@ -466,13 +491,16 @@ def home_panel(*, actor: Any) -> dict[str, Any]:
     rows = []
     due: list[dict[str, Any]] = []
     healths = health_for_actor(actor=actor, relationships=mine, now=now)
+    agreements = agreements_current(relationships=mine)
     for r in mine:
         side = actor_side(actor, r)
         other = r.mentor.person if side == Side.MENTEE else r.mentee.person
         rows.append({"relationship": r, "other": other, "health": healths.get(r.pk)})
-        current = r.agreement.current
+        current = agreements.get(r.pk)
         field_name = "mentee_confirmed_at" if side == Side.MENTEE else "mentor_confirmed_at"
-        if getattr(current, field_name) is None:
+        if current is None:
+            due.append({"text": f"Write your agreement with {other.full_name}", "relationship": r})
+        elif getattr(current, field_name) is None:
             due.append(
                 {"text": f"Confirm your agreement with {other.full_name}", "relationship": r}
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -10,6 +11,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 
 from mentorwise.accounts.models import User
+from mentorwise.core.outbox import OUTBOX_BACKEND
 from mentorwise.demo.seed import DEMO_PASSWORD
 from mentorwise.people.models import CareerEvent, Person
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus
@@ -63,10 +65,22 @@ def test_demo_seeds_a_populated_organization_and_prints_logins() -> None:
         assert executive.get(url).status_code == 200, url
 
 
-def test_demo_is_reused_and_reset_starts_over() -> None:
-    run_demo()
+def logins(output: str) -> list[str]:
+    """The login lines the demo prints (username, role, name, what they do)."""
+    return [line for line in output.splitlines() if " — " in line]
+
+
+def test_demo_is_reused_and_reset_starts_over(settings: Any) -> None:
+    settings.EMAIL_BACKEND = OUTBOX_BACKEND  # the demo's default (DEBUG on)
+    first = run_demo()
     first_ids = set(Person.objects.values_list("employee_id", flat=True))
-    assert "reusing" in run_demo()
+    again = run_demo()
+    assert "reusing" in again
+    # Every run prints every login with its role, the same list.
+    assert logins(again) == logins(first) and len(logins(first)) == 6
+    roles = {line.split()[0]: line for line in logins(again)}
+    assert "Executive" in roles["executive"] and "HR admin" in roles["hr.admin"]
+    assert "/outbox/" in again
     assert Person.objects.count() == 400
     run_demo("--reset")
     assert set(Person.objects.values_list("employee_id", flat=True)) == first_ids  # same seed

@@ -10,10 +10,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
 from mentorwise.accounts.models import ApiToken, User
 from mentorwise.core.errors import Conflict, InvalidInput, NotFound
-from mentorwise.core.models import AuditEntry
+from mentorwise.core.models import AuditEntry, OutboxMessage
 from mentorwise.insights.health import program_health
 from mentorwise.matches.models import Match
 from mentorwise.notifications.models import Nudge, NudgeSettings
@@ -126,6 +127,33 @@ def test_erasure_forgets_queued_and_sent_emails_naming_the_person(
     assert remaining == {running.pk, unrelated.pk}
     assert to_ana.pk not in remaining and about_ana.pk not in remaining
     assert result.task_results_deleted == 2
+
+
+def test_erasure_deletes_the_outbox_emails_that_name_the_person(hr_admin: Any, mentee: Any) -> None:
+    person = mentee.person
+    person.first_name = "Tomás"
+    person.save()
+
+    def kept(to: str, body: str, content: str = "") -> OutboxMessage:
+        return OutboxMessage.objects.create(
+            sent_at=timezone.now(),
+            from_email="m@x",
+            to=[to],
+            subject="Hello",
+            body=body,
+            attachments=[{"name": "a.ics", "mimetype": "text/calendar", "content": content}],
+        )
+
+    to_her = kept(person.email, "Hi")
+    about_her = kept("marta@example.com", f"{person.full_name} accepted your match")
+    in_invitation = kept("marta@example.com", "Invitation", f"ATTENDEE;CN={person.full_name}")
+    unrelated = kept("marta@example.com", "Hi Marta")
+    result = person_erase(actor=hr_admin, person=person, confirm=person.employee_id)
+    assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {unrelated.pk}
+    assert result.outbox_emails_deleted == 3
+    assert {to_her.pk, about_her.pk, in_invitation.pk}.isdisjoint(
+        OutboxMessage.objects.values_list("pk", flat=True)
+    )
 
 
 def test_erasure_keeps_scale_answers_and_blanks_text(

@@ -123,8 +123,9 @@ class Agreement(models.Model):
         return f"Agreement of relationship #{self.relationship_id}"
 
     @property
-    def current(self) -> AgreementVersion:
-        return self.versions.order_by("-number").first()  # type: ignore[return-value]
+    def current(self) -> AgreementVersion | None:
+        """The newest version; None for an agreement whose versions were never written."""
+        return self.versions.order_by("-number").first()
 
 
 class AgreementVersion(models.Model):

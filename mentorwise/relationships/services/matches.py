@@ -14,20 +14,13 @@ from mentorwise.core.mail import email_enqueue
 from mentorwise.matches.models import Match, MatchStatus, Response
 from mentorwise.programs.models import Enrollment
 from mentorwise.relationships.models import (
-    Agreement,
-    AgreementVersion,
     EventKind,
     Relationship,
     RelationshipStatus,
     Side,
 )
 from mentorwise.relationships.services.common import event_record, relationship_url
-
-DEFAULT_CONFIDENTIALITY = (
-    "What we discuss stays between us unless we both agree otherwise. Neither of us shares "
-    "the other's personal or career information without consent. Private notes are read by "
-    "their author only. Concerns about conduct go to the program manager."
-)
+from mentorwise.relationships.services.pair import agreement_open
 
 
 def mentor_active_count(*, mentor: Enrollment, exclude_match_id: int | None = None) -> int:
@@ -49,17 +42,7 @@ def _relationship_start(*, actor: Any, match: Match) -> Relationship:
         started_at=timezone.now(),
         planned_end_date=program.end_date,
     )
-    agreement = Agreement.objects.create(relationship=relationship)
-    AgreementVersion.objects.create(
-        agreement=agreement,
-        number=1,
-        program_objectives=program.objectives,
-        mentee_responsibilities=program.responsibilities.get("mentee", ""),
-        mentor_responsibilities=program.responsibilities.get(match.mentor.role, "")
-        or program.responsibilities.get("mentor", ""),
-        meeting_cadence_days=program.meeting_cadence_days,
-        confidentiality=DEFAULT_CONFIDENTIALITY,
-    )
+    agreement_open(relationship=relationship)
     event_record(
         actor=actor,
         relationship=relationship,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict, FieldError, InvalidInput
 from mentorwise.relationships.models import (
+    Agreement,
     AgreementVersion,
     EventKind,
     Goal,
@@ -27,6 +28,35 @@ from mentorwise.relationships.services.common import (
 )
 
 # Agreement ------------------------------------------------------------------------------
+
+DEFAULT_CONFIDENTIALITY = (
+    "What we discuss stays between us unless we both agree otherwise. Neither of us shares "
+    "the other's personal or career information without consent. Private notes are read by "
+    "their author only. Concerns about conduct go to the program manager."
+)
+
+
+def agreement_from_program(*, relationship: Relationship) -> AgreementVersion:
+    """The program's terms for this pair, unsaved: what version 1 of an agreement starts from."""
+    program = relationship.program
+    return AgreementVersion(
+        number=0,
+        program_objectives=program.objectives,
+        mentee_responsibilities=program.responsibilities.get("mentee", ""),
+        mentor_responsibilities=program.responsibilities.get(relationship.mentor.role, "")
+        or program.responsibilities.get("mentor", ""),
+        meeting_cadence_days=program.meeting_cadence_days,
+        confidentiality=DEFAULT_CONFIDENTIALITY,
+    )
+
+
+def agreement_open(*, relationship: Relationship) -> AgreementVersion:
+    """Write version 1 of a new relationship's agreement from its program's terms."""
+    start = agreement_from_program(relationship=relationship)
+    start.agreement = Agreement.objects.create(relationship=relationship)
+    start.number = 1
+    start.save()
+    return start
 
 
 @transaction.atomic
@@ -54,12 +84,21 @@ def agreement_update(
         errors.append(FieldError("confidentiality", "must be at most 5000 characters"))
     if errors:
         raise InvalidInput(errors)
-    current = relationship.agreement.current
+    # A relationship recorded without an agreement (history from before Mentorwise) gets its
+    # first one here, starting from the program's terms.
+    agreement, _ = Agreement.objects.get_or_create(relationship=relationship)
+    current = agreement.current
     terms = (pair_objectives.strip(), meeting_cadence_days, confidentiality.strip())
-    if terms == (current.pair_objectives, current.meeting_cadence_days, current.confidentiality):
+    if current is not None and terms == (
+        current.pair_objectives,
+        current.meeting_cadence_days,
+        current.confidentiality,
+    ):
         return current
+    if current is None:
+        current = agreement_from_program(relationship=relationship)
     version = AgreementVersion.objects.create(
-        agreement=relationship.agreement,
+        agreement=agreement,
         number=current.number + 1,
         program_objectives=current.program_objectives,
         mentee_responsibilities=current.mentee_responsibilities,
@@ -87,7 +126,17 @@ def agreement_confirm(*, actor: Any, relationship: Relationship, version: int) -
     made meanwhile by the other person."""
     side = require_side(actor, relationship)
     require_active(relationship)
-    current = AgreementVersion.objects.select_for_update().get(pk=relationship.agreement.current.pk)
+    current = (
+        AgreementVersion.objects.select_for_update()
+        .filter(agreement__relationship=relationship)
+        .order_by("-number")
+        .first()
+    )
+    if current is None:
+        raise Conflict(
+            "No agreement has been written for this relationship yet: write it, then confirm it.",
+            code="no_agreement",
+        )
     if current.number != version:
         raise Conflict(
             f"The agreement changed meanwhile: read version {current.number}, then confirm it.",

@@ -16,6 +16,8 @@ from mentorwise.programs.models import EnrollmentStatus
 from mentorwise.relationships import services
 from mentorwise.relationships.calendar import meeting_ics
 from mentorwise.relationships.models import (
+    Agreement,
+    AgreementVersion,
     EventKind,
     GoalStatus,
     Meeting,
@@ -88,6 +90,43 @@ def test_agreement_bad_cadence_writes_nothing(relationship, mentee):
         )
     assert error.value.errors[0].field == "meeting_cadence_days"
     assert relationship.agreement.versions.count() == 1
+
+
+def test_a_relationship_recorded_without_an_agreement_gets_its_first_one(
+    relationship, mentee, mentor
+):
+    """History from before Mentorwise has no agreement: confirming says so, writing one
+    starts version 1 from the program's terms, and then both confirm it."""
+    Agreement.objects.filter(relationship=relationship).delete()
+    with pytest.raises(Conflict) as refused:
+        services.agreement_confirm(actor=mentee, relationship=relationship, version=1)
+    assert refused.value.code == "no_agreement"
+    v1 = services.agreement_update(
+        actor=mentor,
+        relationship=relationship,
+        pair_objectives="Our own words",
+        meeting_cadence_days=21,
+        confidentiality="Between us.",
+    )
+    assert v1.number == 1 and v1.pair_objectives == "Our own words"
+    assert v1.program_objectives == relationship.program.objectives
+    services.agreement_confirm(actor=mentee, relationship=relationship, version=1)
+    assert services.agreement_confirm(
+        actor=mentor, relationship=relationship, version=1
+    ).is_confirmed
+    assert AuditEntry.objects.filter(action="agreement.changed").count() == 1
+
+
+def test_an_agreement_without_versions_gets_version_1(relationship, mentee):
+    AgreementVersion.objects.filter(agreement__relationship=relationship).delete()
+    v1 = services.agreement_update(
+        actor=mentee,
+        relationship=relationship,
+        pair_objectives="",
+        meeting_cadence_days=30,
+        confidentiality="",
+    )
+    assert v1.number == 1 and relationship.agreement.versions.count() == 1
 
 
 def test_manager_may_not_edit_the_pairs_agreement(relationship, program_manager):

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from mentorwise.core.outbox import outbox_active
 from mentorwise.core.progress import progress_bar
-from mentorwise.demo.seed import DEMO_PASSWORD, demo_is_seeded, demo_seed
+from mentorwise.demo.seed import DEMO_PASSWORD, demo_is_seeded, demo_logins, demo_seed
 
 
 class Command(BaseCommand):
@@ -36,7 +39,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 "The demo organization is already there; reusing it (--reset starts over)."
             )
-            logins = None
         else:
             started = time.perf_counter()
             with progress_bar(enabled=options["verbosity"] > 0) as progress:
@@ -55,16 +57,25 @@ class Command(BaseCommand):
             if result.states:
                 states = ", ".join(f"{n} {state}" for state, n in sorted(result.states.items()))
                 self.stdout.write(f"Matches and relationships: {states}.")
-            logins = result.logins
-        self._print_logins(logins, options["addr"])
+        self._print_logins(options["addr"])
         if not options["no_serve"]:
             self._serve(options["addr"])
 
     def _serve(self, addr: str) -> None:
         """Serve the web app, with a background worker for emails and large matching runs."""
+        # Errors are answered as in production: the product's error pages, never Django's
+        # technical ones (they list every URL pattern and show settings and paths). What
+        # DEBUG decided at start-up stays: the development key, cookies over plain HTTP and
+        # static files served from the source tree.
+        settings.DEBUG = False
+        env = dict(os.environ)
+        if "MENTORWISE_BASE_URL" not in env:
+            # Links in the e-mails (read in the outbox) lead to this server.
+            env["MENTORWISE_BASE_URL"] = settings.MENTORWISE_BASE_URL = f"http://{addr}"
         worker = subprocess.Popen(
             [sys.executable, "-m", "mentorwise", "db_worker", "--interval", "1", "--no-reload"],
             stdout=subprocess.DEVNULL if self.verbosity < 2 else None,
+            env=env,
         )
         self.stdout.write(f"Background worker started (pid {worker.pid}); Ctrl-C stops both.")
         try:
@@ -73,20 +84,13 @@ class Command(BaseCommand):
             worker.terminate()
             worker.wait(timeout=10)
 
-    def _print_logins(self, logins: Any, addr: str) -> None:
-        from mentorwise.accounts.models import User
-
+    def _print_logins(self, addr: str) -> None:
         self.stdout.write(f"\nOpen http://{addr}/ and log in with password “{DEMO_PASSWORD}” as:")
-        if logins is None:
-            users = User.objects.filter(
-                username__in=["hr.admin", "program.manager", "mentor", "mentee", "sponsor"]
-            )
-            for user in users.select_related("person"):
-                self.stdout.write(
-                    f"  {user.username:<16} {user.person.full_name if user.person else ''}"
-                )
-            return
-        for login in logins:
+        for login in demo_logins():
             self.stdout.write(
                 f"  {login.username:<16} {login.role:<16} {login.name} — {login.what}"
+            )
+        if outbox_active():
+            self.stdout.write(
+                f"\nE-mails are kept, not sent: hr.admin reads them at http://{addr}/outbox/"
             )
