@@ -363,6 +363,12 @@ CACHES = {
 # to read at /outbox/ (core/outbox.py). It is the default while DEBUG is on (development and
 # `mentorwise demo`); production keeps the console default unless configured otherwise.
 _email_url = env.str("EMAIL_URL", default="outbox:" if DEBUG else "consolemail://")
+if _email_url.split(":", 1)[0] == "outbox" and not DEBUG:
+    # The outbox shows every e-mail, password links included, to HR admins: demo only.
+    raise ImproperlyConfigured(
+        "EMAIL_URL=outbox: keeps every e-mail (password links included) readable by HR "
+        "admins; it is for development and the demo only. Set EMAIL_URL to a mail server."
+    )
 _email: dict[str, Any] = (
     {"EMAIL_BACKEND": "mentorwise.core.outbox.OutboxBackend"}
     if _email_url.split(":", 1)[0] == "outbox"

@@ -269,3 +269,18 @@ def test_random_keys_pass_the_strength_rule() -> None:
     from mentorwise.core.keys import secret_key_weakness
 
     assert all(secret_key_weakness(secrets.token_urlsafe(50)) is None for _ in range(200))
+
+
+def test_production_start_refuses_the_demo_outbox(tmp_path: Path) -> None:
+    """The outbox shows every e-mail (password links included) to HR admins: never in production."""
+    env = {**_production_env(tmp_path), "EMAIL_URL": "outbox:"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert result.returncode != 0
+    assert "EMAIL_URL=outbox:" in result.stderr and "demo only" in result.stderr
