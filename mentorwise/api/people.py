@@ -12,7 +12,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from mentorwise.api.errors import ERRORS
+from mentorwise.api.errors import ERRORS, MAX_INT
 from mentorwise.people import selectors
 from mentorwise.people.models import Person
 from mentorwise.people.permissions import person_list_read, person_profile_read
@@ -75,7 +75,8 @@ class PersonFilter(Schema):
     high_potential: bool | None = Field(None, description="A profile filter: the call is audited.")
     active: bool | None = Field(None, description="true: current employees; false: terminated.")
     limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    # offset + limit must stay a 64-bit integer: the database compares them.
+    offset: int = Field(0, ge=0, le=MAX_INT - 1000)
 
     def as_filters(self) -> selectors.PersonFilters:
         status = "" if self.active is None else "active" if self.active else "terminated"

@@ -125,3 +125,8 @@ def test_one_s_own_record_in_a_filtered_list_is_not_audited(mentee: User) -> Non
     rows = api_client(mentee).get("/api/people", {"level_min": "1"}).json()
     assert [r["id"] for r in rows] == [mentee.person_id]
     assert _listed() == []
+
+
+def test_an_offset_beyond_64_bits_is_refused_not_a_server_error(hr_admin: User) -> None:
+    response = api_client(hr_admin).get("/api/people", {"offset": str(2**64)})
+    assert response.status_code == 422 and response.json()["code"] == "invalid_input"
