@@ -304,7 +304,8 @@ VETOED_PAIR_API = {"mentee_enrollment_id": "{veto_mentee}", "mentor_enrollment_i
 
 PROBES: dict[str, Probe] = {
     # People and demographics
-    "person.list": Probe("list", _get("/people/?q=zyx"), _get("/api/people?q=zyx"), MARK["person"]),
+    # Lists show directory fields only (no email): Ana's last name marks her row.
+    "person.list": Probe("list", _get("/people/?q=zyx"), _get("/api/people?q=zyx"), "Zyx"),
     "person.read": Probe(
         "read", _get("/people/{person}/"), _get("/api/people/{person}"), MARK["person"]
     ),

@@ -1,33 +1,54 @@
-"""API: people (read only, filtered by what the caller may see; never demographics)."""
+"""API: people (read only, filtered by what the caller may see; never demographics).
+
+Lists show directory fields only (`PersonListOut`, people.permissions.DIRECTORY_FIELDS); the
+whole profile is read one person at a time (`GET /api/people/{id}`), and that read is audited.
+The list and the people page use one selector (`people.selectors.person_list`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from mentorwise.api.errors import ERRORS
+from mentorwise.api.errors import ERRORS, MAX_INT
+from mentorwise.people import selectors
 from mentorwise.people.models import Person
-from mentorwise.people.permissions import people_visible_to, person_profile_read
+from mentorwise.people.permissions import person_list_read, person_profile_read
 
 router = Router()
 
 
-class PersonOut(Schema):
-    id: int
-    employee_id: str
+class PersonListOut(Schema):
+    """A person as lists show them: what a company directory shows anyone."""
+
+    id: int = Field(description="Read the whole profile at GET /api/people/{id}.")
+    employee_id: str = Field(description="The HRIS id.")
     first_name: str
     last_name: str
-    email: str
-    title: str
-    job_level: int | None
+    title: str = Field(description="Job title.")
     department: str
     function: str
     location: str
-    time_zone: str
+    manager_id: int | None = Field(description="Id of the person's manager.")
+    is_active: bool = Field(description="Employed today (a termination date not yet passed).")
+
+
+class PersonOut(Schema):
+    """A person's whole profile (never demographics); every read of another's is audited."""
+
+    id: int
+    employee_id: str = Field(description="The HRIS id.")
+    first_name: str
+    last_name: str
+    email: str
+    title: str = Field(description="Job title.")
+    job_level: int | None = Field(description="1 (entry) to 10 (chief executive).")
+    department: str
+    function: str
+    location: str
+    time_zone: str = Field(description="IANA time zone, e.g. Europe/Paris.")
     languages: list[str]
     manager_id: int | None = Field(description="Id of the person's manager.")
     hire_date: dt.date | None
@@ -37,41 +58,61 @@ class PersonOut(Schema):
 
 
 class PersonFilter(Schema):
-    q: str = Field("", description="Search in names, email and employee id.")
+    q: str = Field(
+        "",
+        description="Search: words that each match part of a first or last name, or a whole "
+        "email address or employee id.",
+    )
     department: str | None = None
     function: str | None = None
     location: str | None = None
-    level_min: int | None = Field(None, ge=1, le=10)
-    level_max: int | None = Field(None, ge=1, le=10)
+    level_min: int | None = Field(
+        None, ge=1, le=10, description="A profile filter: the call is audited."
+    )
+    level_max: int | None = Field(
+        None, ge=1, le=10, description="A profile filter: the call is audited."
+    )
+    high_potential: bool | None = Field(None, description="A profile filter: the call is audited.")
     active: bool | None = Field(None, description="true: current employees; false: terminated.")
     limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    # offset + limit must stay a 64-bit integer: the database compares them.
+    offset: int = Field(0, ge=0, le=MAX_INT - 1000)
+
+    def as_filters(self) -> selectors.PersonFilters:
+        status = "" if self.active is None else "active" if self.active else "terminated"
+        return {
+            "q": self.q,
+            "department": self.department or "",
+            "function": self.function or "",
+            "location": self.location or "",
+            "level_min": self.level_min,
+            "level_max": self.level_max,
+            "high_potential": self.high_potential,
+            "status": status,
+        }
 
 
-@router.get("", response={200: list[PersonOut], **ERRORS}, summary="List people")
+@router.get(
+    "",
+    response={200: list[PersonListOut], **ERRORS},
+    summary="List people (directory fields)",
+)
 def person_list(request: HttpRequest, filters: Query[PersonFilter]) -> list[Person]:
-    """HR admins and program managers see the workforce; others only themselves."""
-    people = people_visible_to(request.user)
-    if filters.q:
-        people = people.filter(
-            Q(first_name__icontains=filters.q)
-            | Q(last_name__icontains=filters.q)
-            | Q(email__icontains=filters.q)
-            | Q(employee_id__iexact=filters.q)
-        )
-    for name in ("department", "function", "location"):
-        if value := getattr(filters, name):
-            people = people.filter(**{name: value})
-    if filters.level_min is not None:
-        people = people.filter(job_level__gte=filters.level_min)
-    if filters.level_max is not None:
-        people = people.filter(job_level__lte=filters.level_max)
-    if filters.active is not None:
-        active = Q(termination_date__isnull=True) | Q(termination_date__gt=timezone.localdate())
-        people = people.filter(active if filters.active else ~active)
-    return list(people.order_by("id")[filters.offset : filters.offset + filters.limit])
+    """HR admins and program managers see the workforce; others only themselves.
+
+    Directory fields only: the email, job level, dates and high-potential flag are in the
+    profile, read one person at a time (GET /api/people/{id}, audited as `person.viewed`).
+    A call that filters on a profile field (`level_min`, `level_max`, `high_potential`)
+    reveals it for everyone returned, so it is audited too (`people.listed`, naming them).
+    """
+    wanted = filters.as_filters()
+    people = selectors.person_list(actor=request.user, filters=wanted).order_by("id")
+    page = list(people[filters.offset : filters.offset + filters.limit])
+    person_list_read(actor=request.user, filters=wanted, people=page)
+    return page
 
 
 @router.get("/{person_id}", response={200: PersonOut, **ERRORS}, summary="Read a person")
 def person_get(request: HttpRequest, person_id: int) -> Person:
+    """A person's whole profile; reading someone else's is audited (`person.viewed`)."""
     return person_profile_read(actor=request.user, person_id=person_id)

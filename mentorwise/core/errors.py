@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -37,18 +38,88 @@ class MentorwiseError(Exception):
 
 
 class InvalidInput(MentorwiseError):
-    """Input failed validation; `errors` lists every problem found, not only the first."""
+    """Input failed validation; `errors` lists the problems found, not only the first.
+
+    A bulk input (an HRIS file) may list only its first problems: `total` counts them all (or,
+    with `at_least`, those found before the checking stopped) and `truncated` says that more
+    were found than are listed.
+    """
 
     code = "invalid_input"
     status = 422
 
-    def __init__(self, errors: list[FieldError], message: str | None = None) -> None:
+    def __init__(
+        self,
+        errors: list[FieldError],
+        message: str | None = None,
+        *,
+        total: int | None = None,
+        at_least: bool = False,
+    ) -> None:
         self.errors = list(errors)
+        self.total = max(total or 0, len(self.errors))
+        self.at_least = at_least
         if message is None:
-            n = len(self.errors)
+            n = self.total
             first = f": {self.errors[0]}" if self.errors else ""
-            message = f"{n} problem{'s' if n != 1 else ''} found{first}"
+            some = "at least " if at_least else ""
+            message = f"{some}{n:,} problem{'s' if n != 1 else ''} found{first}"
         super().__init__(message)
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.errors)
+
+
+class ErrorLog:
+    """The problems of a bulk input: the first `limit` kept in row order, all of them counted.
+
+    A file of millions of bad rows must not become millions of error objects (that is memory
+    in proportion to the file), and nobody reads past the first screenful: they fix those and
+    try again. Past `stop_after` problems the checking may stop (see `exhausted`): counting
+    further costs time and tells nothing more.
+    """
+
+    def __init__(self, limit: int, *, stop_after: int | None = None) -> None:
+        self.limit = limit
+        self.stop_after = stop_after
+        self.errors: list[FieldError] = []
+        self.total = 0
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    @property
+    def full(self) -> bool:
+        """No more problems are kept, only counted: call `tally()` instead of building one."""
+        return len(self.errors) >= self.limit
+
+    @property
+    def exhausted(self) -> bool:
+        return self.stop_after is not None and self.total >= self.stop_after
+
+    def add(self, error: FieldError) -> None:
+        self.total += 1
+        if len(self.errors) < self.limit:
+            self.errors.append(error)
+
+    def tally(self) -> None:
+        """Count one more problem without keeping it (the list is `full`)."""
+        self.total += 1
+
+    def merge(self, errors: Iterable[FieldError], total: int) -> None:
+        """Add `total` problems found elsewhere, of which `errors` are the first by row."""
+        kept = sorted([*self.errors, *errors], key=lambda e: e.row or 0)  # stable: row order
+        self.errors = kept[: self.limit]
+        self.total += total
+
+    def replace(self, error: FieldError) -> None:
+        """One problem that makes the others meaningless (a file that is not text at all)."""
+        self.errors, self.total = [error], 1
+
+    def raise_if_any(self) -> None:
+        if self.total:
+            raise InvalidInput(self.errors, total=self.total, at_least=self.exhausted)
 
 
 class NotFound(MentorwiseError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db import connection
@@ -14,27 +14,39 @@ def allocate_ids(model: type[Model], count: int) -> list[int]:
 
     Knowing the ids up front lets one bulk insert carry references between the new rows (a new
     person's new manager, the materialized path) instead of inserting and then updating.
-    Call it inside the transaction that inserts the rows (see the SQLite note below).
+    Call it inside the transaction that inserts the rows (see `reserve_ids`).
     """
-    if count == 0:
-        return []
+    return list(reserve_ids(model, count))
+
+
+def reserve_ids(model: type[Model], count: int, *, batch: int = 10_000) -> Iterator[int]:
+    """Reserve `count` primary keys of `model`, yielded in increasing order, `batch` at a time.
+
+    The same as `allocate_ids` without holding millions of ids at once. Consume it whole before
+    inserting, inside the transaction that inserts the rows (see the SQLite note below).
+    """
+    if count <= 0:
+        return
     table = model._meta.db_table
+    if connection.vendor == "postgresql":
+        for start in range(0, count, batch):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                    [table, min(batch, count - start)],
+                )
+                yield from sorted(row[0] for row in cursor.fetchall())
+        return
+    # SQLite: the transaction holds the database's write lock, so nobody else can take
+    # ids between this read and the insert; AUTOINCREMENT never reuses the highest id
+    # ever given, kept in sqlite_sequence.
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table, count],
-            )
-            return sorted(row[0] for row in cursor.fetchall())
-        # SQLite: the transaction holds the database's write lock, so nobody else can take
-        # ids between this read and the insert; AUTOINCREMENT never reuses the highest id
-        # ever given, kept in sqlite_sequence.
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
         top = cursor.fetchone()[0]
         cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
         seq = cursor.fetchone()
-        start = max(top, seq[0] if seq else 0) + 1
-    return list(range(start, start + count))
+    first = max(top, seq[0] if seq else 0) + 1
+    yield from range(first, first + count)
 
 
 _PLAIN_TYPES = {

@@ -1,79 +1,46 @@
-"""Parse and check an HRIS CSV file, row by row, without touching the database.
+"""Read an HRIS CSV file as a stream: the header, then one checked row at a time.
 
-`parse_people_csv()` decodes the file (UTF-8, with or without BOM), finds the delimiter from
-the header line only (comma or semicolon), maps headers to canonical columns through the
-aliases in `columns.py`, converts every cell and collects every problem as a `FieldError`
-(row = line number in the file, the header is row 1). Checks that need the database
-(managers, emails of people not in the file, cycles) live in `services.people_import`.
+`PeopleReader` decodes the file (UTF-8, with or without BOM) while it reads it, finds the
+delimiter from the header line only (comma or semicolon), maps headers to canonical columns
+through the aliases in `columns.py` and yields every valid row (`rows.parse_row`); every
+problem goes to an `ErrorLog` (row = line number in the file, the header is row 1).
+
+Memory does not grow with the file: a line is read, checked and handed on, only the first
+problems are kept (the others are counted), and a row longer than MAX_ROW_CHARS ends the
+reading instead of filling memory. Checks across rows and against the database (duplicates,
+managers, cycles) live in `staging.py`, the import itself in `services.people_import`.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
-import functools
 import hashlib
 import io
+import itertools
 import re
-import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO
 
-from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
-
-from mentorwise.core.errors import FieldError
+from mentorwise.core.errors import ErrorLog, FieldError
 from mentorwise.people.columns import REQUIRED_COLUMNS, alias_table, header_key
-from mentorwise.people.models import Ethnicity, Gender, TerminationKind
+from mentorwise.people.rows import PersonRow, parse_row
 
-# Person fields a row may set, in file order; `manager` is resolved later.
-PERSON_FIELDS: tuple[str, ...] = (
-    "first_name",
-    "last_name",
-    "email",
-    "title",
-    "job_level",
-    "department",
-    "function",
-    "location",
-    "time_zone",
-    "languages",
-    "hire_date",
-    "manager_since",
-    "is_high_potential",
-    "termination_date",
-    "termination_kind",
-)
-# Canonical column -> Person field, where the names differ.
-COLUMN_FIELD = {"high_potential": "is_high_potential"}
-MAX_LENGTHS = {
-    "employee_id": 64,
-    "first_name": 100,
-    "last_name": 100,
-    "email": 254,
-    "title": 200,
-    "department": 120,
-    "function": 120,
-    "location": 120,
-    "time_zone": 64,
-}
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_LANGUAGE = re.compile(r"^[a-z][a-z -]{0,34}$")
-_LANGUAGE_SPLIT = re.compile(r"[|;,]")
-_TRUE = {"true", "yes", "y", "1", "x"}
-_FALSE = {"false", "no", "n", "0", ""}
-# Exports escape formulas with a leading quote (core.csv.csv_safe); undo it on import so that
-# export -> import round-trips.
-_ESCAPED_FORMULA = re.compile(r"^'[=+\-@\t\r]")
-_validate_email = EmailValidator()
-# A strict subset of what EmailValidator accepts, checked first because the validator's lazy
-# regexes cost about 10 µs per call (a second per 100,000 rows); anything else still goes
-# through the validator, which has the last word.
-_PLAIN_EMAIL = re.compile(
-    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
-)
+# Problems listed in detail; beyond this they are only counted. The page shows them all.
+MAX_ERRORS = 1000
+# Past this many problems the reading stops ("at least ..."): such a file is not what was
+# meant, and reading millions more bad rows would cost the server time and tell nothing more.
+MAX_COUNTED = 1_000_000
+# One row (a record, which quoted line breaks may spread over several lines) is at most this
+# many characters; 19 columns at their length limits take about 2,000.
+MAX_ROW_CHARS = 1_000_000
+# HRIS exports have a few dozen columns, a few hundred at most.
+MAX_COLUMNS = 1000
+
+Progress = Callable[[str, int, int], None]
+_NOT_UTF8 = "The file is not UTF-8 text; save it as CSV UTF-8 and try again."
 
 
 def erased_employee_id(employee_id: str) -> str:
@@ -86,49 +53,14 @@ def erased_employee_id(employee_id: str) -> str:
     return f"erased-{digest[:32]}"
 
 
-@functools.cache
-def _time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
-def _choices(enum: Any) -> dict[str, str]:
-    """Accept a choice by value or label, case- and space-insensitively."""
-    table: dict[str, str] = {}
-    for value, label in enum.choices:
-        table[value] = value
-        table[re.sub(r"[\s-]+", "_", str(label).strip().lower())] = value
-    return table
-
-
-GENDER_VALUES = _choices(Gender)
-ETHNICITY_VALUES = _choices(Ethnicity)
-TERMINATION_KIND_VALUES = _choices(TerminationKind)
-
-
 @dataclass
-class PersonRow:
-    """One valid row: the employee id, the Person fields the file gives, manager and demographics.
+class FileLayout:
+    """What the header says: where each known column is and how managers are given."""
 
-    `values` holds only the columns present in the file, so that an update leaves the other
-    fields alone.
-    """
-
-    row: int
-    employee_id: str
-    values: dict[str, Any]
-    manager_key: str | None = None  # employee id or email of the manager, "" for none
-    gender: str | None = None
-    ethnicity: str | None = None
-
-
-@dataclass
-class ParsedFile:
-    """The result of parsing: columns found, valid rows and every error."""
-
+    positions: dict[str, int] = field(default_factory=dict)  # canonical column -> index
+    width: int = 0  # number of columns in the header
     columns: list[str] = field(default_factory=list)  # canonical columns present
     ignored_columns: list[str] = field(default_factory=list)  # headers we do not know
-    rows: list[PersonRow] = field(default_factory=list)
-    errors: list[FieldError] = field(default_factory=list)
     delimiter: str = ","
     manager_by: str | None = None  # "employee_id", "email" or None (no manager column)
 
@@ -136,143 +68,225 @@ class ParsedFile:
     def has_manager_column(self) -> bool:
         return self.manager_by is not None
 
-
-def decode(data: bytes) -> tuple[str | None, FieldError | None]:
-    """UTF-8 with or without BOM; an error names the line of the first bad byte."""
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        return None, FieldError(
-            "file",
-            "The file is not UTF-8 text; save it as CSV UTF-8 and try again.",
-            row=line,
-            value=repr(data[error.start : error.start + 4])[2:-1],
-        )
+    @property
+    def manager_column(self) -> str:
+        return "manager_id" if self.manager_by == "employee_id" else "manager_email"
 
 
-def sniff_delimiter(text: str) -> str:
+class _Stop(Exception):
+    """A problem that ends the reading: what was read before it may be cut mid-file."""
+
+    def __init__(self, error: FieldError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+class _RowTooLong(Exception):
+    pass
+
+
+class _CsvBroken(Exception):
+    pass
+
+
+def _lines(text: io.TextIOWrapper, used: list[int]) -> Iterator[str]:
+    """The lines of `text`, line endings kept; `used[0]` adds up the characters of a CSV row.
+
+    Never more than the row budget at once: a 50 MB file without line breaks must not become
+    one 50 MB (or, as UCS-4, 200 MB) string. The reader sets `used[0]` to 0 at each row.
+    """
+    readline = text.readline
+    count = 0
+    while line := readline(MAX_ROW_CHARS):
+        count += 1
+        used[0] += len(line)
+        if used[0] >= MAX_ROW_CHARS:
+            raise _RowTooLong
+        if "\x00" in line:
+            message = "The file contains NUL bytes: not a CSV file."
+            raise _Stop(FieldError("file", message, row=count))
+        yield line
+
+
+def sniff_delimiter(header: str) -> str:
     """Comma or semicolon, decided by the header line alone (never by data rows)."""
-    header = text.split("\n", 1)[0]
     # Ignore quoted parts: a header like "Name; first" must not count.
     unquoted = re.sub(r'"[^"]*"', "", header)
     return ";" if unquoted.count(";") > unquoted.count(",") else ","
 
 
-@functools.lru_cache(maxsize=65536)
-def parse_date(text: str, date_format: str) -> dt.date:
-    """ISO 8601 (YYYY-MM-DD) or the one configured strptime format; raises ValueError."""
-    if _ISO_DATE.match(text):
-        return dt.date.fromisoformat(text)
-    if date_format:
-        return dt.datetime.strptime(text, date_format).date()  # noqa: DTZ007 - a date only
-    raise ValueError(text)
+class PeopleReader:
+    """The valid rows of an HRIS file, one at a time; problems go to `errors`.
 
+    Iterate once. `layout` is set when the header was usable; `rows_read` counts the non-blank
+    rows, valid or not; `complete` says the file was read to its end. A problem that ends the
+    reading (not UTF-8, NUL bytes, broken quoting, a giant row) replaces the others: the rows
+    before it may have been cut anywhere.
+    """
 
-def _date_message(date_format: str) -> str:
-    if date_format:
-        return f"Not a date: use YYYY-MM-DD or the configured format {date_format}."
-    return "Not a date: use YYYY-MM-DD."
+    def __init__(
+        self,
+        stream: IO[bytes],
+        *,
+        errors: ErrorLog,
+        date_format: str = "",
+        today: dt.date | None = None,
+        progress: Progress | None = None,
+        size: int = 0,
+    ) -> None:
+        self.stream = stream
+        self.errors = errors
+        self.date_format = date_format
+        self.today = today or dt.date.today()  # noqa: DTZ011 - the caller passes the local date
+        self.progress = progress
+        self.size = size
+        self.layout: FileLayout | None = None
+        self.rows_read = 0
+        self.complete = False
+        self._start = 1  # line on which the current CSV row starts
+        self._used = [0]  # characters of the current CSV row (see _lines)
 
+    def __iter__(self) -> Iterator[PersonRow]:
+        # newline="": \n, \r\n and \r all end a line and reach the csv module untranslated.
+        text = io.TextIOWrapper(self.stream, encoding="utf-8-sig", newline="")  # type: ignore[type-var]
+        try:
+            yield from self._read(_lines(text, self._used))
+        except _Stop as stop:
+            self.errors.replace(stop.error)
+        except _RowTooLong:
+            message = (
+                f"Broken CSV: this row is longer than {MAX_ROW_CHARS:,} characters "
+                "(an unclosed quote?)."
+            )
+            self.errors.replace(FieldError("file", message, row=self._start))
+        except _CsvBroken as exc:
+            self.errors.replace(FieldError("file", f"Broken CSV: {exc}.", row=self._start))
+        except UnicodeDecodeError:
+            self.errors.replace(_bad_byte(self.stream))
+        finally:
+            # Detach, so that closing (or collecting) the wrapper leaves the caller's file open.
+            text.detach()
 
-def parse_people_csv(
-    data: bytes,
-    *,
-    date_format: str = "",
-    today: dt.date | None = None,
-    progress: Callable[[str, int, int], None] | None = None,
-) -> ParsedFile:
-    """Parse an HRIS CSV file; every problem ends up in `errors`, never as an exception."""
-    today = today or dt.date.today()  # noqa: DTZ011 - the caller passes the local date
-    result = ParsedFile()
-    text, error = decode(data)
-    if error is not None or text is None:
-        result.errors.append(error or FieldError("file", "Unreadable file."))
-        return result
-    if "\x00" in text:
-        result.errors.append(FieldError("file", "The file contains NUL bytes: not a CSV file."))
-        return result
-    if not text.strip():
-        result.errors.append(FieldError("file", "The file is empty.", row=1))
-        return result
-    result.delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=result.delimiter, strict=True)
-    try:
-        header = next(reader)
-    except csv.Error as exc:
-        result.errors.append(FieldError("file", f"Unreadable header line: {exc}.", row=1))
-        return result
-    positions = _map_header(header, result)
-    if result.errors:
-        return result
-    rows_by_line: list[tuple[int, list[str]]] = []
-    start = reader.line_num + 1
-    try:
-        for cells in reader:
-            if "".join(cells).strip():
-                rows_by_line.append((start, cells))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        result.errors.append(FieldError("file", f"Broken CSV: {exc}.", row=start))
-        return result
-    if not rows_by_line:
-        result.errors.append(FieldError("file", "The file has a header but no people.", row=2))
-        return result
-    seen_ids: dict[str, int] = {}
-    seen_emails: dict[str, int] = {}
-    total = len(rows_by_line)
-    for done, (line, cells) in enumerate(rows_by_line, start=1):
-        if progress is not None and (done % 5000 == 0 or done == total):
-            progress("Reading", done, total)
-        if len(cells) != len(header):
-            result.errors.append(
+    def _read(self, lines: Iterator[str]) -> Iterator[PersonRow]:
+        first = next(lines, "")
+        if not first.strip() and all(not line.strip() for line in lines):
+            self.errors.add(FieldError("file", "The file is empty.", row=1))
+            return
+        delimiter = sniff_delimiter(first)
+        reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter, strict=True)
+        try:
+            header = next(reader)
+        except csv.Error as exc:
+            raise _Stop(FieldError("file", f"Unreadable header line: {exc}.", row=1)) from exc
+        if len(header) > MAX_COLUMNS:
+            raise _Stop(
                 FieldError(
                     "file",
-                    f"This line has {len(cells)} values but the header has {len(header)} "
-                    "columns (a missing or extra delimiter?).",
-                    row=line,
+                    f"The header has {len(header):,} columns; at most {MAX_COLUMNS:,} are "
+                    "supported (is this the HRIS export?).",
+                    row=1,
                 )
             )
-            continue
-        person = _parse_row(line, cells, positions, result, date_format, today)
-        if person is None:
-            continue
-        if (first := seen_ids.get(person.employee_id)) is not None:
-            result.errors.append(
-                FieldError(
-                    "employee_id",
-                    f"Duplicate employee id: row {first} has it too.",
-                    row=line,
-                    value=person.employee_id,
-                )
+        layout = _map_header(header, self.errors)
+        layout.delimiter = delimiter
+        if self.errors:
+            return
+        self.layout = layout
+        # The loop runs once per line of a file that may have millions: locals, no attributes.
+        errors, used, width, positions = self.errors, self._used, layout.width, layout.positions
+        manager_by, date_format, today = layout.manager_by, self.date_format, self.today
+        progress, stream, size = self.progress, self.stream, self.size
+        start = self._start = reader.line_num + 1
+        read = 0
+        for cells in _rows(reader, used):
+            line, start = start, reader.line_num + 1
+            self._start = start
+            if not "".join(cells).strip():
+                continue
+            read += 1
+            if progress is not None and read % 5000 == 0:
+                progress("Reading", stream.tell(), size)
+            if len(cells) != width:
+                if errors.full:
+                    errors.tally()
+                else:
+                    errors.add(
+                        FieldError(
+                            "file",
+                            f"This line has {len(cells)} values but the header has {width} "
+                            "columns (a missing or extra delimiter?).",
+                            row=line,
+                        )
+                    )
+                if errors.exhausted:
+                    self.rows_read = read
+                    return
+                continue
+            person = parse_row(
+                line,
+                cells,
+                positions,
+                manager_by=manager_by,
+                errors=errors,
+                date_format=date_format,
+                today=today,
             )
-            continue
-        seen_ids[person.employee_id] = line
-        email = str(person.values["email"]).lower()
-        if (first := seen_emails.get(email)) is not None:
-            result.errors.append(
-                FieldError(
-                    "email",
-                    f"Duplicate email: row {first} has it too.",
-                    row=line,
-                    value=person.values["email"],
-                )
-            )
-            continue
-        seen_emails[email] = line
-        result.rows.append(person)
-    return result
+            if person is not None:
+                yield person
+            elif errors.exhausted:
+                self.rows_read = read
+                return
+        self.rows_read = read
+        if progress is not None:
+            progress("Reading", size, size)
+        if not read:
+            errors.add(FieldError("file", "The file has a header but no people.", row=2))
+        self.complete = True
 
 
-def _map_header(header: list[str], result: ParsedFile) -> dict[str, int]:
+def _rows(reader: Iterator[list[str]], used: list[int]) -> Iterator[list[str]]:
+    """The CSV rows, the row budget reset before each; broken quoting ends the reading."""
+    while True:
+        used[0] = 0
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise _CsvBroken(str(exc)) from exc
+        yield cells
+
+
+def _bad_byte(stream: IO[bytes]) -> FieldError:
+    """Where the file stops being UTF-8: read it again from the start, counting lines."""
+    stream.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    lines = 0
+    while True:
+        chunk = stream.read(1 << 16)
+        try:
+            decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as error:
+            # error.object is the chunk plus at most three undecoded bytes before it (never a
+            # line break), so counting in it continues the count of the chunks before.
+            line = lines + error.object[: error.start].count(b"\n") + 1
+            shown = repr(error.object[error.start : error.start + 4])[2:-1]
+            return FieldError("file", _NOT_UTF8, row=line, value=shown)
+        if not chunk:
+            return FieldError("file", _NOT_UTF8)
+        lines += chunk.count(b"\n")
+
+
+def _map_header(header: list[str], errors: ErrorLog) -> FileLayout:
     aliases = alias_table()
-    positions: dict[str, int] = {}
+    layout = FileLayout(width=len(header))
+    positions = layout.positions
     ranks: dict[str, int] = {}
     seen: dict[str, int] = {}
     for index, name in enumerate(header):
         key = header_key(name)
         if key and key in seen:
-            result.errors.append(
+            errors.add(
                 FieldError(
                     name.strip(),
                     f"Columns {seen[key] + 1} and {index + 1} have the same name; keep one.",
@@ -285,20 +299,20 @@ def _map_header(header: list[str], result: ParsedFile) -> dict[str, int]:
         canonical, rank = aliases.get(key, ("", 0))
         if not canonical:
             if name.strip():
-                result.ignored_columns.append(name.strip())
+                layout.ignored_columns.append(name.strip())
             continue
         if canonical in positions:
             # Another header means the same column: keep the preferred one, ignore the other.
             if rank < ranks[canonical]:
-                result.ignored_columns.append(header[positions[canonical]].strip())
+                layout.ignored_columns.append(header[positions[canonical]].strip())
             else:
-                result.ignored_columns.append(name.strip())
+                layout.ignored_columns.append(name.strip())
                 continue
         positions[canonical] = index
         ranks[canonical] = rank
     missing = [c for c in REQUIRED_COLUMNS if c not in positions]
     if missing:
-        result.errors.append(
+        errors.add(
             FieldError(
                 ", ".join(missing),
                 f"Missing required column{'s' if len(missing) > 1 else ''}: {', '.join(missing)} "
@@ -307,164 +321,16 @@ def _map_header(header: list[str], result: ParsedFile) -> dict[str, int]:
             )
         )
     if "manager_id" in positions:
-        result.manager_by = "employee_id"
+        layout.manager_by = "employee_id"
     elif "manager_email" in positions:
-        result.manager_by = "email"
+        layout.manager_by = "email"
     if "manager_id" in positions and "manager_email" in positions:
-        result.errors.append(
+        errors.add(
             FieldError(
                 "manager_email",
                 "Give the manager either by employee id or by email, not both.",
                 row=1,
             )
         )
-    result.columns = list(positions)
-    return positions
-
-
-def _parse_row(
-    line: int,
-    cells: list[str],
-    positions: dict[str, int],
-    result: ParsedFile,
-    date_format: str,
-    today: dt.date,
-) -> PersonRow | None:
-    errors = result.errors
-    before = len(errors)
-
-    stripped: dict[str, str] = {}
-    for column, index in positions.items():
-        raw = cells[index].strip()
-        if raw[:1] == "'" and _ESCAPED_FORMULA.match(raw):
-            raw = raw[1:]
-        stripped[column] = raw
-    cell = stripped.__getitem__
-
-    def fail(column: str, value: str, message: str) -> None:
-        errors.append(FieldError(column, message, row=line, value=value))
-
-    values: dict[str, Any] = {}
-    for column in ("employee_id", "first_name", "last_name", "email"):
-        text = cell(column)
-        if not text:
-            fail(column, text, "Required: this cell is empty.")
-    employee_id = cell("employee_id")
-    for column, limit in MAX_LENGTHS.items():
-        if column in positions and len(text := cell(column)) > limit:
-            fail(column, text[:80], f"Too long: at most {limit} characters.")
-    for column in ("first_name", "last_name", "title", "department", "function", "location"):
-        if column in positions:
-            values[column] = cell(column)
-
-    email = cell("email")
-    if email and not _PLAIN_EMAIL.match(email):
-        try:
-            _validate_email(email)
-        except ValidationError:
-            fail("email", email, "Not a valid email address.")
-    values["email"] = email
-
-    if "time_zone" in positions:
-        tz = cell("time_zone")
-        if tz and tz not in _time_zones():
-            fail("time_zone", tz, "Unknown time zone: use an IANA name such as Europe/Paris.")
-        values["time_zone"] = tz
-
-    if "job_level" in positions:
-        text = cell("job_level")
-        level: int | None = None
-        if text:
-            try:
-                level = int(text)
-            except ValueError:
-                fail("job_level", text, "Not a whole number: use a job level from 1 to 10.")
-            else:
-                if not 1 <= level <= 10:
-                    fail("job_level", text, "Out of range: job levels go from 1 to 10.")
-        values["job_level"] = level
-
-    if "languages" in positions:
-        text = cell("languages")
-        spoken = [t.strip().lower() for t in _LANGUAGE_SPLIT.split(text) if t.strip()]
-        bad = [t for t in spoken if not _LANGUAGE.match(t)]
-        if bad:
-            fail("languages", text, f"Not a language: {bad[0]!r} (separate languages with |).")
-        values["languages"] = list(dict.fromkeys(spoken))
-
-    dates: dict[str, dt.date | None] = {}
-    for column in ("hire_date", "manager_since", "termination_date"):
-        if column not in positions:
-            continue
-        text = cell(column)
-        day: dt.date | None = None
-        if text:
-            try:
-                day = parse_date(text, date_format)
-            except ValueError:
-                fail(column, text, _date_message(date_format))
-            else:
-                if column != "termination_date" and day > today:
-                    fail(column, text, "In the future: this date cannot be after today.")
-        dates[column] = day
-        values[column] = day
-    hire, term = dates.get("hire_date"), dates.get("termination_date")
-    if hire and term and term < hire:
-        fail("termination_date", str(term), "Before the hire date.")
-
-    if "high_potential" in positions:
-        text = cell("high_potential").lower()
-        if text in _TRUE:
-            values["is_high_potential"] = True
-        elif text in _FALSE:
-            values["is_high_potential"] = False
-        else:
-            fail("high_potential", text, "Not a yes/no value: use true or false.")
-
-    if "termination_kind" in positions:
-        text = cell("termination_kind")
-        kind = TERMINATION_KIND_VALUES.get(_choice_key(text), None) if text else ""
-        if kind is None:
-            fail("termination_kind", text, _choice_message(TerminationKind))
-        elif kind and "termination_date" in positions and term is None:
-            fail("termination_kind", text, "A termination kind needs a termination date.")
-        values["termination_kind"] = kind or ""
-
-    demographics: dict[str, str | None] = {}
-    for column, table, enum in (
-        ("gender", GENDER_VALUES, Gender),
-        ("ethnicity", ETHNICITY_VALUES, Ethnicity),
-    ):
-        if column not in positions:
-            continue
-        text = cell(column)
-        value = table.get(_choice_key(text)) if text else None
-        if text and value is None:
-            fail(column, text, _choice_message(enum))
-        demographics[column] = value
-
-    manager_key: str | None = None
-    if result.manager_by is not None:
-        column = "manager_id" if result.manager_by == "employee_id" else "manager_email"
-        manager_key = cell(column)
-        if manager_key and manager_key == (employee_id if column == "manager_id" else email):
-            fail(column, manager_key, "A person cannot be their own manager.")
-
-    if len(errors) > before:
-        return None
-    return PersonRow(
-        row=line,
-        employee_id=employee_id,
-        values=values,
-        manager_key=manager_key,
-        gender=demographics.get("gender"),
-        ethnicity=demographics.get("ethnicity"),
-    )
-
-
-def _choice_key(text: str) -> str:
-    return re.sub(r"[\s-]+", "_", text.strip().lower())
-
-
-def _choice_message(enum: Any) -> str:
-    return f"Unknown value: use one of {', '.join(enum.values)}."
+    layout.columns = list(positions)
+    return layout

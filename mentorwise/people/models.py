@@ -12,6 +12,9 @@ from django.utils import timezone
 # order irrelevant and lets "all descendants of X" be one index range scan
 # [path, path[:-1] + "0"), since "0" is the character right after "/".
 PATH_WIDTH = 10
+PATH_MAX_LENGTH = 400
+# The deepest anyone can sit below the top of the organization: one path token per level.
+MAX_DEPTH = PATH_MAX_LENGTH // (PATH_WIDTH + 1) - 1
 
 
 def path_token(pk: int) -> str:
@@ -50,7 +53,7 @@ class Person(models.Model):
     is_high_potential = models.BooleanField(default=False)
     termination_date = models.DateField(null=True, blank=True, db_index=True)
     termination_kind = models.CharField(max_length=12, choices=TerminationKind.choices, blank=True)
-    path = models.CharField(max_length=400, blank=True, db_index=True, editable=False)
+    path = models.CharField(max_length=PATH_MAX_LENGTH, blank=True, db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)

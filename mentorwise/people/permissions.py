@@ -4,10 +4,16 @@
 - Program managers read the people directory (basic profile, never demographics).
 - Everyone else reads only their own person record; any other id is "not found".
 Demographics are never shown per person, to anyone: only aggregates elsewhere.
+
+Lists of people (the directory page, `GET /api/people`) show directory fields only
+(DIRECTORY_FIELDS); the rest of a profile (email, job level, dates, high potential) is read
+one person at a time through `person_profile_read`, which is audited. A list filtered on a
+profile field reveals that field for everyone it returns: `person_list_read` audits it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import QuerySet
@@ -43,6 +49,44 @@ def access_person(*, actor: Any, person_id: int) -> Person:
     if person is None:
         raise NotFound("No such person.")
     return person
+
+
+# What a list of people shows of each: what a company directory shows anyone.
+DIRECTORY_FIELDS: tuple[str, ...] = (
+    "id",
+    "employee_id",
+    "first_name",
+    "last_name",
+    "title",
+    "department",
+    "function",
+    "location",
+    "manager_id",
+    "is_active",
+)
+# List filters on profile fields (see people.selectors.PersonFilters).
+PROFILE_FILTERS: tuple[str, ...] = ("level", "level_min", "level_max", "high_potential")
+
+
+def profile_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
+    """The filters of a list read that select by a profile field, with their values."""
+    return {name: filters[name] for name in PROFILE_FILTERS if filters.get(name) is not None}
+
+
+def person_list_read(*, actor: Any, filters: Mapping[str, Any], people: Iterable[Person]) -> None:
+    """Audit a list read that reveals a profile field: one entry naming the people returned.
+
+    A list shows directory fields only, but "high potential only" or "level 7" tells that
+    field for everyone on the page as surely as their profiles would. Reads of one's own
+    record are not audited (as for profiles).
+    """
+    used = profile_filters(filters)
+    if not used:
+        return
+    own = actor_person_id(actor)
+    ids = [p.pk for p in people if p.pk != own]
+    if ids:
+        audit_record(actor=actor, action="people.listed", data={"filters": used, "people": ids})
 
 
 def person_profile_read(*, actor: Any, person_id: int) -> Person:

@@ -83,17 +83,25 @@ def org_chart_arrays(*, today: dt.date | None = None) -> OrgArrays:
 
 
 class PersonFilters(TypedDict, total=False):
+    """The directory's filters (page and API alike); absent or None means "any"."""
+
     q: str
     department: str
     function: str
     location: str
-    level: int | None
+    level: int | None  # profile filters (permissions.PROFILE_FILTERS): such reads are audited
+    level_min: int | None
+    level_max: int | None
+    high_potential: bool | None
     status: str  # "" | active | terminated
-    high_potential: bool
 
 
 def person_list(*, actor: Any, filters: PersonFilters | None = None) -> QuerySet[Person]:
-    """The people the actor may see, narrowed by the directory filters."""
+    """The people the actor may see, narrowed by the directory filters.
+
+    The search matches names by any part, an email address or employee id only whole: a
+    list does not show emails, so a partial match must not spell one out letter by letter.
+    """
     filters = filters or {}
     people = people_visible_to(actor)
     if q := (filters.get("q") or "").strip():
@@ -102,7 +110,7 @@ def person_list(*, actor: Any, filters: PersonFilters | None = None) -> QuerySet
             terms &= (
                 Q(first_name__icontains=word)
                 | Q(last_name__icontains=word)
-                | Q(email__icontains=word)
+                | Q(email__iexact=word)
                 | Q(employee_id__iexact=word)
             )
         people = people.filter(terms)
@@ -111,13 +119,17 @@ def person_list(*, actor: Any, filters: PersonFilters | None = None) -> QuerySet
             people = people.filter(**{name: value})
     if level := filters.get("level"):
         people = people.filter(job_level=level)
+    if (low := filters.get("level_min")) is not None:
+        people = people.filter(job_level__gte=low)
+    if (high := filters.get("level_max")) is not None:
+        people = people.filter(job_level__lte=high)
     today = timezone.localdate()
     if filters.get("status") == "active":
         people = people.filter(Q(termination_date__isnull=True) | Q(termination_date__gt=today))
     elif filters.get("status") == "terminated":
         people = people.filter(termination_date__lte=today)
-    if filters.get("high_potential"):
-        people = people.filter(is_high_potential=True)
+    if (potential := filters.get("high_potential")) is not None:
+        people = people.filter(is_high_potential=potential)
     return people.select_related("manager")
 
 

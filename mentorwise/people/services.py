@@ -1,46 +1,39 @@
 """People use cases: importing the workforce from an HRIS file.
 
-`people_import()` checks every row of the file (importer.parse_people_csv) and then every
+`people_import()` checks every row of the file (importer.PeopleReader) and then every
 cross-row and database rule (unknown managers, emails used by people not in the file,
-management cycles), reports all problems at once, and otherwise upserts everything in one
-transaction: created / updated / unchanged, and with `full=True` people missing from the file
-are terminated (never deleted). Designed for 100,000 rows: one read of the table into dicts,
-no per-row queries, ids allocated up front so that managers and materialized paths are
-written with the rows in one bulk insert.
+management cycles), reports the problems at once (the first MAX_ERRORS in detail, all of
+them counted), and otherwise upserts everything in one transaction: created / updated /
+unchanged, and with `full=True` people missing from the file are terminated (never deleted).
+
+Memory stays bounded whatever the file (up to MENTORWISE_MAX_IMPORT_BYTES): the file is read
+as a stream, its rows and everyone already in Mentorwise go into a scratch database on disk
+(staging.py) where the checks and the plan are queries, and the writes take the rows back in
+batches. No per-row queries: ids are reserved up front so that managers and materialized
+paths are written with the rows, one bulk insert per batch.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from mentorwise.core.audit import audit_record
-from mentorwise.core.errors import FieldError, InvalidInput
-from mentorwise.people.bulk import allocate_ids, insert_rows
-from mentorwise.people.importer import (
-    PERSON_FIELDS,
-    ParsedFile,
-    PersonRow,
-    erased_employee_id,
-    parse_people_csv,
-)
-from mentorwise.people.models import (
-    CareerEvent,
-    CareerEventKind,
-    Demographics,
-    Person,
-    path_token,
-)
+from mentorwise.core.errors import ErrorLog, FieldError, InvalidInput
+from mentorwise.people.bulk import insert_rows, reserve_ids
+from mentorwise.people.importer import MAX_COUNTED, MAX_ERRORS, FileLayout, PeopleReader
+from mentorwise.people.models import CareerEvent, CareerEventKind, Demographics, Person
 from mentorwise.people.permissions import require_can_import
+from mentorwise.people.staging import BATCH, Staging, UpdateRow
 
 Progress = Callable[[str, int, int], None]
-BATCH = 2000
 CHANGES_SHOWN = 50
 # Person fields' defaults for people created from a file that lacks some columns.
 _DEFAULTS: dict[str, Any] = {
@@ -57,8 +50,6 @@ _DEFAULTS: dict[str, Any] = {
     "termination_date": None,
     "termination_kind": "",
 }
-_LOADED = ("id", "employee_id", *PERSON_FIELDS, "manager_id", "path", "depth", "erased_at")
-_AT = {name: i for i, name in enumerate(_LOADED)}
 
 
 @dataclass
@@ -128,16 +119,6 @@ class ImportResult:
         return text + skipped
 
 
-@dataclass
-class _Plan:
-    creates: list[PersonRow] = field(default_factory=list)
-    updates: dict[str, list[str]] = field(default_factory=dict)  # employee id -> changed fields
-    unchanged: int = 0
-    terminate: list[int] = field(default_factory=list)  # pks
-    parent: dict[str, str | None] = field(default_factory=dict)  # employee id -> manager's
-    demographics: list[PersonRow] = field(default_factory=list)
-
-
 def _noop(stage: str, done: int, total: int) -> None:
     return None
 
@@ -145,49 +126,98 @@ def _noop(stage: str, done: int, total: int) -> None:
 def people_import(
     *,
     actor: Any,
-    data: bytes,
+    data: bytes | IO[bytes],
     file_name: str,
     full: bool = False,
     dry_run: bool = False,
     today: dt.date | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Import an HRIS CSV: all rows or none; raise InvalidInput listing every problem."""
+    """Import an HRIS CSV: all rows or none; raise InvalidInput listing the problems.
+
+    `data` is the file's bytes or a seekable binary file (an upload, an open file), read as
+    a stream. A dry run checks and counts exactly like the import and writes nothing.
+    """
     require_can_import(actor)
     progress = progress or _noop
     today = today or timezone.localdate()
+    stream = io.BytesIO(data) if isinstance(data, bytes) else data
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
     limit = settings.MENTORWISE_MAX_IMPORT_BYTES
-    if len(data) > limit:
+    if size > limit:
         raise InvalidInput(
             [FieldError("file", f"The file is larger than the limit of {limit:,} bytes.")]
         )
-    parsed = parse_people_csv(
-        data, date_format=settings.MENTORWISE_IMPORT_DATE_FORMAT, today=today, progress=progress
-    )
-    if parsed.errors:
-        raise InvalidInput(parsed.errors)
-    result = ImportResult(
-        file_name=file_name,
-        rows=len(parsed.rows),
-        dry_run=dry_run,
-        full=full,
-        ignored_columns=parsed.ignored_columns,
-    )
-    if dry_run:
-        existing, demographics = _load_existing()
-        _plan_and_count(parsed, existing, demographics, result, full=full, progress=progress)
-        return result
-    with transaction.atomic():
-        _lock_people_table()
-        existing, demographics = _load_existing()
-        plan = _plan_and_count(parsed, existing, demographics, result, full=full, progress=progress)
-        _write(parsed, plan, existing, demographics, today=today, progress=progress)
-        audit_record(
-            actor=actor,
-            action="people.imported",
-            data={"file": file_name, "full": full, **result.counts()},
+    with Staging() as staging:
+        layout = _stage_file(staging, stream, size=size, today=today, progress=progress)
+        result = ImportResult(
+            file_name=file_name,
+            rows=staging.rows_staged,
+            dry_run=dry_run,
+            full=full,
+            ignored_columns=layout.ignored_columns,
         )
+        if dry_run:
+            _check_and_plan(staging, layout, result, full=full, progress=progress)
+            return result
+        with transaction.atomic():
+            _lock_people_table()
+            _check_and_plan(staging, layout, result, full=full, progress=progress)
+            _write(staging, result, today=today, progress=progress)
+            audit_record(
+                actor=actor,
+                action="people.imported",
+                data={"file": file_name, "full": full, **result.counts()},
+            )
     return result
+
+
+def _stage_file(
+    staging: Staging, stream: IO[bytes], *, size: int, today: dt.date, progress: Progress
+) -> FileLayout:
+    """Read and check every row into the scratch store; raise with the problems found."""
+    log = ErrorLog(MAX_ERRORS, stop_after=MAX_COUNTED)
+    reader = PeopleReader(
+        stream,
+        errors=log,
+        date_format=settings.MENTORWISE_IMPORT_DATE_FORMAT,
+        today=today,
+        progress=progress,
+        size=size,
+    )
+    staging.add_rows(reader)
+    layout = reader.layout
+    # After a problem with the header, or one that ended the reading, that is the only one.
+    if layout is not None and reader.complete:
+        staging.duplicate_problems(log)
+    log.raise_if_any()
+    if layout is None:  # cannot happen: a file without a usable header has a problem
+        raise InvalidInput([FieldError("file", "Unreadable header line.", row=1)])
+    return layout
+
+
+def _check_and_plan(
+    staging: Staging, layout: FileLayout, result: ImportResult, *, full: bool, progress: Progress
+) -> None:
+    """The checks against the database and across rows, then the counts and the preview."""
+    progress("Checking", 0, 3)
+    staging.load_people()
+    result.erased_skipped = staging.leave_erased_alone(layout)
+    log = ErrorLog(MAX_ERRORS)
+    staging.reference_problems(layout, log)
+    log.raise_if_any()
+    progress("Checking", 1, 3)
+    staging.build_graph(layout)
+    staging.graph_problems(layout, log)
+    log.raise_if_any()
+    progress("Checking", 2, 3)
+    plan = staging.plan(layout, full=full, shown=CHANGES_SHOWN)
+    result.created, result.updated, result.unchanged = plan.created, plan.updated, plan.unchanged
+    result.terminated, result.demographics = plan.terminated, plan.demographics
+    result.changes = [PersonChange(*change) for change in plan.changes]
+    progress("Checking", 3, 3)
 
 
 def _lock_people_table() -> None:
@@ -199,388 +229,110 @@ def _lock_people_table() -> None:
             cursor.execute(f"LOCK TABLE {Person._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
 
 
-def _load_existing() -> tuple[dict[str, tuple[Any, ...]], dict[int, tuple[str, str, int]]]:
-    """Everyone in the database as tuples keyed by employee id; demographics by person pk."""
-    existing = {row[1]: row for row in Person.objects.order_by().values_list(*_LOADED)}
-    demographics = {
-        person_id: (g, e, pk)
-        for person_id, g, e, pk in Demographics.objects.order_by().values_list(
-            "person_id", "gender", "ethnicity", "pk"
-        )
-    }
-    return existing, demographics
-
-
-def _plan_and_count(
-    parsed: ParsedFile,
-    existing: dict[str, tuple[Any, ...]],
-    demographics: dict[int, tuple[str, str, int]],
-    result: ImportResult,
-    *,
-    full: bool,
-    progress: Progress,
-) -> _Plan:
-    result.erased_skipped = _leave_erased_alone(parsed, existing)
-    plan = _plan(parsed, existing, demographics, full=full, progress=progress)
-    result.created = len(plan.creates)
-    result.updated = len(plan.updates)
-    result.unchanged = plan.unchanged
-    result.terminated = len(plan.terminate)
-    result.demographics = len(plan.demographics)
-    rows = {r.employee_id: r for r in parsed.rows}
-    for r in plan.creates[:CHANGES_SHOWN]:
-        result.changes.append(PersonChange(r.employee_id, _name(r.values), "created"))
-    for eid, fields in list(plan.updates.items())[: max(0, CHANGES_SHOWN - len(result.changes))]:
-        result.changes.append(PersonChange(eid, _name(rows[eid].values), "updated", fields))
-    by_pk = {rec[0]: rec for rec in existing.values()} if plan.terminate else {}
-    for pk in plan.terminate[: max(0, CHANGES_SHOWN - len(result.changes))]:
-        rec = by_pk[pk]
-        name = f"{rec[_AT['first_name']]} {rec[_AT['last_name']]}"
-        result.changes.append(PersonChange(rec[1], name, "terminated", ["termination_date"]))
-    return plan
-
-
-def _leave_erased_alone(parsed: ParsedFile, existing: dict[str, tuple[Any, ...]]) -> int:
-    """Drop the rows of people whose data was erased, so an import never restores it.
-
-    Their employee id was replaced by `erased_employee_id()`; a row with the original id is
-    recognised by it. Others' manager references to them are pointed at the erased record.
-    """
-    erased_i, email_i = _AT["erased_at"], _AT["email"]
-
-    def erased_record(employee_id: str) -> tuple[Any, ...] | None:
-        rec = existing.get(erased_employee_id(employee_id))
-        return rec if rec is not None and rec[erased_i] is not None else None
-
-    kept: list[PersonRow] = []
-    emails: dict[str, str] = {}  # original email -> the erased record's placeholder
-    for r in parsed.rows:
-        rec = erased_record(r.employee_id)
-        if rec is None:
-            kept.append(r)
-        else:
-            emails[r.values["email"].lower()] = rec[email_i]
-    skipped = len(parsed.rows) - len(kept)
-    for r in kept:
-        if not r.manager_key:
-            continue
-        if parsed.manager_by == "employee_id" and (rec := erased_record(r.manager_key)):
-            r.manager_key = rec[1]
-        elif parsed.manager_by == "email" and r.manager_key.lower() in emails:
-            r.manager_key = emails[r.manager_key.lower()]
-    parsed.rows = kept
-    return skipped
-
-
-def _name(values: dict[str, Any]) -> str:
-    return f"{values.get('first_name', '')} {values.get('last_name', '')}".strip()
-
-
-def _plan(
-    parsed: ParsedFile,
-    existing: dict[str, tuple[Any, ...]],
-    demographics: dict[int, tuple[str, str, int]],
-    *,
-    full: bool,
-    progress: Progress,
-) -> _Plan:
-    """Check the rules that span rows and the database, then decide what changes."""
-    errors: list[FieldError] = []
-    plan = _Plan()
-    in_file = {r.employee_id: r for r in parsed.rows}
-    eid_by_pk = {rec[0]: eid for eid, rec in existing.items()}
-    email_i = _AT["email"]
-    # Emails must stay unique across the file and the people the file does not mention.
-    others_email = {
-        rec[email_i].lower(): eid for eid, rec in existing.items() if eid not in in_file
-    }
-    for r in parsed.rows:
-        owner = others_email.get(r.values["email"].lower())
-        if owner is not None:
-            errors.append(
-                FieldError(
-                    "email",
-                    f"Already used by {owner}, who is not in this file.",
-                    row=r.row,
-                    value=r.values["email"],
-                )
-            )
-
-    # Managers: the final reporting line of everyone (file rows and people not in the file).
-    manager_column = "manager_id" if parsed.manager_by == "employee_id" else "manager_email"
-    by_email: dict[str, str] = {}
-    if parsed.manager_by == "email":
-        by_email = dict(others_email)
-        by_email.update({r.values["email"].lower(): r.employee_id for r in parsed.rows})
-    parent = plan.parent
-    for eid, rec in existing.items():
-        if eid not in in_file or not parsed.has_manager_column:
-            parent[eid] = eid_by_pk.get(rec[_AT["manager_id"]])
-    for r in parsed.rows:
-        if not parsed.has_manager_column:
-            parent.setdefault(r.employee_id, None)
-            continue
-        key = r.manager_key or ""
-        if not key:
-            parent[r.employee_id] = None
-            continue
-        if parsed.manager_by == "email":
-            manager = by_email.get(key.lower())
-        else:
-            manager = key if key in in_file or key in existing else None
-        if manager is None:
-            errors.append(
-                FieldError(
-                    manager_column,
-                    "Unknown manager: nobody in this file or in Mentorwise has this "
-                    + ("employee id." if parsed.manager_by == "employee_id" else "email."),
-                    row=r.row,
-                    value=key,
-                )
-            )
-            parent[r.employee_id] = None
-        else:
-            parent[r.employee_id] = manager
-    if not errors:
-        errors.extend(_cycle_errors(parent, in_file, manager_column))
-    if errors:
-        raise InvalidInput(sorted(errors, key=lambda e: (e.row or 0, e.field)))
-    progress("Checking", len(parsed.rows), len(parsed.rows))
-
-    # Differences, field by field, only for the columns the file has.
-    manager_i = _AT["manager_id"]
-    for r in parsed.rows:
-        found = existing.get(r.employee_id)
-        if found is None:
-            plan.creates.append(r)
-        else:
-            changed = [f for f, v in r.values.items() if found[_AT[f]] != v]
-            if parsed.has_manager_column:
-                manager_eid = parent[r.employee_id]
-                if eid_by_pk.get(found[manager_i]) != manager_eid:
-                    changed.append("manager")
-            if changed:
-                plan.updates[r.employee_id] = changed
-            else:
-                plan.unchanged += 1
-        if r.gender is not None or r.ethnicity is not None:
-            old = demographics.get(found[0]) if found is not None else None
-            new = (
-                r.gender if r.gender is not None else (old[0] if old else ""),
-                r.ethnicity if r.ethnicity is not None else (old[1] if old else ""),
-            )
-            if old is None or old[:2] != new:
-                plan.demographics.append(r)
-    if full:
-        term_i = _AT["termination_date"]
-        erased_i = _AT["erased_at"]
-        plan.terminate = [
-            rec[0]
-            for eid, rec in existing.items()
-            if eid not in in_file and rec[term_i] is None and rec[erased_i] is None
-        ]
-    return plan
-
-
-def _cycle_errors(
-    parent: dict[str, str | None], in_file: dict[str, PersonRow], column: str
-) -> list[FieldError]:
-    """One error per file row that sits on a management cycle, naming the whole loop."""
-    state: dict[str, int] = {}  # 1 = on the current walk, 2 = known to reach the top
-    errors: list[FieldError] = []
-    for start in parent:
-        if start in state:
-            continue
-        walk: list[str] = []
-        node: str | None = start
-        while node is not None and node not in state:
-            state[node] = 1
-            walk.append(node)
-            node = parent.get(node)
-        if node is not None and state[node] == 1:
-            loop = walk[walk.index(node) :]
-            shown = " → ".join([*loop, loop[0]])
-            for member in loop:
-                if member in in_file:
-                    r = in_file[member]
-                    errors.append(
-                        FieldError(
-                            column,
-                            f"Management cycle: {shown}.",
-                            row=r.row,
-                            value=r.manager_key,
-                        )
-                    )
-        for member in walk:
-            state[member] = 2
-    return errors
-
-
-def _write(
-    parsed: ParsedFile,
-    plan: _Plan,
-    existing: dict[str, tuple[Any, ...]],
-    demographics: dict[int, tuple[str, str, int]],
-    *,
-    today: dt.date,
-    progress: Progress,
-) -> None:
+def _write(staging: Staging, result: ImportResult, *, today: dt.date, progress: Progress) -> None:
+    """Write the plan, a batch at a time, in the caller's transaction."""
     now = timezone.now()
-    total = len(plan.creates) + len(plan.updates) + len(plan.terminate) + 1
+    total = result.created + result.updated + result.terminated + result.demographics + 1
     done = 0
-    pk_of = {eid: rec[0] for eid, rec in existing.items()}
-    new_ids = allocate_ids(Person, len(plan.creates))
-    for r, pk in zip(plan.creates, new_ids, strict=True):
-        pk_of[r.employee_id] = pk
-    paths = _paths(plan.parent, pk_of)
-
-    creates: list[dict[str, Any]] = []
-    for r in plan.creates:
-        eid = r.employee_id
-        path = paths[eid]
-        parent_eid = plan.parent.get(eid)
-        creates.append(
-            {
-                **_DEFAULTS,
-                **r.values,
-                "id": pk_of[eid],
-                "employee_id": eid,
-                "manager_id": pk_of[parent_eid] if parent_eid else None,
-                "path": path,
-                "depth": path.count("/") - 1,
-                "created_at": now,
-                "updated_at": now,
-            }
+    staging.give_ids(reserve_ids(Person, result.created))
+    for batch in staging.creates():
+        # Managers come before their reports (ordered by depth), so the rows are valid in
+        # insertion order too.
+        insert_rows(
+            Person,
+            [{**_DEFAULTS, **row, "created_at": now, "updated_at": now} for row in batch],
         )
-    # Managers before their reports, so that the rows are valid in insertion order too.
-    creates.sort(key=lambda row: row["depth"])
-    for start in range(0, len(creates), BATCH):
-        insert_rows(Person, creates[start : start + BATCH])
-        done += len(creates[start : start + BATCH])
+        done += len(batch)
         progress("Writing", done, total)
-
-    # Updates: the fields the file changed, plus path/depth wherever a reporting line above
-    # moved. Grouped by the set of changed fields so each bulk_update writes only those.
-    rows = {r.employee_id: r for r in parsed.rows}
-    groups: dict[tuple[str, ...], list[Person]] = {}
-    path_i, depth_i = _AT["path"], _AT["depth"]
-    for eid, rec in existing.items():
-        changed = plan.updates.get(eid, [])
-        path = paths[eid]
-        if not changed and path == rec[path_i]:
-            continue
-        fields: list[str] = []
-        person = Person(id=rec[0])
-        for f in changed:
-            if f == "manager":
-                parent_eid = plan.parent.get(eid)
-                person.manager_id = pk_of[parent_eid] if parent_eid else None
-                fields.append("manager")
-            else:
-                setattr(person, f, rows[eid].values[f])
-                fields.append(f)
-        if path != rec[path_i]:
-            person.path, person.depth = path, path.count("/") - 1
-            fields.append("path")
-            if person.depth != rec[depth_i]:
-                fields.append("depth")
-        if fields:
-            if changed:
-                person.updated_at = now
-                fields.append("updated_at")
-            groups.setdefault(tuple(sorted(fields)), []).append(person)
-    for fields_key, people in groups.items():
-        for start in range(0, len(people), BATCH // 4):
-            Person.objects.bulk_update(people[start : start + BATCH // 4], list(fields_key))
-        done += len(people)
+    for updates in staging.updates():
+        _write_updates(updates, now=now, today=today)
+        done += sum(1 for u in updates if u.changed)
         progress("Writing", min(done, total), total)
-
-    for start in range(0, len(plan.terminate), BATCH):
-        chunk = plan.terminate[start : start + BATCH]
-        Person.objects.filter(pk__in=chunk).update(termination_date=today, updated_at=now)
-        done += len(chunk)
+    if result.full:
+        for pks in staging.leavers():
+            Person.objects.filter(pk__in=pks).update(termination_date=today, updated_at=now)
+            done += len(pks)
+            progress("Writing", done, total)
+    for rows in staging.demographics():
+        _write_demographics(rows, now=now)
+        done += len(rows)
         progress("Writing", done, total)
-
-    _write_career_events(plan, existing, rows, today)
-    _write_demographics(plan.demographics, pk_of, demographics, now)
     progress("Writing", total, total)
 
 
-def _write_career_events(
-    plan: _Plan, existing: dict[str, tuple[Any, ...]], rows: dict[str, PersonRow], today: dt.date
-) -> None:
+def _write_updates(updates: list[UpdateRow], *, now: dt.datetime, today: dt.date) -> None:
+    """The fields the file changed, plus path/depth wherever a reporting line above moved.
+
+    Grouped by the set of changed fields so each bulk_update writes only those.
+    """
+    groups: dict[tuple[str, ...], list[Person]] = {}
+    for u in updates:
+        person = Person(id=u.pk)
+        fields: list[str] = []
+        for name in u.changed:
+            if name == "manager":
+                person.manager_id = u.manager_pk
+            else:
+                setattr(person, name, u.values[name])
+            fields.append(name)
+        if u.path_changed:
+            person.path, person.depth = u.path, u.depth
+            fields.append("path")
+            if u.depth_changed:
+                fields.append("depth")
+        if u.changed:
+            person.updated_at = now
+            fields.append("updated_at")
+        groups.setdefault(tuple(sorted(fields)), []).append(person)
+    for fields_key, people in groups.items():
+        Person.objects.bulk_update(people, list(fields_key), batch_size=BATCH // 4)
+    CareerEvent.objects.bulk_create(_career_events(updates, today), batch_size=BATCH)
+
+
+def _career_events(updates: list[UpdateRow], today: dt.date) -> list[CareerEvent]:
     """A job level the file raises is a promotion, a function it changes an internal move.
 
     Dated on the import's day (when the change was seen); outcome insights count them.
     """
-    level_i, function_i = _AT["job_level"], _AT["function"]
     events: list[CareerEvent] = []
-    for eid, changed in plan.updates.items():
-        rec, new = existing[eid], rows[eid].values
-        old_level, new_level = rec[level_i], new.get("job_level")
-        if "job_level" in changed and old_level and new_level and new_level > old_level:
+    for u in updates:
+        new_level = u.values.get("job_level")
+        if "job_level" in u.changed and u.old_level and new_level and new_level > u.old_level:
             events.append(
                 CareerEvent(
-                    person_id=rec[0],
+                    person_id=u.pk,
                     kind=CareerEventKind.PROMOTION,
                     date=today,
-                    from_level=old_level,
+                    from_level=u.old_level,
                     to_level=new_level,
                     source="import",
                 )
             )
-        old_function, new_function = rec[function_i], new.get("function")
-        if "function" in changed and old_function and new_function:
+        new_function = u.values.get("function")
+        if "function" in u.changed and u.old_function and new_function:
             events.append(
                 CareerEvent(
-                    person_id=rec[0],
+                    person_id=u.pk,
                     kind=CareerEventKind.INTERNAL_MOVE,
                     date=today,
-                    from_function=old_function,
+                    from_function=u.old_function,
                     to_function=new_function,
                     source="import",
                 )
             )
-    CareerEvent.objects.bulk_create(events, batch_size=BATCH)
+    return events
 
 
-def _paths(parent: dict[str, str | None], pk_of: dict[str, int]) -> dict[str, str]:
-    """Materialized path of everyone, top down, from the final reporting lines (no cycles)."""
-    paths: dict[str, str] = {}
-    for start in parent:
-        if start in paths:
-            continue
-        walk = []
-        node: str | None = start
-        while node is not None and node not in paths:
-            walk.append(node)
-            node = parent.get(node)
-        prefix = paths[node] if node is not None else ""
-        for member in reversed(walk):
-            prefix += path_token(pk_of[member])
-            paths[member] = prefix
-    return paths
-
-
-def _write_demographics(
-    rows: Iterable[PersonRow],
-    pk_of: dict[str, int],
-    existing: dict[int, tuple[str, str, int]],
-    now: dt.datetime,
-) -> None:
-    creates: list[dict[str, Any]] = []
-    updates: list[Demographics] = []
-    for r in rows:
-        pk = pk_of[r.employee_id]
-        old = existing.get(pk)
-        gender = r.gender if r.gender is not None else (old[0] if old else "")
-        ethnicity = r.ethnicity if r.ethnicity is not None else (old[1] if old else "")
-        if old is None:
-            creates.append(
-                {"person_id": pk, "gender": gender, "ethnicity": ethnicity, "updated_at": now}
-            )
-        else:
-            updates.append(Demographics(pk=old[2], gender=gender, ethnicity=ethnicity))
-    for start in range(0, len(creates), BATCH):
-        insert_rows(Demographics, creates[start : start + BATCH])
+def _write_demographics(rows: list[tuple[int, str, str, int | None]], *, now: dt.datetime) -> None:
+    creates = [
+        {"person_id": pk, "gender": gender, "ethnicity": ethnicity, "updated_at": now}
+        for pk, gender, ethnicity, stored in rows
+        if stored is None
+    ]
+    updates = [
+        Demographics(pk=stored, gender=gender, ethnicity=ethnicity)
+        for _, gender, ethnicity, stored in rows
+        if stored is not None
+    ]
+    insert_rows(Demographics, creates)
     Demographics.objects.bulk_update(updates, ["gender", "ethnicity"], batch_size=BATCH // 4)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,12 +17,14 @@ from django.urls import reverse
 
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.core.errors import InvalidInput, MentorwiseError, NotFound
-from mentorwise.core.files import private_dir, private_file_write
+from mentorwise.core.files import private_dir, private_file_create
 from mentorwise.people.forms import ImportConfirmForm, PeopleImportForm, PersonFilterForm
 from mentorwise.people.permissions import (
     can_import_people,
     can_read_directory,
+    person_list_read,
     person_profile_read,
+    profile_filters,
 )
 from mentorwise.people.selectors import (
     person_ancestors,
@@ -32,7 +35,6 @@ from mentorwise.people.selectors import (
 from mentorwise.people.services import people_import
 
 PAGE_SIZE = 50
-ERRORS_SHOWN = 1000
 _SESSION_KEY = "people_import_uploads"
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
@@ -44,8 +46,10 @@ def person_list_view(request: AuthedRequest) -> HttpResponse:
     filters = form.filters()
     people = person_list(actor=request.user, filters=filters)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    person_list_read(actor=request.user, filters=filters, people=page.object_list)
     template = "people/list.html#results" if request.htmx else "people/list.html"
-    return render(request, template, {"form": form, "page": page})
+    context = {"form": form, "page": page, "audited": bool(profile_filters(filters))}
+    return render(request, template, context)
 
 
 def person_detail_view(request: AuthedRequest, person_id: int) -> HttpResponse:
@@ -77,19 +81,20 @@ def import_view(request: AuthedRequest) -> HttpResponse:
         form = PeopleImportForm(request.POST, request.FILES)
         context["form"] = form
         if form.is_valid():
+            # The upload is read as a stream (Django keeps files over 5 MB on disk): never
+            # as one bytes object, whatever its size.
             upload = form.cleaned_data["file"]
-            data = upload.read()
             full = form.cleaned_data["full"]
             try:
                 result = people_import(
-                    actor=request.user, data=data, file_name=upload.name, full=full, dry_run=True
+                    actor=request.user, data=upload, file_name=upload.name, full=full, dry_run=True
                 )
             except InvalidInput as error:
                 context.update(_error_context(error, upload.name))
             except MentorwiseError as error:
                 messages.error(request, error.message)
             else:
-                token = _store_upload(request, data, upload.name)
+                token = _store_upload(request, upload, upload.name)
                 context.update(result=result, confirm=ImportConfirmForm(
                     initial={"token": token, "full": full}
                 ))  # fmt: skip
@@ -107,14 +112,15 @@ def _import_confirm(request: AuthedRequest) -> HttpResponse:
     path = _upload_dir() / f"{token}.csv"
     name = uploads[token]
     try:
-        data = path.read_bytes()
+        handle = path.open("rb")
     except OSError:
         messages.error(request, "This upload has expired; please upload the file again.")
         return _redirect(request, reverse("people:import"))
     try:
-        result = people_import(
-            actor=request.user, data=data, file_name=name, full=form.cleaned_data["full"]
-        )
+        with handle:
+            result = people_import(
+                actor=request.user, data=handle, file_name=name, full=form.cleaned_data["full"]
+            )
     except InvalidInput as error:
         # The database changed since the preview (e.g. another import): show what is wrong now.
         context = {"form": PeopleImportForm(), **_error_context(error, name)}
@@ -134,11 +140,8 @@ def _redirect(request: AuthedRequest, url: str) -> HttpResponse:
 
 
 def _error_context(error: InvalidInput, name: str) -> dict[str, object]:
-    return {
-        "errors": error.errors[:ERRORS_SHOWN],
-        "error_count": len(error.errors),
-        "file_name": name,
-    }
+    # The import lists at most its first problems (importer.MAX_ERRORS) and counts them all.
+    return {"errors": error.errors, "error_count": error.total, "file_name": name}
 
 
 def _upload_dir() -> Path:
@@ -146,7 +149,7 @@ def _upload_dir() -> Path:
     return private_dir(Path(settings.DATA_DIR) / "imports")
 
 
-def _store_upload(request: AuthedRequest, data: bytes, name: str) -> str:
+def _store_upload(request: AuthedRequest, upload: UploadedFile, name: str) -> str:
     """Keep the previewed file under a generated name (never a user-supplied path)."""
     folder = _upload_dir()
     cutoff = time.time() - 24 * 3600
@@ -154,7 +157,11 @@ def _store_upload(request: AuthedRequest, data: bytes, name: str) -> str:
         if _TOKEN.match(old.stem) and old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)
     token = secrets.token_hex(16)
-    private_file_write(folder / f"{token}.csv", data)
+    target = folder / f"{token}.csv"
+    private_file_create(target)  # owner-only before a byte of the workforce is in it
+    with target.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
     uploads = dict(request.session.get(_SESSION_KEY, {}))
     uploads[token] = Path(name).name[:200]
     # Only the latest few previews of this session can be confirmed.

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 
-from mentorwise.core.errors import Forbidden, InvalidInput
+from mentorwise.core.errors import ErrorLog, Forbidden, InvalidInput
 from mentorwise.core.models import AuditEntry
 from mentorwise.people.models import Demographics, Person, path_token
 from mentorwise.people.services import people_import
@@ -361,12 +362,14 @@ def test_email_check_agrees_with_djangos_validator(email):
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
 
-    from mentorwise.people.importer import parse_people_csv
+    from mentorwise.people.importer import PeopleReader
 
     try:
         validate_email(email)
         valid = True
     except ValidationError:
         valid = False
-    parsed = parse_people_csv(f"employee_id,first_name,last_name,email\nE1,A,B,{email}\n".encode())
-    assert (not parsed.errors) == valid
+    errors = ErrorLog(10)
+    data = f"employee_id,first_name,last_name,email\nE1,A,B,{email}\n".encode()
+    rows = list(PeopleReader(io.BytesIO(data), errors=errors))
+    assert (not errors) == valid and len(rows) == int(valid)

@@ -33,7 +33,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         try:
-            data = path.read_bytes()
+            # Read as a stream by the import: never the whole file in memory.
+            handle = path.open("rb")
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}") from error
         console = Console(file=self.stdout._out)  # type: ignore[arg-type]
@@ -54,10 +55,10 @@ class Command(BaseCommand):
             progress.update(tasks[stage], completed=done, total=total)
 
         try:
-            with progress:
+            with handle, progress:
                 result = people_import(
                     actor=None,
-                    data=data,
+                    data=handle,
                     file_name=path.name,
                     full=options["full"],
                     dry_run=options["dry_run"],
@@ -66,9 +67,14 @@ class Command(BaseCommand):
         except InvalidInput as error:
             for problem in error.errors:
                 self.stderr.write(f"{path.name}: {problem}")
-            n = len(error.errors)
+            n = error.total
+            if error.truncated:
+                self.stderr.write(
+                    f"{path.name}: {len(error.errors):,} problems are shown; the file has "
+                    f"{n:,} in all. Fix these first, then run the import again."
+                )
             raise CommandError(
-                f"{n} problem{'s' if n != 1 else ''} found in {path.name}; nothing was imported."
+                f"{n:,} problem{'s' if n != 1 else ''} found in {path.name}; nothing was imported."
             ) from error
         if result.ignored_columns:
             self.stdout.write(f"Ignored columns: {', '.join(result.ignored_columns)}")
