@@ -12,7 +12,7 @@ from ninja.security import HttpBearer
 from mentorwise.accounts.models import TokenScope
 from mentorwise.accounts.services import api_token_authenticate
 from mentorwise.api.auth import session_auth
-from mentorwise.api.errors import ERRORS
+from mentorwise.api.errors import ERRORS, MAX_INT
 from mentorwise.audit.selectors import AuditFilters, audit_search, require_audit_reader
 from mentorwise.core.errors import Forbidden
 
@@ -56,7 +56,8 @@ class AuditFilter(Schema):
     date_to: dt.date | None = None
     q: str = Field("", max_length=200, description="Free text in actor, action and object.")
     limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    # offset + limit must stay a 64-bit integer: the database compares them.
+    offset: int = Field(0, ge=0, le=MAX_INT - 1000)
 
 
 @router.get("", response={200: list[AuditEntryOut], **ERRORS}, summary="Search the audit log")

@@ -248,3 +248,11 @@ def test_deleting_a_login_keeps_its_entries(hr_admin: User) -> None:
     user.delete()
     entry = AuditEntry.objects.get(pk=entry.pk)
     assert entry.actor_id is None and entry.actor_label == user.username
+
+
+def test_api_offset_beyond_64_bits_is_refused_not_a_server_error(
+    hr_admin: User, entries: list[AuditEntry]
+) -> None:
+    response = _client(hr_admin).get(f"/api/audit?offset={2**64}")
+    assert response.status_code == 422
+    assert response.json()["code"]
