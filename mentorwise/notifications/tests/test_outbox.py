@@ -121,4 +121,7 @@ def _email_backend(tmp_path: Path, **env: str) -> str:
 def test_the_outbox_is_the_default_only_with_debug_on(tmp_path: Path) -> None:
     assert _email_backend(tmp_path, DEBUG="true") == OUTBOX_BACKEND
     assert _email_backend(tmp_path).endswith("console.EmailBackend")  # production
-    assert _email_backend(tmp_path, EMAIL_URL="outbox:") == OUTBOX_BACKEND  # if configured
+    # A production start with EMAIL_URL=outbox: is refused (accounts/tests/test_hardening.py).
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        _email_backend(tmp_path, EMAIL_URL="outbox:")
+    assert "EMAIL_URL=outbox:" in refused.value.stderr
