@@ -1,46 +1,98 @@
-"""Template context shared by every page: the navigation for the actor's roles."""
+"""Template context shared by every page: the navigation for the actor's roles.
+
+The navigation is a short row of entries; related pages are grouped under one menu
+("Programs", "People", "Insights", "Admin") so that even an HR admin's fits one row on a
+laptop. A group the user has only one page of collapses to a plain link.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 
 
+@dataclass(frozen=True)
+class NavEntry:
+    """A link (`url`), or a menu of links (`children`); `active` marks the current page's."""
+
+    label: str
+    url: str = ""
+    active: bool = False
+    children: tuple[NavEntry, ...] = field(default=())
+
+    @property
+    def is_menu(self) -> bool:
+        return bool(self.children)
+
+
+def _entries(user: Any) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(label, [(label, url), ...]) per entry, for this user's roles (pages check on their own)."""
+    from mentorwise.accounts.roles import is_executive, is_hr_admin, manages_any_program
+    from mentorwise.core.outbox import outbox_active
+
+    hr = is_hr_admin(user)
+    manager = manages_any_program(user)
+    executive = is_executive(user)
+    programs = [
+        ("All programs", reverse("programs:list")),
+        ("My enrollments", reverse("programs:my_enrollments")),
+        ("Training", reverse("learning:catalogue")),
+    ]
+    if hr:
+        programs.append(("Skills", reverse("programs:skills")))
+    people = []
+    if hr or manager:
+        people.append(("People", reverse("people:list")))
+    if hr:
+        people.append(("Import", reverse("people:import")))
+    insights = []
+    if hr or executive or manager:
+        insights.append(("Overview", reverse("insights:overview")))
+    if hr or executive:
+        insights.append(("Pipeline", reverse("insights:pipeline")))
+    admin = []
+    if hr:
+        admin.append(("Audit log", reverse("audit:list")))
+        if outbox_active():  # e-mails kept instead of sent (the demo): readable here
+            admin.append(("Outbox", reverse("outbox:list")))
+    return [
+        ("Home", [("Home", reverse("home"))]),
+        ("Relationships", [("Relationships", reverse("relationships:mine"))]),
+        ("Programs", programs),
+        ("People", people),
+        ("Insights", insights),
+        ("Reminders", [("Reminders", reverse("notifications:list"))]),
+        ("Admin", admin),
+        ("API tokens", [("API tokens", reverse("accounts:tokens"))]),
+    ]
+
+
+def build_navigation(user: Any, current: str) -> list[NavEntry]:
+    """The navigation entries for `user` on the page at path `current`."""
+    entries = [(label, links) for label, links in _entries(user) if links]
+    urls = [url for _, links in entries for _, url in links]
+    # The link with the longest URL prefix of the current page is the active one.
+    matches = [url for url in urls if current.startswith(url) and (url != "/" or current == "/")]
+    active = max(matches, key=len, default=None)
+    nav = []
+    for label, links in entries:
+        if len(links) == 1:
+            text, url = links[0]
+            nav.append(NavEntry(label=text, url=url, active=url == active))
+            continue
+        children = tuple(NavEntry(label=t, url=u, active=u == active) for t, u in links)
+        nav.append(NavEntry(label=label, active=any(c.active for c in children), children=children))
+    return nav
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """Build the navigation entries this user may use (pages still check on their own)."""
+    """The navigation of the signed-in user, and the version for the footer."""
     from mentorwise import __version__
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": [], "MENTORWISE_VERSION": __version__}
-    from mentorwise.accounts.roles import is_executive, is_hr_admin, manages_any_program
-    from mentorwise.core.outbox import outbox_active
-
-    nav = [("Home", reverse("home")), ("Programs", reverse("programs:list"))]
-    nav.append(("My enrollments", reverse("programs:my_enrollments")))
-    nav.append(("Relationships", reverse("relationships:mine")))
-    nav.append(("Training", reverse("learning:catalogue")))
-    nav.append(("Reminders", reverse("notifications:list")))
-    if is_hr_admin(user) or manages_any_program(user):
-        nav.append(("People", reverse("people:list")))
-    if is_hr_admin(user) or is_executive(user) or manages_any_program(user):
-        nav.append(("Insights", reverse("insights:overview")))
-    if is_hr_admin(user) or is_executive(user):
-        nav.append(("Pipeline", reverse("insights:pipeline")))
-    if is_hr_admin(user):
-        nav.append(("Import", reverse("people:import")))
-        nav.append(("Skills", reverse("programs:skills")))
-        nav.append(("Audit log", reverse("audit:list")))
-        if outbox_active():  # e-mails kept instead of sent (the demo): readable here
-            nav.append(("Outbox", reverse("outbox:list")))
-    nav.append(("API tokens", reverse("accounts:tokens")))
-    current = request.path
-    # The entry with the longest URL prefix of the current page is the active one.
-    matches = [url for _, url in nav if current.startswith(url) and (url != "/" or current == "/")]
-    active = max(matches, key=len, default=None)
-    return {
-        "nav": [(label, url, url == active) for label, url in nav],
-        "MENTORWISE_VERSION": __version__,
-    }
+    return {"nav": build_navigation(user, request.path), "MENTORWISE_VERSION": __version__}

@@ -24,3 +24,34 @@ document.addEventListener("change", function (event) {
     target.form.requestSubmit ? target.form.requestSubmit() : target.form.submit();
   }
 });
+// The main menu (base.html) is a <details>: collapsed behind "Menu" on a phone, always shown on
+// a wide screen by the stylesheet. Browsers without ::details-content get it opened here.
+(function () {
+  var wide = window.matchMedia("(min-width: 1000px)");
+  function sync() {
+    var menu = document.querySelector("[data-menu]");
+    if (menu) { menu.open = wide.matches; }
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", sync); } else { sync(); }
+  wide.addEventListener && wide.addEventListener("change", sync);
+})();
+// Menu groups ("Programs", "People", ...): one open at a time; Escape or a click elsewhere
+// closes them (Escape returns focus to the group's button).
+function closeGroups(except) {
+  document.querySelectorAll("details[data-group][open]").forEach(function (group) {
+    if (group !== except) { group.open = false; }
+  });
+}
+document.addEventListener("toggle", function (event) {
+  var target = event.target;
+  if (target.matches && target.matches("details[data-group]") && target.open) { closeGroups(target); }
+}, true);
+document.addEventListener("click", function (event) {
+  if (!event.target.closest("details[data-group]")) { closeGroups(null); }
+});
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") { return; }
+  var group = event.target.closest && event.target.closest("details[data-group][open]");
+  closeGroups(null);
+  if (group) { group.querySelector("summary").focus(); }
+});
