@@ -25,9 +25,16 @@ from mentorwise.insights.program_outcomes import (
 def program_outcomes_view(request: AuthedRequest, slug: str) -> HttpResponse:
     program = access_insights_program(actor=request.user, slug=slug)
     result = program_outcomes_ready(program=program)
+    checking = "check" in request.GET  # the pending page's status line asking (HTMX)
     if result is None:
-        # Being computed by a worker: the page reloads itself (no script needed).
+        # Being computed by a worker. The page does not reload itself: its status line asks
+        # here every few seconds (the user can pause that) and "Check now" reloads on demand.
+        if checking:
+            return HttpResponse(status=204)  # not ready: the status line stays as it is
         return render(request, "insights/outcomes_pending.html", {"program": program})
+    if checking:
+        # Ready: the status line says so and links to the results; 286 ends the polling.
+        return render(request, "insights/_outcomes_ready.html", {"program": program}, status=286)
     rows = [
         {
             "name": name,

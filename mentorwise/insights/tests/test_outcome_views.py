@@ -132,7 +132,11 @@ def test_executives_read_outcomes_in_aggregate(simulated, executive) -> None:
 
 
 def test_the_page_never_waits_for_the_computation(simulated, program_manager_user, settings):
-    """Without a cached result the page asks a worker once and reloads itself until ready."""
+    """Without a cached result the page asks a worker once; it never reloads itself.
+
+    Its status line asks again (HTMX, pausable): nothing changes while the worker computes
+    (204), then it says the results are ready and stops asking (286), with a link to them.
+    """
     from django_tasks import default_task_backend
 
     from mentorwise.insights.program_outcomes import outcomes_compute
@@ -145,10 +149,17 @@ def test_the_page_never_waits_for_the_computation(simulated, program_manager_use
     for response in (first, second):
         assert response.status_code == 200
         body = response.content.decode()
-        assert "Computing the comparison" in body and 'http-equiv="refresh"' in body
+        assert "Computing the comparison" in body and 'http-equiv="refresh"' not in body
+        assert f'hx-get="{url}?check=1"' in body and 'role="status"' in body
+        assert f'href="{url}">Check now</a>' in body
+    assert client.get(f"{url}?check=1").status_code == 204  # still computing: no change
     queued = default_task_backend.results
     assert [r.task.name for r in queued] == [outcomes_compute.name]  # asked once
     outcomes_compute.call(queued[0].args[0])  # what the worker does
+    check = client.get(f"{url}?check=1")
+    assert check.status_code == 286  # htmx stops polling on 286
+    assert "The results are ready" in check.content.decode()
+    assert f'href="{url}">Show the results</a>' in check.content.decode()
     ready = client.get(url).content.decode()
     assert "Participants against comparable colleagues" in ready
     assert "Computing the comparison" not in ready

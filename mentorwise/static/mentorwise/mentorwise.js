@@ -55,3 +55,47 @@ document.addEventListener("keydown", function (event) {
   closeGroups(null);
   if (group) { group.querySelector("summary").focus(); }
 });
+// Tables scroll inside a labelled region (`.table-scroll`): a table that a template renders
+// without one gets it here. The region is in the tab order only while it has something to
+// scroll (a keyboard user scrolls it with the arrow keys).
+function labelOf(table) {
+  var caption = table.querySelector("caption");
+  if (caption && caption.textContent.trim()) { return caption.textContent.trim(); }
+  var section = table.closest("section, main");
+  var heading = section && section.querySelector("h1, h2, h3");
+  return heading ? heading.textContent.trim() : "Table";
+}
+function fitTables(root) {
+  (root || document).querySelectorAll("table").forEach(function (table) {
+    if (table.closest(".table-scroll")) { return; }
+    var region = document.createElement("div");
+    region.className = "table-scroll";
+    region.setAttribute("role", "region");
+    region.setAttribute("aria-label", labelOf(table));
+    table.parentNode.insertBefore(region, table);
+    region.appendChild(table);
+  });
+  document.querySelectorAll(".table-scroll").forEach(function (region) {
+    if (region.scrollWidth > region.clientWidth + 1) { region.setAttribute("tabindex", "0"); }
+    else { region.removeAttribute("tabindex"); }
+  });
+}
+if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", function () { fitTables(); }); } else { fitTables(); }
+document.addEventListener("htmx:afterSettle", function () { fitTables(); });
+window.addEventListener("resize", function () { fitTables(); });
+// A status line that polls (hx-trigger="every ...") inside [data-poll] can be paused: the
+// button is shown only where this script runs, and a paused poll sends no request.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-poll-toggle]");
+  if (!button) { return; }
+  var paused = button.getAttribute("aria-pressed") !== "true";
+  button.setAttribute("aria-pressed", paused ? "true" : "false");
+  button.closest("[data-poll]").toggleAttribute("data-poll-paused", paused);
+});
+document.addEventListener("htmx:beforeRequest", function (event) {
+  if (event.detail.elt.closest && event.detail.elt.closest("[data-poll-paused]")) { event.preventDefault(); }
+});
+function showPollToggles() {
+  document.querySelectorAll("[data-poll-toggle][hidden]").forEach(function (b) { b.hidden = false; });
+}
+if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", showPollToggles); } else { showPollToggles(); }
