@@ -99,7 +99,6 @@ def site(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Site]:
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
             CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-            TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
         ),
     ):
         server = None
