@@ -197,6 +197,14 @@ def test_hr_admin_navigation_fits_one_row_at_1366_px(browser: Any, site: Site) -
     assert link.is_visible()
     page.keyboard.press("Escape")
     assert not link.is_visible()
+    # By keyboard: a menu opens with Enter and closes when the focus leaves it.
+    tab_until(page, lambda el: el["text"] == "Insights")
+    page.keyboard.press("Enter")
+    pipeline = page.locator("nav[aria-label=Main] a", has_text="Pipeline")
+    assert pipeline.is_visible()
+    tab_until(page, lambda el: el["text"] == "Pipeline")
+    page.keyboard.press("Tab")
+    assert not pipeline.is_visible()
 
 
 def test_equity_tables_are_not_cut_off_at_1366_px(browser: Any, site: Site) -> None:

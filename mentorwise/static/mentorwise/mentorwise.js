@@ -35,8 +35,8 @@ document.addEventListener("change", function (event) {
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", sync); } else { sync(); }
   wide.addEventListener && wide.addEventListener("change", sync);
 })();
-// Menu groups ("Programs", "People", ...): one open at a time; Escape or a click elsewhere
-// closes them (Escape returns focus to the group's button).
+// Menu groups ("Programs", "People", ...): one open at a time; Escape, a click elsewhere or
+// tabbing out closes them (Escape returns focus to the group's button).
 function closeGroups(except) {
   document.querySelectorAll("details[data-group][open]").forEach(function (group) {
     if (group !== except) { group.open = false; }
@@ -48,6 +48,10 @@ document.addEventListener("toggle", function (event) {
 }, true);
 document.addEventListener("click", function (event) {
   if (!event.target.closest("details[data-group]")) { closeGroups(null); }
+});
+document.addEventListener("focusout", function (event) {
+  var group = event.target.closest && event.target.closest("details[data-group][open]");
+  if (group && event.relatedTarget && !group.contains(event.relatedTarget)) { group.open = false; }
 });
 document.addEventListener("keydown", function (event) {
   if (event.key !== "Escape") { return; }
