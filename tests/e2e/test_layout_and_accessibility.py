@@ -298,3 +298,36 @@ def test_the_mentee_logs_a_meeting_with_the_keyboard_alone(browser: Any, site: S
     assert len(stops) >= 5
     # No trap: from here Tab goes through the rest of the page to its last link.
     tab_until(page, lambda el: el["href"] == "/api/docs")
+
+
+def test_the_outcomes_page_waits_without_reloading_and_can_be_paused(
+    browser: Any, site: Site
+) -> None:
+    """While computing, only the status line asks again (pausable); the page never reloads."""
+    from mentorwise.insights.program_outcomes import outcomes_compute
+    from mentorwise.programs.models import Program
+
+    pending = [p for p in site.pages["hr.admin"] if p.endswith("/outcomes/")]
+    assert pending, "the HR admin's crawl reaches an outcomes page"
+    page = signed_in(browser, site, "hr.admin", LAPTOP)
+    checks: list[str] = []
+    page.on("request", lambda r: checks.append(r.url) if "check=1" in r.url else None)
+    loads: list[str] = []
+    page.on("load", lambda p: loads.append(p.url))
+    page.goto(site.url + pending[0])
+    assert page.locator("meta[http-equiv=refresh]").count() == 0
+    status = page.locator("#outcome-status[role=status]")
+    assert "Not ready yet" in status.inner_text()
+    page.wait_for_timeout(5600)
+    assert checks, "the status line asks again after 5 s"
+    # Paused: no more requests.
+    page.get_by_role("button", name="Pause automatic checks").click()
+    asked = len(checks)
+    page.wait_for_timeout(5600)
+    assert len(checks) == asked
+    # The results become ready (what the worker does); resumed, the line says so and links.
+    slug = pending[0].rstrip("/").split("/")[-2]
+    outcomes_compute.call(Program.objects.get(slug=slug).pk)
+    page.get_by_role("button", name="Pause automatic checks").click()
+    status.get_by_role("link", name="Show the results").wait_for(timeout=12_000)
+    assert loads == [site.url + pending[0]], "the page itself was never reloaded"
