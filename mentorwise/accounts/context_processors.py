@@ -50,7 +50,7 @@ def _entries(user: Any) -> list[tuple[str, list[tuple[str, str]]]]:
         people.append(("Import", reverse("people:import")))
     insights = []
     if hr or executive or manager:
-        insights.append(("Overview", reverse("insights:overview")))
+        insights.append(("Insights", reverse("insights:overview")))
     if hr or executive:
         insights.append(("Pipeline", reverse("insights:pipeline")))
     admin = []
@@ -79,9 +79,9 @@ def build_navigation(user: Any, current: str) -> list[NavEntry]:
     active = max(matches, key=len, default=None)
     nav = []
     for label, links in entries:
-        if len(links) == 1:  # a menu of one page is a link, named as the menu
-            url = links[0][1]
-            nav.append(NavEntry(label=label, url=url, active=url == active))
+        if len(links) == 1:
+            text, url = links[0]
+            nav.append(NavEntry(label=text, url=url, active=url == active))
             continue
         children = tuple(NavEntry(label=t, url=u, active=u == active) for t, u in links)
         nav.append(NavEntry(label=label, active=any(c.active for c in children), children=children))
