@@ -230,6 +230,10 @@ def test_the_menu_collapses_on_a_phone_and_opens_by_keyboard(browser: Any, site:
     tab_until(page, lambda el: el["text"] == "Menu")
     page.keyboard.press("Enter")
     assert home.is_visible()
+    page.keyboard.press("Escape")  # closes the panel, back on "Menu"
+    assert not home.is_visible()
+    assert page.evaluate("document.activeElement.textContent") == "Menu"
+    page.keyboard.press("Enter")
     tab_until(page, lambda el: el["text"] == "People")
     page.keyboard.press("Enter")
     tab_until(page, lambda el: el["text"] == "Import")

@@ -57,7 +57,13 @@ document.addEventListener("keydown", function (event) {
   if (event.key !== "Escape") { return; }
   var group = event.target.closest && event.target.closest("details[data-group][open]");
   closeGroups(null);
-  if (group) { group.querySelector("summary").focus(); }
+  if (group) { group.querySelector("summary").focus(); return; }
+  // On a phone, Escape also closes the opened "Menu" panel.
+  var menu = event.target.closest && event.target.closest("details[data-menu][open]");
+  if (menu && !window.matchMedia("(min-width: 1000px)").matches) {
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  }
 });
 // Tables scroll inside a labelled region (`.table-scroll`): a table that a template renders
 // without one gets it here. The region is in the tab order only while it has something to
