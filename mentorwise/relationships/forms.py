@@ -6,20 +6,16 @@ import datetime as dt
 import zoneinfo
 from typing import Any
 
-from django.conf import settings
 from django.http import QueryDict
 from django.utils import timezone
 
+from mentorwise.core.clock import zone_of
 from mentorwise.core.errors import FieldError, InvalidInput
 
 
 def actor_zone(actor: Any) -> zoneinfo.ZoneInfo:
-    """The time zone a person enters times in: their own, else the server's."""
-    name = getattr(getattr(actor, "person", None), "time_zone", "") or settings.TIME_ZONE
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
+    """The time zone a person enters times in: their own, else the site's."""
+    return zone_of(actor)
 
 
 def local_datetime(data: QueryDict, name: str, actor: Any) -> dt.datetime:

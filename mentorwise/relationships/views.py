@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from mentorwise.accounts.http import AuthedRequest
+from mentorwise.core.clock import zone_of
 from mentorwise.core.errors import InvalidInput, MentorwiseError
 from mentorwise.core.htmx import action_response, render_swap, run_action
 from mentorwise.core.views import not_found_as_404
@@ -127,7 +128,6 @@ def _pair_context(request: AuthedRequest, relationship: Any, side: Side) -> dict
         "sponsorship_outcomes": SponsorshipOutcome.choices,
         "closure_kinds": ClosureKind.choices,
         "is_active": relationship.status == RelationshipStatus.ACTIVE,
-        "tz": forms.actor_zone(request.user),
     }
 
 
@@ -391,7 +391,10 @@ def meeting_ics_view(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     if actor_side(request.user, meeting.relationship) is None:
         # Overseers see the meeting's date, not its invitation: 403 as in the API.
         raise PermissionDenied("Only the two people in this relationship may read this.")
-    response = HttpResponse(meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        meeting_ics(meeting, zone=zone_of(request.user)),
+        content_type="text/calendar; charset=utf-8",
+    )
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
     return response
 
