@@ -55,7 +55,7 @@ def _validate_slot(
     return errors
 
 
-def _send_invitation(meeting: Meeting, *, subject: str, body: str) -> None:
+def send_invitation(meeting: Meeting, *, subject: str, body: str) -> None:
     """E-mail both people the invitation (or its cancellation), each in their own time zone.
 
     `subject` and `body` say `{when}` for the meeting's time: people in one zone share an
@@ -119,7 +119,7 @@ def meeting_schedule(
         at=starts_at,
     )
     audit_record(actor=actor, action="meeting.scheduled", target=meeting)
-    _send_invitation(
+    send_invitation(
         meeting,
         subject=f"Meeting on {WHEN}",
         body=f"{actor_name(actor)} scheduled a meeting for {WHEN}.",
@@ -169,7 +169,7 @@ def meeting_reschedule(
         at=starts_at,
     )
     audit_record(actor=actor, action="meeting.rescheduled", target=meeting)
-    _send_invitation(
+    send_invitation(
         meeting,
         subject=f"Meeting moved to {WHEN}",
         body=f"{actor_name(actor)} moved your meeting to {WHEN}.",
@@ -194,7 +194,7 @@ def meeting_cancel(*, actor: Any, meeting: Meeting) -> Meeting:
         at=meeting.starts_at,
     )
     audit_record(actor=actor, action="meeting.cancelled", target=meeting)
-    _send_invitation(
+    send_invitation(
         meeting,
         subject=f"Cancelled: meeting on {WHEN}",
         body=f"{actor_name(actor)} cancelled the meeting of {WHEN}.",

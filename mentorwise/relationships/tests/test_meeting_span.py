@@ -153,3 +153,24 @@ def test_a_meeting_before_the_start_never_counts_toward_health(relationship, men
     health = selectors.health_for_actor(actor=mentee, relationships=[relationship])
     assert "no meeting yet" in health[relationship.pk].reason
     assert not RelationshipEvent.objects.filter(kind="meeting_logged").exists()
+
+
+def test_page_and_htmx_refuse_with_a_clear_message(ends_soon, mentee):
+    client = Client()
+    client.force_login(mentee)
+    url = f"/relationships/{ends_soon.pk}/meetings/"
+    page = client.post(url, {"starts_at": "9999-01-01T10:00", "duration_minutes": "60"})
+    assert page.status_code == 422
+    text = page.content.decode()
+    assert "after the planned end" in text and 'value="9999-01-01T10:00"' in text
+    htmx = client.post(
+        url, {"starts_at": "2020-01-01T10:00", "duration_minutes": "60"}, HTTP_HX_REQUEST="true"
+    )
+    assert htmx.status_code == 422
+    assert "before the relationship started" in htmx.content.decode()
+    logged = client.post(
+        f"/relationships/{ends_soon.pk}/meetings/log/",
+        {"held_at": "2020-01-01T10:00", "duration_minutes": "60"},
+    )
+    assert logged.status_code == 422
+    assert not Meeting.objects.exists()

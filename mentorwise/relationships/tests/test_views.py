@@ -141,7 +141,7 @@ def test_refused_htmx_action_of_the_pair_answers_its_status_and_message(relation
         f"/relationships/goals/{goal.pk}/progress/", {"progress": "140"}, HTTP_HX_REQUEST="true"
     )
     body = response.content.decode()
-    assert response.status_code == 422 and "progress" in body
+    assert response.status_code == 422 and "Progress (%): must be 0 to 100" in body
     assert f'id="goal-{goal.pk}"' not in body
 
 
@@ -231,8 +231,16 @@ def test_pair_flow_through_the_pages(relationship, mentee, mentor):
 
 def test_bad_input_is_shown_and_nothing_written(relationship, mentee):
     client = client_for(mentee)
-    response = client.post(f"/relationships/{relationship.pk}/goals/", {"title": ""}, follow=True)
-    assert "title: is required" in response.content.decode()
+    response = client.post(
+        f"/relationships/{relationship.pk}/goals/", {"title": "", "specific": "Typed text"}
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    # The error sits beside its field, by its label, and what was typed is still there.
+    assert 'id="g_title" aria-invalid="true"' in page or 'aria-invalid="true"' in page
+    assert '<p class="field-error" id="g_title_error">This field is required.</p>' in page
+    assert "Goal: This field is required." in page and "Typed text" in page
+    assert "title:" not in page
     assert not Goal.objects.exists()
 
 
