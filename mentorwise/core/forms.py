@@ -63,7 +63,7 @@ class PageForm(forms.Form):
             if problem.value not in (None, ""):
                 message = f"{message} (you entered {problem.value})"
             if problem.field in self.fields:
-                self.add_error(problem.field, message[:1].upper() + message[1:])
+                self.add_error(problem.field, message)
             else:
                 self.add_error(None, describe(problem, self.labels()))
 
