@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.core.clock import zone_of
+from mentorwise.core.confirm import confirmation_page, needs_confirmation
 from mentorwise.core.errors import InvalidInput, MentorwiseError
 from mentorwise.core.htmx import action_response, render_swap, run_action
 from mentorwise.core.views import not_found_as_404
@@ -466,6 +467,22 @@ def program_view(request: AuthedRequest, slug: str) -> HttpResponse:
 def program_bulk_view(request: AuthedRequest, slug: str) -> HttpResponse:
     program = access_managed_program(actor=request.user, slug=slug)
     ids = forms.id_list(request.POST, "relationships")
+    closing = request.POST.get("action") == "close"
+    # Ask only once the service could act: no selection or no reason is refused at once.
+    if closing and ids and request.POST.get("reason", "").strip() and needs_confirmation(request):
+        return confirmation_page(
+            request,
+            title=f"Close {len(ids)} relationship{'s' if len(ids) != 1 else ''} early?",
+            consequences=[
+                f"The {len(ids)} selected relationship{'s' if len(ids) != 1 else ''} of "
+                f"{program.name} close early, with the reason you gave.",
+                "Their planned meetings are cancelled; both people's calendars receive the "
+                "cancellation.",
+                "Both people of each pair are told and asked for the closing survey.",
+            ],
+            button="Close them",
+            cancel_url=reverse("relationships:program", args=[program.slug]),
+        )
     if request.POST.get("action") == "close":
         error = _run(
             request,

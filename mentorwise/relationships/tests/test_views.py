@@ -294,7 +294,12 @@ def test_program_bulk_remind_and_close(relationship, program_manager):
         url, {"relationships": [relationship.pk], "action": "close"}, follow=True
     )
     assert "an early closure needs a reason" in response.content.decode()
-    client.post(url, {"relationships": [relationship.pk], "action": "close", "reason": "Redesign"})
+    data = {"relationships": [relationship.pk], "action": "close", "reason": "Redesign"}
+    ask = client.post(url, data)
+    assert ask.status_code == 200 and "What will happen" in ask.content.decode()
+    relationship.refresh_from_db()
+    assert relationship.status == RelationshipStatus.ACTIVE
+    client.post(url, {**data, "confirmed": "yes"})
     relationship.refresh_from_db()
     assert relationship.status == RelationshipStatus.CLOSED
 
