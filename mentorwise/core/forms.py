@@ -46,7 +46,9 @@ class PageForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if field.required:
+            # A radio group says "required" on its legend (ARIA allows aria-required on a
+            # radiogroup, not on each radio button).
+            if field.required and not isinstance(field.widget, forms.RadioSelect):
                 field.widget.attrs["aria-required"] = "true"
 
     @classmethod
