@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 
 from mentorwise.core.errors import FieldError, InvalidInput, MentorwiseError
 
@@ -75,6 +76,6 @@ class PageForm(forms.Form):
         parts = [
             f"{labels.get(name, humanize(name))}: {' '.join(str(m) for m in messages)}"
             for name, messages in self.errors.items()
-            if name != forms.forms.NON_FIELD_ERRORS
+            if name != NON_FIELD_ERRORS
         ]
         return "; ".join([*self.non_field_errors(), *parts]) or "Please check the form."
