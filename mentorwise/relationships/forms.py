@@ -219,6 +219,16 @@ class LogForm(_ZonedForm):
     )
 
 
+class CheckInForm(PageForm):
+    pulse = forms.TypedChoiceField(
+        label="How is it going? (1–5)",
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        initial=4,
+    )
+    comment = forms.CharField(label="Comment", required=False)
+
+
 class CloseForm(PageForm):
     kind = forms.ChoiceField(
         label="Kind of closure", choices=ClosureKind.choices, widget=forms.RadioSelect
@@ -239,11 +249,10 @@ FIELD_LABELS: dict[str, str] = {
     **LogForm.labels(),
     **ScheduleForm.labels(),
     **CloseForm.labels(),
+    **CheckInForm.labels(),
     "progress": "Progress (%)",
     "status": "Status",
     "version": "Agreement version",
-    "pulse": "How is it going? (1–5)",
-    "comment": "Comment",
     "due_date": "Due",
     "description": "What you did",
     "outcome": "Outcome",
@@ -288,9 +297,16 @@ def pair_forms(
         "goal_form": bound.get("goal") or GoalForm(auto_id="g_%s"),
         "schedule_form": bound.get("schedule") or ScheduleForm(actor=actor, auto_id="ms_%s"),
         "log_form": bound.get("log") or LogForm(actor=actor, auto_id="lg_%s"),
+        "checkin_form": bound.get("checkin") or CheckInForm(auto_id="ci_%s"),
         "open_form": next(iter(bound), ""),
     }
 
 
 # The `auto_id` each form is rendered with, so a re-rendered bound form keeps its ids.
-AUTO_IDS = {"agreement": "a_%s", "goal": "g_%s", "schedule": "ms_%s", "log": "lg_%s"}
+AUTO_IDS = {
+    "agreement": "a_%s",
+    "goal": "g_%s",
+    "schedule": "ms_%s",
+    "log": "lg_%s",
+    "checkin": "ci_%s",
+}

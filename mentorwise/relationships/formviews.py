@@ -34,6 +34,7 @@ PARTIALS = {
     "goal": "goal-form",
     "schedule": "schedule-form",
     "log": "log-form",
+    "checkin": "checkin-form",
 }
 
 
@@ -208,6 +209,23 @@ def meeting_log_view(request: AuthedRequest, relationship_id: int) -> HttpRespon
         call=call,
         success="Meeting logged.",
         section="meetings",
+    )
+
+
+@require_POST
+@not_found_as_404
+def check_in_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
+    relationship = _relationship(request, relationship_id)
+    return submit(
+        request,
+        relationship=relationship,
+        key="checkin",
+        form=forms.CheckInForm(request.POST, auto_id=forms.AUTO_IDS["checkin"]),
+        call=lambda data: services.check_in_create(
+            actor=request.user, relationship=relationship, **data
+        ),
+        success="Thanks for checking in.",
+        section="check-ins",
     )
 
 

@@ -31,7 +31,7 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/cancel/", views.meeting_cancel_view, name="meeting_cancel"),
     path("meetings/<int:meeting_id>/meeting.ics", views.meeting_ics_view, name="meeting_ics"),
     path("meetings/<int:meeting_id>/private-note/", views.private_note_view, name="private_note"),
-    path("<int:relationship_id>/check-ins/", views.check_in_view, name="check_in"),
+    path("<int:relationship_id>/check-ins/", formviews.check_in_view, name="check_in"),
     path("<int:relationship_id>/surveys/<str:kind>/", views.survey_view, name="survey"),
     path(
         "<int:relationship_id>/sponsorship/",

@@ -311,25 +311,6 @@ def private_note_view(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 # Check-ins, surveys, sponsorship --------------------------------------------------------
 
 
-@require_POST
-@not_found_as_404
-def check_in_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
-    relationship = selectors.access_relationship(
-        actor=request.user, relationship_id=relationship_id
-    )
-    error = _run(
-        request,
-        lambda: services.check_in_create(
-            actor=request.user,
-            relationship=relationship,
-            pulse=forms.integer(request.POST, "pulse"),
-            comment=request.POST.get("comment", ""),
-        ),
-        "Thanks for checking in.",
-    )
-    return _answer(request, error, relationship.pk, "check-ins")
-
-
 @not_found_as_404
 def survey_view(request: AuthedRequest, relationship_id: int, kind: str) -> HttpResponse:
     relationship = selectors.access_relationship(

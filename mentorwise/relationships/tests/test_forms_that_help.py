@@ -136,10 +136,24 @@ def test_describe_uses_labels_and_humanizes_the_rest():
 
 def test_other_page_actions_name_fields_by_label(relationship, mentee):
     client = client_for(mentee)
+    goal = services.goal_create(
+        actor=mentee, relationship=relationship, fields=services.GoalFields(title="G")
+    )
     page = client.post(
-        f"/relationships/{relationship.pk}/check-ins/", {"pulse": "9"}, follow=True
+        f"/relationships/goals/{goal.pk}/progress/", {"progress": "140"}, follow=True
     ).content.decode()
-    assert "How is it going? (1–5)" in page and "pulse (" not in page
+    assert "Progress (%): must be 0 to 100 (you entered 140)" in page
+    assert "progress (" not in page
+
+
+def test_check_in_refusal_stays_beside_its_field(relationship, mentee):
+    response = client_for(mentee).post(
+        f"/relationships/{relationship.pk}/check-ins/", {"pulse": "9", "comment": "Kept"}
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "Select a valid choice" in field_html(page, "ci_pulse")
+    assert 'value="Kept"' in page and not relationship.check_ins.exists()
 
 
 def test_confirm_button_disappears_once_you_confirmed(relationship, mentee, mentor):
