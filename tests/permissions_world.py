@@ -356,7 +356,7 @@ PROBES: dict[str, Probe] = {
     ),
     "enrollment.withdraw": Probe(
         "write",
-        (Req("post", "/programs/enrollments/{enrollment}/withdraw/"),),
+        (Req("post", "/programs/enrollments/{enrollment}/withdraw/", {"confirmed": "yes"}),),
         (Req("post", "/api/enrollments/{enrollment}/withdraw"),),
     ),
     # Matches

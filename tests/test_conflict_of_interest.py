@@ -515,7 +515,12 @@ def test_bulk_actions_refuse_their_own_relationship(
     with django_capture_on_commit_callbacks(execute=True):
         response = page_client(world.users[who]).post(
             f"/relationships/program/{slug}/bulk/",
-            {"relationships": [own.pk, control.pk], "action": action, "reason": "Reorg"},
+            {
+                "relationships": [own.pk, control.pk],
+                "action": action,
+                "reason": "Reorg",
+                "confirmed": "yes",
+            },
             follow=True,
         )
         refused = api.post(

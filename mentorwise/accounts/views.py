@@ -13,7 +13,7 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
@@ -28,6 +28,7 @@ from mentorwise.accounts.services import (
     break_glass_resolve,
     user_sessions_end,
 )
+from mentorwise.core.confirm import confirmation_page, needs_confirmation
 from mentorwise.core.errors import InvalidInput, MentorwiseError
 
 BREAK_GLASS_BACKEND = "mentorwise.accounts.backends.BreakGlassBackend"
@@ -74,6 +75,18 @@ def account_view(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def sign_out_everywhere_view(request: AuthedRequest) -> HttpResponse:
     """Ends every session of this login (this one too) and revokes its API tokens."""
+    if needs_confirmation(request):
+        return confirmation_page(
+            request,
+            title="Sign out everywhere?",
+            consequences=[
+                "Every session of your login ends, on every device, this one too.",
+                "Every API token of yours is revoked: integrations using them stop working.",
+                "You sign in again to continue.",
+            ],
+            button="Sign out everywhere",
+            cancel_url=reverse("accounts:account"),
+        )
     revoked = user_sessions_end(user=request.user, reason="sign_out_everywhere", actor=request.user)
     request.session.flush()
     note = f" and {revoked} API token{'s' if revoked != 1 else ''} revoked" if revoked else ""
@@ -133,6 +146,17 @@ def token_create_view(request: AuthedRequest) -> HttpResponse:
 
 @require_POST
 def token_revoke_view(request: AuthedRequest, token_id: int) -> HttpResponse:
+    if needs_confirmation(request):
+        return confirmation_page(
+            request,
+            title="Revoke this API token?",
+            consequences=[
+                "Programs and integrations that use this token are refused from now on.",
+                "A revoked token cannot be used again; create a new one if needed.",
+            ],
+            button="Revoke the token",
+            cancel_url=reverse("accounts:tokens"),
+        )
     try:
         token = api_token_revoke(actor=request.user, token_id=token_id)
     except MentorwiseError as error:

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from mentorwise.api.errors import ERRORS, WRITE_ERRORS
+from mentorwise.core.clock import zone_of
 from mentorwise.core.errors import Forbidden, NotFound
 from mentorwise.programs.selectors import access_managed_program
 from mentorwise.relationships import recognition, selectors, services
@@ -563,10 +564,11 @@ def relationship_get(request: HttpRequest, relationship_id: int) -> Relationship
 def relationship_timeline(request: HttpRequest, relationship_id: int) -> list[EventOut]:
     """Every change: who, what, when (never the content of notes, answers or reports)."""
     r = selectors.access_relationship(actor=request.user, relationship_id=relationship_id)
+    zone = zone_of(request.user)  # a time in the text is written in the caller's zone
     return [
         EventOut(
             kind=e.kind,
-            text=e.text,
+            text=e.text_in(zone),
             actor=e.actor.get_username() if e.actor else None,
             created_at=e.created_at,
         )
@@ -810,7 +812,10 @@ def meeting_ics_get(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
     if actor_side(request.user, meeting.relationship) is None:
         raise Forbidden("Only the two people in this relationship may read this.")
-    response = HttpResponse(meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        meeting_ics(meeting, zone=zone_of(request.user)),
+        content_type="text/calendar; charset=utf-8",
+    )
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
     return response
 

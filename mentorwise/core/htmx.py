@@ -16,26 +16,34 @@ id that does not exist.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 from mentorwise.core.errors import InvalidInput, MentorwiseError, NotFound
+from mentorwise.core.forms import refusal_text_labelled
 
 MESSAGES_TEMPLATE = "htmx/messages.html"
 
 
-def refusal_text(error: MentorwiseError) -> str:
-    """The sentence a user reads for a refusal; invalid input names every field at once."""
+def refusal_text(error: MentorwiseError, labels: Mapping[str, str] | None = None) -> str:
+    """The sentence a user reads for a refusal; invalid input names every field at once
+    (by its label from `labels` when the page has them)."""
+    if labels is not None:
+        return refusal_text_labelled(error, labels)
     if isinstance(error, InvalidInput) and error.errors:
         return "; ".join(str(e) for e in error.errors)
     return error.message
 
 
 def run_action(
-    request: HttpRequest, action: Callable[[], object], success: str
+    request: HttpRequest,
+    action: Callable[[], object],
+    success: str,
+    *,
+    labels: Mapping[str, str] | None = None,
 ) -> MentorwiseError | None:
     """Call the service of a page action and queue the outcome as a message.
 
@@ -46,7 +54,7 @@ def run_action(
     except NotFound:
         raise
     except MentorwiseError as error:
-        messages.error(request, refusal_text(error))
+        messages.error(request, refusal_text(error, labels))
         return error
     messages.success(request, success)
     return None

@@ -7,10 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.accounts.roles import is_hr_admin
+from mentorwise.core.confirm import confirmation_page, needs_confirmation
 from mentorwise.core.errors import InvalidInput, MentorwiseError, NotFound
 from mentorwise.core.views import not_found_as_404
 from mentorwise.programs import selectors, services
@@ -277,6 +279,23 @@ def enrollment_edit_view(request: AuthedRequest, enrollment_id: int) -> HttpResp
 @not_found_as_404
 def enrollment_withdraw_view(request: AuthedRequest, enrollment_id: int) -> HttpResponse:
     enrollment = selectors.access_enrollment(actor=request.user, enrollment_id=enrollment_id)
+    own = enrollment.person_id == request.user.person_id
+    if needs_confirmation(request):
+        who = "You" if own else enrollment.person.full_name
+        return confirmation_page(
+            request,
+            title=f"Withdraw from {enrollment.program.name}?",
+            consequences=[
+                f"{who} leave{'' if own else 's'} {enrollment.program.name} as "
+                f"{enrollment.get_role_display().lower()}: no more match offers in it.",
+                "Relationships already under way stay open; close them on their own pages.",
+                "Enrolling again later starts a new enrollment.",
+            ],
+            button="Withdraw",
+            cancel_url=reverse("programs:my_enrollments")
+            if own
+            else reverse("programs:participants", args=[enrollment.program.slug]),
+        )
     try:
         services.enrollment_withdraw(
             actor=request.user, enrollment=enrollment, reason=request.POST.get("reason", "")

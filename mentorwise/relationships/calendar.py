@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import zoneinfo
 
-from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from mentorwise.core.clock import zone_of
 from mentorwise.relationships.models import Meeting, MeetingStatus
 
 
@@ -21,18 +21,14 @@ def _address(person, role: str) -> vCalAddress:  # type: ignore[no-untyped-def]
     return address
 
 
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
-def meeting_ics(meeting: Meeting, *, cancel: bool | None = None) -> str:
+def meeting_ics(
+    meeting: Meeting, *, cancel: bool | None = None, zone: zoneinfo.ZoneInfo | None = None
+) -> str:
     """The meeting as an iCalendar object: METHOD:REQUEST, or METHOD:CANCEL once cancelled.
 
     The UID is stable and SEQUENCE counts the changes, so a calendar updates its copy.
-    Times are in the organizer's time zone with its VTIMEZONE.
+    Times carry a TZID with its VTIMEZONE: `zone` (the recipient's or the reader's), else the
+    organizer's time zone.
     """
     relationship = meeting.relationship
     mentee, mentor = relationship.mentee.person, relationship.mentor.person
@@ -40,7 +36,7 @@ def meeting_ics(meeting: Meeting, *, cancel: bool | None = None) -> str:
     if meeting.created_by_id and getattr(meeting.created_by, "person_id", None) == mentee.pk:
         organizer = mentee
     cancelled = meeting.status == MeetingStatus.CANCELLED if cancel is None else cancel
-    zone = _zone(organizer.time_zone)
+    zone = zone or zone_of(organizer)
 
     calendar = Calendar()
     calendar.add("prodid", "-//Mentorwise//Meetings//EN")

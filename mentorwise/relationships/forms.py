@@ -6,20 +6,19 @@ import datetime as dt
 import zoneinfo
 from typing import Any
 
-from django.conf import settings
+from django import forms
 from django.http import QueryDict
 from django.utils import timezone
 
+from mentorwise.core.clock import zone_of
 from mentorwise.core.errors import FieldError, InvalidInput
+from mentorwise.core.forms import PageForm
+from mentorwise.relationships.models import ClosureKind, ConversationType
 
 
 def actor_zone(actor: Any) -> zoneinfo.ZoneInfo:
-    """The time zone a person enters times in: their own, else the server's."""
-    name = getattr(getattr(actor, "person", None), "time_zone", "") or settings.TIME_ZONE
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
+    """The time zone a person enters times in: their own, else the site's."""
+    return zone_of(actor)
 
 
 def local_datetime(data: QueryDict, name: str, actor: Any) -> dt.datetime:
@@ -85,3 +84,229 @@ def survey_questions_from_text(text: str) -> list[dict[str, Any]]:
         else:
             questions.append({"key": key, "label": label, "type": kind or "missing"})
     return questions
+
+
+# Page forms of the relationship page -----------------------------------------------------
+# Each parses types only (a number, a date and time in the person's zone); the services check
+# the rules. Their labels are the names every message uses (FIELD_LABELS below).
+
+
+def _datetime_local(**attrs: str) -> forms.TextInput:
+    return forms.TextInput(attrs={"type": "datetime-local", **attrs})
+
+
+class _ZonedForm(PageForm):
+    """A form whose `datetime-local` fields are read in the person's own time zone."""
+
+    datetime_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, actor: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.zone = zone_of(actor)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in self.datetime_fields:
+            raw = (data.get(name) or "").strip()
+            if not raw:
+                continue
+            try:
+                value = dt.datetime.fromisoformat(raw)
+            except ValueError:
+                self.add_error(name, "Enter a date and time.")
+                continue
+            data[name] = value.replace(tzinfo=self.zone) if timezone.is_naive(value) else value
+        if "duration_minutes" in self.fields and data.get("duration_minutes") is None:
+            data["duration_minutes"] = 60  # left empty: the usual hour
+        return data
+
+
+def local_input_value(value: dt.datetime, actor: Any) -> str:
+    """A moment as a `datetime-local` value in the person's zone (a form's initial value)."""
+    return value.astimezone(zone_of(actor)).strftime("%Y-%m-%dT%H:%M")
+
+
+class AgreementForm(PageForm):
+    pair_objectives = forms.CharField(
+        label="Our objectives", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    meeting_cadence_days = forms.IntegerField(
+        label="Meeting cadence (days)", widget=forms.NumberInput(attrs={"min": 1, "max": 365})
+    )
+    confidentiality = forms.CharField(
+        label="Confidentiality", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class GoalForm(PageForm):
+    title = forms.CharField(label="Goal", max_length=200)
+    specific = forms.CharField(
+        label="Specific: what exactly?", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    measurable = forms.CharField(
+        label="Measurable: how will you know?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    achievable = forms.CharField(
+        label="Achievable: why is it realistic?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    relevant = forms.CharField(
+        label="Relevant: why does it matter?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    target_date = forms.DateField(
+        label="Time-bound: target date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class ScheduleForm(_ZonedForm):
+    datetime_fields = ("starts_at",)
+    starts_at = forms.CharField(label="When (your time zone)", widget=_datetime_local())
+    duration_minutes = forms.IntegerField(
+        label="Minutes",
+        initial=60,
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 5, "max": 480}),
+    )
+    location = forms.CharField(label="Place or video link", required=False, max_length=300)
+    conversation_type = forms.TypedChoiceField(
+        label="Conversation",
+        choices=ConversationType.choices,
+        initial=ConversationType.MENTORING,
+        required=False,
+        empty_value=ConversationType.MENTORING,
+    )
+
+
+class MoveForm(_ZonedForm):
+    datetime_fields = ("starts_at",)
+    starts_at = forms.CharField(label="New time (your time zone)", widget=_datetime_local())
+
+
+class LogForm(_ZonedForm):
+    datetime_fields = ("held_at",)
+    meeting = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    held_at = forms.CharField(label="Held at (your time zone)", widget=_datetime_local())
+    duration_minutes = forms.IntegerField(
+        label="Minutes",
+        initial=60,
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 5, "max": 480}),
+    )
+    conversation_type = forms.TypedChoiceField(
+        label="Conversation",
+        choices=ConversationType.choices,
+        initial=ConversationType.MENTORING,
+        required=False,
+        empty_value=ConversationType.MENTORING,
+    )
+    topics = forms.CharField(label="Topics", required=False)
+    shared_notes = forms.CharField(
+        label="Shared notes (both of you read them)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    private_note = forms.CharField(
+        label="Private note (only you, ever)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CheckInForm(PageForm):
+    pulse = forms.TypedChoiceField(
+        label="How is it going? (1–5)",
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        initial=4,
+    )
+    comment = forms.CharField(label="Comment", required=False)
+
+
+class CloseForm(PageForm):
+    kind = forms.ChoiceField(
+        label="Kind of closure", choices=ClosureKind.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label="Reason (required for an early closure)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Both of you and the program's managers read it.",
+    )
+    rematch = forms.BooleanField(label="Ask for a new match (early closure)", required=False)
+
+
+# The label of every field a relationship service may name in an error.
+FIELD_LABELS: dict[str, str] = {
+    **GoalForm.labels(),
+    **AgreementForm.labels(),
+    **LogForm.labels(),
+    **ScheduleForm.labels(),
+    **CloseForm.labels(),
+    **CheckInForm.labels(),
+    "progress": "Progress (%)",
+    "status": "Status",
+    "version": "Agreement version",
+    "due_date": "Due",
+    "description": "What you did",
+    "outcome": "Outcome",
+    "outcome_on": "Outcome date",
+    "category": "What happened",
+    "text": "Note",
+}
+
+
+def pair_forms(
+    *, actor: Any, relationship: Any, agreement: Any, meetings: list[Any], bound: dict[str, Any]
+) -> dict[str, Any]:
+    """The relationship page's forms: the one just refused stays bound (typed values and
+    errors kept), every other one is fresh. Per-meeting forms hang on their meeting, with ids
+    of their own (`auto_id`) and the same field names."""
+    current = {
+        "meeting_cadence_days": getattr(agreement, "meeting_cadence_days", None)
+        or relationship.program.meeting_cadence_days,
+        "pair_objectives": getattr(agreement, "pair_objectives", ""),
+        "confidentiality": getattr(agreement, "confidentiality", ""),
+    }
+    for meeting in meetings:
+        move_key, held_key = f"move-{meeting.pk}", f"held-{meeting.pk}"
+        meeting.move_form = bound.get(move_key) or MoveForm(
+            actor=actor,
+            auto_id=f"move{meeting.pk}_%s",
+            initial={"starts_at": local_input_value(meeting.starts_at, actor)},
+        )
+        meeting.held_form = bound.get(held_key) or LogForm(
+            actor=actor,
+            auto_id=f"held{meeting.pk}_%s",
+            initial={
+                "meeting": meeting.pk,
+                "held_at": local_input_value(meeting.starts_at, actor),
+                "duration_minutes": meeting.duration_minutes,
+                "conversation_type": meeting.conversation_type,
+            },
+        )
+        meeting.form_open = move_key in bound or held_key in bound
+    return {
+        "agreement_form": bound.get("agreement") or AgreementForm(auto_id="a_%s", initial=current),
+        "goal_form": bound.get("goal") or GoalForm(auto_id="g_%s"),
+        "schedule_form": bound.get("schedule") or ScheduleForm(actor=actor, auto_id="ms_%s"),
+        "log_form": bound.get("log") or LogForm(actor=actor, auto_id="lg_%s"),
+        "checkin_form": bound.get("checkin") or CheckInForm(auto_id="ci_%s"),
+        "open_form": next(iter(bound), ""),
+    }
+
+
+# The `auto_id` each form is rendered with, so a re-rendered bound form keeps its ids.
+AUTO_IDS = {
+    "agreement": "a_%s",
+    "goal": "g_%s",
+    "schedule": "ms_%s",
+    "log": "lg_%s",
+    "checkin": "ci_%s",
+}

@@ -42,6 +42,9 @@ def relationship_health(
     grace, or a latest check-in (of either side) at LOW_PULSE or below, or an open safety
     report. `latest_pulses` holds each side's most recent pulse within 2 × cadence.
     """
+    if last_meeting_at is not None and last_meeting_at < started_at:
+        # A meeting before the relationship began is not part of it (relationships.span).
+        last_meeting_at = None
     since = last_meeting_at or started_at
     days = max(0, (now - since).days)
     cadence = max(1, cadence_days)

@@ -484,6 +484,14 @@ def survey_due(*, actor: Any, relationship: Relationship) -> list[str]:
 # Home panel -----------------------------------------------------------------------------
 
 
+def others_in(*, actor: Any, relationship: Relationship) -> list[Any]:
+    """The people of a relationship other than the actor: whom "with" names on their pages
+    (a mentee meets her mentor, not herself)."""
+    people = [relationship.mentee.person, relationship.mentor.person]
+    mine = getattr(actor, "person_id", None)
+    return [person for person in people if person.pk != mine]
+
+
 def home_panel(*, actor: Any) -> dict[str, Any]:
     """What the home page shows a participant: relationships, next meeting, goals, what is due."""
     mine = list(relationships_mine(actor=actor).filter(status=RelationshipStatus.ACTIVE))
@@ -533,6 +541,11 @@ def home_panel(*, actor: Any) -> dict[str, Any]:
     return {
         "relationships": rows,
         "next_meeting": next_meeting,
+        "next_meeting_with": (
+            [p.full_name for p in others_in(actor=actor, relationship=next_meeting.relationship)]
+            if next_meeting
+            else []
+        ),
         "open_goals": open_goals,
         "due": due,
     }

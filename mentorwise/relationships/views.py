@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from mentorwise.accounts.http import AuthedRequest
+from mentorwise.core.clock import zone_of
+from mentorwise.core.confirm import confirmation_page, needs_confirmation
 from mentorwise.core.errors import InvalidInput, MentorwiseError
 from mentorwise.core.htmx import action_response, render_swap, run_action
 from mentorwise.core.views import not_found_as_404
@@ -38,8 +40,9 @@ from mentorwise.relationships.safety import safety_report_routing
 
 
 def _run(request: AuthedRequest, action: Callable[[], Any], success: str) -> MentorwiseError | None:
-    """Call a service; show its error as a message (never swallowed), or the success."""
-    return run_action(request, action, success)
+    """Call a service; show its error as a message naming fields by their labels (never
+    swallowed), or the success."""
+    return run_action(request, action, success, labels=forms.FIELD_LABELS)
 
 
 def _back(relationship_id: int, section: str = "") -> HttpResponse:
@@ -100,17 +103,41 @@ def _oversight(request: AuthedRequest, relationship: Any) -> dict[str, Any]:
     }
 
 
-def _pair_context(request: AuthedRequest, relationship: Any, side: Side) -> dict[str, Any]:
+def render_pair_page(
+    request: AuthedRequest, relationship: Any, bound: dict[str, Any], status: int = 422
+) -> HttpResponse:
+    """The relationship page again, with the refused form bound: its typed values and its
+    errors beside their fields (no redirect, so nothing typed is lost)."""
+    side = actor_side(request.user, relationship)
+    if side is None:
+        raise Http404("No such page.")
+    context = _pair_context(request, relationship, side, bound)
+    return render(request, "relationships/detail.html", context, status=status)
+
+
+def _pair_context(
+    request: AuthedRequest, relationship: Any, side: Side, bound: dict[str, Any] | None = None
+) -> dict[str, Any]:
     notes = selectors.private_notes_mine(actor=request.user, relationship=relationship)
     meetings = list(relationship.meetings.all())
     for meeting in meetings:
         meeting.my_private_note = notes.get(meeting.pk, "")
+    agreement = selectors.agreement_current(relationship=relationship)
+    confirmed_field = "mentee_confirmed_at" if side == Side.MENTEE else "mentor_confirmed_at"
     return {
+        **forms.pair_forms(
+            actor=request.user,
+            relationship=relationship,
+            agreement=agreement,
+            meetings=meetings,
+            bound=bound or {},
+        ),
+        "i_confirmed": agreement is not None and getattr(agreement, confirmed_field) is not None,
         "relationship": relationship,
         "side": side,
         "other": relationship.mentor.person if side == Side.MENTEE else relationship.mentee.person,
         "health": _health(request, relationship),
-        "agreement": selectors.agreement_current(relationship=relationship),
+        "agreement": agreement,
         "versions": selectors.agreement_versions(relationship=relationship),
         "goals": relationship.goals.prefetch_related("milestones"),
         "meetings": meetings,
@@ -127,7 +154,6 @@ def _pair_context(request: AuthedRequest, relationship: Any, side: Side) -> dict
         "sponsorship_outcomes": SponsorshipOutcome.choices,
         "closure_kinds": ClosureKind.choices,
         "is_active": relationship.status == RelationshipStatus.ACTIVE,
-        "tz": forms.actor_zone(request.user),
     }
 
 
@@ -157,26 +183,6 @@ def match_respond_view(request: AuthedRequest, match_id: int) -> HttpResponse:
 
 @require_POST
 @not_found_as_404
-def agreement_update_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
-    relationship = selectors.access_relationship(
-        actor=request.user, relationship_id=relationship_id
-    )
-    error = _run(
-        request,
-        lambda: services.agreement_update(
-            actor=request.user,
-            relationship=relationship,
-            pair_objectives=request.POST.get("pair_objectives", ""),
-            meeting_cadence_days=forms.integer(request.POST, "meeting_cadence_days"),
-            confidentiality=request.POST.get("confidentiality", ""),
-        ),
-        "Agreement saved as a new version; both of you confirm it again.",
-    )
-    return _answer(request, error, relationship.pk, "agreement")
-
-
-@require_POST
-@not_found_as_404
 def agreement_confirm_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
     relationship = selectors.access_relationship(
         actor=request.user, relationship_id=relationship_id
@@ -196,51 +202,11 @@ def agreement_confirm_view(request: AuthedRequest, relationship_id: int) -> Http
 # Goals ----------------------------------------------------------------------------------
 
 
-def _goal_fields(request: AuthedRequest) -> services.GoalFields:
-    post = request.POST
-    return services.GoalFields(
-        title=post.get("title", ""),
-        specific=post.get("specific", ""),
-        measurable=post.get("measurable", ""),
-        achievable=post.get("achievable", ""),
-        relevant=post.get("relevant", ""),
-        target_date=forms.optional_date(post, "target_date"),
-    )
-
-
-@require_POST
-@not_found_as_404
-def goal_create_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
-    relationship = selectors.access_relationship(
-        actor=request.user, relationship_id=relationship_id
-    )
-    error = _run(
-        request,
-        lambda: services.goal_create(
-            actor=request.user, relationship=relationship, fields=_goal_fields(request)
-        ),
-        "Goal added.",
-    )
-    return _answer(request, error, relationship.pk, "goals")
-
-
-@require_POST
-@not_found_as_404
-def goal_update_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
-    goal = selectors.access_goal(actor=request.user, goal_id=goal_id)
-    error = _run(
-        request,
-        lambda: services.goal_update(actor=request.user, goal=goal, fields=_goal_fields(request)),
-        "Goal saved.",
-    )
-    return _answer(request, error, goal.relationship_id, "goals")
-
-
 @require_POST
 @not_found_as_404
 def goal_progress_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = selectors.access_goal(actor=request.user, goal_id=goal_id)
-    error = run_action(
+    error = _run(
         request,
         lambda: services.goal_progress_set(
             actor=request.user,
@@ -304,47 +270,6 @@ def milestone_done_view(request: AuthedRequest, milestone_id: int) -> HttpRespon
 
 @require_POST
 @not_found_as_404
-def meeting_schedule_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
-    relationship = selectors.access_relationship(
-        actor=request.user, relationship_id=relationship_id
-    )
-    post = request.POST
-    error = _run(
-        request,
-        lambda: services.meeting_schedule(
-            actor=request.user,
-            relationship=relationship,
-            starts_at=forms.local_datetime(post, "starts_at", request.user),
-            duration_minutes=forms.integer(post, "duration_minutes", 60),
-            location=post.get("location", ""),
-            conversation_type=post.get("conversation_type", ConversationType.MENTORING),
-        ),
-        "Meeting scheduled; both of you received a calendar invitation.",
-    )
-    return _answer(request, error, relationship.pk, "meetings")
-
-
-@require_POST
-@not_found_as_404
-def meeting_reschedule_view(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
-    post = request.POST
-    error = _run(
-        request,
-        lambda: services.meeting_reschedule(
-            actor=request.user,
-            meeting=meeting,
-            starts_at=forms.local_datetime(post, "starts_at", request.user),
-            duration_minutes=forms.integer(post, "duration_minutes", meeting.duration_minutes),
-            location=post.get("location", meeting.location),
-        ),
-        "Meeting moved; the invitation was updated.",
-    )
-    return _answer(request, error, meeting.relationship_id, "meetings")
-
-
-@require_POST
-@not_found_as_404
 def meeting_cancel_view(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
     error = _run(
@@ -355,43 +280,16 @@ def meeting_cancel_view(request: AuthedRequest, meeting_id: int) -> HttpResponse
     return _answer(request, error, meeting.relationship_id, "meetings")
 
 
-@require_POST
-@not_found_as_404
-def meeting_log_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
-    relationship = selectors.access_relationship(
-        actor=request.user, relationship_id=relationship_id
-    )
-    post = request.POST
-    meeting = None
-    if post.get("meeting", "").isdigit():
-        meeting = selectors.access_meeting(actor=request.user, meeting_id=int(post["meeting"]))
-    error = _run(
-        request,
-        lambda: services.meeting_log(
-            actor=request.user,
-            relationship=relationship,
-            meeting=meeting,
-            log=services.MeetingLog(
-                held_at=forms.local_datetime(post, "held_at", request.user),
-                duration_minutes=forms.integer(post, "duration_minutes", 60),
-                conversation_type=post.get("conversation_type", ConversationType.MENTORING),
-                topics=post.get("topics", ""),
-                shared_notes=post.get("shared_notes", ""),
-                private_note=post.get("private_note", ""),
-            ),
-        ),
-        "Meeting logged.",
-    )
-    return _answer(request, error, relationship.pk, "meetings")
-
-
 @not_found_as_404
 def meeting_ics_view(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
     if actor_side(request.user, meeting.relationship) is None:
         # Overseers see the meeting's date, not its invitation: 403 as in the API.
         raise PermissionDenied("Only the two people in this relationship may read this.")
-    response = HttpResponse(meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        meeting_ics(meeting, zone=zone_of(request.user)),
+        content_type="text/calendar; charset=utf-8",
+    )
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
     return response
 
@@ -411,25 +309,6 @@ def private_note_view(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 
 
 # Check-ins, surveys, sponsorship --------------------------------------------------------
-
-
-@require_POST
-@not_found_as_404
-def check_in_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
-    relationship = selectors.access_relationship(
-        actor=request.user, relationship_id=relationship_id
-    )
-    error = _run(
-        request,
-        lambda: services.check_in_create(
-            actor=request.user,
-            relationship=relationship,
-            pulse=forms.integer(request.POST, "pulse"),
-            comment=request.POST.get("comment", ""),
-        ),
-        "Thanks for checking in.",
-    )
-    return _answer(request, error, relationship.pk, "check-ins")
 
 
 @not_found_as_404
@@ -536,26 +415,6 @@ def safety_report_view(request: AuthedRequest, relationship_id: int) -> HttpResp
     )
 
 
-@require_POST
-@not_found_as_404
-def close_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
-    relationship = selectors.access_relationship(
-        actor=request.user, relationship_id=relationship_id
-    )
-    error = _run(
-        request,
-        lambda: services.relationship_close(
-            actor=request.user,
-            relationship=relationship,
-            kind=request.POST.get("kind", ""),
-            reason=request.POST.get("reason", ""),
-            rematch=request.POST.get("rematch") == "1",
-        ),
-        "Relationship closed.",
-    )
-    return _answer(request, error, relationship.pk)
-
-
 # Program managers -------------------------------------------------------------------------
 
 
@@ -589,6 +448,22 @@ def program_view(request: AuthedRequest, slug: str) -> HttpResponse:
 def program_bulk_view(request: AuthedRequest, slug: str) -> HttpResponse:
     program = access_managed_program(actor=request.user, slug=slug)
     ids = forms.id_list(request.POST, "relationships")
+    closing = request.POST.get("action") == "close"
+    # Ask only once the service could act: no selection or no reason is refused at once.
+    if closing and ids and request.POST.get("reason", "").strip() and needs_confirmation(request):
+        return confirmation_page(
+            request,
+            title=f"Close {len(ids)} relationship{'s' if len(ids) != 1 else ''} early?",
+            consequences=[
+                f"The {len(ids)} selected relationship{'s' if len(ids) != 1 else ''} of "
+                f"{program.name} close early, with the reason you gave.",
+                "Their planned meetings are cancelled; both people's calendars receive the "
+                "cancellation.",
+                "Both people of each pair are told and asked for the closing survey.",
+            ],
+            button="Close them",
+            cancel_url=reverse("relationships:program", args=[program.slug]),
+        )
     if request.POST.get("action") == "close":
         error = _run(
             request,

@@ -143,7 +143,13 @@ def test_account_page_and_sign_out_everywhere() -> None:
     assert b"Sign out everywhere" in page.content
     assert here.get("/account/sign-out-everywhere/").status_code == 405  # never on GET
 
-    response = here.post("/account/sign-out-everywhere/", follow=True)
+    # The button asks first and says what will happen; nothing ends until confirmed.
+    ask = here.post("/account/sign-out-everywhere/")
+    assert ask.status_code == 200 and b"What will happen" in ask.content
+    assert b'name="confirmed" value="yes"' in ask.content
+    assert here.get("/account/").status_code == 200
+    assert ApiToken.objects.filter(user=user, revoked_at__isnull=True).exists()
+    response = here.post("/account/sign-out-everywhere/", {"confirmed": "yes"}, follow=True)
     assert response.redirect_chain[-1][0] == "/login/"
     assert b"Signed out on every device and 1 API token revoked" in response.content
     assert _is_login_redirect(here.get("/"))
@@ -245,3 +251,22 @@ def test_only_hr_admins_can_create_scim_tokens(hr_admin: User, mentee: User) -> 
     assert b'value="scim"' not in other.get("/account/tokens/").content
     other.post("/account/tokens/new/", {"name": "sneaky", "scope": "scim"})
     assert not ApiToken.objects.filter(user=mentee).exists()
+
+
+def test_token_revoke_asks_first_and_only_the_owner_revokes() -> None:
+    owner, other = make_user(make_person()), make_user(make_person())
+    token, _ = api_token_create(actor=owner, name="script", scope=TokenScope.ADMIN)
+    mine, theirs = Client(), Client()
+    mine.force_login(owner)
+    theirs.force_login(other)
+    url = f"/account/tokens/{token.pk}/revoke/"
+    ask = mine.post(url)
+    assert ask.status_code == 200 and b"What will happen" in ask.content
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    theirs.post(url, {"confirmed": "yes"})  # not theirs: refused
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    mine.post(url, {"confirmed": "yes"})
+    token.refresh_from_db()
+    assert token.revoked_at is not None

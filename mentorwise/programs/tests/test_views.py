@@ -177,3 +177,18 @@ def test_only_hr_admins_set_program_managers(program, program_manager, outsider)
         )
         assert response.status_code == 404
     assert list(program.managers.all()) == [program_manager]
+
+
+def test_withdraw_asks_first_and_says_what_will_happen(mentee) -> None:
+    mine = Enrollment.objects.get(person=mentee.person)
+    client = client_for(mentee)
+    url = f"/programs/enrollments/{mine.pk}/withdraw/"
+    ask = client.post(url, {"reason": "No time"})
+    page = ask.content.decode()
+    assert ask.status_code == 200 and "What will happen" in page
+    assert 'name="reason" value="No time"' in page and 'name="confirmed" value="yes"' in page
+    mine.refresh_from_db()
+    assert mine.status == EnrollmentStatus.ACTIVE
+    client.post(url, {"reason": "No time", "confirmed": "yes"})
+    mine.refresh_from_db()
+    assert mine.status == EnrollmentStatus.WITHDRAWN

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from mentorwise.core.clock import fill_when
 
 
 class RelationshipStatus(models.TextChoices):
@@ -102,6 +106,9 @@ class RelationshipEvent(models.Model):
     )
     kind = models.CharField(max_length=24, choices=EventKind.choices)
     text = models.CharField(max_length=300)
+    # The moment a `{when}` in the text names (a meeting's time): filled in when the entry is
+    # read, in the reader's own time zone, so two people in two zones both read it right.
+    at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -109,6 +116,10 @@ class RelationshipEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.text}"
+
+    def text_in(self, zone: Any) -> str:
+        """The text with its `{when}` written in `zone` (see mentorwise.core.clock)."""
+        return fill_when(self.text, self.at, zone)
 
 
 class Agreement(models.Model):

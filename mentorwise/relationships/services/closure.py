@@ -8,14 +8,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from mentorwise.core.audit import audit_record
+from mentorwise.core.clock import WHEN
 from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput
 from mentorwise.core.mail import email_enqueue
 from mentorwise.matches.models import Match, MatchStatus
 from mentorwise.programs.models import Program
 from mentorwise.programs.permissions import can_manage_program
+from mentorwise.relationships.closing import meetings_to_cancel
 from mentorwise.relationships.models import (
     ClosureKind,
     EventKind,
+    MeetingStatus,
     Relationship,
     RelationshipStatus,
 )
@@ -26,6 +29,7 @@ from mentorwise.relationships.services.common import (
     pair_emails,
     relationship_url,
 )
+from mentorwise.relationships.services.meetings import send_invitation
 
 
 @transaction.atomic
@@ -80,15 +84,18 @@ def relationship_close(
         ]
     )
     Match.objects.filter(pk=relationship.match_id).update(status=MatchStatus.ENDED)
+    cancelled = _cancel_future_meetings(actor, relationship)
     text = f"{actor_name(actor)} closed the relationship ({ClosureKind(kind).label.lower()})."
     if relationship.rematch_requested:
         text += " A re-match was requested."
+    if cancelled:
+        text += f" {cancelled} planned meeting{'s were' if cancelled != 1 else ' was'} cancelled."
     event_record(actor=actor, relationship=relationship, kind=EventKind.CLOSED, text=text)
     audit_record(
         actor=actor,
         action="relationship.closed",
         target=relationship,
-        data={"kind": kind, "rematch": relationship.rematch_requested},
+        data={"kind": kind, "rematch": relationship.rematch_requested, "cancelled": cancelled},
     )
     email_enqueue(
         to=pair_emails(relationship),
@@ -99,6 +106,27 @@ def relationship_close(
         ),
     )
     return relationship
+
+
+def _cancel_future_meetings(actor: Any, relationship: Relationship) -> int:
+    """Cancel the meetings still ahead; each calendar receives METHOD:CANCEL (same UID, next
+    SEQUENCE, STATUS:CANCELLED), each person in their own zone."""
+    meetings = list(meetings_to_cancel(relationship, timezone.now()).select_for_update())
+    for meeting in meetings:
+        meeting.status = MeetingStatus.CANCELLED
+        meeting.sequence += 1
+        meeting.save(update_fields=["status", "sequence"])
+        meeting.relationship = relationship
+        audit_record(actor=actor, action="meeting.cancelled", target=meeting)
+        send_invitation(
+            meeting,
+            subject=f"Cancelled: meeting on {WHEN}",
+            body=(
+                f"The relationship in {relationship.program.name} was closed, so the meeting "
+                f"of {WHEN} is cancelled."
+            ),
+        )
+    return len(meetings)
 
 
 def _managed(actor: Any, program: Program, relationship_ids: list[int]) -> list[Relationship]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -11,12 +12,21 @@ from mentorwise.relationships.models import EventKind, Relationship, Relationshi
 
 
 def event_record(
-    *, actor: Any, relationship: Relationship, kind: EventKind, text: str
+    *,
+    actor: Any,
+    relationship: Relationship,
+    kind: EventKind,
+    text: str,
+    at: dt.datetime | None = None,
 ) -> RelationshipEvent:
-    """Append a timeline entry (never quoting private notes, answers or reports)."""
+    """Append a timeline entry (never quoting private notes, answers or reports).
+
+    A time in the text is written `{when}` with the moment in `at`: each reader sees it in
+    their own time zone (mentorwise.core.clock.fill_when).
+    """
     user = actor if getattr(actor, "is_authenticated", False) else None
     return RelationshipEvent.objects.create(
-        relationship=relationship, actor=user, kind=kind, text=text[:300]
+        relationship=relationship, actor=user, kind=kind, text=text[:300], at=at
     )
 
 

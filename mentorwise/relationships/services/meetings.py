@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mentorwise.core.audit import audit_record
+from mentorwise.core.clock import WHEN, fill_when, group_by_zone, zone_of
 from mentorwise.core.errors import Conflict, FieldError, InvalidInput
 from mentorwise.core.mail import email_enqueue
 from mentorwise.relationships.calendar import meeting_ics
@@ -25,40 +26,57 @@ from mentorwise.relationships.permissions import require_active, require_side
 from mentorwise.relationships.services.common import (
     actor_name,
     event_record,
-    pair_emails,
     relationship_url,
 )
+from mentorwise.relationships.span import span_error
 
 
-def _when(value: dt.datetime) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M %Z")
-
-
-def _validate_slot(starts_at: dt.datetime | None, duration_minutes: int, location: str) -> None:
+def _validate_slot(
+    *,
+    actor: Any,
+    relationship: Relationship,
+    starts_at: dt.datetime | None,
+    duration_minutes: int,
+    location: str,
+    field: str = "starts_at",
+) -> list[FieldError]:
+    """Every problem with a meeting's time, length and place (all at once)."""
     errors = []
     if starts_at is None or timezone.is_naive(starts_at):
-        errors.append(FieldError("starts_at", "a date and time with a time zone is required"))
+        errors.append(FieldError(field, "a date and time with a time zone is required"))
+    elif error := span_error(relationship, field, starts_at, zone_of(actor)):
+        errors.append(error)
     if not 5 <= duration_minutes <= 480:
         errors.append(
-            FieldError("duration_minutes", "must be 5 to 480", value=str(duration_minutes))
+            FieldError("duration_minutes", "must be 5 to 480 minutes", value=str(duration_minutes))
         )
     if len(location) > 300:
         errors.append(FieldError("location", "must be at most 300 characters"))
-    if errors:
-        raise InvalidInput(errors)
+    return errors
 
 
-def _send_invitation(meeting: Meeting, *, subject: str, body: str) -> None:
+def send_invitation(meeting: Meeting, *, subject: str, body: str) -> None:
+    """E-mail both people the invitation (or its cancellation), each in their own time zone.
+
+    `subject` and `body` say `{when}` for the meeting's time: people in one zone share an
+    e-mail, people in two zones get one each, with the times and the .ics in their zone.
+    """
+    relationship = meeting.relationship
     cancelled = meeting.status == MeetingStatus.CANCELLED
     method = "CANCEL" if cancelled else "REQUEST"
-    email_enqueue(
-        to=pair_emails(meeting.relationship),
-        subject=subject,
-        body=f"{body}\n\n{relationship_url(meeting.relationship)}",
-        attachments=[
-            ("meeting.ics", meeting_ics(meeting), f"text/calendar; method={method}"),
-        ],
-    )
+    people = [relationship.mentee.person, relationship.mentor.person]
+    for zone, group in group_by_zone(people).items():
+        email_enqueue(
+            to=[person.email for person in group],
+            subject=fill_when(subject, meeting.starts_at, zone),
+            body=(
+                f"{fill_when(body, meeting.starts_at, zone)}\n\n"
+                f"Times are in {zone.key}.\n{relationship_url(relationship)}"
+            ),
+            attachments=[
+                ("meeting.ics", meeting_ics(meeting, zone=zone), f"text/calendar; method={method}")
+            ],
+        )
 
 
 @transaction.atomic
@@ -74,9 +92,17 @@ def meeting_schedule(
     """Schedule a meeting and send both people a calendar invitation."""
     require_side(actor, relationship)
     require_active(relationship)
-    _validate_slot(starts_at, duration_minutes, location)
+    errors = _validate_slot(
+        actor=actor,
+        relationship=relationship,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        location=location,
+    )
     if conversation_type not in ConversationType.values:
-        raise InvalidInput([FieldError("conversation_type", "unknown", value=conversation_type)])
+        errors.append(FieldError("conversation_type", "unknown", value=conversation_type))
+    if errors:
+        raise InvalidInput(errors)
     meeting = Meeting.objects.create(
         relationship=relationship,
         starts_at=starts_at,
@@ -89,13 +115,14 @@ def meeting_schedule(
         actor=actor,
         relationship=relationship,
         kind=EventKind.MEETING_SCHEDULED,
-        text=f"{actor_name(actor)} scheduled a meeting for {_when(starts_at)}.",
+        text=f"{actor_name(actor)} scheduled a meeting for {WHEN}.",
+        at=starts_at,
     )
     audit_record(actor=actor, action="meeting.scheduled", target=meeting)
-    _send_invitation(
+    send_invitation(
         meeting,
-        subject=f"Meeting on {_when(starts_at)}",
-        body=f"{actor_name(actor)} scheduled a meeting for {_when(starts_at)}.",
+        subject=f"Meeting on {WHEN}",
+        body=f"{actor_name(actor)} scheduled a meeting for {WHEN}.",
     )
     return meeting
 
@@ -123,7 +150,14 @@ def meeting_reschedule(
     _require_scheduled(meeting)
     duration = meeting.duration_minutes if duration_minutes is None else duration_minutes
     place = meeting.location if location is None else location.strip()
-    _validate_slot(starts_at, duration, place)
+    if errors := _validate_slot(
+        actor=actor,
+        relationship=relationship,
+        starts_at=starts_at,
+        duration_minutes=duration,
+        location=place,
+    ):
+        raise InvalidInput(errors)
     meeting.starts_at, meeting.duration_minutes, meeting.location = starts_at, duration, place
     meeting.sequence += 1
     meeting.save(update_fields=["starts_at", "duration_minutes", "location", "sequence"])
@@ -131,13 +165,14 @@ def meeting_reschedule(
         actor=actor,
         relationship=relationship,
         kind=EventKind.MEETING_RESCHEDULED,
-        text=f"{actor_name(actor)} moved a meeting to {_when(starts_at)}.",
+        text=f"{actor_name(actor)} moved a meeting to {WHEN}.",
+        at=starts_at,
     )
     audit_record(actor=actor, action="meeting.rescheduled", target=meeting)
-    _send_invitation(
+    send_invitation(
         meeting,
-        subject=f"Meeting moved to {_when(starts_at)}",
-        body=f"{actor_name(actor)} moved your meeting to {_when(starts_at)}.",
+        subject=f"Meeting moved to {WHEN}",
+        body=f"{actor_name(actor)} moved your meeting to {WHEN}.",
     )
     return meeting
 
@@ -155,13 +190,14 @@ def meeting_cancel(*, actor: Any, meeting: Meeting) -> Meeting:
         actor=actor,
         relationship=relationship,
         kind=EventKind.MEETING_CANCELLED,
-        text=f"{actor_name(actor)} cancelled the meeting of {_when(meeting.starts_at)}.",
+        text=f"{actor_name(actor)} cancelled the meeting of {WHEN}.",
+        at=meeting.starts_at,
     )
     audit_record(actor=actor, action="meeting.cancelled", target=meeting)
-    _send_invitation(
+    send_invitation(
         meeting,
-        subject=f"Cancelled: meeting on {_when(meeting.starts_at)}",
-        body=f"{actor_name(actor)} cancelled the meeting of {_when(meeting.starts_at)}.",
+        subject=f"Cancelled: meeting on {WHEN}",
+        body=f"{actor_name(actor)} cancelled the meeting of {WHEN}.",
     )
     return meeting
 
@@ -185,15 +221,16 @@ def meeting_log(
     """Record a held meeting (a scheduled one, or one that was not scheduled here)."""
     require_side(actor, relationship)
     require_active(relationship)
-    errors = []
-    if log.held_at is None or timezone.is_naive(log.held_at):
-        errors.append(FieldError("held_at", "a date and time with a time zone is required"))
-    elif log.held_at > timezone.now() + dt.timedelta(hours=1):
+    errors = _validate_slot(
+        actor=actor,
+        relationship=relationship,
+        starts_at=log.held_at,
+        duration_minutes=log.duration_minutes,
+        location="",
+        field="held_at",
+    )
+    if not errors and log.held_at > timezone.now() + dt.timedelta(hours=1):
         errors.append(FieldError("held_at", "a meeting can be logged once it has taken place"))
-    if not 5 <= log.duration_minutes <= 480:
-        errors.append(
-            FieldError("duration_minutes", "must be 5 to 480", value=str(log.duration_minutes))
-        )
     if log.conversation_type not in ConversationType.values:
         errors.append(FieldError("conversation_type", "unknown", value=log.conversation_type))
     if len(log.topics) > 300:
@@ -223,8 +260,9 @@ def meeting_log(
         kind=EventKind.MEETING_LOGGED,
         text=(
             f"{actor_name(actor)} logged a {meeting.get_conversation_type_display().lower()} "
-            f"meeting of {log.duration_minutes} minutes on {_when(log.held_at)}."
+            f"meeting of {log.duration_minutes} minutes on {WHEN}."
         ),
+        at=log.held_at,
     )
     audit_record(actor=actor, action="meeting.logged", target=meeting)
     return meeting

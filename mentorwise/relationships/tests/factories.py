@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils import timezone
@@ -38,8 +39,12 @@ def requested_match(mentee: Any, mentor: Any) -> Match:
     )
 
 
-def started_relationship(mentee: Any, mentor: Any) -> Relationship:
+def started_relationship(mentee: Any, mentor: Any, *, days_ago: int = 30) -> Relationship:
+    """A relationship under way for `days_ago` days (meetings may be logged in that span)."""
     match = published_match(mentee, mentor)
     match_respond(actor=mentee, match=match, accept=True)
     match_respond(actor=mentor, match=match, accept=True)
+    Relationship.objects.filter(match=match).update(
+        started_at=timezone.now() - dt.timedelta(days=days_ago)
+    )
     return Relationship.objects.get(match=match)
