@@ -2,7 +2,7 @@
 
 `people_import()` checks every row of the file (importer.PeopleReader) and then every
 cross-row and database rule (unknown managers, emails used by people not in the file,
-management cycles), reports the problems at once (the first MAX_ERRORS in detail, all of
+management cycles), reports all the problems in one pass (the first MAX_ERRORS in detail, all of
 them counted), and otherwise upserts everything in one transaction: created / updated /
 unchanged, and with `full=True` people missing from the file are terminated (never deleted).
 
@@ -151,7 +151,8 @@ def people_import(
             [FieldError("file", f"The file is larger than the limit of {limit:,} bytes.")]
         )
     with Staging() as staging:
-        layout = _stage_file(staging, stream, size=size, today=today, progress=progress)
+        log = ErrorLog(MAX_ERRORS, stop_after=MAX_COUNTED)
+        layout = _stage_file(staging, stream, log, size=size, today=today, progress=progress)
         result = ImportResult(
             file_name=file_name,
             rows=staging.rows_staged,
@@ -160,11 +161,11 @@ def people_import(
             ignored_columns=layout.ignored_columns,
         )
         if dry_run:
-            _check_and_plan(staging, layout, result, full=full, progress=progress)
+            _check_and_plan(staging, layout, log, result, full=full, progress=progress)
             return result
         with transaction.atomic():
             _lock_people_table()
-            _check_and_plan(staging, layout, result, full=full, progress=progress)
+            _check_and_plan(staging, layout, log, result, full=full, progress=progress)
             _write(staging, result, today=today, progress=progress)
             audit_record(
                 actor=actor,
@@ -175,10 +176,21 @@ def people_import(
 
 
 def _stage_file(
-    staging: Staging, stream: IO[bytes], *, size: int, today: dt.date, progress: Progress
+    staging: Staging,
+    stream: IO[bytes],
+    log: ErrorLog,
+    *,
+    size: int,
+    today: dt.date,
+    progress: Progress,
 ) -> FileLayout:
-    """Read and check every row into the scratch store; raise with the problems found."""
-    log = ErrorLog(MAX_ERRORS, stop_after=MAX_COUNTED)
+    """Read and check every row into the scratch store, its problems into `log`.
+
+    Raises at once only when the file could not be read to its end (not UTF-8, broken
+    quoting, a bad header, too many problems): then that is the only problem worth showing.
+    Otherwise the row problems wait in `log` for the checks across rows (_check_and_plan),
+    so that one pass reports every problem of the file.
+    """
     reader = PeopleReader(
         stream,
         errors=log,
@@ -186,28 +198,37 @@ def _stage_file(
         today=today,
         progress=progress,
         size=size,
+        keep_rejected=True,
     )
     staging.add_rows(reader)
     layout = reader.layout
-    # After a problem with the header, or one that ended the reading, that is the only one.
-    if layout is not None and reader.complete:
-        staging.duplicate_problems(log)
-    log.raise_if_any()
-    if layout is None:  # cannot happen: a file without a usable header has a problem
+    if layout is None or not reader.complete:
+        log.raise_if_any()
         raise InvalidInput([FieldError("file", "Unreadable header line.", row=1)])
+    # The whole file was read: from here on the count is exact, not "at least".
+    log.stop_after = None
+    staging.duplicate_problems(log)
     return layout
 
 
 def _check_and_plan(
-    staging: Staging, layout: FileLayout, result: ImportResult, *, full: bool, progress: Progress
+    staging: Staging,
+    layout: FileLayout,
+    log: ErrorLog,
+    result: ImportResult,
+    *,
+    full: bool,
+    progress: Progress,
 ) -> None:
-    """The checks against the database and across rows, then the counts and the preview."""
+    """The checks against the database and across rows, then the counts and the preview.
+
+    Every check runs whatever the ones before found (rows with problems, unknown managers
+    and management cycles are reported together); any problem raises before the plan.
+    """
     progress("Checking", 0, 3)
     staging.load_people()
     result.erased_skipped = staging.leave_erased_alone(layout)
-    log = ErrorLog(MAX_ERRORS)
     staging.reference_problems(layout, log)
-    log.raise_if_any()
     progress("Checking", 1, 3)
     staging.build_graph(layout)
     staging.graph_problems(layout, log)
