@@ -23,13 +23,22 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import ErrorLog, FieldError, InvalidInput
 from mentorwise.people.bulk import insert_rows, reserve_ids
 from mentorwise.people.importer import MAX_COUNTED, MAX_ERRORS, FileLayout, PeopleReader
-from mentorwise.people.models import CareerEvent, CareerEventKind, Demographics, Person
+from mentorwise.people.models import (
+    CareerEvent,
+    CareerEventKind,
+    Demographics,
+    ImportOutcome,
+    ImportRun,
+    ImportSource,
+    Person,
+)
 from mentorwise.people.permissions import require_can_import
 from mentorwise.people.staging import BATCH, Staging, UpdateRow
 
@@ -132,29 +141,64 @@ def people_import(
     dry_run: bool = False,
     today: dt.date | None = None,
     progress: Progress | None = None,
+    source: ImportSource = ImportSource.COMMAND,
 ) -> ImportResult:
     """Import an HRIS CSV: all rows or none; raise InvalidInput listing the problems.
 
     `data` is the file's bytes or a seekable binary file (an upload, an open file), read as
     a stream. A dry run checks and counts exactly like the import and writes nothing.
+    The import history (ImportRun) records every import, in its transaction, and every file
+    refused for its problems; `source` says where it was started.
     """
     require_can_import(actor)
-    progress = progress or _noop
-    today = today or timezone.localdate()
+    run = ImportRun(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_label=_actor_label(actor),
+        source=source,
+        file_name=file_name[:200],
+        full=full,
+        dry_run=dry_run,
+    )
+    try:
+        return _import(
+            run,
+            actor=actor,
+            data=data,
+            today=today or timezone.localdate(),
+            progress=progress or _noop,
+        )
+    except InvalidInput as error:
+        run.outcome, run.errors = ImportOutcome.REFUSED, error.total
+        run.save()
+        raise
+
+
+def _actor_label(actor: Any) -> str:
+    if getattr(actor, "is_authenticated", False):
+        return str(actor.get_username())[:200]
+    return "system (command line)"
+
+
+def _import(
+    run: ImportRun,
+    *,
+    actor: Any,
+    data: bytes | IO[bytes],
+    today: dt.date,
+    progress: Progress,
+) -> ImportResult:
     stream = io.BytesIO(data) if isinstance(data, bytes) else data
     stream.seek(0, io.SEEK_END)
     size = stream.tell()
     stream.seek(0)
-    limit = settings.MENTORWISE_MAX_IMPORT_BYTES
-    if size > limit:
-        raise InvalidInput(
-            [FieldError("file", f"The file is larger than the limit of {limit:,} bytes.")]
-        )
+    if problem := file_size_problem(size):
+        raise InvalidInput([problem])
+    full, dry_run = run.full, run.dry_run
     with Staging() as staging:
         log = ErrorLog(MAX_ERRORS, stop_after=MAX_COUNTED)
         layout = _stage_file(staging, stream, log, size=size, today=today, progress=progress)
         result = ImportResult(
-            file_name=file_name,
+            file_name=run.file_name,
             rows=staging.rows_staged,
             dry_run=dry_run,
             full=full,
@@ -167,12 +211,32 @@ def people_import(
             _lock_people_table()
             _check_and_plan(staging, layout, log, result, full=full, progress=progress)
             _write(staging, result, today=today, progress=progress)
+            run.outcome = ImportOutcome.IMPORTED
+            run.rows, run.created, run.updated = result.rows, result.created, result.updated
+            run.terminated = result.terminated
+            run.save()
             audit_record(
                 actor=actor,
                 action="people.imported",
-                data={"file": file_name, "full": full, **result.counts()},
+                target=run,
+                data={"file": run.file_name, "full": full, **result.counts()},
             )
     return result
+
+
+def file_size_problem(size: int) -> FieldError | None:
+    """An empty file or one over MENTORWISE_MAX_IMPORT_BYTES, said in sizes people read."""
+    limit = settings.MENTORWISE_MAX_IMPORT_BYTES
+    if size == 0:
+        return FieldError("file", "The file is empty (0 bytes): choose the CSV export itself.")
+    if size > limit:
+        return FieldError(
+            "file",
+            f"The file is {filesizeformat(size)}; the limit is {filesizeformat(limit)} "
+            f"({limit:,} bytes). Split it, or ask your administrator to raise "
+            "MENTORWISE_MAX_IMPORT_BYTES.",
+        )
+    return None
 
 
 def _stage_file(
