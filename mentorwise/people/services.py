@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import ErrorLog, FieldError, InvalidInput
+from mentorwise.core.text import count
 from mentorwise.people.bulk import insert_rows, reserve_ids
 from mentorwise.people.importer import MAX_COUNTED, MAX_ERRORS, FileLayout, PeopleReader
 from mentorwise.people.models import (
@@ -113,7 +114,8 @@ class ImportResult:
         )
         if not self.changed_anything:
             change = "nothing would change" if self.dry_run else "nothing changed"
-            return f"{self.rows:,} rows read: {change}, everyone is up to date.{skipped}"
+            rows = count(self.rows, "row", grouped=True)
+            return f"{rows} read: {change}, everyone is up to date.{skipped}"
         parts = [
             f"{self.created:,} created",
             f"{self.updated:,} updated",
@@ -121,7 +123,7 @@ class ImportResult:
         ]
         if self.full:
             parts.append(f"{self.terminated:,} terminated (missing from the file)")
-        text = f"{self.rows:,} rows read: " + ", ".join(parts)
+        text = f"{count(self.rows, 'row', grouped=True)} read: " + ", ".join(parts)
         if self.demographics:
             text += f"; self-identified demographics {verb} saved for {self.demographics:,}"
         text += " (dry run: nothing was written)." if self.dry_run else "."

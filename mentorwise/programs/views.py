@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.core.errors import InvalidInput, MentorwiseError, NotFound
+from mentorwise.core.text import count
 from mentorwise.core.views import not_found_as_404
 from mentorwise.programs import selectors, services
 from mentorwise.programs.catalog import TEMPLATES
@@ -372,7 +373,7 @@ def invite_view(request: AuthedRequest, slug: str) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Invited {result.invited} people ({result.already_enrolled} of "
+            f"Invited {count(result.invited, 'person')} ({result.already_enrolled} of "
             f"{result.eligible} eligible were already invited or enrolled).",
         )
     return redirect("programs:participants", slug=program.slug)

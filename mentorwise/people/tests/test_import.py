@@ -270,7 +270,7 @@ def test_managers_already_in_the_database_may_be_referenced():
 @pytest.mark.parametrize(
     ("data", "field", "row"),
     [
-        (b"", "file", 1),
+        (b"", "file", None),  # 0 bytes: refused before reading, no row to name
         (b"employee_id,first_name\nE1,Cleo\n", "last_name, email", 1),
         (HEADER.encode() + b"\n", "file", 2),
         (HEADER.encode() + b"\nE1,Cleo\n", "file", 2),

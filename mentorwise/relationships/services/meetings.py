@@ -12,6 +12,7 @@ from django.utils import timezone
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict, FieldError, InvalidInput
 from mentorwise.core.mail import email_enqueue
+from mentorwise.core.text import count
 from mentorwise.relationships.calendar import meeting_ics
 from mentorwise.relationships.models import (
     ConversationType,
@@ -223,7 +224,7 @@ def meeting_log(
         kind=EventKind.MEETING_LOGGED,
         text=(
             f"{actor_name(actor)} logged a {meeting.get_conversation_type_display().lower()} "
-            f"meeting of {log.duration_minutes} minutes on {_when(log.held_at)}."
+            f"meeting of {count(log.duration_minutes, 'minute')} on {_when(log.held_at)}."
         ),
     )
     audit_record(actor=actor, action="meeting.logged", target=meeting)
