@@ -60,7 +60,10 @@ def program_create_view(request: AuthedRequest) -> HttpResponse:
     except MentorwiseError as error:
         if not is_hr_admin(request.user):
             raise Http404("No such page.") from None
-        messages.error(request, error.message)
+        if isinstance(error, InvalidInput):
+            messages.error(request, " ".join(e.message for e in error.errors))
+        else:
+            messages.error(request, error.message)
         return redirect("programs:templates")
     messages.success(
         request, f"“{program.name}” created as a draft. Review every field, then open enrollment."
