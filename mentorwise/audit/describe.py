@@ -19,6 +19,9 @@ _LABELS = {
     "routed_to": "Routed to",
     "token_id": "Token id",
     "rematch": "New match asked for",
+    "ip": "IP address",
+    "user_agent": "Browser",
+    "id": "Id",
 }
 
 
