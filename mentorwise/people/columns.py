@@ -57,9 +57,10 @@ COLUMN_HELP: dict[str, tuple[str, str]] = {
     "high_potential": ("true or false (yes/no, 1/0 too); empty is false.", "false"),
     "termination_date": ("YYYY-MM-DD, not before the hire date; empty while employed.", ""),
     "termination_kind": ("voluntary, involuntary or other; needs a termination date.", ""),
+    # The accepted values are in docs/import.md, not on the page: a page that lists
+    # demographic values cannot be told apart from one that leaks someone's.
     "gender": (
-        "Self-identified, optional: woman, man, non_binary, self_described, "
-        "prefer_not_to_say. Shown only in aggregates.",
+        "Self-identified, optional (values in docs/import.md). Shown only in aggregates.",
         "",
     ),
     "ethnicity": (
