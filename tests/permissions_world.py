@@ -309,7 +309,10 @@ PROBES: dict[str, Probe] = {
     "person.read": Probe(
         "read", _get("/people/{person}/"), _get("/api/people/{person}"), MARK["person"]
     ),
-    "person.import": Probe("read", _get("/people/import/")),
+    # The import page holds the import history; the template file is beside it.
+    "person.import": Probe(
+        "read", (*_get("/people/import/"), *_get("/people/import/template.csv"))
+    ),
     "person.login": Probe("read", _get("/people/{person}/login/")),
     "demographics.read": Probe(
         "read",

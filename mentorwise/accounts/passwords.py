@@ -32,6 +32,7 @@ from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput
 from mentorwise.core.mail import email_enqueue
+from mentorwise.core.text import count
 
 LOCAL_LOGIN_OFF = (
     "Password sign-in is switched off here (MENTORWISE_LOCAL_LOGIN=false): people sign in "
@@ -196,8 +197,9 @@ def password_reset_link_send(*, actor: User, user: User) -> str:
             f"{actor.get_full_name() or actor.get_username()} (HR) sent you a link to set a "
             f"new password for your Mentorwise login ({user.get_username()}):\n\n"
             f"{password_reset_link(user)}\n\n"
-            f"It works once, for {hours} hours. Your current password keeps working until you "
-            "use it. If you did not ask for this, ignore this message and tell your HR team.\n"
+            f"It works once, for {count(hours, 'hour')}. Your current password keeps working "
+            "until you use it. If you did not ask for this, ignore this message and tell your "
+            "HR team.\n"
         ),
     )
     return address

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.core.errors import MentorwiseError, NotFound
 from mentorwise.core.htmx import action_response, refusal_text, render_swap, run_action
+from mentorwise.core.text import count
 from mentorwise.core.views import not_found_as_404
 from mentorwise.matches import selectors, services
 from mentorwise.matches.models import Match, MatchStatus, RunMethod, RunStatus
@@ -74,7 +75,8 @@ def run_create_view(request: AuthedRequest, slug: str) -> HttpResponse:
         if run.status == RunStatus.DONE:
             messages.success(
                 request,
-                f"Matching run finished: {run.n_matched} proposals for {run.n_mentees} mentees.",
+                f"Matching run finished: {count(run.n_matched, 'proposal')} for "
+                f"{count(run.n_mentees, 'mentee')}.",
             )
         elif run.status == RunStatus.FAILED:
             messages.error(request, f"The matching run failed: {run.error}")

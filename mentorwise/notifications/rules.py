@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.urls import reverse
 
+from mentorwise.core.text import count
 from mentorwise.learning.selectors import people_trained_for
 from mentorwise.matches.models import Match, MatchStatus, Response
 from mentorwise.notifications.models import NudgeKind
@@ -105,7 +106,8 @@ def agreement_unconfirmed(now: dt.datetime) -> list[NudgeDraft]:
                     body=(
                         f"Version {version.number} of your {rel.program.name} agreement with "
                         f"{other.full_name} has waited for your confirmation for more than "
-                        f"{AGREEMENT_GRACE_DAYS} days. Read it and confirm it, or propose changes."
+                        f"{count(AGREEMENT_GRACE_DAYS, 'day')}. Read it and confirm it, or "
+                        "propose changes."
                     ),
                     url=_url("relationships:detail", rel.pk),
                     essential=True,
@@ -142,8 +144,8 @@ def stalled(now: dt.datetime) -> tuple[list[NudgeDraft], list[Relationship]]:
                         cause=f"stall:{key}",
                         subject=f"Time to meet {other.full_name} again",
                         body=(
-                            f"You and {other.full_name} last met {days} days ago; "
-                            f"{rel.program.name} suggests meeting every {cadence} days. "
+                            f"You and {other.full_name} last met {count(days, 'day')} ago; "
+                            f"{rel.program.name} suggests meeting every {count(cadence, 'day')}. "
                             "Schedule your next "
                             "conversation, or tell your program manager if something is in the way."
                         ),
@@ -165,9 +167,9 @@ def stalled(now: dt.datetime) -> tuple[list[NudgeDraft], list[Relationship]]:
                         subject=f"Stalled: {mentee.full_name} and {mentor.full_name}",
                         body=(
                             f"In {rel.program.name}, {mentee.full_name} and "
-                            f"{mentor.full_name} have not met for {days} days (cadence "
-                            f"{cadence} days). They were reminded; consider reaching out or "
-                            "offering a new match."
+                            f"{mentor.full_name} have not met for {count(days, 'day')} (cadence "
+                            f"{count(cadence, 'day')}). They were reminded; consider reaching "
+                            "out or offering a new match."
                         ),
                         url=_url("relationships:program", rel.program.slug),
                         essential=True,
@@ -186,8 +188,9 @@ def stalled(now: dt.datetime) -> tuple[list[NudgeDraft], list[Relationship]]:
                             cause=f"closewarn:{key}",
                             subject=f"Your {rel.program.name} relationship will be closed",
                             body=(
-                                f"There has been no meeting for {days} days. Unless a "
-                                f"meeting is logged within {CLOSURE_NOTICE_DAYS} days, the "
+                                f"There has been no meeting for {count(days, 'day')}. Unless a "
+                                f"meeting is logged within {count(CLOSURE_NOTICE_DAYS, 'day')}, "
+                                "the "
                                 "relationship will be closed and the mentee offered a new match."
                             ),
                             url=url,

@@ -33,6 +33,42 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("employee_id", "first_name", "last_name", "email")
 
+# What each column holds, and the value of the template file's example row (one person at
+# the top of the organization, so that the template imports as it is). The import page and
+# the downloadable template are built from this; docs/import.md says the same at length.
+COLUMN_HELP: dict[str, tuple[str, str]] = {
+    "employee_id": ("The HRIS id, unique, at most 64 characters; the key for updates.", "E1001"),
+    "first_name": ("At most 100 characters.", "Ada"),
+    "last_name": ("At most 100 characters.", "Lovelace"),
+    "email": ("Work email, unique (upper and lower case are the same).", "ada@example.com"),
+    "title": ("Job title, at most 200 characters.", "Head of Engineering"),
+    "job_level": ("A whole number from 1 (entry) to 10 (chief executive).", "8"),
+    "department": ("At most 120 characters.", "Platform"),
+    "function": ("At most 120 characters.", "Engineering"),
+    "location": ("At most 120 characters.", "Berlin"),
+    "time_zone": ("An IANA time zone such as Europe/Paris.", "Europe/Berlin"),
+    "languages": ("Language codes or names separated by |.", "en|de"),
+    "manager_id": (
+        "The manager's employee_id, in the file or already in Mentorwise; empty for the top.",
+        "",
+    ),
+    "hire_date": ("YYYY-MM-DD, not in the future.", "2019-04-01"),
+    "manager_since": ("When the person first became a people manager, YYYY-MM-DD.", "2021-01-01"),
+    "high_potential": ("true or false (yes/no, 1/0 too); empty is false.", "false"),
+    "termination_date": ("YYYY-MM-DD, not before the hire date; empty while employed.", ""),
+    "termination_kind": ("voluntary, involuntary or other; needs a termination date.", ""),
+    # The accepted values are in docs/import.md, not on the page: a page that lists
+    # demographic values cannot be told apart from one that leaks someone's.
+    "gender": (
+        "Self-identified, optional (values in docs/import.md). Shown only in aggregates.",
+        "",
+    ),
+    "ethnicity": (
+        "Self-identified, optional (values in docs/import.md). Shown only in aggregates.",
+        "",
+    ),
+}
+
 # Columns that hold self-identified demographics: imported into Demographics, never exported.
 DEMOGRAPHIC_COLUMNS: tuple[str, ...] = ("gender", "ethnicity")
 

@@ -26,7 +26,7 @@ from typing import IO
 
 from mentorwise.core.errors import ErrorLog, FieldError
 from mentorwise.people.columns import REQUIRED_COLUMNS, alias_table, header_key
-from mentorwise.people.rows import PersonRow, parse_row
+from mentorwise.people.rows import PersonRow, parse_row, rejected_row
 
 # Problems listed in detail; beyond this they are only counted. The page shows them all.
 MAX_ERRORS = 1000
@@ -118,6 +118,9 @@ def sniff_delimiter(header: str) -> str:
 class PeopleReader:
     """The valid rows of an HRIS file, one at a time; problems go to `errors`.
 
+    With `keep_rejected`, rows with problems come too (`valid=False`, their keys only), so
+    that the checks across rows can run on the same pass.
+
     Iterate once. `layout` is set when the header was usable; `rows_read` counts the non-blank
     rows, valid or not; `complete` says the file was read to its end. A problem that ends the
     reading (not UTF-8, NUL bytes, broken quoting, a giant row) replaces the others: the rows
@@ -133,8 +136,10 @@ class PeopleReader:
         today: dt.date | None = None,
         progress: Progress | None = None,
         size: int = 0,
+        keep_rejected: bool = False,
     ) -> None:
         self.stream = stream
+        self.keep_rejected = keep_rejected
         self.errors = errors
         self.date_format = date_format
         self.today = today or dt.date.today()  # noqa: DTZ011 - the caller passes the local date
@@ -207,6 +212,8 @@ class PeopleReader:
             if progress is not None and read % 5000 == 0:
                 progress("Reading", stream.tell(), size)
             if len(cells) != width:
+                if self.keep_rejected:
+                    yield _shifted_row(line, cells, positions)
                 if errors.full:
                     errors.tally()
                 else:
@@ -231,9 +238,9 @@ class PeopleReader:
                 date_format=date_format,
                 today=today,
             )
-            if person is not None:
+            if person.valid or self.keep_rejected:
                 yield person
-            elif errors.exhausted:
+            if not person.valid and errors.exhausted:
                 self.rows_read = read
                 return
         self.rows_read = read
@@ -255,6 +262,20 @@ def _rows(reader: Iterator[list[str]], used: list[int]) -> Iterator[list[str]]:
         except csv.Error as exc:
             raise _CsvBroken(str(exc)) from exc
         yield cells
+
+
+def _shifted_row(line: int, cells: list[str], positions: dict[str, int]) -> PersonRow:
+    """The keys of a row with the wrong number of values, where its cells still have them.
+
+    Only used to recognise the person when others name them as manager: the employee id
+    usually comes first, before the cell that shifted the rest.
+    """
+
+    def cell(column: str | None) -> str:
+        index = positions.get(column or "")
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    return rejected_row(line, cell("employee_id"), cell("email"), None, shifted=True)
 
 
 def _bad_byte(stream: IO[bytes]) -> FieldError:

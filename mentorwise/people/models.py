@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -165,3 +166,46 @@ class Demographics(models.Model):
 
     def __str__(self) -> str:
         return f"Demographics #{self.pk}"
+
+
+class ImportSource(models.TextChoices):
+    PAGE = "page", "Import page"
+    COMMAND = "command", "Command line"
+
+
+class ImportOutcome(models.TextChoices):
+    IMPORTED = "imported", "Imported"
+    REFUSED = "refused", "Refused"
+
+
+class ImportRun(models.Model):
+    """One HRIS file imported, or refused for its problems: who, when, which file, what changed.
+
+    An import's run is written in the import's own transaction, so the history never lists
+    an import that did not happen; a refused file wrote nothing else. Previews that found no
+    problem are not runs (nothing happened yet).
+    """
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200, blank=True)
+    source = models.CharField(max_length=10, choices=ImportSource.choices)
+    file_name = models.CharField(max_length=200)
+    full = models.BooleanField(default=False, help_text="People missing from the file terminated.")
+    dry_run = models.BooleanField(
+        default=False, help_text="A check only: nothing was to be written."
+    )
+    outcome = models.CharField(max_length=10, choices=ImportOutcome.choices)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    terminated = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0, help_text="Problems found in the file.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_outcome_display()})"

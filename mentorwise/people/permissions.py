@@ -21,11 +21,16 @@ from django.db.models import QuerySet
 from mentorwise.accounts.roles import actor_person_id, is_hr_admin, manages_any_program
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Forbidden, NotFound
-from mentorwise.people.models import Person
+from mentorwise.people.models import ImportRun, Person
 
 
 def can_import_people(actor: Any) -> bool:
     return is_hr_admin(actor)
+
+
+def import_runs_visible_to(actor: Any) -> QuerySet[ImportRun]:
+    """The import history: HR admins see every run, nobody else any."""
+    return ImportRun.objects.all() if can_import_people(actor) else ImportRun.objects.none()
 
 
 def can_read_directory(actor: Any) -> bool:

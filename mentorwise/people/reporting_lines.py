@@ -37,7 +37,7 @@ def build(db: sqlite3.Connection, layout: FileLayout) -> None:
     if not layout.has_manager_column:
         # Rows keep their current manager; new people start at the top.
         db.execute(
-            "INSERT INTO node (eid, line, depth) SELECT eid, line, 0 FROM row WHERE true "
+            "INSERT INTO node (eid, line, depth) SELECT eid, line, 0 FROM row WHERE eid <> '' "
             "ON CONFLICT (eid) DO UPDATE SET line = excluded.line"
         )
     else:
@@ -53,9 +53,17 @@ def build(db: sqlite3.Connection, layout: FileLayout) -> None:
             "INSERT INTO node (eid, parent, line, depth) SELECT eid, parent, line, "  # noqa: S608
             "CASE WHEN parent IS NULL THEN 0 END FROM ("
             "  SELECT r.eid, r.line, "
-            f"  CASE WHEN r.manager_ref = '' THEN NULL ELSE {parent} END AS parent FROM row r"
+            f"  CASE WHEN r.manager_ref = '' OR r.bad THEN NULL ELSE {parent} END AS parent "
+            "  FROM row r WHERE r.eid <> ''"
             ") WHERE true ON CONFLICT (eid) DO UPDATE "
             "SET parent = excluded.parent, line = excluded.line, depth = excluded.depth"
+        )
+        # A manager nobody has (already reported as unknown) or a row with problems (whose
+        # manager is not read): such people count as the top, so the reporting lines of the
+        # others are still checked on the same pass. Without problems this changes nothing.
+        db.execute(
+            "UPDATE node SET parent = NULL, depth = 0 WHERE parent IS NOT NULL "
+            "AND NOT EXISTS (SELECT 1 FROM node m WHERE m.eid = node.parent)"
         )
     db.execute("CREATE INDEX node_parent ON node (parent)")
     db.execute("CREATE INDEX node_depth ON node (depth)")

@@ -123,6 +123,12 @@ class PersonRow:
     manager_key: str | None = None  # employee id or email of the manager, "" for none
     gender: str | None = None
     ethnicity: str | None = None
+    # False for a row with problems: only its keys (employee id, email, manager) are kept, so
+    # that the checks across rows still run and do not call its person unknown.
+    valid: bool = True
+    # True when the row had the wrong number of values: its keys are a guess, good enough to
+    # recognise a manager but not to report duplicates or unknown references for.
+    shifted: bool = False
 
 
 def fields_given(columns: list[str]) -> list[str]:
@@ -156,8 +162,11 @@ def parse_row(
     errors: ErrorLog,
     date_format: str,
     today: dt.date,
-) -> PersonRow | None:
-    """Convert and check one row; every problem goes to `errors`, None when there was one."""
+) -> PersonRow:
+    """Convert and check one row; every problem goes to `errors`.
+
+    A row with a problem comes back with `valid=False` and only its keys (see PersonRow).
+    """
     before = errors.total
 
     stripped: dict[str, str] = {}
@@ -281,7 +290,7 @@ def parse_row(
             fail(column, manager_key, "A person cannot be their own manager.")
 
     if errors.total > before:
-        return None
+        return rejected_row(line, employee_id, email, manager_key)
     return PersonRow(
         row=line,
         employee_id=employee_id,
@@ -289,6 +298,20 @@ def parse_row(
         manager_key=manager_key,
         gender=demographics.get("gender"),
         ethnicity=demographics.get("ethnicity"),
+    )
+
+
+def rejected_row(
+    line: int, employee_id: str, email: str, manager_key: str | None, *, shifted: bool = False
+) -> PersonRow:
+    """The keys of a row with problems, for the checks across rows (never written)."""
+    return PersonRow(
+        row=line,
+        employee_id=employee_id,
+        values={"email": email},
+        manager_key=manager_key,
+        valid=False,
+        shifted=shifted,
     )
 
 

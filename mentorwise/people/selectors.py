@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TypedDict
@@ -11,14 +13,54 @@ import numpy as np
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from mentorwise.people.columns import CANONICAL_COLUMNS, DEMOGRAPHIC_COLUMNS, LANGUAGE_SEPARATOR
-from mentorwise.people.models import Person
-from mentorwise.people.permissions import people_visible_to
+from mentorwise.people.columns import (
+    CANONICAL_COLUMNS,
+    COLUMN_HELP,
+    DEMOGRAPHIC_COLUMNS,
+    LANGUAGE_SEPARATOR,
+    REQUIRED_COLUMNS,
+)
+from mentorwise.people.models import ImportRun, Person
+from mentorwise.people.permissions import import_runs_visible_to, people_visible_to
 
 # Upper bound of a path range scan: every path character is 0-9, a-f or "/", all of which
 # sort before "g" in binary and in the usual PostgreSQL collations, so the descendants of X
 # are exactly the paths in [X.path, X.path + "g") and one index range scan finds them.
 _PATH_END = "g"
+
+
+def import_run_list(*, actor: Any, limit: int = 20) -> list[ImportRun]:
+    """The latest imports and refused files the actor may see (HR admins: all), newest first."""
+    return list(import_runs_visible_to(actor).select_related("actor")[:limit])
+
+
+class ImportColumn(TypedDict):
+    name: str
+    required: bool
+    description: str
+    example: str
+
+
+def import_columns() -> list[ImportColumn]:
+    """The columns of the HRIS file, in the template's order, with what each holds."""
+    return [
+        {
+            "name": name,
+            "required": name in REQUIRED_COLUMNS,
+            "description": COLUMN_HELP[name][0],
+            "example": COLUMN_HELP[name][1],
+        }
+        for name in CANONICAL_COLUMNS
+    ]
+
+
+def import_template_csv() -> str:
+    """The template file: the header and one example row that imports as it is."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CANONICAL_COLUMNS)
+    writer.writerow([COLUMN_HELP[name][1] for name in CANONICAL_COLUMNS])
+    return out.getvalue()
 
 
 def person_ancestors(person: Person) -> QuerySet[Person]:

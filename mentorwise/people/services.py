@@ -2,7 +2,7 @@
 
 `people_import()` checks every row of the file (importer.PeopleReader) and then every
 cross-row and database rule (unknown managers, emails used by people not in the file,
-management cycles), reports the problems at once (the first MAX_ERRORS in detail, all of
+management cycles), reports all the problems in one pass (the first MAX_ERRORS in detail, all of
 them counted), and otherwise upserts everything in one transaction: created / updated /
 unchanged, and with `full=True` people missing from the file are terminated (never deleted).
 
@@ -23,13 +23,23 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import ErrorLog, FieldError, InvalidInput
+from mentorwise.core.text import count
 from mentorwise.people.bulk import insert_rows, reserve_ids
 from mentorwise.people.importer import MAX_COUNTED, MAX_ERRORS, FileLayout, PeopleReader
-from mentorwise.people.models import CareerEvent, CareerEventKind, Demographics, Person
+from mentorwise.people.models import (
+    CareerEvent,
+    CareerEventKind,
+    Demographics,
+    ImportOutcome,
+    ImportRun,
+    ImportSource,
+    Person,
+)
 from mentorwise.people.permissions import require_can_import
 from mentorwise.people.staging import BATCH, Staging, UpdateRow
 
@@ -104,7 +114,8 @@ class ImportResult:
         )
         if not self.changed_anything:
             change = "nothing would change" if self.dry_run else "nothing changed"
-            return f"{self.rows:,} rows read: {change}, everyone is up to date.{skipped}"
+            rows = count(self.rows, "row", grouped=True)
+            return f"{rows} read: {change}, everyone is up to date.{skipped}"
         parts = [
             f"{self.created:,} created",
             f"{self.updated:,} updated",
@@ -112,7 +123,7 @@ class ImportResult:
         ]
         if self.full:
             parts.append(f"{self.terminated:,} terminated (missing from the file)")
-        text = f"{self.rows:,} rows read: " + ", ".join(parts)
+        text = f"{count(self.rows, 'row', grouped=True)} read: " + ", ".join(parts)
         if self.demographics:
             text += f"; self-identified demographics {verb} saved for {self.demographics:,}"
         text += " (dry run: nothing was written)." if self.dry_run else "."
@@ -132,53 +143,120 @@ def people_import(
     dry_run: bool = False,
     today: dt.date | None = None,
     progress: Progress | None = None,
+    source: ImportSource = ImportSource.COMMAND,
 ) -> ImportResult:
     """Import an HRIS CSV: all rows or none; raise InvalidInput listing the problems.
 
     `data` is the file's bytes or a seekable binary file (an upload, an open file), read as
     a stream. A dry run checks and counts exactly like the import and writes nothing.
+    The import history (ImportRun) records every import, in its transaction, and every file
+    refused for its problems; `source` says where it was started.
     """
     require_can_import(actor)
-    progress = progress or _noop
-    today = today or timezone.localdate()
+    run = ImportRun(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_label=_actor_label(actor),
+        source=source,
+        file_name=file_name[:200],
+        full=full,
+        dry_run=dry_run,
+    )
+    try:
+        return _import(
+            run,
+            actor=actor,
+            data=data,
+            today=today or timezone.localdate(),
+            progress=progress or _noop,
+        )
+    except InvalidInput as error:
+        run.outcome, run.errors = ImportOutcome.REFUSED, error.total
+        run.save()
+        raise
+
+
+def _actor_label(actor: Any) -> str:
+    if getattr(actor, "is_authenticated", False):
+        return str(actor.get_username())[:200]
+    return "system (command line)"
+
+
+def _import(
+    run: ImportRun,
+    *,
+    actor: Any,
+    data: bytes | IO[bytes],
+    today: dt.date,
+    progress: Progress,
+) -> ImportResult:
     stream = io.BytesIO(data) if isinstance(data, bytes) else data
     stream.seek(0, io.SEEK_END)
     size = stream.tell()
     stream.seek(0)
-    limit = settings.MENTORWISE_MAX_IMPORT_BYTES
-    if size > limit:
-        raise InvalidInput(
-            [FieldError("file", f"The file is larger than the limit of {limit:,} bytes.")]
-        )
+    if problem := file_size_problem(size):
+        raise InvalidInput([problem])
+    full, dry_run = run.full, run.dry_run
     with Staging() as staging:
-        layout = _stage_file(staging, stream, size=size, today=today, progress=progress)
+        log = ErrorLog(MAX_ERRORS, stop_after=MAX_COUNTED)
+        layout = _stage_file(staging, stream, log, size=size, today=today, progress=progress)
         result = ImportResult(
-            file_name=file_name,
+            file_name=run.file_name,
             rows=staging.rows_staged,
             dry_run=dry_run,
             full=full,
             ignored_columns=layout.ignored_columns,
         )
         if dry_run:
-            _check_and_plan(staging, layout, result, full=full, progress=progress)
+            _check_and_plan(staging, layout, log, result, full=full, progress=progress)
             return result
         with transaction.atomic():
             _lock_people_table()
-            _check_and_plan(staging, layout, result, full=full, progress=progress)
+            _check_and_plan(staging, layout, log, result, full=full, progress=progress)
             _write(staging, result, today=today, progress=progress)
+            run.outcome = ImportOutcome.IMPORTED
+            run.rows, run.created, run.updated = result.rows, result.created, result.updated
+            run.terminated = result.terminated
+            run.save()
             audit_record(
                 actor=actor,
                 action="people.imported",
-                data={"file": file_name, "full": full, **result.counts()},
+                target=run,
+                data={"file": run.file_name, "full": full, **result.counts()},
             )
     return result
 
 
+def file_size_problem(size: int) -> FieldError | None:
+    """An empty file or one over MENTORWISE_MAX_IMPORT_BYTES, said in sizes people read."""
+    limit = settings.MENTORWISE_MAX_IMPORT_BYTES
+    if size == 0:
+        return FieldError("file", "The file is empty (0 bytes): choose the CSV export itself.")
+    if size > limit:
+        return FieldError(
+            "file",
+            f"The file is {filesizeformat(size)}; the limit is {filesizeformat(limit)} "
+            f"({limit:,} bytes). Split it, or ask your administrator to raise "
+            "MENTORWISE_MAX_IMPORT_BYTES.",
+        )
+    return None
+
+
 def _stage_file(
-    staging: Staging, stream: IO[bytes], *, size: int, today: dt.date, progress: Progress
+    staging: Staging,
+    stream: IO[bytes],
+    log: ErrorLog,
+    *,
+    size: int,
+    today: dt.date,
+    progress: Progress,
 ) -> FileLayout:
-    """Read and check every row into the scratch store; raise with the problems found."""
-    log = ErrorLog(MAX_ERRORS, stop_after=MAX_COUNTED)
+    """Read and check every row into the scratch store, its problems into `log`.
+
+    Raises at once only when the file could not be read to its end (not UTF-8, broken
+    quoting, a bad header, too many problems): then that is the only problem worth showing.
+    Otherwise the row problems wait in `log` for the checks across rows (_check_and_plan),
+    so that one pass reports every problem of the file.
+    """
     reader = PeopleReader(
         stream,
         errors=log,
@@ -186,28 +264,37 @@ def _stage_file(
         today=today,
         progress=progress,
         size=size,
+        keep_rejected=True,
     )
     staging.add_rows(reader)
     layout = reader.layout
-    # After a problem with the header, or one that ended the reading, that is the only one.
-    if layout is not None and reader.complete:
-        staging.duplicate_problems(log)
-    log.raise_if_any()
-    if layout is None:  # cannot happen: a file without a usable header has a problem
+    if layout is None or not reader.complete:
+        log.raise_if_any()
         raise InvalidInput([FieldError("file", "Unreadable header line.", row=1)])
+    # The whole file was read: from here on the count is exact, not "at least".
+    log.stop_after = None
+    staging.duplicate_problems(log)
     return layout
 
 
 def _check_and_plan(
-    staging: Staging, layout: FileLayout, result: ImportResult, *, full: bool, progress: Progress
+    staging: Staging,
+    layout: FileLayout,
+    log: ErrorLog,
+    result: ImportResult,
+    *,
+    full: bool,
+    progress: Progress,
 ) -> None:
-    """The checks against the database and across rows, then the counts and the preview."""
+    """The checks against the database and across rows, then the counts and the preview.
+
+    Every check runs whatever the ones before found (rows with problems, unknown managers
+    and management cycles are reported together); any problem raises before the plan.
+    """
     progress("Checking", 0, 3)
     staging.load_people()
     result.erased_skipped = staging.leave_erased_alone(layout)
-    log = ErrorLog(MAX_ERRORS)
     staging.reference_problems(layout, log)
-    log.raise_if_any()
     progress("Checking", 1, 3)
     staging.build_graph(layout)
     staging.graph_problems(layout, log)

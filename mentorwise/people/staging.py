@@ -50,7 +50,9 @@ CREATE TABLE row (
     pk INTEGER,                -- the person's id: existing, or reserved for a new person
     new INTEGER NOT NULL DEFAULT 1,  -- 1: the import creates this person
     changed TEXT,              -- for existing people: "field,field," ('' when unchanged)
-    demo INTEGER NOT NULL DEFAULT 0  -- 1: the demographics change
+    demo INTEGER NOT NULL DEFAULT 0, -- 1: the demographics change
+    bad INTEGER NOT NULL DEFAULT 0   -- a row with problems, its keys only (never written):
+                                     -- 1 keys as read, 2 keys guessed (wrong number of values)
 );
 CREATE TABLE person (
     pk INTEGER PRIMARY KEY,
@@ -178,7 +180,12 @@ class Staging:
     # -- the file -------------------------------------------------------------------------
 
     def add_rows(self, reader: PeopleReader) -> None:
-        """Store the valid rows as the reader yields them; only the fields the file gives."""
+        """Store the rows as the reader yields them; only the fields the file gives.
+
+        Rows with problems (reader.keep_rejected) are stored by their keys alone (`bad`), so
+        that duplicates, managers and cycles are checked on the same pass as the rows; an
+        import with any of them never gets to the plan.
+        """
         rows = iter(reader)
         first = next(rows, None)  # reads the header too
         layout = reader.layout
@@ -187,19 +194,30 @@ class Staging:
             by_email = layout.manager_by == "email"
             convert = [(f, _TO_SQL.get(f)) for f in self.fields]
 
+            at_email = self.fields.index("email")
+
             def tuples() -> Iterator[tuple[Any, ...]]:
                 for r in itertools.chain([first], rows):
                     key, values = r.manager_key, r.values
                     ref = key.lower() if key is not None and by_email else key
+                    email = values["email"].lower()
+                    if not r.valid:
+                        keys: list[Any] = [None] * len(self.fields)
+                        keys[at_email] = values["email"]
+                        bad = 2 if r.shifted else 1
+                        yield (r.row, r.employee_id, email, key, ref, None, None, *keys, bad)
+                        continue
                     self.rows_staged += 1
                     yield (
-                        r.row, r.employee_id, values["email"].lower(), key, ref, r.gender,
-                        r.ethnicity, *[c(values[f]) if c else values[f] for f, c in convert],
+                        r.row, r.employee_id, email, key, ref, r.gender, r.ethnicity,
+                        *[c(values[f]) if c else values[f] for f, c in convert], 0,
                     )  # fmt: skip
 
             given = ", ".join(f'"{f}"' for f in self.fields)
-            columns = f"line, eid, email_key, manager_key, manager_ref, gender, ethnicity, {given}"
-            marks = ", ".join(["?"] * (7 + len(self.fields)))
+            columns = (
+                f"line, eid, email_key, manager_key, manager_ref, gender, ethnicity, {given}, bad"
+            )
+            marks = ", ".join(["?"] * (8 + len(self.fields)))
             self._bulk(f"INSERT INTO row ({columns}) VALUES ({marks})", tuples())  # noqa: S608
         # Unique indexes when the keys are unique (the usual case): then there are no
         # duplicates to look for.
@@ -219,18 +237,19 @@ class Staging:
         self.db.execute(
             "INSERT INTO problem SELECT r.line, 'employee_id', r.eid, "
             "'Duplicate employee id: row ' || d.first || ' has it too.' "
-            "FROM (SELECT eid, MIN(line) AS first FROM row GROUP BY eid HAVING COUNT(*) > 1) d "
-            "JOIN row r ON r.eid = d.eid AND r.line > d.first"
+            "FROM (SELECT eid, MIN(line) AS first FROM row WHERE eid <> '' AND bad < 2 "
+            "  GROUP BY eid HAVING COUNT(*) > 1) d "
+            "JOIN row r ON r.eid = d.eid AND r.line > d.first AND r.bad < 2"
         )
         # A row with a duplicate id is not also reported for its email.
         self.db.execute(
             "INSERT INTO problem SELECT r.line, 'email', r.email, "
             "'Duplicate email: row ' || d.first || ' has it too.' "
             "FROM (SELECT email_key, MIN(line) AS first FROM row "
-            "  WHERE line NOT IN (SELECT line FROM problem) "
+            "  WHERE email_key <> '' AND bad < 2 AND line NOT IN (SELECT line FROM problem) "
             "  GROUP BY email_key HAVING COUNT(*) > 1) d "
             "JOIN row r ON r.email_key = d.email_key AND r.line > d.first "
-            "WHERE r.line NOT IN (SELECT line FROM problem)"
+            "WHERE r.bad < 2 AND r.line NOT IN (SELECT line FROM problem)"
         )
         self._take_problems(log)
 
@@ -307,7 +326,8 @@ class Staging:
             "INSERT INTO problem SELECT r.line, 'email', r.email, "
             "'Already used by ' || MIN(p.eid) || ', who is not in this file.' "
             "FROM row r JOIN person p ON p.email_key = r.email_key "
-            "WHERE NOT EXISTS (SELECT 1 FROM row f WHERE f.eid = p.eid) GROUP BY r.line"
+            "WHERE r.email_key <> '' AND r.bad < 2 "
+            "AND NOT EXISTS (SELECT 1 FROM row f WHERE f.eid = p.eid) GROUP BY r.line"
         )
         if layout.has_manager_column:
             if layout.manager_by == "employee_id":

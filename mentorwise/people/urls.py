@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:person_id>/", views.person_detail_view, name="detail"),
     path("<int:person_id>/login/", login_views.person_login_view, name="login"),
     path("import/", views.import_view, name="import"),
+    path("import/template.csv", views.import_template_view, name="import-template"),
 ]

@@ -19,6 +19,7 @@ from mentorwise.accounts.http import AuthedRequest
 from mentorwise.core.errors import InvalidInput, MentorwiseError, NotFound
 from mentorwise.core.files import private_dir, private_file_create
 from mentorwise.people.forms import ImportConfirmForm, PeopleImportForm, PersonFilterForm
+from mentorwise.people.models import ImportSource
 from mentorwise.people.permissions import (
     can_import_people,
     can_read_directory,
@@ -27,6 +28,9 @@ from mentorwise.people.permissions import (
     profile_filters,
 )
 from mentorwise.people.selectors import (
+    import_columns,
+    import_run_list,
+    import_template_csv,
     person_ancestors,
     person_filter_options,
     person_list,
@@ -71,10 +75,7 @@ def import_view(request: AuthedRequest) -> HttpResponse:
     """Upload -> preview (a dry run, nothing written) -> confirm (the import itself)."""
     if not can_import_people(request.user):
         raise Http404("No such page.")
-    context: dict[str, object] = {
-        "form": PeopleImportForm(),
-        "date_format": settings.MENTORWISE_IMPORT_DATE_FORMAT,
-    }
+    context = _import_page(request)
     if request.method == "POST" and "token" in request.POST:
         return _import_confirm(request)
     if request.method == "POST":
@@ -87,7 +88,12 @@ def import_view(request: AuthedRequest) -> HttpResponse:
             full = form.cleaned_data["full"]
             try:
                 result = people_import(
-                    actor=request.user, data=upload, file_name=upload.name, full=full, dry_run=True
+                    actor=request.user,
+                    data=upload,
+                    file_name=upload.name,
+                    full=full,
+                    dry_run=True,
+                    source=ImportSource.PAGE,
                 )
             except InvalidInput as error:
                 context.update(_error_context(error, upload.name))
@@ -98,8 +104,27 @@ def import_view(request: AuthedRequest) -> HttpResponse:
                 context.update(result=result, confirm=ImportConfirmForm(
                     initial={"token": token, "full": full}
                 ))  # fmt: skip
+    context["runs"] = import_run_list(actor=request.user)  # after this request's run
     template = "people/import.html#result" if request.htmx else "people/import.html"
     return render(request, template, context)
+
+
+def _import_page(request: AuthedRequest) -> dict[str, object]:
+    return {
+        "form": PeopleImportForm(),
+        "date_format": settings.MENTORWISE_IMPORT_DATE_FORMAT,
+        "max_bytes": settings.MENTORWISE_MAX_IMPORT_BYTES,
+        "columns": import_columns(),
+    }
+
+
+def import_template_view(request: AuthedRequest) -> HttpResponse:
+    """The HRIS file format as a CSV to fill in: every column and one example row."""
+    if not can_import_people(request.user):
+        raise Http404("No such page.")
+    response = HttpResponse(import_template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mentorwise-people-template.csv"'
+    return response
 
 
 def _import_confirm(request: AuthedRequest) -> HttpResponse:
@@ -119,11 +144,19 @@ def _import_confirm(request: AuthedRequest) -> HttpResponse:
     try:
         with handle:
             result = people_import(
-                actor=request.user, data=handle, file_name=name, full=form.cleaned_data["full"]
+                actor=request.user,
+                data=handle,
+                file_name=name,
+                full=form.cleaned_data["full"],
+                source=ImportSource.PAGE,
             )
     except InvalidInput as error:
         # The database changed since the preview (e.g. another import): show what is wrong now.
-        context = {"form": PeopleImportForm(), **_error_context(error, name)}
+        context = {
+            **_import_page(request),
+            **_error_context(error, name),
+            "runs": import_run_list(actor=request.user),
+        }
         template = "people/import.html#result" if request.htmx else "people/import.html"
         return render(request, template, context)
     _forget_upload(request, token)

@@ -39,6 +39,7 @@ EXPORTED: dict[str, str] = {
     "core.auditentry.actor": "audit_entries",
     "people.person.manager": "person.manager",
     "people.careerevent.person": "career_events",
+    "people.importrun.actor": "actions_recorded",
     "people.demographics.person": "demographics",
     "programs.program.managers": "programs_managed",
     "programs.enrollment.person": "enrollments",

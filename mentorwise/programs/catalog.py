@@ -47,6 +47,11 @@ class ProgramTemplate:
     mentor_training_required: bool = True
     self_match: bool = False
 
+    @property
+    def kind_label(self) -> str:
+        """The kind as people read it ("First-time manager", not "first_time_manager")."""
+        return str(ProgramKind(self.kind).label)
+
     def fields(self) -> dict[str, Any]:
         return {
             "kind": self.kind,

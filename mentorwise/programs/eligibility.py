@@ -25,6 +25,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from mentorwise.core.errors import FieldError, InvalidInput
+from mentorwise.core.text import count
 from mentorwise.people.models import Person
 
 INT_RULES = {
@@ -168,17 +169,18 @@ def rules_describe(rules: dict[str, Any]) -> list[str]:
     if "exclude_functions" in rules:
         words.append(f"not in {', '.join(rules['exclude_functions'])}")
     if "min_tenure_months" in rules:
-        words.append(f"at least {rules['min_tenure_months']} months since hire")
+        words.append(f"at least {count(rules['min_tenure_months'], 'month')} since hire")
     if "max_tenure_months" in rules:
-        words.append(f"hired within the last {rules['max_tenure_months']} months")
+        words.append(f"hired within the last {count(rules['max_tenure_months'], 'month')}")
     if rules.get("is_manager") is True:
         words.append("manages people")
     elif rules.get("is_manager") is False:
         words.append("no direct reports")
     if "first_time_manager_months" in rules:
-        words.append(f"became a manager in the last {rules['first_time_manager_months']} months")
+        months = count(rules["first_time_manager_months"], "month")
+        words.append(f"became a manager in the last {months}")
     if "min_manager_years" in rules:
-        words.append(f"manager for at least {rules['min_manager_years']} years")
+        words.append(f"manager for at least {count(rules['min_manager_years'], 'year')}")
     if rules.get("high_potential") is True:
         words.append("identified as high potential")
     elif rules.get("high_potential") is False:

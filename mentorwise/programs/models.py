@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 
@@ -83,6 +84,11 @@ class Program(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # Two programs with one name cannot be told apart in menus, reports and e-mails.
+            # Services check first (programs.services.program_name_problem) to say so clearly.
+            models.UniqueConstraint(Lower("name"), name="program_name_unique_ci"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -99,6 +105,29 @@ class Program(models.Model):
     @property
     def is_open_for_enrollment(self) -> bool:
         return self.status in (ProgramStatus.ENROLLING, ProgramStatus.ACTIVE)
+
+    @property
+    def has_ended(self) -> bool:
+        """Closed, or past its end date (in the installation's time zone) and not closed yet."""
+        if self.status == ProgramStatus.CLOSED:
+            return True
+        return self.end_date is not None and self.end_date < timezone.localdate()
+
+    @property
+    def display_status(self) -> str:
+        """The status as every page shows it: a program past its end date is not "Active"."""
+        if self.status != ProgramStatus.CLOSED and self.has_ended:
+            return "Ended, to be closed"
+        return str(self.get_status_display())
+
+    @property
+    def status_tone(self) -> str:
+        """The badge colour of `display_status`: ok, warn or "" (neutral)."""
+        if self.has_ended:
+            return "warn" if self.status != ProgramStatus.CLOSED else ""
+        if self.status == ProgramStatus.DRAFT:
+            return "warn"
+        return "ok"
 
 
 class Skill(models.Model):
@@ -174,3 +203,22 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.get_role_display()} in {self.program}"
+
+    @property
+    def is_completed(self) -> bool:
+        """Enrolled in a program that has ended: a past participation, not a current one."""
+        return self.status == EnrollmentStatus.ACTIVE and self.program.has_ended
+
+    @property
+    def display_status(self) -> str:
+        """The status as pages show it: "Completed" once the program has ended."""
+        return "Completed" if self.is_completed else str(self.get_status_display())
+
+    @property
+    def status_tone(self) -> str:
+        """The badge colour of `display_status`: ok, warn, bad or "" (neutral)."""
+        if self.is_completed:
+            return ""
+        return {EnrollmentStatus.ACTIVE: "ok", EnrollmentStatus.INVITED: "warn"}.get(
+            EnrollmentStatus(self.status), "bad"
+        )

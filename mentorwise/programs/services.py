@@ -60,6 +60,29 @@ def _require_manager(actor: Any, program: Program) -> None:
         raise Forbidden("Only this program's managers and HR admins may do this.")
 
 
+def program_name_problem(name: str, *, exclude: Program | None = None) -> FieldError | None:
+    """A name another program already has (upper and lower case alike), said plainly."""
+    others = Program.objects.filter(name__iexact=name)
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    if name and others.exists():
+        return FieldError(
+            "name",
+            f"Another program is already called “{name}”; choose a name people can tell apart.",
+            value=name,
+        )
+    return None
+
+
+def _unique_name(base: str) -> str:
+    """`base`, or "base (2)", "base (3)"... when a program already has it (template defaults)."""
+    candidate, n = base, 2
+    while program_name_problem(candidate) is not None:
+        suffix = f" ({n})"
+        candidate, n = base[: 200 - len(suffix)] + suffix, n + 1
+    return candidate
+
+
 def _unique_slug(base: str) -> str:
     slug = slugify(base)[:70] or "program"
     candidate, n = slug, 2
@@ -192,7 +215,12 @@ def program_create_from_template(
     template = template_get(template_key)
     if template is None:
         raise InvalidInput([FieldError("template", "unknown program template", value=template_key)])
-    name = (name or template.name).strip()[:200]
+    if name.strip():
+        name = name.strip()[:200]
+        if problem := program_name_problem(name):
+            raise InvalidInput([problem])
+    else:  # the template's name, numbered if a program already has it
+        name = _unique_name(template.name[:200])
     if slug:
         if slugify(slug) != slug:
             raise InvalidInput(
@@ -280,6 +308,8 @@ def program_update(*, actor: Any, program: Program, changes: ProgramChanges) -> 
         if not changes.name.strip():
             errors.append(FieldError("name", "is required"))
         updated["name"] = changes.name.strip()[:200]
+        if problem := program_name_problem(updated["name"], exclude=program):
+            errors.append(problem)
     if changes.objectives is not None:
         if not changes.objectives.strip():
             errors.append(FieldError("objectives", "write at least one objective"))

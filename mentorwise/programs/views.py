@@ -14,6 +14,7 @@ from mentorwise.accounts.http import AuthedRequest
 from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.core.confirm import confirmation_page, needs_confirmation
 from mentorwise.core.errors import InvalidInput, MentorwiseError, NotFound
+from mentorwise.core.text import count
 from mentorwise.core.views import not_found_as_404
 from mentorwise.programs import selectors, services
 from mentorwise.programs.catalog import TEMPLATES
@@ -61,7 +62,10 @@ def program_create_view(request: AuthedRequest) -> HttpResponse:
     except MentorwiseError as error:
         if not is_hr_admin(request.user):
             raise Http404("No such page.") from None
-        messages.error(request, error.message)
+        if isinstance(error, InvalidInput):
+            messages.error(request, " ".join(e.message for e in error.errors))
+        else:
+            messages.error(request, error.message)
         return redirect("programs:templates")
     messages.success(
         request, f"“{program.name}” created as a draft. Review every field, then open enrollment."
@@ -391,7 +395,7 @@ def invite_view(request: AuthedRequest, slug: str) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Invited {result.invited} people ({result.already_enrolled} of "
+            f"Invited {count(result.invited, 'person')} ({result.already_enrolled} of "
             f"{result.eligible} eligible were already invited or enrolled).",
         )
     return redirect("programs:participants", slug=program.slug)

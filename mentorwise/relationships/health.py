@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from mentorwise.core.text import count
+
 # Days allowed beyond the agreed cadence before a relationship counts as stalled.
 STALL_GRACE_DAYS = 14
 # A recent check-in at or below this pulse puts the relationship at risk.
@@ -52,9 +54,9 @@ def relationship_health(
     if open_safety_reports:
         return HealthResult(Health.AT_RISK, "a problem was reported", days)
     if days > 2 * cadence + STALL_GRACE_DAYS:
-        return HealthResult(Health.AT_RISK, f"{days} days {what}", days)
+        return HealthResult(Health.AT_RISK, f"{count(days, 'day')} {what}", days)
     if latest_pulses and min(latest_pulses) <= LOW_PULSE:
         return HealthResult(Health.AT_RISK, f"a recent check-in of {min(latest_pulses)}/5", days)
     if days > cadence + STALL_GRACE_DAYS:
-        return HealthResult(Health.STALLED, f"{days} days {what}", days)
-    return HealthResult(Health.ON_TRACK, f"{days} days {what}", days)
+        return HealthResult(Health.STALLED, f"{count(days, 'day')} {what}", days)
+    return HealthResult(Health.ON_TRACK, f"{count(days, 'day')} {what}", days)

@@ -18,7 +18,7 @@ from mentorwise.core.audit import audit_record
 from mentorwise.core.csv import csv_safe
 from mentorwise.core.errors import FieldError, InvalidInput, NotFound
 from mentorwise.people.models import Person
-from mentorwise.programs.models import GIVING_ROLES
+from mentorwise.programs.models import GIVING_ROLES, Enrollment
 from mentorwise.relationships.models import (
     Goal,
     GoalStatus,
@@ -62,6 +62,14 @@ class Contribution:
     sponsorship: dict[str, int] = field(default_factory=dict)
     sponsorship_succeeded: int = 0
     generated_at: dt.datetime = field(default_factory=timezone.now)
+
+
+def has_contribution_record(*, actor: Any) -> bool:
+    """Does the actor give guidance somewhere (mentor, sponsor, coach), so has a record?"""
+    person_id = actor_person_id(actor)
+    if person_id is None:
+        return False
+    return Enrollment.objects.filter(person_id=person_id, role__in=GIVING_ROLES).exists()
 
 
 def access_contributor(*, actor: Any, person_id: int) -> Person:

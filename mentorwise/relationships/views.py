@@ -70,6 +70,7 @@ def mine_view(request: AuthedRequest) -> HttpResponse:
         {
             "relationships": relationships,
             "awaiting": selectors.matches_awaiting_answer(actor=request.user),
+            "has_contribution_record": recognition.has_contribution_record(actor=request.user),
         },
     )
 

@@ -109,9 +109,9 @@ def test_export_round_trips_without_demographics(org_csv, tmp_path):
 
 def test_the_console_command_exits_non_zero_on_errors(tmp_path):
     bad = tmp_path / "bad.csv"
-    bad.write_text("employee_id,first_name,last_name,email\nE1,Cleo,Chief,nope\n")
+    bad.write_bytes(b"employee_id,first_name,last_name,email\nE1,Cl\xe9o,Chief,c@example.com\n")
     env = {**os.environ, "MENTORWISE_DATA_DIR": str(tmp_path / "var")}
-    env.pop("DATABASE_URL", None)  # parsing fails before the database is touched
+    env.pop("DATABASE_URL", None)  # an unreadable file fails before the database is touched
     done = subprocess.run(
         [sys.executable, "-m", "mentorwise", "import_people", str(bad), "--skip-checks"],
         capture_output=True,
@@ -121,5 +121,19 @@ def test_the_console_command_exits_non_zero_on_errors(tmp_path):
         check=False,
     )
     assert done.returncode == 1
-    assert "row 2, email ('nope'): Not a valid email address." in done.stderr
+    assert "row 2, file" in done.stderr and "not UTF-8" in done.stderr
     assert "nothing was imported" in done.stderr
+
+
+def test_the_console_command_lists_row_errors_and_unknown_managers_together(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "employee_id,first_name,last_name,email,manager_id\n"
+        "E1,Cleo,Chief,nope,\nE2,Ann,A,a@example.com,E404\n"
+    )
+    err = io.StringIO()
+    with pytest.raises(CommandError, match=r"2 problems found in bad\.csv"):
+        call_command("import_people", str(bad), stdout=io.StringIO(), stderr=err)
+    assert "row 2, email ('nope'): Not a valid email address." in err.getvalue()
+    assert "row 3, manager_id ('E404'): Unknown manager" in err.getvalue()
+    assert Person.objects.count() == 0

@@ -13,6 +13,7 @@ from mentorwise.core.audit import audit_record
 from mentorwise.core.clock import WHEN, fill_when, group_by_zone, zone_of
 from mentorwise.core.errors import Conflict, FieldError, InvalidInput
 from mentorwise.core.mail import email_enqueue
+from mentorwise.core.text import count
 from mentorwise.relationships.calendar import meeting_ics
 from mentorwise.relationships.models import (
     ConversationType,
@@ -260,7 +261,7 @@ def meeting_log(
         kind=EventKind.MEETING_LOGGED,
         text=(
             f"{actor_name(actor)} logged a {meeting.get_conversation_type_display().lower()} "
-            f"meeting of {log.duration_minutes} minutes on {WHEN}."
+            f"meeting of {count(log.duration_minutes, 'minute')} on {WHEN}."
         ),
         at=log.held_at,
     )

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mentorwise.core.errors import MentorwiseError
 from mentorwise.core.progress import progress_bar
+from mentorwise.core.text import count
 from mentorwise.matches import services
 from mentorwise.matches.models import RunMethod, RunStatus
 from mentorwise.programs.models import Program
@@ -40,8 +41,8 @@ class Command(BaseCommand):
         if run.status == RunStatus.FAILED:
             raise CommandError(f"The run failed: {run.error}")
         self.stdout.write(
-            f"Run #{run.pk}: {run.n_matched} of {run.n_mentees} mentees matched with "
-            f"{run.n_mentors} mentors; total fit {run.total_score or 0:.3f}"
+            f"Run #{run.pk}: {run.n_matched} of {count(run.n_mentees, 'mentee')} matched with "
+            f"{count(run.n_mentors, 'mentor')}; total fit {run.total_score or 0:.3f}"
             + (f" (proven best {run.upper_bound:.3f})" if run.upper_bound is not None else "")
         )
         for item in run.unmatched.select_related("mentee__person")[:20]:

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mentorwise.core.audit import audit_record
 from mentorwise.core.csv import csv_safe
+from mentorwise.core.text import count as plural
 from mentorwise.people.selectors import EXPORT_COLUMNS, people_export_rows
 
 
@@ -46,6 +47,6 @@ class Command(BaseCommand):
                     count = write_people_csv(handle)
             except OSError as error:
                 raise CommandError(f"Cannot write {out}: {error.strerror}") from error
-            self.stderr.write(f"Wrote {count:,} people to {out}.")
+            self.stderr.write(f"Wrote {plural(count, 'person', grouped=True)} to {out}.")
         # Run by an operator on the server: the system exported the workforce.
         audit_record(actor=None, action="people.exported", data={"rows": count, "out": out})

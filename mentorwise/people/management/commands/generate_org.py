@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from mentorwise.core.text import count
 from mentorwise.people.generator import generate_org
 
 
@@ -39,4 +40,6 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot write {out}: {error.strerror}") from error
         if out != "-":
             elapsed = time.perf_counter() - started
-            self.stderr.write(f"Wrote {org.n:,} people to {out} in {elapsed:.1f} s.")
+            self.stderr.write(
+                f"Wrote {count(org.n, 'person', grouped=True)} to {out} in {elapsed:.1f} s."
+            )
