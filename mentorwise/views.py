@@ -10,15 +10,17 @@ from django.utils import timezone
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.insights.access import may_read_insights, may_read_organisation_insights
+from mentorwise.insights.home import headline_figures, oversight_alerts
 from mentorwise.notifications.selectors import my_nudges
 from mentorwise.people.models import Person
 from mentorwise.programs import selectors as program_selectors
 from mentorwise.programs.models import EnrollmentStatus, ProgramStatus
-from mentorwise.relationships.selectors import home_panel
+from mentorwise.relationships.home import participant_home
 
 
 def home_view(request: AuthedRequest) -> HttpResponse:
-    """Each role's starting page: what to do next in the programs the actor takes part in."""
+    """Each role's starting page: what to do next, and for whom (one section per role the
+    actor has; each selector returns only what the actor may see)."""
     user = request.user
     context: dict[str, object] = {
         "enrollments": program_selectors.my_enrollments(actor=user),
@@ -26,7 +28,9 @@ def home_view(request: AuthedRequest) -> HttpResponse:
         "open_programs": program_selectors.program_list(actor=user, status=ProgramStatus.ENROLLING)[
             :6
         ],
-        "panel": home_panel(actor=user),
+        "panel": participant_home(actor=user) if user.person_id else None,
+        "oversight": oversight_alerts(actor=user),
+        "headline": headline_figures(actor=user),
         "nudges": my_nudges(actor=user)[:5],
         "insights": may_read_insights(user),
         "organisation_insights": may_read_organisation_insights(user),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mentorwise.people import login_views, views
+from mentorwise.people import bio_views, login_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -8,4 +8,6 @@ urlpatterns = [
     path("<int:person_id>/", views.person_detail_view, name="detail"),
     path("<int:person_id>/login/", login_views.person_login_view, name="login"),
     path("import/", views.import_view, name="import"),
+    path("me/", bio_views.my_profile_view, name="me"),
+    path("me/bio/", bio_views.bio_update_view, name="bio"),
 ]
