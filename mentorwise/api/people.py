@@ -12,6 +12,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from mentorwise.accounts.roles import actor_person_id
 from mentorwise.api.errors import ERRORS, MAX_INT, WRITE_ERRORS
 from mentorwise.people import selectors
 from mentorwise.people.bio import person_bio_update
@@ -131,7 +132,7 @@ def person_list(request: HttpRequest, filters: Query[PersonFilter]) -> list[Pers
 def bio_put(request: HttpRequest, data: BioIn) -> BioOut:
     """The signed-in person's own introduction (a login without a person: 403)."""
     person = person_bio_update(
-        actor=request.user, person_id=request.user.person_id or 0, bio=data.bio
+        actor=request.user, person_id=actor_person_id(request.user) or 0, bio=data.bio
     )
     return BioOut(bio=person.bio)
 

@@ -104,7 +104,7 @@ def _waiting_counts(programs: list[Program], person_id: int | None) -> dict[int,
             program_id__in=running, role=Role.MENTEE, status=EnrollmentStatus.ACTIVE
         )
         .exclude(matches_as_mentee__status__in=TAKES_MENTEE)
-        .exclude(person_id=person_id)
+        .exclude(person_id=person_id or 0)
         .order_by()
         .values("program_id")
         .annotate(n=Count("pk", distinct=True))
@@ -116,7 +116,7 @@ def _proposal_counts(programs: list[Program], person_id: int | None) -> dict[int
     """Program id -> proposed matches awaiting approval, except those about the actor."""
     rows = (
         Match.objects.filter(program_id__in=[p.pk for p in programs], status=MatchStatus.PROPOSED)
-        .exclude(Q(mentee__person_id=person_id) | Q(mentor__person_id=person_id))
+        .exclude(Q(mentee__person_id=person_id or 0) | Q(mentor__person_id=person_id or 0))
         .order_by()
         .values("program_id")
         .annotate(n=Count("pk"))

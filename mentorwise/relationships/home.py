@@ -64,7 +64,7 @@ def check_in_due(
 def _check_ins_due(actor: Any, mine: list[Relationship], now: dt.datetime) -> list[Relationship]:
     agreements = agreements_current(relationships=mine)
     sides = {r.pk: actor_side(actor, r) for r in mine}
-    latest = {
+    latest: dict[tuple[int, str | None], dt.datetime] = {
         (row["relationship_id"], row["side"]): row["last"]
         for row in CheckIn.objects.filter(relationship__in=[r.pk for r in mine])
         .order_by()
