@@ -97,6 +97,37 @@ def match_offers(*, actor: Any) -> list[Offer]:
     ]
 
 
+def _waiting_to_give(person_id: int) -> list[Waiting]:
+    """Programs where the person mentors (sponsors, coaches) with no one matched yet."""
+    enrollments = (
+        Enrollment.objects.filter(
+            person_id=person_id,
+            status=EnrollmentStatus.ACTIVE,
+            is_paused=False,
+            program__status__in=(ProgramStatus.ENROLLING, ProgramStatus.ACTIVE),
+        )
+        .exclude(role=Role.MENTEE)
+        .exclude(matches_as_mentor__status__in=TAKES_MENTEE)
+        .select_related("program")
+        .order_by("program__name")
+    )
+    result = []
+    for e in enrollments:
+        if e.role != giving_role(e.program):
+            continue
+        if e.program.matching.get("options", {}).get("mentor_preferences"):
+            text = f"No mentee matched with you yet in {e.program.name}: see who is waiting"
+            url = reverse("matches:mentees", args=[e.program.slug])
+        else:
+            text = (
+                f"No mentee matched with you yet in {e.program.name}: "
+                "the program manager will propose one"
+            )
+            url = reverse("programs:detail", args=[e.program.slug])
+        result.append(Waiting(e, text, url))
+    return result
+
+
 def _waiting(actor: Any) -> list[Waiting]:
     person_id = actor_person_id(actor)
     if person_id is None:
@@ -112,7 +143,7 @@ def _waiting(actor: Any) -> list[Waiting]:
         .select_related("program")
         .order_by("program__name")
     )
-    result = []
+    result = _waiting_to_give(person_id)
     for e in enrollments:
         label = Role(giving_role(e.program)).label.lower()
         if e.program.self_match:

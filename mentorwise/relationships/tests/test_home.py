@@ -100,3 +100,18 @@ def test_a_matched_mentee_is_not_told_to_wait(mentee, mentor) -> None:
 def test_people_without_a_relationship_get_no_empty_relationship_card(sponsor) -> None:
     html = page_client(sponsor).get("/").content.decode()
     assert "My relationships" not in html
+
+
+def test_a_mentor_without_a_mentee_is_told_what_happens_next(mentor, program: Program) -> None:
+    html = page_client(mentor).get("/").content.decode()
+    assert "No mentee matched with you yet in Leadership 2026" in html
+    assert "My relationships" in html and "No active relationship." in html
+    options = {**program.matching.get("options", {}), "mentor_preferences": True}
+    Program.objects.filter(pk=program.pk).update(matching={**program.matching, "options": options})
+    html = page_client(mentor).get("/").content.decode()
+    assert 'href="/matching/programs/leadership-2026/mentees/"' in html
+
+
+def test_a_matched_mentor_is_not_told_to_wait(mentee, mentor) -> None:
+    started_relationship(mentee, mentor)
+    assert participant_home(actor=mentor)["waiting"] == []
