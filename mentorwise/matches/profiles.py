@@ -2,10 +2,11 @@
 
 The directory fields (title, function, location: what a company directory shows anyone),
 plus what the person chose to share: the skills they gave when enrolling in the program
-(offered as a mentor, sponsor or coach; wanted as a mentee; the enrollment form says the
-other side sees them), the text the form says the other side reads (a mentor's expertise, a
-mentee's development goals), and the introduction they wrote on their profile (`Person.bio`).
-Never the job level, email, dates, high-potential flag or demographics.
+(offered as a mentor, sponsor or coach; wanted as a mentee), a mentor's expertise (the
+enrollment form says mentees see it on the mentor card), and the introduction they wrote on
+their profile (`Person.bio`). Never a mentee's development goals (docs/permissions.md: only
+they and the program's overseers read them), the job level, email, dates, high-potential
+flag or demographics.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def enrollment_profile(enrollment: Enrollment) -> Profile:
         location=person.location,
         skills=tuple(sorted(s.name for s in skills)),
         skills_label="Wants to develop" if mentee else "Can help with",
-        about=enrollment.development_goals if mentee else enrollment.expertise,
+        about="" if mentee else enrollment.expertise,
         bio=person.bio,
     )
 

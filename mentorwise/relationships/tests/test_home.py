@@ -55,7 +55,14 @@ def test_a_match_offer_shows_the_mentee_to_the_mentor(mentee, mentor) -> None:
     panel = participant_home(actor=mentor)
     (offer,) = panel["offers"]
     assert offer.other.name == "Ana Mentee" and offer.other_role == "Mentee"
-    assert offer.other.about == "Ana's private career goals"  # the form: "Your mentor reads this"
+    assert offer.other.skills == ("Negotiation", "Strategic thinking")
+    # Her development goals are hers and her overseers' (docs/permissions.md), not on offers.
+    assert offer.other.about == ""
+    assert "Ana's private career goals" not in page_client(mentor).get("/").content.decode()
+    assert (
+        "Ana's private career goals"
+        not in page_client(mentor).get("/relationships/").content.decode()
+    )
     assert offer.other.skills_label == "Wants to develop"
     assert not any("Answer your match" in item["text"] for item in panel["due"])
 
