@@ -93,19 +93,6 @@ def test_the_mentor_list_api_carries_profile_and_last_active(self_match, mentee,
     assert row["bio"] == "Hello" and "Negotiation" in row["skills"] and row["last_active"] is None
 
 
-def test_a_matched_mentee_is_told_they_have_a_mentor_not_that_none_is_available(
-    self_match, mentee, mentor
-) -> None:
-    from mentorwise.relationships.tests.factories import started_relationship
-
-    started_relationship(mentee, mentor)
-    html = page_client(mentee).get(FIND).content.decode()
-    assert "You already have a mentor in this program" in html
-    assert "Marta Mentor" in html and 'href="/relationships/"' in html
-    assert "available" not in html.split("You already have")[1].split("</section>")[0]
-    assert "No mentor" not in html
-
-
 def test_a_mentee_with_a_published_offer_is_sent_to_answer_it(self_match, mentee, mentor) -> None:
     Match.objects.create(
         program=self_match,

@@ -10,7 +10,6 @@ from mentorwise.core.errors import Forbidden
 from mentorwise.core.models import AuditEntry
 from mentorwise.people.bio import BIO_MAX_LENGTH, person_bio_update
 from mentorwise.people.models import Person
-from mentorwise.privacy.erasure import person_erase
 
 pytestmark = pytest.mark.django_db
 
@@ -63,9 +62,3 @@ def test_a_login_without_a_person_has_no_introduction(db) -> None:
     client = api_client(make_user(None), scope="admin")
     response = client.put("/api/people/me/bio", {"bio": "Hi"}, content_type="application/json")
     assert response.status_code == 403
-
-
-def test_erasure_removes_the_introduction(hr_admin, mentee) -> None:
-    person_bio_update(actor=mentee, person_id=mentee.person.pk, bio="Ask me about Lisbon.")
-    person_erase(actor=hr_admin, person=mentee.person, confirm=mentee.person.employee_id)
-    assert Person.objects.get(pk=mentee.person.pk).bio == ""

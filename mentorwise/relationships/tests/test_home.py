@@ -122,3 +122,15 @@ def test_a_mentor_without_a_mentee_is_told_what_happens_next(mentor, program: Pr
 def test_a_matched_mentor_is_not_told_to_wait(mentee, mentor) -> None:
     started_relationship(mentee, mentor)
     assert participant_home(actor=mentor)["waiting"] == []
+
+
+def test_a_matched_mentee_is_told_they_have_a_mentor_not_that_none_is_available(
+    program, mentee, mentor
+) -> None:
+    Program.objects.filter(pk=program.pk).update(self_match=True)
+    started_relationship(mentee, mentor)
+    html = page_client(mentee).get("/matching/programs/leadership-2026/find/").content.decode()
+    assert "You already have a mentor in this program" in html
+    assert "Marta Mentor" in html and 'href="/relationships/"' in html
+    assert "available" not in html.split("You already have")[1].split("</section>")[0]
+    assert "No mentor" not in html
