@@ -134,3 +134,30 @@ def test_a_matched_mentee_is_told_they_have_a_mentor_not_that_none_is_available(
     assert "Marta Mentor" in html and 'href="/relationships/"' in html
     assert "available" not in html.split("You already have")[1].split("</section>")[0]
     assert "No mentor" not in html
+
+
+def test_a_sponsor_sees_the_offer_and_the_protege_waiting_sees_what_is_next(
+    hr_admin, sponsor, mentee, skills
+) -> None:
+    from conftest import _enroll
+    from mentorwise.matches.models import Match, MatchStatus
+    from mentorwise.programs.models import Enrollment, ProgramStatus
+    from mentorwise.programs.services import program_create_from_template
+
+    program = program_create_from_template(
+        actor=hr_admin, template_key="sponsorship_underrepresented", name="Sponsors", slug="sp"
+    )
+    Program.objects.filter(pk=program.pk).update(status=ProgramStatus.ACTIVE)
+    given = _enroll(program, sponsor.person, "sponsor", skills, expertise="Opening doors")
+    html = page_client(sponsor).get("/").content.decode()
+    assert "No mentee matched with you yet in Sponsors" in html
+    protege = _enroll(program, mentee.person, "mentee", skills)
+    Match.objects.create(
+        program=program, mentee=protege, mentor=given, status=MatchStatus.PUBLISHED
+    )
+    (offer,) = participant_home(actor=sponsor)["offers"]
+    assert offer.other.name == "Ana Mentee"
+    (mine,) = participant_home(actor=mentee)["offers"]
+    assert mine.other.name == "Sam Sponsor" and mine.other_role == "Sponsor"
+    assert mine.other.about == "Opening doors"
+    assert Enrollment.objects.filter(program=program).count() == 2
