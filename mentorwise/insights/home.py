@@ -346,7 +346,7 @@ def headline_figures(*, actor: Any, as_of: dt.datetime | None = None) -> Headlin
             participants.count(),
             people.count(),
             k,
-            "of active people take part in a running program",
+            "active people take part in a running program",
             overview,
         ),
         _rate(
@@ -355,7 +355,7 @@ def headline_figures(*, actor: Any, as_of: dt.datetime | None = None) -> Headlin
             mentees["matched"] or 0,
             mentees["n"] or 0,
             k,
-            "of enrolled mentees have a match",
+            "enrolled mentees have a match",
             overview,
         ),
         _rate(
@@ -364,14 +364,18 @@ def headline_figures(*, actor: Any, as_of: dt.datetime | None = None) -> Headlin
             on_track,
             active,
             k,
-            "of active relationships are on track",
+            "active relationships are on track",
             overview,
         ),
     ]
     result = pipeline(as_of=now)
-    for population, label in (
-        (HIGH_POTENTIAL, "High-potentials with a mentor or sponsor"),
-        (FIRST_TIME_MANAGER, "First-time managers with a mentor or coach"),
+    for population, label, detail in (
+        (HIGH_POTENTIAL, "Pipeline coverage", "high-potentials have a mentor, sponsor or coach"),
+        (
+            FIRST_TIME_MANAGER,
+            "Pipeline coverage",
+            "first-time managers have a mentor, sponsor or coach",
+        ),
     ):
         total = result.coverage[population]["level"].total
         figures.append(
@@ -381,7 +385,7 @@ def headline_figures(*, actor: Any, as_of: dt.datetime | None = None) -> Headlin
                 total.coverage,
                 total.covered,
                 total.people,
-                "pipeline coverage",
+                detail,
                 reverse("insights:pipeline"),
                 hidden=total.coverage is None,
             )

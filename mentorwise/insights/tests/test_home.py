@@ -193,7 +193,11 @@ def test_executive_home_shows_headline_figures_and_no_name(
     # 12 enrolled mentees (Ana, Omar, 10 more); matched: Ana (accepted) and 5 published.
     assert (rate.count, rate.of, rate.percent) == (6, 12, 50)
     html = page_client(executive).get("/").content.decode()
-    assert "Headline figures" in html and "50%" in html and "6 of 12" in html
+    assert (
+        "Headline figures" in html
+        and "50%" in html
+        and "6 of 12 enrolled mentees have a match" in html
+    )
     names = Enrollment.objects.values_list("person__first_name", "person__last_name")
     for first, last in names:
         assert f"{first} {last}" not in html
@@ -207,7 +211,7 @@ def test_a_figure_about_fewer_than_the_minimum_group_is_hidden(
     rate = _figure(executive, "match_rate")
     assert rate.hidden and rate.rate is None and rate.count is None and rate.of is None
     html = page_client(executive).get("/").content.decode()
-    assert "Match rate: hidden (fewer than 5 people)" in html
+    assert "Match rate: hidden, enrolled mentees have a match (a group under 5 people)" in html
 
 
 def test_the_configured_minimum_group_size_is_the_one_applied(
