@@ -391,3 +391,41 @@ def headline_figures(*, actor: Any, as_of: dt.datetime | None = None) -> Headlin
             )
         )
     return HeadlineFigures(k=k, figures=figures, verdicts=_verdicts(programs))
+
+
+# Organisation -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrganisationCounts:
+    """The HR admin's counters: the workforce, programs by status, active enrollments."""
+
+    active: int
+    high_potential: int
+    enrollments: int
+    programs_by_status: list[tuple[str, int]]
+
+
+def organisation_counts(*, actor: Any) -> OrganisationCounts | None:
+    """For HR admins (None for anyone else): active and high-potential people,
+    active enrollments, and programs per status (labels, in the status order)."""
+    if not is_hr_admin(actor):
+        return None
+    today = timezone.localdate()
+    active = eligible_people({}, today=today)
+    by_status = dict(
+        Program.objects.order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return OrganisationCounts(
+        active=active.count(),
+        high_potential=active.filter(is_high_potential=True).count(),
+        enrollments=Enrollment.objects.filter(status=EnrollmentStatus.ACTIVE).count(),
+        programs_by_status=[
+            (label, by_status[value])
+            for value, label in ProgramStatus.choices
+            if value in by_status
+        ],
+    )

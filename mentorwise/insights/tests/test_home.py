@@ -271,3 +271,20 @@ def test_home_queries_do_not_grow_with_programs(
         Program.objects.create(name=f"P{i}", slug=f"p{i}", status=ProgramStatus.ACTIVE)
     with django_assert_max_num_queries(12):
         oversight_alerts(actor=hr_admin)
+
+
+def test_organisation_counters_are_for_hr_admins_only(
+    hr_admin, program, other_program, mentee, mentor, executive, program_manager
+) -> None:
+    from mentorwise.insights.home import organisation_counts
+    from mentorwise.people.models import Person
+
+    counts = organisation_counts(actor=hr_admin)
+    assert counts is not None
+    assert counts.active == Person.objects.count()  # nobody terminated here
+    assert counts.enrollments == 2 and counts.programs_by_status == [("Enrolling", 2)]
+    html = page_client(hr_admin).get("/").content.decode()
+    assert "enrolling programs" in html
+    for user in (executive, program_manager, mentee):
+        assert organisation_counts(actor=user) is None
+        assert "high potentials" not in page_client(user).get("/").content.decode()
