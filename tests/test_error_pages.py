@@ -94,7 +94,7 @@ def test_a_server_error_is_the_products_500_page(mentee: Any, monkeypatch: Any) 
     def broken(**kwargs: Any) -> None:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("mentorwise.views.home_panel", broken)
+    monkeypatch.setattr("mentorwise.views.participant_home", broken)
     response = signed_in(mentee).get("/")
     html = assert_product_page(response, 500, nav=False)
     assert "Something went wrong on our side" in html

@@ -21,6 +21,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
+from mentorwise.accounts.services import user_activity_record
+
 STARTED_KEY = "mw_session_started"
 SEEN_KEY = "mw_session_seen"
 # Writing "last seen" at most this often keeps most requests free of a session write.
@@ -65,6 +67,9 @@ class SessionLifetimeMiddleware:
             return False
         if now - seen >= SEEN_RESOLUTION_SECONDS:
             session[SEEN_KEY] = now
+        # The user row is loaded on every signed-in request anyway; this writes only when
+        # the recorded activity is older than ACTIVITY_RESOLUTION.
+        user_activity_record(user=request.user)  # type: ignore[arg-type]
         return True
 
 

@@ -40,8 +40,21 @@ class User(AbstractUser):
         "deprovisioning, termination).",
     )
 
+    last_active_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When this login last used Mentorwise (a page or API request), to within "
+        'ACTIVITY_RESOLUTION; mentor cards show it as "last active".',
+    )
+
     def __str__(self) -> str:
         return self.get_username()
+
+    @property
+    def last_active(self) -> dt.datetime | None:
+        """The latest of the last sign-in and the last recorded activity."""
+        return max((t for t in (self.last_login, self.last_active_at) if t), default=None)
 
     def _get_session_auth_hash(self, secret: str | None = None) -> str:
         """Django's session check hashes the password; the generation is added so that raising

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import Iterable
 from typing import Any
@@ -80,6 +81,23 @@ def api_token_touch(token: ApiToken) -> None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+    user_activity_record(user=token.user, now=now)
+
+
+# "Last active" is shown to the day; recording it more often than this would only add writes.
+ACTIVITY_RESOLUTION = dt.timedelta(minutes=15)
+
+
+def user_activity_record(*, user: User, now: dt.datetime | None = None) -> bool:
+    """Record that `user` is using Mentorwise now (a page or an API call), at most once per
+    ACTIVITY_RESOLUTION; True when it wrote. Mentor cards read it as "last active"."""
+    now = now or timezone.now()
+    last = user.last_active_at
+    if last is not None and now - last < ACTIVITY_RESOLUTION:
+        return False
+    User.objects.filter(pk=user.pk).update(last_active_at=now)
+    user.last_active_at = now
+    return True
 
 
 def api_token_resolve(raw: str, scopes: Iterable[str]) -> ApiToken | None:

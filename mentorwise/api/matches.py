@@ -142,6 +142,11 @@ class MentorCardOut(Schema):
     places_left: int
     can_request: bool
     blocked_because: list[str]
+    skills: list[str] = Field(description="Skills the mentor offers in this program.")
+    bio: str = Field(description="The introduction the mentor wrote on their profile.")
+    last_active: dt.datetime | None = Field(
+        description="When the mentor last used Mentorwise (to within 15 minutes); null: never."
+    )
 
 
 class RequestIn(Schema):
@@ -343,6 +348,9 @@ def mentor_cards(
             places_left=c.room,
             can_request=c.allowed,
             blocked_because=c.blocked_because,
+            skills=list(c.profile.skills),
+            bio=c.profile.bio,
+            last_active=c.last_active,
         )
         for c in cards
     ]

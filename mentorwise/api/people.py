@@ -12,8 +12,10 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from mentorwise.api.errors import ERRORS, MAX_INT
+from mentorwise.accounts.roles import actor_person_id
+from mentorwise.api.errors import ERRORS, MAX_INT, WRITE_ERRORS
 from mentorwise.people import selectors
+from mentorwise.people.bio import person_bio_update
 from mentorwise.people.models import Person
 from mentorwise.people.permissions import person_list_read, person_profile_read
 
@@ -55,6 +57,20 @@ class PersonOut(Schema):
     manager_since: dt.date | None = Field(description="When the person first managed people.")
     is_high_potential: bool
     termination_date: dt.date | None
+    bio: str = Field(
+        description="The introduction the person wrote about themselves (match offers and "
+        "mentor cards show it); only they change it (PUT /api/people/me/bio)."
+    )
+
+
+class BioIn(Schema):
+    bio: str = Field(
+        description="Your introduction, up to 600 characters; empty clears it.", max_length=5000
+    )
+
+
+class BioOut(Schema):
+    bio: str = Field(description="Your introduction as saved.")
 
 
 class PersonFilter(Schema):
@@ -110,6 +126,15 @@ def person_list(request: HttpRequest, filters: Query[PersonFilter]) -> list[Pers
     page = list(people[filters.offset : filters.offset + filters.limit])
     person_list_read(actor=request.user, filters=wanted, people=page)
     return page
+
+
+@router.put("/me/bio", response={200: BioOut, **WRITE_ERRORS}, summary="Write my introduction")
+def bio_put(request: HttpRequest, data: BioIn) -> BioOut:
+    """The signed-in person's own introduction (a login without a person: 403)."""
+    person = person_bio_update(
+        actor=request.user, person_id=actor_person_id(request.user) or 0, bio=data.bio
+    )
+    return BioOut(bio=person.bio)
 
 
 @router.get("/{person_id}", response={200: PersonOut, **ERRORS}, summary="Read a person")

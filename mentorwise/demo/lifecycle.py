@@ -33,6 +33,7 @@ from mentorwise.relationships.models import (
     Meeting,
     Relationship,
     RelationshipEvent,
+    Side,
     SponsorshipAction,
 )
 from mentorwise.relationships.services import closure, feedback, meetings, pair
@@ -184,7 +185,48 @@ def demo_lifecycle(*, programs: list[Program], seed: int, progress: Progress) ->
                 _answer(match, rng, now, result, forced)
                 played += 1
         progress("Matching and relationship history", len(programs), len(programs))
+        _simulated_activity(rng, now)
     return result
+
+
+def _simulated_activity(rng: np.random.Generator, now: dt.datetime) -> None:
+    """Date each participant login's last activity (`User.last_active_at`), as the history
+    above would have left it: their latest simulated action (a meeting they logged, a check-in
+    of theirs), else a day 1 to 30 days back, so that "last active" on mentor cards reads as
+    in a real installation. Logins that were used keep what was recorded."""
+    latest: dict[int, dt.datetime] = {}
+
+    def keep(person_id: int, when: dt.datetime | None) -> None:
+        if when is not None and (person_id not in latest or when > latest[person_id]):
+            latest[person_id] = when
+
+    for person_id, when in (
+        Meeting.objects.filter(logged_by__person__isnull=False)
+        .values("logged_by__person")
+        .annotate(last=Max("logged_at"))
+        .values_list("logged_by__person", "last")
+    ):
+        keep(person_id, when)
+    for side, path in (
+        (Side.MENTEE, "relationship__mentee__person"),
+        (Side.MENTOR, "relationship__mentor__person"),
+    ):
+        for person_id, when in (
+            CheckIn.objects.filter(side=side)
+            .values(path)
+            .annotate(last=Max("created_at"))
+            .values_list(path, "last")
+        ):
+            keep(person_id, when)
+    users = list(
+        User.objects.filter(
+            person__isnull=False, last_login__isnull=True, last_active_at__isnull=True
+        ).order_by("pk")
+    )
+    for user in users:
+        days = dt.timedelta(days=int(rng.integers(1, 31)), hours=int(rng.integers(0, 10)))
+        user.last_active_at = latest.get(user.person_id, now - days)  # type: ignore[arg-type]
+    User.objects.bulk_update(users, ["last_active_at"], batch_size=1000)
 
 
 def _answer(

@@ -91,20 +91,30 @@ class ProgramOutcomes:
             return 0
         return int(max(0, (self.as_of - self.start).days) * 12 / 365 + 1e-9)
 
+    def verdict_kind(self, name: str) -> str:
+        """The verdict on an outcome in one word: "better" or "worse" (the adjusted 95%
+        interval excludes zero), "unclear" (it includes zero) or "none" (no estimate)."""
+        adjusted = self.outcomes[name].adjusted
+        if adjusted is None:
+            return "none"
+        lo, hi = adjusted.ci95
+        return "better" if lo > 0 else "worse" if hi < 0 else "unclear"
+
     def verdict(self, name: str) -> str:
         """One plain sentence about an outcome for a reader with no statistics."""
         estimate = self.outcomes[name]
         label = _VERDICT_NOUNS[name]
+        kind = self.verdict_kind(name)
         if estimate.adjusted is None:
             return f"No conclusion on {label}: {estimate.reason}"
         lo, hi = estimate.adjusted.ci95
         points = abs(estimate.adjusted.estimate) * 100
-        if lo > 0:
+        if kind == "better":
             return (
                 f"Participants did better on {label} than comparable colleagues: "
                 f"{points:.1f} points higher (95% interval {lo * 100:+.1f} to {hi * 100:+.1f})."
             )
-        if hi < 0:
+        if kind == "worse":
             return (
                 f"Participants did worse on {label} than comparable colleagues: "
                 f"{points:.1f} points lower (95% interval {lo * 100:+.1f} to {hi * 100:+.1f})."

@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from mentorwise.core.errors import NotFound
 from mentorwise.matches.models import (
+    TAKES_MENTEE,
     Match,
     MatchingRun,
     MatchStatus,
@@ -107,4 +108,17 @@ def hidden_by_veto(*, viewer: Enrollment) -> set[int]:
         Preference.objects.filter(other=viewer, kind=PreferenceKind.VETO)
         .exclude(enrollment__in=own_vetoes.values("other"))
         .values_list("enrollment_id", flat=True)
+    )
+
+
+def my_current_match(*, person_id: int | None, program: Program) -> Match | None:
+    """The person's match as a mentee in the program that takes them out of the matching pool
+    (approved, published or accepted), or None: what "find a mentor" tells a matched mentee."""
+    if person_id is None:
+        return None
+    return (
+        Match.objects.filter(program=program, mentee__person_id=person_id, status__in=TAKES_MENTEE)
+        .select_related("mentor__person")
+        .order_by("-pk")
+        .first()
     )

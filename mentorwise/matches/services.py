@@ -40,6 +40,7 @@ from mentorwise.matches.models import (
     UnmatchedMentee,
 )
 from mentorwise.matches.problem import ProgramPool, giving_role, program_pool
+from mentorwise.matches.profiles import Profile, enrollment_profile
 from mentorwise.matches.selectors import hidden_by_veto
 from mentorwise.matching import MatchingInputError, solve
 from mentorwise.matching.scoring import ScoringModel
@@ -524,6 +525,10 @@ class MentorCard:
     blocked_because: list[str]
     last_active: dt.datetime | None
 
+    @property
+    def profile(self) -> Profile:
+        return enrollment_profile(self.enrollment)
+
 
 def _own_mentee_enrollment(actor: Any, program: Program) -> Enrollment:
     enrollment = Enrollment.objects.filter(
@@ -537,14 +542,14 @@ def _own_mentee_enrollment(actor: Any, program: Program) -> Enrollment:
     return enrollment
 
 
-def _last_logins(enrollments: list[Enrollment]) -> dict[int, dt.datetime | None]:
-    """Enrollment id -> the person's last login, in one query."""
-    logins = dict(
-        User.objects.filter(person_id__in=[e.person_id for e in enrollments]).values_list(
-            "person_id", "last_login"
-        )
+def _last_active(enrollments: list[Enrollment]) -> dict[int, dt.datetime | None]:
+    """Enrollment id -> when the person last used Mentorwise (`User.last_active`: the latest
+    of their last sign-in and last recorded activity), in one query; None: never."""
+    users = User.objects.filter(person_id__in=[e.person_id for e in enrollments]).only(
+        "person_id", "last_login", "last_active_at"
     )
-    return {e.pk: logins.get(e.person_id) for e in enrollments}
+    when = {u.person_id: u.last_active for u in users}
+    return {e.pk: when.get(e.person_id) for e in enrollments}
 
 
 @dataclass(frozen=True)
@@ -555,6 +560,10 @@ class MenteeCard:
     score: float | None
     reasons: list[str]
     blocked_because: list[str]
+
+    @property
+    def profile(self) -> Profile:
+        return enrollment_profile(self.enrollment)
 
 
 def mentee_cards(*, actor: Any, program: Program) -> list[MenteeCard]:
@@ -616,7 +625,7 @@ def mentor_cards(
     pool = program_pool(program, marks_of=mine)
     unseen = hidden_by_veto(viewer=mine)
     rows = {e.pk: i for i, e in enumerate(pool.mentee_enrollments)}
-    last_login = _last_logins(pool.mentor_enrollments)
+    last_active = _last_active(pool.mentor_enrollments)
     if mine.pk not in rows or pool.mentees is None or pool.mentors is None:
         model = None
     else:
@@ -645,7 +654,7 @@ def mentor_cards(
                     room,
                     not blocked and room > 0,
                     blocked,
-                    last_login.get(enrollment.pk),
+                    last_active.get(enrollment.pk),
                 )
             )
         else:
@@ -657,7 +666,7 @@ def mentor_cards(
                     room,
                     False,
                     ["You already have a match in this program."],
-                    last_login.get(enrollment.pk),
+                    last_active.get(enrollment.pk),
                 )
             )
     cards.sort(key=lambda c: (not c.allowed, -(c.score or 0), c.enrollment.pk))

@@ -238,6 +238,7 @@ def find_mentor_view(request: AuthedRequest, slug: str) -> HttpResponse:
     with_marks = [(c, marks.get(c.enrollment.pk)) for c in cards]
     context = {
         "program": program,
+        "current": selectors.my_current_match(person_id=request.user.person_id, program=program),
         "recommended": [cm for cm in with_marks if cm[0].allowed][:5],
         "cards": Paginator(with_marks, 24).get_page(request.GET.get("page")),
         "requests": requests,

@@ -52,6 +52,12 @@ class Person(models.Model):
         null=True, blank=True, help_text="When the person first became a people manager."
     )
     is_high_potential = models.BooleanField(default=False)
+    bio = models.TextField(
+        max_length=600,
+        blank=True,
+        help_text="A short introduction the person writes about themselves; match offers and "
+        "mentor cards show it. Never imported: only the person edits it.",
+    )
     termination_date = models.DateField(null=True, blank=True, db_index=True)
     termination_kind = models.CharField(max_length=12, choices=TerminationKind.choices, blank=True)
     path = models.CharField(max_length=PATH_MAX_LENGTH, blank=True, db_index=True, editable=False)

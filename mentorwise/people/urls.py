@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mentorwise.people import login_views, views
+from mentorwise.people import bio_views, login_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -9,4 +9,6 @@ urlpatterns = [
     path("<int:person_id>/login/", login_views.person_login_view, name="login"),
     path("import/", views.import_view, name="import"),
     path("import/template.csv", views.import_template_view, name="import-template"),
+    path("me/", bio_views.my_profile_view, name="me"),
+    path("me/bio/", bio_views.bio_update_view, name="bio"),
 ]

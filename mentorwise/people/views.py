@@ -18,6 +18,7 @@ from django.urls import reverse
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.core.errors import InvalidInput, MentorwiseError, NotFound
 from mentorwise.core.files import private_dir, private_file_create
+from mentorwise.people.bio import BIO_MAX_LENGTH
 from mentorwise.people.forms import ImportConfirmForm, PeopleImportForm, PersonFilterForm
 from mentorwise.people.models import ImportSource
 from mentorwise.people.permissions import (
@@ -67,6 +68,10 @@ def person_detail_view(request: AuthedRequest, person_id: int) -> HttpResponse:
         "team": person_team_counts(person),
         # Participants see their own record only; their managers' pages would be 404s.
         "link_people": can_read_directory(request.user),
+        # One's own page offers the introduction form (with what was typed, after an error).
+        "own": person.pk == request.user.person_id,
+        "bio_draft": request.session.pop("people_bio_draft", None),
+        "bio_max": BIO_MAX_LENGTH,
     }
     return render(request, "people/detail.html", context)
 

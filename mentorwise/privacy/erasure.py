@@ -1,6 +1,6 @@
 """Erasure (GDPR Art. 17): remove or pseudonymise a person's data, keep the counts right.
 
-What goes: name, email, employee id (replaced by a one-way pseudonym), title, time zone,
+What goes: name, email, employee id (replaced by a one-way pseudonym), title, bio, time zone,
 languages, demographics, the person's private notes, nudges and nudge settings, every free
 text they wrote or that is about them (enrollment answers, match messages and reasons,
 goals of their mentoring, shared meeting notes, check-in comments, survey text answers,
@@ -305,6 +305,7 @@ def _pseudonymise_person(person: Person) -> None:
     person.last_name = f"person #{person.pk}"
     person.email = f"erased-{person.pk}@{ERASED_EMAIL_DOMAIN}"
     person.title = ""
+    person.bio = ""
     person.time_zone = ""
     person.languages = []
     person.erased_at = person.updated_at = timezone.now()

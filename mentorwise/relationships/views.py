@@ -23,6 +23,7 @@ from mentorwise.programs.selectors import access_managed_program
 from mentorwise.relationships import forms, recognition, selectors, services
 from mentorwise.relationships.calendar import meeting_ics
 from mentorwise.relationships.health import Health
+from mentorwise.relationships.home import match_offers
 from mentorwise.relationships.models import (
     ClosureKind,
     ConversationType,
@@ -69,7 +70,7 @@ def mine_view(request: AuthedRequest) -> HttpResponse:
         "relationships/mine.html",
         {
             "relationships": relationships,
-            "awaiting": selectors.matches_awaiting_answer(actor=request.user),
+            "awaiting": match_offers(actor=request.user),
             "has_contribution_record": recognition.has_contribution_record(actor=request.user),
         },
     )

@@ -60,10 +60,11 @@ def test_program_walkthrough_in_the_browser(browser: Any, live_server: Any) -> N
     manager.wait_for_selector("text=Published")
 
     # Both accept.
-    for username in ("mentee", "mentor"):
+    for username, other in (("mentee", mentor_name), ("mentor", mentee_name)):
         page = logged_in(browser, base, username)
         page.goto(f"{base}/relationships/")
-        card = page.locator(".card", has_text=mentee_name).filter(has_text=mentor_name).last
+        # Each offer is a card about the other person (their profile), with the answers.
+        card = page.locator("[id^=offer-]", has_text=other)
         card.get_by_role("button", name="Accept").click()
         page.wait_for_load_state()
     match = Match.objects.get(mentee__person__user__username="mentee", status="accepted")

@@ -40,7 +40,7 @@ def test_the_demo_serves_the_products_error_pages(
         assert name == "runserver"
         answers["404"] = client.get("/no-such-page/")
         with monkeypatch.context() as patched:
-            patched.setattr("mentorwise.views.home_panel", broken)
+            patched.setattr("mentorwise.views.participant_home", broken)
             answers["500"] = client.get("/")
         answers["api"] = client.get("/api/no-such-operation")
 

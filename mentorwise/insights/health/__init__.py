@@ -51,6 +51,8 @@ from mentorwise.insights.health.relationships import (
     MeetingCadence,
     agreement_confirmation,
     goal_progress,
+    health_counts_by_program,
+    health_shortfall,
     meeting_cadence,
     relationship_health_shares,
 )
@@ -77,6 +79,8 @@ __all__ = [
     "agreement_confirmation",
     "check_in_trend",
     "goal_progress",
+    "health_counts_by_program",
+    "health_shortfall",
     "match_acceptance",
     "meeting_cadence",
     "program_funnel",

@@ -49,6 +49,12 @@ class Funnel:
     completed: int
 
 
+def mentee_matched() -> Exists:
+    """Whether a mentee enrollment (the outer row) is past the "matched" stage: a match
+    published, accepted or ended. The funnel and the headline match rate both use it."""
+    return Exists(Match.objects.filter(mentee=OuterRef("pk"), status__in=MATCHED_STATUSES))
+
+
 def program_funnel(*, program: Program, as_of: dt.datetime | None = None) -> Funnel:
     """The mentee funnel, each stage a count of people (mentee enrollments):
 
@@ -71,9 +77,7 @@ def program_funnel(*, program: Program, as_of: dt.datetime | None = None) -> Fun
     counts = (
         Enrollment.objects.filter(program=program, role=Role.MENTEE, status=EnrollmentStatus.ACTIVE)
         .annotate(
-            is_matched=Exists(
-                Match.objects.filter(mentee=OuterRef("pk"), status__in=MATCHED_STATUSES)
-            ),
+            is_matched=mentee_matched(),
             is_active=Exists(relationships.filter(status=RelationshipStatus.ACTIVE)),
             is_completed=Exists(
                 relationships.filter(

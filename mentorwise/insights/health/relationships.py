@@ -246,6 +246,34 @@ def _shares(counts: Counter[tuple[int, str]], key: int) -> HealthShares:
     )
 
 
+# A program is below the health thresholds (its home alert and dashboard say so) when fewer
+# than this share of its active relationships are on track, or more than this share at risk:
+# a third of pairs drifting is when program managers in our pilots stepped in.
+ON_TRACK_MIN_SHARE = 0.6
+AT_RISK_MAX_SHARE = 0.2
+
+
+def health_shortfall(shares: HealthShares) -> str | None:
+    """Why these health shares are below the thresholds, as a short phrase; None when they
+    are not (or there is no active relationship to judge)."""
+    if not shares.n:
+        return None
+    if shares.on_track_share is not None and shares.on_track_share < ON_TRACK_MIN_SHARE:
+        return f"{shares.on_track_share:.0%} on track (threshold {ON_TRACK_MIN_SHARE:.0%})"
+    if shares.at_risk_share is not None and shares.at_risk_share > AT_RISK_MAX_SHARE:
+        return f"{shares.at_risk_share:.0%} at risk (threshold {AT_RISK_MAX_SHARE:.0%})"
+    return None
+
+
+def health_counts_by_program(
+    *, where: Q, actor: Any, as_of: dt.datetime | None = None
+) -> dict[int, HealthShares]:
+    """Program id -> health shares of the active relationships matching `where`, classified as
+    the relationship health dashboard does (4 queries for any number of programs)."""
+    counts = _health_counts(where, _now(as_of), actor=actor)
+    return {program_id: _shares(counts, program_id) for program_id in {k for k, _ in counts}}
+
+
 def relationship_health_shares(
     *,
     program: Program,

@@ -1,0 +1,431 @@
+"""What the home page tells those who oversee programs and those who read the organisation's
+figures: alerts with next steps, and headline figures in aggregate.
+
+- `oversight_alerts`: for HR admins (every program) and program managers (theirs): pairs at
+  risk and stalled, mentees waiting for a match, proposals to approve, programs below the
+  health thresholds and draft programs, each counted per program with a link to the page
+  that acts on it. Nobody oversees a relationship they are in (`overseen_relationships`):
+  their own pair, their own enrollment and their own proposal are never an alert of theirs.
+- `headline_figures`: for HR admins and executives: participation, match rate, relationship
+  health, outcome verdicts and pipeline coverage, over the programs whose insights the actor
+  may read. Counts and rates go through the product's small-cell rule (`suppression`, with
+  the minimum group size of `equity.min_group_size`); nothing returned names a person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from mentorwise.accounts.roles import actor_person_id, is_hr_admin
+from mentorwise.insights.access import insights_programs, may_read_organisation_insights
+from mentorwise.insights.equity import min_group_size
+from mentorwise.insights.health import health_counts_by_program, health_shortfall
+from mentorwise.insights.health.matching import mentee_matched
+from mentorwise.insights.pipeline import FIRST_TIME_MANAGER, HIGH_POTENTIAL, pipeline
+from mentorwise.insights.program_outcomes import program_outcomes_ready
+from mentorwise.insights.suppression import suppress_rates
+from mentorwise.matches.models import TAKES_MENTEE, Match, MatchStatus
+from mentorwise.programs.eligibility import eligible_people
+from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus, Role
+from mentorwise.relationships.permissions import overseen_relationships
+
+# Alerts ---------------------------------------------------------------------------------
+
+# Kinds of alert, most urgent first: (key, what one of them is, badge class).
+ALERT_KINDS: tuple[tuple[str, str, str], ...] = (
+    ("at_risk", "pairs at risk", "bad"),
+    ("stalled", "stalled pairs", "warn"),
+    ("below_health", "programs below the health thresholds", "warn"),
+    ("proposals", "proposed matches to approve", "warn"),
+    ("waiting", "mentees waiting for a match", "warn"),
+    ("drafts", "draft programs to finish", ""),
+)
+_RUNNING = (ProgramStatus.ENROLLING, ProgramStatus.ACTIVE)
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One next step in one program: how many, what, and the page that acts on it."""
+
+    kind: str
+    program: Program
+    count: int
+    text: str
+    url: str
+    level: str
+
+
+@dataclass(frozen=True)
+class AlertTotal:
+    """All alerts of one kind; `url` is the page that acts on them when one program has them
+    all, else the list of alerts on the home page."""
+
+    kind: str
+    label: str
+    count: int
+    programs: int
+    level: str
+    url: str
+
+
+@dataclass(frozen=True)
+class OversightAlerts:
+    totals: list[AlertTotal]
+    alerts: list[Alert]
+    programs: int  # how many programs the actor oversees
+
+    @property
+    def any(self) -> bool:
+        return bool(self.alerts)
+
+
+def overseen_programs(actor: Any) -> QuerySet[Program]:
+    """The programs the actor oversees: all for HR admins, their own for program managers."""
+    if is_hr_admin(actor):
+        return Program.objects.all()
+    if not getattr(actor, "is_authenticated", False):
+        return Program.objects.none()
+    return Program.objects.filter(managers=actor)
+
+
+def _waiting_counts(programs: list[Program], person_id: int | None) -> dict[int, int]:
+    """Program id -> active mentee enrollments in the matching pool (no approved, published
+    or accepted match: the pool `matches.problem.program_pool` draws from)."""
+    running = [p.pk for p in programs if p.status in _RUNNING]
+    rows = (
+        Enrollment.objects.filter(
+            program_id__in=running, role=Role.MENTEE, status=EnrollmentStatus.ACTIVE
+        )
+        .exclude(matches_as_mentee__status__in=TAKES_MENTEE)
+        .exclude(person_id=person_id or 0)
+        .order_by()
+        .values("program_id")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    return {row["program_id"]: row["n"] for row in rows}
+
+
+def _proposal_counts(programs: list[Program], person_id: int | None) -> dict[int, int]:
+    """Program id -> proposed matches awaiting approval, except those about the actor."""
+    rows = (
+        Match.objects.filter(program_id__in=[p.pk for p in programs], status=MatchStatus.PROPOSED)
+        .exclude(Q(mentee__person_id=person_id or 0) | Q(mentor__person_id=person_id or 0))
+        .order_by()
+        .values("program_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["program_id"]: row["n"] for row in rows}
+
+
+def oversight_alerts(*, actor: Any, as_of: dt.datetime | None = None) -> OversightAlerts:
+    """Every alert of the programs the actor oversees, most urgent kind first (a fixed number
+    of queries whatever the number of programs and relationships)."""
+    programs = list(overseen_programs(actor).order_by("name", "pk"))
+    if not programs:
+        return OversightAlerts(totals=[], alerts=[], programs=0)
+    ids = [p.pk for p in programs]
+    person_id = actor_person_id(actor)
+    health = health_counts_by_program(
+        where=Q(pk__in=overseen_relationships(actor).filter(program_id__in=ids).values("pk")),
+        actor=actor,
+        as_of=as_of,
+    )
+    waiting = _waiting_counts(programs, person_id)
+    proposals = _proposal_counts(programs, person_id)
+    levels = {key: level for key, _, level in ALERT_KINDS}
+    alerts: list[Alert] = []
+
+    def add(kind: str, program: Program, count: int, text: str, url: str) -> None:
+        if count:
+            alerts.append(Alert(kind, program, count, text, url, levels[kind]))
+
+    for p in programs:
+        relationships = reverse("relationships:program", args=[p.slug])
+        shares = health.get(p.pk)
+        if shares is not None:
+            add(
+                "at_risk",
+                p,
+                shares.at_risk,
+                "pair at risk" if shares.at_risk == 1 else "pairs at risk",
+                f"{relationships}?health=at_risk&status=active",
+            )
+            add(
+                "stalled",
+                p,
+                shares.stalled,
+                "stalled pair" if shares.stalled == 1 else "stalled pairs",
+                f"{relationships}?health=stalled&status=active",
+            )
+            if reason := health_shortfall(shares):
+                add(
+                    "below_health",
+                    p,
+                    1,
+                    f"program below the health thresholds: {reason}",
+                    reverse("insights:program", args=[p.slug]),
+                )
+        n = proposals.get(p.pk, 0)
+        add(
+            "proposals",
+            p,
+            n,
+            "proposed match to approve" if n == 1 else "proposed matches to approve",
+            reverse("matches:program", args=[p.slug]) + "?show=open",
+        )
+        n = waiting.get(p.pk, 0)
+        add(
+            "waiting",
+            p,
+            n,
+            "mentee waiting for a match" if n == 1 else "mentees waiting for a match",
+            reverse("matches:program", args=[p.slug]),
+        )
+        if p.status == ProgramStatus.DRAFT:
+            add(
+                "drafts",
+                p,
+                1,
+                "draft program: finish it and open enrollment",
+                reverse("programs:detail", args=[p.slug]),
+            )
+    order = {key: i for i, (key, _, _) in enumerate(ALERT_KINDS)}
+    alerts.sort(key=lambda a: (order[a.kind], -a.count, a.program.name, a.program.pk))
+    totals = []
+    for key, label, level in ALERT_KINDS:
+        mine = [a for a in alerts if a.kind == key]
+        where = {a.program.pk for a in mine}
+        url = mine[0].url if len(where) == 1 else "#alerts"
+        totals.append(AlertTotal(key, label, sum(a.count for a in mine), len(where), level, url))
+    return OversightAlerts(totals=totals, alerts=alerts, programs=len(programs))
+
+
+# Headline figures -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One figure of the executive summary. `rate` and `count` are None when the small-cell
+    rule hides them (`hidden` says so), `detail` says what they count."""
+
+    key: str
+    label: str
+    rate: float | None
+    count: int | None
+    of: int | None
+    detail: str
+    url: str
+    hidden: bool = False
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.rate is None else round(100 * self.rate)
+
+
+@dataclass(frozen=True)
+class VerdictSummary:
+    """How many outcome estimates (program x outcome) came out which way."""
+
+    better: int
+    unclear: int
+    worse: int
+    none: int
+    pending: int  # programs whose estimates a worker is still computing
+    programs: list[tuple[Program, Counter[str]]]
+
+    @property
+    def total(self) -> int:
+        return self.better + self.unclear + self.worse + self.none
+
+
+@dataclass(frozen=True)
+class HeadlineFigures:
+    k: int
+    figures: list[Headline]
+    verdicts: VerdictSummary
+
+
+def _rate(
+    key: str, label: str, numerator: int, denominator: int, k: int, detail: str, url: str
+) -> Headline:
+    """A rate published under the small-cell rule: hidden when the group, the numerator or
+    its complement is a group of 1..k-1 people."""
+    protected = suppress_rates([numerator], [denominator], k=k)
+    rate = protected.overall_rate
+    count = protected.table.cells[0][0]
+    of = protected.table.grand_total
+    hidden = rate is None
+    return Headline(
+        key,
+        label,
+        rate,
+        None if hidden else count,
+        None if hidden else of,
+        detail,
+        url,
+        hidden,
+    )
+
+
+def _verdicts(programs: list[Program]) -> VerdictSummary:
+    today = timezone.localdate()
+    tally: Counter[str] = Counter()
+    pending = 0
+    rows = []
+    for program in programs:
+        if program.start_date is None or program.start_date > today:
+            continue
+        result = program_outcomes_ready(program=program)
+        if result is None:
+            pending += 1
+            continue
+        mine = Counter(result.verdict_kind(name) for name in result.outcomes)
+        tally.update(mine)
+        if mine:
+            rows.append((program, mine))
+    return VerdictSummary(
+        better=tally["better"],
+        unclear=tally["unclear"],
+        worse=tally["worse"],
+        none=tally["none"],
+        pending=pending,
+        programs=rows,
+    )
+
+
+def headline_figures(*, actor: Any, as_of: dt.datetime | None = None) -> HeadlineFigures | None:
+    """The organisation's headline figures for HR admins and executives (None for anyone
+    else), over the programs whose insights the actor may read, drafts left out:
+
+    - participation: active people with an active enrollment (any role) in a program that is
+      enrolling or active, over all active people;
+    - match rate: active mentee enrollments of those programs past the "matched" stage (the
+      funnel's rule), over all of them;
+    - relationship health: active relationships on track, over all active relationships of
+      the readable programs (closed programs have none);
+    - outcome verdicts: outcome estimates better / unclear / worse than comparable colleagues;
+    - pipeline coverage: high-potentials and first-time managers with an active mentor,
+      sponsor or coach (`insights.pipeline`).
+    """
+    if not may_read_organisation_insights(actor):
+        return None
+    now = as_of or timezone.now()
+    k = min_group_size()
+    programs = list(
+        insights_programs(actor).exclude(status=ProgramStatus.DRAFT).order_by("name", "pk")
+    )
+    running = [p.pk for p in programs if p.status in _RUNNING]
+    people = eligible_people({}, today=timezone.localdate(now))
+    participants = people.filter(
+        enrollments__program_id__in=running, enrollments__status=EnrollmentStatus.ACTIVE
+    ).distinct()
+    mentees = (
+        Enrollment.objects.filter(
+            program_id__in=running, role=Role.MENTEE, status=EnrollmentStatus.ACTIVE
+        )
+        .annotate(is_matched=mentee_matched())
+        .aggregate(n=Count("pk"), matched=Count("pk", filter=Q(is_matched=True)))
+    )
+    health = health_counts_by_program(
+        where=Q(program_id__in=[p.pk for p in programs]), actor=actor, as_of=now
+    )
+    on_track = sum(s.on_track for s in health.values())
+    active = sum(s.n for s in health.values())
+    overview = reverse("insights:overview")
+    figures = [
+        _rate(
+            "participation",
+            "Participation",
+            participants.count(),
+            people.count(),
+            k,
+            "active people take part in a running program",
+            overview,
+        ),
+        _rate(
+            "match_rate",
+            "Match rate",
+            mentees["matched"] or 0,
+            mentees["n"] or 0,
+            k,
+            "enrolled mentees have a match",
+            overview,
+        ),
+        _rate(
+            "health",
+            "Relationship health",
+            on_track,
+            active,
+            k,
+            "active relationships are on track",
+            overview,
+        ),
+    ]
+    result = pipeline(as_of=now)
+    for population, label, detail in (
+        (HIGH_POTENTIAL, "Pipeline coverage", "high-potentials have a mentor, sponsor or coach"),
+        (
+            FIRST_TIME_MANAGER,
+            "Pipeline coverage",
+            "first-time managers have a mentor, sponsor or coach",
+        ),
+    ):
+        total = result.coverage[population]["level"].total
+        figures.append(
+            Headline(
+                population,
+                label,
+                total.coverage,
+                total.covered,
+                total.people,
+                detail,
+                reverse("insights:pipeline"),
+                hidden=total.coverage is None,
+            )
+        )
+    return HeadlineFigures(k=k, figures=figures, verdicts=_verdicts(programs))
+
+
+# Organisation -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrganisationCounts:
+    """The HR admin's counters: the workforce, programs by status, active enrollments."""
+
+    active: int
+    high_potential: int
+    enrollments: int
+    programs_by_status: list[tuple[str, int]]
+
+
+def organisation_counts(*, actor: Any) -> OrganisationCounts | None:
+    """For HR admins (None for anyone else): active and high-potential people,
+    active enrollments, and programs per status (labels, in the status order)."""
+    if not is_hr_admin(actor):
+        return None
+    today = timezone.localdate()
+    active = eligible_people({}, today=today)
+    by_status = dict(
+        Program.objects.order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return OrganisationCounts(
+        active=active.count(),
+        high_potential=active.filter(is_high_potential=True).count(),
+        enrollments=Enrollment.objects.filter(status=EnrollmentStatus.ACTIVE).count(),
+        programs_by_status=[
+            (label, by_status[value])
+            for value, label in ProgramStatus.choices
+            if value in by_status
+        ],
+    )

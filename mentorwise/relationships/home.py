@@ -1,0 +1,180 @@
+"""What the home page tells a participant (mentee, mentor, sponsor, coach): what is next, and
+with whom, each with a link.
+
+Builds on `selectors.home_panel` (relationships, next meeting, open goals, agreements to write
+or confirm, meetings to plan, surveys to answer) and adds the match offers waiting for the
+actor's answer with the other person's profile, the check-ins due, and the programs where
+the actor, as a mentee, still waits for a match. Everything here is about the actor's own
+relationships, enrollments and matches: nothing about anyone else's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+
+from mentorwise.accounts.roles import actor_person_id
+from mentorwise.matches.models import TAKES_MENTEE, Match, MatchStatus
+from mentorwise.matches.problem import giving_role
+from mentorwise.matches.profiles import Profile, enrollment_profiles
+from mentorwise.programs.models import Enrollment, EnrollmentStatus, ProgramStatus, Role
+from mentorwise.relationships.models import CheckIn, Relationship
+from mentorwise.relationships.permissions import actor_side
+from mentorwise.relationships.selectors import (
+    agreements_current,
+    home_panel,
+    matches_awaiting_answer,
+)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A match waiting for the actor's answer, and who it is with."""
+
+    match: Match
+    other: Profile
+    other_role: str
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A program where the actor, as a mentee, has no match yet; `url` is what to do."""
+
+    enrollment: Enrollment
+    text: str
+    url: str
+
+
+def check_in_due(
+    *, now: dt.datetime, started_at: dt.datetime, last_check_in: dt.datetime | None, cadence: int
+) -> bool:
+    """A side's check-in is due once a relationship is one cadence old and that side has not
+    checked in within the last cadence (the agreed meeting interval)."""
+    every = dt.timedelta(days=max(1, cadence))
+    if now - started_at < every:
+        return False
+    return last_check_in is None or now - last_check_in >= every
+
+
+def _check_ins_due(actor: Any, mine: list[Relationship], now: dt.datetime) -> list[Relationship]:
+    agreements = agreements_current(relationships=mine)
+    sides = {r.pk: actor_side(actor, r) for r in mine}
+    latest: dict[tuple[int, str | None], dt.datetime] = {
+        (row["relationship_id"], row["side"]): row["last"]
+        for row in CheckIn.objects.filter(relationship__in=[r.pk for r in mine])
+        .order_by()
+        .values("relationship_id", "side")
+        .annotate(last=Max("created_at"))
+    }
+    due = []
+    for r in mine:
+        current = agreements.get(r.pk)
+        cadence = current.meeting_cadence_days if current else r.program.meeting_cadence_days
+        if check_in_due(
+            now=now,
+            started_at=r.started_at,
+            last_check_in=latest.get((r.pk, sides[r.pk])),
+            cadence=cadence,
+        ):
+            due.append(r)
+    return due
+
+
+def match_offers(*, actor: Any) -> list[Offer]:
+    """The matches waiting for the actor's answer, each with the other person's profile."""
+    person_id = actor_person_id(actor)
+    matches = matches_awaiting_answer(actor=actor)
+    others = [m.mentor if m.mentee.person_id == person_id else m.mentee for m in matches]
+    profiles = enrollment_profiles(others)
+    return [
+        Offer(match=m, other=profiles[o.pk], other_role=o.get_role_display())
+        for m, o in zip(matches, others, strict=True)
+    ]
+
+
+def _waiting_to_give(person_id: int) -> list[Waiting]:
+    """Programs where the person mentors (sponsors, coaches) with no one matched yet."""
+    enrollments = (
+        Enrollment.objects.filter(
+            person_id=person_id,
+            status=EnrollmentStatus.ACTIVE,
+            is_paused=False,
+            program__status__in=(ProgramStatus.ENROLLING, ProgramStatus.ACTIVE),
+        )
+        .exclude(role=Role.MENTEE)
+        .exclude(matches_as_mentor__status__in=TAKES_MENTEE)
+        .select_related("program")
+        .order_by("program__name")
+    )
+    result = []
+    for e in enrollments:
+        if e.role != giving_role(e.program):
+            continue
+        if e.program.matching.get("options", {}).get("mentor_preferences"):
+            text = f"No mentee matched with you yet in {e.program.name}: see who is waiting"
+            url = reverse("matches:mentees", args=[e.program.slug])
+        else:
+            text = (
+                f"No mentee matched with you yet in {e.program.name}: "
+                "the program manager will propose one"
+            )
+            url = reverse("programs:detail", args=[e.program.slug])
+        result.append(Waiting(e, text, url))
+    return result
+
+
+def _waiting(actor: Any) -> list[Waiting]:
+    person_id = actor_person_id(actor)
+    if person_id is None:
+        return []
+    enrollments = (
+        Enrollment.objects.filter(
+            person_id=person_id,
+            role=Role.MENTEE,
+            status=EnrollmentStatus.ACTIVE,
+            program__status__in=(ProgramStatus.ENROLLING, ProgramStatus.ACTIVE),
+        )
+        .exclude(matches_as_mentee__status__in=(*TAKES_MENTEE, MatchStatus.REQUESTED))
+        .select_related("program")
+        .order_by("program__name")
+    )
+    result = _waiting_to_give(person_id)
+    for e in enrollments:
+        label = Role(giving_role(e.program)).label.lower()
+        if e.program.self_match:
+            text = f"Find a {label} in {e.program.name}"
+            url = reverse("matches:find", args=[e.program.slug])
+        else:
+            text = f"The program manager of {e.program.name} will match you with a {label}"
+            url = reverse("programs:detail", args=[e.program.slug])
+        result.append(Waiting(e, text, url))
+    return result
+
+
+def participant_home(*, actor: Any) -> dict[str, Any]:
+    """The participant's home: `home_panel`'s figures, plus `offers` (matches awaiting the
+    actor's answer, with the other person's profile), `waiting` (programs where the actor
+    waits for a match) and check-ins due added to `due`."""
+    panel = home_panel(actor=actor)
+    now = timezone.now()
+    mine = [row["relationship"] for row in panel["relationships"]]
+    others = {row["relationship"].pk: row["other"] for row in panel["relationships"]}
+    for r in _check_ins_due(actor, mine, now):
+        panel["due"].append(
+            {
+                "text": f"Check in on how it is going with {others[r.pk].full_name}",
+                "relationship": r,
+                "anchor": "check-ins",
+            }
+        )
+    # The offers are shown with the person's profile; the generic "answer your match" line
+    # of home_panel would repeat them.
+    panel["due"] = [item for item in panel["due"] if "match" not in item]
+    panel["offers"] = match_offers(actor=actor)
+    panel["waiting"] = _waiting(actor)
+    return panel
