@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from statistics import mean
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from mentorwise.accounts.roles import actor_person_id
 from mentorwise.core.errors import NotFound
+from mentorwise.disclosure import min_group_size
 from mentorwise.matches.models import Match, MatchStatus, Response
 from mentorwise.programs.models import Program
 from mentorwise.relationships.health import HealthResult, relationship_health
@@ -47,10 +47,6 @@ from mentorwise.relationships.permissions import (
 from mentorwise.relationships.services.feedback import DEFAULT_QUESTIONS
 
 _RELATED = ("program", "mentee__person", "mentor__person", "agreement")
-
-
-def min_group_size() -> int:
-    return int(getattr(settings, "MENTORWISE_MIN_GROUP_SIZE", 5))
 
 
 # Access ---------------------------------------------------------------------------------
