@@ -109,7 +109,8 @@ def sensitive(truth: Mapping[str, int], sums: Sequence[Sum], k: int) -> set[str]
     """What must never be learnt: counts of 1..k-1 people, and a 0 about a group of 1..k-1
     people (unless an empty total already says it)."""
     small = {name for name, value in truth.items() if 0 < value < k}
-    in_small, in_empty = set(), set()
+    in_small: set[str] = set()
+    in_empty: set[str] = set()
     for parts, total in sums:
         if 0 < truth[total] < k:
             in_small.update(parts)
@@ -204,10 +205,10 @@ EQUITY_RATES = (
 EQUITY_COUNTS = ("population", "enrolled", "matched", "sponsored", "promoted", "still_employed")
 
 
-def _cell(value: str | int | float | None) -> float | None:
+def _cell(value: object) -> float | None:
     if value is None or value == "":
         return None
-    return float(value)
+    return float(value)  # type: ignore[arg-type]
 
 
 def equity_attack_model(
@@ -228,15 +229,16 @@ def equity_attack_model(
         dimension, group = str(row["dimension"]), str(row["group"])
         if group != "All":
             groups.setdefault(dimension, []).append(group)
-        counts = {c: _cell(row.get(c)) for c in EQUITY_COUNTS}  # type: ignore[arg-type]
+        counts = {c: _cell(row.get(c)) for c in EQUITY_COUNTS}
         for rate, part, whole in EQUITY_RATES:
-            value = _cell(row.get(rate))  # type: ignore[arg-type]
+            value = _cell(row.get(rate))
             if value is None:
                 continue
-            if counts[part] is None and counts[whole] is not None:
-                counts[part] = round(value * counts[whole])
-            elif counts[whole] is None and counts[part] is not None and value > 0:
-                counts[whole] = round(counts[part] / value)
+            known_part, known_whole = counts[part], counts[whole]
+            if known_part is None and known_whole is not None:
+                counts[part] = round(value * known_whole)
+            elif known_whole is None and known_part is not None and value > 0:
+                counts[whole] = round(known_part / value)
         for column, value in counts.items():
             key = name(dimension, group, column)
             if value is not None or key not in published:

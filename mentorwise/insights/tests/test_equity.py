@@ -21,7 +21,6 @@ import csv
 import datetime as dt
 import io
 
-import numpy as np
 import pytest
 from django.test import Client
 from django.utils import timezone
