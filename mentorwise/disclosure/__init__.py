@@ -9,7 +9,12 @@ protection level.
 """
 
 from mentorwise.disclosure.audit import Interval, attacker_intervals
-from mentorwise.disclosure.blocks import block_prefix, whole_quarters
+from mentorwise.disclosure.blocks import (
+    block_prefix,
+    sides_in_blocks,
+    whole_blocks_within,
+    whole_quarters,
+)
 from mentorwise.disclosure.figures import DisclosureInputError, LinkedCounts
 from mentorwise.disclosure.protect import (
     protect_linked,
@@ -31,5 +36,7 @@ __all__ = [
     "protect_shared_totals",
     "protect_table",
     "sensitive_cells",
+    "sides_in_blocks",
+    "whole_blocks_within",
     "whole_quarters",
 ]
