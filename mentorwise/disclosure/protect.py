@@ -68,11 +68,14 @@ def protect_mask(
     is_total: npt.NDArray[np.bool_],
     k: int,
     forced: npt.NDArray[np.bool_] | None = None,
+    also_sensitive: npt.NDArray[np.bool_] | None = None,
 ) -> npt.NDArray[np.bool_]:
-    """Which counts to hide: the sensitive ones, ``forced``, and complementary counts until
-    every sensitive count is protected (see the module docstring)."""
+    """Which counts to hide: the sensitive ones (and ``also_sensitive``), ``forced``, and
+    complementary counts until every sensitive count is protected (module docstring)."""
     check_k(k)
     sensitive = sensitive_cells(values, lines, k)
+    if also_sensitive is not None:
+        sensitive |= also_sensitive
     mask = sensitive.copy()
     if forced is not None:
         mask |= forced
@@ -112,18 +115,30 @@ def protect_mask(
     return mask
 
 
-def protect_linked(system: LinkedCounts, *, k: int, hide: Iterable[str] = ()) -> set[str]:
-    """The names of the counts of ``system`` to hide (everything in ``hide`` included)."""
+def protect_linked(
+    system: LinkedCounts, *, k: int, hide: Iterable[str] = (), sensitive: Iterable[str] = ()
+) -> set[str]:
+    """The names of the counts of ``system`` to hide (everything in ``hide`` included);
+    ``sensitive`` names counts to protect like small ones (e.g. an empty group whose
+    emptiness is itself telling)."""
     values = np.array(system.values, dtype=np.int64)
     forced = np.zeros(len(values), dtype=bool)
     for name in hide:
         forced[system.index[name]] = True
-    mask = protect_mask(values, system.lines, np.array(system.is_total, dtype=bool), k, forced)
+    extra = np.zeros(len(values), dtype=bool)
+    for name in sensitive:
+        extra[system.index[name]] = True
+    is_total = np.array(system.is_total, dtype=bool)
+    mask = protect_mask(values, system.lines, is_total, k, forced, extra)
     return {name for name, i in system.index.items() if mask[i]}
 
 
 def protect_shared_totals(
-    systems: dict[str, tuple[LinkedCounts, int]], quantities: Sequence[str], *, k: int
+    systems: dict[str, tuple[LinkedCounts, int]],
+    quantities: Sequence[str],
+    *,
+    k: int,
+    sensitive: dict[str, set[str]] | None = None,
 ) -> dict[str, set[str]]:
     """Protect breakdowns of the same people by different dimensions as one population.
 
@@ -153,7 +168,8 @@ def protect_shared_totals(
             merged.line(
                 [names[dimension][inverse[c]] for c in cells], names[dimension][inverse[total]]
             )
-    hidden = protect_linked(merged, k=k)
+    extra = [names[d][n] for d, chosen in (sensitive or {}).items() for n in chosen]
+    hidden = protect_linked(merged, k=k, sensitive=extra)
     return {
         dimension: {name for name, merged_name in mapping.items() if merged_name in hidden}
         for dimension, mapping in names.items()

@@ -608,6 +608,7 @@ def program_equity(
 
 
 def _protect_breakdowns(raws: dict[str, _Raw], k: int) -> dict[str, set[str]]:
+    """Protect every breakdown of the side as one population (`mentorwise.disclosure`)."""
     systems = {d: (_system(raw), len(raw.keys)) for d, raw in raws.items()}
     return protect_shared_totals(systems, _QUANTITIES, k=k)
 
