@@ -227,8 +227,8 @@ def equity_attack_model(
 
     for row in rows:
         dimension, group = str(row["dimension"]), str(row["group"])
-        if group != "All":
-            groups.setdefault(dimension, []).append(group)
+        if group != "All" and group not in groups.setdefault(dimension, []):
+            groups[dimension].append(group)
         counts = {c: _cell(row.get(c)) for c in EQUITY_COUNTS}
         for rate, part, whole in EQUITY_RATES:
             value = _cell(row.get(rate))
@@ -245,6 +245,8 @@ def equity_attack_model(
                 published[key] = None if value is None else int(value)
         for part, rest, whole in EQUITY_SPLITS:
             published.setdefault(name(dimension, group, rest), None)
+            if any(name(dimension, group, rest) in s[0] for s in sums):
+                continue  # the same row again (CSV and API): its sums are known
             sums.append(
                 (
                     [name(dimension, group, part), name(dimension, group, rest)],

@@ -38,25 +38,6 @@ class Interval:
 Line = tuple[list[int], int]
 
 
-def components(mask: npt.NDArray[np.bool_], lines: Sequence[Line]) -> dict[int, int]:
-    """Each hidden index -> a representative of the hidden counts tied to it by sums."""
-    parent = {int(i): int(i) for i in np.flatnonzero(mask)}
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for cells, total in lines:
-        hidden = [i for i in [*cells, total] if mask[i]]
-        for i in hidden[1:]:
-            a, b = find(hidden[0]), find(i)
-            if a != b:
-                parent[b] = a
-    return {i: find(i) for i in parent}
-
-
 #: Stands for "unbounded": no count of people comes near it.
 _CEILING = 1e8
 
@@ -71,13 +52,13 @@ class _Program:
         values: npt.NDArray[np.int64],
         mask: npt.NDArray[np.bool_],
         lines: Sequence[Line],
+        touching: Sequence[int],
     ) -> None:
         position = {v: j for j, v in enumerate(members)}
         rows: list[npt.NDArray[np.float64]] = []
         rhs: list[float] = []
-        for cells, total in lines:
-            if not any(i in position for i in [*cells, total]):
-                continue
+        for n in touching:
+            cells, total = lines[n]
             row = np.zeros(len(members))
             constant = 0.0
             for i, sign in [*((c, 1.0) for c in cells), (total, -1.0)]:
@@ -132,19 +113,51 @@ class _Program:
         return float(round(exact.fun))
 
 
+def lines_by_count(lines: Sequence[Line]) -> dict[int, list[int]]:
+    """Each count -> the indices of the lines it is on."""
+    on: dict[int, list[int]] = {}
+    for n, (cells, total) in enumerate(lines):
+        for i in [*cells, total]:
+            on.setdefault(i, []).append(n)
+    return on
+
+
+def component(
+    cell: int,
+    mask: npt.NDArray[np.bool_],
+    lines: Sequence[Line],
+    on: dict[int, list[int]],
+) -> tuple[list[int], list[int]]:
+    """The hidden counts tied to ``cell`` by sums (itself included), and the lines they are
+    on: a search from ``cell`` through lines, never over the whole system."""
+    members, touching = {cell}, set()
+    frontier = [cell]
+    while frontier:
+        i = frontier.pop()
+        for n in on.get(i, []):
+            if n in touching:
+                continue
+            touching.add(n)
+            cells, total = lines[n]
+            for j in [*cells, total]:
+                if mask[j] and j not in members:
+                    members.add(j)
+                    frontier.append(j)
+    return sorted(members), sorted(touching)
+
+
 def attacker_intervals(
     values: Sequence[int] | npt.NDArray[np.int64],
     lines: Sequence[Line],
     mask: npt.NDArray[np.bool_],
     cells: Iterable[int],
+    on: dict[int, list[int]] | None = None,
 ) -> dict[int, Interval]:
     """The attacker's interval of each hidden count in ``cells`` (indices into ``values``),
-    given the published counts (``~mask``), the sums ``lines`` and non-negativity."""
+    given the published counts (``~mask``), the sums ``lines`` and non-negativity.
+    ``on`` is :func:`lines_by_count` of ``lines`` (computed when not given)."""
     counts = np.asarray(values, dtype=np.int64)
-    component_of = components(mask, lines)
-    members: dict[int, list[int]] = {}
-    for i, root in component_of.items():
-        members.setdefault(root, []).append(i)
+    on = lines_by_count(lines) if on is None else on
     programs: dict[int, _Program] = {}
     result: dict[int, Interval] = {}
     for cell in cells:
@@ -152,10 +165,12 @@ def attacker_intervals(
             value = float(counts[cell])
             result[cell] = Interval(value, value)
             continue
-        root = component_of[cell]
-        if root not in programs:
-            programs[root] = _Program(sorted(members[root]), counts, mask, lines)
-        program = programs[root]
+        program = programs.get(cell)
+        if program is None:
+            members, touching = component(cell, mask, lines, on)
+            program = _Program(members, counts, mask, lines, touching)
+            for member in members:
+                programs[member] = program
         low = program.bound(cell, 1.0)
         high = -program.bound(cell, -1.0)
         result[cell] = Interval(low, high)

@@ -24,7 +24,13 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from mentorwise.disclosure.audit import Interval, Line, attacker_intervals, components
+from mentorwise.disclosure.audit import (
+    Interval,
+    Line,
+    attacker_intervals,
+    component,
+    lines_by_count,
+)
 from mentorwise.disclosure.figures import DisclosureInputError, LinkedCounts
 from mentorwise.disclosure.size import MIN_GROUP_SIZE_FLOOR
 
@@ -79,22 +85,18 @@ def protect_mask(
     mask = sensitive.copy()
     if forced is not None:
         mask |= forced
-    lines_of: dict[int, list[int]] = {}
-    for n, (cells, total) in enumerate(lines):
-        for i in [*cells, total]:
-            lines_of.setdefault(i, []).append(n)
+    lines_of = lines_by_count(lines)
 
     def rank(i: int) -> tuple[bool, bool, int, int]:
         return (bool(is_total[i]), values[i] == 0, int(values[i]), i)
 
     def interval_of(cell: int, trial: npt.NDArray[np.bool_]) -> Interval:
-        return attacker_intervals(values, lines, trial, [cell])[cell]
+        return attacker_intervals(values, lines, trial, [cell], lines_of)[cell]
 
     for cell in (int(i) for i in np.flatnonzero(sensitive)):
         interval = interval_of(cell, mask)
         while not protected(interval, k):
-            roots = components(mask, lines)
-            group = [i for i, root in roots.items() if root == roots[cell]]
+            group, _ = component(cell, mask, lines, lines_of)
             near = {
                 j for i in group for n in lines_of.get(i, []) for j in [*lines[n][0], lines[n][1]]
             }
