@@ -8,7 +8,7 @@ Builds 100,000 people (HRIS import), 7 programs from the templates, their enroll
 matches, 20,000 relationships with agreements, 200,000 meetings, check-ins, goals, surveys,
 safety reports and training over the last 12 months (see `bench/insights_data.py`), printing
 the time of each stage. Then times each selector of `mentorwise.insights.health` on the
-largest program, `programs_overview` for an HR admin, `suppression.suppress_table` on an
+largest program, `programs_overview` for an HR admin, `disclosure.protect_table` on an
 8 department × 6 program breakdown, the equity of access selectors, page and CSV, and the
 pipeline selector, page and CSV, the outcomes selector (cold and cached), page and CSV,
 and prints a Markdown table: median and max of --repeat
@@ -129,10 +129,10 @@ def _describe(counts: dict[str, int]) -> str:
 
 def _cases(programs: list[Any], admin: Any) -> list[tuple[str, Callable[[], Any]]]:
     """(label, call) of every timed selector, on the largest program."""
-    from django.conf import settings
     from django.db.models import Count
 
-    from mentorwise.insights import health, suppression
+    from mentorwise.disclosure import min_group_size, protect_table
+    from mentorwise.insights import health
     from mentorwise.programs.models import Enrollment, EnrollmentStatus, Role
 
     program = programs[0]
@@ -185,11 +185,11 @@ def _cases(programs: list[Any], admin: Any) -> list[tuple[str, Callable[[], Any]
         totals[department] = totals.get(department, 0) + n
     departments = sorted(totals, key=lambda d: -totals[d])[:8]
     table = [[cells.get((d, p.pk), 0) for p in programs[:6]] for d in departments]
-    k = int(settings.MENTORWISE_MIN_GROUP_SIZE)
+    k = min_group_size()
     cases.append(
         (
-            f"suppress_table ({len(table)} departments × {len(table[0])} programs, k={k})",
-            lambda: suppression.suppress_table(table, k=k),
+            f"protect_table ({len(table)} departments × {len(table[0])} programs, k={k})",
+            lambda: protect_table(table, k=k),
         )
     )
     cases.extend(_equity_cases(programs, admin))

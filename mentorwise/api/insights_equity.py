@@ -16,9 +16,9 @@ from mentorwise.insights.equity import (
     Breakdown,
     GroupFigures,
     access_equity,
-    program_equity,
     record_demographics_viewed,
 )
+from mentorwise.insights.equity_release import released_equity
 from mentorwise.insights.pipeline import (
     CoverageBreakdown,
     CoverageGroup,
@@ -163,7 +163,7 @@ def program_equity_get(request: HttpRequest, slug: str, query: Query[EquityQuery
     if query.dimension is not None and query.dimension not in allowed:
         raise NotFound("No such breakdown.")
     dimensions = [query.dimension] if query.dimension else list(allowed)
-    equity = program_equity(program=program, side=query.side, dimensions=dimensions)
+    equity = released_equity(program=program, side=query.side, dimensions=dimensions)
     record_demographics_viewed(
         actor=request.user, program=program, dimensions=dimensions, sides=[query.side], via="api"
     )

@@ -28,12 +28,11 @@ four-fifths of the same rate among everyone else on that side (the adverse-impac
 "four-fifths" convention, compared with the rest rather than with the best group, whose rate
 is the noisiest), provided the rest has at least the minimum group size.
 
-Suppression: every figure is a count of people or rests on one. The counts of one breakdown
-are tied by sums (population = enrolled + not enrolled, enrolled = matched + unmatched, ...),
-so they are protected together as one linked system (`protect_linked`): no published count
-in 1..k-1, no hidden count recoverable from the published ones, across every figure of the
-breakdown. Totals are shared by the five breakdowns of a side, so a total hidden in one is
-hidden in all. A median or mean is published only with its group's published count of at
+Suppression: every figure is a count of people or rests on one. The counts of a side are tied
+by sums (population = enrolled + not enrolled, enrolled = matched + unmatched, ..., and each
+column adds up to its total, which the five breakdowns share), so they are protected together
+as one population by `mentorwise.disclosure` (primary rule, interval audit, complementary
+suppression). A median or mean is published only with its group's published count of at
 least k. Suppressed figures are None here and are shown as "—" everywhere.
 
 Counts come from three queries per side: one GROUP BY of the eligible people over the five
@@ -52,7 +51,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.conf import settings
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -70,13 +68,9 @@ from django.utils import timezone
 from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.core.audit import audit_record
 from mentorwise.core.csv import csv_safe
+from mentorwise.disclosure import LinkedCounts, min_group_size, protect_shared_totals
 from mentorwise.insights.access import access_insights_program
 from mentorwise.insights.expressions import DaysBetween
-from mentorwise.insights.suppression import (
-    MIN_GROUP_SIZE_FLOOR,
-    SuppressionInputError,
-    protect_linear_system,
-)
 from mentorwise.people.models import CareerEvent, CareerEventKind, Ethnicity, Gender, Person
 from mentorwise.programs.eligibility import rules_q
 from mentorwise.programs.models import (
@@ -112,68 +106,6 @@ _PERSON_COLUMN = {
     "function": "function",
     "location": "location",
 }
-
-
-def min_group_size() -> int:
-    return max(MIN_GROUP_SIZE_FLOOR, int(settings.MENTORWISE_MIN_GROUP_SIZE))
-
-
-# Linked suppression ---------------------------------------------------------------------
-
-
-class LinkedCounts:
-    """Counts of people tied by sums: each line says that some counts add up to another.
-
-    `protect_linked` hides what must be hidden across all lines at once, with the rules of
-    `insights.suppression` (which protects one table; here several tables share counts, e.g.
-    "enrolled" is a cell of the participation table and the total of the match table, and
-    protecting each table alone could hide a count in one and publish it in the other).
-    """
-
-    def __init__(self) -> None:
-        self.values: list[int] = []
-        self.index: dict[str, int] = {}
-        self.is_total: list[bool] = []
-        self.lines: list[tuple[list[int], int]] = []
-
-    def add(self, name: str, value: int, *, total: bool = False) -> None:
-        if isinstance(value, bool) or int(value) < 0:
-            raise SuppressionInputError(f"{name} = {value!r}: must be a whole number >= 0")
-        self.index[name] = len(self.values)
-        self.values.append(int(value))
-        self.is_total.append(total)
-
-    def line(self, cells: Sequence[str], total: str) -> None:
-        values = [self.values[self.index[c]] for c in cells]
-        if sum(values) != self.values[self.index[total]]:
-            raise SuppressionInputError(
-                f"{' + '.join(cells)} = {sum(values)}: must equal {total} = "
-                f"{self.values[self.index[total]]}"
-            )
-        self.lines.append(([self.index[c] for c in cells], self.index[total]))
-
-
-def protect_linked(system: LinkedCounts, *, k: int, hide: Iterable[str] = ()) -> set[str]:
-    """The names of the counts to hide: primary (1..k-1, and zeros of a line whose total is
-    1..k-1 unless another of their lines is empty), everything in `hide`, and complementary
-    suppressions until no hidden count can be worked out from the published ones.
-    """
-    if k < MIN_GROUP_SIZE_FLOOR:
-        raise SuppressionInputError(f"k = {k}: must be >= {MIN_GROUP_SIZE_FLOOR}")
-    values = np.array(system.values, dtype=np.int64)
-    primary = (values > 0) & (values < k)
-    small_line = np.zeros(len(values), dtype=bool)
-    empty_line = np.zeros(len(values), dtype=bool)
-    for cells, total in system.lines:
-        if 0 < values[total] < k:
-            small_line[cells] = True
-        if values[total] == 0:
-            empty_line[cells] = True
-    primary |= (values == 0) & small_line & ~empty_line
-    for name in hide:
-        primary[system.index[name]] = True
-    mask, _ = protect_linear_system(values, primary, np.array(system.is_total), system.lines, k)
-    return {name for name, i in system.index.items() if mask[i]}
 
 
 # Results --------------------------------------------------------------------------------
@@ -676,30 +608,9 @@ def program_equity(
 
 
 def _protect_breakdowns(raws: dict[str, _Raw], k: int) -> dict[str, set[str]]:
+    """Protect every breakdown of the side as one population (`mentorwise.disclosure`)."""
     systems = {d: (_system(raw), len(raw.keys)) for d, raw in raws.items()}
     return protect_shared_totals(systems, _QUANTITIES, k=k)
-
-
-def protect_shared_totals(
-    systems: dict[str, tuple[LinkedCounts, int]], quantities: Sequence[str], *, k: int
-) -> dict[str, set[str]]:
-    """Protect breakdowns of the same people by different dimensions (each system names its
-    counts `<quantity><group>`, the total row being group `size`): their totals are the same
-    numbers, so a total hidden in one breakdown is hidden in all, and the others protected
-    again with it hidden, until no breakdown hides a total another publishes."""
-    hidden = {d: protect_linked(system, k=k) for d, (system, _) in systems.items()}
-    forced: set[str] = set()
-    while True:
-        shared = {
-            q for d, (_, size) in systems.items() for q in quantities if f"{q}{size}" in hidden[d]
-        }
-        if shared <= forced:
-            return hidden
-        forced |= shared
-        for d, (system, size) in systems.items():
-            totals = {f"{q}{size}" for q in forced}
-            if not totals <= hidden[d]:
-                hidden[d] = protect_linked(system, k=k, hide=totals)
 
 
 # Display and export ---------------------------------------------------------------------

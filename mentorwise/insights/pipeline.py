@@ -20,9 +20,10 @@ Organisation-wide (all programs), for HR admins and executives, aggregates only.
   of everyone else in the same population (the rule of `insights.equity`), and the five
   lowest published coverages across both populations and both breakdowns.
 
-Every count is protected like the equity breakdowns (`equity.protect_linked`): no published
-count in 1..k-1 and none recoverable from the others; medians and ratios are published only
-with a published group of at least k people. No selector here returns a person.
+Every count is protected like the equity breakdowns (`mentorwise.disclosure`, each population's
+breakdowns audited together): no published count in 1..k-1, and every hidden small count keeps
+an attacker interval holding 0 and k; medians and ratios are published only with a published
+group of at least k people. No selector here returns a person.
 """
 
 from __future__ import annotations
@@ -41,19 +42,17 @@ from django.utils import timezone
 
 from mentorwise.core.csv import csv_safe
 from mentorwise.core.errors import NotFound
+from mentorwise.disclosure import LinkedCounts, min_group_size, protect_shared_totals
 from mentorwise.insights.access import may_read_organisation_insights
 from mentorwise.insights.equity import (
     FOUR_FIFTHS,
     NOT_STATED,
-    LinkedCounts,
     TableRow,
     csv_figure,
     fetch_rows,
     fmt_count,
     fmt_number,
     fmt_share,
-    min_group_size,
-    protect_shared_totals,
 )
 from mentorwise.insights.expressions import DaysBetween
 from mentorwise.people.models import CareerEvent, CareerEventKind, Person

@@ -18,9 +18,9 @@ from mentorwise.insights.equity import (
     SIDES,
     equity_dimensions_for,
     equity_table,
-    program_equity,
     record_demographics_viewed,
 )
+from mentorwise.insights.equity_release import released_equity
 from mentorwise.insights.figures import health_figures
 from mentorwise.insights.health import program_health
 from mentorwise.insights.outcome_charts import retention_chart
@@ -34,7 +34,7 @@ def _equity_sections(program: Program, actor: Any) -> list[dict[str, Any]]:
     dimensions = equity_dimensions_for(actor, program)
     sections = []
     for side in SIDES:
-        equity = program_equity(program=program, side=side, dimensions=dimensions)
+        equity = released_equity(program=program, side=side, dimensions=dimensions)
         tables = []
         for breakdown in equity.breakdowns.values():
             headers, rows = equity_table(equity, breakdown)

@@ -24,9 +24,9 @@ from mentorwise.insights.equity import (
     access_equity,
     equity_csv,
     equity_table,
-    program_equity,
     record_demographics_viewed,
 )
+from mentorwise.insights.equity_release import released_equity
 from mentorwise.insights.pipeline import (
     coverage_table,
     leaders_table,
@@ -43,7 +43,7 @@ def equity_view(request: AuthedRequest, slug: str) -> HttpResponse:
     dimension = request.GET.get("by", "level")
     if side not in SIDES or dimension not in allowed:
         raise Http404("No such breakdown.")
-    equity = program_equity(program=program, side=side, dimensions=[dimension])
+    equity = released_equity(program=program, side=side, dimensions=[dimension])
     record_demographics_viewed(
         actor=request.user, program=program, dimensions=[dimension], sides=[side], via="page"
     )
@@ -74,7 +74,7 @@ def equity_view(request: AuthedRequest, slug: str) -> HttpResponse:
 def equity_csv_view(request: AuthedRequest, slug: str) -> HttpResponse:
     """Both sides, every breakdown the actor may read."""
     program, allowed = access_equity(actor=request.user, slug=slug)
-    results = [program_equity(program=program, side=s, dimensions=allowed) for s in SIDES]
+    results = [released_equity(program=program, side=s, dimensions=allowed) for s in SIDES]
     record_demographics_viewed(
         actor=request.user, program=program, dimensions=list(allowed), sides=list(SIDES), via="csv"
     )

@@ -17,6 +17,7 @@ from mentorwise.accounts.roles import actor_person_id, is_hr_admin
 from mentorwise.core.audit import audit_record
 from mentorwise.core.csv import csv_safe
 from mentorwise.core.errors import FieldError, InvalidInput, NotFound
+from mentorwise.disclosure import min_group_size, whole_blocks_within, whole_quarters
 from mentorwise.people.models import Person
 from mentorwise.programs.models import GIVING_ROLES, Enrollment
 from mentorwise.relationships.models import (
@@ -30,7 +31,6 @@ from mentorwise.relationships.models import (
     SponsorshipOutcome,
     SurveyResponse,
 )
-from mentorwise.relationships.selectors import min_group_size
 
 
 @dataclass
@@ -83,7 +83,8 @@ def access_contributor(*, actor: Any, person_id: int) -> Person:
 
 
 def review_period(start: str | None, end: str | None) -> tuple[dt.date, dt.date]:
-    """Parse a review cycle (ISO dates); the default is the last twelve months."""
+    """Parse a review cycle (ISO dates), widened to whole calendar quarters; the default is
+    the last twelve months (so the last four or five quarters)."""
     today = timezone.localdate()
     errors = []
     try:
@@ -100,15 +101,18 @@ def review_period(start: str | None, end: str | None) -> tuple[dt.date, dt.date]
         errors.append(FieldError("start", "must not be after the end", value=start))
     if errors:
         raise InvalidInput(errors)
-    return start_date, end_date
+    # Whole calendar quarters: two windows never differ by a chosen day (disclosure).
+    return whole_quarters(start_date, end_date)
 
 
 def contribution_record(*, person: Person, start: dt.date, end: dt.date) -> Contribution:
     """Relationships, meetings, goals reached, feedback (aggregate) and sponsorship actions.
 
-    Feedback is the mentees' survey answers about this person, shown only as averages
-    and suppressed under the minimum group size.
+    Feedback is the mentees' survey answers about this person, shown only as averages over
+    whole blocks of k answers inside the window and suppressed under the minimum group size.
+    The window is widened to whole calendar quarters, whoever calls.
     """
+    start, end = whole_quarters(start, end)
     relationships = list(
         Relationship.objects.filter(
             mentor__person=person,
@@ -149,19 +153,29 @@ def contribution_record(*, person: Person, start: dt.date, end: dt.date) -> Cont
     for rel_id in goals:
         r = by_rel[rel_id]
         per_program[(r.program.name, r.mentor.get_role_display())].goals_reached += 1
-    answers = list(
+    # Feedback in whole blocks of k answers, counted from the person's first answer ever:
+    # two windows differ by whole blocks, never by one mentee's answer (disclosure).
+    k = min_group_size()
+    history = list(
         SurveyResponse.objects.filter(
-            relationship_id__in=ids,
+            relationship__mentor__person=person,
+            relationship__mentor__role__in=GIVING_ROLES,
             side=Side.MENTEE,
-            submitted_at__date__gte=start,
-            submitted_at__date__lte=end,
-        ).values_list("answers", flat=True)
+        )
+        .order_by("submitted_at", "pk")
+        .values_list("submitted_at", "answers")
     )
-    suppressed = len(answers) < min_group_size()
+    in_window = [a for at, a in history if start <= timezone.localdate(at) <= end]
+    suppressed = len(in_window) < k
 
     def average(key: str) -> float | None:
-        values = [a.get(key) for a in answers if isinstance(a.get(key), int)]
-        if suppressed or len(values) < min_group_size():
+        dated = [
+            (timezone.localdate(at), a[key])
+            for at, a in history
+            if isinstance(a.get(key), int) and not isinstance(a.get(key), bool)
+        ]
+        values = whole_blocks_within(dated, start, end, k)
+        if suppressed or not values:
             return None
         return round(float(mean(values)), 1)
 
@@ -182,7 +196,7 @@ def contribution_record(*, person: Person, start: dt.date, end: dt.date) -> Cont
         meetings_held=len(meetings),
         meeting_hours=round(sum(m["duration_minutes"] for m in meetings) / 60, 1),
         goals_reached=len(goals),
-        feedback_n=len(answers),
+        feedback_n=len(in_window),
         feedback_suppressed=suppressed,
         satisfaction=average("satisfaction"),
         recommend=average("recommend"),

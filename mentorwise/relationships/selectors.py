@@ -9,18 +9,19 @@ from dataclasses import dataclass, field
 from statistics import mean
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from mentorwise.accounts.roles import actor_person_id
 from mentorwise.core.errors import NotFound
+from mentorwise.disclosure import min_group_size, sides_in_blocks
 from mentorwise.matches.models import Match, MatchStatus, Response
 from mentorwise.programs.models import Program
 from mentorwise.relationships.health import HealthResult, relationship_health
 from mentorwise.relationships.models import (
     AgreementVersion,
     CheckIn,
+    EventKind,
     Goal,
     GoalStatus,
     Meeting,
@@ -47,10 +48,6 @@ from mentorwise.relationships.permissions import (
 from mentorwise.relationships.services.feedback import DEFAULT_QUESTIONS
 
 _RELATED = ("program", "mentee__person", "mentor__person", "agreement")
-
-
-def min_group_size() -> int:
-    return int(getattr(settings, "MENTORWISE_MIN_GROUP_SIZE", 5))
 
 
 # Access ---------------------------------------------------------------------------------
@@ -186,7 +183,13 @@ def agreement_versions(*, relationship: Relationship) -> QuerySet[AgreementVersi
 
 
 def timeline(*, relationship: Relationship) -> QuerySet[Any]:
-    return relationship.events.select_related("actor__person").order_by("-created_at", "-id")
+    """The pair's timeline, newest first. Survey answers are left out when the program's
+    surveys are confidential (entries written before that rule included): managers read the
+    timeline, and who answered when would single out an answer in the averages."""
+    events = relationship.events.select_related("actor__person").order_by("-created_at", "-id")
+    if relationship.program.surveys_confidential:
+        events = events.exclude(kind=EventKind.SURVEY)
+    return events
 
 
 def private_note_get(*, actor: Any, meeting: Meeting) -> PrivateNote | None:
@@ -421,8 +424,11 @@ def survey_summary(*, actor: Any, program: Program, kind: str, side: str = "") -
 
     Individual responses are included only when the program's surveys are not confidential.
     The answers about relationships the actor is in are left out: the other person's answers
-    about them are not theirs to read, not even averaged with others. The caller checks that
-    the actor manages the program.
+    about them are not theirs to read, not even averaged with others. A question's average
+    rests on its answers in whole blocks of k (the first ``floor(n / k) * k`` answers of each
+    side, oldest first), so one more answer changes nothing and two readings differ by at
+    least k answers; all sides together is the union of the sides' blocks, hidden while one
+    side's is. The caller checks that the actor manages the program.
     """
     survey = Survey.objects.filter(program=program, kind=kind).first()
     if survey is None:
@@ -431,23 +437,34 @@ def survey_summary(*, actor: Any, program: Program, kind: str, side: str = "") -
         SurveyResponse.objects.filter(survey=survey, **({"side": side} if side else {}))
         .exclude(relationship__in=relationships_in(actor))
         .select_related("relationship__mentee__person", "relationship__mentor__person")
+        .order_by("submitted_at", "pk")
         if survey.pk
         else []
     )
     limit = min_group_size()
     suppressed = len(responses) < limit
+    sides = [side] if side else list(Side.values)
     questions = []
     for q in survey.questions:
         values = [r.answers.get(q["key"]) for r in responses]
-        numbers = [v for v in values if isinstance(v, int)]
-        q_suppressed = q["type"] != "scale" or len(numbers) < limit
+        by_side = {
+            s: [r.answers[q["key"]] for r in responses if r.side == s and _is_score(r, q["key"])]
+            for s in sides
+        }
+        per_side, together = sides_in_blocks(by_side, limit)
+        numbers = per_side[side] if side else together
+        q_suppressed = q["type"] != "scale" or not numbers
         questions.append(
             QuestionSummary(
                 key=q["key"],
                 label=q["label"],
                 type=q["type"],
-                n=len(numbers) if q["type"] == "scale" else sum(bool(v) for v in values),
-                mean=None if q_suppressed else round(mean(numbers), 2),
+                n=(
+                    sum(len(v) for v in by_side.values())
+                    if q["type"] == "scale"
+                    else sum(bool(v) for v in values)
+                ),
+                mean=None if q_suppressed or not numbers else round(mean(numbers), 2),
                 suppressed=q_suppressed if q["type"] == "scale" else suppressed,
             )
         )
@@ -458,6 +475,11 @@ def survey_summary(*, actor: Any, program: Program, kind: str, side: str = "") -
         questions=questions,
         responses=[] if program.surveys_confidential else responses,
     )
+
+
+def _is_score(response: SurveyResponse, key: str) -> bool:
+    value = response.answers.get(key)
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def survey_due(*, actor: Any, relationship: Relationship) -> list[str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db.models import (
     Exists,
     OuterRef,
@@ -12,6 +11,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from mentorwise.disclosure import min_group_size
 from mentorwise.matches.models import MatchStatus
 from mentorwise.relationships.models import (
     AgreementVersion,
@@ -39,7 +39,7 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def _min_group_size() -> int:
-    return int(settings.MENTORWISE_MIN_GROUP_SIZE)
+    return min_group_size()
 
 
 def _now(as_of: dt.datetime | None) -> dt.datetime:

@@ -10,12 +10,12 @@ from django.db.models import (
     Avg,
     Count,
     IntegerField,
-    Q,
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Trunc
 from django.utils import timezone
 
+from mentorwise.disclosure import sides_in_blocks
 from mentorwise.insights.expressions import month_start, text_months, utc_month
 from mentorwise.insights.health._common import (
     NPS_DETRACTOR_MAX,
@@ -97,7 +97,7 @@ def check_in_trend(*, program: Program, bucket: str = "month") -> list[TrendPoin
 @dataclass(frozen=True)
 class SurveyScores:
     """Survey figures; a figure computed over fewer answers than the minimum group size
-    (settings.MENTORWISE_MIN_GROUP_SIZE) is None and `suppressed` is True."""
+    (`disclosure.min_group_size`) is None and `suppressed` is True."""
 
     kind: str
     n_satisfaction: int
@@ -124,35 +124,49 @@ def survey_scores(
     is None, with suppressed=True, when it would rest on fewer answers than the minimum
     group size; the counts of answers are always given. The answers about relationships the
     `actor` (who reads the figures) is in are left out, so that nobody learns the other
-    person's answers about them from an average; None reads them all.
+    person's answers about them from an average; None reads them all. Each figure rests on
+    its answers in whole blocks of k per side, oldest first (`disclosure.sides_in_blocks`):
+    one new answer changes nothing, and both sides together is hidden while one side is.
     """
     responses = SurveyResponse.objects.filter(survey__program=program, survey__kind=kind).exclude(
         relationship__in=relationships_in(actor)
     )
     if side:
         responses = responses.filter(side=side)
-    counts = responses.annotate(
-        satisfaction=_answer("satisfaction"), recommend=_answer("recommend")
-    ).aggregate(
-        n_satisfaction=Count("pk", filter=Q(satisfaction__isnull=False)),
-        mean_satisfaction=Avg("satisfaction"),
-        n_recommend=Count("pk", filter=Q(recommend__isnull=False)),
-        promoters=Count("pk", filter=Q(recommend__gte=NPS_PROMOTER_MIN)),
-        detractors=Count("pk", filter=Q(recommend__lte=NPS_DETRACTOR_MAX)),
+    rows = list(
+        responses.annotate(satisfaction=_answer("satisfaction"), recommend=_answer("recommend"))
+        .order_by("submitted_at", "pk")
+        .values_list("side", "satisfaction", "recommend")
     )
     floor = _min_group_size()
-    show_satisfaction = counts["n_satisfaction"] >= floor
-    show_recommend = counts["n_recommend"] >= floor
-    n_rec = counts["n_recommend"]
+    sides = [side] if side else sorted({row[0] for row in rows})
+
+    def in_blocks(column: int) -> tuple[int, list[int] | None]:
+        by_side: dict[str, list[int]] = {
+            s: [int(r[column]) for r in rows if r[0] == s and r[column] is not None] for s in sides
+        }
+        per_side, together = sides_in_blocks(by_side, floor)
+        answered = sum(len(v) for v in by_side.values())
+        chosen = per_side[side] if side else together
+        return answered, chosen or None
+
+    n_satisfaction, satisfaction = in_blocks(1)
+    n_rec, recommend = in_blocks(2)
+    promoters = sum(v >= NPS_PROMOTER_MIN for v in recommend) if recommend else None
+    detractors = sum(v <= NPS_DETRACTOR_MAX for v in recommend) if recommend else None
     return SurveyScores(
         kind=kind,
-        n_satisfaction=counts["n_satisfaction"],
-        mean_satisfaction=float(counts["mean_satisfaction"]) if show_satisfaction else None,
+        n_satisfaction=n_satisfaction,
+        mean_satisfaction=sum(satisfaction) / len(satisfaction) if satisfaction else None,
         n_recommend=n_rec,
-        promoters=counts["promoters"] if show_recommend else None,
-        detractors=counts["detractors"] if show_recommend else None,
-        nps=100 * (counts["promoters"] - counts["detractors"]) / n_rec if show_recommend else None,
-        suppressed=not (show_satisfaction and show_recommend),
+        promoters=promoters,
+        detractors=detractors,
+        nps=(
+            100 * (promoters - detractors) / len(recommend)
+            if recommend and promoters is not None and detractors is not None
+            else None
+        ),
+        suppressed=not (satisfaction and recommend),
     )
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
-    Avg,
     Count,
     IntegerField,
     OuterRef,
@@ -16,6 +15,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from mentorwise.disclosure import sides_in_blocks
 from mentorwise.insights.access import insights_programs
 from mentorwise.insights.health._common import (
     _min_group_size,
@@ -153,29 +153,35 @@ def programs_overview(*, actor: Any, as_of: dt.datetime | None = None) -> list[P
     )
     ids = [p.pk for p in rows]
     health = _health_counts(Q(program_id__in=ids), now, actor=actor)
-    satisfaction: dict[int, tuple[float, int]] = {
-        row["survey__program_id"]: (float(row["mean"]), row["n"])
-        for row in SurveyResponse.objects.filter(survey__program_id__in=ids)
+    floor = _min_group_size()
+    answers: dict[int, dict[str, list[int]]] = {}
+    for program_id, side, value in (
+        SurveyResponse.objects.filter(survey__program_id__in=ids)
         .exclude(relationship__in=relationships_in(actor))
         .annotate(satisfaction=_answer("satisfaction"))
         .filter(satisfaction__isnull=False)
-        .values("survey__program_id")
-        .annotate(mean=Avg("satisfaction"), n=Count("pk"))
-        .order_by()
-    }
-    floor = _min_group_size()
+        .order_by("submitted_at", "pk")
+        .values_list("survey__program_id", "side", "satisfaction")
+    ):
+        answers.setdefault(program_id, {}).setdefault(side, []).append(value)
+    satisfaction: dict[int, tuple[float | None, int]] = {}
+    for program_id, by_side in answers.items():
+        # Whole blocks of k per side, both sides hidden while one is (disclosure).
+        _, together = sides_in_blocks(by_side, floor)
+        n = sum(len(v) for v in by_side.values())
+        satisfaction[program_id] = (sum(together) / len(together) if together else None, n)
     result = []
     for program in rows:
         shares = _shares(health, program.pk)
-        mean, n = satisfaction.get(program.pk, (0.0, 0))
-        shown = n >= floor
+        mean, n = satisfaction.get(program.pk, (None, 0))
+        shown = mean is not None
         result.append(
             ProgramOverviewRow(
                 program=program,
                 enrolled=program.n_enrolled,  # type: ignore[attr-defined]
                 active=shares.n,
                 on_track_share=shares.on_track_share,
-                satisfaction=mean if shown else None,
+                satisfaction=mean,
                 satisfaction_n=n,
                 suppressed=not shown,
             )

@@ -21,7 +21,6 @@ import csv
 import datetime as dt
 import io
 
-import numpy as np
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -29,14 +28,8 @@ from django.utils import timezone
 from conftest import make_person
 from mentorwise.accounts.services import api_token_create
 from mentorwise.core.models import AuditEntry
-from mentorwise.insights.equity import (
-    DIMENSIONS,
-    LinkedCounts,
-    equity_csv,
-    program_equity,
-    protect_linked,
-)
-from mentorwise.insights.suppression import SuppressionInputError, _determined
+from mentorwise.disclosure import DisclosureInputError, LinkedCounts, protect_linked
+from mentorwise.insights.equity import DIMENSIONS, equity_csv, program_equity
 from mentorwise.matches.models import Match, MatchStatus
 from mentorwise.people.models import CareerEvent, CareerEventKind, Demographics
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, Role
@@ -221,25 +214,26 @@ def test_small_group_and_its_complements_are_hidden_everywhere(equity_program) -
     assert (non_binary.population, non_binary.enrolled, non_binary.matched) == (None,) * 3
     assert non_binary.participation is None and non_binary.match_rate is None
     # Complementary suppression reached other groups of the breakdown (pinned).
+    # Every count that could narrow the two non-binary mentees is hidden with them: only the
+    # women's and men's populations remain (the other breakdowns show no small group).
     assert [_row(g) for g in gender.groups] == [
-        (10, 10, 5, None, None, 10),
-        (20, None, None, 0, 0, None),
+        (10, None, None, None, None, None),
+        (20, None, None, None, None, None),
         (None, None, None, None, None, None),
         (None, None, 0, 0, 0, None),
     ]
     assert _row(gender.total) == (37, 22, 10, 5, 5, 22)
     published = [v for g in [*gender.groups, gender.total] for v in _row(g) if v is not None]
     assert not [v for v in published if 0 < v < 5]
-    # No hidden count is determined by the published ones (row and column sums together).
-    system, _ = _system_from(equity_program, "gender")
-    hidden = protect_linked(system, k=5)
-    mask = np.zeros(len(system.values), dtype=bool)
-    mask[[system.index[name] for name in hidden]] = True
-    equations = np.zeros((len(system.lines), len(system.values)))
-    for row, (cells, total) in enumerate(system.lines):
-        equations[row, cells] = 1.0
-        equations[row, total] = -1.0
-    assert _determined(equations, mask) == []
+    # An attacker with every published figure of the side (all five breakdowns), the sums
+    # and non-negativity can neither prove the two non-binary mentees exist nor narrow them.
+    from tests.attacker import equity_attack_model, intervals
+
+    rows = list(csv.DictReader(io.StringIO(equity_csv([equity]))))
+    found = intervals(*equity_attack_model(rows))
+    for column in ("population", "enrolled"):
+        low, high = found[f"gender:Non-binary:{column}"]
+        assert low == 0 and high >= 5, (column, low, high)
     # Statistics of hidden groups are hidden too.
     assert non_binary.median_days_to_match is None and non_binary.seniority is None
 
@@ -293,7 +287,7 @@ def test_linked_counts_refuse_a_line_that_does_not_add_up() -> None:
     system.add("a", 2)
     system.add("b", 3)
     system.add("t", 6)
-    with pytest.raises(SuppressionInputError, match="a \\+ b = 5: must equal t = 6"):
+    with pytest.raises(DisclosureInputError, match="a \\+ b = 5: must equal t = 6"):
         system.line(["a", "b"], "t")
 
 
@@ -381,8 +375,16 @@ def test_api_figures_are_the_selectors(equity_program, hr_admin) -> None:
         .json()
     )
     groups = {g["label"]: g for g in answer["breakdowns"][0]["groups"]}
-    assert groups["Woman"]["enrolled"] == 10 and groups["Woman"]["match_rate"] == 0.5
+    assert groups["Woman"]["population"] == 10 and groups["Woman"]["enrolled"] is None
     assert groups["Non-binary"]["population"] is None and groups["Non-binary"]["suppressed"]
+    level = (
+        api(hr_admin)
+        .get(f"/api/insights/programs/{equity_program.slug}/equity?dimension=level")
+        .json()
+    )
+    groups = {g["label"]: g for g in level["breakdowns"][0]["groups"]}
+    assert groups["Level 4"]["enrolled"] == 12 and groups["Level 4"]["matched"] == 5
+    assert groups["Level 4"]["match_rate"] == pytest.approx(5 / 12, abs=1e-3)
     assert answer["min_group_size"] == 5
 
 

@@ -374,14 +374,19 @@ def test_check_in_trend_refuses_an_unknown_bucket(data: dict[str, Any]) -> None:
         check_in_trend(program=data["program"], bucket="day")
 
 
-def test_survey_scores_with_nps_in_points(data: dict[str, Any]) -> None:
-    # satisfaction 5, 4, 3, 4, 2 → 18 / 5 = 3.6
-    # recommend 10, 9, 9 promoters; 6, 3 detractors → 100 × (3 − 2) / 5 = 20
+def test_survey_scores_of_both_sides_are_hidden_while_a_side_is(data: dict[str, Any]) -> None:
+    # 5 midpoint answers, but 3 from mentees and 2 from mentors: each side is under k, and
+    # both sides together minus one side would give the other, so nothing is shown (the
+    # arithmetic over whole blocks: tests/test_disclosure_org.py).
     scores = survey_scores(program=data["program"], kind="midpoint")
-    assert scores.mean_satisfaction == pytest.approx(3.6, abs=1e-12)
     assert (scores.n_satisfaction, scores.n_recommend) == (5, 5)
-    assert (scores.promoters, scores.detractors, scores.nps) == (3, 2, 20.0)
-    assert scores.suppressed is False
+    assert (scores.mean_satisfaction, scores.promoters, scores.detractors, scores.nps) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert scores.suppressed is True
 
 
 def test_survey_scores_below_the_minimum_group_size_are_suppressed(
@@ -414,7 +419,7 @@ def test_program_health_gathers_every_figure_in_few_queries(
         health = program_health(program=data["program"], as_of=AS_OF)
     assert health.funnel.completed == 1
     assert health.health.on_track == 1
-    assert health.midpoint_survey.nps == 20.0
+    assert health.midpoint_survey.n_recommend == 5 and health.midpoint_survey.nps is None
     assert health.closing_survey.suppressed is True
     assert health.training.completed == 1
 
@@ -470,10 +475,10 @@ def test_programs_overview_shows_the_programs_an_actor_manages(
     empty, health = rows
     assert (empty.enrolled, empty.active, empty.on_track_share) == (0, 0, None)
     assert (empty.satisfaction, empty.suppressed) == (None, True)
-    # enrolled M1–M5; active R1–R3, 1 on track; satisfaction over all 7 answers:
-    # (5 + 4 + 3 + 4 + 2 + 5 + 5) / 7 = 28 / 7 = 4
+    # enrolled M1–M5; active R1–R3, 1 on track; 7 answers, but the mentors' side is under k
+    # (both sides minus the mentees' would give it), so no satisfaction is shown.
     assert (health.enrolled, health.active, health.on_track_share) == (5, 3, 1 / 3)
-    assert (health.satisfaction, health.satisfaction_n, health.suppressed) == (4.0, 7, False)
+    assert (health.satisfaction, health.satisfaction_n, health.suppressed) == (None, 7, True)
 
     managed = programs_overview(actor=program_manager_user, as_of=AS_OF)
     assert [row.program.name for row in managed] == ["Health 2026"]

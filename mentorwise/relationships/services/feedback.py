@@ -197,12 +197,15 @@ def survey_respond(
             )
     except IntegrityError:
         raise Conflict("You have already answered this survey.", code="already_answered") from None
-    event_record(
-        actor=actor,
-        relationship=relationship,
-        kind=EventKind.SURVEY,
-        text=f"{actor_name(actor)} answered the {survey.get_kind_display().lower()}.",
-    )
+    if not relationship.program.surveys_confidential:
+        # A confidential survey leaves no trace on the timeline, which the program's managers
+        # read: who answered when, beside the averages, would undo the confidentiality.
+        event_record(
+            actor=actor,
+            relationship=relationship,
+            kind=EventKind.SURVEY,
+            text=f"{actor_name(actor)} answered the {survey.get_kind_display().lower()}.",
+        )
     audit_record(actor=actor, action="survey.answered", target=response)
     return response
 

@@ -312,6 +312,18 @@ def test_survey_answered_once_per_side(relationship, mentee):
             actor=mentee, relationship=relationship, kind="closing", answers={"satisfaction": 9}
         )
     assert {e.field for e in error.value.errors} >= {"satisfaction", "recommend"}
+    # The program's surveys are confidential: no timeline entry says who answered.
+    assert relationship.program.surveys_confidential
+    assert events(relationship, EventKind.SURVEY) == 0
+
+
+def test_an_open_survey_answer_is_on_the_timeline(relationship, mentee):
+    relationship.program.surveys_confidential = False
+    relationship.program.save(update_fields=["surveys_confidential"])
+    answers = {"satisfaction": 5, "recommend": 9, "goal_attainment": 4, "growth": "4"}
+    services.survey_respond(
+        actor=mentee, relationship=relationship, kind="midpoint", answers=answers
+    )
     assert events(relationship, EventKind.SURVEY) == 1
 
 

@@ -1,0 +1,42 @@
+"""Disclosure control: the one owner of every published figure about a group of people.
+
+Every selector that publishes counts, rates, medians or averages about groups (equity of
+access, pipeline, survey results, health by group, outcomes by subgroup, the contribution
+record) takes its minimum group size from :func:`min_group_size` and protects its counts with
+:func:`protect_linked` / :func:`protect_shared_totals`; survey-style averages change only in
+whole blocks (:func:`block_prefix`). docs/insights-equity.md states the attacker model and the
+protection level.
+"""
+
+from mentorwise.disclosure.audit import Interval, attacker_intervals
+from mentorwise.disclosure.blocks import (
+    block_prefix,
+    sides_in_blocks,
+    whole_blocks_within,
+    whole_quarters,
+)
+from mentorwise.disclosure.figures import DisclosureInputError, LinkedCounts
+from mentorwise.disclosure.protect import (
+    protect_linked,
+    protect_shared_totals,
+    protect_table,
+    sensitive_cells,
+)
+from mentorwise.disclosure.size import MIN_GROUP_SIZE_FLOOR, min_group_size
+
+__all__ = [
+    "MIN_GROUP_SIZE_FLOOR",
+    "DisclosureInputError",
+    "Interval",
+    "LinkedCounts",
+    "attacker_intervals",
+    "block_prefix",
+    "min_group_size",
+    "protect_linked",
+    "protect_shared_totals",
+    "protect_table",
+    "sensitive_cells",
+    "sides_in_blocks",
+    "whole_blocks_within",
+    "whole_quarters",
+]
