@@ -124,7 +124,7 @@ def matrices(cov: Covariates) -> Matrices:
     for values in (level, np.log1p(tenure)):
         sd = values.std()
         smooth.append((values - values.mean()) / (sd if sd > 0 else 1.0))
-    model = np.column_stack([balance, *smooth, np.ones(len(level))])
+    model = np.ascontiguousarray(np.column_stack([balance, *smooth, np.ones(len(level))]))
     return Matrices(
         model=model,
         model_names=[*balance_names, "job_level (linear)", "log tenure (linear)", "intercept"],
