@@ -313,3 +313,85 @@ def test_simulate_outcomes_refuses_bad_values_and_writes_nothing(db: None) -> No
 def test_insights_outcomes_names_an_unknown_program(db: None) -> None:
     with pytest.raises(CommandError, match="No program with slug 'nope'"):
         call_command("insights", "outcomes", "nope")
+
+
+# ------------------------------------------------------------------------------------------
+# Time zero: sequential monthly trials
+
+
+@pytest.fixture
+def staggered(db: None) -> dict[str, Person]:
+    """Relationships that start in January and in March; see each person's comment."""
+    program = _program(slug="stag-2024")
+    pin = {"department": "Pin", "hire_date": dt.date(2020, 1, 1), "function": "Finance"}
+    mentor = Enrollment.objects.create(
+        program=program, person=make_person(department="Mentors", job_level=8), role="mentor"
+    )
+    people = {
+        # Starts on 10 January: trial 0, followed from 10 January.
+        "jan": make_person(**pin, job_level=4),
+        # Starts on 15 March: a comparison row in January (censored on 15 March), a
+        # participant of the March trial, followed from 15 March.
+        "mar": make_person(**pin, job_level=4),
+        # Never joins; left voluntarily on 20 February: comparison in January only.
+        "left": make_person(
+            **pin, job_level=4, termination_date=dt.date(2024, 2, 20), termination_kind="voluntary"
+        ),
+        # Never joins; left on 1 June with no kind given: an exit of unknown kind.
+        "vague": make_person(
+            **pin, job_level=4, termination_date=dt.date(2024, 6, 1), termination_kind="unknown"
+        ),
+        # Demoted from 5 to 4 in February (an import recorded it): level 5 in January, 4 in
+        # March, though today's value is 4.
+        "demoted": make_person(**pin, job_level=4),
+    }
+    _pair(program, people["jan"], mentor, dt.date(2024, 1, 10))
+    _pair(program, people["mar"], mentor, dt.date(2024, 3, 15))
+    _event(people["demoted"], "demotion", dt.date(2024, 2, 1), from_level=5, to_level=4)
+    return people
+
+
+def _rows_of(data: object, person: Person) -> dict[int, dict[str, object]]:
+    out = {}
+    for i in np.flatnonzero(data.person_id == person.pk):  # type: ignore[attr-defined]
+        out[int(data.trial[i])] = {  # type: ignore[attr-defined]
+            f: getattr(data, f)[i].item() if hasattr(getattr(data, f)[i], "item") else None
+            for f in ("treated", "time_zero", "exit_days", "exited", "exited_unknown",
+                      "censor_days", "job_level")
+        }  # fmt: skip
+    return out
+
+
+def test_each_participant_is_followed_from_their_own_start(staggered: dict[str, Person]) -> None:
+    data = cohort_data(program=Program.objects.get(slug="stag-2024"), as_of=AS_OF)
+    assert [(t.month, t.start) for t in data.trials] == [
+        (0, dt.date(2024, 1, 1)),
+        (2, dt.date(2024, 3, 1)),
+    ]
+    jan = _rows_of(data, staggered["jan"])
+    assert jan.keys() == {0}
+    assert jan[0]["treated"] and jan[0]["time_zero"] == 9  # 10 January
+    assert jan[0]["exit_days"] == 366 - 9  # followed from its start to the end
+    mar = _rows_of(data, staggered["mar"])
+    assert mar[2]["treated"] and mar[2]["time_zero"] == 74  # 15 March
+    # In January, before joining, a comparison row, censored on the day it started.
+    assert not mar[0]["treated"]
+    assert mar[0]["time_zero"] == 9  # the January participants' start day
+    assert mar[0]["censor_days"] == 74 - 9
+    assert mar[0]["exit_days"] == 74 - 9 and not mar[0]["exited"]
+
+
+def test_nobody_is_compared_after_they_left(staggered: dict[str, Person]) -> None:
+    data = cohort_data(program=Program.objects.get(slug="stag-2024"), as_of=AS_OF)
+    left = _rows_of(data, staggered["left"])
+    assert left.keys() == {0}  # gone before the March trial
+    assert left[0]["exited"] and left[0]["exit_days"] == 50 - 9  # 20 February from 10 January
+
+
+def test_exits_of_unknown_kind_and_demotions_are_read(staggered: dict[str, Person]) -> None:
+    data = cohort_data(program=Program.objects.get(slug="stag-2024"), as_of=AS_OF)
+    vague = _rows_of(data, staggered["vague"])
+    assert all(r["exited_unknown"] and not r["exited"] for r in vague.values())
+    assert data.unknown_exits == 1
+    demoted = _rows_of(data, staggered["demoted"])
+    assert demoted[0]["job_level"] == 5 and demoted[2]["job_level"] == 4
