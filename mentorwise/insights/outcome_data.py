@@ -1,88 +1,112 @@
-"""A program run's cohort read from the database: who took part, who is comparable, what followed.
+"""A program's emulated trials read from the database: who joined when, who was comparable then,
+what followed. docs/insights-outcomes.md explains the design for readers.
 
-Definitions (docs/insights-outcomes.md explains them for readers):
+**Sequential monthly trials** (target-trial emulation). The enrollment window is cut into
+calendar months from the program's ``start_date``; each month with at least one relationship
+start is a trial:
 
-- **Cohort start**: the program's ``start_date``. Everyone is followed from that day, so
-  participants and comparison people are compared over the same calendar time.
-- **Participants**: people who were the mentee of at least one relationship in the program
-  (active or closed), were employed on the start date (hired on or before it, not terminated
-  by then) and whose job level and hire date are known.
-- **Comparison group**: people who, on the start date, were employed and met the program's
-  mentee eligibility rules (evaluated with their job level and function *as they were then*),
-  who had no enrollment of any kind in the program (enrolled-but-unmatched and invited people
-  are neither participants nor comparison: they chose or were chosen) and whose job level and
-  hire date are known.
-- **Covariates on the start date**: job level and function reconstructed from career events
-  (the ``from_level``/``from_function`` of the first change after the start date; the current
-  value when nothing changed since), tenure (years since hire), manager status (became a manager
-  on or before the start date), high-potential flag and location (current values: the HRIS
-  keeps no history of them).
-- **Outcomes**: days from the start date to a voluntary exit (an involuntary or other exit, and
-  the end of follow-up on ``as_of``, censor); a promotion, or an internal move, dated within
-  365 days after the start; for first-time-manager programs, the share of a manager's direct
-  reports on the start date who had not left voluntarily 365 days later (current reporting
-  lines: the HRIS keeps no history of them).
+- **participant rows**: people whose *first* relationship as mentee in the program started that
+  month, employed on that day; **time zero is their own start date**;
+- **comparison rows**: people who, on the month's first day, were employed, met the program's
+  mentee eligibility rules (job level, function and manager status as they were then) and had
+  not started a relationship yet, and who did not start one that month. Each gets a time zero
+  drawn from that month's participants' start dates (so both groups are followed from the same
+  calendar days) and is dropped if they had left by then. People who join in a later month are
+  comparison rows until then: their follow-up is **censored on the day they start**. Enrolled
+  people not matched yet count as comparison rows: on that day they had not joined;
+- **covariates** are measured on the month's first day: job level and function reconstructed
+  from career events (the ``from`` side of the first change after that day), tenure, manager
+  status (**active direct reports** that day, the eligibility rule's definition, from current
+  reporting lines), high-potential flag and location (current values: no history in the HRIS);
+- **outcomes** from time zero: days to a voluntary exit (other exits and the end of follow-up
+  censor; exits of unknown kind — a blank or "unknown" termination kind — are flagged, for the
+  estimator to show both assumptions); a promotion or internal move within 365 days, a departure
+  first counting as none; for first-time-manager programs, the share of a manager's direct
+  reports on the month's first day not gone voluntarily 365 days later.
 
-Everything is read with a handful of aggregate or column queries and turned into numpy arrays:
-no per-person Python loop over ORM objects.
+Nobody is followed before their time zero, and nobody's eligibility depends on what happened
+after it. Large comparison groups are sampled per month (at most ``COMPARISON_PER_PARTICIPANT``
+rows per participant, never fewer than ``MIN_COMPARISON_ROWS``), which keeps the bootstrap cheap
+and changes nothing the weights do not already correct.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from django.db import connection
-from django.db.models import (
-    Count,
-    Exists,
-    OuterRef,
-    Q,
-    QuerySet,
-)
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from mentorwise.insights.expressions import DaysSince
 from mentorwise.insights.outcomes import Cohort
 from mentorwise.people.models import CareerEvent, CareerEventKind, Person, TerminationKind
 from mentorwise.programs.eligibility import rules_q
-from mentorwise.programs.models import Enrollment, Program, ProgramKind, Role
+from mentorwise.programs.models import Program, ProgramKind, Role
 from mentorwise.relationships.models import Relationship
 
 FOLLOW_UP_YEAR = 365
-# Rules that depend on a person's job level, function or manager status on the start date: the
-# database holds today's values, so these are applied after reconstruction, in numpy.
+MAX_TRIALS = 24
+COMPARISON_PER_PARTICIPANT = 20
+MIN_COMPARISON_ROWS = 4000
 _RECONSTRUCTED_RULES = ("level_min", "level_max", "functions", "exclude_functions", "is_manager")
+_UNKNOWN_KINDS = ("", TerminationKind.UNKNOWN.value)
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Trial:
+    """One month of the enrollment window: its first day and how many rows it holds."""
+
+    month: int
+    start: dt.date
+    participants: int
+    comparison: int
 
 
 @dataclass(frozen=True)
 class CohortData:
-    """The cohort as arrays (one entry per person, sorted by person id) and how it was built.
+    """The trials' rows as arrays (participant rows first within each trial).
 
-    ``exit_days``/``exited``: days from the start to a voluntary exit (1) or censoring (0).
-    ``team_retention_12m`` is NaN for people without direct reports on the start date.
-    ``excluded_unknown`` counts people left out because their job level or hire date is unknown.
+    ``time_zero`` is days from the program's start date; ``exit_days``/``exited`` days from time
+    zero to a voluntary exit (1) or censoring (0); ``exited_unknown`` an exit of unknown kind
+    (censored in ``exited``); ``censor_days`` the day a comparison row stops being followed
+    because the person joined (inf: never). Binary outcomes are NaN where not settled;
+    ``*_day`` the day they were settled.
     """
 
     start: dt.date
     as_of: dt.date
-    person_id: npt.NDArray[np.int64]
+    trials: list[Trial]
+    person_id: IntArray
     treated: npt.NDArray[np.bool_]
-    job_level: npt.NDArray[np.int64]
+    trial: IntArray
+    time_zero: FloatArray
+    job_level: IntArray
     function: npt.NDArray[np.str_]
     location: npt.NDArray[np.str_]
-    tenure_years: npt.NDArray[np.float64]
+    tenure_years: FloatArray
     is_manager: npt.NDArray[np.bool_]
     high_potential: npt.NDArray[np.bool_]
-    exit_days: npt.NDArray[np.float64]
+    exit_days: FloatArray
     exited: npt.NDArray[np.bool_]
-    promotion_12m: npt.NDArray[np.bool_]
-    internal_move_12m: npt.NDArray[np.bool_]
-    team_retention_12m: npt.NDArray[np.float64] | None
+    exited_unknown: npt.NDArray[np.bool_]
+    censor_days: FloatArray
+    promotion_12m: FloatArray
+    promotion_day: FloatArray
+    internal_move_12m: FloatArray
+    move_day: FloatArray
+    team_retention_12m: FloatArray | None
     excluded_unknown: int
+    unknown_exits: int
 
     @property
     def follow_up_days(self) -> int:
@@ -90,11 +114,11 @@ class CohortData:
 
     @property
     def n_participants(self) -> int:
-        return int(self.treated.sum())
+        return int(np.unique(self.person_id[self.treated]).size)
 
     @property
     def n_comparison(self) -> int:
-        return int((~self.treated).sum())
+        return int(np.unique(self.person_id[~self.treated]).size)
 
     def cohort(self) -> Cohort:
         """The estimator's input."""
@@ -113,10 +137,18 @@ class CohortData:
                 "promotion_12m": self.promotion_12m,
                 "internal_move_12m": self.internal_move_12m,
             },
+            outcome_days={
+                "promotion_12m": self.promotion_day,
+                "internal_move_12m": self.move_day,
+            },
             shares=shares,
             exit_days=self.exit_days,
             exited=self.exited,
+            exited_unknown=self.exited_unknown,
+            censor_days=self.censor_days,
             follow_up_days=float(self.follow_up_days),
+            trial=self.trial,
+            cluster=self.person_id,
         )
 
 
@@ -132,12 +164,12 @@ def _rows(queryset: QuerySet[Any], *fields: str) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
-def _active_on(start: dt.date) -> Q:
-    hired = Q(hire_date__isnull=True) | Q(hire_date__lte=start)
-    return hired & (Q(termination_date__isnull=True) | Q(termination_date__gt=start))
+def _active_on(day: dt.date) -> Q:
+    hired = Q(hire_date__isnull=True) | Q(hire_date__lte=day)
+    return hired & (Q(termination_date__isnull=True) | Q(termination_date__gt=day))
 
 
-def participant_ids(program: Program) -> QuerySet[Relationship]:
+def participant_ids(program: Program) -> QuerySet[Any]:
     """Person ids of the program's participants: mentees of at least one relationship."""
     return (
         Relationship.objects.filter(program=program)
@@ -147,10 +179,55 @@ def participant_ids(program: Program) -> QuerySet[Relationship]:
     )
 
 
-def cohort_data(*, program: Program, as_of: dt.date | None = None) -> CohortData:
-    """The program's cohort on its start date, followed up to ``as_of`` (today by default).
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by whole calendar months (the month's last day if it is shorter)."""
+    year, month0 = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month0 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
-    Raises NoCohort when there is nothing to analyse (no start date, not started yet).
+
+def first_starts(program: Program) -> dict[int, dt.date]:
+    """Each participant's first relationship start in the program (local date)."""
+    rows = (
+        Relationship.objects.filter(program=program)
+        .order_by()
+        .values("mentee__person_id")
+        .annotate(first=Min("started_at"))
+    )
+    return {r["mentee__person_id"]: timezone.localtime(r["first"]).date() for r in rows}
+
+
+@dataclass(frozen=True)
+class _People:
+    """Everyone who could be a row, sorted by id; days are offsets from the program start."""
+
+    pk: IntArray
+    level: IntArray
+    function: npt.NDArray[Any]
+    location: npt.NDArray[np.str_]
+    hire_day: FloatArray
+    exit_day: FloatArray
+    voluntary: npt.NDArray[np.bool_]
+    unknown_kind: npt.NDArray[np.bool_]
+    high_potential: npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class _Events:
+    person: IntArray
+    kind: npt.NDArray[Any]
+    day: FloatArray
+    from_level: IntArray
+    from_function: npt.NDArray[Any]
+
+
+def cohort_data(
+    *, program: Program, as_of: dt.date | None = None, seed: int | None = None
+) -> CohortData:
+    """The program's sequential trials followed up to ``as_of`` (today by default).
+
+    Raises NoCohort when there is nothing to analyse (no start date, not started yet, nobody
+    eligible). ``seed`` (default: from the slug) draws comparison time zeros and samples.
     """
     as_of = as_of or timezone.localdate()
     start = program.start_date
@@ -158,86 +235,238 @@ def cohort_data(*, program: Program, as_of: dt.date | None = None) -> CohortData
         raise NoCohort("The program has no start date, so there is no cohort to follow.")
     if start >= as_of:
         raise NoCohort(f"The program starts on {start:%-d %B %Y}: nothing to follow up yet.")
+    rng = np.random.default_rng(zlib.crc32(program.slug.encode()) if seed is None else seed)
+    horizon = float((as_of - start).days)
+    starts = {
+        pk: float(max((day - start).days, 0))
+        for pk, day in first_starts(program).items()
+        if day < as_of
+    }
+    # Trials: calendar months from the start date that saw a first relationship start.
+    bounds = [0.0]
+    while len(bounds) <= MAX_TRIALS and bounds[-1] < horizon:
+        bounds.append(float((add_months(start, len(bounds)) - start).days))
+    start_days = np.asarray(sorted(starts.values()))
+    months = [k for k in range(len(bounds) - 1) if _in(start_days, bounds[k], bounds[k + 1]).any()]
+
     rules = dict(program.eligibility.get(Role.MENTEE, {}) or {})
     db_rules = {k: v for k, v in rules.items() if k not in _RECONSTRUCTED_RULES}
-    enrolled = Enrollment.objects.filter(program=program, person_id=OuterRef("pk"))
-    # Participants' ids as one uncorrelated subquery (the database runs it once), not a
-    # per-person EXISTS over the program's relationships.
-    participants = participant_ids(program).values_list("mentee__person_id", flat=True)
-    people = (
-        Person.objects.order_by("pk")
-        .filter(_active_on(start))
-        .filter(Q(pk__in=participants) | (rules_q(db_rules, today=start) & ~Q(Exists(enrolled))))
-        .annotate(
-            hire_day=DaysSince("hire_date", start),
-            manager_day=DaysSince("manager_since", start),
-            exit_day=DaysSince("termination_date", start),
+    eligible_by_month: dict[int, IntArray] = {}
+    for k in months:
+        day = start + dt.timedelta(days=int(bounds[k]))
+        ids = Person.objects.filter(_active_on(day)).filter(rules_q(db_rules, today=day))
+        eligible_by_month[k] = np.asarray(
+            [r[0] for r in _rows(ids.order_by(), "pk")], dtype=np.int64
         )
-    )
-    rows = _rows(
-        people,
-        "pk",
-        "job_level",
-        "function",
-        "location",
-        "hire_day",
-        "manager_day",
-        "is_high_potential",
-        "exit_day",
-        "termination_kind",
-    )
-    if not rows:
+    candidates = set(starts) | {int(i) for ids in eligible_by_month.values() for i in ids}
+    if not candidates:
         raise NoCohort("Nobody was eligible on the start date.")
-    cols = list(zip(*rows, strict=True))
-    pk = np.asarray(cols[0], dtype=np.int64)
-    treated = np.isin(pk, np.fromiter(participants, dtype=np.int64))
-    level = np.asarray([-1 if v is None else v for v in cols[1]], dtype=np.int64)
-    function = np.asarray(cols[2], dtype=object)
-    location = np.asarray(cols[3], dtype=str)
-    hire_day = np.asarray(cols[4], dtype=np.float64)  # None -> nan
-    manager_day = np.asarray(cols[5], dtype=np.float64)
-    high_potential = np.asarray(cols[6], dtype=bool)
-    exit_day = np.asarray(cols[7], dtype=np.float64)
-    voluntary = np.asarray(cols[8], dtype=object) == TerminationKind.VOLUNTARY.value
+    people = _read_people(candidates, start)
+    events = _read_events(start)
+    reports = _read_reports(start)
 
-    # Job level and function on the start date: the "from" side of the first change after it.
-    events = _rows(
+    parts: list[dict[str, Any]] = []
+    trials: list[Trial] = []
+    excluded: set[int] = set()
+    start_of = np.full(len(people.pk), np.inf)
+    pos = np.searchsorted(people.pk, np.fromiter(starts, dtype=np.int64, count=len(starts)))
+    start_of[pos] = np.fromiter(starts.values(), dtype=np.float64, count=len(starts))
+    for k in months:
+        part = _trial(
+            k, bounds[k], bounds[k + 1], horizon, people, events, reports, start_of,
+            eligible_by_month[k], rules, rng, excluded,
+        )  # fmt: skip
+        if part is None:
+            continue
+        parts.append(part)
+        n_t = int(part["treated"].sum())
+        trials.append(
+            Trial(k, start + dt.timedelta(days=int(bounds[k])), n_t, len(part["treated"]) - n_t)
+        )
+    if not parts:
+        raise NoCohort("Nobody was eligible on the start date.")
+    cols = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+    team = None
+    if program.kind == ProgramKind.FIRST_TIME_MANAGER:
+        team = cols["team"]
+    unknown = cols["exited_unknown"] & (cols["exit_days"] <= FOLLOW_UP_YEAR)
+    return CohortData(
+        start=start,
+        as_of=as_of,
+        trials=trials,
+        person_id=cols["person_id"],
+        treated=cols["treated"],
+        trial=cols["trial"],
+        time_zero=cols["time_zero"],
+        job_level=cols["job_level"],
+        function=cols["function"].astype(str),
+        location=cols["location"].astype(str),
+        tenure_years=cols["tenure_years"],
+        is_manager=cols["is_manager"],
+        high_potential=cols["high_potential"],
+        exit_days=cols["exit_days"],
+        exited=cols["exited"],
+        exited_unknown=cols["exited_unknown"],
+        censor_days=cols["censor_days"],
+        promotion_12m=cols["promotion_12m"],
+        promotion_day=cols["promotion_day"],
+        internal_move_12m=cols["internal_move_12m"],
+        move_day=cols["move_day"],
+        team_retention_12m=team,
+        excluded_unknown=len(excluded),
+        unknown_exits=int(np.unique(cols["person_id"][unknown]).size),
+    )
+
+
+def _in(values: FloatArray, low: float, high: float) -> npt.NDArray[np.bool_]:
+    return (values >= low) & (values < high)
+
+
+def _read_people(candidates: set[int], start: dt.date) -> _People:
+    ids = sorted(candidates)
+    rows = []
+    for at in range(0, len(ids), 20000):  # bounded IN lists
+        qs = Person.objects.filter(pk__in=ids[at : at + 20000]).annotate(
+            hire_day=DaysSince("hire_date", start), exit_day=DaysSince("termination_date", start)
+        )
+        rows += _rows(
+            qs.order_by("pk"),
+            "pk", "job_level", "function", "location", "hire_day", "exit_day",
+            "termination_kind", "is_high_potential",
+        )  # fmt: skip
+    rows.sort(key=lambda r: r[0])
+    cols = list(zip(*rows, strict=True))
+    exit_day = np.asarray(cols[5], dtype=np.float64)
+    kind = np.asarray(cols[6], dtype=object)
+    return _People(
+        pk=np.asarray(cols[0], dtype=np.int64),
+        level=np.asarray([-1 if v is None else v for v in cols[1]], dtype=np.int64),
+        function=np.asarray(cols[2], dtype=object),
+        location=np.asarray(cols[3], dtype=str),
+        hire_day=np.asarray(cols[4], dtype=np.float64),
+        exit_day=exit_day,
+        voluntary=kind == TerminationKind.VOLUNTARY.value,
+        unknown_kind=~np.isnan(exit_day) & np.isin(kind, _UNKNOWN_KINDS),
+        high_potential=np.asarray(cols[7], dtype=bool),
+    )
+
+
+def _read_events(start: dt.date) -> _Events:
+    rows = _rows(
         CareerEvent.objects.filter(date__gt=start)
         .order_by("person_id", "date", "pk")
         .annotate(day=DaysSince("date", start)),
-        "person_id",
-        "kind",
-        "day",
-        "from_level",
-        "from_function",
+        "person_id", "kind", "day", "from_level", "from_function",
+    )  # fmt: skip
+    if not rows:
+        empty = np.zeros(0)
+        return _Events(
+            empty.astype(np.int64), empty.astype(object), empty, empty.astype(np.int64),
+            empty.astype(object),
+        )  # fmt: skip
+    ev = list(zip(*rows, strict=True))
+    return _Events(
+        person=np.asarray(ev[0], dtype=np.int64),
+        kind=np.asarray(ev[1], dtype=object),
+        day=np.asarray(ev[2], dtype=np.float64),
+        from_level=np.asarray([-1 if v is None else v for v in ev[3]], dtype=np.int64),
+        from_function=np.asarray(ev[4], dtype=object),
     )
-    promoted = np.zeros(len(pk), dtype=bool)
-    moved = np.zeros(len(pk), dtype=bool)
-    if events:
-        ev = list(zip(*events, strict=True))
-        ev_person = np.asarray(ev[0], dtype=np.int64)
-        ev_kind = np.asarray(ev[1], dtype=object)
-        ev_day = np.asarray(ev[2], dtype=np.float64)
-        ev_from_level = np.asarray([-1 if v is None else v for v in ev[3]], dtype=np.int64)
-        ev_from_function = np.asarray(ev[4], dtype=object)
-        level = _first_change(pk, level, ev_person, ev_from_level, ev_from_level >= 0)
-        function = _first_change(pk, function, ev_person, ev_from_function, ev_from_function != "")
-        within = ev_day <= FOLLOW_UP_YEAR
-        for kind, flag in (
-            (CareerEventKind.PROMOTION, promoted),
-            (CareerEventKind.INTERNAL_MOVE, moved),
-        ):
-            who = np.unique(ev_person[within & (ev_kind == kind.value)])
-            flag |= np.isin(pk, who)
-    function = function.astype(str)
-    is_manager = manager_day <= 0  # nan compares False: never a manager
 
-    # Eligibility rules that need the start-date values; participants stay in regardless.
-    eligible = np.ones(len(pk), dtype=bool)
-    # An unknown level (-1) passes the level rules here, to be counted as left out below.
-    unknown_level = level < 0
+
+def _read_reports(start: dt.date) -> tuple[IntArray, FloatArray, FloatArray, FloatArray]:
+    """Everyone with a manager: manager id, hire day, exit day, voluntary exit day (offsets)."""
+    qs = Person.objects.filter(manager__isnull=False).order_by()
+    qs = qs.annotate(
+        hire_day=DaysSince("hire_date", start), exit_day=DaysSince("termination_date", start)
+    )
+    rows = _rows(qs, "manager_id", "hire_day", "exit_day", "termination_kind")
+    if not rows:
+        empty = np.zeros(0)
+        return empty.astype(np.int64), empty, empty, empty
+    cols = list(zip(*rows, strict=True))
+    exit_day = np.asarray(cols[2], dtype=np.float64)
+    voluntary = np.asarray(cols[3], dtype=object) == TerminationKind.VOLUNTARY.value
+    return (
+        np.asarray(cols[0], dtype=np.int64),
+        np.nan_to_num(np.asarray(cols[1], dtype=np.float64), nan=-np.inf),
+        np.nan_to_num(exit_day, nan=np.inf),
+        np.where(voluntary, exit_day, np.inf),
+    )
+
+
+def _lookup(pk: IntArray, keys: IntArray, values: FloatArray, default: float) -> FloatArray:
+    out = np.full(len(pk), default)
+    if len(keys):
+        pos = np.searchsorted(keys, pk)
+        found = (pos < len(keys)) & (keys[np.minimum(pos, len(keys) - 1)] == pk)
+        out[found] = values[pos[found]]
+    return out
+
+
+def _first_change(
+    pk: IntArray, current: npt.NDArray[Any], events: _Events, after: float, values: npt.NDArray[Any]
+) -> npt.NDArray[Any]:
+    """``current`` replaced by the ``from`` value of each person's first change after ``after``."""
+    usable = (events.day > after) & (values != -1) & (values != "")
+    persons, first = np.unique(events.person[usable], return_index=True)
+    out = current.copy()
+    if persons.size:
+        pos = np.searchsorted(pk, persons)
+        found = (pos < len(pk)) & (pk[np.minimum(pos, len(pk) - 1)] == persons)
+        out[pos[found]] = values[usable][first][found]
+    return out
+
+
+def _first_event_after(pk: IntArray, zero: FloatArray, events: _Events, kind: str) -> FloatArray:
+    """Days from each row's time zero to the person's first ``kind`` event after it (inf)."""
+    sel = events.kind == kind
+    person, day = events.person[sel], events.day[sel]
+    order = np.lexsort((day, person))
+    person, day = person[order], day[order]
+    out = np.full(len(pk), np.inf)
+    if not len(person):
+        return out
+    # Rows and events on one axis: person first, then day.
+    big = 1e6
+    keys = person.astype(np.float64) * big + day
+    q = pk.astype(np.float64) * big + zero
+    at = np.searchsorted(keys, q, side="right")
+    ok = at < len(keys)
+    hit = ok.copy()
+    hit[ok] = person[at[ok]] == pk[ok]
+    out[hit] = day[at[hit]] - zero[hit]
+    return out
+
+
+def _trial(
+    k: int,
+    low: float,
+    high: float,
+    horizon: float,
+    people: _People,
+    events: _Events,
+    reports: tuple[IntArray, FloatArray, FloatArray, FloatArray],
+    start_of: FloatArray,
+    eligible_ids: IntArray,
+    rules: dict[str, Any],
+    rng: np.random.Generator,
+    excluded: set[int],
+) -> dict[str, Any] | None:
+    """The rows of the trial of month ``k`` (days ``low`` to ``high`` after the start)."""
+    employed = ((np.isnan(people.hire_day)) | (people.hire_day <= low)) & ~(people.exit_day <= low)
+    level = _first_change(people.pk, people.level, events, low, events.from_level)
+    function = _first_change(people.pk, people.function, events, low, events.from_function)
+    function = function.astype(str)
+    mgr_id, r_hire, r_exit, r_vol = reports
+    active = (r_hire <= low) & (r_exit > low)
+    team_n = _lookup(people.pk, *_count(mgr_id[active]), 0.0)
+    is_manager = team_n > 0
+
+    treated = _in(start_of, low, high) & employed & ~(people.exit_day <= start_of)
+    eligible = np.isin(people.pk, eligible_ids) & employed & ~(start_of < high)
     if "level_min" in rules:
-        eligible &= unknown_level | (level >= rules["level_min"])
+        eligible &= (level < 0) | (level >= rules["level_min"])
     if "level_max" in rules:
         eligible &= level <= rules["level_max"]
     if "functions" in rules:
@@ -246,93 +475,80 @@ def cohort_data(*, program: Program, as_of: dt.date | None = None) -> CohortData
         eligible &= ~np.isin(function, rules["exclude_functions"])
     if "is_manager" in rules:
         eligible &= is_manager if rules["is_manager"] else ~is_manager
-    known = (level >= 0) & ~np.isnan(hire_day)
-    keep = (treated | eligible) & known
-    excluded_unknown = int(((treated | eligible) & ~known).sum())
+    known = (level >= 0) & ~np.isnan(people.hire_day)
+    excluded.update(people.pk[(treated | eligible) & ~known].tolist())
+    t_idx = np.flatnonzero(treated & known)
+    c_idx = np.flatnonzero(eligible & known)
+    if not len(t_idx) or not len(c_idx):
+        return None
+    cap = max(MIN_COMPARISON_ROWS, COMPARISON_PER_PARTICIPANT * len(t_idx))
+    if len(c_idx) > cap:
+        c_idx = np.sort(rng.choice(c_idx, size=cap, replace=False))
+    # Comparison time zeros: the participants' start days of this month, drawn at random.
+    c_zero = rng.choice(start_of[t_idx], size=len(c_idx))
+    still = ~(people.exit_day[c_idx] <= c_zero)
+    c_idx, c_zero = c_idx[still], c_zero[still]
+    idx = np.concatenate([t_idx, c_idx])
+    zero = np.concatenate([start_of[t_idx], c_zero])
+    is_t = np.concatenate([np.ones(len(t_idx), bool), np.zeros(len(c_idx), bool)])
+    pk = people.pk[idx]
 
-    follow_up = float((as_of - start).days)
-    gone = exit_day <= follow_up  # nan: still employed
-    exit_days = np.where(gone, exit_day, follow_up)
-    exited = gone & voluntary
+    follow = horizon - zero
+    censor = np.where(is_t, np.inf, start_of[idx] - zero)  # joined later: censored then
+    exit_in = people.exit_day[idx] - zero  # nan: still employed
+    gone = exit_in <= np.minimum(follow, censor)
+    exit_days = np.where(gone, exit_in, np.minimum(follow, censor))
+    exited = gone & people.voluntary[idx]
+    exited_unknown = gone & people.unknown_kind[idx]
 
-    team = None
-    if program.kind == ProgramKind.FIRST_TIME_MANAGER:
-        team = _team_retention(pk, start)
+    window = float(FOLLOW_UP_YEAR)
+    left = np.where(gone, exit_in, np.inf)
+    outcome: dict[str, FloatArray] = {}
+    for name, kind in (
+        ("promotion", CareerEventKind.PROMOTION.value),
+        ("internal_move", CareerEventKind.INTERNAL_MOVE.value),
+    ):
+        first = _first_event_after(pk, zero, events, kind)
+        happened = (first <= window) & (first < left)
+        settled = np.where(happened, first, np.minimum(left, window))
+        known_row = (settled <= follow) & (settled < censor)
+        outcome[f"{name}_12m"] = np.where(known_row, happened.astype(np.float64), np.nan)
+        outcome["move_day" if name == "internal_move" else "promotion_day"] = settled
 
-    def take(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
-        return values[keep]
-
-    return CohortData(
-        start=start,
-        as_of=as_of,
-        person_id=take(pk),
-        treated=take(treated),
-        job_level=take(level),
-        function=take(function),
-        location=take(location),
-        tenure_years=take(np.round(-hire_day / 365.25, 2)),
-        is_manager=take(is_manager),
-        high_potential=take(high_potential),
-        exit_days=take(exit_days),
-        exited=take(exited),
-        promotion_12m=take(promoted),
-        internal_move_12m=take(moved),
-        team_retention_12m=take(team) if team is not None else None,
-        excluded_unknown=excluded_unknown,
-    )
-
-
-def _first_change(
-    pk: npt.NDArray[np.int64],
-    current: npt.NDArray[Any],
-    ev_person: npt.NDArray[np.int64],
-    ev_from: npt.NDArray[Any],
-    usable: npt.NDArray[np.bool_],
-) -> npt.NDArray[Any]:
-    """``current`` with each person's value replaced by the "from" value of their first change.
-
-    Events come sorted by person then date, so the first usable row of a person is their first
-    change after the start date.
-    """
-    persons, first = np.unique(ev_person[usable], return_index=True)
-    values = ev_from[usable][first]
-    pos = np.searchsorted(pk, persons)
-    found = (pos < len(pk)) & (pk[np.minimum(pos, len(pk) - 1)] == persons)
-    out = current.copy()
-    out[pos[found]] = values[found]
-    return out
+    team = np.full(len(idx), np.nan)
+    if len(mgr_id):
+        year = low + FOLLOW_UP_YEAR
+        stayed = active & ~(r_vol <= year)
+        m_keys, m_n = _count(mgr_id[active])
+        s_keys, s_n = _count(mgr_id[stayed])
+        total = _lookup(pk, m_keys, m_n, 0.0)
+        kept = _lookup(pk, s_keys, s_n, 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            team = np.where(total > 0, kept / total, np.nan)
+    tenure = np.round((low - people.hire_day[idx]) / 365.25, 2)
+    return {
+        "person_id": pk,
+        "treated": is_t,
+        "trial": np.full(len(idx), k, dtype=np.int64),
+        "time_zero": zero,
+        "job_level": level[idx],
+        "function": function[idx],
+        "location": people.location[idx],
+        "tenure_years": tenure,
+        "is_manager": is_manager[idx],
+        "high_potential": people.high_potential[idx],
+        "exit_days": exit_days,
+        "exited": exited,
+        "exited_unknown": exited_unknown,
+        "censor_days": censor,
+        "promotion_12m": outcome["promotion_12m"],
+        "promotion_day": outcome["promotion_day"],
+        "internal_move_12m": outcome["internal_move_12m"],
+        "move_day": outcome["move_day"],
+        "team": team,
+    }
 
 
-def _team_retention(pk: npt.NDArray[np.int64], start: dt.date) -> npt.NDArray[np.float64]:
-    """Per person: the share of their direct reports on ``start`` still there a year later.
-
-    "Still there" means no voluntary exit within the year; NaN for people without reports.
-    One grouped count in the database.
-    """
-    year_end = start + dt.timedelta(days=FOLLOW_UP_YEAR)
-    counts = _rows(
-        Person.objects.filter(_active_on(start), manager__isnull=False)
-        .order_by()
-        .values("manager_id")
-        .annotate(
-            n=Count("pk"),
-            left=Count(
-                "pk",
-                filter=Q(
-                    termination_date__lte=year_end,
-                    termination_kind=TerminationKind.VOLUNTARY,
-                ),
-            ),
-        ),
-        "manager_id",
-        "n",
-        "left",
-    )
-    out = np.full(len(pk), np.nan)
-    if not counts:
-        return out
-    managers, n, left = (np.asarray(c, dtype=np.float64) for c in zip(*counts, strict=True))
-    pos = np.searchsorted(pk, managers.astype(np.int64))
-    found = (pos < len(pk)) & (pk[np.minimum(pos, len(pk) - 1)] == managers)
-    out[pos[found]] = 1.0 - left[found] / n[found]
-    return out
+def _count(ids: IntArray) -> tuple[IntArray, FloatArray]:
+    keys, counts = np.unique(ids, return_counts=True)
+    return keys, counts.astype(np.float64)

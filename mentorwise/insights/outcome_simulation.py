@@ -21,12 +21,12 @@ from django.utils import timezone
 
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import FieldError, InvalidInput
-from mentorwise.insights.outcomes import (
-    OutcomesInputError,
+from mentorwise.insights.outcome_sim import (
     SimulatedCohort,
     check_simulation_parameters,
     simulate,
 )
+from mentorwise.insights.outcomes import OutcomesInputError
 from mentorwise.matches.models import Match, MatchSource, MatchStatus, Response
 from mentorwise.people.bulk import allocate_ids, insert_rows
 from mentorwise.people.models import (
@@ -209,7 +209,8 @@ def _write(
     manager_offset = np.round(rng.uniform(0.05, 1.0, n) * hire_offset).astype(np.int64)
 
     n_mentors = max(1, int(treated.sum()) // 3)
-    ids = allocate_ids(Person, n + n_mentors)
+    managers = np.flatnonzero(is_manager).tolist()
+    ids = allocate_ids(Person, n + n_mentors + len(managers))
     rows = []
     lv, fn, lc, hv, mg = (
         level.tolist(),
@@ -268,6 +269,30 @@ def _write(
                 "manager_since": start - dt.timedelta(days=2000),
                 "path": path_token(pk),
                 "depth": 0,
+                "created_at": now,
+                "updated_at": now,
+                "languages": [],
+            }
+        )
+    # A manager is someone with active direct reports (the eligibility rule's definition):
+    # each simulated manager gets one report, outside the simulated department.
+    for j, i in enumerate(managers):
+        pk = ids[n + n_mentors + j]
+        rows.append(
+            {
+                "id": pk,
+                "employee_id": f"sim-{slug}-report-{j:06d}",
+                "first_name": "Simulated",
+                "last_name": f"Report {j + 1}",
+                "email": f"sim-report{j + 1}.{slug}@simulation.invalid",
+                "job_level": 1,
+                "department": f"{department} reports"[:120],
+                "function": fn[i],
+                "location": lc[i],
+                "hire_date": start - dt.timedelta(days=400),
+                "manager_id": ids[i],
+                "path": path_token(ids[i]) + path_token(pk),
+                "depth": 1,
                 "created_at": now,
                 "updated_at": now,
                 "languages": [],

@@ -22,14 +22,17 @@ from django.utils import timezone
 from django_tasks import task
 
 from mentorwise.core.csv import csv_safe
-from mentorwise.insights.outcome_data import NoCohort, cohort_data
+from mentorwise.insights.outcome_data import NoCohort, Trial, cohort_data
 from mentorwise.insights.outcomes import (
     Balance,
     CurvePoint,
+    Diagnostics,
     OutcomeEstimate,
     OutcomesInputError,
     balance_json,
+    e_value_json,
     estimate_cohort,
+    unknown_exits_json,
 )
 from mentorwise.people.models import CareerEvent, Person
 from mentorwise.programs.models import Enrollment, Program, ProgramKind
@@ -84,6 +87,9 @@ class ProgramOutcomes:
     curve: list[CurvePoint] = field(default_factory=list)
     balance: list[Balance] = field(default_factory=list)
     reason: str | None = None
+    trials: list[Trial] = field(default_factory=list)
+    diagnostics: Diagnostics | None = None
+    unknown_exits: int = 0
 
     @property
     def follow_up_months(self) -> int:
@@ -113,15 +119,28 @@ class ProgramOutcomes:
             return (
                 f"Participants did better on {label} than comparable colleagues: "
                 f"{points:.1f} points higher (95% interval {lo * 100:+.1f} to {hi * 100:+.1f})."
+                + self.sensitivity(name)
             )
         if kind == "worse":
             return (
                 f"Participants did worse on {label} than comparable colleagues: "
                 f"{points:.1f} points lower (95% interval {lo * 100:+.1f} to {hi * 100:+.1f})."
+                + self.sensitivity(name)
             )
         return (
             f"No clear difference on {label} against comparable colleagues "
             f"(95% interval {lo * 100:+.1f} to {hi * 100:+.1f} points includes zero)."
+        )
+
+    def sensitivity(self, name: str) -> str:
+        """The E-value in plain words (empty when there is none)."""
+        e = self.outcomes[name].e_value
+        if e is None:
+            return ""
+        return (
+            f" An unmeasured difference between the groups would have to make both joining and "
+            f"this outcome {e.estimate:.1f} times as likely to explain the difference away, and "
+            f"{e.ci:.1f} times to make it possibly zero."
         )
 
     @property
@@ -130,7 +149,12 @@ class ProgramOutcomes:
 
 
 def outcome_names(program: Program) -> tuple[str, ...]:
-    names = ("retention_12m", "retention_24m", "promotion_12m", "internal_move_12m")
+    names: tuple[str, ...] = (
+        "retention_12m",
+        "retention_24m",
+        "promotion_12m",
+        "internal_move_12m",
+    )
     if program.kind == ProgramKind.FIRST_TIME_MANAGER:
         names += ("team_retention_12m",)
     return names
@@ -201,7 +225,7 @@ def program_outcomes(
 
 
 def _compute(program: Program, as_of: dt.date) -> ProgramOutcomes:
-    base = {
+    base: dict[str, Any] = {
         "program_slug": program.slug,
         "program_name": program.name,
         "kind": program.kind,
@@ -212,10 +236,12 @@ def _compute(program: Program, as_of: dt.date) -> ProgramOutcomes:
         data = cohort_data(program=program, as_of=as_of)
     except NoCohort as why:
         return ProgramOutcomes(**base, reason=str(why))
-    sizes = {
+    sizes: dict[str, Any] = {
         "n_participants": data.n_participants,
         "n_comparison": data.n_comparison,
         "excluded_unknown": data.excluded_unknown,
+        "trials": data.trials,
+        "unknown_exits": data.unknown_exits,
     }
     if data.n_participants == 0:
         return ProgramOutcomes(
@@ -242,6 +268,7 @@ def _compute(program: Program, as_of: dt.date) -> ProgramOutcomes:
         outcomes=estimates.outcomes,
         curve=estimates.curve,
         balance=first.balance,
+        diagnostics=estimates.diagnostics,
     )
 
 
@@ -269,6 +296,8 @@ def outcomes_json(result: ProgramOutcomes) -> dict[str, Any]:
             "rate_comparison_adjusted": estimate.rate_comparison_adjusted,
             "reason": estimate.reason,
             "verdict": result.verdict(name),
+            "e_value": e_value_json(estimate.e_value),
+            "unknown_exits": unknown_exits_json(estimate.unknown_exits),
         }
     first = next(iter(result.outcomes.values()), None)
     payload.update(
@@ -283,6 +312,7 @@ def outcomes_json(result: ProgramOutcomes) -> dict[str, Any]:
             "effective_n_comparison": first.effective_n_comparison if first else None,
             "share_outside_overlap": first.share_outside_overlap if first else None,
             "reason": result.reason,
+            "design": design_json(result),
             "balance": balance_json(result.balance),
             "retention_curve": [
                 {
@@ -301,6 +331,59 @@ def outcomes_json(result: ProgramOutcomes) -> dict[str, Any]:
         }
     )
     return payload
+
+
+ESTIMAND = (
+    "The average effect on participants of starting a mentoring relationship, against not "
+    "starting one at that time: each participant is followed from their own first "
+    "relationship's start; comparable colleagues — eligible, employed and not yet in the "
+    "program on the same calendar days — from the same days (sequential monthly trials), and "
+    "only until they join themselves."
+)
+
+
+def design_json(result: ProgramOutcomes) -> dict[str, Any]:
+    """How the comparison was built and what its checks found."""
+    d = result.diagnostics
+    return {
+        "estimand": ESTIMAND,
+        "time_zero": "each participant's first relationship start; comparison rows: a start "
+        "day of the same month's participants",
+        "trials": [
+            {
+                "month": t.month,
+                "start": t.start.isoformat(),
+                "participants": t.participants,
+                "comparison": t.comparison,
+            }
+            for t in result.trials
+        ],
+        "propensity": "covariate-balancing logistic model: job level, tenure band, function, "
+        "location, trial month as categories; level × high potential, level × manager, tenure "
+        "band × high potential; linear level and log tenure",
+        "binary_outcomes": "doubly robust (augmented weighting, ridge logistic outcome model)",
+        "retention": "weighted Kaplan–Meier",
+        "bootstrap": {"replicates": N_BOOTSTRAP, "resampled": "people"},
+        "unknown_exits": result.unknown_exits,
+        "n_trimmed": d.n_trimmed if d else None,
+        "effective_n_participants": d.effective_n_participants if d else None,
+        "effective_n_comparison": d.effective_n_comparison if d else None,
+        "continuous": [
+            {
+                "covariate": c.covariate,
+                "variance_ratio_before": _finite(c.variance_ratio_before),
+                "variance_ratio_after": _finite(c.variance_ratio_after),
+                "ks_before": c.ks_before,
+                "ks_after": c.ks_after,
+            }
+            for c in (d.continuous if d else [])
+        ],
+        "diagnostics_failed": d.reason if d else None,
+    }
+
+
+def _finite(value: float) -> float | None:
+    return value if value == value and abs(value) != float("inf") else None
 
 
 def _number(value: float | None) -> str:
@@ -327,10 +410,18 @@ def outcomes_csv(result: ProgramOutcomes) -> str:
             "n_participants",
             "n_comparison",
             "note",
+            "e_value",
+            "e_value_ci",
         ]
     )
     if result.reason:
         writer.writerow(["cohort", "", "", "", "", "", "", "", "", "", "", "", "", result.reason])
+    writer.writerow(["design", "", "", "", "", "", "", "", "", "", "", "", "", ESTIMAND])
+    for t in result.trials:
+        writer.writerow(
+            ["trial", t.start.isoformat(), "", "", "", "", "", "", "", "", "", t.participants,
+             t.comparison, "participants who started this month / comparison rows"]
+        )  # fmt: skip
     for name, e in result.outcomes.items():
         naive, adj = e.naive, e.adjusted
         writer.writerow(
@@ -349,6 +440,8 @@ def outcomes_csv(result: ProgramOutcomes) -> str:
                 e.n_participants,
                 e.n_comparison,
                 csv_safe(e.reason or ""),
+                _number(e.e_value.estimate if e.e_value else None),
+                _number(e.e_value.ci if e.e_value else None),
             ]
         )
     for p in result.curve:

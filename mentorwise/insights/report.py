@@ -24,7 +24,12 @@ from mentorwise.insights.equity_release import released_equity
 from mentorwise.insights.figures import health_figures
 from mentorwise.insights.health import program_health
 from mentorwise.insights.outcome_charts import retention_chart
-from mentorwise.insights.program_outcomes import OUTCOME_HELP, OUTCOME_LABELS, program_outcomes
+from mentorwise.insights.program_outcomes import (
+    ESTIMAND,
+    OUTCOME_HELP,
+    OUTCOME_LABELS,
+    program_outcomes,
+)
 from mentorwise.insights.trends import program_activity
 from mentorwise.programs.models import Program
 
@@ -63,7 +68,7 @@ def _outcomes_section(program: Program) -> dict[str, Any]:
         for name, estimate in result.outcomes.items()
     ]
     chart = mark_safe(retention_chart(result)) if result.curve else ""
-    return {"result": result, "rows": rows, "chart": chart}
+    return {"result": result, "rows": rows, "chart": chart, "estimand": ESTIMAND}
 
 
 def program_report_context(*, program: Program, actor: Any) -> dict[str, Any]:

@@ -56,7 +56,10 @@ COLUMN_HELP: dict[str, tuple[str, str]] = {
     "manager_since": ("When the person first became a people manager, YYYY-MM-DD.", "2021-01-01"),
     "high_potential": ("true or false (yes/no, 1/0 too); empty is false.", "false"),
     "termination_date": ("YYYY-MM-DD, not before the hire date; empty while employed.", ""),
-    "termination_kind": ("voluntary, involuntary or other; needs a termination date.", ""),
+    "termination_kind": (
+        "voluntary, involuntary, other or unknown; needs a termination date (blank with a date: unknown).",
+        "",
+    ),
     # The accepted values are in docs/import.md, not on the page: a page that lists
     # demographic values cannot be told apart from one that leaks someone's.
     "gender": (

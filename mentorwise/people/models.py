@@ -26,6 +26,9 @@ class TerminationKind(models.TextChoices):
     VOLUNTARY = "voluntary", "Voluntary"
     INVOLUNTARY = "involuntary", "Involuntary"
     OTHER = "other", "Other"
+    # The person left but the source did not say why (missing from a full import, SCIM
+    # deprovisioning, a blank kind): outcome insights never count it as staying or as voluntary.
+    UNKNOWN = "unknown", "Unknown"
 
 
 class Person(models.Model):
@@ -106,13 +109,15 @@ class CareerEventKind(models.TextChoices):
     PROMOTION = "promotion", "Promotion"
     INTERNAL_MOVE = "internal_move", "Internal move"
     BECAME_MANAGER = "became_manager", "Became a manager"
+    DEMOTION = "demotion", "Demotion"
 
 
 class CareerEvent(models.Model):
     """A dated step in a person's career (from HRIS history, imports or provisioning).
 
     Outcome insights read promotions and internal moves from here; a job level raised by an
-    import or SCIM update is recorded as a promotion on the day it was seen.
+    import is recorded as a promotion, a lowered one as a demotion and a changed function as an
+    internal move, on the day it was seen.
     """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="career_events")

@@ -267,7 +267,8 @@ def parse_row(
             fail("termination_kind", text, _choice_message(TerminationKind))
         elif kind and "termination_date" in positions and term is None:
             fail("termination_kind", text, "A termination kind needs a termination date.")
-        values["termination_kind"] = kind or ""
+        # A date with a blank kind: the person left for a reason the file does not give.
+        values["termination_kind"] = kind or (TerminationKind.UNKNOWN.value if term else "")
 
     demographics: dict[str, str | None] = {}
     for column, table, enum in (

@@ -39,6 +39,7 @@ from mentorwise.people.models import (
     ImportRun,
     ImportSource,
     Person,
+    TerminationKind,
 )
 from mentorwise.people.permissions import require_can_import
 from mentorwise.people.staging import BATCH, Staging, UpdateRow
@@ -337,7 +338,10 @@ def _write(staging: Staging, result: ImportResult, *, today: dt.date, progress: 
         progress("Writing", min(done, total), total)
     if result.full:
         for pks in staging.leavers():
-            Person.objects.filter(pk__in=pks).update(termination_date=today, updated_at=now)
+            # Missing from the file says nothing about why they left: the kind is "unknown".
+            Person.objects.filter(pk__in=pks).update(
+                termination_date=today, termination_kind=TerminationKind.UNKNOWN, updated_at=now
+            )
             done += len(pks)
             progress("Writing", done, total)
     for rows in staging.demographics():
@@ -377,18 +381,21 @@ def _write_updates(updates: list[UpdateRow], *, now: dt.datetime, today: dt.date
 
 
 def _career_events(updates: list[UpdateRow], today: dt.date) -> list[CareerEvent]:
-    """A job level the file raises is a promotion, a function it changes an internal move.
+    """A job level the file raises is a promotion, one it lowers a demotion, a function it
+    changes an internal move.
 
     Dated on the import's day (when the change was seen); outcome insights count them.
     """
     events: list[CareerEvent] = []
     for u in updates:
         new_level = u.values.get("job_level")
-        if "job_level" in u.changed and u.old_level and new_level and new_level > u.old_level:
+        if "job_level" in u.changed and u.old_level and new_level and new_level != u.old_level:
             events.append(
                 CareerEvent(
                     person_id=u.pk,
-                    kind=CareerEventKind.PROMOTION,
+                    kind=CareerEventKind.PROMOTION
+                    if new_level > u.old_level
+                    else CareerEventKind.DEMOTION,
                     date=today,
                     from_level=u.old_level,
                     to_level=new_level,

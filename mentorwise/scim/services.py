@@ -189,7 +189,7 @@ def person_provision(
     )
     if deprovision:
         person.termination_date = scim.deprovisioned_on = today
-        person.termination_kind = person.termination_kind or TerminationKind.OTHER
+        person.termination_kind = person.termination_kind or TerminationKind.UNKNOWN
     elif reactivate:
         person.termination_date = scim.deprovisioned_on = None
         person.termination_kind = ""
@@ -256,7 +256,7 @@ def person_delete(*, caller: Caller, person: Person) -> None:
     scim = ScimUser.objects.filter(person=person).first() or ScimUser(person=person, created_at=now)
     if person.is_active_on(today):
         person.termination_date = scim.deprovisioned_on = today
-        person.termination_kind = TerminationKind.OTHER
+        person.termination_kind = TerminationKind.UNKNOWN
         person.updated_at = now
         person.save(update_fields=["termination_date", "termination_kind", "updated_at"])
         _end_access(caller, person, reason="scim_deleted")

@@ -69,7 +69,15 @@ def test_page_csv_and_api_show_the_same_figures(simulated, hr_admin) -> None:
         adjusted["estimate"], abs=1e-4
     )
     assert len([r for r in rows if r["section"] == "retention_curve"]) == 25
-    assert {r["outcome"] for r in rows if r["section"] == "balance"} >= {"job_level"}
+    balance = {r["outcome"] for r in rows if r["section"] == "balance"}
+    assert {
+        "high_potential",
+        "is_manager",
+        "job_level=2",
+        "job_level=2 × high_potential",
+    } <= balance
+    assert {r["section"] for r in rows} >= {"design", "trial", "effect"}
+    assert effects["promotion_12m"]["e_value"]
     assert AuditEntry.objects.filter(action="insights.outcomes_exported").count() == 1
     page = page_client(hr_admin).get(f"/insights/programs/{simulated.slug}/outcomes/")
     assert f"{adjusted['estimate']:.3f}" in page.content.decode()

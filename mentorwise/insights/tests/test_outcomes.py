@@ -13,16 +13,16 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from mentorwise.insights.outcome_diagnostics import e_value_of_ratio
+from mentorwise.insights.outcome_sim import SECOND_YEAR_RETENTION, simulate, simulate_cohort
+from mentorwise.insights.outcome_survival import make_survival
 from mentorwise.insights.outcomes import (
-    SECOND_YEAR_RETENTION,
     Cohort,
     OutcomeEstimate,
     OutcomesInputError,
     as_json,
     estimate_cohort,
     estimate_outcomes,
-    simulate,
-    simulate_cohort,
     weighted_km,
 )
 
@@ -115,13 +115,10 @@ def test_no_planted_effect_on_internal_moves_is_found_to_be_none(
 def test_weighted_kaplan_meier_agrees_with_lifelines() -> None:
     from lifelines import KaplanMeierFitter
 
-    from mentorwise.insights.outcomes import _survival
-
     cohort = _cohort(n=800, seed=21)
-    days = np.asarray(cohort.exit_days)
-    exited = np.asarray(cohort.exited)
-    survival = _survival(cohort, 800)
-    assert survival is not None
+    days = np.asarray(cohort.exit_days, dtype=float)
+    exited = np.asarray(cohort.exited, dtype=float)
+    survival = make_survival(days, exited, 730.0)
     weights = np.random.default_rng(0).uniform(0.1, 3.0, 800)
     at = np.array([0.0, 90.0, 365.0, 500.0, 730.0])
     for w in (np.ones(800), weights):
@@ -193,12 +190,23 @@ def test_weighting_improves_balance_on_every_covariate_summary(
 ) -> None:
     for estimates in estimates_by_seed:
         balance = estimates["retention_12m"].balance
-        worst_before = max(abs(b.smd_before) for b in balance)
-        worst_after = max(abs(b.smd_after) for b in balance)
+        checked = [b for b in balance if b.checked]
+        worst_before = max(abs(b.smd_before) for b in checked)
+        worst_after = max(abs(b.smd_after) for b in checked)
         assert worst_before > 0.3  # strong selection shows up as imbalance
         assert worst_after <= 0.1 < worst_before
         names = {b.covariate for b in balance}
-        assert {"high_potential", "job_level", "function=Sales", "location=Berlin"} <= names
+        # Every category level and the interactions the model uses are checked, not a mean.
+        assert {
+            "high_potential",
+            "job_level=1",
+            "job_level=3",
+            "tenure=2-3",
+            "function=Sales",
+            "location=Berlin",
+            "job_level=3 × high_potential",
+            "job_level=4 × is_manager",
+        } <= names
 
 
 def test_groups_sizes_and_effective_n_are_reported(
@@ -265,9 +273,14 @@ def test_as_json_has_the_documented_shape() -> None:
         assert value["adjusted"] is None or len(value["adjusted"]["ci95"]) == 2
         assert isinstance(value["n_participants"], int)
         assert isinstance(value["n_comparison"], int)
-        assert {"effective_n_comparison", "balance", "reason", "share_outside_overlap"} <= set(
-            value
-        )
+        assert {
+            "effective_n_comparison",
+            "balance",
+            "reason",
+            "share_outside_overlap",
+            "e_value",
+            "unknown_exits",
+        } <= set(value)
 
 
 def test_mismatched_lengths_name_the_input() -> None:
@@ -300,3 +313,67 @@ def test_simulator_refuses_effects_that_would_leave_probability_range() -> None:
         simulate_cohort(10, retention_effect=0.5, promotion_effect=0.0, selection_bias=1, seed=0)
     with pytest.raises(ValueError, match=r"selection_bias = -1"):
         simulate_cohort(10, retention_effect=0.0, promotion_effect=0.0, selection_bias=-1, seed=0)
+
+
+# ------------------------------------------------------------------------------------------
+# Data that cannot support a conclusion, and sensitivity
+
+
+def test_e_value_matches_vanderweele_and_ding() -> None:
+    # Their worked example: RR = 3.9 gives 7.26; the E-value is symmetric around 1.
+    assert e_value_of_ratio(3.9) == pytest.approx(7.26, abs=0.01)
+    assert e_value_of_ratio(1 / 3.9) == pytest.approx(7.26, abs=0.01)
+    assert e_value_of_ratio(1.0) == 1.0
+
+
+def test_every_adjusted_estimate_carries_an_e_value(
+    estimates_by_seed: list[dict[str, OutcomeEstimate]],
+) -> None:
+    estimate = estimates_by_seed[0]["promotion_12m"]
+    assert estimate.adjusted is not None and estimate.e_value is not None
+    assert estimate.rate_comparison_adjusted is not None
+    ratio = (
+        estimate.rate_comparison_adjusted + estimate.adjusted.estimate
+    ) / estimate.rate_comparison_adjusted
+    assert estimate.e_value.estimate == pytest.approx(e_value_of_ratio(ratio))
+    low = estimate.adjusted.ci95[0]
+    assert (estimate.e_value.ci == 1.0) == (low <= 0 <= estimate.adjusted.ci95[1])
+
+
+def test_an_outcome_nobody_has_gives_no_finding_but_a_reason() -> None:
+    cohort = _cohort(n=1500, seed=25)
+    nobody = np.zeros(1500)
+    estimate = estimate_outcomes(
+        replace(cohort, outcomes={"promotion_12m": nobody}, exited=nobody),
+        ("retention_12m", "promotion_12m"),
+        n_bootstrap=40,
+    )
+    for name in ("retention_12m", "promotion_12m"):
+        assert estimate[name].adjusted is None
+        assert "no width" in (estimate[name].reason or ""), estimate[name].reason
+
+
+def test_exits_of_unknown_kind_are_shown_under_both_assumptions() -> None:
+    cohort = _cohort(n=3000, seed=26)
+    # Everyone who left for another reason left "for an unknown reason" instead, and a third
+    # of the voluntary leavers too: the records cannot tell who chose to go.
+    exited = np.asarray(cohort.exited, dtype=bool)
+    days = np.asarray(cohort.exit_days, dtype=float)
+    rng = np.random.default_rng(0)
+    hidden = exited & (rng.random(3000) < 0.6)
+    unknown = hidden | (~exited & (days < 730))
+    estimate = estimate_outcomes(
+        replace(cohort, exited=exited & ~hidden, exited_unknown=unknown),
+        ("retention_12m",),
+        n_bootstrap=60,
+    )["retention_12m"]
+    assert estimate.unknown_exits is not None
+    assert estimate.unknown_exits.count == int((unknown & (days <= 365)).sum())
+    staying, voluntary = estimate.unknown_exits.as_staying, estimate.unknown_exits.as_voluntary
+    assert staying is not None and voluntary is not None
+    if estimate.adjusted is None:
+        assert "Inconclusive" in (estimate.reason or "")
+        assert f"{estimate.unknown_exits.count} people left" in (estimate.reason or "")
+    else:  # same conclusion: the interval spans both assumptions
+        assert estimate.adjusted.ci95[0] == min(staying.ci95[0], voluntary.ci95[0])
+        assert estimate.adjusted.ci95[1] == max(staying.ci95[1], voluntary.ci95[1])

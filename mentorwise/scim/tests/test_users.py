@@ -134,7 +134,7 @@ def test_okta_deactivation_without_path_ends_sessions_and_tokens(scim: ScimClien
     assert response.payload["active"] is False
     person.refresh_from_db()
     assert person.termination_date == timezone.localdate()
-    assert person.termination_kind == "other"
+    assert person.termination_kind == "unknown"  # SCIM does not say why they left
     assert Person.objects.filter(pk=person.pk).exists()  # never deleted
     user.refresh_from_db()
     assert user.session_generation == generation + 1

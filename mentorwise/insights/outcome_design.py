@@ -1,0 +1,275 @@
+"""The covariates as the outcome estimator uses them, and the two fits made on them.
+
+- ``matrices``: the model and balance matrices;
+- ``balancing_fit``: the propensity model, logistic in form (the odds of joining are
+  ``exp(xβ)``) but fitted by the covariate-balancing loss for the effect on participants, so
+  that the weighted comparison rows match the participants on every column of the model
+  (Zhao 2019, "Covariate balancing propensity score by tailored loss functions"; the same
+  dual as entropy balancing);
+- ``ridge_logistic``: the outcome models of the doubly robust estimate.
+
+No straight lines are assumed: job level, tenure band, function, location and the trial (the
+calendar month of time zero) enter as one indicator per category, with the interactions that
+matter for who joins a program (level × high potential, level × manager, tenure band × high
+potential) and smooth linear terms for level and tenure on top. The balance matrix holds every
+category level and every interaction the model uses, so a diagnostic can fail where the model
+is wrong, plus the continuous covariates (for variance ratios and distribution checks).
+
+Framework-free: arrays in, arrays out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+# Upper bounds (years) of the tenure bands: [0, 1), [1, 2), [2, 3), [3, 5), [5, 8), [8, 12),
+# [12, 20), [20, ∞). Fine where turnover and promotion change fastest, coarse later.
+TENURE_BOUNDS = (1.0, 2.0, 3.0, 5.0, 8.0, 12.0, 20.0)
+
+
+def tenure_band(years: FloatArray) -> npt.NDArray[np.str_]:
+    """The tenure band label of each value ("0-1", "1-2", …, "20+")."""
+    edges = (0.0, *TENURE_BOUNDS)
+    labels = [f"{int(lo)}-{int(hi)}" for lo, hi in zip(edges, TENURE_BOUNDS, strict=False)]
+    labels.append(f"{int(TENURE_BOUNDS[-1])}+")
+    index = np.searchsorted(np.asarray(TENURE_BOUNDS), years, side="right")
+    return np.asarray(labels)[index]
+
+
+@dataclass(frozen=True)
+class Covariates:
+    """One row per (person, trial), all arrays the same length."""
+
+    job_level: npt.NDArray[np.int64]
+    tenure_years: FloatArray
+    function: npt.NDArray[np.str_]
+    location: npt.NDArray[np.str_]
+    is_manager: BoolArray
+    high_potential: BoolArray
+    trial: npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Matrices:
+    """``model``: the propensity/outcome models' input (intercept last); ``balance``: columns
+    checked for balance (names in ``balance_names``); ``continuous``: name -> values."""
+
+    model: FloatArray
+    model_names: list[str]
+    balance: FloatArray
+    balance_names: list[str]
+    continuous: dict[str, FloatArray]
+
+
+def _indicators(name: str, labels: npt.NDArray[np.str_]) -> tuple[list[FloatArray], list[str]]:
+    columns, names = [], []
+    for level in np.unique(labels):
+        columns.append((labels == level).astype(np.float64))
+        names.append(f"{name}={level}")
+    return columns, names
+
+
+def matrices(cov: Covariates) -> Matrices:
+    """The model and balance matrices of ``cov`` (see the module docstring)."""
+    level_labels = cov.job_level.astype(str)
+    band = tenure_band(cov.tenure_years)
+    hipo = cov.high_potential.astype(np.float64)
+    manager = cov.is_manager.astype(np.float64)
+
+    columns: list[FloatArray] = []
+    names: list[str] = []
+    for name, labels in (
+        ("job_level", level_labels),
+        ("tenure", band),
+        ("function", cov.function.astype(str)),
+        ("location", cov.location.astype(str)),
+    ):
+        c, n = _indicators(name, labels)
+        columns += c
+        names += n
+    columns += [manager, hipo]
+    names += ["is_manager", "high_potential"]
+    level_c, level_n = _indicators("job_level", level_labels)
+    band_c, band_n = _indicators("tenure", band)
+    for col, label in zip(level_c, level_n, strict=True):
+        columns.append(col * hipo)
+        names.append(f"{label} × high_potential")
+        columns.append(col * manager)
+        names.append(f"{label} × is_manager")
+    for col, label in zip(band_c, band_n, strict=True):
+        columns.append(col * hipo)
+        names.append(f"{label} × high_potential")
+    trials = np.unique(cov.trial)
+    if len(trials) > 1:
+        c, n = _indicators("trial", cov.trial.astype(str))
+        columns += c
+        names += n
+    balance = np.column_stack(columns)
+    # Drop interaction columns that are all zero (e.g. no high potential at level 9): they carry
+    # nothing and would only inflate the balance table.
+    keep: BoolArray = np.asarray(balance.any(axis=0), dtype=bool)
+    balance = balance[:, keep]
+    kept_flags: list[bool] = [bool(k) for k in keep]
+    balance_names = [n for n, k in zip(names, kept_flags, strict=True) if k]
+
+    level = cov.job_level.astype(np.float64)
+    tenure = cov.tenure_years.astype(np.float64)
+    smooth = []
+    for values in (level, np.log1p(tenure)):
+        sd = values.std()
+        smooth.append((values - values.mean()) / (sd if sd > 0 else 1.0))
+    model = np.ascontiguousarray(np.column_stack([balance, *smooth, np.ones(len(level))]))
+    return Matrices(
+        model=model,
+        model_names=[*balance_names, "job_level (linear)", "log tenure (linear)", "intercept"],
+        balance=balance,
+        balance_names=balance_names,
+        continuous={"job_level": level, "tenure_years": tenure},
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Ridge-penalised logistic regression (Newton's method)
+
+RIDGE = 1.0  # penalty on every coefficient but the intercept (inputs are 0/1 or standardised)
+
+
+def _sigmoid(z: FloatArray) -> FloatArray:
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -35.0, 35.0))), dtype=np.float64)
+
+
+def _loss(x: FloatArray, y: FloatArray, w: FloatArray, beta: FloatArray, pen: FloatArray) -> float:
+    z = x @ beta
+    # log(1 + e^z) - y z, computed without overflow.
+    ll = np.logaddexp(0.0, z) - y * z
+    return float(w @ ll + 0.5 * (pen * beta) @ beta)
+
+
+def ridge_logistic(
+    x: FloatArray,
+    y: FloatArray,
+    weights: FloatArray,
+    *,
+    start: FloatArray | None = None,
+    steps: int = 50,
+    ridge: float = RIDGE,
+) -> FloatArray:
+    """Coefficients minimising Σ wᵢ·logloss + ½·ridge·‖β‖² (the last column, the intercept,
+    unpenalised) by damped Newton steps. ``steps`` bounds the iterations: the bootstrap takes
+    two from the full-sample solution, which is close (the resample moves it by O(1/√n))."""
+    pen = np.full(x.shape[1], ridge)
+    pen[-1] = 0.0
+    beta = np.zeros(x.shape[1]) if start is None else start.copy()
+    current = _loss(x, y, weights, beta, pen)
+    for _ in range(steps):
+        p = _sigmoid(x @ beta)
+        gradient = (weights * (p - y)) @ x + pen * beta
+        hessian = (x * (weights * p * (1.0 - p))[:, None]).T @ x + np.diag(pen + 1e-9)
+        step = np.linalg.solve(hessian, gradient)
+        scale = 1.0
+        while True:
+            candidate = beta - scale * step
+            value = _loss(x, y, weights, candidate, pen)
+            if value <= current + 1e-12 or scale < 1e-4:
+                break
+            scale /= 2.0
+        beta, improvement, current = candidate, current - value, value
+        if np.max(np.abs(scale * step)) < 1e-7 or improvement < 1e-10:
+            break
+    return beta
+
+
+def predict(x: FloatArray, beta: FloatArray) -> FloatArray:
+    return _sigmoid(x @ beta)
+
+
+def logistic_gradient(
+    x: FloatArray, y: FloatArray, w: FloatArray, beta: FloatArray, ridge: float = RIDGE
+) -> FloatArray:
+    pen = np.full(x.shape[1], ridge)
+    pen[-1] = 0.0
+    return np.asarray((w * (predict(x, beta) - y)) @ x + pen * beta, dtype=np.float64)
+
+
+def logistic_hessian(
+    x: FloatArray, w: FloatArray, beta: FloatArray, ridge: float = RIDGE
+) -> FloatArray:
+    pen = np.full(x.shape[1], ridge)
+    pen[-1] = 0.0
+    p = predict(x, beta)
+    return np.asarray((x * (w * p * (1 - p))[:, None]).T @ x + np.diag(pen + 1e-9))
+
+
+def balance_gradient(
+    x: FloatArray, treated: BoolArray, w: FloatArray, beta: FloatArray, ridge: float = 0.01
+) -> FloatArray:
+    pen = np.full(x.shape[1], ridge)
+    pen[-1] = 0.0
+    odds = np.exp(np.clip(x @ beta, -30.0, 30.0)) * w * ~treated
+    return np.asarray(odds @ x - (w * treated) @ x + pen * beta, dtype=np.float64)
+
+
+def balance_hessian(
+    x: FloatArray, treated: BoolArray, w: FloatArray, beta: FloatArray, ridge: float = 0.01
+) -> FloatArray:
+    pen = np.full(x.shape[1], ridge)
+    pen[-1] = 0.0
+    odds = np.exp(np.clip(x @ beta, -30.0, 30.0)) * w * ~treated
+    return np.asarray((x * odds[:, None]).T @ x + np.diag(pen + 1e-9))
+
+
+BALANCE_RIDGE = 0.01  # small: exact balance where the data allow it, finite where they do not
+
+
+def _balance_loss(
+    x: FloatArray, sign: FloatArray, w: FloatArray, beta: FloatArray, pen: FloatArray
+) -> float:
+    z = np.clip(x @ beta, -30.0, 30.0)
+    # Comparison rows: exp(z); participant rows: -z.
+    return float(w @ np.where(sign > 0, -z, np.exp(z)) + 0.5 * (pen * beta) @ beta)
+
+
+def balancing_fit(
+    x: FloatArray,
+    treated: BoolArray,
+    weights: FloatArray,
+    *,
+    start: FloatArray | None = None,
+    steps: int = 50,
+    ridge: float = BALANCE_RIDGE,
+) -> FloatArray:
+    """Coefficients β of the odds of joining, ``exp(xβ)``, minimising
+    Σ_comparison wᵢ·exp(xᵢβ) − Σ_participants wᵢ·xᵢβ + ½·ridge·‖β‖² (intercept unpenalised).
+
+    At the minimum the comparison rows weighted by ``exp(xβ)`` have the participants' totals on
+    every column (ATT balance), up to the small ridge term. Damped Newton steps.
+    """
+    pen = np.full(x.shape[1], ridge)
+    pen[-1] = 0.0
+    sign = treated.astype(np.float64)
+    control = (1.0 - sign) * weights
+    target = (sign * weights) @ x
+    beta = np.zeros(x.shape[1]) if start is None else start.copy()
+    current = _balance_loss(x, sign, weights, beta, pen)
+    for _ in range(steps):
+        odds = np.exp(np.clip(x @ beta, -30.0, 30.0)) * control
+        gradient = odds @ x - target + pen * beta
+        hessian = (x * odds[:, None]).T @ x + np.diag(pen + 1e-9)
+        step = np.linalg.solve(hessian, gradient)
+        scale = 1.0
+        while True:
+            candidate = beta - scale * step
+            value = _balance_loss(x, sign, weights, candidate, pen)
+            if value <= current + 1e-12 or scale < 1e-4:
+                break
+            scale /= 2.0
+        beta, improvement, current = candidate, current - value, value
+        if np.max(np.abs(scale * step)) < 1e-7 or improvement < 1e-10:
+            break
+    return beta

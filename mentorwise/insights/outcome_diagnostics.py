@@ -1,0 +1,199 @@
+"""Checks that can fail: balance per category level and interaction, variance ratios,
+distribution distances, effective sample sizes; and the E-value of an estimate.
+
+Thresholds are the conventional ones: |standardised difference| ≤ 0.1 (Austin 2009), variance
+ratio within [0.5, 2] (Rubin 2001), a weighted Kolmogorov–Smirnov distance ≤ 0.1 for continuous
+covariates, an effective comparison group of at least 30 people.
+
+Framework-free: arrays in, dataclasses out.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+MAX_ABS_SMD_AFTER = 0.1
+VARIANCE_RATIO_RANGE = (0.5, 2.0)
+MAX_KS_AFTER = 0.1
+MIN_EFFECTIVE_N = 30.0
+# A category level or interaction held by fewer participants than this is too rare for its
+# standardised difference to mean anything: it is shown, but does not decide a refusal.
+MIN_TREATED_FOR_CHECK = 10
+
+
+@dataclass(frozen=True)
+class Balance:
+    """Standardised mean difference of one covariate column before/after weighting.
+
+    Both over the same unweighted pooled standard deviation, so they are comparable.
+    ``checked`` is False for a level too rare among participants to decide a refusal.
+    """
+
+    covariate: str
+    smd_before: float
+    smd_after: float
+    checked: bool = True
+
+
+@dataclass(frozen=True)
+class Continuous:
+    """Variance ratio (participants / comparison) and weighted Kolmogorov–Smirnov distance of a
+    continuous covariate, before and after weighting."""
+
+    covariate: str
+    variance_ratio_before: float
+    variance_ratio_after: float
+    ks_before: float
+    ks_after: float
+
+
+def _wmean(x: FloatArray, w: FloatArray) -> FloatArray:
+    return np.asarray((w @ x) / w.sum(), dtype=np.float64)
+
+
+def _wvar(x: FloatArray, w: FloatArray) -> FloatArray:
+    mean = _wmean(x, w)
+    return np.asarray((w @ (x - mean) ** 2) / w.sum(), dtype=np.float64)
+
+
+def balance_table(
+    raw: FloatArray, names: list[str], treated: BoolArray, w_t: FloatArray, w_c: FloatArray
+) -> list[Balance]:
+    """SMD of every column: participants (weights ``w_t``) against the comparison group
+    unweighted (before) and with ``w_c`` (after)."""
+    xt, xc = raw[treated], raw[~treated]
+    wt, wc = w_t[treated], w_c[~treated]
+    mean_t = _wmean(xt, wt)
+    pooled = np.sqrt((_wvar(xt, wt) + xc.var(axis=0)) / 2.0)
+    before = mean_t - xc.mean(axis=0)
+    after = mean_t - _wmean(xc, wc)
+    n_with = (wt > 0).astype(np.float64) @ (xt > 0)
+
+    def scaled(diff: FloatArray) -> FloatArray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = diff / pooled
+        zero = pooled == 0
+        out[zero] = np.where(np.abs(diff[zero]) < 1e-12, 0.0, np.sign(diff[zero]) * np.inf)
+        return out
+
+    sb, sa = scaled(before), scaled(after)
+    return [
+        Balance(name, float(b), float(a), bool(k >= MIN_TREATED_FOR_CHECK))
+        for name, b, a, k in zip(names, sb, sa, n_with, strict=True)
+    ]
+
+
+def _weighted_ks(x_t: FloatArray, w_t: FloatArray, x_c: FloatArray, w_c: FloatArray) -> float:
+    grid = np.unique(np.concatenate([x_t, x_c]))
+
+    def cdf(x: FloatArray, w: FloatArray) -> FloatArray:
+        order = np.argsort(x, kind="stable")
+        cum = np.cumsum(w[order]) / w.sum()
+        idx = np.searchsorted(x[order], grid, side="right") - 1
+        return np.where(idx >= 0, cum[np.maximum(idx, 0)], 0.0)
+
+    return float(np.max(np.abs(cdf(x_t, w_t) - cdf(x_c, w_c))))
+
+
+def continuous_checks(
+    continuous: dict[str, FloatArray], treated: BoolArray, w_t: FloatArray, w_c: FloatArray
+) -> list[Continuous]:
+    out = []
+    ones = np.ones(int((~treated).sum()))
+    for name, values in continuous.items():
+        xt, xc = values[treated], values[~treated]
+        wt, wc = w_t[treated], w_c[~treated]
+        var_t = float(_wvar(xt[:, None], wt)[0])
+
+        def ratio(var_c: float, var_t: float = var_t) -> float:
+            return var_t / var_c if var_c > 0 else (1.0 if var_t == 0 else math.inf)
+
+        out.append(
+            Continuous(
+                covariate=name,
+                variance_ratio_before=ratio(float(xc.var())),
+                variance_ratio_after=ratio(float(_wvar(xc[:, None], wc)[0])),
+                ks_before=_weighted_ks(xt, wt, xc, ones),
+                ks_after=_weighted_ks(xt, wt, xc, wc),
+            )
+        )
+    return out
+
+
+def effective_n(weights: FloatArray) -> float:
+    """Kish's effective sample size of positive weights."""
+    w = weights[weights > 0]
+    return float(w.sum() ** 2 / (w**2).sum()) if w.size else 0.0
+
+
+def failed_check(balance: list[Balance], continuous: list[Continuous]) -> str | None:
+    """The first failed diagnostic in plain words, or None when all pass."""
+    checked = [b for b in balance if b.checked]
+    if checked:
+        worst = max(checked, key=lambda b: abs(b.smd_after))
+        if not abs(worst.smd_after) <= MAX_ABS_SMD_AFTER:
+            return (
+                f"The comparison group could not be made similar enough: after weighting, "
+                f"{worst.covariate} still differs by {abs(worst.smd_after):.2f} standard "
+                f"deviations (at most {MAX_ABS_SMD_AFTER} is acceptable)."
+            )
+    low, high = VARIANCE_RATIO_RANGE
+    for c in continuous:
+        if not low <= c.variance_ratio_after <= high:
+            return (
+                f"The comparison group's spread of {c.covariate} does not match the "
+                f"participants' after weighting (variance ratio {c.variance_ratio_after:.2f}; "
+                f"between {low} and {high} is acceptable)."
+            )
+        if not c.ks_after <= MAX_KS_AFTER:
+            return (
+                f"The distribution of {c.covariate} still differs after weighting "
+                f"(Kolmogorov–Smirnov distance {c.ks_after:.2f}; at most {MAX_KS_AFTER} is "
+                f"acceptable)."
+            )
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Sensitivity
+
+
+def e_value_of_ratio(ratio: float) -> float:
+    """VanderWeele & Ding's E-value of a risk ratio (symmetric around 1)."""
+    if not math.isfinite(ratio) or ratio <= 0:
+        return math.inf
+    rr = ratio if ratio >= 1 else 1.0 / ratio
+    return rr + math.sqrt(rr * (rr - 1.0))
+
+
+@dataclass(frozen=True)
+class EValue:
+    """How strongly (as a risk ratio with both joining and the outcome) an unmeasured factor
+    would have to be associated to explain the estimate away (``estimate``), or to move the
+    95% interval to include no difference (``ci``: 1 when it already does)."""
+
+    estimate: float
+    ci: float
+
+
+def e_value(rate_treated: float, effect: float, ci95: tuple[float, float]) -> EValue | None:
+    """E-values of a difference in rates, read as the ratio rate_treated / rate_comparison."""
+    comparison = rate_treated - effect
+    if not (comparison > 0 and rate_treated > 0):
+        return None
+    point = e_value_of_ratio(rate_treated / comparison)
+    lo, hi = ci95
+    if lo <= 0 <= hi:
+        bound = 1.0
+    else:
+        nearest = lo if lo > 0 else hi
+        denominator = rate_treated - nearest
+        bound = e_value_of_ratio(rate_treated / denominator) if denominator > 0 else math.inf
+    return EValue(estimate=point, ci=bound)
