@@ -24,13 +24,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentorwise.accounts.roles import actor_person_id, is_hr_admin
+from mentorwise.disclosure import min_group_size, protect_table
 from mentorwise.insights.access import insights_programs, may_read_organisation_insights
-from mentorwise.insights.equity import min_group_size
 from mentorwise.insights.health import health_counts_by_program, health_shortfall
 from mentorwise.insights.health.matching import mentee_matched
 from mentorwise.insights.pipeline import FIRST_TIME_MANAGER, HIGH_POTENTIAL, pipeline
 from mentorwise.insights.program_outcomes import program_outcomes_ready
-from mentorwise.insights.suppression import suppress_rates
 from mentorwise.matches.models import TAKES_MENTEE, Match, MatchStatus
 from mentorwise.programs.eligibility import eligible_people
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus, Role
@@ -257,11 +256,11 @@ def _rate(
 ) -> Headline:
     """A rate published under the small-cell rule: hidden when the group, the numerator or
     its complement is a group of 1..k-1 people."""
-    protected = suppress_rates([numerator], [denominator], k=k)
-    rate = protected.overall_rate
-    count = protected.table.cells[0][0]
-    of = protected.table.grand_total
-    hidden = rate is None
+    hidden = denominator == 0 or bool(
+        protect_table([[numerator, denominator - numerator]], k=k).any()
+    )
+    rate = None if hidden else numerator / denominator
+    count, of = numerator, denominator
     return Headline(
         key,
         label,

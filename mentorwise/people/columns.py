@@ -57,7 +57,8 @@ COLUMN_HELP: dict[str, tuple[str, str]] = {
     "high_potential": ("true or false (yes/no, 1/0 too); empty is false.", "false"),
     "termination_date": ("YYYY-MM-DD, not before the hire date; empty while employed.", ""),
     "termination_kind": (
-        "voluntary, involuntary, other or unknown; needs a termination date (blank with a date: unknown).",
+        "voluntary, involuntary, other or unknown; needs a termination date "
+        "(blank with a date: unknown).",
         "",
     ),
     # The accepted values are in docs/import.md, not on the page: a page that lists
