@@ -178,7 +178,7 @@ def people_import(
 def _actor_label(actor: Any) -> str:
     if getattr(actor, "is_authenticated", False):
         return str(actor.get_username())[:200]
-    return "system (command line)"
+    return "system"  # as in the audit log: the command line, a job, the demo
 
 
 def _import(
