@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
@@ -45,6 +46,7 @@ from mentorwise.people.permissions import require_can_import
 from mentorwise.people.staging import BATCH, Staging, UpdateRow
 
 Progress = Callable[[str, int, int], None]
+logger = logging.getLogger(__name__)
 CHANGES_SHOWN = 50
 # Person fields' defaults for people created from a file that lacks some columns.
 _DEFAULTS: dict[str, Any] = {
@@ -171,15 +173,28 @@ def people_import(
             progress=progress or _noop,
         )
     except InvalidInput as error:
-        run.outcome, run.errors = ImportOutcome.REFUSED, error.total
-        run.save()
+        _record_refused(run, error)
         raise
+
+
+def _record_refused(run: ImportRun, error: InvalidInput) -> None:
+    """Add a refused file to the history, in its own savepoint.
+
+    The history must never hide the file's problems: if it cannot be written (a database
+    not migrated yet), the problems are still reported and the failure is logged.
+    """
+    run.outcome, run.errors = ImportOutcome.REFUSED, error.total
+    try:
+        with transaction.atomic():
+            run.save()
+    except DatabaseError:
+        logger.warning("The refused import of %s was not recorded", run.file_name, exc_info=True)
 
 
 def _actor_label(actor: Any) -> str:
     if getattr(actor, "is_authenticated", False):
         return str(actor.get_username())[:200]
-    return "system (command line)"
+    return "system"  # as in the audit log: the command line, a job, the demo
 
 
 def _import(

@@ -152,8 +152,13 @@ def test_the_command_line_records_its_runs_too(tmp_path):
     refused, imported = ImportRun.objects.all()  # newest first
     assert (imported.file_name, imported.outcome, imported.created) == ("good.csv", "imported", 1)
     assert imported.source == ImportSource.COMMAND and imported.actor is None
-    assert imported.actor_label == "system (command line)"
+    assert imported.actor_label == "system"
     assert (refused.file_name, refused.outcome, refused.errors) == ("bad.csv", "refused", 1)
+    out = io.StringIO()
+    call_command("import_people", "--history", stdout=out)
+    first, second = out.getvalue().splitlines()
+    assert "bad.csv  refused: 1 problem" in first
+    assert "system (command line)  good.csv  imported: 1 added" in second
 
 
 def test_an_import_that_fails_while_writing_leaves_no_run_and_no_people(monkeypatch):

@@ -1,4 +1,7 @@
-"""`mentorwise import-people FILE.csv [--full] [--dry-run]`: import people from an HRIS CSV."""
+"""`mentorwise import-people FILE.csv [--full] [--dry-run]`: import people from an HRIS CSV.
+
+`mentorwise import-people --history` lists the latest imports and refused files.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from mentorwise.core.errors import InvalidInput
+from mentorwise.core.text import count
+from mentorwise.people.models import ImportOutcome, ImportRun
 from mentorwise.people.services import people_import
 
 
@@ -20,7 +26,14 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="CSV file (UTF-8, comma or semicolon separated).")
+        parser.add_argument(
+            "file", nargs="?", help="CSV file (UTF-8, comma or semicolon separated)."
+        )
+        parser.add_argument(
+            "--history",
+            action="store_true",
+            help="List the latest imports and refused files (the import page's history).",
+        )
         parser.add_argument(
             "--full",
             action="store_true",
@@ -31,6 +44,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["history"]:
+            self._history()
+            return
+        if not options["file"]:
+            raise CommandError("Name the CSV file to import (or use --history).")
         path = Path(options["file"])
         try:
             # Read as a stream by the import: never the whole file in memory.
@@ -79,3 +97,22 @@ class Command(BaseCommand):
         if result.ignored_columns:
             self.stdout.write(f"Ignored columns: {', '.join(result.ignored_columns)}")
         self.stdout.write(result.summary())
+
+    def _history(self) -> None:
+        # The command line is the operator (actor None, as for the import itself): all runs.
+        runs = ImportRun.objects.select_related("actor")[:20]
+        if not runs:
+            self.stdout.write("No file has been imported yet.")
+        for run in runs:
+            when = timezone.localtime(run.created_at).strftime("%Y-%m-%d %H:%M %Z")
+            if run.outcome == ImportOutcome.IMPORTED:
+                what = (
+                    f"imported: {run.created:,} added, {run.updated:,} changed, "
+                    f"{run.terminated:,} terminated"
+                )
+            else:
+                what = f"refused: {count(run.errors, 'problem', grouped=True)}"
+            self.stdout.write(
+                f"{when}  {run.actor_label} ({run.get_source_display().lower()})  "
+                f"{run.file_name}  {what}"
+            )
