@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
@@ -19,10 +20,25 @@ class EffectOut(Schema):
     ci95: list[float] = Field(description="95% confidence interval [low, high].")
 
 
+class EValueOut(Schema):
+    estimate: float | None = Field(
+        description="Risk ratio an unmeasured factor would need with both joining and the "
+        "outcome to explain the adjusted difference away."
+    )
+    ci: float | None = Field(description="The same, to make the 95% interval include zero.")
+
+
+class UnknownExitsOut(Schema):
+    count: int = Field(description="People whose exit within the horizon is of unknown kind.")
+    as_staying: EffectOut | None
+    as_voluntary: EffectOut | None
+
+
 class OutcomeOut(Schema):
     naive: EffectOut | None = Field(description="Participants against everyone eligible.")
     adjusted: EffectOut | None = Field(
-        description="Against comparable non-participants (propensity-weighted); null with a reason."
+        description="Against comparable non-participants (doubly robust weighting); null with a "
+        "reason."
     )
     n_participants: int
     n_comparison: int
@@ -31,12 +47,17 @@ class OutcomeOut(Schema):
     rate_comparison_adjusted: float | None
     reason: str | None = Field(description="Why there is no adjusted number, in words.")
     verdict: str = Field(description="One plain sentence about this outcome.")
+    e_value: EValueOut | None = Field(None, description="Sensitivity to unmeasured confounding.")
+    unknown_exits: UnknownExitsOut | None = Field(
+        None, description="Retention: the effect counting exits of unknown kind both ways."
+    )
 
 
 class BalanceOut(Schema):
     covariate: str
     smd_before: float | None = Field(description="Standardised mean difference, unweighted.")
     smd_after: float | None = Field(description="After weighting; within ±0.1 is balanced.")
+    checked: bool = Field(True, description="False: too few participants to decide a refusal.")
 
 
 class CurvePointOut(Schema):
@@ -69,6 +90,9 @@ class OutcomesOut(Schema):
     effective_n_comparison: float | None
     share_outside_overlap: float | None
     reason: str | None = Field(description="Why nothing can be estimated yet, in words.")
+    design: dict[str, Any] = Field(
+        description="The estimand, the monthly trials, the models and the diagnostics."
+    )
     balance: list[BalanceOut]
     retention_curve: list[CurvePointOut]
 

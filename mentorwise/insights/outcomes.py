@@ -352,6 +352,7 @@ def _survivals(cohort: Cohort, n: int) -> _Survivals | None:
 @dataclass(frozen=True)
 class _Problem:
     treated: BoolArray
+    cluster: npt.NDArray[np.int64]  # the person of each row
     kept: FloatArray  # participant rows inside the comparison rows' propensity range: 1
     x: FloatArray
     binaries: list[_Binary]
@@ -604,6 +605,7 @@ def _estimate(
     m = matrices(cov)
     problem = _Problem(
         treated=treated,
+        cluster=cluster,
         kept=np.ones(n),
         x=m.model,
         binaries=_binaries(cohort, binary_names, n, treated, cov.trial),
@@ -710,7 +712,8 @@ def _one_outcome(
             se = math.sqrt(y_t.var() / len(y_t) + y_c.var() / len(y_c))
             diff = rates[0] - rates[1]
             naive = Effect(diff, (diff - _Z95 * se, diff + _Z95 * se))
-        n_t_k, n_c_k = int((mask & treated).sum()), int((mask & ~treated).sum())
+        n_t_k = _people(problem.cluster, mask & treated)
+        n_c_k = _people(problem.cluster, mask & ~treated)
         if reason is None and min(n_t_k, n_c_k) < MIN_GROUP_SIZE:
             reason = (
                 f"Too few people to compare: {n_t_k} participants and {n_c_k} non-participants "
@@ -732,8 +735,8 @@ def _one_outcome(
         outcome=name,
         naive=naive,
         adjusted=adjusted,
-        n_participants=int((mask & treated).sum()),
-        n_comparison=int((mask & ~treated).sum()),
+        n_participants=_people(problem.cluster, mask & treated),
+        n_comparison=_people(problem.cluster, mask & ~treated),
         effective_n_comparison=diagnostics.effective_n_comparison,
         balance=diagnostics.balance,
         reason=reason,
@@ -746,6 +749,11 @@ def _one_outcome(
         e_value=e,
         unknown_exits=unknown,
     )
+
+
+def _people(cluster: npt.NDArray[np.int64], rows: BoolArray) -> int:
+    """Distinct people among ``rows`` (a person can be a row in several monthly trials)."""
+    return int(np.unique(cluster[rows]).size)
 
 
 def _values_and_mask(problem: _Problem, name: str) -> tuple[FloatArray, BoolArray]:

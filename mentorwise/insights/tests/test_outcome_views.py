@@ -46,6 +46,11 @@ def test_manager_sees_curves_table_verdicts_and_balance(simulated, program_manag
     assert "Retention after 12 months" in body and "Promoted within 12 months" in body
     assert "high_potential" in body
     assert "comparable colleagues" in body  # the plain-language verdicts
+    assert (
+        "What is estimated:" in body
+        and "E-value" in body
+        and "How the comparison was built" in body
+    )
 
 
 def test_page_csv_and_api_show_the_same_figures(simulated, hr_admin) -> None:
@@ -60,6 +65,9 @@ def test_page_csv_and_api_show_the_same_figures(simulated, hr_admin) -> None:
             assert got["ci95"] == pytest.approx(want["ci95"])
         assert payload[name]["n_participants"] == expected[name]["n_participants"]
     assert payload["team_retention_12m"] is None  # not a first-time-manager program
+    assert payload["promotion_12m"]["e_value"] == expected["promotion_12m"]["e_value"]
+    assert payload["design"]["estimand"].startswith("The average effect on participants")
+    assert payload["design"]["trials"] == expected["design"]["trials"]
     response = page_client(hr_admin).get(f"/insights/programs/{simulated.slug}/outcomes.csv")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
