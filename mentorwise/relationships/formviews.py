@@ -2,7 +2,7 @@
 
 Full page: success redirects (post/redirect/get); a refusal answers 422 with the whole page
 and the refused form bound (typed values kept, each error beside its field, the first one
-focused by mentorwise.js). HTMX: success sends the browser to the page again (`HX-Redirect`);
+focused by mentorwise.js). HTMX: success reloads the page (`HX-Refresh`);
 a refusal answers 422 with only the bound form, swapped over the one that was sent.
 """
 
@@ -74,7 +74,9 @@ def submit(
     if form.is_bound and not form.errors:
         messages.success(request, success)
         if is_htmx(request):
-            return HttpResponse(status=204, headers={"HX-Redirect": url})
+            # Reload the page where the person is (a redirect to the same page and another
+            # #section would only scroll): the new meeting or goal shows, with the message.
+            return HttpResponse(status=204, headers={"HX-Refresh": "true"})
         return redirect(url)
     messages.error(request, form.error_summary())
     if is_htmx(request) and key in PARTIALS:
