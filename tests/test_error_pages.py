@@ -64,7 +64,7 @@ def test_a_refused_page_is_the_products_403_with_the_reason(
 @pytest.mark.parametrize(
     ("address", "back"),
     [
-        ("/relationships/{pk}/close/", "/relationships/{pk}/"),
+        ("/relationships/{pk}/check-ins/", "/relationships/{pk}/"),
         ("/relationships/{pk}/agreement/confirm/", "/relationships/{pk}/agreement/"),
         ("/logout/", "/"),
     ],
@@ -84,7 +84,7 @@ def test_a_post_only_address_opened_with_get_explains_and_links_back(
 def test_the_405_page_leads_back_to_where_the_visitor_came_from(mentee: Any, mentor: Any) -> None:
     relationship = started_relationship(mentee, mentor)
     response = signed_in(mentee).get(
-        f"/relationships/{relationship.pk}/close/",
+        f"/relationships/{relationship.pk}/check-ins/",
         headers={"Referer": "http://testserver/relationships/"},
     )
     assert "/relationships/" in links_of(assert_product_page(response, 405), "/")

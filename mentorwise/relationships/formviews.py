@@ -2,7 +2,7 @@
 
 Full page: success redirects (post/redirect/get); a refusal answers 422 with the whole page
 and the refused form bound (typed values kept, each error beside its field, the first one
-focused by mentorwise.js). HTMX: success sends the browser to the page again (`HX-Redirect`);
+focused by mentorwise.js). HTMX: success reloads the page (`HX-Refresh`);
 a refusal answers 422 with only the bound form, swapped over the one that was sent.
 """
 
@@ -19,13 +19,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from mentorwise.accounts.http import AuthedRequest
-from mentorwise.core.errors import MentorwiseError, NotFound
+from mentorwise.core.errors import InvalidInput, MentorwiseError, NotFound
 from mentorwise.core.forms import PageForm
-from mentorwise.core.htmx import MESSAGES_TEMPLATE, is_htmx
+from mentorwise.core.htmx import MESSAGES_TEMPLATE, action_response, is_htmx, refusal_text
 from mentorwise.core.views import not_found_as_404
 from mentorwise.relationships import forms, selectors, services
 from mentorwise.relationships.closing import closing_preview
 from mentorwise.relationships.models import ClosureKind, RelationshipStatus
+from mentorwise.relationships.permissions import require_side
 from mentorwise.relationships.views import render_pair_page
 
 # Forms that HTMX submits in place: their partial in detail.html.
@@ -52,20 +53,31 @@ def submit(
     success: str,
     section: str,
 ) -> HttpResponse:
-    """Parse `form`, call the service with its values, answer as the module says."""
-    if form.is_valid():
-        try:
+    """Parse `form`, call the service with its values, answer as the module says.
+
+    Only invalid input comes back as a bound form: a refusal of the actor (an overseer is not
+    in the pair: 403) or of the state (a closed relationship: 409) is answered as every page
+    action answers it (mentorwise.core.htmx), and never renders the relationship.
+    """
+    url = _page_url(relationship.pk, section)
+    try:
+        require_side(request.user, relationship)
+        if form.is_valid():
             call(form.cleaned_data)
-        except NotFound:
-            raise
-        except MentorwiseError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, success)
-            url = _page_url(relationship.pk, section)
-            if is_htmx(request):
-                return HttpResponse(status=204, headers={"HX-Redirect": url})
-            return redirect(url)
+    except NotFound:
+        raise
+    except InvalidInput as error:
+        form.add_service_error(error)
+    except MentorwiseError as error:
+        messages.error(request, refusal_text(error, forms.FIELD_LABELS))
+        return action_response(request, error, page=lambda: redirect(url))
+    if form.is_bound and not form.errors:
+        messages.success(request, success)
+        if is_htmx(request):
+            # Reload the page where the person is (a redirect to the same page and another
+            # #section would only scroll): the new meeting or goal shows, with the message.
+            return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+        return redirect(url)
     messages.error(request, form.error_summary())
     if is_htmx(request) and key in PARTIALS:
         body = render_to_string(

@@ -25,7 +25,6 @@ from mentorwise.relationships.calendar import meeting_ics
 from mentorwise.relationships.health import Health
 from mentorwise.relationships.home import match_offers
 from mentorwise.relationships.models import (
-    ClosureKind,
     ConversationType,
     GoalStatus,
     RelationshipStatus,
@@ -101,7 +100,6 @@ def _oversight(request: AuthedRequest, relationship: Any) -> dict[str, Any]:
         "goals": selectors.goal_progress_list(relationship=relationship),
         "meetings": selectors.meeting_facts(relationship=relationship),
         "timeline": selectors.timeline(relationship=relationship)[:50],
-        "closure_kinds": ClosureKind.choices,
     }
 
 
@@ -154,7 +152,6 @@ def _pair_context(
         "conversation_types": ConversationType.choices,
         "sponsorship_kinds": SponsorshipKind.choices,
         "sponsorship_outcomes": SponsorshipOutcome.choices,
-        "closure_kinds": ClosureKind.choices,
         "is_active": relationship.status == RelationshipStatus.ACTIVE,
     }
 

@@ -83,14 +83,14 @@ def test_program_walkthrough_in_the_browser(browser: Any, live_server: Any) -> N
 
     # A goal.
     mentee.click("text=Add a SMART goal")
-    mentee.fill("#g-title", "Present to the leadership team")
-    mentee.fill("#g-s", "Present my team's results at the quarterly review")
+    mentee.fill("#g_title", "Present to the leadership team")
+    mentee.fill("#g_specific", "Present my team's results at the quarterly review")
     mentee.click("text=Add goal")
     mentee.wait_for_selector("text=Present to the leadership team")
 
     # A meeting: schedule, open its .ics, log it with a private note.
-    mentee.fill("#ms-when", local_input(timezone.now() + dt.timedelta(days=3)))
-    mentee.fill("#ms-loc", "Video call")
+    mentee.fill("#ms_starts_at", local_input(timezone.now() + dt.timedelta(days=3)))
+    mentee.fill("#ms_location", "Video call")
     mentee.click("text=Schedule and send invitations")
     ics_link = mentee.locator("a", has_text="Calendar file (.ics)").first
     ics = mentee.request.get(base + ics_link.get_attribute("href"))
@@ -112,13 +112,15 @@ def test_program_walkthrough_in_the_browser(browser: Any, live_server: Any) -> N
 
     # A check-in, then closure.
     mentee.goto(detail)
-    mentee.select_option("#ci-pulse", "5")
+    mentee.select_option("#ci_pulse", "5")
     mentee.click("text=Check in")
-    mentee.wait_for_load_state()
+    mentee.wait_for_selector("text=Thanks for checking in")
     mentee.goto(detail)
-    mentee.select_option("#cl-kind", "planned")
-    mentee.click("#close button.danger")
-    mentee.wait_for_load_state()
+    mentee.click("text=Close the relationship…")
+    mentee.wait_for_selector("text=What will happen")
+    mentee.check("input[name=kind][value=planned]")
+    mentee.get_by_role("button", name="Close the relationship").click()
+    mentee.wait_for_selector("text=Relationship closed")
     relationship.refresh_from_db()
     assert relationship.status == RelationshipStatus.CLOSED
     assert relationship.check_ins.filter(pulse=5).exists()

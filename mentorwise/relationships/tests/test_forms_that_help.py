@@ -92,8 +92,7 @@ def test_htmx_success_sends_the_browser_back_to_the_page(relationship, mentee):
         {"starts_at": soon_local()},
         HTTP_HX_REQUEST="true",
     )
-    assert response.status_code == 204
-    assert response["HX-Redirect"].endswith(f"/relationships/{relationship.pk}/#meetings")
+    assert response.status_code == 204 and response["HX-Refresh"] == "true"
     assert Meeting.objects.get().duration_minutes == 60
 
 
@@ -288,3 +287,16 @@ def test_service_refusal_of_an_unknown_kind_is_all_at_once(relationship, mentee)
             actor=mentee, relationship=relationship, kind="sideways", reason="x" * 2001
         )
     assert {e.field for e in caught.value.errors} == {"kind", "reason"}
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_an_overseer_gets_the_refusal_not_a_form(relationship, program_manager, htmx):
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = client_for(program_manager).post(
+        f"/relationships/{relationship.pk}/meetings/",
+        {"starts_at": "garbage", "location": "Room"},
+        **headers,
+    )
+    assert response.status_code == (403 if htmx else 302)
+    assert "<form" not in response.content.decode()
+    assert not Meeting.objects.exists()
