@@ -97,7 +97,7 @@ def _seed(status: str = ProgramStatus.ACTIVE, slug: str = "rare") -> dict[str, A
         )
         for _ in range(6)
     ]
-    relationships = []
+    relationships: list[Relationship] = []
     oslo: list = []
     for count, gender, level, function, location, enrolled, matched in COHORTS:
         people = _people(count, gender, job_level=level, function=function, location=location)

@@ -93,7 +93,13 @@ def protect_mask(
     def interval_of(cell: int, trial: npt.NDArray[np.bool_]) -> Interval:
         return attacker_intervals(values, lines, trial, [cell], lines_of)[cell]
 
-    for cell in (int(i) for i in np.flatnonzero(sensitive)):
+    cells = [int(i) for i in np.flatnonzero(sensitive)]
+    # One pass over the starting pattern (solved per group of tied counts); hiding more only
+    # widens intervals, so a count protected now stays protected.
+    start = attacker_intervals(values, lines, mask, cells, lines_of)
+    for cell in cells:
+        if protected(start[cell], k):
+            continue
         interval = interval_of(cell, mask)
         while not protected(interval, k):
             group, _ = component(cell, mask, lines, lines_of)
@@ -103,17 +109,18 @@ def protect_mask(
             candidates = sorted((j for j in near if not mask[j]), key=rank)
             if not candidates:  # everything tied to it is hidden: nothing bounds it
                 break
-            best, best_interval = candidates[0], None
+            best = candidates[0]
+            chosen: Interval | None = None
             for candidate in candidates[:_TRIALS]:
                 mask[candidate] = True
                 trial = interval_of(cell, mask)
                 mask[candidate] = False
-                if best_interval is None or _shortfall(trial, k) < _shortfall(best_interval, k):
-                    best, best_interval = candidate, trial
+                if chosen is None or _shortfall(trial, k) < _shortfall(chosen, k):
+                    best, chosen = candidate, trial
                 if protected(trial, k):
                     break
             mask[best] = True
-            interval = interval_of(cell, mask)
+            interval = chosen if chosen is not None else interval_of(cell, mask)
     return mask
 
 
