@@ -14,7 +14,7 @@ from mentorwise.insights.program_outcomes import ProgramOutcomes
 
 _PARTICIPANTS = "#2f5d8a"
 _COMPARABLE = "#a86500"
-_EVERYONE = "#6b7a99"
+_EVERYONE = "#56627d"
 
 
 def retention_chart(result: ProgramOutcomes) -> str:

@@ -221,6 +221,10 @@ class GoalProgress:
     milestones_done: int
     milestones_total: int
 
+    @property
+    def status_label(self) -> str:
+        return str(GoalStatus(self.status).label)
+
 
 def goal_progress_list(*, relationship: Relationship) -> list[GoalProgress]:
     goals = relationship.goals.annotate(

@@ -102,6 +102,7 @@ def test_overseer_sees_progress_not_content(relationship, mentee, program_manage
     assert "You oversee this relationship" in page and "1 held" in page
     for private in ("Secret goal title", "Become VP", "Shared: next steps", "Pulse note", SECRET):
         assert private not in page
+    assert "<td>Open</td>" in page and "<td>open</td>" not in page  # the status's label
 
 
 @pytest.mark.parametrize("who", ["program_manager", "hr_admin"])
