@@ -1,4 +1,4 @@
-"""Code hygiene as part of the suite: lint rules and the one-way import architecture."""
+"""Code hygiene as part of the suite: lint rules, types and the one-way import architecture."""
 
 from __future__ import annotations
 
@@ -29,3 +29,9 @@ def test_import_contracts_hold() -> None:
 def test_migrations_are_up_to_date() -> None:
     result = run(sys.executable, "-m", "mentorwise", "makemigrations", "--check", "--dry-run")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_finds_nothing() -> None:
+    # With the project's settings (pyproject [tool.mypy]).
+    result = run(sys.executable, "-m", "mypy", "mentorwise")
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr

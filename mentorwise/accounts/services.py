@@ -282,14 +282,14 @@ def _sso_user_resolve(*, issuer: str, subject: str, claims: dict[str, Any]) -> U
         .first()
     )
     if identity is not None:
-        user = identity.user
-        if not user.may_sign_in():
+        known = identity.user
+        if not known.may_sign_in():
             raise SignInRefused(
-                REFUSED_INACTIVE if not user.is_active else REFUSED_ENDED, reason="ended"
+                REFUSED_INACTIVE if not known.is_active else REFUSED_ENDED, reason="ended"
             )
         identity.last_login_at = timezone.now()
         identity.save(update_fields=["last_login_at"])
-        return user
+        return known
     person = _person_for_claims(claims)
     if person.erased_at is not None or not person.is_active_on(timezone.localdate()):
         raise SignInRefused(REFUSED_ENDED, reason="ended")

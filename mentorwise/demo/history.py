@@ -106,7 +106,8 @@ def demo_past_cohort(
     Person.objects.filter(pk__in=pk[kept].tolist()).update(
         termination_date=None, termination_kind="", updated_at=timezone.now()
     )
-    term = np.where(kept, None, term)
+    term = term.copy()  # object array of dates
+    term[kept] = None
 
     functions = sorted({f for f in function if f})
     events: list[CareerEvent] = []

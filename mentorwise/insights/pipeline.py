@@ -247,7 +247,7 @@ def _population_rows(population: str, today: dt.date) -> list[tuple[Any, ...]]:
 
 def _coverage(population: str, today: dt.date, k: int) -> dict[str, CoverageBreakdown]:
     rows = _population_rows(population, today)
-    columns = list(zip(*rows, strict=True)) if rows else [[], [], [], []]
+    columns: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * 4
     covered = np.array(columns[2], dtype=bool)
     days = np.array(columns[3], dtype=float)  # None becomes NaN
     raws: dict[str, tuple[list[str], dict[str, np.ndarray], list[float | None], list[int]]] = {}
@@ -356,7 +356,7 @@ def _leaders(today: dt.date, k: int) -> tuple[dict[str, LeaderBreakdown], int]:
         .distinct()
         .count()
     )
-    columns = list(zip(*rows, strict=True)) if rows else [[], [], [], [], []]
+    columns: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * 5
     giving = np.array(columns[2], dtype=bool)
     mentoring = np.array(columns[3], dtype=np.int64)
     sponsoring = np.array(columns[4], dtype=np.int64)
@@ -555,20 +555,20 @@ def pipeline_csv(result: Pipeline) -> str:
                     ]
                 )
     for dimension, leaders in result.leaders.items():
-        for g in [*leaders.groups, leaders.total]:
+        for leader in [*leaders.groups, leaders.total]:
             writer.writerow(
                 [
                     "senior_leaders",
                     dimension,
-                    csv_safe(g.label),
-                    csv_figure(g.leaders),
-                    csv_figure(g.giving),
-                    csv_figure(g.giving_share),
+                    csv_safe(leader.label),
+                    csv_figure(leader.leaders),
+                    csv_figure(leader.giving),
+                    csv_figure(leader.giving_share),
                     "",
-                    csv_figure(g.mentees_per_leader, 3),
-                    csv_figure(g.proteges_per_leader, 3),
+                    csv_figure(leader.mentees_per_leader, 3),
+                    csv_figure(leader.proteges_per_leader, 3),
                     "",
-                    "yes" if g.suppressed else "",
+                    "yes" if leader.suppressed else "",
                 ]
             )
     writer.writerow(

@@ -99,7 +99,7 @@ def explain_unmatched(
     load = result.mentor_load
     out = []
     for i in result.unmatched.tolist():
-        if sp.issparse(checked):
+        if not isinstance(checked, np.ndarray):  # canonical CSR (``check_scores``)
             row = np.full(checked.shape[1], -np.inf)
             start, stop = checked.indptr[i], checked.indptr[i + 1]
             row[checked.indices[start:stop]] = checked.data[start:stop]
@@ -109,9 +109,9 @@ def explain_unmatched(
             hard = np.ones(checked.shape[1], dtype=bool)
         if mask is not None:
             hard &= (
-                mask[[i], :].toarray().ravel().astype(bool)
-                if sp.issparse(mask)
-                else np.asarray(mask[i])
+                np.asarray(mask[i])
+                if isinstance(mask, np.ndarray)
+                else mask[[i], :].toarray().ravel().astype(bool)
             )
         out.append(classify_unmatched(i, row, hard, low, load, caps))
     return out

@@ -52,7 +52,7 @@ class MatchResult:
     n_candidates: int = 0
     score_step: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
-    history: list[dict[str, float]] = field(default_factory=list)
+    history: list[dict[str, float | None]] = field(default_factory=list)
 
     @property
     def matched(self) -> int:
@@ -247,7 +247,9 @@ def check_capacities(capacities: Any, n_mentors: int) -> np.ndarray:
     return arr.astype(np.int64)
 
 
-def _check_finite(name: str, values: np.ndarray, shape_index: Callable[[int], tuple[int, ...]]):
+def _check_finite(
+    name: str, values: np.ndarray, shape_index: Callable[[int], tuple[Any, ...]]
+) -> None:
     bad = ~np.isfinite(values)
     if bad.any():
         flat = int(np.flatnonzero(bad.ravel())[0])
@@ -347,7 +349,7 @@ def graph_from_inputs(
     ``min_score`` are dropped; what remains is exactly the set of pairs a solver may use.
     """
     n, m = scores.shape
-    if sp.issparse(scores):
+    if not isinstance(scores, np.ndarray):  # canonical CSR (``check_scores``)
         indptr = scores.indptr
         rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
         cols = scores.indices.astype(np.int64)

@@ -79,7 +79,7 @@ def program_funnel(*, program: Program, as_of: dt.datetime | None = None) -> Fun
         .annotate(
             is_matched=mentee_matched(),
             is_active=Exists(relationships.filter(status=RelationshipStatus.ACTIVE)),
-            is_completed=Exists(
+            has_completed=Exists(
                 relationships.filter(
                     status=RelationshipStatus.CLOSED, closure_kind=ClosureKind.PLANNED
                 )
@@ -89,7 +89,7 @@ def program_funnel(*, program: Program, as_of: dt.datetime | None = None) -> Fun
             enrolled=Count("pk"),
             matched=Count("pk", filter=Q(is_matched=True)),
             active=Count("pk", filter=Q(is_active=True)),
-            completed=Count("pk", filter=Q(is_completed=True)),
+            completed=Count("pk", filter=Q(has_completed=True)),
         )
     )
     return Funnel(eligible=eligible, **counts)

@@ -306,6 +306,8 @@ class ScoringModel:
         depth = self.rules.chain_exclusion_depth
         if depth > 0:
             for side, other_at, is_mentee in ((e, r_at, True), (r, e_at, False)):
+                if side.chain is None:  # pragma: no cover - filled in by __post_init__
+                    continue
                 chain = side.chain[:, :depth]
                 owner, level = np.nonzero(chain >= 0)
                 hits = [
@@ -356,12 +358,14 @@ class ScoringModel:
                 (k, other_at[p]) for k, ps in enumerate(side.preferred) for p in ps if p in other_at
             ]
             if pairs:
-                own = np.array([a for a, _ in pairs], dtype=np.int64)
-                oth = np.array([b for _, b in pairs], dtype=np.int64)
-                keys = own * m + oth if is_mentee else oth * m + own
-                pref_keys.append(keys)
+                own_ix = np.array([a for a, _ in pairs], dtype=np.int64)
+                oth_ix = np.array([b for _, b in pairs], dtype=np.int64)
+                side_keys = own_ix * m + oth_ix if is_mentee else oth_ix * m + own_ix
+                pref_keys.append(side_keys)
                 setattr(
-                    self, "_pref_by_mentee" if is_mentee else "_pref_by_mentor", set(keys.tolist())
+                    self,
+                    "_pref_by_mentee" if is_mentee else "_pref_by_mentor",
+                    set(side_keys.tolist()),
                 )
         if pref_keys and "preferences" in self.weights:
             keys, counts = np.unique(np.concatenate(pref_keys), return_counts=True)

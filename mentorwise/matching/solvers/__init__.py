@@ -81,7 +81,9 @@ def solve(
                 )
         dense_large = not sp.issparse(checked) and method == "optimal" and n * m > DENSE_GRAPH_LIMIT
         if dense_large:
-            dense_mask = mask.toarray().astype(bool) if sp.issparse(mask) else mask
+            dense_mask = mask
+            if mask is not None and not isinstance(mask, np.ndarray):
+                dense_mask = mask.toarray().astype(bool)
             oracle = DenseOracle(checked, dense_mask, min_value, caps)
             result = solve_oracle(oracle, caps, certify=True, progress=report)
         else:

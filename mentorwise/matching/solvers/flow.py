@@ -393,7 +393,8 @@ def initial_candidates(
         col_parts.append(c)
         val_parts.append(vals)
         if col is not None:
-            col_top.merge(*col, start)
+            col_rows, col_cols, col_vals = col
+            col_top.merge(col_rows, col_cols, col_vals, start)
     row_parts.append(col_top.rows)
     col_parts.append(col_top.cols)
     val_parts.append(col_top.vals)
@@ -522,7 +523,7 @@ def solve_oracle(
     """
     n, m = oracle.n_mentees, oracle.n_mentors
     timings: dict[str, float] = {}
-    history: list[dict[str, float]] = []
+    history: list[dict[str, float | None]] = []
     if top_mentees is None:
         top_mentees = int(min(64, max(8, 2 * int(capacities.max(initial=0)) + 4)))
     lo, hi = oracle.score_range()
@@ -545,7 +546,12 @@ def solve_oracle(
         timings["flow"] = timings.get("flow", 0.0) + time.perf_counter() - t
         k = int(chosen.sum())
         total = float(np.sum(graph.scores[chosen]))
-        entry = {"round": rounds, "candidates": graph.n_arcs, "matched": k, "total": total}
+        entry: dict[str, float | None] = {
+            "round": rounds,
+            "candidates": graph.n_arcs,
+            "matched": k,
+            "total": total,
+        }
         # A bound proven in an earlier round still holds (it bounds the full problem), so
         # the better assignment on the enlarged graph may already close the gap: no pricing.
         gap = gap_of(total)
