@@ -1,0 +1,124 @@
+"""Query budgets of the main pages: each stays within its budget and does not grow with the data.
+
+The demo organization is seeded at two sizes (the second has more than twice the people,
+enrollments and relationships); each main page is fetched as the role that uses it most and
+its SQL queries are counted. A page passes when it keeps within its budget at both sizes and
+its count does not grow with the organization: an N+1 shows up as a count that follows the
+number of rows (a few queries of slack allow a list that is empty at one size only). The
+budgets are today's counts with a little room; raising one is a deliberate change reviewed
+with the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from mentorwise.accounts.models import User
+from mentorwise.demo.seed import demo_seed
+from mentorwise.people.models import Person
+from mentorwise.relationships.models import Relationship, RelationshipStatus
+
+SIZES = (200, 450)
+# A list that is empty at one size and not at the other adds its prefetch queries (a few);
+# an N+1 over lists more than twice as long adds far more.
+STATE_SLACK = 3
+PROGRAM = "leadership-mentoring"
+
+
+def _a_relationship() -> str:
+    relationship = (
+        Relationship.objects.filter(program__slug=PROGRAM, status=RelationshipStatus.ACTIVE)
+        .order_by("pk")
+        .first()
+    )
+    assert relationship is not None
+    return f"/relationships/{relationship.pk}/"
+
+
+def _a_person() -> str:
+    person = Person.objects.filter(user__username="mentor").get()
+    return f"/people/{person.pk}/"
+
+
+# (role, page, address or a function giving it once the demo exists, budget in queries)
+PAGES: list[tuple[str, str, str | Callable[[], str], int]] = [
+    ("hr.admin", "home", "/", 64),
+    ("executive", "home", "/", 58),
+    ("program.manager", "home", "/", 24),
+    ("mentee", "home", "/", 28),
+    ("mentor", "home", "/", 20),
+    ("hr.admin", "insights overview", "/insights/", 12),
+    ("program.manager", "program insights", f"/insights/programs/{PROGRAM}/", 32),
+    ("hr.admin", "equity", f"/insights/programs/{PROGRAM}/equity/", 8),
+    ("hr.admin", "pipeline", "/insights/pipeline/", 9),
+    ("program.manager", "outcomes", f"/insights/programs/{PROGRAM}/outcomes/", 12),
+    ("program.manager", "program's relationships", f"/relationships/program/{PROGRAM}/", 20),
+    ("program.manager", "survey results", f"/relationships/program/{PROGRAM}/surveys/", 16),
+    ("mentee", "my relationships", "/relationships/", 8),
+    ("program.manager", "relationship", _a_relationship, 20),
+    ("program.manager", "program", f"/programs/{PROGRAM}/", 19),
+    ("program.manager", "participants", f"/programs/{PROGRAM}/participants/", 14),
+    ("program.manager", "matching", f"/matching/programs/{PROGRAM}/", 14),
+    ("mentee", "find a mentor", f"/matching/programs/{PROGRAM}/find/", 24),
+    ("hr.admin", "people", "/people/", 11),
+    ("hr.admin", "person", _a_person, 10),
+    ("hr.admin", "audit log", "/audit/", 9),
+    ("mentee", "training", "/training/", 11),
+]
+
+
+def _count_pages() -> dict[str, int]:
+    counts = {}
+    clients: dict[str, Client] = {}
+    for role, page, address, _ in PAGES:
+        if role not in clients:
+            clients[role] = Client()
+            clients[role].force_login(User.objects.get(username=role))
+        url = address() if callable(address) else address
+        clients[role].get(url)  # warm per-process caches (settings, templates, sessions)
+        with CaptureQueriesContext(connection) as queries:
+            response = clients[role].get(url)
+        assert response.status_code == 200, (role, url, response.status_code)
+        counts[f"{role}: {page}"] = len(queries.captured_queries)
+    return counts
+
+
+@pytest.fixture(scope="module")
+def counts(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[int, dict[str, int]]]:
+    """Query counts of every page at each organization size (each seeded, then rolled back)."""
+    result: dict[int, dict[str, int]] = {}
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        ),
+    ):
+        for size in SIZES:
+            atomic = transaction.atomic()
+            atomic.__enter__()
+            try:
+                demo_seed(people=size, seed=1)
+                result[size] = _count_pages()
+            finally:
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+    yield result
+
+
+@pytest.mark.parametrize("key", [f"{role}: {page}" for role, page, _, _ in PAGES])
+def test_page_keeps_its_query_budget(counts: dict[int, dict[str, int]], db: None, key: str) -> None:
+    budget = {f"{role}: {page}": b for role, page, _, b in PAGES}[key]
+    small, large = (counts[size][key] for size in SIZES)
+    assert large <= budget, f"{key}: {large} queries at {SIZES[1]} people, budget {budget}"
+    assert large <= small + STATE_SLACK, (
+        f"{key}: {small} queries at {SIZES[0]} people but {large} at {SIZES[1]}: "
+        "the count grows with the data"
+    )
