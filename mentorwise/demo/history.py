@@ -20,7 +20,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mentorwise.matches.models import Match, MatchSource, MatchStatus, Response
-from mentorwise.people.models import CareerEvent, CareerEventKind, Person, TerminationKind
+from mentorwise.people.models import (
+    CareerEvent,
+    CareerEventKind,
+    Person,
+    TerminationKind,
+    employed_on,
+)
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus, Role
 from mentorwise.programs.services import program_create_from_template
 from mentorwise.relationships.models import ClosureKind, Relationship, RelationshipStatus
@@ -63,9 +69,7 @@ def demo_past_cohort(
     )
     program.refresh_from_db()
     rng = np.random.default_rng(seed + 2024)
-    active_then = (Q(hire_date__isnull=True) | Q(hire_date__lte=start)) & (
-        Q(termination_date__isnull=True) | Q(termination_date__gt=start)
-    )
+    active_then = (Q(hire_date__isnull=True) | Q(hire_date__lte=start)) & employed_on(start)
     rows = list(
         Person.objects.filter(active_then, job_level__isnull=False)
         .exclude(pk__in=[pk for pk in exclude if pk is not None])

@@ -71,7 +71,14 @@ from mentorwise.core.csv import csv_safe
 from mentorwise.disclosure import LinkedCounts, min_group_size, protect_shared_totals
 from mentorwise.insights.access import access_insights_program
 from mentorwise.insights.expressions import DaysBetween
-from mentorwise.people.models import CareerEvent, CareerEventKind, Ethnicity, Gender, Person
+from mentorwise.people.models import (
+    CareerEvent,
+    CareerEventKind,
+    Ethnicity,
+    Gender,
+    Person,
+    employed_on,
+)
 from mentorwise.programs.eligibility import rules_q
 from mentorwise.programs.models import (
     GIVING_ROLES,
@@ -310,7 +317,7 @@ def _enrolled(
                 )
             ),
             employed=ExpressionWrapper(
-                Q(person__termination_date__isnull=True) | Q(person__termination_date__gt=today),
+                employed_on(today, via="person__"),
                 output_field=BooleanField(),
             ),
         ).values_list(

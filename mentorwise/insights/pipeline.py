@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -55,7 +55,7 @@ from mentorwise.insights.equity import (
     fmt_share,
 )
 from mentorwise.insights.expressions import DaysBetween
-from mentorwise.people.models import CareerEvent, CareerEventKind, Person
+from mentorwise.people.models import CareerEvent, CareerEventKind, Person, employed_on
 from mentorwise.programs.eligibility import rules_q
 from mentorwise.programs.models import Role
 from mentorwise.relationships.models import Relationship, RelationshipStatus
@@ -347,10 +347,7 @@ def _leaders(today: dt.date, k: int) -> tuple[dict[str, LeaderBreakdown], int]:
     )
     givers = (
         Relationship.objects.filter(status=RelationshipStatus.ACTIVE)
-        .filter(
-            Q(mentor__person__termination_date__isnull=True)
-            | Q(mentor__person__termination_date__gt=today)
-        )
+        .filter(employed_on(today, via="mentor__person__"))
         .order_by()
         .values("mentor__person")
         .distinct()

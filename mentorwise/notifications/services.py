@@ -18,7 +18,7 @@ from mentorwise.core.mail import email_enqueue
 from mentorwise.matches.services import requests_expire
 from mentorwise.notifications import rules
 from mentorwise.notifications.models import Delivery, Nudge, NudgeKind, NudgeSettings
-from mentorwise.people.models import Person
+from mentorwise.people.models import Person, employed_on
 from mentorwise.relationships.models import ClosureKind, Relationship
 from mentorwise.relationships.services.closure import relationship_close
 
@@ -82,7 +82,7 @@ def _create(drafts: list[rules.NudgeDraft], now: dt.datetime) -> int:
     # Nobody is reminded after leaving or after their data was erased.
     gone = set(
         Person.objects.filter(pk__in={d.person_id for d in drafts})
-        .filter(Q(erased_at__isnull=False) | Q(termination_date__lte=now.date()))
+        .filter(Q(erased_at__isnull=False) | ~employed_on(now.date()))
         .values_list("pk", flat=True)
     )
     fresh: dict[tuple[int, str], rules.NudgeDraft] = {}

@@ -22,6 +22,17 @@ def path_token(pk: int) -> str:
     return f"{pk:0{PATH_WIDTH}x}/"
 
 
+def employed_on(day: dt.date, via: str = "") -> models.Q:
+    """The one definition of "in the organization on ``day``": not yet terminated then.
+
+    ``via`` is the path to the person from the filtered model (``"person__"``,
+    ``"mentor__person__"``); the same rule as :meth:`Person.is_active_on`.
+    """
+    return models.Q(**{f"{via}termination_date__isnull": True}) | models.Q(
+        **{f"{via}termination_date__gt": day}
+    )
+
+
 class TerminationKind(models.TextChoices):
     VOLUNTARY = "voluntary", "Voluntary"
     INVOLUNTARY = "involuntary", "Involuntary"
@@ -92,6 +103,7 @@ class Person(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
     def is_active_on(self, day: dt.date) -> bool:
+        """In the organization on ``day`` (the rule of :func:`employed_on`)."""
         return self.termination_date is None or self.termination_date > day
 
     @property

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from mentorwise.core.errors import FieldError, InvalidInput
 from mentorwise.core.text import count
-from mentorwise.people.models import Person
+from mentorwise.people.models import Person, employed_on
 
 INT_RULES = {
     "level_min": (1, 10),
@@ -111,7 +111,7 @@ def _months_ago(today: dt.date, months: int) -> dt.date:
 def rules_q(rules: dict[str, Any], *, today: dt.date | None = None) -> Q:
     """The database filter for `rules` (validated), active people only."""
     today = today or timezone.localdate()
-    q = Q(termination_date__isnull=True) | Q(termination_date__gt=today)
+    q = employed_on(today)
     if "level_min" in rules:
         q &= Q(job_level__gte=rules["level_min"])
     if "level_max" in rules:
@@ -137,9 +137,7 @@ def rules_q(rules: dict[str, Any], *, today: dt.date | None = None) -> Q:
         q &= Q(is_high_potential=rules["high_potential"])
     if "is_manager" in rules:
         has_reports = Exists(
-            Person.objects.filter(manager=OuterRef("pk")).filter(
-                Q(termination_date__isnull=True) | Q(termination_date__gt=today)
-            )
+            Person.objects.filter(manager=OuterRef("pk")).filter(employed_on(today))
         )
         q &= Q(has_reports) if rules["is_manager"] else ~Q(has_reports)
     return q

@@ -30,7 +30,7 @@ from scim2_models.path import (
 )
 from scim2_models.path.expressions import LogicalOperator
 
-from mentorwise.people.models import Person
+from mentorwise.people.models import Person, employed_on
 from mentorwise.scim.models import ScimUser
 
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -310,7 +310,7 @@ def _compare(path: AttrPath, op: CompareOperator, value: Any, today: dt.date) ->
     if key == "active":
         if op != CompareOperator.eq or not isinstance(value, bool):
             raise InvalidFilterException(detail=f"{path}: only 'eq true' or 'eq false'.")
-        active = Q(termination_date__isnull=True) | Q(termination_date__gt=today)
+        active = employed_on(today)
         return active if value else ~active
     if key in ("emails", "emails.value"):
         text = _text(path, value)
