@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 
 from mentorwise.core.errors import ErrorLog, FieldError
+from mentorwise.people.columns import REQUIRED_COLUMNS
 from mentorwise.people.models import Ethnicity, Gender, TerminationKind
 
 # Person fields a row may set, in file order; `manager` is resolved later.
@@ -184,7 +185,7 @@ def parse_row(
             errors.add(FieldError(column, message, row=line, value=value))
 
     values: dict[str, Any] = {}
-    for column in ("employee_id", "first_name", "last_name", "email"):
+    for column in REQUIRED_COLUMNS:
         text = cell(column)
         if not text:
             fail(column, text, "Required: this cell is empty.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
@@ -22,6 +22,7 @@ from mentorwise.people.columns import (
 )
 from mentorwise.people.models import ImportRun, Person
 from mentorwise.people.permissions import import_runs_visible_to, people_visible_to
+from mentorwise.people.rows import COLUMN_FIELD
 
 # Upper bound of a path range scan: every path character is 0-9, a-f or "/", all of which
 # sort before "g" in binary and in the usual PostgreSQL collations, so the descendants of X
@@ -202,31 +203,20 @@ EXPORT_COLUMNS = tuple(c for c in CANONICAL_COLUMNS if c not in DEMOGRAPHIC_COLU
 def people_export_rows() -> Iterator[dict[str, str]]:
     """Everyone in the canonical CSV columns, without demographics (aggregate use only)."""
     ids = dict(Person.objects.order_by().values_list("pk", "employee_id"))
-    fields = (
-        "employee_id", "first_name", "last_name", "email", "title", "job_level", "department",
-        "function", "location", "time_zone", "languages", "manager_id", "hire_date",
-        "manager_since", "is_high_potential", "termination_date", "termination_kind",
-    )  # fmt: skip
+    fields = tuple(COLUMN_FIELD.get(c, c) for c in EXPORT_COLUMNS)
+    written: dict[str, Callable[[Any], str]] = {
+        "job_level": lambda v: "" if v is None else str(v),
+        "languages": lambda v: LANGUAGE_SEPARATOR.join(v or []),
+        "manager_id": lambda v: ids.get(v, "") if v else "",
+        "hire_date": _iso,
+        "manager_since": _iso,
+        "termination_date": _iso,
+        "high_potential": lambda v: "true" if v else "false",
+    }
     for row in Person.objects.order_by("path", "pk").values_list(*fields).iterator(5000):
-        values = dict(zip(fields, row, strict=True))
         yield {
-            "employee_id": values["employee_id"],
-            "first_name": values["first_name"],
-            "last_name": values["last_name"],
-            "email": values["email"],
-            "title": values["title"],
-            "job_level": "" if values["job_level"] is None else str(values["job_level"]),
-            "department": values["department"],
-            "function": values["function"],
-            "location": values["location"],
-            "time_zone": values["time_zone"],
-            "languages": LANGUAGE_SEPARATOR.join(values["languages"] or []),
-            "manager_id": ids.get(values["manager_id"], "") if values["manager_id"] else "",
-            "hire_date": _iso(values["hire_date"]),
-            "manager_since": _iso(values["manager_since"]),
-            "high_potential": "true" if values["is_high_potential"] else "false",
-            "termination_date": _iso(values["termination_date"]),
-            "termination_kind": values["termination_kind"],
+            column: written[column](value) if column in written else value
+            for column, value in zip(EXPORT_COLUMNS, row, strict=True)
         }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from mentorwise.matching.scoring import DEFAULT_WEIGHTS
 from mentorwise.programs.models import ProgramKind, Role
 
 PROGRAM_MANAGER_DUTIES = (
@@ -17,15 +18,8 @@ PROGRAM_MANAGER_DUTIES = (
     "(stalled or at-risk pairs), send reminders, and close the cohort with outcomes."
 )
 
-DEFAULT_CRITERIA = {
-    "skills": 3,
-    "goals_text": 2,
-    "seniority": 2,
-    "function": 1,
-    "location": 1,
-    "language": 1,
-    "preferences": 1,
-}
+# The engine's default weights are the templates' starting point (one definition).
+DEFAULT_CRITERIA: dict[str, int] = {name: int(w) for name, w in DEFAULT_WEIGHTS.items()}
 
 
 @dataclass(frozen=True)
