@@ -57,9 +57,3 @@ class ScimUser(models.Model):
 
     def __str__(self) -> str:
         return f"SCIM user of person #{self.person_id}"
-
-
-def forget_erased(sender: object, instance: object, **kwargs: object) -> None:
-    """Erasing a person (privacy) also drops what the identity provider sent about them."""
-    if getattr(instance, "erased_at", None) is not None:
-        ScimUser.objects.filter(person_id=instance.pk).delete()  # type: ignore[attr-defined]
