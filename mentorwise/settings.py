@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "mentorwise.privacy",
     "mentorwise.demo",
     "mentorwise.scim",
+    "mentorwise.jobs",
 ]
 
 MIDDLEWARE = [

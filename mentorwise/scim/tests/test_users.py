@@ -14,7 +14,6 @@ from mentorwise.accounts.models import ApiToken, TokenScope
 from mentorwise.accounts.services import api_token_create
 from mentorwise.core.models import AuditEntry
 from mentorwise.people.models import Person, path_token
-from mentorwise.privacy.erasure import person_erase
 from mentorwise.scim.models import ScimUser
 from mentorwise.scim.tests.conftest import ScimClient
 
@@ -392,16 +391,6 @@ def test_a_race_lost_to_the_unique_index_is_a_409(
     assert response.status_code == 409
     assert response.payload["scimType"] == "uniqueness"
     assert Person.objects.filter(email="ana.lopez@example.com").count() == 1
-
-
-def test_erasure_forgets_what_the_provider_sent(scim: ScimClient, hr_admin: Any) -> None:
-    uid = scim.post("/Users", okta_user(phoneNumbers=[{"value": "+49 30 1234"}])).payload["id"]
-    person = Person.objects.get(pk=int(uid))
-    assert ScimUser.objects.filter(person=person).exists()
-    # The erasure itself deletes the linked SCIM record (privacy.inventory.LINKED), no signal.
-    person_erase(actor=hr_admin, person=person, confirm=person.employee_id)
-    assert not ScimUser.objects.filter(person=person).exists()
-    assert scim.get(f"/Users/{uid}").status_code == 404
 
 
 def test_username_can_be_the_employee_id(scim: ScimClient, settings: Any) -> None:

@@ -1,13 +1,13 @@
-"""`mentorwise send-nudges`: the cron job for reminders, expiries and escalations."""
+"""`mentorwise send-nudges`: the cron job for reminders, expiries, escalations and retention."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from mentorwise.notifications.services import nudges_run
+from mentorwise.privacy.retention import retention_purge
 
 
 class Command(BaseCommand):
@@ -20,5 +20,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(nudges_run().summary())
-        # By name: the privacy app sits above notifications in the layers.
-        call_command("purge_retention", stdout=self.stdout)
+        self.stdout.write(retention_purge().summary())
