@@ -168,7 +168,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "mentorwise.accounts.context_processors.navigation",
+                "mentorwise.navigation.navigation",
             ],
         },
     }

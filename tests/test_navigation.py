@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from mentorwise.accounts.context_processors import NavEntry, build_navigation
 from mentorwise.accounts.models import User
 from mentorwise.core.outbox import OUTBOX_BACKEND
+from mentorwise.navigation import NavEntry, build_navigation
 
 
 def _links(nav: list[NavEntry]) -> dict[str, str]:

@@ -1,5 +1,8 @@
 """Template context shared by every page: the navigation for the actor's roles.
 
+Site-level (beside the root URLconf, above every app): it links the pages of all apps, so it
+names them here rather than in `accounts`, which sits below them.
+
 The navigation is a short row of entries; related pages are grouped under one menu
 ("Programs", "People", "Insights", "Admin") so that even an HR admin's fits one row on a
 laptop. A group the user has only one page of collapses to a plain link.
@@ -12,6 +15,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+
+from mentorwise import __version__
+from mentorwise.accounts.roles import is_executive, is_hr_admin, manages_any_program
+from mentorwise.core.outbox import outbox_active
 
 
 @dataclass(frozen=True)
@@ -30,9 +37,6 @@ class NavEntry:
 
 def _entries(user: Any) -> list[tuple[str, list[tuple[str, str]]]]:
     """(label, [(label, url), ...]) per entry, for this user's roles (pages check on their own)."""
-    from mentorwise.accounts.roles import is_executive, is_hr_admin, manages_any_program
-    from mentorwise.core.outbox import outbox_active
-
     hr = is_hr_admin(user)
     manager = manages_any_program(user)
     executive = is_executive(user)
@@ -90,8 +94,6 @@ def build_navigation(user: Any, current: str) -> list[NavEntry]:
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The navigation of the signed-in user, and the version for the footer."""
-    from mentorwise import __version__
-
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": [], "MENTORWISE_VERSION": __version__}
