@@ -13,6 +13,7 @@ from mentorwise.disclosure.audit import Interval, attacker_intervals
 from mentorwise.disclosure.blocks import (
     block_prefix,
     sides_in_blocks,
+    union_of_blocks,
     whole_blocks_within,
     whole_quarters,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "sensitive_cells",
     "sides_in_blocks",
     "statistic",
+    "union_of_blocks",
     "whole_blocks_within",
     "whole_quarters",
 ]
