@@ -44,64 +44,112 @@ class Findings:
         return len(self.recovered) + len(self.narrowed) + len(self.proved_non_empty)
 
 
-def _solve(objective: np.ndarray, constraints: list[LinearConstraint], big: float) -> float:
-    """min objective·x over whole x in [0, big] (the relaxation first; the integer program
-    when the relaxation's optimum is fractional)."""
-    if constraints:
-        relaxed = linprog(
-            objective,
-            A_eq=constraints[0].A,
-            b_eq=constraints[0].lb,
-            bounds=(0, big),
-            method="highs",
-        )
-        assert relaxed.status == 0, relaxed.message
-        if np.all(np.abs(relaxed.x - np.round(relaxed.x)) < 1e-7):
-            return float(relaxed.fun)
+#: sum(names) lies within [low, high]: a rounded figure, or what a ratio says about a count.
+Range = tuple[Sequence[str], float, float]
+
+
+@dataclass
+class _Program:
+    """Equalities, inequalities and bounds over the hidden names (one column each)."""
+
+    a_eq: np.ndarray
+    b_eq: np.ndarray
+    a_ub: np.ndarray
+    b_ub: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+
+def _solve(objective: np.ndarray, program: _Program) -> float:
+    """min objective·x over whole x within the bounds (the relaxation first; the integer
+    program when the relaxation's optimum is fractional)."""
+    p = program
+    relaxed = linprog(
+        objective,
+        A_eq=p.a_eq if len(p.a_eq) else None,
+        b_eq=p.b_eq if len(p.a_eq) else None,
+        A_ub=p.a_ub if len(p.a_ub) else None,
+        b_ub=p.b_ub if len(p.a_ub) else None,
+        bounds=list(zip(p.low, p.high, strict=True)),
+        method="highs",
+    )
+    assert relaxed.status == 0, relaxed.message
+    if np.all(np.abs(relaxed.x - np.round(relaxed.x)) < 1e-7):
+        return float(relaxed.fun)
+    constraints = []
+    if len(p.a_eq):
+        constraints.append(LinearConstraint(p.a_eq, p.b_eq, p.b_eq))
+    if len(p.a_ub):
+        constraints.append(LinearConstraint(p.a_ub, -np.inf, p.b_ub))
     answer = milp(
         objective,
         constraints=constraints,
         integrality=np.ones(len(objective)),
-        bounds=Bounds(0, big),
+        bounds=Bounds(p.low, p.high),
     )
     assert answer.status == 0, answer.message
     return float(answer.fun)
 
 
 def intervals(
-    published: Mapping[str, int | None], sums: Sequence[Sum]
+    published: Mapping[str, int | None],
+    sums: Sequence[Sum],
+    ranges: Sequence[Range] = (),
+    limits: Mapping[str, tuple[float, float]] | None = None,
 ) -> dict[str, tuple[float, float]]:
-    """The attacker's [low, high] for every hidden name (``None`` in ``published``)."""
+    """The attacker's [low, high] for every hidden name (``None`` in ``published``): whole
+    numbers within ``limits`` (default: never negative), every sum, every range."""
     hidden = sorted(name for name, value in published.items() if value is None)
     column = {name: j for j, name in enumerate(hidden)}
-    rows, rhs = [], []
-    for parts, total in sums:
+
+    def row_of(terms: Sequence[tuple[str, float]]) -> tuple[np.ndarray, float]:
         row = np.zeros(len(hidden))
         constant = 0.0
-        for name, sign in [*((p, 1.0) for p in parts), (total, -1.0)]:
+        for name, sign in terms:
             value = published[name]
             if value is None:
                 row[column[name]] += sign
             else:
                 constant += sign * value
+        return row, constant
+
+    rows, rhs = [], []
+    for parts, total in sums:
+        row, constant = row_of([*((p, 1.0) for p in parts), (total, -1.0)])
         if row.any():
             rows.append(row)
             rhs.append(-constant)
         elif abs(constant) > 1e-9:
             raise AssertionError(f"published figures contradict {parts} = {total}")
+    upper, upper_rhs = [], []
+    for names, low, high in ranges:
+        row, constant = row_of([(n, 1.0) for n in names])
+        if not row.any():
+            assert low - 1e-9 <= constant <= high + 1e-9, (names, low, constant, high)
+            continue
+        upper += [row, -row]
+        upper_rhs += [high - constant, constant - low]
     result: dict[str, tuple[float, float]] = {}
     if not hidden:
         return result
-    constraints = [LinearConstraint(np.array(rows), np.array(rhs), np.array(rhs))] if rows else []
     big = 1e7
+    bounds = [(limits or {}).get(name, (0.0, big)) for name in hidden]
+    program = _Program(
+        np.array(rows).reshape(len(rows), len(hidden)),
+        np.array(rhs),
+        np.array(upper).reshape(len(upper), len(hidden)),
+        np.array(upper_rhs),
+        np.array([b[0] for b in bounds], dtype=float),
+        np.array([b[1] for b in bounds], dtype=float),
+    )
     for name, j in column.items():
-        bounds = []
+        found = []
         for sign in (1.0, -1.0):
             objective = np.zeros(len(hidden))
             objective[j] = sign
-            bound = sign * _solve(objective, constraints, big)
-            bounds.append(math.inf if bound > big / 2 else round(bound))
-        result[name] = (bounds[0], bounds[1])
+            bound = sign * _solve(objective, program)
+            found.append(math.inf if bound > big / 2 else round(bound))
+        result[name] = (found[0], found[1])
     return result
 
 
@@ -259,3 +307,100 @@ def equity_attack_model(
                 ([name(dimension, g, column) for g in members], name(dimension, "All", column))
             )
     return published, sums
+
+
+def exposed_by_rates(
+    rows: Sequence[Mapping[str, object]],
+    rates: Sequence[tuple[str, str, str]],
+    statistics: Sequence[tuple[str, str]] = (),
+) -> list[str]:
+    """Figures that give back or vouch for a hidden count (requirement 4): a rate published
+    beside a hidden part or whole (``rate x whole = part``), and a median, mean or ratio
+    published about a group whose count is hidden. ``rates`` are (rate, part, whole) columns,
+    ``statistics`` (statistic, group count) columns; rows carry ``dimension`` and ``group``."""
+    found = []
+    for row in rows:
+        where = f"{row.get('section', '')}:{row['dimension']}:{row['group']}"
+        for rate, part, whole in rates:
+            if _cell(row.get(rate)) is not None and (
+                _cell(row.get(part)) is None or _cell(row.get(whole)) is None
+            ):
+                found.append(f"{where}:{rate}")
+        for statistic, group in statistics:
+            if _cell(row.get(statistic)) is not None and _cell(row.get(group)) is None:
+                found.append(f"{where}:{statistic}")
+    return found
+
+
+# Pipeline (page, CSV and API publish the same figures) -----------------------------------
+
+#: section -> (whole, part, rest) columns: part + rest = whole, per group and per column.
+PIPELINE_SPLITS = {
+    "coverage": ("people", "covered", "not_covered"),
+    "senior_leaders": ("people", "giving", "not_giving"),
+}
+
+
+def pipeline_attack_model(
+    rows: Sequence[Mapping[str, object]], ratio_digits: int | None = None
+) -> tuple[dict[str, int | None], list[Sum], dict[str, tuple[float, float]]]:
+    """Everything the pipeline publishes (rows with ``section`` — a population or
+    ``senior_leaders`` —, ``dimension``, ``group`` ("All" for the total), ``people``,
+    ``part`` and, for senior leaders, ``mentees_per_leader`` / ``proteges_per_leader``), as
+    named counts, the sums that tie them, and bounds: a ratio per leader times the published
+    number of leaders is the number of relationships ``r``, and a hidden number of givers
+    then lies in [1, r] when r > 0 (in [0, 0] when r = 0). ``ratio_digits``: how the ratios
+    are rounded (None: exact)."""
+    published: dict[str, int | None] = {}
+    sums: list[Sum] = []
+    limits: dict[str, tuple[float, float]] = {}
+    groups: dict[tuple[str, str], list[str]] = {}
+    sections = set()
+
+    def name(section: str, dimension: str, group: str, column: str) -> str:
+        if group == "All":
+            return f"{section}:*:{column}"
+        return f"{section}:{dimension}:{group}:{column}"
+
+    for row in rows:
+        section, dimension, group = str(row["section"]), str(row["dimension"]), str(row["group"])
+        sections.add(section)
+        kind = "senior_leaders" if section == "senior_leaders" else "coverage"
+        whole, part, rest = PIPELINE_SPLITS[kind]
+        if group != "All" and group not in groups.setdefault((section, dimension), []):
+            groups[(section, dimension)].append(group)
+        names = {c: name(section, dimension, group, c) for c in (whole, part, rest)}
+        for column, value in ((whole, row.get("people")), (part, row.get("part"))):
+            cell = _cell(value)
+            if cell is not None or names[column] not in published:
+                published[names[column]] = None if cell is None else int(cell)
+        if names[rest] not in published:
+            published[names[rest]] = None
+            sums.append(([names[part], names[rest]], names[whole]))
+        leaders = _cell(row.get("people"))
+        if kind == "senior_leaders" and leaders is not None and published[names[part]] is None:
+            low_total, high_total = 0.0, 0.0
+            for column in ("mentees_per_leader", "proteges_per_leader"):
+                ratio = _cell(row.get(column))
+                if ratio is None:
+                    high_total = math.inf
+                    continue
+                eps = 0.0 if ratio_digits is None else 0.5 * 10.0**-ratio_digits
+                low_total += math.ceil((ratio - eps) * leaders - 1e-9)
+                high_total += math.floor((ratio + eps) * leaders + 1e-9)
+            if low_total > 0 or high_total < math.inf:
+                old = limits.get(names[part], (0.0, math.inf))
+                limits[names[part]] = (
+                    max(old[0], 1.0 if low_total > 0 else 0.0),
+                    min(old[1], high_total),
+                )
+    for (section, dimension), members in groups.items():
+        kind = "senior_leaders" if section == "senior_leaders" else "coverage"
+        for column in PIPELINE_SPLITS[kind]:
+            sums.append(
+                (
+                    [name(section, dimension, g, column) for g in members],
+                    name(section, dimension, "All", column),
+                )
+            )
+    return published, sums, {n: (lo, min(hi, 1e7)) for n, (lo, hi) in limits.items()}

@@ -3,18 +3,21 @@
 Every selector that publishes counts, rates, medians or averages about groups (equity of
 access, pipeline, survey results, health by group, outcomes by subgroup, the contribution
 record) takes its minimum group size from :func:`min_group_size` and protects its counts with
-:func:`protect_linked` / :func:`protect_shared_totals`; survey-style averages change only in
-whole blocks (:func:`block_prefix`). docs/insights-equity.md states the attacker model and the
-protection level.
+:func:`protect_linked` / :func:`protect_shared_totals`; rates, medians and means over those
+counts go through :func:`rate` and :func:`statistic`, a count tied to no other through
+:func:`lone_count`; survey-style averages change only in whole blocks (:func:`block_prefix`).
+docs/insights-equity.md states the attacker model and the protection level.
 """
 
 from mentorwise.disclosure.audit import Interval, attacker_intervals
 from mentorwise.disclosure.blocks import (
     block_prefix,
     sides_in_blocks,
+    union_of_blocks,
     whole_blocks_within,
     whole_quarters,
 )
+from mentorwise.disclosure.derived import lone_count, rate, statistic
 from mentorwise.disclosure.figures import DisclosureInputError, LinkedCounts
 from mentorwise.disclosure.protect import (
     protect_linked,
@@ -31,12 +34,16 @@ __all__ = [
     "LinkedCounts",
     "attacker_intervals",
     "block_prefix",
+    "lone_count",
     "min_group_size",
     "protect_linked",
     "protect_shared_totals",
     "protect_table",
+    "rate",
     "sensitive_cells",
     "sides_in_blocks",
+    "statistic",
+    "union_of_blocks",
     "whole_blocks_within",
     "whole_quarters",
 ]

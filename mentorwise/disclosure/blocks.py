@@ -5,7 +5,9 @@
   only when k new answers have come in, and the difference of two readings is then an
   aggregate of at least k answers.
 * All sides together are the union of each side's blocks, hidden while a side is
-  (:func:`sides_in_blocks`).
+  (:func:`sides_in_blocks`); a figure over several surveys and sides is the union of the
+  blocks of each survey and side (:func:`union_of_blocks`), so that every published figure
+  is a union of the same blocks and no two differ by less than a block.
 * Date windows snap to whole calendar quarters (:func:`whole_quarters`), and figures over a
   window use only whole blocks, counted from the first answer ever, that lie inside it
   (:func:`whole_blocks_within`): two windows differ by whole blocks of k answers.
@@ -49,6 +51,13 @@ def sides_in_blocks(
     if any(values and not sides[side] for side, values in values_by_side.items()):
         return sides, None
     return sides, [v for side in sides.values() for v in side]
+
+
+def union_of_blocks(values_by_group: Mapping[str, Sequence[T]], k: int) -> list[T]:
+    """The whole blocks of each group (e.g. each survey and side, answers in a fixed order),
+    together: the same blocks as each group's own figure, never a block of its own across
+    groups (which could differ from them by one answer)."""
+    return [v for values in values_by_group.values() for v in block_prefix(values, k)]
 
 
 def whole_blocks_within(

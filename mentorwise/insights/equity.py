@@ -68,7 +68,13 @@ from django.utils import timezone
 from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.core.audit import audit_record
 from mentorwise.core.csv import csv_safe
-from mentorwise.disclosure import LinkedCounts, min_group_size, protect_shared_totals
+from mentorwise.disclosure import (
+    LinkedCounts,
+    min_group_size,
+    protect_shared_totals,
+    rate,
+    statistic,
+)
 from mentorwise.insights.access import access_insights_program
 from mentorwise.insights.expressions import DaysBetween
 from mentorwise.people.models import (
@@ -508,12 +514,6 @@ def _system(raw: _Raw) -> LinkedCounts:
     return system
 
 
-def _rate(num: int | None, den: int | None) -> float | None:
-    if num is None or den is None or den == 0:
-        return None
-    return num / den
-
-
 def _published(
     dimension: str, raw: _Raw, hidden: set[str], k: int
 ) -> tuple[list[GroupFigures], GroupFigures]:
@@ -526,24 +526,25 @@ def _published(
     for g in range(size + 1):
         population, enrolled, matched = value("N", g), value("E", g), value("M", g)
         sponsored, promoted, employed = value("A", g), value("P", g), value("R", g)
-        stat_ok = matched is not None and matched >= k
         figures.append(
             GroupFigures(
                 key="total" if g == size else raw.keys[g] or "not_stated",
                 label="All" if g == size else _label(dimension, raw.keys[g]),
                 population=population,
                 enrolled=enrolled,
-                participation=_rate(enrolled, population),
+                participation=rate(enrolled, population),
                 matched=matched,
-                match_rate=_rate(matched, enrolled),
-                median_days_to_match=raw.median_days[g] if stat_ok else None,
-                seniority=(raw.seniority[g] if stat_ok and raw.seniority_n[g] >= k else None),
+                match_rate=rate(matched, enrolled),
+                median_days_to_match=statistic(raw.median_days[g], group=matched, k=k),
+                seniority=statistic(
+                    raw.seniority[g], group=matched, k=k, values=raw.seniority_n[g]
+                ),
                 sponsored=sponsored,
-                sponsorship_rate=_rate(sponsored, matched),
+                sponsorship_rate=rate(sponsored, matched),
                 promoted=promoted,
-                promotion_rate=_rate(promoted, enrolled),
+                promotion_rate=rate(promoted, enrolled),
                 still_employed=employed,
-                retention_rate=_rate(employed, enrolled),
+                retention_rate=rate(employed, enrolled),
                 suppressed=any(f"{q}{g}" in hidden for q in _QUANTITIES),
             )
         )

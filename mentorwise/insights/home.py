@@ -8,8 +8,8 @@ figures: alerts with next steps, and headline figures in aggregate.
   their own pair, their own enrollment and their own proposal are never an alert of theirs.
 - `headline_figures`: for HR admins and executives: participation, match rate, relationship
   health, outcome verdicts and pipeline coverage, over the programs whose insights the actor
-  may read. Counts and rates go through the product's small-cell rule (`suppression`, with
-  the minimum group size of `equity.min_group_size`); nothing returned names a person.
+  may read. Counts and rates go through `mentorwise.disclosure` (its primary rule and
+  minimum group size); nothing returned names a person.
 """
 
 from __future__ import annotations

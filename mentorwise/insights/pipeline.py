@@ -42,7 +42,14 @@ from django.utils import timezone
 
 from mentorwise.core.csv import csv_safe
 from mentorwise.core.errors import NotFound
-from mentorwise.disclosure import LinkedCounts, min_group_size, protect_shared_totals
+from mentorwise.disclosure import (
+    LinkedCounts,
+    lone_count,
+    min_group_size,
+    protect_shared_totals,
+    rate,
+    statistic,
+)
 from mentorwise.insights.access import may_read_organisation_insights
 from mentorwise.insights.equity import (
     FOUR_FIFTHS,
@@ -205,10 +212,6 @@ def _system(counts: dict[str, np.ndarray], quantities: tuple[str, str, str]) -> 
     return system
 
 
-def _rate(num: int | None, den: int | None) -> float | None:
-    return None if num is None or den is None or den == 0 else num / den
-
-
 # Coverage -------------------------------------------------------------------------------
 
 
@@ -292,10 +295,8 @@ def _coverage(population: str, today: dt.date, k: int) -> dict[str, CoverageBrea
                     label="All" if g == size else _label(dimension, keys[g]),
                     people=n,
                     covered=c,
-                    coverage=_rate(c, n),
-                    median_days_to_match=(
-                        medians[g] if c is not None and c >= k and measured[g] >= k else None
-                    ),
+                    coverage=rate(c, n),
+                    median_days_to_match=statistic(medians[g], group=c, k=k, values=measured[g]),
                     suppressed=any(f"{q}{g}" in hidden[dimension] for q in _COVERAGE),
                 )
             )
@@ -390,9 +391,11 @@ def _leaders(today: dt.date, k: int) -> tuple[dict[str, LeaderBreakdown], int]:
                     label="All" if g == size else _label(dimension, keys[g]),
                     leaders=n,
                     giving=yes_g,
-                    giving_share=_rate(yes_g, n),
-                    mentees_per_leader=float(ment[g]) / n if n else None,
-                    proteges_per_leader=float(spon[g]) / n if n else None,
+                    giving_share=rate(yes_g, n),
+                    # Ratios over the leaders rest on those who give: a ratio above 0 would
+                    # prove a hidden group of givers non-empty, so it goes with that group.
+                    mentees_per_leader=statistic(rate(int(ment[g]), n), group=yes_g, k=k),
+                    proteges_per_leader=statistic(rate(int(spon[g]), n), group=yes_g, k=k),
                     suppressed=any(f"{q}{g}" in names for q in _LEADERS),
                 )
             )
@@ -442,7 +445,7 @@ def pipeline(*, as_of: dt.datetime | None = None) -> Pipeline:
     )
     leaders, givers = _leaders(today, k)
     total_leaders = leaders["level"].total.leaders
-    published_givers = givers if givers >= k or givers == 0 else None
+    published_givers = lone_count(givers, k=k)
     return Pipeline(
         as_of=now,
         k=k,
@@ -451,11 +454,7 @@ def pipeline(*, as_of: dt.datetime | None = None) -> Pipeline:
         coverage=marked,
         leaders=leaders,
         givers=published_givers,
-        givers_per_leader=(
-            published_givers / total_leaders
-            if published_givers is not None and total_leaders
-            else None
-        ),
+        givers_per_leader=rate(published_givers, total_leaders),
         lacking=lacking,
     )
 

@@ -15,7 +15,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from mentorwise.disclosure import sides_in_blocks
+from mentorwise.disclosure import union_of_blocks
 from mentorwise.insights.access import insights_programs
 from mentorwise.insights.health._common import (
     _min_group_size,
@@ -130,8 +130,8 @@ def programs_overview(*, actor: Any, as_of: dt.datetime | None = None) -> list[P
 
     enrolled: active mentee enrollments; active: active relationships; on_track_share:
     on-track / active relationships by the health rule on `as_of`; satisfaction: mean
-    `satisfaction` answer over all the program's survey responses (midpoint and closing,
-    both sides), suppressed below the minimum group size. Safety reports and survey answers
+    `satisfaction` answer over the whole blocks of k answers of each survey and side
+    (`disclosure.union_of_blocks`), None while there is none. Safety reports and survey answers
     about relationships the actor is in do not count (as in `program_health`). Five queries
     whatever the number of programs.
     """
@@ -155,21 +155,23 @@ def programs_overview(*, actor: Any, as_of: dt.datetime | None = None) -> list[P
     health = _health_counts(Q(program_id__in=ids), now, actor=actor)
     floor = _min_group_size()
     answers: dict[int, dict[str, list[int]]] = {}
-    for program_id, side, value in (
+    for program_id, kind, side, value in (
         SurveyResponse.objects.filter(survey__program_id__in=ids)
         .exclude(relationship__in=relationships_in(actor))
         .annotate(satisfaction=_answer("satisfaction"))
         .filter(satisfaction__isnull=False)
         .order_by("submitted_at", "pk")
-        .values_list("survey__program_id", "side", "satisfaction")
+        .values_list("survey__program_id", "survey__kind", "side", "satisfaction")
     ):
-        answers.setdefault(program_id, {}).setdefault(side, []).append(value)
+        answers.setdefault(program_id, {}).setdefault(f"{kind}:{side}", []).append(value)
     satisfaction: dict[int, tuple[float | None, int]] = {}
-    for program_id, by_side in answers.items():
-        # Whole blocks of k per side, both sides hidden while one is (disclosure).
-        _, together = sides_in_blocks(by_side, floor)
-        n = sum(len(v) for v in by_side.values())
-        satisfaction[program_id] = (sum(together) / len(together) if together else None, n)
+    for program_id, by_survey_and_side in answers.items():
+        # The blocks of each survey and side that program health and the survey results
+        # publish, together (disclosure): blocks drawn across surveys would differ from
+        # those by single answers.
+        chosen = union_of_blocks(by_survey_and_side, floor)
+        n = sum(len(v) for v in by_survey_and_side.values())
+        satisfaction[program_id] = (sum(chosen) / len(chosen) if chosen else None, n)
     result = []
     for program in rows:
         shares = _shares(health, program.pk)

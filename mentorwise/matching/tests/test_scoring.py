@@ -244,7 +244,7 @@ def test_explain_unmatched_on_plain_score_matrices() -> None:
     assert codes == {1: MENTORS_FULL, 2: BELOW_MIN_SCORE, 3: NO_ALLOWED_MENTOR}
 
 
-def test_inclusion_option_needs_a_justification_and_is_reported_in_aggregate() -> None:
+def test_inclusion_option_needs_a_justification_and_stays_out_of_the_reasons() -> None:
     mentees = people([1, 2], ["Ana", "Ben"], [2, 2], inclusion_flag=np.array([True, False]))
     mentors = people([10, 11], ["Senior", "Peer"], [9, 4])
     with pytest.raises(MatchingInputError, match="needs a recorded justification"):
@@ -260,13 +260,6 @@ def test_inclusion_option_needs_a_justification_and_is_reported_in_aggregate() -
     result = solve(model, [1, 1], certify=True)
     assert result.pairs.tolist() == [[0, 0], [1, 1]]
     assert "inclusion" not in {r.criterion for r in model.explain(0, 0).reasons}
-    assert model.inclusion_summary(result, min_group_size=1) == {
-        "flagged_mentees": 1,
-        "flagged_matched": 1,
-        "flagged_with_senior_mentor": 1,
-    }
-    # Under the minimum group size nothing is published.
-    assert set(model.inclusion_summary(result, min_group_size=5).values()) == {None}
     off = ScoringModel(mentees, mentors, ProgramRules())
     assert "inclusion" not in off.weights
 
@@ -419,32 +412,3 @@ def test_minimum_score_applies_to_the_fit_not_to_the_inclusion_term() -> None:
     # Whether the pair is allowed cannot depend on the flag (a "below the minimum" warning or
     # an unmatched reason would otherwise tell the flag).
     assert blocked.tolist() == [True, True]
-
-
-def test_inclusion_summary_hides_small_groups_and_their_complements() -> None:
-    n = 20
-    flags = np.zeros(n, dtype=bool)
-    flags[:7] = True  # 7 of 20 mentees in a favoured group
-    mentees = people(list(range(n)), [f"e{i}" for i in range(n)], [3] * n, inclusion_flag=flags)
-    mentors = people([100, 101], ["Senior", "Junior"], [8, 5])
-    rules = ProgramRules(
-        weights={"inclusion": 1},
-        inclusion=True,
-        inclusion_justification="Sponsorship program for under-represented talent, HR 2026-03",
-    )
-    model = ScoringModel(mentees, mentors, rules)
-    result = solve(model, [5, 20], certify=True)
-    # The 5 senior places go to flagged mentees; the 2 others are matched with the junior one.
-    assert model.inclusion_summary(result, min_group_size=1) == {
-        "flagged_mentees": 7,
-        "flagged_matched": 7,
-        "flagged_with_senior_mentor": 5,
-    }
-    # k = 5: 7 of 20 is shown; all 7 matched (complement 0) is shown; 5 of 7 leaves 2: hidden.
-    assert model.inclusion_summary(result, min_group_size=5) == {
-        "flagged_mentees": 7,
-        "flagged_matched": 7,
-        "flagged_with_senior_mentor": None,
-    }
-    # k = 8: 7 flagged is too few, and so is everything below it.
-    assert set(model.inclusion_summary(result, min_group_size=8).values()) == {None}
