@@ -51,8 +51,10 @@ class PageForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             # A radio group says "required" on its legend (ARIA allows aria-required on a
-            # radiogroup, not on each radio button).
-            if field.required and not isinstance(field.widget, forms.RadioSelect):
+            # radiogroup, not on each radio button); a hidden input is not read at all.
+            if field.required and not isinstance(
+                field.widget, (forms.RadioSelect, forms.HiddenInput)
+            ):
                 field.widget.attrs["aria-required"] = "true"
 
     @classmethod
