@@ -8,7 +8,7 @@ each one shows beside its field with the field's label, never the internal name.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -42,14 +42,19 @@ class PageForm(forms.Form):
 
     template_name = "forms/fields.html"
     required_css_class = "required"
+    # A service may name a field differently from the form that collects it (the private
+    # note's `text` is `private_note` to the meeting services): its name -> the form's.
+    service_fields: ClassVar[Mapping[str, str]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             # A radio group says "required" on its legend (ARIA allows aria-required on a
-            # radiogroup, not on each radio button).
-            if field.required and not isinstance(field.widget, forms.RadioSelect):
+            # radiogroup, not on each radio button); a hidden input is not read at all.
+            if field.required and not isinstance(
+                field.widget, (forms.RadioSelect, forms.HiddenInput)
+            ):
                 field.widget.attrs["aria-required"] = "true"
 
     @classmethod
@@ -65,8 +70,9 @@ class PageForm(forms.Form):
             message = problem.message
             if problem.value not in (None, ""):
                 message = f"{message} (you entered {problem.value})"
-            if problem.field in self.fields:
-                self.add_error(problem.field, message)
+            field = self.service_fields.get(problem.field, problem.field)
+            if field in self.fields:
+                self.add_error(field, message)
             else:
                 self.add_error(None, describe(problem, self.labels()))
 

@@ -13,7 +13,13 @@ from django.utils import timezone
 from mentorwise.core.clock import zone_of
 from mentorwise.core.errors import FieldError, InvalidInput
 from mentorwise.core.forms import PageForm
-from mentorwise.relationships.models import ClosureKind, ConversationType
+from mentorwise.relationships.models import (
+    ClosureKind,
+    ConversationType,
+    GoalStatus,
+    SponsorshipKind,
+    SponsorshipOutcome,
+)
 
 
 def actor_zone(actor: Any) -> zoneinfo.ZoneInfo:
@@ -242,38 +248,127 @@ class CloseForm(PageForm):
     rematch = forms.BooleanField(label="Ask for a new match (early closure)", required=False)
 
 
-# The label of every field a relationship service may name in an error.
+# Forms of one object on the page (a goal, a milestone, a meeting, a sponsorship action): each
+# is rendered and re-rendered under its key, `<name>-<pk>`, which is also its id prefix.
+
+
+def object_key(name: str, pk: int) -> str:
+    return f"{name}-{pk}"
+
+
+def key_auto_id(key: str) -> str:
+    """The `auto_id` of the form under `key`, so a re-rendered bound form keeps its ids."""
+    return AUTO_IDS.get(key, f"{key}_%s")
+
+
+def _date(**attrs: str) -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date", **attrs})
+
+
+class GoalProgressForm(PageForm):
+    progress = forms.IntegerField(
+        label="Progress (%)", widget=forms.NumberInput(attrs={"min": 0, "max": 100})
+    )
+    # Left out, the status stays as it is (clients that only move the progress).
+    status = forms.TypedChoiceField(
+        label="Status", choices=GoalStatus.choices, required=False, empty_value=None
+    )
+
+
+class MilestoneForm(PageForm):
+    title = forms.CharField(label="New milestone")
+    due_date = forms.DateField(label="Due", required=False, widget=_date())
+
+
+class MilestoneDoneForm(PageForm):
+    done = forms.TypedChoiceField(
+        label="Done",
+        choices=[("1", "Done"), ("0", "Not done")],
+        coerce=lambda value: value == "1",
+        widget=forms.HiddenInput,
+    )
+
+
+class PrivateNoteForm(PageForm):
+    service_fields = {"private_note": "text"}
+    text = forms.CharField(
+        label="My private note",
+        required=False,
+        help_text="Only you can read this note.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SponsorshipForm(PageForm):
+    kind = forms.ChoiceField(label="Action", choices=SponsorshipKind.choices)
+    description = forms.CharField(label="What you did", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SponsorshipOutcomeForm(PageForm):
+    outcome = forms.ChoiceField(label="Outcome", choices=SponsorshipOutcome.choices)
+    outcome_on = forms.DateField(
+        label="Outcome date",
+        required=False,
+        widget=_date(),
+        help_text="Left empty: today (none while pending).",
+    )
+
+
+# The label of every field a relationship service may name in an error (where two forms use
+# one name, the later form's label wins).
 FIELD_LABELS: dict[str, str] = {
+    **MilestoneForm.labels(),
+    **SponsorshipForm.labels(),
+    **SponsorshipOutcomeForm.labels(),
+    **GoalProgressForm.labels(),
     **GoalForm.labels(),
     **AgreementForm.labels(),
     **LogForm.labels(),
     **ScheduleForm.labels(),
     **CloseForm.labels(),
     **CheckInForm.labels(),
-    "progress": "Progress (%)",
-    "status": "Status",
     "version": "Agreement version",
-    "due_date": "Due",
-    "description": "What you did",
-    "outcome": "Outcome",
-    "outcome_on": "Outcome date",
     "category": "What happened",
     "text": "Note",
 }
 
 
 def pair_forms(
-    *, actor: Any, relationship: Any, agreement: Any, meetings: list[Any], bound: dict[str, Any]
+    *,
+    actor: Any,
+    relationship: Any,
+    agreement: Any,
+    goals: list[Any],
+    meetings: list[Any],
+    actions: list[Any],
+    bound: dict[str, Any],
 ) -> dict[str, Any]:
     """The relationship page's forms: the one just refused stays bound (typed values and
-    errors kept), every other one is fresh. Per-meeting forms hang on their meeting, with ids
-    of their own (`auto_id`) and the same field names."""
+    errors kept), every other one is fresh. Forms of one object hang on it (`goal.
+    progress_form`), under ids of their own (`key_auto_id`) and the same field names."""
+
+    def form(key: str, cls: type[PageForm], **kwargs: Any) -> Any:
+        return bound.get(key) or cls(auto_id=key_auto_id(key), **kwargs)
+
     current = {
         "meeting_cadence_days": getattr(agreement, "meeting_cadence_days", None)
         or relationship.program.meeting_cadence_days,
         "pair_objectives": getattr(agreement, "pair_objectives", ""),
         "confidentiality": getattr(agreement, "confidentiality", ""),
     }
+    for goal in goals:
+        goal.progress_form = form(
+            object_key("progress", goal.pk),
+            GoalProgressForm,
+            initial={"progress": goal.progress, "status": goal.status},
+        )
+        goal.milestone_form = form(object_key("milestone", goal.pk), MilestoneForm)
+        for milestone in goal.milestones.all():
+            milestone.done_form = form(
+                object_key("done", milestone.pk),
+                MilestoneDoneForm,
+                initial={"done": "0" if milestone.done_at else "1"},
+            )
     for meeting in meetings:
         move_key, held_key = f"move-{meeting.pk}", f"held-{meeting.pk}"
         meeting.move_form = bound.get(move_key) or MoveForm(
@@ -292,12 +387,24 @@ def pair_forms(
             },
         )
         meeting.form_open = move_key in bound or held_key in bound
+        meeting.note_form = form(
+            object_key("note", meeting.pk),
+            PrivateNoteForm,
+            initial={"text": getattr(meeting, "my_private_note", "")},
+        )
+    for action in actions:
+        action.outcome_form = form(
+            object_key("outcome", action.pk),
+            SponsorshipOutcomeForm,
+            initial={"outcome": action.outcome, "outcome_on": action.outcome_on},
+        )
     return {
-        "agreement_form": bound.get("agreement") or AgreementForm(auto_id="a_%s", initial=current),
-        "goal_form": bound.get("goal") or GoalForm(auto_id="g_%s"),
+        "agreement_form": form("agreement", AgreementForm, initial=current),
+        "goal_form": form("goal", GoalForm),
         "schedule_form": bound.get("schedule") or ScheduleForm(actor=actor, auto_id="ms_%s"),
         "log_form": bound.get("log") or LogForm(actor=actor, auto_id="lg_%s"),
-        "checkin_form": bound.get("checkin") or CheckInForm(auto_id="ci_%s"),
+        "checkin_form": form("checkin", CheckInForm),
+        "sponsorship_form": form("sponsorship", SponsorshipForm),
         "open_form": next(iter(bound), ""),
     }
 
@@ -309,4 +416,5 @@ AUTO_IDS = {
     "schedule": "ms_%s",
     "log": "lg_%s",
     "checkin": "ci_%s",
+    "sponsorship": "sp_%s",
 }

@@ -8,7 +8,7 @@ a refusal answers 422 with only the bound form, swapped over the one that was se
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -26,16 +26,23 @@ from mentorwise.core.views import not_found_as_404
 from mentorwise.relationships import forms, selectors, services
 from mentorwise.relationships.closing import closing_preview
 from mentorwise.relationships.models import ClosureKind, RelationshipStatus
-from mentorwise.relationships.permissions import require_side
+from mentorwise.relationships.permissions import require_side, require_sponsor
 from mentorwise.relationships.views import render_pair_page
 
-# Forms that HTMX submits in place: their partial in detail.html.
+# Forms that HTMX submits in place: their partial in detail.html, by the name their key
+# starts with (a form of one object is keyed `<name>-<pk>`, see forms.object_key).
 PARTIALS = {
     "agreement": "agreement-form",
     "goal": "goal-form",
     "schedule": "schedule-form",
     "log": "log-form",
     "checkin": "checkin-form",
+    "progress": "goal-progress-form",
+    "milestone": "milestone-form",
+    "done": "milestone-done-form",
+    "note": "private-note-form",
+    "sponsorship": "sponsorship-form",
+    "outcome": "sponsorship-outcome-form",
 }
 
 
@@ -52,16 +59,21 @@ def submit(
     call: Callable[[dict[str, Any]], object],
     success: str,
     section: str,
+    require: Callable[[Any, Any], object] = require_side,
+    context: Mapping[str, Any] | None = None,
 ) -> HttpResponse:
     """Parse `form`, call the service with its values, answer as the module says.
 
-    Only invalid input comes back as a bound form: a refusal of the actor (an overseer is not
-    in the pair: 403) or of the state (a closed relationship: 409) is answered as every page
-    action answers it (mentorwise.core.htmx), and never renders the relationship.
+    Only invalid input comes back as a bound form: a refusal of the actor (`require`: an
+    overseer is not in the pair, only the sponsor records sponsorship: 403) or of the state
+    (a closed relationship: 409) is answered as every page action answers it
+    (mentorwise.core.htmx), and never renders the relationship. `context` is what the form's
+    partial reads besides the form (the goal or meeting it belongs to).
     """
     url = _page_url(relationship.pk, section)
     try:
-        require_side(request.user, relationship)
+        # Asked before the form is read: who may not act learns nothing about the input.
+        require(request.user, relationship)
         if form.is_valid():
             call(form.cleaned_data)
     except NotFound:
@@ -79,10 +91,16 @@ def submit(
             return HttpResponse(status=204, headers={"HX-Refresh": "true"})
         return redirect(url)
     messages.error(request, form.error_summary())
-    if is_htmx(request) and key in PARTIALS:
+    partial = PARTIALS.get(key.partition("-")[0])
+    if is_htmx(request) and partial is not None:
         body = render_to_string(
-            f"relationships/detail.html#{PARTIALS[key]}",
-            {**_partial_context(relationship), f"{key}_form": form},
+            f"relationships/detail.html#{partial}",
+            {
+                **_partial_context(relationship),
+                **(context or {}),
+                f"{key}_form": form,
+                "form": form,
+            },
             request,
         )
         body += render_to_string(MESSAGES_TEMPLATE, request=request)
@@ -238,6 +256,116 @@ def check_in_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
         ),
         success="Thanks for checking in.",
         section="check-ins",
+    )
+
+
+@require_POST
+@not_found_as_404
+def goal_progress_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
+    goal = selectors.access_goal(actor=request.user, goal_id=goal_id)
+    key = forms.object_key("progress", goal.pk)
+    return submit(
+        request,
+        relationship=goal.relationship,
+        key=key,
+        form=forms.GoalProgressForm(request.POST, auto_id=forms.key_auto_id(key)),
+        call=lambda data: services.goal_progress_set(actor=request.user, goal=goal, **data),
+        success="Progress saved.",
+        section=f"goal-{goal.pk}",
+        context={"goal": goal},
+    )
+
+
+@require_POST
+@not_found_as_404
+def milestone_add_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
+    goal = selectors.access_goal(actor=request.user, goal_id=goal_id)
+    key = forms.object_key("milestone", goal.pk)
+    return submit(
+        request,
+        relationship=goal.relationship,
+        key=key,
+        form=forms.MilestoneForm(request.POST, auto_id=forms.key_auto_id(key)),
+        call=lambda data: services.milestone_add(actor=request.user, goal=goal, **data),
+        success="Milestone added.",
+        section=f"goal-{goal.pk}",
+        context={"goal": goal},
+    )
+
+
+@require_POST
+@not_found_as_404
+def milestone_done_view(request: AuthedRequest, milestone_id: int) -> HttpResponse:
+    milestone = selectors.access_milestone(actor=request.user, milestone_id=milestone_id)
+    key = forms.object_key("done", milestone.pk)
+    return submit(
+        request,
+        relationship=milestone.goal.relationship,
+        key=key,
+        form=forms.MilestoneDoneForm(request.POST, auto_id=forms.key_auto_id(key)),
+        call=lambda data: services.milestone_set_done(
+            actor=request.user, milestone=milestone, done=data["done"]
+        ),
+        success="Milestone updated.",
+        section=f"goal-{milestone.goal_id}",
+        context={"m": milestone},
+    )
+
+
+@require_POST
+@not_found_as_404
+def private_note_view(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
+    key = forms.object_key("note", meeting.pk)
+    return submit(
+        request,
+        relationship=meeting.relationship,
+        key=key,
+        form=forms.PrivateNoteForm(request.POST, auto_id=forms.key_auto_id(key)),
+        call=lambda data: services.private_note_write(
+            actor=request.user, meeting=meeting, text=data["text"]
+        ),
+        success="Private note saved. Only you can read it.",
+        section=f"meeting-{meeting.pk}",
+        context={"meeting": meeting},
+    )
+
+
+@require_POST
+@not_found_as_404
+def sponsorship_create_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
+    relationship = _relationship(request, relationship_id)
+    return submit(
+        request,
+        relationship=relationship,
+        key="sponsorship",
+        form=forms.SponsorshipForm(request.POST, auto_id=forms.key_auto_id("sponsorship")),
+        call=lambda data: services.sponsorship_action_record(
+            actor=request.user, relationship=relationship, **data
+        ),
+        success="Sponsorship action recorded.",
+        section="sponsorship",
+        require=require_sponsor,
+    )
+
+
+@require_POST
+@not_found_as_404
+def sponsorship_outcome_view(request: AuthedRequest, action_id: int) -> HttpResponse:
+    action = selectors.access_sponsorship_action(actor=request.user, action_id=action_id)
+    key = forms.object_key("outcome", action.pk)
+    return submit(
+        request,
+        relationship=action.relationship,
+        key=key,
+        form=forms.SponsorshipOutcomeForm(request.POST, auto_id=forms.key_auto_id(key)),
+        call=lambda data: services.sponsorship_outcome_set(
+            actor=request.user, action=action, **data
+        ),
+        success="Outcome saved.",
+        section="sponsorship",
+        require=require_sponsor,
+        context={"a": action},
     )
 
 

@@ -87,6 +87,14 @@ def require_side(actor: Any, relationship: Relationship) -> Side:
     return side
 
 
+def require_sponsor(actor: Any, relationship: Relationship) -> Side:
+    """The mentor side (the sponsor, mentor or coach), who alone records sponsorship; Forbidden
+    for the mentee and for overseers."""
+    if require_side(actor, relationship) != Side.MENTOR:
+        raise Forbidden("Only the sponsor or mentor records sponsorship actions and outcomes.")
+    return Side.MENTOR
+
+
 def require_active(relationship: Relationship) -> None:
     if not relationship.is_active:
         raise Conflict("This relationship is closed.", code="relationship_closed")

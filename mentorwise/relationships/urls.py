@@ -16,9 +16,11 @@ urlpatterns = [
     ),
     path("<int:relationship_id>/goals/", formviews.goal_create_view, name="goal_create"),
     path("goals/<int:goal_id>/", formviews.goal_update_view, name="goal_update"),
-    path("goals/<int:goal_id>/progress/", views.goal_progress_view, name="goal_progress"),
-    path("goals/<int:goal_id>/milestones/", views.milestone_add_view, name="milestone_add"),
-    path("milestones/<int:milestone_id>/done/", views.milestone_done_view, name="milestone_done"),
+    path("goals/<int:goal_id>/progress/", formviews.goal_progress_view, name="goal_progress"),
+    path("goals/<int:goal_id>/milestones/", formviews.milestone_add_view, name="milestone_add"),
+    path(
+        "milestones/<int:milestone_id>/done/", formviews.milestone_done_view, name="milestone_done"
+    ),
     path(
         "<int:relationship_id>/meetings/", formviews.meeting_schedule_view, name="meeting_schedule"
     ),
@@ -30,17 +32,19 @@ urlpatterns = [
     ),
     path("meetings/<int:meeting_id>/cancel/", views.meeting_cancel_view, name="meeting_cancel"),
     path("meetings/<int:meeting_id>/meeting.ics", views.meeting_ics_view, name="meeting_ics"),
-    path("meetings/<int:meeting_id>/private-note/", views.private_note_view, name="private_note"),
+    path(
+        "meetings/<int:meeting_id>/private-note/", formviews.private_note_view, name="private_note"
+    ),
     path("<int:relationship_id>/check-ins/", formviews.check_in_view, name="check_in"),
     path("<int:relationship_id>/surveys/<str:kind>/", views.survey_view, name="survey"),
     path(
         "<int:relationship_id>/sponsorship/",
-        views.sponsorship_create_view,
+        formviews.sponsorship_create_view,
         name="sponsorship_create",
     ),
     path(
         "sponsorship/<int:action_id>/outcome/",
-        views.sponsorship_outcome_view,
+        formviews.sponsorship_outcome_view,
         name="sponsorship_outcome",
     ),
     path("<int:relationship_id>/report/", views.safety_report_view, name="report"),

@@ -17,7 +17,7 @@ from mentorwise.accounts.http import AuthedRequest
 from mentorwise.core.clock import zone_of
 from mentorwise.core.confirm import confirmation_page, needs_confirmation
 from mentorwise.core.errors import InvalidInput, MentorwiseError
-from mentorwise.core.htmx import action_response, render_swap, run_action
+from mentorwise.core.htmx import action_response, run_action
 from mentorwise.core.views import not_found_as_404
 from mentorwise.programs.selectors import access_managed_program
 from mentorwise.relationships import forms, recognition, selectors, services
@@ -25,14 +25,10 @@ from mentorwise.relationships.calendar import meeting_ics
 from mentorwise.relationships.health import Health
 from mentorwise.relationships.home import match_offers
 from mentorwise.relationships.models import (
-    ConversationType,
-    GoalStatus,
     RelationshipStatus,
     SafetyCategory,
     SafetyStatus,
     Side,
-    SponsorshipKind,
-    SponsorshipOutcome,
     SurveyKind,
 )
 from mentorwise.relationships.permissions import actor_side, can_oversee
@@ -122,6 +118,8 @@ def _pair_context(
     meetings = list(relationship.meetings.all())
     for meeting in meetings:
         meeting.my_private_note = notes.get(meeting.pk, "")
+    goals = list(relationship.goals.prefetch_related("milestones"))
+    actions = list(relationship.sponsorship_actions.all())
     agreement = selectors.agreement_current(relationship=relationship)
     confirmed_field = "mentee_confirmed_at" if side == Side.MENTEE else "mentor_confirmed_at"
     return {
@@ -129,7 +127,9 @@ def _pair_context(
             actor=request.user,
             relationship=relationship,
             agreement=agreement,
+            goals=goals,
             meetings=meetings,
+            actions=actions,
             bound=bound or {},
         ),
         "i_confirmed": agreement is not None and getattr(agreement, confirmed_field) is not None,
@@ -139,19 +139,15 @@ def _pair_context(
         "health": _health(request, relationship),
         "agreement": agreement,
         "versions": selectors.agreement_versions(relationship=relationship),
-        "goals": relationship.goals.prefetch_related("milestones"),
+        "goals": goals,
         "meetings": meetings,
         "check_ins": relationship.check_ins.select_related("author__person")[:20],
-        "actions": relationship.sponsorship_actions.all(),
+        "actions": actions,
         "show_sponsorship": relationship.program.kind == "sponsorship"
         or relationship.mentor.role == "sponsor"
-        or relationship.sponsorship_actions.exists(),
+        or bool(actions),
         "surveys_due": selectors.survey_due(actor=request.user, relationship=relationship),
         "timeline": selectors.timeline(relationship=relationship)[:50],
-        "goal_statuses": GoalStatus.choices,
-        "conversation_types": ConversationType.choices,
-        "sponsorship_kinds": SponsorshipKind.choices,
-        "sponsorship_outcomes": SponsorshipOutcome.choices,
         "is_active": relationship.status == RelationshipStatus.ACTIVE,
     }
 
@@ -198,72 +194,6 @@ def agreement_confirm_view(request: AuthedRequest, relationship_id: int) -> Http
     return _answer(request, error, relationship.pk, "agreement")
 
 
-# Goals ----------------------------------------------------------------------------------
-
-
-@require_POST
-@not_found_as_404
-def goal_progress_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
-    goal = selectors.access_goal(actor=request.user, goal_id=goal_id)
-    error = _run(
-        request,
-        lambda: services.goal_progress_set(
-            actor=request.user,
-            goal=goal,
-            progress=forms.integer(request.POST, "progress"),
-            status=request.POST.get("status") or None,
-        ),
-        "Progress saved.",
-    )
-    return action_response(
-        request,
-        error,
-        # Only a successful change renders the card: access_goal also lets overseers reach
-        # the goal, and they may not read its text.
-        swap=lambda: _goal_swap(request, goal),
-        page=lambda: _back(goal.relationship_id, "goals"),
-    )
-
-
-def _goal_swap(request: AuthedRequest, goal: Any) -> HttpResponse:
-    goal.refresh_from_db()
-    return render_swap(
-        request,
-        "relationships/detail.html#goal",
-        {"goal": goal, "goal_statuses": GoalStatus.choices, "is_active": True},
-    )
-
-
-@require_POST
-@not_found_as_404
-def milestone_add_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
-    goal = selectors.access_goal(actor=request.user, goal_id=goal_id)
-    error = _run(
-        request,
-        lambda: services.milestone_add(
-            actor=request.user,
-            goal=goal,
-            title=request.POST.get("title", ""),
-            due_date=forms.optional_date(request.POST, "due_date"),
-        ),
-        "Milestone added.",
-    )
-    return _answer(request, error, goal.relationship_id, "goals")
-
-
-@require_POST
-@not_found_as_404
-def milestone_done_view(request: AuthedRequest, milestone_id: int) -> HttpResponse:
-    milestone = selectors.access_milestone(actor=request.user, milestone_id=milestone_id)
-    done = request.POST.get("done") == "1"
-    error = _run(
-        request,
-        lambda: services.milestone_set_done(actor=request.user, milestone=milestone, done=done),
-        "Milestone updated.",
-    )
-    return _answer(request, error, milestone.goal.relationship_id, "goals")
-
-
 # Meetings -------------------------------------------------------------------------------
 
 
@@ -291,20 +221,6 @@ def meeting_ics_view(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
     return response
-
-
-@require_POST
-@not_found_as_404
-def private_note_view(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
-    error = _run(
-        request,
-        lambda: services.private_note_write(
-            actor=request.user, meeting=meeting, text=request.POST.get("text", "")
-        ),
-        "Private note saved. Only you can read it.",
-    )
-    return _answer(request, error, meeting.relationship_id, f"meeting-{meeting.pk}")
 
 
 # Check-ins, surveys, sponsorship --------------------------------------------------------
@@ -340,42 +256,6 @@ def survey_view(request: AuthedRequest, relationship_id: int, kind: str) -> Http
         "relationships/survey.html",
         {"relationship": relationship, "survey": survey, "answers": request.POST},
     )
-
-
-@require_POST
-@not_found_as_404
-def sponsorship_create_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
-    relationship = selectors.access_relationship(
-        actor=request.user, relationship_id=relationship_id
-    )
-    error = _run(
-        request,
-        lambda: services.sponsorship_action_record(
-            actor=request.user,
-            relationship=relationship,
-            kind=request.POST.get("kind", ""),
-            description=request.POST.get("description", ""),
-        ),
-        "Sponsorship action recorded.",
-    )
-    return _answer(request, error, relationship.pk, "sponsorship")
-
-
-@require_POST
-@not_found_as_404
-def sponsorship_outcome_view(request: AuthedRequest, action_id: int) -> HttpResponse:
-    action = selectors.access_sponsorship_action(actor=request.user, action_id=action_id)
-    error = _run(
-        request,
-        lambda: services.sponsorship_outcome_set(
-            actor=request.user,
-            action=action,
-            outcome=request.POST.get("outcome", ""),
-            outcome_on=forms.optional_date(request.POST, "outcome_on"),
-        ),
-        "Outcome saved.",
-    )
-    return _answer(request, error, action.relationship_id, "sponsorship")
 
 
 # Safety and closure ---------------------------------------------------------------------

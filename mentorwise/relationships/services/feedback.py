@@ -16,7 +16,6 @@ from mentorwise.relationships.models import (
     CheckIn,
     EventKind,
     Relationship,
-    Side,
     SponsorshipAction,
     SponsorshipKind,
     SponsorshipOutcome,
@@ -27,6 +26,7 @@ from mentorwise.relationships.models import (
 from mentorwise.relationships.permissions import (
     require_active,
     require_side,
+    require_sponsor,
 )
 from mentorwise.relationships.services.common import actor_name, event_record
 
@@ -218,8 +218,7 @@ def sponsorship_action_record(
     *, actor: Any, relationship: Relationship, kind: str, description: str
 ) -> SponsorshipAction:
     """The sponsor (the mentor side) records advocacy done for the protégé."""
-    if require_side(actor, relationship) != Side.MENTOR:
-        raise Forbidden("Only the sponsor or mentor records sponsorship actions.")
+    require_sponsor(actor, relationship)
     require_active(relationship)
     errors = []
     if kind not in SponsorshipKind.values:
@@ -249,8 +248,7 @@ def sponsorship_outcome_set(
 ) -> SponsorshipAction:
     """Record how a sponsorship action turned out (pending, succeeded, did not succeed)."""
     relationship = action.relationship
-    if require_side(actor, relationship) != Side.MENTOR:
-        raise Forbidden("Only the sponsor or mentor records sponsorship outcomes.")
+    require_sponsor(actor, relationship)
     if outcome not in SponsorshipOutcome.values:
         raise InvalidInput(
             [FieldError("outcome", f"must be one of {', '.join(SponsorshipOutcome.values)}")]
