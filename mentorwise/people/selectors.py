@@ -22,6 +22,7 @@ from mentorwise.people.columns import (
 )
 from mentorwise.people.models import ImportRun, Person
 from mentorwise.people.permissions import import_runs_visible_to, people_visible_to
+from mentorwise.people.search import person_search
 
 # Upper bound of a path range scan: every path character is 0-9, a-f or "/", all of which
 # sort before "g" in binary and in the usual PostgreSQL collations, so the descendants of X
@@ -141,25 +142,18 @@ class PersonFilters(TypedDict, total=False):
 def person_list(*, actor: Any, filters: PersonFilters | None = None) -> QuerySet[Person]:
     """The people the actor may see, narrowed by the directory filters.
 
-    The search matches names by any part, an email address or employee id only whole: a
-    list does not show emails, so a partial match must not spell one out letter by letter.
+    The search (`q`) is `people.search.person_search`: names by any part, an email address
+    or employee id only whole. `level` is one job level; `level_min` and `level_max` bound a
+    range (both ends included); given together, all must hold.
     """
     filters = filters or {}
     people = people_visible_to(actor)
     if q := (filters.get("q") or "").strip():
-        terms = Q()
-        for word in q.split()[:5]:
-            terms &= (
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(email__iexact=word)
-                | Q(employee_id__iexact=word)
-            )
-        people = people.filter(terms)
+        people = people.filter(person_search(q))
     for name in ("department", "function", "location"):
         if value := filters.get(name):
             people = people.filter(**{name: value})
-    if level := filters.get("level"):
+    if (level := filters.get("level")) is not None:
         people = people.filter(job_level=level)
     if (low := filters.get("level_min")) is not None:
         people = people.filter(job_level__gte=low)

@@ -1,0 +1,144 @@
+"""The people search: one meaning for the directory page, the API and any list of people.
+
+A query is cut into words (the first five count). A person matches when every word is part
+of their first or last name, anywhere in it and whatever the case ("ann" finds Anne, Joanna
+and Hannah), or is their whole email address or employee id, whatever the case. Emails and
+employee ids match only whole: a list does not show emails, so a partial match must not
+spell one out letter by letter.
+
+Speed: at 100,000 people a table scan per search costs hundreds of milliseconds, so every
+part of the search is served by an index, on both engines:
+
+- names, through trigrams of three characters: on SQLite an FTS5 table with the trigram
+  tokenizer (`NAME_SEARCH_TABLE`, kept in step with the people table by triggers), on
+  PostgreSQL GIN indexes with `pg_trgm` on `UPPER(first_name)` and `UPPER(last_name)`,
+  which serve `icontains` as Django writes it. A word of one or two letters has no trigram:
+  it reads the names one by one (still correct, as slow as before);
+- emails and employee ids, through indexes on `LOWER(...)` (`core.lookups.lower_equals`).
+
+The indexes are created by `ensure_name_search_index`, run by the migration and after every
+`migrate` (SQLite drops a table's triggers when a migration rebuilds the table).
+"""
+
+from __future__ import annotations
+
+from django.db import DatabaseError, connection, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+
+from mentorwise.core.lookups import lower_equals
+
+MAX_WORDS = 5
+# Trigram indexes know only runs of three characters; a shorter word reads every name.
+TRIGRAM = 3
+NAME_SEARCH_TABLE = "people_person_name_search"
+
+# Written out (no formatting) so that nothing but these words can reach the database.
+_SQLITE_TABLE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS people_person_name_search "
+    "USING fts5(name, tokenize='trigram')"
+)
+_SQLITE_TRIGGERS = {
+    "people_person_name_search_insert": """
+        CREATE TRIGGER IF NOT EXISTS people_person_name_search_insert
+        AFTER INSERT ON people_person
+        BEGIN
+            INSERT INTO people_person_name_search(rowid, name)
+            VALUES (new.id, new.first_name || ' ' || new.last_name);
+        END""",
+    "people_person_name_search_update": """
+        CREATE TRIGGER IF NOT EXISTS people_person_name_search_update
+        AFTER UPDATE OF id, first_name, last_name ON people_person
+        BEGIN
+            DELETE FROM people_person_name_search WHERE rowid = old.id;
+            INSERT INTO people_person_name_search(rowid, name)
+            VALUES (new.id, new.first_name || ' ' || new.last_name);
+        END""",
+    "people_person_name_search_delete": """
+        CREATE TRIGGER IF NOT EXISTS people_person_name_search_delete
+        AFTER DELETE ON people_person
+        BEGIN
+            DELETE FROM people_person_name_search WHERE rowid = old.id;
+        END""",
+}
+_SQLITE_REINDEX = (
+    "DELETE FROM people_person_name_search",
+    "INSERT INTO people_person_name_search(rowid, name) "
+    "SELECT id, first_name || ' ' || last_name FROM people_person",
+)
+_SQLITE_MATCH = (
+    "SELECT rowid FROM people_person_name_search WHERE people_person_name_search MATCH %s"
+)
+_POSTGRES_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS person_first_name_trgm_idx "
+    "ON people_person USING gin (UPPER(first_name) gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS person_last_name_trgm_idx "
+    "ON people_person USING gin (UPPER(last_name) gin_trgm_ops)",
+)
+
+
+def search_words(q: str) -> list[str]:
+    """The words of a query that count (at most `MAX_WORDS`)."""
+    return q.split()[:MAX_WORDS]
+
+
+def person_search(q: str) -> Q:
+    """The people matching every word of `q` (see the module); an empty query matches all."""
+    terms = Q()
+    for word in search_words(q):
+        terms &= (
+            _name_contains(word)
+            | Q(lower_equals("email", word))
+            | Q(lower_equals("employee_id", word))
+        )
+    return terms
+
+
+def _name_contains(word: str) -> Q:
+    if connection.vendor == "sqlite" and len(word) >= TRIGRAM:
+        # A quoted FTS5 phrase of trigrams is a case-insensitive substring match ("" escapes
+        # a quote). LIKE on the FTS table would do too, but not with the ESCAPE clause that
+        # user input needs for % and _: then SQLite reads the whole table.
+        phrase = '"' + word.replace('"', '""') + '"'
+        return Q(pk__in=RawSQL(_SQLITE_MATCH, [phrase]))  # noqa: S611 - the word is a parameter
+    return Q(first_name__icontains=word) | Q(last_name__icontains=word)
+
+
+def ensure_name_search_index(db: BaseDatabaseWrapper) -> None:
+    """Create the name index of this engine if it is missing (idempotent and cheap)."""
+    if db.vendor == "sqlite":
+        _ensure_sqlite(db)
+    elif db.vendor == "postgresql":
+        _ensure_postgresql(db)
+
+
+def _ensure_sqlite(db: BaseDatabaseWrapper) -> None:
+    with db.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name LIKE %s",
+            [f"{NAME_SEARCH_TABLE}%"],
+        )
+        present = {row[0] for row in cursor.fetchall()}
+        if NAME_SEARCH_TABLE in present and set(_SQLITE_TRIGGERS) <= present:
+            return
+        with transaction.atomic(using=db.alias):
+            cursor.execute(_SQLITE_TABLE)
+            for sql in _SQLITE_TRIGGERS.values():
+                cursor.execute(sql)
+            # Missing triggers mean rows written without them: index everyone again.
+            for sql in _SQLITE_REINDEX:
+                cursor.execute(sql)
+
+
+def _ensure_postgresql(db: BaseDatabaseWrapper) -> None:
+    with db.cursor() as cursor:
+        try:
+            # pg_trgm ships with PostgreSQL (contrib) and is a trusted extension: the database
+            # owner may create it. Where it is refused, search works without the index.
+            with transaction.atomic(using=db.alias):
+                cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        except DatabaseError:
+            return
+        for sql in _POSTGRES_INDEXES:
+            cursor.execute(sql)
