@@ -131,7 +131,7 @@ def person_list(request: HttpRequest, filters: Query[PersonFilter]) -> list[Pers
     reveals it for everyone returned, so it is audited too (`people.listed`, naming them).
     """
     wanted = filters.as_filters()
-    people = selectors.person_list(actor=request.user, filters=wanted).order_by("id")
+    people = selectors.person_list(actor=request.user, filters=wanted, order="id")
     page = list(people[filters.offset : filters.offset + filters.limit])
     person_list_read(actor=request.user, filters=wanted, people=page)
     return page

@@ -22,10 +22,13 @@ The indexes are created by `ensure_name_search_index`, run by the migration and 
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.db import DatabaseError, connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
+from django.db.models import F, OrderBy, Q, Value
+from django.db.models.expressions import CombinedExpression, RawSQL
+from django.db.models.functions import Concat
 
 from mentorwise.core.lookups import lower_equals
 
@@ -93,6 +96,24 @@ def person_search(q: str) -> Q:
             | Q(lower_equals("employee_id", word))
         )
     return terms
+
+
+PersonOrder = Literal["name", "id"]
+
+
+def search_order(order: PersonOrder) -> list[OrderBy]:
+    """The order of search results: by name (last, first) or by id, as without a search.
+
+    Written as expressions equal to the columns (`last_name || ''`, `id + 0`) so that no
+    index can provide it: otherwise, asked for the first 50 in name order, PostgreSQL walks
+    the name index and tests every person until 50 match (25,000 rows for a name starting
+    with "H" at 100,000 people, 90 ms) instead of reading the matches from the search
+    indexes and sorting those (a few milliseconds).
+    """
+    if order == "id":
+        return [CombinedExpression(F("id"), "+", Value(0)).asc()]
+    last, first = (Concat(F(name), Value("")) for name in ("last_name", "first_name"))
+    return [last.asc(), first.asc(), CombinedExpression(F("id"), "+", Value(0)).asc()]
 
 
 def _name_contains(word: str) -> Q:

@@ -22,7 +22,7 @@ from mentorwise.people.columns import (
 )
 from mentorwise.people.models import ImportRun, Person
 from mentorwise.people.permissions import import_runs_visible_to, people_visible_to
-from mentorwise.people.search import person_search
+from mentorwise.people.search import PersonOrder, person_search, search_order
 
 # Upper bound of a path range scan: every path character is 0-9, a-f or "/", all of which
 # sort before "g" in binary and in the usual PostgreSQL collations, so the descendants of X
@@ -139,17 +139,19 @@ class PersonFilters(TypedDict, total=False):
     status: str  # "" | active | terminated
 
 
-def person_list(*, actor: Any, filters: PersonFilters | None = None) -> QuerySet[Person]:
-    """The people the actor may see, narrowed by the directory filters.
+def person_list(
+    *, actor: Any, filters: PersonFilters | None = None, order: PersonOrder = "name"
+) -> QuerySet[Person]:
+    """The people the actor may see, narrowed by the directory filters, in name or id order.
 
     The search (`q`) is `people.search.person_search`: names by any part, an email address
     or employee id only whole. `level` is one job level; `level_min` and `level_max` bound a
     range (both ends included); given together, all must hold.
     """
     filters = filters or {}
-    people = people_visible_to(actor)
+    people = people_visible_to(actor).order_by(*_ORDER[order])
     if q := (filters.get("q") or "").strip():
-        people = people.filter(person_search(q))
+        people = people.filter(person_search(q)).order_by(*search_order(order))
     for name in ("department", "function", "location"):
         if value := filters.get(name):
             people = people.filter(**{name: value})
@@ -166,7 +168,14 @@ def person_list(*, actor: Any, filters: PersonFilters | None = None) -> QuerySet
         people = people.filter(termination_date__lte=today)
     if (potential := filters.get("high_potential")) is not None:
         people = people.filter(is_high_potential=potential)
-    return people.select_related("manager")
+    return people
+
+
+# The orders of person_list without a search; each has an index (Person.Meta).
+_ORDER: dict[PersonOrder, tuple[str, ...]] = {
+    "name": ("last_name", "first_name", "id"),
+    "id": ("id",),
+}
 
 
 def person_filter_options(*, actor: Any) -> dict[str, list[str]]:
