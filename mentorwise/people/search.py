@@ -101,6 +101,12 @@ def person_search(q: str) -> Q:
 PersonOrder = Literal["name", "id"]
 
 
+def search_is_indexed(q: str) -> bool:
+    """Whether every word of `q` is long enough for the trigram indexes."""
+    words = search_words(q)
+    return bool(words) and all(len(word) >= TRIGRAM for word in words)
+
+
 def search_order(order: PersonOrder) -> list[OrderBy]:
     """The order of search results: by name (last, first) or by id, as without a search.
 
@@ -108,7 +114,9 @@ def search_order(order: PersonOrder) -> list[OrderBy]:
     index can provide it: otherwise, asked for the first 50 in name order, PostgreSQL walks
     the name index and tests every person until 50 match (25,000 rows for a name starting
     with "H" at 100,000 people, 90 ms) instead of reading the matches from the search
-    indexes and sorting those (a few milliseconds).
+    indexes and sorting those (a few milliseconds). Only for an indexed search
+    (`search_is_indexed`): a word of one or two letters reads every name anyway and often
+    matches half the people, which are better read in order until the page is full.
     """
     if order == "id":
         return [CombinedExpression(F("id"), "+", Value(0)).asc()]

@@ -22,7 +22,12 @@ from mentorwise.people.columns import (
 )
 from mentorwise.people.models import ImportRun, Person
 from mentorwise.people.permissions import import_runs_visible_to, people_visible_to
-from mentorwise.people.search import PersonOrder, person_search, search_order
+from mentorwise.people.search import (
+    PersonOrder,
+    person_search,
+    search_is_indexed,
+    search_order,
+)
 
 # Upper bound of a path range scan: every path character is 0-9, a-f or "/", all of which
 # sort before "g" in binary and in the usual PostgreSQL collations, so the descendants of X
@@ -151,7 +156,9 @@ def person_list(
     filters = filters or {}
     people = people_visible_to(actor).order_by(*_ORDER[order])
     if q := (filters.get("q") or "").strip():
-        people = people.filter(person_search(q)).order_by(*search_order(order))
+        people = people.filter(person_search(q))
+        if search_is_indexed(q):
+            people = people.order_by(*search_order(order))
     for name in ("department", "function", "location"):
         if value := filters.get(name):
             people = people.filter(**{name: value})
