@@ -115,7 +115,9 @@ def worker(args: argparse.Namespace) -> None:
     from mentorwise.people.selectors import person_list
     from mentorwise.people.services import people_import
 
-    log = lambda text: print(f"[{connection.vendor}] {text}", file=sys.stderr, flush=True)  # noqa: E731
+    def log(text: str) -> None:
+        print(f"[{connection.vendor}] {text}", file=sys.stderr, flush=True)
+
     org = generate_org(args.people, args.seed)
     with tempfile.TemporaryDirectory() as scratch:
         csv_path = Path(scratch) / "people.csv"
@@ -132,7 +134,7 @@ def worker(args: argparse.Namespace) -> None:
             cursor.execute("ANALYZE")
 
     def page(search: Callable[[str], Any]) -> Callable[[str], Any]:
-        def run(q: str) -> tuple[int, list[int]]:
+        def run(q: str) -> tuple[int, list[tuple[int, int | None]]]:
             found = Paginator(search(q), PAGE_SIZE).get_page(1)
             return found.paginator.count, [(p.pk, p.manager_id and p.manager.pk) for p in found]
 
@@ -157,7 +159,9 @@ def worker(args: argparse.Namespace) -> None:
 
     emails = kinds.pop("whole e-mail (upper case)")
 
-    def measure(label: str, searches: tuple[Callable, Callable], lookup: Callable) -> dict:
+    Search = Callable[[str], Any]
+
+    def measure(label: str, searches: tuple[Search, Search], lookup: Search) -> dict[str, Any]:
         page_search, api_search = searches
         out: dict[str, Any] = {}
         for kind, words in kinds.items():
