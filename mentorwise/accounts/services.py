@@ -11,13 +11,14 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from mentorwise.accounts.models import ApiToken, ExternalIdentity, TokenScope, User, token_hash
 from mentorwise.accounts.roles import is_hr_admin, is_privileged
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import FieldError, InvalidInput, NotFound
+from mentorwise.core.lookups import lower_equals
 
 TOKEN_PREFIX = "mw_"  # noqa: S105 - a visible prefix, not a secret
 
@@ -190,8 +191,8 @@ def _person_for_claims(claims: dict[str, Any]) -> Any:
             reason="email_unverified",
         )
     people = _person_model().objects.select_related("user")
-    lookup = {"email__iexact": value} if field == "email" else {"employee_id": value}
-    found = list(people.filter(**lookup)[:2])
+    lookup = Q(lower_equals("email", value)) if field == "email" else Q(employee_id=value)
+    found = list(people.filter(lookup)[:2])
     if len(found) != 1:
         # None, or (for email) two records with one address: never guess.
         raise SignInRefused(REFUSED_UNKNOWN.format(value=value), reason="person_unknown")

@@ -76,12 +76,20 @@ class BioOut(Schema):
 class PersonFilter(Schema):
     q: str = Field(
         "",
-        description="Search: words that each match part of a first or last name, or a whole "
-        "email address or employee id.",
+        description="Search, as on the People page: every word (the first five count) must "
+        "be part of a first or last name, or a whole email address or employee id; case is "
+        "ignored.",
     )
     department: str | None = None
     function: str | None = None
     location: str | None = None
+    level: int | None = Field(
+        None,
+        ge=1,
+        le=10,
+        description="One job level, as the People page's level filter. A profile filter: the "
+        "call is audited.",
+    )
     level_min: int | None = Field(
         None, ge=1, le=10, description="A profile filter: the call is audited."
     )
@@ -101,6 +109,7 @@ class PersonFilter(Schema):
             "department": self.department or "",
             "function": self.function or "",
             "location": self.location or "",
+            "level": self.level,
             "level_min": self.level_min,
             "level_max": self.level_max,
             "high_potential": self.high_potential,
@@ -118,11 +127,11 @@ def person_list(request: HttpRequest, filters: Query[PersonFilter]) -> list[Pers
 
     Directory fields only: the email, job level, dates and high-potential flag are in the
     profile, read one person at a time (GET /api/people/{id}, audited as `person.viewed`).
-    A call that filters on a profile field (`level_min`, `level_max`, `high_potential`)
+    A call that filters on a profile field (`level`, `level_min`, `level_max`, `high_potential`)
     reveals it for everyone returned, so it is audited too (`people.listed`, naming them).
     """
     wanted = filters.as_filters()
-    people = selectors.person_list(actor=request.user, filters=wanted).order_by("id")
+    people = selectors.person_list(actor=request.user, filters=wanted, order="id")
     page = list(people[filters.offset : filters.offset + filters.limit])
     person_list_read(actor=request.user, filters=wanted, people=page)
     return page

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 # Management-chain paths are the ancestors' ids (and the person's own) in fixed-width
@@ -93,6 +94,11 @@ class Person(models.Model):
             # The directory is ordered by name: without this, page 1,000 of 100,000 people
             # sorts the whole table (seconds); with it, an index walk (milliseconds).
             models.Index(fields=["last_name", "first_name", "id"], name="person_name_order_idx"),
+            # Emails and employee ids are looked up whatever their case (sign-in, SCIM, search)
+            # with core.lookups.lower_equals, which these serve on both engines. The name
+            # search has indexes of its own (people.search).
+            models.Index(Lower("email"), name="person_email_lower_idx"),
+            models.Index(Lower("employee_id"), name="person_employee_id_lower_idx"),
         ]
 
     def __str__(self) -> str:

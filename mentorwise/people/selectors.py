@@ -20,9 +20,15 @@ from mentorwise.people.columns import (
     LANGUAGE_SEPARATOR,
     REQUIRED_COLUMNS,
 )
-from mentorwise.people.models import ImportRun, Person
+from mentorwise.people.models import ImportRun, Person, employed_on
 from mentorwise.people.permissions import import_runs_visible_to, people_visible_to
 from mentorwise.people.rows import COLUMN_FIELD
+from mentorwise.people.search import (
+    PersonOrder,
+    person_search,
+    search_is_indexed,
+    search_order,
+)
 
 # Upper bound of a path range scan: every path character is 0-9, a-f or "/", all of which
 # sort before "g" in binary and in the usual PostgreSQL collations, so the descendants of X
@@ -139,28 +145,25 @@ class PersonFilters(TypedDict, total=False):
     status: str  # "" | active | terminated
 
 
-def person_list(*, actor: Any, filters: PersonFilters | None = None) -> QuerySet[Person]:
-    """The people the actor may see, narrowed by the directory filters.
+def person_list(
+    *, actor: Any, filters: PersonFilters | None = None, order: PersonOrder = "name"
+) -> QuerySet[Person]:
+    """The people the actor may see, narrowed by the directory filters, in name or id order.
 
-    The search matches names by any part, an email address or employee id only whole: a
-    list does not show emails, so a partial match must not spell one out letter by letter.
+    The search (`q`) is `people.search.person_search`: names by any part, an email address
+    or employee id only whole. `level` is one job level; `level_min` and `level_max` bound a
+    range (both ends included); given together, all must hold.
     """
     filters = filters or {}
-    people = people_visible_to(actor)
+    people = people_visible_to(actor).order_by(*_ORDER[order])
     if q := (filters.get("q") or "").strip():
-        terms = Q()
-        for word in q.split()[:5]:
-            terms &= (
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(email__iexact=word)
-                | Q(employee_id__iexact=word)
-            )
-        people = people.filter(terms)
+        people = people.filter(person_search(q))
+        if search_is_indexed(q):
+            people = people.order_by(*search_order(order))
     for name in ("department", "function", "location"):
         if value := filters.get(name):
             people = people.filter(**{name: value})
-    if level := filters.get("level"):
+    if (level := filters.get("level")) is not None:
         people = people.filter(job_level=level)
     if (low := filters.get("level_min")) is not None:
         people = people.filter(job_level__gte=low)
@@ -168,12 +171,19 @@ def person_list(*, actor: Any, filters: PersonFilters | None = None) -> QuerySet
         people = people.filter(job_level__lte=high)
     today = timezone.localdate()
     if filters.get("status") == "active":
-        people = people.filter(Q(termination_date__isnull=True) | Q(termination_date__gt=today))
+        people = people.filter(employed_on(today))
     elif filters.get("status") == "terminated":
-        people = people.filter(termination_date__lte=today)
+        people = people.exclude(employed_on(today))
     if (potential := filters.get("high_potential")) is not None:
         people = people.filter(is_high_potential=potential)
-    return people.select_related("manager")
+    return people
+
+
+# The orders of person_list without a search; each has an index (Person.Meta).
+_ORDER: dict[PersonOrder, tuple[str, ...]] = {
+    "name": ("last_name", "first_name", "id"),
+    "id": ("id",),
+}
 
 
 def person_filter_options(*, actor: Any) -> dict[str, list[str]]:

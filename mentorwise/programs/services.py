@@ -14,6 +14,7 @@ from mentorwise.accounts.models import User
 from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from mentorwise.core.lookups import lower_equals
 from mentorwise.people.models import Person
 from mentorwise.programs.catalog import DEFAULT_CRITERIA, template_get
 from mentorwise.programs.eligibility import eligible_people, ineligibility_reason, rules_validate
@@ -431,11 +432,14 @@ def program_managers_set(*, actor: Any, program: Program, emails: list[str]) -> 
     """
     _require_hr_admin(actor)
     wanted = [e.strip().lower() for e in emails if e.strip()]
+    # Addresses match whatever their case, as the HRIS may have stored "Ada@Example.com".
+    named = models.Q(pk__in=[])
+    for email in wanted:
+        named |= models.Q(lower_equals("person__email", email))
+        named |= models.Q(lower_equals("email", email))
     users = {
         (u.person.email if u.person else u.email).lower(): u
-        for u in User.objects.filter(is_active=True)
-        .filter(models.Q(person__email__in=wanted) | models.Q(email__in=wanted))
-        .select_related("person")
+        for u in User.objects.filter(is_active=True).filter(named).select_related("person")
     }
     errors = [
         FieldError("managers", "no active login has this email", value=email)

@@ -30,6 +30,7 @@ from scim2_models.path import (
 )
 from scim2_models.path.expressions import LogicalOperator
 
+from mentorwise.core.lookups import lower_equals
 from mentorwise.people.models import Person, employed_on
 from mentorwise.scim.models import ScimUser
 
@@ -314,16 +315,19 @@ def _compare(path: AttrPath, op: CompareOperator, value: Any, today: dt.date) ->
         return active if value else ~active
     if key in ("emails", "emails.value"):
         text = _text(path, value)
-        column = _lookup("email", op, case_exact=False)
         if op == CompareOperator.eq:
             stored = Q(scim__emails__contains=f"\n{text.lower()}\n")
-        else:
-            stored = Q(**{_lookup("scim__emails", op, case_exact=False): text.lower()})
+            return Q(lower_equals("email", text)) | stored
+        column = _lookup("email", op, case_exact=False)
+        stored = Q(**{_lookup("scim__emails", op, case_exact=False): text.lower()})
         return Q(**{column: text}) | stored
     found = _columns(path)
     if found is None:
         raise _unsupported(path)
     column, case_exact = found
+    if op == CompareOperator.eq and not case_exact:
+        # userName eq "..." is how providers look a person up: indexed on LOWER(...).
+        return Q(lower_equals(column, _text(path, value)))
     return Q(**{_lookup(column, op, case_exact=case_exact): _text(path, value)})
 
 

@@ -20,6 +20,7 @@ from scim2_models import InvalidValueException, UniquenessException
 from mentorwise.accounts.models import ApiToken, TokenScope, User
 from mentorwise.accounts.services import user_sessions_end
 from mentorwise.core.audit import audit_record
+from mentorwise.core.lookups import lower_equals
 from mentorwise.people.models import Person, TerminationKind, path_token
 from mentorwise.scim.mapping import PersonValues, ScimValues, username_field
 from mentorwise.scim.models import ScimUser
@@ -54,7 +55,7 @@ def _check_unique(values: PersonValues, person: Person | None) -> Person | None:
     email_attr = "userName" if username_field() == "email" else "emails.value"
     id_attr = "employeeNumber" if username_field() == "email" else "userName"
     if values.email:
-        holder = others.filter(email__iexact=values.email).select_related("scim").first()
+        holder = others.filter(lower_equals("email", values.email)).select_related("scim").first()
         if holder is not None:
             if person is None and _scim_deleted(holder) and username_field() == "email":
                 revived = holder
