@@ -360,12 +360,14 @@ def design_json(result: ProgramOutcomes) -> dict[str, Any]:
         ],
         "propensity": "covariate-balancing logistic model: job level, tenure band, function, "
         "location, trial month as categories; level × high potential, level × manager, tenure "
-        "band × high potential; linear level and log tenure",
+        "band × high potential, function × high potential; linear level and log tenure",
         "binary_outcomes": "doubly robust (augmented weighting, ridge logistic outcome model)",
         "retention": "weighted Kaplan–Meier",
         "bootstrap": {"replicates": N_BOOTSTRAP, "resampled": "people"},
         "unknown_exits": result.unknown_exits,
         "n_trimmed": d.n_trimmed if d else None,
+        "thin_levels": d.thin_levels if d else [],
+        "share_in_thin_levels": d.share_in_thin_levels if d else None,
         "effective_n_participants": d.effective_n_participants if d else None,
         "effective_n_comparison": d.effective_n_comparison if d else None,
         "continuous": [
