@@ -219,7 +219,8 @@ def balance_gradient(
     pen = np.full(x.shape[1], ridge)
     pen[-1] = 0.0
     odds = np.exp(np.clip(x @ beta, -30.0, 30.0)) * w * ~treated
-    return np.asarray(odds @ x - (w * treated) @ x + pen * beta, dtype=np.float64)
+    # One pass over x for both sums (the bootstrap calls this 600 times on every row).
+    return np.asarray((odds - w * treated) @ x + pen * beta, dtype=np.float64)
 
 
 def balance_hessian(
