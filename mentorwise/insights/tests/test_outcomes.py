@@ -13,7 +13,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from mentorwise.insights.outcome_diagnostics import e_value_of_ratio
+from mentorwise.insights.outcome_diagnostics import e_value_of_ratio, thin_levels
 from mentorwise.insights.outcome_sim import SECOND_YEAR_RETENTION, simulate, simulate_cohort
 from mentorwise.insights.outcome_survival import make_survival
 from mentorwise.insights.outcomes import (
@@ -377,3 +377,40 @@ def test_exits_of_unknown_kind_are_shown_under_both_assumptions() -> None:
     else:  # same conclusion: the interval spans both assumptions
         assert estimate.adjusted.ci95[0] == min(staying.ci95[0], voluntary.ci95[0])
         assert estimate.adjusted.ci95[1] == max(staying.ci95[1], voluntary.ci95[1])
+
+
+def test_a_level_whose_non_participants_all_join_soon_is_refused_in_words() -> None:
+    cohort = _cohort(n=3000, seed=21)
+    assert estimate_outcomes(cohort, n_bootstrap=40)["promotion_12m"].adjusted is not None
+    level = np.asarray(cohort.job_level)
+    treated = np.asarray(cohort.treated).astype(bool)
+    busiest = int(np.bincount(level[treated]).argmax())
+    # Everyone at that level who did not join is followed for a month only: they join then.
+    censor = np.where(~treated & (level == busiest), 30.0, np.inf)
+    estimate = estimate_outcomes(replace(cohort, censor_days=censor), n_bootstrap=40)
+    for value in estimate.values():
+        assert value.adjusted is None
+        assert value.reason is not None
+        assert f"job level {busiest}," in value.reason
+        assert "stayed out of the program" in value.reason
+
+
+def test_thin_levels_counts_people_who_stayed_out_per_level() -> None:
+    # Level 3: 40 participants, 10 stayed out (1 per 4: enough); level 4: 60 participants and
+    # 11 stayed out (fewer than 1 per 5); level 5: 5 participants, 9 stayed out and 30 who
+    # joined within the window (not counted). Level 6 holds no participant.
+    level = np.repeat([3, 3, 4, 4, 5, 5, 5, 6], [40, 10, 60, 11, 5, 9, 30, 3])
+    treated = np.repeat([1, 0, 1, 0, 1, 0, 0, 0], [40, 10, 60, 11, 5, 9, 30, 3]).astype(bool)
+    stayed = np.repeat([0, 1, 0, 1, 0, 1, 0, 0], [40, 10, 60, 11, 5, 9, 30, 3]).astype(bool)
+    person = np.arange(len(level))
+    thin = thin_levels(level, person, treated, stayed)
+    assert thin.levels == [4, 5]
+    assert thin.share == pytest.approx(65 / 105)
+    # A person counted once however many monthly rows they have.
+    doubled = thin_levels(
+        np.concatenate([level, level]),
+        np.concatenate([person, person]),
+        np.concatenate([treated, treated]),
+        np.concatenate([stayed, stayed]),
+    )
+    assert doubled == thin
