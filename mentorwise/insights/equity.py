@@ -492,7 +492,7 @@ def _system(raw: _Raw) -> LinkedCounts:
     size = len(raw.keys)
     for g in range(size + 1):
         for q in _QUANTITIES:
-            system.add(f"{q}{g}", int(raw.counts[q][g]), total=g == size or q == "N")
+            system.add(f"{q}{g}", int(raw.counts[q][g]), total=g == size)
     for g in range(size + 1):
         for cells, total in _ROW_LINES:
             system.line([f"{c}{g}" for c in cells], f"{total}{g}")
