@@ -61,6 +61,7 @@ def sensitive_cells(
 #: Per count: the attacker's lower bound must reach this value or below, and the upper bound
 #: this value or above (the lower and upper protection levels of tau-ARGUS).
 Levels = Mapping[int, tuple[int, int]]
+Rank = tuple[bool, bool, int, bool, int, int]
 
 
 def protect_mask(
@@ -71,10 +72,12 @@ def protect_mask(
     forced: npt.NDArray[np.bool_] | None = None,
     also_sensitive: npt.NDArray[np.bool_] | None = None,
     levels: Levels | None = None,
+    preferred: npt.NDArray[np.bool_] | None = None,
 ) -> npt.NDArray[np.bool_]:
     """Which counts to hide: the sensitive ones (and ``also_sensitive``, and every count with
     ``levels``), ``forced``, and complementary counts until every sensitive count is protected
-    (module docstring). A sensitive count's levels are ``(0, k)``, widened by ``levels``."""
+    (module docstring). A sensitive count's levels are ``(0, k)``, widened by ``levels``;
+    ``preferred`` complementary counts are tried first (e.g. what the previous release hid)."""
     check_k(k)
     sensitive = sensitive_cells(values, lines, k)
     if also_sensitive is not None:
@@ -93,9 +96,13 @@ def protect_mask(
     blocks = Blocks(values, lines, mask, is_total)
     lines_of = lines_by_count(lines)
 
-    def rank(i: int) -> tuple[bool, int, bool, int, int]:
-        # Totals last; then counts on fewer sums (hiding them drags in fewer others).
-        return (bool(is_total[i]), len(lines_of[i]), values[i] == 0, int(values[i]), i)
+    later = np.zeros(len(values), dtype=bool) if preferred is None else ~preferred
+
+    def rank(i: int) -> Rank:
+        # Preferred first, totals last; then counts on fewer sums (hiding them drags in fewer
+        # others), then the smallest non-zero ones, zeros after.
+        count = int(values[i])
+        return (bool(later[i]), bool(is_total[i]), len(lines_of[i]), count == 0, count, i)
 
     for cell in (int(i) for i in np.flatnonzero(sensitive)):
         # Lower level first (sign 1: min x), then the upper one (sign -1: min -x).
@@ -125,7 +132,7 @@ def _choose(
     sign: float,
     level: float,
     near: list[int],
-    rank: Callable[[int], tuple[bool, int, bool, int, int]],
+    rank: Callable[[int], Rank],
 ) -> int:
     """The complementary count to hide next. The program of ``cell`` still holds the bound
     just computed: its reduced costs name the published counts that hold the bound where it
@@ -178,18 +185,15 @@ def protect_linked(
     return {name for name, i in system.index.items() if mask[i]}
 
 
-def protect_shared_totals(
-    systems: dict[str, tuple[LinkedCounts, int]],
-    quantities: Sequence[str],
-    *,
-    k: int,
-    sensitive: dict[str, set[str]] | None = None,
-) -> dict[str, set[str]]:
-    """Protect breakdowns of the same people by different dimensions as one population.
+def merge_shared_totals(
+    systems: dict[str, tuple[LinkedCounts, int]], quantities: Sequence[str]
+) -> tuple[LinkedCounts, dict[str, dict[str, str]]]:
+    """Breakdowns of the same people by different dimensions as one population.
 
     Each system names its counts ``<quantity><group>``, the total row being group ``size``;
-    the totals of every breakdown are the same numbers, so they are one count here, and the
-    audit sees every breakdown at once. Returns the hidden names of each system.
+    the totals of every breakdown are the same numbers, so they are one count ``*<quantity>``
+    here, and the other counts are ``<dimension>:<name>``. Returns the merged system and each
+    dimension's names in it.
     """
     merged = LinkedCounts()
     names: dict[str, dict[str, str]] = {}
@@ -213,6 +217,20 @@ def protect_shared_totals(
             merged.line(
                 [names[dimension][inverse[c]] for c in cells], names[dimension][inverse[total]]
             )
+    return merged, names
+
+
+def protect_shared_totals(
+    systems: dict[str, tuple[LinkedCounts, int]],
+    quantities: Sequence[str],
+    *,
+    k: int,
+    sensitive: dict[str, set[str]] | None = None,
+) -> dict[str, set[str]]:
+    """Protect breakdowns of the same people by different dimensions as one population
+    (:func:`merge_shared_totals`): the audit sees every breakdown at once. Returns the hidden
+    names of each system."""
+    merged, names = merge_shared_totals(systems, quantities)
     extra = [names[d][n] for d, chosen in (sensitive or {}).items() for n in chosen]
     hidden = protect_linked(merged, k=k, sensitive=extra)
     return {
