@@ -103,8 +103,9 @@ def _previous(program: Program, side: str, period: dt.date, k: int) -> ReleaseRe
     return ReleaseRecord.from_json(found) if found else None
 
 
-def _release(program: Program, side: str, now: dt.datetime) -> EquityRelease:
-    """This month's release of one side, computed and stored if there is none yet."""
+def equity_release_prepare(program: Program, side: str, now: dt.datetime) -> EquityRelease:
+    """This month's release of one side, computed and stored if there is none yet (a draft's
+    is withheld and not stored)."""
     found = _stored(program, side, now)
     if found is not None:
         return found
@@ -147,7 +148,7 @@ def equity_release_task(program_id: int, side: str) -> None:
     program = Program.objects.filter(pk=program_id).first()
     now = timezone.now()
     if program is not None:
-        _release(program, side, now)
+        equity_release_prepare(program, side, now)
     cache.delete(_pending_key(program_id, side, now))
 
 
@@ -159,7 +160,7 @@ def equity_releases_prepare(now: dt.datetime | None = None) -> int:
     for program in Program.objects.exclude(status=ProgramStatus.DRAFT).order_by("pk"):
         for side in SIDES:
             if _stored(program, side, now) is None:
-                _release(program, side, now)
+                equity_release_prepare(program, side, now)
                 made += 1
     return made
 
@@ -173,7 +174,9 @@ def released_equity(
     unknown = [d for d in dimensions if d not in DIMENSIONS]
     if unknown:
         raise ValueError(f"dimension = {unknown[0]!r}: must be one of {', '.join(DIMENSIONS)}")
-    return _published(_release(program, side, timezone.now()), program, side, dimensions)
+    return _published(
+        equity_release_prepare(program, side, timezone.now()), program, side, dimensions
+    )
 
 
 def released_equity_ready(
@@ -187,7 +190,7 @@ def released_equity_ready(
         raise ValueError(f"dimension = {unknown[0]!r}: must be one of {', '.join(DIMENSIONS)}")
     now = timezone.now()
     if program.status == ProgramStatus.DRAFT:
-        return _published(_release(program, side, now), program, side, dimensions)
+        return _published(equity_release_prepare(program, side, now), program, side, dimensions)
     release = _stored(program, side, now)
     if release is None:
         if cache.add(_pending_key(program.pk, side, now), True, PENDING_SECONDS):
