@@ -121,7 +121,7 @@ def _enroll_one(seeded: dict[str, Any]) -> None:
     enrolled = Enrollment.objects.filter(program=program).values_list("person_id", flat=True)
     from mentorwise.people.models import Person
 
-    person = Person.objects.filter(job_level=5, function="Sales").exclude(pk__in=enrolled).first()
+    person = Person.objects.filter(job_level=5, function="Sales").exclude(pk__in=enrolled)[0]
     Enrollment.objects.create(
         program=program, person=person, role="mentee", status=EnrollmentStatus.ACTIVE
     )

@@ -96,9 +96,11 @@ def protect_release(
         system.index[name]: level for name, level in carried_levels(named, previous, k).items()
     }
     kept = np.zeros(len(values), dtype=bool)
-    for name in previous.hidden if previous is not None else ():
-        if name in system.index and abs(named[name] - previous.values.get(name, 0)) < k:
-            kept[system.index[name]] = True
+    if previous is not None:
+        for name in previous.hidden:
+            old = previous.values.get(name)
+            if name in system.index and old is not None and abs(named[name] - old) < k:
+                kept[system.index[name]] = True
     is_total = np.array(system.is_total, dtype=bool)
     mask = protect_mask(values, system.lines, is_total, k, forced=kept, levels=levels)
     sensitive = sensitive_cells(values, system.lines, k)
