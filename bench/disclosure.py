@@ -3,6 +3,7 @@
     python bench/disclosure.py                      # after: mentorwise.disclosure
     PYTHONPATH=/path/to/old/checkout python bench/disclosure.py --tables-only --defence old
     python bench/disclosure.py --people 100000      # + equity page timing at 100,000 people
+    python bench/disclosure.py --tables 0 --pairs 300 --tables-only  # consecutive releases
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mw_disclosure_bench python bench/disclosure.py
 
 1. Random tables: --tables two-way tables (2..5 rows × 2..5 columns, a third of the cells 0,
@@ -92,6 +93,58 @@ def attack_tables(count: int, seed: int, which: str) -> None:
     print(f"  hidden small groups proved non-empty:  {non_empty}")
     print(f"  tables with any finding:               {tables_leaking}")
     print(f"  figures hidden:                        {hidden_cells} of {cells}")
+
+
+def attack_pairs(count: int, seed: int, alone: bool) -> None:
+    """Two releases of a random table, one person added, removed or moved in between,
+    protected in sequence (or, ``alone``, the second on its own as before) and attacked
+    together (``tests/attacker_releases.py``)."""
+    _attacker()
+    spec = importlib.util.spec_from_file_location(
+        "attacker_releases", ROOT / "tests" / "attacker_releases.py"
+    )
+    assert spec and spec.loader
+    pairs = importlib.util.module_from_spec(spec)
+    sys.modules["tests.attacker"] = sys.modules["attacker"]
+    spec.loader.exec_module(pairs)
+    from attacker import table_sums, table_truth
+
+    from mentorwise.disclosure import protect_release
+    from mentorwise.disclosure.protect import table_system
+
+    rng = np.random.default_rng(seed)
+    findings = moved = hidden = 0
+    started = time.perf_counter()
+    for _ in range(count):
+        before = np.asarray(random_table(rng))
+        after = before.copy()
+        source = tuple(int(n) for n in rng.integers(0, before.shape))
+        target = tuple(int(n) for n in rng.integers(0, before.shape))
+        kind = int(rng.integers(0, 3))  # 0: add, 1: remove, 2: move
+        if kind == 0:
+            after[target] += 1
+        elif after[source] > 0:
+            after[source] -= 1
+            after[target] += kind == 2
+        system, rows, columns = table_system(before)
+        first = protect_release(system, k=K)
+        second = protect_release(table_system(after)[0], k=K, previous=None if alone else first)
+        truths = (table_truth(before.tolist()), table_truth(after.tolist()))
+        published = [
+            {n: None if n in release.hidden else v for n, v in truth.items()}
+            for release, truth in zip((first, second), truths, strict=True)
+        ]
+        sums = table_sums(rows, columns)
+        found, changed = pairs.judge_pair(published[0], sums, published[1], sums, truths, K)
+        findings += found.total
+        moved += len(changed)
+        hidden += len(second.hidden)
+    elapsed = time.perf_counter() - started
+    how = "each on its own" if alone else "jointly"
+    print(f"{count} pairs of releases protected {how}, k = {K}, seed {seed} ({elapsed:.1f} s)")
+    print(f"  counts proved moved:                   {moved}")
+    print(f"  findings (recovered, narrowed, proved non-empty): {findings}")
+    print(f"  figures hidden in the second releases: {hidden}")
 
 
 def time_equity(people: int, relationships: int, repeat: int) -> None:
@@ -211,6 +264,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--defence", choices=("new", "old"), default="new")
     parser.add_argument("--tables-only", action="store_true")
+    parser.add_argument("--pairs", type=int, default=0, help="pairs of consecutive releases")
+    parser.add_argument("--pairs-alone", action="store_true", help="second release on its own")
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--relationships", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=5)
@@ -224,6 +279,8 @@ def main() -> None:
 
     django.setup()
     attack_tables(args.tables, args.seed, args.defence)
+    if args.pairs:
+        attack_pairs(args.pairs, args.seed, args.pairs_alone)
     if not args.tables_only:
         time_equity(args.people, args.relationships, args.repeat)
 
