@@ -3,6 +3,7 @@
     python bench/disclosure.py                      # after: mentorwise.disclosure
     PYTHONPATH=/path/to/old/checkout python bench/disclosure.py --tables-only --defence old
     python bench/disclosure.py --people 100000      # + equity page timing at 100,000 people
+    python bench/disclosure.py --tables 0 --pairs 300 --tables-only  # consecutive releases
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mw_disclosure_bench python bench/disclosure.py
 
 1. Random tables: --tables two-way tables (2..5 rows × 2..5 columns, a third of the cells 0,
@@ -14,8 +15,10 @@
    narrowed to an interval shorter than k - 1, and hidden small groups proved non-empty.
 2. Equity (unless --tables-only): builds --people people with the insights benchmark's
    generator (bulk HRIS import, programs, enrollments, relationships; ``bench/insights_data.py``)
-   and times ``program_equity`` for both sides of the largest program and its page and CSV
-   as an HR admin (median of --repeat runs after a warm-up).
+   and times, for the largest program: the page's first read of a month (the release is
+   missing: it asks the worker), preparing the month's release of both sides, ``program_equity``
+   for each side (with and without last month's record) and the protection alone, and the
+   page and CSV as an HR admin from the release (median of --repeat runs after a warm-up).
 """
 
 from __future__ import annotations
@@ -92,6 +95,58 @@ def attack_tables(count: int, seed: int, which: str) -> None:
     print(f"  figures hidden:                        {hidden_cells} of {cells}")
 
 
+def attack_pairs(count: int, seed: int, alone: bool) -> None:
+    """Two releases of a random table, one person added, removed or moved in between,
+    protected in sequence (or, ``alone``, the second on its own as before) and attacked
+    together (``tests/attacker_releases.py``)."""
+    _attacker()
+    spec = importlib.util.spec_from_file_location(
+        "attacker_releases", ROOT / "tests" / "attacker_releases.py"
+    )
+    assert spec and spec.loader
+    pairs = importlib.util.module_from_spec(spec)
+    sys.modules["tests.attacker"] = sys.modules["attacker"]
+    spec.loader.exec_module(pairs)
+    from attacker import table_sums, table_truth
+
+    from mentorwise.disclosure import protect_release
+    from mentorwise.disclosure.protect import table_system
+
+    rng = np.random.default_rng(seed)
+    findings = moved = hidden = 0
+    started = time.perf_counter()
+    for _ in range(count):
+        before = np.asarray(random_table(rng))
+        after = before.copy()
+        source = tuple(int(n) for n in rng.integers(0, before.shape))
+        target = tuple(int(n) for n in rng.integers(0, before.shape))
+        kind = int(rng.integers(0, 3))  # 0: add, 1: remove, 2: move
+        if kind == 0:
+            after[target] += 1
+        elif after[source] > 0:
+            after[source] -= 1
+            after[target] += kind == 2
+        system, rows, columns = table_system(before)
+        first = protect_release(system, k=K)
+        second = protect_release(table_system(after)[0], k=K, previous=None if alone else first)
+        truths = (table_truth(before.tolist()), table_truth(after.tolist()))
+        published = [
+            {n: None if n in release.hidden else v for n, v in truth.items()}
+            for release, truth in zip((first, second), truths, strict=True)
+        ]
+        sums = table_sums(rows, columns)
+        found, changed = pairs.judge_pair(published[0], sums, published[1], sums, truths, K)
+        findings += found.total
+        moved += len(changed)
+        hidden += len(second.hidden)
+    elapsed = time.perf_counter() - started
+    how = "each on its own" if alone else "jointly"
+    print(f"{count} pairs of releases protected {how}, k = {K}, seed {seed} ({elapsed:.1f} s)")
+    print(f"  counts proved moved:                   {moved}")
+    print(f"  findings (recovered, narrowed, proved non-empty): {findings}")
+    print(f"  figures hidden in the second releases: {hidden}")
+
+
 def time_equity(people: int, relationships: int, repeat: int) -> None:
     from django.conf import settings
     from django.core.management import call_command
@@ -103,9 +158,13 @@ def time_equity(people: int, relationships: int, repeat: int) -> None:
     call_command("migrate", verbosity=0, skip_checks=True)
     if connection.vendor != "sqlite":
         call_command("flush", interactive=False, verbosity=0)
+    import datetime as dt
+
+    from django.utils import timezone
     from insights_data import build
 
     from mentorwise.insights import equity
+    from mentorwise.insights.equity_release import equity_release_prepare
 
     print(f"database: {connection.vendor}; building {people:,} people:")
     data = build(people=people, relationships=relationships, meetings=1000, seed=1)
@@ -115,6 +174,32 @@ def time_equity(people: int, relationships: int, repeat: int) -> None:
     client = Client()
     client.force_login(data.admin)
     base = f"/insights/programs/{program.slug}"
+    print(f"\n| {program.template_key} | median ms | max ms |\n|---|---:|---:|")
+
+    def once(name: str, call: Any) -> None:
+        started = time.perf_counter()
+        call()
+        print(f"| {name} | {1000 * (time.perf_counter() - started):.1f} | |")
+
+    # A process's first request loads the URLconf and every view (seconds, whatever the
+    # page): take it on another page, then time the equity page's first read of the month.
+    once("the process's first request (another page)", lambda: client.get("/insights/"))
+    # The page never computes a release: with none for the month it asks the worker (not
+    # running here) and says the figures are being prepared.
+    once(
+        "page, first read of the month (release missing: asks the worker)",
+        lambda: client.get(f"{base}/equity/?by=gender"),
+    )
+    now = timezone.now()
+    once(
+        "preparing the month's release, both sides (background task or cron)",
+        lambda: [equity_release_prepare(program, side, now) for side in ("mentee", "mentor")],
+    )
+    records = {
+        side: equity.program_equity(program=program, side=side).record
+        for side in ("mentee", "mentor")
+    }
+    next_month = now + dt.timedelta(days=32)
     cases = {
         "program_equity (mentees, 5 breakdowns)": lambda: equity.program_equity(
             program=program, side="mentee"
@@ -122,14 +207,15 @@ def time_equity(people: int, relationships: int, repeat: int) -> None:
         "program_equity (mentors, 5 breakdowns)": lambda: equity.program_equity(
             program=program, side="mentor"
         ),
+        "program_equity, both sides, jointly with last month's release": lambda: [
+            equity.program_equity(
+                program=program, side=side, as_of=next_month, previous=records[side]
+            )
+            for side in ("mentee", "mentor")
+        ],
         "page equity by gender (released)": lambda: client.get(f"{base}/equity/?by=gender"),
         "equity.csv (both sides, 5 breakdowns, released)": lambda: client.get(f"{base}/equity.csv"),
     }
-    print(f"\n| {program.template_key} | median ms | max ms |\n|---|---:|---:|")
-    started = time.perf_counter()
-    assert client.get(f"{base}/equity/?by=gender").status_code == 200
-    first = 1000 * (time.perf_counter() - started)
-    print(f"| page equity by gender, first read of the month (mentees released) | {first:.1f} | |")
     for name, call in cases.items():
         call()
         times = []
@@ -139,6 +225,37 @@ def time_equity(people: int, relationships: int, repeat: int) -> None:
             times.append(1000 * (time.perf_counter() - started))
             assert getattr(answer, "status_code", 200) == 200
         print(f"| {name} | {statistics.median(times):.1f} | {max(times):.1f} |")
+    protect_only(program, repeat)
+
+
+def protect_only(program: Any, repeat: int) -> None:
+    """The protection alone (both sides' five breakdowns), without the queries."""
+    from mentorwise.insights import equity
+
+    captured: dict[str, Any] = {}
+    real = equity._protect_breakdowns
+
+    def keep(raws: Any, k: int, previous: Any) -> Any:
+        captured[str(len(captured))] = raws
+        return real(raws, k, previous)
+
+    equity._protect_breakdowns = keep  # type: ignore[assignment]
+    try:
+        for side in ("mentee", "mentor"):
+            equity.program_equity(program=program, side=side)
+    finally:
+        equity._protect_breakdowns = real  # type: ignore[assignment]
+    for name, raws in zip(("mentee", "mentor"), captured.values(), strict=True):
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            hidden, _ = real(raws, 5, None)
+            times.append(1000 * (time.perf_counter() - started))
+        count = sum(len(h) for h in hidden.values())
+        print(
+            f"| protection alone, {name} side ({count} counts hidden) | "
+            f"{statistics.median(times):.1f} | {max(times):.1f} |"
+        )
 
 
 def main() -> None:
@@ -147,6 +264,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--defence", choices=("new", "old"), default="new")
     parser.add_argument("--tables-only", action="store_true")
+    parser.add_argument("--pairs", type=int, default=0, help="pairs of consecutive releases")
+    parser.add_argument("--pairs-alone", action="store_true", help="second release on its own")
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--relationships", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=5)
@@ -160,6 +279,8 @@ def main() -> None:
 
     django.setup()
     attack_tables(args.tables, args.seed, args.defence)
+    if args.pairs:
+        attack_pairs(args.pairs, args.seed, args.pairs_alone)
     if not args.tables_only:
         time_equity(args.people, args.relationships, args.repeat)
 

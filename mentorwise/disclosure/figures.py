@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 
 class DisclosureInputError(ValueError):
@@ -39,3 +39,11 @@ class LinkedCounts:
                 f"{self.values[self.index[total]]}"
             )
         self.lines.append(([self.index[c] for c in cells], self.index[total]))
+
+    def renamed(self, name: Callable[[str], str]) -> LinkedCounts:
+        """The same counts and sums under new names (``name`` of each old one)."""
+        copy = LinkedCounts()
+        for old, i in self.index.items():
+            copy.add(name(old), self.values[i], total=self.is_total[i])
+        copy.lines = [(list(cells), total) for cells, total in self.lines]
+        return copy

@@ -8,33 +8,32 @@ Protection level: every sensitive count keeps an attacker interval that contains
 k — from everything published about the population, with non-negativity and integrality, the
 attacker can neither prove the group non-empty nor narrow it below k people.
 
-Complementary suppression is greedy: while a sensitive count is under-protected, the cheapest
-published counts on the sums that tie it (smallest non-zero cells first, totals last) are
-tried, and the first that protects it is hidden (or, failing that, the one that helps most).
-Hiding only widens intervals, so a count once protected stays protected; at worst everything
-tied to it is hidden, which protects it (nothing bounds it then) — so a figure whose
-protection cannot otherwise be guaranteed is never published.
+Complementary suppression is greedy, guided by the attacker's own linear program
+(:mod:`mentorwise.disclosure.program`): while a sensitive count's bound falls short of its
+level, the published counts that hold the bound there (non-zero reduced costs) are tried,
+cheapest first (counts on fewer sums, totals last), and the first that lets the bound reach
+the level is hidden, else the one that moves it furthest. Bounds are over whole numbers
+(the integer program decides when the linear optimum is fractional), and a count is settled
+without a program when known whole solutions already show it at both levels. Hiding only
+widens intervals, so a count once protected stays protected; at worst everything tied to it
+is hidden, which protects it (nothing bounds it then) — so a figure whose protection cannot
+otherwise be guaranteed is never published.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
-from mentorwise.disclosure.audit import (
-    Interval,
-    Line,
-    attacker_intervals,
-    component,
-    lines_by_count,
-)
+from mentorwise.disclosure.audit import Line, component, lines_by_count
 from mentorwise.disclosure.figures import DisclosureInputError, LinkedCounts
+from mentorwise.disclosure.program import Blocks, useful_candidates
 from mentorwise.disclosure.size import MIN_GROUP_SIZE_FLOOR
 
-_TRIALS = 6
+_TRIALS = 3
 
 
 def check_k(k: int) -> None:
@@ -59,13 +58,10 @@ def sensitive_cells(
     return small | ((values == 0) & small_line & ~empty_line)
 
 
-def protected(interval: Interval, k: int) -> bool:
-    return interval.low <= 0 and interval.high >= k
-
-
-def _shortfall(interval: Interval, k: int) -> float:
-    high = 0.0 if math.isinf(interval.high) else max(0.0, k - interval.high)
-    return max(0.0, interval.low) + high
+#: Per count: the attacker's lower bound must reach this value or below, and the upper bound
+#: this value or above (the lower and upper protection levels of tau-ARGUS).
+Levels = Mapping[int, tuple[int, int]]
+Rank = tuple[bool, bool, int, bool, int, int]
 
 
 def protect_mask(
@@ -75,53 +71,100 @@ def protect_mask(
     k: int,
     forced: npt.NDArray[np.bool_] | None = None,
     also_sensitive: npt.NDArray[np.bool_] | None = None,
+    levels: Levels | None = None,
+    preferred: npt.NDArray[np.bool_] | None = None,
 ) -> npt.NDArray[np.bool_]:
-    """Which counts to hide: the sensitive ones (and ``also_sensitive``), ``forced``, and
-    complementary counts until every sensitive count is protected (module docstring)."""
+    """Which counts to hide: the sensitive ones (and ``also_sensitive``, and every count with
+    ``levels``), ``forced``, and complementary counts until every sensitive count is protected
+    (module docstring). A sensitive count's levels are ``(0, k)``, widened by ``levels``;
+    ``preferred`` complementary counts are tried first (e.g. what the previous release hid)."""
     check_k(k)
     sensitive = sensitive_cells(values, lines, k)
     if also_sensitive is not None:
         sensitive |= also_sensitive
+    low = np.zeros(len(values), dtype=np.int64)
+    high = np.full(len(values), k, dtype=np.int64)
+    for i, (wanted_low, wanted_high) in (levels or {}).items():
+        if not sensitive[i]:
+            sensitive[i] = True
+            low[i], high[i] = wanted_low, wanted_high
+        else:
+            low[i], high[i] = min(low[i], wanted_low), max(high[i], wanted_high)
     mask = sensitive.copy()
     if forced is not None:
         mask |= forced
+    blocks = Blocks(values, lines, mask, is_total)
     lines_of = lines_by_count(lines)
 
-    def rank(i: int) -> tuple[bool, bool, int, int]:
-        return (bool(is_total[i]), values[i] == 0, int(values[i]), i)
+    later = np.zeros(len(values), dtype=bool) if preferred is None else ~preferred
 
-    def interval_of(cell: int, trial: npt.NDArray[np.bool_]) -> Interval:
-        return attacker_intervals(values, lines, trial, [cell], lines_of)[cell]
+    def rank(i: int) -> Rank:
+        # Preferred first, totals last; then counts on fewer sums (hiding them drags in fewer
+        # others), then the smallest non-zero ones, zeros after.
+        count = int(values[i])
+        return (bool(later[i]), bool(is_total[i]), len(lines_of[i]), count == 0, count, i)
 
-    cells = [int(i) for i in np.flatnonzero(sensitive)]
-    # One pass over the starting pattern (solved per group of tied counts); hiding more only
-    # widens intervals, so a count protected now stays protected.
-    start = attacker_intervals(values, lines, mask, cells, lines_of)
-    for cell in cells:
-        if protected(start[cell], k):
-            continue
-        interval = interval_of(cell, mask)
-        while not protected(interval, k):
-            group, _ = component(cell, mask, lines, lines_of)
-            near = {
-                j for i in group for n in lines_of.get(i, []) for j in [*lines[n][0], lines[n][1]]
-            }
-            candidates = sorted((j for j in near if not mask[j]), key=rank)
-            if not candidates:  # everything tied to it is hidden: nothing bounds it
-                break
-            best = candidates[0]
-            chosen: Interval | None = None
-            for candidate in candidates[:_TRIALS]:
-                mask[candidate] = True
-                trial = interval_of(cell, mask)
-                mask[candidate] = False
-                if chosen is None or _shortfall(trial, k) < _shortfall(chosen, k):
-                    best, chosen = candidate, trial
-                if protected(trial, k):
-                    break
-            mask[best] = True
-            interval = chosen if chosen is not None else interval_of(cell, mask)
+    for cell in (int(i) for i in np.flatnonzero(sensitive)):
+        # Lower level first (sign 1: min x), then the upper one (sign -1: min -x).
+        for sign, level in ((1.0, float(low[cell])), (-1.0, float(high[cell]))):
+            while not _reached(blocks, cell, sign, level):
+                near = _near(cell, mask, lines, lines_of)
+                if not near:
+                    break  # everything tied to it is hidden: nothing bounds it
+                blocks.hide(_choose(blocks, cell, sign, level, near, rank))
     return mask
+
+
+def _reached(blocks: Blocks, cell: int, sign: float, level: float) -> bool:
+    """Whether ``cell``'s lower (sign 1) or upper (sign -1) whole bound reaches ``level``:
+    from the witnesses when they show it, else from the bound's program."""
+    if sign > 0 and blocks.seen.lowest[cell] <= level:
+        return True
+    if sign < 0 and blocks.seen.highest[cell] >= level:
+        return True
+    bound = blocks.program(cell).bound(cell, sign)
+    return bound <= level if sign > 0 else bound >= level
+
+
+def _choose(
+    blocks: Blocks,
+    cell: int,
+    sign: float,
+    level: float,
+    near: list[int],
+    rank: Callable[[int], Rank],
+) -> int:
+    """The complementary count to hide next. The program of ``cell`` still holds the bound
+    just computed: its reduced costs name the published counts that hold the bound where it
+    is (all of ``near`` when none does). The cheapest few within the block are tried and the
+    first that reaches the level is chosen, else the one that moves the bound furthest; a
+    total that separates blocks is taken only when nothing within the block moves it."""
+    program = blocks.program(cell)
+    inside = [i for i in near if i in program.local]
+    useful = useful_candidates(program, inside) if program.solved else []
+    candidates = sorted(useful or near, key=rank)
+    current = program.optimum
+    best, best_value = None, current if current is not None else math.inf
+    for candidate in [c for c in candidates if not blocks.separator[c]][:_TRIALS]:
+        program.hide(candidate)
+        trial = program.relaxed(cell, sign)
+        program.unhide(candidate)
+        if trial is None:
+            continue
+        if sign * trial <= level if sign > 0 else sign * trial >= level:
+            return candidate
+        if trial < best_value:
+            best, best_value = candidate, trial
+    return best if best is not None else candidates[0]
+
+
+def _near(
+    cell: int, mask: npt.NDArray[np.bool_], lines: Sequence[Line], lines_of: dict[int, list[int]]
+) -> list[int]:
+    """The published counts on the sums that tie ``cell`` to other hidden counts."""
+    group, _ = component(cell, mask, lines, lines_of)
+    near = {j for i in group for n in lines_of.get(i, []) for j in [*lines[n][0], lines[n][1]]}
+    return sorted(j for j in near if not mask[j])
 
 
 def protect_linked(
@@ -142,18 +185,15 @@ def protect_linked(
     return {name for name, i in system.index.items() if mask[i]}
 
 
-def protect_shared_totals(
-    systems: dict[str, tuple[LinkedCounts, int]],
-    quantities: Sequence[str],
-    *,
-    k: int,
-    sensitive: dict[str, set[str]] | None = None,
-) -> dict[str, set[str]]:
-    """Protect breakdowns of the same people by different dimensions as one population.
+def merge_shared_totals(
+    systems: dict[str, tuple[LinkedCounts, int]], quantities: Sequence[str]
+) -> tuple[LinkedCounts, dict[str, dict[str, str]]]:
+    """Breakdowns of the same people by different dimensions as one population.
 
     Each system names its counts ``<quantity><group>``, the total row being group ``size``;
-    the totals of every breakdown are the same numbers, so they are one count here, and the
-    audit sees every breakdown at once. Returns the hidden names of each system.
+    the totals of every breakdown are the same numbers, so they are one count ``*<quantity>``
+    here, and the other counts are ``<dimension>:<name>``. Returns the merged system and each
+    dimension's names in it.
     """
     merged = LinkedCounts()
     names: dict[str, dict[str, str]] = {}
@@ -177,6 +217,20 @@ def protect_shared_totals(
             merged.line(
                 [names[dimension][inverse[c]] for c in cells], names[dimension][inverse[total]]
             )
+    return merged, names
+
+
+def protect_shared_totals(
+    systems: dict[str, tuple[LinkedCounts, int]],
+    quantities: Sequence[str],
+    *,
+    k: int,
+    sensitive: dict[str, set[str]] | None = None,
+) -> dict[str, set[str]]:
+    """Protect breakdowns of the same people by different dimensions as one population
+    (:func:`merge_shared_totals`): the audit sees every breakdown at once. Returns the hidden
+    names of each system."""
+    merged, names = merge_shared_totals(systems, quantities)
     extra = [names[d][n] for d, chosen in (sensitive or {}).items() for n in chosen]
     hidden = protect_linked(merged, k=k, sensitive=extra)
     return {

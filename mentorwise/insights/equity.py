@@ -70,8 +70,10 @@ from mentorwise.core.audit import audit_record
 from mentorwise.core.csv import csv_safe
 from mentorwise.disclosure import (
     LinkedCounts,
+    ReleaseRecord,
+    merge_shared_totals,
     min_group_size,
-    protect_shared_totals,
+    protect_release,
     rate,
     statistic,
 )
@@ -171,6 +173,8 @@ class ProgramEquity:
     as_of: dt.datetime
     outcomes_since: dt.date
     breakdowns: dict[str, Breakdown] = field(default_factory=dict)
+    #: What the protection knew and hid, for the next release only (never published).
+    record: ReleaseRecord | None = None
 
     @property
     def seniority_label(self) -> str:
@@ -505,7 +509,7 @@ def _system(raw: _Raw) -> LinkedCounts:
     size = len(raw.keys)
     for g in range(size + 1):
         for q in _QUANTITIES:
-            system.add(f"{q}{g}", int(raw.counts[q][g]), total=g == size or q == "N")
+            system.add(f"{q}{g}", int(raw.counts[q][g]), total=g == size)
     for g in range(size + 1):
         for cells, total in _ROW_LINES:
             system.line([f"{c}{g}" for c in cells], f"{total}{g}")
@@ -584,13 +588,16 @@ def program_equity(
     side: str = MENTEE,
     dimensions: Sequence[str] = DIMENSIONS,
     as_of: dt.datetime | None = None,
+    previous: ReleaseRecord | None = None,
 ) -> ProgramEquity:
     """Equity figures of one side of `program`, broken down by each of `dimensions`.
 
     Every breakdown of the side is computed and protected (the totals they share must be
-    hidden consistently), and those in `dimensions` are returned, in that order. Callers
-    check the actor first (`access_equity`); demographic breakdowns are for HR admins and
-    every read of them is audited by the caller. Three queries.
+    hidden consistently), and those in `dimensions` are returned, in that order; with
+    `previous` (the record of the side's previous release), jointly with it, so that the two
+    releases cannot be differenced (`mentorwise.disclosure.releases`). Callers check the
+    actor first (`access_equity`); demographic breakdowns are for HR admins and every read
+    of them is audited by the caller. Three queries.
     """
     unknown = [d for d in dimensions if d not in DIMENSIONS]
     if unknown:
@@ -603,7 +610,7 @@ def program_equity(
     people = _enrolled(program, side, eligible, since, today)
     counts = _eligible_counts(eligible)
     raws = {d: _raw(d, counts[d], people, side) for d in DIMENSIONS}
-    hidden = _protect_breakdowns(raws, k)
+    hidden, record = _protect_breakdowns(raws, k, previous)
     breakdowns = {}
     for dimension in dimensions:
         groups, total = _published(dimension, raws[dimension], hidden[dimension], k)
@@ -611,14 +618,41 @@ def program_equity(
             dimension=dimension, label=DIMENSION_LABELS[dimension], groups=groups, total=total
         )
     return ProgramEquity(
-        program=program, side=side, k=k, as_of=now, outcomes_since=since, breakdowns=breakdowns
+        program=program,
+        side=side,
+        k=k,
+        as_of=now,
+        outcomes_since=since,
+        breakdowns=breakdowns,
+        record=record,
     )
 
 
-def _protect_breakdowns(raws: dict[str, _Raw], k: int) -> dict[str, set[str]]:
-    """Protect every breakdown of the side as one population (`mentorwise.disclosure`)."""
+def _protect_breakdowns(
+    raws: dict[str, _Raw], k: int, previous: ReleaseRecord | None
+) -> tuple[dict[str, set[str]], ReleaseRecord]:
+    """Protect every breakdown of the side as one population (`mentorwise.disclosure`),
+    jointly with the `previous` release. Counts are named the same way month after month:
+    ``<dimension>:<quantity>:<group key>``, the shared totals ``*<quantity>``."""
     systems = {d: (_system(raw), len(raw.keys)) for d, raw in raws.items()}
-    return protect_shared_totals(systems, _QUANTITIES, k=k)
+    merged, names = merge_shared_totals(systems, _QUANTITIES)
+
+    def stable(name: str) -> str:
+        if name.startswith("*"):
+            return name
+        dimension, cell = name.split(":", 1)
+        quantity = cell.rstrip("0123456789")
+        key = raws[dimension].keys[int(cell[len(quantity) :])]
+        return f"{dimension}:{quantity}:{key or 'not_stated'}"
+
+    record = protect_release(merged.renamed(stable), k=k, previous=previous)
+    hidden = {
+        dimension: {
+            name for name, merged_name in mapping.items() if stable(merged_name) in record.hidden
+        }
+        for dimension, mapping in names.items()
+    }
+    return hidden, record
 
 
 # Display and export ---------------------------------------------------------------------

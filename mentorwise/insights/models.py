@@ -9,9 +9,11 @@ from django.utils import timezone
 class EquityRelease(models.Model):
     """One side's protected equity figures of a program for one calendar month.
 
-    Taken at the first read of the month (after the previous month closed) and served
+    Prepared in the background at the start of the month (or at its first read) and served
     unchanged until the month ends, so that editing eligibility rules or waiting for one
-    enrollment cannot be read as the difference of two pages. Draft programs get none.
+    enrollment cannot be read as the difference of two pages; protected jointly with the
+    previous month's release, so that two months cannot be differenced either. Draft
+    programs get none.
     """
 
     program = models.ForeignKey(
@@ -21,6 +23,12 @@ class EquityRelease(models.Model):
     period = models.DateField(help_text="First day of the month the figures are for.")
     k = models.PositiveSmallIntegerField()
     figures = models.JSONField()
+    record = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What the protection knew and hid (true counts, hidden and sensitive names), "
+        "for protecting next month's release jointly with this one. Never published.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -26,7 +26,11 @@ from mentorwise.insights.equity import (
     equity_table,
     record_demographics_viewed,
 )
-from mentorwise.insights.equity_release import released_equity
+from mentorwise.insights.equity_release import (
+    release_period,
+    released_equity,
+    released_equity_ready,
+)
 from mentorwise.insights.pipeline import (
     coverage_table,
     leaders_table,
@@ -43,7 +47,18 @@ def equity_view(request: AuthedRequest, slug: str) -> HttpResponse:
     dimension = request.GET.get("by", "level")
     if side not in SIDES or dimension not in allowed:
         raise Http404("No such breakdown.")
-    equity = released_equity(program=program, side=side, dimensions=[dimension])
+    equity = released_equity_ready(program=program, side=side, dimensions=[dimension])
+    if equity is None:
+        # Nothing shown yet, so nothing to audit: the reader checks again when they choose.
+        return render(
+            request,
+            "insights/equity_pending.html",
+            {
+                "program": program,
+                "period": release_period(),
+                "again": f"?side={side}&by={dimension}",
+            },
+        )
     record_demographics_viewed(
         actor=request.user, program=program, dimensions=[dimension], sides=[side], via="page"
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from mentorwise.insights.equity_release import equity_releases_prepare
 from mentorwise.insights.program_outcomes import (
     OUTCOME_LABELS,
     ProgramOutcomes,
@@ -28,7 +29,7 @@ def _points(effect: Any) -> str:
 
 
 class Command(BaseCommand):
-    help = "Insight figures in the terminal. Subcommands: outcomes."
+    help = "Insight figures in the terminal. Subcommands: outcomes, equity-releases."
 
     def add_arguments(self, parser: CommandParser) -> None:
         subcommands = parser.add_subparsers(dest="subcommand", required=True, metavar="SUBCOMMAND")
@@ -44,9 +45,19 @@ class Command(BaseCommand):
             "--no-cache", action="store_true", help="Recompute even if a cached result exists."
         )
 
+        subcommands.add_parser(
+            "equity-releases",
+            help="Prepare this month's equity releases (daily from cron; idempotent).",
+            description="Compute and store this month's protected equity figures of both sides "
+            "of every program that is not a draft, so that no reader waits for them.",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "outcomes":
             self._outcomes(options)
+        elif options["subcommand"] == "equity-releases":
+            made = equity_releases_prepare()
+            self.stdout.write(f"{made} equity release(s) prepared for this month.")
 
     def _outcomes(self, options: dict[str, Any]) -> None:
         program = Program.objects.filter(slug=options["slug"]).first()
