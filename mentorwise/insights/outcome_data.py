@@ -46,7 +46,13 @@ from django.utils import timezone
 
 from mentorwise.insights.expressions import DaysSince
 from mentorwise.insights.outcomes import Cohort
-from mentorwise.people.models import CareerEvent, CareerEventKind, Person, TerminationKind
+from mentorwise.people.models import (
+    CareerEvent,
+    CareerEventKind,
+    Person,
+    TerminationKind,
+    employed_on,
+)
 from mentorwise.programs.eligibility import rules_q
 from mentorwise.programs.models import Program, ProgramKind, Role
 from mentorwise.relationships.models import Relationship
@@ -166,7 +172,7 @@ def _rows(queryset: QuerySet[Any], *fields: str) -> list[tuple[Any, ...]]:
 
 def _active_on(day: dt.date) -> Q:
     hired = Q(hire_date__isnull=True) | Q(hire_date__lte=day)
-    return hired & (Q(termination_date__isnull=True) | Q(termination_date__gt=day))
+    return hired & employed_on(day)
 
 
 def participant_ids(program: Program) -> QuerySet[Any]:
