@@ -28,7 +28,7 @@ class FigureOut(Schema):
 
 class TrendPointOut(Schema):
     period: dt.date
-    mean_pulse: float
+    mean_pulse: float | None  # null: fewer than k people checked in that month
     n: int
 
 

@@ -95,7 +95,11 @@ def trend_chart(points: list[TrendPoint]) -> str:
         )
     )
     chart.x_labels = [p.period.strftime("%b %Y") for p in points]
-    chart.add("Mean pulse", [round(p.mean_pulse, 2) for p in points])
+    # A hidden month (fewer than k people) is a gap in the line, not a point.
+    chart.add(
+        "Mean pulse",
+        [None if p.mean_pulse is None else round(p.mean_pulse, 2) for p in points],
+    )
     return _render(chart)
 
 

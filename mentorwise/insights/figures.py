@@ -162,7 +162,7 @@ def health_csv(health: ProgramHealth) -> str:
             [
                 "check_in_trend",
                 point.period.isoformat(),
-                round(point.mean_pulse, 3),
+                "" if point.mean_pulse is None else round(point.mean_pulse, 3),
                 point.n,
                 "mean pulse 1–5",
             ]

@@ -345,28 +345,64 @@ def test_goal_progress_leaves_dropped_goals_out(data: dict[str, Any]) -> None:
 
 
 def test_check_in_trend_by_month(data: dict[str, Any]) -> None:
-    # March: 5; April: 1; May: 4, 5, 3, 2 → 14 / 4 = 3.5
-    assert check_in_trend(program=data["program"]) == [
-        TrendPoint(period=dt.date(2026, 3, 1), mean_pulse=5.0, n=1),
-        TrendPoint(period=dt.date(2026, 4, 1), mean_pulse=1.0, n=1),
-        TrendPoint(period=dt.date(2026, 5, 1), mean_pulse=3.5, n=4),
+    # March: 5; April: 1; May: 4, 5, 3, 2. Each month rests on fewer than k = 5 people (a
+    # relationship's side), so the counts are shown and the means are not.
+    assert check_in_trend(program=data["program"], now=AS_OF) == [
+        TrendPoint(period=dt.date(2026, 3, 1), mean_pulse=None, n=1),
+        TrendPoint(period=dt.date(2026, 4, 1), mean_pulse=None, n=1),
+        TrendPoint(period=dt.date(2026, 5, 1), mean_pulse=None, n=4),
     ]
 
 
 def test_check_in_trend_by_week_and_quarter(data: dict[str, Any]) -> None:
-    # weeks start on Monday: 03-23 → 5; 04-02 → week of 03-30: 1;
-    # 05-20, 05-22 → week of 05-18: (5 + 4) / 2; 05-27, 05-29 → week of 05-25: (3 + 2) / 2
-    assert check_in_trend(program=data["program"], bucket="week") == [
-        TrendPoint(period=dt.date(2026, 3, 23), mean_pulse=5.0, n=1),
-        TrendPoint(period=dt.date(2026, 3, 30), mean_pulse=1.0, n=1),
-        TrendPoint(period=dt.date(2026, 5, 18), mean_pulse=4.5, n=2),
-        TrendPoint(period=dt.date(2026, 5, 25), mean_pulse=2.5, n=2),
+    # weeks start on Monday: 03-23, week of 03-30, 05-18 (2), 05-25 (2); quarters: Q1 (1),
+    # Q2 (5, but Q2 is still open on AS_OF = 1 June, so it is not shown)
+    assert check_in_trend(program=data["program"], bucket="week", now=AS_OF) == [
+        TrendPoint(period=dt.date(2026, 3, 23), mean_pulse=None, n=1),
+        TrendPoint(period=dt.date(2026, 3, 30), mean_pulse=None, n=1),
+        TrendPoint(period=dt.date(2026, 5, 18), mean_pulse=None, n=2),
+        TrendPoint(period=dt.date(2026, 5, 25), mean_pulse=None, n=2),
     ]
-    # Q1: 5; Q2: 1, 5, 4, 3, 2 → 15 / 5 = 3
-    assert check_in_trend(program=data["program"], bucket="quarter") == [
-        TrendPoint(period=dt.date(2026, 1, 1), mean_pulse=5.0, n=1),
-        TrendPoint(period=dt.date(2026, 4, 1), mean_pulse=3.0, n=5),
+    assert check_in_trend(program=data["program"], bucket="quarter", now=AS_OF) == [
+        TrendPoint(period=dt.date(2026, 1, 1), mean_pulse=None, n=1),
     ]
+    later = dt.datetime(2026, 7, 1, tzinfo=dt.UTC)
+    (_q1, q2) = check_in_trend(program=data["program"], bucket="quarter", now=later)
+    assert q2.period == dt.date(2026, 4, 1) and q2.n == 5
+    # Q2's five check-ins come from four people (R2's mentee twice): still hidden.
+    assert q2.mean_pulse is None
+
+
+def test_check_in_trend_shows_a_closed_months_mean_over_k_people(data: dict[str, Any]) -> None:
+    relationships = list(Relationship.objects.filter(program=data["program"]).order_by("pk"))
+    people = [(r, side) for r in relationships for side in ("mentee", "mentor")][:6]
+    # February (closed on AS_OF): five different people check in with 1..5, one of them twice.
+    for pulse, (relationship, side) in enumerate(people[:5], start=1):
+        CheckIn.objects.create(
+            relationship=relationship,
+            side=side,
+            pulse=pulse,
+            created_at=dt.datetime(2026, 2, 10, tzinfo=dt.UTC),
+        )
+    relationship, side = people[0]
+    CheckIn.objects.create(
+        relationship=relationship,
+        side=side,
+        pulse=5,
+        created_at=dt.datetime(2026, 2, 11, tzinfo=dt.UTC),
+    )
+    # June is open on 15 June: a check-in there changes nothing published.
+    before = check_in_trend(program=data["program"], now=dt.datetime(2026, 6, 15, tzinfo=dt.UTC))
+    CheckIn.objects.create(
+        relationship=relationship,
+        side=side,
+        pulse=1,
+        created_at=dt.datetime(2026, 6, 14, tzinfo=dt.UTC),
+    )
+    after = check_in_trend(program=data["program"], now=dt.datetime(2026, 6, 15, tzinfo=dt.UTC))
+    assert after == before
+    february = after[0]
+    assert february == TrendPoint(period=dt.date(2026, 2, 1), mean_pulse=20 / 6, n=6)
 
 
 def test_check_in_trend_refuses_an_unknown_bucket(data: dict[str, Any]) -> None:
