@@ -25,9 +25,8 @@ import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from scipy.optimize import LinearConstraint
 
-from tests.attacker import Findings, Sum, _solve, judge
+from tests.attacker import Findings, Sum, _Program, _solve, judge
 
 
 def joint_model(
@@ -71,15 +70,23 @@ def bounds(
         if row.any():
             rows.append(row)
             rhs.append(-constant)
-    constraints = [LinearConstraint(np.array(rows), np.array(rhs), np.array(rhs))] if rows else []
     big = 1e7
+    width = len(hidden)
+    program = _Program(
+        a_eq=np.array(rows) if rows else np.zeros((0, width)),
+        b_eq=np.array(rhs),
+        a_ub=np.zeros((0, width)),
+        b_ub=np.zeros(0),
+        low=np.zeros(width),
+        high=np.full(width, big),
+    )
     result: dict[str, tuple[float, float]] = {}
     for name in sorted(targets & set(column)):
         found = []
         for sign in (1.0, -1.0):
             objective = np.zeros(len(hidden))
             objective[column[name]] = sign
-            bound = sign * _solve(objective, constraints, big)
+            bound = sign * _solve(objective, program)
             found.append(math.inf if bound > big / 2 else round(bound))
         result[name] = (found[0], found[1])
     return result

@@ -48,8 +48,8 @@ def _a_person() -> str:
 
 # (role, page, address or a function giving it once the demo exists, budget in queries)
 PAGES: list[tuple[str, str, str | Callable[[], str], int]] = [
-    ("hr.admin", "home", "/", 64),
-    ("executive", "home", "/", 58),
+    ("hr.admin", "home", "/", 76),
+    ("executive", "home", "/", 66),
     ("program.manager", "home", "/", 24),
     ("mentee", "home", "/", 28),
     ("mentor", "home", "/", 20),
