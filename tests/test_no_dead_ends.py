@@ -20,15 +20,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import transaction
 from django.test import Client
-from django.test.utils import override_settings
 
 from mentorwise.accounts.models import User
 from mentorwise.demo.seed import DEMO_ROLES, DemoResult, demo_seed
 from mentorwise.programs.models import Program, ProgramStatus
 from mentorwise.relationships.models import ClosureKind, Relationship, RelationshipStatus
 from tests.crawl import Crawl, crawl
+from tests.demo_world import fast_demo_settings, rolled_back
 
 ROLES = [username for username, _, _ in DEMO_ROLES]
 # The states the demo creates; a smaller organization must still show each of them.
@@ -50,21 +49,8 @@ CRAWLS: dict[str, Crawl] = {}
 @pytest.fixture(scope="module")
 def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[DemoResult]:
     """The seeded demo for every test of this module, rolled back at its end."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-            CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
-            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        ),
-    ):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield demo_seed(people=200, seed=1)
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with django_db_blocker.unblock(), fast_demo_settings(), rolled_back():
+        yield demo_seed(people=200, seed=1)
 
 
 def test_the_crawled_demo_has_every_state(demo: DemoResult, db: None) -> None:

@@ -15,14 +15,15 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from mentorwise.accounts.models import User
 from mentorwise.demo.seed import demo_seed
 from mentorwise.people.models import Person
 from mentorwise.relationships.models import Relationship, RelationshipStatus
+from tests.demo_world import fast_demo_settings, rolled_back
 
 SIZES = (200, 450)
 # A list that is empty at one size and not at the other adds its prefetch queries (a few);
@@ -93,23 +94,11 @@ def _count_pages() -> dict[str, int]:
 def counts(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[int, dict[str, int]]]:
     """Query counts of every page at each organization size (each seeded, then rolled back)."""
     result: dict[int, dict[str, int]] = {}
-    with (
-        django_db_blocker.unblock(),
-        override_settings(
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-            CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
-            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        ),
-    ):
+    with django_db_blocker.unblock(), fast_demo_settings():
         for size in SIZES:
-            atomic = transaction.atomic()
-            atomic.__enter__()
-            try:
+            with rolled_back():
                 demo_seed(people=size, seed=1)
                 result[size] = _count_pages()
-            finally:
-                transaction.set_rollback(True)
-                atomic.__exit__(None, None, None)
     yield result
 
 

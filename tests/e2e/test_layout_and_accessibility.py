@@ -29,7 +29,6 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.test import Client
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from mentorwise.accounts.models import User
@@ -37,6 +36,7 @@ from mentorwise.demo.seed import DEMO_ROLES, demo_seed
 from mentorwise.insights.equity_release import equity_releases_prepare
 from mentorwise.relationships.models import Relationship, RelationshipStatus
 from tests.crawl import crawl_pages
+from tests.demo_world import fast_demo_settings
 
 # django_db: the test database is set up only for a session with a test that asks for it.
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
@@ -94,14 +94,7 @@ def site(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Site]:
     """The seeded demo, served; committed (the server may use its own connection), then flushed."""
     from pytest_django.live_server_helper import LiveServer
 
-    with (
-        django_db_blocker.unblock(),
-        override_settings(
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-            CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
-            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        ),
-    ):
+    with django_db_blocker.unblock(), fast_demo_settings():
         server = None
         try:
             demo_seed(people=200, seed=1)
