@@ -19,6 +19,7 @@ from django.utils import timezone
 from mentorwise.accounts.models import User
 from mentorwise.demo.history import demo_past_cohort
 from mentorwise.demo.lifecycle import demo_lifecycle
+from mentorwise.insights.equity_release import equity_releases_prepare
 from mentorwise.insights.program_outcomes import program_outcomes
 from mentorwise.matches.models import PreferenceKind
 from mentorwise.matches.services import mentor_cards, preference_set
@@ -179,6 +180,9 @@ def demo_seed(
         nudges_run(send=False)
         # The past cohort's estimates (a bootstrap) once now, so its outcomes page opens at once.
         program_outcomes(program=past)
+        # This month's equity releases, as the daily cron job would: the equity pages open with
+        # figures rather than "being prepared".
+        equity_releases_prepare()
         result.logins = demo_logins()
     return result
 

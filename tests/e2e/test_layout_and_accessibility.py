@@ -33,7 +33,6 @@ from django.utils import timezone
 
 from mentorwise.accounts.models import User
 from mentorwise.demo.seed import DEMO_ROLES, demo_seed
-from mentorwise.insights.equity_release import equity_releases_prepare
 from mentorwise.relationships.models import Relationship, RelationshipStatus
 from tests.crawl import crawl_pages
 from tests.demo_world import fast_demo_settings
@@ -98,8 +97,6 @@ def site(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Site]:
         server = None
         try:
             demo_seed(people=200, seed=1)
-            # What the daily cron job does: the equity pages read this month's release.
-            equity_releases_prepare()
             pages, sessions = {}, {}
             for role in ROLES:
                 client = Client()
