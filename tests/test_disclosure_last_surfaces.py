@@ -323,14 +323,27 @@ def test_contribution_record_beside_survey_results_reveals_no_answer(recorded) -
         size = len(chosen)
         ranges.append((chosen, (mean - 0.05) * size, (mean + 0.05) * size))
     assert unexplained == []
+    assert _narrowed(truth, ranges) == []
+    # The attacker has teeth: a record over any answers (a window ending one answer later)
+    # would give that answer away.
+    block, more = [n for _, n in history[:K]], [n for _, n in history[: K + 1]]
+    averages = [
+        (block, sum(truth[n] for n in block) / K),
+        (more, sum(truth[n] for n in more) / (K + 1)),
+    ]
+    odd = [(c, (m - 0.05) * len(c), (m + 0.05) * len(c)) for c, m in averages]
+    assert _narrowed(truth, [*ranges, *odd]) != []
+
+
+def _narrowed(truth: dict[str, int], ranges: list[Range]) -> list[str]:
+    """The answers of which the attacker rules out a value of the scale."""
     published: dict[str, int | None] = dict.fromkeys(truth)
     found = intervals(published, [], ranges, dict.fromkeys(truth, SCALE))
-    leaks = [
+    return [
         f"{n} = {truth[n]} within [{low}, {high}]"
         for n, (low, high) in found.items()
         if (low, high) != SCALE
     ]
-    assert leaks == []
 
 
 # The leadership PDF ---------------------------------------------------------------------------
