@@ -37,6 +37,7 @@ from tests.test_disclosure_surfaces import (
     SCALE,
     SURVEY_READERS,
     _answers_seen,
+    _explain_averages,
     _published_averages,
     _sets,
     world,  # noqa: F401  (the fixture)
@@ -304,17 +305,9 @@ def test_contribution_record_beside_survey_results_reveals_no_answer(recorded) -
         if mentor == person.pk and side == Side.MENTEE
     ]
     assert len(history) >= K
-    ranges: list[Range] = []
-    unexplained = []
     sets = _sets(seen)
-    for figure, mean, precision in _published_averages(client, api, program.slug):
-        for chosen in sets.get(figure, []):
-            if chosen and abs(sum(truth[n] for n in chosen) / len(chosen) - mean) <= precision:
-                size = len(chosen)
-                ranges.append((chosen, (mean - precision) * size, (mean + precision) * size))
-                break
-        else:
-            unexplained.append(figure)
+    averages = _published_averages(client, api, program.slug)
+    ranges, unexplained = _explain_averages(averages, sets, truth)
     records = _record_averages(client, api, person.pk)
     assert records, "the record shows no feedback average"
     for start, end, mean in records:

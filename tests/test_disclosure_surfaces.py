@@ -491,6 +491,26 @@ def _blocks(names: list[str]) -> list[str]:
     return names[: len(names) // K * K]
 
 
+def _explain_averages(
+    averages: list[tuple[str, float, float]],
+    sets: dict[str, list[list[str]]],
+    truth: dict[str, int],
+) -> tuple[list[Range], list[str]]:
+    """Each published average as a range on the sum of the answers it rests on (the first of
+    its candidate sets that reproduces it), and the averages no documented set explains."""
+    ranges: list[Range] = []
+    unexplained = []
+    for figure, mean, precision in averages:
+        for chosen in sets.get(figure, []):
+            if chosen and abs(sum(truth[n] for n in chosen) / len(chosen) - mean) <= precision:
+                size = len(chosen)
+                ranges.append((chosen, (mean - precision) * size, (mean + precision) * size))
+                break
+        else:
+            unexplained.append(figure)
+    return ranges, unexplained
+
+
 def _sets(seen: list[tuple[str, str, int]]) -> dict[str, list[list[str]]]:
     """For each published average, the sets of answers it may rest on under the documented
     rules (whole blocks of k, oldest first): the attacker tries each and keeps the one that
@@ -585,16 +605,7 @@ def _survey_attack(
             truth[key] = sum(truth[r] for r in rest)
             sums.append((rest, key))
             rests[key] = len(rest)
-    ranges: list[Range] = []
-    unexplained = []
-    for figure, mean, precision in averages:
-        for chosen in sets.get(figure, []):
-            if chosen and abs(sum(truth[n] for n in chosen) / len(chosen) - mean) <= precision:
-                size = len(chosen)
-                ranges.append((chosen, (mean - precision) * size, (mean + precision) * size))
-                break
-        else:
-            unexplained.append(figure)
+    ranges, unexplained = _explain_averages(averages, sets, truth)
     found = intervals(published, sums, ranges, limits)
     findings = Findings()
     for name, (low, high) in found.items():
