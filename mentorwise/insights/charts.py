@@ -47,6 +47,21 @@ def _config(**options: object) -> dict[str, object]:
     }
 
 
+# A chart with no value to draw: only its title and the no-data text, without axes or grid
+# lines for the text to run across.
+NO_FIGURE: dict[str, object] = {
+    "show_x_guides": False,
+    "show_y_guides": False,
+    "show_x_labels": False,
+    "show_y_labels": False,
+    "height": 160,
+}
+
+
+def no_figure(values: list[float | None]) -> bool:
+    return all(value is None for value in values)
+
+
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 
 
@@ -92,6 +107,7 @@ def trend_chart(points: list[TrendPoint]) -> str:
             show_dots=True,
             dots_size=4,
             x_label_rotation=0,
+            **(NO_FIGURE if no_figure([p.mean_pulse for p in points]) else {}),
         )
     )
     chart.x_labels = [p.period.strftime("%b %Y") for p in points]

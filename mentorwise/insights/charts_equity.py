@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pygal
 
-from mentorwise.insights.charts import _config, _render
+from mentorwise.insights.charts import NO_FIGURE, _config, _render, no_figure
 from mentorwise.insights.equity import Breakdown
 from mentorwise.insights.pipeline import CoverageBreakdown, LeaderBreakdown
 
@@ -23,20 +23,22 @@ def _label(label: str, *values: float | None) -> str:
 
 
 def _bars(title: str, labels: list[str], series: list[tuple[str, list[float | None]]]) -> str:
+    empty = no_figure([value for _, values in series for value in values])
+    options: dict[str, object] = {
+        "title": title,
+        "print_values": True,
+        "value_formatter": lambda x: f"{x:.0f}%",
+        "range": (0, 100),
+        "show_legend": len(series) > 1,
+        "legend_at_bottom": True,
+        # Drawn in full-width cards: a wider canvas keeps the text at the page's size.
+        "width": 960,
+        "height": max(220, 90 + 22 * len(labels) * len(series)),
+    }
+    if empty:
+        options.update(NO_FIGURE)
+    chart = pygal.HorizontalBar(**_config(**options))
     # Horizontal bars are drawn bottom-up: reverse so that the table's first row is on top.
-    chart = pygal.HorizontalBar(
-        **_config(
-            title=title,
-            print_values=True,
-            value_formatter=lambda x: f"{x:.0f}%",
-            range=(0, 100),
-            show_legend=len(series) > 1,
-            legend_at_bottom=True,
-            # Drawn in full-width cards: a wider canvas keeps the text at the page's size.
-            width=960,
-            height=max(220, 90 + 22 * len(labels) * len(series)),
-        )
-    )
     chart.x_labels = list(reversed(labels))
     for name, values in series:
         chart.add(name, list(reversed(values)))
