@@ -502,6 +502,7 @@ class ContributionOut(Schema):
 
 @router.post(
     "/matches/{match_id}/respond",
+    operation_id="mentorwise_api_relationships_match_respond",
     response={200: MatchAnswerOut, **WRITE_ERRORS},
     summary="Accept or decline a match",
 )
@@ -527,6 +528,7 @@ def match_respond(request: HttpRequest, match_id: int, data: RespondIn) -> Match
 
 @router.get(
     "/relationships",
+    operation_id="mentorwise_api_relationships_relationship_list",
     response={200: list[RelationshipOut], **ERRORS},
     summary="List relationships",
 )
@@ -544,6 +546,7 @@ def relationship_list(request: HttpRequest) -> list[RelationshipOut]:
 
 @router.get(
     "/relationships/{relationship_id}",
+    operation_id="mentorwise_api_relationships_relationship_get",
     response={200: RelationshipOut, **ERRORS},
     summary="Read a relationship",
 )
@@ -558,6 +561,7 @@ def relationship_get(request: HttpRequest, relationship_id: int) -> Relationship
 
 @router.get(
     "/relationships/{relationship_id}/timeline",
+    operation_id="mentorwise_api_relationships_relationship_timeline",
     response={200: list[EventOut], **ERRORS},
     summary="The relationship's timeline",
 )
@@ -578,6 +582,7 @@ def relationship_timeline(request: HttpRequest, relationship_id: int) -> list[Ev
 
 @router.post(
     "/relationships/{relationship_id}/close",
+    operation_id="mentorwise_api_relationships_relationship_close",
     response={200: RelationshipOut, **WRITE_ERRORS},
     summary="Close a relationship",
 )
@@ -598,6 +603,7 @@ def relationship_close(
 
 @router.get(
     "/relationships/{relationship_id}/agreement",
+    operation_id="mentorwise_api_relationships_agreement_get",
     response={200: list[AgreementOut], **ERRORS},
     summary="The agreement, newest version first",
 )
@@ -608,6 +614,7 @@ def agreement_get(request: HttpRequest, relationship_id: int) -> list[AgreementO
 
 @router.put(
     "/relationships/{relationship_id}/agreement",
+    operation_id="mentorwise_api_relationships_agreement_put",
     response={200: AgreementOut, **WRITE_ERRORS},
     summary="Change the agreement",
 )
@@ -627,6 +634,7 @@ def agreement_put(request: HttpRequest, relationship_id: int, data: AgreementIn)
 
 @router.post(
     "/relationships/{relationship_id}/agreement/confirm",
+    operation_id="mentorwise_api_relationships_agreement_confirm",
     response={200: AgreementOut, **WRITE_ERRORS},
     summary="Confirm the agreement",
 )
@@ -642,6 +650,7 @@ def agreement_confirm(request: HttpRequest, relationship_id: int, data: ConfirmI
 
 @router.get(
     "/relationships/{relationship_id}/goals",
+    operation_id="mentorwise_api_relationships_goal_list",
     response={200: list[GoalOut], **ERRORS},
     summary="The pair's goals",
 )
@@ -653,6 +662,7 @@ def goal_list(request: HttpRequest, relationship_id: int) -> list[GoalOut]:
 
 @router.get(
     "/relationships/{relationship_id}/goal-progress",
+    operation_id="mentorwise_api_relationships_goal_progress_list",
     response={200: list[GoalProgressOut], **ERRORS},
     summary="Goal progress and status (no text)",
 )
@@ -663,6 +673,7 @@ def goal_progress_list(request: HttpRequest, relationship_id: int) -> list[GoalP
 
 @router.post(
     "/relationships/{relationship_id}/goals",
+    operation_id="mentorwise_api_relationships_goal_create",
     response={201: GoalOut, **WRITE_ERRORS},
     summary="Add a SMART goal",
 )
@@ -672,7 +683,12 @@ def goal_create(request: HttpRequest, relationship_id: int, data: GoalIn) -> Sta
     return Status(201, GoalOut.build(goal))
 
 
-@router.put("/goals/{goal_id}", response={200: GoalOut, **WRITE_ERRORS}, summary="Change a goal")
+@router.put(
+    "/goals/{goal_id}",
+    operation_id="mentorwise_api_relationships_goal_update",
+    response={200: GoalOut, **WRITE_ERRORS},
+    summary="Change a goal",
+)
 def goal_update(request: HttpRequest, goal_id: int, data: GoalIn) -> GoalOut:
     goal = selectors.access_goal(actor=request.user, goal_id=goal_id)
     return GoalOut.build(services.goal_update(actor=request.user, goal=goal, fields=data.fields()))
@@ -680,6 +696,7 @@ def goal_update(request: HttpRequest, goal_id: int, data: GoalIn) -> GoalOut:
 
 @router.post(
     "/goals/{goal_id}/progress",
+    operation_id="mentorwise_api_relationships_goal_progress",
     response={200: GoalOut, **WRITE_ERRORS},
     summary="Record a goal's progress",
 )
@@ -694,6 +711,7 @@ def goal_progress(request: HttpRequest, goal_id: int, data: ProgressIn) -> GoalO
 
 @router.post(
     "/goals/{goal_id}/milestones",
+    operation_id="mentorwise_api_relationships_milestone_add",
     response={201: MilestoneOut, **WRITE_ERRORS},
     summary="Add a milestone",
 )
@@ -707,6 +725,7 @@ def milestone_add(request: HttpRequest, goal_id: int, data: MilestoneIn) -> Stat
 
 @router.post(
     "/milestones/{milestone_id}/done",
+    operation_id="mentorwise_api_relationships_milestone_done",
     response={200: MilestoneOut, **WRITE_ERRORS},
     summary="Mark a milestone done or not done",
 )
@@ -721,6 +740,7 @@ def milestone_done(request: HttpRequest, milestone_id: int, data: DoneIn) -> Mil
 
 @router.get(
     "/relationships/{relationship_id}/meetings",
+    operation_id="mentorwise_api_relationships_meeting_list",
     response={200: list[MeetingOut], **ERRORS},
     summary="The pair's meetings with shared notes",
 )
@@ -731,6 +751,7 @@ def meeting_list(request: HttpRequest, relationship_id: int) -> list[MeetingOut]
 
 @router.get(
     "/relationships/{relationship_id}/meeting-dates",
+    operation_id="mentorwise_api_relationships_meeting_dates",
     response={200: list[MeetingDateOut], **ERRORS},
     summary="Meeting dates and statuses (no content)",
 )
@@ -746,6 +767,7 @@ def meeting_dates(request: HttpRequest, relationship_id: int) -> list[MeetingDat
 
 @router.post(
     "/relationships/{relationship_id}/meetings",
+    operation_id="mentorwise_api_relationships_meeting_schedule",
     response={201: MeetingOut, **WRITE_ERRORS},
     summary="Schedule a meeting (sends .ics invitations)",
 )
@@ -757,6 +779,7 @@ def meeting_schedule(request: HttpRequest, relationship_id: int, data: ScheduleI
 
 @router.post(
     "/meetings/{meeting_id}/reschedule",
+    operation_id="mentorwise_api_relationships_meeting_reschedule",
     response={200: MeetingOut, **WRITE_ERRORS},
     summary="Move a meeting (same UID, next SEQUENCE)",
 )
@@ -769,6 +792,7 @@ def meeting_reschedule(request: HttpRequest, meeting_id: int, data: RescheduleIn
 
 @router.post(
     "/meetings/{meeting_id}/cancel",
+    operation_id="mentorwise_api_relationships_meeting_cancel",
     response={200: MeetingOut, **WRITE_ERRORS},
     summary="Cancel a meeting (METHOD:CANCEL)",
 )
@@ -779,6 +803,7 @@ def meeting_cancel(request: HttpRequest, meeting_id: int) -> MeetingOut:
 
 @router.post(
     "/relationships/{relationship_id}/meetings/log",
+    operation_id="mentorwise_api_relationships_meeting_log",
     response={200: MeetingOut, **WRITE_ERRORS},
     summary="Log a held meeting",
 )
@@ -797,6 +822,7 @@ def meeting_log(request: HttpRequest, relationship_id: int, data: LogIn) -> Meet
 
 @router.get(
     "/meetings/{meeting_id}/ics",
+    operation_id="mentorwise_api_relationships_meeting_ics_get",
     response=ERRORS,
     summary="The meeting as an iCalendar (.ics) file",
     openapi_extra={
@@ -822,6 +848,7 @@ def meeting_ics_get(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @router.get(
     "/meetings/{meeting_id}/private-note",
+    operation_id="mentorwise_api_relationships_private_note_get",
     response={200: PrivateNoteOut, **ERRORS},
     summary="Your own private note on a meeting",
 )
@@ -836,6 +863,7 @@ def private_note_get(request: HttpRequest, meeting_id: int) -> PrivateNoteOut:
 
 @router.put(
     "/meetings/{meeting_id}/private-note",
+    operation_id="mentorwise_api_relationships_private_note_put",
     response={200: PrivateNoteOut | None, **WRITE_ERRORS},
     summary="Write your own private note on a meeting",
 )
@@ -855,6 +883,7 @@ def private_note_put(
 
 @router.get(
     "/relationships/{relationship_id}/check-ins",
+    operation_id="mentorwise_api_relationships_check_in_list",
     response={200: list[CheckInOut], **ERRORS},
     summary="The pair's check-ins",
 )
@@ -865,6 +894,7 @@ def check_in_list(request: HttpRequest, relationship_id: int) -> list[CheckInOut
 
 @router.post(
     "/relationships/{relationship_id}/check-ins",
+    operation_id="mentorwise_api_relationships_check_in_create",
     response={201: CheckInOut, **WRITE_ERRORS},
     summary="Check in (pulse 1–5)",
 )
@@ -878,6 +908,7 @@ def check_in_create(request: HttpRequest, relationship_id: int, data: CheckInIn)
 
 @router.get(
     "/relationships/{relationship_id}/surveys/{kind}",
+    operation_id="mentorwise_api_relationships_survey_get",
     response={200: SurveyOut, **ERRORS},
     summary="A survey's questions",
 )
@@ -889,6 +920,7 @@ def survey_get(request: HttpRequest, relationship_id: int, kind: str) -> SurveyO
 
 @router.post(
     "/relationships/{relationship_id}/surveys/{kind}",
+    operation_id="mentorwise_api_relationships_survey_answer",
     response={201: SurveyAnswerOut, **WRITE_ERRORS},
     summary="Answer the midpoint or closing survey",
 )
@@ -907,6 +939,7 @@ def survey_answer(request: HttpRequest, relationship_id: int, kind: str, data: S
 
 @router.put(
     "/programs/{slug}/surveys/{kind}",
+    operation_id="mentorwise_api_relationships_survey_configure",
     response={200: SurveyOut, **WRITE_ERRORS},
     summary="Set a program's survey questions",
 )
@@ -920,6 +953,7 @@ def survey_configure(request: HttpRequest, slug: str, kind: str, data: Questions
 
 @router.get(
     "/programs/{slug}/surveys/{kind}/summary",
+    operation_id="mentorwise_api_relationships_survey_summary",
     response={200: SurveySummaryOut, **ERRORS},
     summary="Survey aggregates of a program",
 )
@@ -954,6 +988,7 @@ def survey_summary(request: HttpRequest, slug: str, kind: str, side: str = "") -
 
 @router.get(
     "/relationships/{relationship_id}/sponsorship-actions",
+    operation_id="mentorwise_api_relationships_sponsorship_list",
     response={200: list[SponsorshipOut], **ERRORS},
     summary="Sponsorship actions for the protégé",
 )
@@ -964,6 +999,7 @@ def sponsorship_list(request: HttpRequest, relationship_id: int) -> list[Sponsor
 
 @router.post(
     "/relationships/{relationship_id}/sponsorship-actions",
+    operation_id="mentorwise_api_relationships_sponsorship_create",
     response={201: SponsorshipOut, **WRITE_ERRORS},
     summary="Record a sponsorship action",
 )
@@ -977,6 +1013,7 @@ def sponsorship_create(request: HttpRequest, relationship_id: int, data: Sponsor
 
 @router.post(
     "/sponsorship-actions/{action_id}/outcome",
+    operation_id="mentorwise_api_relationships_sponsorship_outcome",
     response={200: SponsorshipOut, **WRITE_ERRORS},
     summary="Record a sponsorship action's outcome",
 )
@@ -994,6 +1031,7 @@ def sponsorship_outcome(request: HttpRequest, action_id: int, data: OutcomeIn) -
 
 @router.post(
     "/relationships/{relationship_id}/safety-reports",
+    operation_id="mentorwise_api_relationships_safety_create",
     response={201: SafetyOut, **WRITE_ERRORS},
     summary="Report a problem to the program's managers",
 )
@@ -1011,6 +1049,7 @@ def safety_create(request: HttpRequest, relationship_id: int, data: SafetyIn) ->
 
 @router.get(
     "/safety-reports/{report_id}",
+    operation_id="mentorwise_api_relationships_safety_get",
     response={200: SafetyOut, **ERRORS},
     summary="Read a safety report",
 )
@@ -1023,6 +1062,7 @@ def safety_get(request: HttpRequest, report_id: int) -> SafetyOut:
 
 @router.post(
     "/safety-reports/{report_id}/handling",
+    operation_id="mentorwise_api_relationships_safety_handle",
     response={200: SafetyOut, **WRITE_ERRORS},
     summary="Record a handling step",
 )
@@ -1036,6 +1076,7 @@ def safety_handle(request: HttpRequest, report_id: int, data: HandleIn) -> Safet
 
 @router.get(
     "/programs/{slug}/safety-reports",
+    operation_id="mentorwise_api_relationships_safety_list",
     response={200: list[SafetyOut], **ERRORS},
     summary="A program's safety reports",
 )
@@ -1054,6 +1095,7 @@ def safety_list(request: HttpRequest, slug: str) -> list[SafetyOut]:
 
 @router.get(
     "/programs/{slug}/relationships",
+    operation_id="mentorwise_api_relationships_program_relationships",
     response={200: list[RelationshipOut], **ERRORS},
     summary="A program's relationships with their health",
 )
@@ -1075,6 +1117,7 @@ def program_relationships(
 
 @router.post(
     "/programs/{slug}/relationships/remind",
+    operation_id="mentorwise_api_relationships_program_remind",
     response={200: CountOut, **WRITE_ERRORS},
     summary="Email a reminder to selected pairs",
 )
@@ -1092,6 +1135,7 @@ def program_remind(request: HttpRequest, slug: str, data: BulkIn) -> CountOut:
 
 @router.post(
     "/programs/{slug}/relationships/close",
+    operation_id="mentorwise_api_relationships_program_close",
     response={200: CountOut, **WRITE_ERRORS},
     summary="Close selected relationships early",
 )
@@ -1112,6 +1156,7 @@ def program_close(request: HttpRequest, slug: str, data: BulkIn) -> CountOut:
 
 @router.get(
     "/contributions/{person_id}",
+    operation_id="mentorwise_api_relationships_contribution_get",
     response={200: ContributionOut, **ERRORS},
     summary="A mentor's or sponsor's contribution record",
 )
