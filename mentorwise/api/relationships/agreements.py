@@ -10,9 +10,7 @@ from ninja import Field, Router, Schema
 from mentorwise.api.errors import ERRORS, WRITE_ERRORS
 from mentorwise.api.relationships.access import pair_relationship
 from mentorwise.relationships import selectors, services
-from mentorwise.relationships.models import (
-    AgreementVersion,
-)
+from mentorwise.relationships.models import AgreementVersion
 
 router = Router()
 

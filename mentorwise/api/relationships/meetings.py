@@ -13,9 +13,7 @@ from mentorwise.core.clock import zone_of
 from mentorwise.core.errors import Forbidden, NotFound
 from mentorwise.relationships import selectors, services
 from mentorwise.relationships.calendar import meeting_ics
-from mentorwise.relationships.models import (
-    Meeting,
-)
+from mentorwise.relationships.models import Meeting
 from mentorwise.relationships.permissions import actor_side
 
 router = Router()

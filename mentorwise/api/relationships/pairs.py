@@ -11,10 +11,7 @@ from ninja import Field, Router, Schema
 from mentorwise.api.errors import ERRORS, WRITE_ERRORS
 from mentorwise.core.clock import zone_of
 from mentorwise.relationships import selectors, services
-from mentorwise.relationships.models import (
-    AgreementVersion,
-    Relationship,
-)
+from mentorwise.relationships.models import AgreementVersion, Relationship
 from mentorwise.relationships.permissions import visible_relationships
 
 router = Router()

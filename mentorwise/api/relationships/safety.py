@@ -10,9 +10,7 @@ from ninja import Field, Router, Schema, Status
 from mentorwise.api.errors import ERRORS, WRITE_ERRORS
 from mentorwise.programs.selectors import access_managed_program
 from mentorwise.relationships import selectors, services
-from mentorwise.relationships.models import (
-    SafetyReport,
-)
+from mentorwise.relationships.models import SafetyReport
 from mentorwise.relationships.permissions import can_oversee
 
 router = Router()
