@@ -2,7 +2,8 @@
 
 `pair_page` is the page of one of the two people (content included), `oversight_page` the
 page of a program manager or HR admin (metadata, goal progress, meeting dates, health), and
-`program_health_counts` the counters above a program's list. Views render what these return.
+`program_health_counts` the counters above a program's list, `program_survey_summaries` its
+survey aggregates. Views render what these return.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from mentorwise.relationships.models import (
     RelationshipStatus,
     Side,
     SponsorshipAction,
+    SurveyKind,
 )
 
 
@@ -130,3 +132,13 @@ def program_health_counts(*, actor: Actor, program: Program) -> list[tuple[str, 
         if row.health:
             counts[row.health.health] += 1
     return [(Health(h).label, n, h) for h, n in counts.items()]
+
+
+def program_survey_summaries(*, actor: Actor, program: Program) -> list[selectors.SurveySummary]:
+    """Every survey of the program aggregated per side: the mentees' answers to each kind,
+    then the mentors'."""
+    return [
+        selectors.survey_summary(actor=actor, program=program, kind=kind, side=side)
+        for side in (Side.MENTEE, Side.MENTOR)
+        for kind in SurveyKind.values
+    ]

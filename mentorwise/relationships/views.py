@@ -31,7 +31,12 @@ from mentorwise.relationships.models import (
     Side,
     SurveyKind,
 )
-from mentorwise.relationships.pages import oversight_page, pair_page, program_health_counts
+from mentorwise.relationships.pages import (
+    oversight_page,
+    pair_page,
+    program_health_counts,
+    program_survey_summaries,
+)
 from mentorwise.relationships.permissions import actor_side, can_oversee
 from mentorwise.relationships.safety import safety_report_routing
 
@@ -327,13 +332,7 @@ def program_bulk_view(request: AuthedRequest, slug: str) -> HttpResponse:
 @not_found_as_404
 def program_surveys_view(request: AuthedRequest, slug: str) -> HttpResponse:
     program = access_managed_program(actor=request.user, slug=slug)
-    summaries = [
-        selectors.survey_summary(actor=request.user, program=program, kind=kind, side=Side.MENTEE)
-        for kind in SurveyKind.values
-    ] + [
-        selectors.survey_summary(actor=request.user, program=program, kind=kind, side=Side.MENTOR)
-        for kind in SurveyKind.values
-    ]
+    summaries = program_survey_summaries(actor=request.user, program=program)
     return render(
         request,
         "relationships/program_surveys.html",
