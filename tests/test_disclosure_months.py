@@ -31,7 +31,9 @@ from hypothesis import strategies as st
 
 from mentorwise.disclosure import ReleaseRecord, carried_levels, protect_release
 from mentorwise.disclosure.protect import table_system
-from mentorwise.insights.equity import SIDES, ProgramEquity, equity_csv, program_equity
+from mentorwise.insights.equity import ProgramEquity, program_equity
+from mentorwise.insights.equity_display import equity_csv
+from mentorwise.insights.equity_groups import SIDES
 from mentorwise.insights.equity_release import released_equity
 from mentorwise.programs.models import Enrollment, EnrollmentStatus
 from tests.attacker import equity_attack_model, table_sums, table_truth

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from conftest import make_person, make_user
 from mentorwise.accounts.services import api_token_create
-from mentorwise.insights import equity as module
+from mentorwise.insights import equity_counts, equity_groups
 from mentorwise.matches.models import Match, MatchStatus
 from mentorwise.people.models import Demographics
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus, Role
@@ -133,10 +133,10 @@ def _seed(status: str = ProgramStatus.ACTIVE, slug: str = "rare") -> dict[str, A
 def _truth(program: Program, side: str) -> dict[str, int]:
     """The true counts behind a side's figures, named as the attacker names them."""
     today = timezone.localdate()
-    eligible = module._eligible_q(program, side, today)
+    eligible = equity_counts.eligible_q(program, side, today)
     since = program.start_date or timezone.localdate(program.created_at)
-    people = module._enrolled(program, side, eligible, since, today)
-    counts = module._eligible_counts(eligible)
+    people = equity_counts.enrolled_people(program, side, eligible, since, today)
+    counts = equity_counts.eligible_counts(eligible)
     columns = {
         "N": "population",
         "E": "enrolled",
@@ -151,10 +151,12 @@ def _truth(program: Program, side: str) -> dict[str, int]:
         "ER": "left",
     }
     truth: dict[str, int] = {}
-    for dimension in module.DIMENSIONS:
-        raw = module._raw(dimension, counts[dimension], people, side)
+    for dimension in equity_groups.DIMENSIONS:
+        raw = equity_counts.raw_counts(dimension, counts[dimension], people, side)
         for g in range(len(raw.keys) + 1):
-            group = "All" if g == len(raw.keys) else module._label(dimension, raw.keys[g])
+            group = (
+                "All" if g == len(raw.keys) else equity_groups.group_label(dimension, raw.keys[g])
+            )
             for q, column in columns.items():
                 name = f"*:{column}" if group == "All" else f"{dimension}:{group}:{column}"
                 truth[name] = int(raw.counts[q][g])

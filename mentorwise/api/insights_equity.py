@@ -11,13 +11,9 @@ from ninja import Field, Query, Router, Schema
 
 from mentorwise.api.errors import ERRORS
 from mentorwise.core.errors import NotFound
-from mentorwise.insights.equity import (
-    SIDES,
-    Breakdown,
-    GroupFigures,
-    access_equity,
-    record_demographics_viewed,
-)
+from mentorwise.insights.equity import Breakdown, GroupFigures
+from mentorwise.insights.equity_access import access_equity, record_demographics_viewed
+from mentorwise.insights.equity_groups import SIDES
 from mentorwise.insights.equity_release import released_equity
 from mentorwise.insights.pipeline import (
     CoverageBreakdown,

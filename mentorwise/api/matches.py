@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from mentorwise.api.errors import ERRORS, WRITE_ERRORS
-from mentorwise.matches import selectors, services
+from mentorwise.matches import scores, selectors, services
 from mentorwise.matches.models import Match, MatchingRun
 from mentorwise.programs.selectors import access_managed_program, access_program
 
@@ -280,7 +280,7 @@ def pair_forbid(request: HttpRequest, slug: str, data: PairIn) -> CountOut:
 )
 def pair_preview(request: HttpRequest, slug: str, data: PairIn) -> PreviewOut:
     program = access_managed_program(actor=request.user, slug=slug)
-    preview = services.pair_preview(
+    preview = scores.pair_preview(
         actor=request.user,
         program=program,
         mentee_id=data.mentee_enrollment_id,
@@ -328,7 +328,7 @@ def mentor_cards(
 ) -> list[MentorCardOut]:
     """For a mentee of the program: every mentor with fit, reasons and places left."""
     program = access_program(actor=request.user, slug=slug)
-    cards = services.mentor_cards(
+    cards = scores.mentor_cards(
         actor=request.user,
         program=program,
         search=q,

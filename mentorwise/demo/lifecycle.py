@@ -21,6 +21,7 @@ from mentorwise.accounts.models import User
 from mentorwise.core.mail import emails_suppressed
 from mentorwise.learning.models import ModuleCompletion, ProgramTrainingRequirement, TrainingModule
 from mentorwise.learning.services import modules_sync_builtin
+from mentorwise.matches import runs
 from mentorwise.matches import services as matching
 from mentorwise.matches.models import Match, MatchStatus
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramKind
@@ -171,7 +172,7 @@ def demo_lifecycle(*, programs: list[Program], seed: int, progress: Progress) ->
             if program.mentor_training_required:
                 _train_mentors(program, rng)
             run = matching.run_create(actor=None, program=program)
-            matching.run_execute(run_id=run.pk)
+            runs.run_execute(run_id=run.pk)
             result.runs += 1
             matching.matches_approve_all(actor=None, run=run)
             matching.matches_publish(actor=None, program=program)

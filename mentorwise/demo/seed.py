@@ -22,7 +22,8 @@ from mentorwise.demo.lifecycle import demo_lifecycle
 from mentorwise.insights.equity_release import equity_releases_prepare
 from mentorwise.insights.program_outcomes import program_outcomes
 from mentorwise.matches.models import PreferenceKind
-from mentorwise.matches.services import mentor_cards, preference_set
+from mentorwise.matches.scores import mentor_cards
+from mentorwise.matches.services import preference_set
 from mentorwise.notifications.services import nudges_run
 from mentorwise.people.generator import SyntheticOrg, generate_org, generate_profiles
 from mentorwise.people.models import Person

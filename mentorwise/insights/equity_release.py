@@ -26,15 +26,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from mentorwise.disclosure import ReleaseRecord, min_group_size
-from mentorwise.insights.equity import (
-    DIMENSION_LABELS,
-    DIMENSIONS,
-    SIDES,
-    Breakdown,
-    GroupFigures,
-    ProgramEquity,
-    program_equity,
-)
+from mentorwise.insights.equity import Breakdown, GroupFigures, ProgramEquity, program_equity
+from mentorwise.insights.equity_groups import DIMENSION_LABELS, DIMENSIONS, SIDES
 from mentorwise.insights.models import EquityRelease
 from mentorwise.programs.models import Program, ProgramStatus
 

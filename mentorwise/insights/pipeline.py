@@ -51,16 +51,16 @@ from mentorwise.disclosure import (
     statistic,
 )
 from mentorwise.insights.access import may_read_organisation_insights
-from mentorwise.insights.equity import (
-    FOUR_FIFTHS,
-    NOT_STATED,
+from mentorwise.insights.equity import FOUR_FIFTHS
+from mentorwise.insights.equity_counts import fetch_rows
+from mentorwise.insights.equity_display import (
     TableRow,
     csv_figure,
-    fetch_rows,
     fmt_count,
     fmt_number,
     fmt_share,
 )
+from mentorwise.insights.equity_groups import NOT_STATED
 from mentorwise.insights.expressions import DaysBetween
 from mentorwise.people.models import CareerEvent, CareerEventKind, Person, employed_on
 from mentorwise.programs.eligibility import rules_q

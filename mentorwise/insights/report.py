@@ -13,13 +13,9 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from mentorwise.insights import charts, charts_equity
-from mentorwise.insights.equity import (
-    SIDE_LABELS,
-    SIDES,
-    equity_dimensions_for,
-    equity_table,
-    record_demographics_viewed,
-)
+from mentorwise.insights.equity_access import equity_dimensions_for, record_demographics_viewed
+from mentorwise.insights.equity_display import equity_table
+from mentorwise.insights.equity_groups import SIDE_LABELS, SIDES
 from mentorwise.insights.equity_release import released_equity
 from mentorwise.insights.figures import health_figures
 from mentorwise.insights.health import program_health

@@ -15,16 +15,14 @@ from mentorwise.accounts.http import AuthedRequest
 from mentorwise.core.audit import audit_record
 from mentorwise.core.views import not_found_as_404
 from mentorwise.insights import charts_equity
-from mentorwise.insights.equity import (
+from mentorwise.insights.equity_access import access_equity, record_demographics_viewed
+from mentorwise.insights.equity_display import equity_csv, equity_table
+from mentorwise.insights.equity_groups import (
     DEMOGRAPHIC_DIMENSIONS,
     DIMENSION_LABELS,
     MENTEE,
     SIDE_LABELS,
     SIDES,
-    access_equity,
-    equity_csv,
-    equity_table,
-    record_demographics_viewed,
 )
 from mentorwise.insights.equity_release import (
     release_period,

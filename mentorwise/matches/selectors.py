@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from mentorwise.core.errors import NotFound
+from mentorwise.core.errors import Forbidden, NotFound
 from mentorwise.matches.models import (
     TAKES_MENTEE,
     Match,
@@ -16,7 +16,7 @@ from mentorwise.matches.models import (
     PreferenceKind,
     Response,
 )
-from mentorwise.programs.models import Enrollment, Program
+from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, Role
 from mentorwise.programs.permissions import can_manage_program
 
 
@@ -122,3 +122,16 @@ def my_current_match(*, person_id: int | None, program: Program) -> Match | None
         .order_by("-pk")
         .first()
     )
+
+
+def own_mentee_enrollment(actor: Any, program: Program) -> Enrollment:
+    """The actor's active mentee enrollment in the program; Forbidden when they have none."""
+    enrollment = Enrollment.objects.filter(
+        program=program,
+        person_id=getattr(actor, "person_id", None) or 0,
+        role=Role.MENTEE,
+        status=EnrollmentStatus.ACTIVE,
+    ).first()
+    if enrollment is None:
+        raise Forbidden("Enroll as a mentee in this program first.", code="not_a_mentee")
+    return enrollment

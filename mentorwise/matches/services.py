@@ -1,4 +1,5 @@
-"""Matching in a program: runs, review by the program manager, publishing, self-match.
+"""Matching in a program (writes): queuing runs, review by the program manager, publishing,
+self-match requests, participants' marks.
 
 Participants' answers to a published match (accept / decline) and the relationship that
 follows live in `mentorwise.relationships`, which builds on these matches.
@@ -8,22 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
-from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
-from django_tasks import task
 
-from mentorwise.accounts.models import User
-from mentorwise.accounts.roles import actor_person_id
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from mentorwise.core.mail import email_enqueue
-from mentorwise.core.progress import ProgressCallback
 from mentorwise.matches.models import (
     HOLDS_CAPACITY,
     TAKES_MENTEE,
@@ -37,46 +30,18 @@ from mentorwise.matches.models import (
     Response,
     RunMethod,
     RunStatus,
-    UnmatchedMentee,
 )
-from mentorwise.matches.problem import ProgramPool, giving_role, program_pool
-from mentorwise.matches.profiles import Profile, enrollment_profile
-from mentorwise.matches.selectors import hidden_by_veto
-from mentorwise.matching import MatchingInputError, solve
-from mentorwise.matching.scoring import ScoringModel
+from mentorwise.matches.permissions import require_decider, require_manager, require_not_in_pair
+from mentorwise.matches.problem import giving_role
+from mentorwise.matches.runs import run_execute, run_is_small
+from mentorwise.matches.scores import pair_preview
+from mentorwise.matches.selectors import own_mentee_enrollment
+from mentorwise.matches.tasks import matching_run_task
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, Role
-from mentorwise.programs.permissions import can_manage_program
 
 logger = logging.getLogger(__name__)
 
-# Runs up to this many mentee x mentor pairs are computed during the request (a few
-# seconds at most); larger ones go to the background worker.
-INLINE_PAIRS = 4_000_000
-# Dense scoring below this many pairs; above it the engine scores in blocks and proves the
-# optimum by column generation, never holding the full matrix.
-DENSE_PAIRS = 4_000_000
 MAX_VETOES = 3
-
-
-def _require_manager(actor: Any, program: Program) -> None:
-    """Managers of the program and HR admins; `None` is the system (an operator's command)."""
-    if actor is not None and not can_manage_program(actor, program):
-        raise Forbidden("Only this program's managers and HR admins may do this.")
-
-
-def _require_not_in_pair(actor: Any, *person_ids: int) -> None:
-    """A manager who takes part in the program never decides a pair they are in (nor reads
-    the marks on it): another manager or an HR admin does."""
-    if actor is not None and actor_person_id(actor) in person_ids:
-        raise Forbidden(
-            "You are in this pair: another manager of the program or an HR admin decides it.",
-            code="conflict_of_interest",
-        )
-
-
-def _require_decider(actor: Any, match: Match) -> None:
-    _require_manager(actor, match.program)
-    _require_not_in_pair(actor, match.mentee.person_id, match.mentor.person_id)
 
 
 # Runs -----------------------------------------------------------------------------------
@@ -85,7 +50,7 @@ def _require_decider(actor: Any, match: Match) -> None:
 @transaction.atomic
 def run_create(*, actor: Any, program: Program, method: str = RunMethod.OPTIMAL) -> MatchingRun:
     """Queue a matching run; refused while another run of the program is still going."""
-    _require_manager(actor, program)
+    require_manager(actor, program)
     if method not in RunMethod.values:
         raise InvalidInput(
             [FieldError("method", f"must be one of {', '.join(RunMethod.values)}", value=method)]
@@ -102,160 +67,12 @@ def run_create(*, actor: Any, program: Program, method: str = RunMethod.OPTIMAL)
     return run
 
 
-def run_is_small(program: Program) -> bool:
-    """Whether a run fits in a web request (see INLINE_PAIRS)."""
-    role = giving_role(program)
-    counts = dict(
-        program.enrollments.filter(status=EnrollmentStatus.ACTIVE)
-        .values_list("role")
-        .annotate(n=Count("id"))
-        .values_list("role", "n")
-    )
-    return counts.get(Role.MENTEE, 0) * counts.get(role, 0) <= INLINE_PAIRS
-
-
 def run_dispatch(run: MatchingRun) -> None:
     """Compute a run now if small, else hand it to the background worker after commit."""
     if run_is_small(run.program):
         run_execute(run_id=run.pk)
     else:
         transaction.on_commit(lambda: matching_run_task.enqueue(run.pk))
-
-
-@task()
-def matching_run_task(run_id: int) -> str:
-    """Compute a queued matching run in the background worker (`mentorwise db_worker`)."""
-    return run_execute(run_id=run_id).status
-
-
-class _ProgressWriter:
-    """Store a run's progress on its row at most twice a second (pages poll it)."""
-
-    def __init__(self, run_id: int, forward: ProgressCallback | None) -> None:
-        self.run_id, self.forward, self.last = run_id, forward, 0.0
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if self.forward is not None:
-            self.forward(stage, done, total)
-        now = time.monotonic()
-        if now - self.last >= 0.5 or done >= total:
-            self.last = now
-            MatchingRun.objects.filter(pk=self.run_id).update(
-                progress_stage=stage[:80], progress_done=max(done, 0), progress_total=max(total, 0)
-            )
-
-
-def run_execute(*, run_id: int, progress: ProgressCallback | None = None) -> MatchingRun:
-    """Score, solve and store the proposals of a queued run (slow work outside transactions)."""
-    updated = MatchingRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, started_at=timezone.now()
-    )
-    run = MatchingRun.objects.select_related("program").get(pk=run_id)
-    if not updated:
-        return run  # another worker took it, or it already ran
-    report = _ProgressWriter(run.pk, progress)
-    try:
-        report("Reading participants", 0, 1)
-        pool = program_pool(run.program)
-        report("Reading participants", 1, 1)
-        proposals, unmatched, total, bound = _solve(pool, run.method, report)
-    except MatchingInputError as error:
-        MatchingRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.FAILED, finished_at=timezone.now(), error=str(error)
-        )
-        run.refresh_from_db()
-        return run
-    except Exception as error:  # recorded on the run, then re-raised for the logs
-        MatchingRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.FAILED,
-            finished_at=timezone.now(),
-            error=f"Unexpected error: {type(error).__name__}",
-        )
-        raise
-    with transaction.atomic():
-        Match.objects.filter(program=run.program, status=MatchStatus.PROPOSED, locked=False).update(
-            status=MatchStatus.SUPERSEDED
-        )
-        Match.objects.bulk_create(
-            [
-                Match(
-                    program=run.program,
-                    run=run,
-                    mentee=pool.mentee_enrollments[i],
-                    mentor=pool.mentor_enrollments[j],
-                    source=MatchSource.RUN,
-                    status=MatchStatus.PROPOSED,
-                    score=score,
-                    reasons=reasons,
-                )
-                for i, j, score, reasons in proposals
-            ],
-            batch_size=1000,
-        )
-        UnmatchedMentee.objects.bulk_create(
-            [
-                UnmatchedMentee(run=run, mentee=pool.mentee_enrollments[i], reason=reason[:300])
-                for i, reason in unmatched
-            ],
-            batch_size=1000,
-        )
-        MatchingRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.DONE,
-            finished_at=timezone.now(),
-            n_mentees=len(pool.mentee_enrollments),
-            n_mentors=len(pool.mentor_enrollments),
-            n_matched=len(proposals),
-            total_score=total,
-            upper_bound=bound,
-            progress_stage="Done",
-        )
-        run.refresh_from_db()
-        audit_record(
-            actor=run.created_by,
-            action="matching_run.finished",
-            target=run,
-            data={"matched": run.n_matched, "unmatched": len(unmatched)},
-        )
-    return run
-
-
-def _solve(
-    pool: ProgramPool, method: str, report: ProgressCallback
-) -> tuple[list[tuple[int, int, float, list[str]]], list[tuple[int, str]], float, float | None]:
-    n, m = len(pool.mentee_enrollments), len(pool.mentor_enrollments)
-    if n == 0:
-        return [], [], 0.0, 0.0
-    if m == 0 or not pool.capacities.any():
-        return [], [(i, "No mentor has room left in this program.") for i in range(n)], 0.0, 0.0
-    assert pool.mentees is not None and pool.mentors is not None  # noqa: S101 - n, m > 0
-    report("Scoring pairs", 0, 1)
-    model = ScoringModel(pool.mentees, pool.mentors, pool.rules)
-    report("Scoring pairs", 1, 1)
-    if n * m <= DENSE_PAIRS:
-        scores = model.dense()
-        allowed = np.isfinite(scores)
-        scores[~allowed] = 0.0
-        result = solve(scores, pool.capacities, method=method, allowed=allowed, progress=report)
-    else:
-        result = solve(
-            model, pool.capacities, method=method, certify=method == "optimal", progress=report
-        )
-    proposals = []
-    fits = []
-    for i, j in result.pairs.tolist():
-        # Stored reasons reach both people of the pair (page, e-mail, API): no marks in them.
-        explanation = model.explain(i, j, marks=False)
-        fits.append(float(explanation.score))
-        proposals.append((i, j, round(fits[-1], 4), [r.text for r in explanation.reasons]))
-    unmatched = [
-        (i, model.explain_unmatched(i, result, pool.capacities).message)
-        for i in result.unmatched.tolist()
-    ]
-    if model.inclusion_share:
-        # The solver's total and bound include the inclusion term, which rests on people's
-        # self-identified groups: publish the fit of the chosen pairs, and no bound.
-        return proposals, unmatched, float(np.sum(fits)), None
-    return proposals, unmatched, float(result.total_score), result.upper_bound
 
 
 # Review ---------------------------------------------------------------------------------
@@ -282,7 +99,7 @@ def _mentor_room(mentor: Enrollment, *, exclude_match: int | None = None) -> int
 def match_approve(*, actor: Any, match: Match) -> Match:
     """Approve a proposal (it holds the mentor's place until published and answered)."""
     match = _locked_match(match.pk)
-    _require_decider(actor, match)
+    require_decider(actor, match)
     if match.status == MatchStatus.APPROVED:
         return match
     if match.status not in (MatchStatus.PROPOSED, MatchStatus.REJECTED):
@@ -312,7 +129,7 @@ def match_approve(*, actor: Any, match: Match) -> Match:
 def match_reject(*, actor: Any, match: Match) -> Match:
     """Decline a proposal (or take back an approval before publishing)."""
     match = _locked_match(match.pk)
-    _require_decider(actor, match)
+    require_decider(actor, match)
     if match.status not in (MatchStatus.PROPOSED, MatchStatus.APPROVED):
         raise Conflict(
             "Only proposed or approved matches can be declined here.", code="not_proposed"
@@ -328,7 +145,7 @@ def match_reject(*, actor: Any, match: Match) -> Match:
 def match_lock(*, actor: Any, match: Match, locked: bool) -> Match:
     """Lock a proposal so that the next run keeps it as it is."""
     match = _locked_match(match.pk)
-    _require_decider(actor, match)
+    require_decider(actor, match)
     if match.status != MatchStatus.PROPOSED:
         raise Conflict("Only proposals can be locked.", code="not_proposed")
     match.locked = locked
@@ -342,14 +159,14 @@ def pair_forbid(
     *, actor: Any, program: Program, mentee_id: int, mentor_id: int, reason: str = ""
 ) -> ForbiddenPair:
     """Exclude a pair from every future run of the program (and decline it if proposed)."""
-    _require_manager(actor, program)
+    require_manager(actor, program)
     mentee = Enrollment.objects.filter(pk=mentee_id, program=program, role=Role.MENTEE).first()
     mentor = Enrollment.objects.filter(
         pk=mentor_id, program=program, role=giving_role(program)
     ).first()
     if mentee is None or mentor is None:
         raise NotFound("No such participant in this program.")
-    _require_not_in_pair(actor, mentee.person_id, mentor.person_id)
+    require_not_in_pair(actor, mentee.person_id, mentor.person_id)
     pair, _ = ForbiddenPair.objects.get_or_create(
         program=program,
         mentee=mentee,
@@ -369,58 +186,6 @@ def pair_forbid(
         actor=actor, action="match.pair_forbidden", target=pair, data={"reason": reason[:300]}
     )
     return pair
-
-
-@dataclass(frozen=True)
-class PairPreview:
-    """A hand-made pair's score, reasons and the rules it breaks (warnings), and apart from
-    them the participants' marks on the pair (who asked for whom, a veto): the manager reads
-    those before deciding, but they are never stored on the match, which both people read."""
-
-    score: float | None
-    reasons: list[str]
-    warnings: list[str]
-    marks: list[str] = field(default_factory=list)
-
-
-def pair_preview(*, actor: Any, program: Program, mentee_id: int, mentor_id: int) -> PairPreview:
-    """Score a pair the manager is about to make by hand, with what speaks against it."""
-    _require_manager(actor, program)
-    pool = program_pool(program)
-    rows = {e.pk: i for i, e in enumerate(pool.mentee_enrollments)}
-    cols = {e.pk: j for j, e in enumerate(pool.mentor_enrollments)}
-    warnings: list[str] = []
-    if mentee_id not in rows:
-        mentee = Enrollment.objects.filter(pk=mentee_id, program=program, role=Role.MENTEE).first()
-        if mentee is None:
-            raise NotFound("No such mentee in this program.")
-        return PairPreview(None, [], [f"{mentee.person} already has a match or is not active."])
-    if mentor_id not in cols:
-        mentor = Enrollment.objects.filter(pk=mentor_id, program=program).first()
-        if mentor is None:
-            raise NotFound("No such mentor in this program.")
-        return PairPreview(None, [], [f"{mentor.person} is paused or not active."])
-    i, j = rows[mentee_id], cols[mentor_id]
-    _require_not_in_pair(
-        actor, pool.mentee_enrollments[i].person_id, pool.mentor_enrollments[j].person_id
-    )
-    assert pool.mentees is not None and pool.mentors is not None  # noqa: S101 - both found
-    model = ScoringModel(pool.mentees, pool.mentors, pool.rules)
-    explanation = model.explain(i, j, marks=False)
-    warnings += model.why_not(i, j, marks=False)
-    if pool.capacities[j] <= 0:
-        warnings.append(f"{pool.mentor_enrollments[j].person} has no place left.")
-    min_score = pool.rules.min_score
-    if min_score is not None and explanation.score < min_score:
-        warnings.append(
-            f"score {explanation.score:.2f} is below the program's minimum {min_score:.2f}"
-        )
-    return PairPreview(
-        round(float(explanation.score), 4),
-        [r.text for r in explanation.reasons],
-        warnings,
-        model.marks(i, j),
-    )
 
 
 @transaction.atomic
@@ -455,7 +220,7 @@ def match_create_manual(*, actor: Any, program: Program, mentee_id: int, mentor_
 @transaction.atomic
 def matches_approve_all(*, actor: Any, run: MatchingRun) -> int:
     """Approve every open proposal of the run that still fits; returns how many."""
-    _require_manager(actor, run.program)
+    require_manager(actor, run.program)
     approved = 0
     for match_id in (
         run.matches.filter(status=MatchStatus.PROPOSED)
@@ -473,7 +238,7 @@ def matches_approve_all(*, actor: Any, run: MatchingRun) -> int:
 @transaction.atomic
 def matches_publish(*, actor: Any, program: Program) -> int:
     """Send every approved match to both people, who then accept or decline."""
-    _require_manager(actor, program)
+    require_manager(actor, program)
     matches = list(
         Match.objects.select_for_update()
         .filter(program=program, status=MatchStatus.APPROVED)
@@ -513,166 +278,6 @@ def _notify_published(match: Match) -> None:
 # Self-match -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class MentorCard:
-    """A mentor as a mentee browsing for one sees them."""
-
-    enrollment: Enrollment
-    score: float | None
-    reasons: list[str]
-    room: int
-    allowed: bool
-    blocked_because: list[str]
-    last_active: dt.datetime | None
-
-    @property
-    def profile(self) -> Profile:
-        return enrollment_profile(self.enrollment)
-
-
-def _own_mentee_enrollment(actor: Any, program: Program) -> Enrollment:
-    enrollment = Enrollment.objects.filter(
-        program=program,
-        person_id=getattr(actor, "person_id", None) or 0,
-        role=Role.MENTEE,
-        status=EnrollmentStatus.ACTIVE,
-    ).first()
-    if enrollment is None:
-        raise Forbidden("Enroll as a mentee in this program first.", code="not_a_mentee")
-    return enrollment
-
-
-def _last_active(enrollments: list[Enrollment]) -> dict[int, dt.datetime | None]:
-    """Enrollment id -> when the person last used Mentorwise (`User.last_active`: the latest
-    of their last sign-in and last recorded activity), in one query; None: never."""
-    users = User.objects.filter(person_id__in=[e.person_id for e in enrollments]).only(
-        "person_id", "last_login", "last_active_at"
-    )
-    when = {u.person_id: u.last_active for u in users}
-    return {e.pk: when.get(e.person_id) for e in enrollments}
-
-
-@dataclass(frozen=True)
-class MenteeCard:
-    """A mentee as a mentor stating preferences sees them."""
-
-    enrollment: Enrollment
-    score: float | None
-    reasons: list[str]
-    blocked_because: list[str]
-
-    @property
-    def profile(self) -> Profile:
-        return enrollment_profile(self.enrollment)
-
-
-def mentee_cards(*, actor: Any, program: Program) -> list[MenteeCard]:
-    """Unmatched mentees scored for the actor (a mentor), where the program lets mentors choose;
-    like `mentor_cards`, from the actor's own marks only, without the mentees who vetoed them."""
-    if not program.matching.get("options", {}).get("mentor_preferences"):
-        raise Conflict(
-            "In this program only mentees state preferences.", code="no_mentor_preferences"
-        )
-    mine = Enrollment.objects.filter(
-        program=program,
-        person_id=getattr(actor, "person_id", None) or 0,
-        role=giving_role(program),
-        status=EnrollmentStatus.ACTIVE,
-    ).first()
-    if mine is None:
-        raise Forbidden("Enroll as a mentor in this program first.", code="not_a_mentor")
-    pool = program_pool(program, marks_of=mine)
-    unseen = hidden_by_veto(viewer=mine)
-    cols = {e.pk: j for j, e in enumerate(pool.mentor_enrollments)}
-    model = None
-    if mine.pk in cols and pool.mentees is not None and pool.mentors is not None:
-        model = ScoringModel(pool.mentees, pool.mentors, pool.rules)
-    cards = []
-    for i, enrollment in enumerate(pool.mentee_enrollments):
-        if enrollment.pk in unseen:
-            continue
-        if model is None:
-            cards.append(MenteeCard(enrollment, None, [], []))
-            continue
-        explanation = model.explain(i, cols[mine.pk])
-        cards.append(
-            MenteeCard(
-                enrollment,
-                round(float(explanation.score), 3),
-                [r.text for r in explanation.reasons],
-                model.why_not(i, cols[mine.pk]),
-            )
-        )
-    cards.sort(key=lambda c: (bool(c.blocked_because), -(c.score or 0), c.enrollment.pk))
-    return cards
-
-
-def mentor_cards(
-    *,
-    actor: Any,
-    program: Program,
-    search: str = "",
-    function: str = "",
-    only_available: bool = False,
-) -> list[MentorCard]:
-    """Every mentor of the program scored for the actor (a mentee), best first.
-
-    Built from the actor's own marks only, and without the mentors who vetoed the actor:
-    for them, such a mentor is not in the program (as for a request: 404), so no badge,
-    reason, score or order tells them of another person's mark.
-    """
-    mine = _own_mentee_enrollment(actor, program)
-    pool = program_pool(program, marks_of=mine)
-    unseen = hidden_by_veto(viewer=mine)
-    rows = {e.pk: i for i, e in enumerate(pool.mentee_enrollments)}
-    last_active = _last_active(pool.mentor_enrollments)
-    if mine.pk not in rows or pool.mentees is None or pool.mentors is None:
-        model = None
-    else:
-        model = ScoringModel(pool.mentees, pool.mentors, pool.rules)
-    cards = []
-    for j, enrollment in enumerate(pool.mentor_enrollments):
-        person = enrollment.person
-        if enrollment.pk in unseen:
-            continue
-        if search and search.lower() not in f"{person.full_name} {enrollment.expertise}".lower():
-            continue
-        if function and person.function != function:
-            continue
-        room = int(pool.capacities[j])
-        if only_available and room <= 0:
-            continue
-        if model is not None:
-            i = rows[mine.pk]
-            explanation = model.explain(i, j)
-            blocked = model.why_not(i, j)
-            cards.append(
-                MentorCard(
-                    enrollment,
-                    round(float(explanation.score), 3),
-                    [r.text for r in explanation.reasons],
-                    room,
-                    not blocked and room > 0,
-                    blocked,
-                    last_active.get(enrollment.pk),
-                )
-            )
-        else:
-            cards.append(
-                MentorCard(
-                    enrollment,
-                    None,
-                    [],
-                    room,
-                    False,
-                    ["You already have a match in this program."],
-                    last_active.get(enrollment.pk),
-                )
-            )
-    cards.sort(key=lambda c: (not c.allowed, -(c.score or 0), c.enrollment.pk))
-    return cards
-
-
 @transaction.atomic
 def mentor_request_create(*, actor: Any, program: Program, mentor_id: int, message: str) -> Match:
     """A mentee asks a mentor; the mentor has `request_expiry_days` to answer."""
@@ -680,7 +285,7 @@ def mentor_request_create(*, actor: Any, program: Program, mentor_id: int, messa
         raise Conflict(
             "In this program the program manager makes the matches.", code="no_self_match"
         )
-    mentee = _own_mentee_enrollment(actor, program)
+    mentee = own_mentee_enrollment(actor, program)
     mentee = Enrollment.objects.select_for_update().get(pk=mentee.pk)
     mentor = (
         Enrollment.objects.filter(

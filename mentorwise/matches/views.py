@@ -13,7 +13,7 @@ from mentorwise.core.errors import MentorwiseError, NotFound
 from mentorwise.core.htmx import action_response, refusal_text, render_swap, run_action
 from mentorwise.core.text import count
 from mentorwise.core.views import not_found_as_404
-from mentorwise.matches import selectors, services
+from mentorwise.matches import scores, selectors, services
 from mentorwise.matches.models import Match, MatchStatus, RunMethod, RunStatus
 from mentorwise.matches.problem import giving_role
 from mentorwise.programs.models import EnrollmentStatus, Role
@@ -187,7 +187,7 @@ def _int(value: str | None) -> int:
 def manual_preview_view(request: AuthedRequest, slug: str) -> HttpResponse:
     program = _managed(request, slug)
     try:
-        preview = services.pair_preview(
+        preview = scores.pair_preview(
             actor=request.user,
             program=program,
             mentee_id=_int(request.POST.get("mentee")),
@@ -221,7 +221,7 @@ def find_mentor_view(request: AuthedRequest, slug: str) -> HttpResponse:
     """Self-match: a mentee's recommendations and the browsable list of mentors."""
     try:
         program = access_program(actor=request.user, slug=slug)
-        cards = services.mentor_cards(
+        cards = scores.mentor_cards(
             actor=request.user,
             program=program,
             search=request.GET.get("q", "").strip(),
@@ -256,7 +256,7 @@ def mentee_list_view(request: AuthedRequest, slug: str) -> HttpResponse:
     """For mentors, where the program allows: unmatched mentees to prefer or veto."""
     try:
         program = access_program(actor=request.user, slug=slug)
-        cards = services.mentee_cards(actor=request.user, program=program)
+        cards = scores.mentee_cards(actor=request.user, program=program)
     except NotFound as error:
         raise Http404(error.message) from None
     except MentorwiseError as error:

@@ -31,6 +31,12 @@ from mentorwise.relationships.models import (
     Side,
     SurveyKind,
 )
+from mentorwise.relationships.pages import (
+    oversight_page,
+    pair_page,
+    program_health_counts,
+    program_survey_summaries,
+)
 from mentorwise.relationships.permissions import actor_side, can_oversee
 from mentorwise.relationships.safety import safety_report_routing
 
@@ -78,25 +84,9 @@ def detail_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
     )
     side = actor_side(request.user, relationship)
     if side is None:  # an overseer: metadata, progress and dates only
-        return render(request, "relationships/oversight.html", _oversight(request, relationship))
+        page = oversight_page(actor=request.user, relationship=relationship)
+        return render(request, "relationships/oversight.html", page.context())
     return render(request, "relationships/detail.html", _pair_context(request, relationship, side))
-
-
-def _health(request: AuthedRequest, relationship: Any) -> Any:
-    return selectors.health_for_actor(actor=request.user, relationships=[relationship]).get(
-        relationship.pk
-    )
-
-
-def _oversight(request: AuthedRequest, relationship: Any) -> dict[str, Any]:
-    return {
-        "relationship": relationship,
-        "health": _health(request, relationship),
-        "agreement": selectors.agreement_current(relationship=relationship),
-        "goals": selectors.goal_progress_list(relationship=relationship),
-        "meetings": selectors.meeting_facts(relationship=relationship),
-        "timeline": selectors.timeline(relationship=relationship)[:50],
-    }
 
 
 def render_pair_page(
@@ -114,42 +104,17 @@ def render_pair_page(
 def _pair_context(
     request: AuthedRequest, relationship: Any, side: Side, bound: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    notes = selectors.private_notes_mine(actor=request.user, relationship=relationship)
-    meetings = list(relationship.meetings.all())
-    for meeting in meetings:
-        meeting.my_private_note = notes.get(meeting.pk, "")
-    goals = list(relationship.goals.prefetch_related("milestones"))
-    actions = list(relationship.sponsorship_actions.all())
-    agreement = selectors.agreement_current(relationship=relationship)
-    confirmed_field = "mentee_confirmed_at" if side == Side.MENTEE else "mentor_confirmed_at"
-    return {
-        **forms.pair_forms(
-            actor=request.user,
-            relationship=relationship,
-            agreement=agreement,
-            goals=goals,
-            meetings=meetings,
-            actions=actions,
-            bound=bound or {},
-        ),
-        "i_confirmed": agreement is not None and getattr(agreement, confirmed_field) is not None,
-        "relationship": relationship,
-        "side": side,
-        "other": relationship.mentor.person if side == Side.MENTEE else relationship.mentee.person,
-        "health": _health(request, relationship),
-        "agreement": agreement,
-        "versions": selectors.agreement_versions(relationship=relationship),
-        "goals": goals,
-        "meetings": meetings,
-        "check_ins": relationship.check_ins.select_related("author__person")[:20],
-        "actions": actions,
-        "show_sponsorship": relationship.program.kind == "sponsorship"
-        or relationship.mentor.role == "sponsor"
-        or bool(actions),
-        "surveys_due": selectors.survey_due(actor=request.user, relationship=relationship),
-        "timeline": selectors.timeline(relationship=relationship)[:50],
-        "is_active": relationship.status == RelationshipStatus.ACTIVE,
-    }
+    page = pair_page(actor=request.user, relationship=relationship, side=side)
+    forms_context = forms.pair_forms(
+        actor=request.user,
+        relationship=relationship,
+        agreement=page.agreement,
+        goals=page.goals,
+        meetings=page.meetings,
+        actions=page.actions,
+        bound=bound or {},
+    )
+    return {**forms_context, **page.context()}
 
 
 # Match answers ----------------------------------------------------------------------------
@@ -302,19 +267,13 @@ def program_view(request: AuthedRequest, slug: str) -> HttpResponse:
     program = access_managed_program(actor=request.user, slug=slug)
     filters = {k: request.GET.get(k, "") for k in ("health", "status", "q")}
     rows = selectors.program_relationships(actor=request.user, program=program, **filters)
-    counts = dict.fromkeys(Health.values, 0)
-    for row in selectors.program_relationships(
-        actor=request.user, program=program, status="active"
-    ):
-        if row.health:
-            counts[row.health.health] += 1
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
     context = {
         "program": program,
         "rows": page,
         "page": page,
         "filters": filters,
-        "counts": [(Health(h).label, n, h) for h, n in counts.items()],
+        "counts": program_health_counts(actor=request.user, program=program),
         "healths": Health.choices,
         "statuses": RelationshipStatus.choices,
     }
@@ -373,13 +332,7 @@ def program_bulk_view(request: AuthedRequest, slug: str) -> HttpResponse:
 @not_found_as_404
 def program_surveys_view(request: AuthedRequest, slug: str) -> HttpResponse:
     program = access_managed_program(actor=request.user, slug=slug)
-    summaries = [
-        selectors.survey_summary(actor=request.user, program=program, kind=kind, side=Side.MENTEE)
-        for kind in SurveyKind.values
-    ] + [
-        selectors.survey_summary(actor=request.user, program=program, kind=kind, side=Side.MENTOR)
-        for kind in SurveyKind.values
-    ]
+    summaries = program_survey_summaries(actor=request.user, program=program)
     return render(
         request,
         "relationships/program_surveys.html",

@@ -29,7 +29,9 @@ from conftest import make_person
 from mentorwise.accounts.services import api_token_create
 from mentorwise.core.models import AuditEntry
 from mentorwise.disclosure import DisclosureInputError, LinkedCounts, protect_linked
-from mentorwise.insights.equity import DIMENSIONS, equity_csv, program_equity
+from mentorwise.insights.equity import program_equity
+from mentorwise.insights.equity_display import equity_csv
+from mentorwise.insights.equity_groups import DIMENSIONS
 from mentorwise.matches.models import Match, MatchStatus
 from mentorwise.people.models import CareerEvent, CareerEventKind, Demographics
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, Role
@@ -182,25 +184,31 @@ def test_location_and_function_breakdowns(equity_program) -> None:
 
 def _system_from(equity_program, dimension: str) -> tuple[LinkedCounts, dict[str, int | None]]:
     """The linked system of one breakdown rebuilt from the true counts, and what was published."""
-    from mentorwise.insights import equity as module
+    from django.db.models import Count
+
+    from mentorwise.insights import equity_counts, equity_groups, equity_suppression
 
     today = timezone.localdate()
     side = "mentee"
-    eligible = module._eligible_q(equity_program, side, today)
-    people = module._enrolled(equity_program, side, eligible, equity_program.start_date, today)
+    eligible = equity_counts.eligible_q(equity_program, side, today)
+    people = equity_counts.enrolled_people(
+        equity_program, side, eligible, equity_program.start_date, today
+    )
     counts: dict[str, int] = {}
     from mentorwise.people.models import Person
 
     for value, n in (
         Person.objects.filter(eligible)
-        .values_list(module._PERSON_COLUMN[dimension])
-        .annotate(n=module.Count("pk"))
-        .values_list(module._PERSON_COLUMN[dimension], "n")
+        .values_list(equity_groups.PERSON_COLUMN[dimension])
+        .annotate(n=Count("pk"))
+        .values_list(equity_groups.PERSON_COLUMN[dimension], "n")
         .order_by()
     ):
-        counts[module._key(dimension, value)] = counts.get(module._key(dimension, value), 0) + n
-    raw = module._raw(dimension, counts, people, side)
-    return module._system(raw), raw
+        counts[equity_groups.group_key(dimension, value)] = (
+            counts.get(equity_groups.group_key(dimension, value), 0) + n
+        )
+    raw = equity_counts.raw_counts(dimension, counts, people, side)
+    return equity_suppression.linked_system(raw), raw
 
 
 def test_small_group_and_its_complements_are_hidden_everywhere(equity_program) -> None:

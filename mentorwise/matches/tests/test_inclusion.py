@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mentorwise.matches import services
+from mentorwise.matches import scores, services
 from mentorwise.matches.models import Match, MatchStatus, RunStatus
 from mentorwise.people.models import Demographics
 from mentorwise.programs.models import Enrollment, Program
@@ -44,8 +44,8 @@ def enrollment(user) -> Enrollment:
     return Enrollment.objects.get(person=user.person)
 
 
-def preview(program, actor, mentee, mentor) -> services.PairPreview:
-    return services.pair_preview(
+def preview(program, actor, mentee, mentor) -> scores.PairPreview:
+    return scores.pair_preview(
         actor=actor,
         program=program,
         mentee_id=enrollment(mentee).pk,
@@ -57,7 +57,7 @@ def test_pair_preview_and_self_match_scores_ignore_the_inclusion_term(
     setup, hr_admin, program_manager, mentee, mentor
 ) -> None:
     before = preview(setup, program_manager, mentee, mentor)
-    cards_before = services.mentor_cards(actor=mentee, program=setup)
+    cards_before = scores.mentor_cards(actor=mentee, program=setup)
     # The manager's two readings, groups "women" and then "men" (set by HR now), agree, and
     # agree with the option off: the fit says nothing about Ana's gender.
     for group in ("gender:woman", "gender:man"):
@@ -68,7 +68,7 @@ def test_pair_preview_and_self_match_scores_ignore_the_inclusion_term(
             before.reasons,
             before.warnings,
         )
-        cards = services.mentor_cards(actor=mentee, program=setup)
+        cards = scores.mentor_cards(actor=mentee, program=setup)
         assert [(c.score, c.reasons) for c in cards] == [(c.score, c.reasons) for c in cards_before]
 
 
@@ -82,7 +82,7 @@ def test_run_shows_fits_their_sum_and_no_bound_when_inclusion_is_on(
     assert run.status == RunStatus.DONE and run.n_matched == 2
     proposals = list(Match.objects.filter(run=run, status=MatchStatus.PROPOSED))
     for match in proposals:
-        shown = services.pair_preview(
+        shown = scores.pair_preview(
             actor=program_manager,
             program=setup,
             mentee_id=match.mentee_id,

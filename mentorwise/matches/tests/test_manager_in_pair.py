@@ -6,7 +6,7 @@ import pytest
 
 from conftest import api_client, page_client
 from mentorwise.core.errors import Forbidden
-from mentorwise.matches import services
+from mentorwise.matches import scores, services
 from mentorwise.matches.models import ForbiddenPair, Match, MatchingRun, MatchStatus
 from mentorwise.programs.models import Enrollment, Program
 
@@ -41,7 +41,7 @@ def _ids(match: Match) -> dict[str, int]:
         lambda m, a: services.match_reject(actor=a, match=m),
         lambda m, a: services.match_lock(actor=a, match=m, locked=True),
         lambda m, a: services.pair_forbid(actor=a, program=m.program, **_ids(m)),
-        lambda m, a: services.pair_preview(actor=a, program=m.program, **_ids(m)),
+        lambda m, a: scores.pair_preview(actor=a, program=m.program, **_ids(m)),
         lambda m, a: services.match_create_manual(actor=a, program=m.program, **_ids(m)),
     ],
     ids=["approve", "reject", "lock", "forbid", "preview", "by_hand"],
@@ -59,9 +59,7 @@ def test_a_manager_never_decides_a_pair_they_are_in(world, mentor, call) -> None
 
 def test_another_manager_decides_it(world, program_manager) -> None:
     _, _, proposal = world
-    preview = services.pair_preview(
-        actor=program_manager, program=proposal.program, **_ids(proposal)
-    )
+    preview = scores.pair_preview(actor=program_manager, program=proposal.program, **_ids(proposal))
     assert preview.score is not None
     services.match_approve(actor=program_manager, match=proposal)
     proposal.refresh_from_db()

@@ -19,7 +19,7 @@ from django.test import Client
 
 from conftest import _enroll, make_person, make_user
 from mentorwise.accounts.services import api_token_create
-from mentorwise.matches import services
+from mentorwise.matches import scores, services
 from mentorwise.matches.models import Match, MatchStatus
 from mentorwise.programs.models import Enrollment, Program
 
@@ -80,7 +80,7 @@ def mentees_bodies(user: Any, program: Program) -> list[str]:
 
 def mentor_view(user: Any, program: Program) -> dict[str, tuple[Any, ...]]:
     """What a mentee reads of every mentor: fit, reasons, places, may-request, order."""
-    cards = services.mentor_cards(actor=user, program=program)
+    cards = scores.mentor_cards(actor=user, program=program)
     return {
         c.enrollment.person.first_name: (n, c.score, c.reasons, c.allowed, c.blocked_because)
         for n, c in enumerate(cards)
@@ -88,7 +88,7 @@ def mentor_view(user: Any, program: Program) -> dict[str, tuple[Any, ...]]:
 
 
 def mentee_view(user: Any, program: Program) -> dict[str, tuple[Any, ...]]:
-    cards = services.mentee_cards(actor=user, program=program)
+    cards = scores.mentee_cards(actor=user, program=program)
     return {
         c.enrollment.person.first_name: (n, c.score, c.reasons, c.blocked_because)
         for n, c in enumerate(cards)
@@ -204,7 +204,7 @@ def test_managers_preview_names_the_marks_but_the_match_stores_none(
     setup, program_manager, mentee, mentor
 ) -> None:
     mark(mentee, mentor, "veto")
-    preview = services.pair_preview(
+    preview = scores.pair_preview(
         actor=program_manager,
         program=setup,
         mentee_id=enrollment(mentee).pk,

@@ -11,7 +11,7 @@ from django.test import Client
 
 from conftest import _enroll, make_person, make_user
 from mentorwise.core.errors import Conflict, Forbidden
-from mentorwise.matches import services
+from mentorwise.matches import scores, services
 from mentorwise.matches.models import (
     ForbiddenPair,
     Match,
@@ -135,7 +135,7 @@ def test_manual_pair_shows_score_and_warnings(setup, program_manager, mentor) ->
     junior = make_person(first_name="Jo", job_level=2, is_high_potential=True)
     jo = _enroll(setup, junior, "mentee", [])
     mentor_enrollment = Enrollment.objects.get(person=mentor.person)
-    preview = services.pair_preview(
+    preview = scores.pair_preview(
         actor=program_manager, program=setup, mentee_id=jo.pk, mentor_id=mentor_enrollment.pk
     )
     assert preview.score is not None
@@ -225,7 +225,7 @@ def self_match(setup):
 def test_mentee_sees_recommendations_and_requests_a_mentor(
     self_match, mentee, mentor, django_capture_on_commit_callbacks
 ) -> None:
-    cards = services.mentor_cards(actor=mentee, program=self_match)
+    cards = scores.mentor_cards(actor=mentee, program=self_match)
     assert [c.enrollment.person.first_name for c in cards] == ["Marta"]
     assert cards[0].allowed and cards[0].room == 2 and cards[0].reasons
     with django_capture_on_commit_callbacks(execute=True):
@@ -338,7 +338,7 @@ def test_mentors_state_preferences_only_where_the_program_allows(setup, mentor, 
     )
     setup.refresh_from_db()
     mine = Enrollment.objects.get(person=mentor.person)
-    cards = services.mentee_cards(actor=mentor, program=setup)
+    cards = scores.mentee_cards(actor=mentor, program=setup)
     assert {c.enrollment.person.first_name for c in cards} == {"Ana", "Omar"}
     services.preference_set(actor=mentor, enrollment=mine, other_id=ana.pk, kind="prefer")
     page = client_for(mentor).get(f"/matching/programs/{setup.slug}/mentees/").content.decode()

@@ -13,7 +13,7 @@ from conftest import api_client, page_client
 from mentorwise.accounts.models import User
 from mentorwise.accounts.services import ACTIVITY_RESOLUTION, user_activity_record
 from mentorwise.core.clock import format_when, zone_of
-from mentorwise.matches import services
+from mentorwise.matches import scores
 from mentorwise.matches.models import Match, MatchStatus
 from mentorwise.people.models import Person
 from mentorwise.programs.models import Enrollment, Program
@@ -49,14 +49,14 @@ def test_last_active_is_read_from_recorded_activity(self_match, mentee, mentor) 
     assert "not signed in yet" in html and "never" not in html
     when = timezone.now() - dt.timedelta(days=3)
     User.objects.filter(pk=mentor.pk).update(last_active_at=when)
-    (card,) = services.mentor_cards(actor=mentee, program=self_match)
+    (card,) = scores.mentor_cards(actor=mentee, program=self_match)
     assert card.last_active == when
     # The day in the mentee's own time zone, as every date of a moment is shown.
     day = format_when(when, zone_of(mentee), "date")
     assert f"last active {day}" in page_client(mentee).get(FIND).content.decode()
     # A later sign-in wins over older activity.
     User.objects.filter(pk=mentor.pk).update(last_login=timezone.now())
-    (card,) = services.mentor_cards(actor=mentee, program=self_match)
+    (card,) = scores.mentor_cards(actor=mentee, program=self_match)
     assert card.last_active > when
 
 

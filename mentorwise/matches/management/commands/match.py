@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from mentorwise.core.errors import MentorwiseError
 from mentorwise.core.progress import progress_bar
 from mentorwise.core.text import count
-from mentorwise.matches import services
+from mentorwise.matches import runs, services
 from mentorwise.matches.models import RunMethod, RunStatus
 from mentorwise.programs.models import Program
 
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         try:
             run = services.run_create(actor=None, program=program, method=options["method"])
             with progress_bar(enabled=options["verbosity"] > 0) as progress:
-                run = services.run_execute(run_id=run.pk, progress=progress)
+                run = runs.run_execute(run_id=run.pk, progress=progress)
         except MentorwiseError as error:
             raise CommandError(error.message) from error
         if run.status == RunStatus.FAILED:

@@ -1,0 +1,65 @@
+"""API: a relationship's check-ins."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from mentorwise.api.errors import ERRORS, WRITE_ERRORS
+from mentorwise.api.relationships.access import pair_relationship
+from mentorwise.relationships import selectors, services
+from mentorwise.relationships.models import CheckIn
+
+router = Router()
+
+
+# Schemas ---------------------------------------------------------------------------------
+
+
+class CheckInIn(Schema):
+    pulse: int = Field(description="1 (bad) to 5 (great).")
+    comment: str = Field("", max_length=2000)
+
+
+class CheckInOut(Schema):
+    id: int
+    side: str
+    pulse: int
+    comment: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def build(c: CheckIn) -> CheckInOut:
+        return CheckInOut(
+            id=c.pk, side=c.side, pulse=c.pulse, comment=c.comment, created_at=c.created_at
+        )
+
+
+# Operations ------------------------------------------------------------------------------
+
+
+@router.get(
+    "/relationships/{relationship_id}/check-ins",
+    operation_id="mentorwise_api_relationships_check_in_list",
+    response={200: list[CheckInOut], **ERRORS},
+    summary="The pair's check-ins",
+)
+def check_in_list(request: HttpRequest, relationship_id: int) -> list[CheckInOut]:
+    r = pair_relationship(request, relationship_id)
+    return [CheckInOut.build(c) for c in r.check_ins.all()[:500]]
+
+
+@router.post(
+    "/relationships/{relationship_id}/check-ins",
+    operation_id="mentorwise_api_relationships_check_in_create",
+    response={201: CheckInOut, **WRITE_ERRORS},
+    summary="Check in (pulse 1–5)",
+)
+def check_in_create(request: HttpRequest, relationship_id: int, data: CheckInIn) -> Status:
+    r = selectors.access_relationship(actor=request.user, relationship_id=relationship_id)
+    check_in = services.check_in_create(
+        actor=request.user, relationship=r, pulse=data.pulse, comment=data.comment
+    )
+    return Status(201, CheckInOut.build(check_in))

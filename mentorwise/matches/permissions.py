@@ -1,0 +1,32 @@
+"""Who may decide matches in a program: checks the match services and selectors share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mentorwise.accounts.roles import actor_person_id
+from mentorwise.core.errors import Forbidden
+from mentorwise.matches.models import Match
+from mentorwise.programs.models import Program
+from mentorwise.programs.permissions import can_manage_program
+
+
+def require_manager(actor: Any, program: Program) -> None:
+    """Managers of the program and HR admins; `None` is the system (an operator's command)."""
+    if actor is not None and not can_manage_program(actor, program):
+        raise Forbidden("Only this program's managers and HR admins may do this.")
+
+
+def require_not_in_pair(actor: Any, *person_ids: int) -> None:
+    """A manager who takes part in the program never decides a pair they are in (nor reads
+    the marks on it): another manager or an HR admin does."""
+    if actor is not None and actor_person_id(actor) in person_ids:
+        raise Forbidden(
+            "You are in this pair: another manager of the program or an HR admin decides it.",
+            code="conflict_of_interest",
+        )
+
+
+def require_decider(actor: Any, match: Match) -> None:
+    require_manager(actor, match.program)
+    require_not_in_pair(actor, match.mentee.person_id, match.mentor.person_id)

@@ -1,0 +1,179 @@
+"""Computing a matching run: read the pool, score, solve, store the proposals.
+
+Small runs are computed during the request; larger ones by the background task in
+`matches/tasks.py`. Queuing a run is `services.run_create` / `services.run_dispatch`.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from mentorwise.core.audit import audit_record
+from mentorwise.core.progress import ProgressCallback
+from mentorwise.matches.models import (
+    Match,
+    MatchingRun,
+    MatchSource,
+    MatchStatus,
+    RunStatus,
+    UnmatchedMentee,
+)
+from mentorwise.matches.problem import ProgramPool, giving_role, program_pool
+from mentorwise.matching import MatchingInputError, solve
+from mentorwise.matching.scoring import ScoringModel
+from mentorwise.programs.models import EnrollmentStatus, Program, Role
+
+# Runs up to this many mentee x mentor pairs are computed during the request (a few
+# seconds at most); larger ones go to the background worker.
+INLINE_PAIRS = 4_000_000
+
+# Dense scoring below this many pairs; above it the engine scores in blocks and proves the
+# optimum by column generation, never holding the full matrix.
+DENSE_PAIRS = 4_000_000
+
+
+def run_is_small(program: Program) -> bool:
+    """Whether a run fits in a web request (see INLINE_PAIRS)."""
+    role = giving_role(program)
+    counts = dict(
+        program.enrollments.filter(status=EnrollmentStatus.ACTIVE)
+        .values_list("role")
+        .annotate(n=Count("id"))
+        .values_list("role", "n")
+    )
+    return counts.get(Role.MENTEE, 0) * counts.get(role, 0) <= INLINE_PAIRS
+
+
+class _ProgressWriter:
+    """Store a run's progress on its row at most twice a second (pages poll it)."""
+
+    def __init__(self, run_id: int, forward: ProgressCallback | None) -> None:
+        self.run_id, self.forward, self.last = run_id, forward, 0.0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.forward is not None:
+            self.forward(stage, done, total)
+        now = time.monotonic()
+        if now - self.last >= 0.5 or done >= total:
+            self.last = now
+            MatchingRun.objects.filter(pk=self.run_id).update(
+                progress_stage=stage[:80], progress_done=max(done, 0), progress_total=max(total, 0)
+            )
+
+
+def run_execute(*, run_id: int, progress: ProgressCallback | None = None) -> MatchingRun:
+    """Score, solve and store the proposals of a queued run (slow work outside transactions)."""
+    updated = MatchingRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, started_at=timezone.now()
+    )
+    run = MatchingRun.objects.select_related("program").get(pk=run_id)
+    if not updated:
+        return run  # another worker took it, or it already ran
+    report = _ProgressWriter(run.pk, progress)
+    try:
+        report("Reading participants", 0, 1)
+        pool = program_pool(run.program)
+        report("Reading participants", 1, 1)
+        proposals, unmatched, total, bound = _solve(pool, run.method, report)
+    except MatchingInputError as error:
+        MatchingRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, finished_at=timezone.now(), error=str(error)
+        )
+        run.refresh_from_db()
+        return run
+    except Exception as error:  # recorded on the run, then re-raised for the logs
+        MatchingRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED,
+            finished_at=timezone.now(),
+            error=f"Unexpected error: {type(error).__name__}",
+        )
+        raise
+    with transaction.atomic():
+        Match.objects.filter(program=run.program, status=MatchStatus.PROPOSED, locked=False).update(
+            status=MatchStatus.SUPERSEDED
+        )
+        Match.objects.bulk_create(
+            [
+                Match(
+                    program=run.program,
+                    run=run,
+                    mentee=pool.mentee_enrollments[i],
+                    mentor=pool.mentor_enrollments[j],
+                    source=MatchSource.RUN,
+                    status=MatchStatus.PROPOSED,
+                    score=score,
+                    reasons=reasons,
+                )
+                for i, j, score, reasons in proposals
+            ],
+            batch_size=1000,
+        )
+        UnmatchedMentee.objects.bulk_create(
+            [
+                UnmatchedMentee(run=run, mentee=pool.mentee_enrollments[i], reason=reason[:300])
+                for i, reason in unmatched
+            ],
+            batch_size=1000,
+        )
+        MatchingRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.DONE,
+            finished_at=timezone.now(),
+            n_mentees=len(pool.mentee_enrollments),
+            n_mentors=len(pool.mentor_enrollments),
+            n_matched=len(proposals),
+            total_score=total,
+            upper_bound=bound,
+            progress_stage="Done",
+        )
+        run.refresh_from_db()
+        audit_record(
+            actor=run.created_by,
+            action="matching_run.finished",
+            target=run,
+            data={"matched": run.n_matched, "unmatched": len(unmatched)},
+        )
+    return run
+
+
+def _solve(
+    pool: ProgramPool, method: str, report: ProgressCallback
+) -> tuple[list[tuple[int, int, float, list[str]]], list[tuple[int, str]], float, float | None]:
+    n, m = len(pool.mentee_enrollments), len(pool.mentor_enrollments)
+    if n == 0:
+        return [], [], 0.0, 0.0
+    if m == 0 or not pool.capacities.any():
+        return [], [(i, "No mentor has room left in this program.") for i in range(n)], 0.0, 0.0
+    assert pool.mentees is not None and pool.mentors is not None  # noqa: S101 - n, m > 0
+    report("Scoring pairs", 0, 1)
+    model = ScoringModel(pool.mentees, pool.mentors, pool.rules)
+    report("Scoring pairs", 1, 1)
+    if n * m <= DENSE_PAIRS:
+        scores = model.dense()
+        allowed = np.isfinite(scores)
+        scores[~allowed] = 0.0
+        result = solve(scores, pool.capacities, method=method, allowed=allowed, progress=report)
+    else:
+        result = solve(
+            model, pool.capacities, method=method, certify=method == "optimal", progress=report
+        )
+    proposals = []
+    fits = []
+    for i, j in result.pairs.tolist():
+        # Stored reasons reach both people of the pair (page, e-mail, API): no marks in them.
+        explanation = model.explain(i, j, marks=False)
+        fits.append(float(explanation.score))
+        proposals.append((i, j, round(fits[-1], 4), [r.text for r in explanation.reasons]))
+    unmatched = [
+        (i, model.explain_unmatched(i, result, pool.capacities).message)
+        for i in result.unmatched.tolist()
+    ]
+    if model.inclusion_share:
+        # The solver's total and bound include the inclusion term, which rests on people's
+        # self-identified groups: publish the fit of the chosen pairs, and no bound.
+        return proposals, unmatched, float(np.sum(fits)), None
+    return proposals, unmatched, float(result.total_score), result.upper_bound

@@ -1,0 +1,144 @@
+"""Selectors of the relationship pages: what each page shows, gathered in one call.
+
+`pair_page` is the page of one of the two people (content included), `oversight_page` the
+page of a program manager or HR admin (metadata, goal progress, meeting dates, health), and
+`program_health_counts` the counters above a program's list, `program_survey_summaries` its
+survey aggregates. Views render what these return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from mentorwise.accounts.actors import Actor
+from mentorwise.people.models import Person
+from mentorwise.programs.models import Program
+from mentorwise.relationships import selectors
+from mentorwise.relationships.health import Health, HealthResult
+from mentorwise.relationships.models import (
+    AgreementVersion,
+    CheckIn,
+    Goal,
+    Meeting,
+    Relationship,
+    RelationshipEvent,
+    RelationshipStatus,
+    Side,
+    SponsorshipAction,
+    SurveyKind,
+)
+
+
+def _health(*, actor: Actor, relationship: Relationship) -> HealthResult | None:
+    return selectors.health_for_actor(actor=actor, relationships=[relationship]).get(
+        relationship.pk
+    )
+
+
+@dataclass(frozen=True)
+class OversightPage:
+    """A relationship as its program's managers and HR admins see it: no content."""
+
+    relationship: Relationship
+    health: HealthResult | None
+    agreement: AgreementVersion | None
+    goals: list[selectors.GoalProgress]
+    meetings: selectors.MeetingFacts
+    timeline: QuerySet[RelationshipEvent]
+
+    def context(self) -> dict[str, object]:
+        """The fields as a template context (the objects themselves, not copies)."""
+        return dict(vars(self))
+
+
+def oversight_page(*, actor: Actor, relationship: Relationship) -> OversightPage:
+    return OversightPage(
+        relationship=relationship,
+        health=_health(actor=actor, relationship=relationship),
+        agreement=selectors.agreement_current(relationship=relationship),
+        goals=selectors.goal_progress_list(relationship=relationship),
+        meetings=selectors.meeting_facts(relationship=relationship),
+        timeline=selectors.timeline(relationship=relationship)[:50],
+    )
+
+
+@dataclass(frozen=True)
+class PairPage:
+    """A relationship as one of its two people sees it, content included.
+
+    Each meeting carries `my_private_note`, the reader's own private note on it ("" if none).
+    """
+
+    relationship: Relationship
+    side: Side
+    other: Person
+    health: HealthResult | None
+    agreement: AgreementVersion | None
+    i_confirmed: bool
+    versions: QuerySet[AgreementVersion]
+    goals: list[Goal]
+    meetings: list[Meeting]
+    check_ins: QuerySet[CheckIn]
+    actions: list[SponsorshipAction]
+    show_sponsorship: bool
+    surveys_due: list[str]
+    timeline: QuerySet[RelationshipEvent]
+    is_active: bool
+
+    def context(self) -> dict[str, object]:
+        """The fields as a template context (the objects themselves, not copies)."""
+        return dict(vars(self))
+
+
+def pair_page(*, actor: Actor, relationship: Relationship, side: Side) -> PairPage:
+    """`side`: the reader's side in the relationship (`permissions.actor_side`)."""
+    notes = selectors.private_notes_mine(actor=actor, relationship=relationship)
+    meetings = list(relationship.meetings.all())
+    for meeting in meetings:
+        # Read by the private-note form of each meeting (`forms.pair_forms`).
+        meeting.my_private_note = notes.get(meeting.pk, "")  # type: ignore[attr-defined]
+    goals = list(relationship.goals.prefetch_related("milestones"))
+    actions = list(relationship.sponsorship_actions.all())
+    agreement = selectors.agreement_current(relationship=relationship)
+    confirmed_field = "mentee_confirmed_at" if side == Side.MENTEE else "mentor_confirmed_at"
+    return PairPage(
+        i_confirmed=agreement is not None and getattr(agreement, confirmed_field) is not None,
+        relationship=relationship,
+        side=side,
+        other=relationship.mentor.person if side == Side.MENTEE else relationship.mentee.person,
+        health=_health(actor=actor, relationship=relationship),
+        agreement=agreement,
+        versions=selectors.agreement_versions(relationship=relationship),
+        goals=goals,
+        meetings=meetings,
+        check_ins=relationship.check_ins.select_related("author__person")[:20],
+        actions=actions,
+        show_sponsorship=relationship.program.kind == "sponsorship"
+        or relationship.mentor.role == "sponsor"
+        or bool(actions),
+        surveys_due=selectors.survey_due(actor=actor, relationship=relationship),
+        timeline=selectors.timeline(relationship=relationship)[:50],
+        is_active=relationship.status == RelationshipStatus.ACTIVE,
+    )
+
+
+def program_health_counts(*, actor: Actor, program: Program) -> list[tuple[str, int, str]]:
+    """(label, count, value) of each health among the program's active relationships the
+    actor may see the health of, in the order of `Health`."""
+    counts = dict.fromkeys(Health.values, 0)
+    for row in selectors.program_relationships(actor=actor, program=program, status="active"):
+        if row.health:
+            counts[row.health.health] += 1
+    return [(Health(h).label, n, h) for h, n in counts.items()]
+
+
+def program_survey_summaries(*, actor: Actor, program: Program) -> list[selectors.SurveySummary]:
+    """Every survey of the program aggregated per side: the mentees' answers to each kind,
+    then the mentors'."""
+    return [
+        selectors.survey_summary(actor=actor, program=program, kind=kind, side=side)
+        for side in (Side.MENTEE, Side.MENTOR)
+        for kind in SurveyKind.values
+    ]
