@@ -10,6 +10,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils import timezone
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.core.clock import zone_of
 from mentorwise.core.errors import FieldError, InvalidInput
 from mentorwise.core.forms import PageForm
@@ -22,12 +23,12 @@ from mentorwise.relationships.models import (
 )
 
 
-def actor_zone(actor: Any) -> zoneinfo.ZoneInfo:
+def actor_zone(actor: Actor) -> zoneinfo.ZoneInfo:
     """The time zone a person enters times in: their own, else the site's."""
     return zone_of(actor)
 
 
-def local_datetime(data: QueryDict, name: str, actor: Any) -> dt.datetime:
+def local_datetime(data: QueryDict, name: str, actor: Actor) -> dt.datetime:
     """A `datetime-local` field read in the actor's time zone."""
     raw = data.get(name, "").strip()
     try:
@@ -106,7 +107,7 @@ class _ZonedForm(PageForm):
 
     datetime_fields: tuple[str, ...] = ()
 
-    def __init__(self, *args: Any, actor: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.zone = zone_of(actor)
 
@@ -127,7 +128,7 @@ class _ZonedForm(PageForm):
         return data
 
 
-def local_input_value(value: dt.datetime, actor: Any) -> str:
+def local_input_value(value: dt.datetime, actor: Actor) -> str:
     """A moment as a `datetime-local` value in the person's zone (a form's initial value)."""
     return value.astimezone(zone_of(actor)).strftime("%Y-%m-%dT%H:%M")
 
@@ -335,7 +336,7 @@ FIELD_LABELS: dict[str, str] = {
 
 def pair_forms(
     *,
-    actor: Any,
+    actor: Actor,
     relationship: Any,
     agreement: Any,
     goals: list[Any],

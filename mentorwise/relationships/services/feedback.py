@@ -8,6 +8,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput
 from mentorwise.programs.models import Program
@@ -25,7 +26,7 @@ from mentorwise.relationships.models import (
 )
 from mentorwise.relationships.permissions import (
     require_active,
-    require_side,
+    require_member,
     require_sponsor,
 )
 from mentorwise.relationships.services.common import actor_name, event_record
@@ -35,10 +36,10 @@ from mentorwise.relationships.services.common import actor_name, event_record
 
 @transaction.atomic
 def check_in_create(
-    *, actor: Any, relationship: Relationship, pulse: int, comment: str = ""
+    *, actor: Actor, relationship: Relationship, pulse: int, comment: str = ""
 ) -> CheckIn:
     """Record the actor's pulse (1–5) on how the relationship is going."""
-    side = require_side(actor, relationship)
+    user, side = require_member(actor, relationship)
     require_active(relationship)
     errors = []
     if not 1 <= pulse <= 5:
@@ -48,7 +49,7 @@ def check_in_create(
     if errors:
         raise InvalidInput(errors)
     check_in = CheckIn.objects.create(
-        relationship=relationship, author=actor, side=side, pulse=pulse, comment=comment.strip()
+        relationship=relationship, author=user, side=side, pulse=pulse, comment=comment.strip()
     )
     event_record(
         actor=actor,
@@ -139,7 +140,7 @@ def questions_validate(questions: Any) -> list[dict[str, Any]]:
 
 @transaction.atomic
 def survey_configure(
-    *, actor: Any, program: Program, kind: str, questions: list[dict[str, Any]]
+    *, actor: Actor, program: Program, kind: str, questions: list[dict[str, Any]]
 ) -> Survey:
     """Set a program's survey questions (managers; not once answers exist)."""
     if not can_manage_program(actor, program):
@@ -182,10 +183,10 @@ def answers_validate(survey: Survey, answers: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def survey_respond(
-    *, actor: Any, relationship: Relationship, kind: str, answers: dict[str, Any]
+    *, actor: Actor, relationship: Relationship, kind: str, answers: dict[str, Any]
 ) -> SurveyResponse:
     """Answer the midpoint survey (active relationships) or the closing one (any time)."""
-    side = require_side(actor, relationship)
+    user, side = require_member(actor, relationship)
     if kind == SurveyKind.MIDPOINT:
         require_active(relationship)
     survey = survey_for(program=relationship.program, kind=kind)
@@ -193,7 +194,7 @@ def survey_respond(
     try:
         with transaction.atomic():
             response = SurveyResponse.objects.create(
-                survey=survey, relationship=relationship, respondent=actor, side=side, answers=clean
+                survey=survey, relationship=relationship, respondent=user, side=side, answers=clean
             )
     except IntegrityError:
         raise Conflict("You have already answered this survey.", code="already_answered") from None
@@ -215,10 +216,10 @@ def survey_respond(
 
 @transaction.atomic
 def sponsorship_action_record(
-    *, actor: Any, relationship: Relationship, kind: str, description: str
+    *, actor: Actor, relationship: Relationship, kind: str, description: str
 ) -> SponsorshipAction:
     """The sponsor (the mentor side) records advocacy done for the protégé."""
-    require_sponsor(actor, relationship)
+    user = require_sponsor(actor, relationship)
     require_active(relationship)
     errors = []
     if kind not in SponsorshipKind.values:
@@ -230,7 +231,7 @@ def sponsorship_action_record(
     if errors:
         raise InvalidInput(errors)
     action = SponsorshipAction.objects.create(
-        relationship=relationship, recorded_by=actor, kind=kind, description=description.strip()
+        relationship=relationship, recorded_by=user, kind=kind, description=description.strip()
     )
     event_record(
         actor=actor,
@@ -244,7 +245,7 @@ def sponsorship_action_record(
 
 @transaction.atomic
 def sponsorship_outcome_set(
-    *, actor: Any, action: SponsorshipAction, outcome: str, outcome_on: dt.date | None = None
+    *, actor: Actor, action: SponsorshipAction, outcome: str, outcome_on: dt.date | None = None
 ) -> SponsorshipAction:
     """Record how a sponsorship action turned out (pending, succeeded, did not succeed)."""
     relationship = action.relationship
