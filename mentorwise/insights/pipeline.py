@@ -40,6 +40,7 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.core.csv import csv_safe
 from mentorwise.core.errors import NotFound
 from mentorwise.disclosure import (
@@ -88,7 +89,7 @@ def first_time_manager_months() -> int:
     return int(settings.MENTORWISE_FIRST_TIME_MANAGER_MONTHS)
 
 
-def require_pipeline_reader(actor: Any) -> None:
+def require_pipeline_reader(actor: Actor) -> None:
     """HR admins and executives read the pipeline; anyone else gets NotFound."""
     if not may_read_organisation_insights(actor):
         raise NotFound("No such page.")
