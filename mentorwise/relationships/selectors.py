@@ -7,16 +7,21 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from statistics import mean
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.utils import timezone
 
 from mentorwise.accounts.actors import Actor, User
 from mentorwise.accounts.roles import actor_person_id
 from mentorwise.core.errors import NotFound
-from mentorwise.disclosure import min_group_size, sides_in_blocks
+
+# `min_group_size` is re-exported (the `as`) for relationships.views and api.relationships,
+# which read it from here; new code imports it from mentorwise.disclosure.
+from mentorwise.disclosure import min_group_size as min_group_size
+from mentorwise.disclosure import sides_in_blocks
 from mentorwise.matches.models import Match, MatchStatus, Response
+from mentorwise.people.models import Person
 from mentorwise.programs.models import Program
 from mentorwise.relationships.health import HealthResult, relationship_health
 from mentorwise.relationships.models import (
@@ -30,6 +35,7 @@ from mentorwise.relationships.models import (
     Milestone,
     PrivateNote,
     Relationship,
+    RelationshipEvent,
     RelationshipStatus,
     SafetyReport,
     SafetyStatus,
@@ -48,6 +54,8 @@ from mentorwise.relationships.permissions import (
 )
 from mentorwise.relationships.services.feedback import DEFAULT_QUESTIONS
 
+M = TypeVar("M", bound=Model)
+
 _RELATED = ("program", "mentee__person", "mentor__person", "agreement")
 
 
@@ -64,9 +72,10 @@ def access_relationship(*, actor: Actor, relationship_id: int) -> Relationship:
     return relationship
 
 
-def _child(actor: Actor, model: Any, pk: int, path: str, message: str) -> Any:
+def _child(actor: Actor, model: type[M], pk: int, path: str, message: str) -> M:
+    """The `model` row `pk` if its relationship (at `path`) is visible to the actor."""
     obj = (
-        model.objects.select_related(*(f"{path}__{r}" for r in _RELATED))
+        model._default_manager.select_related(*(f"{path}__{r}" for r in _RELATED))
         .filter(pk=pk, **{f"{path}__in": visible_relationships(actor)})
         .first()
     )
@@ -76,19 +85,19 @@ def _child(actor: Actor, model: Any, pk: int, path: str, message: str) -> Any:
 
 
 def access_goal(*, actor: Actor, goal_id: int) -> Goal:
-    return _child(actor, Goal, goal_id, "relationship", "No such goal.")  # type: ignore[no-any-return]
+    return _child(actor, Goal, goal_id, "relationship", "No such goal.")
 
 
 def access_milestone(*, actor: Actor, milestone_id: int) -> Milestone:
-    return _child(actor, Milestone, milestone_id, "goal__relationship", "No such milestone.")  # type: ignore[no-any-return]
+    return _child(actor, Milestone, milestone_id, "goal__relationship", "No such milestone.")
 
 
 def access_meeting(*, actor: Actor, meeting_id: int) -> Meeting:
-    return _child(actor, Meeting, meeting_id, "relationship", "No such meeting.")  # type: ignore[no-any-return]
+    return _child(actor, Meeting, meeting_id, "relationship", "No such meeting.")
 
 
 def access_sponsorship_action(*, actor: Actor, action_id: int) -> SponsorshipAction:
-    return _child(  # type: ignore[no-any-return]
+    return _child(
         actor, SponsorshipAction, action_id, "relationship", "No such sponsorship action."
     )
 
@@ -183,7 +192,7 @@ def agreement_versions(*, relationship: Relationship) -> QuerySet[AgreementVersi
     return AgreementVersion.objects.filter(agreement__relationship=relationship).order_by("-number")
 
 
-def timeline(*, relationship: Relationship) -> QuerySet[Any]:
+def timeline(*, relationship: Relationship) -> QuerySet[RelationshipEvent]:
     """The pair's timeline, newest first. Survey answers are left out when the program's
     surveys are confidential (entries written before that rule included): managers read the
     timeline, and who answered when would single out an answer in the averages."""
@@ -511,11 +520,11 @@ def survey_due(*, actor: Actor, relationship: Relationship) -> list[str]:
 # Home panel -----------------------------------------------------------------------------
 
 
-def others_in(*, actor: Actor, relationship: Relationship) -> list[Any]:
+def others_in(*, actor: Actor, relationship: Relationship) -> list[Person]:
     """The people of a relationship other than the actor: whom "with" names on their pages
     (a mentee meets her mentor, not herself)."""
     people = [relationship.mentee.person, relationship.mentor.person]
-    mine = getattr(actor, "person_id", None)
+    mine = actor_person_id(actor)
     return [person for person in people if person.pk != mine]
 
 
