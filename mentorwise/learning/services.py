@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -39,7 +40,7 @@ class SyncResult:
 
 
 @transaction.atomic
-def modules_sync_builtin(*, actor: Actor = None, directory: Any = MODULES_DIR) -> SyncResult:
+def modules_sync_builtin(*, actor: Actor = None, directory: Path = MODULES_DIR) -> SyncResult:
     """Make the built-in modules match the files: create, update changed content, retire
     built-ins whose file is gone. Idempotent; never touches modules that admins wrote.
 

@@ -9,12 +9,12 @@ app registry and fails when a relation is missing, so a new model cannot be forg
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from django.apps import apps
 from django.db import models
 from django.db.models import QuerySet
 
+from mentorwise.accounts.models import User
 from mentorwise.people.models import Person
 
 # The models a person's data hangs from.
@@ -124,7 +124,9 @@ def relations_to_hubs() -> Iterator[tuple[str, models.Field]]:  # type: ignore[t
             yield f"{model._meta.label_lower}.{field.name}", field  # type: ignore[misc]
 
 
-def linked_querysets(person: Any, users: list[Any]) -> Iterator[tuple[str, QuerySet[Any]]]:
+def linked_querysets(
+    person: Person, users: list[User]
+) -> Iterator[tuple[str, QuerySet[models.Model]]]:
     """The LINKED records of `person` and their logins, model by model."""
     for key, field in relations_to_hubs():
         if key not in LINKED:
