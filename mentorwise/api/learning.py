@@ -204,7 +204,7 @@ def _module_out(request: HttpRequest, module: TrainingModule) -> ModuleOut:
         **summary.model_dump(),
         html=str(render_markdown(module.body_markdown)),
         body_markdown=module.body_markdown,
-        questions=[QuestionOut(**q) for q in questions_public(module.questions)],
+        questions=[QuestionOut.model_validate(q) for q in questions_public(module.questions)],
     )
 
 

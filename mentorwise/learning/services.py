@@ -3,7 +3,7 @@ and choose the modules a program requires. Each is one transaction with its audi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from mentorwise.core.errors import FieldError, Forbidden, InvalidInput, NotFound
 from mentorwise.learning import permissions
 from mentorwise.learning.builtin import AUDIENCE_ROLES, MODULES_DIR, builtin_modules_read
 from mentorwise.learning.models import ModuleCompletion, ProgramTrainingRequirement, TrainingModule
-from mentorwise.learning.questions import questions_validate
+from mentorwise.learning.questions import Question, questions_validate
 from mentorwise.programs.models import Program
 
 # Pass at 80%: with 3 or 4 questions that means all correct, with 5 one mistake is allowed.
@@ -112,7 +112,7 @@ class ModuleContent:
     body_markdown: str
     audience: list[str]
     minutes: int
-    questions: list[dict[str, Any]]
+    questions: Sequence[Mapping[str, object]]  # as written; checked by questions_validate
     is_active: bool = True
 
 
@@ -133,7 +133,7 @@ def _content_validate(content: ModuleContent) -> dict[str, Any]:
         errors.append(FieldError("audience", "choose at least one role"))
     if not 1 <= content.minutes <= 240:
         errors.append(FieldError("minutes", "must be from 1 to 240", value=str(content.minutes)))
-    questions: list[dict[str, Any]] = []
+    questions: list[Question] = []
     try:
         questions = questions_validate(content.questions)
     except InvalidInput as error:
