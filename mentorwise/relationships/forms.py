@@ -21,6 +21,7 @@ from mentorwise.relationships.models import (
     SponsorshipKind,
     SponsorshipOutcome,
 )
+from mentorwise.relationships.services.feedback import SurveyQuestion
 
 
 def actor_zone(actor: Actor) -> zoneinfo.ZoneInfo:
@@ -64,7 +65,7 @@ def id_list(data: QueryDict, name: str) -> list[int]:
     return [int(v) for v in data.getlist(name) if v.isdigit()]
 
 
-def survey_questions_to_text(questions: list[dict[str, Any]]) -> str:
+def survey_questions_to_text(questions: list[SurveyQuestion]) -> str:
     """One question per line: `key | label | 1-5` for a scale, `key | label | text`."""
     lines = []
     for q in questions:
@@ -73,9 +74,9 @@ def survey_questions_to_text(questions: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def survey_questions_from_text(text: str) -> list[dict[str, Any]]:
+def survey_questions_from_text(text: str) -> list[dict[str, object]]:
     """Parse the line format; malformed lines become questions the service refuses by name."""
-    questions: list[dict[str, Any]] = []
+    questions: list[dict[str, object]] = []
     for line in text.splitlines():
         if not line.strip():
             continue

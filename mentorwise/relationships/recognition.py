@@ -268,4 +268,5 @@ def contribution_pdf(record: Contribution) -> bytes:
         "relationships/recognition_pdf.html",
         {"record": record, "min_group_size": min_group_size()},
     )
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    pdf: bytes = HTML(string=html).write_pdf()  # WeasyPrint is untyped
+    return pdf

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, TypeAlias, TypedDict
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -63,7 +64,29 @@ def check_in_create(
 
 # Surveys --------------------------------------------------------------------------------
 
-DEFAULT_QUESTIONS: list[dict[str, Any]] = [
+
+class ScaleQuestion(TypedDict):
+    """A question answered with a whole number from `min` to `max` (0 <= min < max <= 10)."""
+
+    key: str
+    label: str
+    type: Literal["scale"]
+    min: int
+    max: int
+
+
+class TextQuestion(TypedDict):
+    """A question answered in free text (at most 5000 characters)."""
+
+    key: str
+    label: str
+    type: Literal["text"]
+
+
+#: One question of a survey, as stored in `Survey.questions`.
+SurveyQuestion: TypeAlias = ScaleQuestion | TextQuestion
+
+DEFAULT_QUESTIONS: list[SurveyQuestion] = [
     {
         "key": "satisfaction",
         "label": "How satisfied are you with this relationship?",
@@ -106,11 +129,13 @@ def survey_for(*, program: Program, kind: str) -> Survey:
     return survey
 
 
-def questions_validate(questions: Any) -> list[dict[str, Any]]:
+def questions_validate(questions: object) -> list[SurveyQuestion]:
     """Check a question list; every problem is reported with its position."""
     if not isinstance(questions, list) or not questions:
         raise InvalidInput([FieldError("questions", "must be a non-empty list")])
-    errors, keys, clean = [], set(), []
+    errors: list[FieldError] = []
+    keys: set[str] = set()
+    clean: list[SurveyQuestion] = []
     for i, q in enumerate(questions):
         where = f"questions[{i}]"
         if not isinstance(q, dict):
@@ -124,13 +149,14 @@ def questions_validate(questions: Any) -> list[dict[str, Any]]:
             errors.append(FieldError(f"{where}.label", "is required"))
         if kind == "scale":
             low, high = q.get("min"), q.get("max")
-            if not (isinstance(low, int) and isinstance(high, int) and 0 <= low < high <= 10):
+            if isinstance(low, int) and isinstance(high, int) and 0 <= low < high <= 10:
+                clean.append({"key": key, "label": label, "type": "scale", "min": low, "max": high})
+            else:
                 errors.append(
                     FieldError(f"{where}.min", "a scale needs whole 0 <= min < max <= 10")
                 )
-            clean.append({"key": key, "label": label, "type": kind, "min": low, "max": high})
         elif kind == "text":
-            clean.append({"key": key, "label": label, "type": kind})
+            clean.append({"key": key, "label": label, "type": "text"})
         else:
             errors.append(FieldError(f"{where}.type", "must be scale or text", value=str(kind)))
     if errors:
@@ -140,7 +166,7 @@ def questions_validate(questions: Any) -> list[dict[str, Any]]:
 
 @transaction.atomic
 def survey_configure(
-    *, actor: Actor, program: Program, kind: str, questions: list[dict[str, Any]]
+    *, actor: Actor, program: Program, kind: str, questions: Sequence[Mapping[str, object]]
 ) -> Survey:
     """Set a program's survey questions (managers; not once answers exist)."""
     if not can_manage_program(actor, program):
@@ -158,11 +184,12 @@ def survey_configure(
 def answers_validate(survey: Survey, answers: dict[str, Any]) -> dict[str, Any]:
     errors: list[FieldError] = []
     clean: dict[str, Any] = {}
-    for q in survey.questions:
+    questions: list[SurveyQuestion] = survey.questions
+    for q in questions:
         value = answers.get(q["key"])
         if q["type"] == "scale":
             try:
-                number = int(value)  # type: ignore[arg-type]
+                number = int(value)  # type: ignore[arg-type]  # None or junk: TypeError below
             except (TypeError, ValueError):
                 errors.append(FieldError(q["key"], "choose a value", value=str(value or "")))
                 continue
