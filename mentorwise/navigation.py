@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from mentorwise import __version__
+from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import is_executive, is_hr_admin, manages_any_program
 from mentorwise.core.outbox import outbox_active
 
@@ -35,7 +36,7 @@ class NavEntry:
         return bool(self.children)
 
 
-def _entries(user: Any) -> list[tuple[str, list[tuple[str, str]]]]:
+def _entries(user: Actor) -> list[tuple[str, list[tuple[str, str]]]]:
     """(label, [(label, url), ...]) per entry, for this user's roles (pages check on their own)."""
     hr = is_hr_admin(user)
     manager = manages_any_program(user)
@@ -74,7 +75,7 @@ def _entries(user: Any) -> list[tuple[str, list[tuple[str, str]]]]:
     ]
 
 
-def build_navigation(user: Any, current: str) -> list[NavEntry]:
+def build_navigation(user: Actor, current: str) -> list[NavEntry]:
     """The navigation entries for `user` on the page at path `current`."""
     entries = [(label, links) for label, links in _entries(user) if links]
     urls = [url for _, links in entries for _, url in links]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +33,8 @@ def test_migrations_are_up_to_date() -> None:
 
 
 def test_mypy_finds_nothing() -> None:
-    # With the project's settings (pyproject [tool.mypy]).
+    # With the project's settings (pyproject [tool.mypy]), which are strict mode.
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]
+    assert config.get("strict") is True, "pyproject [tool.mypy] must keep strict = true"
     result = run(sys.executable, "-m", "mypy", "mentorwise")
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr

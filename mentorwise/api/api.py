@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TypeAlias
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 
 from mentorwise import __version__
@@ -42,16 +47,19 @@ api.add_router("/", notifications_router, tags=["reminders"])
 api.add_router("/", relationships_router, tags=["relationships"])
 
 
-def _allow_anonymous_reach(patterns: list) -> None:
+URLs: TypeAlias = list[URLResolver | URLPattern]
+
+
+def _allow_anonymous_reach(patterns: Sequence[URLResolver | URLPattern]) -> None:
     """Let API requests through LoginRequiredMiddleware: the API answers 401 itself, in JSON."""
     for pattern in patterns:
-        if hasattr(pattern, "url_patterns"):
+        if isinstance(pattern, URLResolver):
             _allow_anonymous_reach(pattern.url_patterns)
-        elif callable(getattr(pattern, "callback", None)):
-            pattern.callback.login_required = False
+        else:
+            login_not_required(pattern.callback)  # marks the view itself
 
 
-def api_urls() -> tuple[list, str, str]:
+def api_urls() -> tuple[URLs, str, str]:
     patterns, app_name, namespace = api.urls
     _allow_anonymous_reach(patterns)
     return patterns, app_name, namespace

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.security import HttpBearer
 
-from mentorwise.accounts.models import TokenScope
+from mentorwise.accounts.models import TokenScope, User
 from mentorwise.accounts.services import api_token_authenticate
 from mentorwise.api.auth import session_auth
 from mentorwise.api.errors import ERRORS, MAX_INT
@@ -22,7 +22,7 @@ class AuditTokenAuth(HttpBearer):
 
     openapi_description = "Personal API token with the admin scope."
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         api_token = api_token_authenticate(token)
         if api_token is None or api_token.scope == TokenScope.SCIM:
             return None

@@ -7,12 +7,10 @@ stops working the moment its login is deactivated or its person terminated or er
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
-from mentorwise.accounts.models import TokenScope
+from mentorwise.accounts.models import TokenScope, User
 from mentorwise.accounts.services import api_token_authenticate
 from mentorwise.core.errors import Forbidden
 
@@ -24,7 +22,7 @@ class TokenAuth(HttpBearer):
 
     openapi_description = "Personal API token (create one under API tokens in the web app)."
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         api_token = api_token_authenticate(token)
         if api_token is None:
             return None

@@ -13,6 +13,7 @@ from mentorwise.learning import selectors, services
 from mentorwise.learning.models import ModuleCompletion, TrainingModule
 from mentorwise.learning.questions import questions_public
 from mentorwise.learning.rendering import render_markdown
+from mentorwise.programs.models import Program
 
 router = Router()
 
@@ -141,7 +142,7 @@ class RequirementsIn(Schema):
     module_ids: list[int] = Field(description="Ids of active modules; replaces the current list.")
 
 
-def _requirements(request: HttpRequest, program: Any) -> RequirementsOut:
+def _requirements(request: HttpRequest, program: Program) -> RequirementsOut:
     person = getattr(request.user, "person", None)
     if person is not None:
         status = selectors.training_status(person, program)
@@ -176,7 +177,7 @@ def module_list(request: HttpRequest) -> list[ModuleSummaryOut]:
 @router.post(
     "/modules", response={201: ModuleOut, **WRITE_ERRORS}, summary="Add an organization module"
 )
-def module_create(request: HttpRequest, data: ModuleIn) -> Status:
+def module_create(request: HttpRequest, data: ModuleIn) -> Status[ModuleOut]:
     """HR admins only."""
     module = services.module_create(actor=request.user, content=data.content())
     return Status(201, _module_out(request, module))
@@ -203,7 +204,7 @@ def _module_out(request: HttpRequest, module: TrainingModule) -> ModuleOut:
         **summary.model_dump(),
         html=str(render_markdown(module.body_markdown)),
         body_markdown=module.body_markdown,
-        questions=[QuestionOut(**q) for q in questions_public(module.questions)],
+        questions=[QuestionOut.model_validate(q) for q in questions_public(module.questions)],
     )
 
 

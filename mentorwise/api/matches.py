@@ -166,7 +166,7 @@ def _match(request: HttpRequest, match_id: int) -> Match:
 @router.post(
     "/programs/{slug}/runs", response={201: RunOut, **WRITE_ERRORS}, summary="Start a matching run"
 )
-def run_create(request: HttpRequest, slug: str, data: RunIn) -> Status:
+def run_create(request: HttpRequest, slug: str, data: RunIn) -> Status[RunOut]:
     """Program managers and HR admins. Small runs finish before the response; large ones run
     in the background worker: poll GET /api/runs/{id}."""
     program = access_managed_program(actor=request.user, slug=slug)
@@ -296,7 +296,7 @@ def pair_preview(request: HttpRequest, slug: str, data: PairIn) -> PreviewOut:
     response={201: MatchOut, **WRITE_ERRORS},
     summary="Make a pair by hand (approved at once)",
 )
-def match_create(request: HttpRequest, slug: str, data: PairIn) -> Status:
+def match_create(request: HttpRequest, slug: str, data: PairIn) -> Status[MatchOut]:
     program = access_managed_program(actor=request.user, slug=slug)
     match = services.match_create_manual(
         actor=request.user,
@@ -361,7 +361,7 @@ def mentor_cards(
     response={201: MatchOut, **WRITE_ERRORS},
     summary="Ask a mentor (self-match)",
 )
-def request_mentor(request: HttpRequest, slug: str, data: RequestIn) -> Status:
+def request_mentor(request: HttpRequest, slug: str, data: RequestIn) -> Status[MatchOut]:
     program = access_program(actor=request.user, slug=slug)
     match = services.mentor_request_create(
         actor=request.user,

@@ -237,7 +237,7 @@ def program_list(request: HttpRequest, status: str | None = None) -> list[Progra
     response={201: ProgramOut, **WRITE_ERRORS},
     summary="Create a program from a template",
 )
-def program_create(request: HttpRequest, data: ProgramCreateIn) -> Status:
+def program_create(request: HttpRequest, data: ProgramCreateIn) -> Status[ProgramOut]:
     """HR admins only; the program starts as a draft."""
     program = services.program_create_from_template(
         actor=request.user,
@@ -347,7 +347,7 @@ def program_enrollments(
     response={201: EnrollmentOut, **WRITE_ERRORS},
     summary="Enroll yourself",
 )
-def enrollment_create(request: HttpRequest, slug: str, data: EnrollmentIn) -> Status:
+def enrollment_create(request: HttpRequest, slug: str, data: EnrollmentIn) -> Status[EnrollmentOut]:
     """Enrolls the caller's own person; nobody can enroll someone else (use invitations)."""
     program = selectors.access_program(actor=request.user, slug=slug)
     enrollment = services.enrollment_create(

@@ -19,6 +19,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from mentorwise.accounts.actors import Actor, User
 from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.core.audit import audit_record
 from mentorwise.core.csv import csv_safe
@@ -57,11 +58,11 @@ class AuditFilters:
         return {k: str(v) for k, v in vars(self).items() if v not in ("", None)}
 
 
-def may_read_audit(actor: Any) -> bool:
+def may_read_audit(actor: Actor) -> bool:
     return is_hr_admin(actor)
 
 
-def require_audit_reader(actor: Any) -> None:
+def require_audit_reader(actor: Actor) -> None:
     if not may_read_audit(actor):
         raise NotFound("No such page.")
 
@@ -70,7 +71,7 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def audit_search(*, actor: Any, filters: AuditFilters) -> QuerySet[AuditEntry]:
+def audit_search(*, actor: Actor, filters: AuditFilters) -> QuerySet[AuditEntry]:
     """Entries matching the filters, newest first; NotFound for anyone but HR admins."""
     require_audit_reader(actor)
     entries = AuditEntry.objects.exclude(
@@ -101,10 +102,12 @@ def audit_search(*, actor: Any, filters: AuditFilters) -> QuerySet[AuditEntry]:
     return entries.order_by("-created_at", "-id")
 
 
-def _reports_about(actor: Any) -> list[str]:
+def _reports_about(actor: Actor) -> list[str]:
     """Ids of the safety reports about relationships the actor is in that others filed: an
     HR admin in a relationship does not oversee it (`relationships.permissions.can_oversee`),
     so the log does not tell them that a report about it was filed or handled."""
+    if not isinstance(actor, User):
+        return []  # only a login is in a relationship
     return [
         str(pk)
         for pk in SafetyReport.objects.filter(relationship__in=relationships_in(actor))
@@ -125,7 +128,7 @@ def audit_target_types() -> list[str]:
     )
 
 
-def audit_export_csv(*, actor: Any, filters: AuditFilters) -> str:
+def audit_export_csv(*, actor: Actor, filters: AuditFilters) -> str:
     """The matching entries as CSV (formulas neutralised); the export itself is audited."""
     entries = audit_search(actor=actor, filters=filters)
     out = io.StringIO()

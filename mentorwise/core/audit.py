@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
 from mentorwise.core.models import AuditEntry
@@ -11,14 +14,17 @@ from mentorwise.core.models import AuditEntry
 
 def audit_record(
     *,
-    actor: Any,
+    actor: AbstractBaseUser | AnonymousUser | None,
     action: str,
     target: models.Model | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one audit row; `actor` is a user or None for the system (CLI, jobs)."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    label = str(actor.get_username()) if user is not None else "system"
+    """Append one audit row; `actor` is a login or None for the system (CLI, jobs).
+
+    Typed with Django's user classes: `core` sits below `accounts` (whose `Actor` this is).
+    """
+    user = actor if isinstance(actor, get_user_model()) else None
+    label = str(user.get_username()) if user is not None else "system"
     return AuditEntry.objects.create(
         actor=user,
         actor_label=label[:200],

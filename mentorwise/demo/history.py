@@ -13,12 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 from django.db.models import Q
 from django.utils import timezone
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.matches.models import Match, MatchSource, MatchStatus, Response
 from mentorwise.people.models import (
     CareerEvent,
@@ -46,7 +46,7 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def demo_past_cohort(
-    *, actor: Any, seed: int, today: dt.date, exclude: set[int | None], progress: Progress
+    *, actor: Actor, seed: int, today: dt.date, exclude: set[int | None], progress: Progress
 ) -> Program:
     """Create the closed "Leadership <year>" program with its relationships and outcome history."""
     progress("Past cohort", 0, 3)

@@ -55,7 +55,8 @@ def sensitive_cells(
             small_line[cells] = True
         if values[total] == 0:
             empty_line[cells] = True
-    return small | ((values == 0) & small_line & ~empty_line)
+    sensitive: npt.NDArray[np.bool_] = small | ((values == 0) & small_line & ~empty_line)
+    return sensitive
 
 
 #: Per count: the attacker's lower bound must reach this value or below, and the upper bound

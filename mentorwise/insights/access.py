@@ -9,30 +9,31 @@ Everyone else: nothing, and out-of-scope programs answer NotFound (404), like el
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
+from mentorwise.accounts.actors import Actor, User
 from mentorwise.accounts.roles import is_executive, is_hr_admin, manages_any_program
 from mentorwise.core.errors import NotFound
 from mentorwise.programs.models import Program, ProgramStatus
 from mentorwise.programs.permissions import can_manage_program
 
 
-def may_read_insights(actor: Any) -> bool:
+def may_read_insights(actor: Actor) -> bool:
     """True for anyone with at least one insights dashboard."""
     return is_hr_admin(actor) or is_executive(actor) or manages_any_program(actor)
 
 
-def may_read_organisation_insights(actor: Any) -> bool:
+def may_read_organisation_insights(actor: Actor) -> bool:
     """Organisation-wide aggregates (pipeline, all programs): HR admins and executives."""
     return is_hr_admin(actor) or is_executive(actor)
 
 
-def insights_programs(actor: Any) -> QuerySet[Program]:
+def insights_programs(actor: Actor) -> QuerySet[Program]:
     """Programs whose insights the actor may read (drafts only for HR admins and managers)."""
     if is_hr_admin(actor):
         return Program.objects.all()
+    if not isinstance(actor, User):
+        return Program.objects.none()
     if is_executive(actor):
         programs = Program.objects.exclude(status=ProgramStatus.DRAFT)
         if manages_any_program(actor):
@@ -43,7 +44,7 @@ def insights_programs(actor: Any) -> QuerySet[Program]:
     return Program.objects.none()
 
 
-def access_insights_program(*, actor: Any, slug: str) -> Program:
+def access_insights_program(*, actor: Actor, slug: str) -> Program:
     """The program if the actor may read its insights; NotFound otherwise."""
     program = insights_programs(actor).filter(slug=slug).first()
     if program is None:
@@ -51,7 +52,7 @@ def access_insights_program(*, actor: Any, slug: str) -> Program:
     return program
 
 
-def may_see_people(actor: Any, program: Program) -> bool:
+def may_see_people(actor: Actor, program: Program) -> bool:
     """Whether pages may name people (e.g. relationships needing attention): managers of the
     program and HR admins yes; an executive reading aggregates, no."""
     return can_manage_program(actor, program)

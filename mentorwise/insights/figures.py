@@ -142,6 +142,14 @@ def health_figures(health: ProgramHealth) -> list[Figure]:
     return figures
 
 
+def health_sections(health: ProgramHealth) -> dict[str, list[Figure]]:
+    """The dashboard's figures grouped by section, sections and figures in display order."""
+    sections: dict[str, list[Figure]] = {}
+    for figure in health_figures(health):
+        sections.setdefault(figure.section, []).append(figure)
+    return sections
+
+
 def health_csv(health: ProgramHealth) -> str:
     """The figures as CSV (formula-safe), with the check-in trend after them."""
     out = io.StringIO()

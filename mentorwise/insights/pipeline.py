@@ -40,6 +40,7 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.core.csv import csv_safe
 from mentorwise.core.errors import NotFound
 from mentorwise.disclosure import (
@@ -88,7 +89,7 @@ def first_time_manager_months() -> int:
     return int(settings.MENTORWISE_FIRST_TIME_MANAGER_MONTHS)
 
 
-def require_pipeline_reader(actor: Any) -> None:
+def require_pipeline_reader(actor: Actor) -> None:
     """HR admins and executives read the pipeline; anyone else gets NotFound."""
     if not may_read_organisation_insights(actor):
         raise NotFound("No such page.")
@@ -307,14 +308,14 @@ def _coverage(population: str, today: dt.date, k: int) -> dict[str, CoverageBrea
 
 
 def _with_gap(group: CoverageGroup, total: CoverageGroup, k: int) -> CoverageGroup:
-    values = (group.covered, group.people, total.covered, total.people)
-    if any(v is None for v in values) or not group.people:
+    covered, people = group.covered, group.people
+    if covered is None or not people or total.covered is None or total.people is None:
         return group
-    rest_covered = total.covered - group.covered  # type: ignore[operator]
-    rest_people = total.people - group.people  # type: ignore[operator]
+    rest_covered = total.covered - covered
+    rest_people = total.people - people
     if rest_people < k or rest_covered <= 0:
         return group
-    gap = group.covered / group.people < FOUR_FIFTHS * rest_covered / rest_people  # type: ignore[operator]
+    gap = covered / people < FOUR_FIFTHS * rest_covered / rest_people
     return CoverageGroup(**{**group.__dict__, "gap": gap})
 
 

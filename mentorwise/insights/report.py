@@ -12,12 +12,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.insights import charts, charts_equity
 from mentorwise.insights.equity_access import equity_dimensions_for, record_demographics_viewed
 from mentorwise.insights.equity_display import equity_table
 from mentorwise.insights.equity_groups import SIDE_LABELS, SIDES
 from mentorwise.insights.equity_release import released_equity
-from mentorwise.insights.figures import health_figures
+from mentorwise.insights.figures import health_sections
 from mentorwise.insights.health import program_health
 from mentorwise.insights.outcome_charts import retention_chart
 from mentorwise.insights.program_outcomes import (
@@ -30,7 +31,7 @@ from mentorwise.insights.trends import program_activity
 from mentorwise.programs.models import Program
 
 
-def _equity_sections(program: Program, actor: Any) -> list[dict[str, Any]]:
+def _equity_sections(program: Program, actor: Actor) -> list[dict[str, Any]]:
     """Each side's breakdowns the actor may read: a table each, a chart for the mentees'."""
     dimensions = equity_dimensions_for(actor, program)
     sections = []
@@ -67,14 +68,12 @@ def _outcomes_section(program: Program) -> dict[str, Any]:
     return {"result": result, "rows": rows, "chart": chart, "estimand": ESTIMAND}
 
 
-def program_report_context(*, program: Program, actor: Any) -> dict[str, Any]:
+def program_report_context(*, program: Program, actor: Actor) -> dict[str, Any]:
     """Everything the report shows, computed once. Reading demographic breakdowns (HR admins
     only) is recorded in the audit log, as on the equity page."""
     health = program_health(program=program, actor=actor)
     activity = program_activity(program=program)
-    sections: dict[str, list] = {}
-    for figure in health_figures(health):
-        sections.setdefault(figure.section, []).append(figure)
+    sections = health_sections(health)
     return {
         "program": program,
         "generated_at": timezone.now(),
@@ -91,14 +90,15 @@ def program_report_context(*, program: Program, actor: Any) -> dict[str, Any]:
     }
 
 
-def program_report_html(*, program: Program, actor: Any) -> str:
+def program_report_html(*, program: Program, actor: Actor) -> str:
     return render_to_string(
         "insights/report.html", program_report_context(program=program, actor=actor)
     )
 
 
-def program_report_pdf(*, program: Program, actor: Any) -> bytes:
+def program_report_pdf(*, program: Program, actor: Actor) -> bytes:
     """The report as PDF bytes (WeasyPrint renders the SVG charts natively)."""
     from weasyprint import HTML
 
-    return HTML(string=program_report_html(program=program, actor=actor)).write_pdf()  # type: ignore[no-any-return]
+    pdf: bytes = HTML(string=program_report_html(program=program, actor=actor)).write_pdf()
+    return pdf  # (WeasyPrint is untyped)

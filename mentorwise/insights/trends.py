@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -48,7 +48,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def month_counts(queryset: QuerySet, field: str) -> dict[dt.date, int]:
+def month_counts(queryset: QuerySet[Model], field: str) -> dict[dt.date, int]:
     """Rows of `queryset` per calendar month of the datetime `field` (UTC), as {first day: n}.
 
     With UTC as the site's time zone this groups on the "YYYY-MM" prefix of the stored value,

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from mentorwise.core.errors import FieldError, InvalidInput
-from mentorwise.learning.questions import questions_validate
+from mentorwise.learning.questions import Question, questions_validate
 
 MODULES_DIR = Path(__file__).resolve().parent / "modules"
 AUDIENCE_ROLES = ("mentor", "sponsor", "coach", "mentee")
@@ -43,7 +43,7 @@ class BuiltinModule:
     summary: str
     audience: list[str]
     minutes: int
-    questions: list[dict[str, Any]]
+    questions: list[Question]
     body_markdown: str
     position: int = 100
 

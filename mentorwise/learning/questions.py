@@ -15,7 +15,7 @@ The text format, one block per question separated by a blank line:
 from __future__ import annotations
 
 import string
-from typing import Any
+from typing import TypedDict
 
 from mentorwise.core.errors import FieldError, InvalidInput
 
@@ -24,14 +24,34 @@ MAX_CHOICES = 6
 KEYS = string.ascii_lowercase
 
 
-def questions_validate(raw: Any) -> list[dict[str, Any]]:
+class Choice(TypedDict):
+    key: str
+    text: str
+
+
+class PublicQuestion(TypedDict):
+    """What a learner sees before answering."""
+
+    id: str
+    text: str
+    choices: list[Choice]
+
+
+class Question(PublicQuestion):
+    """A question as stored on the module (`TrainingModule.questions`)."""
+
+    answer: str
+    explanation: str
+
+
+def questions_validate(raw: object) -> list[Question]:
     """Return the questions in canonical form, or raise InvalidInput naming every problem."""
     errors: list[FieldError] = []
     if not isinstance(raw, list) or not raw:
         raise InvalidInput([FieldError("questions", "add at least one question")])
     if len(raw) > MAX_QUESTIONS:
         errors.append(FieldError("questions", f"at most {MAX_QUESTIONS} questions"))
-    clean: list[dict[str, Any]] = []
+    clean: list[Question] = []
     seen_ids: set[str] = set()
     for n, question in enumerate(raw, start=1):
         where = f"questions[{n}]"
@@ -74,11 +94,11 @@ def questions_validate(raw: Any) -> list[dict[str, Any]]:
     return clean
 
 
-def _choices(raw: Any) -> list[dict[str, str]]:
+def _choices(raw: object) -> list[Choice]:
     """Accept ["text", ...] (keys a, b, c...) or [{"key", "text"}, ...]."""
     if not isinstance(raw, list):
         return []
-    choices = []
+    choices: list[Choice] = []
     for i, choice in enumerate(raw[: len(KEYS)]):
         if isinstance(choice, dict):
             key = str(choice.get("key") or KEYS[i]).strip()
@@ -89,19 +109,24 @@ def _choices(raw: Any) -> list[dict[str, str]]:
     return choices
 
 
-def questions_parse_text(text: str) -> list[dict[str, Any]]:
+def questions_parse_text(text: str) -> list[Question]:
     """Parse the plain-text format into questions (validate them with questions_validate)."""
-    questions: list[dict[str, Any]] = []
+    questions: list[Question] = []
     errors: list[FieldError] = []
-    current: dict[str, Any] | None = None
+    current: Question | None = None
     for line_no, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
         if not line:
             continue
         marker, rest = line[:1], line[1:].strip()
         if line[:2].upper() == "Q:":
-            current = {"id": f"q{len(questions) + 1}", "text": line[2:].strip(), "choices": []}
-            current["answer"], current["explanation"] = "", ""
+            current = {
+                "id": f"q{len(questions) + 1}",
+                "text": line[2:].strip(),
+                "choices": [],
+                "answer": "",
+                "explanation": "",
+            }
             questions.append(current)
         elif current is None:
             errors.append(FieldError("questions", "start each question with 'Q:'", row=line_no))
@@ -127,7 +152,7 @@ def questions_parse_text(text: str) -> list[dict[str, Any]]:
     return questions
 
 
-def questions_to_text(questions: list[dict[str, Any]]) -> str:
+def questions_to_text(questions: list[Question]) -> str:
     """The plain-text form of `questions`, for editing."""
     blocks = []
     for q in questions:
@@ -138,6 +163,6 @@ def questions_to_text(questions: list[dict[str, Any]]) -> str:
     return "\n\n".join(blocks)
 
 
-def questions_public(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def questions_public(questions: list[Question]) -> list[PublicQuestion]:
     """The questions without their answers and explanations (what a learner sees first)."""
     return [{"id": q["id"], "text": q["text"], "choices": q["choices"]} for q in questions]

@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from mentorwise.accounts.roles import is_hr_admin
+from mentorwise.accounts.actors import Actor, User
+from mentorwise.accounts.roles import actor_person_id, is_hr_admin
 from mentorwise.core.errors import NotFound
 from mentorwise.learning import permissions
 from mentorwise.learning.models import ModuleCompletion, ProgramTrainingRequirement, TrainingModule
@@ -64,11 +64,11 @@ def training_status(
     return [(module, passed.get(module.pk)) for module in modules]
 
 
-def module_list(*, actor: Any) -> QuerySet[TrainingModule]:
+def module_list(*, actor: Actor) -> QuerySet[TrainingModule]:
     return permissions.visible_modules(actor).order_by("position", "title")
 
 
-def access_module(*, actor: Any, slug: str) -> TrainingModule:
+def access_module(*, actor: Actor, slug: str) -> TrainingModule:
     """The module with `slug` if the actor may read it; NotFound otherwise."""
     module = permissions.visible_modules(actor).filter(slug=slug).first()
     if module is None:
@@ -76,7 +76,7 @@ def access_module(*, actor: Any, slug: str) -> TrainingModule:
     return module
 
 
-def access_editable_module(*, actor: Any, slug: str) -> TrainingModule:
+def access_editable_module(*, actor: Actor, slug: str) -> TrainingModule:
     """The module if the actor may edit it; NotFound for everything else (same answer)."""
     module = access_module(actor=actor, slug=slug)
     if not permissions.can_edit_module(actor, module):
@@ -84,19 +84,19 @@ def access_editable_module(*, actor: Any, slug: str) -> TrainingModule:
     return module
 
 
-def completion_list(*, actor: Any) -> QuerySet[ModuleCompletion]:
+def completion_list(*, actor: Actor) -> QuerySet[ModuleCompletion]:
     """The actor's own completions, newest first."""
-    person_id = getattr(actor, "person_id", None)
-    if not getattr(actor, "is_authenticated", False) or person_id is None:
+    person_id = actor_person_id(actor)
+    if person_id is None:
         return ModuleCompletion.objects.none()
     return ModuleCompletion.objects.filter(person_id=person_id).select_related("module")
 
 
-def completion_get(*, actor: Any, module: TrainingModule) -> ModuleCompletion | None:
+def completion_get(*, actor: Actor, module: TrainingModule) -> ModuleCompletion | None:
     return completion_list(actor=actor).filter(module=module).first()
 
 
-def access_program_requirements(*, actor: Any, slug: str) -> Program:
+def access_program_requirements(*, actor: Actor, slug: str) -> Program:
     """The program if the actor may read its requirements (managers, participants)."""
     program = access_program(actor=actor, slug=slug)
     if not permissions.can_read_requirements(actor, program):
@@ -104,7 +104,7 @@ def access_program_requirements(*, actor: Any, slug: str) -> Program:
     return program
 
 
-def access_requirements_program(*, actor: Any, slug: str) -> Program:
+def access_requirements_program(*, actor: Actor, slug: str) -> Program:
     """The program if the actor may set its requirements; NotFound otherwise."""
     program = access_program(actor=actor, slug=slug)
     if not permissions.can_set_requirements(actor, program):
@@ -133,7 +133,7 @@ class ProgramTraining:
         return sum(1 for _, passed in self.modules if passed is not None)
 
 
-def my_program_training(*, actor: Any) -> list[ProgramTraining]:
+def my_program_training(*, actor: Actor) -> list[ProgramTraining]:
     """For each program the actor is enrolled or invited in: what it requires, what is done."""
     person = getattr(actor, "person", None)
     if person is None:
@@ -175,10 +175,10 @@ def my_program_training(*, actor: Any) -> list[ProgramTraining]:
     ]
 
 
-def programs_managed(*, actor: Any) -> QuerySet[Program]:
+def programs_managed(*, actor: Actor) -> QuerySet[Program]:
     """Programs whose training requirements the actor may set."""
     if is_hr_admin(actor):
         return Program.objects.order_by("name")
-    if not getattr(actor, "is_authenticated", False):
+    if not isinstance(actor, User):
         return Program.objects.none()
     return Program.objects.filter(managers=actor).order_by("name")

@@ -3,20 +3,23 @@ and choose the modules a program requires. Each is one transaction with its audi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from mentorwise.accounts.actors import Actor, User
+from mentorwise.accounts.roles import actor_person_id
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import FieldError, Forbidden, InvalidInput, NotFound
 from mentorwise.learning import permissions
 from mentorwise.learning.builtin import AUDIENCE_ROLES, MODULES_DIR, builtin_modules_read
 from mentorwise.learning.models import ModuleCompletion, ProgramTrainingRequirement, TrainingModule
-from mentorwise.learning.questions import questions_validate
+from mentorwise.learning.questions import Question, questions_validate
 from mentorwise.programs.models import Program
 
 # Pass at 80%: with 3 or 4 questions that means all correct, with 5 one mistake is allowed.
@@ -37,7 +40,7 @@ class SyncResult:
 
 
 @transaction.atomic
-def modules_sync_builtin(*, actor: Any = None, directory: Any = MODULES_DIR) -> SyncResult:
+def modules_sync_builtin(*, actor: Actor = None, directory: Path = MODULES_DIR) -> SyncResult:
     """Make the built-in modules match the files: create, update changed content, retire
     built-ins whose file is gone. Idempotent; never touches modules that admins wrote.
 
@@ -109,7 +112,7 @@ class ModuleContent:
     body_markdown: str
     audience: list[str]
     minutes: int
-    questions: list[dict[str, Any]]
+    questions: Sequence[Mapping[str, object]]  # as written; checked by questions_validate
     is_active: bool = True
 
 
@@ -130,7 +133,7 @@ def _content_validate(content: ModuleContent) -> dict[str, Any]:
         errors.append(FieldError("audience", "choose at least one role"))
     if not 1 <= content.minutes <= 240:
         errors.append(FieldError("minutes", "must be from 1 to 240", value=str(content.minutes)))
-    questions: list[dict[str, Any]] = []
+    questions: list[Question] = []
     try:
         questions = questions_validate(content.questions)
     except InvalidInput as error:
@@ -161,9 +164,9 @@ def _unique_slug(title: str) -> str:
 
 
 @transaction.atomic
-def module_create(*, actor: Any, content: ModuleContent) -> TrainingModule:
+def module_create(*, actor: Actor, content: ModuleContent) -> TrainingModule:
     """An HR admin adds one of the organization's own modules."""
-    if not permissions.can_author_modules(actor):
+    if not isinstance(actor, User) or not permissions.can_author_modules(actor):
         raise Forbidden("Only HR admins may add training modules.")
     values = _content_validate(content)
     module = TrainingModule.objects.create(
@@ -174,7 +177,9 @@ def module_create(*, actor: Any, content: ModuleContent) -> TrainingModule:
 
 
 @transaction.atomic
-def module_update(*, actor: Any, module: TrainingModule, content: ModuleContent) -> TrainingModule:
+def module_update(
+    *, actor: Actor, module: TrainingModule, content: ModuleContent
+) -> TrainingModule:
     """An HR admin changes an organization module; a content change raises its version."""
     if not permissions.can_edit_module(actor, module):
         raise Forbidden(
@@ -231,14 +236,16 @@ class AttemptResult:
 
 
 @transaction.atomic
-def module_attempt(*, actor: Any, module: TrainingModule, answers: dict[str, str]) -> AttemptResult:
+def module_attempt(
+    *, actor: Actor, module: TrainingModule, answers: dict[str, str]
+) -> AttemptResult:
     """Grade the knowledge check; a pass records (or refreshes) the person's completion.
 
     A failed attempt records nothing but its audit row; people may retry as often as they
     like. Answers to unknown questions are ignored; unanswered questions count as wrong.
     """
-    person_id = getattr(actor, "person_id", None)
-    if not getattr(actor, "is_authenticated", False) or person_id is None:
+    person_id = actor_person_id(actor)
+    if person_id is None:
         raise Forbidden("Your login has no employee record, so training cannot be recorded.")
     if not permissions.visible_modules(actor).filter(pk=module.pk, is_active=True).exists():
         raise NotFound("No such training module.")
@@ -294,7 +301,7 @@ def module_attempt(*, actor: Any, module: TrainingModule, answers: dict[str, str
 
 @transaction.atomic
 def program_requirements_set(
-    *, actor: Any, program: Program, module_ids: Iterable[int]
+    *, actor: Actor, program: Program, module_ids: Iterable[int]
 ) -> list[TrainingModule]:
     """Replace the modules `program` requires; HR admins and the program's managers only."""
     if not permissions.can_set_requirements(actor, program):

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Count, Q, QuerySet
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.core.errors import Forbidden, NotFound
 from mentorwise.matches.models import (
     TAKES_MENTEE,
@@ -24,7 +23,7 @@ def run_latest(*, program: Program) -> MatchingRun | None:
     return program.runs.order_by("-created_at", "-id").first()
 
 
-def access_run(*, actor: Any, run_id: int) -> MatchingRun:
+def access_run(*, actor: Actor, run_id: int) -> MatchingRun:
     """A run of a program the actor manages; NotFound otherwise."""
     run = MatchingRun.objects.select_related("program").filter(pk=run_id).first()
     if run is None or not can_manage_program(actor, run.program):
@@ -32,7 +31,7 @@ def access_run(*, actor: Any, run_id: int) -> MatchingRun:
     return run
 
 
-def access_managed_match(*, actor: Any, match_id: int) -> Match:
+def access_managed_match(*, actor: Actor, match_id: int) -> Match:
     """A match in a program the actor manages; NotFound otherwise."""
     match = (
         Match.objects.select_related("program", "mentee__person", "mentor__person")
@@ -124,7 +123,7 @@ def my_current_match(*, person_id: int | None, program: Program) -> Match | None
     )
 
 
-def own_mentee_enrollment(actor: Any, program: Program) -> Enrollment:
+def own_mentee_enrollment(actor: Actor, program: Program) -> Enrollment:
     """The actor's active mentee enrollment in the program; Forbidden when they have none."""
     enrollment = Enrollment.objects.filter(
         program=program,

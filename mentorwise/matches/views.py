@@ -16,11 +16,11 @@ from mentorwise.core.views import not_found_as_404
 from mentorwise.matches import scores, selectors, services
 from mentorwise.matches.models import Match, MatchStatus, RunMethod, RunStatus
 from mentorwise.matches.problem import giving_role
-from mentorwise.programs.models import EnrollmentStatus, Role
+from mentorwise.programs.models import EnrollmentStatus, Program, Role
 from mentorwise.programs.selectors import access_managed_program, access_program
 
 
-def _managed(request: AuthedRequest, slug: str):  # type: ignore[no-untyped-def]
+def _managed(request: AuthedRequest, slug: str) -> Program:
     try:
         return access_managed_program(actor=request.user, slug=slug)
     except NotFound as error:

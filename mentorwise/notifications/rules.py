@@ -59,7 +59,8 @@ class NudgeDraft:
 
 
 def _url(name: str, *args: object) -> str:
-    return settings.MENTORWISE_BASE_URL.rstrip("/") + reverse(name, args=args)
+    base: str = settings.MENTORWISE_BASE_URL
+    return base.rstrip("/") + reverse(name, args=args)
 
 
 def _active_relationships() -> Iterator[Relationship]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.core.errors import NotFound
 from mentorwise.core.models import OutboxMessage
@@ -13,7 +12,7 @@ from mentorwise.core.outbox import outbox_active
 from mentorwise.notifications.models import Nudge, NudgeSettings
 
 
-def my_nudges(*, actor: Any, include_dismissed: bool = False) -> QuerySet[Nudge]:
+def my_nudges(*, actor: Actor, include_dismissed: bool = False) -> QuerySet[Nudge]:
     person_id = getattr(actor, "person_id", None)
     if person_id is None:
         return Nudge.objects.none()
@@ -23,7 +22,7 @@ def my_nudges(*, actor: Any, include_dismissed: bool = False) -> QuerySet[Nudge]
     return nudges.order_by("-created_at", "-id")
 
 
-def my_settings(*, actor: Any) -> NudgeSettings | None:
+def my_settings(*, actor: Actor) -> NudgeSettings | None:
     person_id = getattr(actor, "person_id", None)
     return NudgeSettings.objects.filter(person_id=person_id).first() if person_id else None
 
@@ -31,7 +30,7 @@ def my_settings(*, actor: Any) -> NudgeSettings | None:
 # Outbox (core/outbox.py) ----------------------------------------------------------------
 
 
-def outbox_messages(*, actor: Any, q: str = "") -> QuerySet[OutboxMessage]:
+def outbox_messages(*, actor: Actor, q: str = "") -> QuerySet[OutboxMessage]:
     """The e-mails the outbox kept, newest first, for HR admins while the outbox is the
     e-mail backend; NotFound for everyone else and whenever real e-mail is sent."""
     if not (outbox_active() and is_hr_admin(actor)):
@@ -42,7 +41,7 @@ def outbox_messages(*, actor: Any, q: str = "") -> QuerySet[OutboxMessage]:
     return messages.order_by("-sent_at", "-id")
 
 
-def access_outbox_message(*, actor: Any, message_id: int) -> OutboxMessage:
+def access_outbox_message(*, actor: Actor, message_id: int) -> OutboxMessage:
     message = outbox_messages(actor=actor).filter(pk=message_id).first()
     if message is None:
         raise NotFound("No such message.")

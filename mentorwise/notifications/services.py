@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import asdict, dataclass
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import NotFound
 from mentorwise.core.mail import email_enqueue
@@ -178,7 +178,7 @@ def nudges_task() -> str:
 
 
 @transaction.atomic
-def nudge_dismiss(*, actor: Any, nudge_id: int) -> Nudge:
+def nudge_dismiss(*, actor: Actor, nudge_id: int) -> Nudge:
     """Hide one of the actor's own nudges from their list."""
     nudge = Nudge.objects.filter(
         pk=nudge_id, person_id=getattr(actor, "person_id", None) or -1
@@ -193,7 +193,7 @@ def nudge_dismiss(*, actor: Any, nudge_id: int) -> Nudge:
 
 
 @transaction.atomic
-def nudge_settings_set(*, actor: Any, mute_non_essential: bool) -> NudgeSettings:
+def nudge_settings_set(*, actor: Actor, mute_non_essential: bool) -> NudgeSettings:
     """Mute (or unmute) non-essential nudge emails for the actor's own person."""
     person_id = getattr(actor, "person_id", None)
     if person_id is None:

@@ -7,10 +7,9 @@ Match offers and mentor cards show it beside the directory fields.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import actor_person_id
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import FieldError, Forbidden, InvalidInput
@@ -20,7 +19,7 @@ BIO_MAX_LENGTH = 600
 
 
 @transaction.atomic
-def person_bio_update(*, actor: Any, person_id: int, bio: str) -> Person:
+def person_bio_update(*, actor: Actor, person_id: int, bio: str) -> Person:
     """Set the actor's own bio (blank clears it); Forbidden for anyone else's."""
     if actor_person_id(actor) != person_id:
         raise Forbidden("Only the person can write their own introduction.", code="not_own_bio")

@@ -298,7 +298,8 @@ def _slug(text: str) -> str:
 
 def _days_ago(today: dt.date, days: np.ndarray) -> list[dt.date]:
     base = np.datetime64(today.isoformat(), "D")
-    return (base - days.astype("timedelta64[D]")).tolist()  # type: ignore[no-any-return]
+    dates: list[dt.date] = (base - days.astype("timedelta64[D]")).tolist()
+    return dates
 
 
 def generate_org(people: int, seed: int, today: dt.date | None = None) -> SyntheticOrg:

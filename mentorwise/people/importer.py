@@ -153,7 +153,7 @@ class PeopleReader:
 
     def __iter__(self) -> Iterator[PersonRow]:
         # newline="": \n, \r\n and \r all end a line and reach the csv module untranslated.
-        text = io.TextIOWrapper(self.stream, encoding="utf-8-sig", newline="")  # type: ignore[type-var]
+        text = io.TextIOWrapper(self.stream, encoding="utf-8-sig", newline="")
         try:
             yield from self._read(_lines(text, self._used))
         except _Stop as stop:

@@ -18,27 +18,28 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import actor_person_id, is_hr_admin, manages_any_program
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Forbidden, NotFound
 from mentorwise.people.models import ImportRun, Person
 
 
-def can_import_people(actor: Any) -> bool:
+def can_import_people(actor: Actor) -> bool:
     return is_hr_admin(actor)
 
 
-def import_runs_visible_to(actor: Any) -> QuerySet[ImportRun]:
+def import_runs_visible_to(actor: Actor) -> QuerySet[ImportRun]:
     """The import history: HR admins see every run, nobody else any."""
     return ImportRun.objects.all() if can_import_people(actor) else ImportRun.objects.none()
 
 
-def can_read_directory(actor: Any) -> bool:
+def can_read_directory(actor: Actor) -> bool:
     """May the actor list and read everyone's basic profile?"""
     return is_hr_admin(actor) or manages_any_program(actor)
 
 
-def people_visible_to(actor: Any) -> QuerySet[Person]:
+def people_visible_to(actor: Actor) -> QuerySet[Person]:
     """The people the actor may read: everyone, or only their own record."""
     if can_read_directory(actor):
         return Person.objects.all()
@@ -48,7 +49,7 @@ def people_visible_to(actor: Any) -> QuerySet[Person]:
     return Person.objects.filter(pk=person_id)
 
 
-def access_person(*, actor: Any, person_id: int) -> Person:
+def access_person(*, actor: Actor, person_id: int) -> Person:
     """The person with this id if the actor may read it; NotFound for missing and not yours."""
     person = people_visible_to(actor).select_related("manager").filter(pk=person_id).first()
     if person is None:
@@ -78,7 +79,7 @@ def profile_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
     return {name: filters[name] for name in PROFILE_FILTERS if filters.get(name) is not None}
 
 
-def person_list_read(*, actor: Any, filters: Mapping[str, Any], people: Iterable[Person]) -> None:
+def person_list_read(*, actor: Actor, filters: Mapping[str, Any], people: Iterable[Person]) -> None:
     """Audit a list read that reveals a profile field: one entry naming the people returned.
 
     A list shows directory fields only, but "high potential only" or "level 7" tells that
@@ -94,7 +95,7 @@ def person_list_read(*, actor: Any, filters: Mapping[str, Any], people: Iterable
         audit_record(actor=actor, action="people.listed", data={"filters": used, "people": ids})
 
 
-def person_profile_read(*, actor: Any, person_id: int) -> Person:
+def person_profile_read(*, actor: Actor, person_id: int) -> Person:
     """A person's profile for display (page or API); reading someone else's is audited."""
     person = access_person(actor=actor, person_id=person_id)
     if person.pk != actor_person_id(actor):
@@ -102,7 +103,7 @@ def person_profile_read(*, actor: Any, person_id: int) -> Person:
     return person
 
 
-def require_can_import(actor: Any) -> None:
+def require_can_import(actor: Actor) -> None:
     """Only HR admins import; `None` is the system (the command line, run by an operator)."""
     if actor is not None and not can_import_people(actor):
         raise Forbidden("Only HR admins may import people.")

@@ -13,6 +13,7 @@ import numpy as np
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.people.columns import (
     CANONICAL_COLUMNS,
     COLUMN_HELP,
@@ -36,7 +37,7 @@ from mentorwise.people.search import (
 _PATH_END = "g"
 
 
-def import_run_list(*, actor: Any, limit: int = 20) -> list[ImportRun]:
+def import_run_list(*, actor: Actor, limit: int = 20) -> list[ImportRun]:
     """The latest imports and refused files the actor may see (HR admins: all), newest first."""
     return list(import_runs_visible_to(actor).select_related("actor")[:limit])
 
@@ -146,7 +147,7 @@ class PersonFilters(TypedDict, total=False):
 
 
 def person_list(
-    *, actor: Any, filters: PersonFilters | None = None, order: PersonOrder = "name"
+    *, actor: Actor, filters: PersonFilters | None = None, order: PersonOrder = "name"
 ) -> QuerySet[Person]:
     """The people the actor may see, narrowed by the directory filters, in name or id order.
 
@@ -186,7 +187,7 @@ _ORDER: dict[PersonOrder, tuple[str, ...]] = {
 }
 
 
-def person_filter_options(*, actor: Any) -> dict[str, list[str]]:
+def person_filter_options(*, actor: Actor) -> dict[str, list[str]]:
     """Distinct departments, functions and locations for the directory's filter menus."""
     people = people_visible_to(actor).order_by()
     return {

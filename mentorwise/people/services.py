@@ -27,6 +27,7 @@ from django.db import DatabaseError, connection, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from mentorwise.accounts.actors import Actor, User
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import ErrorLog, FieldError, InvalidInput
 from mentorwise.core.text import count
@@ -139,7 +140,7 @@ def _noop(stage: str, done: int, total: int) -> None:
 
 def people_import(
     *,
-    actor: Any,
+    actor: Actor,
     data: bytes | IO[bytes],
     file_name: str,
     full: bool = False,
@@ -157,7 +158,7 @@ def people_import(
     """
     require_can_import(actor)
     run = ImportRun(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor if isinstance(actor, User) else None,
         actor_label=_actor_label(actor),
         source=source,
         file_name=file_name[:200],
@@ -191,8 +192,8 @@ def _record_refused(run: ImportRun, error: InvalidInput) -> None:
         logger.warning("The refused import of %s was not recorded", run.file_name, exc_info=True)
 
 
-def _actor_label(actor: Any) -> str:
-    if getattr(actor, "is_authenticated", False):
+def _actor_label(actor: Actor) -> str:
+    if isinstance(actor, User):
         return str(actor.get_username())[:200]
     return "system"  # as in the audit log: the command line, a job, the demo
 
@@ -200,7 +201,7 @@ def _actor_label(actor: Any) -> str:
 def _import(
     run: ImportRun,
     *,
-    actor: Any,
+    actor: Actor,
     data: bytes | IO[bytes],
     today: dt.date,
     progress: Progress,

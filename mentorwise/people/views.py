@@ -188,7 +188,7 @@ def _upload_dir() -> Path:
     return private_dir(Path(settings.DATA_DIR) / "imports")
 
 
-def _store_upload(request: AuthedRequest, upload: UploadedFile, name: str) -> str:
+def _store_upload(request: AuthedRequest, upload: UploadedFile[bytes], name: str) -> str:
     """Keep the previewed file under a generated name (never a user-supplied path)."""
     folder = _upload_dir()
     cutoff = time.time() - 24 * 3600

@@ -20,16 +20,17 @@ admins only, and the database refuses edits to it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import F, Q, TextField
+from django.db.models import F, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from mentorwise.accounts import services as account_services
+from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.models import ApiToken, User
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict, FieldError, InvalidInput
@@ -89,7 +90,7 @@ def pseudonym(person_id: int) -> str:
     return f"Erased person #{person_id}"
 
 
-def person_erase(*, actor: Any, person: Person, confirm: str) -> ErasureResult:
+def person_erase(*, actor: Actor, person: Person, confirm: str) -> ErasureResult:
     """Erase `person` (irreversible). `confirm` must be their employee id, typed again."""
     require_privacy_admin(actor)
     with transaction.atomic():
@@ -141,7 +142,7 @@ def _identifiers(person: Person, users: list[User]) -> list[str]:
     return sorted((s for s in found if s and len(s) >= 3), key=len, reverse=True)
 
 
-def _replacer(names: list[str], by: str) -> Any:
+def _replacer(names: list[str], by: str) -> Callable[[str], str]:
     pattern = re.compile("|".join(re.escape(n) for n in names), re.IGNORECASE) if names else None
 
     def replace(text: str) -> str:
@@ -150,7 +151,7 @@ def _replacer(names: list[str], by: str) -> Any:
     return replace
 
 
-def _erase_logins(actor: Any, users: list[User], result: ErasureResult) -> None:
+def _erase_logins(actor: Actor, users: list[User], result: ErasureResult) -> None:
     end_sessions = getattr(account_services, "user_sessions_end", None)
     for user in users:
         user.username = f"erased-{user.pk}"
@@ -176,8 +177,8 @@ def _erase_logins(actor: Any, users: list[User], result: ErasureResult) -> None:
 def _clear_texts(
     users: list[User],
     enrollment_ids: list[int],
-    relationships: Any,
-    as_mentee: Any,
+    relationships: QuerySet[Relationship],
+    as_mentee: QuerySet[Relationship],
 ) -> int:
     """Blank free text the person wrote or that is about them; rows stay for the counts."""
     n = 0
@@ -217,7 +218,7 @@ def _clear_texts(
     return n
 
 
-def _replace_names(relationships: Any, replace: Any) -> int:
+def _replace_names(relationships: QuerySet[Relationship], replace: Callable[[str], str]) -> int:
     """Replace the person's name in texts that stay: timelines, other people's nudges and notes."""
     n = 0
     for event in RelationshipEvent.objects.filter(relationship__in=relationships):

@@ -23,6 +23,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.models import ApiToken, User
 from mentorwise.core.audit import audit_record
 from mentorwise.core.models import AuditEntry
@@ -102,7 +103,7 @@ def _person_ref(person: Person | None) -> dict[str, Any] | None:
     return {"id": person.pk, "employee_id": person.employee_id, "name": person.full_name}
 
 
-def person_export(*, actor: Any, person: Person, reference: str = "") -> dict[str, Any]:
+def person_export(*, actor: Actor, person: Person, reference: str = "") -> dict[str, Any]:
     """Everything held about `person`; HR admins (or the CLI) only; the read is audited.
 
     An HR admin who takes part in a program with the person leaves the export to another

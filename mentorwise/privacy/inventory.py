@@ -15,6 +15,7 @@ from django.apps import apps
 from django.db import models
 from django.db.models import QuerySet
 
+from mentorwise.accounts.models import User
 from mentorwise.people.models import Person
 
 # The models a person's data hangs from.
@@ -112,19 +113,25 @@ WITHHELD: dict[str, str] = {
 }
 
 
-def relations_to_hubs() -> Iterator[tuple[str, models.Field]]:  # type: ignore[type-arg]
+def relations_to_hubs() -> Iterator[tuple[str, models.Field[Any, Any]]]:
     """Every forward relation (foreign key, one-to-one, many-to-many) that targets a hub."""
     for model in apps.get_models():
         for field in model._meta.get_fields():
-            if not field.is_relation or field.auto_created or field.related_model is None:
+            # Forward relations are Fields (reverse ones are auto-created ForeignObjectRels; a
+            # GenericForeignKey has no related model).
+            if not isinstance(field, models.Field) or not field.is_relation or field.auto_created:
+                continue
+            if field.related_model is None:
                 continue
             target = field.related_model
             if isinstance(target, str) or target._meta.label_lower not in HUBS:
                 continue
-            yield f"{model._meta.label_lower}.{field.name}", field  # type: ignore[misc]
+            yield f"{model._meta.label_lower}.{field.name}", field
 
 
-def linked_querysets(person: Any, users: list[Any]) -> Iterator[tuple[str, QuerySet[Any]]]:
+def linked_querysets(
+    person: Person, users: list[User]
+) -> Iterator[tuple[str, QuerySet[models.Model]]]:
     """The LINKED records of `person` and their logins, model by model."""
     for key, field in relations_to_hubs():
         if key not in LINKED:

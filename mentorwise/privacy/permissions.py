@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import actor_person_id, is_hr_admin
 from mentorwise.core.errors import Forbidden, NotFound
 from mentorwise.people.models import Person
 from mentorwise.programs.models import Enrollment, Program
 
 
-def require_privacy_admin(actor: Any) -> None:
+def require_privacy_admin(actor: Actor) -> None:
     """Only HR admins (or `None`, the operator's CLI) handle exports and erasures.
 
     Everyone else gets "not found", as for any page outside their scope.
@@ -19,7 +18,7 @@ def require_privacy_admin(actor: Any) -> None:
         raise NotFound("No such page.")
 
 
-def access_person_for_privacy(*, actor: Any, person_id: int) -> Person:
+def access_person_for_privacy(*, actor: Actor, person_id: int) -> Person:
     """The person (erased or not) for a data-subject request; NotFound otherwise."""
     require_privacy_admin(actor)
     person = Person.objects.filter(pk=person_id).first()
@@ -36,7 +35,7 @@ def person_by_employee_id(employee_id: str) -> Person:
     return person
 
 
-def export_conflict(*, actor: Any, person: Person) -> Program | None:
+def export_conflict(*, actor: Actor, person: Person) -> Program | None:
     """A program the HR admin `actor` and `person` both take part in, or None.
 
     The person's export holds what they wrote about their relationships, matches and
@@ -56,7 +55,7 @@ def export_conflict(*, actor: Any, person: Person) -> Program | None:
     )
 
 
-def require_export_without_conflict(*, actor: Any, person: Person) -> None:
+def require_export_without_conflict(*, actor: Actor, person: Person) -> None:
     """Forbidden when `export_conflict` finds a shared program (the command line never)."""
     if actor is None:
         return

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.core.errors import Forbidden, InvalidInput, MentorwiseError
 from mentorwise.core.views import not_found_as_404
+from mentorwise.people.models import Person
 from mentorwise.privacy.erasure import person_erase
 from mentorwise.privacy.export import person_export
 from mentorwise.privacy.forms import EraseForm
@@ -25,7 +26,7 @@ def person_privacy_view(request: AuthedRequest, person_id: int) -> HttpResponse:
     return render(request, "privacy/person.html", _context(request, person, EraseForm()))
 
 
-def _context(request: AuthedRequest, person: Any, form: EraseForm) -> dict[str, Any]:
+def _context(request: AuthedRequest, person: Person, form: EraseForm) -> dict[str, Any]:
     return {
         "person": person,
         "form": form,

@@ -8,10 +8,11 @@ from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from mentorwise.core.clock import zone_of
+from mentorwise.people.models import Person
 from mentorwise.relationships.models import Meeting, MeetingStatus
 
 
-def _address(person, role: str) -> vCalAddress:  # type: ignore[no-untyped-def]
+def _address(person: Person, role: str) -> vCalAddress:
     address = vCalAddress(f"mailto:{person.email}")
     address.params["cn"] = vText(person.full_name)
     if role:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.core.clock import zone_of
 from mentorwise.relationships.models import (
     ClosureKind,
@@ -38,7 +38,7 @@ class ClosingPreview:
     meetings: list[Meeting]
 
 
-def closing_preview(*, actor: Any, relationship: Relationship) -> ClosingPreview:
+def closing_preview(*, actor: Actor, relationship: Relationship) -> ClosingPreview:
     """The kind to preset (the actor's today decides) and the meetings that will be cancelled."""
     now = timezone.now()
     today = now.astimezone(zone_of(actor)).date()

@@ -10,6 +10,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils import timezone
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.core.clock import zone_of
 from mentorwise.core.errors import FieldError, InvalidInput
 from mentorwise.core.forms import PageForm
@@ -20,14 +21,15 @@ from mentorwise.relationships.models import (
     SponsorshipKind,
     SponsorshipOutcome,
 )
+from mentorwise.relationships.services.feedback import SurveyQuestion
 
 
-def actor_zone(actor: Any) -> zoneinfo.ZoneInfo:
+def actor_zone(actor: Actor) -> zoneinfo.ZoneInfo:
     """The time zone a person enters times in: their own, else the site's."""
     return zone_of(actor)
 
 
-def local_datetime(data: QueryDict, name: str, actor: Any) -> dt.datetime:
+def local_datetime(data: QueryDict, name: str, actor: Actor) -> dt.datetime:
     """A `datetime-local` field read in the actor's time zone."""
     raw = data.get(name, "").strip()
     try:
@@ -63,7 +65,7 @@ def id_list(data: QueryDict, name: str) -> list[int]:
     return [int(v) for v in data.getlist(name) if v.isdigit()]
 
 
-def survey_questions_to_text(questions: list[dict[str, Any]]) -> str:
+def survey_questions_to_text(questions: list[SurveyQuestion]) -> str:
     """One question per line: `key | label | 1-5` for a scale, `key | label | text`."""
     lines = []
     for q in questions:
@@ -72,9 +74,9 @@ def survey_questions_to_text(questions: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def survey_questions_from_text(text: str) -> list[dict[str, Any]]:
+def survey_questions_from_text(text: str) -> list[dict[str, object]]:
     """Parse the line format; malformed lines become questions the service refuses by name."""
-    questions: list[dict[str, Any]] = []
+    questions: list[dict[str, object]] = []
     for line in text.splitlines():
         if not line.strip():
             continue
@@ -106,7 +108,7 @@ class _ZonedForm(PageForm):
 
     datetime_fields: tuple[str, ...] = ()
 
-    def __init__(self, *args: Any, actor: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.zone = zone_of(actor)
 
@@ -127,7 +129,7 @@ class _ZonedForm(PageForm):
         return data
 
 
-def local_input_value(value: dt.datetime, actor: Any) -> str:
+def local_input_value(value: dt.datetime, actor: Actor) -> str:
     """A moment as a `datetime-local` value in the person's zone (a form's initial value)."""
     return value.astimezone(zone_of(actor)).strftime("%Y-%m-%dT%H:%M")
 
@@ -335,7 +337,7 @@ FIELD_LABELS: dict[str, str] = {
 
 def pair_forms(
     *,
-    actor: Any,
+    actor: Actor,
     relationship: Any,
     agreement: Any,
     goals: list[Any],

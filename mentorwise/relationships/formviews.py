@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.core.errors import InvalidInput, MentorwiseError, NotFound
 from mentorwise.core.forms import PageForm
@@ -25,7 +26,7 @@ from mentorwise.core.htmx import MESSAGES_TEMPLATE, action_response, is_htmx, re
 from mentorwise.core.views import not_found_as_404
 from mentorwise.relationships import forms, selectors, services
 from mentorwise.relationships.closing import closing_preview
-from mentorwise.relationships.models import ClosureKind, RelationshipStatus
+from mentorwise.relationships.models import ClosureKind, Relationship, RelationshipStatus
 from mentorwise.relationships.permissions import require_side, require_sponsor
 from mentorwise.relationships.views import render_pair_page
 
@@ -53,13 +54,13 @@ def _page_url(relationship_id: int, section: str) -> str:
 def submit(
     request: AuthedRequest,
     *,
-    relationship: Any,
+    relationship: Relationship,
     key: str,
     form: PageForm,
     call: Callable[[dict[str, Any]], object],
     success: str,
     section: str,
-    require: Callable[[Any, Any], object] = require_side,
+    require: Callable[[Actor, Relationship], object] = require_side,
     context: Mapping[str, Any] | None = None,
 ) -> HttpResponse:
     """Parse `form`, call the service with its values, answer as the module says.
@@ -110,11 +111,11 @@ def submit(
     return render_pair_page(request, relationship, {key: form})
 
 
-def _partial_context(relationship: Any) -> dict[str, Any]:
+def _partial_context(relationship: Relationship) -> dict[str, Any]:
     return {"relationship": relationship, "is_active": relationship.is_active}
 
 
-def _relationship(request: AuthedRequest, relationship_id: int) -> Any:
+def _relationship(request: AuthedRequest, relationship_id: int) -> Relationship:
     return selectors.access_relationship(actor=request.user, relationship_id=relationship_id)
 
 

@@ -11,10 +11,9 @@ here: they have one access path, their author's (see selectors.private_note_get)
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
+from mentorwise.accounts.actors import Actor, User
 from mentorwise.accounts.roles import actor_person_id, is_hr_admin
 from mentorwise.core.errors import Conflict, Forbidden
 from mentorwise.programs.permissions import can_manage_program
@@ -32,12 +31,12 @@ def person_side(person_id: int | None, relationship: Relationship) -> Side | Non
     return None
 
 
-def actor_side(actor: Any, relationship: Relationship) -> Side | None:
+def actor_side(actor: Actor, relationship: Relationship) -> Side | None:
     """The side of the pair the actor is on, or None when they are not in the pair."""
     return person_side(actor_person_id(actor), relationship)
 
 
-def relationships_in(actor: Any) -> QuerySet[Relationship]:
+def relationships_in(actor: Actor) -> QuerySet[Relationship]:
     """The relationships the actor is in, on either side."""
     person_id = actor_person_id(actor)
     if person_id is None:
@@ -47,18 +46,18 @@ def relationships_in(actor: Any) -> QuerySet[Relationship]:
     )
 
 
-def can_oversee(actor: Any, relationship: Relationship) -> bool:
+def can_oversee(actor: Actor, relationship: Relationship) -> bool:
     """Program managers of the relationship's program and HR admins, unless they are in it."""
     return actor_side(actor, relationship) is None and can_manage_program(
         actor, relationship.program
     )
 
 
-def overseen_relationships(actor: Any) -> QuerySet[Relationship]:
+def overseen_relationships(actor: Actor) -> QuerySet[Relationship]:
     """The relationships `can_oversee` allows, as a queryset (for lists and aggregates)."""
     if is_hr_admin(actor):
         managed = Relationship.objects.all()
-    elif getattr(actor, "is_authenticated", False):
+    elif isinstance(actor, User):
         managed = Relationship.objects.filter(program__managers=actor)
     else:
         return Relationship.objects.none()
@@ -67,11 +66,11 @@ def overseen_relationships(actor: Any) -> QuerySet[Relationship]:
     return managed
 
 
-def visible_relationships(actor: Any) -> QuerySet[Relationship]:
+def visible_relationships(actor: Actor) -> QuerySet[Relationship]:
     """Relationships the actor is in, or oversees (their programs; all for HR admins)."""
     if is_hr_admin(actor):
         return Relationship.objects.all()
-    if not getattr(actor, "is_authenticated", False):
+    if not isinstance(actor, User):
         return Relationship.objects.none()
     q = Q(program__managers=actor)
     if (person_id := actor_person_id(actor)) is not None:
@@ -79,20 +78,26 @@ def visible_relationships(actor: Any) -> QuerySet[Relationship]:
     return Relationship.objects.filter(q).distinct()
 
 
-def require_side(actor: Any, relationship: Relationship) -> Side:
-    """The actor's side; Forbidden for overseers (who may see but not act for the pair)."""
-    side = actor_side(actor, relationship)
-    if side is None:
-        raise Forbidden("Only the two people in this relationship may do this.")
-    return side
+def require_member(actor: Actor, relationship: Relationship) -> tuple[User, Side]:
+    """The actor's login and side of the pair; Forbidden for overseers (who may see but not
+    act for the pair) and for anyone else."""
+    if isinstance(actor, User) and (side := actor_side(actor, relationship)) is not None:
+        return actor, side
+    raise Forbidden("Only the two people in this relationship may do this.")
 
 
-def require_sponsor(actor: Any, relationship: Relationship) -> Side:
-    """The mentor side (the sponsor, mentor or coach), who alone records sponsorship; Forbidden
-    for the mentee and for overseers."""
-    if require_side(actor, relationship) != Side.MENTOR:
+def require_side(actor: Actor, relationship: Relationship) -> Side:
+    """The actor's side (see `require_member`)."""
+    return require_member(actor, relationship)[1]
+
+
+def require_sponsor(actor: Actor, relationship: Relationship) -> User:
+    """The login of the mentor side (the sponsor, mentor or coach), who alone records
+    sponsorship; Forbidden for the mentee and for overseers."""
+    user, side = require_member(actor, relationship)
+    if side != Side.MENTOR:
         raise Forbidden("Only the sponsor or mentor records sponsorship actions and outcomes.")
-    return Side.MENTOR
+    return user
 
 
 def require_active(relationship: Relationship) -> None:
@@ -100,12 +105,14 @@ def require_active(relationship: Relationship) -> None:
         raise Conflict("This relationship is closed.", code="relationship_closed")
 
 
-def require_overseer(actor: Any, relationship: Relationship) -> None:
+def require_overseer(actor: Actor, relationship: Relationship) -> User:
+    """The overseer's login; Forbidden for the pair and for anyone who does not oversee it."""
     if actor_side(actor, relationship) is not None:
         raise Forbidden(
             "You are in this relationship: another manager of the program or an HR admin "
             "does this.",
             code="conflict_of_interest",
         )
-    if not can_oversee(actor, relationship):
+    if not isinstance(actor, User) or not can_oversee(actor, relationship):
         raise Forbidden("Only this program's managers and HR admins may do this.")
+    return actor

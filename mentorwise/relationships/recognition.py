@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import actor_person_id, is_hr_admin
 from mentorwise.core.audit import audit_record
 from mentorwise.core.csv import csv_safe
@@ -64,7 +65,7 @@ class Contribution:
     generated_at: dt.datetime = field(default_factory=timezone.now)
 
 
-def has_contribution_record(*, actor: Any) -> bool:
+def has_contribution_record(*, actor: Actor) -> bool:
     """Does the actor give guidance somewhere (mentor, sponsor, coach), so has a record?"""
     person_id = actor_person_id(actor)
     if person_id is None:
@@ -72,7 +73,7 @@ def has_contribution_record(*, actor: Any) -> bool:
     return Enrollment.objects.filter(person_id=person_id, role__in=GIVING_ROLES).exists()
 
 
-def access_contributor(*, actor: Any, person_id: int) -> Person:
+def access_contributor(*, actor: Actor, person_id: int) -> Person:
     """The person themself and HR admins; NotFound for everyone else."""
     if not (is_hr_admin(actor) or actor_person_id(actor) == person_id):
         raise NotFound("No such person.")
@@ -206,7 +207,7 @@ def contribution_record(*, person: Person, start: dt.date, end: dt.date) -> Cont
 
 
 def contribution_read_record(
-    *, actor: Any, person: Person, start: dt.date, end: dt.date, fmt: str = ""
+    *, actor: Actor, person: Person, start: dt.date, end: dt.date, fmt: str = ""
 ) -> None:
     """Audit a contribution record read: every export (csv, pdf), and any on-screen or API
     read of someone else's record (an HR admin's)."""
@@ -267,4 +268,5 @@ def contribution_pdf(record: Contribution) -> bytes:
         "relationships/recognition_pdf.html",
         {"record": record, "min_group_size": min_group_size()},
     )
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    pdf: bytes = HTML(string=html).write_pdf()  # WeasyPrint is untyped
+    return pdf

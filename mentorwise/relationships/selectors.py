@@ -7,15 +7,21 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from statistics import mean
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.utils import timezone
 
+from mentorwise.accounts.actors import Actor, User
 from mentorwise.accounts.roles import actor_person_id
 from mentorwise.core.errors import NotFound
-from mentorwise.disclosure import min_group_size, sides_in_blocks
+
+# `min_group_size` is re-exported (the `as`) for relationships.views and api.relationships,
+# which read it from here; new code imports it from mentorwise.disclosure.
+from mentorwise.disclosure import min_group_size as min_group_size
+from mentorwise.disclosure import sides_in_blocks
 from mentorwise.matches.models import Match, MatchStatus, Response
+from mentorwise.people.models import Person
 from mentorwise.programs.models import Program
 from mentorwise.relationships.health import HealthResult, relationship_health
 from mentorwise.relationships.models import (
@@ -29,6 +35,7 @@ from mentorwise.relationships.models import (
     Milestone,
     PrivateNote,
     Relationship,
+    RelationshipEvent,
     RelationshipStatus,
     SafetyReport,
     SafetyStatus,
@@ -47,13 +54,15 @@ from mentorwise.relationships.permissions import (
 )
 from mentorwise.relationships.services.feedback import DEFAULT_QUESTIONS
 
+M = TypeVar("M", bound=Model)
+
 _RELATED = ("program", "mentee__person", "mentor__person", "agreement")
 
 
 # Access ---------------------------------------------------------------------------------
 
 
-def access_relationship(*, actor: Any, relationship_id: int) -> Relationship:
+def access_relationship(*, actor: Actor, relationship_id: int) -> Relationship:
     """The relationship if the actor is in it or oversees it; NotFound otherwise."""
     relationship = (
         visible_relationships(actor).select_related(*_RELATED).filter(pk=relationship_id).first()
@@ -63,9 +72,10 @@ def access_relationship(*, actor: Any, relationship_id: int) -> Relationship:
     return relationship
 
 
-def _child(actor: Any, model: Any, pk: int, path: str, message: str) -> Any:
+def _child(actor: Actor, model: type[M], pk: int, path: str, message: str) -> M:
+    """The `model` row `pk` if its relationship (at `path`) is visible to the actor."""
     obj = (
-        model.objects.select_related(*(f"{path}__{r}" for r in _RELATED))
+        model._default_manager.select_related(*(f"{path}__{r}" for r in _RELATED))
         .filter(pk=pk, **{f"{path}__in": visible_relationships(actor)})
         .first()
     )
@@ -74,25 +84,25 @@ def _child(actor: Any, model: Any, pk: int, path: str, message: str) -> Any:
     return obj
 
 
-def access_goal(*, actor: Any, goal_id: int) -> Goal:
-    return _child(actor, Goal, goal_id, "relationship", "No such goal.")  # type: ignore[no-any-return]
+def access_goal(*, actor: Actor, goal_id: int) -> Goal:
+    return _child(actor, Goal, goal_id, "relationship", "No such goal.")
 
 
-def access_milestone(*, actor: Any, milestone_id: int) -> Milestone:
-    return _child(actor, Milestone, milestone_id, "goal__relationship", "No such milestone.")  # type: ignore[no-any-return]
+def access_milestone(*, actor: Actor, milestone_id: int) -> Milestone:
+    return _child(actor, Milestone, milestone_id, "goal__relationship", "No such milestone.")
 
 
-def access_meeting(*, actor: Any, meeting_id: int) -> Meeting:
-    return _child(actor, Meeting, meeting_id, "relationship", "No such meeting.")  # type: ignore[no-any-return]
+def access_meeting(*, actor: Actor, meeting_id: int) -> Meeting:
+    return _child(actor, Meeting, meeting_id, "relationship", "No such meeting.")
 
 
-def access_sponsorship_action(*, actor: Any, action_id: int) -> SponsorshipAction:
-    return _child(  # type: ignore[no-any-return]
+def access_sponsorship_action(*, actor: Actor, action_id: int) -> SponsorshipAction:
+    return _child(
         actor, SponsorshipAction, action_id, "relationship", "No such sponsorship action."
     )
 
 
-def access_safety_report(*, actor: Any, report_id: int) -> SafetyReport:
+def access_safety_report(*, actor: Actor, report_id: int) -> SafetyReport:
     """A safety report for its reporter and those who oversee the relationship; NotFound
     for anyone else, including the other person in the relationship, whatever their role
     (a manager or HR admin in the relationship does not oversee it)."""
@@ -109,7 +119,7 @@ def access_safety_report(*, actor: Any, report_id: int) -> SafetyReport:
     return report
 
 
-def access_match_to_answer(*, actor: Any, match_id: int) -> Match:
+def access_match_to_answer(*, actor: Actor, match_id: int) -> Match:
     """A match the actor is part of (mentee or mentor side); NotFound otherwise."""
     person_id = actor_person_id(actor)
     match = (
@@ -127,12 +137,12 @@ def access_match_to_answer(*, actor: Any, match_id: int) -> Match:
 # Lists ----------------------------------------------------------------------------------
 
 
-def relationships_mine(*, actor: Any) -> QuerySet[Relationship]:
+def relationships_mine(*, actor: Actor) -> QuerySet[Relationship]:
     """The relationships the actor is in (either side), active first."""
     return relationships_in(actor).select_related(*_RELATED).order_by("status", "-started_at")
 
 
-def matches_awaiting_answer(*, actor: Any) -> list[Match]:
+def matches_awaiting_answer(*, actor: Actor) -> list[Match]:
     """Matches waiting for the actor's accept or decline."""
     person_id = actor_person_id(actor)
     if person_id is None:
@@ -182,7 +192,7 @@ def agreement_versions(*, relationship: Relationship) -> QuerySet[AgreementVersi
     return AgreementVersion.objects.filter(agreement__relationship=relationship).order_by("-number")
 
 
-def timeline(*, relationship: Relationship) -> QuerySet[Any]:
+def timeline(*, relationship: Relationship) -> QuerySet[RelationshipEvent]:
     """The pair's timeline, newest first. Survey answers are left out when the program's
     surveys are confidential (entries written before that rule included): managers read the
     timeline, and who answered when would single out an answer in the averages."""
@@ -192,16 +202,16 @@ def timeline(*, relationship: Relationship) -> QuerySet[Any]:
     return events
 
 
-def private_note_get(*, actor: Any, meeting: Meeting) -> PrivateNote | None:
+def private_note_get(*, actor: Actor, meeting: Meeting) -> PrivateNote | None:
     """The actor's own private note on a meeting: the only way any note is ever read."""
-    if not getattr(actor, "is_authenticated", False):
+    if not isinstance(actor, User):
         return None
     return PrivateNote.objects.filter(author=actor, meeting=meeting).first()
 
 
-def private_notes_mine(*, actor: Any, relationship: Relationship) -> dict[int, str]:
+def private_notes_mine(*, actor: Actor, relationship: Relationship) -> dict[int, str]:
     """The actor's own private notes on the relationship's meetings, by meeting id."""
-    if not getattr(actor, "is_authenticated", False):
+    if not isinstance(actor, User):
         return {}
     return dict(
         PrivateNote.objects.filter(author=actor, meeting__relationship=relationship).values_list(
@@ -323,7 +333,7 @@ def health_by_relationship(
 
 
 def health_for_actor(
-    *, actor: Any, relationships: Sequence[Relationship], now: dt.datetime | None = None
+    *, actor: Actor, relationships: Sequence[Relationship], now: dt.datetime | None = None
 ) -> dict[int, HealthResult]:
     """Health as this actor may see it: safety reports count only in relationships the actor
     oversees (`can_oversee`), never in one they are in, whatever their role; every page, API
@@ -357,7 +367,7 @@ class ProgramRow:
 
 
 def program_relationships(
-    *, actor: Any, program: Program, health: str = "", status: str = "", q: str = ""
+    *, actor: Actor, program: Program, health: str = "", status: str = "", q: str = ""
 ) -> list[ProgramRow]:
     """A program's relationships with their health as the actor may see it, for its managers
     (caller checks access). A relationship the actor is in is listed as the pair sees it."""
@@ -423,7 +433,7 @@ class SurveySummary:
     responses: list[SurveyResponse] = field(default_factory=list)  # only when not confidential
 
 
-def survey_summary(*, actor: Any, program: Program, kind: str, side: str = "") -> SurveySummary:
+def survey_summary(*, actor: Actor, program: Program, kind: str, side: str = "") -> SurveySummary:
     """Aggregates of a program's survey; groups under the minimum size are suppressed.
 
     Individual responses are included only when the program's surveys are not confidential.
@@ -486,7 +496,7 @@ def _is_score(response: SurveyResponse, key: str) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def survey_due(*, actor: Any, relationship: Relationship) -> list[str]:
+def survey_due(*, actor: Actor, relationship: Relationship) -> list[str]:
     """Survey kinds the actor should answer now for this relationship."""
     side = actor_side(actor, relationship)
     if side is None:
@@ -510,15 +520,15 @@ def survey_due(*, actor: Any, relationship: Relationship) -> list[str]:
 # Home panel -----------------------------------------------------------------------------
 
 
-def others_in(*, actor: Any, relationship: Relationship) -> list[Any]:
+def others_in(*, actor: Actor, relationship: Relationship) -> list[Person]:
     """The people of a relationship other than the actor: whom "with" names on their pages
     (a mentee meets her mentor, not herself)."""
     people = [relationship.mentee.person, relationship.mentor.person]
-    mine = getattr(actor, "person_id", None)
+    mine = actor_person_id(actor)
     return [person for person in people if person.pk != mine]
 
 
-def home_panel(*, actor: Any) -> dict[str, Any]:
+def home_panel(*, actor: Actor) -> dict[str, Any]:
     """What the home page shows a participant: relationships, next meeting, goals, what is due."""
     mine = list(relationships_mine(actor=actor).filter(status=RelationshipStatus.ACTIVE))
     now = timezone.now()
@@ -577,7 +587,7 @@ def home_panel(*, actor: Any) -> dict[str, Any]:
     }
 
 
-def safety_reports_for_program(*, actor: Any, program: Program) -> QuerySet[SafetyReport]:
+def safety_reports_for_program(*, actor: Actor, program: Program) -> QuerySet[SafetyReport]:
     """A program's safety reports the actor oversees, open first: never those about a
     relationship the actor is in (the caller checks that the actor manages the program)."""
     return (

@@ -58,7 +58,9 @@ def live_people() -> QuerySet[Person]:
 # --- Reading ---------------------------------------------------------------------------------
 
 
-def person_to_scim(person: Person, scim: ScimUser | None, *, today: dt.date | None = None) -> dict:
+def person_to_scim(
+    person: Person, scim: ScimUser | None, *, today: dt.date | None = None
+) -> dict[str, Any]:
     """The SCIM User of a person as JSON (camelCase), id and meta included."""
     today = today or timezone.localdate()
     data: dict[str, Any] = json.loads(json.dumps(scim.attributes)) if scim else {}
@@ -110,7 +112,7 @@ def person_to_scim(person: Person, scim: ScimUser | None, *, today: dt.date | No
     return data
 
 
-def _put(target: dict, key: str, value: Any) -> None:
+def _put(target: dict[str, Any], key: str, value: Any) -> None:
     """Set a value, or remove the key for an empty one (SCIM: unassigned = absent)."""
     if value is None or (isinstance(value, str | list | dict) and not value):
         target.pop(key, None)

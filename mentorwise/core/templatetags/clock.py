@@ -24,8 +24,8 @@ register = template.Library()
 def _viewer_zone(context: template.Context) -> zoneinfo.ZoneInfo:
     request = context.get("request")
     cached = getattr(request, "_mentorwise_zone", None)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
+    if isinstance(cached, zoneinfo.ZoneInfo):
+        return cached
     zone = zone_of(getattr(request, "user", None))
     if request is not None:
         request._mentorwise_zone = zone  # one lookup per page, however many times it shows

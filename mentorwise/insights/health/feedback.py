@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import (
     Avg,
@@ -17,6 +16,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Concat, Trunc
 from django.utils import timezone
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.disclosure import sides_in_blocks, statistic
 from mentorwise.insights.expressions import month_start, text_months, utc_month
 from mentorwise.insights.health._common import (
@@ -140,7 +140,7 @@ def _answer(key: str) -> Cast:
 
 
 def survey_scores(
-    *, program: Program, kind: str, side: str | None = None, actor: Any = None
+    *, program: Program, kind: str, side: str | None = None, actor: Actor = None
 ) -> SurveyScores:
     """Satisfaction and likelihood to recommend from the program's `kind` survey.
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import (
     Count,
@@ -15,6 +14,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.disclosure import union_of_blocks
 from mentorwise.insights.access import insights_programs
 from mentorwise.insights.health._common import (
@@ -83,7 +83,7 @@ class ProgramHealth:
 
 
 def program_health(
-    *, program: Program, actor: Any = None, as_of: dt.datetime | None = None
+    *, program: Program, actor: Actor = None, as_of: dt.datetime | None = None
 ) -> ProgramHealth:
     """Every health figure of one program, for its dashboard (a fixed number of queries,
     whatever its size), as `actor` may read them: safety reports and survey answers about
@@ -123,7 +123,9 @@ class ProgramOverviewRow:
     suppressed: bool
 
 
-def programs_overview(*, actor: Any, as_of: dt.datetime | None = None) -> list[ProgramOverviewRow]:
+def programs_overview(
+    *, actor: Actor, as_of: dt.datetime | None = None
+) -> list[ProgramOverviewRow]:
     """One row per program whose insights the actor may read (`insights.access`: all for HR
     admins, all but drafts for executives, their own for program managers), by kind and then
     newest run first, so that cohorts of the same kind of program sit together.
@@ -180,7 +182,7 @@ def programs_overview(*, actor: Any, as_of: dt.datetime | None = None) -> list[P
         result.append(
             ProgramOverviewRow(
                 program=program,
-                enrolled=program.n_enrolled,  # type: ignore[attr-defined]
+                enrolled=program.n_enrolled,
                 active=shares.n,
                 on_track_share=shares.on_track_share,
                 satisfaction=mean,

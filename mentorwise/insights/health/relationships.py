@@ -7,7 +7,6 @@ import math
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import (
     Avg,
@@ -20,6 +19,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.insights.expressions import DaysBetween
 from mentorwise.insights.health._common import (
     _cadences,
@@ -164,7 +164,7 @@ class HealthShares:
 
 
 def _health_counts(
-    where: Q, now: dt.datetime, cadences: dict[int, int] | None = None, actor: Any = None
+    where: Q, now: dt.datetime, cadences: dict[int, int] | None = None, actor: Actor = None
 ) -> Counter[tuple[int, str]]:
     """(program id, health) → count of the active relationships matching `where`.
 
@@ -266,7 +266,7 @@ def health_shortfall(shares: HealthShares) -> str | None:
 
 
 def health_counts_by_program(
-    *, where: Q, actor: Any, as_of: dt.datetime | None = None
+    *, where: Q, actor: Actor, as_of: dt.datetime | None = None
 ) -> dict[int, HealthShares]:
     """Program id -> health shares of the active relationships matching `where`, classified as
     the relationship health dashboard does (4 queries for any number of programs)."""
@@ -279,7 +279,7 @@ def relationship_health_shares(
     program: Program,
     as_of: dt.datetime | None = None,
     cadences: dict[int, int] | None = None,
-    actor: Any = None,
+    actor: Actor = None,
 ) -> HealthShares:
     """Active relationships on track, stalled and at risk on `as_of`, with shares of n.
 

@@ -113,7 +113,8 @@ def _tz_closeness(delta_hours: np.ndarray) -> np.ndarray:
     """1 for the same time zone, 0 from 8 hours apart (little shared working day)."""
     d = np.abs(delta_hours) % 24
     d = np.minimum(d, 24 - d)
-    return np.clip(1.0 - d / 8.0, 0.0, 1.0)
+    overlap: np.ndarray = np.clip(1.0 - d / 8.0, 0.0, 1.0)
+    return overlap
 
 
 class ScoringModel:
@@ -294,7 +295,9 @@ class ScoringModel:
         e_at, r_at = self._index(e), self._index(r)
         forbid: dict[str, list[np.ndarray]] = {}
 
-        def add(kind: str, rows: Sequence[int] | np.ndarray, cols: Sequence[int] | np.ndarray):
+        def add(
+            kind: str, rows: Sequence[int] | np.ndarray, cols: Sequence[int] | np.ndarray
+        ) -> None:
             rows = np.asarray(rows, dtype=np.int64)
             cols = np.asarray(cols, dtype=np.int64)
             forbid.setdefault(kind, []).append(rows * m + cols)
@@ -402,9 +405,10 @@ class ScoringModel:
             return fit
         share = np.float32(self.inclusion_share)
         term = self._inclusion.a[start:stop] @ self._inclusion.b.T
-        return (np.float32(1) - share) * fit + share * term
+        objective: np.ndarray = (np.float32(1) - share) * fit + share * term
+        return objective
 
-    def _forbid_inplace(self, s: np.ndarray, start: int, stop: int, value) -> None:
+    def _forbid_inplace(self, s: np.ndarray, start: int, stop: int, value: float) -> None:
         m = self.n_mentors
         lo_key, hi_key = start * m, stop * m
         a, b = np.searchsorted(self._forbid, [lo_key, hi_key])
@@ -419,7 +423,7 @@ class ScoringModel:
 
     def _level_gap(self, start: int, stop: int) -> np.ndarray:
         """Levels the mentor is above the mentee (below, for reverse mentoring)."""
-        gap = self.mentors.job_level[None, :] - self.mentees.job_level[start:stop, None]
+        gap: np.ndarray = self.mentors.job_level[None, :] - self.mentees.job_level[start:stop, None]
         return -gap if self.rules.reverse_mentoring else gap
 
     def raw_block(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
@@ -444,7 +448,8 @@ class ScoringModel:
 
     def allowed(self) -> np.ndarray:
         """The dense ``allowed`` mask (hard rules and minimum score) for small programs."""
-        return np.isfinite(self.dense())
+        finite: np.ndarray = np.isfinite(self.dense())
+        return finite
 
     # -------------------------------------------------------------------------- reasons
 

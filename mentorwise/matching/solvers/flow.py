@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
@@ -40,6 +42,8 @@ from ..problem import (
 )
 
 _UNREACHED = np.int64(2**62)
+
+T = TypeVar("T")  # what a block's work returns (_map_blocks)
 
 
 def flow_on_graph(graph: CandidateGraph, capacities: np.ndarray, quant: Quantizer) -> np.ndarray:
@@ -67,7 +71,8 @@ def flow_on_graph(graph: CandidateGraph, capacities: np.ndarray, quant: Quantize
     status = flow.solve_max_flow_with_min_cost()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed with status {status}")
-    return flow.flows(np.arange(e, dtype=np.int64)) > 0
+    used: np.ndarray = flow.flows(np.arange(e, dtype=np.int64)) > 0  # OR-Tools is untyped
+    return used
 
 
 def _bellman_ford(
@@ -332,7 +337,12 @@ class _ColumnTop:
         self.threshold = threshold
 
 
-def _map_blocks(oracle: ScoreOracle, func, progress: ProgressCallback, stage: str):
+def _map_blocks(
+    oracle: ScoreOracle,
+    func: Callable[[int, int, np.ndarray], T],
+    progress: ProgressCallback,
+    stage: str,
+) -> Iterator[tuple[int, int, T]]:
     """Apply ``func(start, stop, block)`` to every block, two at a time, results in order.
 
     numpy and BLAS release the GIL, so two worker threads keep both cores busy on the
@@ -340,14 +350,14 @@ def _map_blocks(oracle: ScoreOracle, func, progress: ProgressCallback, stage: st
     """
     blocks = list(iter_blocks(oracle.n_mentees, oracle.block_size))
 
-    def run(bounds: tuple[int, int]):
+    def run(bounds: tuple[int, int]) -> tuple[int, int, T]:
         start, stop = bounds
         return start, stop, func(start, stop, oracle.block(start, stop))
 
     # At most three blocks in flight: the consumer may be slower than the workers, and an
     # unbounded queue of finished blocks would hold the dense matrix after all.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        pending: deque = deque()
+        pending: deque[Future[tuple[int, int, T]]] = deque()
         done = 0
         for bounds in blocks:
             pending.append(pool.submit(run, bounds))
@@ -381,7 +391,11 @@ def initial_candidates(
     col_parts: list[np.ndarray] = []
     val_parts: list[np.ndarray] = []
 
-    def work(start: int, stop: int, s: np.ndarray):
+    def work(
+        start: int, stop: int, s: np.ndarray
+    ) -> tuple[
+        np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray] | None
+    ]:
         if closed.any():
             s[:, closed] = -np.inf
         r, c = _row_top(s, kk) if kk > 0 else (np.zeros(0, np.int64), np.zeros(0, np.int64))
@@ -458,7 +472,9 @@ def _price_blocks(
         margin = 8 * eps * (spread + np.abs(t)) + 2.0 / quant.scale
         groups.append((theta.astype(np.float32), (t - margin).astype(np.float32)))
 
-    def work(start: int, stop: int, s: np.ndarray):
+    def work(
+        start: int, stop: int, s: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         if closed.any():
             s[:, closed] = -np.inf
         s32 = s if s.dtype == np.float32 else s.astype(np.float32)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 
+from mentorwise.accounts.actors import Actor, User
 from mentorwise.core.audit import audit_record
 from mentorwise.core.clock import WHEN
 from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput
@@ -35,7 +34,7 @@ from mentorwise.relationships.services.meetings import send_invitation
 @transaction.atomic
 def relationship_close(
     *,
-    actor: Any,
+    actor: Actor,
     relationship: Relationship,
     kind: str,
     reason: str = "",
@@ -69,7 +68,7 @@ def relationship_close(
         raise InvalidInput(errors)
     relationship.status = RelationshipStatus.CLOSED
     relationship.closed_at = timezone.now()
-    relationship.closed_by = actor if getattr(actor, "is_authenticated", False) else None
+    relationship.closed_by = actor if isinstance(actor, User) else None
     relationship.closure_kind = kind
     relationship.closure_reason = reason
     relationship.rematch_requested = bool(rematch and kind == ClosureKind.EARLY)
@@ -108,7 +107,7 @@ def relationship_close(
     return relationship
 
 
-def _cancel_future_meetings(actor: Any, relationship: Relationship) -> int:
+def _cancel_future_meetings(actor: Actor, relationship: Relationship) -> int:
     """Cancel the meetings still ahead; each calendar receives METHOD:CANCEL (same UID, next
     SEQUENCE, STATUS:CANCELLED), each person in their own zone."""
     meetings = list(meetings_to_cancel(relationship, timezone.now()).select_for_update())
@@ -129,7 +128,7 @@ def _cancel_future_meetings(actor: Any, relationship: Relationship) -> int:
     return len(meetings)
 
 
-def _managed(actor: Any, program: Program, relationship_ids: list[int]) -> list[Relationship]:
+def _managed(actor: Actor, program: Program, relationship_ids: list[int]) -> list[Relationship]:
     """The selected relationships of the program, all of which the actor oversees.
 
     A manager does not act as manager on a relationship they are in (a reminder from the
@@ -166,7 +165,7 @@ def _managed(actor: Any, program: Program, relationship_ids: list[int]) -> list[
 
 @transaction.atomic
 def relationships_remind(
-    *, actor: Any, program: Program, relationship_ids: list[int], message: str = ""
+    *, actor: Actor, program: Program, relationship_ids: list[int], message: str = ""
 ) -> int:
     """Email a reminder to the selected active pairs of a program; returns how many pairs."""
     count = 0
@@ -196,7 +195,7 @@ def relationships_remind(
 
 @transaction.atomic
 def relationships_close_bulk(
-    *, actor: Any, program: Program, relationship_ids: list[int], reason: str
+    *, actor: Actor, program: Program, relationship_ids: list[int], reason: str
 ) -> int:
     """Close the selected active relationships early, with one reason; all or none."""
     if not reason.strip():

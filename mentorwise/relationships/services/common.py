@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
 
+from mentorwise.accounts.actors import Actor, User
 from mentorwise.relationships.models import EventKind, Relationship, RelationshipEvent
 
 
 def event_record(
     *,
-    actor: Any,
+    actor: Actor,
     relationship: Relationship,
     kind: EventKind,
     text: str,
@@ -24,19 +24,21 @@ def event_record(
     A time in the text is written `{when}` with the moment in `at`: each reader sees it in
     their own time zone (mentorwise.core.clock.fill_when).
     """
-    user = actor if getattr(actor, "is_authenticated", False) else None
     return RelationshipEvent.objects.create(
-        relationship=relationship, actor=user, kind=kind, text=text[:300], at=at
+        relationship=relationship,
+        actor=actor if isinstance(actor, User) else None,
+        kind=kind,
+        text=text[:300],
+        at=at,
     )
 
 
-def actor_name(actor: Any) -> str:
-    person = getattr(actor, "person", None)
-    if person is not None:
-        return str(person.full_name)
-    if getattr(actor, "is_authenticated", False):
-        return str(actor.get_username())
-    return "Mentorwise"
+def actor_name(actor: Actor) -> str:
+    if not isinstance(actor, User):
+        return "Mentorwise"
+    if actor.person is not None:
+        return str(actor.person.full_name)
+    return str(actor.get_username())
 
 
 def pair_emails(relationship: Relationship) -> list[str]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, TypeAlias, TypedDict
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput
 from mentorwise.programs.models import Program
@@ -25,7 +27,7 @@ from mentorwise.relationships.models import (
 )
 from mentorwise.relationships.permissions import (
     require_active,
-    require_side,
+    require_member,
     require_sponsor,
 )
 from mentorwise.relationships.services.common import actor_name, event_record
@@ -35,10 +37,10 @@ from mentorwise.relationships.services.common import actor_name, event_record
 
 @transaction.atomic
 def check_in_create(
-    *, actor: Any, relationship: Relationship, pulse: int, comment: str = ""
+    *, actor: Actor, relationship: Relationship, pulse: int, comment: str = ""
 ) -> CheckIn:
     """Record the actor's pulse (1–5) on how the relationship is going."""
-    side = require_side(actor, relationship)
+    user, side = require_member(actor, relationship)
     require_active(relationship)
     errors = []
     if not 1 <= pulse <= 5:
@@ -48,7 +50,7 @@ def check_in_create(
     if errors:
         raise InvalidInput(errors)
     check_in = CheckIn.objects.create(
-        relationship=relationship, author=actor, side=side, pulse=pulse, comment=comment.strip()
+        relationship=relationship, author=user, side=side, pulse=pulse, comment=comment.strip()
     )
     event_record(
         actor=actor,
@@ -62,7 +64,29 @@ def check_in_create(
 
 # Surveys --------------------------------------------------------------------------------
 
-DEFAULT_QUESTIONS: list[dict[str, Any]] = [
+
+class ScaleQuestion(TypedDict):
+    """A question answered with a whole number from `min` to `max` (0 <= min < max <= 10)."""
+
+    key: str
+    label: str
+    type: Literal["scale"]
+    min: int
+    max: int
+
+
+class TextQuestion(TypedDict):
+    """A question answered in free text (at most 5000 characters)."""
+
+    key: str
+    label: str
+    type: Literal["text"]
+
+
+#: One question of a survey, as stored in `Survey.questions`.
+SurveyQuestion: TypeAlias = ScaleQuestion | TextQuestion
+
+DEFAULT_QUESTIONS: list[SurveyQuestion] = [
     {
         "key": "satisfaction",
         "label": "How satisfied are you with this relationship?",
@@ -105,11 +129,13 @@ def survey_for(*, program: Program, kind: str) -> Survey:
     return survey
 
 
-def questions_validate(questions: Any) -> list[dict[str, Any]]:
+def questions_validate(questions: object) -> list[SurveyQuestion]:
     """Check a question list; every problem is reported with its position."""
     if not isinstance(questions, list) or not questions:
         raise InvalidInput([FieldError("questions", "must be a non-empty list")])
-    errors, keys, clean = [], set(), []
+    errors: list[FieldError] = []
+    keys: set[str] = set()
+    clean: list[SurveyQuestion] = []
     for i, q in enumerate(questions):
         where = f"questions[{i}]"
         if not isinstance(q, dict):
@@ -123,13 +149,14 @@ def questions_validate(questions: Any) -> list[dict[str, Any]]:
             errors.append(FieldError(f"{where}.label", "is required"))
         if kind == "scale":
             low, high = q.get("min"), q.get("max")
-            if not (isinstance(low, int) and isinstance(high, int) and 0 <= low < high <= 10):
+            if isinstance(low, int) and isinstance(high, int) and 0 <= low < high <= 10:
+                clean.append({"key": key, "label": label, "type": "scale", "min": low, "max": high})
+            else:
                 errors.append(
                     FieldError(f"{where}.min", "a scale needs whole 0 <= min < max <= 10")
                 )
-            clean.append({"key": key, "label": label, "type": kind, "min": low, "max": high})
         elif kind == "text":
-            clean.append({"key": key, "label": label, "type": kind})
+            clean.append({"key": key, "label": label, "type": "text"})
         else:
             errors.append(FieldError(f"{where}.type", "must be scale or text", value=str(kind)))
     if errors:
@@ -139,7 +166,7 @@ def questions_validate(questions: Any) -> list[dict[str, Any]]:
 
 @transaction.atomic
 def survey_configure(
-    *, actor: Any, program: Program, kind: str, questions: list[dict[str, Any]]
+    *, actor: Actor, program: Program, kind: str, questions: Sequence[Mapping[str, object]]
 ) -> Survey:
     """Set a program's survey questions (managers; not once answers exist)."""
     if not can_manage_program(actor, program):
@@ -157,11 +184,12 @@ def survey_configure(
 def answers_validate(survey: Survey, answers: dict[str, Any]) -> dict[str, Any]:
     errors: list[FieldError] = []
     clean: dict[str, Any] = {}
-    for q in survey.questions:
+    questions: list[SurveyQuestion] = survey.questions
+    for q in questions:
         value = answers.get(q["key"])
         if q["type"] == "scale":
             try:
-                number = int(value)  # type: ignore[arg-type]
+                number = int(value)  # type: ignore[arg-type]  # None or junk: TypeError below
             except (TypeError, ValueError):
                 errors.append(FieldError(q["key"], "choose a value", value=str(value or "")))
                 continue
@@ -182,10 +210,10 @@ def answers_validate(survey: Survey, answers: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def survey_respond(
-    *, actor: Any, relationship: Relationship, kind: str, answers: dict[str, Any]
+    *, actor: Actor, relationship: Relationship, kind: str, answers: dict[str, Any]
 ) -> SurveyResponse:
     """Answer the midpoint survey (active relationships) or the closing one (any time)."""
-    side = require_side(actor, relationship)
+    user, side = require_member(actor, relationship)
     if kind == SurveyKind.MIDPOINT:
         require_active(relationship)
     survey = survey_for(program=relationship.program, kind=kind)
@@ -193,7 +221,7 @@ def survey_respond(
     try:
         with transaction.atomic():
             response = SurveyResponse.objects.create(
-                survey=survey, relationship=relationship, respondent=actor, side=side, answers=clean
+                survey=survey, relationship=relationship, respondent=user, side=side, answers=clean
             )
     except IntegrityError:
         raise Conflict("You have already answered this survey.", code="already_answered") from None
@@ -215,10 +243,10 @@ def survey_respond(
 
 @transaction.atomic
 def sponsorship_action_record(
-    *, actor: Any, relationship: Relationship, kind: str, description: str
+    *, actor: Actor, relationship: Relationship, kind: str, description: str
 ) -> SponsorshipAction:
     """The sponsor (the mentor side) records advocacy done for the protégé."""
-    require_sponsor(actor, relationship)
+    user = require_sponsor(actor, relationship)
     require_active(relationship)
     errors = []
     if kind not in SponsorshipKind.values:
@@ -230,7 +258,7 @@ def sponsorship_action_record(
     if errors:
         raise InvalidInput(errors)
     action = SponsorshipAction.objects.create(
-        relationship=relationship, recorded_by=actor, kind=kind, description=description.strip()
+        relationship=relationship, recorded_by=user, kind=kind, description=description.strip()
     )
     event_record(
         actor=actor,
@@ -244,7 +272,7 @@ def sponsorship_action_record(
 
 @transaction.atomic
 def sponsorship_outcome_set(
-    *, actor: Any, action: SponsorshipAction, outcome: str, outcome_on: dt.date | None = None
+    *, actor: Actor, action: SponsorshipAction, outcome: str, outcome_on: dt.date | None = None
 ) -> SponsorshipAction:
     """Record how a sponsorship action turned out (pending, succeeded, did not succeed)."""
     relationship = action.relationship

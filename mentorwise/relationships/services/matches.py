@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import actor_person_id
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict, NotFound
@@ -31,7 +30,7 @@ def mentor_active_count(*, mentor: Enrollment, exclude_match_id: int | None = No
     return matches.count()
 
 
-def _relationship_start(*, actor: Any, match: Match) -> Relationship:
+def _relationship_start(*, actor: Actor, match: Match) -> Relationship:
     program = match.program
     relationship = Relationship.objects.create(
         match=match,
@@ -56,7 +55,7 @@ def _relationship_start(*, actor: Any, match: Match) -> Relationship:
     return relationship
 
 
-def match_respond(*, actor: Any, match: Match, accept: bool, reason: str = "") -> Match:
+def match_respond(*, actor: Actor, match: Match, accept: bool, reason: str = "") -> Match:
     """The mentee or mentor answers a match; both accepting starts the relationship.
 
     A published match needs both answers; a requested one (self-match) only the mentor's.

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.core.audit import audit_record
 from mentorwise.core.clock import WHEN, fill_when, group_by_zone, zone_of
 from mentorwise.core.errors import Conflict, FieldError, InvalidInput
@@ -23,7 +23,7 @@ from mentorwise.relationships.models import (
     PrivateNote,
     Relationship,
 )
-from mentorwise.relationships.permissions import require_active, require_side
+from mentorwise.relationships.permissions import require_active, require_member, require_side
 from mentorwise.relationships.services.common import (
     actor_name,
     event_record,
@@ -34,7 +34,7 @@ from mentorwise.relationships.span import span_error
 
 def _validate_slot(
     *,
-    actor: Any,
+    actor: Actor,
     relationship: Relationship,
     starts_at: dt.datetime | None,
     duration_minutes: int,
@@ -83,7 +83,7 @@ def send_invitation(meeting: Meeting, *, subject: str, body: str) -> None:
 @transaction.atomic
 def meeting_schedule(
     *,
-    actor: Any,
+    actor: Actor,
     relationship: Relationship,
     starts_at: dt.datetime,
     duration_minutes: int = 60,
@@ -91,7 +91,7 @@ def meeting_schedule(
     conversation_type: str = ConversationType.MENTORING,
 ) -> Meeting:
     """Schedule a meeting and send both people a calendar invitation."""
-    require_side(actor, relationship)
+    user, _ = require_member(actor, relationship)
     require_active(relationship)
     errors = _validate_slot(
         actor=actor,
@@ -110,7 +110,7 @@ def meeting_schedule(
         duration_minutes=duration_minutes,
         location=location.strip(),
         conversation_type=conversation_type,
-        created_by=actor,
+        created_by=user,
     )
     event_record(
         actor=actor,
@@ -138,7 +138,7 @@ def _require_scheduled(meeting: Meeting) -> None:
 @transaction.atomic
 def meeting_reschedule(
     *,
-    actor: Any,
+    actor: Actor,
     meeting: Meeting,
     starts_at: dt.datetime,
     duration_minutes: int | None = None,
@@ -179,7 +179,7 @@ def meeting_reschedule(
 
 
 @transaction.atomic
-def meeting_cancel(*, actor: Any, meeting: Meeting) -> Meeting:
+def meeting_cancel(*, actor: Actor, meeting: Meeting) -> Meeting:
     """Cancel a scheduled meeting; calendars receive METHOD:CANCEL."""
     relationship = meeting.relationship
     require_side(actor, relationship)
@@ -217,10 +217,10 @@ class MeetingLog:
 
 @transaction.atomic
 def meeting_log(
-    *, actor: Any, relationship: Relationship, log: MeetingLog, meeting: Meeting | None = None
+    *, actor: Actor, relationship: Relationship, log: MeetingLog, meeting: Meeting | None = None
 ) -> Meeting:
     """Record a held meeting (a scheduled one, or one that was not scheduled here)."""
-    require_side(actor, relationship)
+    user, _ = require_member(actor, relationship)
     require_active(relationship)
     errors = _validate_slot(
         actor=actor,
@@ -239,7 +239,7 @@ def meeting_log(
     if errors:
         raise InvalidInput(errors)
     if meeting is None:
-        meeting = Meeting(relationship=relationship, created_by=actor)
+        meeting = Meeting(relationship=relationship, created_by=user)
     elif meeting.relationship_id != relationship.pk or meeting.status == MeetingStatus.CANCELLED:
         raise Conflict("This meeting cannot be logged.", code="meeting_not_loggable")
     meeting.status = MeetingStatus.HELD
@@ -248,7 +248,7 @@ def meeting_log(
     meeting.conversation_type = log.conversation_type
     meeting.topics = log.topics.strip()
     meeting.shared_notes = log.shared_notes.strip()
-    meeting.logged_by, meeting.logged_at = actor, timezone.now()
+    meeting.logged_by, meeting.logged_at = user, timezone.now()
     meeting.save()
     if relationship.last_meeting_at is None or relationship.last_meeting_at < log.held_at:
         relationship.last_meeting_at = log.held_at
@@ -270,22 +270,22 @@ def meeting_log(
 
 
 @transaction.atomic
-def private_note_write(*, actor: Any, meeting: Meeting, text: str) -> PrivateNote | None:
+def private_note_write(*, actor: Actor, meeting: Meeting, text: str) -> PrivateNote | None:
     """Save the actor's own private note on a meeting (empty text deletes it).
 
     Only someone in the pair may write one, and only its author will ever read it.
     The audit row records that a note was written, never what it says.
     """
-    require_side(actor, meeting.relationship)
+    author, _ = require_member(actor, meeting.relationship)
     text = text.strip()
     if len(text) > 20000:
         raise InvalidInput([FieldError("private_note", "must be at most 20000 characters")])
     if not text:
-        PrivateNote.objects.filter(author=actor, meeting=meeting).delete()
+        PrivateNote.objects.filter(author=author, meeting=meeting).delete()
         audit_record(actor=actor, action="private_note.deleted", target=meeting)
         return None
     note, created = PrivateNote.objects.update_or_create(
-        author=actor, meeting=meeting, defaults={"text": text, "updated_at": timezone.now()}
+        author=author, meeting=meeting, defaults={"text": text, "updated_at": timezone.now()}
     )
     audit_record(
         actor=actor,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict, FieldError, InvalidInput
 from mentorwise.relationships.models import (
@@ -21,7 +21,7 @@ from mentorwise.relationships.models import (
     Relationship,
     Side,
 )
-from mentorwise.relationships.permissions import require_active, require_side
+from mentorwise.relationships.permissions import require_active, require_member, require_side
 from mentorwise.relationships.services.common import (
     actor_name,
     event_record,
@@ -62,14 +62,14 @@ def agreement_open(*, relationship: Relationship) -> AgreementVersion:
 @transaction.atomic
 def agreement_update(
     *,
-    actor: Any,
+    actor: Actor,
     relationship: Relationship,
     pair_objectives: str,
     meeting_cadence_days: int,
     confidentiality: str,
 ) -> AgreementVersion:
     """Save the pair's terms as a new version; both confirmations start over."""
-    require_side(actor, relationship)
+    user, _ = require_member(actor, relationship)
     require_active(relationship)
     errors = []
     if not 1 <= meeting_cadence_days <= 365:
@@ -106,7 +106,7 @@ def agreement_update(
         pair_objectives=terms[0],
         meeting_cadence_days=terms[1],
         confidentiality=terms[2],
-        created_by=actor,
+        created_by=user,
     )
     event_record(
         actor=actor,
@@ -121,7 +121,9 @@ def agreement_update(
 
 
 @transaction.atomic
-def agreement_confirm(*, actor: Any, relationship: Relationship, version: int) -> AgreementVersion:
+def agreement_confirm(
+    *, actor: Actor, relationship: Relationship, version: int
+) -> AgreementVersion:
     """Confirm the current version for the actor's side; `version` guards against a change
     made meanwhile by the other person."""
     side = require_side(actor, relationship)
@@ -189,12 +191,12 @@ def _goal_validate(fields: GoalFields) -> GoalFields:
 
 
 @transaction.atomic
-def goal_create(*, actor: Any, relationship: Relationship, fields: GoalFields) -> Goal:
+def goal_create(*, actor: Actor, relationship: Relationship, fields: GoalFields) -> Goal:
     """Add a SMART goal to the relationship."""
-    require_side(actor, relationship)
+    user, _ = require_member(actor, relationship)
     require_active(relationship)
     fields = _goal_validate(fields)
-    goal = Goal.objects.create(relationship=relationship, created_by=actor, **vars(fields))
+    goal = Goal.objects.create(relationship=relationship, created_by=user, **vars(fields))
     event_record(
         actor=actor,
         relationship=relationship,
@@ -206,7 +208,7 @@ def goal_create(*, actor: Any, relationship: Relationship, fields: GoalFields) -
 
 
 @transaction.atomic
-def goal_update(*, actor: Any, goal: Goal, fields: GoalFields) -> Goal:
+def goal_update(*, actor: Actor, goal: Goal, fields: GoalFields) -> Goal:
     """Change a goal's SMART description."""
     relationship = goal.relationship
     require_side(actor, relationship)
@@ -227,7 +229,9 @@ def goal_update(*, actor: Any, goal: Goal, fields: GoalFields) -> Goal:
 
 
 @transaction.atomic
-def goal_progress_set(*, actor: Any, goal: Goal, progress: int, status: str | None = None) -> Goal:
+def goal_progress_set(
+    *, actor: Actor, goal: Goal, progress: int, status: str | None = None
+) -> Goal:
     """Record progress (0–100) and optionally the status; achieved means 100 %."""
     relationship = goal.relationship
     require_side(actor, relationship)
@@ -269,7 +273,7 @@ def goal_progress_set(*, actor: Any, goal: Goal, progress: int, status: str | No
 
 @transaction.atomic
 def milestone_add(
-    *, actor: Any, goal: Goal, title: str, due_date: dt.date | None = None
+    *, actor: Actor, goal: Goal, title: str, due_date: dt.date | None = None
 ) -> Milestone:
     """Add a step towards a goal."""
     require_side(actor, goal.relationship)
@@ -289,7 +293,7 @@ def milestone_add(
 
 
 @transaction.atomic
-def milestone_set_done(*, actor: Any, milestone: Milestone, done: bool) -> Milestone:
+def milestone_set_done(*, actor: Actor, milestone: Milestone, done: bool) -> Milestone:
     """Mark a milestone done or not done."""
     relationship = milestone.goal.relationship
     require_side(actor, relationship)

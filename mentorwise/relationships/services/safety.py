@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import FieldError, InvalidInput
 from mentorwise.core.mail import email_enqueue
@@ -17,20 +16,20 @@ from mentorwise.relationships.models import (
     SafetyReportNote,
     SafetyStatus,
 )
-from mentorwise.relationships.permissions import require_overseer, require_side
+from mentorwise.relationships.permissions import require_member, require_overseer
 from mentorwise.relationships.safety import Audience, safety_report_routing
 
 
 @transaction.atomic
 def safety_report_create(
-    *, actor: Any, relationship: Relationship, category: str, description: str
+    *, actor: Actor, relationship: Relationship, category: str, description: str
 ) -> SafetyReport:
     """Report a problem to the relationship's overseers outside the pair (`safety.py`).
 
     No timeline entry and no email to the other person: they never learn of the report,
     not even when they manage the program or are an HR admin.
     """
-    require_side(actor, relationship)
+    user, _ = require_member(actor, relationship)
     errors = []
     if category not in SafetyCategory.values:
         errors.append(
@@ -43,7 +42,7 @@ def safety_report_create(
     if errors:
         raise InvalidInput(errors)
     report = SafetyReport.objects.create(
-        relationship=relationship, reporter=actor, category=category, description=description
+        relationship=relationship, reporter=user, category=category, description=description
     )
     routing = safety_report_routing(relationship)
     audit_record(
@@ -71,15 +70,15 @@ def safety_report_create(
 
 @transaction.atomic
 def safety_report_handle(
-    *, actor: Any, report: SafetyReport, status: str, note: str = ""
+    *, actor: Actor, report: SafetyReport, status: str, note: str = ""
 ) -> SafetyReport:
     """An overseer outside the pair records a handling step: a note and the new status."""
-    require_overseer(actor, report.relationship)
+    user = require_overseer(actor, report.relationship)
     if status not in SafetyStatus.values:
         raise InvalidInput(
             [FieldError("status", f"must be one of {', '.join(SafetyStatus.values)}", value=status)]
         )
-    SafetyReportNote.objects.create(report=report, author=actor, status=status, text=note.strip())
+    SafetyReportNote.objects.create(report=report, author=user, status=status, text=note.strip())
     report.status = status
     report.resolved_at = timezone.now() if status == SafetyStatus.RESOLVED else None
     report.save(update_fields=["status", "resolved_at"])

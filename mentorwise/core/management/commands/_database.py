@@ -22,7 +22,7 @@ The password comes from PGPASSWORD or ~/.pgpass. See docs/deployment.md."""
 
 
 def database() -> dict[str, Any]:
-    return settings.DATABASES["default"]  # type: ignore[no-any-return]
+    return settings.DATABASES["default"]
 
 
 def sqlite_path() -> Path:
