@@ -125,7 +125,7 @@ def goal_progress_list(request: HttpRequest, relationship_id: int) -> list[GoalP
     response={201: GoalOut, **WRITE_ERRORS},
     summary="Add a SMART goal",
 )
-def goal_create(request: HttpRequest, relationship_id: int, data: GoalIn) -> Status:
+def goal_create(request: HttpRequest, relationship_id: int, data: GoalIn) -> Status[GoalOut]:
     r = selectors.access_relationship(actor=request.user, relationship_id=relationship_id)
     goal = services.goal_create(actor=request.user, relationship=r, fields=data.fields())
     return Status(201, GoalOut.build(goal))
@@ -163,7 +163,7 @@ def goal_progress(request: HttpRequest, goal_id: int, data: ProgressIn) -> GoalO
     response={201: MilestoneOut, **WRITE_ERRORS},
     summary="Add a milestone",
 )
-def milestone_add(request: HttpRequest, goal_id: int, data: MilestoneIn) -> Status:
+def milestone_add(request: HttpRequest, goal_id: int, data: MilestoneIn) -> Status[MilestoneOut]:
     goal = selectors.access_goal(actor=request.user, goal_id=goal_id)
     m = services.milestone_add(
         actor=request.user, goal=goal, title=data.title, due_date=data.due_date

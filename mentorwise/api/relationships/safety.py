@@ -73,7 +73,7 @@ class HandleIn(Schema):
     response={201: SafetyOut, **WRITE_ERRORS},
     summary="Report a problem to the program's managers",
 )
-def safety_create(request: HttpRequest, relationship_id: int, data: SafetyIn) -> Status:
+def safety_create(request: HttpRequest, relationship_id: int, data: SafetyIn) -> Status[SafetyOut]:
     """Confidential: the other person never sees the report or learns of it, even when they
     manage the program or are an HR admin. It goes to the program's managers outside the
     pair, and to the HR admins when one of the pair oversees the program or nobody else
