@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.core.audit import audit_record
 from mentorwise.insights.access import access_insights_program
@@ -12,7 +12,7 @@ from mentorwise.insights.equity_groups import DEMOGRAPHIC_DIMENSIONS, DIMENSIONS
 from mentorwise.programs.models import Program
 
 
-def equity_dimensions_for(actor: Any, program: Program) -> tuple[str, ...]:
+def equity_dimensions_for(actor: Actor, program: Program) -> tuple[str, ...]:
     """The breakdowns `actor` may read for `program` (already checked with
     `access_insights_program`): all five for HR admins; level, function and location for the
     program's managers and for executives."""
@@ -21,7 +21,7 @@ def equity_dimensions_for(actor: Any, program: Program) -> tuple[str, ...]:
     return tuple(d for d in DIMENSIONS if d not in DEMOGRAPHIC_DIMENSIONS)
 
 
-def access_equity(*, actor: Any, slug: str) -> tuple[Program, tuple[str, ...]]:
+def access_equity(*, actor: Actor, slug: str) -> tuple[Program, tuple[str, ...]]:
     """The program and the breakdowns the actor may read; NotFound for anyone who may not
     read the program's insights (mentees, mentors, outsiders, other programs' managers)."""
     program = access_insights_program(actor=actor, slug=slug)
@@ -32,7 +32,7 @@ DEMOGRAPHICS_VIEWED = "insights.demographics_viewed"
 
 
 def record_demographics_viewed(
-    *, actor: Any, program: Program, dimensions: Sequence[str], sides: Sequence[str], via: str
+    *, actor: Actor, program: Program, dimensions: Sequence[str], sides: Sequence[str], via: str
 ) -> None:
     """Audit a read of demographic breakdowns (page, CSV or API); nothing when none is read."""
     shown = [d for d in dimensions if d in DEMOGRAPHIC_DIMENSIONS]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.models import User
 from mentorwise.core.errors import Conflict, Forbidden, NotFound
 from mentorwise.matches.permissions import require_manager, require_not_in_pair
@@ -32,7 +32,7 @@ class PairPreview:
     marks: list[str] = field(default_factory=list)
 
 
-def pair_preview(*, actor: Any, program: Program, mentee_id: int, mentor_id: int) -> PairPreview:
+def pair_preview(*, actor: Actor, program: Program, mentee_id: int, mentor_id: int) -> PairPreview:
     """Score a pair the manager is about to make by hand, with what speaks against it."""
     require_manager(actor, program)
     pool = program_pool(program)
@@ -113,7 +113,7 @@ class MenteeCard:
         return enrollment_profile(self.enrollment)
 
 
-def mentee_cards(*, actor: Any, program: Program) -> list[MenteeCard]:
+def mentee_cards(*, actor: Actor, program: Program) -> list[MenteeCard]:
     """Unmatched mentees scored for the actor (a mentor), where the program lets mentors choose;
     like `mentor_cards`, from the actor's own marks only, without the mentees who vetoed them."""
     if not program.matching.get("options", {}).get("mentor_preferences"):
@@ -156,7 +156,7 @@ def mentee_cards(*, actor: Any, program: Program) -> list[MenteeCard]:
 
 def mentor_cards(
     *,
-    actor: Any,
+    actor: Actor,
     program: Program,
     search: str = "",
     function: str = "",

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from mentorwise.accounts.actors import Actor, User
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from mentorwise.core.mail import email_enqueue
@@ -48,9 +48,9 @@ MAX_VETOES = 3
 
 
 @transaction.atomic
-def run_create(*, actor: Any, program: Program, method: str = RunMethod.OPTIMAL) -> MatchingRun:
+def run_create(*, actor: Actor, program: Program, method: str = RunMethod.OPTIMAL) -> MatchingRun:
     """Queue a matching run; refused while another run of the program is still going."""
-    require_manager(actor, program)
+    login = require_manager(actor, program)
     if method not in RunMethod.values:
         raise InvalidInput(
             [FieldError("method", f"must be one of {', '.join(RunMethod.values)}", value=method)]
@@ -60,9 +60,7 @@ def run_create(*, actor: Any, program: Program, method: str = RunMethod.OPTIMAL)
         raise Conflict(
             "A matching run of this program is already in progress.", code="run_in_progress"
         )
-    run = MatchingRun.objects.create(
-        program=program, created_by=actor if getattr(actor, "pk", None) else None, method=method
-    )
+    run = MatchingRun.objects.create(program=program, created_by=login, method=method)
     audit_record(actor=actor, action="matching_run.created", target=run, data={"method": method})
     return run
 
@@ -96,10 +94,10 @@ def _mentor_room(mentor: Enrollment, *, exclude_match: int | None = None) -> int
 
 
 @transaction.atomic
-def match_approve(*, actor: Any, match: Match) -> Match:
+def match_approve(*, actor: Actor, match: Match) -> Match:
     """Approve a proposal (it holds the mentor's place until published and answered)."""
     match = _locked_match(match.pk)
-    require_decider(actor, match)
+    login = require_decider(actor, match)
     if match.status == MatchStatus.APPROVED:
         return match
     if match.status not in (MatchStatus.PROPOSED, MatchStatus.REJECTED):
@@ -119,30 +117,30 @@ def match_approve(*, actor: Any, match: Match) -> Match:
             f"{match.mentee.person} already has a match in this program.", code="mentee_taken"
         )
     match.status, match.decided_at = MatchStatus.APPROVED, timezone.now()
-    match.decided_by = actor if getattr(actor, "pk", None) else None
+    match.decided_by = login
     match.save(update_fields=["status", "decided_at", "decided_by"])
     audit_record(actor=actor, action="match.approved", target=match)
     return match
 
 
 @transaction.atomic
-def match_reject(*, actor: Any, match: Match) -> Match:
+def match_reject(*, actor: Actor, match: Match) -> Match:
     """Decline a proposal (or take back an approval before publishing)."""
     match = _locked_match(match.pk)
-    require_decider(actor, match)
+    login = require_decider(actor, match)
     if match.status not in (MatchStatus.PROPOSED, MatchStatus.APPROVED):
         raise Conflict(
             "Only proposed or approved matches can be declined here.", code="not_proposed"
         )
     match.status, match.decided_at, match.locked = MatchStatus.REJECTED, timezone.now(), False
-    match.decided_by = actor if getattr(actor, "pk", None) else None
+    match.decided_by = login
     match.save(update_fields=["status", "decided_at", "decided_by", "locked"])
     audit_record(actor=actor, action="match.rejected", target=match)
     return match
 
 
 @transaction.atomic
-def match_lock(*, actor: Any, match: Match, locked: bool) -> Match:
+def match_lock(*, actor: Actor, match: Match, locked: bool) -> Match:
     """Lock a proposal so that the next run keeps it as it is."""
     match = _locked_match(match.pk)
     require_decider(actor, match)
@@ -156,10 +154,10 @@ def match_lock(*, actor: Any, match: Match, locked: bool) -> Match:
 
 @transaction.atomic
 def pair_forbid(
-    *, actor: Any, program: Program, mentee_id: int, mentor_id: int, reason: str = ""
+    *, actor: Actor, program: Program, mentee_id: int, mentor_id: int, reason: str = ""
 ) -> ForbiddenPair:
     """Exclude a pair from every future run of the program (and decline it if proposed)."""
-    require_manager(actor, program)
+    login = require_manager(actor, program)
     mentee = Enrollment.objects.filter(pk=mentee_id, program=program, role=Role.MENTEE).first()
     mentor = Enrollment.objects.filter(
         pk=mentor_id, program=program, role=giving_role(program)
@@ -173,7 +171,7 @@ def pair_forbid(
         mentor=mentor,
         defaults={
             "reason": reason.strip()[:300],
-            "created_by": actor if getattr(actor, "pk", None) else None,
+            "created_by": login,
         },
     )
     Match.objects.filter(
@@ -189,7 +187,7 @@ def pair_forbid(
 
 
 @transaction.atomic
-def match_create_manual(*, actor: Any, program: Program, mentee_id: int, mentor_id: int) -> Match:
+def match_create_manual(*, actor: Actor, program: Program, mentee_id: int, mentor_id: int) -> Match:
     """Make a pair by hand: approved at once, with its score and warnings recorded."""
     preview = pair_preview(actor=actor, program=program, mentee_id=mentee_id, mentor_id=mentor_id)
     if preview.score is None:
@@ -206,7 +204,7 @@ def match_create_manual(*, actor: Any, program: Program, mentee_id: int, mentor_
         reasons=preview.reasons,
         warnings=preview.warnings,
         decided_at=timezone.now(),
-        decided_by=actor if getattr(actor, "pk", None) else None,
+        decided_by=actor if isinstance(actor, User) else None,
     )
     audit_record(
         actor=actor,
@@ -218,7 +216,7 @@ def match_create_manual(*, actor: Any, program: Program, mentee_id: int, mentor_
 
 
 @transaction.atomic
-def matches_approve_all(*, actor: Any, run: MatchingRun) -> int:
+def matches_approve_all(*, actor: Actor, run: MatchingRun) -> int:
     """Approve every open proposal of the run that still fits; returns how many."""
     require_manager(actor, run.program)
     approved = 0
@@ -236,7 +234,7 @@ def matches_approve_all(*, actor: Any, run: MatchingRun) -> int:
 
 
 @transaction.atomic
-def matches_publish(*, actor: Any, program: Program) -> int:
+def matches_publish(*, actor: Actor, program: Program) -> int:
     """Send every approved match to both people, who then accept or decline."""
     require_manager(actor, program)
     matches = list(
@@ -279,7 +277,7 @@ def _notify_published(match: Match) -> None:
 
 
 @transaction.atomic
-def mentor_request_create(*, actor: Any, program: Program, mentor_id: int, message: str) -> Match:
+def mentor_request_create(*, actor: Actor, program: Program, mentor_id: int, message: str) -> Match:
     """A mentee asks a mentor; the mentor has `request_expiry_days` to answer."""
     if not program.self_match:
         raise Conflict(
@@ -371,7 +369,7 @@ def requests_expire(*, now: dt.datetime | None = None) -> int:
 
 @transaction.atomic
 def preference_set_in_program(
-    *, actor: Any, program: Program, other_id: int, kind: str | None
+    *, actor: Actor, program: Program, other_id: int, kind: str | None
 ) -> Preference | None:
     """Mark a participant as preferred or vetoed from the actor's own enrollment on the other
     side of the program (a person enrolled on both sides uses the matching one)."""
@@ -392,7 +390,7 @@ def preference_set_in_program(
 
 @transaction.atomic
 def preference_set(
-    *, actor: Any, enrollment: Enrollment, other_id: int, kind: str | None
+    *, actor: Actor, enrollment: Enrollment, other_id: int, kind: str | None
 ) -> Preference | None:
     """Mark a person on the other side as preferred or vetoed (None clears the mark)."""
     if enrollment.person_id != getattr(actor, "person_id", None):
