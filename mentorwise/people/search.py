@@ -71,6 +71,9 @@ _SQLITE_REINDEX = (
     "INSERT INTO people_person_name_search(rowid, name) "
     "SELECT id, first_name || ' ' || last_name FROM people_person",
 )
+_SQLITE_OPTIMIZE = (
+    "INSERT INTO people_person_name_search(people_person_name_search) VALUES ('optimize')"
+)
 _SQLITE_MATCH = (
     "SELECT rowid FROM people_person_name_search WHERE people_person_name_search MATCH %s"
 )
@@ -143,6 +146,22 @@ def ensure_name_search_index(db: BaseDatabaseWrapper) -> None:
         _ensure_sqlite(db)
     elif db.vendor == "postgresql":
         _ensure_postgresql(db)
+
+
+def forget_deleted_names(db: BaseDatabaseWrapper) -> None:
+    """Drop the index entries of deleted or replaced names from the file (after an erasure).
+
+    SQLite's full-text index keeps a deleted row's entries in older segments until they are
+    merged; `optimize` merges them all now, and the database's `secure_delete` zeroes the
+    pages they leave. A checkpoint then copies the new pages into the database file and
+    empties the write-ahead log, which still held the old ones. PostgreSQL's trigram index
+    drops dead entries when the table is vacuumed (autovacuum).
+    """
+    if db.vendor != "sqlite":
+        return
+    with db.cursor() as cursor:
+        cursor.execute(_SQLITE_OPTIMIZE)
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _ensure_sqlite(db: BaseDatabaseWrapper) -> None:

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -40,6 +40,7 @@ from mentorwise.matches.models import ForbiddenPair, Match
 from mentorwise.notifications.models import Nudge, NudgeSettings
 from mentorwise.people.importer import erased_employee_id
 from mentorwise.people.models import Demographics, Person
+from mentorwise.people.search import forget_deleted_names
 from mentorwise.privacy.inventory import linked_querysets
 from mentorwise.privacy.permissions import require_privacy_admin
 from mentorwise.programs.models import Enrollment
@@ -131,6 +132,8 @@ def person_erase(*, actor: Actor, person: Person, confirm: str) -> ErasureResult
         result.outbox_emails_deleted = _forget_outbox(names)
         _pseudonymise_person(person)
         audit_record(actor=actor, action="person.erased", target=person, data=asdict(result))
+        # Old names in the search index and the write-ahead log go once the erasure is kept.
+        transaction.on_commit(lambda: forget_deleted_names(connection))
     return result
 
 
