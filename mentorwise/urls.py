@@ -13,6 +13,7 @@ urlpatterns = [
     path("health/", health_view, name="health"),
     path("login/", account_views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/sso/", include("mentorwise.sso.urls")),
     path("account/", include("mentorwise.accounts.urls")),
     path("people/", include("mentorwise.people.urls")),
     path("programs/", include("mentorwise.programs.urls")),
