@@ -20,6 +20,7 @@ from mentorwise.programs import selectors, services
 from mentorwise.programs.catalog import TEMPLATES
 from mentorwise.programs.eligibility import ineligibility_reason, rules_describe, rules_validate
 from mentorwise.programs.forms import EnrollmentForm, ProgramForm, add_service_errors
+from mentorwise.programs.inputs import ProgramCreate
 from mentorwise.programs.models import EnrollmentStatus, Program, Role, Skill
 from mentorwise.programs.permissions import can_manage_program
 
@@ -54,10 +55,11 @@ def template_list_view(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def program_create_view(request: AuthedRequest) -> HttpResponse:
     try:
-        program = services.program_create_from_template(
+        program = services.program_create(
             actor=request.user,
-            template_key=request.POST.get("template", ""),
-            name=request.POST.get("name", ""),
+            data=ProgramCreate(
+                template=request.POST.get("template", ""), name=request.POST.get("name", "")
+            ),
         )
     except MentorwiseError as error:
         if not is_hr_admin(request.user):
