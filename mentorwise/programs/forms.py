@@ -47,7 +47,7 @@ def add_service_errors(form: forms.Form, errors: list[FieldError]) -> None:
             form.add_error(None, f"{error.field}: {text}")
 
 
-class SkillChoiceField(forms.ModelMultipleChoiceField):
+class SkillChoiceField(forms.ModelMultipleChoiceField[Skill]):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj: Any) -> str:
@@ -129,7 +129,7 @@ class EnrollmentForm(forms.Form):
         if with_ack:
             self.fields["acknowledged"] = ack  # last, right above the submit button
 
-    def _skill_field(self, name: str) -> forms.ModelMultipleChoiceField:
+    def _skill_field(self, name: str) -> forms.ModelMultipleChoiceField[Skill]:
         field = self.fields[name]
         assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101 - declared above
         return field

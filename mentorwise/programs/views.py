@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -147,7 +149,7 @@ def eligibility_preview_view(request: AuthedRequest, slug: str) -> HttpResponse:
     form = ProgramForm(request.POST, program=program)
     form.is_valid()  # partial input is fine for a preview: fields that do not parse are skipped
     errors: list[str] = []
-    eligibility: dict = {}
+    eligibility: dict[str, Any] = {}
     for role, rules in form.eligibility().items():
         try:
             eligibility[role] = rules_validate(rules, role=role)
@@ -376,7 +378,7 @@ def participants_view(request: AuthedRequest, slug: str) -> HttpResponse:
 @not_found_as_404
 def invite_view(request: AuthedRequest, slug: str) -> HttpResponse:
     program = selectors.access_managed_program(actor=request.user, slug=slug)
-    filters: dict = {}
+    filters: dict[str, Any] = {}
     for key in ("level_min", "level_max"):
         if request.POST.get(key):
             filters[key] = request.POST[key]
