@@ -1,4 +1,5 @@
-"""Role questions that need programs: does the actor manage one, is a login privileged?
+"""Role questions that need programs: does the actor manage one, may they read the people
+directory, is a login privileged?
 
 They live here, not in `accounts.roles`, because program management is a relation of
 programs (`Program.managers`); the callers above programs import them from here.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from mentorwise.accounts.actors import Actor, User
 from mentorwise.accounts.models import ApiToken, TokenScope
+from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.programs.models import Program
 
 
@@ -16,6 +18,14 @@ def manages_any_program(actor: Actor) -> bool:
     if not isinstance(actor, User) or not actor.is_authenticated:
         return False
     return Program.objects.filter(managers=actor).exists()
+
+
+def can_read_directory(actor: Actor) -> bool:
+    """May the actor list and read everyone's basic profile? HR admins and program managers.
+
+    The people pages and API ask it here and pass the answer to `people.permissions`, which
+    sits below programs."""
+    return is_hr_admin(actor) or manages_any_program(actor)
 
 
 def is_privileged(user: User) -> bool:
