@@ -18,8 +18,9 @@ from django.urls import reverse
 
 from mentorwise import __version__
 from mentorwise.accounts.actors import Actor
-from mentorwise.accounts.roles import is_executive, is_hr_admin, manages_any_program
+from mentorwise.accounts.roles import is_executive, is_hr_admin
 from mentorwise.core.outbox import outbox_active
+from mentorwise.programs.roles import manages_any_program
 
 
 @dataclass(frozen=True)

@@ -221,7 +221,7 @@ MENTORWISE_LOCAL_LOGIN = envbool("MENTORWISE_LOCAL_LOGIN", True)
 AUTHENTICATION_BACKENDS = [
     "mentorwise.accounts.backends.LoginThrottleBackend",  # lockout check, signs nobody in
     "mentorwise.accounts.backends.PasswordBackend",
-    "mentorwise.accounts.oidc.OIDCBackend",
+    "mentorwise.sso.oidc.OIDCBackend",
     # Signs nobody in; marks sessions opened by a break-glass link (docs/security.md).
     "mentorwise.accounts.backends.BreakGlassBackend",
 ]
@@ -241,7 +241,7 @@ OIDC_USE_PKCE = True
 OIDC_TIMEOUT = envint("OIDC_TIMEOUT", 10, minimum=1)
 OIDC_VERIFY_SSL = envbool("OIDC_VERIFY_SSL", True)
 OIDC_CREATE_USER = True
-OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:oidc_callback"
 LOGIN_REDIRECT_URL_FAILURE = "login"
 # The button text ("Sign in with Okta") and how a person is found on first sign-in: the
 # Person field (email or employee_id) and the ID token / userinfo claim holding it.

@@ -548,6 +548,7 @@ def _service_calls() -> dict[str, Any]:
     from mentorwise.matches.selectors import access_managed_match
     from mentorwise.people.permissions import access_person
     from mentorwise.programs import services as ps
+    from mentorwise.programs.roles import can_read_directory
     from mentorwise.programs.selectors import access_enrollment, access_managed_program
     from mentorwise.relationships import selectors as sel
 
@@ -573,7 +574,9 @@ def _service_calls() -> dict[str, Any]:
         return note.text if note else ""
 
     return {
-        "person.read": lambda w, u: str(access_person(actor=u, person_id=w.ids["person"]).email),
+        "person.read": lambda w, u: str(
+            access_person(actor=u, person_id=w.ids["person"], directory=can_read_directory(u)).email
+        ),
         "program.create": lambda w, u: (
             ps.program_create_from_template(
                 actor=u, template_key="onboarding_buddy", slug="made-by-service"

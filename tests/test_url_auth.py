@@ -24,8 +24,8 @@ PUBLIC = {
     "api:openapi-json": "the API's schema (no data)",
     "api:openapi-view": "the API's documentation page (no data)",
     "api:api-root": "answers 404: the API has no root document",
-    "accounts:oidc_start": "starts single sign-on (404 while it is not configured)",
-    "accounts:oidc_callback": "the identity provider's redirect back",
+    "sso:oidc_start": "starts single sign-on (404 while it is not configured)",
+    "sso:oidc_callback": "the identity provider's redirect back",
     "accounts:break_glass": "a one-time sign-in link; an unknown token goes to the login page",
     "accounts:password_reset_confirm": "a password reset link an HR admin sent; a wrong or "
     "used token shows that the link is invalid",

@@ -1,4 +1,7 @@
-"""Role questions asked everywhere: is this actor an HR admin, a program manager, ...?"""
+"""Role questions asked everywhere: is this actor an HR admin, an executive, whose login?
+
+Questions that need a program (does the actor manage one?) are `programs.roles`: the
+relation belongs to programs, which sits above accounts."""
 
 from __future__ import annotations
 
@@ -29,31 +32,8 @@ def is_executive(actor: Any) -> bool:
     )
 
 
-def manages_any_program(actor: Any) -> bool:
-    """True when the actor is program manager of at least one program."""
-    if not getattr(actor, "is_authenticated", False):
-        return False
-    return bool(actor.managed_programs.exists())
-
-
 def actor_person_id(actor: Any) -> int | None:
     """The id of the Person the actor's login belongs to, or None."""
     if not getattr(actor, "is_authenticated", False):
         return None
     return actor.person_id  # type: ignore[no-any-return]
-
-
-def is_privileged(user: Any) -> bool:
-    """A login whose takeover exposes more than its own person's data: an HR admin or
-    superuser, an executive, a staff login, a program manager, or the holder of an active
-    read-write or SCIM API token. Single sign-on links such a login only on strong evidence
-    (`accounts.services.sso_user_resolve`)."""
-    from mentorwise.accounts.models import ApiToken, TokenScope
-
-    if user.is_hr_admin or user.is_superuser or user.is_executive or user.is_staff:
-        return True
-    if manages_any_program(user):
-        return True
-    return ApiToken.objects.filter(
-        user=user, revoked_at__isnull=True, scope__in=[TokenScope.ADMIN, TokenScope.SCIM]
-    ).exists()

@@ -1,8 +1,6 @@
-from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 from mentorwise.accounts import views
-from mentorwise.accounts.oidc import SSOCallbackView, SSOStartView
 
 app_name = "accounts"
 urlpatterns = [
@@ -17,7 +15,5 @@ urlpatterns = [
     path("tokens/", views.token_list_view, name="tokens"),
     path("tokens/new/", views.token_create_view, name="token_create"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke_view, name="token_revoke"),
-    path("sso/start/", login_not_required(SSOStartView.as_view()), name="oidc_start"),
-    path("sso/callback/", login_not_required(SSOCallbackView.as_view()), name="oidc_callback"),
     path("break-glass/<str:token>/", views.break_glass_view, name="break_glass"),
 ]

@@ -18,6 +18,7 @@ from mentorwise.people import selectors
 from mentorwise.people.bio import person_bio_update
 from mentorwise.people.models import Person
 from mentorwise.people.permissions import person_list_read, person_profile_read
+from mentorwise.programs.roles import can_read_directory
 
 router = Router()
 
@@ -131,7 +132,9 @@ def person_list(request: HttpRequest, filters: Query[PersonFilter]) -> list[Pers
     reveals it for everyone returned, so it is audited too (`people.listed`, naming them).
     """
     wanted = filters.as_filters()
-    people = selectors.person_list(actor=request.user, filters=wanted, order="id")
+    people = selectors.person_list(
+        actor=request.user, directory=can_read_directory(request.user), filters=wanted, order="id"
+    )
     page = list(people[filters.offset : filters.offset + filters.limit])
     person_list_read(actor=request.user, filters=wanted, people=page)
     return page
@@ -149,4 +152,6 @@ def bio_put(request: HttpRequest, data: BioIn) -> BioOut:
 @router.get("/{person_id}", response={200: PersonOut, **ERRORS}, summary="Read a person")
 def person_get(request: HttpRequest, person_id: int) -> Person:
     """A person's whole profile; reading someone else's is audited (`person.viewed`)."""
-    return person_profile_read(actor=request.user, person_id=person_id)
+    return person_profile_read(
+        actor=request.user, person_id=person_id, directory=can_read_directory(request.user)
+    )

@@ -13,6 +13,7 @@ from mentorwise.core.errors import InvalidInput
 from mentorwise.programs import selectors, services
 from mentorwise.programs.catalog import TEMPLATES
 from mentorwise.programs.eligibility import rules_describe, rules_validate
+from mentorwise.programs.inputs import ProgramCreateIn, ProgramPatchIn
 from mentorwise.programs.models import Enrollment, Program
 
 router = Router()
@@ -67,37 +68,6 @@ class ProgramOut(Schema):
             mentor_training_required=program.mentor_training_required,
             self_match=program.self_match,
         )
-
-
-class ProgramCreateIn(Schema):
-    template: str = Field(description="Template key, see GET /api/templates.")
-    name: str = Field("", max_length=200, description="Defaults to the template's name.")
-    slug: str = Field("", max_length=80, description="URL name; generated from the name if empty.")
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
-
-
-class ProgramPatchIn(Schema):
-    name: str | None = Field(None, max_length=200)
-    description: str | None = None
-    objectives: str | None = Field(None, description="One objective per line.")
-    responsibilities: dict[str, str] | None = None
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
-    meeting_cadence_days: int | None = Field(None, ge=1, le=365)
-    eligibility: dict[str, dict[str, Any]] | None = None
-    enrollment_questions: list[dict[str, Any]] | None = None
-    matching: dict[str, Any] | None = Field(
-        None,
-        description=(
-            "Criteria weights and options, replaced as a whole. `options.inclusion` (enabled, "
-            "justification, groups, senior_level, weight) is HR-admin configuration: left out, "
-            "it stays as it is; a different value from anyone else is refused (403)."
-        ),
-    )
-    mentor_training_required: bool | None = None
-    self_match: bool | None = None
-    status: str | None = Field(None, description="draft, enrolling, active or closed.")
 
 
 class RoleCountOut(Schema):
@@ -239,14 +209,7 @@ def program_list(request: HttpRequest, status: str | None = None) -> list[Progra
 )
 def program_create(request: HttpRequest, data: ProgramCreateIn) -> Status[ProgramOut]:
     """HR admins only; the program starts as a draft."""
-    program = services.program_create_from_template(
-        actor=request.user,
-        template_key=data.template,
-        name=data.name,
-        slug=data.slug,
-        start_date=data.start_date,
-        end_date=data.end_date,
-    )
+    program = services.program_create(actor=request.user, data=data.to_input())
     return Status(201, ProgramOut.from_program(program))
 
 
@@ -261,9 +224,8 @@ def program_get(request: HttpRequest, slug: str) -> ProgramOut:
 def program_patch(request: HttpRequest, slug: str, data: ProgramPatchIn) -> ProgramOut:
     """Program managers of this program and HR admins; every change is validated first."""
     program = selectors.access_managed_program(actor=request.user, slug=slug)
-    changes = services.ProgramChanges(**data.model_dump(exclude_unset=True))
     return ProgramOut.from_program(
-        services.program_update(actor=request.user, program=program, changes=changes)
+        services.program_update(actor=request.user, program=program, changes=data.to_input())
     )
 
 

@@ -28,7 +28,7 @@ from mentorwise.people.models import (
     employed_on,
 )
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus, Role
-from mentorwise.programs.services import program_create_from_template
+from mentorwise.programs.services.program_create import program_create_from_template
 from mentorwise.relationships.models import ClosureKind, Relationship, RelationshipStatus
 
 Progress = Callable[[str, int, int], None]

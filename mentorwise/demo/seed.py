@@ -39,12 +39,9 @@ from mentorwise.programs.models import (
     Role,
     Skill,
 )
-from mentorwise.programs.services import (
-    EnrollmentAnswers,
-    enrollment_create,
-    program_create_from_template,
-    skills_seed_defaults,
-)
+from mentorwise.programs.services.enrollment import EnrollmentAnswers, enrollment_create
+from mentorwise.programs.services.program_create import program_create_from_template
+from mentorwise.programs.services.skills import skills_seed_defaults
 
 Progress = Callable[[str, int, int], None]
 DEMO_PASSWORD = "mentorwise-demo"  # noqa: S105 - printed on purpose: demo data only

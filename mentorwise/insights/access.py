@@ -12,10 +12,11 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from mentorwise.accounts.actors import Actor, User
-from mentorwise.accounts.roles import is_executive, is_hr_admin, manages_any_program
+from mentorwise.accounts.roles import is_executive, is_hr_admin
 from mentorwise.core.errors import NotFound
 from mentorwise.programs.models import Program, ProgramStatus
 from mentorwise.programs.permissions import can_manage_program
+from mentorwise.programs.roles import manages_any_program
 
 
 def may_read_insights(actor: Actor) -> bool:

@@ -24,7 +24,8 @@ def person_login_view(request: AuthedRequest, person_id: int) -> HttpResponse:
     if not is_hr_admin(request.user):
         raise Http404("No such page.")
     try:
-        person = access_person(actor=request.user, person_id=person_id)
+        # An HR admin (checked above) reads the whole directory.
+        person = access_person(actor=request.user, person_id=person_id, directory=True)
     except NotFound as error:
         raise Http404(error.message) from error
     login = User.objects.select_related("person").filter(person=person).first()

@@ -1,7 +1,9 @@
 """Who may see and change people records.
 
 - HR admins see everyone and import the workforce.
-- Program managers read the people directory (basic profile, never demographics).
+- Program managers read the people directory (basic profile, never demographics). Whether an
+  actor reads the directory is `programs.roles.can_read_directory` (program management is a
+  relation of programs, above people): callers pass it in as `directory`.
 - Everyone else reads only their own person record; any other id is "not found".
 Demographics are never shown per person, to anyone: only aggregates elsewhere.
 
@@ -19,7 +21,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from mentorwise.accounts.actors import Actor
-from mentorwise.accounts.roles import actor_person_id, is_hr_admin, manages_any_program
+from mentorwise.accounts.roles import actor_person_id, is_hr_admin
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Forbidden, NotFound
 from mentorwise.people.models import ImportRun, Person
@@ -34,14 +36,14 @@ def import_runs_visible_to(actor: Actor) -> QuerySet[ImportRun]:
     return ImportRun.objects.all() if can_import_people(actor) else ImportRun.objects.none()
 
 
-def can_read_directory(actor: Actor) -> bool:
-    """May the actor list and read everyone's basic profile?"""
-    return is_hr_admin(actor) or manages_any_program(actor)
-
-
-def people_visible_to(actor: Actor) -> QuerySet[Person]:
-    """The people the actor may read: everyone, or only their own record."""
-    if can_read_directory(actor):
+def people_visible_to(actor: Actor, *, directory: bool | None = None) -> QuerySet[Person]:
+    """The people the actor may read: everyone when `directory` (the actor reads the people
+    directory: `programs.roles.can_read_directory`, asked by the caller above programs),
+    otherwise only their own record. Left out, only HR admins read the directory (the part
+    of the rule people can tell itself): program managers are refused, never let in."""
+    if directory is None:
+        directory = is_hr_admin(actor)
+    if directory:
         return Person.objects.all()
     person_id = actor_person_id(actor)
     if person_id is None:
@@ -49,9 +51,15 @@ def people_visible_to(actor: Actor) -> QuerySet[Person]:
     return Person.objects.filter(pk=person_id)
 
 
-def access_person(*, actor: Actor, person_id: int) -> Person:
-    """The person with this id if the actor may read it; NotFound for missing and not yours."""
-    person = people_visible_to(actor).select_related("manager").filter(pk=person_id).first()
+def access_person(*, actor: Actor, person_id: int, directory: bool | None = None) -> Person:
+    """The person with this id if the actor may read it; NotFound for missing and not yours.
+    `directory` as for `people_visible_to`."""
+    person = (
+        people_visible_to(actor, directory=directory)
+        .select_related("manager")
+        .filter(pk=person_id)
+        .first()
+    )
     if person is None:
         raise NotFound("No such person.")
     return person
@@ -95,9 +103,9 @@ def person_list_read(*, actor: Actor, filters: Mapping[str, Any], people: Iterab
         audit_record(actor=actor, action="people.listed", data={"filters": used, "people": ids})
 
 
-def person_profile_read(*, actor: Actor, person_id: int) -> Person:
+def person_profile_read(*, actor: Actor, person_id: int, directory: bool | None = None) -> Person:
     """A person's profile for display (page or API); reading someone else's is audited."""
-    person = access_person(actor=actor, person_id=person_id)
+    person = access_person(actor=actor, person_id=person_id, directory=directory)
     if person.pk != actor_person_id(actor):
         audit_record(actor=actor, action="person.viewed", target=person)
     return person

@@ -147,16 +147,21 @@ class PersonFilters(TypedDict, total=False):
 
 
 def person_list(
-    *, actor: Actor, filters: PersonFilters | None = None, order: PersonOrder = "name"
+    *,
+    actor: Actor,
+    directory: bool | None = None,
+    filters: PersonFilters | None = None,
+    order: PersonOrder = "name",
 ) -> QuerySet[Person]:
-    """The people the actor may see, narrowed by the directory filters, in name or id order.
+    """The people the actor may see (`directory` as for `permissions.people_visible_to`),
+    narrowed by the directory filters, in name or id order.
 
     The search (`q`) is `people.search.person_search`: names by any part, an email address
     or employee id only whole. `level` is one job level; `level_min` and `level_max` bound a
     range (both ends included); given together, all must hold.
     """
     filters = filters or {}
-    people = people_visible_to(actor).order_by(*_ORDER[order])
+    people = people_visible_to(actor, directory=directory).order_by(*_ORDER[order])
     if q := (filters.get("q") or "").strip():
         people = people.filter(person_search(q))
         if search_is_indexed(q):
@@ -187,9 +192,9 @@ _ORDER: dict[PersonOrder, tuple[str, ...]] = {
 }
 
 
-def person_filter_options(*, actor: Actor) -> dict[str, list[str]]:
+def person_filter_options(*, actor: Actor, directory: bool | None = None) -> dict[str, list[str]]:
     """Distinct departments, functions and locations for the directory's filter menus."""
-    people = people_visible_to(actor).order_by()
+    people = people_visible_to(actor, directory=directory).order_by()
     return {
         name: [v for v in people.values_list(name, flat=True).distinct().order_by(name) if v]
         for name in ("department", "function", "location")

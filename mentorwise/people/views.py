@@ -1,4 +1,5 @@
-"""People pages: the directory, a person's profile and the HR admins' import."""
+"""People pages: the HR admins' import. The directory and profile pages are
+`mentorwise.directory.views`."""
 
 from __future__ import annotations
 
@@ -10,71 +11,28 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from mentorwise.accounts.http import AuthedRequest
-from mentorwise.core.errors import InvalidInput, MentorwiseError, NotFound
+from mentorwise.core.errors import InvalidInput, MentorwiseError
 from mentorwise.core.files import private_dir, private_file_create
-from mentorwise.people.bio import BIO_MAX_LENGTH
-from mentorwise.people.forms import ImportConfirmForm, PeopleImportForm, PersonFilterForm
+from mentorwise.people.forms import ImportConfirmForm, PeopleImportForm
 from mentorwise.people.models import ImportSource
 from mentorwise.people.permissions import (
     can_import_people,
-    can_read_directory,
-    person_list_read,
-    person_profile_read,
-    profile_filters,
 )
 from mentorwise.people.selectors import (
     import_columns,
     import_run_list,
     import_template_csv,
-    person_ancestors,
-    person_filter_options,
-    person_list,
-    person_team_counts,
 )
 from mentorwise.people.services import people_import
 
 PAGE_SIZE = 50
 _SESSION_KEY = "people_import_uploads"
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
-
-
-def person_list_view(request: AuthedRequest) -> HttpResponse:
-    if not can_read_directory(request.user):
-        raise Http404("No such page.")
-    form = PersonFilterForm(request.GET or None, options=person_filter_options(actor=request.user))
-    filters = form.filters()
-    # Managers in a second query for the 50 shown, not joined to every match before sorting.
-    people = person_list(actor=request.user, filters=filters).prefetch_related("manager")
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
-    person_list_read(actor=request.user, filters=filters, people=page.object_list)
-    template = "people/list.html#results" if request.htmx else "people/list.html"
-    context = {"form": form, "page": page, "audited": bool(profile_filters(filters))}
-    return render(request, template, context)
-
-
-def person_detail_view(request: AuthedRequest, person_id: int) -> HttpResponse:
-    try:
-        person = person_profile_read(actor=request.user, person_id=person_id)
-    except NotFound as error:
-        raise Http404(error.message) from error
-    context = {
-        "person": person,
-        "chain": list(person_ancestors(person)),
-        "team": person_team_counts(person),
-        # Participants see their own record only; their managers' pages would be 404s.
-        "link_people": can_read_directory(request.user),
-        # One's own page offers the introduction form (with what was typed, after an error).
-        "own": person.pk == request.user.person_id,
-        "bio_draft": request.session.pop("people_bio_draft", None),
-        "bio_max": BIO_MAX_LENGTH,
-    }
-    return render(request, "people/detail.html", context)
 
 
 def import_view(request: AuthedRequest) -> HttpResponse:

@@ -15,6 +15,8 @@ from mentorwise.programs.inclusion import (
     InclusionOption,
     inclusion_of,
 )
+from mentorwise.programs.inputs import CADENCE_DAYS, NAME_MAX_LENGTH, ProgramChanges
+from mentorwise.programs.matching_config import CRITERIA
 from mentorwise.programs.models import (
     GIVING_ROLES,
     FunctionPreference,
@@ -23,7 +25,7 @@ from mentorwise.programs.models import (
     Role,
     Skill,
 )
-from mentorwise.programs.services import CRITERIA, EnrollmentAnswers, ProgramChanges
+from mentorwise.programs.services.enrollment import EnrollmentAnswers
 
 TRI_STATE = [("", "Any"), ("yes", "Yes"), ("no", "No")]
 
@@ -45,7 +47,7 @@ def add_service_errors(form: forms.Form, errors: list[FieldError]) -> None:
             form.add_error(None, f"{error.field}: {text}")
 
 
-class SkillChoiceField(forms.ModelMultipleChoiceField):
+class SkillChoiceField(forms.ModelMultipleChoiceField[Skill]):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj: Any) -> str:
@@ -127,7 +129,7 @@ class EnrollmentForm(forms.Form):
         if with_ack:
             self.fields["acknowledged"] = ack  # last, right above the submit button
 
-    def _skill_field(self, name: str) -> forms.ModelMultipleChoiceField:
+    def _skill_field(self, name: str) -> forms.ModelMultipleChoiceField[Skill]:
         field = self.fields[name]
         assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101 - declared above
         return field
@@ -187,17 +189,31 @@ def questions_from_text(text: str) -> list[dict[str, Any]]:
 
 
 class ProgramForm(forms.Form):
-    """Every editable field of a program, with eligibility per role and weights per criterion."""
+    """Every editable field of a program, with eligibility per role and weights per criterion.
 
-    name = forms.CharField(max_length=200)
+    The form only turns posted text into typed values (`changes()`); the rules (required
+    fields, ranges, a name no other program has, ...) are `inputs.program_changes_validate`,
+    the same for the page, the API and the CLI, and its errors are shown on these fields.
+    The browser hints (required, maxlength, min, max) mirror those rules.
+    """
+
+    name = forms.CharField(
+        required=False,
+        widget=forms.TextInput(attrs={"required": True, "maxlength": NAME_MAX_LENGTH}),
+    )
     status = forms.ChoiceField(choices=ProgramStatus.choices)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     objectives = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), help_text="One objective per line."
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "required": True}),
+        help_text="One objective per line.",
     )
     start_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    meeting_cadence_days = forms.IntegerField(min_value=1, max_value=365, label="Meet every (days)")
+    meeting_cadence_days = forms.IntegerField(
+        widget=forms.NumberInput(attrs={"min": CADENCE_DAYS[0], "max": CADENCE_DAYS[1]}),
+        label="Meet every (days)",
+    )
     mentor_training_required = forms.BooleanField(
         required=False, label="Mentors must complete training before matching"
     )
@@ -456,10 +472,10 @@ class ProgramForm(forms.Form):
             c: data[f"weight__{c}"] for c in CRITERIA if data.get(f"weight__{c}") is not None
         }
         return ProgramChanges(
-            name=data["name"],
+            name=data.get("name") or "",
             status=data["status"],
             description=data.get("description", ""),
-            objectives=data["objectives"],
+            objectives=data.get("objectives") or "",
             start_date=data.get("start_date"),
             end_date=data.get("end_date"),
             meeting_cadence_days=data["meeting_cadence_days"],

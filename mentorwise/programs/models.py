@@ -86,7 +86,7 @@ class Program(models.Model):
         ordering = ["name"]
         constraints = [
             # Two programs with one name cannot be told apart in menus, reports and e-mails.
-            # Services check first (programs.services.program_name_problem) to say so clearly.
+            # Services check first (programs.inputs.program_name_problem) to say so clearly.
             models.UniqueConstraint(Lower("name"), name="program_name_unique_ci"),
         ]
 

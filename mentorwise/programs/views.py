@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -20,6 +22,7 @@ from mentorwise.programs import selectors, services
 from mentorwise.programs.catalog import TEMPLATES
 from mentorwise.programs.eligibility import ineligibility_reason, rules_describe, rules_validate
 from mentorwise.programs.forms import EnrollmentForm, ProgramForm, add_service_errors
+from mentorwise.programs.inputs import ProgramCreate
 from mentorwise.programs.models import EnrollmentStatus, Program, Role, Skill
 from mentorwise.programs.permissions import can_manage_program
 
@@ -54,10 +57,11 @@ def template_list_view(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def program_create_view(request: AuthedRequest) -> HttpResponse:
     try:
-        program = services.program_create_from_template(
+        program = services.program_create(
             actor=request.user,
-            template_key=request.POST.get("template", ""),
-            name=request.POST.get("name", ""),
+            data=ProgramCreate(
+                template=request.POST.get("template", ""), name=request.POST.get("name", "")
+            ),
         )
     except MentorwiseError as error:
         if not is_hr_admin(request.user):
@@ -145,7 +149,7 @@ def eligibility_preview_view(request: AuthedRequest, slug: str) -> HttpResponse:
     form = ProgramForm(request.POST, program=program)
     form.is_valid()  # partial input is fine for a preview: fields that do not parse are skipped
     errors: list[str] = []
-    eligibility: dict = {}
+    eligibility: dict[str, Any] = {}
     for role, rules in form.eligibility().items():
         try:
             eligibility[role] = rules_validate(rules, role=role)
@@ -374,7 +378,7 @@ def participants_view(request: AuthedRequest, slug: str) -> HttpResponse:
 @not_found_as_404
 def invite_view(request: AuthedRequest, slug: str) -> HttpResponse:
     program = selectors.access_managed_program(actor=request.user, slug=slug)
-    filters: dict = {}
+    filters: dict[str, Any] = {}
     for key in ("level_min", "level_max"):
         if request.POST.get(key):
             filters[key] = request.POST[key]

@@ -57,7 +57,9 @@ def check_in_list(request: HttpRequest, relationship_id: int) -> list[CheckInOut
     response={201: CheckInOut, **WRITE_ERRORS},
     summary="Check in (pulse 1–5)",
 )
-def check_in_create(request: HttpRequest, relationship_id: int, data: CheckInIn) -> Status[CheckInOut]:
+def check_in_create(
+    request: HttpRequest, relationship_id: int, data: CheckInIn
+) -> Status[CheckInOut]:
     r = selectors.access_relationship(actor=request.user, relationship_id=relationship_id)
     check_in = services.check_in_create(
         actor=request.user, relationship=r, pulse=data.pulse, comment=data.comment

@@ -126,7 +126,9 @@ def meeting_dates(request: HttpRequest, relationship_id: int) -> list[MeetingDat
     response={201: MeetingOut, **WRITE_ERRORS},
     summary="Schedule a meeting (sends .ics invitations)",
 )
-def meeting_schedule(request: HttpRequest, relationship_id: int, data: ScheduleIn) -> Status[MeetingOut]:
+def meeting_schedule(
+    request: HttpRequest, relationship_id: int, data: ScheduleIn
+) -> Status[MeetingOut]:
     r = selectors.access_relationship(actor=request.user, relationship_id=relationship_id)
     meeting = services.meeting_schedule(actor=request.user, relationship=r, **data.model_dump())
     return Status(201, MeetingOut.build(meeting))

@@ -70,7 +70,9 @@ def sponsorship_list(request: HttpRequest, relationship_id: int) -> list[Sponsor
     response={201: SponsorshipOut, **WRITE_ERRORS},
     summary="Record a sponsorship action",
 )
-def sponsorship_create(request: HttpRequest, relationship_id: int, data: SponsorshipIn) -> Status[SponsorshipOut]:
+def sponsorship_create(
+    request: HttpRequest, relationship_id: int, data: SponsorshipIn
+) -> Status[SponsorshipOut]:
     r = selectors.access_relationship(actor=request.user, relationship_id=relationship_id)
     action = services.sponsorship_action_record(
         actor=request.user, relationship=r, kind=data.kind, description=data.description

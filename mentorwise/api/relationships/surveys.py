@@ -90,7 +90,9 @@ def survey_get(request: HttpRequest, relationship_id: int, kind: str) -> SurveyO
     response={201: SurveyAnswerOut, **WRITE_ERRORS},
     summary="Answer the midpoint or closing survey",
 )
-def survey_answer(request: HttpRequest, relationship_id: int, kind: str, data: SurveyIn) -> Status[SurveyAnswerOut]:
+def survey_answer(
+    request: HttpRequest, relationship_id: int, kind: str, data: SurveyIn
+) -> Status[SurveyAnswerOut]:
     r = selectors.access_relationship(actor=request.user, relationship_id=relationship_id)
     response = services.survey_respond(
         actor=request.user, relationship=r, kind=kind, answers=data.answers

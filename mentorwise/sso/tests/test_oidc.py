@@ -19,10 +19,11 @@ from django.test import Client
 from django.utils import timezone
 
 from conftest import make_person, make_user
-from mentorwise.accounts import oidc
+from mentorwise.accounts import oidc as oidc_config
 from mentorwise.accounts.models import ExternalIdentity, User
-from mentorwise.accounts.tests.oidc_provider import running_provider
 from mentorwise.core.models import AuditEntry
+from mentorwise.sso import oidc
+from mentorwise.sso.tests.oidc_provider import running_provider
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -43,7 +44,7 @@ def _sso_settings(settings: Any, provider: str) -> None:
     settings.MENTORWISE_OIDC_PROVIDER_NAME = "Acme SSO"
     settings.MENTORWISE_OIDC_MATCH_FIELD = "email"
     settings.MENTORWISE_OIDC_MATCH_CLAIM = "email"
-    oidc._discovery_cache.clear()
+    oidc_config._discovery_cache.clear()
 
 
 def _set_claims(provider: str, sub: str, *, verified: bool | None = True, **claims: Any) -> None:

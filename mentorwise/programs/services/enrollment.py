@@ -1,0 +1,302 @@
+"""Enrollment use cases: enrol, change answers and availability, withdraw, invite in bulk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from mentorwise.accounts.actors import Actor, User
+from mentorwise.core.audit import audit_record
+from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from mentorwise.people.models import Person
+from mentorwise.programs.eligibility import eligible_people, ineligibility_reason, rules_validate
+from mentorwise.programs.models import (
+    GIVING_ROLES,
+    Enrollment,
+    EnrollmentStatus,
+    FunctionPreference,
+    Program,
+    ProgramKind,
+    Role,
+    Skill,
+)
+from mentorwise.programs.permissions import can_manage_program
+from mentorwise.programs.services.guards import require_manager
+
+MAX_CAPACITY = 50
+
+
+@dataclass
+class EnrollmentAnswers:
+    """What a participant tells the program about themselves when enrolling."""
+
+    development_goals: str = ""
+    expertise: str = ""
+    skills_wanted: list[int] = field(default_factory=list)
+    skills_offered: list[int] = field(default_factory=list)
+    function_preference: str = FunctionPreference.ANY
+    prefers_same_location: bool = False
+    languages: list[str] = field(default_factory=list)
+    capacity: int = 1
+    availability: str = ""
+    answers: dict[str, str] = field(default_factory=dict)
+
+
+def _validate_answers(program: Program, role: str, answers: EnrollmentAnswers) -> list[FieldError]:
+    errors: list[FieldError] = []
+    giving = role in GIVING_ROLES
+    if role == Role.MENTEE and not answers.development_goals.strip():
+        errors.append(FieldError("development_goals", "Tell your mentor what you want to develop."))
+    if role == Role.MENTEE and not answers.skills_wanted:
+        errors.append(FieldError("skills_wanted", "Pick at least one skill you want to develop."))
+    if giving and not answers.skills_offered:
+        errors.append(FieldError("skills_offered", "Pick at least one skill you can help with."))
+    if giving and not 1 <= answers.capacity <= MAX_CAPACITY:
+        errors.append(
+            FieldError("capacity", f"must be from 1 to {MAX_CAPACITY}", value=str(answers.capacity))
+        )
+    if answers.function_preference not in FunctionPreference.values:
+        errors.append(
+            FieldError("function_preference", "unknown choice", value=answers.function_preference)
+        )
+    wanted = set(answers.skills_wanted) | set(answers.skills_offered)
+    if wanted:
+        known = set(
+            Skill.objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True)
+        )
+        for skill_id in sorted(wanted - known):
+            errors.append(FieldError("skills", "unknown skill", value=str(skill_id)))
+    for question in program.enrollment_questions:
+        value = str(answers.answers.get(question["key"], "")).strip()
+        if question.get("required") and not value:
+            errors.append(
+                FieldError(f"answers.{question['key']}", f"Please answer: {question['label']}")
+            )
+        if value and question.get("choices") and value not in question["choices"]:
+            errors.append(
+                FieldError(f"answers.{question['key']}", "not one of the choices", value=value)
+            )
+    return errors
+
+
+def _apply_answers(
+    enrollment: Enrollment, role: str, answers: EnrollmentAnswers, program: Program
+) -> None:
+    enrollment.development_goals = answers.development_goals.strip()
+    enrollment.expertise = answers.expertise.strip()
+    enrollment.function_preference = answers.function_preference
+    enrollment.prefers_same_location = answers.prefers_same_location
+    enrollment.languages = sorted({lang.strip() for lang in answers.languages if lang.strip()})
+    enrollment.capacity = answers.capacity if role in GIVING_ROLES else 1
+    if program.kind == ProgramKind.GROUP and role in GIVING_ROLES and answers.capacity <= 1:
+        # A circle's mentor takes the program's circle size unless they chose otherwise.
+        enrollment.capacity = int(program.matching.get("options", {}).get("circle_size", 6))
+    enrollment.availability = answers.availability.strip()[:200]
+    keys = {q["key"] for q in program.enrollment_questions}
+    enrollment.answers = {k: str(v).strip()[:2000] for k, v in answers.answers.items() if k in keys}
+
+
+@transaction.atomic
+def enrollment_create(
+    *,
+    actor: Actor,
+    program: Program,
+    role: str,
+    answers: EnrollmentAnswers,
+    acknowledged: bool,
+) -> Enrollment:
+    """Enroll the actor's own person in `program` as `role` (or accept an invitation).
+
+    Refused with the reason when the program is closed, the role is unknown, the person is
+    ineligible, the responsibilities were not acknowledged, or the answers are incomplete.
+    A manager of the program (or an HR admin) may take part: managers often also mentor.
+    The audit entry says so, the program's page shows it to its other overseers, and they
+    alone oversee the relationships this person will be in (`relationships.permissions`).
+    """
+    person_id = getattr(actor, "person_id", None)
+    if person_id is None:
+        raise Forbidden("Your login is not linked to an employee record, so you cannot enroll.")
+    person = Person.objects.get(pk=person_id)
+    if role not in program.roles:
+        raise InvalidInput([FieldError("role", "this program has no such role", value=role)])
+    if not program.is_open_for_enrollment:
+        raise Conflict("This program is not open for enrollment.", code="program_closed")
+    if reason := ineligibility_reason(program.eligibility.get(role, {}), person):
+        raise Forbidden(reason, code="ineligible")
+    errors = _validate_answers(program, role, answers)
+    if not acknowledged:
+        errors.append(
+            FieldError(
+                "acknowledged", "Please confirm that you accept your role's responsibilities."
+            )
+        )
+    if errors:
+        raise InvalidInput(errors)
+    enrollment = (
+        Enrollment.objects.select_for_update()
+        .filter(program=program, person=person, role=role)
+        .first()
+    )
+    if enrollment is not None and enrollment.status == EnrollmentStatus.ACTIVE:
+        raise Conflict("You are already enrolled in this role.", code="already_enrolled")
+    was_invited = enrollment is not None and enrollment.status == EnrollmentStatus.INVITED
+    if enrollment is None:
+        enrollment = Enrollment(program=program, person=person, role=role)
+    enrollment.status = EnrollmentStatus.ACTIVE
+    enrollment.acknowledged_at = timezone.now()
+    enrollment.updated_at = timezone.now()
+    _apply_answers(enrollment, role, answers, program)
+    try:
+        with transaction.atomic():
+            enrollment.save()
+    except IntegrityError:
+        raise Conflict("You are already enrolled in this role.", code="already_enrolled") from None
+    enrollment.skills_wanted.set(answers.skills_wanted)
+    enrollment.skills_offered.set(answers.skills_offered)
+    audit_record(
+        actor=actor,
+        action="enrollment.accepted_invitation" if was_invited else "enrollment.created",
+        target=enrollment,
+        data={
+            "program": program.slug,
+            "role": role,
+            "oversees_program": can_manage_program(actor, program),
+        },
+    )
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_update(
+    *, actor: Actor, enrollment: Enrollment, answers: EnrollmentAnswers
+) -> Enrollment:
+    """Change one's own enrollment profile (only the enrolled person may)."""
+    enrollment = (
+        Enrollment.objects.select_for_update().select_related("program").get(pk=enrollment.pk)
+    )
+    if enrollment.person_id != getattr(actor, "person_id", None):
+        # The program's managers read the enrollment, so it exists for them: 403, not 404.
+        if can_manage_program(actor, enrollment.program):
+            raise Forbidden("Only the enrolled person changes their answers.")
+        raise NotFound("No such enrollment.")
+    if enrollment.status != EnrollmentStatus.ACTIVE:
+        raise Conflict("Only an active enrollment can be changed.", code="not_active")
+    errors = _validate_answers(enrollment.program, enrollment.role, answers)
+    if errors:
+        raise InvalidInput(errors)
+    _apply_answers(enrollment, enrollment.role, answers, enrollment.program)
+    enrollment.updated_at = timezone.now()
+    enrollment.save()
+    enrollment.skills_wanted.set(answers.skills_wanted)
+    enrollment.skills_offered.set(answers.skills_offered)
+    audit_record(actor=actor, action="enrollment.updated", target=enrollment)
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_set_availability(
+    *, actor: Actor, enrollment: Enrollment, paused: bool, capacity: int | None = None
+) -> Enrollment:
+    """A mentor pauses or resumes taking mentees, or changes capacity."""
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.person_id != getattr(actor, "person_id", None):
+        raise NotFound("No such enrollment.")
+    if enrollment.role not in GIVING_ROLES:
+        raise Conflict(
+            "Only mentors, sponsors and coaches have availability.", code="not_giving_role"
+        )
+    if capacity is not None and not 1 <= capacity <= MAX_CAPACITY:
+        raise InvalidInput(
+            [FieldError("capacity", f"must be from 1 to {MAX_CAPACITY}", value=str(capacity))]
+        )
+    enrollment.is_paused = paused
+    if capacity is not None:
+        enrollment.capacity = capacity
+    enrollment.updated_at = timezone.now()
+    enrollment.save(update_fields=["is_paused", "capacity", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="enrollment.availability_set",
+        target=enrollment,
+        data={"paused": paused, "capacity": enrollment.capacity},
+    )
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_withdraw(*, actor: Actor, enrollment: Enrollment, reason: str = "") -> Enrollment:
+    """Withdraw: the person themselves, or a manager of the program."""
+    enrollment = (
+        Enrollment.objects.select_for_update().select_related("program").get(pk=enrollment.pk)
+    )
+    own = enrollment.person_id == getattr(actor, "person_id", None)
+    if not own and not can_manage_program(actor, enrollment.program):
+        raise NotFound("No such enrollment.")
+    if enrollment.status == EnrollmentStatus.WITHDRAWN:
+        raise Conflict("This enrollment was already withdrawn.", code="already_withdrawn")
+    enrollment.status = EnrollmentStatus.WITHDRAWN
+    enrollment.updated_at = timezone.now()
+    enrollment.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor, action="enrollment.withdrawn", target=enrollment, data={"reason": reason[:500]}
+    )
+    return enrollment
+
+
+@dataclass(frozen=True)
+class InviteResult:
+    invited: int
+    already_enrolled: int
+    eligible: int
+
+
+@transaction.atomic
+def enrollment_invite_bulk(
+    *,
+    actor: Actor,
+    program: Program,
+    role: str,
+    filters: dict[str, Any] | None = None,
+) -> InviteResult:
+    """Invite every eligible person (narrowed by optional extra rules) not yet in the role."""
+    require_manager(actor, program)
+    if role not in program.roles:
+        raise InvalidInput([FieldError("role", "this program has no such role", value=role)])
+    if not program.is_open_for_enrollment:
+        raise Conflict(
+            "Open the program for enrollment before inviting people.", code="program_closed"
+        )
+    extra = rules_validate(filters or {}, role="filters")
+    rules = {**program.eligibility.get(role, {}), **extra}
+    eligible_ids = set(eligible_people(rules).values_list("pk", flat=True))
+    existing = set(
+        Enrollment.objects.filter(
+            program=program, role=role, person_id__in=eligible_ids
+        ).values_list("person_id", flat=True)
+    )
+    now = timezone.now()
+    new = [
+        Enrollment(
+            program=program,
+            person_id=pid,
+            role=role,
+            status=EnrollmentStatus.INVITED,
+            invited_by=actor if isinstance(actor, User) else None,
+            created_at=now,
+            updated_at=now,
+        )
+        for pid in sorted(eligible_ids - existing)
+    ]
+    Enrollment.objects.bulk_create(new, batch_size=1000)
+    audit_record(
+        actor=actor,
+        action="enrollment.invited_bulk",
+        target=program,
+        data={"role": role, "invited": len(new), "filters": extra},
+    )
+    return InviteResult(
+        invited=len(new), already_enrolled=len(existing), eligible=len(eligible_ids)
+    )
