@@ -14,11 +14,11 @@ a former HR admin's read-write token can do what that person may do today, nothi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.models import ApiToken, TokenScope, User
 from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.accounts.services import api_token_find, api_token_touch
@@ -37,7 +37,7 @@ class RoleChange:
 
 
 @transaction.atomic
-def scim_tokens_revoke(*, user: User, reason: str, actor: Any = None) -> int:
+def scim_tokens_revoke(*, user: User, reason: str, actor: Actor = None) -> int:
     """Revoke every active SCIM token of `user`; returns how many. Audited per token."""
     tokens = list(
         ApiToken.objects.select_for_update().filter(

@@ -5,20 +5,17 @@ relation belongs to programs, which sits above accounts."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeGuard
 
 from django.db.models import Q, QuerySet
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.models import User
 
 
-def is_hr_admin(actor: Any) -> bool:
+def is_hr_admin(actor: Actor) -> TypeGuard[User]:
     """HR admins (and superusers, who are created as HR admins) see the whole workforce."""
-    return bool(
-        getattr(actor, "is_authenticated", False)
-        and actor.is_active
-        and (actor.is_hr_admin or actor.is_superuser)
-    )
+    return isinstance(actor, User) and actor.is_active and (actor.is_hr_admin or actor.is_superuser)
 
 
 def hr_admins() -> QuerySet[User]:
@@ -26,14 +23,10 @@ def hr_admins() -> QuerySet[User]:
     return User.objects.filter(Q(is_hr_admin=True) | Q(is_superuser=True), is_active=True)
 
 
-def is_executive(actor: Any) -> bool:
-    return bool(
-        getattr(actor, "is_authenticated", False) and actor.is_active and actor.is_executive
-    )
+def is_executive(actor: Actor) -> TypeGuard[User]:
+    return isinstance(actor, User) and actor.is_active and actor.is_executive
 
 
-def actor_person_id(actor: Any) -> int | None:
+def actor_person_id(actor: Actor) -> int | None:
     """The id of the Person the actor's login belongs to, or None."""
-    if not getattr(actor, "is_authenticated", False):
-        return None
-    return actor.person_id  # type: ignore[no-any-return]
+    return actor.person_id if isinstance(actor, User) else None

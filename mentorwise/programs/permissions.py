@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.models import User
 from mentorwise.accounts.roles import actor_person_id, hr_admins, is_hr_admin
 from mentorwise.programs.models import Enrollment, Program, ProgramStatus
 
 
-def can_manage_program(actor: Any, program: Program) -> bool:
+def can_manage_program(actor: Actor, program: Program) -> bool:
     """HR admins manage every program; program managers manage theirs."""
     if is_hr_admin(actor):
         return True
-    if not getattr(actor, "is_authenticated", False):
+    if not isinstance(actor, User):
         return False
     return program.managers.filter(pk=actor.pk).exists()
 
@@ -28,11 +27,11 @@ def program_overseers(program: Program) -> QuerySet[User]:
     )
 
 
-def visible_programs(actor: Any) -> QuerySet[Program]:
+def visible_programs(actor: Actor) -> QuerySet[Program]:
     """Programs an actor may see: all for HR admins; published ones and their own otherwise."""
     if is_hr_admin(actor):
         return Program.objects.all()
-    if not getattr(actor, "is_authenticated", False):
+    if not isinstance(actor, User):
         return Program.objects.none()
     q = ~Q(status=ProgramStatus.DRAFT) | Q(managers=actor)
     if (person_id := actor_person_id(actor)) is not None:
@@ -40,11 +39,11 @@ def visible_programs(actor: Any) -> QuerySet[Program]:
     return Program.objects.filter(q).distinct()
 
 
-def visible_enrollments(actor: Any) -> QuerySet[Enrollment]:
+def visible_enrollments(actor: Actor) -> QuerySet[Enrollment]:
     """Enrollments an actor may read: their own, and all in programs they manage."""
     if is_hr_admin(actor):
         return Enrollment.objects.all()
-    if not getattr(actor, "is_authenticated", False):
+    if not isinstance(actor, User):
         return Enrollment.objects.none()
     q = Q(program__managers=actor)
     if (person_id := actor_person_id(actor)) is not None:

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from mentorwise.accounts.actors import Actor
+from mentorwise.accounts.roles import actor_person_id
 from mentorwise.core.errors import NotFound
 from mentorwise.people.models import Person
 from mentorwise.programs import permissions
@@ -14,7 +16,7 @@ from mentorwise.programs.eligibility import eligible_people
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, Role
 
 
-def program_list(*, actor: Any, status: str | None = None) -> QuerySet[Program]:
+def program_list(*, actor: Actor, status: str | None = None) -> QuerySet[Program]:
     programs = permissions.visible_programs(actor)
     if status:
         programs = programs.filter(status=status)
@@ -23,7 +25,7 @@ def program_list(*, actor: Any, status: str | None = None) -> QuerySet[Program]:
     ).order_by("name")
 
 
-def access_program(*, actor: Any, slug: str) -> Program:
+def access_program(*, actor: Actor, slug: str) -> Program:
     """The program with `slug` if the actor may see it; NotFound otherwise (same answer)."""
     program = permissions.visible_programs(actor).filter(slug=slug).first()
     if program is None:
@@ -31,7 +33,7 @@ def access_program(*, actor: Any, slug: str) -> Program:
     return program
 
 
-def access_managed_program(*, actor: Any, slug: str) -> Program:
+def access_managed_program(*, actor: Actor, slug: str) -> Program:
     """The program if the actor manages it; NotFound if they may not even see it."""
     program = access_program(actor=actor, slug=slug)
     if not permissions.can_manage_program(actor, program):
@@ -73,7 +75,7 @@ def program_role_counts(
 
 def enrollment_list(
     *,
-    actor: Any,
+    actor: Actor,
     program: Program | None = None,
     role: str | None = None,
     status: str | None = None,
@@ -95,7 +97,7 @@ def enrollment_list(
     return enrollments.order_by("role", "person__last_name", "person__first_name", "id")
 
 
-def access_enrollment(*, actor: Any, enrollment_id: int) -> Enrollment:
+def access_enrollment(*, actor: Actor, enrollment_id: int) -> Enrollment:
     enrollment = (
         permissions.visible_enrollments(actor)
         .select_related("person", "program")
@@ -107,11 +109,12 @@ def access_enrollment(*, actor: Any, enrollment_id: int) -> Enrollment:
     return enrollment
 
 
-def my_enrollments(*, actor: Any) -> QuerySet[Enrollment]:
-    if getattr(actor, "person_id", None) is None:
+def my_enrollments(*, actor: Actor) -> QuerySet[Enrollment]:
+    person_id = actor_person_id(actor)
+    if person_id is None:
         return Enrollment.objects.none()
     return (
-        Enrollment.objects.filter(person_id=actor.person_id)
+        Enrollment.objects.filter(person_id=person_id)
         .select_related("program")
         .prefetch_related("skills_wanted", "skills_offered")
         .order_by("-created_at")

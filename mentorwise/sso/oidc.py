@@ -54,7 +54,7 @@ class OIDCBackend(OIDCAuthenticationBackend):
         self.OIDC_RP_SIGN_ALGO = settings.OIDC_RP_SIGN_ALGO
         self.OIDC_RP_IDP_SIGN_KEY = None
 
-    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> User | None:  # type: ignore[override]
+    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> User | None:
         # Only the callback view passes a nonce; password sign-ins never reach the provider.
         if request is None or "nonce" not in kwargs or not oidc_enabled():
             return None
@@ -86,7 +86,7 @@ class OIDCBackend(OIDCAuthenticationBackend):
             return sso_user_resolve(issuer=oidc_issuer(), claims=claims)
         except SignInRefused as refusal:
             messages.error(self.request, refusal.message)
-            self.request.sso_refusal_reported = True  # type: ignore[attr-defined]
+            self.request.sso_refusal_reported = True
             return None
 
     def get_user(self, user_id: Any) -> User | None:
