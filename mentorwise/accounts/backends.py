@@ -28,7 +28,7 @@ from mentorwise.accounts.models import User
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,
@@ -65,7 +65,7 @@ def address_failed_usernames(request: HttpRequest) -> int:
     """How many usernames have unresolved failed sign-ins from this request's address in
     the cool-off window."""
     address = getattr(request, "axes_ip_address", None) or client_ip(request)
-    return (
+    usernames: int = (
         AccessAttempt.objects.filter(
             ip_address=address, attempt_time__gte=get_cool_off_threshold(request)
         )
@@ -73,6 +73,7 @@ def address_failed_usernames(request: HttpRequest) -> int:
         .distinct()
         .count()
     )
+    return usernames
 
 
 def throttle_exempt(request: HttpRequest | None, credentials: dict[str, Any] | None) -> bool:
@@ -95,7 +96,8 @@ def client_ip(request: HttpRequest) -> str:
     proxies = settings.MENTORWISE_TRUSTED_PROXY_COUNT
     if not proxies:
         return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    header = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+    forwarded = [part.strip() for part in header.split(",")]
     forwarded = [part for part in forwarded if part]
     if len(forwarded) < proxies:
         return remote
@@ -105,7 +107,7 @@ def client_ip(request: HttpRequest) -> str:
 class PasswordBackend(ModelBackend):
     """Username and password, when local passwords are enabled (MENTORWISE_LOCAL_LOGIN)."""
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,
@@ -118,7 +120,7 @@ class PasswordBackend(ModelBackend):
             # Password sign-in over HTTP is off: people use single sign-on. Request-less
             # authentication (the break-glass CLI) is not affected.
             raise PermissionDenied("Password sign-in is disabled.")
-        return super().authenticate(request, username, password, **kwargs)  # type: ignore[return-value]
+        return super().authenticate(request, username, password, **kwargs)
 
     def user_can_authenticate(self, user: Any) -> bool:
         return bool(user is not None and user.may_sign_in())

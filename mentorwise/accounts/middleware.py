@@ -69,7 +69,7 @@ class SessionLifetimeMiddleware:
             session[SEEN_KEY] = now
         # The user row is loaded on every signed-in request anyway; this writes only when
         # the recorded activity is older than ACTIVITY_RESOLUTION.
-        user_activity_record(user=request.user)  # type: ignore[arg-type]
+        user_activity_record(user=request.user)
         return True
 
 

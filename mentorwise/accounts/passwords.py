@@ -173,7 +173,7 @@ def password_reset_link(user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-    return settings.MENTORWISE_BASE_URL.rstrip("/") + path
+    return str(settings.MENTORWISE_BASE_URL).rstrip("/") + path
 
 
 @transaction.atomic

@@ -54,7 +54,7 @@ class SignInView(LoginView):
         if not settings.MENTORWISE_LOCAL_LOGIN:
             messages.error(request, LOCAL_LOGIN_OFF)
             return redirect("login")
-        return super().post(request, *args, **kwargs)  # type: ignore[no-any-return]
+        return super().post(request, *args, **kwargs)
 
 
 def account_view(request: AuthedRequest) -> HttpResponse:
