@@ -13,8 +13,8 @@ proxy, the real session and cache backends of the data dir), Django's test `Clie
 each main page of tests/main_pages.py (the list the query budgets check) as the role that
 uses it. The time of a request is the time `Client.get` takes: the whole middleware stack,
 the view and the template, without a network or a web server. Each page is fetched once
-to warm the caches, then --reps times (a page stops after
---max-seconds, with at least 3 requests: it is over budget anyway); its SQL queries are counted on one more request.
+to warm the caches, then --reps times (a page stops after --max-seconds, with at least 3
+requests: it is over budget anyway); its SQL queries are counted on one more request.
 Prints one table: page, role, median and p95 server time in milliseconds, the median CPU
 time of this process (what the request cost without waiting for the machine's other work;
 the database's own time on PostgreSQL is not in it), queries, requests timed; then
@@ -116,7 +116,8 @@ def time_pages(args: argparse.Namespace) -> int:
     for page, role, median, p95, cpu_ms, count, n in rows:
         flag = "  over budget" if p95 > args.budget_ms else ""
         print(
-            f"{page:<26} {role:<16} {median:>9.1f} {p95:>7.1f} {cpu_ms:>7.1f} {count:>7} {n:>3}{flag}"
+            f"{page:<26} {role:<16} {median:>9.1f} {p95:>7.1f} {cpu_ms:>7.1f} "
+            f"{count:>7} {n:>3}{flag}"
         )
     worst = max(rows, key=lambda r: r[3])
     over = [r for r in rows if r[3] > args.budget_ms]

@@ -17,7 +17,8 @@ from django.db.models import Q, QuerySet
 
 from mentorwise.accounts.roles import actor_person_id, is_hr_admin
 from mentorwise.core.errors import Conflict, Forbidden
-from mentorwise.programs.permissions import can_manage_program
+from mentorwise.programs.permissions import can_manage_program, managed_program_ids
+from mentorwise.programs.selectors import person_enrollments
 from mentorwise.relationships.models import Relationship, Side
 
 
@@ -42,9 +43,8 @@ def relationships_in(actor: Any) -> QuerySet[Relationship]:
     person_id = actor_person_id(actor)
     if person_id is None:
         return Relationship.objects.none()
-    return Relationship.objects.filter(
-        Q(mentee__person_id=person_id) | Q(mentor__person_id=person_id)
-    )
+    mine = person_enrollments(person_id)
+    return Relationship.objects.filter(Q(mentee__in=mine) | Q(mentor__in=mine))
 
 
 def can_oversee(actor: Any, relationship: Relationship) -> bool:
@@ -63,7 +63,8 @@ def overseen_relationships(actor: Any) -> QuerySet[Relationship]:
     else:
         return Relationship.objects.none()
     if (person_id := actor_person_id(actor)) is not None:
-        managed = managed.exclude(mentee__person_id=person_id).exclude(mentor__person_id=person_id)
+        mine = person_enrollments(person_id)
+        managed = managed.exclude(mentee__in=mine).exclude(mentor__in=mine)
     return managed
 
 
@@ -73,10 +74,11 @@ def visible_relationships(actor: Any) -> QuerySet[Relationship]:
         return Relationship.objects.all()
     if not getattr(actor, "is_authenticated", False):
         return Relationship.objects.none()
-    q = Q(program__managers=actor)
+    q = Q(program__in=managed_program_ids(actor))
     if (person_id := actor_person_id(actor)) is not None:
-        q |= Q(mentee__person_id=person_id) | Q(mentor__person_id=person_id)
-    return Relationship.objects.filter(q).distinct()
+        mine = person_enrollments(person_id)
+        q |= Q(mentee__in=mine) | Q(mentor__in=mine)
+    return Relationship.objects.filter(q)
 
 
 def require_side(actor: Any, relationship: Relationship) -> Side:

@@ -17,6 +17,7 @@ from mentorwise.core.errors import NotFound
 from mentorwise.disclosure import min_group_size, sides_in_blocks
 from mentorwise.matches.models import Match, MatchStatus, Response
 from mentorwise.programs.models import Program
+from mentorwise.programs.selectors import person_enrollments
 from mentorwise.relationships.health import HealthResult, relationship_health
 from mentorwise.relationships.models import (
     AgreementVersion,
@@ -114,7 +115,11 @@ def access_match_to_answer(*, actor: Any, match_id: int) -> Match:
     person_id = actor_person_id(actor)
     match = (
         Match.objects.select_related("program", "mentee__person", "mentor__person")
-        .filter(Q(mentee__person_id=person_id) | Q(mentor__person_id=person_id), pk=match_id)
+        .filter(
+            Q(mentee__in=person_enrollments(person_id))
+            | Q(mentor__in=person_enrollments(person_id)),
+            pk=match_id,
+        )
         .first()
         if person_id is not None
         else None
@@ -137,16 +142,17 @@ def matches_awaiting_answer(*, actor: Any) -> list[Match]:
     person_id = actor_person_id(actor)
     if person_id is None:
         return []
+    mine = person_enrollments(person_id)
     return list(
         Match.objects.filter(
             Q(
                 status=MatchStatus.PUBLISHED,
-                mentee__person_id=person_id,
+                mentee__in=mine,
                 mentee_response=Response.PENDING,
             )
             | Q(
                 status__in=(MatchStatus.PUBLISHED, MatchStatus.REQUESTED),
-                mentor__person_id=person_id,
+                mentor__in=mine,
                 mentor_response=Response.PENDING,
             )
         )
