@@ -28,7 +28,7 @@ def program_overseers(program: Program) -> QuerySet[User]:
     )
 
 
-def managed_program_ids(actor: Any) -> QuerySet[Program]:
+def managed_program_ids(actor: Any) -> QuerySet[Program, Any]:
     """The ids of the programs the actor manages, as a subquery (no join, no duplicates)."""
     return Program.objects.filter(managers=actor).values("pk")
 

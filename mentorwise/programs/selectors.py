@@ -117,7 +117,7 @@ def access_enrollment(*, actor: Any, enrollment_id: int) -> Enrollment:
     return enrollment
 
 
-def person_enrollments(person_id: int) -> QuerySet[Enrollment]:
+def person_enrollments(person_id: int) -> QuerySet[Enrollment, Any]:
     """The ids of a person's enrollments, as a subquery for the pairs they are in.
 
     Filter matches and relationships with `mentee__in=person_enrollments(p)` rather than
