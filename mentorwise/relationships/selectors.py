@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from statistics import mean
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mentorwise.accounts.roles import actor_person_id
@@ -362,6 +363,19 @@ class ProgramRow:
         return self.agreement is not None and self.agreement.is_confirmed
 
 
+def _count_of(rows: QuerySet[Any]) -> Coalesce:
+    """How many of `rows` belong to each relationship, as a subquery. Counting through joins
+    multiplied every meeting by every goal of the pair before DISTINCT folded them again."""
+    counts = (
+        rows.filter(relationship=OuterRef("pk"))
+        .order_by()
+        .values("relationship")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
 def program_relationships(
     *, actor: Any, program: Program, health: str = "", status: str = "", q: str = ""
 ) -> list[ProgramRow]:
@@ -371,9 +385,9 @@ def program_relationships(
         Relationship.objects.filter(program=program)
         .select_related(*_RELATED)
         .annotate(
-            n_held=Count("meetings", filter=Q(meetings__status=MeetingStatus.HELD), distinct=True),
-            n_goals=Count("goals", distinct=True),
-            n_achieved=Count("goals", filter=Q(goals__status=GoalStatus.ACHIEVED), distinct=True),
+            n_held=_count_of(Meeting.objects.filter(status=MeetingStatus.HELD)),
+            n_goals=_count_of(Goal.objects.all()),
+            n_achieved=_count_of(Goal.objects.filter(status=GoalStatus.ACHIEVED)),
         )
         .order_by("status", "-started_at")
     )
