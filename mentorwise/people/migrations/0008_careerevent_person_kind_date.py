@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0007_merge_search_and_updated_at_indexes'),
+        ("people", "0007_merge_search_and_updated_at_indexes"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='careerevent',
-            index=models.Index(fields=['person', 'kind', 'date'], name='people_care_person_kind_date'),
+            model_name="careerevent",
+            index=models.Index(
+                fields=["person", "kind", "date"], name="people_care_person_kind_date"
+            ),
         ),
     ]
