@@ -203,6 +203,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
             ),
         }
     )
+    # Each web thread keeps its connection: opening one (and its PRAGMAs) on every request
+    # cost more than many of the pages' queries. Django closes it after an error.
+    _db["CONN_MAX_AGE"] = envint("CONN_MAX_AGE", 600, minimum=0)
 else:
     # Persistent connections only with health checks: without them the first request
     # after a database restart fails.

@@ -6,12 +6,13 @@ its SQL queries are counted. A page passes when it keeps within its budget at bo
 its count does not grow with the organization: an N+1 shows up as a count that follows the
 number of rows (a few queries of slack allow a list that is empty at one size only). The
 budgets are today's counts with a little room; raising one is a deliberate change reviewed
-with the page.
+with the page. The pages and their budgets are listed in tests/main_pages.py (the page
+benchmark, bench/pages.py, times the same list).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,57 +22,13 @@ from django.test.utils import CaptureQueriesContext
 
 from mentorwise.accounts.models import User
 from mentorwise.demo.seed import demo_seed
-from mentorwise.people.models import Person
-from mentorwise.relationships.models import Relationship, RelationshipStatus
 from tests.demo_world import fast_demo_settings, rolled_back
+from tests.main_pages import PAGES, page_url
 
 SIZES = (200, 450)
 # A list that is empty at one size and not at the other adds its prefetch queries (a few);
 # an N+1 over lists more than twice as long adds far more.
 STATE_SLACK = 3
-PROGRAM = "leadership-mentoring"
-
-
-def _a_relationship() -> str:
-    relationship = (
-        Relationship.objects.filter(program__slug=PROGRAM, status=RelationshipStatus.ACTIVE)
-        .order_by("pk")
-        .first()
-    )
-    assert relationship is not None
-    return f"/relationships/{relationship.pk}/"
-
-
-def _a_person() -> str:
-    person = Person.objects.filter(user__username="mentor").get()
-    return f"/people/{person.pk}/"
-
-
-# (role, page, address or a function giving it once the demo exists, budget in queries)
-PAGES: list[tuple[str, str, str | Callable[[], str], int]] = [
-    ("hr.admin", "home", "/", 76),
-    ("executive", "home", "/", 66),
-    ("program.manager", "home", "/", 24),
-    ("mentee", "home", "/", 28),
-    ("mentor", "home", "/", 20),
-    ("hr.admin", "insights overview", "/insights/", 12),
-    ("program.manager", "program insights", f"/insights/programs/{PROGRAM}/", 32),
-    ("hr.admin", "equity", f"/insights/programs/{PROGRAM}/equity/", 8),
-    ("hr.admin", "pipeline", "/insights/pipeline/", 9),
-    ("program.manager", "outcomes", f"/insights/programs/{PROGRAM}/outcomes/", 12),
-    ("program.manager", "program's relationships", f"/relationships/program/{PROGRAM}/", 20),
-    ("program.manager", "survey results", f"/relationships/program/{PROGRAM}/surveys/", 16),
-    ("mentee", "my relationships", "/relationships/", 8),
-    ("program.manager", "relationship", _a_relationship, 20),
-    ("program.manager", "program", f"/programs/{PROGRAM}/", 19),
-    ("program.manager", "participants", f"/programs/{PROGRAM}/participants/", 14),
-    ("program.manager", "matching", f"/matching/programs/{PROGRAM}/", 14),
-    ("mentee", "find a mentor", f"/matching/programs/{PROGRAM}/find/", 24),
-    ("hr.admin", "people", "/people/", 11),
-    ("hr.admin", "person", _a_person, 10),
-    ("hr.admin", "audit log", "/audit/", 9),
-    ("mentee", "training", "/training/", 11),
-]
 
 
 def _count_pages() -> dict[str, int]:
@@ -81,7 +38,7 @@ def _count_pages() -> dict[str, int]:
         if role not in clients:
             clients[role] = Client()
             clients[role].force_login(User.objects.get(username=role))
-        url = address() if callable(address) else address
+        url = page_url(address)
         clients[role].get(url)  # warm per-process caches (settings, templates, sessions)
         with CaptureQueriesContext(connection) as queries:
             response = clients[role].get(url)

@@ -17,12 +17,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from mentorwise.accounts.actors import Actor, User
 from mentorwise.accounts.roles import actor_person_id, is_hr_admin
 from mentorwise.disclosure import min_group_size, protect_table
 from mentorwise.insights.access import insights_programs, may_read_organisation_insights
@@ -85,11 +85,11 @@ class OversightAlerts:
         return bool(self.alerts)
 
 
-def overseen_programs(actor: Any) -> QuerySet[Program]:
+def overseen_programs(actor: Actor) -> QuerySet[Program]:
     """The programs the actor oversees: all for HR admins, their own for program managers."""
     if is_hr_admin(actor):
         return Program.objects.all()
-    if not getattr(actor, "is_authenticated", False):
+    if not isinstance(actor, User):
         return Program.objects.none()
     return Program.objects.filter(managers=actor)
 
@@ -123,7 +123,7 @@ def _proposal_counts(programs: list[Program], person_id: int | None) -> dict[int
     return {row["program_id"]: row["n"] for row in rows}
 
 
-def oversight_alerts(*, actor: Any, as_of: dt.datetime | None = None) -> OversightAlerts:
+def oversight_alerts(*, actor: Actor, as_of: dt.datetime | None = None) -> OversightAlerts:
     """Every alert of the programs the actor oversees, most urgent kind first (a fixed number
     of queries whatever the number of programs and relationships)."""
     programs = list(overseen_programs(actor).order_by("name", "pk"))
@@ -299,7 +299,7 @@ def _verdicts(programs: list[Program]) -> VerdictSummary:
     )
 
 
-def headline_figures(*, actor: Any, as_of: dt.datetime | None = None) -> HeadlineFigures | None:
+def headline_figures(*, actor: Actor, as_of: dt.datetime | None = None) -> HeadlineFigures | None:
     """The organisation's headline figures for HR admins and executives (None for anyone
     else), over the programs whose insights the actor may read, drafts left out:
 
@@ -405,7 +405,7 @@ class OrganisationCounts:
     programs_by_status: list[tuple[str, int]]
 
 
-def organisation_counts(*, actor: Any) -> OrganisationCounts | None:
+def organisation_counts(*, actor: Actor) -> OrganisationCounts | None:
     """For HR admins (None for anyone else): active and high-potential people,
     active enrollments, and programs per status (labels, in the status order)."""
     if not is_hr_admin(actor):

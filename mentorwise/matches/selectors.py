@@ -17,6 +17,7 @@ from mentorwise.matches.models import (
 )
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, Role
 from mentorwise.programs.permissions import can_manage_program
+from mentorwise.programs.selectors import person_enrollments
 
 
 def run_latest(*, program: Program) -> MatchingRun | None:
@@ -64,18 +65,19 @@ def open_matches_for(*, person_id: int | None) -> QuerySet[Match]:
     """Published matches and requests waiting for this person's answer."""
     if person_id is None:
         return Match.objects.none()
+    mine = person_enrollments(person_id)
     return Match.objects.filter(
         Q(
             status=MatchStatus.PUBLISHED,
-            mentee__person_id=person_id,
+            mentee__in=mine,
             mentee_response=Response.PENDING,
         )
         | Q(
             status=MatchStatus.PUBLISHED,
-            mentor__person_id=person_id,
+            mentor__in=mine,
             mentor_response=Response.PENDING,
         )
-        | Q(status=MatchStatus.REQUESTED, mentor__person_id=person_id)
+        | Q(status=MatchStatus.REQUESTED, mentor__in=mine)
     ).select_related("program", "mentee__person", "mentor__person")
 
 
@@ -84,7 +86,7 @@ def my_requests(*, person_id: int | None) -> QuerySet[Match]:
     if person_id is None:
         return Match.objects.none()
     return (
-        Match.objects.filter(mentee__person_id=person_id, source="self_match")
+        Match.objects.filter(mentee__in=person_enrollments(person_id), source="self_match")
         .select_related("program", "mentor__person")
         .order_by("-created_at")
     )

@@ -155,7 +155,12 @@ class CareerEvent(models.Model):
 
     class Meta:
         ordering = ["person_id", "date", "id"]
-        indexes = [models.Index(fields=["kind", "date"])]
+        indexes = [
+            models.Index(fields=["kind", "date"]),
+            # A person's latest event of a kind (the pipeline's last promotion, per person):
+            # without it the planner walks every promotion for each of 100,000 people.
+            models.Index(fields=["person", "kind", "date"], name="people_care_person_kind_date"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.date:%Y-%m-%d}"

@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import actor_person_id
 from mentorwise.matches.models import TAKES_MENTEE, Match, MatchStatus
 from mentorwise.matches.problem import giving_role
@@ -61,7 +62,7 @@ def check_in_due(
     return last_check_in is None or now - last_check_in >= every
 
 
-def _check_ins_due(actor: Any, mine: list[Relationship], now: dt.datetime) -> list[Relationship]:
+def _check_ins_due(actor: Actor, mine: list[Relationship], now: dt.datetime) -> list[Relationship]:
     agreements = agreements_current(relationships=mine)
     sides = {r.pk: actor_side(actor, r) for r in mine}
     latest: dict[tuple[int, str | None], dt.datetime] = {
@@ -85,7 +86,7 @@ def _check_ins_due(actor: Any, mine: list[Relationship], now: dt.datetime) -> li
     return due
 
 
-def match_offers(*, actor: Any) -> list[Offer]:
+def match_offers(*, actor: Actor) -> list[Offer]:
     """The matches waiting for the actor's answer, each with the other person's profile."""
     person_id = actor_person_id(actor)
     matches = matches_awaiting_answer(actor=actor)
@@ -128,7 +129,7 @@ def _waiting_to_give(person_id: int) -> list[Waiting]:
     return result
 
 
-def _waiting(actor: Any) -> list[Waiting]:
+def _waiting(actor: Actor) -> list[Waiting]:
     person_id = actor_person_id(actor)
     if person_id is None:
         return []
@@ -156,7 +157,7 @@ def _waiting(actor: Any) -> list[Waiting]:
     return result
 
 
-def participant_home(*, actor: Any) -> dict[str, Any]:
+def participant_home(*, actor: Actor) -> dict[str, Any]:
     """The participant's home: `home_panel`'s figures, plus `offers` (matches awaiting the
     actor's answer, with the other person's profile), `waiting` (programs where the actor
     waits for a match) and check-ins due added to `due`."""

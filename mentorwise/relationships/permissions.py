@@ -16,7 +16,8 @@ from django.db.models import Q, QuerySet
 from mentorwise.accounts.actors import Actor, User
 from mentorwise.accounts.roles import actor_person_id, is_hr_admin
 from mentorwise.core.errors import Conflict, Forbidden
-from mentorwise.programs.permissions import can_manage_program
+from mentorwise.programs.permissions import can_manage_program, managed_program_ids
+from mentorwise.programs.selectors import person_enrollments
 from mentorwise.relationships.models import Relationship, Side
 
 
@@ -41,9 +42,8 @@ def relationships_in(actor: Actor) -> QuerySet[Relationship]:
     person_id = actor_person_id(actor)
     if person_id is None:
         return Relationship.objects.none()
-    return Relationship.objects.filter(
-        Q(mentee__person_id=person_id) | Q(mentor__person_id=person_id)
-    )
+    mine = person_enrollments(person_id)
+    return Relationship.objects.filter(Q(mentee__in=mine) | Q(mentor__in=mine))
 
 
 def can_oversee(actor: Actor, relationship: Relationship) -> bool:
@@ -62,7 +62,8 @@ def overseen_relationships(actor: Actor) -> QuerySet[Relationship]:
     else:
         return Relationship.objects.none()
     if (person_id := actor_person_id(actor)) is not None:
-        managed = managed.exclude(mentee__person_id=person_id).exclude(mentor__person_id=person_id)
+        mine = person_enrollments(person_id)
+        managed = managed.exclude(mentee__in=mine).exclude(mentor__in=mine)
     return managed
 
 
@@ -72,10 +73,11 @@ def visible_relationships(actor: Actor) -> QuerySet[Relationship]:
         return Relationship.objects.all()
     if not isinstance(actor, User):
         return Relationship.objects.none()
-    q = Q(program__managers=actor)
+    q = Q(program__in=managed_program_ids(actor))
     if (person_id := actor_person_id(actor)) is not None:
-        q |= Q(mentee__person_id=person_id) | Q(mentor__person_id=person_id)
-    return Relationship.objects.filter(q).distinct()
+        mine = person_enrollments(person_id)
+        q |= Q(mentee__in=mine) | Q(mentor__in=mine)
+    return Relationship.objects.filter(q)
 
 
 def require_member(actor: Actor, relationship: Relationship) -> tuple[User, Side]:

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from statistics import mean
 from typing import Any, TypeVar
 
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Count, IntegerField, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mentorwise.accounts.actors import Actor, User
@@ -23,6 +24,7 @@ from mentorwise.disclosure import sides_in_blocks
 from mentorwise.matches.models import Match, MatchStatus, Response
 from mentorwise.people.models import Person
 from mentorwise.programs.models import Program
+from mentorwise.programs.selectors import person_enrollments
 from mentorwise.relationships.health import HealthResult, relationship_health
 from mentorwise.relationships.models import (
     AgreementVersion,
@@ -124,7 +126,11 @@ def access_match_to_answer(*, actor: Actor, match_id: int) -> Match:
     person_id = actor_person_id(actor)
     match = (
         Match.objects.select_related("program", "mentee__person", "mentor__person")
-        .filter(Q(mentee__person_id=person_id) | Q(mentor__person_id=person_id), pk=match_id)
+        .filter(
+            Q(mentee__in=person_enrollments(person_id))
+            | Q(mentor__in=person_enrollments(person_id)),
+            pk=match_id,
+        )
         .first()
         if person_id is not None
         else None
@@ -147,16 +153,17 @@ def matches_awaiting_answer(*, actor: Actor) -> list[Match]:
     person_id = actor_person_id(actor)
     if person_id is None:
         return []
+    mine = person_enrollments(person_id)
     return list(
         Match.objects.filter(
             Q(
                 status=MatchStatus.PUBLISHED,
-                mentee__person_id=person_id,
+                mentee__in=mine,
                 mentee_response=Response.PENDING,
             )
             | Q(
                 status__in=(MatchStatus.PUBLISHED, MatchStatus.REQUESTED),
-                mentor__person_id=person_id,
+                mentor__in=mine,
                 mentor_response=Response.PENDING,
             )
         )
@@ -366,6 +373,19 @@ class ProgramRow:
         return self.agreement is not None and self.agreement.is_confirmed
 
 
+def _count_of(rows: QuerySet[Any]) -> Coalesce:
+    """How many of `rows` belong to each relationship, as a subquery. Counting through joins
+    multiplied every meeting by every goal of the pair before DISTINCT folded them again."""
+    counts = (
+        rows.filter(relationship=OuterRef("pk"))
+        .order_by()
+        .values("relationship")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
 def program_relationships(
     *, actor: Actor, program: Program, health: str = "", status: str = "", q: str = ""
 ) -> list[ProgramRow]:
@@ -375,9 +395,9 @@ def program_relationships(
         Relationship.objects.filter(program=program)
         .select_related(*_RELATED)
         .annotate(
-            n_held=Count("meetings", filter=Q(meetings__status=MeetingStatus.HELD), distinct=True),
-            n_goals=Count("goals", distinct=True),
-            n_achieved=Count("goals", filter=Q(goals__status=GoalStatus.ACHIEVED), distinct=True),
+            n_held=_count_of(Meeting.objects.filter(status=MeetingStatus.HELD)),
+            n_goals=_count_of(Goal.objects.all()),
+            n_achieved=_count_of(Goal.objects.filter(status=GoalStatus.ACHIEVED)),
         )
         .order_by("status", "-started_at")
     )

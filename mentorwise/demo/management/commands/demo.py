@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from mentorwise.core.outbox import outbox_active
 from mentorwise.core.progress import progress_bar
@@ -48,6 +49,11 @@ class Command(BaseCommand):
                     )
                 except RuntimeError as error:
                     raise CommandError(str(error)) from error
+            if connection.vendor == "postgresql":
+                # Planner statistics for the tables just filled: without them (autovacuum off,
+                # or not yet run) PostgreSQL guesses row counts and picks per-row scans.
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Seeded {result.people:,} people, {len(result.programs)} programs and "
