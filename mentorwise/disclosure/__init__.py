@@ -21,6 +21,7 @@ from mentorwise.disclosure.blocks import (
 )
 from mentorwise.disclosure.derived import lone_count, rate, statistic
 from mentorwise.disclosure.figures import DisclosureInputError, LinkedCounts
+from mentorwise.disclosure.floor import MIN_GROUP_SIZE_FLOOR
 from mentorwise.disclosure.protect import (
     merge_shared_totals,
     protect_linked,
@@ -29,7 +30,7 @@ from mentorwise.disclosure.protect import (
     sensitive_cells,
 )
 from mentorwise.disclosure.releases import ReleaseRecord, carried_levels, protect_release
-from mentorwise.disclosure.size import MIN_GROUP_SIZE_FLOOR, min_group_size
+from mentorwise.disclosure.size import min_group_size
 
 __all__ = [
     "MIN_GROUP_SIZE_FLOOR",

@@ -30,8 +30,8 @@ import numpy.typing as npt
 
 from mentorwise.disclosure.audit import Line, component, lines_by_count
 from mentorwise.disclosure.figures import DisclosureInputError, LinkedCounts
+from mentorwise.disclosure.floor import MIN_GROUP_SIZE_FLOOR
 from mentorwise.disclosure.program import Blocks, useful_candidates
-from mentorwise.disclosure.size import MIN_GROUP_SIZE_FLOOR
 
 _TRIALS = 3
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-#: The product never lets the minimum group size go below this (Betterworks and Viva enforce 5).
-MIN_GROUP_SIZE_FLOOR = 5
+from mentorwise.disclosure.floor import MIN_GROUP_SIZE_FLOOR
 
 
 def min_group_size() -> int:
