@@ -74,6 +74,9 @@ def _participants(
 ) -> Participants:
     now = timezone.now()
     people = [e.person for e in enrollments]
+    # One conversion per time zone, not per person: a pool holds thousands of people and a
+    # few dozen zones.
+    offsets = {name: _utc_offset(name, now) for name in {p.time_zone for p in people}}
     return Participants(
         ids=np.array([p.pk for p in people], dtype=np.int64),
         names=[p.first_name for p in people],
@@ -81,7 +84,7 @@ def _participants(
         function=[p.function for p in people],
         department=[p.department for p in people],
         location=[p.location for p in people],
-        utc_offset=np.array([_utc_offset(p.time_zone, now) for p in people]),
+        utc_offset=np.array([offsets[p.time_zone] for p in people]),
         languages=[
             e.languages or p.languages or [] for e, p in zip(enrollments, people, strict=True)
         ],
