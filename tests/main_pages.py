@@ -43,7 +43,7 @@ PAGES: list[MainPage] = [
     ("hr.admin", "equity", f"/insights/programs/{PROGRAM}/equity/", 8),
     ("hr.admin", "pipeline", "/insights/pipeline/", 9),
     ("program.manager", "outcomes", f"/insights/programs/{PROGRAM}/outcomes/", 12),
-    ("program.manager", "program's relationships", f"/relationships/program/{PROGRAM}/", 20),
+    ("program.manager", "program's relationships", f"/relationships/program/{PROGRAM}/", 14),
     ("program.manager", "survey results", f"/relationships/program/{PROGRAM}/surveys/", 16),
     ("mentee", "my relationships", "/relationships/", 8),
     ("program.manager", "relationship", _a_relationship, 20),

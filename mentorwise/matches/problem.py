@@ -65,7 +65,7 @@ def _chains(enrollments: list[Enrollment], depth: int) -> np.ndarray:
 def _participants(
     enrollments: list[Enrollment],
     *,
-    skills_field: str,
+    skills: list[list[str]],
     text_field: str,
     depth: int,
     preferences: dict[int, tuple[list[int], list[int]]],
@@ -74,6 +74,9 @@ def _participants(
 ) -> Participants:
     now = timezone.now()
     people = [e.person for e in enrollments]
+    # One conversion per time zone, not per person: a pool holds thousands of people and a
+    # few dozen zones.
+    offsets = {name: _utc_offset(name, now) for name in {p.time_zone for p in people}}
     return Participants(
         ids=np.array([p.pk for p in people], dtype=np.int64),
         names=[p.first_name for p in people],
@@ -81,11 +84,11 @@ def _participants(
         function=[p.function for p in people],
         department=[p.department for p in people],
         location=[p.location for p in people],
-        utc_offset=np.array([_utc_offset(p.time_zone, now) for p in people]),
+        utc_offset=np.array([offsets[p.time_zone] for p in people]),
         languages=[
             e.languages or p.languages or [] for e, p in zip(enrollments, people, strict=True)
         ],
-        skills=[[s.name for s in getattr(e, skills_field).all()] for e in enrollments],
+        skills=skills,
         text=[getattr(e, text_field) for e in enrollments],
         chain=_chains(enrollments, depth),
         preferred=[preferences.get(e.pk, ([], []))[0] for e in enrollments],
@@ -171,7 +174,6 @@ def program_pool(program: Program, *, marks_of: Enrollment | None = None) -> Pro
         .exclude(matches_as_mentee__status__in=TAKES_MENTEE)
         .exclude(pk__in=locked_mentees)
         .select_related("person")
-        .prefetch_related("skills_wanted")
         .order_by("pk")
     )
     mentors = list(
@@ -231,7 +233,7 @@ def program_pool(program: Program, *, marks_of: Enrollment | None = None) -> Pro
         if not mentees
         else _participants(
             mentees,
-            skills_field="skills_wanted",
+            skills=_skills_wanted(program, mentees),
             text_field="development_goals",
             depth=depth,
             preferences=prefs,
@@ -242,7 +244,7 @@ def program_pool(program: Program, *, marks_of: Enrollment | None = None) -> Pro
         if not mentors
         else _participants(
             mentors,
-            skills_field="skills_offered",
+            skills=[[s.name for s in e.skills_offered.all()] for e in mentors],
             text_field="expertise",
             depth=depth,
             preferences=prefs,
@@ -252,6 +254,19 @@ def program_pool(program: Program, *, marks_of: Enrollment | None = None) -> Pro
         rules=program_rules(program, previous=previous, forbidden=forbidden),
         locked=locked,
     )
+
+
+def _skills_wanted(program: Program, mentees: list[Enrollment]) -> list[list[str]]:
+    """Each mentee's wanted skill names, in the skills' own order, in one query: plain rows,
+    not a prefetch, as the pool holds every unmatched mentee of the program (the mentors'
+    skills are prefetched: their cards show them)."""
+    names: dict[int, list[str]] = {}
+    through = Enrollment.skills_wanted.through.objects.filter(enrollment__program=program)
+    for enrollment_id, name in through.order_by("skill__category", "skill__name").values_list(
+        "enrollment_id", "skill__name"
+    ):
+        names.setdefault(enrollment_id, []).append(name)
+    return [names.get(e.pk, []) for e in mentees]
 
 
 def _inclusion_flags(groups: tuple[str, ...], person_ids: list[int]) -> dict[int, bool]:

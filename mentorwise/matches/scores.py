@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import prefetch_related_objects
+
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.models import User
 from mentorwise.core.errors import Conflict, Forbidden, NotFound
@@ -151,6 +153,8 @@ def mentee_cards(*, actor: Actor, program: Program) -> list[MenteeCard]:
             )
         )
     cards.sort(key=lambda c: (bool(c.blocked_because), -(c.score or 0), c.enrollment.pk))
+    # The pool reads the mentees' skills as plain names; each card's profile shows them.
+    prefetch_related_objects([c.enrollment for c in cards], "skills_wanted")
     return cards
 
 

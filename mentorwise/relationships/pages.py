@@ -8,6 +8,7 @@ survey aggregates. Views render what these return.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -127,9 +128,18 @@ def pair_page(*, actor: Actor, relationship: Relationship, side: Side) -> PairPa
 def program_health_counts(*, actor: Actor, program: Program) -> list[tuple[str, int, str]]:
     """(label, count, value) of each health among the program's active relationships the
     actor may see the health of, in the order of `Health`."""
+    return health_counts(
+        selectors.program_relationships(
+            actor=actor, program=program, status=RelationshipStatus.ACTIVE
+        )
+    )
+
+
+def health_counts(rows: Iterable[selectors.ProgramRow]) -> list[tuple[str, int, str]]:
+    """(label, count, value) of each health among the active relationships of `rows`."""
     counts = dict.fromkeys(Health.values, 0)
-    for row in selectors.program_relationships(actor=actor, program=program, status="active"):
-        if row.health:
+    for row in rows:
+        if row.health and row.relationship.status == RelationshipStatus.ACTIVE:
             counts[row.health.health] += 1
     return [(Health(h).label, n, h) for h, n in counts.items()]
 

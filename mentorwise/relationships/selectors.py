@@ -426,9 +426,14 @@ def program_relationships(
         )
         for r in items
     ]
-    if health:
-        rows = [row for row in rows if row.health and row.health.health == health]
-    return rows
+    return with_health(rows, health)
+
+
+def with_health(rows: list[ProgramRow], health: str) -> list[ProgramRow]:
+    """The rows whose health (as the actor sees it) is `health`; every row without one."""
+    if not health:
+        return rows
+    return [row for row in rows if row.health and row.health.health == health]
 
 
 # Surveys --------------------------------------------------------------------------------

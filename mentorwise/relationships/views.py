@@ -32,6 +32,7 @@ from mentorwise.relationships.models import (
     SurveyKind,
 )
 from mentorwise.relationships.pages import (
+    health_counts,
     oversight_page,
     pair_page,
     program_health_counts,
@@ -266,14 +267,21 @@ def safety_report_view(request: AuthedRequest, relationship_id: int) -> HttpResp
 def program_view(request: AuthedRequest, slug: str) -> HttpResponse:
     program = access_managed_program(actor=request.user, slug=slug)
     filters = {k: request.GET.get(k, "") for k in ("health", "status", "q")}
-    rows = selectors.program_relationships(actor=request.user, program=program, **filters)
+    listed = selectors.program_relationships(
+        actor=request.user, program=program, status=filters["status"], q=filters["q"]
+    )
+    if filters["q"] or filters["status"] not in ("", RelationshipStatus.ACTIVE):
+        counts = program_health_counts(actor=request.user, program=program)
+    else:  # the list already holds every active relationship: count them from it
+        counts = health_counts(listed)
+    rows = selectors.with_health(listed, filters["health"])
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
     context = {
         "program": program,
         "rows": page,
         "page": page,
         "filters": filters,
-        "counts": program_health_counts(actor=request.user, program=program),
+        "counts": counts,
         "healths": Health.choices,
         "statuses": RelationshipStatus.choices,
     }

@@ -19,8 +19,11 @@ demographic data; only the choice of pairs does.
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from sklearn.decomposition import TruncatedSVD
@@ -107,6 +110,26 @@ def _level_words(gap: int) -> str:
     word = _NUMBER_WORDS[abs(gap)] if abs(gap) < len(_NUMBER_WORDS) else str(abs(gap))
     unit = "level" if abs(gap) == 1 else "levels"
     return f"{word} {unit} {'above' if gap > 0 else 'below'}"
+
+
+# The text model depends on the corpus alone (every mentee's goals, then every mentor's
+# expertise, in pool order) and is deterministic, so a process keeps the last few it fitted,
+# keyed by a digest of exactly that input: a page scoring one mentee against the pool of a
+# program whose texts did not change reuses it, and any change of a text, of who is in the
+# pool or of its order is another key.
+_TextModel = tuple[TfidfVectorizer, Any, np.ndarray, float]
+_TEXT_MODELS: dict[str, _TextModel] = {}
+_TEXT_MODELS_KEPT = 8
+_TEXT_MODELS_LOCK = threading.Lock()
+
+
+def _corpus_key(corpus: list[str], n_mentees: int, dims: int) -> str:
+    digest = hashlib.sha256(f"{n_mentees}:{dims}".encode())
+    for text in corpus:
+        data = text.encode("utf-8")
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()
 
 
 def _tz_closeness(delta_hours: np.ndarray) -> np.ndarray:
@@ -238,9 +261,22 @@ class ScoringModel:
                 0,
                 1,
             )
-        self._tfidf = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=1)
-        matrix = self._tfidf.fit_transform(corpus).astype(np.float32)
-        self._text_matrix = matrix.tocsr()
+        key = _corpus_key(corpus, len(e), self.text_dims)
+        cached = _TEXT_MODELS.get(key)
+        if cached is None:
+            cached = self._fit_text(corpus)
+            with _TEXT_MODELS_LOCK:
+                _TEXT_MODELS[key] = cached
+                while len(_TEXT_MODELS) > _TEXT_MODELS_KEPT:
+                    del _TEXT_MODELS[next(iter(_TEXT_MODELS))]
+        self._tfidf, self._text_matrix, dense, lo = cached
+        return _Factor("goals_text", dense[: len(e)], dense[len(e) :], 0, lo, 1)
+
+    def _fit_text(self, corpus: list[str]) -> _TextModel:
+        """TF-IDF of the corpus, projected to `text_dims` (read-only: it is shared, see
+        `_TEXT_MODELS`)."""
+        tfidf = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=1)
+        matrix = tfidf.fit_transform(corpus).astype(np.float32)
         # The truncated SVD needs more rows and terms than components: small programs (few
         # participants or a small vocabulary) keep the exact TF-IDF vectors instead.
         if min(matrix.shape) <= self.text_dims:
@@ -254,7 +290,8 @@ class ScoringModel:
             norms = np.linalg.norm(dense, axis=1, keepdims=True)
             dense = dense / np.maximum(norms, 1e-12)
             lo = -1.0
-        return _Factor("goals_text", dense[: len(e)], dense[len(e) :], 0, lo, 1)
+        dense.setflags(write=False)
+        return tfidf, matrix.tocsr(), dense, lo
 
     def _stack(self) -> None:
         parts_a, parts_b = [], []

@@ -313,6 +313,48 @@ def test_text_similarity_uses_tfidf_and_names_shared_terms() -> None:
     assert "negotiation" in str(model.explain(0, 0)) or "procurement" in str(model.explain(0, 0))
 
 
+def test_text_model_is_reused_only_for_the_same_corpus() -> None:
+    """The fitted text model is kept per corpus: a second model over the same texts scores
+    exactly as a fresh fit, and one changed text (or a text moved to the other side) fits anew."""
+    from mentorwise.matching.scoring import model as scoring_model
+
+    rng = np.random.default_rng(7)
+    words = [
+        "negotiation",
+        "procurement",
+        "hiring",
+        "budget",
+        "cloud",
+        "security",
+        "data",
+        "sales",
+        "coaching",
+    ]
+    texts = [" ".join(rng.choice(words, 4)) for _ in range(60)]
+    rules = ProgramRules(weights={"goals_text": 1})
+
+    def build(mentee_texts: list[str], mentor_texts: list[str]) -> ScoringModel:
+        n, m = len(mentee_texts), len(mentor_texts)
+        mentees = people(list(range(n)), [f"e{i}" for i in range(n)], [1] * n, text=mentee_texts)
+        ids = list(range(1000, 1000 + m))
+        mentors = people(ids, [f"r{i}" for i in range(m)], [3] * m, text=mentor_texts)
+        return ScoringModel(mentees, mentors, rules, text_dims=4)
+
+    scoring_model._TEXT_MODELS.clear()
+    fresh = build(texts[:40], texts[40:]).dense()
+    assert len(scoring_model._TEXT_MODELS) == 1
+    again = build(texts[:40], texts[40:])
+    assert len(scoring_model._TEXT_MODELS) == 1
+    assert np.array_equal(again.dense(), fresh)
+    assert again.explain(0, 0) == build(texts[:40], texts[40:]).explain(0, 0)
+    changed = [*texts[:39], "kubernetes clusters", *texts[40:]]
+    build(changed[:40], changed[40:])
+    build(texts[:41], texts[41:])
+    assert len(scoring_model._TEXT_MODELS) == 3
+    scoring_model._TEXT_MODELS.clear()
+    assert np.array_equal(build(texts[:40], texts[40:]).dense(), fresh)
+
+
 def test_feature_matching_equals_dense_optimum_on_a_medium_program() -> None:
     rng = np.random.default_rng(4)
     n, m = 400, 120

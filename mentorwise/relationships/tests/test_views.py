@@ -19,6 +19,7 @@ from mentorwise.relationships.models import (
     RelationshipStatus,
     SafetyReport,
 )
+from mentorwise.relationships.pages import program_health_counts
 from mentorwise.relationships.tests.factories import published_match
 
 pytestmark = pytest.mark.django_db
@@ -368,3 +369,16 @@ def test_program_page_is_paginated(relationship, program_manager):
     assert "Page 1 of 1 · 1 relationships" in page
     # Beyond the last page the last page is shown, never an error.
     assert client.get("/relationships/program/leadership-2026/?page=9").status_code == 200
+
+
+def test_program_counters_do_not_follow_the_list_filters(relationship, program_manager) -> None:
+    """The health counters count every active relationship of the program, whether the list
+    is unfiltered (counted from the list itself) or filtered (counted apart)."""
+    expected = program_health_counts(actor=program_manager, program=relationship.program)
+    assert sum(n for _label, n, _value in expected) == 1
+    client = client_for(program_manager)
+    base = f"/relationships/program/{relationship.program.slug}/"
+    for query in ("", "?status=active", "?status=ended", "?q=nobody", "?health=at_risk"):
+        response = client.get(base + query)
+        assert response.status_code == 200
+        assert response.context["counts"] == expected, query
