@@ -88,19 +88,23 @@ class Still:
 
 def strata(c: Censoring, score: FloatArray, counts: FloatArray) -> tuple[IntArray, int]:
     """Each row's stratum: 0 for participant rows, else by trial and propensity quantile among
-    the trial's comparison rows drawn (``counts`` > 0)."""
+    the trial's comparison rows drawn (``counts`` > 0); equal scores share a stratum."""
     out = np.zeros(len(score), dtype=np.int64)
-    comparison = ~c.treated & (counts > 0)
-    for k in range(c.n_trials):
-        rows = comparison & (c.trial == k)
-        n_rows = int(rows.sum())
-        q = max(1, min(MAX_STRATA, n_rows // ROWS_PER_STRATUM))
-        base = 1 + k * MAX_STRATA
-        if q == 1:
-            out[rows] = base
-            continue
-        edges = np.quantile(score[rows], np.linspace(0, 1, q + 1)[1:-1])
-        out[rows] = base + np.searchsorted(edges, score[rows], side="right")
+    rows = np.flatnonzero(~c.treated & (counts > 0))
+    if not len(rows):
+        return out, 1 + c.n_trials * MAX_STRATA
+    trial = c.trial[rows]
+    order = np.lexsort((score[rows], trial))
+    sizes = np.bincount(trial, minlength=c.n_trials)
+    first = np.cumsum(sizes) - sizes
+    in_order = trial[order]
+    ordered = score[rows][order]
+    tie_start = np.ones(len(rows), dtype=bool)
+    tie_start[1:] = (np.diff(ordered) != 0) | (np.diff(in_order) != 0)
+    starts = np.flatnonzero(tie_start)
+    rank = starts[np.cumsum(tie_start) - 1] - first[in_order]  # the rank of the tie's first
+    q = np.clip(sizes // ROWS_PER_STRATUM, 1, MAX_STRATA)
+    out[rows[order]] = 1 + in_order * MAX_STRATA + rank * q[in_order] // sizes[in_order]
     return out, 1 + c.n_trials * MAX_STRATA
 
 
@@ -119,11 +123,16 @@ def still_followed(c: Censoring, stratum: IntArray, n_strata: int, counts: Float
     return Still(stratum, before, through)
 
 
-def settled_weights(c: Censoring, still: Still, settled: FloatArray) -> FloatArray:
-    """1 / P(a row like this one had not joined by the day its outcome was settled)."""
-    j = np.searchsorted(c.grid, settled, side="right") - 1
-    k = still.through[still.stratum, np.maximum(j, 0)]
-    return np.where(j >= 0, 1.0 / k, 1.0)
+def grid_position(c: Censoring, days: FloatArray) -> IntArray:
+    """The last grid day on or before each of ``days`` (-1: before the first)."""
+    return np.asarray(np.searchsorted(c.grid, days, side="right") - 1, dtype=np.int64)
+
+
+def settled_weights(still: Still, position: IntArray) -> FloatArray:
+    """1 / P(a row like this one had not joined by the day its outcome was settled), the day
+    given by its ``grid_position``."""
+    k = still.through[still.stratum, np.maximum(position, 0)]
+    return np.where(position >= 0, 1.0 / k, 1.0)
 
 
 def weighted_km_ipcw(

@@ -34,6 +34,7 @@ from mentorwise.insights.outcome_censoring import (
     Censoring,
     at_days,
     censoring,
+    grid_position,
     settled_weights,
     still_followed,
     strata,
@@ -271,13 +272,13 @@ def _covariates(cohort: Cohort) -> tuple[BoolArray, Covariates, npt.NDArray[np.i
 
 @dataclass(frozen=True)
 class _Binary:
-    """A binary outcome: values (NaN as 0), where they are known, and the day each row's value
-    was settled (for the censoring weights; ``None`` when not given)."""
+    """A binary outcome: values (NaN as 0), where they are known, and where on the censoring
+    grid each row's value was settled (for the censoring weights; ``None`` without them)."""
 
     name: str
     values: FloatArray
     known: BoolArray
-    settled: FloatArray | None
+    settled_at: npt.NDArray[np.int64] | None
 
 
 @dataclass(frozen=True)
@@ -293,17 +294,20 @@ def _censor_days(cohort: Cohort, n: int) -> FloatArray:
     return _as_numeric("censor_days", cohort.censor_days, n, allow_inf=True)
 
 
-def _binaries(cohort: Cohort, names: list[str], n: int) -> list[_Binary]:
+def _binaries(
+    cohort: Cohort, names: list[str], n: int, censored: Censoring | None
+) -> list[_Binary]:
     out = []
     for name in names:
         values = _as_binary(f"outcomes[{name!r}]", cohort.outcomes[name], n, allow_nan=True)
-        settled = None
+        settled_at = None
         if name in cohort.outcome_days:
             days = _as_numeric(
                 f"outcome_days[{name!r}]", cohort.outcome_days[name], n, allow_nan=True
             )
-            settled = np.nan_to_num(days)
-        out.append(_Binary(name, np.nan_to_num(values), ~np.isnan(values), settled))
+            if censored is not None:
+                settled_at = grid_position(censored, np.nan_to_num(days))
+        out.append(_Binary(name, np.nan_to_num(values), ~np.isnan(values), settled_at))
     return out
 
 
@@ -498,8 +502,8 @@ def _rates(
             m0 = _predict(problem, gamma, rows)
             t_obs = w_t * b.known
             c_obs = w_c * b.known
-            if c is not None and still is not None and b.settled is not None:
-                c_obs = c_obs * settled_weights(c, still, b.settled)
+            if still is not None and b.settled_at is not None:
+                c_obs = c_obs * settled_weights(still, b.settled_at)
             rate_t.append(t_obs @ b.values / t_obs.sum())
             rate_c.append(t_obs @ m0 / t_obs.sum() + c_obs @ (b.values - m0) / c_obs.sum())
         for s in problem.shares:
@@ -702,17 +706,18 @@ def _estimate(
 
     m = matrices(cov)
     censor = _censor_days(cohort, n)
+    censored = _censoring(cohort, n, censor, treated, cov.trial)
     problem = _Problem(
         treated=treated,
         cluster=cluster,
         kept=np.ones(n),
         x=m.model,
-        binaries=_binaries(cohort, binary_names, n),
+        binaries=_binaries(cohort, binary_names, n, censored),
         shares=_shares(cohort, share_names, n),
         survivals=survivals,
         horizons=np.array([RETENTION_HORIZONS[name] for name in survival_names]),
         grid=np.asarray(months * DAYS_PER_MONTH, dtype=np.float64),
-        censoring=_censoring(cohort, n, censor, treated, cov.trial),
+        censoring=censored,
     )
     ones = np.ones(n)
     # Overlap trimming: participants whose propensity (by a plain ridge-penalised logistic

@@ -12,6 +12,7 @@ import numpy as np
 from mentorwise.insights.outcome_censoring import (
     at_days,
     censoring,
+    grid_position,
     settled_weights,
     still_followed,
     strata,
@@ -65,7 +66,7 @@ def test_still_followed_is_the_kaplan_meier_of_joining_and_settled_rows_count_it
     s = int(stratum[0])
     np.testing.assert_allclose(still.through[s], [0.75, 0.75, 0.75])
     np.testing.assert_allclose(still.before[s], [1.0, 0.75, 0.75])
-    weights = settled_weights(c, still, np.array([5.0, 9.0, 10.0, 25.0]))
+    weights = settled_weights(still, grid_position(c, np.array([5.0, 9.0, 10.0, 25.0])))
     np.testing.assert_allclose(weights, [1.0, 1.0, 4 / 3, 4 / 3])
     # A bootstrap draw that leaves the joiner out sees nobody join.
     counts = np.array([0.0, 2.0, 1.0, 1.0])
