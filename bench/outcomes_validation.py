@@ -90,6 +90,7 @@ PROCESSES = {
             stagger_days=120,
             exit_hazard_ratio=1.0,
             promotion_rate_ratio=1.0,
+            seeds=150,
         ),
         Process(
             "unknown_exits",

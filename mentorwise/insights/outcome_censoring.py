@@ -58,9 +58,7 @@ class Censoring:
         return bool(self.joined.any())
 
 
-def censoring(
-    end: FloatArray, joined: BoolArray, trial: IntArray, treated: BoolArray
-) -> Censoring:
+def censoring(end: FloatArray, joined: BoolArray, trial: IntArray, treated: BoolArray) -> Censoring:
     """``end``: days from time zero to the end of each row's follow-up; ``joined``: ended by
     joining (never for participant rows)."""
     grid, position = np.unique(end, return_inverse=True)

@@ -11,8 +11,10 @@ comparison rows re-weighted by the odds of joining, from a ridge-penalised logis
 category levels and interactions (``outcome_design``). Binary outcomes are doubly robust
 (augmented weighting: an outcome model fitted on the comparison rows, corrected by the weighted
 residuals); retention is a weighted Kaplan–Meier estimate. Comparison rows whose follow-up is cut
-because the person joined later are censored there (inverse probability of censoring weights
-for the binary outcomes). Intervals: percentile bootstrap over people, re-running the models.
+because the person joined later are censored there and the rows still followed count with
+inverse probability of censoring weights, for retention and the binary outcomes alike
+(``outcome_censoring``). Intervals: percentile bootstrap over people, re-running the models and
+re-estimating the censoring weights in every replicate.
 
 When the data cannot support a conclusion, ``adjusted`` is ``None`` and ``reason`` says why.
 Each effect is a difference in rates: 0.10 means ten percentage points.
@@ -535,7 +537,10 @@ def _bootstrap(
 
     People (clusters) are resampled, so a person's rows in several monthly trials move
     together; each replicate refits the propensity and outcome models (Newton steps from the
-    full-sample fit) and recomputes every weight and rate.
+    full-sample fit) and recomputes every weight and rate, the censoring weights included (their
+    strata from the replicate's propensity fit, their curves from its draw). The overlap
+    trimming stays the full sample's: it defines whom the estimate is about, and re-deciding it
+    from a resample's extremes would change that population from replicate to replicate.
     """
     rng = np.random.default_rng(seed)
     n_clusters = int(cluster.max()) + 1
