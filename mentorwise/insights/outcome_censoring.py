@@ -52,6 +52,7 @@ class Censoring:
     trial: IntArray
     n_trials: int
     treated: BoolArray
+    trial_rows: list[IntArray]  # the comparison rows of each trial
 
     @property
     def active(self) -> bool:
@@ -70,6 +71,10 @@ def censoring(end: FloatArray, joined: BoolArray, trial: IntArray, treated: Bool
         trial=trial_index.astype(np.int64),
         n_trials=int(trial_index.max()) + 1 if len(trial_index) else 0,
         treated=treated,
+        trial_rows=[
+            np.flatnonzero(~treated & (trial_index == k)).astype(np.int64)
+            for k in range(int(trial_index.max()) + 1 if len(trial_index) else 0)
+        ],
     )
 
 
@@ -88,21 +93,14 @@ def strata(c: Censoring, score: FloatArray, counts: FloatArray) -> tuple[IntArra
     """Each row's stratum: 0 for participant rows, else by trial and propensity quantile among
     the trial's comparison rows drawn (``counts`` > 0); equal scores share a stratum."""
     out = np.zeros(len(score), dtype=np.int64)
-    rows = np.flatnonzero(~c.treated & (counts > 0))
-    if not len(rows):
-        return out, 1 + c.n_trials * MAX_STRATA
-    trial = c.trial[rows]
-    order = np.lexsort((score[rows], trial))
-    sizes = np.bincount(trial, minlength=c.n_trials)
-    first = np.cumsum(sizes) - sizes
-    in_order = trial[order]
-    ordered = score[rows][order]
-    tie_start = np.ones(len(rows), dtype=bool)
-    tie_start[1:] = (np.diff(ordered) != 0) | (np.diff(in_order) != 0)
-    starts = np.flatnonzero(tie_start)
-    rank = starts[np.cumsum(tie_start) - 1] - first[in_order]  # the rank of the tie's first
-    q = np.clip(sizes // ROWS_PER_STRATUM, 1, MAX_STRATA)
-    out[rows[order]] = 1 + in_order * MAX_STRATA + rank * q[in_order] // sizes[in_order]
+    for k, rows in enumerate(c.trial_rows):
+        s = score[rows]
+        drawn = s[counts[rows] > 0]
+        q = max(1, min(MAX_STRATA, len(drawn) // ROWS_PER_STRATUM))
+        out[rows] = 1 + k * MAX_STRATA
+        if q > 1:
+            edges = np.quantile(drawn, np.linspace(0, 1, q + 1)[1:-1])
+            out[rows] += np.searchsorted(edges, s, side="right")
     return out, 1 + c.n_trials * MAX_STRATA
 
 
