@@ -1,6 +1,7 @@
 """Validate the outcome estimates on data-generating processes the estimator did not shape.
 
-    python bench/outcomes_validation.py                       # 7 processes × 50 seeds
+    python bench/outcomes_validation.py                       # 7 processes, 50–200 seeds each
+    python bench/outcomes_validation.py --jobs 2              # the same on two cores
     python bench/outcomes_validation.py --seeds 5 --process null_staggered
     TMPDIR=/dev/shm python bench/outcomes_validation.py       # faster: SQLite in memory files
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mw_val python bench/outcomes_validation.py
@@ -19,9 +20,11 @@ runs in a transaction that is rolled back.
 
 The truth is the sample average effect on the participants, computed from the hazards:
 ``mean over participants of P(outcome | treated from their start) − P(outcome | not)``.
-Printed per process and outcome (12-month retention and promotion): the true effect, mean bias,
-RMSE and 95% coverage over the seeds with a number, and the refusal rate (seeds where the
-estimate was withheld with a reason).
+Printed per process and outcome (12-month retention and promotion): the true effect, mean bias
+with its Monte Carlo standard error, RMSE, the mean standard error the intervals imply (width /
+3.92), 95% coverage with its Monte Carlo standard error, over the seeds with a number, and the
+refusal rate (seeds where the estimate was withheld with a reason). The bootstrap uses the
+application's number of replicates (``program_outcomes.N_BOOTSTRAP``) unless told otherwise.
 """
 
 from __future__ import annotations
@@ -70,6 +73,7 @@ class Process:
     unknown_kind_share: float = 0.0  # exits recorded with a blank kind
     selection: str = "inverted_u"  # or "deterministic"
     identifiable: bool = True
+    seeds: int = 50  # by default; more where the estimates are noisy and a seed is cheap
 
 
 PROCESSES = {
@@ -86,6 +90,7 @@ PROCESSES = {
             stagger_days=120,
             exit_hazard_ratio=1.0,
             promotion_rate_ratio=1.0,
+            seeds=150,
         ),
         Process(
             "unknown_exits",
@@ -100,7 +105,7 @@ PROCESSES = {
             other_exit_rate=0.30,
             follow_up_days=490,
         ),
-        Process("small_cohort", "staggered; 250 people", n=250, stagger_days=120),
+        Process("small_cohort", "staggered; 250 people", n=250, stagger_days=120, seeds=200),
         Process(
             "poor_overlap",
             "levels 5+ nearly always join, levels 1–2 never",
@@ -407,7 +412,7 @@ class Run:
 OUTCOMES = ("retention_12m", "promotion_12m")
 
 
-def run_seed(process: Process, seed: int, *, n_bootstrap: int = 200) -> Run:
+def run_seed(process: Process, seed: int, *, n_bootstrap: int | None = None) -> Run:
     """Simulate, write through the data path, estimate, roll back."""
     from django.db import transaction
 
@@ -418,7 +423,7 @@ def run_seed(process: Process, seed: int, *, n_bootstrap: int = 200) -> Run:
     with transaction.atomic():
         program = write_world(world, process, f"v{seed}-{process.name.replace('_', '')}"[:40])
         saved = po.N_BOOTSTRAP
-        po.N_BOOTSTRAP = n_bootstrap
+        po.N_BOOTSTRAP = n_bootstrap or saved
         try:
             result = po.program_outcomes(program=program, as_of=AS_OF, use_cache=False)
         finally:
@@ -443,8 +448,11 @@ class Summary:
     outcome: str
     truth: float
     bias: float | None
+    bias_mcse: float | None
     rmse: float | None
+    mean_se: float | None
     coverage: float | None
+    coverage_mcse: float | None
     refusals: float
     naive_bias: float | None
     seeds: int
@@ -458,14 +466,21 @@ def summarise(process: str, runs: list[Run]) -> list[Summary]:
         errors = [r.estimate[name] - r.truth[name] for r in got]  # type: ignore[operator]
         covered = [r.ci[name][0] <= r.truth[name] <= r.ci[name][1] for r in got]  # type: ignore[index]
         naive = [r.naive[name] - r.truth[name] for r in runs if r.naive[name] is not None]  # type: ignore[operator]
+        widths = [(r.ci[name][1] - r.ci[name][0]) / (2 * 1.959964) for r in got]  # type: ignore[index]
+        k = len(errors)
+        cover = float(np.mean(covered)) if covered else None
         out.append(
             Summary(
                 process=process,
                 outcome=name,
                 truth=float(np.mean(truth)),
                 bias=float(np.mean(errors)) if errors else None,
+                # Monte Carlo standard errors: of the mean over k seeds, and of a proportion.
+                bias_mcse=float(np.std(errors, ddof=1) / math.sqrt(k)) if k > 1 else None,
                 rmse=float(np.sqrt(np.mean(np.square(errors)))) if errors else None,
-                coverage=float(np.mean(covered)) if covered else None,
+                mean_se=float(np.mean(widths)) if widths else None,
+                coverage=cover,
+                coverage_mcse=math.sqrt(cover * (1 - cover) / k) if cover is not None else None,
                 refusals=1 - len(got) / len(runs),
                 naive_bias=float(np.mean(naive)) if naive else None,
                 seeds=len(runs),
@@ -479,14 +494,15 @@ def table(rows: list[Summary]) -> str:
         return "–" if v is None else format(v, fmt)
 
     lines = [
-        "| process | outcome | true effect | bias | RMSE | 95% coverage | refused | naive bias "
-        "| seeds |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| process | outcome | true effect | bias | ± MCSE | RMSE | mean SE | 95% coverage "
+        "| ± MCSE | refused | naive bias | seeds |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
             f"| {r.process} | {r.outcome} | {r.truth:+.3f} | {f(r.bias, '+.4f')} | "
-            f"{f(r.rmse, '.4f')} | {f(r.coverage, '.0%')} | {r.refusals:.0%} | "
+            f"{f(r.bias_mcse, '.4f')} | {f(r.rmse, '.4f')} | {f(r.mean_se, '.4f')} | "
+            f"{f(r.coverage, '.1%')} | {f(r.coverage_mcse, '.1%')} | {r.refusals:.0%} | "
             f"{f(r.naive_bias, '+.4f')} | {r.seeds} |"
         )
     return "\n".join(lines)
@@ -509,20 +525,56 @@ def setup_django() -> None:
     call_command("migrate", verbosity=0, skip_checks=True)
 
 
+def _run_many(name: str, seeds: list[int], n_bootstrap: int | None) -> list[Run]:
+    """One worker's share: a process's seeds, in a Django set up for this worker."""
+    if not _READY:
+        setup_django()
+        _READY.append(True)
+    return [run_seed(PROCESSES[name], seed, n_bootstrap=n_bootstrap) for seed in seeds]
+
+
+_READY: list[bool] = []
+
+
+def _all_runs(
+    names: list[str], seeds: dict[str, list[int]], n_bootstrap: int | None, jobs: int
+) -> dict[str, list[Run]]:
+    if jobs <= 1:
+        return {name: _run_many(name, seeds[name], n_bootstrap) for name in names}
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Chunks of 10 seeds, so that the workers finish together; each has its own database.
+    chunks = [
+        (name, seeds[name][i : i + 10]) for name in names for i in range(0, len(seeds[name]), 10)
+    ]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        done = list(pool.map(_run_many, *zip(*chunks, strict=True), [n_bootstrap] * len(chunks)))
+    out: dict[str, list[Run]] = {name: [] for name in names}
+    for (name, _), runs in zip(chunks, done, strict=True):
+        out[name] += runs
+    return out
+
+
 def main(argv: list[str] | None = None, *, echo: Callable[[str], None] = print) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=50)
+    parser.add_argument("--seeds", type=int, help="per process (default: the process's own)")
     parser.add_argument("--first-seed", type=int, default=1)
-    parser.add_argument("--bootstrap", type=int, default=200)
+    parser.add_argument("--bootstrap", type=int, help="default: the application's")
     parser.add_argument("--process", action="append", choices=sorted(PROCESSES))
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes")
     args = parser.parse_args(argv)
-    setup_django()
+    names = args.process or list(PROCESSES)
+    seeds = {
+        name: list(range(args.first_seed, args.first_seed + (args.seeds or PROCESSES[name].seeds)))
+        for name in names
+    }
+    all_runs = _all_runs(names, seeds, args.bootstrap, args.jobs)
     rows: list[Summary] = []
-    for name in args.process or list(PROCESSES):
+    for name in names:
         process = PROCESSES[name]
-        runs = []
-        for seed in range(args.first_seed, args.first_seed + args.seeds):
-            runs.append(run_seed(process, seed, n_bootstrap=args.bootstrap))
+        runs = all_runs[name]
         seconds = np.median([r.seconds for r in runs])
         echo(f"{name}: {process.description} ({len(runs)} seeds, median {seconds:.1f} s each)")
         reasons = {r.reason[o] for r in runs for o in OUTCOMES if r.reason[o]}

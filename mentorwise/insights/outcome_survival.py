@@ -80,8 +80,9 @@ def curve_points(
     """Monthly points of the retention curves, drawn by lifelines' Kaplan–Meier fitter.
 
     The participants' and the unadjusted comparison's bands are lifelines' (exponential
-    Greenwood); the weighted comparison curve is lifelines' weighted fit, its band the
-    bootstrap's (Greenwood's formula does not hold for estimated weights).
+    Greenwood). ``adjusted``: the weighted comparison curve at ``grid``, as the estimator
+    computed it (propensity and censoring weights), its band the bootstrap's (Greenwood's
+    formula does not hold for estimated weights).
     """
     from lifelines import KaplanMeierFitter  # a heavy import: only when curves are drawn
 
@@ -106,9 +107,7 @@ def curve_points(
 
     s_t, lo_t, hi_t = fit(ones_t)
     s_c, lo_c, hi_c = fit(ones_c)
-    s_adj = None
-    if adjusted is not None and adjusted_ci is not None:
-        s_adj = fit(adjusted)[0]
+    s_adj = adjusted if adjusted_ci is not None else None
     points = []
     for j, month in enumerate(months.tolist()):
         points.append(

@@ -11,8 +11,10 @@ comparison rows re-weighted by the odds of joining, from a ridge-penalised logis
 category levels and interactions (``outcome_design``). Binary outcomes are doubly robust
 (augmented weighting: an outcome model fitted on the comparison rows, corrected by the weighted
 residuals); retention is a weighted Kaplan–Meier estimate. Comparison rows whose follow-up is cut
-because the person joined later are censored there (inverse probability of censoring weights
-for the binary outcomes). Intervals: percentile bootstrap over people, re-running the models.
+because the person joined later are censored there and the rows still followed count with
+inverse probability of censoring weights, for retention and the binary outcomes alike
+(``outcome_censoring``). Intervals: percentile bootstrap over people, re-running the models and
+re-estimating the censoring weights in every replicate.
 
 When the data cannot support a conclusion, ``adjusted`` is ``None`` and ``reason`` says why.
 Each effect is a difference in rates: 0.10 means ten percentage points.
@@ -30,6 +32,16 @@ import numpy.typing as npt
 from scipy.linalg import cho_factor, cho_solve
 from threadpoolctl import threadpool_limits
 
+from mentorwise.insights.outcome_censoring import (
+    Censoring,
+    at_days,
+    censoring,
+    grid_position,
+    settled_weights,
+    still_followed,
+    strata,
+    weighted_km_ipcw,
+)
 from mentorwise.insights.outcome_design import (
     Covariates,
     Matrices,
@@ -262,11 +274,13 @@ def _covariates(cohort: Cohort) -> tuple[BoolArray, Covariates, npt.NDArray[np.i
 
 @dataclass(frozen=True)
 class _Binary:
-    """A binary outcome: values (NaN as 0) and each row's weight for being still followed."""
+    """A binary outcome: values (NaN as 0), where they are known, and where on the censoring
+    grid each row's value was settled (for the censoring weights; ``None`` without them)."""
 
     name: str
     values: FloatArray
-    observed: FloatArray  # 1/P(still followed when settled) where known, 0 where unknown
+    known: BoolArray
+    settled_at: npt.NDArray[np.int64] | None
 
 
 @dataclass(frozen=True)
@@ -276,20 +290,6 @@ class _Share:
     mask: FloatArray
 
 
-def _censoring_weights(
-    settled: FloatArray, censor: FloatArray, treated: BoolArray, trial: npt.NDArray[np.int64]
-) -> FloatArray:
-    """1 / P(a comparison row of the same trial is still followed on the settling day)."""
-    out = np.ones(len(settled))
-    for k in np.unique(trial):
-        rows = (trial == k) & ~treated
-        c = np.sort(censor[rows])
-        if c.size and np.isfinite(c).any():
-            still = 1.0 - np.searchsorted(c, settled[rows], side="right") / c.size
-            out[rows] = 1.0 / np.maximum(still, 1e-3)
-    return out
-
-
 def _censor_days(cohort: Cohort, n: int) -> FloatArray:
     if cohort.censor_days is None:
         return np.full(n, np.inf)
@@ -297,26 +297,39 @@ def _censor_days(cohort: Cohort, n: int) -> FloatArray:
 
 
 def _binaries(
-    cohort: Cohort,
-    names: list[str],
-    n: int,
-    treated: BoolArray,
-    trial: npt.NDArray[np.int64],
-    censor: FloatArray,
+    cohort: Cohort, names: list[str], n: int, censored: Censoring | None
 ) -> list[_Binary]:
     out = []
     for name in names:
         values = _as_binary(f"outcomes[{name!r}]", cohort.outcomes[name], n, allow_nan=True)
-        known = ~np.isnan(values)
-        weights = known.astype(np.float64)
-        if name in cohort.outcome_days and np.isfinite(censor).any():
-            settled = _as_numeric(
+        settled_at = None
+        if name in cohort.outcome_days:
+            days = _as_numeric(
                 f"outcome_days[{name!r}]", cohort.outcome_days[name], n, allow_nan=True
             )
-            ipcw = _censoring_weights(np.nan_to_num(settled), censor, treated, trial)
-            weights = np.where(known & ~treated, ipcw, weights)
-        out.append(_Binary(name=name, values=np.nan_to_num(values), observed=weights))
+            if censored is not None:
+                settled_at = grid_position(censored, np.nan_to_num(days))
+        out.append(_Binary(name, np.nan_to_num(values), ~np.isnan(values), settled_at))
     return out
+
+
+def _censoring(
+    cohort: Cohort, n: int, censor: FloatArray, treated: BoolArray, trial: npt.NDArray[np.int64]
+) -> Censoring | None:
+    """Comparison rows cut short by joining, or None when nobody's follow-up was."""
+    if not np.isfinite(censor[~treated]).any():
+        return None
+    if cohort.exit_days is not None and cohort.exited is not None:
+        end = _as_numeric("exit_days", cohort.exit_days, n)
+        exited = _as_binary("exited", cohort.exited, n) > 0
+        if cohort.exited_unknown is not None:
+            exited |= _as_binary("exited_unknown", cohort.exited_unknown, n) > 0
+        joined = np.isfinite(censor) & (censor <= end) & ~exited
+    else:
+        finite = censor[np.isfinite(censor)]
+        end = np.where(np.isfinite(censor), censor, finite.max() + 1.0)
+        joined = np.isfinite(censor)
+    return censoring(end, joined, trial, treated)
 
 
 def _shares(cohort: Cohort, names: list[str], n: int) -> list[_Share]:
@@ -338,6 +351,8 @@ class _Survivals:
     main: Survival
     unknown_as_exit: Survival | None
     unknown_day: FloatArray
+    # Row-order event indicators of ``main`` and ``unknown_as_exit`` (for the censoring weights).
+    events: tuple[FloatArray, FloatArray] = (np.zeros(0), np.zeros(0))
 
 
 def _survivals(cohort: Cohort, n: int) -> _Survivals | None:
@@ -356,7 +371,8 @@ def _survivals(cohort: Cohort, n: int) -> _Survivals | None:
     follow = float(cohort.follow_up_days) if cohort.follow_up_days is not None else days.max()
     main = make_survival(days, event, follow)
     alt = make_survival(days, np.maximum(event, unknown), follow) if unknown.any() else None
-    return _Survivals(main, alt, np.where(unknown > 0, days, np.nan))
+    unknown_day = np.where(unknown > 0, days, np.nan)
+    return _Survivals(main, alt, unknown_day, (event, np.maximum(event, unknown)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -374,6 +390,7 @@ class _Problem:
     survivals: _Survivals | None
     horizons: FloatArray
     grid: FloatArray
+    censoring: Censoring | None = None
 
 
 @dataclass(frozen=True)
@@ -397,7 +414,7 @@ def _fit(problem: _Problem, counts: FloatArray) -> _Fit:
     factors = [cho_factor(balance_hessian(x, treated, w_p, beta))]
     gammas = []
     for b in problem.binaries:
-        w_o = counts * ~treated * (b.observed > 0)
+        w_o = counts * ~treated * b.known
         gamma = ridge_logistic(x, b.values, w_o)
         gammas.append(gamma)
         factors.append(cho_factor(logistic_hessian(x, w_o, gamma)))
@@ -452,7 +469,7 @@ def _refit(problem: _Problem, counts: FloatArray, fit: _Fit, rows: _Rows) -> _Fi
     gammas = []
     for k, b in enumerate(problem.binaries):
         values = b.values[i]
-        w_o = counts[i] * ~treated * (b.observed[i] > 0)
+        w_o = counts[i] * ~treated * b.known[i]
         if fresh:
             gamma = ridge_logistic(x, values, w_o, start=fit.gammas[k], steps=_REPLICATE_STEPS)
         else:
@@ -468,16 +485,27 @@ def _rates(
 ) -> tuple[FloatArray, FloatArray, FloatArray | None, FloatArray]:
     """Participants' rates, the adjusted comparison rates (binary: doubly robust; shares:
     weighted; survival: weighted Kaplan–Meier, then the unknown-as-exit variant), the adjusted
-    comparison curve and the weights. ``rows``: a replicate's drawn rows (the others weigh 0)."""
+    comparison curve and the weights. ``rows``: a replicate's drawn rows (the others weigh 0).
+
+    Comparison rows cut short by joining count with censoring weights estimated from the same
+    rows and propensity fit (``outcome_censoring``), so a replicate re-estimates them too."""
     treated = problem.treated
-    w = counts * _att_weights(_predict(problem, fit.beta, rows), treated, problem.kept)
+    p = _predict(problem, fit.beta, rows)
+    w = counts * _att_weights(p, treated, problem.kept)
     w_t, w_c = np.where(treated, w, 0.0), np.where(treated, 0.0, w)
+    c = problem.censoring
+    still = n_strata = None
+    if c is not None:
+        stratum, n_strata = strata(c, p, counts)
+        still = still_followed(c, stratum, n_strata, counts)
     rate_t, rate_c = [], []
     with np.errstate(divide="ignore", invalid="ignore"):
         for b, gamma in zip(problem.binaries, fit.gammas, strict=True):
             m0 = _predict(problem, gamma, rows)
-            t_obs = w_t * (b.observed > 0)
-            c_obs = w_c * b.observed
+            t_obs = w_t * b.known
+            c_obs = w_c * b.known
+            if still is not None and b.settled_at is not None:
+                c_obs = c_obs * settled_weights(still, b.settled_at)
             rate_t.append(t_obs @ b.values / t_obs.sum())
             rate_c.append(t_obs @ m0 / t_obs.sum() + c_obs @ (b.values - m0) / c_obs.sum())
         for s in problem.shares:
@@ -485,11 +513,20 @@ def _rates(
             rate_c.append((w_c * s.mask) @ s.values / (w_c @ s.mask))
     curve = None
     if problem.survivals is not None:
-        for survival in (problem.survivals.main, problem.survivals.unknown_as_exit):
-            if survival is not None:
-                rate_t.extend(weighted_km(survival, w_t, problem.horizons))
+        for j, survival in enumerate((problem.survivals.main, problem.survivals.unknown_as_exit)):
+            if survival is None:
+                continue
+            rate_t.extend(weighted_km(survival, w_t, problem.horizons))
+            if c is None or still is None or n_strata is None:
                 rate_c.extend(weighted_km(survival, w_c, problem.horizons))
-        curve = weighted_km(problem.survivals.main, w_c, problem.grid)
+                if j == 0:
+                    curve = weighted_km(survival, w_c, problem.grid)
+                continue
+            event = problem.survivals.events[j]
+            km = weighted_km_ipcw(c, still, n_strata, w_c, event)
+            rate_c.extend(at_days(c, km, problem.horizons))
+            if j == 0:
+                curve = at_days(c, km, problem.grid)
     return np.asarray(rate_t), np.asarray(rate_c), curve, w
 
 
@@ -500,7 +537,10 @@ def _bootstrap(
 
     People (clusters) are resampled, so a person's rows in several monthly trials move
     together; each replicate refits the propensity and outcome models (Newton steps from the
-    full-sample fit) and recomputes every weight and rate.
+    full-sample fit) and recomputes every weight and rate, the censoring weights included (their
+    strata from the replicate's propensity fit, their curves from its draw). The overlap
+    trimming stays the full sample's: it defines whom the estimate is about, and re-deciding it
+    from a resample's extremes would change that population from replicate to replicate.
     """
     rng = np.random.default_rng(seed)
     n_clusters = int(cluster.max()) + 1
@@ -671,16 +711,18 @@ def _estimate(
 
     m = matrices(cov)
     censor = _censor_days(cohort, n)
+    censored = _censoring(cohort, n, censor, treated, cov.trial)
     problem = _Problem(
         treated=treated,
         cluster=cluster,
         kept=np.ones(n),
         x=m.model,
-        binaries=_binaries(cohort, binary_names, n, treated, cov.trial, censor),
+        binaries=_binaries(cohort, binary_names, n, censored),
         shares=_shares(cohort, share_names, n),
         survivals=survivals,
         horizons=np.array([RETENTION_HORIZONS[name] for name in survival_names]),
         grid=np.asarray(months * DAYS_PER_MONTH, dtype=np.float64),
+        censoring=censored,
     )
     ones = np.ones(n)
     # Overlap trimming: participants whose propensity (by a plain ridge-penalised logistic
@@ -701,7 +743,7 @@ def _estimate(
     diagnostics = _diagnostics(m, treated, weights, kept, thin)
     reason = diagnostics.reason
 
-    rate_t, rate_c_adj, _, _ = _rates(problem, ones, fit)
+    rate_t, rate_c_adj, curve_adj, _ = _rates(problem, ones, fit)
     ones_t, ones_c = treated.astype(np.float64), (~treated).astype(np.float64)
     observable = {name: follow_up is None or follow_up >= (_window(name) or 0.0) for name in names}
     ci = curve_ci = None
@@ -730,8 +772,9 @@ def _estimate(
         )
     curve: list[CurvePoint] = []
     if survivals is not None and months.size:
-        w_adj = np.where(treated, 0.0, weights)
-        curve = curve_points(survivals.main, months, problem.grid, ones_t, ones_c, w_adj, curve_ci)
+        curve = curve_points(
+            survivals.main, months, problem.grid, ones_t, ones_c, curve_adj, curve_ci
+        )
     return Estimates(outcomes=results, curve=curve, reason=reason, diagnostics=diagnostics)
 
 
@@ -829,7 +872,7 @@ def _people(cluster: npt.NDArray[np.int64], rows: BoolArray) -> int:
 def _values_and_mask(problem: _Problem, name: str) -> tuple[FloatArray, BoolArray]:
     for b in problem.binaries:
         if b.name == name:
-            return b.values, b.observed > 0
+            return b.values, b.known
     share = next(s for s in problem.shares if s.name == name)
     return share.values, share.mask > 0
 

@@ -366,8 +366,13 @@ def design_json(result: ProgramOutcomes) -> dict[str, Any]:
         "location, trial month as categories; level × high potential, level × manager, tenure "
         "band × high potential, function × high potential; linear level and log tenure",
         "binary_outcomes": "doubly robust (augmented weighting, ridge logistic outcome model)",
-        "retention": "weighted Kaplan–Meier",
-        "bootstrap": {"replicates": N_BOOTSTRAP, "resampled": "people"},
+        "retention": "weighted Kaplan–Meier; comparison rows cut short by joining count with "
+        "censoring weights (by trial and propensity fifth)",
+        "bootstrap": {
+            "replicates": N_BOOTSTRAP,
+            "resampled": "people",
+            "refitted": "propensity and outcome models, censoring weights",
+        },
         "unknown_exits": result.unknown_exits,
         "n_trimmed": d.n_trimmed if d else None,
         "thin_levels": d.thin_levels if d else [],
