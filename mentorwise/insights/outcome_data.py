@@ -167,7 +167,8 @@ def _rows(queryset: QuerySet[Any], *fields: str) -> list[tuple[Any, ...]]:
     sql, params = queryset.values_list(*fields).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
 
 def _active_on(day: dt.date) -> Q:

@@ -64,7 +64,9 @@ class Continuous:
 
 
 def _wmean(x: FloatArray, w: FloatArray) -> FloatArray:
-    return np.asarray((w @ x) / w.sum(), dtype=np.float64)
+    # A group without weight has no mean (NaN), and the checks that read it refuse.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray((w @ x) / w.sum(), dtype=np.float64)
 
 
 def _wvar(x: FloatArray, w: FloatArray) -> FloatArray:
@@ -87,9 +89,10 @@ def balance_table(
 
     def scaled(diff: FloatArray) -> FloatArray:
         with np.errstate(divide="ignore", invalid="ignore"):
-            out = diff / pooled
+            out: FloatArray = diff / pooled
         zero = pooled == 0
-        out[zero] = np.where(np.abs(diff[zero]) < 1e-12, 0.0, np.sign(diff[zero]) * np.inf)
+        # A difference where nobody varies: none when the means agree, else infinitely large.
+        out[zero] = np.where(np.abs(diff[zero]) < 1e-12, 0.0, np.copysign(np.inf, diff[zero]))
         return out
 
     sb, sa = scaled(before), scaled(after)
@@ -104,7 +107,8 @@ def _weighted_ks(x_t: FloatArray, w_t: FloatArray, x_c: FloatArray, w_c: FloatAr
 
     def cdf(x: FloatArray, w: FloatArray) -> FloatArray:
         order = np.argsort(x, kind="stable")
-        cum = np.cumsum(w[order]) / w.sum()
+        with np.errstate(divide="ignore", invalid="ignore"):  # no weight: NaN, refused
+            cum = np.cumsum(w[order]) / w.sum()
         idx = np.searchsorted(x[order], grid, side="right") - 1
         return np.where(idx >= 0, cum[np.maximum(idx, 0)], 0.0)
 

@@ -16,9 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from django.db import transaction
 from django.utils import timezone
 
+from mentorwise.accounts.actors import Actor
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import FieldError, InvalidInput
 from mentorwise.insights.outcome_sim import (
@@ -77,7 +79,7 @@ def _noop(stage: str, done: int, total: int) -> None:
 
 def outcomes_simulate(
     *,
-    actor: object,
+    actor: Actor,
     slug: str,
     people: int,
     retention_effect: float,
@@ -200,8 +202,9 @@ def _write(
     hipo = np.asarray(c.high_potential, dtype=bool)
     horizon = (today - start).days  # what happened after today has not happened yet
 
-    def happened(days: np.ndarray) -> np.ndarray:
-        return ~np.isnan(days) & (days <= horizon)
+    def happened(days: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+        done: npt.NDArray[np.bool_] = ~np.isnan(days) & (days <= horizon)
+        return done
 
     voluntary, other = happened(sim.exit_day), happened(sim.other_exit_day)
     promoted, moved = happened(sim.promotion_day), happened(sim.move_day)
