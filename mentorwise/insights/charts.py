@@ -54,6 +54,7 @@ NO_FIGURE: dict[str, object] = {
     "show_y_guides": False,
     "show_x_labels": False,
     "show_y_labels": False,
+    "show_legend": False,
     "height": 160,
 }
 

@@ -37,6 +37,7 @@ def test_a_chart_with_every_group_hidden_has_only_its_title_and_the_no_data_text
     assert NO_FIGURE_TEXT in svg
     assert "guide line" not in svg
     assert 'class="axis' not in svg
+    assert 'class="legends"' not in svg
 
 
 def test_a_chart_with_a_figure_keeps_its_grid_and_draws_no_no_data_text() -> None:
