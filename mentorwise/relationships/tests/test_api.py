@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
@@ -46,6 +47,9 @@ def meeting(relationship, mentee) -> Meeting:
     )
 
 
+# Midday: a meeting logged an hour ago must fall on the relationship's start day in every
+# time zone the people are in (near midnight it fell the day before and was refused).
+@time_machine.travel(dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC), tick=True)
 def test_accept_match_and_run_the_relationship_over_the_api(mentee, mentor):
     match = published_match(mentee, mentor)
     ana, marta = api(mentee), api(mentor)
