@@ -33,8 +33,8 @@ def _a_person() -> str:
 MainPage = tuple[str, str, str | Callable[[], str], int]
 
 PAGES: list[MainPage] = [
-    ("hr.admin", "home", "/", 76),
-    ("executive", "home", "/", 66),
+    ("hr.admin", "home", "/", 56),
+    ("executive", "home", "/", 46),
     ("program.manager", "home", "/", 24),
     ("mentee", "home", "/", 28),
     ("mentor", "home", "/", 20),

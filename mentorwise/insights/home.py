@@ -29,7 +29,7 @@ from mentorwise.insights.access import insights_programs, may_read_organisation_
 from mentorwise.insights.health import health_counts_by_program, health_shortfall
 from mentorwise.insights.health.matching import mentee_matched
 from mentorwise.insights.pipeline import FIRST_TIME_MANAGER, HIGH_POTENTIAL, pipeline
-from mentorwise.insights.program_outcomes import program_outcomes_ready
+from mentorwise.insights.program_outcomes import organisation_version, program_outcomes_ready
 from mentorwise.matches.models import TAKES_MENTEE, Match, MatchStatus
 from mentorwise.programs.eligibility import eligible_people
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus, Role
@@ -278,10 +278,10 @@ def _verdicts(programs: list[Program]) -> VerdictSummary:
     tally: Counter[str] = Counter()
     pending = 0
     rows = []
-    for program in programs:
-        if program.start_date is None or program.start_date > today:
-            continue
-        result = program_outcomes_ready(program=program)
+    started = [p for p in programs if p.start_date is not None and p.start_date <= today]
+    organisation = organisation_version() if started else None
+    for program in started:
+        result = program_outcomes_ready(program=program, organisation=organisation)
         if result is None:
             pending += 1
             continue

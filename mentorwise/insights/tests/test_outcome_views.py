@@ -12,7 +12,12 @@ from django.core.cache import cache
 from conftest import api_client, page_client
 from mentorwise.core.models import AuditEntry
 from mentorwise.insights.outcome_simulation import outcomes_simulate
-from mentorwise.insights.program_outcomes import outcomes_json, program_outcomes
+from mentorwise.insights.program_outcomes import (
+    data_version,
+    organisation_version,
+    outcomes_json,
+    program_outcomes,
+)
 from mentorwise.people.models import Person
 from mentorwise.programs.models import Program
 
@@ -108,6 +113,18 @@ def test_the_result_is_cached_until_the_data_changes(simulated) -> None:
     assert again.n_comparison == first.n_comparison
     naive, before = again.outcomes["promotion_12m"].naive, first.outcomes["promotion_12m"].naive
     assert naive.estimate < before.estimate
+
+
+def test_a_page_of_several_programs_finds_the_same_cache_entry(simulated) -> None:
+    # The home asks the organization's version once for all programs; its key must be the one
+    # the outcomes page and the worker use, or it would never find their result.
+    day = simulated.start_date + dt.timedelta(days=400)
+    alone = data_version(simulated, day)
+    assert data_version(simulated, day, organisation_version()) == alone
+    Person.objects.filter(pk=Person.objects.order_by("pk").first().pk).update(
+        updated_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+    )
+    assert data_version(simulated, day) != alone  # a change to anyone is a new version
 
 
 def test_a_program_without_a_cohort_says_why(program, program_manager) -> None:
