@@ -24,8 +24,8 @@ def person_login_view(request: AuthedRequest, person_id: int) -> HttpResponse:
     if not is_hr_admin(request.user):
         raise Http404("No such page.")
     try:
-        # An HR admin (checked above) reads the whole directory.
-        person = access_person(actor=request.user, person_id=person_id, directory=True)
+        # Left out, `directory` is the HR-admin rule of `people.permissions` itself.
+        person = access_person(actor=request.user, person_id=person_id)
     except NotFound as error:
         raise Http404(error.message) from error
     login = User.objects.select_related("person").filter(person=person).first()
