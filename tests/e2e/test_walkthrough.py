@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from mentorwise.core.clock import zone_of
 from mentorwise.demo.seed import DEMO_PASSWORD
 from mentorwise.matches.models import Match
 from mentorwise.relationships.models import PrivateNote, Relationship, RelationshipStatus
@@ -34,8 +36,9 @@ def logged_in(browser: Any, base: str, username: str) -> Any:
     return page
 
 
-def local_input(value: dt.datetime) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+def local_input(value: dt.datetime, zone: ZoneInfo) -> str:
+    """A datetime as a `datetime-local` field holds it: the wall time of the person typing."""
+    return value.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
 
 
 def test_program_walkthrough_in_the_browser(browser: Any, live_server: Any) -> None:
@@ -88,8 +91,12 @@ def test_program_walkthrough_in_the_browser(browser: Any, live_server: Any) -> N
     mentee.click("text=Add goal")
     mentee.wait_for_selector("text=Present to the leadership team")
 
-    # A meeting: schedule, open its .ics, log it with a private note.
-    mentee.fill("#ms_starts_at", local_input(timezone.now() + dt.timedelta(days=3)))
+    # A meeting: schedule, open its .ics, log it with a private note. Times are typed in the
+    # mentee's own zone; the meeting was held an hour ago, or at the relationship's start if
+    # that was less than an hour ago (in the first hour of a day, an hour earlier is the day
+    # before the start, which the span rule rightly refuses).
+    zone = zone_of(User.objects.get(username="mentee"))
+    mentee.fill("#ms_starts_at", local_input(timezone.now() + dt.timedelta(days=3), zone))
     mentee.fill("#ms_location", "Video call")
     mentee.click("text=Schedule and send invitations")
     ics_link = mentee.locator("a", has_text="Calendar file (.ics)").first
@@ -100,7 +107,9 @@ def test_program_walkthrough_in_the_browser(browser: Any, live_server: Any) -> N
     assert str(calendar["METHOD"]) == "REQUEST" and event["UID"]
     mentee.locator("summary", has_text="Log as held").first.click()
     held = mentee.locator("form", has=mentee.locator("input[name=meeting]")).first
-    held.locator("input[name=held_at]").fill(local_input(timezone.now() - dt.timedelta(hours=1)))
+    held.locator("input[name=held_at]").fill(
+        local_input(max(timezone.now() - dt.timedelta(hours=1), relationship.started_at), zone)
+    )
     held.locator("input[name=topics]").fill("Preparing the presentation")
     held.locator("textarea[name=private_note]").fill("She is more confident than she thinks.")
     held.get_by_role("button", name="Log meeting").click()
