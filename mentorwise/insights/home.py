@@ -24,15 +24,18 @@ from django.utils import timezone
 
 from mentorwise.accounts.actors import Actor, User
 from mentorwise.accounts.roles import actor_person_id, is_hr_admin
+from mentorwise.core.aggregates import cached_aggregate
 from mentorwise.disclosure import min_group_size, protect_table
 from mentorwise.insights.access import insights_programs, may_read_organisation_insights
 from mentorwise.insights.health import health_counts_by_program, health_shortfall
 from mentorwise.insights.health.matching import mentee_matched
 from mentorwise.insights.pipeline import FIRST_TIME_MANAGER, HIGH_POTENTIAL, pipeline
 from mentorwise.insights.program_outcomes import organisation_version, program_outcomes_ready
+from mentorwise.insights.scopes import reader_relationships
 from mentorwise.matches.models import TAKES_MENTEE, Match, MatchStatus
 from mentorwise.programs.eligibility import eligible_people
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus, Role
+from mentorwise.programs.selectors import person_enrollments
 from mentorwise.relationships.permissions import overseen_relationships
 
 # Alerts ---------------------------------------------------------------------------------
@@ -125,10 +128,29 @@ def _proposal_counts(programs: list[Program], person_id: int | None) -> dict[int
 
 def oversight_alerts(*, actor: Actor, as_of: dt.datetime | None = None) -> OversightAlerts:
     """Every alert of the programs the actor oversees, most urgent kind first (a fixed number
-    of queries whatever the number of programs and relationships)."""
+    of queries whatever the number of programs and relationships). Cached until the next
+    write (`core.aggregates`) per scope: the programs overseen and the actor's own
+    enrollments, which are all that the actor changes in the counts."""
     programs = list(overseen_programs(actor).order_by("name", "pk"))
     if not programs:
         return OversightAlerts(totals=[], alerts=[], programs=0)
+    if as_of is not None:
+        return _oversight_alerts(actor, programs, as_of)
+
+    def scope() -> tuple[tuple[int, ...], tuple[int, ...]]:
+        person_id = actor_person_id(actor)
+        mine = person_enrollments(person_id) if person_id is not None else None
+        own = sorted(mine.values_list("pk", flat=True)) if mine is not None else []
+        return tuple(p.pk for p in programs), tuple(own)
+
+    return cached_aggregate(
+        "oversight_alerts", scope, lambda: _oversight_alerts(actor, programs, None)
+    )
+
+
+def _oversight_alerts(
+    actor: Actor, programs: list[Program], as_of: dt.datetime | None
+) -> OversightAlerts:
     ids = [p.pk for p in programs]
     person_id = actor_person_id(actor)
     health = health_counts_by_program(
@@ -312,14 +334,31 @@ def headline_figures(*, actor: Actor, as_of: dt.datetime | None = None) -> Headl
     - outcome verdicts: outcome estimates better / unclear / worse than comparable colleagues;
     - pipeline coverage: high-potentials and first-time managers with an active mentor,
       sponsor or coach (`insights.pipeline`).
+
+    All but the verdicts are cached until the next write (`core.aggregates`), per scope: the
+    programs read and the relationships the reader is in (whose safety reports do not count).
     """
     if not may_read_organisation_insights(actor):
         return None
-    now = as_of or timezone.now()
-    k = min_group_size()
     programs = list(
         insights_programs(actor).exclude(status=ProgramStatus.DRAFT).order_by("name", "pk")
     )
+    if as_of is None:
+        # The figures, not the verdicts: those come from the outcome cache, which says when
+        # a program's estimates are still being computed.
+        figures = cached_aggregate(
+            "headline_figures",
+            lambda: (tuple(p.pk for p in programs), reader_relationships(actor)),
+            lambda: _figures(actor, programs, timezone.now()),
+        )
+    else:
+        figures = _figures(actor, programs, as_of)
+    return HeadlineFigures(k=min_group_size(), figures=figures, verdicts=_verdicts(programs))
+
+
+def _figures(actor: Actor, programs: list[Program], now: dt.datetime) -> list[Headline]:
+    """The headline figures but the verdicts (see `headline_figures`)."""
+    k = min_group_size()
     running = [p.pk for p in programs if p.status in _RUNNING]
     people = eligible_people({}, today=timezone.localdate(now))
     participants = people.filter(
@@ -389,7 +428,7 @@ def headline_figures(*, actor: Actor, as_of: dt.datetime | None = None) -> Headl
                 hidden=total.coverage is None,
             )
         )
-    return HeadlineFigures(k=k, figures=figures, verdicts=_verdicts(programs))
+    return figures
 
 
 # Organisation -----------------------------------------------------------------------------
@@ -407,9 +446,14 @@ class OrganisationCounts:
 
 def organisation_counts(*, actor: Actor) -> OrganisationCounts | None:
     """For HR admins (None for anyone else): active and high-potential people,
-    active enrollments, and programs per status (labels, in the status order)."""
+    active enrollments, and programs per status (labels, in the status order); cached until
+    the next write (`core.aggregates`), the same for every HR admin."""
     if not is_hr_admin(actor):
         return None
+    return cached_aggregate("organisation_counts", lambda: (), _organisation_counts)
+
+
+def _organisation_counts() -> OrganisationCounts:
     today = timezone.localdate()
     active = eligible_people({}, today=today)
     by_status = dict(

@@ -41,6 +41,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mentorwise.accounts.actors import Actor
+from mentorwise.core.aggregates import cached_aggregate
 from mentorwise.core.csv import csv_safe
 from mentorwise.core.errors import NotFound
 from mentorwise.disclosure import (
@@ -408,9 +409,16 @@ def _leaders(today: dt.date, k: int) -> tuple[dict[str, LeaderBreakdown], int]:
 
 
 def pipeline(*, as_of: dt.datetime | None = None) -> Pipeline:
-    """Every pipeline figure, organisation-wide (7 queries). Callers check the reader first
-    (`require_pipeline_reader`); nothing returned names a person."""
-    now = as_of or timezone.now()
+    """Every pipeline figure, organisation-wide (7 queries; cached until the next write,
+    `core.aggregates`, when `as_of` is now). Callers check the reader first
+    (`require_pipeline_reader`); nothing returned names a person, and the figures are the
+    same for every reader."""
+    if as_of is None:
+        return cached_aggregate("pipeline", lambda: (), lambda: _pipeline(timezone.now()))
+    return _pipeline(as_of)
+
+
+def _pipeline(now: dt.datetime) -> Pipeline:
     today = timezone.localdate(now)
     k = min_group_size()
     coverage = {population: _coverage(population, today, k) for population in POPULATIONS}

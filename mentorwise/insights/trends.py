@@ -14,6 +14,7 @@ from django.db.models import Count, Model, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from mentorwise.core.aggregates import cached_aggregate
 from mentorwise.insights.expressions import month_start, text_months, utc_month
 from mentorwise.programs.models import Enrollment, Program, Role
 from mentorwise.relationships.models import Meeting, MeetingStatus, Relationship
@@ -71,10 +72,20 @@ def month_counts(queryset: QuerySet[Model], field: str) -> dict[dt.date, int]:
 def program_activity(
     *, program: Program, months: int = DEFAULT_MONTHS, as_of: dt.datetime | None = None
 ) -> list[ActivityMonth]:
-    """The last `months` calendar months of the program, oldest first, the current one last."""
+    """The last `months` calendar months of the program, oldest first, the current one last
+    (cached until the next write, `core.aggregates`, when `as_of` is now)."""
     if months < 1:
         raise ValueError(f"months = {months}: must be >= 1")
-    now = as_of or timezone.now()
+    if as_of is None:
+        return cached_aggregate(
+            "program_activity",
+            lambda: (program.pk, months),
+            lambda: _program_activity(program, months, timezone.now()),
+        )
+    return _program_activity(program, months, as_of)
+
+
+def _program_activity(program: Program, months: int, now: dt.datetime) -> list[ActivityMonth]:
     last = _first_of_month(timezone.localtime(now).date())
     first = _add_months(last, -(months - 1))
     start = timezone.make_aware(dt.datetime.combine(first, dt.time.min))

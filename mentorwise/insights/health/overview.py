@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import (
     Count,
@@ -15,6 +15,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from mentorwise.accounts.actors import Actor
+from mentorwise.core.aggregates import cached_aggregate
 from mentorwise.disclosure import union_of_blocks
 from mentorwise.insights.access import insights_programs
 from mentorwise.insights.health._common import (
@@ -51,6 +52,7 @@ from mentorwise.insights.health.relationships import (
     meeting_cadence,
     relationship_health_shares,
 )
+from mentorwise.insights.scopes import reader_relationships
 from mentorwise.programs.models import (
     Enrollment,
     EnrollmentStatus,
@@ -87,8 +89,20 @@ def program_health(
 ) -> ProgramHealth:
     """Every health figure of one program, for its dashboard (a fixed number of queries,
     whatever its size), as `actor` may read them: safety reports and survey answers about
-    relationships the actor is in do not count (None: the command line, which reads all)."""
-    now = _now(as_of)
+    relationships the actor is in do not count (None: the command line, which reads all).
+    Cached until the next write (`core.aggregates`) when `as_of` is now, per program and
+    relationships the actor is in."""
+    if as_of is None:
+        health = cached_aggregate(
+            "program_health",
+            lambda: (program.pk, reader_relationships(actor)),
+            lambda: _program_health(program, actor, _now(None)),
+        )
+        return replace(health, program=program)
+    return _program_health(program, actor, _now(as_of))
+
+
+def _program_health(program: Program, actor: Actor, now: dt.datetime) -> ProgramHealth:
     cadences = active_cadences(program=program, as_of=now)
     return ProgramHealth(
         program=program,
@@ -135,9 +149,22 @@ def programs_overview(
     `satisfaction` answer over the whole blocks of k answers of each survey and side
     (`disclosure.union_of_blocks`), None while there is none. Safety reports and survey answers
     about relationships the actor is in do not count (as in `program_health`). Five queries
-    whatever the number of programs.
+    whatever the number of programs; cached until the next write (`core.aggregates`) when
+    `as_of` is now, per set of programs read and relationships the actor is in.
     """
-    now = _now(as_of)
+    if as_of is None:
+        return cached_aggregate(
+            "programs_overview",
+            lambda: (
+                tuple(sorted(insights_programs(actor).values_list("pk", flat=True))),
+                reader_relationships(actor),
+            ),
+            lambda: _programs_overview(actor, _now(None)),
+        )
+    return _programs_overview(actor, _now(as_of))
+
+
+def _programs_overview(actor: Actor, now: dt.datetime) -> list[ProgramOverviewRow]:
     programs = insights_programs(actor)
     enrolled = (
         Enrollment.objects.filter(
