@@ -86,14 +86,15 @@ def test_a_write_through_a_service_shows_on_the_next_home_page(
 def test_the_hris_import_shows_on_the_next_hr_admin_home(hr_admin: Any) -> None:
     before = _counts(hr_admin)
     csv = (
-        "employee_id,first_name,last_name,email,manager_id,job_level,hire_date\n"
-        "H1,Cleo,Chief,cleo@example.com,,10,2015-03-01\n"
-        "H2,Vik,Vice,vik@example.com,H1,9,2016-04-01\n"
-    ).encode()
+        b"employee_id,first_name,last_name,email,manager_id,job_level,hire_date\n"
+        b"H1,Cleo,Chief,cleo@example.com,,10,2015-03-01\n"
+        b"H2,Vik,Vice,vik@example.com,H1,9,2016-04-01\n"
+    )
     people_import(actor=hr_admin, data=csv, file_name="hris.csv")
     assert _counts(hr_admin).active == before.active + 2
     html = page_client(hr_admin).get("/").content.decode()
-    assert f'<span class="value">{before.active + 2}</span><span class="label">active people' in html
+    shown = f'<span class="value">{before.active + 2}</span><span class="label">active people'
+    assert shown in html
 
 
 def test_a_scim_deprovisioning_shows_on_the_next_hr_admin_home(hr_admin: Any) -> None:
