@@ -113,8 +113,8 @@ def time_pages(args: argparse.Namespace) -> int:
     engine = "PostgreSQL" if args.database_url else "SQLite"
     people = _people()
     print(f"\nMain pages, server time: {engine}, {people:,} people, {args.reps} requests each")
-    header = f"{'page':<26} {'role':<16} {'first ms':>8} {'median ms':>9} {'p95 ms':>7} {'CPU ms':>7} "
-    header += f"{'queries':>7} {'n':>3}"
+    header = f"{'page':<26} {'role':<16} {'first ms':>8} {'median ms':>9} {'p95 ms':>7} "
+    header += f"{'CPU ms':>7} {'queries':>7} {'n':>3}"
     print(header)
     print("-" * len(header))
     for page, role, first, median, p95, cpu_ms, count, n in rows:

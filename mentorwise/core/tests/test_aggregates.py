@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection, transaction
 
@@ -20,7 +21,6 @@ from mentorwise.core.aggregates import (
     writes_table,
 )
 from mentorwise.core.models import AuditEntry
-from mentorwise.programs.models import Skill
 
 pytestmark = pytest.mark.django_db
 
@@ -72,17 +72,17 @@ def test_a_write_asks_for_one_new_generation_at_commit_however_many_statements(
 ) -> None:
     before = generation()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        Skill.objects.create(name="Negotiation", category="Leadership")
-        Skill.objects.bulk_create([Skill(name="Coaching"), Skill(name="Sales")])
-        Skill.objects.filter(name="Sales").update(category="Commercial")
-        Skill.objects.filter(name="Coaching").delete()
+        Group.objects.create(name="Negotiation")
+        Group.objects.bulk_create([Group(name="Coaching"), Group(name="Sales")])
+        Group.objects.filter(name="Sales").update(name="Commercial")
+        Group.objects.filter(name="Coaching").delete()
     assert callbacks.count(invalidate_aggregates) == 1
     assert generation() != before
 
 
 def test_a_rolled_back_write_asks_for_nothing(backend: str) -> None:
     with pytest.raises(RuntimeError), transaction.atomic():
-        Skill.objects.create(name="Negotiation")
+        Group.objects.create(name="Negotiation")
         assert _bumps() == 1
         raise RuntimeError
     assert _bumps() == 0
@@ -98,8 +98,8 @@ def test_the_watcher_stays_when_an_execute_wrapper_block_ends(backend: str) -> N
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(passthrough):
-        Skill.objects.count()
-    Skill.objects.create(name="Negotiation")
+        Group.objects.count()
+    Group.objects.create(name="Negotiation")
     assert _bumps() == 1
 
 
@@ -138,7 +138,7 @@ def test_a_lost_generation_is_a_new_one_never_an_old_one(backend: str) -> None:
 def test_uncommitted_writes_read_past_the_cache_and_store_nothing(backend: str) -> None:
     compute, scopes = Counter(), Counter(())
     cached_aggregate("figure", scopes, compute)
-    Skill.objects.create(name="Negotiation")  # in this test's transaction: not committed
+    Group.objects.create(name="Negotiation")  # in this test's transaction: not committed
     cached_aggregate("figure", scopes, compute)
     cached_aggregate("figure", scopes, compute)
     assert compute.calls == 3
