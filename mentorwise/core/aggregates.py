@@ -15,7 +15,8 @@ importer, SCIM, an erasure) asks for a new generation once the transaction commi
 While a connection holds uncommitted writes, its own reads bypass the cache (they see data
 other processes do not see yet), and nothing is stored.
 
-Time also changes figures (a pair becomes "stalled" when a day passes without a meeting),
+Keys also carry the project's MENTORWISE_* settings (the minimum group size, the pipeline's
+levels). Time also changes figures (a pair becomes "stalled" when a day passes without a meeting),
 so keys carry the local date and entries live `AGGREGATE_CACHE_SECONDS` (settings, default
 300 s; 0 turns the cache off): a figure that moves with the clock alone is at most that late.
 
@@ -156,9 +157,19 @@ connection_created.connect(install, dispatch_uid="mentorwise.core.aggregates.ins
 # Cached values ---------------------------------------------------------------------------
 
 
+def _settings() -> tuple[tuple[str, str], ...]:
+    """The project's own settings (MENTORWISE_*: the minimum group size, the pipeline's
+    levels...): figures computed under other settings are other figures."""
+    return tuple(
+        (name, repr(getattr(settings, name)))
+        for name in sorted(dir(settings))
+        if name.startswith("MENTORWISE_")
+    )
+
+
 def _key(name: str, scope: Hashable, generation: str) -> str:
     day = timezone.localdate().isoformat()
-    digest = hashlib.sha256(repr((scope, day)).encode()).hexdigest()[:32]
+    digest = hashlib.sha256(repr((scope, day, _settings())).encode()).hexdigest()[:32]
     return f"aggregate:{name}:{digest}:{generation}"
 
 

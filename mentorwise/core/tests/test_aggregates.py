@@ -151,3 +151,11 @@ def test_a_zero_lifetime_turns_the_cache_off(backend: str, settings: Any) -> Non
     cached_aggregate("figure", lambda: (), compute)
     cached_aggregate("figure", lambda: (), compute)
     assert compute.calls == 2
+
+
+def test_other_project_settings_are_other_figures(backend: str, settings: Any) -> None:
+    compute = Counter()
+    cached_aggregate("figure", lambda: (), compute)
+    settings.MENTORWISE_MIN_GROUP_SIZE = 11
+    cached_aggregate("figure", lambda: (), compute)
+    assert compute.calls == 2
