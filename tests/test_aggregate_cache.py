@@ -185,3 +185,24 @@ def test_the_pipeline_is_served_from_the_cache_until_a_write(
     make_person(is_high_potential=True)
     pipeline()
     assert calls.n == 2
+
+
+def test_a_programs_eligible_count_follows_the_people_and_its_rules(
+    program: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mentorwise.programs import selectors
+
+    calls = Calls(monkeypatch, selectors, "_role_counts")
+
+    def eligible() -> dict[str, int]:
+        return {c.role: c.eligible for c in selectors.program_role_counts(program=program)}
+
+    first = eligible()
+    assert eligible() == first and calls.n == 1
+    make_person(job_level=4, is_high_potential=True)
+    assert calls.n == 1
+    second = eligible()
+    assert calls.n == 2 and second != first
+    # A preview of other rules is never cached, nor served from the program's entry.
+    preview = selectors.program_role_counts(program=program, eligibility={"mentee": {}})
+    assert calls.n == 3 and preview[0].role == "mentee"

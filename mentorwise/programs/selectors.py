@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.db.models.functions import Coalesce
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import actor_person_id
+from mentorwise.core.aggregates import cached_aggregate
 from mentorwise.core.errors import NotFound
 from mentorwise.people.models import Person
 from mentorwise.programs import permissions
@@ -63,8 +65,19 @@ class RoleCounts:
 def program_role_counts(
     *, program: Program, eligibility: dict[str, Any] | None = None
 ) -> list[RoleCounts]:
-    """Eligible, enrolled and invited people per role ("312 eligible mentees, 88 mentors")."""
-    rules_by_role = program.eligibility if eligibility is None else eligibility
+    """Eligible, enrolled and invited people per role ("312 eligible mentees, 88 mentors").
+    With the program's own rules (`eligibility` None) the counts are cached until the next
+    write (`core.aggregates`): counting the eligible scans the people of every level."""
+    if eligibility is None:
+        return cached_aggregate(
+            "program_role_counts",
+            lambda: (program.pk, json.dumps(program.eligibility, sort_keys=True)),
+            lambda: _role_counts(program, program.eligibility),
+        )
+    return _role_counts(program, eligibility)
+
+
+def _role_counts(program: Program, rules_by_role: dict[str, Any]) -> list[RoleCounts]:
     status_counts = {
         (row["role"], row["status"]): row["n"]
         for row in program.enrollments.values("role", "status").annotate(n=Count("id"))
