@@ -363,8 +363,15 @@ CACHES = {
     else {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(_data_dir() / "cache"),
+        # Django's default of 300 files would drop random entries (the aggregates' data
+        # generation among them) once each program and scope has its figures cached.
+        "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
+# Dashboard figures (core.aggregates) are kept until the next committed write, and at most
+# this long (figures that change with the clock alone, such as a pair becoming stalled, are
+# at most this late); 0 turns that cache off.
+AGGREGATE_CACHE_SECONDS = envint("AGGREGATE_CACHE_SECONDS", 300, minimum=0)
 
 # Email ----------------------------------------------------------------------------------
 # EMAIL_URL=outbox: keeps every message in the database instead of sending it, for HR admins

@@ -5,7 +5,8 @@ configured cache (file-based in the data dir, or CACHE_URL) under the key
 (name, scope, data generation). The *data generation* is a random token in that same cache,
 shared by every process, replaced after every committed write to the database (except the
 tables in `UNREAD_TABLES`, which no aggregate reads). A write therefore never leaves a
-stale figure: the next request asks for a key nobody has filled yet.
+stale figure: the next request asks for a key nobody has filled yet. (Hosts that do not
+share one cache do not share the generation either: see docs/architecture.md.)
 
 How writes are seen: an execute wrapper on every database connection (installed when the
 connection opens, `install`) looks at each statement; an INSERT, UPDATE or DELETE (whatever
@@ -114,7 +115,7 @@ def _cache_tables() -> set[str]:
     return {
         str(c["LOCATION"]).lower()
         for c in settings.CACHES.values()
-        if c.get("BACKEND", "").endswith("DatabaseCache")
+        if str(c.get("BACKEND", "")).endswith("DatabaseCache")
     }
 
 
