@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 
+from mentorwise.core.aggregates import invalidate_aggregates
 from mentorwise.core.backup import backup_check, sqlite_restore
 from mentorwise.core.errors import InvalidInput, MentorwiseError
 from mentorwise.core.management.commands._database import sqlite_path
@@ -52,5 +53,7 @@ class Command(BaseCommand):
             kept = sqlite_restore(backup, target, keep_dir=target.parent)
         except MentorwiseError as error:
             raise CommandError(error.message) from error
+        # The file copy goes past the database connection: no write was seen.
+        invalidate_aggregates()
         self.stdout.write(f"Restored {backup} into {target}. The previous content is in {kept}.")
         self.stdout.write("Run `mentorwise migrate` in case the backup is from an older version.")
