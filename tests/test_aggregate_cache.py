@@ -206,3 +206,21 @@ def test_a_programs_eligible_count_follows_the_people_and_its_rules(
     # A preview of other rules is never cached, nor served from the program's entry.
     preview = selectors.program_role_counts(program=program, eligibility={"mentee": {}})
     assert calls.n == 3 and preview[0].role == "mentee"
+
+
+def test_the_insights_overview_is_cached_per_set_of_programs_read(
+    hr_admin: Any, executive: Any, program_manager: Any, other_program: Any
+) -> None:
+    from mentorwise.insights.health import programs_overview
+    from mentorwise.programs.models import Program, ProgramStatus
+
+    Program.objects.create(name="Circle 2027", slug="circle-2027", status=ProgramStatus.DRAFT)
+
+    def slugs(actor: Any) -> set[str]:
+        return {row.program.slug for row in programs_overview(actor=actor)}
+
+    everything = {"leadership-2026", "buddies", "circle-2027"}
+    for _ in range(2):  # computed, then from the cache, in an order that would leak
+        assert slugs(hr_admin) == everything
+        assert slugs(program_manager) == {"leadership-2026"}
+        assert slugs(executive) == everything - {"circle-2027"}  # no drafts
