@@ -139,9 +139,8 @@ def oversight_alerts(*, actor: Actor, as_of: dt.datetime | None = None) -> Overs
 
     def scope() -> tuple[tuple[int, ...], tuple[int, ...]]:
         person_id = actor_person_id(actor)
-        mine = person_enrollments(person_id) if person_id is not None else None
-        own = sorted(mine.values_list("pk", flat=True)) if mine is not None else []
-        return tuple(p.pk for p in programs), tuple(own)
+        own = person_enrollments(person_id).values_list("pk", flat=True) if person_id else []
+        return tuple(p.pk for p in programs), tuple(sorted(own))
 
     return cached_aggregate(
         "oversight_alerts", scope, lambda: _oversight_alerts(actor, programs, None)
@@ -349,15 +348,16 @@ def headline_figures(*, actor: Actor, as_of: dt.datetime | None = None) -> Headl
         figures = cached_aggregate(
             "headline_figures",
             lambda: (tuple(p.pk for p in programs), reader_relationships(actor)),
-            lambda: _figures(actor, programs, timezone.now()),
+            lambda: _figures(actor, programs, None),
         )
     else:
         figures = _figures(actor, programs, as_of)
     return HeadlineFigures(k=min_group_size(), figures=figures, verdicts=_verdicts(programs))
 
 
-def _figures(actor: Actor, programs: list[Program], now: dt.datetime) -> list[Headline]:
+def _figures(actor: Actor, programs: list[Program], as_of: dt.datetime | None) -> list[Headline]:
     """The headline figures but the verdicts (see `headline_figures`)."""
+    now = as_of or timezone.now()
     k = min_group_size()
     running = [p.pk for p in programs if p.status in _RUNNING]
     people = eligible_people({}, today=timezone.localdate(now))
@@ -406,7 +406,7 @@ def _figures(actor: Actor, programs: list[Program], now: dt.datetime) -> list[He
             overview,
         ),
     ]
-    result = pipeline(as_of=now)
+    result = pipeline(as_of=as_of)  # now: the pipeline page's cached figures
     for population, label, detail in (
         (HIGH_POTENTIAL, "Pipeline coverage", "high-potentials have a mentor, sponsor or coach"),
         (
