@@ -43,7 +43,7 @@ from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.db.transaction import TransactionManagementError
@@ -104,10 +104,10 @@ def writes_table(sql: str) -> str | None:
     return found.group(1).lower() if found else None
 
 
-def _pending(connection: BaseDatabaseWrapper) -> bool:
+def _pending(db: BaseDatabaseWrapper) -> bool:
     """Whether this connection holds uncommitted writes whose new generation is to come."""
-    return connection.in_atomic_block and any(
-        entry[1] is invalidate_aggregates for entry in connection.run_on_commit
+    return db.in_atomic_block and any(
+        entry[1] is invalidate_aggregates for entry in db.run_on_commit
     )
 
 
@@ -123,8 +123,8 @@ class _WriteWatcher:
     """The execute wrapper: after a statement that writes a read table, a new generation
     once the transaction commits (one per transaction, however many statements)."""
 
-    def __init__(self, connection: BaseDatabaseWrapper) -> None:
-        self.connection = connection
+    def __init__(self, db: BaseDatabaseWrapper) -> None:
+        self.db = db
         self.ignored = UNREAD_TABLES | _cache_tables()
 
     def __call__(
@@ -137,9 +137,9 @@ class _WriteWatcher:
     ) -> Any:
         result = execute(sql, params, many, context)
         table = writes_table(sql) if isinstance(sql, str) else None
-        if table is not None and table not in self.ignored and not _pending(self.connection):
+        if table is not None and table not in self.ignored and not _pending(self.db):
             try:
-                transaction.on_commit(invalidate_aggregates, using=self.connection.alias)
+                transaction.on_commit(invalidate_aggregates, using=self.db.alias)
             except TransactionManagementError:  # manual transactions: no commit hook
                 invalidate_aggregates()
         return result
@@ -182,8 +182,6 @@ def cached_aggregate(name: str, scope: Callable[[], Hashable], compute: Callable
     It is called only when the cache is used (not while the connection holds uncommitted
     writes, nor with the cache off), so that its queries cost nothing on those paths.
     """
-    from django.db import connection
-
     seconds = _seconds()
     if seconds <= 0 or _pending(connection):
         return compute()
