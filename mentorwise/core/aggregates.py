@@ -68,6 +68,16 @@ UNREAD_TABLES = frozenset(
         "axes_accesslog",
     }
 )
+# Columns that record activity, written on ordinary requests (a sign-in, the hourly "last
+# active" of a login, an API token's last use): no cached aggregate reads them, so an UPDATE
+# that sets only these keeps the generation (otherwise every sign-in would empty the cache).
+BOOKKEEPING_COLUMNS: dict[str, frozenset[str]] = {
+    "accounts_user": frozenset({"last_login", "last_active_at"}),
+    "accounts_apitoken": frozenset({"last_used_at"}),
+    "accounts_externalidentity": frozenset({"last_login_at"}),
+}
+_SET_COLUMNS = re.compile(r'^\s*UPDATE\s+"?[\w.]+"?\s+SET\s+(.*?)\s+WHERE\s', re.I | re.S)
+_ASSIGNED = re.compile(r'"?(\w+)"?\s*=\s*(?:%s|\?|NULL|\$\d+)', re.I)
 _WRITE = re.compile(
     r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"?([\w.]+)"?', re.I
 )
@@ -104,6 +114,17 @@ def writes_table(sql: str) -> str | None:
     return found.group(1).lower() if found else None
 
 
+def only_bookkeeping(sql: str, table: str) -> bool:
+    """Whether `sql` is an UPDATE of `table` that sets nothing but its activity columns."""
+    columns = BOOKKEEPING_COLUMNS.get(table)
+    found = _SET_COLUMNS.match(sql) if columns else None
+    if columns is None or found is None:
+        return False
+    assignments = [part.strip() for part in found.group(1).split(",")]
+    names = [_ASSIGNED.fullmatch(part) for part in assignments]
+    return all(name is not None and name.group(1).lower() in columns for name in names)
+
+
 def _pending(db: BaseDatabaseWrapper) -> bool:
     """Whether this connection holds uncommitted writes whose new generation is to come."""
     return db.in_atomic_block and any(
@@ -137,7 +158,12 @@ class _WriteWatcher:
     ) -> Any:
         result = execute(sql, params, many, context)
         table = writes_table(sql) if isinstance(sql, str) else None
-        if table is not None and table not in self.ignored and not _pending(self.db):
+        if (
+            table is not None
+            and table not in self.ignored
+            and not only_bookkeeping(sql, table)
+            and not _pending(self.db)
+        ):
             try:
                 transaction.on_commit(invalidate_aggregates, using=self.db.alias)
             except TransactionManagementError:  # manual transactions: no commit hook
