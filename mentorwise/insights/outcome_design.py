@@ -6,7 +6,9 @@
   that the weighted comparison rows match the participants on every column of the model
   (Zhao 2019, "Covariate balancing propensity score by tailored loss functions"; the same
   dual as entropy balancing);
-- ``ridge_logistic``: the outcome models of the doubly robust estimate.
+- ``ridge_logistic``: the outcome models of the doubly robust estimate;
+- ``Compact``: the same model matrix stored as its distinct category patterns plus the one
+  continuous column, for the products the bootstrap repeats (see ``Compact``).
 
 No straight lines are assumed: job level, tenure band, function, location and the trial (the
 calendar month of time zero) enter as one indicator per category, with the interactions that
@@ -28,6 +30,7 @@ import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
 
 # Upper bounds (years) of the tenure bands: yearly to five years, [0, 1), …, [4, 5), then
 # [5, 8), [8, 12), [12, 20), [20, ∞). Fine where turnover and promotion change fastest, coarse
@@ -59,15 +62,91 @@ class Covariates:
 
 
 @dataclass(frozen=True)
+class Compact:
+    """A model matrix ``x`` as ``patterns[code]`` plus one continuous column: row ``i`` of
+    ``x`` is ``patterns[code[i]]`` with ``free[i]`` in column ``column`` (zero in ``patterns``).
+
+    Every column of the model but log tenure is a function of the categories (level, tenure
+    band, function, location, manager, high potential, trial), which take a few thousand
+    combinations among hundreds of thousands of rows. So ``x @ β`` is a product with the
+    patterns, read back per row, and ``r @ x`` sums ``r`` per pattern (``np.bincount``) before
+    the product: a pass over the rows costs a gather or a bincount instead of a multiplication
+    by every column. The results are those of the dense products, to rounding.
+    """
+
+    code: IntArray
+    patterns: FloatArray
+    free: FloatArray
+    column: int
+
+    def dot(self, beta: FloatArray) -> FloatArray:
+        """``x @ beta``."""
+        return np.asarray((self.patterns @ beta)[self.code] + self.free * beta[self.column])
+
+    def rdot(self, r: FloatArray) -> FloatArray:
+        """``r @ x``."""
+        sums = np.bincount(self.code, weights=r, minlength=len(self.patterns))
+        out = np.asarray(sums @ self.patterns, dtype=np.float64)
+        out[self.column] += r @ self.free
+        return out
+
+    def gram(self, w: FloatArray) -> FloatArray:
+        """``(x * w[:, None]).T @ x``."""
+        k = len(self.patterns)
+        out = np.asarray(
+            (self.patterns * np.bincount(self.code, weights=w, minlength=k)[:, None]).T
+            @ self.patterns,
+            dtype=np.float64,
+        )
+        cross = np.bincount(self.code, weights=w * self.free, minlength=k) @ self.patterns
+        out[self.column, :] += cross
+        out[:, self.column] += cross
+        out[self.column, self.column] += w @ np.square(self.free)
+        return out
+
+    def take(self, index: IntArray) -> Compact:
+        """The rows ``index`` (the patterns are shared)."""
+        return Compact(self.code[index], self.patterns, self.free[index], self.column)
+
+    def columns(self, keep: BoolArray) -> Compact:
+        """The columns ``keep`` (which must include the continuous one)."""
+        column = int(np.sum(keep[: self.column]))
+        return Compact(self.code, self.patterns[:, keep], self.free, column)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (len(self.code), self.patterns.shape[1])
+
+
+Design = FloatArray | Compact
+
+
+def _dot(x: Design, beta: FloatArray) -> FloatArray:
+    return x.dot(beta) if isinstance(x, Compact) else np.asarray(x @ beta, dtype=np.float64)
+
+
+def _rdot(r: FloatArray, x: Design) -> FloatArray:
+    return x.rdot(r) if isinstance(x, Compact) else np.asarray(r @ x, dtype=np.float64)
+
+
+def _gram(x: Design, w: FloatArray) -> FloatArray:
+    if isinstance(x, Compact):
+        return x.gram(w)
+    return np.asarray((x * w[:, None]).T @ x, dtype=np.float64)
+
+
+@dataclass(frozen=True)
 class Matrices:
     """``model``: the propensity/outcome models' input (intercept last); ``balance``: columns
-    checked for balance (names in ``balance_names``); ``continuous``: name -> values."""
+    checked for balance (names in ``balance_names``); ``continuous``: name -> values;
+    ``compact``: ``model`` as a ``Compact``."""
 
     model: FloatArray
     model_names: list[str]
     balance: FloatArray
     balance_names: list[str]
     continuous: dict[str, FloatArray]
+    compact: Compact
 
 
 def _indicators(name: str, labels: npt.NDArray[np.str_]) -> tuple[list[FloatArray], list[str]]:
@@ -132,13 +211,29 @@ def matrices(cov: Covariates) -> Matrices:
         sd = values.std()
         smooth.append((values - values.mean()) / (sd if sd > 0 else 1.0))
     model = np.ascontiguousarray(np.column_stack([balance, *smooth, np.ones(len(level))]))
+    categories = (level_labels, band, cov.function.astype(str), cov.location.astype(str))
     return Matrices(
         model=model,
         model_names=[*balance_names, "job_level (linear)", "log tenure (linear)", "intercept"],
         balance=balance,
         balance_names=balance_names,
         continuous={"job_level": level, "tenure_years": tenure},
+        compact=_compact(model, (*categories, cov.is_manager, cov.high_potential, cov.trial)),
     )
+
+
+def _compact(model: FloatArray, categories: tuple[npt.NDArray[np.generic], ...]) -> Compact:
+    """``model`` as a ``Compact``: its continuous column is log tenure (second to last); every
+    other column is a function of ``categories``, whose combinations are the patterns."""
+    code = np.zeros(len(model), dtype=np.int64)
+    for values in categories:
+        _, index = np.unique(values, return_inverse=True)
+        code = code * (int(index.max()) + 1 if len(index) else 1) + index
+    _, first, code = np.unique(code, return_index=True, return_inverse=True)
+    column = model.shape[1] - 2
+    patterns = model[first].copy()
+    patterns[:, column] = 0.0
+    return Compact(code.astype(np.int64), patterns, model[:, column].copy(), column)
 
 
 # --------------------------------------------------------------------------------------------
@@ -151,15 +246,15 @@ def _sigmoid(z: FloatArray) -> FloatArray:
     return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -35.0, 35.0))), dtype=np.float64)
 
 
-def _loss(x: FloatArray, y: FloatArray, w: FloatArray, beta: FloatArray, pen: FloatArray) -> float:
-    z = x @ beta
+def _loss(x: Design, y: FloatArray, w: FloatArray, beta: FloatArray, pen: FloatArray) -> float:
+    z = _dot(x, beta)
     # log(1 + e^z) - y z, computed without overflow.
     ll = np.logaddexp(0.0, z) - y * z
     return float(w @ ll + 0.5 * (pen * beta) @ beta)
 
 
 def ridge_logistic(
-    x: FloatArray,
+    x: Design,
     y: FloatArray,
     weights: FloatArray,
     *,
@@ -175,9 +270,9 @@ def ridge_logistic(
     beta = np.zeros(x.shape[1]) if start is None else start.copy()
     current = _loss(x, y, weights, beta, pen)
     for _ in range(steps):
-        p = _sigmoid(x @ beta)
-        gradient = (weights * (p - y)) @ x + pen * beta
-        hessian = (x * (weights * p * (1.0 - p))[:, None]).T @ x + np.diag(pen + 1e-9)
+        p = _sigmoid(_dot(x, beta))
+        gradient = _rdot(weights * (p - y), x) + pen * beta
+        hessian = _gram(x, weights * p * (1.0 - p)) + np.diag(pen + 1e-9)
         step = np.linalg.solve(hessian, gradient)
         scale = 1.0
         while True:
@@ -192,59 +287,57 @@ def ridge_logistic(
     return beta
 
 
-def predict(x: FloatArray, beta: FloatArray) -> FloatArray:
-    return _sigmoid(x @ beta)
+def predict(x: Design, beta: FloatArray) -> FloatArray:
+    return _sigmoid(_dot(x, beta))
+
+
+def _penalty(beta: FloatArray, ridge: float) -> FloatArray:
+    pen = np.full(len(beta), ridge)
+    pen[-1] = 0.0
+    return pen
 
 
 def logistic_gradient(
-    x: FloatArray, y: FloatArray, w: FloatArray, beta: FloatArray, ridge: float = RIDGE
+    x: Design, y: FloatArray, w: FloatArray, beta: FloatArray, ridge: float = RIDGE
 ) -> FloatArray:
-    pen = np.full(x.shape[1], ridge)
-    pen[-1] = 0.0
-    return np.asarray((w * (predict(x, beta) - y)) @ x + pen * beta, dtype=np.float64)
+    return _rdot(w * (predict(x, beta) - y), x) + _penalty(beta, ridge) * beta
 
 
 def logistic_hessian(
-    x: FloatArray, w: FloatArray, beta: FloatArray, ridge: float = RIDGE
+    x: Design, w: FloatArray, beta: FloatArray, ridge: float = RIDGE
 ) -> FloatArray:
-    pen = np.full(x.shape[1], ridge)
-    pen[-1] = 0.0
     p = predict(x, beta)
-    return np.asarray((x * (w * p * (1 - p))[:, None]).T @ x + np.diag(pen + 1e-9))
+    return _gram(x, w * p * (1 - p)) + np.diag(_penalty(beta, ridge) + 1e-9)
 
 
 def balance_gradient(
-    x: FloatArray, treated: BoolArray, w: FloatArray, beta: FloatArray, ridge: float = 0.01
+    x: Design, treated: BoolArray, w: FloatArray, beta: FloatArray, ridge: float = 0.01
 ) -> FloatArray:
-    pen = np.full(x.shape[1], ridge)
-    pen[-1] = 0.0
-    odds = np.exp(np.clip(x @ beta, -30.0, 30.0)) * w * ~treated
+    odds = np.exp(np.clip(_dot(x, beta), -30.0, 30.0)) * w * ~treated
     # One pass over x for both sums (the bootstrap calls this 600 times on every row).
-    return np.asarray((odds - w * treated) @ x + pen * beta, dtype=np.float64)
+    return _rdot(odds - w * treated, x) + _penalty(beta, ridge) * beta
 
 
 def balance_hessian(
-    x: FloatArray, treated: BoolArray, w: FloatArray, beta: FloatArray, ridge: float = 0.01
+    x: Design, treated: BoolArray, w: FloatArray, beta: FloatArray, ridge: float = 0.01
 ) -> FloatArray:
-    pen = np.full(x.shape[1], ridge)
-    pen[-1] = 0.0
-    odds = np.exp(np.clip(x @ beta, -30.0, 30.0)) * w * ~treated
-    return np.asarray((x * odds[:, None]).T @ x + np.diag(pen + 1e-9))
+    odds = np.exp(np.clip(_dot(x, beta), -30.0, 30.0)) * w * ~treated
+    return _gram(x, odds) + np.diag(_penalty(beta, ridge) + 1e-9)
 
 
 BALANCE_RIDGE = 0.01  # small: exact balance where the data allow it, finite where they do not
 
 
 def _balance_loss(
-    x: FloatArray, sign: FloatArray, w: FloatArray, beta: FloatArray, pen: FloatArray
+    x: Design, sign: FloatArray, w: FloatArray, beta: FloatArray, pen: FloatArray
 ) -> float:
-    z = np.clip(x @ beta, -30.0, 30.0)
+    z = np.clip(_dot(x, beta), -30.0, 30.0)
     # Comparison rows: exp(z); participant rows: -z.
     return float(w @ np.where(sign > 0, -z, np.exp(z)) + 0.5 * (pen * beta) @ beta)
 
 
 def balancing_fit(
-    x: FloatArray,
+    x: Design,
     treated: BoolArray,
     weights: FloatArray,
     *,
@@ -262,13 +355,13 @@ def balancing_fit(
     pen[-1] = 0.0
     sign = treated.astype(np.float64)
     control = (1.0 - sign) * weights
-    target = (sign * weights) @ x
+    target = _rdot(sign * weights, x)
     beta = np.zeros(x.shape[1]) if start is None else start.copy()
     current = _balance_loss(x, sign, weights, beta, pen)
     for _ in range(steps):
-        odds = np.exp(np.clip(x @ beta, -30.0, 30.0)) * control
-        gradient = odds @ x - target + pen * beta
-        hessian = (x * odds[:, None]).T @ x + np.diag(pen + 1e-9)
+        odds = np.exp(np.clip(_dot(x, beta), -30.0, 30.0)) * control
+        gradient = _rdot(odds, x) - target + pen * beta
+        hessian = _gram(x, odds) + np.diag(pen + 1e-9)
         step = np.linalg.solve(hessian, gradient)
         scale = 1.0
         while True:

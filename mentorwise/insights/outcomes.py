@@ -43,6 +43,7 @@ from mentorwise.insights.outcome_censoring import (
     weighted_km_ipcw,
 )
 from mentorwise.insights.outcome_design import (
+    Compact,
     Covariates,
     Matrices,
     balance_gradient,
@@ -384,7 +385,7 @@ class _Problem:
     treated: BoolArray
     cluster: npt.NDArray[np.int64]  # the person of each row
     kept: FloatArray  # participant rows inside the comparison rows' propensity range: 1
-    x: FloatArray
+    x: Compact  # the model matrix
     binaries: list[_Binary]
     shares: list[_Share]
     survivals: _Survivals | None
@@ -428,12 +429,12 @@ class _Rows:
     third of a replicate's work (a resample of n people leaves out about n/e of them)."""
 
     index: npt.NDArray[np.int64]
-    x: FloatArray
+    x: Compact
 
 
 def _drawn(problem: _Problem, counts: FloatArray) -> _Rows:
     index = np.flatnonzero(counts > 0)
-    return _Rows(index, problem.x[index])
+    return _Rows(index, problem.x.take(index))
 
 
 def _predict(problem: _Problem, beta: FloatArray, rows: _Rows | None) -> FloatArray:
@@ -716,7 +717,7 @@ def _estimate(
         treated=treated,
         cluster=cluster,
         kept=np.ones(n),
-        x=m.model,
+        x=m.compact,
         binaries=_binaries(cohort, binary_names, n, censored),
         shares=_shares(cohort, share_names, n),
         survivals=survivals,
@@ -730,13 +731,13 @@ def _estimate(
     # rows' range have nobody comparable; they are set aside (counted and reported) before the
     # models are fitted.
     main = np.asarray([" × " not in name for name in m.model_names])
-    x_main = m.model[:, main]
+    x_main = m.compact.columns(main)
     smooth = predict(x_main, ridge_logistic(x_main, treated.astype(np.float64), ones))
     p_c = smooth[~treated]
     kept = np.where(treated & ((smooth > p_c.max()) | (smooth < p_c.min())), 0.0, 1.0)
     problem = _Problem(**{**problem.__dict__, "kept": kept})
     fit = _fit(problem, ones)
-    propensity = predict(m.model, fit.beta)
+    propensity = predict(m.compact, fit.beta)
     weights = _att_weights(propensity, treated, kept)
     # Stayed out: not joined within the shortest outcome window after the row's time zero.
     thin = thin_levels(cov.job_level, cluster, treated, censor > _WINDOWS["_12m"])
