@@ -137,16 +137,22 @@ def _gram(x: Design, w: FloatArray) -> FloatArray:
 
 @dataclass(frozen=True)
 class Matrices:
-    """``model``: the propensity/outcome models' input (intercept last); ``balance``: columns
-    checked for balance (names in ``balance_names``); ``continuous``: name -> values;
-    ``compact``: ``model`` as a ``Compact``."""
+    """``compact``: the propensity/outcome models' input (intercept last; ``model`` is it as a
+    dense array); ``balance``: columns checked for balance (names in ``balance_names``);
+    ``continuous``: name -> values."""
 
-    model: FloatArray
     model_names: list[str]
     balance: FloatArray
     balance_names: list[str]
     continuous: dict[str, FloatArray]
     compact: Compact
+
+    @property
+    def model(self) -> FloatArray:
+        c = self.compact
+        dense = c.patterns[c.code]
+        dense[:, c.column] = c.free
+        return dense
 
 
 def _indicators(name: str, labels: npt.NDArray[np.str_]) -> tuple[list[FloatArray], list[str]]:
@@ -157,20 +163,56 @@ def _indicators(name: str, labels: npt.NDArray[np.str_]) -> tuple[list[FloatArra
     return columns, names
 
 
+def _patterns(cov: Covariates) -> tuple[IntArray, IntArray]:
+    """Each row's combination of categories (level, tenure band, function, location, manager,
+    high potential, trial) as 0..k-1, and the first row of each combination."""
+    code = np.zeros(len(cov.job_level), dtype=np.int64)
+    for values in (
+        cov.job_level,
+        np.searchsorted(np.asarray(TENURE_BOUNDS), cov.tenure_years, side="right"),
+        cov.function,
+        cov.location,
+        cov.is_manager,
+        cov.high_potential,
+        cov.trial,
+    ):
+        _, index = np.unique(values, return_inverse=True)
+        code = code * (int(index.max()) + 1 if len(index) else 1) + index
+    _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+    return inverse.astype(np.int64), first.astype(np.int64)
+
+
+def _take(cov: Covariates, rows: IntArray) -> Covariates:
+    return Covariates(
+        job_level=cov.job_level[rows],
+        tenure_years=cov.tenure_years[rows],
+        function=cov.function[rows],
+        location=cov.location[rows],
+        is_manager=cov.is_manager[rows],
+        high_potential=cov.high_potential[rows],
+        trial=cov.trial[rows],
+    )
+
+
 def matrices(cov: Covariates) -> Matrices:
-    """The model and balance matrices of ``cov`` (see the module docstring)."""
-    level_labels = cov.job_level.astype(str)
-    band = tenure_band(cov.tenure_years)
-    hipo = cov.high_potential.astype(np.float64)
-    manager = cov.is_manager.astype(np.float64)
+    """The model and balance matrices of ``cov`` (see the module docstring).
+
+    Every column but log tenure is built once per combination of categories (``_patterns``)
+    and read back per row: the same values as building each column over every row."""
+    code, first = _patterns(cov)
+    one = _take(cov, first)  # one row of each combination
+    level_labels = one.job_level.astype(str)
+    band = tenure_band(one.tenure_years)
+    hipo = one.high_potential.astype(np.float64)
+    manager = one.is_manager.astype(np.float64)
 
     columns: list[FloatArray] = []
     names: list[str] = []
     for name, labels in (
         ("job_level", level_labels),
         ("tenure", band),
-        ("function", cov.function.astype(str)),
-        ("location", cov.location.astype(str)),
+        ("function", one.function.astype(str)),
+        ("location", one.location.astype(str)),
     ):
         c, n = _indicators(name, labels)
         columns += c
@@ -187,20 +229,21 @@ def matrices(cov: Covariates) -> Matrices:
     for col, label in zip(band_c, band_n, strict=True):
         columns.append(col * hipo)
         names.append(f"{label} × high_potential")
-    function_c, function_n = _indicators("function", cov.function.astype(str))
+    function_c, function_n = _indicators("function", one.function.astype(str))
     for col, label in zip(function_c, function_n, strict=True):
         columns.append(col * hipo)
         names.append(f"{label} × high_potential")
-    trials = np.unique(cov.trial)
+    trials = np.unique(one.trial)
     if len(trials) > 1:
-        c, n = _indicators("trial", cov.trial.astype(str))
+        c, n = _indicators("trial", one.trial.astype(str))
         columns += c
         names += n
-    balance = np.column_stack(columns)
+    patterns = np.column_stack(columns)
     # Drop interaction columns that are all zero (e.g. no high potential at level 9): they carry
-    # nothing and would only inflate the balance table.
-    keep: BoolArray = np.asarray(balance.any(axis=0), dtype=bool)
-    balance = balance[:, keep]
+    # nothing and would only inflate the balance table. (Every combination has a row, so a
+    # column is zero in every row exactly when it is zero in every combination.)
+    keep: BoolArray = np.asarray(patterns.any(axis=0), dtype=bool)
+    patterns = patterns[:, keep]
     kept_flags: list[bool] = [bool(k) for k in keep]
     balance_names = [n for n, k in zip(names, kept_flags, strict=True) if k]
 
@@ -210,30 +253,19 @@ def matrices(cov: Covariates) -> Matrices:
     for values in (level, np.log1p(tenure)):
         sd = values.std()
         smooth.append((values - values.mean()) / (sd if sd > 0 else 1.0))
-    model = np.ascontiguousarray(np.column_stack([balance, *smooth, np.ones(len(level))]))
-    categories = (level_labels, band, cov.function.astype(str), cov.location.astype(str))
+    # The model's columns: the balance columns, level (linear), log tenure (linear; the
+    # continuous column, zero in the patterns), the intercept.
+    model_patterns = np.column_stack(
+        [patterns, smooth[0][first], np.zeros(len(first)), np.ones(len(first))]
+    )
+    column = model_patterns.shape[1] - 2
     return Matrices(
-        model=model,
         model_names=[*balance_names, "job_level (linear)", "log tenure (linear)", "intercept"],
-        balance=balance,
+        balance=patterns[code],
         balance_names=balance_names,
         continuous={"job_level": level, "tenure_years": tenure},
-        compact=_compact(model, (*categories, cov.is_manager, cov.high_potential, cov.trial)),
+        compact=Compact(code, np.ascontiguousarray(model_patterns), smooth[1], column),
     )
-
-
-def _compact(model: FloatArray, categories: tuple[npt.NDArray[np.generic], ...]) -> Compact:
-    """``model`` as a ``Compact``: its continuous column is log tenure (second to last); every
-    other column is a function of ``categories``, whose combinations are the patterns."""
-    code = np.zeros(len(model), dtype=np.int64)
-    for values in categories:
-        _, index = np.unique(values, return_inverse=True)
-        code = code * (int(index.max()) + 1 if len(index) else 1) + index
-    _, first, code = np.unique(code, return_index=True, return_inverse=True)
-    column = model.shape[1] - 2
-    patterns = model[first].copy()
-    patterns[:, column] = 0.0
-    return Compact(code.astype(np.int64), patterns, model[:, column].copy(), column)
 
 
 # --------------------------------------------------------------------------------------------
