@@ -138,11 +138,10 @@ def _gram(x: Design, w: FloatArray) -> FloatArray:
 @dataclass(frozen=True)
 class Matrices:
     """``compact``: the propensity/outcome models' input (intercept last; ``model`` is it as a
-    dense array); ``balance``: columns checked for balance (names in ``balance_names``);
-    ``continuous``: name -> values."""
+    dense array); its first columns are those checked for balance (names in
+    ``balance_names``; ``balance``: as a dense array); ``continuous``: name -> values."""
 
     model_names: list[str]
-    balance: FloatArray
     balance_names: list[str]
     continuous: dict[str, FloatArray]
     compact: Compact
@@ -153,6 +152,15 @@ class Matrices:
         dense = c.patterns[c.code]
         dense[:, c.column] = c.free
         return dense
+
+    @property
+    def balance_patterns(self) -> FloatArray:
+        """The balance columns of each pattern (row ``i`` has those of ``compact.code[i]``)."""
+        return self.compact.patterns[:, : len(self.balance_names)]
+
+    @property
+    def balance(self) -> FloatArray:
+        return self.balance_patterns[self.compact.code]
 
 
 def _indicators(name: str, labels: npt.NDArray[np.str_]) -> tuple[list[FloatArray], list[str]]:
@@ -261,7 +269,6 @@ def matrices(cov: Covariates) -> Matrices:
     column = model_patterns.shape[1] - 2
     return Matrices(
         model_names=[*balance_names, "job_level (linear)", "log tenure (linear)", "intercept"],
-        balance=patterns[code],
         balance_names=balance_names,
         continuous={"job_level": level, "tenure_years": tenure},
         compact=Compact(code, np.ascontiguousarray(model_patterns), smooth[1], column),

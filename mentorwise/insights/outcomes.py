@@ -114,7 +114,21 @@ def _diagnostics(
 ) -> Diagnostics:
     w_t = np.where(treated, kept, 0.0)
     w_c = np.where(treated, 0.0, weights)
-    balance = balance_table(m.balance, m.balance_names, treated, w_t, w_c)
+    # One line per pattern of categories and group: the balance columns are constant within it.
+    lines, line = np.unique(m.compact.code * 2 + treated, return_inverse=True)
+
+    def per_line(values: FloatArray) -> FloatArray:
+        return np.bincount(line, weights=values, minlength=len(lines)).astype(np.float64)
+
+    balance = balance_table(
+        m.balance_patterns[lines // 2],
+        m.balance_names,
+        lines % 2 == 1,
+        per_line(w_t),
+        per_line(w_c),
+        rows=per_line(np.ones(len(treated))),
+        positive=per_line((w_t > 0).astype(np.float64)),
+    )
     continuous = continuous_checks(m.continuous, treated, w_t, w_c)
     n_treated = int(treated.sum())
     n_trimmed = int(n_treated - kept[treated].sum())

@@ -13,6 +13,7 @@ from mentorwise.insights.outcome_design import (
     matrices,
     ridge_logistic,
 )
+from mentorwise.insights.outcome_diagnostics import balance_table
 
 
 def _covariates(n: int = 4000, seed: int = 0) -> Covariates:
@@ -77,3 +78,32 @@ def test_fits_on_the_compact_matrix_match_the_dense_fits(fit: str) -> None:
         h_compact = logistic_hessian(m.compact, weights, dense)
     assert np.allclose(compact, dense, atol=1e-8)
     assert np.allclose(h_compact, h_dense, atol=1e-8)
+
+
+def test_balance_table_of_grouped_rows_matches_the_rows() -> None:
+    cov = _covariates(seed=4)
+    m = matrices(cov)
+    rng = np.random.default_rng(5)
+    treated = rng.random(len(m.model)) < 0.25
+    w_t = np.where(treated, (rng.random(len(treated)) < 0.95).astype(np.float64), 0.0)
+    w_c = np.where(treated, 0.0, rng.gamma(1.0, 1.0, len(treated)))
+    by_row = balance_table(m.balance, m.balance_names, treated, w_t, w_c)
+    lines, line = np.unique(m.compact.code * 2 + treated, return_inverse=True)
+
+    def per_line(values: np.ndarray) -> np.ndarray:
+        return np.bincount(line, weights=values, minlength=len(lines)).astype(np.float64)
+
+    grouped = balance_table(
+        m.balance_patterns[lines // 2],
+        m.balance_names,
+        lines % 2 == 1,
+        per_line(w_t),
+        per_line(w_c),
+        rows=per_line(np.ones(len(treated))),
+        positive=per_line((w_t > 0).astype(np.float64)),
+    )
+    assert len(grouped) == len(by_row) == len(m.balance_names)
+    for a, b in zip(grouped, by_row, strict=True):
+        assert (a.covariate, a.checked) == (b.covariate, b.checked)
+        assert a.smd_before == pytest.approx(b.smd_before, abs=1e-12)
+        assert a.smd_after == pytest.approx(b.smd_after, abs=1e-12)
