@@ -424,8 +424,9 @@ def _one_outcome(
 
 
 def _people(cluster: npt.NDArray[np.int64], rows: BoolArray) -> int:
-    """Distinct people among ``rows`` (a person can be a row in several monthly trials)."""
-    return int(np.unique(cluster[rows]).size)
+    """Distinct people among ``rows`` (a person can be a row in several monthly trials);
+    ``cluster`` numbers the people 0..k-1, so a count per person does without a sort."""
+    return int(np.count_nonzero(np.bincount(cluster[rows], minlength=1)))
 
 
 def _values_and_mask(problem: Problem, name: str) -> tuple[FloatArray, BoolArray]:
