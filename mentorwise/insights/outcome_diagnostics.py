@@ -75,17 +75,31 @@ def _wvar(x: FloatArray, w: FloatArray) -> FloatArray:
 
 
 def balance_table(
-    raw: FloatArray, names: list[str], treated: BoolArray, w_t: FloatArray, w_c: FloatArray
+    raw: FloatArray,
+    names: list[str],
+    treated: BoolArray,
+    w_t: FloatArray,
+    w_c: FloatArray,
+    *,
+    rows: FloatArray | None = None,
+    positive: FloatArray | None = None,
 ) -> list[Balance]:
     """SMD of every column: participants (weights ``w_t``) against the comparison group
-    unweighted (before) and with ``w_c`` (after)."""
+    unweighted (before) and with ``w_c`` (after).
+
+    ``raw`` may hold one line per group of identical rows: ``rows`` then counts the rows of
+    each line (the unweighted comparison's weights), ``positive`` the participant rows with a
+    weight above zero, and ``w_t``/``w_c`` are the group's summed weights. The figures are
+    those of the rows, to rounding."""
+    ones = np.ones(len(treated)) if rows is None else rows
+    positive = (w_t > 0).astype(np.float64) if positive is None else positive
     xt, xc = raw[treated], raw[~treated]
     wt, wc = w_t[treated], w_c[~treated]
     mean_t = _wmean(xt, wt)
-    pooled = np.sqrt((_wvar(xt, wt) + xc.var(axis=0)) / 2.0)
-    before = mean_t - xc.mean(axis=0)
+    pooled = np.sqrt((_wvar(xt, wt) + _wvar(xc, ones[~treated])) / 2.0)
+    before = mean_t - _wmean(xc, ones[~treated])
     after = mean_t - _wmean(xc, wc)
-    n_with = (wt > 0).astype(np.float64) @ (xt > 0)
+    n_with = positive[treated] @ (xt > 0)
 
     def scaled(diff: FloatArray) -> FloatArray:
         with np.errstate(divide="ignore", invalid="ignore"):

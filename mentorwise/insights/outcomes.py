@@ -23,37 +23,24 @@ Each effect is a difference in rates: 0.10 means ten percentage points.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterable
 
 import numpy as np
 import numpy.typing as npt
-from scipy.linalg import cho_factor, cho_solve
 from threadpoolctl import threadpool_limits
 
-from mentorwise.insights.outcome_censoring import (
-    Censoring,
-    at_days,
-    censoring,
-    grid_position,
-    settled_weights,
-    still_followed,
-    strata,
-    weighted_km_ipcw,
+from mentorwise.insights.outcome_bootstrap import Problem, att_weights, bootstrap, fit_models, rates
+from mentorwise.insights.outcome_cohort import (
+    Cohort,
+    OutcomesInputError,
+    read_binaries,
+    read_censor_days,
+    read_censoring,
+    read_covariates,
+    read_shares,
+    read_survivals,
 )
-from mentorwise.insights.outcome_design import (
-    Covariates,
-    Matrices,
-    balance_gradient,
-    balance_hessian,
-    balancing_fit,
-    logistic_gradient,
-    logistic_hessian,
-    matrices,
-    predict,
-    ridge_logistic,
-)
+from mentorwise.insights.outcome_design import Matrices, matrices, predict, ridge_logistic
 from mentorwise.insights.outcome_diagnostics import (
     MAX_PARTICIPANTS_PER_STAYED_OUT,
     MIN_EFFECTIVE_N,
@@ -69,14 +56,19 @@ from mentorwise.insights.outcome_diagnostics import (
     failed_check,
     thin_levels,
 )
-from mentorwise.insights.outcome_survival import (
-    CurvePoint,
-    Survival,
-    curve_points,
-    greenwood_se,
-    make_survival,
-    weighted_km,
+from mentorwise.insights.outcome_results import (
+    Diagnostics,
+    Effect,
+    Estimates,
+    OutcomeEstimate,
+    UnknownExits,
+    as_json,
+    balance_json,
+    e_value_json,
+    finite,
+    unknown_exits_json,
 )
+from mentorwise.insights.outcome_survival import CurvePoint, curve_points, greenwood_se, weighted_km
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -88,476 +80,29 @@ DEFAULT_OUTCOMES = ("retention_12m", "promotion_12m")
 
 MIN_GROUP_SIZE = 30
 MAX_SHARE_OUTSIDE_OVERLAP = 0.05
-# Newton steps per bootstrap replicate, started from the full-sample fit.
-_REPLICATE_STEPS = 3
-# Below this many participant rows the replicates take Newton steps with their own Hessians.
-_FRESH_HESSIAN_BELOW = 100
 _Z95 = 1.959963984540054
 
-__all__ = ["Balance", "Continuous", "CurvePoint", "EValue", "weighted_km"]
-
-
-class OutcomesInputError(ValueError):
-    """Input the estimator cannot use; the message names the input, the position and the rule."""
-
-
-@dataclass(frozen=True)
-class Cohort:
-    """Rows of the emulated trials: one entry per row in every array, in the same order.
-
-    ``treated`` marks participant rows; ``function``/``location`` are categories; ``trial`` the
-    month of time zero (a category; all 0 by default); ``cluster`` the person (every row its own
-    by default). ``outcomes``: 0/1 over the window after time zero, NaN where unknown (followed
-    too briefly, or censored before it was settled). ``outcome_days``: per binary outcome, the
-    day the value was settled (the event, an exit, or the window's end), used with
-    ``censor_days`` (the day a comparison row stops being followed because the person joined;
-    inf when never) to weight the rows still followed. ``shares``: fractions, NaN where they do
-    not apply. ``exit_days``/``exited``: days from time zero to a voluntary exit or censoring;
-    ``exited_unknown`` marks exits whose kind is unknown (they are censored in ``exited``).
-    """
-
-    treated: npt.ArrayLike
-    job_level: npt.ArrayLike
-    function: npt.ArrayLike
-    tenure_years: npt.ArrayLike
-    is_manager: npt.ArrayLike
-    high_potential: npt.ArrayLike
-    location: npt.ArrayLike
-    outcomes: Mapping[str, npt.ArrayLike] = field(default_factory=dict)
-    shares: Mapping[str, npt.ArrayLike] = field(default_factory=dict)
-    exit_days: npt.ArrayLike | None = None
-    exited: npt.ArrayLike | None = None
-    follow_up_days: float | None = None
-    trial: npt.ArrayLike | None = None
-    cluster: npt.ArrayLike | None = None
-    exited_unknown: npt.ArrayLike | None = None
-    censor_days: npt.ArrayLike | None = None
-    outcome_days: Mapping[str, npt.ArrayLike] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Effect:
-    """A difference in rates (participants − comparison) with its 95% confidence interval."""
-
-    estimate: float
-    ci95: tuple[float, float]
-
-
-@dataclass(frozen=True)
-class UnknownExits:
-    """Retention when some exits are of unknown kind: ``count`` people (within the horizon),
-    and the adjusted effect counting them as voluntary exits and as staying."""
-
-    count: int
-    as_voluntary: Effect | None
-    as_staying: Effect | None
-
-
-@dataclass(frozen=True)
-class Diagnostics:
-    """What the design's checks found; ``reason`` is the first failure in words (or None)."""
-
-    n_trimmed: int
-    share_outside_overlap: float
-    effective_n_participants: float
-    effective_n_comparison: float
-    balance: list[Balance]
-    continuous: list[Continuous]
-    reason: str | None
-    thin_levels: list[int] = field(default_factory=list)
-    share_in_thin_levels: float = 0.0
-
-
-@dataclass(frozen=True)
-class OutcomeEstimate:
-    """Naive and adjusted effect of participation on one outcome, with the diagnostics behind it.
-
-    ``adjusted`` is ``None`` exactly when ``reason`` is not ``None``.
-    """
-
-    outcome: str
-    naive: Effect | None
-    adjusted: Effect | None
-    n_participants: int
-    n_comparison: int
-    effective_n_comparison: float
-    balance: list[Balance]
-    reason: str | None
-    share_outside_overlap: float = 0.0
-    rate_participants: float | None = None
-    rate_comparison: float | None = None
-    rate_comparison_adjusted: float | None = None
-    e_value: EValue | None = None
-    unknown_exits: UnknownExits | None = None
-
-
-@dataclass(frozen=True)
-class Estimates:
-    """Everything one design supports: per-outcome estimates, retention curves, diagnostics."""
-
-    outcomes: dict[str, OutcomeEstimate]
-    curve: list[CurvePoint]
-    reason: str | None
-    diagnostics: Diagnostics | None = None
-
-
-# --------------------------------------------------------------------------------------------
-# Input checking
-
-
-def _array(name: str, values: npt.ArrayLike, n: int | None) -> npt.NDArray[Any]:
-    array = np.asarray(values)
-    if array.ndim != 1:
-        raise OutcomesInputError(f"{name}: must be one-dimensional, got shape {array.shape}")
-    if n is not None and len(array) != n:
-        raise OutcomesInputError(f"{name} has {len(array)} entries, treated has {n}")
-    return array
-
-
-def _as_binary(
-    name: str, values: npt.ArrayLike, n: int | None, *, allow_nan: bool = False
-) -> FloatArray:
-    array = _array(name, values, n)
-    if array.dtype == np.bool_:
-        return array.astype(np.float64)
-    try:
-        numeric = array.astype(np.float64)
-    except (TypeError, ValueError):
-        raise OutcomesInputError(f"{name}: must be 0 or 1 (or booleans)") from None
-    bad = (numeric != 0) & (numeric != 1) & ~(allow_nan & np.isnan(numeric))
-    if bad.any():
-        at = int(np.flatnonzero(bad)[0])
-        raise OutcomesInputError(f"{name}[{at}] = {array[at].item()!r}: must be 0 or 1")
-    return numeric
-
-
-def _as_numeric(
-    name: str, values: npt.ArrayLike, n: int, *, allow_nan: bool = False, allow_inf: bool = False
-) -> FloatArray:
-    array = _array(name, values, n)
-    try:
-        numeric = array.astype(np.float64)
-    except (TypeError, ValueError):
-        raise OutcomesInputError(f"{name}: must be numbers") from None
-    bad = (np.isnan(numeric) & (not allow_nan)) | (np.isinf(numeric) & (not allow_inf))
-    if bad.any():
-        at = int(np.flatnonzero(bad)[0])
-        raise OutcomesInputError(f"{name}[{at}] = {array[at].item()!r}: must be a finite number")
-    return numeric
-
-
-def _covariates(cohort: Cohort) -> tuple[BoolArray, Covariates, npt.NDArray[np.int64]]:
-    treated = _as_binary("treated", cohort.treated, None).astype(bool)
-    n = len(treated)
-    if not 0 < int(treated.sum()) < n:
-        raise OutcomesInputError(
-            "treated: needs at least one participant and one non-participant to compare"
-        )
-    trial = np.zeros(n) if cohort.trial is None else _as_numeric("trial", cohort.trial, n)
-    cluster_raw = np.arange(n) if cohort.cluster is None else _array("cluster", cohort.cluster, n)
-    _, cluster = np.unique(cluster_raw, return_inverse=True)
-    cov = Covariates(
-        job_level=_as_numeric("job_level", cohort.job_level, n).astype(np.int64),
-        tenure_years=_as_numeric("tenure_years", cohort.tenure_years, n),
-        function=_array("function", cohort.function, n).astype(str),
-        location=_array("location", cohort.location, n).astype(str),
-        is_manager=_as_binary("is_manager", cohort.is_manager, n).astype(bool),
-        high_potential=_as_binary("high_potential", cohort.high_potential, n).astype(bool),
-        trial=trial.astype(np.int64),
-    )
-    return treated, cov, cluster.astype(np.int64)
-
-
-# --------------------------------------------------------------------------------------------
-# Outcomes
-
-
-@dataclass(frozen=True)
-class _Binary:
-    """A binary outcome: values (NaN as 0), where they are known, and where on the censoring
-    grid each row's value was settled (for the censoring weights; ``None`` without them)."""
-
-    name: str
-    values: FloatArray
-    known: BoolArray
-    settled_at: npt.NDArray[np.int64] | None
-
-
-@dataclass(frozen=True)
-class _Share:
-    name: str
-    values: FloatArray
-    mask: FloatArray
-
-
-def _censor_days(cohort: Cohort, n: int) -> FloatArray:
-    if cohort.censor_days is None:
-        return np.full(n, np.inf)
-    return _as_numeric("censor_days", cohort.censor_days, n, allow_inf=True)
-
-
-def _binaries(
-    cohort: Cohort, names: list[str], n: int, censored: Censoring | None
-) -> list[_Binary]:
-    out = []
-    for name in names:
-        values = _as_binary(f"outcomes[{name!r}]", cohort.outcomes[name], n, allow_nan=True)
-        settled_at = None
-        if name in cohort.outcome_days:
-            days = _as_numeric(
-                f"outcome_days[{name!r}]", cohort.outcome_days[name], n, allow_nan=True
-            )
-            if censored is not None:
-                settled_at = grid_position(censored, np.nan_to_num(days))
-        out.append(_Binary(name, np.nan_to_num(values), ~np.isnan(values), settled_at))
-    return out
-
-
-def _censoring(
-    cohort: Cohort, n: int, censor: FloatArray, treated: BoolArray, trial: npt.NDArray[np.int64]
-) -> Censoring | None:
-    """Comparison rows cut short by joining, or None when nobody's follow-up was."""
-    if not np.isfinite(censor[~treated]).any():
-        return None
-    if cohort.exit_days is not None and cohort.exited is not None:
-        end = _as_numeric("exit_days", cohort.exit_days, n)
-        exited = _as_binary("exited", cohort.exited, n) > 0
-        if cohort.exited_unknown is not None:
-            exited |= _as_binary("exited_unknown", cohort.exited_unknown, n) > 0
-        joined = np.isfinite(censor) & (censor <= end) & ~exited
-    else:
-        finite = censor[np.isfinite(censor)]
-        end = np.where(np.isfinite(censor), censor, finite.max() + 1.0)
-        joined = np.isfinite(censor)
-    return censoring(end, joined, trial, treated)
-
-
-def _shares(cohort: Cohort, names: list[str], n: int) -> list[_Share]:
-    out = []
-    for name in names:
-        v = _as_numeric(f"shares[{name!r}]", cohort.shares[name], n, allow_nan=True)
-        if ((v < 0) | (v > 1)).any():
-            at = int(np.flatnonzero((v < 0) | (v > 1))[0])
-            raise OutcomesInputError(f"shares[{name!r}][{at}] = {v[at]!r}: must be between 0 and 1")
-        out.append(_Share(name, np.nan_to_num(v), (~np.isnan(v)).astype(np.float64)))
-    return out
-
-
-@dataclass(frozen=True)
-class _Survivals:
-    """Voluntary exits (``main``) and, when some exits are of unknown kind, the same with
-    those counted as voluntary (``unknown_as_exit``); ``unknown_day`` NaN where not unknown."""
-
-    main: Survival
-    unknown_as_exit: Survival | None
-    unknown_day: FloatArray
-    # Row-order event indicators of ``main`` and ``unknown_as_exit`` (for the censoring weights).
-    events: tuple[FloatArray, FloatArray] = (np.zeros(0), np.zeros(0))
-
-
-def _survivals(cohort: Cohort, n: int) -> _Survivals | None:
-    if cohort.exit_days is None or cohort.exited is None:
-        return None
-    days = _as_numeric("exit_days", cohort.exit_days, n)
-    if (days < 0).any():
-        at = int(np.flatnonzero(days < 0)[0])
-        raise OutcomesInputError(f"exit_days[{at}] = {days[at]!r}: must be >= 0")
-    event = _as_binary("exited", cohort.exited, n)
-    unknown = (
-        np.zeros(n)
-        if cohort.exited_unknown is None
-        else _as_binary("exited_unknown", cohort.exited_unknown, n)
-    )
-    follow = float(cohort.follow_up_days) if cohort.follow_up_days is not None else days.max()
-    main = make_survival(days, event, follow)
-    alt = make_survival(days, np.maximum(event, unknown), follow) if unknown.any() else None
-    unknown_day = np.where(unknown > 0, days, np.nan)
-    return _Survivals(main, alt, unknown_day, (event, np.maximum(event, unknown)))
-
-
-# --------------------------------------------------------------------------------------------
-# One pass of the whole procedure, for the full sample (counts 1) or a bootstrap resample
-
-
-@dataclass(frozen=True)
-class _Problem:
-    treated: BoolArray
-    cluster: npt.NDArray[np.int64]  # the person of each row
-    kept: FloatArray  # participant rows inside the comparison rows' propensity range: 1
-    x: FloatArray
-    binaries: list[_Binary]
-    shares: list[_Share]
-    survivals: _Survivals | None
-    horizons: FloatArray
-    grid: FloatArray
-    censoring: Censoring | None = None
-
-
-@dataclass(frozen=True)
-class _Fit:
-    beta: FloatArray
-    gammas: list[FloatArray]
-    # Cholesky factors of the full-sample Hessians (propensity first), for the replicates.
-    factors: list[Any] = field(default_factory=list)
-
-
-def _att_weights(p: FloatArray, treated: BoolArray, kept: FloatArray) -> FloatArray:
-    p = np.clip(p, 1e-9, 1 - 1e-9)
-    return np.where(treated, kept, p / (1.0 - p))
-
-
-def _fit(problem: _Problem, counts: FloatArray) -> _Fit:
-    """The propensity (balancing) and outcome models fitted to the rows with ``counts``."""
-    x, treated = problem.x, problem.treated
-    w_p = counts * np.where(treated, problem.kept, 1.0)
-    beta = balancing_fit(x, treated, w_p)
-    factors = [cho_factor(balance_hessian(x, treated, w_p, beta))]
-    gammas = []
-    for b in problem.binaries:
-        w_o = counts * ~treated * b.known
-        gamma = ridge_logistic(x, b.values, w_o)
-        gammas.append(gamma)
-        factors.append(cho_factor(logistic_hessian(x, w_o, gamma)))
-    return _Fit(beta, gammas, factors)
-
-
-@dataclass(frozen=True)
-class _Rows:
-    """The rows a bootstrap replicate drew at least once, and their model matrix. Rows drawn
-    zero times weigh nothing in any sum, and leaving them out of the products saves about a
-    third of a replicate's work (a resample of n people leaves out about n/e of them)."""
-
-    index: npt.NDArray[np.int64]
-    x: FloatArray
-
-
-def _drawn(problem: _Problem, counts: FloatArray) -> _Rows:
-    index = np.flatnonzero(counts > 0)
-    return _Rows(index, problem.x[index])
-
-
-def _predict(problem: _Problem, beta: FloatArray, rows: _Rows | None) -> FloatArray:
-    """Fitted probabilities of every row; 0 for rows a replicate did not draw (weight 0)."""
-    if rows is None:
-        return predict(problem.x, beta)
-    out = np.zeros(len(problem.treated))
-    out[rows.index] = predict(rows.x, beta)
-    return out
-
-
-def _refit(problem: _Problem, counts: FloatArray, fit: _Fit, rows: _Rows) -> _Fit:
-    """A bootstrap replicate's fits on the rows it drew, started from the full-sample solution.
-
-    Large cohorts: quasi-Newton steps with the full-sample Hessians (the resample moves the
-    solution by O(1/√n), so a few steps reach it), which costs a few matrix-vector products
-    instead of a refit. Small cohorts (fewer than ``_FRESH_HESSIAN_BELOW`` participants): a
-    resample moves the solution too far for the full-sample Hessian to describe it, so the
-    replicate takes damped Newton steps with its own Hessians, as a refit from scratch would
-    (measured on 250-person cohorts: the fixed-Hessian steps left the replicates unconverged,
-    intervals 6% wider than full refits; these match them, at about three times the cost).
-    """
-    x, i = rows.x, rows.index
-    treated = problem.treated[i]
-    w_p = counts[i] * np.where(treated, problem.kept[i], 1.0)
-    fresh = int(problem.treated.sum()) < _FRESH_HESSIAN_BELOW
-    if fresh:
-        beta = balancing_fit(x, treated, w_p, start=fit.beta, steps=_REPLICATE_STEPS)
-    else:
-        beta = fit.beta.copy()
-        for _ in range(_REPLICATE_STEPS):
-            beta -= cho_solve(fit.factors[0], balance_gradient(x, treated, w_p, beta))
-    gammas = []
-    for k, b in enumerate(problem.binaries):
-        values = b.values[i]
-        w_o = counts[i] * ~treated * b.known[i]
-        if fresh:
-            gamma = ridge_logistic(x, values, w_o, start=fit.gammas[k], steps=_REPLICATE_STEPS)
-        else:
-            gamma = fit.gammas[k].copy()
-            for _ in range(_REPLICATE_STEPS):
-                gamma -= cho_solve(fit.factors[k + 1], logistic_gradient(x, values, w_o, gamma))
-        gammas.append(gamma)
-    return _Fit(beta, gammas, fit.factors)
-
-
-def _rates(
-    problem: _Problem, counts: FloatArray, fit: _Fit, rows: _Rows | None = None
-) -> tuple[FloatArray, FloatArray, FloatArray | None, FloatArray]:
-    """Participants' rates, the adjusted comparison rates (binary: doubly robust; shares:
-    weighted; survival: weighted Kaplan–Meier, then the unknown-as-exit variant), the adjusted
-    comparison curve and the weights. ``rows``: a replicate's drawn rows (the others weigh 0).
-
-    Comparison rows cut short by joining count with censoring weights estimated from the same
-    rows and propensity fit (``outcome_censoring``), so a replicate re-estimates them too."""
-    treated = problem.treated
-    p = _predict(problem, fit.beta, rows)
-    w = counts * _att_weights(p, treated, problem.kept)
-    w_t, w_c = np.where(treated, w, 0.0), np.where(treated, 0.0, w)
-    c = problem.censoring
-    still = n_strata = None
-    if c is not None:
-        stratum, n_strata = strata(c, p, counts)
-        still = still_followed(c, stratum, n_strata, counts)
-    rate_t, rate_c = [], []
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for b, gamma in zip(problem.binaries, fit.gammas, strict=True):
-            m0 = _predict(problem, gamma, rows)
-            t_obs = w_t * b.known
-            c_obs = w_c * b.known
-            if still is not None and b.settled_at is not None:
-                c_obs = c_obs * settled_weights(still, b.settled_at)
-            rate_t.append(t_obs @ b.values / t_obs.sum())
-            rate_c.append(t_obs @ m0 / t_obs.sum() + c_obs @ (b.values - m0) / c_obs.sum())
-        for s in problem.shares:
-            rate_t.append((w_t * s.mask) @ s.values / (w_t @ s.mask))
-            rate_c.append((w_c * s.mask) @ s.values / (w_c @ s.mask))
-    curve = None
-    if problem.survivals is not None:
-        for j, survival in enumerate((problem.survivals.main, problem.survivals.unknown_as_exit)):
-            if survival is None:
-                continue
-            rate_t.extend(weighted_km(survival, w_t, problem.horizons))
-            if c is None or still is None or n_strata is None:
-                rate_c.extend(weighted_km(survival, w_c, problem.horizons))
-                if j == 0:
-                    curve = weighted_km(survival, w_c, problem.grid)
-                continue
-            event = problem.survivals.events[j]
-            km = weighted_km_ipcw(c, still, n_strata, w_c, event)
-            rate_c.extend(at_days(c, km, problem.horizons))
-            if j == 0:
-                curve = at_days(c, km, problem.grid)
-    return np.asarray(rate_t), np.asarray(rate_c), curve, w
-
-
-def _bootstrap(
-    problem: _Problem, cluster: npt.NDArray[np.int64], fit: _Fit, *, seed: int, n_bootstrap: int
-) -> tuple[FloatArray, FloatArray | None]:
-    """Percentile 95% bounds of every difference (and of the adjusted comparison curve).
-
-    People (clusters) are resampled, so a person's rows in several monthly trials move
-    together; each replicate refits the propensity and outcome models (Newton steps from the
-    full-sample fit) and recomputes every weight and rate, the censoring weights included (their
-    strata from the replicate's propensity fit, their curves from its draw). The overlap
-    trimming stays the full sample's: it defines whom the estimate is about, and re-deciding it
-    from a resample's extremes would change that population from replicate to replicate.
-    """
-    rng = np.random.default_rng(seed)
-    n_clusters = int(cluster.max()) + 1
-    diffs, curves = [], []
-    for _ in range(n_bootstrap):
-        draw = np.bincount(rng.integers(0, n_clusters, n_clusters), minlength=n_clusters)
-        counts = draw[cluster].astype(np.float64)
-        if not (counts * problem.treated).any() or not (counts * ~problem.treated).any():
-            continue
-        rows = _drawn(problem, counts)
-        rate_t, rate_c, curve, _ = _rates(problem, counts, _refit(problem, counts, fit, rows), rows)
-        diffs.append(rate_t - rate_c)
-        if curve is not None:
-            curves.append(curve)
-    bounds = np.nanquantile(np.asarray(diffs), [0.025, 0.975], axis=0)
-    curve_bounds = np.quantile(np.asarray(curves), [0.025, 0.975], axis=0) if curves else None
-    return bounds, curve_bounds
+# The estimator's public names, wherever they are defined.
+__all__ = [
+    "Balance",
+    "Cohort",
+    "Continuous",
+    "CurvePoint",
+    "Diagnostics",
+    "EValue",
+    "Effect",
+    "Estimates",
+    "OutcomeEstimate",
+    "OutcomesInputError",
+    "UnknownExits",
+    "as_json",
+    "balance_json",
+    "e_value_json",
+    "estimate_cohort",
+    "estimate_outcomes",
+    "unknown_exits_json",
+    "weighted_km",
+]
 
 
 # --------------------------------------------------------------------------------------------
@@ -569,7 +114,21 @@ def _diagnostics(
 ) -> Diagnostics:
     w_t = np.where(treated, kept, 0.0)
     w_c = np.where(treated, 0.0, weights)
-    balance = balance_table(m.balance, m.balance_names, treated, w_t, w_c)
+    # One line per pattern of categories and group: the balance columns are constant within it.
+    lines, line = np.unique(m.compact.code * 2 + treated, return_inverse=True)
+
+    def per_line(values: FloatArray) -> FloatArray:
+        return np.bincount(line, weights=values, minlength=len(lines)).astype(np.float64)
+
+    balance = balance_table(
+        m.balance_patterns[lines // 2],
+        m.balance_names,
+        lines % 2 == 1,
+        per_line(w_t),
+        per_line(w_c),
+        rows=per_line(np.ones(len(treated))),
+        positive=per_line((w_t > 0).astype(np.float64)),
+    )
     continuous = continuous_checks(m.continuous, treated, w_t, w_c)
     n_treated = int(treated.sum())
     n_trimmed = int(n_treated - kept[treated].sum())
@@ -685,7 +244,7 @@ def _estimate(
     n_bootstrap: int,
     curve_months: Iterable[int] | None,
 ) -> Estimates:
-    treated, cov, cluster = _covariates(cohort)
+    treated, cov, cluster = read_covariates(cohort)
     n = len(treated)
     names = list(outcomes)
     survival_names = [name for name in names if name in RETENTION_HORIZONS]
@@ -696,7 +255,7 @@ def _estimate(
             raise OutcomesInputError(f"outcomes[{name!r}]: not given (given: {known})")
     binary_names = [name for name in other if name in cohort.outcomes]
     share_names = [name for name in other if name not in cohort.outcomes]
-    survivals = _survivals(cohort, n)
+    survivals = read_survivals(cohort, n)
     if survival_names and survivals is None:
         raise OutcomesInputError(
             f"outcomes[{survival_names[0]!r}]: needs exit_days and exited (time to exit)"
@@ -710,15 +269,15 @@ def _estimate(
     months = np.array(list(curve_months or ()), dtype=np.int64)
 
     m = matrices(cov)
-    censor = _censor_days(cohort, n)
-    censored = _censoring(cohort, n, censor, treated, cov.trial)
-    problem = _Problem(
+    censor = read_censor_days(cohort, n)
+    censored = read_censoring(cohort, n, censor, treated, cov.trial)
+    problem = Problem(
         treated=treated,
         cluster=cluster,
         kept=np.ones(n),
-        x=m.model,
-        binaries=_binaries(cohort, binary_names, n, censored),
-        shares=_shares(cohort, share_names, n),
+        x=m.compact,
+        binaries=read_binaries(cohort, binary_names, n, censored),
+        shares=read_shares(cohort, share_names, n),
         survivals=survivals,
         horizons=np.array([RETENTION_HORIZONS[name] for name in survival_names]),
         grid=np.asarray(months * DAYS_PER_MONTH, dtype=np.float64),
@@ -730,25 +289,25 @@ def _estimate(
     # rows' range have nobody comparable; they are set aside (counted and reported) before the
     # models are fitted.
     main = np.asarray([" × " not in name for name in m.model_names])
-    x_main = m.model[:, main]
+    x_main = m.compact.columns(main)
     smooth = predict(x_main, ridge_logistic(x_main, treated.astype(np.float64), ones))
     p_c = smooth[~treated]
     kept = np.where(treated & ((smooth > p_c.max()) | (smooth < p_c.min())), 0.0, 1.0)
-    problem = _Problem(**{**problem.__dict__, "kept": kept})
-    fit = _fit(problem, ones)
-    propensity = predict(m.model, fit.beta)
-    weights = _att_weights(propensity, treated, kept)
+    problem = Problem(**{**problem.__dict__, "kept": kept})
+    fit = fit_models(problem, ones)
+    propensity = predict(m.compact, fit.beta)
+    weights = att_weights(propensity, treated, kept)
     # Stayed out: not joined within the shortest outcome window after the row's time zero.
     thin = thin_levels(cov.job_level, cluster, treated, censor > _WINDOWS["_12m"])
     diagnostics = _diagnostics(m, treated, weights, kept, thin)
     reason = diagnostics.reason
 
-    rate_t, rate_c_adj, curve_adj, _ = _rates(problem, ones, fit)
+    rate_t, rate_c_adj, curve_adj, _ = rates(problem, ones, fit)
     ones_t, ones_c = treated.astype(np.float64), (~treated).astype(np.float64)
     observable = {name: follow_up is None or follow_up >= (_window(name) or 0.0) for name in names}
     ci = curve_ci = None
     if reason is None and any(observable.values()):
-        ci, curve_ci = _bootstrap(problem, cluster, fit, seed=seed, n_bootstrap=n_bootstrap)
+        ci, curve_ci = bootstrap(problem, cluster, fit, seed=seed, n_bootstrap=n_bootstrap)
 
     results: dict[str, OutcomeEstimate] = {}
     position = {name: k for k, name in enumerate(binary_names + share_names)}
@@ -781,7 +340,7 @@ def _estimate(
 def _one_outcome(
     name: str,
     k: int,
-    problem: _Problem,
+    problem: Problem,
     diagnostics: Diagnostics,
     rate_t: FloatArray,
     rate_c_adj: FloatArray,
@@ -857,7 +416,7 @@ def _one_outcome(
         rate_participants=rates[0] if rates else None,
         rate_comparison=rates[1] if rates else None,
         rate_comparison_adjusted=(
-            _finite(float(rate_t[k] - adjusted.estimate)) if adjusted is not None else None
+            finite(float(rate_t[k] - adjusted.estimate)) if adjusted is not None else None
         ),
         e_value=e,
         unknown_exits=unknown,
@@ -865,11 +424,12 @@ def _one_outcome(
 
 
 def _people(cluster: npt.NDArray[np.int64], rows: BoolArray) -> int:
-    """Distinct people among ``rows`` (a person can be a row in several monthly trials)."""
-    return int(np.unique(cluster[rows]).size)
+    """Distinct people among ``rows`` (a person can be a row in several monthly trials);
+    ``cluster`` numbers the people 0..k-1, so a count per person does without a sort."""
+    return int(np.count_nonzero(np.bincount(cluster[rows], minlength=1)))
 
 
-def _values_and_mask(problem: _Problem, name: str) -> tuple[FloatArray, BoolArray]:
+def _values_and_mask(problem: Problem, name: str) -> tuple[FloatArray, BoolArray]:
     for b in problem.binaries:
         if b.name == name:
             return b.values, b.known
@@ -911,68 +471,3 @@ def _window(name: str) -> float | None:
     if name in RETENTION_HORIZONS:
         return RETENTION_HORIZONS[name]
     return next((days for suffix, days in _WINDOWS.items() if name.endswith(suffix)), None)
-
-
-def _finite(value: float) -> float | None:
-    return value if math.isfinite(value) else None
-
-
-# --------------------------------------------------------------------------------------------
-# JSON
-
-
-def _effect_json(effect: Effect | None) -> dict[str, Any] | None:
-    if effect is None:
-        return None
-    return {"estimate": effect.estimate, "ci95": [effect.ci95[0], effect.ci95[1]]}
-
-
-def e_value_json(value: EValue | None) -> dict[str, Any] | None:
-    if value is None:
-        return None
-    return {"estimate": _finite(value.estimate), "ci": _finite(value.ci)}
-
-
-def unknown_exits_json(value: UnknownExits | None) -> dict[str, Any] | None:
-    if value is None:
-        return None
-    return {
-        "count": value.count,
-        "as_staying": _effect_json(value.as_staying),
-        "as_voluntary": _effect_json(value.as_voluntary),
-    }
-
-
-def balance_json(balance: list[Balance]) -> list[dict[str, Any]]:
-    """Balance rows as JSON; an infinite SMD (a covariate that separates the groups) is null."""
-    return [
-        {
-            "covariate": b.covariate,
-            "smd_before": _finite(b.smd_before),
-            "smd_after": _finite(b.smd_after),
-            "checked": b.checked,
-        }
-        for b in balance
-    ]
-
-
-def as_json(estimates: Mapping[str, OutcomeEstimate]) -> dict[str, dict[str, Any]]:
-    """JSON-ready dict keyed by outcome (``naive``/``adjusted`` as ``{estimate, ci95}``)."""
-    return {
-        name: {
-            "naive": _effect_json(estimate.naive),
-            "adjusted": _effect_json(estimate.adjusted),
-            "n_participants": estimate.n_participants,
-            "n_comparison": estimate.n_comparison,
-            "rate_participants": estimate.rate_participants,
-            "rate_comparison": estimate.rate_comparison,
-            "rate_comparison_adjusted": estimate.rate_comparison_adjusted,
-            "effective_n_comparison": estimate.effective_n_comparison,
-            "share_outside_overlap": estimate.share_outside_overlap,
-            "reason": estimate.reason,
-            "e_value": e_value_json(estimate.e_value),
-            "unknown_exits": unknown_exits_json(estimate.unknown_exits),
-            "balance": balance_json(estimate.balance),
-        }
-        for name, estimate in estimates.items()
-    }
