@@ -7,12 +7,14 @@ database once per side, in bulk, and builds columnar `Participants` and `Program
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from mentorwise.learning.selectors import people_trained_for
@@ -101,8 +103,8 @@ _MEMBER_COLUMNS = (
     "person__department",
     "person__location",
     "person__time_zone",
-    "languages",
-    "person__languages",
+    "own_languages",
+    "person_languages",
     "development_goals",
     "person__path",
 )
@@ -111,12 +113,26 @@ _MEMBER_COLUMNS = (
 def _mentee_members(enrollments: QuerySet[Enrollment]) -> list[Member]:
     """The pool's mentees as plain rows in one query: a program holds thousands of them, and
     building an Enrollment and a Person object for each took most of a page's time (the same
-    values as `_member` reads from the objects)."""
+    values as `_member` reads from the objects). The language lists come as JSON text and
+    are decoded once per distinct text (a few dozen), not twice per mentee."""
+    decoded: dict[str, list[str]] = {}
+
+    def languages(text: str | None) -> list[str]:
+        if not text:
+            return []
+        if text not in decoded:
+            decoded[text] = json.loads(text) or []
+        return list(decoded[text])  # each member its own list
+
+    rows = enrollments.annotate(
+        own_languages=Cast("languages", TextField()),
+        person_languages=Cast("person__languages", TextField()),
+    ).values_list(*_MEMBER_COLUMNS)
     members = []
-    for row in enrollments.values_list(*_MEMBER_COLUMNS):
+    for row in rows:
         pk, person, first, level, function, department, location, zone = row[:8]
         own, theirs, text, path = row[8:]
-        languages = own or theirs or []
+        spoken = languages(own) or languages(theirs)
         members.append(
             Member(
                 pk,
@@ -127,7 +143,7 @@ def _mentee_members(enrollments: QuerySet[Enrollment]) -> list[Member]:
                 department,
                 location,
                 zone,
-                languages,
+                spoken,
                 text,
                 path,
             )
