@@ -309,6 +309,7 @@ def program_pool(program: Program, *, marks_of: Enrollment | None = None) -> Pro
         Match.objects.filter(status__in=(MatchStatus.ACCEPTED, MatchStatus.ENDED))
         .filter(in_pool)
         .values_list("mentee__person_id", "mentor__person_id")
+        .order_by()  # distinct pairs: the default ordering's columns would be selected too
         .distinct()
     )
     forbidden = list(
