@@ -459,7 +459,7 @@ def objective_row(world: World) -> list[float] | None:
     if pool.mentees is None or pool.mentors is None:
         return None
     model = ScoringModel(pool.mentees, pool.mentors, pool.rules)
-    row = [e.pk for e in pool.mentee_enrollments].index(world.mentee_ids[0])
+    row = [m.enrollment_id for m in pool.mentee_members].index(world.mentee_ids[0])
     return [float(x) for x in model.block(row, row + 1)[0]]
 
 

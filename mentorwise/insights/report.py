@@ -7,6 +7,9 @@ pages, the charts are the same server-side SVG, and suppressed cells stay suppre
 from __future__ import annotations
 
 import base64
+import hashlib
+import re
+import threading
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -31,6 +34,31 @@ from mentorwise.insights.program_outcomes import (
 from mentorwise.insights.trends import program_activity
 from mentorwise.programs.models import Program
 
+# What a chart holds for the browser only: tooltip data (<desc>), hover titles, comments,
+# and style rules for hovering and transitions. Paper shows none of them, but WeasyPrint
+# parses, cascades and walks every element and rule of each chart.
+_NOT_DRAWN = re.compile(r"<desc\b[^>]*>.*?</desc>|<title\b[^>]*>.*?</title>|<!--.*?-->", re.S)
+_STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S)
+_RULE = re.compile(r"[^{}]+\{[^{}]*\}")
+# pygal names each chart with a random id (for its scripts); an image is a document of its
+# own, so one fixed id serves, and the report's HTML is the same for the same figures.
+_CHART_ID = re.compile(r"chart-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _interactive(rule: str) -> bool:
+    return ":hover" in rule or "transition" in rule
+
+
+def _paper_svg(svg: str) -> str:
+    """The chart without what only a browser uses (see `_NOT_DRAWN`), under a fixed id; it
+    draws the same."""
+
+    def styles(match: re.Match[str]) -> str:
+        kept = "".join(r for r in _RULE.findall(match.group(2)) if not _interactive(r))
+        return match.group(1) + kept + match.group(3)
+
+    return _STYLE.sub(styles, _NOT_DRAWN.sub("", _CHART_ID.sub("chart", svg)))
+
 
 def _figure(svg: str) -> str:
     """A chart as an image of the report (safe: our chart code's SVG, never user text).
@@ -39,7 +67,7 @@ def _figure(svg: str) -> str:
     HTML cascade and box layout of the whole report; as an image WeasyPrint draws the same
     SVG without them (a third less time for the whole PDF).
     """
-    data = base64.b64encode(svg.encode()).decode("ascii")
+    data = base64.b64encode(_paper_svg(svg).encode()).decode("ascii")
     return mark_safe(f'<img alt="" src="data:image/svg+xml;base64,{data}">')
 
 
@@ -108,9 +136,34 @@ def program_report_html(*, program: Program, actor: Actor) -> str:
     )
 
 
+# Laying out the report takes WeasyPrint about a second of CPU, and the same report is often
+# downloaded again with nothing changed. A process keeps the last few PDFs it made, keyed by
+# a digest of their exact HTML apart from the generation time: any change of a figure, a
+# text, a date or of what the viewer may read (HR admins' demographic tables) is another
+# key, so no write can leave a stale PDF, and no one gets a PDF made from another person's
+# HTML. A PDF served again keeps the time its identical content was first laid out.
+_PDFS: dict[str, bytes] = {}
+_PDFS_KEPT = 8
+_PDFS_LOCK = threading.Lock()
+_GENERATED = re.compile(r'<span class="generated">[^<]*</span>')
+
+
+def _pdf_key(html: str) -> str:
+    return hashlib.sha256(_GENERATED.sub("", html).encode()).hexdigest()
+
+
 def program_report_pdf(*, program: Program, actor: Actor) -> bytes:
-    """The report as PDF bytes (WeasyPrint renders the SVG charts natively)."""
+    """The report as PDF bytes (WeasyPrint renders the SVG charts natively). The figures are
+    computed (and demographic reads audited) on every call; see `_PDFS` for the layout."""
     from weasyprint import HTML
 
-    pdf: bytes = HTML(string=program_report_html(program=program, actor=actor)).write_pdf()
-    return pdf  # (WeasyPrint is untyped)
+    html = program_report_html(program=program, actor=actor)
+    key = _pdf_key(html)
+    pdf = _PDFS.get(key)
+    if pdf is None:
+        pdf = HTML(string=html).write_pdf()  # (WeasyPrint is untyped)
+        with _PDFS_LOCK:
+            _PDFS[key] = pdf
+            while len(_PDFS) > _PDFS_KEPT:
+                del _PDFS[next(iter(_PDFS))]
+    return pdf

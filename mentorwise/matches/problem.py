@@ -7,11 +7,14 @@ database once per side, in bulk, and builds columnar `Participants` and `Program
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from mentorwise.learning.selectors import people_trained_for
@@ -25,7 +28,7 @@ from mentorwise.matches.models import (
     PreferenceKind,
 )
 from mentorwise.matching.scoring import Participants, ProgramRules
-from mentorwise.people.models import Demographics
+from mentorwise.people.models import Demographics, ancestor_ids
 from mentorwise.programs.inclusion import inclusion_of
 from mentorwise.programs.models import (
     GIVING_ROLES,
@@ -53,51 +56,144 @@ def _utc_offset(name: str, now: dt.datetime) -> float:
     return offset.total_seconds() / 3600 if offset is not None else 0.0
 
 
-def _chains(enrollments: list[Enrollment], depth: int) -> np.ndarray:
+@dataclass(frozen=True)
+class Member:
+    """What the engine reads of one participant: plain values, one row of the pool."""
+
+    enrollment_id: int
+    person_id: int
+    first_name: str
+    job_level: int | None
+    function: str
+    department: str
+    location: str
+    time_zone: str
+    languages: list[str]  # the enrollment's, else the person's
+    text: str  # development goals (mentees) or expertise (mentors)
+    path: str  # the person's management-chain path
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        return ancestor_ids(self.path)
+
+
+def _member(enrollment: Enrollment, text_field: str) -> Member:
+    person = enrollment.person
+    return Member(
+        enrollment.pk,
+        person.pk,
+        person.first_name,
+        person.job_level,
+        person.function,
+        person.department,
+        person.location,
+        person.time_zone,
+        enrollment.languages or person.languages or [],
+        getattr(enrollment, text_field),
+        person.path,
+    )
+
+
+_MEMBER_COLUMNS = (
+    "pk",
+    "person_id",
+    "person__first_name",
+    "person__job_level",
+    "person__function",
+    "person__department",
+    "person__location",
+    "person__time_zone",
+    "own_languages",
+    "person_languages",
+    "development_goals",
+    "person__path",
+)
+
+
+def _mentee_members(enrollments: QuerySet[Enrollment]) -> list[Member]:
+    """The pool's mentees as plain rows in one query: a program holds thousands of them, and
+    building an Enrollment and a Person object for each took most of a page's time (the same
+    values as `_member` reads from the objects). The language lists come as JSON text and
+    are decoded once per distinct text (a few dozen), not twice per mentee."""
+    decoded: dict[str, list[str]] = {}
+
+    def languages(text: str | None) -> list[str]:
+        if not text:
+            return []
+        if text not in decoded:
+            decoded[text] = json.loads(text) or []
+        return list(decoded[text])  # each member its own list
+
+    rows = enrollments.annotate(
+        own_languages=Cast("languages", TextField()),
+        person_languages=Cast("person__languages", TextField()),
+    ).values_list(*_MEMBER_COLUMNS)
+    members = []
+    for row in rows:
+        pk, person, first, level, function, department, location, zone = row[:8]
+        own, theirs, text, path = row[8:]
+        spoken = languages(own) or languages(theirs)
+        members.append(
+            Member(
+                pk,
+                person,
+                first,
+                level,
+                function,
+                department,
+                location,
+                zone,
+                spoken,
+                text,
+                path,
+            )
+        )
+    return members
+
+
+def _chains(members: list[Member], depth: int) -> np.ndarray:
     """Managers' person ids from the direct manager upwards (-1 padded), from the paths."""
-    out = np.full((len(enrollments), depth), -1, dtype=np.int64)
-    for row, enrollment in enumerate(enrollments):
-        above = enrollment.person.ancestor_ids[::-1][:depth]  # direct manager first
+    out = np.full((len(members), depth), -1, dtype=np.int64)
+    for row, member in enumerate(members):
+        above = member.ancestor_ids[::-1][:depth]  # direct manager first
         out[row, : len(above)] = above
     return out
 
 
 def _participants(
-    enrollments: list[Enrollment],
+    members: list[Member],
     *,
     skills: list[list[str]],
-    text_field: str,
     depth: int,
     preferences: dict[int, tuple[list[int], list[int]]],
     trained: set[int] | None,
     inclusion: dict[int, bool] | None,
 ) -> Participants:
     now = timezone.now()
-    people = [e.person for e in enrollments]
     # One conversion per time zone, not per person: a pool holds thousands of people and a
     # few dozen zones.
-    offsets = {name: _utc_offset(name, now) for name in {p.time_zone for p in people}}
+    offsets = {name: _utc_offset(name, now) for name in {m.time_zone for m in members}}
     return Participants(
-        ids=np.array([p.pk for p in people], dtype=np.int64),
-        names=[p.first_name for p in people],
-        job_level=np.array([p.job_level or 0 for p in people], dtype=np.int64),
-        function=[p.function for p in people],
-        department=[p.department for p in people],
-        location=[p.location for p in people],
-        utc_offset=np.array([offsets[p.time_zone] for p in people]),
-        languages=[
-            e.languages or p.languages or [] for e, p in zip(enrollments, people, strict=True)
-        ],
+        ids=np.array([m.person_id for m in members], dtype=np.int64),
+        names=[m.first_name for m in members],
+        job_level=np.array([m.job_level or 0 for m in members], dtype=np.int64),
+        function=[m.function for m in members],
+        department=[m.department for m in members],
+        location=[m.location for m in members],
+        utc_offset=np.array([offsets[m.time_zone] for m in members]),
+        languages=[m.languages for m in members],
         skills=skills,
-        text=[getattr(e, text_field) for e in enrollments],
-        chain=_chains(enrollments, depth),
-        preferred=[preferences.get(e.pk, ([], []))[0] for e in enrollments],
-        vetoed=[preferences.get(e.pk, ([], []))[1] for e in enrollments],
+        text=[m.text for m in members],
+        chain=_chains(members, depth),
+        preferred=[preferences.get(m.enrollment_id, ([], []))[0] for m in members],
+        vetoed=[preferences.get(m.enrollment_id, ([], []))[1] for m in members],
         training_completed=(
-            None if trained is None else np.array([p.pk in trained for p in people])
+            None if trained is None else np.array([m.person_id in trained for m in members])
         ),
         inclusion_flag=(
-            None if inclusion is None else np.array([inclusion.get(p.pk, False) for p in people])
+            None
+            if inclusion is None
+            else np.array([inclusion.get(m.person_id, False) for m in members])
         ),
     )
 
@@ -142,7 +238,7 @@ def program_rules(
 class ProgramPool:
     """Who a run matches: mentees without a mentor, mentors with room, and the rules."""
 
-    mentee_enrollments: list[Enrollment]
+    mentee_members: list[Member]  # plain rows: the pool holds every unmatched mentee
     mentor_enrollments: list[Enrollment]
     capacities: np.ndarray
     mentees: Participants | None  # None when the side is empty: nothing to score
@@ -169,18 +265,15 @@ def program_pool(program: Program, *, marks_of: Enrollment | None = None) -> Pro
     for m in locked:
         locked_load[m.mentor_id] = locked_load.get(m.mentor_id, 0) + 1
     active = Q(program=program, status=EnrollmentStatus.ACTIVE)
-    mentees = list(
+    mentee_query = (
         Enrollment.objects.filter(active, role=Role.MENTEE)
         .exclude(matches_as_mentee__status__in=TAKES_MENTEE)
         .exclude(pk__in=locked_mentees)
-        .select_related("person")
-        .order_by("pk")
     )
+    mentor_query = Enrollment.objects.filter(active, role=role, is_paused=False)
+    mentees = _mentee_members(mentee_query.order_by("pk"))
     mentors = list(
-        Enrollment.objects.filter(active, role=role, is_paused=False)
-        .select_related("person")
-        .prefetch_related("skills_offered")
-        .order_by("pk")
+        mentor_query.select_related("person").prefetch_related("skills_offered").order_by("pk")
     )
     held = dict(
         Match.objects.filter(program=program, status__in=HOLDS_CAPACITY)
@@ -193,7 +286,8 @@ def program_pool(program: Program, *, marks_of: Enrollment | None = None) -> Pro
         dtype=np.int64,
     )
     # Preferences and vetoes name enrollments; the engine wants person ids on the other side.
-    person_of = {e.pk: e.person_id for e in [*mentees, *mentors]}
+    person_of = {m.enrollment_id: m.person_id for m in mentees}
+    person_of.update({e.pk: e.person_id for e in mentors})
     prefs: dict[int, tuple[list[int], list[int]]] = {}
     marks = Preference.objects.filter(enrollment__program=program)
     if marks_of is not None:
@@ -206,11 +300,16 @@ def program_pool(program: Program, *, marks_of: Enrollment | None = None) -> Pro
     options = program.matching.get("options", {})
     depth = options.get("chain_exclusion_depth")
     depth = WHOLE_CHAIN if depth is None else max(int(depth), 1)
-    person_ids = [e.person_id for e in mentees] + [e.person_id for e in mentors]
+    # The pool's people as subqueries, not lists of thousands of ids (Django prepares each
+    # listed value, which took longer than the query).
+    in_pool = Q(mentee__person_id__in=mentee_query.values("person_id")) | Q(
+        mentee__person_id__in=mentor_query.values("person_id")
+    )
     previous = list(
         Match.objects.filter(status__in=(MatchStatus.ACCEPTED, MatchStatus.ENDED))
-        .filter(mentee__person_id__in=person_ids)
+        .filter(in_pool)
         .values_list("mentee__person_id", "mentor__person_id")
+        .order_by()  # distinct pairs: the default ordering's columns would be selected too
         .distinct()
     )
     forbidden = list(
@@ -224,9 +323,9 @@ def program_pool(program: Program, *, marks_of: Enrollment | None = None) -> Pro
     inclusion = None
     option = inclusion_of(program.matching)
     if option.enabled:
-        inclusion = _inclusion_flags(option.groups, [e.person_id for e in mentees])
+        inclusion = _inclusion_flags(option.groups, mentee_query.values("person_id"))
     return ProgramPool(
-        mentee_enrollments=mentees,
+        mentee_members=mentees,
         mentor_enrollments=mentors,
         capacities=capacities,
         mentees=None
@@ -234,7 +333,6 @@ def program_pool(program: Program, *, marks_of: Enrollment | None = None) -> Pro
         else _participants(
             mentees,
             skills=_skills_wanted(program, mentees),
-            text_field="development_goals",
             depth=depth,
             preferences=prefs,
             trained=None,
@@ -243,9 +341,8 @@ def program_pool(program: Program, *, marks_of: Enrollment | None = None) -> Pro
         mentors=None
         if not mentors
         else _participants(
-            mentors,
+            [_member(e, "expertise") for e in mentors],
             skills=[[s.name for s in e.skills_offered.all()] for e in mentors],
-            text_field="expertise",
             depth=depth,
             preferences=prefs,
             trained=trained,
@@ -256,7 +353,7 @@ def program_pool(program: Program, *, marks_of: Enrollment | None = None) -> Pro
     )
 
 
-def _skills_wanted(program: Program, mentees: list[Enrollment]) -> list[list[str]]:
+def _skills_wanted(program: Program, mentees: list[Member]) -> list[list[str]]:
     """Each mentee's wanted skill names, in the skills' own order, in one query: plain rows,
     not a prefetch, as the pool holds every unmatched mentee of the program (the mentors'
     skills are prefetched: their cards show them)."""
@@ -266,10 +363,12 @@ def _skills_wanted(program: Program, mentees: list[Enrollment]) -> list[list[str
         "enrollment_id", "skill__name"
     ):
         names.setdefault(enrollment_id, []).append(name)
-    return [names.get(e.pk, []) for e in mentees]
+    return [names.get(m.enrollment_id, []) for m in mentees]
 
 
-def _inclusion_flags(groups: tuple[str, ...], person_ids: list[int]) -> dict[int, bool]:
+def _inclusion_flags(
+    groups: tuple[str, ...], person_ids: QuerySet[Enrollment, Any]
+) -> dict[int, bool]:
     """Self-identified group membership, only for people who consented to this use."""
     flags: dict[int, bool] = {}
     for person_id, gender, ethnicity in Demographics.objects.filter(

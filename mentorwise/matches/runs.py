@@ -102,7 +102,7 @@ def run_execute(*, run_id: int, progress: ProgressCallback | None = None) -> Mat
                 Match(
                     program=run.program,
                     run=run,
-                    mentee=pool.mentee_enrollments[i],
+                    mentee_id=pool.mentee_members[i].enrollment_id,
                     mentor=pool.mentor_enrollments[j],
                     source=MatchSource.RUN,
                     status=MatchStatus.PROPOSED,
@@ -115,7 +115,9 @@ def run_execute(*, run_id: int, progress: ProgressCallback | None = None) -> Mat
         )
         UnmatchedMentee.objects.bulk_create(
             [
-                UnmatchedMentee(run=run, mentee=pool.mentee_enrollments[i], reason=reason[:300])
+                UnmatchedMentee(
+                    run=run, mentee_id=pool.mentee_members[i].enrollment_id, reason=reason[:300]
+                )
                 for i, reason in unmatched
             ],
             batch_size=1000,
@@ -123,7 +125,7 @@ def run_execute(*, run_id: int, progress: ProgressCallback | None = None) -> Mat
         MatchingRun.objects.filter(pk=run.pk).update(
             status=RunStatus.DONE,
             finished_at=timezone.now(),
-            n_mentees=len(pool.mentee_enrollments),
+            n_mentees=len(pool.mentee_members),
             n_mentors=len(pool.mentor_enrollments),
             n_matched=len(proposals),
             total_score=total,
@@ -143,7 +145,7 @@ def run_execute(*, run_id: int, progress: ProgressCallback | None = None) -> Mat
 def _solve(
     pool: ProgramPool, method: str, report: ProgressCallback
 ) -> tuple[list[tuple[int, int, float, list[str]]], list[tuple[int, str]], float, float | None]:
-    n, m = len(pool.mentee_enrollments), len(pool.mentor_enrollments)
+    n, m = len(pool.mentee_members), len(pool.mentor_enrollments)
     if n == 0:
         return [], [], 0.0, 0.0
     if m == 0 or not pool.capacities.any():

@@ -38,7 +38,7 @@ def pair_preview(*, actor: Actor, program: Program, mentee_id: int, mentor_id: i
     """Score a pair the manager is about to make by hand, with what speaks against it."""
     require_manager(actor, program)
     pool = program_pool(program)
-    rows = {e.pk: i for i, e in enumerate(pool.mentee_enrollments)}
+    rows = {m.enrollment_id: i for i, m in enumerate(pool.mentee_members)}
     cols = {e.pk: j for j, e in enumerate(pool.mentor_enrollments)}
     warnings: list[str] = []
     if mentee_id not in rows:
@@ -53,7 +53,7 @@ def pair_preview(*, actor: Actor, program: Program, mentee_id: int, mentor_id: i
         return PairPreview(None, [], [f"{mentor.person} is paused or not active."])
     i, j = rows[mentee_id], cols[mentor_id]
     require_not_in_pair(
-        actor, pool.mentee_enrollments[i].person_id, pool.mentor_enrollments[j].person_id
+        actor, pool.mentee_members[i].person_id, pool.mentor_enrollments[j].person_id
     )
     assert pool.mentees is not None and pool.mentors is not None  # noqa: S101 - both found
     model = ScoringModel(pool.mentees, pool.mentors, pool.rules)
@@ -137,8 +137,13 @@ def mentee_cards(*, actor: Actor, program: Program) -> list[MenteeCard]:
     if mine.pk in cols and pool.mentees is not None and pool.mentors is not None:
         model = ScoringModel(pool.mentees, pool.mentors, pool.rules)
     cards = []
-    for i, enrollment in enumerate(pool.mentee_enrollments):
-        if enrollment.pk in unseen:
+    # The pool reads the mentees as plain rows; the cards show their profiles.
+    shown = [(i, m.enrollment_id) for i, m in enumerate(pool.mentee_members)]
+    shown = [(i, pk) for i, pk in shown if pk not in unseen]
+    enrollments = Enrollment.objects.select_related("person").in_bulk([pk for _, pk in shown])
+    for i, pk in shown:
+        enrollment = enrollments.get(pk)
+        if enrollment is None:  # deleted since the pool was read
             continue
         if model is None:
             cards.append(MenteeCard(enrollment, None, [], []))
@@ -153,7 +158,6 @@ def mentee_cards(*, actor: Actor, program: Program) -> list[MenteeCard]:
             )
         )
     cards.sort(key=lambda c: (bool(c.blocked_because), -(c.score or 0), c.enrollment.pk))
-    # The pool reads the mentees' skills as plain names; each card's profile shows them.
     prefetch_related_objects([c.enrollment for c in cards], "skills_wanted")
     return cards
 
@@ -175,7 +179,7 @@ def mentor_cards(
     mine = own_mentee_enrollment(actor, program)
     pool = program_pool(program, marks_of=mine)
     unseen = hidden_by_veto(viewer=mine)
-    rows = {e.pk: i for i, e in enumerate(pool.mentee_enrollments)}
+    rows = {m.enrollment_id: i for i, m in enumerate(pool.mentee_members)}
     last_active = _last_active(pool.mentor_enrollments)
     if mine.pk not in rows or pool.mentees is None or pool.mentors is None:
         model = None

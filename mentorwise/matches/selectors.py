@@ -55,6 +55,25 @@ def program_matches(
     return matches.order_by("-score", "pk")
 
 
+def enrollment_choices(*, program: Program, role: str, limit: int = 2000) -> list[tuple[str, str]]:
+    """The program's active enrollments in `role` as (id, "Name (title)") choices, by last
+    name: plain rows, as a program holds thousands of mentees (the manual-pair form)."""
+    rows = (
+        program.enrollments.filter(role=role, status=EnrollmentStatus.ACTIVE)
+        .order_by("person__last_name")
+        .values_list("pk", "person__first_name", "person__last_name", "person__title")[:limit]
+    )
+    return [(str(pk), f"{f'{first} {last}'.strip()} ({title})") for pk, first, last, title in rows]
+
+
+def run_unmatched(*, run: MatchingRun, limit: int = 500) -> list[tuple[str, str]]:
+    """The mentees a run left unmatched, as (name, reason) rows in the run's order."""
+    rows = run.unmatched.values_list(
+        "mentee__person__first_name", "mentee__person__last_name", "reason"
+    )[:limit]
+    return [(f"{first} {last}".strip(), reason) for first, last, reason in rows]
+
+
 def program_match_counts(*, program: Program) -> dict[str, int]:
     """How many matches of the program are in each status."""
     rows = Match.objects.filter(program=program).values("status").annotate(n=Count("id"))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from mentorwise.accounts.http import AuthedRequest
@@ -16,7 +19,7 @@ from mentorwise.core.views import not_found_as_404
 from mentorwise.matches import scores, selectors, services
 from mentorwise.matches.models import Match, MatchStatus, RunMethod, RunStatus
 from mentorwise.matches.problem import giving_role
-from mentorwise.programs.models import EnrollmentStatus, Program, Role
+from mentorwise.programs.models import Program, Role
 from mentorwise.programs.selectors import access_managed_program, access_program
 
 
@@ -25,6 +28,13 @@ def _managed(request: AuthedRequest, slug: str) -> Program:
         return access_managed_program(actor=request.user, slug=slug)
     except NotFound as error:
         raise Http404(error.message) from None
+
+
+def _rows_html(template: str, rows: list[tuple[str, str]]) -> SafeString:
+    """Long lists (thousands of options, hundreds of rows) escaped in one pass, as the
+    template engine and `format_html` would (`html.escape`), but without their layers per
+    value, which took most of the page's time."""
+    return mark_safe("".join(template.format(*map(html.escape, row)) for row in rows))
 
 
 def program_matching_view(request: AuthedRequest, slug: str) -> HttpResponse:
@@ -39,8 +49,6 @@ def program_matching_view(request: AuthedRequest, slug: str) -> HttpResponse:
     }.get(show)
     matches = selectors.program_matches(program=program, statuses=statuses)[:500]
     role = giving_role(program)
-    mentees = program.enrollments.filter(role=Role.MENTEE, status=EnrollmentStatus.ACTIVE)
-    mentors = program.enrollments.filter(role=role, status=EnrollmentStatus.ACTIVE)
     return render(
         request,
         "matches/program.html",
@@ -50,11 +58,19 @@ def program_matching_view(request: AuthedRequest, slug: str) -> HttpResponse:
             "matches": matches,
             "show": show,
             "counts": selectors.program_match_counts(program=program),
-            "unmatched": run.unmatched.select_related("mentee__person")[:500] if run else [],
+            "unmatched": _rows_html(
+                "<tr><td>{}</td><td>{}</td></tr>", selectors.run_unmatched(run=run) if run else []
+            ),
             "methods": RunMethod.choices,
             "running": run is not None and run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
-            "mentees": mentees.select_related("person").order_by("person__last_name")[:2000],
-            "mentors": mentors.select_related("person").order_by("person__last_name")[:2000],
+            "mentee_options": _rows_html(
+                '<option value="{}">{}</option>',
+                selectors.enrollment_choices(program=program, role=Role.MENTEE),
+            ),
+            "mentor_options": _rows_html(
+                '<option value="{}">{}</option>',
+                selectors.enrollment_choices(program=program, role=role),
+            ),
             "mentor_label": Role(role).label,
         },
     )

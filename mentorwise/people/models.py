@@ -23,6 +23,12 @@ def path_token(pk: int) -> str:
     return f"{pk:0{PATH_WIDTH}x}/"
 
 
+def ancestor_ids(path: str) -> list[int]:
+    """Ids of the managers above the person with this materialized path, top first."""
+    tokens = [t for t in path.split("/") if t]
+    return [int(t, 16) for t in tokens[:-1]]
+
+
 def employed_on(day: dt.date, via: str = "") -> models.Q:
     """The one definition of "in the organization on ``day``": not yet terminated then.
 
@@ -123,8 +129,7 @@ class Person(models.Model):
     @property
     def ancestor_ids(self) -> list[int]:
         """Ids of the managers above this person, top first (from the materialized path)."""
-        tokens = [t for t in self.path.split("/") if t]
-        return [int(t, 16) for t in tokens[:-1]]
+        return ancestor_ids(self.path)
 
 
 class CareerEventKind(models.TextChoices):

@@ -117,7 +117,9 @@ def _level_words(gap: int) -> str:
 # keyed by a digest of exactly that input: a page scoring one mentee against the pool of a
 # program whose texts did not change reuses it, and any change of a text, of who is in the
 # pool or of its order is another key.
-_TextModel = tuple[TfidfVectorizer, Any, np.ndarray, float]
+# (term names by column, the TF-IDF matrix, the dense factor rows, the factor's lower bound);
+# the names are kept with the model, as listing them is a sort of the whole vocabulary.
+_TextModel = tuple[np.ndarray, Any, np.ndarray, float]
 _TEXT_MODELS: dict[str, _TextModel] = {}
 _TEXT_MODELS_KEPT = 8
 _TEXT_MODELS_LOCK = threading.Lock()
@@ -130,6 +132,20 @@ def _corpus_key(corpus: list[str], n_mentees: int, dims: int) -> str:
         digest.update(len(data).to_bytes(8, "big"))
         digest.update(data)
     return digest.hexdigest()
+
+
+def _positions(ids: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each of `values`: whether it is in `ids`, and its index there (the last one, as a
+    ``{id: index}`` dict built in order keeps), vectorised for the pool's thousands of rows."""
+    ids = np.asarray(ids, dtype=np.int64)
+    values = np.asarray(values, dtype=np.int64)
+    if not len(ids):
+        return np.zeros(len(values), dtype=bool), np.zeros(len(values), dtype=np.int64)
+    order = np.argsort(ids, kind="stable")
+    ordered = ids[order]
+    slot = np.searchsorted(ordered, values, side="right") - 1
+    found = (slot >= 0) & (ordered[np.maximum(slot, 0)] == values)
+    return found, order[np.maximum(slot, 0)]
 
 
 def _tz_closeness(delta_hours: np.ndarray) -> np.ndarray:
@@ -269,7 +285,7 @@ class ScoringModel:
                 _TEXT_MODELS[key] = cached
                 while len(_TEXT_MODELS) > _TEXT_MODELS_KEPT:
                     del _TEXT_MODELS[next(iter(_TEXT_MODELS))]
-        self._tfidf, self._text_matrix, dense, lo = cached
+        self._terms, self._text_matrix, dense, lo = cached
         return _Factor("goals_text", dense[: len(e)], dense[len(e) :], 0, lo, 1)
 
     def _fit_text(self, corpus: list[str]) -> _TextModel:
@@ -291,7 +307,7 @@ class ScoringModel:
             dense = dense / np.maximum(norms, 1e-12)
             lo = -1.0
         dense.setflags(write=False)
-        return tfidf, matrix.tocsr(), dense, lo
+        return tfidf.get_feature_names_out(), matrix.tocsr(), dense, lo
 
     def _stack(self) -> None:
         parts_a, parts_b = [], []
@@ -345,19 +361,14 @@ class ScoringModel:
             add("self", [a for a, _ in common], [b for _, b in common])
         depth = self.rules.chain_exclusion_depth
         if depth > 0:
-            for side, other_at, is_mentee in ((e, r_at, True), (r, e_at, False)):
+            for side, is_mentee in ((e, True), (r, False)):
                 if side.chain is None:  # pragma: no cover - filled in by __post_init__
                     continue
                 chain = side.chain[:, :depth]
                 owner, level = np.nonzero(chain >= 0)
-                hits = [
-                    (o, other_at.get(int(p), -1))
-                    for o, p in zip(owner.tolist(), chain[owner, level].tolist(), strict=True)
-                ]
-                hits = [(o, x) for o, x in hits if x >= 0]
-                if hits:
-                    own = [o for o, _ in hits]
-                    oth = [x for _, x in hits]
+                found, at = _positions((r if is_mentee else e).ids, chain[owner, level])
+                if found.any():
+                    own, oth = owner[found], at[found]
                     add("chain", own if is_mentee else oth, oth if is_mentee else own)
         for side, other_at, is_mentee in ((e, r_at, True), (r, e_at, False)):
             if side.vetoed is None:
@@ -593,7 +604,7 @@ class ScoringModel:
         if prod.nnz == 0:
             return []
         order = np.argsort(-prod.data, kind="stable")[:limit]
-        names = self._tfidf.get_feature_names_out()
+        names = self._terms
         return [str(names[prod.col[k]]) for k in order]
 
     def marks(self, i: int, j: int) -> list[str]:

@@ -454,3 +454,36 @@ def test_minimum_score_applies_to_the_fit_not_to_the_inclusion_term() -> None:
     # Whether the pair is allowed cannot depend on the flag (a "below the minimum" warning or
     # an unmatched reason would otherwise tell the flag).
     assert blocked.tolist() == [True, True]
+
+
+def test_positions_agree_with_an_id_index_dict() -> None:
+    """The vectorised lookup of the management-chain rule finds what ``{id: index}`` finds,
+    including the last index of an id listed twice and ids absent from the side."""
+    from mentorwise.matching.scoring.model import _positions
+
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        ids = rng.integers(0, 40, size=int(rng.integers(0, 25)))
+        values = rng.integers(-1, 45, size=30)
+        index = {int(p): k for k, p in enumerate(ids.tolist())}
+        found, at = _positions(ids, values)
+        assert found.tolist() == [int(v) in index for v in values]
+        assert [int(a) for a, f in zip(at, found, strict=True) if f] == [
+            index[int(v)] for v in values if int(v) in index
+        ]
+
+
+def test_management_chain_pairs_are_forbidden_both_ways() -> None:
+    """A mentee's manager (listed in the chain) and a mentor's report are forbidden pairs;
+    everyone else is allowed."""
+    mentees = people(
+        [1, 2, 3], ["Ana", "Bo", "Cy"], [1, 1, 1], chain=np.array([[10, -1]] + [[-1, -1]] * 2)
+    )
+    mentors = people(
+        [10, 11, 12], ["Di", "Ed", "Flo"], [3, 3, 3], chain=np.array([[-1, -1], [2, -1], [-1, -1]])
+    )
+    model = ScoringModel(mentees, mentors, ProgramRules(weights={"seniority": 1}))
+    allowed = np.isfinite(model.dense())
+    assert allowed.tolist() == [[False, True, True], [True, False, True], [True, True, True]]
+    assert model.why_not(0, 0) == ["in each other's management chain"]
+    assert model.why_not(1, 1) == ["in each other's management chain"]
