@@ -14,6 +14,8 @@ from mentorwise.accounts.actors import Actor
 from mentorwise.core.clock import zone_of
 from mentorwise.core.errors import FieldError, InvalidInput
 from mentorwise.core.forms import PageForm
+from mentorwise.programs.inputs import CADENCE_DAYS
+from mentorwise.relationships.inputs.rules import DURATION_MINUTES, LINE_MAX, PROGRESS, TITLE_MAX
 from mentorwise.relationships.models import (
     ClosureKind,
     ConversationType,
@@ -95,8 +97,14 @@ def survey_questions_from_text(text: str) -> list[dict[str, object]]:
 
 
 # Page forms of the relationship page -----------------------------------------------------
-# Each parses types only (a number, a date and time in the person's zone); the services check
-# the rules. Their labels are the names every message uses (FIELD_LABELS below).
+# Each parses types only (a number, a date and time in the person's zone) into the fields of
+# an input object (`relationships.inputs`); its validator, called by the service, checks the
+# rules, as for the API and the CLI. The limits reach the browser as `maxlength`, `min` and
+# `max`, a help, not a check. The labels are the names every message uses (FIELD_LABELS).
+
+
+def _number(bounds: tuple[int, int]) -> forms.NumberInput:
+    return forms.NumberInput(attrs={"min": bounds[0], "max": bounds[1]})
 
 
 def _datetime_local(**attrs: str) -> forms.TextInput:
@@ -139,7 +147,7 @@ class AgreementForm(PageForm):
         label="Our objectives", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     meeting_cadence_days = forms.IntegerField(
-        label="Meeting cadence (days)", widget=forms.NumberInput(attrs={"min": 1, "max": 365})
+        label="Meeting cadence (days)", widget=_number(CADENCE_DAYS)
     )
     confidentiality = forms.CharField(
         label="Confidentiality", required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -147,7 +155,7 @@ class AgreementForm(PageForm):
 
 
 class GoalForm(PageForm):
-    title = forms.CharField(label="Goal", max_length=200)
+    title = forms.CharField(label="Goal", widget=forms.TextInput(attrs={"maxlength": TITLE_MAX}))
     specific = forms.CharField(
         label="Specific: what exactly?", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -180,9 +188,13 @@ class ScheduleForm(_ZonedForm):
         label="Minutes",
         initial=60,
         required=False,
-        widget=forms.NumberInput(attrs={"min": 5, "max": 480}),
+        widget=_number(DURATION_MINUTES),
     )
-    location = forms.CharField(label="Place or video link", required=False, max_length=300)
+    location = forms.CharField(
+        label="Place or video link",
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": LINE_MAX}),
+    )
     conversation_type = forms.TypedChoiceField(
         label="Conversation",
         choices=ConversationType.choices,
@@ -205,7 +217,7 @@ class LogForm(_ZonedForm):
         label="Minutes",
         initial=60,
         required=False,
-        widget=forms.NumberInput(attrs={"min": 5, "max": 480}),
+        widget=_number(DURATION_MINUTES),
     )
     conversation_type = forms.TypedChoiceField(
         label="Conversation",
@@ -268,9 +280,7 @@ def _date(**attrs: str) -> forms.DateInput:
 
 
 class GoalProgressForm(PageForm):
-    progress = forms.IntegerField(
-        label="Progress (%)", widget=forms.NumberInput(attrs={"min": 0, "max": 100})
-    )
+    progress = forms.IntegerField(label="Progress (%)", widget=_number(PROGRESS))
     # Left out, the status stays as it is (clients that only move the progress).
     status = forms.TypedChoiceField(
         label="Status", choices=GoalStatus.choices, required=False, empty_value=None

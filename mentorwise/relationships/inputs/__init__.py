@@ -1,0 +1,103 @@
+"""What a person may send to act on a relationship, and the one place it is checked.
+
+One frozen input object per use case: the page forms (`relationships.forms`) produce it from
+typed fields, the API schemas (the `*In` classes here, used by `api/relationships/`) convert
+one to one into it, and the CLI (`mentorwise relationship`) parses the same schemas. The
+services take `(actor, object, input)` and call its `*_validate` function, which checks every
+rule (ranges, lengths, known choices, a meeting inside the relationship's span, `span.py`)
+and reports every problem at once, each naming its field; the limits are in `rules.py`.
+"""
+
+from mentorwise.relationships.inputs.feedback import (
+    CheckInIn,
+    CheckInNew,
+    CloseIn,
+    Closure,
+    HandleIn,
+    OutcomeIn,
+    SafetyHandling,
+    SafetyIn,
+    SafetyReportNew,
+    SponsorshipIn,
+    SponsorshipNew,
+    SponsorshipResult,
+    check_in_validate,
+    closure_reason_problem,
+    closure_validate,
+    safety_handling_validate,
+    safety_report_validate,
+    sponsorship_result_validate,
+    sponsorship_validate,
+)
+from mentorwise.relationships.inputs.meetings import (
+    LogIn,
+    MeetingLog,
+    MeetingMove,
+    MeetingSchedule,
+    PrivateNoteIn,
+    RescheduleIn,
+    ScheduleIn,
+    meeting_log_validate,
+    meeting_move_validate,
+    meeting_schedule_validate,
+    private_note_problem,
+)
+from mentorwise.relationships.inputs.pair import (
+    AgreementIn,
+    AgreementTerms,
+    GoalFields,
+    GoalIn,
+    GoalProgress,
+    MilestoneIn,
+    MilestoneNew,
+    ProgressIn,
+    agreement_terms_validate,
+    goal_fields_validate,
+    goal_progress_validate,
+    milestone_validate,
+)
+
+__all__ = [
+    "AgreementIn",
+    "AgreementTerms",
+    "CheckInIn",
+    "CheckInNew",
+    "CloseIn",
+    "Closure",
+    "GoalFields",
+    "GoalIn",
+    "GoalProgress",
+    "HandleIn",
+    "LogIn",
+    "MeetingLog",
+    "MeetingMove",
+    "MeetingSchedule",
+    "MilestoneIn",
+    "MilestoneNew",
+    "OutcomeIn",
+    "PrivateNoteIn",
+    "ProgressIn",
+    "RescheduleIn",
+    "SafetyHandling",
+    "SafetyIn",
+    "SafetyReportNew",
+    "ScheduleIn",
+    "SponsorshipIn",
+    "SponsorshipNew",
+    "SponsorshipResult",
+    "agreement_terms_validate",
+    "check_in_validate",
+    "closure_reason_problem",
+    "closure_validate",
+    "goal_fields_validate",
+    "goal_progress_validate",
+    "meeting_log_validate",
+    "meeting_move_validate",
+    "meeting_schedule_validate",
+    "milestone_validate",
+    "private_note_problem",
+    "safety_handling_validate",
+    "safety_report_validate",
+    "sponsorship_result_validate",
+    "sponsorship_validate",
+]
