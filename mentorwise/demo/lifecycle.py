@@ -396,7 +396,7 @@ def _history(
         pair.goal_progress_set(
             actor=mentee,
             goal=goal,
-            data=inputs.GoalProgress(
+            data=inputs.GoalProgressChange(
                 progress=progress, status="achieved" if progress >= 100 else None
             ),
         )

@@ -267,7 +267,7 @@ def goal_progress_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
         key=key,
         form=forms.GoalProgressForm(request.POST, auto_id=forms.key_auto_id(key)),
         call=lambda data: services.goal_progress_set(
-            actor=request.user, goal=goal, data=inputs.GoalProgress(**data)
+            actor=request.user, goal=goal, data=inputs.GoalProgressChange(**data)
         ),
         success="Progress saved.",
         section=f"goal-{goal.pk}",

@@ -48,7 +48,7 @@ class GoalFields:
 
 
 @dataclass(frozen=True)
-class GoalProgress:
+class GoalProgressChange:
     """Progress in percent; a status left None stays as it is."""
 
     progress: int
@@ -102,7 +102,7 @@ def goal_fields_validate(data: GoalFields) -> GoalFields:
     return replace(data, title=title)
 
 
-def goal_progress_validate(data: GoalProgress) -> GoalProgress:
+def goal_progress_validate(data: GoalProgressChange) -> GoalProgressChange:
     _raise_any(
         [
             out_of_range("progress", data.progress, PROGRESS),
@@ -161,8 +161,8 @@ class ProgressIn(Schema):
     progress: int = Field(description="0 to 100.")
     status: str | None = Field(None, description="open, achieved or dropped.")
 
-    def to_input(self) -> GoalProgress:
-        return GoalProgress(**self.model_dump())
+    def to_input(self) -> GoalProgressChange:
+        return GoalProgressChange(**self.model_dump())
 
 
 class MilestoneIn(Schema):

@@ -11,7 +11,7 @@ from mentorwise.core.errors import Conflict
 from mentorwise.relationships.inputs.pair import (
     AgreementTerms,
     GoalFields,
-    GoalProgress,
+    GoalProgressChange,
     MilestoneNew,
     agreement_terms_validate,
     goal_fields_validate,
@@ -191,7 +191,7 @@ def goal_update(*, actor: Actor, goal: Goal, fields: GoalFields) -> Goal:
 
 
 @transaction.atomic
-def goal_progress_set(*, actor: Actor, goal: Goal, data: GoalProgress) -> Goal:
+def goal_progress_set(*, actor: Actor, goal: Goal, data: GoalProgressChange) -> Goal:
     """Record progress (0–100) and optionally the status; achieved means 100 %."""
     relationship = goal.relationship
     require_side(actor, relationship)

@@ -182,7 +182,9 @@ def test_a_move_keeps_the_length_and_place_left_out(
             },
         ),
         (
-            lambda: inputs.goal_progress_validate(inputs.GoalProgress(progress=101, status="won")),
+            lambda: inputs.goal_progress_validate(
+                inputs.GoalProgressChange(progress=101, status="won")
+            ),
             {
                 ("progress", "must be 0 to 100"),
                 ("status", "must be one of open, achieved, dropped"),

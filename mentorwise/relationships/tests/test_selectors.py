@@ -171,7 +171,7 @@ def test_contribution_record_counts_and_suppresses_feedback(relationship, mentee
     services.goal_progress_set(
         actor=mentee,
         goal=goal,
-        data=inputs.GoalProgress(progress=100, status="achieved"),
+        data=inputs.GoalProgressChange(progress=100, status="achieved"),
     )
     services.sponsorship_action_record(
         actor=mentor,
@@ -271,6 +271,6 @@ def test_no_private_note_model_access_outside_author_path():
         "privacy/erasure.py",  # deletes the erased person's notes; replaces their name in others'
         "privacy/export.py",  # access request: only the notes the exported person wrote
         "privacy/retention.py",  # deletes notes past the retention period, never reads them
-        "relationships/selectors.py",
+        "relationships/selectors/pair.py",
         "relationships/services/meetings.py",
     ]

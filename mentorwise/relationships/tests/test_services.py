@@ -152,7 +152,7 @@ def test_goal_lifecycle_with_milestones(relationship, mentee, mentor):
             target_date=dt.date(2026, 9, 30),
         ),
     )
-    services.goal_progress_set(actor=mentor, goal=goal, data=inputs.GoalProgress(progress=40))
+    services.goal_progress_set(actor=mentor, goal=goal, data=inputs.GoalProgressChange(progress=40))
     milestone = services.milestone_add(
         actor=mentee, goal=goal, data=inputs.MilestoneNew(title="Draft the plan")
     )
@@ -160,7 +160,7 @@ def test_goal_lifecycle_with_milestones(relationship, mentee, mentor):
     services.goal_progress_set(
         actor=mentee,
         goal=goal,
-        data=inputs.GoalProgress(progress=80, status=GoalStatus.ACHIEVED),
+        data=inputs.GoalProgressChange(progress=80, status=GoalStatus.ACHIEVED),
     )
     goal.refresh_from_db()
     assert goal.progress == 100 and goal.status == GoalStatus.ACHIEVED and goal.achieved_at
@@ -178,7 +178,9 @@ def test_goal_refused_inputs(relationship, mentee):
         actor=mentee, relationship=relationship, fields=services.GoalFields(title="Speak up")
     )
     with pytest.raises(InvalidInput):
-        services.goal_progress_set(actor=mentee, goal=goal, data=inputs.GoalProgress(progress=101))
+        services.goal_progress_set(
+            actor=mentee, goal=goal, data=inputs.GoalProgressChange(progress=101)
+        )
     goal.refresh_from_db()
     assert goal.progress == 0
 
