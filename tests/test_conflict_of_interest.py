@@ -42,6 +42,7 @@ from mentorwise.insights.report import program_report_context
 from mentorwise.notifications.models import NudgeKind
 from mentorwise.notifications.rules import stalled
 from mentorwise.privacy.export import person_export
+from mentorwise.programs.enrollment_inputs import EnrollmentNew
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus
 from mentorwise.programs.services import (
     EnrollmentAnswers,
@@ -612,7 +613,9 @@ def test_manager_may_enrol_and_the_other_overseers_see_it(world: World, skills: 
         answers={"why": "To give back", "commitment": "Yes"},
     )
     enrollment = enrollment_create(
-        actor=world.nina, program=program, role="mentor", answers=answers, acknowledged=True
+        actor=world.nina,
+        program=program,
+        data=EnrollmentNew(role="mentor", answers=answers, acknowledged=True),
     )
     entry = AuditEntry.objects.get(action="enrollment.created", target_id=str(enrollment.pk))
     assert entry.data["oversees_program"] is True
