@@ -15,7 +15,14 @@ from mentorwise.core.clock import zone_of
 from mentorwise.core.errors import FieldError, InvalidInput
 from mentorwise.core.forms import PageForm
 from mentorwise.programs.inputs import CADENCE_DAYS
-from mentorwise.relationships.inputs.rules import DURATION_MINUTES, LINE_MAX, PROGRESS, TITLE_MAX
+from mentorwise.relationships.inputs.rules import (
+    COMMENT_MAX,
+    DURATION_MINUTES,
+    LINE_MAX,
+    PROGRESS,
+    PULSE,
+    TITLE_MAX,
+)
 from mentorwise.relationships.models import (
     ClosureKind,
     ConversationType,
@@ -242,11 +249,13 @@ class LogForm(_ZonedForm):
 class CheckInForm(PageForm):
     pulse = forms.TypedChoiceField(
         label="How is it going? (1–5)",
-        choices=[(n, str(n)) for n in range(1, 6)],
+        choices=[(n, str(n)) for n in range(PULSE[0], PULSE[1] + 1)],
         coerce=int,
         initial=4,
     )
-    comment = forms.CharField(label="Comment", required=False)
+    comment = forms.CharField(
+        label="Comment", required=False, widget=forms.TextInput(attrs={"maxlength": COMMENT_MAX})
+    )
 
 
 class CloseForm(PageForm):
@@ -288,7 +297,9 @@ class GoalProgressForm(PageForm):
 
 
 class MilestoneForm(PageForm):
-    title = forms.CharField(label="New milestone")
+    title = forms.CharField(
+        label="New milestone", widget=forms.TextInput(attrs={"maxlength": TITLE_MAX})
+    )
     due_date = forms.DateField(label="Due", required=False, widget=_date())
 
 
