@@ -549,12 +549,16 @@ def test_bulk_actions_refuse_their_own_relationship(
     assert not mail.outbox
     with pytest.raises(InvalidInput):
         rs.relationships_remind(
-            actor=world.users[who], program=own.program, relationship_ids=[own.pk]
+            actor=world.users[who],
+            program=own.program,
+            data=inputs.BulkReminder(relationship_ids=[own.pk]),
         )
     # The other relationships are theirs to act on.
     with django_capture_on_commit_callbacks(execute=True):
         reminded = rs.relationships_remind(
-            actor=world.users[who], program=own.program, relationship_ids=[control.pk]
+            actor=world.users[who],
+            program=own.program,
+            data=inputs.BulkReminder(relationship_ids=[control.pk]),
         )
     assert reminded == 1 and len(mail.outbox) == 1
     assert control.events.filter(kind=EventKind.REMINDER).exists()

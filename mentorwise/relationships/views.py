@@ -318,8 +318,9 @@ def program_bulk_view(request: AuthedRequest, slug: str) -> HttpResponse:
             lambda: services.relationships_close_bulk(
                 actor=request.user,
                 program=program,
-                relationship_ids=ids,
-                reason=request.POST.get("reason", ""),
+                data=inputs.BulkClosure(
+                    relationship_ids=ids, reason=request.POST.get("reason", "")
+                ),
             ),
             "The selected relationships were closed.",
         )
@@ -329,8 +330,9 @@ def program_bulk_view(request: AuthedRequest, slug: str) -> HttpResponse:
             lambda: services.relationships_remind(
                 actor=request.user,
                 program=program,
-                relationship_ids=ids,
-                message=request.POST.get("message", ""),
+                data=inputs.BulkReminder(
+                    relationship_ids=ids, message=request.POST.get("message", "")
+                ),
             ),
             "Reminders sent to the selected pairs.",
         )

@@ -8,6 +8,13 @@ rule (ranges, lengths, known choices, a meeting inside the relationship's span, 
 and reports every problem at once, each naming its field; the limits are in `rules.py`.
 """
 
+from mentorwise.relationships.inputs.bulk import (
+    BulkClosure,
+    BulkIn,
+    BulkReminder,
+    bulk_closure_validate,
+    bulk_reminder_validate,
+)
 from mentorwise.relationships.inputs.feedback import (
     CheckInIn,
     CheckInNew,
@@ -60,6 +67,9 @@ from mentorwise.relationships.inputs.pair import (
 __all__ = [
     "AgreementIn",
     "AgreementTerms",
+    "BulkClosure",
+    "BulkIn",
+    "BulkReminder",
     "CheckInIn",
     "CheckInNew",
     "CloseIn",
@@ -86,6 +96,8 @@ __all__ = [
     "SponsorshipNew",
     "SponsorshipResult",
     "agreement_terms_validate",
+    "bulk_closure_validate",
+    "bulk_reminder_validate",
     "check_in_validate",
     "closure_reason_problem",
     "closure_validate",

@@ -14,11 +14,13 @@ from mentorwise.matches.models import Match, MatchStatus
 from mentorwise.programs.models import Program
 from mentorwise.programs.permissions import can_manage_program
 from mentorwise.relationships.closing import meetings_to_cancel
-from mentorwise.relationships.inputs.feedback import (
-    Closure,
-    closure_reason_problem,
-    closure_validate,
+from mentorwise.relationships.inputs.bulk import (
+    BulkClosure,
+    BulkReminder,
+    bulk_closure_validate,
+    bulk_reminder_validate,
 )
+from mentorwise.relationships.inputs.feedback import Closure, closure_validate
 from mentorwise.relationships.models import (
     ClosureKind,
     EventKind,
@@ -153,19 +155,19 @@ def _managed(actor: Actor, program: Program, relationship_ids: list[int]) -> lis
 
 
 @transaction.atomic
-def relationships_remind(
-    *, actor: Actor, program: Program, relationship_ids: list[int], message: str = ""
-) -> int:
+def relationships_remind(*, actor: Actor, program: Program, data: BulkReminder) -> int:
     """Email a reminder to the selected active pairs of a program; returns how many pairs."""
+    selected = _managed(actor, program, data.relationship_ids)
+    data = bulk_reminder_validate(data)
     count = 0
-    for relationship in _managed(actor, program, relationship_ids):
+    for relationship in selected:
         if not relationship.is_active:
             continue
         email_enqueue(
             to=pair_emails(relationship),
             subject=f"A reminder from {program.name}",
             body=(
-                (message.strip() or "How is your mentoring going? Please plan your next meeting.")
+                (data.message or "How is your mentoring going? Please plan your next meeting.")
                 + f"\n\n{relationship_url(relationship)}"
             ),
         )
@@ -183,19 +185,16 @@ def relationships_remind(
 
 
 @transaction.atomic
-def relationships_close_bulk(
-    *, actor: Actor, program: Program, relationship_ids: list[int], reason: str
-) -> int:
+def relationships_close_bulk(*, actor: Actor, program: Program, data: BulkClosure) -> int:
     """Close the selected active relationships early, with one reason; all or none."""
-    if problem := closure_reason_problem(ClosureKind.EARLY, reason):
-        raise InvalidInput([problem])
+    data = bulk_closure_validate(data)
     count = 0
-    for relationship in _managed(actor, program, relationship_ids):
+    for relationship in _managed(actor, program, data.relationship_ids):
         if relationship.is_active:
             relationship_close(
                 actor=actor,
                 relationship=relationship,
-                data=Closure(kind=ClosureKind.EARLY, reason=reason),
+                data=Closure(kind=ClosureKind.EARLY, reason=data.reason),
             )
             count += 1
     return count

@@ -388,3 +388,44 @@ def test_cli_closes_a_relationship_as_the_system(relationship: Relationship) -> 
     assert (relationship.closure_reason, relationship.closed_by) == ("Left", None)
     with pytest.raises(CommandError, match="No relationship number 0"):
         call_command("relationship", "close", "0", "--kind", "planned")
+
+
+def test_a_bulk_closure_needs_a_short_reason_and_a_bulk_reminder_a_short_message() -> None:
+    assert _raised(
+        lambda: inputs.bulk_closure_validate(inputs.BulkClosure(relationship_ids=[1], reason=" "))
+    ) == {("reason", "an early closure needs a reason")}
+    assert _raised(
+        lambda: inputs.bulk_closure_validate(
+            inputs.BulkClosure(relationship_ids=[1], reason="r" * 2001)
+        )
+    ) == {("reason", "must be at most 2000 characters")}
+    assert _raised(
+        lambda: inputs.bulk_reminder_validate(
+            inputs.BulkReminder(relationship_ids=[1], message="m" * 5001)
+        )
+    ) == {("message", "must be at most 5000 characters")}
+
+
+def test_page_and_api_refuse_an_over_long_bulk_reminder_alike(
+    relationship: Relationship, program_manager: Any
+) -> None:
+    """The API refused a reminder over 5000 characters and the page sent it; now both refuse
+    it with the validator's words, and nobody is e-mailed."""
+    slug = relationship.program.slug
+    long_message = "m" * 5001
+    api = _api_errors(
+        _post_json(
+            api_client(program_manager, scope="admin"),
+            f"/api/programs/{slug}/relationships/remind",
+            {"relationships": [relationship.pk], "message": long_message},
+        )
+    )
+    assert api == {("message", "must be at most 5000 characters")}
+    page = page_client(program_manager).post(
+        f"/relationships/program/{slug}/bulk/",
+        {"action": "remind", "relationships": [relationship.pk], "message": long_message},
+        follow=True,
+    )
+    shown = [str(m) for m in page.context["messages"]]
+    assert shown == ["Message: must be at most 5000 characters"]
+    assert not relationship.events.filter(kind="reminder").exists()

@@ -472,20 +472,23 @@ def test_managers_bulk_remind_and_close(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         n = services.relationships_remind(
-            actor=program_manager, program=program, relationship_ids=[relationship.pk]
+            actor=program_manager,
+            program=program,
+            data=inputs.BulkReminder(relationship_ids=[relationship.pk]),
         )
     assert n == 1 and len(mail.outbox) == 1
     assert events(relationship, EventKind.REMINDER) == 1
     with pytest.raises(Forbidden):
         services.relationships_close_bulk(
-            actor=other_manager, program=program, relationship_ids=[relationship.pk], reason="x"
+            actor=other_manager,
+            program=program,
+            data=inputs.BulkClosure(relationship_ids=[relationship.pk], reason="x"),
         )
     assert (
         services.relationships_close_bulk(
             actor=program_manager,
             program=program,
-            relationship_ids=[relationship.pk],
-            reason="Program redesign",
+            data=inputs.BulkClosure(relationship_ids=[relationship.pk], reason="Program redesign"),
         )
         == 1
     )
