@@ -6,12 +6,12 @@ from dataclasses import dataclass, replace
 
 from ninja import Field, Schema
 
-from mentorwise.core.errors import FieldError, InvalidInput
 from mentorwise.relationships.inputs.feedback import closure_reason_problem
 from mentorwise.relationships.inputs.rules import (
     COMMENT_MAX,
     LONG_TEXT_MAX,
     documented_max,
+    raise_any,
     too_long,
 )
 from mentorwise.relationships.models import ClosureKind
@@ -38,20 +38,15 @@ class BulkClosure:
 # Validation (which relationships the manager may act on is the service's question) --------
 
 
-def _raise_any(errors: list[FieldError | None]) -> None:
-    if found := [e for e in errors if e is not None]:
-        raise InvalidInput(found)
-
-
 def bulk_reminder_validate(data: BulkReminder) -> BulkReminder:
-    _raise_any([too_long("message", data.message.strip(), LONG_TEXT_MAX)])
+    raise_any([too_long("message", data.message.strip(), LONG_TEXT_MAX)])
     return replace(data, message=data.message.strip())
 
 
 def bulk_closure_validate(data: BulkClosure) -> BulkClosure:
     """The reason a single early closure needs (`closure_validate`), all problems at once."""
     reason = data.reason.strip()
-    _raise_any(
+    raise_any(
         [
             closure_reason_problem(ClosureKind.EARLY, reason),
             too_long("reason", reason, COMMENT_MAX),

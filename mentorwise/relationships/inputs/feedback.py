@@ -15,6 +15,7 @@ from mentorwise.relationships.inputs.rules import (
     documented_max,
     not_one_of,
     out_of_range,
+    raise_any,
     too_long,
 )
 from mentorwise.relationships.models import (
@@ -86,13 +87,8 @@ def _required_text(field: str, value: str, limit: int) -> FieldError | None:
     return None
 
 
-def _raise_any(errors: list[FieldError | None]) -> None:
-    if found := [e for e in errors if e is not None]:
-        raise InvalidInput(found)
-
-
 def check_in_validate(data: CheckInNew) -> CheckInNew:
-    _raise_any(
+    raise_any(
         [
             out_of_range("pulse", data.pulse, PULSE),
             too_long("comment", data.comment, COMMENT_MAX),
@@ -115,7 +111,7 @@ def closure_validate(data: Closure) -> Closure:
     kind_error = None
     if data.kind not in ClosureKind.values:
         kind_error = FieldError("kind", "must be planned or early", value=data.kind)
-    _raise_any(
+    raise_any(
         [
             kind_error,
             closure_reason_problem(data.kind, reason),
@@ -126,7 +122,7 @@ def closure_validate(data: Closure) -> Closure:
 
 
 def sponsorship_validate(data: SponsorshipNew) -> SponsorshipNew:
-    _raise_any(
+    raise_any(
         [
             not_one_of("kind", data.kind, SponsorshipKind.values),
             _required_text("description", data.description, COMMENT_MAX),
@@ -144,7 +140,7 @@ def sponsorship_result_validate(data: SponsorshipResult) -> SponsorshipResult:
 
 
 def safety_report_validate(data: SafetyReportNew) -> SafetyReportNew:
-    _raise_any(
+    raise_any(
         [
             not_one_of("category", data.category, SafetyCategory.values),
             _required_text("description", data.description, LONG_TEXT_MAX),
@@ -154,7 +150,7 @@ def safety_report_validate(data: SafetyReportNew) -> SafetyReportNew:
 
 
 def safety_handling_validate(data: SafetyHandling) -> SafetyHandling:
-    _raise_any(
+    raise_any(
         [
             not_one_of("status", data.status, SafetyStatus.values),
             too_long("note", data.note.strip(), LONG_TEXT_MAX),

@@ -16,6 +16,7 @@ from mentorwise.relationships.inputs.rules import (
     documented_max,
     not_one_of,
     out_of_range,
+    raise_any,
     too_long,
 )
 from mentorwise.relationships.models import GoalStatus
@@ -66,15 +67,10 @@ class MilestoneNew:
 # Validation ------------------------------------------------------------------------------
 
 
-def _raise_any(errors: list[FieldError | None]) -> None:
-    if found := [e for e in errors if e is not None]:
-        raise InvalidInput(found)
-
-
 def agreement_terms_validate(data: AgreementTerms) -> AgreementTerms:
     """`data` with its texts trimmed, once it passed every rule; InvalidInput lists all
     problems otherwise. The cadence's range is the program's (`programs.inputs`)."""
-    _raise_any(
+    raise_any(
         [
             out_of_range("meeting_cadence_days", data.meeting_cadence_days, CADENCE_DAYS, "days"),
             too_long("pair_objectives", data.pair_objectives, LONG_TEXT_MAX),
@@ -93,7 +89,7 @@ def goal_fields_validate(data: GoalFields) -> GoalFields:
     problems otherwise."""
     title = data.title.strip()
     missing = FieldError("title", "is required") if not title else None
-    _raise_any(
+    raise_any(
         [
             missing or too_long("title", title, TITLE_MAX),
             *(too_long(name, getattr(data, name), LONG_TEXT_MAX) for name in SMART_TEXTS),
@@ -103,7 +99,7 @@ def goal_fields_validate(data: GoalFields) -> GoalFields:
 
 
 def goal_progress_validate(data: GoalProgressChange) -> GoalProgressChange:
-    _raise_any(
+    raise_any(
         [
             out_of_range("progress", data.progress, PROGRESS),
             None if data.status is None else not_one_of("status", data.status, GoalStatus.values),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mentorwise.core.errors import FieldError
+from mentorwise.core.errors import FieldError, InvalidInput
 
 TITLE_MAX = 200  # a goal's or a milestone's title
 LONG_TEXT_MAX = 5000  # a goal's SMART texts, the agreement's texts, a safety report
@@ -19,6 +19,12 @@ PRIVATE_NOTE_MAX = 20000
 DURATION_MINUTES = (5, 480)
 PULSE = (1, 5)
 PROGRESS = (0, 100)
+
+
+def raise_any(errors: list[FieldError | None]) -> None:
+    """InvalidInput with every problem found (None: that rule passed), if there is one."""
+    if found := [e for e in errors if e is not None]:
+        raise InvalidInput(found)
 
 
 def too_long(field: str, value: str, limit: int) -> FieldError | None:
