@@ -12,6 +12,7 @@ from django.db import close_old_connections, transaction
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from mentorwise.relationships import inputs
 from mentorwise.relationships.services.meetings import meeting_schedule
 from mentorwise.relationships.services.pair import GoalFields, goal_create, milestone_add
 from mentorwise.relationships.tests.factories import enrollment_of, started_relationship
@@ -51,12 +52,13 @@ def known_ids(hr_admin: Any, program: Any, mentee: Any, mentor: Any) -> dict[str
     """Real objects for path parameters: ids the callers may reach."""
     relationship = started_relationship(mentee, mentor)
     goal = goal_create(actor=mentee, relationship=relationship, fields=GoalFields(title="Lead"))
-    milestone = milestone_add(actor=mentee, goal=goal, title="First step")
+    milestone = milestone_add(actor=mentee, goal=goal, data=inputs.MilestoneNew(title="First step"))
     meeting = meeting_schedule(
         actor=mentee,
         relationship=relationship,
-        starts_at=timezone.now() + dt.timedelta(days=3),
-        location="Room 1",
+        data=inputs.MeetingSchedule(
+            starts_at=timezone.now() + dt.timedelta(days=3), location="Room 1"
+        ),
     )
     return {
         "slug": program.slug,

@@ -36,6 +36,7 @@ from mentorwise.accounts.services import api_token_create
 from mentorwise.matches.models import Match, MatchStatus
 from mentorwise.people.models import Demographics
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus, Skill
+from mentorwise.relationships import inputs
 from mentorwise.relationships import services as rs
 from mentorwise.relationships.tests.factories import started_relationship
 
@@ -155,9 +156,9 @@ def build_world() -> World:
     rs.agreement_update(
         actor=ana,
         relationship=rel,
-        pair_objectives=MARK["agreement"],
-        meeting_cadence_days=14,
-        confidentiality="Between us",
+        data=inputs.AgreementTerms(
+            pair_objectives=MARK["agreement"], meeting_cadence_days=14, confidentiality="Between us"
+        ),
     )
     goal = rs.goal_create(
         actor=ana,
@@ -175,11 +176,17 @@ def build_world() -> World:
         ),
     )
     scheduled = rs.meeting_schedule(
-        actor=ana, relationship=rel, starts_at=timezone.now() + dt.timedelta(days=7)
+        actor=ana,
+        relationship=rel,
+        data=inputs.MeetingSchedule(starts_at=timezone.now() + dt.timedelta(days=7)),
     )
-    rs.milestone_add(actor=ana, goal=goal, title=MARK["milestone"])
+    rs.milestone_add(actor=ana, goal=goal, data=inputs.MilestoneNew(title=MARK["milestone"]))
     rs.private_note_write(actor=marta, meeting=meeting, text=MARK["private_marta"])
-    rs.check_in_create(actor=ana, relationship=rel, pulse=4, comment=MARK["check_in"])
+    rs.check_in_create(
+        actor=ana,
+        relationship=rel,
+        data=inputs.CheckInNew(pulse=4, comment=MARK["check_in"]),
+    )
     rs.survey_respond(
         actor=ana,
         relationship=rel,
@@ -193,7 +200,9 @@ def build_world() -> World:
         },
     )
     action = rs.sponsorship_action_record(
-        actor=marta, relationship=rel, kind="introduction", description=MARK["sponsorship"]
+        actor=marta,
+        relationship=rel,
+        data=inputs.SponsorshipNew(kind="introduction", description=MARK["sponsorship"]),
     )
     read_token, read_raw = api_token_create(actor=ana, name="read", scope=TokenScope.READ)
     tokens = {
@@ -604,16 +613,20 @@ def _service_calls() -> dict[str, Any]:
         ),
         "relationship.read": lambda w, u: str(rel(w, u).mentee.person.first_name),
         "relationship.close": lambda w, u: (
-            rs.relationship_close(actor=u, relationship=rel(w, u), kind="early", reason="Service")
+            rs.relationship_close(
+                actor=u,
+                relationship=rel(w, u),
+                data=inputs.Closure(kind="early", reason="Service"),
+            )
             and None
         ),
         "agreement.change": lambda w, u: (
             rs.agreement_update(
                 actor=u,
                 relationship=rel(w, u),
-                pair_objectives="New",
-                meeting_cadence_days=21,
-                confidentiality="",
+                data=inputs.AgreementTerms(
+                    pair_objectives="New", meeting_cadence_days=21, confidentiality=""
+                ),
             )
             and None
         ),
@@ -636,7 +649,9 @@ def _service_calls() -> dict[str, Any]:
         ),
         "meeting.create": lambda w, u: (
             rs.meeting_schedule(
-                actor=u, relationship=rel(w, u), starts_at=timezone.now() + dt.timedelta(days=3)
+                actor=u,
+                relationship=rel(w, u),
+                data=inputs.MeetingSchedule(starts_at=timezone.now() + dt.timedelta(days=3)),
             )
             and None
         ),
@@ -648,11 +663,14 @@ def _service_calls() -> dict[str, Any]:
             rs.private_note_write(actor=u, meeting=meeting(w, u), text="Mine") and None
         ),
         "check_in.create": lambda w, u: (
-            rs.check_in_create(actor=u, relationship=rel(w, u), pulse=5) and None
+            rs.check_in_create(actor=u, relationship=rel(w, u), data=inputs.CheckInNew(pulse=5))
+            and None
         ),
         "sponsorship.create": lambda w, u: (
             rs.sponsorship_action_record(
-                actor=u, relationship=rel(w, u), kind="promotion", description="Nominated"
+                actor=u,
+                relationship=rel(w, u),
+                data=inputs.SponsorshipNew(kind="promotion", description="Nominated"),
             )
             and None
         ),
@@ -660,7 +678,7 @@ def _service_calls() -> dict[str, Any]:
             rs.sponsorship_outcome_set(
                 actor=u,
                 action=sel.access_sponsorship_action(actor=u, action_id=w.ids["action"]),
-                outcome="succeeded",
+                data=inputs.SponsorshipResult(outcome="succeeded"),
             )
             and None
         ),

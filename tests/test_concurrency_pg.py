@@ -27,6 +27,7 @@ from mentorwise.matches.models import Match, MatchStatus
 from mentorwise.matches.services import match_approve
 from mentorwise.people.models import Person
 from mentorwise.people.services import people_import
+from mentorwise.programs.enrollment_inputs import EnrollmentNew
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program
 from mentorwise.programs.services import EnrollmentAnswers, enrollment_create
 from mentorwise.relationships.models import Relationship
@@ -202,7 +203,9 @@ def test_a_double_submitted_enrollment_enrolls_once(program: Program, skills: An
 
     def enroll() -> Enrollment:
         return enrollment_create(
-            actor=user, program=program, role="mentee", answers=answers, acknowledged=True
+            actor=user,
+            program=program,
+            data=EnrollmentNew(role="mentee", answers=answers, acknowledged=True),
         )
 
     results = in_parallel(enroll, enroll, enroll)

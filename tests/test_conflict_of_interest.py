@@ -42,13 +42,14 @@ from mentorwise.insights.report import program_report_context
 from mentorwise.notifications.models import NudgeKind
 from mentorwise.notifications.rules import stalled
 from mentorwise.privacy.export import person_export
+from mentorwise.programs.enrollment_inputs import EnrollmentNew
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus
 from mentorwise.programs.services import (
     EnrollmentAnswers,
     enrollment_create,
     program_create_from_template,
 )
-from mentorwise.relationships import selectors
+from mentorwise.relationships import inputs, selectors
 from mentorwise.relationships import services as rs
 from mentorwise.relationships.models import (
     EventKind,
@@ -158,8 +159,7 @@ def build_world() -> World:
         reports[key] = rs.safety_report_create(
             actor=actor,
             relationship=relationship,
-            category="conduct",
-            description=f"{key}-REPORT-SECRET",
+            data=inputs.SafetyReportNew(category="conduct", description=f"{key}-REPORT-SECRET"),
         )
         rs.survey_respond(
             actor=actor,
@@ -279,17 +279,23 @@ def test_report_about_own_relationship_cannot_be_read_or_handled(world: World, w
     )
     assert handled.status_code == 404
     with pytest.raises(Forbidden):
-        rs.safety_report_handle(actor=user, report=report, status="resolved")
+        rs.safety_report_handle(
+            actor=user, report=report, data=inputs.SafetyHandling(status="resolved")
+        )
     report.refresh_from_db()
     assert report.status == "open" and not report.notes.exists()
     assert not AuditEntry.objects.filter(action="safety_report.handled").exists()
     # Another overseer of the program handles it.
-    rs.safety_report_handle(actor=world.nina, report=report, status="in_review")
+    rs.safety_report_handle(
+        actor=world.nina, report=report, data=inputs.SafetyHandling(status="in_review")
+    )
 
 
 def test_manager_who_reports_reads_their_report_but_does_not_handle_it(world: World):
     report = rs.safety_report_create(
-        actor=world.paula, relationship=world.rel["R"], category="other", description="Mine"
+        actor=world.paula,
+        relationship=world.rel["R"],
+        data=inputs.SafetyReportNew(category="other", description="Mine"),
     )
     api = api_client(world.paula, scope="admin")
     read = api.get(f"/api/safety-reports/{report.pk}")
@@ -317,7 +323,9 @@ def test_report_email_never_reaches_the_overseer_it_is_about(
     )
     with django_capture_on_commit_callbacks(execute=True):
         rs.safety_report_create(
-            actor=reporter, relationship=relationship, category="conduct", description="Again"
+            actor=reporter,
+            relationship=relationship,
+            data=inputs.SafetyReportNew(category="conduct", description="Again"),
         )
     (message,) = mail.outbox
     assert world.users[who].email not in message.to
@@ -391,7 +399,9 @@ def test_report_waits_for_an_uninvolved_hr_admin_when_nobody_can_receive_it(
     newcomer = make_user(make_person(first_name="Nova", last_name="Admin"), is_hr_admin=True)
     reports = page_client(newcomer).get("/relationships/program/small-org/safety/")
     assert f"/relationships/safety/{report.pk}/" in reports.content.decode()
-    rs.safety_report_handle(actor=newcomer, report=report, status="in_review")
+    rs.safety_report_handle(
+        actor=newcomer, report=report, data=inputs.SafetyHandling(status="in_review")
+    )
 
 
 def test_report_goes_to_the_hr_admins_when_the_only_manager_is_in_the_pair(
@@ -539,12 +549,16 @@ def test_bulk_actions_refuse_their_own_relationship(
     assert not mail.outbox
     with pytest.raises(InvalidInput):
         rs.relationships_remind(
-            actor=world.users[who], program=own.program, relationship_ids=[own.pk]
+            actor=world.users[who],
+            program=own.program,
+            data=inputs.BulkReminder(relationship_ids=[own.pk]),
         )
     # The other relationships are theirs to act on.
     with django_capture_on_commit_callbacks(execute=True):
         reminded = rs.relationships_remind(
-            actor=world.users[who], program=own.program, relationship_ids=[control.pk]
+            actor=world.users[who],
+            program=own.program,
+            data=inputs.BulkReminder(relationship_ids=[control.pk]),
         )
     assert reminded == 1 and len(mail.outbox) == 1
     assert control.events.filter(kind=EventKind.REMINDER).exists()
@@ -603,7 +617,9 @@ def test_manager_may_enrol_and_the_other_overseers_see_it(world: World, skills: 
         answers={"why": "To give back", "commitment": "Yes"},
     )
     enrollment = enrollment_create(
-        actor=world.nina, program=program, role="mentor", answers=answers, acknowledged=True
+        actor=world.nina,
+        program=program,
+        data=EnrollmentNew(role="mentor", answers=answers, acknowledged=True),
     )
     entry = AuditEntry.objects.get(action="enrollment.created", target_id=str(enrollment.pk))
     assert entry.data["oversees_program"] is True

@@ -24,6 +24,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mentorwise.relationships import inputs
 from mentorwise.relationships.services.meetings import meeting_schedule
 from mentorwise.relationships.services.pair import GoalFields, goal_create
 from mentorwise.relationships.tests.factories import enrollment_of, started_relationship
@@ -135,8 +136,9 @@ def world(hr_admin: Any, program: Any, mentee: Any, mentor: Any) -> dict[str, An
     meeting_schedule(
         actor=mentee,
         relationship=relationship,
-        starts_at=timezone.now() + dt.timedelta(days=2),
-        location="Room 1",
+        data=inputs.MeetingSchedule(
+            starts_at=timezone.now() + dt.timedelta(days=2), location="Room 1"
+        ),
     )
     return {
         "slug": program.slug,

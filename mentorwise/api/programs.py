@@ -13,6 +13,7 @@ from mentorwise.core.errors import InvalidInput
 from mentorwise.programs import selectors, services
 from mentorwise.programs.catalog import TEMPLATES
 from mentorwise.programs.eligibility import rules_describe, rules_validate
+from mentorwise.programs.enrollment_inputs import EnrollmentIn
 from mentorwise.programs.inputs import ProgramCreateIn, ProgramPatchIn
 from mentorwise.programs.models import Enrollment, Program
 
@@ -131,27 +132,6 @@ class EnrollmentOut(Schema):
             created_at=e.created_at,
             oversees_program=e.person_id in overseers,
         )
-
-
-class EnrollmentIn(Schema):
-    role: str = Field(description="mentee, mentor, sponsor or coach.")
-    acknowledged: bool = Field(
-        description="Must be true: the role's responsibilities are accepted."
-    )
-    development_goals: str = Field("", max_length=5000)
-    expertise: str = Field("", max_length=5000)
-    skills_wanted: list[int] = Field([], description="Skill ids.")
-    skills_offered: list[int] = Field([], description="Skill ids.")
-    function_preference: str = Field("any", description="any, same or different.")
-    prefers_same_location: bool = False
-    languages: list[str] = []
-    capacity: int = Field(1, ge=1, le=50)
-    availability: str = Field("", max_length=200)
-    answers: dict[str, str] = Field({}, description="Answers to the program's questions by key.")
-
-    def to_answers(self) -> services.EnrollmentAnswers:
-        data = self.model_dump(exclude={"role", "acknowledged"})
-        return services.EnrollmentAnswers(**data)
 
 
 class InviteIn(Schema):
@@ -313,11 +293,7 @@ def enrollment_create(request: HttpRequest, slug: str, data: EnrollmentIn) -> St
     """Enrolls the caller's own person; nobody can enroll someone else (use invitations)."""
     program = selectors.access_program(actor=request.user, slug=slug)
     enrollment = services.enrollment_create(
-        actor=request.user,
-        program=program,
-        role=data.role,
-        answers=data.to_answers(),
-        acknowledged=data.acknowledged,
+        actor=request.user, program=program, data=data.to_input()
     )
     return Status(201, EnrollmentOut.from_enrollment(enrollment))
 

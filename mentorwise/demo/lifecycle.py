@@ -25,6 +25,7 @@ from mentorwise.matches import runs
 from mentorwise.matches import services as matching
 from mentorwise.matches.models import Match, MatchStatus
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramKind
+from mentorwise.relationships import inputs
 from mentorwise.relationships.models import (
     AgreementVersion,
     CheckIn,
@@ -314,7 +315,7 @@ def _history(
         goal = pair.goal_create(
             actor=mentee,
             relationship=rel,
-            fields=pair.GoalFields(
+            fields=inputs.GoalFields(
                 title=title,
                 specific=specific,
                 measurable=measurable,
@@ -340,7 +341,7 @@ def _history(
         meeting = meetings.meeting_log(
             actor=author,
             relationship=rel,
-            log=meetings.MeetingLog(
+            log=inputs.MeetingLog(
                 held_at=held,
                 duration_minutes=int(rng.choice([30, 45, 60, 60, 90])),
                 conversation_type=(
@@ -372,8 +373,9 @@ def _history(
             check = feedback.check_in_create(
                 actor=author,
                 relationship=rel,
-                pulse=pulse,
-                comment="Good conversation." if pulse >= 4 else "",
+                data=inputs.CheckInNew(
+                    pulse=pulse, comment="Good conversation." if pulse >= 4 else ""
+                ),
             )
             CheckIn.objects.filter(pk=check.pk).update(created_at=held + dt.timedelta(days=1))
             _stamp(rel, mark, held + dt.timedelta(days=1))
@@ -384,7 +386,9 @@ def _history(
     if profile == "at_risk":
         # A low pulse recently: the relationship shows as at risk to its managers.
         check = feedback.check_in_create(
-            actor=mentee, relationship=rel, pulse=2, comment="We keep postponing our meetings."
+            actor=mentee,
+            relationship=rel,
+            data=inputs.CheckInNew(pulse=2, comment="We keep postponing our meetings."),
         )
         CheckIn.objects.filter(pk=check.pk).update(created_at=now - dt.timedelta(days=3))
     for goal in goals:
@@ -392,18 +396,23 @@ def _history(
         pair.goal_progress_set(
             actor=mentee,
             goal=goal,
-            progress=progress,
-            status="achieved" if progress >= 100 else None,
+            data=inputs.GoalProgressChange(
+                progress=progress, status="achieved" if progress >= 100 else None
+            ),
         )
     if program.kind == ProgramKind.SPONSORSHIP and count:
         mark = RelationshipEvent.objects.filter(relationship=rel).aggregate(m=Max("pk"))["m"] or 0
         action = feedback.sponsorship_action_record(
             actor=mentor,
             relationship=rel,
-            kind=str(
-                rng.choice(["stretch_assignment", "promotion", "visible_project", "introduction"])
+            data=inputs.SponsorshipNew(
+                kind=str(
+                    rng.choice(
+                        ["stretch_assignment", "promotion", "visible_project", "introduction"]
+                    )
+                ),
+                description="Put their name forward in the leadership staffing meeting.",
             ),
-            description="Put their name forward in the leadership staffing meeting.",
         )
         SponsorshipAction.objects.filter(pk=action.pk).update(
             created_at=started + dt.timedelta(days=30)
@@ -412,8 +421,10 @@ def _history(
             feedback.sponsorship_outcome_set(
                 actor=mentor,
                 action=action,
-                outcome=str(rng.choice(["succeeded", "not_succeeded"])),
-                outcome_on=(now - dt.timedelta(days=10)).date(),
+                data=inputs.SponsorshipResult(
+                    outcome=str(rng.choice(["succeeded", "not_succeeded"])),
+                    outcome_on=(now - dt.timedelta(days=10)).date(),
+                ),
             )
         _stamp(rel, mark, started + dt.timedelta(days=30))
     midpoint_due = (
@@ -430,9 +441,11 @@ def _history(
         closure.relationship_close(
             actor=mentee,
             relationship=rel,
-            kind=ClosureKind.EARLY,
-            reason="Our schedules no longer fit.",
-            rematch=bool(rng.random() < 0.5),
+            data=inputs.Closure(
+                kind=ClosureKind.EARLY,
+                reason="Our schedules no longer fit.",
+                rematch=bool(rng.random() < 0.5),
+            ),
         )
         _bump(result, "closed early")
         _closing_surveys(rel, mentee, mentor, rng)
@@ -440,8 +453,7 @@ def _history(
         closure.relationship_close(
             actor=mentor,
             relationship=rel,
-            kind=ClosureKind.PLANNED,
-            reason="The program period ended.",
+            data=inputs.Closure(kind=ClosureKind.PLANNED, reason="The program period ended."),
         )
         _bump(result, "completed")
         _closing_surveys(rel, mentee, mentor, rng)

@@ -29,6 +29,7 @@ from mentorwise.people.generator import SyntheticOrg, generate_org, generate_pro
 from mentorwise.people.models import Person
 from mentorwise.people.services import people_import
 from mentorwise.programs.eligibility import eligible_people
+from mentorwise.programs.enrollment_inputs import EnrollmentAnswers, EnrollmentNew
 from mentorwise.programs.models import (
     GIVING_ROLES,
     Enrollment,
@@ -39,7 +40,7 @@ from mentorwise.programs.models import (
     Role,
     Skill,
 )
-from mentorwise.programs.services.enrollment import EnrollmentAnswers, enrollment_create
+from mentorwise.programs.services.enrollment import enrollment_create
 from mentorwise.programs.services.program_create import program_create_from_template
 from mentorwise.programs.services.skills import skills_seed_defaults
 
@@ -261,14 +262,16 @@ def _walkthrough_pair(
     enrollment = enrollment_create(
         actor=mentee,
         program=program,
-        role=Role.MENTEE,
-        acknowledged=True,
-        answers=EnrollmentAnswers(
-            development_goals=profile.development_goals[0],
-            skills_wanted=[skills[s] for s in profile.skills_wanted[0] if s in skills],
-            function_preference=FunctionPreference.DIFFERENT,
-            languages=person.languages,
-            answers={"why": profile.development_goals[0].split(".")[0], "commitment": "Yes"},
+        data=EnrollmentNew(
+            role=Role.MENTEE,
+            acknowledged=True,
+            answers=EnrollmentAnswers(
+                development_goals=profile.development_goals[0],
+                skills_wanted=[skills[s] for s in profile.skills_wanted[0] if s in skills],
+                function_preference=FunctionPreference.DIFFERENT,
+                languages=person.languages,
+                answers={"why": profile.development_goals[0].split(".")[0], "commitment": "Yes"},
+            ),
         ),
     )
     cards = mentor_cards(actor=mentee, program=program)

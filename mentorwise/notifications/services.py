@@ -19,6 +19,7 @@ from mentorwise.matches.services import requests_expire
 from mentorwise.notifications import rules
 from mentorwise.notifications.models import Delivery, Nudge, NudgeKind, NudgeSettings
 from mentorwise.people.models import Person, employed_on
+from mentorwise.relationships.inputs import Closure
 from mentorwise.relationships.models import ClosureKind, Relationship
 from mentorwise.relationships.services.closure import relationship_close
 
@@ -117,9 +118,11 @@ def _auto_close(relationship: Relationship, now: dt.datetime) -> int:
         relationship_close(
             actor=None,
             relationship=relationship,
-            kind=ClosureKind.EARLY,
-            rematch=True,
-            reason="Closed automatically: no meeting after repeated reminders and a warning.",
+            data=Closure(
+                kind=ClosureKind.EARLY,
+                rematch=True,
+                reason="Closed automatically: no meeting after repeated reminders and a warning.",
+            ),
         )
         for person in (relationship.mentee.person, relationship.mentor.person):
             Nudge.objects.get_or_create(

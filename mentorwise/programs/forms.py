@@ -8,6 +8,12 @@ from django import forms
 
 from mentorwise.core.errors import FieldError
 from mentorwise.programs.eligibility import INT_RULES, LIST_RULES
+from mentorwise.programs.enrollment_inputs import (
+    AVAILABILITY_MAX,
+    CAPACITY,
+    TEXT_MAX,
+    EnrollmentAnswers,
+)
 from mentorwise.programs.inclusion import (
     GROUP_CHOICES,
     LEVEL_RANGE,
@@ -25,7 +31,6 @@ from mentorwise.programs.models import (
     Role,
     Skill,
 )
-from mentorwise.programs.services.enrollment import EnrollmentAnswers
 
 TRI_STATE = [("", "Any"), ("yes", "Yes"), ("no", "No")]
 
@@ -58,12 +63,12 @@ class EnrollmentForm(forms.Form):
     """Enrollment profile for one role; the program's own questions become `q_<key>` fields."""
 
     development_goals = forms.CharField(
-        widget=forms.Textarea,
+        widget=forms.Textarea(attrs={"maxlength": TEXT_MAX}),
         required=False,
         help_text="What do you want to get better at? Your mentor reads this.",
     )
     expertise = forms.CharField(
-        widget=forms.Textarea,
+        widget=forms.Textarea(attrs={"maxlength": TEXT_MAX}),
         required=False,
         help_text="What experience can you share? Mentees see this on your mentor card.",
     )
@@ -79,14 +84,15 @@ class EnrollmentForm(forms.Form):
         required=False, help_text="Languages you can mentor in, separated by commas."
     )
     capacity = forms.IntegerField(
-        min_value=1,
-        max_value=50,
+        widget=forms.NumberInput(attrs={"min": CAPACITY[0], "max": CAPACITY[1]}),
         initial=2,
         required=False,
         help_text="How many mentees you can take at the same time.",
     )
     availability = forms.CharField(
-        required=False, max_length=200, help_text="e.g. “Tuesday and Thursday afternoons”"
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": AVAILABILITY_MAX}),
+        help_text="e.g. “Tuesday and Thursday afternoons”",
     )
     acknowledged = forms.BooleanField(
         required=False, label="I have read my role's responsibilities and accept them."
@@ -153,7 +159,7 @@ class EnrollmentForm(forms.Form):
             function_preference=data.get("function_preference") or FunctionPreference.ANY,
             prefers_same_location=bool(data.get("prefers_same_location")),
             languages=[x.strip() for x in (data.get("languages") or "").split(",") if x.strip()],
-            capacity=data.get("capacity") or 1,
+            capacity=1 if data.get("capacity") is None else data["capacity"],
             availability=data.get("availability", "") or "",
             answers={
                 q["key"]: data.get(f"q_{q['key']}", "") or ""

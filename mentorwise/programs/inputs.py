@@ -12,11 +12,9 @@ matching weights and options) is checked by `program_create_validate` and
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
-import pydantic
 from django.utils import timezone
 from django.utils.text import slugify
 from ninja import Field, Schema
@@ -106,19 +104,6 @@ class ProgramPatchIn(Schema):
     def to_input(self) -> ProgramChanges:
         """The fields the client sent (left out: unchanged)."""
         return ProgramChanges(**self.model_dump(exclude_unset=True))
-
-
-S = TypeVar("S", bound=Schema)
-
-
-def schema_parse(schema: type[S], data: Mapping[str, Any]) -> S:
-    """`data` parsed by `schema`, or InvalidInput naming each bad field (as the API says it)."""
-    try:
-        return schema.model_validate(data)
-    except pydantic.ValidationError as error:
-        raise InvalidInput(
-            [FieldError(".".join(str(p) for p in e["loc"]), str(e["msg"])) for e in error.errors()]
-        ) from None
 
 
 # Validation ------------------------------------------------------------------------------

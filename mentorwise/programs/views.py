@@ -208,9 +208,11 @@ def enroll_view(request: AuthedRequest, slug: str, role: str) -> HttpResponse:
             services.enrollment_create(
                 actor=request.user,
                 program=program,
-                role=role,
-                answers=form.answers(),
-                acknowledged=bool(form.cleaned_data.get("acknowledged")),
+                data=services.EnrollmentNew(
+                    role=role,
+                    answers=form.answers(),
+                    acknowledged=bool(form.cleaned_data.get("acknowledged")),
+                ),
             )
         except InvalidInput as error:
             add_service_errors(form, error.errors)

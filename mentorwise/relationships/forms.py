@@ -14,6 +14,15 @@ from mentorwise.accounts.actors import Actor
 from mentorwise.core.clock import zone_of
 from mentorwise.core.errors import FieldError, InvalidInput
 from mentorwise.core.forms import PageForm
+from mentorwise.programs.inputs import CADENCE_DAYS
+from mentorwise.relationships.inputs.rules import (
+    COMMENT_MAX,
+    DURATION_MINUTES,
+    LINE_MAX,
+    PROGRESS,
+    PULSE,
+    TITLE_MAX,
+)
 from mentorwise.relationships.models import (
     ClosureKind,
     ConversationType,
@@ -95,8 +104,14 @@ def survey_questions_from_text(text: str) -> list[dict[str, object]]:
 
 
 # Page forms of the relationship page -----------------------------------------------------
-# Each parses types only (a number, a date and time in the person's zone); the services check
-# the rules. Their labels are the names every message uses (FIELD_LABELS below).
+# Each parses types only (a number, a date and time in the person's zone) into the fields of
+# an input object (`relationships.inputs`); its validator, called by the service, checks the
+# rules, as for the API and the CLI. The limits reach the browser as `maxlength`, `min` and
+# `max`, a help, not a check. The labels are the names every message uses (FIELD_LABELS).
+
+
+def _number(bounds: tuple[int, int]) -> forms.NumberInput:
+    return forms.NumberInput(attrs={"min": bounds[0], "max": bounds[1]})
 
 
 def _datetime_local(**attrs: str) -> forms.TextInput:
@@ -139,7 +154,7 @@ class AgreementForm(PageForm):
         label="Our objectives", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     meeting_cadence_days = forms.IntegerField(
-        label="Meeting cadence (days)", widget=forms.NumberInput(attrs={"min": 1, "max": 365})
+        label="Meeting cadence (days)", widget=_number(CADENCE_DAYS)
     )
     confidentiality = forms.CharField(
         label="Confidentiality", required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -147,7 +162,7 @@ class AgreementForm(PageForm):
 
 
 class GoalForm(PageForm):
-    title = forms.CharField(label="Goal", max_length=200)
+    title = forms.CharField(label="Goal", widget=forms.TextInput(attrs={"maxlength": TITLE_MAX}))
     specific = forms.CharField(
         label="Specific: what exactly?", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -180,9 +195,13 @@ class ScheduleForm(_ZonedForm):
         label="Minutes",
         initial=60,
         required=False,
-        widget=forms.NumberInput(attrs={"min": 5, "max": 480}),
+        widget=_number(DURATION_MINUTES),
     )
-    location = forms.CharField(label="Place or video link", required=False, max_length=300)
+    location = forms.CharField(
+        label="Place or video link",
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": LINE_MAX}),
+    )
     conversation_type = forms.TypedChoiceField(
         label="Conversation",
         choices=ConversationType.choices,
@@ -205,7 +224,7 @@ class LogForm(_ZonedForm):
         label="Minutes",
         initial=60,
         required=False,
-        widget=forms.NumberInput(attrs={"min": 5, "max": 480}),
+        widget=_number(DURATION_MINUTES),
     )
     conversation_type = forms.TypedChoiceField(
         label="Conversation",
@@ -230,11 +249,13 @@ class LogForm(_ZonedForm):
 class CheckInForm(PageForm):
     pulse = forms.TypedChoiceField(
         label="How is it going? (1–5)",
-        choices=[(n, str(n)) for n in range(1, 6)],
+        choices=[(n, str(n)) for n in range(PULSE[0], PULSE[1] + 1)],
         coerce=int,
         initial=4,
     )
-    comment = forms.CharField(label="Comment", required=False)
+    comment = forms.CharField(
+        label="Comment", required=False, widget=forms.TextInput(attrs={"maxlength": COMMENT_MAX})
+    )
 
 
 class CloseForm(PageForm):
@@ -268,9 +289,7 @@ def _date(**attrs: str) -> forms.DateInput:
 
 
 class GoalProgressForm(PageForm):
-    progress = forms.IntegerField(
-        label="Progress (%)", widget=forms.NumberInput(attrs={"min": 0, "max": 100})
-    )
+    progress = forms.IntegerField(label="Progress (%)", widget=_number(PROGRESS))
     # Left out, the status stays as it is (clients that only move the progress).
     status = forms.TypedChoiceField(
         label="Status", choices=GoalStatus.choices, required=False, empty_value=None
@@ -278,7 +297,9 @@ class GoalProgressForm(PageForm):
 
 
 class MilestoneForm(PageForm):
-    title = forms.CharField(label="New milestone")
+    title = forms.CharField(
+        label="New milestone", widget=forms.TextInput(attrs={"maxlength": TITLE_MAX})
+    )
     due_date = forms.DateField(label="Due", required=False, widget=_date())
 
 

@@ -24,7 +24,7 @@ from mentorwise.core.errors import InvalidInput, MentorwiseError, NotFound
 from mentorwise.core.forms import PageForm
 from mentorwise.core.htmx import MESSAGES_TEMPLATE, action_response, is_htmx, refusal_text
 from mentorwise.core.views import not_found_as_404
-from mentorwise.relationships import forms, selectors, services
+from mentorwise.relationships import forms, inputs, selectors, services
 from mentorwise.relationships.closing import closing_preview
 from mentorwise.relationships.models import ClosureKind, Relationship, RelationshipStatus
 from mentorwise.relationships.permissions import require_side, require_sponsor
@@ -129,15 +129,11 @@ def agreement_update_view(request: AuthedRequest, relationship_id: int) -> HttpR
         key="agreement",
         form=forms.AgreementForm(request.POST, auto_id=forms.AUTO_IDS["agreement"]),
         call=lambda data: services.agreement_update(
-            actor=request.user, relationship=relationship, **data
+            actor=request.user, relationship=relationship, data=inputs.AgreementTerms(**data)
         ),
         success="Agreement saved as a new version; both of you confirm it again.",
         section="agreement",
     )
-
-
-def _goal_fields(data: dict[str, Any]) -> services.GoalFields:
-    return services.GoalFields(**data)
 
 
 @require_POST
@@ -150,7 +146,7 @@ def goal_create_view(request: AuthedRequest, relationship_id: int) -> HttpRespon
         key="goal",
         form=forms.GoalForm(request.POST, auto_id=forms.AUTO_IDS["goal"]),
         call=lambda data: services.goal_create(
-            actor=request.user, relationship=relationship, fields=_goal_fields(data)
+            actor=request.user, relationship=relationship, fields=inputs.GoalFields(**data)
         ),
         success="Goal added.",
         section="goals",
@@ -167,7 +163,7 @@ def goal_update_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
         key="goal",
         form=forms.GoalForm(request.POST, auto_id=forms.AUTO_IDS["goal"]),
         call=lambda data: services.goal_update(
-            actor=request.user, goal=goal, fields=_goal_fields(data)
+            actor=request.user, goal=goal, fields=inputs.GoalFields(**data)
         ),
         success="Goal saved.",
         section="goals",
@@ -186,7 +182,7 @@ def meeting_schedule_view(request: AuthedRequest, relationship_id: int) -> HttpR
             request.POST, actor=request.user, auto_id=forms.AUTO_IDS["schedule"]
         ),
         call=lambda data: services.meeting_schedule(
-            actor=request.user, relationship=relationship, **data
+            actor=request.user, relationship=relationship, data=inputs.MeetingSchedule(**data)
         ),
         success="Meeting scheduled; both of you received a calendar invitation.",
         section="meetings",
@@ -203,7 +199,7 @@ def meeting_reschedule_view(request: AuthedRequest, meeting_id: int) -> HttpResp
         key=f"move-{meeting.pk}",
         form=forms.MoveForm(request.POST, actor=request.user, auto_id=f"move{meeting.pk}_%s"),
         call=lambda data: services.meeting_reschedule(
-            actor=request.user, meeting=meeting, starts_at=data["starts_at"]
+            actor=request.user, meeting=meeting, data=inputs.MeetingMove(**data)
         ),
         success="Meeting moved; the invitation was updated.",
         section="meetings",
@@ -229,7 +225,7 @@ def meeting_log_view(request: AuthedRequest, relationship_id: int) -> HttpRespon
             actor=request.user,
             relationship=relationship,
             meeting=meeting,
-            log=services.MeetingLog(**data),
+            log=inputs.MeetingLog(**data),
         )
 
     return submit(
@@ -253,7 +249,7 @@ def check_in_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
         key="checkin",
         form=forms.CheckInForm(request.POST, auto_id=forms.AUTO_IDS["checkin"]),
         call=lambda data: services.check_in_create(
-            actor=request.user, relationship=relationship, **data
+            actor=request.user, relationship=relationship, data=inputs.CheckInNew(**data)
         ),
         success="Thanks for checking in.",
         section="check-ins",
@@ -270,7 +266,9 @@ def goal_progress_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
         relationship=goal.relationship,
         key=key,
         form=forms.GoalProgressForm(request.POST, auto_id=forms.key_auto_id(key)),
-        call=lambda data: services.goal_progress_set(actor=request.user, goal=goal, **data),
+        call=lambda data: services.goal_progress_set(
+            actor=request.user, goal=goal, data=inputs.GoalProgressChange(**data)
+        ),
         success="Progress saved.",
         section=f"goal-{goal.pk}",
         context={"goal": goal},
@@ -287,7 +285,9 @@ def milestone_add_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
         relationship=goal.relationship,
         key=key,
         form=forms.MilestoneForm(request.POST, auto_id=forms.key_auto_id(key)),
-        call=lambda data: services.milestone_add(actor=request.user, goal=goal, **data),
+        call=lambda data: services.milestone_add(
+            actor=request.user, goal=goal, data=inputs.MilestoneNew(**data)
+        ),
         success="Milestone added.",
         section=f"goal-{goal.pk}",
         context={"goal": goal},
@@ -342,7 +342,7 @@ def sponsorship_create_view(request: AuthedRequest, relationship_id: int) -> Htt
         key="sponsorship",
         form=forms.SponsorshipForm(request.POST, auto_id=forms.key_auto_id("sponsorship")),
         call=lambda data: services.sponsorship_action_record(
-            actor=request.user, relationship=relationship, **data
+            actor=request.user, relationship=relationship, data=inputs.SponsorshipNew(**data)
         ),
         success="Sponsorship action recorded.",
         section="sponsorship",
@@ -361,7 +361,7 @@ def sponsorship_outcome_view(request: AuthedRequest, action_id: int) -> HttpResp
         key=key,
         form=forms.SponsorshipOutcomeForm(request.POST, auto_id=forms.key_auto_id(key)),
         call=lambda data: services.sponsorship_outcome_set(
-            actor=request.user, action=action, **data
+            actor=request.user, action=action, data=inputs.SponsorshipResult(**data)
         ),
         success="Outcome saved.",
         section="sponsorship",
@@ -386,7 +386,9 @@ def close_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.relationship_close(
-                    actor=request.user, relationship=relationship, **form.cleaned_data
+                    actor=request.user,
+                    relationship=relationship,
+                    data=inputs.Closure(**form.cleaned_data),
                 )
             except NotFound:
                 raise

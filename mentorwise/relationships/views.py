@@ -20,7 +20,7 @@ from mentorwise.core.errors import InvalidInput, MentorwiseError
 from mentorwise.core.htmx import action_response, run_action
 from mentorwise.core.views import not_found_as_404
 from mentorwise.programs.selectors import access_managed_program
-from mentorwise.relationships import forms, recognition, selectors, services
+from mentorwise.relationships import forms, inputs, recognition, selectors, services
 from mentorwise.relationships.calendar import meeting_ics
 from mentorwise.relationships.health import Health
 from mentorwise.relationships.home import match_offers
@@ -241,8 +241,10 @@ def safety_report_view(request: AuthedRequest, relationship_id: int) -> HttpResp
             lambda: services.safety_report_create(
                 actor=request.user,
                 relationship=relationship,
-                category=request.POST.get("category", ""),
-                description=request.POST.get("description", ""),
+                data=inputs.SafetyReportNew(
+                    category=request.POST.get("category", ""),
+                    description=request.POST.get("description", ""),
+                ),
             ),
             f"Your report went to {routing.describe()}.",
         )
@@ -316,8 +318,9 @@ def program_bulk_view(request: AuthedRequest, slug: str) -> HttpResponse:
             lambda: services.relationships_close_bulk(
                 actor=request.user,
                 program=program,
-                relationship_ids=ids,
-                reason=request.POST.get("reason", ""),
+                data=inputs.BulkClosure(
+                    relationship_ids=ids, reason=request.POST.get("reason", "")
+                ),
             ),
             "The selected relationships were closed.",
         )
@@ -327,8 +330,9 @@ def program_bulk_view(request: AuthedRequest, slug: str) -> HttpResponse:
             lambda: services.relationships_remind(
                 actor=request.user,
                 program=program,
-                relationship_ids=ids,
-                message=request.POST.get("message", ""),
+                data=inputs.BulkReminder(
+                    relationship_ids=ids, message=request.POST.get("message", "")
+                ),
             ),
             "Reminders sent to the selected pairs.",
         )
@@ -407,8 +411,9 @@ def safety_handle_view(request: AuthedRequest, report_id: int) -> HttpResponse:
             lambda: services.safety_report_handle(
                 actor=request.user,
                 report=report,
-                status=request.POST.get("status", ""),
-                note=request.POST.get("note", ""),
+                data=inputs.SafetyHandling(
+                    status=request.POST.get("status", ""), note=request.POST.get("note", "")
+                ),
             ),
             "Handling recorded.",
         )

@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema
 from mentorwise.api.errors import ERRORS, WRITE_ERRORS
 from mentorwise.api.relationships.access import pair_relationship
 from mentorwise.relationships import selectors, services
+from mentorwise.relationships.inputs import AgreementIn
 from mentorwise.relationships.models import AgreementVersion
 
 router = Router()
@@ -48,12 +49,6 @@ class AgreementOut(Schema):
         )
 
 
-class AgreementIn(Schema):
-    pair_objectives: str = Field("", max_length=5000, description="The pair's own objectives.")
-    meeting_cadence_days: int = Field(description="Days between meetings, 1 to 365.")
-    confidentiality: str = Field("", max_length=5000)
-
-
 class ConfirmIn(Schema):
     version: int = Field(description="The version you read; a newer one answers 409.")
 
@@ -82,13 +77,7 @@ def agreement_put(request: HttpRequest, relationship_id: int, data: AgreementIn)
     """A change is a new version; both people confirm it again."""
     r = selectors.access_relationship(actor=request.user, relationship_id=relationship_id)
     return AgreementOut.build(
-        services.agreement_update(
-            actor=request.user,
-            relationship=r,
-            pair_objectives=data.pair_objectives,
-            meeting_cadence_days=data.meeting_cadence_days,
-            confidentiality=data.confidentiality,
-        )
+        services.agreement_update(actor=request.user, relationship=r, data=data.to_input())
     )
 
 

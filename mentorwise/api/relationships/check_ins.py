@@ -5,22 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Router, Schema, Status
 
 from mentorwise.api.errors import ERRORS, WRITE_ERRORS
 from mentorwise.api.relationships.access import pair_relationship
 from mentorwise.relationships import selectors, services
+from mentorwise.relationships.inputs import CheckInIn
 from mentorwise.relationships.models import CheckIn
 
 router = Router()
 
 
 # Schemas ---------------------------------------------------------------------------------
-
-
-class CheckInIn(Schema):
-    pulse: int = Field(description="1 (bad) to 5 (great).")
-    comment: str = Field("", max_length=2000)
 
 
 class CheckInOut(Schema):
@@ -61,7 +57,5 @@ def check_in_create(
     request: HttpRequest, relationship_id: int, data: CheckInIn
 ) -> Status[CheckInOut]:
     r = selectors.access_relationship(actor=request.user, relationship_id=relationship_id)
-    check_in = services.check_in_create(
-        actor=request.user, relationship=r, pulse=data.pulse, comment=data.comment
-    )
+    check_in = services.check_in_create(actor=request.user, relationship=r, data=data.to_input())
     return Status(201, CheckInOut.build(check_in))

@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema, Status
 from mentorwise.api.errors import ERRORS, WRITE_ERRORS
 from mentorwise.api.relationships.access import pair_relationship
 from mentorwise.relationships import selectors, services
+from mentorwise.relationships.inputs import GoalIn, MilestoneIn, ProgressIn
 from mentorwise.relationships.models import Goal
 
 router = Router()
@@ -67,28 +68,6 @@ class GoalProgressOut(Schema):
     milestones_total: int
 
 
-class GoalIn(Schema):
-    title: str = Field(max_length=200)
-    specific: str = Field("", max_length=5000, description="What exactly will be achieved.")
-    measurable: str = Field("", max_length=5000, description="How progress is measured.")
-    achievable: str = Field("", max_length=5000, description="Why it is realistic.")
-    relevant: str = Field("", max_length=5000, description="Why it matters now.")
-    target_date: dt.date | None = Field(None, description="Time-bound: when.")
-
-    def fields(self) -> services.GoalFields:
-        return services.GoalFields(**self.model_dump())
-
-
-class ProgressIn(Schema):
-    progress: int = Field(description="0 to 100.")
-    status: str | None = Field(None, description="open, achieved or dropped.")
-
-
-class MilestoneIn(Schema):
-    title: str = Field(max_length=200)
-    due_date: dt.date | None = None
-
-
 class DoneIn(Schema):
     done: bool
 
@@ -127,7 +106,7 @@ def goal_progress_list(request: HttpRequest, relationship_id: int) -> list[GoalP
 )
 def goal_create(request: HttpRequest, relationship_id: int, data: GoalIn) -> Status[GoalOut]:
     r = selectors.access_relationship(actor=request.user, relationship_id=relationship_id)
-    goal = services.goal_create(actor=request.user, relationship=r, fields=data.fields())
+    goal = services.goal_create(actor=request.user, relationship=r, fields=data.to_input())
     return Status(201, GoalOut.build(goal))
 
 
@@ -139,7 +118,8 @@ def goal_create(request: HttpRequest, relationship_id: int, data: GoalIn) -> Sta
 )
 def goal_update(request: HttpRequest, goal_id: int, data: GoalIn) -> GoalOut:
     goal = selectors.access_goal(actor=request.user, goal_id=goal_id)
-    return GoalOut.build(services.goal_update(actor=request.user, goal=goal, fields=data.fields()))
+    goal = services.goal_update(actor=request.user, goal=goal, fields=data.to_input())
+    return GoalOut.build(goal)
 
 
 @router.post(
@@ -151,9 +131,7 @@ def goal_update(request: HttpRequest, goal_id: int, data: GoalIn) -> GoalOut:
 def goal_progress(request: HttpRequest, goal_id: int, data: ProgressIn) -> GoalOut:
     goal = selectors.access_goal(actor=request.user, goal_id=goal_id)
     return GoalOut.build(
-        services.goal_progress_set(
-            actor=request.user, goal=goal, progress=data.progress, status=data.status
-        )
+        services.goal_progress_set(actor=request.user, goal=goal, data=data.to_input())
     )
 
 
@@ -165,9 +143,7 @@ def goal_progress(request: HttpRequest, goal_id: int, data: ProgressIn) -> GoalO
 )
 def milestone_add(request: HttpRequest, goal_id: int, data: MilestoneIn) -> Status[MilestoneOut]:
     goal = selectors.access_goal(actor=request.user, goal_id=goal_id)
-    m = services.milestone_add(
-        actor=request.user, goal=goal, title=data.title, due_date=data.due_date
-    )
+    m = services.milestone_add(actor=request.user, goal=goal, data=data.to_input())
     return Status(201, MilestoneOut(id=m.pk, title=m.title, due_date=m.due_date, done_at=m.done_at))
 
 

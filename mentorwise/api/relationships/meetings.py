@@ -13,6 +13,7 @@ from mentorwise.core.clock import zone_of
 from mentorwise.core.errors import Forbidden, NotFound
 from mentorwise.relationships import selectors, services
 from mentorwise.relationships.calendar import meeting_ics
+from mentorwise.relationships.inputs import LogIn, PrivateNoteIn, RescheduleIn, ScheduleIn
 from mentorwise.relationships.models import Meeting
 from mentorwise.relationships.permissions import actor_side
 
@@ -55,33 +56,6 @@ class MeetingDateOut(Schema):
     status: str
     starts_at: dt.datetime
     duration_minutes: int
-
-
-class ScheduleIn(Schema):
-    starts_at: dt.datetime = Field(description="With a time zone offset.")
-    duration_minutes: int = Field(60, description="5 to 480.")
-    location: str = Field("", max_length=300, description="A place or a video link.")
-    conversation_type: str = Field("mentoring", description="mentoring, coaching, sponsorship.")
-
-
-class RescheduleIn(Schema):
-    starts_at: dt.datetime
-    duration_minutes: int | None = None
-    location: str | None = Field(None, max_length=300)
-
-
-class LogIn(Schema):
-    meeting_id: int | None = Field(None, description="A scheduled meeting; empty for a new one.")
-    held_at: dt.datetime
-    duration_minutes: int = 60
-    conversation_type: str = "mentoring"
-    topics: str = Field("", max_length=300)
-    shared_notes: str = ""
-    private_note: str = Field("", description="Stored as your private note: only you read it.")
-
-
-class PrivateNoteIn(Schema):
-    text: str = Field(max_length=20000, description="Empty deletes your note.")
 
 
 class PrivateNoteOut(Schema):
@@ -130,7 +104,7 @@ def meeting_schedule(
     request: HttpRequest, relationship_id: int, data: ScheduleIn
 ) -> Status[MeetingOut]:
     r = selectors.access_relationship(actor=request.user, relationship_id=relationship_id)
-    meeting = services.meeting_schedule(actor=request.user, relationship=r, **data.model_dump())
+    meeting = services.meeting_schedule(actor=request.user, relationship=r, data=data.to_input())
     return Status(201, MeetingOut.build(meeting))
 
 
@@ -143,7 +117,7 @@ def meeting_schedule(
 def meeting_reschedule(request: HttpRequest, meeting_id: int, data: RescheduleIn) -> MeetingOut:
     meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
     return MeetingOut.build(
-        services.meeting_reschedule(actor=request.user, meeting=meeting, **data.model_dump())
+        services.meeting_reschedule(actor=request.user, meeting=meeting, data=data.to_input())
     )
 
 
@@ -171,9 +145,10 @@ def meeting_log(request: HttpRequest, relationship_id: int, data: LogIn) -> Meet
         if data.meeting_id
         else None
     )
-    log = services.MeetingLog(**data.model_dump(exclude={"meeting_id"}))
     return MeetingOut.build(
-        services.meeting_log(actor=request.user, relationship=r, log=log, meeting=meeting)
+        services.meeting_log(
+            actor=request.user, relationship=r, log=data.to_input(), meeting=meeting
+        )
     )
 
 

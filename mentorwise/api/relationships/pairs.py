@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema
 from mentorwise.api.errors import ERRORS, WRITE_ERRORS
 from mentorwise.core.clock import zone_of
 from mentorwise.relationships import selectors, services
+from mentorwise.relationships.inputs import CloseIn
 from mentorwise.relationships.models import AgreementVersion, Relationship
 from mentorwise.relationships.permissions import visible_relationships
 
@@ -91,12 +92,6 @@ class EventOut(Schema):
     text: str
     actor: str | None = Field(description="Who did it; null for the system.")
     created_at: dt.datetime
-
-
-class CloseIn(Schema):
-    kind: str = Field(description="planned or early.")
-    reason: str = Field("", max_length=2000, description="Required for an early closure.")
-    rematch: bool = Field(False, description="Early closure: put the mentee back in the pool.")
 
 
 # Operations ------------------------------------------------------------------------------
@@ -190,8 +185,6 @@ def relationship_close(
 ) -> RelationshipOut:
     """The pair or the program's managers; an early closure needs a reason."""
     r = selectors.access_relationship(actor=request.user, relationship_id=relationship_id)
-    r = services.relationship_close(
-        actor=request.user, relationship=r, kind=data.kind, reason=data.reason, rematch=data.rematch
-    )
+    r = services.relationship_close(actor=request.user, relationship=r, data=data.to_input())
     r = selectors.access_relationship(actor=request.user, relationship_id=r.pk)
     return RelationshipOut.build(r, agreement=selectors.agreement_current(relationship=r))

@@ -9,17 +9,12 @@ from mentorwise.api.errors import ERRORS, WRITE_ERRORS
 from mentorwise.api.relationships.pairs import RelationshipOut
 from mentorwise.programs.selectors import access_managed_program
 from mentorwise.relationships import selectors, services
+from mentorwise.relationships.inputs import BulkIn
 
 router = Router()
 
 
 # Schemas ---------------------------------------------------------------------------------
-
-
-class BulkIn(Schema):
-    relationships: list[int] = Field(description="Relationship ids in this program.")
-    message: str = Field("", max_length=5000, description="Reminder text (remind).")
-    reason: str = Field("", max_length=2000, description="Closure reason (close).")
 
 
 class CountOut(Schema):
@@ -69,8 +64,7 @@ def program_remind(request: HttpRequest, slug: str, data: BulkIn) -> CountOut:
         count=services.relationships_remind(
             actor=request.user,
             program=program,
-            relationship_ids=data.relationships,
-            message=data.message,
+            data=data.to_reminder(),
         )
     )
 
@@ -87,7 +81,6 @@ def program_close(request: HttpRequest, slug: str, data: BulkIn) -> CountOut:
         count=services.relationships_close_bulk(
             actor=request.user,
             program=program,
-            relationship_ids=data.relationships,
-            reason=data.reason,
+            data=data.to_closure(),
         )
     )

@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema, Status
 from mentorwise.api.errors import ERRORS, WRITE_ERRORS
 from mentorwise.programs.selectors import access_managed_program
 from mentorwise.relationships import selectors, services
+from mentorwise.relationships.inputs import HandleIn, SafetyIn
 from mentorwise.relationships.models import SafetyReport
 from mentorwise.relationships.permissions import can_oversee
 
@@ -17,11 +18,6 @@ router = Router()
 
 
 # Schemas ---------------------------------------------------------------------------------
-
-
-class SafetyIn(Schema):
-    category: str = Field(description="conduct, no_shows, conflict_of_interest or other.")
-    description: str = Field(max_length=5000)
 
 
 class SafetyNoteOut(Schema):
@@ -59,11 +55,6 @@ class SafetyOut(Schema):
         )
 
 
-class HandleIn(Schema):
-    status: str = Field(description="open, in_review or resolved.")
-    note: str = Field("", max_length=5000)
-
-
 # Operations ------------------------------------------------------------------------------
 
 
@@ -79,9 +70,7 @@ def safety_create(request: HttpRequest, relationship_id: int, data: SafetyIn) ->
     pair, and to the HR admins when one of the pair oversees the program or nobody else
     manages it."""
     r = selectors.access_relationship(actor=request.user, relationship_id=relationship_id)
-    report = services.safety_report_create(
-        actor=request.user, relationship=r, category=data.category, description=data.description
-    )
+    report = services.safety_report_create(actor=request.user, relationship=r, data=data.to_input())
     return Status(201, SafetyOut.build(report, with_notes=False))
 
 
@@ -106,9 +95,7 @@ def safety_get(request: HttpRequest, report_id: int) -> SafetyOut:
 )
 def safety_handle(request: HttpRequest, report_id: int, data: HandleIn) -> SafetyOut:
     report = selectors.access_safety_report(actor=request.user, report_id=report_id)
-    report = services.safety_report_handle(
-        actor=request.user, report=report, status=data.status, note=data.note
-    )
+    report = services.safety_report_handle(actor=request.user, report=report, data=data.to_input())
     return SafetyOut.build(report, with_notes=True)
 
 

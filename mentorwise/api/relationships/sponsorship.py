@@ -5,29 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Router, Schema, Status
 
 from mentorwise.api.errors import ERRORS, WRITE_ERRORS
 from mentorwise.api.relationships.access import pair_relationship
 from mentorwise.relationships import selectors, services
+from mentorwise.relationships.inputs import OutcomeIn, SponsorshipIn
 from mentorwise.relationships.models import SponsorshipAction
 
 router = Router()
 
 
 # Schemas ---------------------------------------------------------------------------------
-
-
-class SponsorshipIn(Schema):
-    kind: str = Field(
-        description="stretch_assignment, promotion, visible_project, introduction or other."
-    )
-    description: str = Field(max_length=2000)
-
-
-class OutcomeIn(Schema):
-    outcome: str = Field(description="pending, succeeded or not_succeeded.")
-    outcome_on: dt.date | None = None
 
 
 class SponsorshipOut(Schema):
@@ -75,7 +64,7 @@ def sponsorship_create(
 ) -> Status[SponsorshipOut]:
     r = selectors.access_relationship(actor=request.user, relationship_id=relationship_id)
     action = services.sponsorship_action_record(
-        actor=request.user, relationship=r, kind=data.kind, description=data.description
+        actor=request.user, relationship=r, data=data.to_input()
     )
     return Status(201, SponsorshipOut.build(action))
 
@@ -89,7 +78,5 @@ def sponsorship_create(
 def sponsorship_outcome(request: HttpRequest, action_id: int, data: OutcomeIn) -> SponsorshipOut:
     action = selectors.access_sponsorship_action(actor=request.user, action_id=action_id)
     return SponsorshipOut.build(
-        services.sponsorship_outcome_set(
-            actor=request.user, action=action, outcome=data.outcome, outcome_on=data.outcome_on
-        )
+        services.sponsorship_outcome_set(actor=request.user, action=action, data=data.to_input())
     )

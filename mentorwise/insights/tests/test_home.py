@@ -13,6 +13,7 @@ from conftest import _enroll, make_person, make_user, page_client
 from mentorwise.insights.home import headline_figures, oversight_alerts
 from mentorwise.matches.models import Match, MatchStatus
 from mentorwise.programs.models import Enrollment, Program, ProgramStatus
+from mentorwise.relationships import inputs
 from mentorwise.relationships.models import Relationship
 from mentorwise.relationships.services import check_in_create
 from mentorwise.relationships.tests.factories import enrollment_of, started_relationship
@@ -97,7 +98,7 @@ def test_a_stalled_pair_is_its_own_alert(hr_admin, program, mentee, mentor) -> N
 
 def test_a_low_check_in_puts_a_pair_at_risk_on_home(hr_admin, program, mentee, mentor) -> None:
     relationship = started_relationship(mentee, mentor)
-    check_in_create(actor=mentee, relationship=relationship, pulse=1)
+    check_in_create(actor=mentee, relationship=relationship, data=inputs.CheckInNew(pulse=1))
     assert _totals(hr_admin)["at_risk"] == 1
 
 
@@ -129,7 +130,7 @@ def test_an_overseer_never_sees_their_own_pair_enrollment_or_proposal_as_an_aler
     """The program manager mentors in their own program: the HR admin oversees that pair."""
     _enroll(program, program_manager.person, "mentor", skills, capacity=3)
     relationship = started_relationship(mentee, program_manager)
-    check_in_create(actor=mentee, relationship=relationship, pulse=1)
+    check_in_create(actor=mentee, relationship=relationship, data=inputs.CheckInNew(pulse=1))
     waiting = make_user(make_person(first_name="Wes"))
     _enroll(program, waiting.person, "mentee", skills)
     Match.objects.create(

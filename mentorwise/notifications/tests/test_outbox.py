@@ -17,6 +17,7 @@ from mentorwise.core.mail import email_enqueue
 from mentorwise.core.models import OutboxMessage
 from mentorwise.core.outbox import OUTBOX_BACKEND
 from mentorwise.core.tests.servers import production_env
+from mentorwise.relationships import inputs
 from mentorwise.relationships.services import meeting_schedule
 from mentorwise.relationships.tests.factories import started_relationship
 
@@ -42,8 +43,9 @@ def test_a_meeting_invitation_lands_in_the_outbox_with_its_calendar_file(
         meeting_schedule(
             actor=mentee,
             relationship=relationship,
-            starts_at=timezone.now() + dt.timedelta(days=3),
-            location="Room 4",
+            data=inputs.MeetingSchedule(
+                starts_at=timezone.now() + dt.timedelta(days=3), location="Room 4"
+            ),
         )
     message = OutboxMessage.objects.get(subject__icontains="meeting")
     assert set(message.to) == {mentee.person.email, mentor.person.email}

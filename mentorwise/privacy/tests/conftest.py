@@ -16,6 +16,7 @@ from mentorwise.accounts.services import api_token_create
 from mentorwise.learning.models import ModuleCompletion, TrainingModule
 from mentorwise.notifications.models import Nudge, NudgeSettings
 from mentorwise.people.models import CareerEvent, Demographics
+from mentorwise.relationships import inputs
 from mentorwise.relationships import services as rs
 from mentorwise.relationships.models import Relationship
 from mentorwise.relationships.tests.factories import started_relationship
@@ -30,16 +31,22 @@ def rich_relationship(mentee: Any, mentor: Any, hr_admin: Any) -> Relationship:
     rs.agreement_update(
         actor=mentee,
         relationship=relationship,
-        pair_objectives="ANA-SECRET objectives",
-        meeting_cadence_days=14,
-        confidentiality="What we say stays between us.",
+        data=inputs.AgreementTerms(
+            pair_objectives="ANA-SECRET objectives",
+            meeting_cadence_days=14,
+            confidentiality="What we say stays between us.",
+        ),
     )
     goal = rs.goal_create(
         actor=mentee,
         relationship=relationship,
         fields=rs.GoalFields(title="ANA-SECRET goal", specific="ANA-SECRET specific"),
     )
-    rs.milestone_add(actor=mentee, goal=goal, title="ANA-SECRET milestone", due_date=None)
+    rs.milestone_add(
+        actor=mentee,
+        goal=goal,
+        data=inputs.MilestoneNew(title="ANA-SECRET milestone", due_date=None),
+    )
     held = timezone.now() - dt.timedelta(days=2)
     meeting = rs.meeting_log(
         actor=mentee,
@@ -52,8 +59,16 @@ def rich_relationship(mentee: Any, mentor: Any, hr_admin: Any) -> Relationship:
         ),
     )
     rs.private_note_write(actor=mentor, meeting=meeting, text=f"MARTA-SECRET about {ana.full_name}")
-    rs.check_in_create(actor=mentee, relationship=relationship, pulse=4, comment="ANA-SECRET ci")
-    rs.check_in_create(actor=mentor, relationship=relationship, pulse=5, comment="MARTA-SECRET")
+    rs.check_in_create(
+        actor=mentee,
+        relationship=relationship,
+        data=inputs.CheckInNew(pulse=4, comment="ANA-SECRET ci"),
+    )
+    rs.check_in_create(
+        actor=mentor,
+        relationship=relationship,
+        data=inputs.CheckInNew(pulse=5, comment="MARTA-SECRET"),
+    )
     rs.survey_respond(
         actor=mentee,
         relationship=relationship,
@@ -81,11 +96,12 @@ def rich_relationship(mentee: Any, mentor: Any, hr_admin: Any) -> Relationship:
     rs.sponsorship_action_record(
         actor=mentor,
         relationship=relationship,
-        kind="stretch_assignment",
-        description="ANA-SECRET stretch",
+        data=inputs.SponsorshipNew(kind="stretch_assignment", description="ANA-SECRET stretch"),
     )
     rs.safety_report_create(
-        actor=mentee, relationship=relationship, category="other", description="ANA-SECRET report"
+        actor=mentee,
+        relationship=relationship,
+        data=inputs.SafetyReportNew(category="other", description="ANA-SECRET report"),
     )
     Nudge.objects.create(
         person=ana, kind="survey_due", cause="x", subject="ANA-SECRET", body="ANA-SECRET"

@@ -19,6 +19,7 @@ from mentorwise.privacy.inventory import (
     relations_to_hubs,
     unclassified_relations,
 )
+from mentorwise.relationships import inputs
 from mentorwise.relationships import services as rs
 from mentorwise.relationships.services import match_respond
 from mentorwise.relationships.tests.factories import enrollment_of, published_match
@@ -186,7 +187,9 @@ def test_nothing_others_do_in_confidence_changes_a_persons_export(
     # not a trace (GDPR Art. 15(4): the reporter's and the vetoer's rights).
     before = _stable(person_export(actor=hr_admin, person=mentor.person))
     rs.safety_report_create(
-        actor=mentee, relationship=rich_relationship, category="conduct", description="Again"
+        actor=mentee,
+        relationship=rich_relationship,
+        data=inputs.SafetyReportNew(category="conduct", description="Again"),
     )
     Preference.objects.create(
         enrollment=enrollment_of(other_mentee),

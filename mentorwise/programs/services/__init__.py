@@ -1,11 +1,10 @@
 """Program and enrollment use cases, one module per use case group; each use case is one
 transaction with its audit row. Input objects and their validation are `programs.inputs`."""
 
+from mentorwise.programs.enrollment_inputs import MAX_CAPACITY, EnrollmentAnswers, EnrollmentNew
 from mentorwise.programs.inputs import ProgramChanges, ProgramCreate, program_name_problem
 from mentorwise.programs.matching_config import CRITERIA, OPTION_KEYS, matching_config_validate
 from mentorwise.programs.services.enrollment import (
-    MAX_CAPACITY,
-    EnrollmentAnswers,
     InviteResult,
     enrollment_create,
     enrollment_invite_bulk,
@@ -26,6 +25,7 @@ __all__ = [
     "MAX_CAPACITY",
     "OPTION_KEYS",
     "EnrollmentAnswers",
+    "EnrollmentNew",
     "InviteResult",
     "ProgramChanges",
     "ProgramCreate",

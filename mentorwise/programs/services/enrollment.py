@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -10,76 +10,26 @@ from django.utils import timezone
 
 from mentorwise.accounts.actors import Actor, User
 from mentorwise.core.audit import audit_record
-from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from mentorwise.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from mentorwise.people.models import Person
 from mentorwise.programs.eligibility import eligible_people, ineligibility_reason, rules_validate
+from mentorwise.programs.enrollment_inputs import (
+    EnrollmentAnswers,
+    EnrollmentNew,
+    capacity_problem,
+    enrollment_answers_validate,
+    enrollment_new_validate,
+    role_problem,
+)
 from mentorwise.programs.models import (
     GIVING_ROLES,
     Enrollment,
     EnrollmentStatus,
-    FunctionPreference,
     Program,
     ProgramKind,
-    Role,
-    Skill,
 )
 from mentorwise.programs.permissions import can_manage_program
 from mentorwise.programs.services.guards import require_manager
-
-MAX_CAPACITY = 50
-
-
-@dataclass
-class EnrollmentAnswers:
-    """What a participant tells the program about themselves when enrolling."""
-
-    development_goals: str = ""
-    expertise: str = ""
-    skills_wanted: list[int] = field(default_factory=list)
-    skills_offered: list[int] = field(default_factory=list)
-    function_preference: str = FunctionPreference.ANY
-    prefers_same_location: bool = False
-    languages: list[str] = field(default_factory=list)
-    capacity: int = 1
-    availability: str = ""
-    answers: dict[str, str] = field(default_factory=dict)
-
-
-def _validate_answers(program: Program, role: str, answers: EnrollmentAnswers) -> list[FieldError]:
-    errors: list[FieldError] = []
-    giving = role in GIVING_ROLES
-    if role == Role.MENTEE and not answers.development_goals.strip():
-        errors.append(FieldError("development_goals", "Tell your mentor what you want to develop."))
-    if role == Role.MENTEE and not answers.skills_wanted:
-        errors.append(FieldError("skills_wanted", "Pick at least one skill you want to develop."))
-    if giving and not answers.skills_offered:
-        errors.append(FieldError("skills_offered", "Pick at least one skill you can help with."))
-    if giving and not 1 <= answers.capacity <= MAX_CAPACITY:
-        errors.append(
-            FieldError("capacity", f"must be from 1 to {MAX_CAPACITY}", value=str(answers.capacity))
-        )
-    if answers.function_preference not in FunctionPreference.values:
-        errors.append(
-            FieldError("function_preference", "unknown choice", value=answers.function_preference)
-        )
-    wanted = set(answers.skills_wanted) | set(answers.skills_offered)
-    if wanted:
-        known = set(
-            Skill.objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True)
-        )
-        for skill_id in sorted(wanted - known):
-            errors.append(FieldError("skills", "unknown skill", value=str(skill_id)))
-    for question in program.enrollment_questions:
-        value = str(answers.answers.get(question["key"], "")).strip()
-        if question.get("required") and not value:
-            errors.append(
-                FieldError(f"answers.{question['key']}", f"Please answer: {question['label']}")
-            )
-        if value and question.get("choices") and value not in question["choices"]:
-            errors.append(
-                FieldError(f"answers.{question['key']}", "not one of the choices", value=value)
-            )
-    return errors
 
 
 def _apply_answers(
@@ -94,20 +44,13 @@ def _apply_answers(
     if program.kind == ProgramKind.GROUP and role in GIVING_ROLES and answers.capacity <= 1:
         # A circle's mentor takes the program's circle size unless they chose otherwise.
         enrollment.capacity = int(program.matching.get("options", {}).get("circle_size", 6))
-    enrollment.availability = answers.availability.strip()[:200]
+    enrollment.availability = answers.availability.strip()  # at most AVAILABILITY_MAX
     keys = {q["key"] for q in program.enrollment_questions}
     enrollment.answers = {k: str(v).strip()[:2000] for k, v in answers.answers.items() if k in keys}
 
 
 @transaction.atomic
-def enrollment_create(
-    *,
-    actor: Actor,
-    program: Program,
-    role: str,
-    answers: EnrollmentAnswers,
-    acknowledged: bool,
-) -> Enrollment:
+def enrollment_create(*, actor: Actor, program: Program, data: EnrollmentNew) -> Enrollment:
     """Enroll the actor's own person in `program` as `role` (or accept an invitation).
 
     Refused with the reason when the program is closed, the role is unknown, the person is
@@ -120,21 +63,14 @@ def enrollment_create(
     if person_id is None:
         raise Forbidden("Your login is not linked to an employee record, so you cannot enroll.")
     person = Person.objects.get(pk=person_id)
-    if role not in program.roles:
-        raise InvalidInput([FieldError("role", "this program has no such role", value=role)])
+    role, answers = data.role, data.answers
+    if problem := role_problem(program, role):
+        raise InvalidInput([problem])
     if not program.is_open_for_enrollment:
         raise Conflict("This program is not open for enrollment.", code="program_closed")
     if reason := ineligibility_reason(program.eligibility.get(role, {}), person):
         raise Forbidden(reason, code="ineligible")
-    errors = _validate_answers(program, role, answers)
-    if not acknowledged:
-        errors.append(
-            FieldError(
-                "acknowledged", "Please confirm that you accept your role's responsibilities."
-            )
-        )
-    if errors:
-        raise InvalidInput(errors)
+    enrollment_new_validate(data, program=program)
     enrollment = (
         Enrollment.objects.select_for_update()
         .filter(program=program, person=person, role=role)
@@ -184,9 +120,7 @@ def enrollment_update(
         raise NotFound("No such enrollment.")
     if enrollment.status != EnrollmentStatus.ACTIVE:
         raise Conflict("Only an active enrollment can be changed.", code="not_active")
-    errors = _validate_answers(enrollment.program, enrollment.role, answers)
-    if errors:
-        raise InvalidInput(errors)
+    enrollment_answers_validate(answers, program=enrollment.program, role=enrollment.role)
     _apply_answers(enrollment, enrollment.role, answers, enrollment.program)
     enrollment.updated_at = timezone.now()
     enrollment.save()
@@ -208,10 +142,8 @@ def enrollment_set_availability(
         raise Conflict(
             "Only mentors, sponsors and coaches have availability.", code="not_giving_role"
         )
-    if capacity is not None and not 1 <= capacity <= MAX_CAPACITY:
-        raise InvalidInput(
-            [FieldError("capacity", f"must be from 1 to {MAX_CAPACITY}", value=str(capacity))]
-        )
+    if capacity is not None and (problem := capacity_problem(capacity)):
+        raise InvalidInput([problem])
     enrollment.is_paused = paused
     if capacity is not None:
         enrollment.capacity = capacity
@@ -263,8 +195,8 @@ def enrollment_invite_bulk(
 ) -> InviteResult:
     """Invite every eligible person (narrowed by optional extra rules) not yet in the role."""
     require_manager(actor, program)
-    if role not in program.roles:
-        raise InvalidInput([FieldError("role", "this program has no such role", value=role)])
+    if problem := role_problem(program, role):
+        raise InvalidInput([problem])
     if not program.is_open_for_enrollment:
         raise Conflict(
             "Open the program for enrollment before inviting people.", code="program_closed"

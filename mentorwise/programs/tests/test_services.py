@@ -97,7 +97,9 @@ def test_participant_enrolls_themselves(program, skills, outsider) -> None:
     outsider.person.is_high_potential = True
     outsider.person.save()
     enrollment = services.enrollment_create(
-        actor=outsider, program=program, role="mentee", answers=answers(skills), acknowledged=True
+        actor=outsider,
+        program=program,
+        data=services.EnrollmentNew(role="mentee", answers=answers(skills), acknowledged=True),
     )
     assert enrollment.person == outsider.person
     assert enrollment.status == EnrollmentStatus.ACTIVE
@@ -109,9 +111,7 @@ def test_ineligible_enrollment_is_refused_with_the_reason(program, skills, outsi
         services.enrollment_create(
             actor=outsider,
             program=program,
-            role="mentee",
-            answers=answers(skills),
-            acknowledged=True,
+            data=services.EnrollmentNew(role="mentee", answers=answers(skills), acknowledged=True),
         )
     assert not Enrollment.objects.filter(person=outsider.person).exists()
 
@@ -123,9 +123,11 @@ def test_enrollment_requires_acknowledgement_and_answers(program, skills, outsid
         services.enrollment_create(
             actor=outsider,
             program=program,
-            role="mentee",
-            answers=answers(skills, development_goals="", answers={}),
-            acknowledged=False,
+            data=services.EnrollmentNew(
+                role="mentee",
+                answers=answers(skills, development_goals="", answers={}),
+                acknowledged=False,
+            ),
         )
     fields = {e.field for e in caught.value.errors}
     assert fields == {"development_goals", "acknowledged", "answers.why", "answers.commitment"}
@@ -135,7 +137,9 @@ def test_enrollment_requires_acknowledgement_and_answers(program, skills, outsid
 def test_enrolling_twice_is_a_conflict(program, skills, mentee) -> None:
     with pytest.raises(Conflict):
         services.enrollment_create(
-            actor=mentee, program=program, role="mentee", answers=answers(skills), acknowledged=True
+            actor=mentee,
+            program=program,
+            data=services.EnrollmentNew(role="mentee", answers=answers(skills), acknowledged=True),
         )
 
 
@@ -146,9 +150,9 @@ def test_draft_program_refuses_enrollment(hr_admin, skills) -> None:
         services.enrollment_create(
             actor=user,
             program=draft,
-            role="mentee",
-            answers=answers(skills, answers={}),
-            acknowledged=True,
+            data=services.EnrollmentNew(
+                role="mentee", answers=answers(skills, answers={}), acknowledged=True
+            ),
         )
 
 
@@ -181,7 +185,9 @@ def test_invited_person_accepts_by_enrolling(program, program_manager, skills) -
     user = make_user(make_person(job_level=5, is_high_potential=True))
     services.enrollment_invite_bulk(actor=program_manager, program=program, role="mentee")
     enrollment = services.enrollment_create(
-        actor=user, program=program, role="mentee", answers=answers(skills), acknowledged=True
+        actor=user,
+        program=program,
+        data=services.EnrollmentNew(role="mentee", answers=answers(skills), acknowledged=True),
     )
     assert enrollment.status == EnrollmentStatus.ACTIVE
     assert Enrollment.objects.filter(person=user.person).count() == 1
@@ -209,8 +215,10 @@ def test_circle_mentors_take_the_circle_size(hr_admin, skills) -> None:
     enrollment = services.enrollment_create(
         actor=mentor,
         program=circles,
-        role="mentor",
-        acknowledged=True,
-        answers=services.EnrollmentAnswers(skills_offered=[skills[0].pk], answers={"why": "x"}),
+        data=services.EnrollmentNew(
+            role="mentor",
+            acknowledged=True,
+            answers=services.EnrollmentAnswers(skills_offered=[skills[0].pk], answers={"why": "x"}),
+        ),
     )
     assert enrollment.capacity == 6

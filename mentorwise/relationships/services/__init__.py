@@ -1,5 +1,6 @@
 """Relationship use cases: each one a transaction with its audit row and timeline entry."""
 
+from mentorwise.relationships.inputs import GoalFields, MeetingLog
 from mentorwise.relationships.services.closure import (
     relationship_close,
     relationships_close_bulk,
@@ -16,7 +17,6 @@ from mentorwise.relationships.services.feedback import (
 )
 from mentorwise.relationships.services.matches import match_respond, mentor_active_count
 from mentorwise.relationships.services.meetings import (
-    MeetingLog,
     meeting_cancel,
     meeting_log,
     meeting_reschedule,
@@ -24,7 +24,6 @@ from mentorwise.relationships.services.meetings import (
     private_note_write,
 )
 from mentorwise.relationships.services.pair import (
-    GoalFields,
     agreement_confirm,
     agreement_update,
     goal_create,

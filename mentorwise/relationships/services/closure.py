@@ -14,6 +14,13 @@ from mentorwise.matches.models import Match, MatchStatus
 from mentorwise.programs.models import Program
 from mentorwise.programs.permissions import can_manage_program
 from mentorwise.relationships.closing import meetings_to_cancel
+from mentorwise.relationships.inputs.bulk import (
+    BulkClosure,
+    BulkReminder,
+    bulk_closure_validate,
+    bulk_reminder_validate,
+)
+from mentorwise.relationships.inputs.feedback import Closure, closure_validate
 from mentorwise.relationships.models import (
     ClosureKind,
     EventKind,
@@ -32,14 +39,7 @@ from mentorwise.relationships.services.meetings import send_invitation
 
 
 @transaction.atomic
-def relationship_close(
-    *,
-    actor: Actor,
-    relationship: Relationship,
-    kind: str,
-    reason: str = "",
-    rematch: bool = False,
-) -> Relationship:
+def relationship_close(*, actor: Actor, relationship: Relationship, data: Closure) -> Relationship:
     """Close a relationship (the pair or its managers); the match ends, enrollments stay.
 
     An early closure needs a reason and may ask for a re-match: the mentee's enrollment
@@ -56,22 +56,13 @@ def relationship_close(
     relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)
     if relationship.status != RelationshipStatus.ACTIVE:
         raise Conflict("This relationship is already closed.", code="relationship_closed")
-    reason = reason.strip()
-    errors = []
-    if kind not in ClosureKind.values:
-        errors.append(FieldError("kind", "must be planned or early", value=kind))
-    if kind == ClosureKind.EARLY and not reason:
-        errors.append(FieldError("reason", "an early closure needs a reason"))
-    if len(reason) > 2000:
-        errors.append(FieldError("reason", "must be at most 2000 characters"))
-    if errors:
-        raise InvalidInput(errors)
+    data = closure_validate(data)
     relationship.status = RelationshipStatus.CLOSED
     relationship.closed_at = timezone.now()
     relationship.closed_by = actor if isinstance(actor, User) else None
-    relationship.closure_kind = kind
-    relationship.closure_reason = reason
-    relationship.rematch_requested = bool(rematch and kind == ClosureKind.EARLY)
+    relationship.closure_kind = data.kind
+    relationship.closure_reason = data.reason
+    relationship.rematch_requested = data.rematch
     relationship.save(
         update_fields=[
             "status",
@@ -84,7 +75,7 @@ def relationship_close(
     )
     Match.objects.filter(pk=relationship.match_id).update(status=MatchStatus.ENDED)
     cancelled = _cancel_future_meetings(actor, relationship)
-    text = f"{actor_name(actor)} closed the relationship ({ClosureKind(kind).label.lower()})."
+    text = f"{actor_name(actor)} closed the relationship ({ClosureKind(data.kind).label.lower()})."
     if relationship.rematch_requested:
         text += " A re-match was requested."
     if cancelled:
@@ -94,7 +85,7 @@ def relationship_close(
         actor=actor,
         action="relationship.closed",
         target=relationship,
-        data={"kind": kind, "rematch": relationship.rematch_requested, "cancelled": cancelled},
+        data={"kind": data.kind, "rematch": relationship.rematch_requested, "cancelled": cancelled},
     )
     email_enqueue(
         to=pair_emails(relationship),
@@ -164,19 +155,19 @@ def _managed(actor: Actor, program: Program, relationship_ids: list[int]) -> lis
 
 
 @transaction.atomic
-def relationships_remind(
-    *, actor: Actor, program: Program, relationship_ids: list[int], message: str = ""
-) -> int:
+def relationships_remind(*, actor: Actor, program: Program, data: BulkReminder) -> int:
     """Email a reminder to the selected active pairs of a program; returns how many pairs."""
+    selected = _managed(actor, program, data.relationship_ids)
+    data = bulk_reminder_validate(data)
     count = 0
-    for relationship in _managed(actor, program, relationship_ids):
+    for relationship in selected:
         if not relationship.is_active:
             continue
         email_enqueue(
             to=pair_emails(relationship),
             subject=f"A reminder from {program.name}",
             body=(
-                (message.strip() or "How is your mentoring going? Please plan your next meeting.")
+                (data.message or "How is your mentoring going? Please plan your next meeting.")
                 + f"\n\n{relationship_url(relationship)}"
             ),
         )
@@ -194,17 +185,16 @@ def relationships_remind(
 
 
 @transaction.atomic
-def relationships_close_bulk(
-    *, actor: Actor, program: Program, relationship_ids: list[int], reason: str
-) -> int:
+def relationships_close_bulk(*, actor: Actor, program: Program, data: BulkClosure) -> int:
     """Close the selected active relationships early, with one reason; all or none."""
-    if not reason.strip():
-        raise InvalidInput([FieldError("reason", "an early closure needs a reason")])
+    data = bulk_closure_validate(data)
     count = 0
-    for relationship in _managed(actor, program, relationship_ids):
+    for relationship in _managed(actor, program, data.relationship_ids):
         if relationship.is_active:
             relationship_close(
-                actor=actor, relationship=relationship, kind=ClosureKind.EARLY, reason=reason
+                actor=actor,
+                relationship=relationship,
+                data=Closure(kind=ClosureKind.EARLY, reason=data.reason),
             )
             count += 1
     return count

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, TypeAlias, TypedDict
 
@@ -14,12 +13,19 @@ from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput
 from mentorwise.programs.models import Program
 from mentorwise.programs.permissions import can_manage_program
+from mentorwise.relationships.inputs.feedback import (
+    CheckInNew,
+    SponsorshipNew,
+    SponsorshipResult,
+    check_in_validate,
+    sponsorship_result_validate,
+    sponsorship_validate,
+)
 from mentorwise.relationships.models import (
     CheckIn,
     EventKind,
     Relationship,
     SponsorshipAction,
-    SponsorshipKind,
     SponsorshipOutcome,
     Survey,
     SurveyKind,
@@ -36,21 +42,13 @@ from mentorwise.relationships.services.common import actor_name, event_record
 
 
 @transaction.atomic
-def check_in_create(
-    *, actor: Actor, relationship: Relationship, pulse: int, comment: str = ""
-) -> CheckIn:
+def check_in_create(*, actor: Actor, relationship: Relationship, data: CheckInNew) -> CheckIn:
     """Record the actor's pulse (1–5) on how the relationship is going."""
     user, side = require_member(actor, relationship)
     require_active(relationship)
-    errors = []
-    if not 1 <= pulse <= 5:
-        errors.append(FieldError("pulse", "must be 1 to 5", value=str(pulse)))
-    if len(comment) > 2000:
-        errors.append(FieldError("comment", "must be at most 2000 characters"))
-    if errors:
-        raise InvalidInput(errors)
+    data = check_in_validate(data)
     check_in = CheckIn.objects.create(
-        relationship=relationship, author=user, side=side, pulse=pulse, comment=comment.strip()
+        relationship=relationship, author=user, side=side, pulse=data.pulse, comment=data.comment
     )
     event_record(
         actor=actor,
@@ -243,22 +241,14 @@ def survey_respond(
 
 @transaction.atomic
 def sponsorship_action_record(
-    *, actor: Actor, relationship: Relationship, kind: str, description: str
+    *, actor: Actor, relationship: Relationship, data: SponsorshipNew
 ) -> SponsorshipAction:
     """The sponsor (the mentor side) records advocacy done for the protégé."""
     user = require_sponsor(actor, relationship)
     require_active(relationship)
-    errors = []
-    if kind not in SponsorshipKind.values:
-        errors.append(
-            FieldError("kind", f"must be one of {', '.join(SponsorshipKind.values)}", value=kind)
-        )
-    if not description.strip() or len(description) > 2000:
-        errors.append(FieldError("description", "is required, at most 2000 characters"))
-    if errors:
-        raise InvalidInput(errors)
+    data = sponsorship_validate(data)
     action = SponsorshipAction.objects.create(
-        relationship=relationship, recorded_by=user, kind=kind, description=description.strip()
+        relationship=relationship, recorded_by=user, kind=data.kind, description=data.description
     )
     event_record(
         actor=actor,
@@ -272,18 +262,17 @@ def sponsorship_action_record(
 
 @transaction.atomic
 def sponsorship_outcome_set(
-    *, actor: Actor, action: SponsorshipAction, outcome: str, outcome_on: dt.date | None = None
+    *, actor: Actor, action: SponsorshipAction, data: SponsorshipResult
 ) -> SponsorshipAction:
     """Record how a sponsorship action turned out (pending, succeeded, did not succeed)."""
     relationship = action.relationship
     require_sponsor(actor, relationship)
-    if outcome not in SponsorshipOutcome.values:
-        raise InvalidInput(
-            [FieldError("outcome", f"must be one of {', '.join(SponsorshipOutcome.values)}")]
-        )
-    action.outcome = outcome
+    data = sponsorship_result_validate(data)
+    action.outcome = data.outcome
     action.outcome_on = (
-        None if outcome == SponsorshipOutcome.PENDING else outcome_on or timezone.localdate()
+        None
+        if data.outcome == SponsorshipOutcome.PENDING
+        else data.outcome_on or timezone.localdate()
     )
     action.save(update_fields=["outcome", "outcome_on"])
     event_record(
@@ -296,6 +285,6 @@ def sponsorship_outcome_set(
         ),
     )
     audit_record(
-        actor=actor, action="sponsorship.outcome", target=action, data={"outcome": outcome}
+        actor=actor, action="sponsorship.outcome", target=action, data={"outcome": data.outcome}
     )
     return action

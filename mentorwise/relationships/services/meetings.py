@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
 from django.db import transaction
 from django.utils import timezone
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.core.audit import audit_record
 from mentorwise.core.clock import WHEN, fill_when, group_by_zone, zone_of
-from mentorwise.core.errors import Conflict, FieldError, InvalidInput
+from mentorwise.core.errors import Conflict, InvalidInput
 from mentorwise.core.mail import email_enqueue
 from mentorwise.core.text import count
 from mentorwise.relationships.calendar import meeting_ics
+from mentorwise.relationships.inputs.meetings import (
+    MeetingLog,
+    MeetingMove,
+    MeetingSchedule,
+    meeting_log_validate,
+    meeting_move_validate,
+    meeting_schedule_validate,
+    private_note_problem,
+)
 from mentorwise.relationships.models import (
-    ConversationType,
     EventKind,
     Meeting,
     MeetingStatus,
@@ -29,31 +34,6 @@ from mentorwise.relationships.services.common import (
     event_record,
     relationship_url,
 )
-from mentorwise.relationships.span import span_error
-
-
-def _validate_slot(
-    *,
-    actor: Actor,
-    relationship: Relationship,
-    starts_at: dt.datetime | None,
-    duration_minutes: int,
-    location: str,
-    field: str = "starts_at",
-) -> list[FieldError]:
-    """Every problem with a meeting's time, length and place (all at once)."""
-    errors = []
-    if starts_at is None or timezone.is_naive(starts_at):
-        errors.append(FieldError(field, "a date and time with a time zone is required"))
-    elif error := span_error(relationship, field, starts_at, zone_of(actor)):
-        errors.append(error)
-    if not 5 <= duration_minutes <= 480:
-        errors.append(
-            FieldError("duration_minutes", "must be 5 to 480 minutes", value=str(duration_minutes))
-        )
-    if len(location) > 300:
-        errors.append(FieldError("location", "must be at most 300 characters"))
-    return errors
 
 
 def send_invitation(meeting: Meeting, *, subject: str, body: str) -> None:
@@ -81,35 +61,17 @@ def send_invitation(meeting: Meeting, *, subject: str, body: str) -> None:
 
 
 @transaction.atomic
-def meeting_schedule(
-    *,
-    actor: Actor,
-    relationship: Relationship,
-    starts_at: dt.datetime,
-    duration_minutes: int = 60,
-    location: str = "",
-    conversation_type: str = ConversationType.MENTORING,
-) -> Meeting:
+def meeting_schedule(*, actor: Actor, relationship: Relationship, data: MeetingSchedule) -> Meeting:
     """Schedule a meeting and send both people a calendar invitation."""
     user, _ = require_member(actor, relationship)
     require_active(relationship)
-    errors = _validate_slot(
-        actor=actor,
-        relationship=relationship,
-        starts_at=starts_at,
-        duration_minutes=duration_minutes,
-        location=location,
-    )
-    if conversation_type not in ConversationType.values:
-        errors.append(FieldError("conversation_type", "unknown", value=conversation_type))
-    if errors:
-        raise InvalidInput(errors)
+    data = meeting_schedule_validate(data, relationship=relationship, zone=zone_of(actor))
     meeting = Meeting.objects.create(
         relationship=relationship,
-        starts_at=starts_at,
-        duration_minutes=duration_minutes,
-        location=location.strip(),
-        conversation_type=conversation_type,
+        starts_at=data.starts_at,
+        duration_minutes=data.duration_minutes,
+        location=data.location,
+        conversation_type=data.conversation_type,
         created_by=user,
     )
     event_record(
@@ -117,7 +79,7 @@ def meeting_schedule(
         relationship=relationship,
         kind=EventKind.MEETING_SCHEDULED,
         text=f"{actor_name(actor)} scheduled a meeting for {WHEN}.",
-        at=starts_at,
+        at=data.starts_at,
     )
     audit_record(actor=actor, action="meeting.scheduled", target=meeting)
     send_invitation(
@@ -136,30 +98,18 @@ def _require_scheduled(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def meeting_reschedule(
-    *,
-    actor: Actor,
-    meeting: Meeting,
-    starts_at: dt.datetime,
-    duration_minutes: int | None = None,
-    location: str | None = None,
-) -> Meeting:
+def meeting_reschedule(*, actor: Actor, meeting: Meeting, data: MeetingMove) -> Meeting:
     """Move a scheduled meeting; the invitation keeps its UID with the next SEQUENCE."""
     relationship = meeting.relationship
     require_side(actor, relationship)
     require_active(relationship)
     _require_scheduled(meeting)
-    duration = meeting.duration_minutes if duration_minutes is None else duration_minutes
-    place = meeting.location if location is None else location.strip()
-    if errors := _validate_slot(
-        actor=actor,
-        relationship=relationship,
-        starts_at=starts_at,
-        duration_minutes=duration,
-        location=place,
-    ):
-        raise InvalidInput(errors)
-    meeting.starts_at, meeting.duration_minutes, meeting.location = starts_at, duration, place
+    slot = meeting_move_validate(data, meeting=meeting, zone=zone_of(actor))
+    meeting.starts_at, meeting.duration_minutes, meeting.location = (
+        slot.starts_at,
+        slot.duration_minutes,
+        slot.location,
+    )
     meeting.sequence += 1
     meeting.save(update_fields=["starts_at", "duration_minutes", "location", "sequence"])
     event_record(
@@ -167,7 +117,7 @@ def meeting_reschedule(
         relationship=relationship,
         kind=EventKind.MEETING_RESCHEDULED,
         text=f"{actor_name(actor)} moved a meeting to {WHEN}.",
-        at=starts_at,
+        at=slot.starts_at,
     )
     audit_record(actor=actor, action="meeting.rescheduled", target=meeting)
     send_invitation(
@@ -203,18 +153,6 @@ def meeting_cancel(*, actor: Actor, meeting: Meeting) -> Meeting:
     return meeting
 
 
-@dataclass
-class MeetingLog:
-    """What happened in a meeting; `private_note` goes to the author's private note."""
-
-    held_at: dt.datetime
-    duration_minutes: int = 60
-    conversation_type: str = ConversationType.MENTORING
-    topics: str = ""
-    shared_notes: str = ""
-    private_note: str = ""
-
-
 @transaction.atomic
 def meeting_log(
     *, actor: Actor, relationship: Relationship, log: MeetingLog, meeting: Meeting | None = None
@@ -222,22 +160,7 @@ def meeting_log(
     """Record a held meeting (a scheduled one, or one that was not scheduled here)."""
     user, _ = require_member(actor, relationship)
     require_active(relationship)
-    errors = _validate_slot(
-        actor=actor,
-        relationship=relationship,
-        starts_at=log.held_at,
-        duration_minutes=log.duration_minutes,
-        location="",
-        field="held_at",
-    )
-    if not errors and log.held_at > timezone.now() + dt.timedelta(hours=1):
-        errors.append(FieldError("held_at", "a meeting can be logged once it has taken place"))
-    if log.conversation_type not in ConversationType.values:
-        errors.append(FieldError("conversation_type", "unknown", value=log.conversation_type))
-    if len(log.topics) > 300:
-        errors.append(FieldError("topics", "must be at most 300 characters"))
-    if errors:
-        raise InvalidInput(errors)
+    log = meeting_log_validate(log, relationship=relationship, zone=zone_of(actor))
     if meeting is None:
         meeting = Meeting(relationship=relationship, created_by=user)
     elif meeting.relationship_id != relationship.pk or meeting.status == MeetingStatus.CANCELLED:
@@ -246,8 +169,8 @@ def meeting_log(
     meeting.starts_at = log.held_at
     meeting.duration_minutes = log.duration_minutes
     meeting.conversation_type = log.conversation_type
-    meeting.topics = log.topics.strip()
-    meeting.shared_notes = log.shared_notes.strip()
+    meeting.topics = log.topics
+    meeting.shared_notes = log.shared_notes
     meeting.logged_by, meeting.logged_at = user, timezone.now()
     meeting.save()
     if relationship.last_meeting_at is None or relationship.last_meeting_at < log.held_at:
@@ -277,9 +200,9 @@ def private_note_write(*, actor: Actor, meeting: Meeting, text: str) -> PrivateN
     The audit row records that a note was written, never what it says.
     """
     author, _ = require_member(actor, meeting.relationship)
+    if problem := private_note_problem(text):
+        raise InvalidInput([problem])
     text = text.strip()
-    if len(text) > 20000:
-        raise InvalidInput([FieldError("private_note", "must be at most 20000 characters")])
     if not text:
         PrivateNote.objects.filter(author=author, meeting=meeting).delete()
         audit_record(actor=actor, action="private_note.deleted", target=meeting)

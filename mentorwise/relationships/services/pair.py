@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
 from django.db import transaction
 from django.utils import timezone
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.core.audit import audit_record
-from mentorwise.core.errors import Conflict, FieldError, InvalidInput
+from mentorwise.core.errors import Conflict
+from mentorwise.relationships.inputs.pair import (
+    AgreementTerms,
+    GoalFields,
+    GoalProgressChange,
+    MilestoneNew,
+    agreement_terms_validate,
+    goal_fields_validate,
+    goal_progress_validate,
+    milestone_validate,
+)
 from mentorwise.relationships.models import (
     Agreement,
     AgreementVersion,
@@ -61,34 +68,17 @@ def agreement_open(*, relationship: Relationship) -> AgreementVersion:
 
 @transaction.atomic
 def agreement_update(
-    *,
-    actor: Actor,
-    relationship: Relationship,
-    pair_objectives: str,
-    meeting_cadence_days: int,
-    confidentiality: str,
+    *, actor: Actor, relationship: Relationship, data: AgreementTerms
 ) -> AgreementVersion:
     """Save the pair's terms as a new version; both confirmations start over."""
     user, _ = require_member(actor, relationship)
     require_active(relationship)
-    errors = []
-    if not 1 <= meeting_cadence_days <= 365:
-        errors.append(
-            FieldError(
-                "meeting_cadence_days", "must be 1 to 365 days", value=str(meeting_cadence_days)
-            )
-        )
-    if len(pair_objectives) > 5000:
-        errors.append(FieldError("pair_objectives", "must be at most 5000 characters"))
-    if len(confidentiality) > 5000:
-        errors.append(FieldError("confidentiality", "must be at most 5000 characters"))
-    if errors:
-        raise InvalidInput(errors)
+    data = agreement_terms_validate(data)
     # A relationship recorded without an agreement (history from before Mentorwise) gets its
     # first one here, starting from the program's terms.
     agreement, _ = Agreement.objects.get_or_create(relationship=relationship)
     current = agreement.current
-    terms = (pair_objectives.strip(), meeting_cadence_days, confidentiality.strip())
+    terms = (data.pair_objectives, data.meeting_cadence_days, data.confidentiality)
     if current is not None and terms == (
         current.pair_objectives,
         current.meeting_cadence_days,
@@ -162,40 +152,12 @@ def agreement_confirm(
 # Goals ----------------------------------------------------------------------------------
 
 
-@dataclass
-class GoalFields:
-    """The SMART description of a goal."""
-
-    title: str
-    specific: str = ""
-    measurable: str = ""
-    achievable: str = ""
-    relevant: str = ""
-    target_date: dt.date | None = None
-
-
-def _goal_validate(fields: GoalFields) -> GoalFields:
-    errors = []
-    title = fields.title.strip()
-    if not title:
-        errors.append(FieldError("title", "is required"))
-    elif len(title) > 200:
-        errors.append(FieldError("title", "must be at most 200 characters"))
-    for name in ("specific", "measurable", "achievable", "relevant"):
-        if len(getattr(fields, name)) > 5000:
-            errors.append(FieldError(name, "must be at most 5000 characters"))
-    if errors:
-        raise InvalidInput(errors)
-    fields.title = title
-    return fields
-
-
 @transaction.atomic
 def goal_create(*, actor: Actor, relationship: Relationship, fields: GoalFields) -> Goal:
     """Add a SMART goal to the relationship."""
     user, _ = require_member(actor, relationship)
     require_active(relationship)
-    fields = _goal_validate(fields)
+    fields = goal_fields_validate(fields)
     goal = Goal.objects.create(relationship=relationship, created_by=user, **vars(fields))
     event_record(
         actor=actor,
@@ -213,7 +175,7 @@ def goal_update(*, actor: Actor, goal: Goal, fields: GoalFields) -> Goal:
     relationship = goal.relationship
     require_side(actor, relationship)
     require_active(relationship)
-    fields = _goal_validate(fields)
+    fields = goal_fields_validate(fields)
     for name, value in vars(fields).items():
         setattr(goal, name, value)
     goal.updated_at = timezone.now()
@@ -229,23 +191,14 @@ def goal_update(*, actor: Actor, goal: Goal, fields: GoalFields) -> Goal:
 
 
 @transaction.atomic
-def goal_progress_set(
-    *, actor: Actor, goal: Goal, progress: int, status: str | None = None
-) -> Goal:
+def goal_progress_set(*, actor: Actor, goal: Goal, data: GoalProgressChange) -> Goal:
     """Record progress (0–100) and optionally the status; achieved means 100 %."""
     relationship = goal.relationship
     require_side(actor, relationship)
     require_active(relationship)
-    errors = []
-    if not 0 <= progress <= 100:
-        errors.append(FieldError("progress", "must be 0 to 100", value=str(progress)))
-    if status is not None and status not in GoalStatus.values:
-        errors.append(
-            FieldError("status", f"must be one of {', '.join(GoalStatus.values)}", value=status)
-        )
-    if errors:
-        raise InvalidInput(errors)
-    status = status or goal.status
+    data = goal_progress_validate(data)
+    progress = data.progress
+    status = data.status or goal.status
     if status == GoalStatus.ACHIEVED:
         progress = 100
     goal.progress, goal.status = progress, status
@@ -272,16 +225,12 @@ def goal_progress_set(
 
 
 @transaction.atomic
-def milestone_add(
-    *, actor: Actor, goal: Goal, title: str, due_date: dt.date | None = None
-) -> Milestone:
+def milestone_add(*, actor: Actor, goal: Goal, data: MilestoneNew) -> Milestone:
     """Add a step towards a goal."""
     require_side(actor, goal.relationship)
     require_active(goal.relationship)
-    title = title.strip()
-    if not title or len(title) > 200:
-        raise InvalidInput([FieldError("title", "is required, at most 200 characters")])
-    milestone = Milestone.objects.create(goal=goal, title=title, due_date=due_date)
+    data = milestone_validate(data)
+    milestone = Milestone.objects.create(goal=goal, title=data.title, due_date=data.due_date)
     event_record(
         actor=actor,
         relationship=goal.relationship,

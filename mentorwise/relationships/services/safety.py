@@ -7,11 +7,15 @@ from django.utils import timezone
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.core.audit import audit_record
-from mentorwise.core.errors import FieldError, InvalidInput
 from mentorwise.core.mail import email_enqueue
+from mentorwise.relationships.inputs.feedback import (
+    SafetyHandling,
+    SafetyReportNew,
+    safety_handling_validate,
+    safety_report_validate,
+)
 from mentorwise.relationships.models import (
     Relationship,
-    SafetyCategory,
     SafetyReport,
     SafetyReportNote,
     SafetyStatus,
@@ -22,7 +26,7 @@ from mentorwise.relationships.safety import Audience, safety_report_routing
 
 @transaction.atomic
 def safety_report_create(
-    *, actor: Actor, relationship: Relationship, category: str, description: str
+    *, actor: Actor, relationship: Relationship, data: SafetyReportNew
 ) -> SafetyReport:
     """Report a problem to the relationship's overseers outside the pair (`safety.py`).
 
@@ -30,19 +34,12 @@ def safety_report_create(
     not even when they manage the program or are an HR admin.
     """
     user, _ = require_member(actor, relationship)
-    errors = []
-    if category not in SafetyCategory.values:
-        errors.append(
-            FieldError(
-                "category", f"must be one of {', '.join(SafetyCategory.values)}", value=category
-            )
-        )
-    if not description.strip() or len(description) > 5000:
-        errors.append(FieldError("description", "is required, at most 5000 characters"))
-    if errors:
-        raise InvalidInput(errors)
+    data = safety_report_validate(data)
     report = SafetyReport.objects.create(
-        relationship=relationship, reporter=user, category=category, description=description
+        relationship=relationship,
+        reporter=user,
+        category=data.category,
+        description=data.description,
     )
     routing = safety_report_routing(relationship)
     audit_record(
@@ -70,19 +67,16 @@ def safety_report_create(
 
 @transaction.atomic
 def safety_report_handle(
-    *, actor: Actor, report: SafetyReport, status: str, note: str = ""
+    *, actor: Actor, report: SafetyReport, data: SafetyHandling
 ) -> SafetyReport:
     """An overseer outside the pair records a handling step: a note and the new status."""
     user = require_overseer(actor, report.relationship)
-    if status not in SafetyStatus.values:
-        raise InvalidInput(
-            [FieldError("status", f"must be one of {', '.join(SafetyStatus.values)}", value=status)]
-        )
-    SafetyReportNote.objects.create(report=report, author=user, status=status, text=note.strip())
-    report.status = status
-    report.resolved_at = timezone.now() if status == SafetyStatus.RESOLVED else None
+    data = safety_handling_validate(data)
+    SafetyReportNote.objects.create(report=report, author=user, status=data.status, text=data.note)
+    report.status = data.status
+    report.resolved_at = timezone.now() if data.status == SafetyStatus.RESOLVED else None
     report.save(update_fields=["status", "resolved_at"])
     audit_record(
-        actor=actor, action="safety_report.handled", target=report, data={"status": status}
+        actor=actor, action="safety_report.handled", target=report, data={"status": data.status}
     )
     return report

@@ -15,7 +15,7 @@ from icalendar import Calendar
 
 from mentorwise.core.errors import FieldError, InvalidInput
 from mentorwise.core.forms import describe
-from mentorwise.relationships import services
+from mentorwise.relationships import inputs, services
 from mentorwise.relationships.closing import closure_kind_default
 from mentorwise.relationships.models import (
     ClosureKind,
@@ -100,7 +100,7 @@ def test_a_refused_move_reopens_that_meetings_form_with_the_typed_time(relations
     meeting = services.meeting_schedule(
         actor=mentee,
         relationship=relationship,
-        starts_at=timezone.now() + dt.timedelta(days=2),
+        data=inputs.MeetingSchedule(starts_at=timezone.now() + dt.timedelta(days=2)),
     )
     response = client_for(mentee).post(
         f"/relationships/meetings/{meeting.pk}/reschedule/", {"starts_at": "9999-01-01T10:00"}
@@ -185,8 +185,9 @@ def test_close_page_says_what_will_happen_and_changes_nothing(relationship, ment
     services.meeting_schedule(
         actor=mentee,
         relationship=relationship,
-        starts_at=timezone.now() + dt.timedelta(days=4),
-        location="Room 9",
+        data=inputs.MeetingSchedule(
+            starts_at=timezone.now() + dt.timedelta(days=4), location="Room 9"
+        ),
     )
     page = client_for(mentee).get(f"/relationships/{relationship.pk}/close/")
     assert page.status_code == 200
@@ -219,7 +220,9 @@ def test_closing_cancels_future_meetings_and_sends_cancel_to_both(
     mentor.person.time_zone = "America/New_York"
     mentor.person.save(update_fields=["time_zone"])
     future = services.meeting_schedule(
-        actor=mentee, relationship=relationship, starts_at=timezone.now() + dt.timedelta(days=5)
+        actor=mentee,
+        relationship=relationship,
+        data=inputs.MeetingSchedule(starts_at=timezone.now() + dt.timedelta(days=5)),
     )
     held = services.meeting_log(
         actor=mentee,
@@ -254,7 +257,9 @@ def test_api_close_cancels_future_meetings_too(relationship, mentee):
     from mentorwise.accounts.services import api_token_create
 
     future = services.meeting_schedule(
-        actor=mentee, relationship=relationship, starts_at=timezone.now() + dt.timedelta(days=5)
+        actor=mentee,
+        relationship=relationship,
+        data=inputs.MeetingSchedule(starts_at=timezone.now() + dt.timedelta(days=5)),
     )
     _, raw = api_token_create(actor=mentee, name="t", scope="admin")
     api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
@@ -284,7 +289,9 @@ def test_others_cannot_reach_the_close_page_or_close(relationship, other_mentee)
 def test_service_refusal_of_an_unknown_kind_is_all_at_once(relationship, mentee):
     with pytest.raises(InvalidInput) as caught:
         services.relationship_close(
-            actor=mentee, relationship=relationship, kind="sideways", reason="x" * 2001
+            actor=mentee,
+            relationship=relationship,
+            data=inputs.Closure(kind="sideways", reason="x" * 2001),
         )
     assert {e.field for e in caught.value.errors} == {"kind", "reason"}
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from conftest import page_client
 from mentorwise.people.models import Person
 from mentorwise.programs.models import Program
+from mentorwise.relationships import inputs
 from mentorwise.relationships.home import check_in_due, participant_home
 from mentorwise.relationships.models import CheckIn, Relationship
 from mentorwise.relationships.services import check_in_create
@@ -82,7 +83,7 @@ def test_home_says_when_a_check_in_is_due_and_links_to_it(mentee, mentor) -> Non
     assert "Check in on how it is going with Marta Mentor" in html
     assert f'href="/relationships/{relationship.pk}/#check-ins"' in html
     relationship.refresh_from_db()
-    check_in_create(actor=mentee, relationship=relationship, pulse=4)
+    check_in_create(actor=mentee, relationship=relationship, data=inputs.CheckInNew(pulse=4))
     assert not any("Check in" in d["text"] for d in participant_home(actor=mentee)["due"])
     # The mentor's own check-in is still due: each side checks in.
     assert any("Check in on how it is going with Ana Mentee" in d["text"] for d in

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from mentorwise.accounts.services import api_token_create
 from mentorwise.core.errors import InvalidInput
-from mentorwise.relationships import selectors, services
+from mentorwise.relationships import inputs, selectors, services
 from mentorwise.relationships.health import relationship_health
 from mentorwise.relationships.models import Meeting, MeetingStatus, RelationshipEvent
 from mentorwise.relationships.span import MAX_DAYS_AHEAD, MEETING_GRACE_DAYS
@@ -47,7 +47,9 @@ def test_absurd_dates_are_refused_for_scheduling(
     ends_soon, mentee, when, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(InvalidInput) as caught:
-        services.meeting_schedule(actor=mentee, relationship=ends_soon, starts_at=when)
+        services.meeting_schedule(
+            actor=mentee, relationship=ends_soon, data=inputs.MeetingSchedule(starts_at=when)
+        )
     (error,) = caught.value.errors
     assert error.field == "starts_at"
     assert not Meeting.objects.exists() and not mail.outbox
@@ -57,10 +59,16 @@ def test_span_boundaries_in_the_persons_zone(ends_soon, mentee):
     start_day = ends_soon.started_at.astimezone(BERLIN).date()
     last_day = ends_soon.planned_end_date + dt.timedelta(days=MEETING_GRACE_DAYS)
     # The last day of the grace period is fine, the day after is not.
-    services.meeting_schedule(actor=mentee, relationship=ends_soon, starts_at=at(last_day, 20))
+    services.meeting_schedule(
+        actor=mentee,
+        relationship=ends_soon,
+        data=inputs.MeetingSchedule(starts_at=at(last_day, 20)),
+    )
     with pytest.raises(InvalidInput, match="after the planned end"):
         services.meeting_schedule(
-            actor=mentee, relationship=ends_soon, starts_at=at(last_day + dt.timedelta(days=1), 9)
+            actor=mentee,
+            relationship=ends_soon,
+            data=inputs.MeetingSchedule(starts_at=at(last_day + dt.timedelta(days=1), 9)),
         )
     # Logged on the day it started (earlier that day) is fine, the day before is not.
     services.meeting_log(
@@ -82,22 +90,30 @@ def test_open_ended_relationship_schedules_at_most_a_year_ahead(relationship, me
     relationship.save(update_fields=["planned_end_date"])
     today = timezone.now().astimezone(BERLIN).date()
     services.meeting_schedule(
-        actor=mentee, relationship=relationship, starts_at=at(today + dt.timedelta(days=300))
+        actor=mentee,
+        relationship=relationship,
+        data=inputs.MeetingSchedule(starts_at=at(today + dt.timedelta(days=300))),
     )
     with pytest.raises(InvalidInput, match=f"more than {MAX_DAYS_AHEAD} days ahead"):
         services.meeting_schedule(
             actor=mentee,
             relationship=relationship,
-            starts_at=at(today + dt.timedelta(days=MAX_DAYS_AHEAD + 1)),
+            data=inputs.MeetingSchedule(
+                starts_at=at(today + dt.timedelta(days=MAX_DAYS_AHEAD + 1))
+            ),
         )
 
 
 def test_reschedule_into_another_year_is_refused_and_nothing_changes(ends_soon, mentee):
     when = at(timezone.localdate() + dt.timedelta(days=3))
-    meeting = services.meeting_schedule(actor=mentee, relationship=ends_soon, starts_at=when)
+    meeting = services.meeting_schedule(
+        actor=mentee, relationship=ends_soon, data=inputs.MeetingSchedule(starts_at=when)
+    )
     with pytest.raises(InvalidInput):
         services.meeting_reschedule(
-            actor=mentee, meeting=meeting, starts_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+            actor=mentee,
+            meeting=meeting,
+            data=inputs.MeetingMove(starts_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)),
         )
     meeting.refresh_from_db()
     assert meeting.starts_at == when and meeting.sequence == 0

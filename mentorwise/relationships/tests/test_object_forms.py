@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from mentorwise.relationships import services
+from mentorwise.relationships import inputs, services
 from mentorwise.relationships.models import (
     Goal,
     Meeting,
@@ -48,12 +48,18 @@ def world(relationship: Relationship, mentee: Any, mentor: Any) -> World:
     goal = services.goal_create(
         actor=mentee, relationship=relationship, fields=services.GoalFields(title="Lead")
     )
-    milestone = services.milestone_add(actor=mentee, goal=goal, title="Draft the budget")
+    milestone = services.milestone_add(
+        actor=mentee, goal=goal, data=inputs.MilestoneNew(title="Draft the budget")
+    )
     meeting = services.meeting_schedule(
-        actor=mentee, relationship=relationship, starts_at=timezone.now() + dt.timedelta(days=3)
+        actor=mentee,
+        relationship=relationship,
+        data=inputs.MeetingSchedule(starts_at=timezone.now() + dt.timedelta(days=3)),
     )
     action = services.sponsorship_action_record(
-        actor=mentor, relationship=relationship, kind="introduction", description="Met the VP"
+        actor=mentor,
+        relationship=relationship,
+        data=inputs.SponsorshipNew(kind="introduction", description="Met the VP"),
     )
     return World(relationship, goal, milestone, meeting, action)
 

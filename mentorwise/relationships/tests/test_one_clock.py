@@ -17,7 +17,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from mentorwise.accounts.services import api_token_create
-from mentorwise.relationships import services
+from mentorwise.relationships import inputs, services
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,9 @@ def pair(relationship, mentee, mentor):
 def meeting(pair, mentee, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         return services.meeting_schedule(
-            actor=mentee, relationship=pair, starts_at=next_winter_morning()
+            actor=mentee,
+            relationship=pair,
+            data=inputs.MeetingSchedule(starts_at=next_winter_morning()),
         )
 
 
@@ -96,7 +98,9 @@ def test_emails_to_a_pair_in_one_zone_are_one_email(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         services.meeting_schedule(
-            actor=mentor, relationship=relationship, starts_at=next_winter_morning()
+            actor=mentor,
+            relationship=relationship,
+            data=inputs.MeetingSchedule(starts_at=next_winter_morning()),
         )
     (message,) = mail.outbox
     assert set(message.to) == {mentee.person.email, mentor.person.email}

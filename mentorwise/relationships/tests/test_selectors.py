@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from mentorwise.relationships import recognition, selectors, services
+from mentorwise.relationships import inputs, recognition, selectors, services
 from mentorwise.relationships.health import STALL_GRACE_DAYS, Health, relationship_health
 from mentorwise.relationships.tests.factories import started_relationship
 
@@ -63,12 +63,12 @@ def test_health_selector_uses_agreed_cadence_and_recent_check_ins(relationship, 
     services.agreement_update(
         actor=mentee,
         relationship=relationship,
-        pair_objectives="",
-        meeting_cadence_days=7,
-        confidentiality="x",
+        data=inputs.AgreementTerms(pair_objectives="", meeting_cadence_days=7, confidentiality="x"),
     )
     assert selectors.health_by_relationship([relationship])[relationship.pk].health == "stalled"
-    services.check_in_create(actor=mentor, relationship=relationship, pulse=1)
+    services.check_in_create(
+        actor=mentor, relationship=relationship, data=inputs.CheckInNew(pulse=1)
+    )
     assert selectors.health_by_relationship([relationship])[relationship.pk].health == "at_risk"
 
 
@@ -168,9 +168,15 @@ def test_contribution_record_counts_and_suppresses_feedback(relationship, mentee
     goal = services.goal_create(
         actor=mentee, relationship=relationship, fields=services.GoalFields(title="=1+1")
     )
-    services.goal_progress_set(actor=mentee, goal=goal, progress=100, status="achieved")
+    services.goal_progress_set(
+        actor=mentee,
+        goal=goal,
+        data=inputs.GoalProgressChange(progress=100, status="achieved"),
+    )
     services.sponsorship_action_record(
-        actor=mentor, relationship=relationship, kind="promotion", description="Nominated"
+        actor=mentor,
+        relationship=relationship,
+        data=inputs.SponsorshipNew(kind="promotion", description="Nominated"),
     )
     services.survey_respond(
         actor=mentee, relationship=relationship, kind="midpoint", answers=ANSWERS
@@ -232,7 +238,9 @@ def test_contribution_pdf_is_one_page(relationship, mentor, program):
 def test_home_panel_lists_what_is_due(relationship, mentee, mentor, other_mentee):
     published_soon = timezone.now() + dt.timedelta(days=2)
     meeting = services.meeting_schedule(
-        actor=mentor, relationship=relationship, starts_at=published_soon
+        actor=mentor,
+        relationship=relationship,
+        data=inputs.MeetingSchedule(starts_at=published_soon),
     )
     services.goal_create(
         actor=mentee, relationship=relationship, fields=services.GoalFields(title="Speak")
@@ -263,6 +271,6 @@ def test_no_private_note_model_access_outside_author_path():
         "privacy/erasure.py",  # deletes the erased person's notes; replaces their name in others'
         "privacy/export.py",  # access request: only the notes the exported person wrote
         "privacy/retention.py",  # deletes notes past the retention period, never reads them
-        "relationships/selectors.py",
+        "relationships/selectors/pair.py",
         "relationships/services/meetings.py",
     ]

@@ -13,7 +13,7 @@ from mentorwise.core.errors import Conflict, Forbidden, InvalidInput
 from mentorwise.core.models import AuditEntry
 from mentorwise.matches.models import MatchStatus
 from mentorwise.programs.models import EnrollmentStatus
-from mentorwise.relationships import services
+from mentorwise.relationships import inputs, services
 from mentorwise.relationships.calendar import meeting_ics
 from mentorwise.relationships.models import (
     Agreement,
@@ -50,9 +50,11 @@ def test_agreement_change_creates_version_and_resets_confirmations(relationship,
     v2 = services.agreement_update(
         actor=mentor,
         relationship=relationship,
-        pair_objectives="Prepare Ana for a team lead role",
-        meeting_cadence_days=14,
-        confidentiality="Between us.",
+        data=inputs.AgreementTerms(
+            pair_objectives="Prepare Ana for a team lead role",
+            meeting_cadence_days=14,
+            confidentiality="Between us.",
+        ),
     )
     assert v2.number == 2 and v2.mentee_confirmed_at is None and v2.mentor_confirmed_at is None
     assert v2.program_objectives == v1.program_objectives
@@ -72,9 +74,11 @@ def test_unchanged_agreement_makes_no_new_version(relationship, mentee):
     same = services.agreement_update(
         actor=mentee,
         relationship=relationship,
-        pair_objectives=current.pair_objectives,
-        meeting_cadence_days=current.meeting_cadence_days,
-        confidentiality=current.confidentiality,
+        data=inputs.AgreementTerms(
+            pair_objectives=current.pair_objectives,
+            meeting_cadence_days=current.meeting_cadence_days,
+            confidentiality=current.confidentiality,
+        ),
     )
     assert same.number == 1 and relationship.agreement.versions.count() == 1
 
@@ -84,9 +88,9 @@ def test_agreement_bad_cadence_writes_nothing(relationship, mentee):
         services.agreement_update(
             actor=mentee,
             relationship=relationship,
-            pair_objectives="x",
-            meeting_cadence_days=0,
-            confidentiality="",
+            data=inputs.AgreementTerms(
+                pair_objectives="x", meeting_cadence_days=0, confidentiality=""
+            ),
         )
     assert error.value.errors[0].field == "meeting_cadence_days"
     assert relationship.agreement.versions.count() == 1
@@ -104,9 +108,9 @@ def test_a_relationship_recorded_without_an_agreement_gets_its_first_one(
     v1 = services.agreement_update(
         actor=mentor,
         relationship=relationship,
-        pair_objectives="Our own words",
-        meeting_cadence_days=21,
-        confidentiality="Between us.",
+        data=inputs.AgreementTerms(
+            pair_objectives="Our own words", meeting_cadence_days=21, confidentiality="Between us."
+        ),
     )
     assert v1.number == 1 and v1.pair_objectives == "Our own words"
     assert v1.program_objectives == relationship.program.objectives
@@ -122,9 +126,7 @@ def test_an_agreement_without_versions_gets_version_1(relationship, mentee):
     v1 = services.agreement_update(
         actor=mentee,
         relationship=relationship,
-        pair_objectives="",
-        meeting_cadence_days=30,
-        confidentiality="",
+        data=inputs.AgreementTerms(pair_objectives="", meeting_cadence_days=30, confidentiality=""),
     )
     assert v1.number == 1 and relationship.agreement.versions.count() == 1
 
@@ -150,10 +152,16 @@ def test_goal_lifecycle_with_milestones(relationship, mentee, mentor):
             target_date=dt.date(2026, 9, 30),
         ),
     )
-    services.goal_progress_set(actor=mentor, goal=goal, progress=40)
-    milestone = services.milestone_add(actor=mentee, goal=goal, title="Draft the plan")
+    services.goal_progress_set(actor=mentor, goal=goal, data=inputs.GoalProgressChange(progress=40))
+    milestone = services.milestone_add(
+        actor=mentee, goal=goal, data=inputs.MilestoneNew(title="Draft the plan")
+    )
     services.milestone_set_done(actor=mentee, milestone=milestone, done=True)
-    services.goal_progress_set(actor=mentee, goal=goal, progress=80, status=GoalStatus.ACHIEVED)
+    services.goal_progress_set(
+        actor=mentee,
+        goal=goal,
+        data=inputs.GoalProgressChange(progress=80, status=GoalStatus.ACHIEVED),
+    )
     goal.refresh_from_db()
     assert goal.progress == 100 and goal.status == GoalStatus.ACHIEVED and goal.achieved_at
     assert events(relationship, EventKind.GOAL_ADDED) == 1
@@ -170,7 +178,9 @@ def test_goal_refused_inputs(relationship, mentee):
         actor=mentee, relationship=relationship, fields=services.GoalFields(title="Speak up")
     )
     with pytest.raises(InvalidInput):
-        services.goal_progress_set(actor=mentee, goal=goal, progress=101)
+        services.goal_progress_set(
+            actor=mentee, goal=goal, data=inputs.GoalProgressChange(progress=101)
+        )
     goal.refresh_from_db()
     assert goal.progress == 0
 
@@ -189,7 +199,9 @@ def test_meeting_invitation_is_valid_ics_sent_to_both(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         meeting = services.meeting_schedule(
-            actor=mentor, relationship=relationship, starts_at=soon(), location="Room 4"
+            actor=mentor,
+            relationship=relationship,
+            data=inputs.MeetingSchedule(starts_at=soon(), location="Room 4"),
         )
     (message,) = mail.outbox
     assert set(message.to) == {mentee.person.email, mentor.person.email}
@@ -211,9 +223,13 @@ def test_meeting_invitation_is_valid_ics_sent_to_both(
 def test_reschedule_keeps_uid_and_increments_sequence_then_cancel(
     relationship, mentee, django_capture_on_commit_callbacks
 ):
-    meeting = services.meeting_schedule(actor=mentee, relationship=relationship, starts_at=soon())
+    meeting = services.meeting_schedule(
+        actor=mentee, relationship=relationship, data=inputs.MeetingSchedule(starts_at=soon())
+    )
     later = soon(5)
-    services.meeting_reschedule(actor=mentee, meeting=meeting, starts_at=later)
+    services.meeting_reschedule(
+        actor=mentee, meeting=meeting, data=inputs.MeetingMove(starts_at=later)
+    )
     _, event = parse(meeting_ics(meeting))
     assert str(event["UID"]) == meeting.uid and int(event["SEQUENCE"]) == 1
     assert event.decoded("DTSTART") == later
@@ -224,7 +240,9 @@ def test_reschedule_keeps_uid_and_increments_sequence_then_cancel(
     assert str(event["UID"]) == meeting.uid and int(event["SEQUENCE"]) == 2
     assert "method=CANCEL" in mail.outbox[-1].attachments[0][2]
     with pytest.raises(Conflict):
-        services.meeting_reschedule(actor=mentee, meeting=meeting, starts_at=soon(6))
+        services.meeting_reschedule(
+            actor=mentee, meeting=meeting, data=inputs.MeetingMove(starts_at=soon(6))
+        )
     assert events(relationship, EventKind.MEETING_RESCHEDULED) == 1
     assert events(relationship, EventKind.MEETING_CANCELLED) == 1
 
@@ -257,7 +275,9 @@ def test_log_meeting_with_private_note_updates_health_date(relationship, mentee,
 
 def test_log_scheduled_meeting(relationship, mentor):
     meeting = services.meeting_schedule(
-        actor=mentor, relationship=relationship, starts_at=timezone.now() - dt.timedelta(hours=2)
+        actor=mentor,
+        relationship=relationship,
+        data=inputs.MeetingSchedule(starts_at=timezone.now() - dt.timedelta(hours=2)),
     )
     services.meeting_log(
         actor=mentor,
@@ -277,7 +297,9 @@ def test_future_meeting_cannot_be_logged(relationship, mentee):
 
 
 def test_private_note_cannot_be_written_by_managers(relationship, mentee, program_manager):
-    meeting = services.meeting_schedule(actor=mentee, relationship=relationship, starts_at=soon())
+    meeting = services.meeting_schedule(
+        actor=mentee, relationship=relationship, data=inputs.MeetingSchedule(starts_at=soon())
+    )
     with pytest.raises(Forbidden):
         services.private_note_write(actor=program_manager, meeting=meeting, text="x")
     services.private_note_write(actor=mentee, meeting=meeting, text="mine")
@@ -289,12 +311,20 @@ def test_private_note_cannot_be_written_by_managers(relationship, mentee, progra
 
 
 def test_check_in_from_each_side(relationship, mentee, mentor):
-    services.check_in_create(actor=mentee, relationship=relationship, pulse=4, comment="Good")
-    services.check_in_create(actor=mentor, relationship=relationship, pulse=2)
+    services.check_in_create(
+        actor=mentee,
+        relationship=relationship,
+        data=inputs.CheckInNew(pulse=4, comment="Good"),
+    )
+    services.check_in_create(
+        actor=mentor, relationship=relationship, data=inputs.CheckInNew(pulse=2)
+    )
     assert sorted(relationship.check_ins.values_list("side", flat=True)) == ["mentee", "mentor"]
     assert events(relationship, EventKind.CHECK_IN) == 2
     with pytest.raises(InvalidInput):
-        services.check_in_create(actor=mentee, relationship=relationship, pulse=6)
+        services.check_in_create(
+            actor=mentee, relationship=relationship, data=inputs.CheckInNew(pulse=6)
+        )
 
 
 def test_survey_answered_once_per_side(relationship, mentee):
@@ -345,14 +375,17 @@ def test_sponsorship_action_by_the_sponsor_side_only(relationship, mentee, mento
     action = services.sponsorship_action_record(
         actor=mentor,
         relationship=relationship,
-        kind="promotion",
-        description="Nominated Ana for team lead",
+        data=inputs.SponsorshipNew(kind="promotion", description="Nominated Ana for team lead"),
     )
     with pytest.raises(Forbidden):
         services.sponsorship_action_record(
-            actor=mentee, relationship=relationship, kind="other", description="x"
+            actor=mentee,
+            relationship=relationship,
+            data=inputs.SponsorshipNew(kind="other", description="x"),
         )
-    services.sponsorship_outcome_set(actor=mentor, action=action, outcome="succeeded")
+    services.sponsorship_outcome_set(
+        actor=mentor, action=action, data=inputs.SponsorshipResult(outcome="succeeded")
+    )
     action.refresh_from_db()
     assert action.outcome == SponsorshipOutcome.SUCCEEDED and action.outcome_on
     assert events(relationship, EventKind.SPONSORSHIP) == 2
@@ -363,7 +396,9 @@ def test_safety_report_reaches_managers_only(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         report = services.safety_report_create(
-            actor=mentee, relationship=relationship, category="conduct", description="Rude"
+            actor=mentee,
+            relationship=relationship,
+            data=inputs.SafetyReportNew(category="conduct", description="Rude"),
         )
     recipients = {address for m in mail.outbox for address in m.to}
     assert mentor.person.email not in recipients and mentor.email not in recipients
@@ -371,11 +406,17 @@ def test_safety_report_reaches_managers_only(
     assert "Rude" not in mail.outbox[0].body
     assert not relationship.events.exclude(kind=EventKind.STARTED).exists()  # no trace
     with pytest.raises(Forbidden):
-        services.safety_report_handle(actor=mentor, report=report, status="resolved")
+        services.safety_report_handle(
+            actor=mentor, report=report, data=inputs.SafetyHandling(status="resolved")
+        )
     services.safety_report_handle(
-        actor=program_manager, report=report, status="in_review", note="Called Ana"
+        actor=program_manager,
+        report=report,
+        data=inputs.SafetyHandling(status="in_review", note="Called Ana"),
     )
-    services.safety_report_handle(actor=program_manager, report=report, status="resolved")
+    services.safety_report_handle(
+        actor=program_manager, report=report, data=inputs.SafetyHandling(status="resolved")
+    )
     report = SafetyReport.objects.get()
     assert report.status == SafetyStatus.RESOLVED and report.resolved_at
     assert report.notes.count() == 2
@@ -386,9 +427,13 @@ def test_safety_report_reaches_managers_only(
 
 def test_early_closure_with_rematch_returns_mentee_to_pool(relationship, mentee, program_manager):
     with pytest.raises(InvalidInput):
-        services.relationship_close(actor=mentee, relationship=relationship, kind="early")
+        services.relationship_close(
+            actor=mentee, relationship=relationship, data=inputs.Closure(kind="early")
+        )
     services.relationship_close(
-        actor=mentee, relationship=relationship, kind="early", reason="Moved teams", rematch=True
+        actor=mentee,
+        relationship=relationship,
+        data=inputs.Closure(kind="early", reason="Moved teams", rematch=True),
     )
     relationship.refresh_from_db()
     assert relationship.status == RelationshipStatus.CLOSED
@@ -399,11 +444,13 @@ def test_early_closure_with_rematch_returns_mentee_to_pool(relationship, mentee,
     assert events(relationship, EventKind.CLOSED) == 1
     with pytest.raises(Conflict):
         services.relationship_close(
-            actor=program_manager, relationship=relationship, kind="planned"
+            actor=program_manager, relationship=relationship, data=inputs.Closure(kind="planned")
         )
     # Closed: no more work, but the closing survey is open.
     with pytest.raises(Conflict):
-        services.check_in_create(actor=mentee, relationship=relationship, pulse=3)
+        services.check_in_create(
+            actor=mentee, relationship=relationship, data=inputs.CheckInNew(pulse=3)
+        )
     services.survey_respond(
         actor=mentee,
         relationship=relationship,
@@ -415,7 +462,9 @@ def test_early_closure_with_rematch_returns_mentee_to_pool(relationship, mentee,
 def test_outsiders_cannot_close(relationship, other_mentee, other_manager):
     for actor in (other_mentee, other_manager):
         with pytest.raises(Forbidden):
-            services.relationship_close(actor=actor, relationship=relationship, kind="planned")
+            services.relationship_close(
+                actor=actor, relationship=relationship, data=inputs.Closure(kind="planned")
+            )
 
 
 def test_managers_bulk_remind_and_close(
@@ -423,20 +472,23 @@ def test_managers_bulk_remind_and_close(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         n = services.relationships_remind(
-            actor=program_manager, program=program, relationship_ids=[relationship.pk]
+            actor=program_manager,
+            program=program,
+            data=inputs.BulkReminder(relationship_ids=[relationship.pk]),
         )
     assert n == 1 and len(mail.outbox) == 1
     assert events(relationship, EventKind.REMINDER) == 1
     with pytest.raises(Forbidden):
         services.relationships_close_bulk(
-            actor=other_manager, program=program, relationship_ids=[relationship.pk], reason="x"
+            actor=other_manager,
+            program=program,
+            data=inputs.BulkClosure(relationship_ids=[relationship.pk], reason="x"),
         )
     assert (
         services.relationships_close_bulk(
             actor=program_manager,
             program=program,
-            relationship_ids=[relationship.pk],
-            reason="Program redesign",
+            data=inputs.BulkClosure(relationship_ids=[relationship.pk], reason="Program redesign"),
         )
         == 1
     )
@@ -446,7 +498,9 @@ def test_managers_bulk_remind_and_close(
 
 def test_the_system_may_close_a_stalled_relationship(relationship):
     services.relationship_close(
-        actor=None, relationship=relationship, kind="early", reason="Stalled", rematch=True
+        actor=None,
+        relationship=relationship,
+        data=inputs.Closure(kind="early", reason="Stalled", rematch=True),
     )
     relationship.refresh_from_db()
     assert relationship.status == RelationshipStatus.CLOSED and relationship.closed_by is None

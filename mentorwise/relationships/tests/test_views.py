@@ -11,7 +11,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from mentorwise.matches.models import MatchStatus
-from mentorwise.relationships import services
+from mentorwise.relationships import inputs, services
 from mentorwise.relationships.models import (
     Goal,
     Meeting,
@@ -98,7 +98,11 @@ def test_overseer_sees_progress_not_content(relationship, mentee, program_manage
         relationship=relationship,
         fields=services.GoalFields(title="Secret goal title", specific="Become VP"),
     )
-    services.check_in_create(actor=mentee, relationship=relationship, pulse=4, comment="Pulse note")
+    services.check_in_create(
+        actor=mentee,
+        relationship=relationship,
+        data=inputs.CheckInNew(pulse=4, comment="Pulse note"),
+    )
     page = client_for(program_manager).get(f"/relationships/{relationship.pk}/").content.decode()
     assert "You oversee this relationship" in page and "1 held" in page
     for private in ("Secret goal title", "Become VP", "Shared: next steps", "Pulse note", SECRET):
@@ -322,7 +326,7 @@ def test_pair_page_query_count_does_not_grow_with_content(
         goal = services.goal_create(
             actor=mentee, relationship=relationship, fields=services.GoalFields(title=f"G{n}")
         )
-        services.milestone_add(actor=mentee, goal=goal, title="Step")
+        services.milestone_add(actor=mentee, goal=goal, data=inputs.MilestoneNew(title="Step"))
         services.meeting_log(
             actor=mentor,
             relationship=relationship,
@@ -330,7 +334,9 @@ def test_pair_page_query_count_does_not_grow_with_content(
                 held_at=timezone.now() - dt.timedelta(days=n + 1), private_note=f"note {n}"
             ),
         )
-        services.check_in_create(actor=mentee, relationship=relationship, pulse=4)
+        services.check_in_create(
+            actor=mentee, relationship=relationship, data=inputs.CheckInNew(pulse=4)
+        )
     client = client_for(mentor)
     with django_assert_max_num_queries(30):
         page = client.get(f"/relationships/{relationship.pk}/").content.decode()

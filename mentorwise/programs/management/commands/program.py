@@ -13,17 +13,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mentorwise.core.errors import InvalidInput, MentorwiseError
-from mentorwise.programs.inputs import ProgramCreateIn, ProgramPatchIn, schema_parse
+from mentorwise.core.errors import MentorwiseError
+from mentorwise.core.inputs import problems_text, schema_parse
+from mentorwise.programs.inputs import ProgramCreateIn, ProgramPatchIn
 from mentorwise.programs.models import Program
 from mentorwise.programs.services.program_create import program_create
 from mentorwise.programs.services.program_update import program_update
-
-
-def _problems(error: MentorwiseError) -> str:
-    if isinstance(error, InvalidInput) and error.errors:
-        return "\n".join(["The input is not valid:", *(f"  {e}" for e in error.errors)])
-    return error.message
 
 
 def _changes(options: dict[str, Any]) -> dict[str, Any]:
@@ -81,5 +76,5 @@ class Command(BaseCommand):
             changes = schema_parse(ProgramPatchIn, _changes(options)).to_input()
             program = program_update(actor=None, program=found, changes=changes)
         except MentorwiseError as error:
-            raise CommandError(_problems(error)) from error
+            raise CommandError(problems_text(error)) from error
         self.stdout.write(f"Saved “{program.name}” ({program.slug}).")

@@ -1,0 +1,175 @@
+"""What the pair and its overseers read of one relationship: agreement, timeline, the
+author's own private notes, goals and meetings (overseers: progress and dates, no text).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from mentorwise.accounts.actors import Actor, User
+from mentorwise.accounts.roles import actor_person_id
+from mentorwise.matches.models import Match, MatchStatus, Response
+from mentorwise.people.models import Person
+from mentorwise.programs.selectors import person_enrollments
+from mentorwise.relationships.models import (
+    AgreementVersion,
+    EventKind,
+    GoalStatus,
+    Meeting,
+    MeetingStatus,
+    PrivateNote,
+    Relationship,
+    RelationshipEvent,
+)
+from mentorwise.relationships.permissions import relationships_in
+from mentorwise.relationships.selectors.access import PAIR_RELATED
+
+
+def relationships_mine(*, actor: Actor) -> QuerySet[Relationship]:
+    """The relationships the actor is in (either side), active first."""
+    return relationships_in(actor).select_related(*PAIR_RELATED).order_by("status", "-started_at")
+
+
+def matches_awaiting_answer(*, actor: Actor) -> list[Match]:
+    """Matches waiting for the actor's accept or decline."""
+    person_id = actor_person_id(actor)
+    if person_id is None:
+        return []
+    mine = person_enrollments(person_id)
+    return list(
+        Match.objects.filter(
+            Q(
+                status=MatchStatus.PUBLISHED,
+                mentee__in=mine,
+                mentee_response=Response.PENDING,
+            )
+            | Q(
+                status__in=(MatchStatus.PUBLISHED, MatchStatus.REQUESTED),
+                mentor__in=mine,
+                mentor_response=Response.PENDING,
+            )
+        )
+        .exclude(expires_at__lte=timezone.now())
+        .select_related("program", "mentee__person", "mentor__person")
+    )
+
+
+def agreements_current(*, relationships: Sequence[Relationship]) -> dict[int, AgreementVersion]:
+    """The newest agreement version of each relationship that has one, in one query.
+
+    A relationship may have none: one recorded from before Mentorwise (the demo's past cohort,
+    an imported history) never had an agreement written here. Every page and API operation
+    reads the agreement through this, so that such a relationship still renders.
+    """
+    current: dict[int, AgreementVersion] = {}
+    for version in (
+        AgreementVersion.objects.filter(agreement__relationship__in=[r.pk for r in relationships])
+        .select_related("agreement")
+        .order_by("agreement__relationship_id", "number")
+    ):
+        current[version.agreement.relationship_id] = version  # the highest number wins
+    return current
+
+
+def agreement_current(*, relationship: Relationship) -> AgreementVersion | None:
+    """The newest version of the pair's agreement; None when none was ever written."""
+    return agreements_current(relationships=[relationship]).get(relationship.pk)
+
+
+def agreement_versions(*, relationship: Relationship) -> QuerySet[AgreementVersion]:
+    """Every version of the pair's agreement, newest first (empty when none was written)."""
+    return AgreementVersion.objects.filter(agreement__relationship=relationship).order_by("-number")
+
+
+def timeline(*, relationship: Relationship) -> QuerySet[RelationshipEvent]:
+    """The pair's timeline, newest first. Survey answers are left out when the program's
+    surveys are confidential (entries written before that rule included): managers read the
+    timeline, and who answered when would single out an answer in the averages."""
+    events = relationship.events.select_related("actor__person").order_by("-created_at", "-id")
+    if relationship.program.surveys_confidential:
+        events = events.exclude(kind=EventKind.SURVEY)
+    return events
+
+
+def private_note_get(*, actor: Actor, meeting: Meeting) -> PrivateNote | None:
+    """The actor's own private note on a meeting: the only way any note is ever read."""
+    if not isinstance(actor, User):
+        return None
+    return PrivateNote.objects.filter(author=actor, meeting=meeting).first()
+
+
+def private_notes_mine(*, actor: Actor, relationship: Relationship) -> dict[int, str]:
+    """The actor's own private notes on the relationship's meetings, by meeting id."""
+    if not isinstance(actor, User):
+        return {}
+    return dict(
+        PrivateNote.objects.filter(author=actor, meeting__relationship=relationship).values_list(
+            "meeting_id", "text"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class GoalProgress:
+    """What an overseer sees of a goal: no text, only progress and status."""
+
+    id: int
+    status: str
+    progress: int
+    target_date: dt.date | None
+    milestones_done: int
+    milestones_total: int
+
+    @property
+    def status_label(self) -> str:
+        return str(GoalStatus(self.status).label)
+
+
+def goal_progress_list(*, relationship: Relationship) -> list[GoalProgress]:
+    goals = relationship.goals.annotate(
+        done=Count("milestones", filter=Q(milestones__done_at__isnull=False)),
+        total=Count("milestones"),
+    )
+    return [GoalProgress(g.pk, g.status, g.progress, g.target_date, g.done, g.total) for g in goals]
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    """What an overseer sees of meetings: dates and counts."""
+
+    held: int
+    scheduled: int
+    cancelled: int
+    last_held: dt.datetime | None
+    next_scheduled: dt.datetime | None
+
+
+def meeting_facts(*, relationship: Relationship) -> MeetingFacts:
+    meetings = list(relationship.meetings.values("status", "starts_at"))
+    now = timezone.now()
+    held = [m["starts_at"] for m in meetings if m["status"] == MeetingStatus.HELD]
+    upcoming = [
+        m["starts_at"]
+        for m in meetings
+        if m["status"] == MeetingStatus.SCHEDULED and m["starts_at"] >= now
+    ]
+    return MeetingFacts(
+        held=len(held),
+        scheduled=sum(m["status"] == MeetingStatus.SCHEDULED for m in meetings),
+        cancelled=sum(m["status"] == MeetingStatus.CANCELLED for m in meetings),
+        last_held=max(held, default=None),
+        next_scheduled=min(upcoming, default=None),
+    )
+
+
+def others_in(*, actor: Actor, relationship: Relationship) -> list[Person]:
+    """The people of a relationship other than the actor: whom "with" names on their pages
+    (a mentee meets her mentor, not herself)."""
+    people = [relationship.mentee.person, relationship.mentor.person]
+    mine = actor_person_id(actor)
+    return [person for person in people if person.pk != mine]

@@ -1,0 +1,86 @@
+"""The participant's home panel: relationships, the next meeting, goals and what is due."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from mentorwise.accounts.actors import Actor
+from mentorwise.relationships.models import (
+    Goal,
+    GoalStatus,
+    Meeting,
+    MeetingStatus,
+    RelationshipStatus,
+    Side,
+    SurveyKind,
+)
+from mentorwise.relationships.permissions import actor_side
+from mentorwise.relationships.selectors.oversight import health_for_actor
+from mentorwise.relationships.selectors.pair import (
+    agreements_current,
+    matches_awaiting_answer,
+    others_in,
+    relationships_mine,
+)
+from mentorwise.relationships.selectors.surveys import survey_due
+
+
+def home_panel(*, actor: Actor) -> dict[str, Any]:
+    """What the home page shows a participant: relationships, next meeting, goals, what is due."""
+    mine = list(relationships_mine(actor=actor).filter(status=RelationshipStatus.ACTIVE))
+    now = timezone.now()
+    rows = []
+    due: list[dict[str, Any]] = []
+    healths = health_for_actor(actor=actor, relationships=mine, now=now)
+    agreements = agreements_current(relationships=mine)
+    for r in mine:
+        side = actor_side(actor, r)
+        other = r.mentor.person if side == Side.MENTEE else r.mentee.person
+        rows.append({"relationship": r, "other": other, "health": healths.get(r.pk)})
+        current = agreements.get(r.pk)
+        field_name = "mentee_confirmed_at" if side == Side.MENTEE else "mentor_confirmed_at"
+        if current is None:
+            due.append({"text": f"Write your agreement with {other.full_name}", "relationship": r})
+        elif getattr(current, field_name) is None:
+            due.append(
+                {"text": f"Confirm your agreement with {other.full_name}", "relationship": r}
+            )
+        health = healths.get(r.pk)
+        if (
+            health
+            and health.health != "on_track"
+            and not r.meetings.filter(status=MeetingStatus.SCHEDULED, starts_at__gte=now).exists()
+        ):
+            due.append({"text": f"Plan a meeting with {other.full_name}", "relationship": r})
+        for kind in survey_due(actor=actor, relationship=r):
+            due.append({"text": f"Answer the {SurveyKind(kind).label.lower()}", "relationship": r})
+    for match in matches_awaiting_answer(actor=actor):
+        due.append({"text": f"Answer your match in {match.program.name}", "match": match})
+    next_meeting = (
+        Meeting.objects.filter(
+            relationship__in=[r.pk for r in mine],
+            status=MeetingStatus.SCHEDULED,
+            starts_at__gte=now,
+        )
+        .order_by("starts_at")
+        .select_related("relationship__mentee__person", "relationship__mentor__person")
+        .first()
+    )
+    open_goals = list(
+        Goal.objects.filter(relationship__in=[r.pk for r in mine], status=GoalStatus.OPEN).order_by(
+            "target_date", "id"
+        )[:5]
+    )
+    return {
+        "relationships": rows,
+        "next_meeting": next_meeting,
+        "next_meeting_with": (
+            [p.full_name for p in others_in(actor=actor, relationship=next_meeting.relationship)]
+            if next_meeting
+            else []
+        ),
+        "open_goals": open_goals,
+        "due": due,
+    }
