@@ -24,6 +24,7 @@ from mentorwise.people.models import Person
 from mentorwise.people.services import people_import
 from mentorwise.privacy.erasure import person_erase
 from mentorwise.programs.services.enrollment import enrollment_withdraw
+from mentorwise.relationships.inputs import Closure
 from mentorwise.relationships.models import Relationship
 from mentorwise.relationships.services.closure import relationship_close
 from mentorwise.relationships.tests.factories import enrollment_of, started_relationship
@@ -117,7 +118,9 @@ def test_a_relationship_closed_leaves_the_alerts_and_the_health_figures(
     headline = home.headline_figures(actor=hr_admin)
     assert headline is not None
     assert {f.key: f.of for f in headline.figures}["health"] in (1, None)
-    relationship_close(actor=program_manager, relationship=relationship, kind="planned")
+    relationship_close(
+        actor=program_manager, relationship=relationship, data=Closure(kind="planned")
+    )
     totals = {t.kind: t.count for t in oversight_alerts(actor=program_manager).totals}
     assert totals["at_risk"] == 0
     headline = home.headline_figures(actor=hr_admin)

@@ -93,21 +93,6 @@ def test_writing_a_table_no_aggregate_reads_asks_for_nothing(backend: str) -> No
     assert _bumps() == 0
 
 
-def test_activity_bookkeeping_asks_for_nothing_but_any_other_column_does(backend: str) -> None:
-    from django.contrib.auth.models import update_last_login
-
-    from conftest import make_person, make_user
-    from mentorwise.accounts.services import user_activity_record
-
-    user = make_user(make_person())
-    connection.run_on_commit.clear()
-    update_last_login(None, user)  # a sign-in
-    user_activity_record(user=user)  # "last active"
-    assert _bumps() == 0
-    type(user).objects.filter(pk=user.pk).update(last_login=None, is_executive=True)
-    assert _bumps() == 1
-
-
 def test_the_watcher_stays_when_an_execute_wrapper_block_ends(backend: str) -> None:
     def passthrough(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         return execute(sql, params, many, context)
