@@ -40,6 +40,13 @@ class User(AbstractUser):
         "deprovisioning, termination).",
     )
 
+    language = models.CharField(
+        max_length=16,
+        blank=True,
+        default="",
+        help_text="The language this person chose for pages and e-mails (a code from "
+        "core.languages); empty: from their HRIS record, else their browser.",
+    )
     last_active_at = models.DateTimeField(
         null=True,
         blank=True,

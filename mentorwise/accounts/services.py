@@ -12,12 +12,14 @@ from django.core import signing
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.models import ApiToken, TokenScope, User, token_hash
 from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.core.audit import audit_record
-from mentorwise.core.errors import FieldError, InvalidInput, NotFound
+from mentorwise.core.errors import FieldError, Forbidden, InvalidInput, NotFound
+from mentorwise.core.languages import available
 
 TOKEN_PREFIX = "mw_"  # noqa: S105 - a visible prefix, not a secret
 
@@ -138,6 +140,31 @@ def user_sessions_end(*, user: User, reason: str, actor: Actor = None) -> int:
         data={"reason": reason, "tokens_revoked": revoked},
     )
     return revoked
+
+
+def user_language_set(*, actor: Actor, language: str) -> User:
+    """`actor` chooses the language of their pages and e-mails; "" means automatic (their HRIS
+    record's language, else their browser's)."""
+    if not isinstance(actor, User):
+        raise Forbidden(_("Sign in to choose a language."))
+    codes = [choice.code for choice in available()]
+    if language and language not in codes:
+        raise InvalidInput(
+            [
+                FieldError(
+                    "language",
+                    _("is not a language offered here: %(codes)s") % {"codes": ", ".join(codes)},
+                    value=language,
+                )
+            ]
+        )
+    if actor.language != language:
+        actor.language = language
+        actor.save(update_fields=["language"])
+        audit_record(
+            actor=actor, action="user.language_set", target=actor, data={"language": language}
+        )
+    return actor
 
 
 # Break-glass sign-in ---------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from mentorwise.accounts.http import AuthedRequest
@@ -26,10 +27,12 @@ from mentorwise.accounts.services import (
     api_token_create,
     api_token_revoke,
     break_glass_resolve,
+    user_language_set,
     user_sessions_end,
 )
 from mentorwise.core.confirm import confirmation_page, needs_confirmation
 from mentorwise.core.errors import InvalidInput, MentorwiseError
+from mentorwise.core.languages import available, language_name, record_language
 
 BREAK_GLASS_BACKEND = "mentorwise.accounts.backends.BreakGlassBackend"
 LOCAL_LOGIN_OFF = "Password sign-in is switched off here. Use single sign-on."
@@ -68,8 +71,45 @@ def account_view(request: AuthedRequest) -> HttpResponse:
             "active_tokens": request.user.api_tokens.filter(revoked_at__isnull=True).count(),
             "idle_minutes": settings.MENTORWISE_SESSION_IDLE_MINUTES,
             "max_hours": settings.MENTORWISE_SESSION_MAX_HOURS,
+            "languages": available(),
+            "record_language": (record := record_language(request.user.person)),
+            "record_language_name": language_name(record),
         },
     )
+
+
+@login_not_required
+@require_POST
+def language_view(request: HttpRequest) -> HttpResponse:
+    """Chooses the language: kept on the login of a signed-in person (pages and e-mails), and
+    in the language cookie (the sign-in page, and after signing out)."""
+    code = request.POST.get("language", "")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("home")
+    if request.user.is_authenticated:
+        try:
+            user_language_set(actor=request.user, language=code)
+        except InvalidInput as error:
+            for problem in error.errors:
+                messages.error(request, str(problem))
+            return redirect(target)
+    elif code not in [language.code for language in available()]:
+        return redirect(target)
+    response = redirect(target)
+    if code:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            samesite="Lax",
+        )
+    else:
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+    return response
 
 
 @require_POST
