@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import django
 import polib
 from django.core.management import call_command
 from django.test.utils import override_settings
@@ -98,6 +99,7 @@ def _tidy(path: Path, locale: str) -> None:
     catalog.metadata_is_fuzzy = False
     if locale == to_locale(PSEUDO.code):
         catalog.metadata["Plural-Forms"] = PSEUDO_PLURALS
+        _add_django_messages(catalog)
         for entry in catalog:
             if entry.msgid_plural:
                 entry.msgstr_plural = {0: pseudo(entry.msgid), 1: pseudo(entry.msgid_plural)}
@@ -107,6 +109,31 @@ def _tidy(path: Path, locale: str) -> None:
                 entry.flags.remove("fuzzy")
     catalog.header = "Mentorwise's user-facing text. See docs/translation.md."
     catalog.save(str(path))
+
+
+def _add_django_messages(catalog: polib.POFile) -> None:
+    """Django's own texts (form errors, password rules) join the pseudo catalog: real
+    languages get them from Django's catalogs, the pseudo-locale from here."""
+    django_dir = Path(django.__file__).resolve().parent
+    sources = [django_dir / "conf" / "locale"] + [
+        django_dir / "contrib" / app / "locale" for app in ("auth", "contenttypes", "sessions")
+    ]
+    known = {_key(entry) for entry in catalog}
+    for source in sources:
+        english = source / "en" / "LC_MESSAGES" / f"{DOMAIN}.po"
+        for entry in polib.pofile(str(english)):
+            if entry.obsolete or not entry.msgid or _key(entry) in known:
+                continue
+            known.add(_key(entry))
+            catalog.append(
+                polib.POEntry(
+                    msgctxt=entry.msgctxt,
+                    msgid=entry.msgid,
+                    msgid_plural=entry.msgid_plural,
+                    flags=[flag for flag in entry.flags if flag != "fuzzy"],
+                    occurrences=[("django", "")],
+                )
+            )
 
 
 def compile_catalog(po: Path) -> None:
