@@ -70,7 +70,7 @@ def test_the_nudge_cron_job_applies_retention(rich_relationship: Any, settings: 
     PrivateNote.objects.update(updated_at=_age(31))
     out = StringIO()
     call_command("send_nudges", stdout=out)
-    assert "2 private note(s) deleted" in out.getvalue()
+    assert "2 private notes deleted" in out.getvalue()
     assert not PrivateNote.objects.exists()
 
 
