@@ -163,7 +163,7 @@ def break_glass_view(request: HttpRequest, token: str) -> HttpResponse:
 
 def _scopes_for(user: Any) -> list[tuple[str, str]]:
     return [
-        (value, label)
+        (value, str(label))
         for value, label in TokenScope.choices
         if value != TokenScope.SCIM or is_hr_admin(user)
     ]

@@ -31,10 +31,8 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args: Any, target_types: list[str], **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["target_type"].choices = [
-            ("", pgettext_lazy("filter", "All")),
-            *[(t, t) for t in target_types],
-        ]  # type: ignore[attr-defined]
+        choices = [("", pgettext_lazy("filter", "All")), *[(t, t) for t in target_types]]
+        self.fields["target_type"].choices = choices  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

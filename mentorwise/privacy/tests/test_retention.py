@@ -79,4 +79,4 @@ def test_purge_retention_command(rich_relationship: Any, settings: Any) -> None:
     SurveyResponse.objects.update(submitted_at=_age(11))
     out = StringIO()
     call_command("purge_retention", stdout=out)
-    assert "2 survey response(s) with text answers blanked" in out.getvalue()
+    assert "2 survey responses with text answers blanked" in out.getvalue()
