@@ -29,6 +29,13 @@ ROLES = [username for username, _, _ in DEMO_ROLES]
 # Routes whose pages are fully translated (signed-in pages; the crawl reaches them).
 TRANSLATED: set[str] = {
     "accounts:account",
+    "accounts:password_change",
+    "accounts:tokens",
+    "people:detail",
+    "people:import",
+    "people:list",
+    "people:login",
+    "privacy:person",
 }
 # Pages before signing in: (address, expected status).
 TRANSLATED_ANONYMOUS = [("/login/", 200), ("/no-such-page/", 404)]
@@ -92,7 +99,7 @@ def test_the_oracle_finds_english_left_on_a_page(data: set[str]) -> None:
     name = next(value for value in sorted(data) if " " in value and value.istitle())
     page = (
         "<html><head><title>[Ýöûŕ åççöûñţ ·····]</title></head><body>"
-        f"<p>[Ŵéļçöɱé ·····] {name}</p><p>Log out</p>"
+        f'<p>[Ŵéļçöɱé ·····] {name}</p><p>Log out</p><p><code translate="no">first_name</code></p>'
         '<button title="Close the dialog">[×·]</button><script>var hello = "x"</script>'
         "</body></html>"
     )

@@ -46,7 +46,8 @@ _VOID = {
 
 class _Texts(HTMLParser):
     """Visible texts, leaving out parts marked as another language (`lang` differing from the
-    page's: the language picker names each language in itself)."""
+    page's: the language picker names each language in itself) or as not to be translated
+    (`translate="no"`: identifiers people type as they are, such as a file's column names)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -64,7 +65,8 @@ class _Texts(HTMLParser):
             if tag not in _VOID:
                 self.foreign_depth += 1
             return
-        if language and language != self.page_language and tag != "html":
+        foreign = language and language != self.page_language and tag != "html"
+        if foreign or values.get("translate") == "no":
             if tag not in _VOID:
                 self.foreign_depth = 1
             return

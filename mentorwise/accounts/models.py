@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
@@ -88,9 +89,9 @@ class User(AbstractUser):
 
 
 class TokenScope(models.TextChoices):
-    READ = "read", "Read only"
-    ADMIN = "admin", "Read and write"
-    SCIM = "scim", "SCIM provisioning"
+    READ = "read", _("Read only")
+    ADMIN = "admin", _("Read and write")
+    SCIM = "scim", _("SCIM provisioning")
 
 
 def token_hash(raw: str) -> str:

@@ -14,8 +14,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
+from babel.lists import format_list
 from django.conf import settings
 from django.utils import translation
+
+from mentorwise.core.pseudo import pseudo
 
 
 @dataclass(frozen=True)
@@ -113,3 +117,25 @@ def speaking_to(recipient: Any) -> Iterator[str]:
 def language_name(code: str | None) -> str:
     """The language's own name ("Deutsch"), "" for None or a code not offered here."""
     return next((language.name for language in available() if language.code == code), "")
+
+
+def spoken_languages(codes: Iterable[str]) -> str:
+    """Languages as the reader names them ("English, Chinese"; in German "Englisch und
+    Chinesisch"), from codes or names as an HRIS record holds them; a code CLDR does not
+    know is shown as it is. The pseudo-locale gets the English names, pseudo-translated."""
+    active = translation.get_language() or settings.LANGUAGE_CODE
+    is_pseudo = active == PSEUDO.code
+    try:
+        locale = Locale.parse("en" if is_pseudo else active.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        locale = Locale.parse("en")
+    names = []
+    for code in codes:
+        name = locale.languages.get(code.strip().lower().replace("-", "_").split("_")[0])
+        if name is None:
+            names.append(code)
+        else:
+            names.append(pseudo(name) if is_pseudo else name)
+    if is_pseudo:
+        return ", ".join(names)
+    return format_list(names, locale=locale) if names else ""

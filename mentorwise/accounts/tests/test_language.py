@@ -140,5 +140,7 @@ def test_the_api_reads_and_sets_my_language() -> None:
     user.refresh_from_db()
     assert user.language == "ar"
     assert Client().get("/api/me/language").status_code == 401
-    anonymous = Client().put("/api/me/language", {"language": "de"}, content_type="application/json")
+    anonymous = Client().put(
+        "/api/me/language", {"language": "de"}, content_type="application/json"
+    )
     assert anonymous.status_code == 401

@@ -14,7 +14,7 @@ from typing import Any
 from django import template
 from django.utils import translation
 
-from mentorwise.core.languages import available
+from mentorwise.core.languages import available, spoken_languages
 
 register = template.Library()
 
@@ -31,3 +31,9 @@ def language_picker(context: template.Context) -> dict[str, Any]:
         "next": request.get_full_path() if request is not None else "/",
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def language_names(codes: list[str] | None) -> str:
+    """A person's languages as the reader names them: `{{ person.languages|language_names }}`."""
+    return spoken_languages(codes or [])
