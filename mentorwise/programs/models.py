@@ -6,35 +6,45 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class ProgramKind(models.TextChoices):
-    MENTORING = "mentoring", "Mentoring"
-    REVERSE_MENTORING = "reverse_mentoring", "Reverse mentoring"
-    SPONSORSHIP = "sponsorship", "Sponsorship"
-    FIRST_TIME_MANAGER = "first_time_manager", "First-time manager"
-    ONBOARDING = "onboarding", "Onboarding"
-    GROUP = "group", "Group mentoring"
-    FLASH = "flash", "Flash mentoring"
+    MENTORING = "mentoring", gettext_lazy("Mentoring")
+    REVERSE_MENTORING = "reverse_mentoring", gettext_lazy("Reverse mentoring")
+    SPONSORSHIP = "sponsorship", gettext_lazy("Sponsorship")
+    FIRST_TIME_MANAGER = "first_time_manager", gettext_lazy("First-time manager")
+    ONBOARDING = "onboarding", gettext_lazy("Onboarding")
+    GROUP = "group", gettext_lazy("Group mentoring")
+    FLASH = "flash", gettext_lazy("Flash mentoring")
 
 
 class ProgramStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    ENROLLING = "enrolling", "Enrolling"
-    ACTIVE = "active", "Active"
-    CLOSED = "closed", "Closed"
+    DRAFT = "draft", gettext_lazy("Draft")
+    ENROLLING = "enrolling", gettext_lazy("Enrolling")
+    ACTIVE = "active", gettext_lazy("Active")
+    CLOSED = "closed", gettext_lazy("Closed")
 
 
 class Role(models.TextChoices):
-    MENTEE = "mentee", "Mentee"
-    MENTOR = "mentor", "Mentor"
-    SPONSOR = "sponsor", "Sponsor"
-    COACH = "coach", "Coach"
+    MENTEE = "mentee", gettext_lazy("Mentee")
+    MENTOR = "mentor", gettext_lazy("Mentor")
+    SPONSOR = "sponsor", gettext_lazy("Sponsor")
+    COACH = "coach", gettext_lazy("Coach")
 
 
 # The side that receives guidance, and the sides that give it.
 RECEIVING_ROLES = (Role.MENTEE,)
 GIVING_ROLES = (Role.MENTOR, Role.SPONSOR, Role.COACH)
+
+# Each role's plural, as counts of enrolled people name them ("mentees enrolled").
+ROLE_PLURALS = {
+    Role.MENTEE: gettext_lazy("Mentees"),
+    Role.MENTOR: gettext_lazy("Mentors"),
+    Role.SPONSOR: gettext_lazy("Sponsors"),
+    Role.COACH: gettext_lazy("Coaches"),
+}
 
 
 class Program(models.Model):
@@ -117,7 +127,7 @@ class Program(models.Model):
     def display_status(self) -> str:
         """The status as every page shows it: a program past its end date is not "Active"."""
         if self.status != ProgramStatus.CLOSED and self.has_ended:
-            return "Ended, to be closed"
+            return _("Ended, to be closed")
         return str(self.get_status_display())
 
     @property
@@ -145,15 +155,15 @@ class Skill(models.Model):
 
 
 class EnrollmentStatus(models.TextChoices):
-    INVITED = "invited", "Invited"
-    ACTIVE = "active", "Enrolled"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    INVITED = "invited", gettext_lazy("Invited")
+    ACTIVE = "active", gettext_lazy("Enrolled")
+    WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")
 
 
 class FunctionPreference(models.TextChoices):
-    ANY = "any", "No preference"
-    SAME = "same", "Same function"
-    DIFFERENT = "different", "Different function"
+    ANY = "any", gettext_lazy("No preference")
+    SAME = "same", gettext_lazy("Same function")
+    DIFFERENT = "different", gettext_lazy("Different function")
 
 
 class Enrollment(models.Model):
@@ -212,7 +222,7 @@ class Enrollment(models.Model):
     @property
     def display_status(self) -> str:
         """The status as pages show it: "Completed" once the program has ended."""
-        return "Completed" if self.is_completed else str(self.get_status_display())
+        return _("Completed") if self.is_completed else str(self.get_status_display())
 
     @property
     def status_tone(self) -> str:
