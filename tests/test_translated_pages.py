@@ -29,6 +29,19 @@ ROLES = [username for username, _, _ in DEMO_ROLES]
 # Routes whose pages are fully translated (signed-in pages; the crawl reaches them).
 TRANSLATED: set[str] = {
     "accounts:account",
+    "learning:catalogue",
+    "learning:module",
+    "learning:module_create",
+    "learning:program_requirements",
+    "notifications:list",
+    "programs:detail",
+    "programs:enroll",
+    "programs:enrollment_edit",
+    "programs:list",
+    "programs:my_enrollments",
+    "programs:participants",
+    "programs:skills",
+    "programs:templates",
 }
 # Pages before signing in: (address, expected status).
 TRANSLATED_ANONYMOUS = [("/login/", 200), ("/no-such-page/", 404)]

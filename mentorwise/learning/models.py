@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from mentorwise.programs.models import Role
+from mentorwise.programs.models import CONTENT_LANGUAGE, Role
 
 
 class TrainingModule(models.Model):
@@ -43,6 +43,12 @@ class TrainingModule(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def content_language(self) -> str:
+        """The language its text and knowledge check are written in (programs' content
+        language: see programs.models.CONTENT_LANGUAGE)."""
+        return CONTENT_LANGUAGE
 
     @property
     def audience_labels(self) -> list[str]:

@@ -34,6 +34,13 @@ class Role(models.TextChoices):
     COACH = "coach", gettext_lazy("Coach")
 
 
+# The language of programs' own texts (description, objectives, responsibilities, enrollment
+# questions) and of the templates and training modules they start from. Until programs hold
+# their texts per language (issue 15, item 4) these are written once, in English; pages mark
+# them with `lang`, so that browsers and screen readers read them as English on a page in
+# another language.
+CONTENT_LANGUAGE = "en"
+
 # The side that receives guidance, and the sides that give it.
 RECEIVING_ROLES = (Role.MENTEE,)
 GIVING_ROLES = (Role.MENTOR, Role.SPONSOR, Role.COACH)
@@ -102,6 +109,11 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def content_language(self) -> str:
+        """The language its own texts are written in (see CONTENT_LANGUAGE)."""
+        return CONTENT_LANGUAGE
 
     @property
     def objective_list(self) -> list[str]:
