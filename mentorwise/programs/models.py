@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -21,10 +23,12 @@ class ProgramKind(models.TextChoices):
 
 
 class ProgramStatus(models.TextChoices):
-    DRAFT = "draft", gettext_lazy("Draft")
-    ENROLLING = "enrolling", gettext_lazy("Enrolling")
-    ACTIVE = "active", gettext_lazy("Active")
-    CLOSED = "closed", gettext_lazy("Closed")
+    # Typed as str for callers that keep labels in (str, int) pairs; at runtime a lazy label
+    # acts as one and takes the active language when it is shown.
+    DRAFT = "draft", cast(str, gettext_lazy("Draft"))
+    ENROLLING = "enrolling", cast(str, gettext_lazy("Enrolling"))
+    ACTIVE = "active", cast(str, gettext_lazy("Active"))
+    CLOSED = "closed", cast(str, gettext_lazy("Closed"))
 
 
 class Role(models.TextChoices):
