@@ -150,7 +150,7 @@ def my_program_training(*, actor: Actor) -> list[ProgramTraining]:
     programs: dict[int, Program] = {}
     for e in enrollments:
         programs[e.program_id] = e.program
-        roles.setdefault(e.program_id, []).append(e.get_role_display())
+        roles.setdefault(e.program_id, []).append(e.role_noun)  # inside a sentence
     # Three queries whatever the number of programs: enrollments, requirements, completions.
     requirements = (
         ProgramTrainingRequirement.objects.filter(program_id__in=programs, module__is_active=True)

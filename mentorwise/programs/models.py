@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 
 class ProgramKind(models.TextChoices):
@@ -49,13 +49,26 @@ CONTENT_LANGUAGE = "en"
 RECEIVING_ROLES = (Role.MENTEE,)
 GIVING_ROLES = (Role.MENTOR, Role.SPONSOR, Role.COACH)
 
-# Each role's plural, as counts of enrolled people name them ("mentees enrolled").
-ROLE_PLURALS = {
-    Role.MENTEE: gettext_lazy("Mentees"),
-    Role.MENTOR: gettext_lazy("Mentors"),
-    Role.SPONSOR: gettext_lazy("Sponsors"),
-    Role.COACH: gettext_lazy("Coaches"),
+# Each role as a word inside a sentence ("Join as mentee"), and its plural ("mentees
+# enrolled"): their own texts, since lower-casing a label is wrong in languages (German) that
+# capitalise nouns.
+ROLE_NOUNS = {
+    Role.MENTEE: pgettext_lazy("role, inside a sentence", "mentee"),
+    Role.MENTOR: pgettext_lazy("role, inside a sentence", "mentor"),
+    Role.SPONSOR: pgettext_lazy("role, inside a sentence", "sponsor"),
+    Role.COACH: pgettext_lazy("role, inside a sentence", "coach"),
 }
+ROLE_PLURALS = {
+    Role.MENTEE: pgettext_lazy("roles, inside a sentence", "mentees"),
+    Role.MENTOR: pgettext_lazy("roles, inside a sentence", "mentors"),
+    Role.SPONSOR: pgettext_lazy("roles, inside a sentence", "sponsors"),
+    Role.COACH: pgettext_lazy("roles, inside a sentence", "coaches"),
+}
+
+
+def role_noun(role: str) -> str:
+    """The role as a word inside a sentence, in the active language ("mentee")."""
+    return str(ROLE_NOUNS[Role(role)])
 
 
 class Program(models.Model):
@@ -229,6 +242,11 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.get_role_display()} in {self.program}"
+
+    @property
+    def role_noun(self) -> str:
+        """The role as a word inside a sentence ("mentee")."""
+        return role_noun(self.role)
 
     @property
     def is_completed(self) -> bool:

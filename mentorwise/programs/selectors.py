@@ -15,7 +15,14 @@ from mentorwise.core.errors import NotFound
 from mentorwise.people.models import Person
 from mentorwise.programs import permissions
 from mentorwise.programs.eligibility import eligible_people
-from mentorwise.programs.models import ROLE_PLURALS, Enrollment, EnrollmentStatus, Program, Role
+from mentorwise.programs.models import (
+    ROLE_PLURALS,
+    Enrollment,
+    EnrollmentStatus,
+    Program,
+    Role,
+    role_noun,
+)
 
 
 def program_list(*, actor: Actor, status: str | None = None) -> QuerySet[Program]:
@@ -61,8 +68,8 @@ class RoleCounts:
     invited: int
 
     @property
-    def plural_label(self) -> str:
-        """The role's plural as counts name it ("Mentees"), in the active language."""
+    def plural_noun(self) -> str:
+        """The role's plural inside a sentence ("mentees"), in the active language."""
         return str(ROLE_PLURALS[Role(self.role)])
 
 
@@ -191,7 +198,7 @@ def overseer_conflicts(*, program: Program) -> list[OverseerConflict]:
         .order_by("person__last_name", "person__first_name", "role")
     ):
         people[enrollment.person_id] = enrollment.person
-        roles.setdefault(enrollment.person_id, []).append(str(Role(enrollment.role).label))
+        roles.setdefault(enrollment.person_id, []).append(role_noun(enrollment.role))
     return [
         OverseerConflict(person=person, manages=pid in managers, roles=tuple(roles[pid]))
         for pid, person in people.items()

@@ -24,7 +24,14 @@ from mentorwise.programs.catalog import TEMPLATES
 from mentorwise.programs.eligibility import ineligibility_reason, rules_describe, rules_validate
 from mentorwise.programs.forms import EnrollmentForm, ProgramForm, add_service_errors
 from mentorwise.programs.inputs import ProgramCreate
-from mentorwise.programs.models import EnrollmentStatus, Program, ProgramStatus, Role, Skill
+from mentorwise.programs.models import (
+    EnrollmentStatus,
+    Program,
+    ProgramStatus,
+    Role,
+    Skill,
+    role_noun,
+)
 from mentorwise.programs.permissions import can_manage_program
 
 
@@ -99,6 +106,7 @@ def program_detail_view(request: AuthedRequest, slug: str) -> HttpResponse:
             {
                 "role": role,
                 "label": Role(role).label,
+                "noun": role_noun(role),
                 "rules": rules_describe(rules),
                 "responsibilities": program.responsibilities.get(role, ""),
                 "enrollment": mine.get(role),
@@ -232,7 +240,7 @@ def enroll_view(request: AuthedRequest, slug: str, role: str) -> HttpResponse:
             messages.success(
                 request,
                 _("You are enrolled in %(program)s as %(role)s.")
-                % {"program": program.name, "role": Role(role).label.lower()},
+                % {"program": program.name, "role": role_noun(role)},
             )
             if can_manage_program(request.user, program):
                 messages.info(
@@ -251,6 +259,7 @@ def enroll_view(request: AuthedRequest, slug: str, role: str) -> HttpResponse:
             "program": program,
             "role": role,
             "role_label": Role(role).label,
+            "role_noun": role_noun(role),
             "form": form,
             "responsibilities": program.responsibilities.get(role, ""),
         },
@@ -307,7 +316,7 @@ def enrollment_withdraw_view(request: AuthedRequest, enrollment_id: int) -> Http
     if needs_confirmation(request):
         values = {
             "program": enrollment.program.name,
-            "role": enrollment.get_role_display().lower(),
+            "role": enrollment.role_noun,
             "name": enrollment.person.full_name,
         }
         leaves = (
