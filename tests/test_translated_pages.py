@@ -36,6 +36,19 @@ TRANSLATED: set[str] = {
     "people:list",
     "people:login",
     "privacy:person",
+    "learning:catalogue",
+    "learning:module",
+    "learning:module_create",
+    "learning:program_requirements",
+    "notifications:list",
+    "programs:detail",
+    "programs:enroll",
+    "programs:enrollment_edit",
+    "programs:list",
+    "programs:my_enrollments",
+    "programs:participants",
+    "programs:skills",
+    "programs:templates",
 }
 # Pages before signing in: (address, expected status).
 TRANSLATED_ANONYMOUS = [("/login/", 200), ("/no-such-page/", 404)]

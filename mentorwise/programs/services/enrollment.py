@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor, User
 from mentorwise.core.audit import audit_record
@@ -49,18 +50,28 @@ def _validate_answers(program: Program, role: str, answers: EnrollmentAnswers) -
     errors: list[FieldError] = []
     giving = role in GIVING_ROLES
     if role == Role.MENTEE and not answers.development_goals.strip():
-        errors.append(FieldError("development_goals", "Tell your mentor what you want to develop."))
+        errors.append(
+            FieldError("development_goals", _("Tell your mentor what you want to develop."))
+        )
     if role == Role.MENTEE and not answers.skills_wanted:
-        errors.append(FieldError("skills_wanted", "Pick at least one skill you want to develop."))
+        errors.append(
+            FieldError("skills_wanted", _("Pick at least one skill you want to develop."))
+        )
     if giving and not answers.skills_offered:
-        errors.append(FieldError("skills_offered", "Pick at least one skill you can help with."))
+        errors.append(FieldError("skills_offered", _("Pick at least one skill you can help with.")))
     if giving and not 1 <= answers.capacity <= MAX_CAPACITY:
         errors.append(
-            FieldError("capacity", f"must be from 1 to {MAX_CAPACITY}", value=str(answers.capacity))
+            FieldError(
+                "capacity",
+                _("must be from 1 to %(n)s") % {"n": MAX_CAPACITY},
+                value=str(answers.capacity),
+            )
         )
     if answers.function_preference not in FunctionPreference.values:
         errors.append(
-            FieldError("function_preference", "unknown choice", value=answers.function_preference)
+            FieldError(
+                "function_preference", _("unknown choice"), value=answers.function_preference
+            )
         )
     wanted = set(answers.skills_wanted) | set(answers.skills_offered)
     if wanted:
@@ -68,16 +79,19 @@ def _validate_answers(program: Program, role: str, answers: EnrollmentAnswers) -
             Skill.objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True)
         )
         for skill_id in sorted(wanted - known):
-            errors.append(FieldError("skills", "unknown skill", value=str(skill_id)))
+            errors.append(FieldError("skills", _("unknown skill"), value=str(skill_id)))
     for question in program.enrollment_questions:
         value = str(answers.answers.get(question["key"], "")).strip()
         if question.get("required") and not value:
             errors.append(
-                FieldError(f"answers.{question['key']}", f"Please answer: {question['label']}")
+                FieldError(
+                    f"answers.{question['key']}",
+                    _("Please answer: %(question)s") % {"question": question["label"]},
+                )
             )
         if value and question.get("choices") and value not in question["choices"]:
             errors.append(
-                FieldError(f"answers.{question['key']}", "not one of the choices", value=value)
+                FieldError(f"answers.{question['key']}", _("not one of the choices"), value=value)
             )
     return errors
 
@@ -118,19 +132,19 @@ def enrollment_create(
     """
     person_id = getattr(actor, "person_id", None)
     if person_id is None:
-        raise Forbidden("Your login is not linked to an employee record, so you cannot enroll.")
+        raise Forbidden(_("Your login is not linked to an employee record, so you cannot enroll."))
     person = Person.objects.get(pk=person_id)
     if role not in program.roles:
-        raise InvalidInput([FieldError("role", "this program has no such role", value=role)])
+        raise InvalidInput([FieldError("role", _("this program has no such role"), value=role)])
     if not program.is_open_for_enrollment:
-        raise Conflict("This program is not open for enrollment.", code="program_closed")
+        raise Conflict(_("This program is not open for enrollment."), code="program_closed")
     if reason := ineligibility_reason(program.eligibility.get(role, {}), person):
         raise Forbidden(reason, code="ineligible")
     errors = _validate_answers(program, role, answers)
     if not acknowledged:
         errors.append(
             FieldError(
-                "acknowledged", "Please confirm that you accept your role's responsibilities."
+                "acknowledged", _("Please confirm that you accept your role's responsibilities.")
             )
         )
     if errors:
@@ -141,7 +155,7 @@ def enrollment_create(
         .first()
     )
     if enrollment is not None and enrollment.status == EnrollmentStatus.ACTIVE:
-        raise Conflict("You are already enrolled in this role.", code="already_enrolled")
+        raise Conflict(_("You are already enrolled in this role."), code="already_enrolled")
     was_invited = enrollment is not None and enrollment.status == EnrollmentStatus.INVITED
     if enrollment is None:
         enrollment = Enrollment(program=program, person=person, role=role)
@@ -153,7 +167,9 @@ def enrollment_create(
         with transaction.atomic():
             enrollment.save()
     except IntegrityError:
-        raise Conflict("You are already enrolled in this role.", code="already_enrolled") from None
+        raise Conflict(
+            _("You are already enrolled in this role."), code="already_enrolled"
+        ) from None
     enrollment.skills_wanted.set(answers.skills_wanted)
     enrollment.skills_offered.set(answers.skills_offered)
     audit_record(
@@ -180,10 +196,10 @@ def enrollment_update(
     if enrollment.person_id != getattr(actor, "person_id", None):
         # The program's managers read the enrollment, so it exists for them: 403, not 404.
         if can_manage_program(actor, enrollment.program):
-            raise Forbidden("Only the enrolled person changes their answers.")
-        raise NotFound("No such enrollment.")
+            raise Forbidden(_("Only the enrolled person changes their answers."))
+        raise NotFound(_("No such enrollment."))
     if enrollment.status != EnrollmentStatus.ACTIVE:
-        raise Conflict("Only an active enrollment can be changed.", code="not_active")
+        raise Conflict(_("Only an active enrollment can be changed."), code="not_active")
     errors = _validate_answers(enrollment.program, enrollment.role, answers)
     if errors:
         raise InvalidInput(errors)
@@ -203,14 +219,20 @@ def enrollment_set_availability(
     """A mentor pauses or resumes taking mentees, or changes capacity."""
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if enrollment.person_id != getattr(actor, "person_id", None):
-        raise NotFound("No such enrollment.")
+        raise NotFound(_("No such enrollment."))
     if enrollment.role not in GIVING_ROLES:
         raise Conflict(
-            "Only mentors, sponsors and coaches have availability.", code="not_giving_role"
+            _("Only mentors, sponsors and coaches have availability."), code="not_giving_role"
         )
     if capacity is not None and not 1 <= capacity <= MAX_CAPACITY:
         raise InvalidInput(
-            [FieldError("capacity", f"must be from 1 to {MAX_CAPACITY}", value=str(capacity))]
+            [
+                FieldError(
+                    "capacity",
+                    _("must be from 1 to %(n)s") % {"n": MAX_CAPACITY},
+                    value=str(capacity),
+                )
+            ]
         )
     enrollment.is_paused = paused
     if capacity is not None:
@@ -234,9 +256,9 @@ def enrollment_withdraw(*, actor: Actor, enrollment: Enrollment, reason: str = "
     )
     own = enrollment.person_id == getattr(actor, "person_id", None)
     if not own and not can_manage_program(actor, enrollment.program):
-        raise NotFound("No such enrollment.")
+        raise NotFound(_("No such enrollment."))
     if enrollment.status == EnrollmentStatus.WITHDRAWN:
-        raise Conflict("This enrollment was already withdrawn.", code="already_withdrawn")
+        raise Conflict(_("This enrollment was already withdrawn."), code="already_withdrawn")
     enrollment.status = EnrollmentStatus.WITHDRAWN
     enrollment.updated_at = timezone.now()
     enrollment.save(update_fields=["status", "updated_at"])
@@ -264,10 +286,10 @@ def enrollment_invite_bulk(
     """Invite every eligible person (narrowed by optional extra rules) not yet in the role."""
     require_manager(actor, program)
     if role not in program.roles:
-        raise InvalidInput([FieldError("role", "this program has no such role", value=role)])
+        raise InvalidInput([FieldError("role", _("this program has no such role"), value=role)])
     if not program.is_open_for_enrollment:
         raise Conflict(
-            "Open the program for enrollment before inviting people.", code="program_closed"
+            _("Open the program for enrollment before inviting people."), code="program_closed"
         )
     extra = rules_validate(filters or {}, role="filters")
     rules = {**program.eligibility.get(role, {}), **extra}
