@@ -11,7 +11,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.contrib.auth.views import LoginView
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -87,20 +87,21 @@ def language_view(request: HttpRequest) -> HttpResponse:
     in the language cookie (the sign-in page, and after signing out)."""
     code = request.POST.get("language", "")
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    # Back to a page of this site only: a path (never a view name or another host).
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = reverse("home")
+    response = HttpResponseRedirect(target)
     if request.user.is_authenticated:
         try:
             user_language_set(actor=request.user, language=code)
         except InvalidInput as error:
             for problem in error.errors:
                 messages.error(request, str(problem))
-            return redirect(target)
+            return response
     elif code not in [language.code for language in available()]:
-        return redirect(target)
-    response = redirect(target)
+        return response
     if code:
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
