@@ -15,6 +15,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from mentorwise import __version__
 from mentorwise.accounts.actors import Actor
@@ -43,36 +44,36 @@ def _entries(user: Actor) -> list[tuple[str, list[tuple[str, str]]]]:
     manager = manages_any_program(user)
     executive = is_executive(user)
     programs = [
-        ("All programs", reverse("programs:list")),
-        ("My enrollments", reverse("programs:my_enrollments")),
-        ("Training", reverse("learning:catalogue")),
+        (_("All programs"), reverse("programs:list")),
+        (_("My enrollments"), reverse("programs:my_enrollments")),
+        (_("Training"), reverse("learning:catalogue")),
     ]
     if hr:
-        programs.append(("Skills", reverse("programs:skills")))
+        programs.append((_("Skills"), reverse("programs:skills")))
     people = []
     if hr or manager:
-        people.append(("People", reverse("people:list")))
+        people.append((_("People"), reverse("people:list")))
     if hr:
-        people.append(("Import", reverse("people:import")))
+        people.append((_("Import"), reverse("people:import")))
     insights = []
     if hr or executive or manager:
-        insights.append(("Insights", reverse("insights:overview")))
+        insights.append((_("Insights"), reverse("insights:overview")))
     if hr or executive:
-        insights.append(("Pipeline", reverse("insights:pipeline")))
+        insights.append((_("Pipeline"), reverse("insights:pipeline")))
     admin = []
     if hr:
-        admin.append(("Audit log", reverse("audit:list")))
+        admin.append((_("Audit log"), reverse("audit:list")))
         if outbox_active():  # e-mails kept instead of sent (the demo): readable here
-            admin.append(("Outbox", reverse("outbox:list")))
+            admin.append((_("Outbox"), reverse("outbox:list")))
     return [
-        ("Home", [("Home", reverse("home"))]),
-        ("Relationships", [("Relationships", reverse("relationships:mine"))]),
-        ("Programs", programs),
-        ("People", people),
-        ("Insights", insights),
-        ("Reminders", [("Reminders", reverse("notifications:list"))]),
-        ("Admin", admin),
-        ("API tokens", [("API tokens", reverse("accounts:tokens"))]),
+        (_("Home"), [(_("Home"), reverse("home"))]),
+        (_("Relationships"), [(_("Relationships"), reverse("relationships:mine"))]),
+        (_("Programs"), programs),
+        (_("People"), people),
+        (_("Insights"), insights),
+        (_("Reminders"), [(_("Reminders"), reverse("notifications:list"))]),
+        (_("Admin"), admin),
+        (_("API tokens"), [(_("API tokens"), reverse("accounts:tokens"))]),
     ]
 
 

@@ -24,6 +24,7 @@ from mentorwise.core.files import (
     tighten,
 )
 from mentorwise.core.keys import GENERATE, secret_key_weakness
+from mentorwise.core.languages import django_languages
 
 BASE_DIR = Path(__file__).resolve().parent
 env = environ.Env()
@@ -142,6 +143,8 @@ MIDDLEWARE = [
     "mentorwise.core.middleware.RejectNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: the signed-in person's language comes before the browser's.
+    "mentorwise.core.locale.PersonLocaleMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Before the account middlewares, which answer HTMX requests with HX-Redirect.
@@ -166,6 +169,7 @@ TEMPLATES: list[dict[str, Any]] = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mentorwise.navigation.navigation",
@@ -317,6 +321,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
+# The pseudo-locale (accented, longer, bracketed English) exposes untranslated text and
+# layouts that break with longer words; the tests switch it on, people never see it.
+MENTORWISE_PSEUDO_LOCALE = env.bool("MENTORWISE_PSEUDO_LOCALE", default=False)
+LANGUAGES = django_languages(pseudo=MENTORWISE_PSEUDO_LOCALE)
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -27,6 +27,8 @@ PUBLIC = {
     "sso:oidc_start": "starts single sign-on (404 while it is not configured)",
     "sso:oidc_callback": "the identity provider's redirect back",
     "accounts:break_glass": "a one-time sign-in link; an unknown token goes to the login page",
+    "accounts:language": "chooses the language of the sign-in page (a cookie); signed in, the "
+    "person's own choice only",
     "accounts:password_reset_confirm": "a password reset link an HR admin sent; a wrong or "
     "used token shows that the link is invalid",
 }

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.models import User
 
@@ -119,7 +120,7 @@ class PasswordBackend(ModelBackend):
         if request is not None and not settings.MENTORWISE_LOCAL_LOGIN:
             # Password sign-in over HTTP is off: people use single sign-on. Request-less
             # authentication (the break-glass CLI) is not affected.
-            raise PermissionDenied("Password sign-in is disabled.")
+            raise PermissionDenied(_("Password sign-in is disabled."))
         return super().authenticate(request, username, password, **kwargs)
 
     def user_can_authenticate(self, user: Any) -> bool:

@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.services import user_activity_record
 
@@ -63,7 +64,7 @@ class SessionLifetimeMiddleware:
         lifetime = settings.MENTORWISE_SESSION_MAX_HOURS * 3600
         if now - seen > idle or now - started > lifetime:
             logout(request)
-            messages.info(request, "Your session expired. Please sign in again.")
+            messages.info(request, _("Your session expired. Please sign in again."))
             return False
         if now - seen >= SEEN_RESOLUTION_SECONDS:
             session[SEEN_KEY] = now
@@ -106,7 +107,7 @@ class PasswordChangeRequiredMiddleware:
             return JsonResponse(
                 {
                     "code": "password_change_required",
-                    "message": "Choose a new password on the account page first.",
+                    "message": _("Choose a new password on the account page first."),
                     "errors": [],
                 },
                 status=403,

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
@@ -40,6 +41,13 @@ class User(AbstractUser):
         "deprovisioning, termination).",
     )
 
+    language = models.CharField(
+        max_length=16,
+        blank=True,
+        default="",
+        help_text="The language this person chose for pages and e-mails (a code from "
+        "core.languages); empty: from their HRIS record, else their browser.",
+    )
     last_active_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -81,9 +89,9 @@ class User(AbstractUser):
 
 
 class TokenScope(models.TextChoices):
-    READ = "read", "Read only"
-    ADMIN = "admin", "Read and write"
-    SCIM = "scim", "SCIM provisioning"
+    READ = "read", _("Read only")
+    ADMIN = "admin", _("Read and write")
+    SCIM = "scim", _("SCIM provisioning")
 
 
 def token_hash(raw: str) -> str:

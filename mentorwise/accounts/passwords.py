@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -25,16 +26,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
+from django.utils.functional import Promise
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from mentorwise.accounts.models import User
 from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput
+from mentorwise.core.languages import speaking_to
 from mentorwise.core.mail import email_enqueue
-from mentorwise.core.text import count
 
-LOCAL_LOGIN_OFF = (
+LOCAL_LOGIN_OFF = gettext_lazy(
     "Password sign-in is switched off here (MENTORWISE_LOCAL_LOGIN=false): people sign in "
     "with single sign-on, so passwords cannot be set."
 )
@@ -44,7 +48,7 @@ ONE_TIME_BYTES = 12  # 16 URL-safe characters, 96 bits
 def _new_password_errors(user: User, new: str, confirm: str) -> list[FieldError]:
     errors = []
     if new != confirm:
-        errors.append(FieldError("new_password2", "The two new passwords are not the same."))
+        errors.append(FieldError("new_password2", _("The two new passwords are not the same.")))
     try:
         validate_password(new, user)
     except ValidationError as error:
@@ -54,7 +58,7 @@ def _new_password_errors(user: User, new: str, confirm: str) -> list[FieldError]
 
 def _require_local_passwords() -> None:
     if not settings.MENTORWISE_LOCAL_LOGIN:
-        raise Conflict(LOCAL_LOGIN_OFF, code="local_login_off")
+        raise Conflict(str(LOCAL_LOGIN_OFF), code="local_login_off")
 
 
 def _set(user: User, raw: str, *, must_change: bool) -> None:
@@ -67,17 +71,22 @@ def _address(user: User) -> str:
     return user.email or (user.person.email if user.person is not None else "")
 
 
-def _notify(user: User, subject: str, what: str) -> None:
-    """Tell the person what happened to their password (after commit; never the password)."""
-    email_enqueue(
-        to=[_address(user)],
-        subject=subject,
-        body=(
-            f"Hello {user.get_full_name() or user.get_username()},\n\n{what}\n\n"
-            "If this was not you or not at your request, contact your HR team at once.\n\n"
-            f"Mentorwise: {settings.MENTORWISE_BASE_URL}\n"
-        ),
-    )
+def _notify(
+    user: User, subject: Promise, what: Promise, values: dict[str, Any] | None = None
+) -> None:
+    """Tell the person what happened to their password (after commit; never the password),
+    in their language: `subject` and `what` are marked texts, `what` filled with `values`."""
+    with speaking_to(user):
+        greeting = _("Hello %(name)s,") % {"name": user.get_full_name() or user.get_username()}
+        warning = _("If this was not you or not at your request, contact your HR team at once.")
+        email_enqueue(
+            to=[_address(user)],
+            subject=str(subject),
+            body=(
+                f"{greeting}\n\n{str(what) % (values or {})}\n\n{warning}\n\n"
+                f"Mentorwise: {settings.MENTORWISE_BASE_URL}\n"
+            ),
+        )
 
 
 @transaction.atomic
@@ -86,13 +95,13 @@ def password_change(*, user: User, current: str, new: str, confirm: str) -> None
     _require_local_passwords()
     if not user.has_usable_password():
         raise Conflict(
-            "Your login has no password: you sign in with single sign-on.", code="no_password"
+            _("Your login has no password: you sign in with single sign-on."), code="no_password"
         )
     errors = []
     if not user.check_password(current):
-        errors.append(FieldError("old_password", "This is not your current password."))
+        errors.append(FieldError("old_password", _("This is not your current password.")))
     elif new and new == current:
-        errors.append(FieldError("new_password1", "Choose a password you have not used here."))
+        errors.append(FieldError("new_password1", _("Choose a password you have not used here.")))
     errors.extend(_new_password_errors(user, new, confirm))
     if errors:
         raise InvalidInput(errors)
@@ -106,9 +115,11 @@ def password_change(*, user: User, current: str, new: str, confirm: str) -> None
     )
     _notify(
         user,
-        "Your Mentorwise password was changed",
-        "The password of your Mentorwise login was just changed. You were signed out on every "
-        "other device.",
+        gettext_lazy("Your Mentorwise password was changed"),
+        gettext_lazy(
+            "The password of your Mentorwise login was just changed. You were signed out on "
+            "every other device."
+        ),
     )
 
 
@@ -123,21 +134,25 @@ def password_set_from_link(*, user: User, new: str, confirm: str) -> None:
     audit_record(actor=user, action="user.password_changed", target=user, data={"via": "link"})
     _notify(
         user,
-        "Your Mentorwise password was changed",
-        "A new password was set for your Mentorwise login through a reset link. Every session "
-        "of your login was ended.",
+        gettext_lazy("Your Mentorwise password was changed"),
+        gettext_lazy(
+            "A new password was set for your Mentorwise login through a reset link. Every "
+            "session of your login was ended."
+        ),
     )
 
 
 def _require_resetter(actor: User, user: User) -> None:
     if not is_hr_admin(actor):
-        raise Forbidden("Only HR admins can reset passwords.", code="reset_forbidden")
+        raise Forbidden(_("Only HR admins can reset passwords."), code="reset_forbidden")
     _require_local_passwords()
     if actor.pk == user.pk:
-        raise InvalidInput([FieldError("user", "Change your own password on your account page.")])
+        raise InvalidInput(
+            [FieldError("user", _("Change your own password on your account page."))]
+        )
     if not user.may_sign_in():
         raise InvalidInput(
-            [FieldError("user", "This login may not sign in (deactivated or terminated).")]
+            [FieldError("user", _("This login may not sign in (deactivated or terminated)."))]
         )
 
 
@@ -148,8 +163,11 @@ def password_reset_one_time(*, actor: User, user: User) -> str:
     _require_resetter(actor, user)
     if is_hr_admin(user):
         raise Forbidden(
-            "HR admins cannot set a password for another HR admin: send a reset link instead "
-            "(it goes to their own mailbox), or use `mentorwise set-password` on the server.",
+            _(
+                "HR admins cannot set a password for another HR admin: send a reset link "
+                "instead (it goes to their own mailbox), or use `mentorwise set-password` on "
+                "the server."
+            ),
             code="reset_hr_admin",
         )
     raw = secrets.token_urlsafe(ONE_TIME_BYTES)
@@ -159,10 +177,13 @@ def password_reset_one_time(*, actor: User, user: User) -> str:
     )
     _notify(
         user,
-        "A one-time password was set for your Mentorwise login",
-        f"{actor.get_full_name() or actor.get_username()} (HR) set a one-time password for "
-        "your Mentorwise login and will give it to you. When you sign in with it you will "
-        "choose your own password. Every session of your login was ended.",
+        gettext_lazy("A one-time password was set for your Mentorwise login"),
+        gettext_lazy(
+            "%(hr)s (HR) set a one-time password for your Mentorwise login and will give it "
+            "to you. When you sign in with it you will choose your own password. Every session "
+            "of your login was ended."
+        ),
+        {"hr": actor.get_full_name() or actor.get_username()},
     )
     return raw
 
@@ -186,22 +207,27 @@ def password_reset_link_send(*, actor: User, user: User) -> str:
     _require_resetter(actor, user)
     address = _address(user)
     if not address:
-        raise InvalidInput([FieldError("email", "This login has no email address.")])
+        raise InvalidInput([FieldError("email", _("This login has no email address."))])
     hours = settings.PASSWORD_RESET_TIMEOUT // 3600
     audit_record(actor=actor, action="user.password_reset_link_sent", target=user)
-    email_enqueue(
-        to=[address],
-        subject="Set a new Mentorwise password",
-        body=(
-            f"Hello {user.get_full_name() or user.get_username()},\n\n"
-            f"{actor.get_full_name() or actor.get_username()} (HR) sent you a link to set a "
-            f"new password for your Mentorwise login ({user.get_username()}):\n\n"
-            f"{password_reset_link(user)}\n\n"
-            f"It works once, for {count(hours, 'hour')}. Your current password keeps working "
-            "until you use it. If you did not ask for this, ignore this message and tell your "
-            "HR team.\n"
-        ),
-    )
+    with speaking_to(user):
+        greeting = _("Hello %(name)s,") % {"name": user.get_full_name() or user.get_username()}
+        sent = _(
+            "%(hr)s (HR) sent you a link to set a new password for your Mentorwise login "
+            "(%(username)s):"
+        ) % {"hr": actor.get_full_name() or actor.get_username(), "username": user.get_username()}
+        works = ngettext(
+            "It works once, for %(hours)s hour. Your current password keeps working until you "
+            "use it. If you did not ask for this, ignore this message and tell your HR team.",
+            "It works once, for %(hours)s hours. Your current password keeps working until you "
+            "use it. If you did not ask for this, ignore this message and tell your HR team.",
+            hours,
+        ) % {"hours": hours}
+        email_enqueue(
+            to=[address],
+            subject=_("Set a new Mentorwise password"),
+            body=f"{greeting}\n\n{sent}\n\n{password_reset_link(user)}\n\n{works}\n",
+        )
     return address
 
 
@@ -223,11 +249,16 @@ def password_set_by_operator(*, user: User, raw: str | None, one_time: bool) -> 
         target=user,
         data={"via": "command_line", "one_time": one_time},
     )
-    _notify(
-        user,
-        "Your Mentorwise password was set",
-        "A new password was set for your Mentorwise login on the server's command line"
-        + (" (a one-time password: you will choose your own when you sign in)" if one_time else "")
-        + ". Every session of your login was ended.",
-    )
+    if one_time:
+        what = gettext_lazy(
+            "A new password was set for your Mentorwise login on the server's command line (a "
+            "one-time password: you will choose your own when you sign in). Every session of "
+            "your login was ended."
+        )
+    else:
+        what = gettext_lazy(
+            "A new password was set for your Mentorwise login on the server's command line. "
+            "Every session of your login was ended."
+        )
+    _notify(user, gettext_lazy("Your Mentorwise password was set"), what)
     return raw

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.models import ApiToken, TokenScope, User
@@ -83,8 +84,10 @@ def scim_token_authenticate(raw: str) -> ApiToken | None:
         with transaction.atomic():  # committed before the refusal is raised
             scim_tokens_revoke(user=token.user, reason="owner_not_hr_admin")
         raise ScimTokenOwnerNotPermitted(
-            "The owner of this SCIM token is no longer an active HR admin, so the token has "
-            "been revoked. An HR admin must create a new one."
+            _(
+                "The owner of this SCIM token is no longer an active HR admin, so the token "
+                "has been revoked. An HR admin must create a new one."
+            )
         )
     api_token_touch(token)
     return token
@@ -100,7 +103,7 @@ def user_roles_set(*, actor: User | None, user: User, change: RoleChange) -> Use
     A superuser stays an HR admin whatever the flag says (`createsuperuser` makes them).
     """
     if actor is not None and not is_hr_admin(actor):
-        raise Forbidden("Only HR admins can change roles.", code="roles_forbidden")
+        raise Forbidden(_("Only HR admins can change roles."), code="roles_forbidden")
     # Lock the login row only: PostgreSQL refuses FOR UPDATE on the nullable side of the
     # outer join to the person.
     user = User.objects.select_for_update(of=("self",)).select_related("person").get(pk=user.pk)
@@ -113,13 +116,13 @@ def user_roles_set(*, actor: User | None, user: User, change: RoleChange) -> Use
     if actor is not None and actor.pk == user.pk and before["is_hr_admin"] > after["is_hr_admin"]:
         errors.append(
             FieldError(
-                "is_hr_admin", "You cannot remove your own HR-admin role; ask another HR admin."
+                "is_hr_admin", _("You cannot remove your own HR-admin role; ask another HR admin.")
             )
         )
     granted = [f for f in ROLE_FIELDS if after[f] and not before[f]]
     if granted and not user.may_sign_in():
         errors.append(
-            FieldError(granted[0], "This login may not sign in (deactivated or terminated).")
+            FieldError(granted[0], _("This login may not sign in (deactivated or terminated)."))
         )
     if errors:
         raise InvalidInput(errors)

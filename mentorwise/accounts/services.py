@@ -12,12 +12,14 @@ from django.core import signing
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.models import ApiToken, TokenScope, User, token_hash
 from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.core.audit import audit_record
-from mentorwise.core.errors import FieldError, InvalidInput, NotFound
+from mentorwise.core.errors import FieldError, Forbidden, InvalidInput, NotFound
+from mentorwise.core.languages import available
 
 TOKEN_PREFIX = "mw_"  # noqa: S105 - a visible prefix, not a secret
 
@@ -28,14 +30,20 @@ def api_token_create(*, actor: User, name: str, scope: str) -> tuple[ApiToken, s
     name = name.strip()
     errors = []
     if not name:
-        errors.append(FieldError("name", "Give the token a name."))
+        errors.append(FieldError("name", _("Give the token a name.")))
     if scope not in TokenScope.values:
         errors.append(
-            FieldError("scope", f"must be one of {', '.join(TokenScope.values)}", value=scope)
+            FieldError(
+                "scope",
+                _("must be one of %(values)s") % {"values": ", ".join(TokenScope.values)},
+                value=scope,
+            )
         )
     elif scope == TokenScope.SCIM and not is_hr_admin(actor):
         errors.append(
-            FieldError("scope", "Only HR admins can create SCIM provisioning tokens.", value=scope)
+            FieldError(
+                "scope", _("Only HR admins can create SCIM provisioning tokens."), value=scope
+            )
         )
     if errors:
         raise InvalidInput(errors)
@@ -52,7 +60,7 @@ def api_token_revoke(*, actor: User, token_id: int) -> ApiToken:
     """Revoke one of the actor's own tokens; someone else's token is not found."""
     token = ApiToken.objects.select_for_update().filter(user=actor, pk=token_id).first()
     if token is None:
-        raise NotFound("No such token.")
+        raise NotFound(_("No such token."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -140,6 +148,31 @@ def user_sessions_end(*, user: User, reason: str, actor: Actor = None) -> int:
     return revoked
 
 
+def user_language_set(*, actor: Actor, language: str) -> User:
+    """`actor` chooses the language of their pages and e-mails; "" means automatic (their HRIS
+    record's language, else their browser's)."""
+    if not isinstance(actor, User):
+        raise Forbidden(_("Sign in to choose a language."))
+    codes = [choice.code for choice in available()]
+    if language and language not in codes:
+        raise InvalidInput(
+            [
+                FieldError(
+                    "language",
+                    _("is not a language offered here: %(codes)s") % {"codes": ", ".join(codes)},
+                    value=language,
+                )
+            ]
+        )
+    if actor.language != language:
+        actor.language = language
+        actor.save(update_fields=["language"])
+        audit_record(
+            actor=actor, action="user.language_set", target=actor, data={"language": language}
+        )
+    return actor
+
+
 # Break-glass sign-in ---------------------------------------------------------------------
 
 BREAK_GLASS_SALT = "mentorwise.accounts.break-glass"
@@ -161,12 +194,14 @@ def break_glass_link_create(*, username: str) -> str:
     """
     user = User.objects.select_related("person").filter(username=username).first()
     if user is None:
-        raise NotFound(f"No login named {username!r}.")
+        raise NotFound(_("No login named %(username)s.") % {"username": repr(username)})
     if not is_hr_admin(user):
-        raise InvalidInput([FieldError("username", "Break-glass sign-in is for HR admins only.")])
+        raise InvalidInput(
+            [FieldError("username", _("Break-glass sign-in is for HR admins only."))]
+        )
     if not user.may_sign_in():
         raise InvalidInput(
-            [FieldError("username", "This login may not sign in (deactivated or terminated).")]
+            [FieldError("username", _("This login may not sign in (deactivated or terminated)."))]
         )
     audit_record(actor=None, action="user.break_glass_issued", target=user)
     return signing.dumps(_break_glass_state(user), salt=BREAK_GLASS_SALT, compress=True)
@@ -179,7 +214,7 @@ def break_glass_resolve(token: str) -> User:
             token, salt=BREAK_GLASS_SALT, max_age=BREAK_GLASS_MAX_AGE
         )
     except (signing.BadSignature, ValueError, TypeError):
-        raise NotFound("This break-glass link is invalid, used or expired.") from None
+        raise NotFound(_("This break-glass link is invalid, used or expired.")) from None
     user = User.objects.select_related("person").filter(pk=pk).first()
     if (
         user is None
@@ -187,5 +222,5 @@ def break_glass_resolve(token: str) -> User:
         or not is_hr_admin(user)
         or not user.may_sign_in()
     ):
-        raise NotFound("This break-glass link is invalid, used or expired.")
+        raise NotFound(_("This break-glass link is invalid, used or expired."))
     return user

@@ -5,6 +5,7 @@ from mentorwise.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("", views.account_view, name="account"),
+    path("language/", views.language_view, name="language"),
     path("password/", views.password_change_view, name="password_change"),
     path(
         "reset/<str:uidb64>/<str:token>/",

@@ -11,10 +11,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.contrib.auth.views import LoginView
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from mentorwise.accounts.http import AuthedRequest
@@ -26,13 +29,15 @@ from mentorwise.accounts.services import (
     api_token_create,
     api_token_revoke,
     break_glass_resolve,
+    user_language_set,
     user_sessions_end,
 )
 from mentorwise.core.confirm import confirmation_page, needs_confirmation
 from mentorwise.core.errors import InvalidInput, MentorwiseError
+from mentorwise.core.languages import available, language_name, record_language
 
 BREAK_GLASS_BACKEND = "mentorwise.accounts.backends.BreakGlassBackend"
-LOCAL_LOGIN_OFF = "Password sign-in is switched off here. Use single sign-on."
+LOCAL_LOGIN_OFF = gettext_lazy("Password sign-in is switched off here. Use single sign-on.")
 
 
 class SignInView(LoginView):
@@ -68,8 +73,46 @@ def account_view(request: AuthedRequest) -> HttpResponse:
             "active_tokens": request.user.api_tokens.filter(revoked_at__isnull=True).count(),
             "idle_minutes": settings.MENTORWISE_SESSION_IDLE_MINUTES,
             "max_hours": settings.MENTORWISE_SESSION_MAX_HOURS,
+            "languages": available(),
+            "record_language": (record := record_language(request.user.person)),
+            "record_language_name": language_name(record),
         },
     )
+
+
+@login_not_required
+@require_POST
+def language_view(request: HttpRequest) -> HttpResponse:
+    """Chooses the language: kept on the login of a signed-in person (pages and e-mails), and
+    in the language cookie (the sign-in page, and after signing out)."""
+    code = request.POST.get("language", "")
+    target = request.POST.get("next", "")
+    # Back to a page of this site only: a path (never a view name or another host).
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("home")
+    response = HttpResponseRedirect(target)
+    if request.user.is_authenticated:
+        try:
+            user_language_set(actor=request.user, language=code)
+        except InvalidInput as error:
+            for problem in error.errors:
+                messages.error(request, str(problem))
+            return response
+    elif code not in [language.code for language in available()]:
+        return response
+    if code:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            samesite="Lax",
+        )
+    else:
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+    return response
 
 
 @require_POST
@@ -78,19 +121,28 @@ def sign_out_everywhere_view(request: AuthedRequest) -> HttpResponse:
     if needs_confirmation(request):
         return confirmation_page(
             request,
-            title="Sign out everywhere?",
+            title=_("Sign out everywhere?"),
             consequences=[
-                "Every session of your login ends, on every device, this one too.",
-                "Every API token of yours is revoked: integrations using them stop working.",
-                "You sign in again to continue.",
+                _("Every session of your login ends, on every device, this one too."),
+                _("Every API token of yours is revoked: integrations using them stop working."),
+                _("You sign in again to continue."),
             ],
-            button="Sign out everywhere",
+            button=_("Sign out everywhere"),
             cancel_url=reverse("accounts:account"),
         )
     revoked = user_sessions_end(user=request.user, reason="sign_out_everywhere", actor=request.user)
     request.session.flush()
-    note = f" and {revoked} API token{'s' if revoked != 1 else ''} revoked" if revoked else ""
-    messages.success(request, f"Signed out on every device{note}. Sign in again to continue.")
+    if revoked:
+        text = ngettext(
+            "Signed out on every device and %(count)s API token revoked. "
+            "Sign in again to continue.",
+            "Signed out on every device and %(count)s API tokens revoked. "
+            "Sign in again to continue.",
+            revoked,
+        ) % {"count": revoked}
+    else:
+        text = _("Signed out on every device. Sign in again to continue.")
+    messages.success(request, text)
     return redirect("login")
 
 
@@ -106,13 +158,13 @@ def break_glass_view(request: HttpRequest, token: str) -> HttpResponse:
         # A GET only shows a button: link scanners and previews must not use the link up.
         return render(request, "registration/break_glass.html", {"account": user})
     login(request, user, backend=BREAK_GLASS_BACKEND)
-    messages.warning(request, "Signed in with a break-glass link. This sign-in is audited.")
+    messages.warning(request, _("Signed in with a break-glass link. This sign-in is audited."))
     return redirect("home")
 
 
 def _scopes_for(user: Any) -> list[tuple[str, str]]:
     return [
-        (value, label)
+        (value, str(label))
         for value, label in TokenScope.choices
         if value != TokenScope.SCIM or is_hr_admin(user)
     ]
@@ -149,12 +201,12 @@ def token_revoke_view(request: AuthedRequest, token_id: int) -> HttpResponse:
     if needs_confirmation(request):
         return confirmation_page(
             request,
-            title="Revoke this API token?",
+            title=_("Revoke this API token?"),
             consequences=[
-                "Programs and integrations that use this token are refused from now on.",
-                "A revoked token cannot be used again; create a new one if needed.",
+                _("Programs and integrations that use this token are refused from now on."),
+                _("A revoked token cannot be used again; create a new one if needed."),
             ],
-            button="Revoke the token",
+            button=_("Revoke the token"),
             cancel_url=reverse("accounts:tokens"),
         )
     try:
@@ -162,7 +214,7 @@ def token_revoke_view(request: AuthedRequest, token_id: int) -> HttpResponse:
     except MentorwiseError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Token “{token.name}” revoked.")
+        messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("accounts:tokens")
 
 
@@ -189,7 +241,7 @@ def password_change_view(request: AuthedRequest) -> HttpResponse:
         else:
             # The password is part of the session check: keep this session, end the others.
             update_session_auth_hash(request, request.user)
-            messages.success(request, "Password changed. You were signed out on other devices.")
+            messages.success(request, _("Password changed. You were signed out on other devices."))
             return redirect("accounts:account")
     return render(request, "accounts/password_change.html", context)
 
@@ -227,5 +279,5 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
             messages.error(self.request, error.message)
             return redirect("login")
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
-        messages.success(self.request, "Your new password is set. Sign in with it.")
+        messages.success(self.request, _("Your new password is set. Sign in with it."))
         return redirect(self.success_url)

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 
 from mentorwise import __version__
+from mentorwise.api.account import router as account_router
 from mentorwise.api.audit import router as audit_router
 from mentorwise.api.auth import session_auth, token_auth
 from mentorwise.api.errors import install_error_handlers
@@ -45,6 +46,7 @@ api.add_router("/", programs_router, tags=["programs"])
 api.add_router("/", matches_router, tags=["matching"])
 api.add_router("/", notifications_router, tags=["reminders"])
 api.add_router("/", relationships_router, tags=["relationships"])
+api.add_router("/", account_router, tags=["account"])
 
 
 URLs: TypeAlias = list[URLResolver | URLPattern]

@@ -13,7 +13,12 @@ import zoneinfo
 from collections.abc import Iterable
 from typing import Any, Literal
 
+from babel import dates
 from django.conf import settings
+from django.utils import translation
+
+from mentorwise.core.languages import PSEUDO
+from mentorwise.core.pseudo import pseudo
 
 Style = Literal["datetime", "date", "time"]
 
@@ -45,19 +50,46 @@ def zone_label(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
 
 
 def format_when(value: dt.datetime, zone: zoneinfo.ZoneInfo, style: Style = "datetime") -> str:
-    """`Tue 9 Dec 2026, 10:00 CET`: the moment `value` in `zone`, with the zone named.
+    """`Tue 9 Dec 2026, 10:00 CET`: the moment `value` in `zone`, with the zone named, in the
+    active language (`Di., 9. Dez. 2026, 10:00 CET` in German).
 
     `style="date"` gives the day only (`Tue 9 Dec 2026`: the day it is in that zone),
     `style="time"` the time only (`10:00 CET`).
     """
     local = value.astimezone(zone)
-    day = f"{local:%a} {local.day} {local:%b %Y}"
-    time = f"{local:%H:%M} {zone_label(value, zone)}"
+    day = format_day(local.date())
+    time = f"{_format_time(local)} {zone_label(value, zone)}"
     if style == "date":
         return day
     if style == "time":
         return time
     return f"{day}, {time}"
+
+
+def format_day(value: dt.date) -> str:
+    """A day with its weekday, in the active language: `Tue 9 Dec 2026` in English, else the
+    language's own order and names (Unicode CLDR, through Babel)."""
+    locale = _locale()
+    if locale == "en":
+        english = f"{value:%a} {value.day} {value:%b %Y}"
+        return pseudo(english) if translation.get_language() == PSEUDO.code else english
+    return dates.format_skeleton("yMMMEd", value, locale=locale)
+
+
+def _format_time(local: dt.datetime) -> str:
+    locale = _locale()
+    if locale == "en":
+        return f"{local:%H:%M}"
+    return dates.format_skeleton("Hm", local.replace(tzinfo=None), locale=locale)
+
+
+def _locale() -> str:
+    """The active language as a CLDR locale; the pseudo-locale formats as English."""
+    language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return language if language in _CLDR else "en"
+
+
+_CLDR = {"en", "de", "fr", "es", "ja", "ar"}
 
 
 def group_by_zone(people: Iterable[Any]) -> dict[zoneinfo.ZoneInfo, list[Any]]:

@@ -19,30 +19,33 @@ from urllib.parse import urlsplit
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.urls import Resolver404, resolve
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 API_PREFIX = "/api/"
 SCIM_PREFIX = "/scim/"
 SCIM_ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
 
 # (code, message) of the API's error shape for each status.
-API_ERRORS = {
-    400: ("bad_request", "The request is not valid."),
-    403: ("forbidden", "You may not do this."),
-    404: ("not_found", "No such address in the API."),
-    405: ("method_not_allowed", "This address does not accept this method."),
-    500: ("server_error", "Something went wrong on our side; the error was logged."),
+API_ERRORS: dict[int, tuple[str, str | Promise]] = {
+    400: ("bad_request", gettext_lazy("The request is not valid.")),
+    403: ("forbidden", gettext_lazy("You may not do this.")),
+    404: ("not_found", gettext_lazy("No such address in the API.")),
+    405: ("method_not_allowed", gettext_lazy("This address does not accept this method.")),
+    500: ("server_error", gettext_lazy("Something went wrong on our side; the error was logged.")),
 }
 
 
 def _api_answer(status: int, message: str = "") -> HttpResponse:
     code, default = API_ERRORS[status]
-    body = {"code": code, "message": message or default, "errors": []}
+    body = {"code": code, "message": message or str(default), "errors": []}
     return HttpResponse(json.dumps(body), status=status, content_type="application/json")
 
 
 def _scim_answer(status: int) -> HttpResponse:
     # RFC 7644 §3.12: the status is a string in the body.
-    body = {"schemas": [SCIM_ERROR], "status": str(status), "detail": API_ERRORS[status][1]}
+    body = {"schemas": [SCIM_ERROR], "status": str(status), "detail": str(API_ERRORS[status][1])}
     return HttpResponse(json.dumps(body), status=status, content_type="application/scim+json")
 
 
@@ -112,20 +115,28 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form sent without a valid CSRF token: usually a page left open past the session."""
-    return _machine_answer(request, 403, "The CSRF check failed; reload and try again.") or _page(
+    return _machine_answer(
+        request, 403, _("The CSRF check failed; reload and try again.")
+    ) or _page(
         request,
         "errors/403.html",
         403,
-        message="This form expired or your browser did not send its cookie. Reload the page "
-        "and send the form again.",
+        message=_(
+            "This form expired or your browser did not send its cookie. Reload the page "
+            "and send the form again."
+        ),
     )
 
 
 def method_not_allowed(request: HttpRequest, allowed: str) -> HttpResponse:
     """A POST-only address opened with GET (typed, bookmarked, or reloaded)."""
     methods = [m.strip() for m in allowed.split(",") if m.strip()]
-    shown = " or ".join(methods) or "other methods"
-    answer = _machine_answer(request, 405, f"This address accepts {shown} only.")
+    if methods:
+        # HTTP method names (GET, POST) are not words to translate.
+        text = _("This address accepts %(methods)s only.") % {"methods": " or ".join(methods)}
+    else:
+        text = _("This address accepts other methods only.")
+    answer = _machine_answer(request, 405, text)
     if answer is None:
         answer = _page(
             request,

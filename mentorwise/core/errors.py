@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 
 @dataclass(frozen=True)
 class FieldError:
@@ -16,9 +19,15 @@ class FieldError:
     value: str | None = None
 
     def __str__(self) -> str:
-        where = f"row {self.row}, " if self.row is not None else ""
-        shown = f" ({self.value!r})" if self.value not in (None, "") else ""
-        return f"{where}{self.field}{shown}: {self.message}"
+        values = {"row": self.row, "field": self.field, "value": repr(self.value)}
+        values["message"] = self.message
+        if self.value in (None, ""):
+            if self.row is None:
+                return _("%(field)s: %(message)s") % values
+            return _("row %(row)s, %(field)s: %(message)s") % values
+        if self.row is None:
+            return _("%(field)s (%(value)s): %(message)s") % values
+        return _("row %(row)s, %(field)s (%(value)s): %(message)s") % values
 
     def as_dict(self) -> dict[str, object]:
         return {"row": self.row, "field": self.field, "value": self.value, "message": self.message}
@@ -60,15 +69,34 @@ class InvalidInput(MentorwiseError):
         self.total = max(total or 0, len(self.errors))
         self.at_least = at_least
         if message is None:
-            n = self.total
-            first = f": {self.errors[0]}" if self.errors else ""
-            some = "at least " if at_least else ""
-            message = f"{some}{n:,} problem{'s' if n != 1 else ''} found{first}"
+            message = _problems_found(self.total, self.errors[0] if self.errors else None, at_least)
         super().__init__(message)
 
     @property
     def truncated(self) -> bool:
         return self.total > len(self.errors)
+
+
+def _problems_found(total: int, first: FieldError | None, at_least: bool) -> str:
+    """ "3 problems found: row 2, email: …" (the first problem, if any, after the count)."""
+    values = {"count": f"{total:,}", "first": str(first) if first is not None else ""}
+    if at_least and first is not None:
+        text = ngettext(
+            "at least %(count)s problem found: %(first)s",
+            "at least %(count)s problems found: %(first)s",
+            total,
+        )
+    elif at_least:
+        text = ngettext(
+            "at least %(count)s problem found", "at least %(count)s problems found", total
+        )
+    elif first is not None:
+        text = ngettext(
+            "%(count)s problem found: %(first)s", "%(count)s problems found: %(first)s", total
+        )
+    else:
+        text = ngettext("%(count)s problem found", "%(count)s problems found", total)
+    return text % values
 
 
 class ErrorLog:
@@ -128,8 +156,8 @@ class NotFound(MentorwiseError):
     code = "not_found"
     status = 404
 
-    def __init__(self, message: str = "Not found.", code: str | None = None) -> None:
-        super().__init__(message, code)
+    def __init__(self, message: str | None = None, code: str | None = None) -> None:
+        super().__init__(_("Not found.") if message is None else message, code)
 
 
 class Forbidden(MentorwiseError):

@@ -12,21 +12,27 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.translation import gettext as _
 
 from mentorwise.core.errors import FieldError, InvalidInput, MentorwiseError
 
 
 def humanize(name: str) -> str:
     """A readable name for a field no form labels ("duration_minutes" → "Duration minutes")."""
-    return name.replace("_", " ").strip().capitalize() or "Input"
+    return name.replace("_", " ").strip().capitalize() or _("Input")
 
 
 def describe(error: FieldError, labels: Mapping[str, str] | None = None) -> str:
     """`Minutes: must be 5 to 480 minutes (you entered 0)`: the label, never the field's name."""
     label = (labels or {}).get(error.field) or humanize(error.field)
-    where = f"Row {error.row}, " if error.row is not None else ""
-    shown = f" (you entered {error.value})" if error.value not in (None, "") else ""
-    return f"{where}{label}: {error.message}{shown}"
+    values = {"row": error.row, "label": label, "message": error.message, "value": error.value}
+    if error.value in (None, ""):
+        if error.row is None:
+            return _("%(label)s: %(message)s") % values
+        return _("Row %(row)s, %(label)s: %(message)s") % values
+    if error.row is None:
+        return _("%(label)s: %(message)s (you entered %(value)s)") % values
+    return _("Row %(row)s, %(label)s: %(message)s (you entered %(value)s)") % values
 
 
 def refusal_text_labelled(error: MentorwiseError, labels: Mapping[str, str]) -> str:
@@ -69,7 +75,10 @@ class PageForm(forms.Form):
         for problem in error.errors:
             message = problem.message
             if problem.value not in (None, ""):
-                message = f"{message} (you entered {problem.value})"
+                message = _("%(message)s (you entered %(value)s)") % {
+                    "message": message,
+                    "value": problem.value,
+                }
             field = self.service_fields.get(problem.field, problem.field)
             if field in self.fields:
                 self.add_error(field, message)
@@ -80,8 +89,9 @@ class PageForm(forms.Form):
         """Every problem in one sentence, each named by its label (for the live region)."""
         labels = self.labels()
         parts = [
-            f"{labels.get(name, humanize(name))}: {' '.join(str(m) for m in messages)}"
+            _("%(label)s: %(message)s")
+            % {"label": labels.get(name, humanize(name)), "message": " ".join(map(str, messages))}
             for name, messages in self.errors.items()
             if name != NON_FIELD_ERRORS
         ]
-        return "; ".join([*self.non_field_errors(), *parts]) or "Please check the form."
+        return "; ".join([*self.non_field_errors(), *parts]) or _("Please check the form.")

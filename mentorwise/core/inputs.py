@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import pydantic
+from django.utils.translation import gettext as _
 from ninja import Schema
 
 from mentorwise.core.errors import FieldError, InvalidInput, MentorwiseError
@@ -27,5 +28,5 @@ def schema_parse(schema: type[S], data: Mapping[str, Any]) -> S:
 def problems_text(error: MentorwiseError) -> str:
     """A refusal for the terminal: every field problem on a line of its own."""
     if isinstance(error, InvalidInput) and error.errors:
-        return "\n".join(["The input is not valid:", *(f"  {e}" for e in error.errors)])
+        return "\n".join([_("The input is not valid:"), *(f"  {e}" for e in error.errors)])
     return error.message

@@ -94,10 +94,20 @@ def _noop(stage: str, done: int, total: int) -> None:
     return None
 
 
+# The language the demo logins read (see `demo_logins_language`).
+DEMO_LANGUAGE = "en"
+
+
 def demo_seed(
-    *, people: int, seed: int, progress: Progress | None = None, today: dt.date | None = None
+    *,
+    people: int,
+    seed: int,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+    language: str = DEMO_LANGUAGE,
 ) -> DemoResult:
-    """Create the demo organization in one transaction (all or nothing)."""
+    """Create the demo organization in one transaction (all or nothing). The demo logins
+    read it in `language` (see `demo_logins_language`)."""
     progress = progress or _noop
     today = today or timezone.localdate()
     progress("Generating the organization", 0, 1)
@@ -175,6 +185,7 @@ def demo_seed(
         # The walkthrough pair and the sponsor get the demo logins (demo_logins lists them).
         _walkthrough_pair(programs["hipo_leadership"], org, index_of, seed, staff)
         _login("sponsor", _enrolled(programs["sponsorship_underrepresented"], Role.SPONSOR))
+        demo_logins_language(language)
         # Reminders for the seeded history appear in the app; emails wait for send-nudges.
         nudges_run(send=False)
         # The past cohort's estimates (a bootstrap) once now, so its outcomes page opens at once.
@@ -225,6 +236,13 @@ def demo_logins() -> list[DemoLogin]:
 
 def _name(user: User) -> str:
     return user.person.full_name if user.person else user.username
+
+
+def demo_logins_language(language: str) -> int:
+    """Sets the language of every demo login: a code, or "" for automatic (each person's
+    HRIS record, e.g. Japanese for an HR admin in Tokyo). The demo defaults to English so
+    that a first look reads in the README's language; the picker changes it."""
+    return User.objects.filter(username__in=[r[0] for r in DEMO_ROLES]).update(language=language)
 
 
 def _login(username: str, person: Person, **flags: Any) -> User:

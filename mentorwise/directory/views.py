@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.core.errors import NotFound
@@ -29,7 +30,7 @@ PAGE_SIZE = 50
 def person_list_view(request: AuthedRequest) -> HttpResponse:
     directory = can_read_directory(request.user)
     if not directory:
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
     options = person_filter_options(actor=request.user, directory=True)
     form = PersonFilterForm(request.GET or None, options=options)
     filters = form.filters()

@@ -6,43 +6,54 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentorwise.core.errors import FieldError, InvalidInput
 from mentorwise.learning.builtin import AUDIENCE_ROLES
 from mentorwise.learning.models import TrainingModule
 from mentorwise.learning.questions import questions_parse_text, questions_to_text
 from mentorwise.learning.services import ModuleContent
+from mentorwise.programs.models import Role
 
-QUESTIONS_HELP = (
+QUESTIONS_HELP = gettext_lazy(
     "One block per question, separated by a blank line. Start the question with 'Q:', each "
     "choice with '-' (or '*' for the correct one), and the one-line explanation with '>'."
 )
 
 
 class ModuleForm(forms.Form):
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     summary = forms.CharField(
+        label=gettext_lazy("Summary"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Shown in the catalogue.",
+        help_text=gettext_lazy("Shown in the catalogue."),
     )
     audience = forms.MultipleChoiceField(
-        choices=[(r, r.capitalize()) for r in AUDIENCE_ROLES],
+        label=gettext_lazy("Audience"),
+        choices=[(r, Role(r).label) for r in AUDIENCE_ROLES],
         widget=forms.CheckboxSelectMultiple,
-        help_text="Who the module is written for.",
+        help_text=gettext_lazy("Who the module is written for."),
     )
-    minutes = forms.IntegerField(min_value=1, max_value=240, initial=10)
+    minutes = forms.IntegerField(
+        label=gettext_lazy("Minutes"), min_value=1, max_value=240, initial=10
+    )
     body_markdown = forms.CharField(
-        label="Text (Markdown)",
+        label=gettext_lazy("Text (Markdown)"),
         widget=forms.Textarea(attrs={"rows": 18}),
-        help_text="Headings, lists, links and tables; scripts and raw HTML are removed.",
+        help_text=gettext_lazy(
+            "Headings, lists, links and tables; scripts and raw HTML are removed."
+        ),
     )
     questions_text = forms.CharField(
-        label="Knowledge check",
+        label=gettext_lazy("Knowledge check"),
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=QUESTIONS_HELP,
     )
-    is_active = forms.BooleanField(required=False, initial=True, label="Active (listed)")
+    is_active = forms.BooleanField(
+        required=False, initial=True, label=gettext_lazy("Active (listed)")
+    )
 
     @classmethod
     def initial_for(cls, module: TrainingModule) -> dict[str, Any]:
@@ -82,17 +93,23 @@ def _field_for(error: FieldError, fields: dict[str, Any]) -> str | None:
 
 # The service's wording names JSON fields; the text format has markers instead.
 _TEXT_FORMAT_HINTS = {
-    "answer": "mark exactly one choice with '*'",
-    "explanation": "add a one-line explanation starting with '>'",
-    "text": "write the question after 'Q:'",
+    "answer": gettext_lazy("mark exactly one choice with '*'"),
+    "explanation": gettext_lazy("add a one-line explanation starting with '>'"),
+    "text": gettext_lazy("write the question after 'Q:'"),
 }
 
 
 def _text(error: FieldError) -> str:
     if match := re.fullmatch(r"questions\[(\d+)\](?:\.(\w+))?", error.field):
         number, part = match.groups()
-        return f"Question {number}: {_TEXT_FORMAT_HINTS.get(part or '', error.message)}"
+        hint = _TEXT_FORMAT_HINTS.get(part or "", error.message)
+        return _("Question %(number)s: %(hint)s") % {"number": number, "hint": hint}
     if error.row is not None:
-        shown = f" ({error.value!r})" if error.value else ""
-        return f"Line {error.row}{shown}: {error.message}"
+        if error.value:
+            return _("Line %(row)s (%(value)r): %(message)s") % {
+                "row": error.row,
+                "value": error.value,
+                "message": error.message,
+            }
+        return _("Line %(row)s: %(message)s") % {"row": error.row, "message": error.message}
     return error.message

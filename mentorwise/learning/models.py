@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from mentorwise.programs.models import CONTENT_LANGUAGE, Role
+
 
 class TrainingModule(models.Model):
     """One module: Markdown text and a knowledge check; built-ins are synced from files.
@@ -41,6 +43,17 @@ class TrainingModule(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def content_language(self) -> str:
+        """The language its text and knowledge check are written in (programs' content
+        language: see programs.models.CONTENT_LANGUAGE)."""
+        return CONTENT_LANGUAGE
+
+    @property
+    def audience_labels(self) -> list[str]:
+        """The roles it is written for, as people read them in the active language."""
+        return [str(Role(r).label) if r in Role.values else r for r in self.audience]
 
 
 class ModuleCompletion(models.Model):

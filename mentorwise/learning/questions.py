@@ -17,6 +17,8 @@ from __future__ import annotations
 import string
 from typing import TypedDict
 
+from django.utils.translation import gettext as _
+
 from mentorwise.core.errors import FieldError, InvalidInput
 
 MAX_QUESTIONS = 10
@@ -48,9 +50,9 @@ def questions_validate(raw: object) -> list[Question]:
     """Return the questions in canonical form, or raise InvalidInput naming every problem."""
     errors: list[FieldError] = []
     if not isinstance(raw, list) or not raw:
-        raise InvalidInput([FieldError("questions", "add at least one question")])
+        raise InvalidInput([FieldError("questions", _("add at least one question"))])
     if len(raw) > MAX_QUESTIONS:
-        errors.append(FieldError("questions", f"at most {MAX_QUESTIONS} questions"))
+        errors.append(FieldError("questions", _("at most %(n)s questions") % {"n": MAX_QUESTIONS}))
     clean: list[Question] = []
     seen_ids: set[str] = set()
     for n, question in enumerate(raw, start=1):
@@ -60,26 +62,30 @@ def questions_validate(raw: object) -> list[Question]:
             continue
         qid = str(question.get("id") or f"q{n}").strip()
         if qid in seen_ids:
-            errors.append(FieldError(f"{where}.id", "is used twice", value=qid))
+            errors.append(FieldError(f"{where}.id", _("is used twice"), value=qid))
         seen_ids.add(qid)
         text = str(question.get("text") or "").strip()
         if not text:
-            errors.append(FieldError(f"{where}.text", "is required"))
+            errors.append(FieldError(f"{where}.text", _("is required")))
         choices = _choices(question.get("choices"))
         if len(choices) < 2:
-            errors.append(FieldError(f"{where}.choices", "give at least two choices"))
+            errors.append(FieldError(f"{where}.choices", _("give at least two choices")))
         elif len(choices) > MAX_CHOICES:
-            errors.append(FieldError(f"{where}.choices", f"at most {MAX_CHOICES} choices"))
+            errors.append(
+                FieldError(f"{where}.choices", _("at most %(n)s choices") % {"n": MAX_CHOICES})
+            )
         if any(not c["text"] for c in choices):
-            errors.append(FieldError(f"{where}.choices", "a choice is empty"))
+            errors.append(FieldError(f"{where}.choices", _("a choice is empty")))
         answer = str(question.get("answer") or "").strip()
         if answer not in {c["key"] for c in choices}:
             errors.append(
-                FieldError(f"{where}.answer", "must be the key of one of the choices", value=answer)
+                FieldError(
+                    f"{where}.answer", _("must be the key of one of the choices"), value=answer
+                )
             )
         explanation = str(question.get("explanation") or "").strip()
         if not explanation:
-            errors.append(FieldError(f"{where}.explanation", "is required"))
+            errors.append(FieldError(f"{where}.explanation", _("is required")))
         clean.append(
             {
                 "id": qid,
@@ -129,14 +135,14 @@ def questions_parse_text(text: str) -> list[Question]:
             }
             questions.append(current)
         elif current is None:
-            errors.append(FieldError("questions", "start each question with 'Q:'", row=line_no))
+            errors.append(FieldError("questions", _("start each question with 'Q:'"), row=line_no))
         elif marker in "-*":
             key = KEYS[len(current["choices"]) % len(KEYS)]
             current["choices"].append({"key": key, "text": rest})
             if marker == "*":
                 if current["answer"]:
                     errors.append(
-                        FieldError("questions", "mark only one correct choice", row=line_no)
+                        FieldError("questions", _("mark only one correct choice"), row=line_no)
                     )
                 current["answer"] = key
         elif marker == ">":
@@ -144,7 +150,10 @@ def questions_parse_text(text: str) -> list[Question]:
         else:
             errors.append(
                 FieldError(
-                    "questions", "start the line with Q:, -, * or >", row=line_no, value=line[:40]
+                    "questions",
+                    _("start the line with Q:, -, * or >"),
+                    row=line_no,
+                    value=line[:40],
                 )
             )
     if errors:

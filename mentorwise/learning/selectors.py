@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor, User
 from mentorwise.accounts.roles import actor_person_id, is_hr_admin
@@ -72,7 +73,7 @@ def access_module(*, actor: Actor, slug: str) -> TrainingModule:
     """The module with `slug` if the actor may read it; NotFound otherwise."""
     module = permissions.visible_modules(actor).filter(slug=slug).first()
     if module is None:
-        raise NotFound("No such training module.")
+        raise NotFound(_("No such training module."))
     return module
 
 
@@ -80,7 +81,7 @@ def access_editable_module(*, actor: Actor, slug: str) -> TrainingModule:
     """The module if the actor may edit it; NotFound for everything else (same answer)."""
     module = access_module(actor=actor, slug=slug)
     if not permissions.can_edit_module(actor, module):
-        raise NotFound("No such training module.")
+        raise NotFound(_("No such training module."))
     return module
 
 
@@ -100,7 +101,7 @@ def access_program_requirements(*, actor: Actor, slug: str) -> Program:
     """The program if the actor may read its requirements (managers, participants)."""
     program = access_program(actor=actor, slug=slug)
     if not permissions.can_read_requirements(actor, program):
-        raise NotFound("No such program.")
+        raise NotFound(_("No such program."))
     return program
 
 
@@ -108,7 +109,7 @@ def access_requirements_program(*, actor: Actor, slug: str) -> Program:
     """The program if the actor may set its requirements; NotFound otherwise."""
     program = access_program(actor=actor, slug=slug)
     if not permissions.can_set_requirements(actor, program):
-        raise NotFound("No such program.")
+        raise NotFound(_("No such program."))
     return program
 
 
@@ -149,7 +150,7 @@ def my_program_training(*, actor: Actor) -> list[ProgramTraining]:
     programs: dict[int, Program] = {}
     for e in enrollments:
         programs[e.program_id] = e.program
-        roles.setdefault(e.program_id, []).append(e.get_role_display())
+        roles.setdefault(e.program_id, []).append(e.role_noun)  # inside a sentence
     # Three queries whatever the number of programs: enrollments, requirements, completions.
     requirements = (
         ProgramTrainingRequirement.objects.filter(program_id__in=programs, module__is_active=True)

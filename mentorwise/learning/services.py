@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor, User
 from mentorwise.accounts.roles import actor_person_id
@@ -120,19 +121,19 @@ def _content_validate(content: ModuleContent) -> dict[str, Any]:
     errors: list[FieldError] = []
     title = content.title.strip()
     if not title:
-        errors.append(FieldError("title", "is required"))
+        errors.append(FieldError("title", _("is required")))
     elif len(title) > 200:
-        errors.append(FieldError("title", "at most 200 characters"))
+        errors.append(FieldError("title", _("at most 200 characters")))
     if not content.body_markdown.strip():
-        errors.append(FieldError("body_markdown", "is required"))
+        errors.append(FieldError("body_markdown", _("is required")))
     audience = [a for a in AUDIENCE_ROLES if a in content.audience]
     unknown = [a for a in content.audience if a not in AUDIENCE_ROLES]
     if unknown:
-        errors.append(FieldError("audience", "unknown role", value=", ".join(unknown)))
+        errors.append(FieldError("audience", _("unknown role"), value=", ".join(unknown)))
     elif not audience:
-        errors.append(FieldError("audience", "choose at least one role"))
+        errors.append(FieldError("audience", _("choose at least one role")))
     if not 1 <= content.minutes <= 240:
-        errors.append(FieldError("minutes", "must be from 1 to 240", value=str(content.minutes)))
+        errors.append(FieldError("minutes", _("must be from 1 to 240"), value=str(content.minutes)))
     questions: list[Question] = []
     try:
         questions = questions_validate(content.questions)
@@ -167,7 +168,7 @@ def _unique_slug(title: str) -> str:
 def module_create(*, actor: Actor, content: ModuleContent) -> TrainingModule:
     """An HR admin adds one of the organization's own modules."""
     if not isinstance(actor, User) or not permissions.can_author_modules(actor):
-        raise Forbidden("Only HR admins may add training modules.")
+        raise Forbidden(_("Only HR admins may add training modules."))
     values = _content_validate(content)
     module = TrainingModule.objects.create(
         slug=_unique_slug(values["title"]), is_builtin=False, created_by=actor, **values
@@ -183,9 +184,9 @@ def module_update(
     """An HR admin changes an organization module; a content change raises its version."""
     if not permissions.can_edit_module(actor, module):
         raise Forbidden(
-            "Built-in modules change only with Mentorwise itself; HR admins edit their own."
+            _("Built-in modules change only with Mentorwise itself; HR admins edit their own.")
             if module.is_builtin
-            else "Only HR admins may edit training modules."
+            else _("Only HR admins may edit training modules.")
         )
     values = _content_validate(content)
     changed = [name for name, value in values.items() if getattr(module, name) != value]
@@ -246,9 +247,9 @@ def module_attempt(
     """
     person_id = actor_person_id(actor)
     if person_id is None:
-        raise Forbidden("Your login has no employee record, so training cannot be recorded.")
+        raise Forbidden(_("Your login has no employee record, so training cannot be recorded."))
     if not permissions.visible_modules(actor).filter(pk=module.pk, is_active=True).exists():
-        raise NotFound("No such training module.")
+        raise NotFound(_("No such training module."))
     results = []
     for q in module.questions:
         given = answers.get(q["id"])
@@ -269,7 +270,7 @@ def module_attempt(
     given_answers = {r.id: r.given for r in results if r.given is not None}
     completion = None
     if passed:
-        completion, _ = ModuleCompletion.objects.update_or_create(
+        completion, _created = ModuleCompletion.objects.update_or_create(
             person_id=person_id,
             module=module,
             defaults={
@@ -305,14 +306,14 @@ def program_requirements_set(
 ) -> list[TrainingModule]:
     """Replace the modules `program` requires; HR admins and the program's managers only."""
     if not permissions.can_set_requirements(actor, program):
-        raise Forbidden("Only this program's managers and HR admins may choose its training.")
+        raise Forbidden(_("Only this program's managers and HR admins may choose its training."))
     wanted = set(module_ids)
     found = set(
         TrainingModule.objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True)
     )
     if missing := sorted(wanted - found):
         raise InvalidInput(
-            [FieldError("module_ids", "no such active module", value=str(pk)) for pk in missing]
+            [FieldError("module_ids", _("no such active module"), value=str(pk)) for pk in missing]
         )
     current = set(
         ProgramTrainingRequirement.objects.select_for_update()

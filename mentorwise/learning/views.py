@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.core.errors import InvalidInput, MentorwiseError, NotFound
@@ -59,7 +60,7 @@ def module_view(request: AuthedRequest, slug: str) -> HttpResponse:
 
 def module_create_view(request: AuthedRequest) -> HttpResponse:
     if not permissions.can_author_modules(request.user):
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
     form = ModuleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -67,7 +68,10 @@ def module_create_view(request: AuthedRequest) -> HttpResponse:
         except InvalidInput as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, f"“{module.title}” added to the training catalogue.")
+            messages.success(
+                request,
+                _("“%(title)s” added to the training catalogue.") % {"title": module.title},
+            )
             return redirect("learning:module", slug=module.slug)
     return render(request, "learning/module_form.html", {"form": form, "module": None})
 
@@ -84,7 +88,7 @@ def module_edit_view(request: AuthedRequest, slug: str) -> HttpResponse:
         except InvalidInput as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, "Module saved.")
+            messages.success(request, _("Module saved."))
             return redirect("learning:module", slug=module.slug)
     return render(request, "learning/module_form.html", {"form": form, "module": module})
 
@@ -100,11 +104,14 @@ def program_requirements_view(request: AuthedRequest, slug: str) -> HttpResponse
             ids = [int(pk) for pk in request.POST.getlist("modules")]
             services.program_requirements_set(actor=request.user, program=program, module_ids=ids)
         except ValueError:
-            messages.error(request, "Choose modules from the list.")
+            messages.error(request, _("Choose modules from the list."))
         except MentorwiseError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"Training requirements of {program.name} saved.")
+            messages.success(
+                request,
+                _("Training requirements of %(program)s saved.") % {"program": program.name},
+            )
             return redirect("learning:program_requirements", slug=program.slug)
     return render(
         request,

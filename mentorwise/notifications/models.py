@@ -4,23 +4,24 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 
 class NudgeKind(models.TextChoices):
-    AGREEMENT_UNCONFIRMED = "agreement_unconfirmed", "Agreement to confirm"
-    NO_RECENT_MEETING = "no_recent_meeting", "No recent meeting"
-    STALLED_FLAG = "stalled_flag", "Stalled relationship"
-    CLOSURE_WARNING = "closure_warning", "Relationship will be closed"
-    AUTO_CLOSED = "auto_closed", "Relationship closed"
-    SURVEY_DUE = "survey_due", "Survey due"
-    ANSWER_WAITING = "answer_waiting", "Answer waiting"
-    TRAINING_INCOMPLETE = "training_incomplete", "Training to complete"
+    AGREEMENT_UNCONFIRMED = "agreement_unconfirmed", gettext_lazy("Agreement to confirm")
+    NO_RECENT_MEETING = "no_recent_meeting", gettext_lazy("No recent meeting")
+    STALLED_FLAG = "stalled_flag", gettext_lazy("Stalled relationship")
+    CLOSURE_WARNING = "closure_warning", gettext_lazy("Relationship will be closed")
+    AUTO_CLOSED = "auto_closed", gettext_lazy("Relationship closed")
+    SURVEY_DUE = "survey_due", gettext_lazy("Survey due")
+    ANSWER_WAITING = "answer_waiting", gettext_lazy("Answer waiting")
+    TRAINING_INCOMPLETE = "training_incomplete", gettext_lazy("Training to complete")
 
 
 class Delivery(models.TextChoices):
-    PENDING = "pending", "Not sent yet"
-    EMAILED = "emailed", "Emailed"
-    IN_APP = "in_app", "In the app only (muted)"
+    PENDING = "pending", gettext_lazy("Not sent yet")
+    EMAILED = "emailed", gettext_lazy("Emailed")
+    IN_APP = "in_app", gettext_lazy("In the app only (muted)")
 
 
 class Nudge(models.Model):

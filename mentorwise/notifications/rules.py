@@ -20,11 +20,15 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from mentorwise.core.text import count
+from mentorwise.core.clock import format_day, zone_of
+from mentorwise.core.languages import speaking_to
 from mentorwise.learning.selectors import people_trained_for
 from mentorwise.matches.models import Match, MatchStatus, Response
 from mentorwise.notifications.models import NudgeKind
+from mentorwise.people.models import Person
 from mentorwise.programs.models import GIVING_ROLES, Enrollment, EnrollmentStatus, Program
 from mentorwise.relationships.health import STALL_GRACE_DAYS
 from mentorwise.relationships.models import (
@@ -63,10 +67,24 @@ def _url(name: str, *args: object) -> str:
     return base.rstrip("/") + reverse(name, args=args)
 
 
+def _days(n: int) -> str:
+    """ "3 days", in the active language."""
+    return ngettext("%(n)s day", "%(n)s days", n) % {"n": n}
+
+
+def _recipients(person_ids: set[int]) -> dict[int, Person]:
+    """The people by id, with their login (which holds their language), in one query."""
+    return {p.pk: p for p in Person.objects.filter(pk__in=person_ids).select_related("user")}
+
+
+# The pair's people with their logins: each nudge is written in its recipient's language.
+_PAIR = ("program", "mentee__person__user", "mentor__person__user")
+
+
 def _active_relationships() -> Iterator[Relationship]:
     return (
         Relationship.objects.filter(status=RelationshipStatus.ACTIVE)
-        .select_related("program", "mentee__person", "mentor__person")
+        .select_related(*_PAIR)
         .iterator(chunk_size=2000)
     )
 
@@ -83,8 +101,8 @@ def agreement_unconfirmed(now: dt.datetime) -> list[NudgeDraft]:
         .filter(Q(mentee_confirmed_at__isnull=True) | Q(mentor_confirmed_at__isnull=True))
         .select_related(
             "agreement__relationship__program",
-            "agreement__relationship__mentee__person",
-            "agreement__relationship__mentor__person",
+            "agreement__relationship__mentee__person__user",
+            "agreement__relationship__mentor__person__user",
         )
     )
     drafts = []
@@ -98,18 +116,27 @@ def agreement_unconfirmed(now: dt.datetime) -> list[NudgeDraft]:
                 continue
             person = rel.mentee.person if side == Side.MENTEE else rel.mentor.person
             other = rel.mentor.person if side == Side.MENTEE else rel.mentee.person
+            with speaking_to(person):
+                subject = _("Please confirm your agreement with %(name)s") % {
+                    "name": other.full_name
+                }
+                body = _(
+                    "Version %(number)s of your %(program)s agreement with %(name)s has waited "
+                    "for your confirmation for more than %(days)s. Read it and confirm it, or "
+                    "propose changes."
+                ) % {
+                    "number": version.number,
+                    "program": rel.program.name,
+                    "name": other.full_name,
+                    "days": _days(AGREEMENT_GRACE_DAYS),
+                }
             drafts.append(
                 NudgeDraft(
                     person_id=person.pk,
                     kind=NudgeKind.AGREEMENT_UNCONFIRMED,
                     cause=f"agreement:{version.pk}",
-                    subject=f"Please confirm your agreement with {other.full_name}",
-                    body=(
-                        f"Version {version.number} of your {rel.program.name} agreement with "
-                        f"{other.full_name} has waited for your confirmation for more than "
-                        f"{count(AGREEMENT_GRACE_DAYS, 'day')}. Read it and confirm it, or "
-                        "propose changes."
-                    ),
+                    subject=subject,
+                    body=body,
                     url=_url("relationships:detail", rel.pk),
                     essential=True,
                     program_id=rel.program_id,
@@ -128,6 +155,7 @@ def stalled(now: dt.datetime) -> tuple[list[NudgeDraft], list[Relationship]]:
     drafts: list[NudgeDraft] = []
     to_close: list[Relationship] = []
     managers = _program_manager_people()
+    overseers = _recipients({pid for ids in managers.values() for pid in ids})
     warned = _warned_relationships()
     for rel in _active_relationships():
         anchor = rel.last_meeting_at or rel.started_at
@@ -138,18 +166,25 @@ def stalled(now: dt.datetime) -> tuple[list[NudgeDraft], list[Relationship]]:
         url = _url("relationships:detail", rel.pk)
         if days > cadence + STALL_GRACE_DAYS:
             for person, other in ((mentee, mentor), (mentor, mentee)):
+                with speaking_to(person):
+                    subject = _("Time to meet %(name)s again") % {"name": other.full_name}
+                    body = _(
+                        "You and %(name)s last met %(days)s ago; %(program)s suggests meeting "
+                        "every %(cadence)s. Schedule your next conversation, or tell your "
+                        "program manager if something is in the way."
+                    ) % {
+                        "name": other.full_name,
+                        "days": _days(days),
+                        "program": rel.program.name,
+                        "cadence": _days(cadence),
+                    }
                 drafts.append(
                     NudgeDraft(
                         person_id=person.pk,
                         kind=NudgeKind.NO_RECENT_MEETING,
                         cause=f"stall:{key}",
-                        subject=f"Time to meet {other.full_name} again",
-                        body=(
-                            f"You and {other.full_name} last met {count(days, 'day')} ago; "
-                            f"{rel.program.name} suggests meeting every {count(cadence, 'day')}. "
-                            "Schedule your next "
-                            "conversation, or tell your program manager if something is in the way."
-                        ),
+                        subject=subject,
+                        body=body,
                         url=url,
                         program_id=rel.program_id,
                         relationship_id=rel.pk,
@@ -160,18 +195,26 @@ def stalled(now: dt.datetime) -> tuple[list[NudgeDraft], list[Relationship]]:
             for person_id in managers.get(rel.program_id, ()):
                 if person_side(person_id, rel) is not None:
                     continue
+                names = {"mentee": mentee.full_name, "mentor": mentor.full_name}
+                with speaking_to(overseers.get(person_id)):
+                    subject = _("Stalled: %(mentee)s and %(mentor)s") % names
+                    body = _(
+                        "In %(program)s, %(mentee)s and %(mentor)s have not met for %(days)s "
+                        "(cadence %(cadence)s). They were reminded; consider reaching out or "
+                        "offering a new match."
+                    ) % {
+                        **names,
+                        "program": rel.program.name,
+                        "days": _days(days),
+                        "cadence": _days(cadence),
+                    }
                 drafts.append(
                     NudgeDraft(
                         person_id=person_id,
                         kind=NudgeKind.STALLED_FLAG,
                         cause=f"flag:{key}",
-                        subject=f"Stalled: {mentee.full_name} and {mentor.full_name}",
-                        body=(
-                            f"In {rel.program.name}, {mentee.full_name} and "
-                            f"{mentor.full_name} have not met for {count(days, 'day')} (cadence "
-                            f"{count(cadence, 'day')}). They were reminded; consider reaching "
-                            "out or offering a new match."
-                        ),
+                        subject=subject,
+                        body=body,
                         url=_url("relationships:program", rel.program.slug),
                         essential=True,
                         program_id=rel.program_id,
@@ -182,18 +225,22 @@ def stalled(now: dt.datetime) -> tuple[list[NudgeDraft], list[Relationship]]:
             warning_at = warned.get((rel.pk, f"closewarn:{key}"))
             if warning_at is None:
                 for person in (mentee, mentor):
+                    with speaking_to(person):
+                        subject = _("Your %(program)s relationship will be closed") % {
+                            "program": rel.program.name
+                        }
+                        body = _(
+                            "There has been no meeting for %(days)s. Unless a meeting is logged "
+                            "within %(notice)s, the relationship will be closed and the mentee "
+                            "offered a new match."
+                        ) % {"days": _days(days), "notice": _days(CLOSURE_NOTICE_DAYS)}
                     drafts.append(
                         NudgeDraft(
                             person_id=person.pk,
                             kind=NudgeKind.CLOSURE_WARNING,
                             cause=f"closewarn:{key}",
-                            subject=f"Your {rel.program.name} relationship will be closed",
-                            body=(
-                                f"There has been no meeting for {count(days, 'day')}. Unless a "
-                                f"meeting is logged within {count(CLOSURE_NOTICE_DAYS, 'day')}, "
-                                "the "
-                                "relationship will be closed and the mentee offered a new match."
-                            ),
+                            subject=subject,
+                            body=body,
                             url=url,
                             essential=True,
                             program_id=rel.program_id,
@@ -238,7 +285,7 @@ def survey_due(now: dt.datetime) -> list[NudgeDraft]:
     rels = Relationship.objects.filter(
         Q(status=RelationshipStatus.ACTIVE, planned_end_date__isnull=False)
         | Q(status=RelationshipStatus.CLOSED, closed_at__gte=recent)
-    ).select_related("program", "mentee__person", "mentor__person")
+    ).select_related(*_PAIR)
     for rel in rels.iterator(chunk_size=2000):
         if rel.status == RelationshipStatus.CLOSED:
             kind = SurveyKind.CLOSING
@@ -251,17 +298,23 @@ def survey_due(now: dt.datetime) -> list[NudgeDraft]:
         for side, person in ((Side.MENTEE, rel.mentee.person), (Side.MENTOR, rel.mentor.person)):
             if (rel.pk, kind, side) in answered:
                 continue
-            label = "closing" if kind == SurveyKind.CLOSING else "midpoint"
+            with speaking_to(person):
+                subject = (
+                    _("Your closing survey for %(program)s")
+                    if kind == SurveyKind.CLOSING
+                    else _("Your midpoint survey for %(program)s")
+                ) % {"program": rel.program.name}
+                body = _(
+                    "Two minutes of feedback on your %(program)s relationship help the program "
+                    "improve. Your answers are confidential."
+                ) % {"program": rel.program.name}
             drafts.append(
                 NudgeDraft(
                     person_id=person.pk,
                     kind=NudgeKind.SURVEY_DUE,
                     cause=f"survey:{kind}:{rel.pk}",
-                    subject=f"Your {label} survey for {rel.program.name}",
-                    body=(
-                        f"Two minutes of feedback on your {rel.program.name} relationship help the "
-                        "program improve. Your answers are confidential."
-                    ),
+                    subject=subject,
+                    body=body,
                     url=_url("relationships:detail", rel.pk),
                     program_id=rel.program_id,
                     relationship_id=rel.pk,
@@ -277,7 +330,7 @@ def answer_waiting(now: dt.datetime) -> list[NudgeDraft]:
     matches = Match.objects.filter(
         status__in=(MatchStatus.PUBLISHED, MatchStatus.REQUESTED),
         published_at__lt=before,
-    ).select_related("program", "mentee__person", "mentor__person")
+    ).select_related(*_PAIR)
     for match in matches:
         waiting = []
         if match.mentee_response == Response.PENDING:
@@ -286,21 +339,39 @@ def answer_waiting(now: dt.datetime) -> list[NudgeDraft]:
             waiting.append((match.mentor.person, match.mentee.person))
         for person, other in waiting:
             request = match.status == MatchStatus.REQUESTED
+            with speaking_to(person):
+                values = {
+                    "name": other.full_name,
+                    "program": match.program.name,
+                    "day": format_day(match.expires_at.astimezone(zone_of(person)).date())
+                    if match.expires_at
+                    else "",
+                }
+                if request:
+                    subject = _("%(name)s is waiting for your answer") % values
+                    body = (
+                        _(
+                            "Please answer in %(program)s before %(day)s — after that the "
+                            "request expires."
+                        )
+                        % values
+                    )
+                else:
+                    subject = _("Accept or decline your match with %(name)s") % values
+                    body = (
+                        _(
+                            "Please answer in %(program)s before %(day)s — after that the "
+                            "match expires."
+                        )
+                        % values
+                    )
             drafts.append(
                 NudgeDraft(
                     person_id=person.pk,
                     kind=NudgeKind.ANSWER_WAITING,
                     cause=f"answer:{match.pk}",
-                    subject=(
-                        f"{other.full_name} is waiting for your answer"
-                        if request
-                        else f"Accept or decline your match with {other.full_name}"
-                    ),
-                    body=(
-                        f"Please answer in {match.program.name} before "
-                        f"{match.expires_at:%B %d} — after that the "
-                        f"{'request' if request else 'match'} expires."
-                    ),
+                    subject=subject,
+                    body=body,
                     url=_url("relationships:mine"),
                     essential=True,
                     program_id=match.program_id,
@@ -321,20 +392,25 @@ def training_incomplete(now: dt.datetime) -> list[NudgeDraft]:
                 program=program, role__in=GIVING_ROLES, status=EnrollmentStatus.ACTIVE
             ).values_list("pk", "person_id")
         )
-        trained = people_trained_for(program, [person_id for _, person_id in mentors])
-        for enrollment_id, person_id in mentors:
-            if person_id in trained:
-                continue
+        trained = people_trained_for(program, [person_id for _pk, person_id in mentors])
+        untrained = [(pk, person_id) for pk, person_id in mentors if person_id not in trained]
+        people = _recipients({person_id for _pk, person_id in untrained})
+        for enrollment_id, person_id in untrained:
+            with speaking_to(people.get(person_id)):
+                subject = _("Complete your mentor training for %(program)s") % {
+                    "program": program.name
+                }
+                body = _(
+                    "%(program)s matches mentors only after they complete its training "
+                    "modules. They take about half an hour."
+                ) % {"program": program.name}
             drafts.append(
                 NudgeDraft(
                     person_id=person_id,
                     kind=NudgeKind.TRAINING_INCOMPLETE,
                     cause=f"training:{enrollment_id}",
-                    subject=f"Complete your mentor training for {program.name}",
-                    body=(
-                        f"{program.name} matches mentors only after they complete its training "
-                        "modules. They take about half an hour."
-                    ),
+                    subject=subject,
+                    body=body,
                     url=_url("learning:catalogue"),
                     essential=True,
                     program_id=program.pk,

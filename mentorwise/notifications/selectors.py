@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import is_hr_admin
@@ -34,7 +35,7 @@ def outbox_messages(*, actor: Actor, q: str = "") -> QuerySet[OutboxMessage]:
     """The e-mails the outbox kept, newest first, for HR admins while the outbox is the
     e-mail backend; NotFound for everyone else and whenever real e-mail is sent."""
     if not (outbox_active() and is_hr_admin(actor)):
-        raise NotFound("No such page.")
+        raise NotFound(_("No such page."))
     messages = OutboxMessage.objects.all()
     for word in q.split():
         messages = messages.filter(Q(to__icontains=word) | Q(subject__icontains=word))
@@ -44,5 +45,5 @@ def outbox_messages(*, actor: Actor, q: str = "") -> QuerySet[OutboxMessage]:
 def access_outbox_message(*, actor: Actor, message_id: int) -> OutboxMessage:
     message = outbox_messages(actor=actor).filter(pk=message_id).first()
     if message is None:
-        raise NotFound("No such message.")
+        raise NotFound(_("No such message."))
     return message

@@ -9,11 +9,13 @@ from dataclasses import asdict, dataclass
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import NotFound
+from mentorwise.core.languages import speaking_to
 from mentorwise.core.mail import email_enqueue
 from mentorwise.matches.services import requests_expire
 from mentorwise.notifications import rules
@@ -37,11 +39,18 @@ class NudgeRun:
     closed_relationships: int = 0
 
     def summary(self) -> str:
-        return (
-            f"{self.created} new nudges, {self.emailed} emailed, {self.in_app_only} in the app "
-            f"only (muted), {self.expired_matches} requests expired, "
-            f"{self.closed_relationships} stalled relationships closed"
-        )
+        """One line for the operator (`mentorwise send-nudges`), counts after labels."""
+        return _(
+            "new nudges: %(created)s, emailed: %(emailed)s, in the app only (muted): "
+            "%(in_app)s, requests expired: %(expired)s, stalled relationships closed: "
+            "%(closed)s"
+        ) % {
+            "created": self.created,
+            "emailed": self.emailed,
+            "in_app": self.in_app_only,
+            "expired": self.expired_matches,
+            "closed": self.closed_relationships,
+        }
 
 
 def nudges_run(*, now: dt.datetime | None = None, send: bool = True) -> NudgeRun:
@@ -125,6 +134,14 @@ def _auto_close(relationship: Relationship, now: dt.datetime) -> int:
             ),
         )
         for person in (relationship.mentee.person, relationship.mentor.person):
+            with speaking_to(person):
+                subject = _("Your %(program)s relationship was closed") % {
+                    "program": relationship.program.name
+                }
+                body = _(
+                    "It was closed because no meeting took place after several reminders. "
+                    "The mentee is back in the pool and can be matched again."
+                )
             Nudge.objects.get_or_create(
                 person=person,
                 cause=f"autoclosed:{relationship.pk}",
@@ -132,11 +149,8 @@ def _auto_close(relationship: Relationship, now: dt.datetime) -> int:
                     "kind": NudgeKind.AUTO_CLOSED,
                     "essential": True,
                     "created_at": now,
-                    "subject": f"Your {relationship.program.name} relationship was closed",
-                    "body": (
-                        "It was closed because no meeting took place after several reminders. "
-                        "The mentee is back in the pool and can be matched again."
-                    ),
+                    "subject": subject,
+                    "body": body,
                     "program": relationship.program,
                     "relationship": relationship,
                 },
@@ -155,17 +169,19 @@ def nudges_send(*, now: dt.datetime | None = None) -> tuple[int, int]:
         pending = list(
             Nudge.objects.select_for_update()
             .filter(delivery=Delivery.PENDING, person__erased_at__isnull=True)
-            .select_related("person")[:5000]
+            .select_related("person__user")[:5000]
         )
         for nudge in pending:
             if not nudge.essential and nudge.person_id in muted:
                 nudge.delivery = Delivery.IN_APP
                 in_app += 1
             else:
+                with speaking_to(nudge.person):
+                    greeting = _("Hello %(name)s,") % {"name": nudge.person.first_name}
                 email_enqueue(
                     to=[nudge.person.email],
                     subject=nudge.subject,
-                    body=f"Hello {nudge.person.first_name},\n\n{nudge.body}\n\n{nudge.url}\n",
+                    body=f"{greeting}\n\n{nudge.body}\n\n{nudge.url}\n",
                 )
                 nudge.delivery = Delivery.EMAILED
                 emailed += 1
@@ -187,7 +203,7 @@ def nudge_dismiss(*, actor: Actor, nudge_id: int) -> Nudge:
         pk=nudge_id, person_id=getattr(actor, "person_id", None) or -1
     ).first()
     if nudge is None:
-        raise NotFound("No such nudge.")
+        raise NotFound(_("No such nudge."))
     if nudge.dismissed_at is None:
         nudge.dismissed_at = timezone.now()
         nudge.save(update_fields=["dismissed_at"])
@@ -200,8 +216,8 @@ def nudge_settings_set(*, actor: Actor, mute_non_essential: bool) -> NudgeSettin
     """Mute (or unmute) non-essential nudge emails for the actor's own person."""
     person_id = getattr(actor, "person_id", None)
     if person_id is None:
-        raise NotFound("Your login has no employee record.")
-    settings_row, _ = NudgeSettings.objects.update_or_create(
+        raise NotFound(_("Your login has no employee record."))
+    settings_row, _created = NudgeSettings.objects.update_or_create(
         person_id=person_id,
         defaults={"mute_non_essential": mute_non_essential, "updated_at": timezone.now()},
     )

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentorwise.accounts.http import AuthedRequest
@@ -51,9 +52,9 @@ def nudge_settings_view(request: AuthedRequest) -> HttpResponse:
     else:
         messages.success(
             request,
-            "Only essential reminders will be emailed."
+            _("Only essential reminders will be emailed.")
             if row.mute_non_essential
-            else "All reminders will be emailed again.",
+            else _("All reminders will be emailed again."),
         )
     return redirect("notifications:list")
 
@@ -88,7 +89,7 @@ def outbox_attachment_view(request: AuthedRequest, message_id: int, number: int)
     """One attachment as its file (an invitation opens in a calendar app)."""
     message = selectors.access_outbox_message(actor=request.user, message_id=message_id)
     if not 1 <= number <= len(message.attachments):
-        raise Http404("No such attachment.")
+        raise Http404(_("No such attachment."))
     item = message.attachments[number - 1]
     content = base64.b64decode(item["content"]) if item.get("base64") else item["content"]
     response = HttpResponse(

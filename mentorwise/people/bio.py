@@ -8,6 +8,8 @@ Match offers and mentor cards show it beside the directory fields.
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import actor_person_id
@@ -22,15 +24,19 @@ BIO_MAX_LENGTH = 600
 def person_bio_update(*, actor: Actor, person_id: int, bio: str) -> Person:
     """Set the actor's own bio (blank clears it); Forbidden for anyone else's."""
     if actor_person_id(actor) != person_id:
-        raise Forbidden("Only the person can write their own introduction.", code="not_own_bio")
+        raise Forbidden(_("Only the person can write their own introduction."), code="not_own_bio")
     text = "\n".join(line.rstrip() for line in bio.strip().splitlines())
     if len(text) > BIO_MAX_LENGTH:
         raise InvalidInput(
             [
                 FieldError(
                     "bio",
-                    f"Keep your introduction under {BIO_MAX_LENGTH} characters "
-                    f"(it has {len(text)}).",
+                    ngettext(
+                        "Keep your introduction under %(limit)s characters (it has %(count)s).",
+                        "Keep your introduction under %(limit)s characters (it has %(count)s).",
+                        BIO_MAX_LENGTH,
+                    )
+                    % {"limit": BIO_MAX_LENGTH, "count": len(text)},
                 )
             ]
         )

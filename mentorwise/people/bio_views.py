@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentorwise.accounts.http import AuthedRequest
@@ -15,14 +16,14 @@ from mentorwise.people.bio import person_bio_update
 def my_profile_view(request: AuthedRequest) -> HttpResponse:
     """The signed-in person's own profile page (404 for a login without a person)."""
     if request.user.person_id is None:
-        raise Http404("Your login has no employee record.")
+        raise Http404(_("Your login has no employee record."))
     return redirect("people:detail", person_id=request.user.person_id)
 
 
 @require_POST
 def bio_update_view(request: AuthedRequest) -> HttpResponse:
     if request.user.person_id is None:
-        raise Http404("Your login has no employee record.")
+        raise Http404(_("Your login has no employee record."))
     try:
         person_bio_update(
             actor=request.user, person_id=request.user.person_id, bio=request.POST.get("bio", "")
@@ -34,5 +35,5 @@ def bio_update_view(request: AuthedRequest) -> HttpResponse:
     except MentorwiseError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Your introduction is saved.")
+        messages.success(request, _("Your introduction is saved."))
     return redirect("people:detail", person_id=request.user.person_id)

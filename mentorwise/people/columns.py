@@ -8,6 +8,13 @@ from __future__ import annotations
 
 import re
 
+
+def gettext_noop(text: str) -> str:
+    """Marks a text for translation without translating it (the page translates it when
+    shown); this module stays free of Django."""
+    return text
+
+
 # Order of the columns in files that Mentorwise writes (generate-org, export-people).
 CANONICAL_COLUMNS: tuple[str, ...] = (
     "employee_id",
@@ -37,38 +44,58 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("employee_id", "first_name", "last_name", "
 # the top of the organization, so that the template imports as it is). The import page and
 # the downloadable template are built from this; docs/import.md says the same at length.
 COLUMN_HELP: dict[str, tuple[str, str]] = {
-    "employee_id": ("The HRIS id, unique, at most 64 characters; the key for updates.", "E1001"),
-    "first_name": ("At most 100 characters.", "Ada"),
-    "last_name": ("At most 100 characters.", "Lovelace"),
-    "email": ("Work email, unique (upper and lower case are the same).", "ada@example.com"),
-    "title": ("Job title, at most 200 characters.", "Head of Engineering"),
-    "job_level": ("A whole number from 1 (entry) to 10 (chief executive).", "8"),
-    "department": ("At most 120 characters.", "Platform"),
-    "function": ("At most 120 characters.", "Engineering"),
-    "location": ("At most 120 characters.", "Berlin"),
-    "time_zone": ("An IANA time zone such as Europe/Paris.", "Europe/Berlin"),
-    "languages": ("Language codes or names separated by |.", "en|de"),
+    "employee_id": (
+        gettext_noop("The HRIS id, unique, at most 64 characters; the key for updates."),
+        "E1001",
+    ),
+    "first_name": (gettext_noop("At most 100 characters."), "Ada"),
+    "last_name": (gettext_noop("At most 100 characters."), "Lovelace"),
+    "email": (
+        gettext_noop("Work email, unique (upper and lower case are the same)."),
+        "ada@example.com",
+    ),
+    "title": (gettext_noop("Job title, at most 200 characters."), "Head of Engineering"),
+    "job_level": (gettext_noop("A whole number from 1 (entry) to 10 (chief executive)."), "8"),
+    "department": (gettext_noop("At most 120 characters."), "Platform"),
+    "function": (gettext_noop("At most 120 characters."), "Engineering"),
+    "location": (gettext_noop("At most 120 characters."), "Berlin"),
+    "time_zone": (gettext_noop("An IANA time zone such as Europe/Paris."), "Europe/Berlin"),
+    "languages": (gettext_noop("Language codes or names separated by |."), "en|de"),
     "manager_id": (
-        "The manager's employee_id, in the file or already in Mentorwise; empty for the top.",
+        gettext_noop(
+            "The manager's employee_id, in the file or already in Mentorwise; empty for the top."
+        ),
         "",
     ),
-    "hire_date": ("YYYY-MM-DD, not in the future.", "2019-04-01"),
-    "manager_since": ("When the person first became a people manager, YYYY-MM-DD.", "2021-01-01"),
-    "high_potential": ("true or false (yes/no, 1/0 too); empty is false.", "false"),
-    "termination_date": ("YYYY-MM-DD, not before the hire date; empty while employed.", ""),
+    "hire_date": (gettext_noop("YYYY-MM-DD, not in the future."), "2019-04-01"),
+    "manager_since": (
+        gettext_noop("When the person first became a people manager, YYYY-MM-DD."),
+        "2021-01-01",
+    ),
+    "high_potential": (gettext_noop("true or false (yes/no, 1/0 too); empty is false."), "false"),
+    "termination_date": (
+        gettext_noop("YYYY-MM-DD, not before the hire date; empty while employed."),
+        "",
+    ),
     "termination_kind": (
-        "voluntary, involuntary, other or unknown; needs a termination date "
-        "(blank with a date: unknown).",
+        gettext_noop(
+            "voluntary, involuntary, other or unknown; needs a termination date "
+            "(blank with a date: unknown)."
+        ),
         "",
     ),
     # The accepted values are in docs/import.md, not on the page: a page that lists
     # demographic values cannot be told apart from one that leaks someone's.
     "gender": (
-        "Self-identified, optional (values in docs/import.md). Shown only in aggregates.",
+        gettext_noop(
+            "Self-identified, optional (values in docs/import.md). Shown only in aggregates."
+        ),
         "",
     ),
     "ethnicity": (
-        "Self-identified, optional (values in docs/import.md). Shown only in aggregates.",
+        gettext_noop(
+            "Self-identified, optional (values in docs/import.md). Shown only in aggregates."
+        ),
         "",
     ),
 }
@@ -122,7 +149,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "high_potential": ("High Potential", "HiPo", "Is High Potential"),
     "termination_date": ("Termination Date", "TERMDATE", "End Date"),
     "termination_kind": ("Termination Kind", "Termination Type", "Termination Category"),
-    "gender": ("Gender", "Gender Identity"),
+    "gender": (gettext_noop("Gender"), "Gender Identity"),
     "ethnicity": ("Ethnicity", "Race Ethnicity", "Race/Ethnicity"),
 }
 

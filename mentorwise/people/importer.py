@@ -24,6 +24,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 from mentorwise.core.errors import ErrorLog, FieldError
 from mentorwise.people.columns import REQUIRED_COLUMNS, alias_table, header_key
 from mentorwise.people.rows import PersonRow, parse_row, rejected_row
@@ -40,7 +43,7 @@ MAX_ROW_CHARS = 1_000_000
 MAX_COLUMNS = 1000
 
 Progress = Callable[[str, int, int], None]
-_NOT_UTF8 = "The file is not UTF-8 text; save it as CSV UTF-8 and try again."
+_NOT_UTF8 = gettext_lazy("The file is not UTF-8 text; save it as CSV UTF-8 and try again.")
 
 
 def erased_employee_id(employee_id: str) -> str:
@@ -103,7 +106,7 @@ def _lines(text: io.TextIOWrapper, used: list[int]) -> Iterator[str]:
         if used[0] >= MAX_ROW_CHARS:
             raise _RowTooLong
         if "\x00" in line:
-            message = "The file contains NUL bytes: not a CSV file."
+            message = _("The file contains NUL bytes: not a CSV file.")
             raise _Stop(FieldError("file", message, row=count))
         yield line
 
@@ -159,13 +162,16 @@ class PeopleReader:
         except _Stop as stop:
             self.errors.replace(stop.error)
         except _RowTooLong:
-            message = (
-                f"Broken CSV: this row is longer than {MAX_ROW_CHARS:,} characters "
-                "(an unclosed quote?)."
-            )
+            message = _(
+                "Broken CSV: this row is longer than %(limit)s characters (an unclosed quote?)."
+            ) % {"limit": f"{MAX_ROW_CHARS:,}"}
             self.errors.replace(FieldError("file", message, row=self._start))
         except _CsvBroken as exc:
-            self.errors.replace(FieldError("file", f"Broken CSV: {exc}.", row=self._start))
+            self.errors.replace(
+                FieldError(
+                    "file", _("Broken CSV: %(problem)s.") % {"problem": exc}, row=self._start
+                )
+            )
         except UnicodeDecodeError:
             self.errors.replace(_bad_byte(self.stream))
         finally:
@@ -175,20 +181,27 @@ class PeopleReader:
     def _read(self, lines: Iterator[str]) -> Iterator[PersonRow]:
         first = next(lines, "")
         if not first.strip() and all(not line.strip() for line in lines):
-            self.errors.add(FieldError("file", "The file is empty.", row=1))
+            self.errors.add(FieldError("file", _("The file is empty."), row=1))
             return
         delimiter = sniff_delimiter(first)
         reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter, strict=True)
         try:
             header = next(reader)
         except csv.Error as exc:
-            raise _Stop(FieldError("file", f"Unreadable header line: {exc}.", row=1)) from exc
+            raise _Stop(
+                FieldError(
+                    "file", _("Unreadable header line: %(problem)s.") % {"problem": exc}, row=1
+                )
+            ) from exc
         if len(header) > MAX_COLUMNS:
             raise _Stop(
                 FieldError(
                     "file",
-                    f"The header has {len(header):,} columns; at most {MAX_COLUMNS:,} are "
-                    "supported (is this the HRIS export?).",
+                    _(
+                        "The header has %(count)s columns; at most %(limit)s are supported "
+                        "(is this the HRIS export?)."
+                    )
+                    % {"count": f"{len(header):,}", "limit": f"{MAX_COLUMNS:,}"},
                     row=1,
                 )
             )
@@ -220,8 +233,11 @@ class PeopleReader:
                     errors.add(
                         FieldError(
                             "file",
-                            f"This line has {len(cells)} values but the header has {width} "
-                            "columns (a missing or extra delimiter?).",
+                            _(
+                                "This line has %(values)s values but the header has "
+                                "%(columns)s columns (a missing or extra delimiter?)."
+                            )
+                            % {"values": len(cells), "columns": width},
                             row=line,
                         )
                     )
@@ -247,7 +263,7 @@ class PeopleReader:
         if progress is not None:
             progress("Reading", size, size)
         if not read:
-            errors.add(FieldError("file", "The file has a header but no people.", row=2))
+            errors.add(FieldError("file", _("The file has a header but no people."), row=2))
         self.complete = True
 
 
@@ -292,9 +308,9 @@ def _bad_byte(stream: IO[bytes]) -> FieldError:
             # line break), so counting in it continues the count of the chunks before.
             line = lines + error.object[: error.start].count(b"\n") + 1
             shown = repr(error.object[error.start : error.start + 4])[2:-1]
-            return FieldError("file", _NOT_UTF8, row=line, value=shown)
+            return FieldError("file", str(_NOT_UTF8), row=line, value=shown)
         if not chunk:
-            return FieldError("file", _NOT_UTF8)
+            return FieldError("file", str(_NOT_UTF8))
         lines += chunk.count(b"\n")
 
 
@@ -310,7 +326,8 @@ def _map_header(header: list[str], errors: ErrorLog) -> FileLayout:
             errors.add(
                 FieldError(
                     name.strip(),
-                    f"Columns {seen[key] + 1} and {index + 1} have the same name; keep one.",
+                    _("Columns %(first)s and %(second)s have the same name; keep one.")
+                    % {"first": seen[key] + 1, "second": index + 1},
                     row=1,
                     value=name.strip(),
                 )
@@ -336,8 +353,14 @@ def _map_header(header: list[str], errors: ErrorLog) -> FileLayout:
         errors.add(
             FieldError(
                 ", ".join(missing),
-                f"Missing required column{'s' if len(missing) > 1 else ''}: {', '.join(missing)} "
-                "(see docs/import.md for the accepted names).",
+                ngettext(
+                    "Missing required column: %(columns)s "
+                    "(see docs/import.md for the accepted names).",
+                    "Missing required columns: %(columns)s "
+                    "(see docs/import.md for the accepted names).",
+                    len(missing),
+                )
+                % {"columns": ", ".join(missing)},
                 row=1,
             )
         )
@@ -349,7 +372,7 @@ def _map_header(header: list[str], errors: ErrorLog) -> FileLayout:
         errors.add(
             FieldError(
                 "manager_email",
-                "Give the manager either by employee id or by email, not both.",
+                _("Give the manager either by employee id or by email, not both."),
                 row=1,
             )
         )

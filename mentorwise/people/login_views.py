@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.accounts.models import TokenScope, User
@@ -22,7 +23,7 @@ from mentorwise.people.permissions import access_person
 def person_login_view(request: AuthedRequest, person_id: int) -> HttpResponse:
     """HR admins only (404 for everyone else, like the other HR-admin pages)."""
     if not is_hr_admin(request.user):
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
     try:
         # Left out, `directory` is the HR-admin rule of `people.permissions` itself.
         person = access_person(actor=request.user, person_id=person_id)
@@ -47,14 +48,19 @@ def _act(request: AuthedRequest, login: User, action: str) -> str:
                 is_executive=request.POST.get("is_executive") == "on",
             )
             user_roles_set(actor=request.user, user=login, change=change)
-            messages.success(request, f"Roles of {login.get_username()} saved.")
+            messages.success(
+                request, _("Roles of %(username)s saved.") % {"username": login.get_username()}
+            )
         elif action == "reset_link":
             address = password_reset_link_send(actor=request.user, user=login)
-            messages.success(request, f"A link to set a new password was sent to {address}.")
+            messages.success(
+                request,
+                _("A link to set a new password was sent to %(address)s.") % {"address": address},
+            )
         elif action == "one_time":
             return password_reset_one_time(actor=request.user, user=login)
         else:
-            messages.error(request, "Unknown action.")
+            messages.error(request, _("Unknown action."))
     except InvalidInput as error:
         for problem in error.errors:
             messages.error(request, problem.message)

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Management-chain paths are the ancestors' ids (and the person's own) in fixed-width
 # hexadecimal, each followed by "/": "0000000001/000000002a/". Fixed width keeps sibling
@@ -41,12 +43,12 @@ def employed_on(day: dt.date, via: str = "") -> models.Q:
 
 
 class TerminationKind(models.TextChoices):
-    VOLUNTARY = "voluntary", "Voluntary"
-    INVOLUNTARY = "involuntary", "Involuntary"
-    OTHER = "other", "Other"
+    VOLUNTARY = "voluntary", _("Voluntary")
+    INVOLUNTARY = "involuntary", _("Involuntary")
+    OTHER = "other", pgettext_lazy("termination kind", "Other")
     # The person left but the source did not say why (missing from a full import, SCIM
     # deprovisioning, a blank kind): outcome insights never count it as staying or as voluntary.
-    UNKNOWN = "unknown", "Unknown"
+    UNKNOWN = "unknown", pgettext_lazy("termination kind", "Unknown")
 
 
 class Person(models.Model):
@@ -212,8 +214,8 @@ class Demographics(models.Model):
 
 
 class ImportSource(models.TextChoices):
-    PAGE = "page", "Import page"
-    COMMAND = "command", "Command line"
+    PAGE = "page", _("Import page")
+    COMMAND = "command", _("Command line")
 
 
 class ImportOutcome(models.TextChoices):

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import actor_person_id, is_hr_admin
@@ -61,7 +62,7 @@ def access_person(*, actor: Actor, person_id: int, directory: bool | None = None
         .first()
     )
     if person is None:
-        raise NotFound("No such person.")
+        raise NotFound(_("No such person."))
     return person
 
 
@@ -114,4 +115,4 @@ def person_profile_read(*, actor: Actor, person_id: int, directory: bool | None 
 def require_can_import(actor: Actor) -> None:
     """Only HR admins import; `None` is the system (the command line, run by an operator)."""
     if actor is not None and not can_import_people(actor):
-        raise Forbidden("Only HR admins may import people.")
+        raise Forbidden(_("Only HR admins may import people."))

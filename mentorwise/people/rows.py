@@ -17,6 +17,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentorwise.core.errors import ErrorLog, FieldError
 from mentorwise.people.columns import REQUIRED_COLUMNS
@@ -150,8 +152,10 @@ def parse_date(text: str, date_format: str) -> dt.date:
 
 def _date_message(date_format: str) -> str:
     if date_format:
-        return f"Not a date: use YYYY-MM-DD or the configured format {date_format}."
-    return "Not a date: use YYYY-MM-DD."
+        return _("Not a date: use YYYY-MM-DD or the configured format %(format)s.") % {
+            "format": date_format
+        }
+    return _("Not a date: use YYYY-MM-DD.")
 
 
 def parse_row(
@@ -188,11 +192,20 @@ def parse_row(
     for column in REQUIRED_COLUMNS:
         text = cell(column)
         if not text:
-            fail(column, text, "Required: this cell is empty.")
+            fail(column, text, _("Required: this cell is empty."))
     employee_id = cell("employee_id")
     for column, limit in MAX_LENGTHS.items():
         if column in positions and len(text := cell(column)) > limit:
-            fail(column, text[:80], f"Too long: at most {limit} characters.")
+            fail(
+                column,
+                text[:80],
+                ngettext(
+                    "Too long: at most %(limit)s character.",
+                    "Too long: at most %(limit)s characters.",
+                    limit,
+                )
+                % {"limit": limit},
+            )
     for column in ("first_name", "last_name", "title", "department", "function", "location"):
         if column in positions:
             values[column] = cell(column)
@@ -202,13 +215,13 @@ def parse_row(
         try:
             _validate_email(email)
         except ValidationError:
-            fail("email", email, "Not a valid email address.")
+            fail("email", email, _("Not a valid email address."))
     values["email"] = email
 
     if "time_zone" in positions:
         tz = cell("time_zone")
         if tz and tz not in _time_zones():
-            fail("time_zone", tz, "Unknown time zone: use an IANA name such as Europe/Paris.")
+            fail("time_zone", tz, _("Unknown time zone: use an IANA name such as Europe/Paris."))
         values["time_zone"] = tz
 
     if "job_level" in positions:
@@ -218,10 +231,10 @@ def parse_row(
             try:
                 level = int(text)
             except ValueError:
-                fail("job_level", text, "Not a whole number: use a job level from 1 to 10.")
+                fail("job_level", text, _("Not a whole number: use a job level from 1 to 10."))
             else:
                 if not 1 <= level <= 10:
-                    fail("job_level", text, "Out of range: job levels go from 1 to 10.")
+                    fail("job_level", text, _("Out of range: job levels go from 1 to 10."))
         values["job_level"] = level
 
     if "languages" in positions:
@@ -229,7 +242,12 @@ def parse_row(
         spoken = [t.strip().lower() for t in _LANGUAGE_SPLIT.split(text) if t.strip()]
         bad = [t for t in spoken if not _LANGUAGE.match(t)]
         if bad:
-            fail("languages", text, f"Not a language: {bad[0]!r} (separate languages with |).")
+            fail(
+                "languages",
+                text,
+                _("Not a language: %(value)s (separate languages with |).")
+                % {"value": repr(bad[0])},
+            )
         values["languages"] = list(dict.fromkeys(spoken))
 
     dates: dict[str, dt.date | None] = {}
@@ -245,12 +263,12 @@ def parse_row(
                 fail(column, text, _date_message(date_format))
             else:
                 if column != "termination_date" and day > today:
-                    fail(column, text, "In the future: this date cannot be after today.")
+                    fail(column, text, _("In the future: this date cannot be after today."))
         dates[column] = day
         values[column] = day
     hire, term = dates.get("hire_date"), dates.get("termination_date")
     if hire and term and term < hire:
-        fail("termination_date", str(term), "Before the hire date.")
+        fail("termination_date", str(term), _("Before the hire date."))
 
     if "high_potential" in positions:
         text = cell("high_potential").lower()
@@ -259,7 +277,7 @@ def parse_row(
         elif text in _FALSE:
             values["is_high_potential"] = False
         else:
-            fail("high_potential", text, "Not a yes/no value: use true or false.")
+            fail("high_potential", text, _("Not a yes/no value: use true or false."))
 
     if "termination_kind" in positions:
         text = cell("termination_kind")
@@ -267,7 +285,7 @@ def parse_row(
         if kind is None:
             fail("termination_kind", text, _choice_message(TerminationKind))
         elif kind and "termination_date" in positions and term is None:
-            fail("termination_kind", text, "A termination kind needs a termination date.")
+            fail("termination_kind", text, _("A termination kind needs a termination date."))
         # A date with a blank kind: the person left for a reason the file does not give.
         values["termination_kind"] = kind or (TerminationKind.UNKNOWN.value if term else "")
 
@@ -289,7 +307,7 @@ def parse_row(
         column = "manager_id" if manager_by == "employee_id" else "manager_email"
         manager_key = cell(column)
         if manager_key and manager_key == (employee_id if column == "manager_id" else email):
-            fail(column, manager_key, "A person cannot be their own manager.")
+            fail(column, manager_key, _("A person cannot be their own manager."))
 
     if errors.total > before:
         return rejected_row(line, employee_id, email, manager_key)
@@ -322,4 +340,5 @@ def _choice_key(text: str) -> str:
 
 
 def _choice_message(enum: Any) -> str:
-    return f"Unknown value: use one of {', '.join(enum.values)}."
+    # The values are what the file must hold, so they stay as they are.
+    return _("Unknown value: use one of %(values)s.") % {"values": ", ".join(enum.values)}

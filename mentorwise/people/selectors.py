@@ -12,6 +12,7 @@ from typing import Any, TypedDict
 import numpy as np
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.people.columns import (
@@ -55,7 +56,7 @@ def import_columns() -> list[ImportColumn]:
         {
             "name": name,
             "required": name in REQUIRED_COLUMNS,
-            "description": COLUMN_HELP[name][0],
+            "description": gettext(COLUMN_HELP[name][0]),
             "example": COLUMN_HELP[name][1],
         }
         for name in CANONICAL_COLUMNS

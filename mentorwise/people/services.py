@@ -26,11 +26,12 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentorwise.accounts.actors import Actor, User
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import ErrorLog, FieldError, InvalidInput
-from mentorwise.core.text import count
 from mentorwise.people.bulk import insert_rows, reserve_ids
 from mentorwise.people.importer import MAX_COUNTED, MAX_ERRORS, FileLayout, PeopleReader
 from mentorwise.people.models import (
@@ -109,29 +110,79 @@ class ImportResult:
         }
 
     def summary(self) -> str:
-        """One sentence for the terminal and the page."""
-        verb = "would be" if self.dry_run else "were"
-        skipped = (
-            f" {self.erased_skipped:,} rows of erased people were left alone."
-            if self.erased_skipped
-            else ""
-        )
+        """A few whole sentences for the terminal and the page."""
+        rows = {"rows": f"{self.rows:,}"}
         if not self.changed_anything:
-            change = "nothing would change" if self.dry_run else "nothing changed"
-            rows = count(self.rows, "row", grouped=True)
-            return f"{rows} read: {change}, everyone is up to date.{skipped}"
-        parts = [
-            f"{self.created:,} created",
-            f"{self.updated:,} updated",
-            f"{self.unchanged:,} unchanged",
-        ]
+            if self.dry_run:
+                main = ngettext(
+                    "%(rows)s row read: nothing would change, everyone is up to date.",
+                    "%(rows)s rows read: nothing would change, everyone is up to date.",
+                    self.rows,
+                )
+            else:
+                main = ngettext(
+                    "%(rows)s row read: nothing changed, everyone is up to date.",
+                    "%(rows)s rows read: nothing changed, everyone is up to date.",
+                    self.rows,
+                )
+            return " ".join([main % rows, *self._notes(dry_run_note=False)])
+        values = {
+            **rows,
+            "created": f"{self.created:,}",
+            "updated": f"{self.updated:,}",
+            "unchanged": f"{self.unchanged:,}",
+            "terminated": f"{self.terminated:,}",
+        }
         if self.full:
-            parts.append(f"{self.terminated:,} terminated (missing from the file)")
-        text = f"{count(self.rows, 'row', grouped=True)} read: " + ", ".join(parts)
-        if self.demographics:
-            text += f"; self-identified demographics {verb} saved for {self.demographics:,}"
-        text += " (dry run: nothing was written)." if self.dry_run else "."
-        return text + skipped
+            main = ngettext(
+                "%(rows)s row read: %(created)s created, %(updated)s updated, %(unchanged)s "
+                "unchanged, %(terminated)s terminated (missing from the file).",
+                "%(rows)s rows read: %(created)s created, %(updated)s updated, %(unchanged)s "
+                "unchanged, %(terminated)s terminated (missing from the file).",
+                self.rows,
+            )
+        else:
+            main = ngettext(
+                "%(rows)s row read: %(created)s created, %(updated)s updated, "
+                "%(unchanged)s unchanged.",
+                "%(rows)s rows read: %(created)s created, %(updated)s updated, "
+                "%(unchanged)s unchanged.",
+                self.rows,
+            )
+        return " ".join([main % values, *self._notes(dry_run_note=True)])
+
+    def _notes(self, *, dry_run_note: bool) -> list[str]:
+        notes = []
+        if self.demographics and self.dry_run:
+            notes.append(
+                ngettext(
+                    "Self-identified demographics would be saved for %(count)s person.",
+                    "Self-identified demographics would be saved for %(count)s people.",
+                    self.demographics,
+                )
+                % {"count": f"{self.demographics:,}"}
+            )
+        elif self.demographics:
+            notes.append(
+                ngettext(
+                    "Self-identified demographics were saved for %(count)s person.",
+                    "Self-identified demographics were saved for %(count)s people.",
+                    self.demographics,
+                )
+                % {"count": f"{self.demographics:,}"}
+            )
+        if dry_run_note and self.dry_run:
+            notes.append(_("Dry run: nothing was written."))
+        if self.erased_skipped:
+            notes.append(
+                ngettext(
+                    "%(count)s row of an erased person was left alone.",
+                    "%(count)s rows of erased people were left alone.",
+                    self.erased_skipped,
+                )
+                % {"count": f"{self.erased_skipped:,}"}
+            )
+        return notes
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -247,13 +298,19 @@ def file_size_problem(size: int) -> FieldError | None:
     """An empty file or one over MENTORWISE_MAX_IMPORT_BYTES, said in sizes people read."""
     limit = settings.MENTORWISE_MAX_IMPORT_BYTES
     if size == 0:
-        return FieldError("file", "The file is empty (0 bytes): choose the CSV export itself.")
+        return FieldError("file", _("The file is empty (0 bytes): choose the CSV export itself."))
     if size > limit:
         return FieldError(
             "file",
-            f"The file is {filesizeformat(size)}; the limit is {filesizeformat(limit)} "
-            f"({limit:,} bytes). Split it, or ask your administrator to raise "
-            "MENTORWISE_MAX_IMPORT_BYTES.",
+            _(
+                "The file is %(size)s; the limit is %(limit)s (%(bytes)s bytes). Split it, or "
+                "ask your administrator to raise MENTORWISE_MAX_IMPORT_BYTES."
+            )
+            % {
+                "size": filesizeformat(size),
+                "limit": filesizeformat(limit),
+                "bytes": f"{limit:,}",
+            },
         )
     return None
 
@@ -287,7 +344,7 @@ def _stage_file(
     layout = reader.layout
     if layout is None or not reader.complete:
         log.raise_if_any()
-        raise InvalidInput([FieldError("file", "Unreadable header line.", row=1)])
+        raise InvalidInput([FieldError("file", _("Unreadable header line."), row=1)])
     # The whole file was read: from here on the count is exact, not "at least".
     log.stop_after = None
     staging.duplicate_problems(log)

@@ -25,6 +25,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from mentorwise.core.errors import ErrorLog, FieldError
 from mentorwise.people import reporting_lines
 from mentorwise.people.importer import FileLayout, PeopleReader, erased_employee_id
@@ -78,8 +80,15 @@ CREATE TABLE node (            -- everyone after the import: reporting lines by 
 );
 CREATE TABLE problem (line INTEGER, field TEXT NOT NULL, value TEXT, message TEXT NOT NULL);
 """
-_NEW_ID = "Unknown manager: nobody in this file or in Mentorwise has this employee id."
-_NEW_EMAIL = "Unknown manager: nobody in this file or in Mentorwise has this email."
+_NEW_ID = gettext_lazy(
+    "Unknown manager: nobody in this file or in Mentorwise has this employee id."
+)
+_NEW_EMAIL = gettext_lazy("Unknown manager: nobody in this file or in Mentorwise has this email.")
+# Messages finished in SQL: the translated text comes in as a parameter, its placeholder
+# replaced by the row's value there.
+_DUPLICATE_ID = gettext_lazy("Duplicate employee id: row %(row)s has it too.")
+_DUPLICATE_EMAIL = gettext_lazy("Duplicate email: row %(row)s has it too.")
+_EMAIL_TAKEN = gettext_lazy("Already used by %(employee_id)s, who is not in this file.")
 
 
 def _date_out(value: str | None) -> dt.date | None:
@@ -236,20 +245,22 @@ class Staging:
         # The grouping scans the index alone; only duplicated keys go back to the rows.
         self.db.execute(
             "INSERT INTO problem SELECT r.line, 'employee_id', r.eid, "
-            "'Duplicate employee id: row ' || d.first || ' has it too.' "
+            "replace(?, '%(row)s', d.first) "
             "FROM (SELECT eid, MIN(line) AS first FROM row WHERE eid <> '' AND bad < 2 "
             "  GROUP BY eid HAVING COUNT(*) > 1) d "
-            "JOIN row r ON r.eid = d.eid AND r.line > d.first AND r.bad < 2"
+            "JOIN row r ON r.eid = d.eid AND r.line > d.first AND r.bad < 2",
+            (str(_DUPLICATE_ID),),
         )
         # A row with a duplicate id is not also reported for its email.
         self.db.execute(
             "INSERT INTO problem SELECT r.line, 'email', r.email, "
-            "'Duplicate email: row ' || d.first || ' has it too.' "
+            "replace(?, '%(row)s', d.first) "
             "FROM (SELECT email_key, MIN(line) AS first FROM row "
             "  WHERE email_key <> '' AND bad < 2 AND line NOT IN (SELECT line FROM problem) "
             "  GROUP BY email_key HAVING COUNT(*) > 1) d "
             "JOIN row r ON r.email_key = d.email_key AND r.line > d.first "
-            "WHERE r.bad < 2 AND r.line NOT IN (SELECT line FROM problem)"
+            "WHERE r.bad < 2 AND r.line NOT IN (SELECT line FROM problem)",
+            (str(_DUPLICATE_EMAIL),),
         )
         self._take_problems(log)
 
@@ -324,10 +335,11 @@ class Staging:
         # Emails must stay unique across the file and the people the file does not mention.
         self.db.execute(
             "INSERT INTO problem SELECT r.line, 'email', r.email, "
-            "'Already used by ' || MIN(p.eid) || ', who is not in this file.' "
+            "replace(?, '%(employee_id)s', MIN(p.eid)) "
             "FROM row r JOIN person p ON p.email_key = r.email_key "
             "WHERE r.email_key <> '' AND r.bad < 2 "
-            "AND NOT EXISTS (SELECT 1 FROM row f WHERE f.eid = p.eid) GROUP BY r.line"
+            "AND NOT EXISTS (SELECT 1 FROM row f WHERE f.eid = p.eid) GROUP BY r.line",
+            (str(_EMAIL_TAKEN),),
         )
         if layout.has_manager_column:
             if layout.manager_by == "employee_id":
@@ -345,7 +357,7 @@ class Staging:
             self.db.execute(
                 "INSERT INTO problem SELECT r.line, ?, r.manager_key, ? FROM row r "  # noqa: S608
                 f"WHERE r.manager_ref <> '' AND NOT ({known})",
-                (layout.manager_column, message),
+                (layout.manager_column, str(message)),
             )
         self._take_problems(log)
 

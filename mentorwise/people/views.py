@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.core.errors import InvalidInput, MentorwiseError
@@ -38,7 +39,7 @@ _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 def import_view(request: AuthedRequest) -> HttpResponse:
     """Upload -> preview (a dry run, nothing written) -> confirm (the import itself)."""
     if not can_import_people(request.user):
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
     context = _import_page(request)
     if request.method == "POST" and "token" in request.POST:
         return _import_confirm(request)
@@ -85,7 +86,7 @@ def _import_page(request: AuthedRequest) -> dict[str, object]:
 def import_template_view(request: AuthedRequest) -> HttpResponse:
     """The HRIS file format as a CSV to fill in: every column and one example row."""
     if not can_import_people(request.user):
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
     response = HttpResponse(import_template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="mentorwise-people-template.csv"'
     return response
@@ -96,14 +97,14 @@ def _import_confirm(request: AuthedRequest) -> HttpResponse:
     uploads = request.session.get(_SESSION_KEY, {})
     token = form.data.get("token", "")
     if not form.is_valid() or token not in uploads:
-        messages.error(request, "This upload has expired; please upload the file again.")
+        messages.error(request, _("This upload has expired; please upload the file again."))
         return _redirect(request, reverse("people:import"))
     path = _upload_dir() / f"{token}.csv"
     name = uploads[token]
     try:
         handle = path.open("rb")
     except OSError:
-        messages.error(request, "This upload has expired; please upload the file again.")
+        messages.error(request, _("This upload has expired; please upload the file again."))
         return _redirect(request, reverse("people:import"))
     try:
         with handle:
@@ -124,7 +125,10 @@ def _import_confirm(request: AuthedRequest) -> HttpResponse:
         template = "people/import.html#result" if request.htmx else "people/import.html"
         return render(request, template, context)
     _forget_upload(request, token)
-    messages.success(request, f"Imported {name}: {result.summary()}")
+    messages.success(
+        request,
+        _("Imported %(file)s: %(summary)s") % {"file": name, "summary": result.summary()},
+    )
     return _redirect(request, reverse("people:list"))
 
 

@@ -28,6 +28,8 @@ from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentorwise.accounts import services as account_services
 from mentorwise.accounts.actors import Actor
@@ -79,12 +81,34 @@ class ErasureResult:
     names_replaced: int = 0
 
     def summary(self) -> str:
-        return (
-            f"Person #{self.person_id} erased: {self.logins_deactivated} login(s) deactivated, "
-            f"{self.private_notes_deleted} private note(s) and {self.nudges_deleted} nudge(s) "
-            f"deleted, {self.texts_cleared} text(s) cleared and {self.names_replaced} "
-            f"mention(s) of the name replaced."
-        )
+        counts = [
+            ngettext(
+                "%(count)s login deactivated.",
+                "%(count)s logins deactivated.",
+                self.logins_deactivated,
+            ),
+            ngettext(
+                "%(count)s private note deleted.",
+                "%(count)s private notes deleted.",
+                self.private_notes_deleted,
+            ),
+            ngettext("%(count)s nudge deleted.", "%(count)s nudges deleted.", self.nudges_deleted),
+            ngettext("%(count)s text cleared.", "%(count)s texts cleared.", self.texts_cleared),
+            ngettext(
+                "%(count)s mention of the name replaced.",
+                "%(count)s mentions of the name replaced.",
+                self.names_replaced,
+            ),
+        ]
+        numbers = [
+            self.logins_deactivated,
+            self.private_notes_deleted,
+            self.nudges_deleted,
+            self.texts_cleared,
+            self.names_replaced,
+        ]
+        sentences = [text % {"count": n} for text, n in zip(counts, numbers, strict=True)]
+        return " ".join([_("Person #%(id)s erased.") % {"id": self.person_id}, *sentences])
 
 
 def pseudonym(person_id: int) -> str:
@@ -97,13 +121,13 @@ def person_erase(*, actor: Actor, person: Person, confirm: str) -> ErasureResult
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         if person.erased_at is not None:
-            raise Conflict("This person's data was already erased.", code="already_erased")
+            raise Conflict(_("This person's data was already erased."), code="already_erased")
         if confirm.strip() != person.employee_id:
             raise InvalidInput(
                 [
                     FieldError(
                         "confirm",
-                        "Type the person's employee id exactly to confirm the erasure.",
+                        _("Type the person's employee id exactly to confirm the erasure."),
                         value=confirm[:64],
                     )
                 ]
@@ -123,7 +147,7 @@ def person_erase(*, actor: Actor, person: Person, confirm: str) -> ErasureResult
         result.private_notes_deleted = PrivateNote.objects.filter(author__in=users).delete()[0]
         result.nudges_deleted = Nudge.objects.filter(person=person).delete()[0]
         NudgeSettings.objects.filter(person=person).delete()
-        for _, queryset in linked_querysets(person, users):
+        for _label, queryset in linked_querysets(person, users):
             result.linked_records_deleted += queryset.delete()[0]
         result.texts_cleared = _clear_texts(users, enrollment_ids, relationships, as_mentee)
         result.texts_cleared += ModuleCompletion.objects.filter(person=person).update(answers={})

@@ -22,6 +22,9 @@ from typing import Any
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.models import ApiToken, User
@@ -64,12 +67,18 @@ _NEVER_SHOWN = {
     MatchStatus.SUPERSEDED,
 }
 # What is left out because it is other people's, stated once in every export.
-WITHHELD_NOTICE = {
-    "other_side": "The other side's private notes, check-in comments and survey answers.",
-    "preferences_of_others": "Other participants' preferences and vetoes naming this person.",
-    "safety_reports_of_others": "Safety reports others filed, and how they were handled.",
-    "decline_reasons_of_others": "Why the other person declined a match.",
-    "unshown_match_reasons": (
+WITHHELD_NOTICE: dict[str, Promise] = {
+    "other_side": gettext_lazy(
+        "The other side's private notes, check-in comments and survey answers."
+    ),
+    "preferences_of_others": gettext_lazy(
+        "Other participants' preferences and vetoes naming this person."
+    ),
+    "safety_reports_of_others": gettext_lazy(
+        "Safety reports others filed, and how they were handled."
+    ),
+    "decline_reasons_of_others": gettext_lazy("Why the other person declined a match."),
+    "unshown_match_reasons": gettext_lazy(
         "The reasons of match proposals this person was never shown (they name others' "
         "preferences); the proposals themselves are listed."
     ),
@@ -173,8 +182,10 @@ def _collect(person: Person) -> dict[str, Any]:
             }
             for n in PrivateNote.objects.filter(author__in=users).select_related("meeting")
         ],
-        "private_notes_text": "Not included: private notes are readable by their author only. "
-        "The person reads and copies them on the pages of their meetings.",
+        "private_notes_text": _(
+            "Not included: private notes are readable by their author only. "
+            "The person reads and copies them on the pages of their meetings."
+        ),
         "safety_reports": [row(r) for r in SafetyReport.objects.filter(reporter__in=users)],
         "safety_report_notes": [row(n) for n in SafetyReportNote.objects.filter(author__in=users)],
         "training_completions": [
@@ -183,7 +194,7 @@ def _collect(person: Person) -> dict[str, Any]:
         ],
         "nudges": [row(n) for n in Nudge.objects.filter(person=person)],
         "nudge_settings": row(nudge_settings) if nudge_settings else None,
-        "withheld": WITHHELD_NOTICE,
+        "withheld": {key: str(text) for key, text in WITHHELD_NOTICE.items()},
         "linked_records": {
             key: [row(obj) for obj in queryset] for key, queryset in linked_querysets(person, users)
         },

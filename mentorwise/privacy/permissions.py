@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import actor_person_id, is_hr_admin
 from mentorwise.core.errors import Forbidden, NotFound
@@ -15,7 +17,7 @@ def require_privacy_admin(actor: Actor) -> None:
     Everyone else gets "not found", as for any page outside their scope.
     """
     if actor is not None and not is_hr_admin(actor):
-        raise NotFound("No such page.")
+        raise NotFound(_("No such page."))
 
 
 def access_person_for_privacy(*, actor: Actor, person_id: int) -> Person:
@@ -23,7 +25,7 @@ def access_person_for_privacy(*, actor: Actor, person_id: int) -> Person:
     require_privacy_admin(actor)
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
-        raise NotFound("No such person.")
+        raise NotFound(_("No such person."))
     return person
 
 
@@ -31,7 +33,7 @@ def person_by_employee_id(employee_id: str) -> Person:
     """The person with this employee id, for the command line."""
     person = Person.objects.filter(employee_id=employee_id.strip()).first()
     if person is None:
-        raise NotFound(f"Nobody has the employee id {employee_id!r}.")
+        raise NotFound(_("Nobody has the employee id %(id)s.") % {"id": repr(employee_id)})
     return person
 
 
@@ -61,8 +63,11 @@ def require_export_without_conflict(*, actor: Actor, person: Person) -> None:
         return
     if (program := export_conflict(actor=actor, person=person)) is not None:
         raise Forbidden(
-            f"You and {person.full_name} both take part in {program.name}, so the export may "
-            "hold what they said about you: another HR admin, or the operator with "
-            "`mentorwise export-person`, answers this request.",
+            _(
+                "You and %(name)s both take part in %(program)s, so the export may hold what "
+                "they said about you: another HR admin, or the operator with "
+                "`mentorwise export-person`, answers this request."
+            )
+            % {"name": person.full_name, "program": program.name},
             code="conflict_of_interest",
         )

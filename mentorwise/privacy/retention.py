@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from mentorwise.core.audit import audit_record
 from mentorwise.relationships.models import PrivateNote, SurveyResponse
@@ -29,10 +30,17 @@ class RetentionResult:
     survey_responses_blanked: int = 0
 
     def summary(self) -> str:
-        return (
-            f"Retention: {self.private_notes_deleted} private note(s) deleted, "
-            f"{self.survey_responses_blanked} survey response(s) with text answers blanked."
-        )
+        notes = ngettext(
+            "Retention: %(count)s private note deleted.",
+            "Retention: %(count)s private notes deleted.",
+            self.private_notes_deleted,
+        ) % {"count": self.private_notes_deleted}
+        surveys = ngettext(
+            "%(count)s survey response with text answers blanked.",
+            "%(count)s survey responses with text answers blanked.",
+            self.survey_responses_blanked,
+        ) % {"count": self.survey_responses_blanked}
+        return f"{notes} {surveys}"
 
 
 def retention_purge(*, now: dt.datetime | None = None) -> RetentionResult:

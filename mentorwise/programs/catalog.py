@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mentorwise.matching.scoring import DEFAULT_WEIGHTS
-from mentorwise.programs.models import ProgramKind, Role
+from mentorwise.programs.models import CONTENT_LANGUAGE, ProgramKind, Role
 
 PROGRAM_MANAGER_DUTIES = (
     "Recruit and enroll participants, review and publish matches, watch relationship health "
@@ -40,6 +40,11 @@ class ProgramTemplate:
     questions: tuple[dict[str, Any], ...] = ()
     mentor_training_required: bool = True
     self_match: bool = False
+
+    @property
+    def content_language(self) -> str:
+        """The language the template's texts are written in."""
+        return CONTENT_LANGUAGE
 
     @property
     def kind_label(self) -> str:

@@ -23,9 +23,10 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentorwise.core.errors import FieldError, InvalidInput
-from mentorwise.core.text import count
 from mentorwise.people.models import Person, employed_on
 
 INT_RULES = {
@@ -44,30 +45,39 @@ RULE_NAMES = (*INT_RULES, *LIST_RULES, *BOOL_RULES)
 def rules_validate(rules: dict[str, Any], *, role: str = "") -> dict[str, Any]:
     """Return the rules cleaned (empty values dropped); raise InvalidInput naming each bad rule."""
     if not isinstance(rules, dict):
-        raise InvalidInput([FieldError(f"eligibility.{role}", "must be an object of rules")])
+        raise InvalidInput([FieldError(f"eligibility.{role}", _("must be an object of rules"))])
     prefix = f"eligibility.{role}." if role else "eligibility."
     errors: list[FieldError] = []
     clean: dict[str, Any] = {}
     for name, value in rules.items():
         where = prefix + name
         if name not in RULE_NAMES:
-            errors.append(FieldError(where, f"unknown rule; use one of {', '.join(RULE_NAMES)}"))
+            errors.append(
+                FieldError(
+                    where,
+                    _("unknown rule; use one of %(names)s") % {"names": ", ".join(RULE_NAMES)},
+                )
+            )
             continue
         if value is None or value == "" or value == []:
             continue
         if name in INT_RULES:
             low, high = INT_RULES[name]
             if isinstance(value, bool) or not isinstance(value, int | str):
-                errors.append(FieldError(where, "must be a whole number", value=str(value)))
+                errors.append(FieldError(where, _("must be a whole number"), value=str(value)))
                 continue
             try:
                 number = int(value)
             except ValueError:
-                errors.append(FieldError(where, "must be a whole number", value=str(value)))
+                errors.append(FieldError(where, _("must be a whole number"), value=str(value)))
                 continue
             if not low <= number <= high:
                 errors.append(
-                    FieldError(where, f"must be between {low} and {high}", value=str(value))
+                    FieldError(
+                        where,
+                        _("must be between %(low)s and %(high)s") % {"low": low, "high": high},
+                        value=str(value),
+                    )
                 )
                 continue
             clean[name] = number
@@ -75,14 +85,14 @@ def rules_validate(rules: dict[str, Any], *, role: str = "") -> dict[str, Any]:
             if isinstance(value, str):
                 value = [v.strip() for v in value.split(",")]
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                errors.append(FieldError(where, "must be a list of names", value=str(value)))
+                errors.append(FieldError(where, _("must be a list of names"), value=str(value)))
                 continue
             names = sorted({v.strip() for v in value if v.strip()})
             if names:
                 clean[name] = names
         else:
             if not isinstance(value, bool):
-                errors.append(FieldError(where, "must be true or false", value=str(value)))
+                errors.append(FieldError(where, _("must be true or false"), value=str(value)))
                 continue
             clean[name] = value
     for low_name, high_name in (
@@ -93,7 +103,8 @@ def rules_validate(rules: dict[str, Any], *, role: str = "") -> dict[str, Any]:
             errors.append(
                 FieldError(
                     prefix + low_name,
-                    f"is above {high_name} ({clean[high_name]})",
+                    _("is above %(rule)s (%(value)s)")
+                    % {"rule": high_name, "value": clean[high_name]},
                     value=str(clean[low_name]),
                 )
             )
@@ -152,38 +163,56 @@ def rules_describe(rules: dict[str, Any]) -> list[str]:
     words: list[str] = []
     low, high = rules.get("level_min"), rules.get("level_max")
     if low and high:
-        words.append(f"job level {low} to {high}")
+        words.append(_("job level %(low)s to %(high)s") % {"low": low, "high": high})
     elif low:
-        words.append(f"job level {low} or above")
+        words.append(_("job level %(level)s or above") % {"level": low})
     elif high:
-        words.append(f"job level {high} or below")
-    for key, label in (
-        ("functions", "function"),
-        ("departments", "department"),
-        ("locations", "location"),
-    ):
-        if key in rules:
-            words.append(f"{label}: {', '.join(rules[key])}")
+        words.append(_("job level %(level)s or below") % {"level": high})
+    if "functions" in rules:
+        words.append(_("function: %(names)s") % {"names": ", ".join(rules["functions"])})
+    if "departments" in rules:
+        words.append(_("department: %(names)s") % {"names": ", ".join(rules["departments"])})
+    if "locations" in rules:
+        words.append(_("location: %(names)s") % {"names": ", ".join(rules["locations"])})
     if "exclude_functions" in rules:
-        words.append(f"not in {', '.join(rules['exclude_functions'])}")
+        words.append(_("not in %(names)s") % {"names": ", ".join(rules["exclude_functions"])})
     if "min_tenure_months" in rules:
-        words.append(f"at least {count(rules['min_tenure_months'], 'month')} since hire")
+        n = rules["min_tenure_months"]
+        words.append(
+            ngettext("at least %(n)s month since hire", "at least %(n)s months since hire", n)
+            % {"n": n}
+        )
     if "max_tenure_months" in rules:
-        words.append(f"hired within the last {count(rules['max_tenure_months'], 'month')}")
+        n = rules["max_tenure_months"]
+        words.append(
+            ngettext("hired within the last %(n)s month", "hired within the last %(n)s months", n)
+            % {"n": n}
+        )
     if rules.get("is_manager") is True:
-        words.append("manages people")
+        words.append(_("manages people"))
     elif rules.get("is_manager") is False:
-        words.append("no direct reports")
+        words.append(_("no direct reports"))
     if "first_time_manager_months" in rules:
-        months = count(rules["first_time_manager_months"], "month")
-        words.append(f"became a manager in the last {months}")
+        n = rules["first_time_manager_months"]
+        words.append(
+            ngettext(
+                "became a manager in the last %(n)s month",
+                "became a manager in the last %(n)s months",
+                n,
+            )
+            % {"n": n}
+        )
     if "min_manager_years" in rules:
-        words.append(f"manager for at least {count(rules['min_manager_years'], 'year')}")
+        n = rules["min_manager_years"]
+        words.append(
+            ngettext("manager for at least %(n)s year", "manager for at least %(n)s years", n)
+            % {"n": n}
+        )
     if rules.get("high_potential") is True:
-        words.append("identified as high potential")
+        words.append(_("identified as high potential"))
     elif rules.get("high_potential") is False:
-        words.append("not flagged high potential")
-    return words or ["every active employee"]
+        words.append(_("not flagged high potential"))
+    return words or [_("every active employee")]
 
 
 def ineligibility_reason(
@@ -192,8 +221,10 @@ def ineligibility_reason(
     """None when `person` meets the rules, else the first unmet rule in words."""
     today = today or timezone.localdate()
     if not person.is_active_on(today):
-        return "You are no longer an active employee."
+        return _("You are no longer an active employee.")
     for name in rules:
         if not eligible_people({name: rules[name]}, today=today).filter(pk=person.pk).exists():
-            return f"This role requires: {rules_describe({name: rules[name]})[0]}."
+            return _("This role requires: %(rule)s.") % {
+                "rule": rules_describe({name: rules[name]})[0]
+            }
     return None

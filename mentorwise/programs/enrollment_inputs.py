@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
 from mentorwise.core.errors import FieldError, InvalidInput
@@ -59,14 +60,16 @@ class EnrollmentNew:
 def role_problem(program: Program, role: str) -> FieldError | None:
     if role in program.roles:
         return None
-    return FieldError("role", "this program has no such role", value=role)
+    return FieldError("role", _("this program has no such role"), value=role)
 
 
 def capacity_problem(capacity: int) -> FieldError | None:
     if CAPACITY[0] <= capacity <= CAPACITY[1]:
         return None
     return FieldError(
-        "capacity", f"must be from {CAPACITY[0]} to {CAPACITY[1]}", value=str(capacity)
+        "capacity",
+        _("must be from %(low)s to %(high)s") % {"low": CAPACITY[0], "high": CAPACITY[1]},
+        value=str(capacity),
     )
 
 
@@ -77,7 +80,7 @@ def _length_problems(answers: EnrollmentAnswers) -> list[FieldError]:
         ("availability", answers.availability.strip(), AVAILABILITY_MAX),
     )
     return [
-        FieldError(name, f"must be at most {limit} characters")
+        FieldError(name, _("must be at most %(limit)s characters") % {"limit": limit})
         for name, value, limit in limits
         if len(value) > limit
     ]
@@ -89,9 +92,13 @@ def _question_problems(program: Program, answers: EnrollmentAnswers) -> list[Fie
         value = str(answers.answers.get(question["key"], "")).strip()
         where = f"answers.{question['key']}"
         if question.get("required") and not value:
-            errors.append(FieldError(where, f"Please answer: {question['label']}"))
+            errors.append(
+                FieldError(
+                    where, _("Please answer: %(question)s") % {"question": question["label"]}
+                )
+            )
         if value and question.get("choices") and value not in question["choices"]:
-            errors.append(FieldError(where, "not one of the choices", value=value))
+            errors.append(FieldError(where, _("not one of the choices"), value=value))
     return errors
 
 
@@ -102,16 +109,22 @@ def enrollment_answers_problems(
     errors: list[FieldError] = []
     giving = role in GIVING_ROLES
     if role == Role.MENTEE and not answers.development_goals.strip():
-        errors.append(FieldError("development_goals", "Tell your mentor what you want to develop."))
+        errors.append(
+            FieldError("development_goals", _("Tell your mentor what you want to develop."))
+        )
     if role == Role.MENTEE and not answers.skills_wanted:
-        errors.append(FieldError("skills_wanted", "Pick at least one skill you want to develop."))
+        errors.append(
+            FieldError("skills_wanted", _("Pick at least one skill you want to develop."))
+        )
     if giving and not answers.skills_offered:
-        errors.append(FieldError("skills_offered", "Pick at least one skill you can help with."))
+        errors.append(FieldError("skills_offered", _("Pick at least one skill you can help with.")))
     if problem := capacity_problem(answers.capacity):  # a mentee's is 1, whatever is sent
         errors.append(problem)
     if answers.function_preference not in FunctionPreference.values:
         errors.append(
-            FieldError("function_preference", "unknown choice", value=answers.function_preference)
+            FieldError(
+                "function_preference", _("unknown choice"), value=answers.function_preference
+            )
         )
     wanted = set(answers.skills_wanted) | set(answers.skills_offered)
     if wanted:
@@ -119,7 +132,7 @@ def enrollment_answers_problems(
             Skill.objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True)
         )
         for skill_id in sorted(wanted - known):
-            errors.append(FieldError("skills", "unknown skill", value=str(skill_id)))
+            errors.append(FieldError("skills", _("unknown skill"), value=str(skill_id)))
     errors.extend(_length_problems(answers))
     errors.extend(_question_problems(program, answers))
     return errors
@@ -141,7 +154,7 @@ def enrollment_new_validate(data: EnrollmentNew, *, program: Program) -> Enrollm
     if not data.acknowledged:
         errors.append(
             FieldError(
-                "acknowledged", "Please confirm that you accept your role's responsibilities."
+                "acknowledged", _("Please confirm that you accept your role's responsibilities.")
             )
         )
     if errors:

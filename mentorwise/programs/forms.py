@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentorwise.core.errors import FieldError
 from mentorwise.programs.eligibility import INT_RULES, LIST_RULES
@@ -19,6 +21,7 @@ from mentorwise.programs.inclusion import (
     LEVEL_RANGE,
     WEIGHT_RANGE,
     InclusionOption,
+    group_choices,
     inclusion_of,
 )
 from mentorwise.programs.inputs import CADENCE_DAYS, NAME_MAX_LENGTH, ProgramChanges
@@ -32,7 +35,41 @@ from mentorwise.programs.models import (
     Skill,
 )
 
-TRI_STATE = [("", "Any"), ("yes", "Yes"), ("no", "No")]
+TRI_STATE = [
+    ("", gettext_lazy("Any")),
+    ("yes", gettext_lazy("Yes")),
+    ("no", gettext_lazy("No")),
+]
+
+# The labels of the eligibility rules and matching criteria on the program form.
+RULE_LABELS = {
+    "level_min": gettext_lazy("Level min"),
+    "level_max": gettext_lazy("Level max"),
+    "min_tenure_months": gettext_lazy("Min tenure months"),
+    "max_tenure_months": gettext_lazy("Max tenure months"),
+    "first_time_manager_months": gettext_lazy("First time manager months"),
+    "min_manager_years": gettext_lazy("Min manager years"),
+    "functions": gettext_lazy("Functions"),
+    "departments": gettext_lazy("Departments"),
+    "locations": gettext_lazy("Locations"),
+    "exclude_functions": gettext_lazy("Exclude functions"),
+    "is_manager": gettext_lazy("Is manager"),
+    "high_potential": gettext_lazy("High potential"),
+}
+CRITERION_LABELS = {
+    "skills": gettext_lazy("Skills"),
+    "goals_text": gettext_lazy("Goals text"),
+    "seniority": gettext_lazy("Seniority"),
+    "function": gettext_lazy("Function"),
+    "location": gettext_lazy("Location"),
+    "language": gettext_lazy("Language"),
+    "preferences": gettext_lazy("Preferences"),
+}
+
+
+def _label(labels: dict[str, Any], key: str) -> str:
+    """The label of `key`, or the key in words for one without a label yet."""
+    return str(labels.get(key) or key.replace("_", " ").capitalize())
 
 
 def add_service_errors(form: forms.Form, errors: list[FieldError]) -> None:
@@ -63,39 +100,50 @@ class EnrollmentForm(forms.Form):
     """Enrollment profile for one role; the program's own questions become `q_<key>` fields."""
 
     development_goals = forms.CharField(
+        label=gettext_lazy("Development goals"),
         widget=forms.Textarea(attrs={"maxlength": TEXT_MAX}),
         required=False,
-        help_text="What do you want to get better at? Your mentor reads this.",
+        help_text=gettext_lazy("What do you want to get better at? Your mentor reads this."),
     )
     expertise = forms.CharField(
+        label=gettext_lazy("Expertise"),
         widget=forms.Textarea(attrs={"maxlength": TEXT_MAX}),
         required=False,
-        help_text="What experience can you share? Mentees see this on your mentor card.",
+        help_text=gettext_lazy(
+            "What experience can you share? Mentees see this on your mentor card."
+        ),
     )
     skills_wanted = SkillChoiceField(queryset=Skill.objects.none(), required=False)
     skills_offered = SkillChoiceField(queryset=Skill.objects.none(), required=False)
     function_preference = forms.ChoiceField(
         choices=FunctionPreference.choices,
         initial=FunctionPreference.ANY,
-        label="Match me with someone from",
+        label=gettext_lazy("Match me with someone from"),
     )
-    prefers_same_location = forms.BooleanField(required=False, label="Prefer the same location")
+    prefers_same_location = forms.BooleanField(
+        required=False, label=gettext_lazy("Prefer the same location")
+    )
     languages = forms.CharField(
-        required=False, help_text="Languages you can mentor in, separated by commas."
+        label=gettext_lazy("Languages"),
+        required=False,
+        help_text=gettext_lazy("Languages you can mentor in, separated by commas."),
     )
     capacity = forms.IntegerField(
+        label=gettext_lazy("Capacity"),
         widget=forms.NumberInput(attrs={"min": CAPACITY[0], "max": CAPACITY[1]}),
         initial=2,
         required=False,
-        help_text="How many mentees you can take at the same time.",
+        help_text=gettext_lazy("How many mentees you can take at the same time."),
     )
     availability = forms.CharField(
+        label=gettext_lazy("Availability"),
         required=False,
         widget=forms.TextInput(attrs={"maxlength": AVAILABILITY_MAX}),
-        help_text="e.g. “Tuesday and Thursday afternoons”",
+        help_text=gettext_lazy("e.g. “Tuesday and Thursday afternoons”"),
     )
     acknowledged = forms.BooleanField(
-        required=False, label="I have read my role's responsibilities and accept them."
+        required=False,
+        label=gettext_lazy("I have read my role's responsibilities and accept them."),
     )
 
     def __init__(
@@ -108,13 +156,15 @@ class EnrollmentForm(forms.Form):
         if giving:
             del self.fields["skills_wanted"], self.fields["development_goals"]
             self._skill_field("skills_offered").queryset = skills
-            self.fields["skills_offered"].label = "Skills you can help with"
+            self.fields["skills_offered"].label = _("Skills you can help with")
         else:
             del self.fields["skills_offered"], self.fields["expertise"], self.fields["capacity"]
             self._skill_field("skills_wanted").queryset = skills
-            self.fields["skills_wanted"].label = "Skills you want to develop"
+            self.fields["skills_wanted"].label = _("Skills you want to develop")
         if role == Role.MENTEE:
-            self.fields["languages"].help_text = "Languages you can meet in, separated by commas."
+            self.fields["languages"].help_text = _(
+                "Languages you can meet in, separated by commas."
+            )
         ack = self.fields.pop("acknowledged")
         for question in program.enrollment_questions:
             name = f"q_{question['key']}"
@@ -204,78 +254,104 @@ class ProgramForm(forms.Form):
     """
 
     name = forms.CharField(
+        label=gettext_lazy("Name"),
         required=False,
         widget=forms.TextInput(attrs={"required": True, "maxlength": NAME_MAX_LENGTH}),
     )
-    status = forms.ChoiceField(choices=ProgramStatus.choices)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=ProgramStatus.choices)
+    description = forms.CharField(
+        label=gettext_lazy("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     objectives = forms.CharField(
+        label=gettext_lazy("Objectives"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "required": True}),
-        help_text="One objective per line.",
+        help_text=gettext_lazy("One objective per line."),
     )
-    start_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(
+        label=gettext_lazy("Start date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    end_date = forms.DateField(
+        label=gettext_lazy("End date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     meeting_cadence_days = forms.IntegerField(
         widget=forms.NumberInput(attrs={"min": CADENCE_DAYS[0], "max": CADENCE_DAYS[1]}),
-        label="Meet every (days)",
+        label=gettext_lazy("Meet every (days)"),
     )
     mentor_training_required = forms.BooleanField(
-        required=False, label="Mentors must complete training before matching"
+        required=False, label=gettext_lazy("Mentors must complete training before matching")
     )
-    self_match = forms.BooleanField(required=False, label="Self-match: mentees choose their mentor")
+    self_match = forms.BooleanField(
+        required=False, label=gettext_lazy("Self-match: mentees choose their mentor")
+    )
     questions = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        label="Enrollment questions",
-        help_text="One per line. Start with * if required; add choices after :: separated by /.",
+        label=gettext_lazy("Enrollment questions"),
+        help_text=gettext_lazy(
+            "One per line. Start with * if required; add choices after :: separated by /."
+        ),
     )
     seniority_gap_low = forms.IntegerField(
-        required=False, min_value=-9, max_value=9, label="Preferred level gap from"
+        required=False, min_value=-9, max_value=9, label=gettext_lazy("Preferred level gap from")
     )
-    seniority_gap_high = forms.IntegerField(required=False, min_value=-9, max_value=9, label="to")
+    seniority_gap_high = forms.IntegerField(
+        required=False, min_value=-9, max_value=9, label=gettext_lazy("to")
+    )
     function_preference = forms.ChoiceField(
-        choices=FunctionPreference.choices, label="Mentor's function should be"
+        choices=FunctionPreference.choices, label=gettext_lazy("Mentor's function should be")
     )
     min_score = forms.FloatField(
-        required=False, min_value=0, max_value=1, label="Minimum match score (0–1)"
+        required=False, min_value=0, max_value=1, label=gettext_lazy("Minimum match score (0–1)")
     )
     chain_exclusion_depth = forms.IntegerField(
-        required=False, min_value=0, label="Exclude managers up to N levels (empty: whole chain)"
+        required=False,
+        min_value=0,
+        label=gettext_lazy("Exclude managers up to N levels (empty: whole chain)"),
     )
-    language_required = forms.BooleanField(required=False, label="A shared language is required")
+    language_required = forms.BooleanField(
+        required=False, label=gettext_lazy("A shared language is required")
+    )
     mentor_preferences = forms.BooleanField(
-        required=False, label="Mentors may also mark preferred mentees and vetoes"
+        required=False, label=gettext_lazy("Mentors may also mark preferred mentees and vetoes")
     )
     inclusion_enabled = forms.BooleanField(
         required=False,
-        label="Use consented, self-identified demographics to favour senior "
-        "sponsors for under-represented mentees",
+        label=gettext_lazy(
+            "Use consented, self-identified demographics to favour senior "
+            "sponsors for under-represented mentees"
+        ),
     )
     inclusion_justification = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Recorded justification for the inclusion option",
+        label=gettext_lazy("Recorded justification for the inclusion option"),
     )
     inclusion_groups = forms.MultipleChoiceField(
         required=False,
         choices=GROUP_CHOICES,
         widget=forms.CheckboxSelectMultiple,
-        label="Groups the inclusion option favours",
-        help_text="Only people who self-identified so and consented to this use count.",
+        label=gettext_lazy("Groups the inclusion option favours"),
+        help_text=gettext_lazy(
+            "Only people who self-identified so and consented to this use count."
+        ),
     )
     inclusion_senior_level = forms.IntegerField(
         required=False,
         min_value=LEVEL_RANGE[0],
         max_value=LEVEL_RANGE[1],
-        label="Senior mentors are at job level",
-        help_text="and above.",
+        label=gettext_lazy("Senior mentors are at job level"),
+        help_text=gettext_lazy("and above."),
     )
     inclusion_weight = forms.IntegerField(
         required=False,
         min_value=WEIGHT_RANGE[0],
         max_value=WEIGHT_RANGE[1],
-        label="Inclusion weight",
+        label=gettext_lazy("Inclusion weight"),
     )
 
     INCLUSION = (
@@ -297,6 +373,8 @@ class ProgramForm(forms.Form):
         if not may_set_inclusion:
             for name in self.INCLUSION:
                 del self.fields[name]
+        else:
+            self._choice_field("inclusion_groups").choices = group_choices()
         self.role_names = [r for r in Role.values if r in program.eligibility] or [
             Role.MENTEE,
             Role.MENTOR,
@@ -305,31 +383,36 @@ class ProgramForm(forms.Form):
             self.fields[f"resp__{role}"] = forms.CharField(
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
-                label=f"{Role(role).label} responsibilities",
+                label=_("%(role)s responsibilities") % {"role": Role(role).label},
             )
             for rule in INT_RULES:
                 self.fields[f"elig__{role}__{rule}"] = forms.IntegerField(
-                    required=False, label=rule.replace("_", " ").capitalize(), min_value=0
+                    required=False, label=_label(RULE_LABELS, rule), min_value=0
                 )
             for rule in LIST_RULES:
                 self.fields[f"elig__{role}__{rule}"] = forms.CharField(
                     required=False,
-                    label=rule.replace("_", " ").capitalize(),
-                    help_text="Comma-separated names",
+                    label=_label(RULE_LABELS, rule),
+                    help_text=gettext_lazy("Comma-separated names"),
                 )
             for rule in ("is_manager", "high_potential"):
                 self.fields[f"elig__{role}__{rule}"] = forms.ChoiceField(
-                    required=False, choices=TRI_STATE, label=rule.replace("_", " ").capitalize()
+                    required=False, choices=TRI_STATE, label=_label(RULE_LABELS, rule)
                 )
         for criterion in CRITERIA:
             self.fields[f"weight__{criterion}"] = forms.IntegerField(
                 min_value=0,
                 max_value=10,
                 required=False,
-                label=criterion.replace("_", " ").capitalize(),
+                label=_label(CRITERION_LABELS, criterion),
             )
         if not self.is_bound:
             self.initial.update(self._initial_from(program))
+
+    def _choice_field(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
+        return field
 
     GENERAL = (
         "name",

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from mentorwise.core.errors import FieldError, InvalidInput
 from mentorwise.people.models import Ethnicity, Gender
 
@@ -33,7 +35,27 @@ GROUP_CHOICES: tuple[tuple[str, str], ...] = tuple(
     for value, label in choices
     if value != "prefer_not_to_say"
 )
-GROUPS = frozenset(value for value, _ in GROUP_CHOICES)
+GROUPS = frozenset(value for value, _label in GROUP_CHOICES)
+
+
+def group_choices() -> list[tuple[str, str]]:
+    """`GROUP_CHOICES` as people read them, in the active language ("Gender: Woman")."""
+    titles = {"gender": _("Gender"), "ethnicity": _("Ethnicity")}
+    labels = {
+        "gender": dict(Gender.choices),
+        "ethnicity": dict(Ethnicity.choices),
+    }
+    choices = []
+    for value, _english in GROUP_CHOICES:
+        dimension, answer = value.split(":", 1)
+        choices.append(
+            (
+                value,
+                _("%(dimension)s: %(answer)s")
+                % {"dimension": titles[dimension], "answer": labels[dimension][answer]},
+            )
+        )
+    return choices
 
 
 @dataclass(frozen=True)
@@ -83,30 +105,32 @@ def inclusion_of(matching: dict[str, Any] | None) -> InclusionOption:
 def inclusion_validate(raw: Any) -> InclusionOption:
     """Check a submitted inclusion option; raise InvalidInput naming every bad setting."""
     if not isinstance(raw, dict):
-        raise InvalidInput([FieldError(WHERE, "must be an object")])
+        raise InvalidInput([FieldError(WHERE, _("must be an object"))])
     errors: list[FieldError] = []
     known = {"enabled", "justification", "groups", "senior_level", "weight"}
     errors += [
-        FieldError(f"{WHERE}.{name}", "unknown setting") for name in raw if name not in known
+        FieldError(f"{WHERE}.{name}", _("unknown setting")) for name in raw if name not in known
     ]
     enabled = raw.get("enabled", False)
     if not isinstance(enabled, bool):
-        errors.append(FieldError(f"{WHERE}.enabled", "must be true or false", value=str(enabled)))
+        errors.append(
+            FieldError(f"{WHERE}.enabled", _("must be true or false"), value=str(enabled))
+        )
     justification = raw.get("justification", "")
     if not isinstance(justification, str):
-        errors.append(FieldError(f"{WHERE}.justification", "must be text"))
+        errors.append(FieldError(f"{WHERE}.justification", _("must be text")))
         justification = ""
     groups = raw.get("groups", [])
     if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
-        errors.append(FieldError(f"{WHERE}.groups", "must be a list of groups"))
+        errors.append(FieldError(f"{WHERE}.groups", _("must be a list of groups")))
         groups = []
     for group in groups:
         if group not in GROUPS:
             errors.append(
                 FieldError(
                     f"{WHERE}.groups",
-                    "unknown group; use gender:<answer> or ethnicity:<answer> "
-                    f"({', '.join(sorted(GROUPS))})",
+                    _("unknown group; use gender:<answer> or ethnicity:<answer> (%(groups)s)")
+                    % {"groups": ", ".join(sorted(GROUPS))},
                     value=group,
                 )
             )
@@ -119,7 +143,8 @@ def inclusion_validate(raw: Any) -> InclusionOption:
             errors.append(
                 FieldError(
                     f"{WHERE}.{name}",
-                    f"must be a whole number from {low} to {high}",
+                    _("must be a whole number from %(low)s to %(high)s")
+                    % {"low": low, "high": high},
                     value=str(value),
                 )
             )
@@ -128,13 +153,16 @@ def inclusion_validate(raw: Any) -> InclusionOption:
             errors.append(
                 FieldError(
                     f"{WHERE}.justification",
-                    "Enabling the inclusion option needs a recorded justification "
-                    f"(at least {MIN_JUSTIFICATION} characters).",
+                    _(
+                        "Enabling the inclusion option needs a recorded justification "
+                        "(at least %(n)s characters)."
+                    )
+                    % {"n": MIN_JUSTIFICATION},
                 )
             )
         if not groups:
             errors.append(
-                FieldError(f"{WHERE}.groups", "name at least one group the option favours")
+                FieldError(f"{WHERE}.groups", _("name at least one group the option favours"))
             )
     if errors:
         raise InvalidInput(errors)

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
 from mentorwise.core.errors import FieldError, InvalidInput
@@ -117,7 +118,8 @@ def program_name_problem(name: str, *, exclude: Program | None = None) -> FieldE
     if name and others.exists():
         return FieldError(
             "name",
-            f"Another program is already called “{name}”; choose a name people can tell apart.",
+            _("Another program is already called “%(name)s”; choose a name people can tell apart.")
+            % {"name": name},
             value=name,
         )
     return None
@@ -125,16 +127,16 @@ def program_name_problem(name: str, *, exclude: Program | None = None) -> FieldE
 
 def _name_problems(name: str, *, exclude: Program | None) -> list[FieldError]:
     if not name:
-        return [FieldError("name", "is required")]
+        return [FieldError("name", _("is required"))]
     if len(name) > NAME_MAX_LENGTH:
-        return [FieldError("name", f"must be at most {NAME_MAX_LENGTH} characters")]
+        return [FieldError("name", _("must be at most %(n)s characters") % {"n": NAME_MAX_LENGTH})]
     problem = program_name_problem(name, exclude=exclude)
     return [problem] if problem else []
 
 
 def _dates_problem(start: dt.date | None, end: dt.date | None) -> FieldError | None:
     if start and end and end <= start:
-        return FieldError("end_date", "must be after the start date", value=str(end))
+        return FieldError("end_date", _("must be after the start date"), value=str(end))
     return None
 
 
@@ -154,17 +156,19 @@ def program_create_validate(data: ProgramCreate) -> ValidProgramCreate:
     errors: list[FieldError] = []
     template = template_get(data.template)
     if template is None:
-        errors.append(FieldError("template", "unknown program template", value=data.template))
+        errors.append(FieldError("template", _("unknown program template"), value=data.template))
     name = data.name.strip()
     if name:
         errors.extend(_name_problems(name, exclude=None))
     if data.slug:
         if slugify(data.slug) != data.slug:
             errors.append(
-                FieldError("slug", "use lowercase letters, digits and hyphens", value=data.slug)
+                FieldError("slug", _("use lowercase letters, digits and hyphens"), value=data.slug)
             )
         elif Program.objects.filter(slug=data.slug).exists():
-            errors.append(FieldError("slug", "is already used by another program", value=data.slug))
+            errors.append(
+                FieldError("slug", _("is already used by another program"), value=data.slug)
+            )
     start = data.start_date or timezone.localdate()
     end = data.end_date
     if end is None and template is not None:
@@ -182,16 +186,16 @@ def _questions_validate(questions: Any) -> list[dict[str, Any]]:
     errors: list[FieldError] = []
     clean: list[dict[str, Any]] = []
     if not isinstance(questions, list):
-        raise InvalidInput([FieldError("enrollment_questions", "must be a list")])
+        raise InvalidInput([FieldError("enrollment_questions", _("must be a list"))])
     keys: set[str] = set()
     for i, q in enumerate(questions):
         where = f"enrollment_questions[{i}]"
         if not isinstance(q, dict) or not str(q.get("label", "")).strip():
-            errors.append(FieldError(where, "each question needs a label"))
+            errors.append(FieldError(where, _("each question needs a label")))
             continue
         key = slugify(str(q.get("key") or q["label"]))[:40].replace("-", "_") or f"q{i}"
         if key in keys:
-            errors.append(FieldError(where + ".key", "is used twice", value=key))
+            errors.append(FieldError(where + ".key", _("is used twice"), value=key))
             continue
         keys.add(key)
         item: dict[str, Any] = {
@@ -210,11 +214,11 @@ def _questions_validate(questions: Any) -> list[dict[str, Any]]:
 def _eligibility_validate(eligibility: Any, errors: list[FieldError]) -> dict[str, Any]:
     clean: dict[str, dict[str, Any]] = {}
     if not isinstance(eligibility, dict):
-        errors.append(FieldError("eligibility", "must be an object per role"))
+        errors.append(FieldError("eligibility", _("must be an object per role")))
         return clean
     for role, rules in eligibility.items():
         if role not in Role.values:
-            errors.append(FieldError(f"eligibility.{role}", "unknown role"))
+            errors.append(FieldError(f"eligibility.{role}", _("unknown role")))
             continue
         try:
             clean[role] = rules_validate(rules, role=role)
@@ -223,7 +227,8 @@ def _eligibility_validate(eligibility: Any, errors: list[FieldError]) -> dict[st
     if Role.MENTEE not in clean or not set(GIVING_ROLES) & set(clean):
         errors.append(
             FieldError(
-                "eligibility", "a program needs a mentee role and a mentor, sponsor or coach role"
+                "eligibility",
+                _("a program needs a mentee role and a mentor, sponsor or coach role"),
             )
         )
     return clean
@@ -232,7 +237,9 @@ def _eligibility_validate(eligibility: Any, errors: list[FieldError]) -> dict[st
 def _choice_problem(field: str, value: str, choices: list[str]) -> FieldError | None:
     if value in choices:
         return None
-    return FieldError(field, f"must be one of {', '.join(choices)}", value=value)
+    return FieldError(
+        field, _("must be one of %(choices)s") % {"choices": ", ".join(choices)}, value=value
+    )
 
 
 def program_changes_validate(changes: ProgramChanges, *, program: Program) -> dict[str, Any]:
@@ -245,7 +252,7 @@ def program_changes_validate(changes: ProgramChanges, *, program: Program) -> di
         errors.extend(_name_problems(updated["name"], exclude=program))
     if changes.objectives is not None:
         if not changes.objectives.strip():
-            errors.append(FieldError("objectives", "write at least one objective"))
+            errors.append(FieldError("objectives", _("write at least one objective")))
         updated["objectives"] = changes.objectives.strip()
     if changes.description is not None:
         updated["description"] = changes.description.strip()
@@ -256,7 +263,9 @@ def program_changes_validate(changes: ProgramChanges, *, program: Program) -> di
     if changes.responsibilities is not None:
         bad = [k for k in changes.responsibilities if k not in [*Role.values, "program_manager"]]
         if bad:
-            errors.append(FieldError("responsibilities", f"unknown role {bad[0]!r}"))
+            errors.append(
+                FieldError("responsibilities", _("unknown role %(role)r") % {"role": bad[0]})
+            )
         updated["responsibilities"] = {
             k: str(v).strip() for k, v in changes.responsibilities.items()
         }
@@ -265,7 +274,8 @@ def program_changes_validate(changes: ProgramChanges, *, program: Program) -> di
             errors.append(
                 FieldError(
                     "meeting_cadence_days",
-                    f"must be from {CADENCE_DAYS[0]} to {CADENCE_DAYS[1]} days",
+                    _("must be from %(low)s to %(high)s days")
+                    % {"low": CADENCE_DAYS[0], "high": CADENCE_DAYS[1]},
                     value=str(cadence),
                 )
             )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.core.errors import FieldError, Forbidden, InvalidInput
@@ -34,37 +36,37 @@ def matching_config_validate(config: dict[str, Any]) -> dict[str, Any]:
     """Check criteria weights (whole numbers 0–10) and options; raise InvalidInput otherwise."""
     errors: list[FieldError] = []
     if not isinstance(config, dict):
-        raise InvalidInput([FieldError("matching", "must be an object")])
+        raise InvalidInput([FieldError("matching", _("must be an object"))])
     criteria = config.get("criteria", {})
     options = config.get("options", {})
     clean_criteria: dict[str, int] = {}
     if not isinstance(criteria, dict):
-        errors.append(FieldError("matching.criteria", "must be an object of weights"))
+        errors.append(FieldError("matching.criteria", _("must be an object of weights")))
         criteria = {}
     for name, weight in criteria.items():
         if name not in CRITERIA:
             errors.append(
                 FieldError(
                     f"matching.criteria.{name}",
-                    f"unknown criterion; use one of {', '.join(CRITERIA)}",
+                    _("unknown criterion; use one of %(names)s") % {"names": ", ".join(CRITERIA)},
                 )
             )
         elif isinstance(weight, bool) or not isinstance(weight, int) or not 0 <= weight <= 10:
             errors.append(
                 FieldError(
                     f"matching.criteria.{name}",
-                    "weight must be a whole number from 0 to 10",
+                    _("weight must be a whole number from 0 to 10"),
                     value=str(weight),
                 )
             )
         else:
             clean_criteria[name] = weight
     if not isinstance(options, dict):
-        errors.append(FieldError("matching.options", "must be an object"))
+        errors.append(FieldError("matching.options", _("must be an object")))
         options = {}
     for name in options:
         if name not in OPTION_KEYS:
-            errors.append(FieldError(f"matching.options.{name}", "unknown option"))
+            errors.append(FieldError(f"matching.options.{name}", _("unknown option")))
     gap = options.get("seniority_gap")
     if gap is not None and not (
         isinstance(gap, list)
@@ -75,7 +77,7 @@ def matching_config_validate(config: dict[str, Any]) -> dict[str, Any]:
         errors.append(
             FieldError(
                 "matching.options.seniority_gap",
-                "must be [low, high] levels with low <= high",
+                _("must be [low, high] levels with low <= high"),
                 value=str(gap),
             )
         )
@@ -84,7 +86,7 @@ def matching_config_validate(config: dict[str, Any]) -> dict[str, Any]:
         errors.append(
             FieldError(
                 "matching.options.function_preference",
-                f"must be one of {', '.join(FunctionPreference.values)}",
+                _("must be one of %(choices)s") % {"choices": ", ".join(FunctionPreference.values)},
                 value=str(pref),
             )
         )
@@ -96,7 +98,9 @@ def matching_config_validate(config: dict[str, Any]) -> dict[str, Any]:
     ):
         errors.append(
             FieldError(
-                "matching.options.min_score", "must be a number from 0 to 1", value=str(min_score)
+                "matching.options.min_score",
+                _("must be a number from 0 to 1"),
+                value=str(min_score),
             )
         )
     depth = options.get("chain_exclusion_depth")
@@ -104,7 +108,7 @@ def matching_config_validate(config: dict[str, Any]) -> dict[str, Any]:
         errors.append(
             FieldError(
                 "matching.options.chain_exclusion_depth",
-                "must be empty (whole chain) or a whole number >= 0",
+                _("must be empty (whole chain) or a whole number >= 0"),
                 value=str(depth),
             )
         )
@@ -133,7 +137,7 @@ def matching_with_inclusion(*, actor: Actor, program: Program, matching: dict[st
         # A manager who could choose the groups could compare any outcome before and after
         # and learn who belongs to them: the option is HR-admin configuration.
         raise Forbidden(
-            "Only HR admins may change the inclusion option; leave it out to keep it as it is.",
+            _("Only HR admins may change the inclusion option; leave it out to keep it as it is."),
             code="inclusion_hr_only",
         )
     return True

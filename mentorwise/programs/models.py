@@ -2,39 +2,73 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 
 class ProgramKind(models.TextChoices):
-    MENTORING = "mentoring", "Mentoring"
-    REVERSE_MENTORING = "reverse_mentoring", "Reverse mentoring"
-    SPONSORSHIP = "sponsorship", "Sponsorship"
-    FIRST_TIME_MANAGER = "first_time_manager", "First-time manager"
-    ONBOARDING = "onboarding", "Onboarding"
-    GROUP = "group", "Group mentoring"
-    FLASH = "flash", "Flash mentoring"
+    MENTORING = "mentoring", gettext_lazy("Mentoring")
+    REVERSE_MENTORING = "reverse_mentoring", gettext_lazy("Reverse mentoring")
+    SPONSORSHIP = "sponsorship", gettext_lazy("Sponsorship")
+    FIRST_TIME_MANAGER = "first_time_manager", gettext_lazy("First-time manager")
+    ONBOARDING = "onboarding", gettext_lazy("Onboarding")
+    GROUP = "group", gettext_lazy("Group mentoring")
+    FLASH = "flash", gettext_lazy("Flash mentoring")
 
 
 class ProgramStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    ENROLLING = "enrolling", "Enrolling"
-    ACTIVE = "active", "Active"
-    CLOSED = "closed", "Closed"
+    # Typed as str for callers that keep labels in (str, int) pairs; at runtime a lazy label
+    # acts as one and takes the active language when it is shown.
+    DRAFT = "draft", cast(str, gettext_lazy("Draft"))
+    ENROLLING = "enrolling", cast(str, gettext_lazy("Enrolling"))
+    ACTIVE = "active", cast(str, gettext_lazy("Active"))
+    CLOSED = "closed", cast(str, gettext_lazy("Closed"))
 
 
 class Role(models.TextChoices):
-    MENTEE = "mentee", "Mentee"
-    MENTOR = "mentor", "Mentor"
-    SPONSOR = "sponsor", "Sponsor"
-    COACH = "coach", "Coach"
+    MENTEE = "mentee", gettext_lazy("Mentee")
+    MENTOR = "mentor", gettext_lazy("Mentor")
+    SPONSOR = "sponsor", gettext_lazy("Sponsor")
+    COACH = "coach", gettext_lazy("Coach")
 
+
+# The language of programs' own texts (description, objectives, responsibilities, enrollment
+# questions) and of the templates and training modules they start from. Until programs hold
+# their texts per language (issue 15, item 4) these are written once, in English; pages mark
+# them with `lang`, so that browsers and screen readers read them as English on a page in
+# another language.
+CONTENT_LANGUAGE = "en"
 
 # The side that receives guidance, and the sides that give it.
 RECEIVING_ROLES = (Role.MENTEE,)
 GIVING_ROLES = (Role.MENTOR, Role.SPONSOR, Role.COACH)
+
+# Each role as a word inside a sentence ("Join as mentee"), and its plural ("mentees
+# enrolled"): their own texts, since lower-casing a label is wrong in languages (German) that
+# capitalise nouns.
+ROLE_NOUNS = {
+    Role.MENTEE: pgettext_lazy("role, inside a sentence", "mentee"),
+    Role.MENTOR: pgettext_lazy("role, inside a sentence", "mentor"),
+    Role.SPONSOR: pgettext_lazy("role, inside a sentence", "sponsor"),
+    Role.COACH: pgettext_lazy("role, inside a sentence", "coach"),
+}
+ROLE_PLURALS = {
+    Role.MENTEE: pgettext_lazy("roles, inside a sentence", "mentees"),
+    Role.MENTOR: pgettext_lazy("roles, inside a sentence", "mentors"),
+    Role.SPONSOR: pgettext_lazy("roles, inside a sentence", "sponsors"),
+    Role.COACH: pgettext_lazy("roles, inside a sentence", "coaches"),
+}
+
+
+def role_noun(role: str) -> str:
+    """The role as a word inside a sentence, in the active language ("mentee")."""
+    return str(ROLE_NOUNS[Role(role)])
 
 
 class Program(models.Model):
@@ -94,6 +128,11 @@ class Program(models.Model):
         return self.name
 
     @property
+    def content_language(self) -> str:
+        """The language its own texts are written in (see CONTENT_LANGUAGE)."""
+        return CONTENT_LANGUAGE
+
+    @property
     def objective_list(self) -> list[str]:
         return [line.strip(" -•\t") for line in self.objectives.splitlines() if line.strip()]
 
@@ -117,7 +156,7 @@ class Program(models.Model):
     def display_status(self) -> str:
         """The status as every page shows it: a program past its end date is not "Active"."""
         if self.status != ProgramStatus.CLOSED and self.has_ended:
-            return "Ended, to be closed"
+            return _("Ended, to be closed")
         return str(self.get_status_display())
 
     @property
@@ -145,15 +184,15 @@ class Skill(models.Model):
 
 
 class EnrollmentStatus(models.TextChoices):
-    INVITED = "invited", "Invited"
-    ACTIVE = "active", "Enrolled"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    INVITED = "invited", gettext_lazy("Invited")
+    ACTIVE = "active", gettext_lazy("Enrolled")
+    WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")
 
 
 class FunctionPreference(models.TextChoices):
-    ANY = "any", "No preference"
-    SAME = "same", "Same function"
-    DIFFERENT = "different", "Different function"
+    ANY = "any", gettext_lazy("No preference")
+    SAME = "same", gettext_lazy("Same function")
+    DIFFERENT = "different", gettext_lazy("Different function")
 
 
 class Enrollment(models.Model):
@@ -205,6 +244,11 @@ class Enrollment(models.Model):
         return f"{self.person} – {self.get_role_display()} in {self.program}"
 
     @property
+    def role_noun(self) -> str:
+        """The role as a word inside a sentence ("mentee")."""
+        return role_noun(self.role)
+
+    @property
     def is_completed(self) -> bool:
         """Enrolled in a program that has ended: a past participation, not a current one."""
         return self.status == EnrollmentStatus.ACTIVE and self.program.has_ended
@@ -212,7 +256,7 @@ class Enrollment(models.Model):
     @property
     def display_status(self) -> str:
         """The status as pages show it: "Completed" once the program has ended."""
-        return "Completed" if self.is_completed else str(self.get_status_display())
+        return _("Completed") if self.is_completed else str(self.get_status_display())
 
     @property
     def status_tone(self) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import actor_person_id
@@ -16,7 +17,14 @@ from mentorwise.core.errors import NotFound
 from mentorwise.people.models import Person
 from mentorwise.programs import permissions
 from mentorwise.programs.eligibility import eligible_people
-from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, Role
+from mentorwise.programs.models import (
+    ROLE_PLURALS,
+    Enrollment,
+    EnrollmentStatus,
+    Program,
+    Role,
+    role_noun,
+)
 
 
 def program_list(*, actor: Actor, status: str | None = None) -> QuerySet[Program]:
@@ -41,7 +49,7 @@ def access_program(*, actor: Actor, slug: str) -> Program:
     """The program with `slug` if the actor may see it; NotFound otherwise (same answer)."""
     program = permissions.visible_programs(actor).filter(slug=slug).first()
     if program is None:
-        raise NotFound("No such program.")
+        raise NotFound(_("No such program."))
     return program
 
 
@@ -49,7 +57,7 @@ def access_managed_program(*, actor: Actor, slug: str) -> Program:
     """The program if the actor manages it; NotFound if they may not even see it."""
     program = access_program(actor=actor, slug=slug)
     if not permissions.can_manage_program(actor, program):
-        raise NotFound("No such program.")
+        raise NotFound(_("No such program."))
     return program
 
 
@@ -60,6 +68,11 @@ class RoleCounts:
     eligible: int
     enrolled: int
     invited: int
+
+    @property
+    def plural_noun(self) -> str:
+        """The role's plural inside a sentence ("mentees"), in the active language."""
+        return str(ROLE_PLURALS[Role(self.role)])
 
 
 def program_role_counts(
@@ -87,7 +100,7 @@ def _role_counts(program: Program, rules_by_role: dict[str, Any]) -> list[RoleCo
     return [
         RoleCounts(
             role=role,
-            label=labels[role],
+            label=str(labels[role]),
             eligible=eligible_people(rules_by_role.get(role, {})).count(),
             enrolled=status_counts.get((role, EnrollmentStatus.ACTIVE), 0),
             invited=status_counts.get((role, EnrollmentStatus.INVITED), 0),
@@ -128,7 +141,7 @@ def access_enrollment(*, actor: Actor, enrollment_id: int) -> Enrollment:
         .first()
     )
     if enrollment is None:
-        raise NotFound("No such enrollment.")
+        raise NotFound(_("No such enrollment."))
     return enrollment
 
 
@@ -198,7 +211,7 @@ def overseer_conflicts(*, program: Program) -> list[OverseerConflict]:
         .order_by("person__last_name", "person__first_name", "role")
     ):
         people[enrollment.person_id] = enrollment.person
-        roles.setdefault(enrollment.person_id, []).append(Role(enrollment.role).label)
+        roles.setdefault(enrollment.person_id, []).append(role_noun(enrollment.role))
     return [
         OverseerConflict(person=person, manages=pid in managers, roles=tuple(roles[pid]))
         for pid, person in people.items()

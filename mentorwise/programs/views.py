@@ -10,20 +10,28 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.core.confirm import confirmation_page, needs_confirmation
 from mentorwise.core.errors import InvalidInput, MentorwiseError, NotFound
-from mentorwise.core.text import count
 from mentorwise.core.views import not_found_as_404
 from mentorwise.programs import selectors, services
 from mentorwise.programs.catalog import TEMPLATES
 from mentorwise.programs.eligibility import ineligibility_reason, rules_describe, rules_validate
 from mentorwise.programs.forms import EnrollmentForm, ProgramForm, add_service_errors
 from mentorwise.programs.inputs import ProgramCreate
-from mentorwise.programs.models import EnrollmentStatus, Program, Role, Skill
+from mentorwise.programs.models import (
+    EnrollmentStatus,
+    Program,
+    ProgramStatus,
+    Role,
+    Skill,
+    role_noun,
+)
 from mentorwise.programs.permissions import can_manage_program
 
 
@@ -34,6 +42,7 @@ def program_list_view(request: AuthedRequest) -> HttpResponse:
         "programs/list.html",
         {
             "programs": programs,
+            "statuses": ProgramStatus.choices,
             "can_create": is_hr_admin(request.user),
         },
     )
@@ -41,13 +50,13 @@ def program_list_view(request: AuthedRequest) -> HttpResponse:
 
 def template_list_view(request: AuthedRequest) -> HttpResponse:
     if not is_hr_admin(request.user):
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
     return render(
         request,
         "programs/templates.html",
         {
             "templates": [
-                (t, {r: rules_describe(rules) for r, rules in t.eligibility.items()})
+                (t, [(Role(r).label, rules_describe(rules)) for r, rules in t.eligibility.items()])
                 for t in TEMPLATES.values()
             ],
         },
@@ -65,14 +74,16 @@ def program_create_view(request: AuthedRequest) -> HttpResponse:
         )
     except MentorwiseError as error:
         if not is_hr_admin(request.user):
-            raise Http404("No such page.") from None
+            raise Http404(_("No such page.")) from None
         if isinstance(error, InvalidInput):
             messages.error(request, " ".join(e.message for e in error.errors))
         else:
             messages.error(request, error.message)
         return redirect("programs:templates")
     messages.success(
-        request, f"“{program.name}” created as a draft. Review every field, then open enrollment."
+        request,
+        _("“%(name)s” created as a draft. Review every field, then open enrollment.")
+        % {"name": program.name},
     )
     return redirect("programs:edit", slug=program.slug)
 
@@ -87,12 +98,15 @@ def program_detail_view(request: AuthedRequest, slug: str) -> HttpResponse:
     for role in program.roles:
         rules = program.eligibility.get(role, {})
         reason = (
-            ineligibility_reason(rules, person) if person else "Your login has no employee record."
+            ineligibility_reason(rules, person)
+            if person
+            else _("Your login has no employee record.")
         )
         roles.append(
             {
                 "role": role,
                 "label": Role(role).label,
+                "noun": role_noun(role),
                 "rules": rules_describe(rules),
                 "responsibilities": program.responsibilities.get(role, ""),
                 "enrollment": mine.get(role),
@@ -128,7 +142,7 @@ def program_edit_view(request: AuthedRequest, slug: str) -> HttpResponse:
         except MentorwiseError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "Program saved.")
+            messages.success(request, _("Program saved."))
             return redirect("programs:detail", slug=program.slug)
     return render(
         request,
@@ -169,7 +183,7 @@ def eligibility_preview_view(request: AuthedRequest, slug: str) -> HttpResponse:
 @not_found_as_404
 def program_managers_view(request: AuthedRequest, slug: str) -> HttpResponse:
     if not is_hr_admin(request.user):
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
     program = selectors.access_program(actor=request.user, slug=slug)
     emails = request.POST.get("managers", "").replace(",", "\n").splitlines()
     try:
@@ -177,7 +191,7 @@ def program_managers_view(request: AuthedRequest, slug: str) -> HttpResponse:
     except InvalidInput as error:
         messages.error(request, "; ".join(str(e) for e in error.errors))
     else:
-        messages.success(request, "Program managers saved.")
+        messages.success(request, _("Program managers saved."))
         _warn_conflicts(request, program)
     return redirect("programs:detail", slug=slug)
 
@@ -188,8 +202,14 @@ def _warn_conflicts(request: AuthedRequest, program: Program) -> None:
     if names:
         messages.warning(
             request,
-            f"{', '.join(names)} also take{'s' if len(names) == 1 else ''} part in "
-            f"{program.name}: the other managers and HR admins oversee their relationships.",
+            ngettext(
+                "%(names)s also takes part in %(program)s: the other managers and HR admins "
+                "oversee their relationships.",
+                "%(names)s also take part in %(program)s: the other managers and HR admins "
+                "oversee their relationships.",
+                len(names),
+            )
+            % {"names": ", ".join(names), "program": program.name},
         )
 
 
@@ -197,10 +217,10 @@ def _warn_conflicts(request: AuthedRequest, program: Program) -> None:
 def enroll_view(request: AuthedRequest, slug: str, role: str) -> HttpResponse:
     program = selectors.access_program(actor=request.user, slug=slug)
     if role not in program.roles:
-        raise Http404("No such role.")
+        raise Http404(_("No such role."))
     mine = selectors.my_enrollments(actor=request.user).filter(program=program, role=role).first()
     if mine is not None and mine.status == EnrollmentStatus.ACTIVE:
-        messages.info(request, "You are already enrolled in this role; here is your profile.")
+        messages.info(request, _("You are already enrolled in this role; here is your profile."))
         return redirect("programs:enrollment_edit", enrollment_id=mine.pk)
     form = EnrollmentForm(request.POST or None, program=program, role=role)
     if request.method == "POST" and form.is_valid():
@@ -220,14 +240,18 @@ def enroll_view(request: AuthedRequest, slug: str, role: str) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             messages.success(
-                request, f"You are enrolled in {program.name} as {Role(role).label.lower()}."
+                request,
+                _("You are enrolled in %(program)s as %(role)s.")
+                % {"program": program.name, "role": role_noun(role)},
             )
             if can_manage_program(request.user, program):
                 messages.info(
                     request,
-                    "You oversee this program: its other managers and the HR admins see "
-                    "that you take part, and they, not you, oversee your relationships "
-                    "(safety reports, health, survey answers).",
+                    _(
+                        "You oversee this program: its other managers and the HR admins see "
+                        "that you take part, and they, not you, oversee your relationships "
+                        "(safety reports, health, survey answers)."
+                    ),
                 )
             return redirect("programs:my_enrollments")
     return render(
@@ -237,6 +261,7 @@ def enroll_view(request: AuthedRequest, slug: str, role: str) -> HttpResponse:
             "program": program,
             "role": role,
             "role_label": Role(role).label,
+            "role_noun": role_noun(role),
             "form": form,
             "responsibilities": program.responsibilities.get(role, ""),
         },
@@ -248,7 +273,7 @@ def enrollment_edit_view(request: AuthedRequest, enrollment_id: int) -> HttpResp
     enrollment = selectors.access_enrollment(actor=request.user, enrollment_id=enrollment_id)
     if enrollment.person_id != request.user.person_id:
         # A manager reads this enrollment elsewhere: it exists for them, but is not theirs.
-        raise PermissionDenied("Only the enrolled person changes their answers.")
+        raise PermissionDenied(_("Only the enrolled person changes their answers."))
     initial = {
         "development_goals": enrollment.development_goals,
         "expertise": enrollment.expertise,
@@ -278,7 +303,7 @@ def enrollment_edit_view(request: AuthedRequest, enrollment_id: int) -> HttpResp
         except MentorwiseError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "Your profile was saved.")
+            messages.success(request, _("Your profile was saved."))
             return redirect("programs:my_enrollments")
     return render(
         request, "programs/enrollment_edit.html", {"enrollment": enrollment, "form": form}
@@ -291,17 +316,25 @@ def enrollment_withdraw_view(request: AuthedRequest, enrollment_id: int) -> Http
     enrollment = selectors.access_enrollment(actor=request.user, enrollment_id=enrollment_id)
     own = enrollment.person_id == request.user.person_id
     if needs_confirmation(request):
-        who = "You" if own else enrollment.person.full_name
+        values = {
+            "program": enrollment.program.name,
+            "role": enrollment.role_noun,
+            "name": enrollment.person.full_name,
+        }
+        leaves = (
+            _("You leave %(program)s as %(role)s: no more match offers in it.")
+            if own
+            else _("%(name)s leaves %(program)s as %(role)s: no more match offers in it.")
+        )
         return confirmation_page(
             request,
-            title=f"Withdraw from {enrollment.program.name}?",
+            title=_("Withdraw from %(program)s?") % values,
             consequences=[
-                f"{who} leave{'' if own else 's'} {enrollment.program.name} as "
-                f"{enrollment.get_role_display().lower()}: no more match offers in it.",
-                "Relationships already under way stay open; close them on their own pages.",
-                "Enrolling again later starts a new enrollment.",
+                leaves % values,
+                _("Relationships already under way stay open; close them on their own pages."),
+                _("Enrolling again later starts a new enrollment."),
             ],
-            button="Withdraw",
+            button=_("Withdraw"),
             cancel_url=reverse("programs:my_enrollments")
             if own
             else reverse("programs:participants", args=[enrollment.program.slug]),
@@ -315,7 +348,7 @@ def enrollment_withdraw_view(request: AuthedRequest, enrollment_id: int) -> Http
     except MentorwiseError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Enrollment withdrawn.")
+        messages.success(request, _("Enrollment withdrawn."))
     if enrollment.person_id == request.user.person_id:
         return redirect("programs:my_enrollments")
     return redirect("programs:participants", slug=enrollment.program.slug)
@@ -338,7 +371,7 @@ def enrollment_availability_view(request: AuthedRequest, enrollment_id: int) -> 
     except MentorwiseError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Availability saved.")
+        messages.success(request, _("Availability saved."))
     return redirect("programs:my_enrollments")
 
 
@@ -401,20 +434,38 @@ def invite_view(request: AuthedRequest, slug: str) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Invited {count(result.invited, 'person')} ({result.already_enrolled} of "
-            f"{result.eligible} eligible were already invited or enrolled).",
+            ngettext(
+                "Invited %(n)s person (%(already)s of %(eligible)s eligible were already "
+                "invited or enrolled).",
+                "Invited %(n)s people (%(already)s of %(eligible)s eligible were already "
+                "invited or enrolled).",
+                result.invited,
+            )
+            % {
+                "n": result.invited,
+                "already": result.already_enrolled,
+                "eligible": result.eligible,
+            },
         )
     return redirect("programs:participants", slug=program.slug)
 
 
 def skills_view(request: AuthedRequest) -> HttpResponse:
     if not is_hr_admin(request.user):
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
     if request.method == "POST":
         try:
             if request.POST.get("action") == "defaults":
                 added = services.skills_seed_defaults(actor=request.user)
-                messages.success(request, f"Added {added} skills from the default taxonomy.")
+                messages.success(
+                    request,
+                    ngettext(
+                        "Added %(n)s skill from the default taxonomy.",
+                        "Added %(n)s skills from the default taxonomy.",
+                        added,
+                    )
+                    % {"n": added},
+                )
             elif request.POST.get("action") in ("retire", "activate"):
                 services.skill_set_active(
                     actor=request.user,
@@ -427,7 +478,7 @@ def skills_view(request: AuthedRequest) -> HttpResponse:
                     name=request.POST.get("name", ""),
                     category=request.POST.get("category", ""),
                 )
-                messages.success(request, f"Skill “{skill.name}” added.")
+                messages.success(request, _("Skill “%(name)s” added.") % {"name": skill.name})
         except InvalidInput as error:
             messages.error(request, "; ".join(str(e) for e in error.errors))
         except (MentorwiseError, ValueError) as error:

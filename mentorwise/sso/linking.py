@@ -10,6 +10,9 @@ from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentorwise.accounts.models import ExternalIdentity, User
 from mentorwise.core.audit import audit_record
@@ -22,22 +25,22 @@ class SignInRefused(Exception):
     """A single sign-on the identity provider accepted but Mentorwise refuses; `message` is
     shown to the person on the login page."""
 
-    def __init__(self, message: str, *, reason: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | Promise, *, reason: str) -> None:
+        super().__init__(str(message))
+        self.message = str(message)
         self.reason = reason
 
 
-REFUSED_UNKNOWN = (
+REFUSED_UNKNOWN = gettext_lazy(
     "Your sign-in worked, but no employee record in Mentorwise matches your account "
-    "({value}). Ask your HR team to add you."
+    "(%(value)s). Ask your HR team to add you."
 )
-REFUSED_ENDED = (
+REFUSED_ENDED = gettext_lazy(
     "Your employment record in Mentorwise is marked as ended, so you cannot sign in. "
     "Contact your HR team if this is wrong."
 )
-REFUSED_INACTIVE = "Your Mentorwise login is deactivated. Contact your HR team."
-REFUSED_OTHER_IDENTITY = (
+REFUSED_INACTIVE = gettext_lazy("Your Mentorwise login is deactivated. Contact your HR team.")
+REFUSED_OTHER_IDENTITY = gettext_lazy(
     "This employee record is already linked to a different single sign-on account. "
     "Contact your HR team."
 )
@@ -50,13 +53,16 @@ def _person_for_claims(claims: dict[str, Any]) -> Person:
     value = str(claims.get(claim) or "").strip()
     if not value:
         raise SignInRefused(
-            f"Your identity provider did not send the “{claim}” claim Mentorwise uses to "
-            "find your employee record. Ask your IT team to release it.",
+            _(
+                "Your identity provider did not send the “%(claim)s” claim Mentorwise uses to "
+                "find your employee record. Ask your IT team to release it."
+            )
+            % {"claim": claim},
             reason="claim_missing",
         )
     if field == "email" and claims.get("email_verified") in (False, "false"):
         raise SignInRefused(
-            "Your identity provider reports your email address as unverified.",
+            _("Your identity provider reports your email address as unverified."),
             reason="email_unverified",
         )
     people = Person.objects.select_related("user")
@@ -64,16 +70,16 @@ def _person_for_claims(claims: dict[str, Any]) -> Person:
     found = list(people.filter(lookup)[:2])
     if len(found) != 1:
         # None, or (for email) two records with one address: never guess.
-        raise SignInRefused(REFUSED_UNKNOWN.format(value=value), reason="person_unknown")
+        raise SignInRefused(REFUSED_UNKNOWN % {"value": value}, reason="person_unknown")
     return found[0]
 
 
-REFUSED_UNVERIFIED = (
+REFUSED_UNVERIFIED = gettext_lazy(
     "Your identity provider did not confirm that your email address is verified, so "
     "Mentorwise cannot use it to find your employee record. Ask your IT team to send the "
     "email_verified claim (or to match sign-ins by employee id)."
 )
-REFUSED_PRIVILEGED = (
+REFUSED_PRIVILEGED = gettext_lazy(
     "Your employee record has a Mentorwise login with administrative rights. Single sign-on "
     "links such a login only with a verified email address or a matching employee id, and "
     "your identity provider sent neither. Ask your IT team."

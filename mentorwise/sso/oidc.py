@@ -21,6 +21,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
@@ -30,7 +32,7 @@ from mentorwise.sso.linking import SignInRefused, sso_refusal_record, sso_user_r
 
 logger = logging.getLogger(__name__)
 
-GENERIC_FAILURE = (
+GENERIC_FAILURE = gettext_lazy(
     "Single sign-on did not complete. Please try again; if it keeps failing, contact your HR team."
 )
 
@@ -105,12 +107,12 @@ class SSOStartView(OIDCAuthenticationRequestView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         if not oidc_enabled():
-            raise Http404("Single sign-on is not configured.")
+            raise Http404(_("Single sign-on is not configured."))
         try:
             self.OIDC_OP_AUTH_ENDPOINT = oidc_setting("OIDC_OP_AUTHORIZATION_ENDPOINT")
         except (requests.RequestException, ImproperlyConfigured, KeyError):
             logger.exception("OIDC discovery failed")
-            messages.error(request, "The sign-in service could not be reached. Try again later.")
+            messages.error(request, _("The sign-in service could not be reached. Try again later."))
             return redirect("login")
         self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
         return super().get(request)  # type: ignore[no-any-return]
@@ -123,7 +125,7 @@ class SSOCallbackView(OIDCAuthenticationCallbackView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         if not oidc_enabled():
-            raise Http404("Single sign-on is not configured.")
+            raise Http404(_("Single sign-on is not configured."))
         try:
             return super().get(request)  # type: ignore[no-any-return]
         except SuspiciousOperation as error:
@@ -140,5 +142,5 @@ class SSOCallbackView(OIDCAuthenticationCallbackView):
 
     def login_failure(self) -> HttpResponse:
         if not getattr(self.request, "sso_refusal_reported", False):
-            messages.error(self.request, GENERIC_FAILURE)
+            messages.error(self.request, str(GENERIC_FAILURE))
         return super().login_failure()  # type: ignore[no-any-return]

@@ -12,12 +12,15 @@ from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
+from django.test.utils import override_settings
 
 from conftest import make_person, make_user
 from mentorwise.accounts.models import ApiToken, TokenScope, User
 from mentorwise.accounts.services import api_token_create
 from mentorwise.accounts.tests.factories import PASSWORD
+from mentorwise.core.languages import PSEUDO, django_languages
 from mentorwise.core.models import AuditEntry
+from mentorwise.core.pseudo import is_pseudo, pseudo
 
 pytestmark = pytest.mark.django_db
 
@@ -244,3 +247,23 @@ def test_set_password_command(monkeypatch: Any, capsys: pytest.CaptureFixture[st
     assert AuditEntry.objects.filter(action="user.password_reset").count() == 2
     with pytest.raises(CommandError, match="No login"):
         call_command("set_password", "nobody", "--one-time")
+
+
+def test_password_emails_reach_the_person_in_their_own_language(
+    admin_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The HR admin reads English; the person chose the pseudo-locale and is written to in it."""
+    with override_settings(MENTORWISE_PSEUDO_LOCALE=True, LANGUAGES=django_languages(pseudo=True)):
+        person = make_person()
+        user = make_user(person, username="rui")
+        User.objects.filter(pk=user.pk).update(language=PSEUDO.code)
+        url = f"/people/{person.pk}/login/"
+        with django_capture_on_commit_callbacks(execute=True):
+            admin_client.post(url, {"action": "reset_link"})
+            response = admin_client.post(url, {"action": "one_time"})
+        assert "One-time password for rui" in response.content.decode()  # the admin's English
+    link, notice = mail.outbox
+    assert link.subject == pseudo("Set a new Mentorwise password")
+    assert notice.subject == pseudo("A one-time password was set for your Mentorwise login")
+    lines = [line for line in notice.body.splitlines() if line and not line.startswith("Mentor")]
+    assert len(lines) == 3 and all(is_pseudo(line) for line in lines)

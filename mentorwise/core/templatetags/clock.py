@@ -16,7 +16,7 @@ from typing import Any
 
 from django import template
 
-from mentorwise.core.clock import Style, fill_when, format_when, zone_of
+from mentorwise.core.clock import Style, fill_when, format_day, format_when, zone_of
 
 register = template.Library()
 
@@ -40,7 +40,7 @@ def when(context: template.Context, value: Any, style: Style = "datetime") -> st
     if isinstance(value, dt.datetime):
         return format_when(value, _viewer_zone(context), style)
     if isinstance(value, dt.date):
-        return f"{value:%a} {value.day} {value:%b %Y}"
+        return format_day(value)
     return str(value)
 
 

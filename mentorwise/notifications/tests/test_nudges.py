@@ -131,7 +131,7 @@ def test_muted_people_get_essential_nudges_only_by_email(
 def test_send_nudges_command_prints_a_summary(relationship) -> None:
     out = io.StringIO()
     call_command("send_nudges", stdout=out)
-    assert "new nudges" in out.getvalue()
+    assert "new nudges:" in out.getvalue()
 
 
 def test_reminders_page_shows_own_nudges_and_dismiss_is_owner_only(

@@ -119,7 +119,7 @@ def test_the_page_describes_each_column_and_links_the_template(hr):
     html = hr.get(URL).content.decode()
     assert 'href="/people/import/template.csv"' in html
     for column in CANONICAL_COLUMNS:
-        assert f"<code>{column}</code>" in html
+        assert f'<code translate="no">{column}</code>' in html
     assert "An IANA time zone such as Europe/Paris." in html
 
 
@@ -158,7 +158,7 @@ def test_the_command_line_records_its_runs_too(tmp_path):
     call_command("import_people", "--history", stdout=out)
     first, second = out.getvalue().splitlines()
     assert "bad.csv  refused: 1 problem" in first
-    assert "system (command line)  good.csv  imported: 1 added" in second
+    assert "system (Command line)  good.csv  imported: 1 added" in second
 
 
 def test_an_import_that_fails_while_writing_leaves_no_run_and_no_people(monkeypatch):

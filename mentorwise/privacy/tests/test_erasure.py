@@ -292,7 +292,7 @@ def test_import_leaves_erased_people_alone(mentee: Any, hr_admin: Any) -> None:
     ).encode()
     result = people_import(actor=hr_admin, data=data, file_name="hris.csv")
     assert result.erased_skipped == 1 and result.created == 1
-    assert "erased people were left alone" in result.summary()
+    assert "1 row of an erased person was left alone." in result.summary()
     ana.refresh_from_db()
     assert ana.full_name == f"Erased person #{ana.pk}"
     assert not Person.objects.filter(employee_id=employee_id).exists()

@@ -70,7 +70,7 @@ def test_the_nudge_cron_job_applies_retention(rich_relationship: Any, settings: 
     PrivateNote.objects.update(updated_at=_age(31))
     out = StringIO()
     call_command("send_nudges", stdout=out)
-    assert "2 private note(s) deleted" in out.getvalue()
+    assert "2 private notes deleted" in out.getvalue()
     assert not PrivateNote.objects.exists()
 
 
@@ -79,4 +79,4 @@ def test_purge_retention_command(rich_relationship: Any, settings: Any) -> None:
     SurveyResponse.objects.update(submitted_at=_age(11))
     out = StringIO()
     call_command("purge_retention", stdout=out)
-    assert "2 survey response(s) with text answers blanked" in out.getvalue()
+    assert "2 survey responses with text answers blanked" in out.getvalue()

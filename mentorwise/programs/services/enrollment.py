@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor, User
 from mentorwise.core.audit import audit_record
@@ -61,13 +62,13 @@ def enrollment_create(*, actor: Actor, program: Program, data: EnrollmentNew) ->
     """
     person_id = getattr(actor, "person_id", None)
     if person_id is None:
-        raise Forbidden("Your login is not linked to an employee record, so you cannot enroll.")
+        raise Forbidden(_("Your login is not linked to an employee record, so you cannot enroll."))
     person = Person.objects.get(pk=person_id)
     role, answers = data.role, data.answers
     if problem := role_problem(program, role):
         raise InvalidInput([problem])
     if not program.is_open_for_enrollment:
-        raise Conflict("This program is not open for enrollment.", code="program_closed")
+        raise Conflict(_("This program is not open for enrollment."), code="program_closed")
     if reason := ineligibility_reason(program.eligibility.get(role, {}), person):
         raise Forbidden(reason, code="ineligible")
     enrollment_new_validate(data, program=program)
@@ -77,7 +78,7 @@ def enrollment_create(*, actor: Actor, program: Program, data: EnrollmentNew) ->
         .first()
     )
     if enrollment is not None and enrollment.status == EnrollmentStatus.ACTIVE:
-        raise Conflict("You are already enrolled in this role.", code="already_enrolled")
+        raise Conflict(_("You are already enrolled in this role."), code="already_enrolled")
     was_invited = enrollment is not None and enrollment.status == EnrollmentStatus.INVITED
     if enrollment is None:
         enrollment = Enrollment(program=program, person=person, role=role)
@@ -89,7 +90,9 @@ def enrollment_create(*, actor: Actor, program: Program, data: EnrollmentNew) ->
         with transaction.atomic():
             enrollment.save()
     except IntegrityError:
-        raise Conflict("You are already enrolled in this role.", code="already_enrolled") from None
+        raise Conflict(
+            _("You are already enrolled in this role."), code="already_enrolled"
+        ) from None
     enrollment.skills_wanted.set(answers.skills_wanted)
     enrollment.skills_offered.set(answers.skills_offered)
     audit_record(
@@ -116,10 +119,10 @@ def enrollment_update(
     if enrollment.person_id != getattr(actor, "person_id", None):
         # The program's managers read the enrollment, so it exists for them: 403, not 404.
         if can_manage_program(actor, enrollment.program):
-            raise Forbidden("Only the enrolled person changes their answers.")
-        raise NotFound("No such enrollment.")
+            raise Forbidden(_("Only the enrolled person changes their answers."))
+        raise NotFound(_("No such enrollment."))
     if enrollment.status != EnrollmentStatus.ACTIVE:
-        raise Conflict("Only an active enrollment can be changed.", code="not_active")
+        raise Conflict(_("Only an active enrollment can be changed."), code="not_active")
     enrollment_answers_validate(answers, program=enrollment.program, role=enrollment.role)
     _apply_answers(enrollment, enrollment.role, answers, enrollment.program)
     enrollment.updated_at = timezone.now()
@@ -137,10 +140,10 @@ def enrollment_set_availability(
     """A mentor pauses or resumes taking mentees, or changes capacity."""
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if enrollment.person_id != getattr(actor, "person_id", None):
-        raise NotFound("No such enrollment.")
+        raise NotFound(_("No such enrollment."))
     if enrollment.role not in GIVING_ROLES:
         raise Conflict(
-            "Only mentors, sponsors and coaches have availability.", code="not_giving_role"
+            _("Only mentors, sponsors and coaches have availability."), code="not_giving_role"
         )
     if capacity is not None and (problem := capacity_problem(capacity)):
         raise InvalidInput([problem])
@@ -166,9 +169,9 @@ def enrollment_withdraw(*, actor: Actor, enrollment: Enrollment, reason: str = "
     )
     own = enrollment.person_id == getattr(actor, "person_id", None)
     if not own and not can_manage_program(actor, enrollment.program):
-        raise NotFound("No such enrollment.")
+        raise NotFound(_("No such enrollment."))
     if enrollment.status == EnrollmentStatus.WITHDRAWN:
-        raise Conflict("This enrollment was already withdrawn.", code="already_withdrawn")
+        raise Conflict(_("This enrollment was already withdrawn."), code="already_withdrawn")
     enrollment.status = EnrollmentStatus.WITHDRAWN
     enrollment.updated_at = timezone.now()
     enrollment.save(update_fields=["status", "updated_at"])
@@ -199,7 +202,7 @@ def enrollment_invite_bulk(
         raise InvalidInput([problem])
     if not program.is_open_for_enrollment:
         raise Conflict(
-            "Open the program for enrollment before inviting people.", code="program_closed"
+            _("Open the program for enrollment before inviting people."), code="program_closed"
         )
     extra = rules_validate(filters or {}, role="filters")
     rules = {**program.eligibility.get(role, {}), **extra}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.core.errors import Forbidden
@@ -14,10 +16,10 @@ from mentorwise.programs.permissions import can_manage_program
 def require_hr_admin(actor: Actor) -> None:
     """HR admins; `None` is the system (an operator's command at the terminal)."""
     if actor is not None and not is_hr_admin(actor):
-        raise Forbidden("Only HR admins may do this.")
+        raise Forbidden(_("Only HR admins may do this."))
 
 
 def require_manager(actor: Actor, program: Program) -> None:
     """Managers of the program and HR admins; `None` is the system."""
     if actor is not None and not can_manage_program(actor, program):
-        raise Forbidden("Only this program's managers and HR admins may do this.")
+        raise Forbidden(_("Only this program's managers and HR admins may do this."))

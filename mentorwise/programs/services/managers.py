@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.models import User
@@ -37,7 +38,7 @@ def program_managers_set(*, actor: Actor, program: Program, emails: list[str]) -
         for u in User.objects.filter(is_active=True).filter(named).select_related("person")
     }
     errors = [
-        FieldError("managers", "no active login has this email", value=email)
+        FieldError("managers", _("no active login has this email"), value=email)
         for email in wanted
         if email not in users
     ]

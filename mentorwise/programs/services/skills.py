@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.core.audit import audit_record
@@ -37,11 +38,11 @@ def skill_create(*, actor: Actor, name: str, category: str) -> Skill:
     name, category = name.strip(), category.strip()
     errors = []
     if not name:
-        errors.append(FieldError("name", "is required"))
+        errors.append(FieldError("name", _("is required")))
     if not category:
-        errors.append(FieldError("category", "is required"))
+        errors.append(FieldError("category", _("is required")))
     if name and Skill.objects.filter(name__iexact=name).exists():
-        errors.append(FieldError("name", "already exists", value=name))
+        errors.append(FieldError("name", _("already exists"), value=name))
     if errors:
         raise InvalidInput(errors)
     skill = Skill.objects.create(name=name[:80], category=category[:60])
@@ -54,7 +55,7 @@ def skill_set_active(*, actor: Actor, skill_id: int, active: bool) -> Skill:
     require_hr_admin(actor)
     skill = Skill.objects.filter(pk=skill_id).first()
     if skill is None:
-        raise NotFound("No such skill.")
+        raise NotFound(_("No such skill."))
     skill.is_active = active
     skill.save(update_fields=["is_active"])
     audit_record(actor=actor, action="skill.activated" if active else "skill.retired", target=skill)

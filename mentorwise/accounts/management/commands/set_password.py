@@ -6,6 +6,7 @@ import getpass
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.models import User
 from mentorwise.accounts.passwords import password_set_by_operator
@@ -31,25 +32,36 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         user = User.objects.select_related("person").filter(username=options["username"]).first()
         if user is None:
-            raise CommandError(f"No login named {options['username']!r}.")
+            raise CommandError(
+                _("No login named %(username)s.") % {"username": repr(options["username"])}
+            )
         raw = None
         if not options["one_time"]:
-            raw = getpass.getpass(f"New password for {user.username}: ")
-            if raw != getpass.getpass("The same again: "):
-                raise CommandError("The two passwords are not the same; nothing was changed.")
+            raw = getpass.getpass(
+                _("New password for %(username)s: ") % {"username": user.username}
+            )
+            if raw != getpass.getpass(_("The same again: ")):
+                raise CommandError(_("The two passwords are not the same; nothing was changed."))
         try:
             raw = password_set_by_operator(user=user, raw=raw, one_time=options["one_time"])
         except InvalidInput as error:
             raise CommandError(
-                "; ".join(problem.message for problem in error.errors) + " Nothing was changed."
+                _("%(problems)s Nothing was changed.")
+                % {"problems": "; ".join(problem.message for problem in error.errors)}
             ) from error
         except MentorwiseError as error:
             raise CommandError(error.message) from error
         if options["one_time"]:
             self.stdout.write(raw)
             self.stderr.write(
-                f"One-time password for {user.username} (shown only now); they choose their "
-                "own at the next sign-in."
+                _(
+                    "One-time password for %(username)s (shown only now); they choose their "
+                    "own at the next sign-in."
+                )
+                % {"username": user.username}
             )
         else:
-            self.stderr.write(f"Password of {user.username} changed; their sessions ended.")
+            self.stderr.write(
+                _("Password of %(username)s changed; their sessions ended.")
+                % {"username": user.username}
+            )

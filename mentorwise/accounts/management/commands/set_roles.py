@@ -6,6 +6,8 @@ import argparse
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from mentorwise.accounts.models import User
 from mentorwise.accounts.role_services import RoleChange, user_roles_set
@@ -34,7 +36,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         user = User.objects.filter(username=options["username"]).first()
         if user is None:
-            raise CommandError(f"No login named {options['username']!r}.")
+            raise CommandError(
+                _("No login named %(username)s.") % {"username": repr(options["username"])}
+            )
         change = RoleChange(is_hr_admin=options["hr_admin"], is_executive=options["executive"])
         try:
             user = user_roles_set(actor=None, user=user, change=change)
@@ -43,9 +47,10 @@ class Command(BaseCommand):
         roles = [
             name
             for name, held in (
-                ("HR admin", user.is_hr_admin or user.is_superuser),
-                ("executive", user.is_executive),
+                (_("HR admin"), user.is_hr_admin or user.is_superuser),
+                (pgettext("role", "executive"), user.is_executive),
             )
             if held
         ]
-        self.stdout.write(f"{user.username}: {', '.join(roles) or 'no role'}")
+        held = ", ".join(roles) or _("no role")
+        self.stdout.write(f"{user.username}: {held}")

@@ -13,9 +13,17 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
+from mentorwise.core.languages import available
 from mentorwise.core.outbox import outbox_active
 from mentorwise.core.progress import progress_bar
-from mentorwise.demo.seed import DEMO_PASSWORD, demo_is_seeded, demo_logins, demo_seed
+from mentorwise.demo.seed import (
+    DEMO_LANGUAGE,
+    DEMO_PASSWORD,
+    demo_is_seeded,
+    demo_logins,
+    demo_logins_language,
+    demo_seed,
+)
 
 
 class Command(BaseCommand):
@@ -27,6 +35,13 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="Delete all data and seed again.")
         parser.add_argument("--no-serve", action="store_true", help="Seed only; do not serve.")
         parser.add_argument("--addr", default="127.0.0.1:8000", help="Address to serve on.")
+        parser.add_argument(
+            "--language",
+            default=DEMO_LANGUAGE,
+            choices=[*(language.code for language in available()), "auto"],
+            help="Language of the demo logins (default English); auto: each person's HRIS "
+            "language, e.g. Japanese for the HR admin in Tokyo.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.verbosity = options["verbosity"]
@@ -45,7 +60,10 @@ class Command(BaseCommand):
             with progress_bar(enabled=options["verbosity"] > 0) as progress:
                 try:
                     result = demo_seed(
-                        people=options["people"], seed=options["seed"], progress=progress
+                        people=options["people"],
+                        seed=options["seed"],
+                        progress=progress,
+                        language="" if options["language"] == "auto" else options["language"],
                     )
                 except RuntimeError as error:
                     raise CommandError(str(error)) from error
@@ -63,6 +81,8 @@ class Command(BaseCommand):
             if result.states:
                 states = ", ".join(f"{n} {state}" for state, n in sorted(result.states.items()))
                 self.stdout.write(f"Matches and relationships: {states}.")
+        language = "" if options["language"] == "auto" else options["language"]
+        demo_logins_language(language)
         self._print_logins(options["addr"])
         if not options["no_serve"]:
             self._serve(options["addr"])

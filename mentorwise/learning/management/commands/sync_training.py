@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from mentorwise.core.errors import InvalidInput
 from mentorwise.learning.services import modules_sync_builtin
@@ -21,11 +22,23 @@ class Command(BaseCommand):
             result = modules_sync_builtin(actor=None)
         except InvalidInput as error:
             raise CommandError(
-                "Module files are not valid:\n" + "\n".join(f"  {e}" for e in error.errors)
+                _("Module files are not valid:\n%(errors)s")
+                % {"errors": "\n".join(f"  {e}" for e in error.errors)}
             ) from error
         for slug in result.skipped:
-            self.stderr.write(f"Skipped {slug}: an organization module already uses this slug.")
+            self.stderr.write(
+                _("Skipped %(slug)s: an organization module already uses this slug.")
+                % {"slug": slug}
+            )
         self.stdout.write(
-            f"Training modules: {len(result.created)} added, {len(result.updated)} updated, "
-            f"{len(result.unchanged)} unchanged, {len(result.retired)} retired."
+            _(
+                "Training modules: %(added)s added, %(updated)s updated, %(unchanged)s "
+                "unchanged, %(retired)s retired."
+            )
+            % {
+                "added": len(result.created),
+                "updated": len(result.updated),
+                "unchanged": len(result.unchanged),
+                "retired": len(result.retired),
+            }
         )

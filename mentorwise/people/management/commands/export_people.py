@@ -6,10 +6,11 @@ import csv
 from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentorwise.core.audit import audit_record
 from mentorwise.core.csv import csv_safe
-from mentorwise.core.text import count as plural
 from mentorwise.people.selectors import EXPORT_COLUMNS, people_export_rows
 
 
@@ -46,7 +47,17 @@ class Command(BaseCommand):
                 with open(out, "w", newline="", encoding="utf-8") as handle:
                     count = write_people_csv(handle)
             except OSError as error:
-                raise CommandError(f"Cannot write {out}: {error.strerror}") from error
-            self.stderr.write(f"Wrote {plural(count, 'person', grouped=True)} to {out}.")
+                raise CommandError(
+                    _("Cannot write %(path)s: %(problem)s")
+                    % {"path": out, "problem": error.strerror}
+                ) from error
+            self.stderr.write(
+                ngettext(
+                    "Wrote %(count)s person to %(path)s.",
+                    "Wrote %(count)s people to %(path)s.",
+                    count,
+                )
+                % {"count": f"{count:,}", "path": out}
+            )
         # Run by an operator on the server: the system exported the workforce.
         audit_record(actor=None, action="people.exported", data={"rows": count, "out": out})

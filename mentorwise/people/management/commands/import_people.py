@@ -10,11 +10,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from mentorwise.core.errors import InvalidInput
-from mentorwise.core.text import count
 from mentorwise.people.models import ImportOutcome, ImportRun
 from mentorwise.people.services import people_import
 
@@ -48,13 +49,15 @@ class Command(BaseCommand):
             self._history()
             return
         if not options["file"]:
-            raise CommandError("Name the CSV file to import (or use --history).")
+            raise CommandError(_("Name the CSV file to import (or use --history)."))
         path = Path(options["file"])
         try:
             # Read as a stream by the import: never the whole file in memory.
             handle = path.open("rb")
         except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}") from error
+            raise CommandError(
+                _("Cannot read %(path)s: %(problem)s") % {"path": path, "problem": error.strerror}
+            ) from error
         console = Console(file=self.stdout._out)  # type: ignore[arg-type]
         progress = Progress(
             TextColumn("{task.description}"),
@@ -88,31 +91,45 @@ class Command(BaseCommand):
             n = error.total
             if error.truncated:
                 self.stderr.write(
-                    f"{path.name}: {len(error.errors):,} problems are shown; the file has "
-                    f"{n:,} in all. Fix these first, then run the import again."
+                    _(
+                        "%(file)s: %(shown)s problems are shown; the file has %(count)s in all. "
+                        "Fix these first, then run the import again."
+                    )
+                    % {"file": path.name, "shown": f"{len(error.errors):,}", "count": f"{n:,}"}
                 )
             raise CommandError(
-                f"{n:,} problem{'s' if n != 1 else ''} found in {path.name}; nothing was imported."
+                ngettext(
+                    "%(count)s problem found in %(file)s; nothing was imported.",
+                    "%(count)s problems found in %(file)s; nothing was imported.",
+                    n,
+                )
+                % {"count": f"{n:,}", "file": path.name}
             ) from error
         if result.ignored_columns:
-            self.stdout.write(f"Ignored columns: {', '.join(result.ignored_columns)}")
+            self.stdout.write(
+                _("Ignored columns: %(columns)s") % {"columns": ", ".join(result.ignored_columns)}
+            )
         self.stdout.write(result.summary())
 
     def _history(self) -> None:
         # The command line is the operator (actor None, as for the import itself): all runs.
         runs = ImportRun.objects.select_related("actor")[:20]
         if not runs:
-            self.stdout.write("No file has been imported yet.")
+            self.stdout.write(_("No file has been imported yet."))
         for run in runs:
             when = timezone.localtime(run.created_at).strftime("%Y-%m-%d %H:%M %Z")
             if run.outcome == ImportOutcome.IMPORTED:
-                what = (
-                    f"imported: {run.created:,} added, {run.updated:,} changed, "
-                    f"{run.terminated:,} terminated"
-                )
+                what = _(
+                    "imported: %(created)s added, %(updated)s changed, %(terminated)s terminated"
+                ) % {
+                    "created": f"{run.created:,}",
+                    "updated": f"{run.updated:,}",
+                    "terminated": f"{run.terminated:,}",
+                }
             else:
-                what = f"refused: {count(run.errors, 'problem', grouped=True)}"
+                what = ngettext(
+                    "refused: %(count)s problem", "refused: %(count)s problems", run.errors
+                ) % {"count": f"{run.errors:,}"}
             self.stdout.write(
-                f"{when}  {run.actor_label} ({run.get_source_display().lower()})  "
-                f"{run.file_name}  {what}"
+                f"{when}  {run.actor_label} ({run.get_source_display()})  {run.file_name}  {what}"
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from mentorwise.core.errors import MentorwiseError
 from mentorwise.privacy.erasure import person_erase
@@ -30,7 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["confirm"]:
             raise CommandError(
-                "Erasure is irreversible: repeat the employee id with --confirm to proceed."
+                _("Erasure is irreversible: repeat the employee id with --confirm to proceed.")
             )
         try:
             person = person_by_employee_id(options["employee_id"])

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from mentorwise.core.errors import MentorwiseError
 from mentorwise.privacy.export import person_export
@@ -39,5 +40,11 @@ class Command(BaseCommand):
             with open(options["output"], "w", encoding="utf-8") as handle:
                 handle.write(text + "\n")
         except OSError as error:
-            raise CommandError(f"Cannot write {options['output']}: {error.strerror}") from error
-        self.stderr.write(f"Wrote the export of {person.employee_id} to {options['output']}.")
+            raise CommandError(
+                _("Cannot write %(path)s: %(problem)s")
+                % {"path": options["output"], "problem": error.strerror}
+            ) from error
+        self.stderr.write(
+            _("Wrote the export of %(employee_id)s to %(path)s.")
+            % {"employee_id": person.employee_id, "path": options["output"]}
+        )

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from mentorwise.core.errors import MentorwiseError
 from mentorwise.core.inputs import problems_text, schema_parse
@@ -30,9 +31,11 @@ def _changes(options: dict[str, Any]) -> dict[str, Any]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise CommandError(f"The changes are not valid JSON: {error}") from None
+        raise CommandError(
+            _("The changes are not valid JSON: %(error)s") % {"error": error}
+        ) from None
     if not isinstance(data, dict):
-        raise CommandError("The changes must be a JSON object of field: value.")
+        raise CommandError(_("The changes must be a JSON object of field: value."))
     return data
 
 
@@ -68,13 +71,18 @@ class Command(BaseCommand):
                 }
                 data = schema_parse(ProgramCreateIn, raw).to_input()
                 program = program_create(actor=None, data=data)
-                self.stdout.write(f"Created “{program.name}” ({program.slug}) as a draft.")
+                self.stdout.write(
+                    _("Created “%(name)s” (%(slug)s) as a draft.")
+                    % {"name": program.name, "slug": program.slug}
+                )
                 return
             found = Program.objects.filter(slug=options["slug"]).first()
             if found is None:
-                raise CommandError(f"No program with slug {options['slug']!r}.")
+                raise CommandError(_("No program with slug %(slug)r.") % {"slug": options["slug"]})
             changes = schema_parse(ProgramPatchIn, _changes(options)).to_input()
             program = program_update(actor=None, program=found, changes=changes)
         except MentorwiseError as error:
             raise CommandError(problems_text(error)) from error
-        self.stdout.write(f"Saved “{program.name}” ({program.slug}).")
+        self.stdout.write(
+            _("Saved “%(name)s” (%(slug)s).") % {"name": program.name, "slug": program.slug}
+        )
