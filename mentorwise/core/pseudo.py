@@ -48,7 +48,10 @@ def pseudo(text: str) -> str:
     stripped = body.rstrip()
     trailing = body[len(stripped) :]
     visible = len(_PROTECTED.sub("", text))
-    padding = PAD * max(1, math.ceil(visible * GROWTH))
+    # The padding comes in words of at most five, so that lines can still break in it (one
+    # long run overflowed narrow screens, where no real language would).
+    extra = max(1, math.ceil(visible * GROWTH))
+    padding = " ".join(PAD * min(5, extra - start) for start in range(0, extra, 5))
     return f"{OPEN}{stripped} {padding}{CLOSE}{trailing}"
 
 
