@@ -139,7 +139,10 @@ def test_import_errors_are_listed_with_row_column_value(client, hr_admin, settin
     html = response.content.decode()
     assert "2 problems in bad.csv: nothing was imported" in html
     assert 'id="import-result"' in html and "<h1>" not in html  # the partial only
-    row = '<td data-label="Row">2</td><td data-label="Column">{}</td><td data-label="Value">'
+    row = (
+        '<td data-label="Row">2</td><td data-label="Column"><code translate="no">{}</code></td>'
+        '<td data-label="Value">'
+    )
     assert row.format("email") + "<code>nope</code></td>" in html
     assert row.format("job_level") + "<code>11</code></td>" in html
     assert not (tmp_path / "imports").exists() or not list((tmp_path / "imports").glob("*"))
