@@ -167,7 +167,9 @@ def nudges_send(*, now: dt.datetime | None = None) -> tuple[int, int]:
     emailed = in_app = 0
     with transaction.atomic():
         pending = list(
-            Nudge.objects.select_for_update()
+            # Only the nudges are locked: PostgreSQL cannot lock the nullable side of the join
+            # that brings each person's login (their language).
+            Nudge.objects.select_for_update(of=("self",))
             .filter(delivery=Delivery.PENDING, person__erased_at__isnull=True)
             .select_related("person__user")[:5000]
         )
