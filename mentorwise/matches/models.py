@@ -5,19 +5,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 
 class RunStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", gettext_lazy("Queued")
+    RUNNING = "running", gettext_lazy("Running")
+    DONE = "done", gettext_lazy("Done")
+    FAILED = "failed", gettext_lazy("Failed")
 
 
 class RunMethod(models.TextChoices):
-    OPTIMAL = "optimal", "Optimal (best total fit)"
-    STABLE = "stable", "Stable (no pair would rather swap)"
-    GREEDY = "greedy", "Greedy (fast baseline)"
+    OPTIMAL = "optimal", gettext_lazy("Optimal (best total fit)")
+    STABLE = "stable", gettext_lazy("Stable (no pair would rather swap)")
+    GREEDY = "greedy", gettext_lazy("Greedy (fast baseline)")
 
 
 class MatchingRun(models.Model):
@@ -56,22 +57,22 @@ class MatchingRun(models.Model):
 
 
 class MatchSource(models.TextChoices):
-    RUN = "run", "Matching run"
-    SELF_MATCH = "self_match", "Requested by the mentee"
-    MANUAL = "manual", "Made by hand"
+    RUN = "run", gettext_lazy("Matching run")
+    SELF_MATCH = "self_match", gettext_lazy("Requested by the mentee")
+    MANUAL = "manual", gettext_lazy("Made by hand")
 
 
 class MatchStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"  # from a run, awaiting the program manager
-    APPROVED = "approved", "Approved"  # approved, not yet published
-    REJECTED = "rejected", "Declined by the program manager"
-    SUPERSEDED = "superseded", "Replaced by a newer run"
-    REQUESTED = "requested", "Requested"  # self-match: awaiting the mentor
-    PUBLISHED = "published", "Awaiting both people"
-    ACCEPTED = "accepted", "Accepted"  # both accepted: a relationship exists
-    DECLINED = "declined", "Declined"  # by the mentee or the mentor
-    EXPIRED = "expired", "Expired"
-    ENDED = "ended", "Ended"  # the relationship was closed
+    PROPOSED = "proposed", gettext_lazy("Proposed")  # from a run, awaiting the program manager
+    APPROVED = "approved", gettext_lazy("Approved")  # approved, not yet published
+    REJECTED = "rejected", gettext_lazy("Declined by the program manager")
+    SUPERSEDED = "superseded", gettext_lazy("Replaced by a newer run")
+    REQUESTED = "requested", gettext_lazy("Requested")  # self-match: awaiting the mentor
+    PUBLISHED = "published", gettext_lazy("Awaiting both people")
+    ACCEPTED = "accepted", gettext_lazy("Accepted")  # both accepted: a relationship exists
+    DECLINED = "declined", gettext_lazy("Declined")  # by the mentee or the mentor
+    EXPIRED = "expired", gettext_lazy("Expired")
+    ENDED = "ended", gettext_lazy("Ended")  # the relationship was closed
 
 
 # Statuses that hold one of the mentor's places. A self-match request does not: the
@@ -82,9 +83,9 @@ TAKES_MENTEE = (MatchStatus.APPROVED, MatchStatus.PUBLISHED, MatchStatus.ACCEPTE
 
 
 class Response(models.TextChoices):
-    PENDING = "pending", "Pending"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
+    PENDING = "pending", gettext_lazy("Pending")
+    ACCEPTED = "accepted", gettext_lazy("Accepted")
+    DECLINED = "declined", gettext_lazy("Declined")
 
 
 class Match(models.Model):
@@ -154,8 +155,8 @@ class UnmatchedMentee(models.Model):
 
 
 class PreferenceKind(models.TextChoices):
-    PREFER = "prefer", "Preferred"
-    VETO = "veto", "Vetoed"
+    PREFER = "prefer", gettext_lazy("Preferred")
+    VETO = "veto", gettext_lazy("Vetoed")
 
 
 class Preference(models.Model):

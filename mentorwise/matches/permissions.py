@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from mentorwise.accounts.actors import Actor, User
 from mentorwise.accounts.roles import actor_person_id
 from mentorwise.core.errors import Forbidden
@@ -16,7 +18,7 @@ def require_manager(actor: Actor, program: Program) -> User | None:
     if actor is None:
         return None
     if not isinstance(actor, User) or not can_manage_program(actor, program):
-        raise Forbidden("Only this program's managers and HR admins may do this.")
+        raise Forbidden(_("Only this program's managers and HR admins may do this."))
     return actor
 
 
@@ -25,7 +27,7 @@ def require_not_in_pair(actor: Actor, *person_ids: int) -> None:
     the marks on it): another manager or an HR admin does."""
     if actor is not None and actor_person_id(actor) in person_ids:
         raise Forbidden(
-            "You are in this pair: another manager of the program or an HR admin decides it.",
+            _("You are in this pair: another manager of the program or an HR admin decides it."),
             code="conflict_of_interest",
         )
 

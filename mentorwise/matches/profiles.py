@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import prefetch_related_objects
+from django.utils.translation import gettext as _
 
 from mentorwise.programs.models import Enrollment, Role
 
@@ -52,7 +53,7 @@ def enrollment_profile(enrollment: Enrollment) -> Profile:
         function=person.function,
         location=person.location,
         skills=tuple(sorted(s.name for s in skills)),
-        skills_label="Wants to develop" if mentee else "Can help with",
+        skills_label=_("Wants to develop") if mentee else _("Can help with"),
         about="" if mentee else enrollment.expertise,
         bio=person.bio,
     )

@@ -10,6 +10,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import prefetch_related_objects
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.models import User
@@ -19,7 +22,14 @@ from mentorwise.matches.problem import giving_role, program_pool
 from mentorwise.matches.profiles import Profile, enrollment_profile
 from mentorwise.matches.selectors import hidden_by_veto, own_mentee_enrollment
 from mentorwise.matching.scoring import ScoringModel
+from mentorwise.matching.words import Words
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, Role
+
+# The engine words reasons shown on a page in the reader's language (stored reasons stay in
+# English: see runs.py).
+PAGE_WORDS = Words(
+    gettext=gettext, ngettext=ngettext, spelled=lambda: translation.get_language() == "en"
+)
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,7 @@ class PairPreview:
     reasons: list[str]
     warnings: list[str]
     marks: list[str] = field(default_factory=list)
+    mentor_full: bool = False
 
 
 def pair_preview(*, actor: Actor, program: Program, mentee_id: int, mentor_id: int) -> PairPreview:
@@ -44,33 +55,43 @@ def pair_preview(*, actor: Actor, program: Program, mentee_id: int, mentor_id: i
     if mentee_id not in rows:
         mentee = Enrollment.objects.filter(pk=mentee_id, program=program, role=Role.MENTEE).first()
         if mentee is None:
-            raise NotFound("No such mentee in this program.")
-        return PairPreview(None, [], [f"{mentee.person} already has a match or is not active."])
+            raise NotFound(_("No such mentee in this program."))
+        return PairPreview(
+            None,
+            [],
+            [_("%(name)s already has a match or is not active.") % {"name": mentee.person}],
+        )
     if mentor_id not in cols:
         mentor = Enrollment.objects.filter(pk=mentor_id, program=program).first()
         if mentor is None:
-            raise NotFound("No such mentor in this program.")
-        return PairPreview(None, [], [f"{mentor.person} is paused or not active."])
+            raise NotFound(_("No such mentor in this program."))
+        return PairPreview(
+            None, [], [_("%(name)s is paused or not active.") % {"name": mentor.person}]
+        )
     i, j = rows[mentee_id], cols[mentor_id]
     require_not_in_pair(
         actor, pool.mentee_members[i].person_id, pool.mentor_enrollments[j].person_id
     )
     assert pool.mentees is not None and pool.mentors is not None  # noqa: S101 - both found
     model = ScoringModel(pool.mentees, pool.mentors, pool.rules)
-    explanation = model.explain(i, j, marks=False)
-    warnings += model.why_not(i, j, marks=False)
+    explanation = model.explain(i, j, marks=False, words=PAGE_WORDS)
+    warnings += model.why_not(i, j, marks=False, words=PAGE_WORDS)
     if pool.capacities[j] <= 0:
-        warnings.append(f"{pool.mentor_enrollments[j].person} has no place left.")
+        warnings.append(
+            _("%(name)s has no place left.") % {"name": pool.mentor_enrollments[j].person}
+        )
     min_score = pool.rules.min_score
     if min_score is not None and explanation.score < min_score:
         warnings.append(
-            f"score {explanation.score:.2f} is below the program's minimum {min_score:.2f}"
+            _("score %(score).2f is below the program's minimum %(minimum).2f")
+            % {"score": explanation.score, "minimum": min_score}
         )
     return PairPreview(
         round(float(explanation.score), 4),
         [r.text for r in explanation.reasons],
         warnings,
-        model.marks(i, j),
+        model.marks(i, j, words=PAGE_WORDS),
+        mentor_full=pool.capacities[j] <= 0,
     )
 
 
@@ -120,7 +141,7 @@ def mentee_cards(*, actor: Actor, program: Program) -> list[MenteeCard]:
     like `mentor_cards`, from the actor's own marks only, without the mentees who vetoed them."""
     if not program.matching.get("options", {}).get("mentor_preferences"):
         raise Conflict(
-            "In this program only mentees state preferences.", code="no_mentor_preferences"
+            _("In this program only mentees state preferences."), code="no_mentor_preferences"
         )
     mine = Enrollment.objects.filter(
         program=program,
@@ -129,7 +150,7 @@ def mentee_cards(*, actor: Actor, program: Program) -> list[MenteeCard]:
         status=EnrollmentStatus.ACTIVE,
     ).first()
     if mine is None:
-        raise Forbidden("Enroll as a mentor in this program first.", code="not_a_mentor")
+        raise Forbidden(_("Enroll as a mentor in this program first."), code="not_a_mentor")
     pool = program_pool(program, marks_of=mine)
     unseen = hidden_by_veto(viewer=mine)
     cols = {e.pk: j for j, e in enumerate(pool.mentor_enrollments)}
@@ -148,13 +169,13 @@ def mentee_cards(*, actor: Actor, program: Program) -> list[MenteeCard]:
         if model is None:
             cards.append(MenteeCard(enrollment, None, [], []))
             continue
-        explanation = model.explain(i, cols[mine.pk])
+        explanation = model.explain(i, cols[mine.pk], words=PAGE_WORDS)
         cards.append(
             MenteeCard(
                 enrollment,
                 round(float(explanation.score), 3),
                 [r.text for r in explanation.reasons],
-                model.why_not(i, cols[mine.pk]),
+                model.why_not(i, cols[mine.pk], words=PAGE_WORDS),
             )
         )
     cards.sort(key=lambda c: (bool(c.blocked_because), -(c.score or 0), c.enrollment.pk))
@@ -199,8 +220,8 @@ def mentor_cards(
             continue
         if model is not None:
             i = rows[mine.pk]
-            explanation = model.explain(i, j)
-            blocked = model.why_not(i, j)
+            explanation = model.explain(i, j, words=PAGE_WORDS)
+            blocked = model.why_not(i, j, words=PAGE_WORDS)
             cards.append(
                 MentorCard(
                     enrollment,
@@ -220,7 +241,7 @@ def mentor_cards(
                     [],
                     room,
                     False,
-                    ["You already have a match in this program."],
+                    [_("You already have a match in this program.")],
                     last_active.get(enrollment.pk),
                 )
             )

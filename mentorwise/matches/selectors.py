@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.core.errors import Forbidden, NotFound
@@ -28,7 +29,7 @@ def access_run(*, actor: Actor, run_id: int) -> MatchingRun:
     """A run of a program the actor manages; NotFound otherwise."""
     run = MatchingRun.objects.select_related("program").filter(pk=run_id).first()
     if run is None or not can_manage_program(actor, run.program):
-        raise NotFound("No such matching run.")
+        raise NotFound(_("No such matching run."))
     return run
 
 
@@ -40,7 +41,7 @@ def access_managed_match(*, actor: Actor, match_id: int) -> Match:
         .first()
     )
     if match is None or not can_manage_program(actor, match.program):
-        raise NotFound("No such match.")
+        raise NotFound(_("No such match."))
     return match
 
 
@@ -153,5 +154,5 @@ def own_mentee_enrollment(actor: Actor, program: Program) -> Enrollment:
         status=EnrollmentStatus.ACTIVE,
     ).first()
     if enrollment is None:
-        raise Forbidden("Enroll as a mentee in this program first.", code="not_a_mentee")
+        raise Forbidden(_("Enroll as a mentee in this program first."), code="not_a_mentee")
     return enrollment

@@ -10,12 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor, User
 from mentorwise.core.audit import audit_record
+from mentorwise.core.clock import format_when, zone_of
 from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from mentorwise.core.languages import speaking_to
 from mentorwise.core.mail import email_enqueue
 from mentorwise.matches.models import (
     HOLDS_CAPACITY,
@@ -53,12 +57,18 @@ def run_create(*, actor: Actor, program: Program, method: str = RunMethod.OPTIMA
     login = require_manager(actor, program)
     if method not in RunMethod.values:
         raise InvalidInput(
-            [FieldError("method", f"must be one of {', '.join(RunMethod.values)}", value=method)]
+            [
+                FieldError(
+                    "method",
+                    _("must be one of %(values)s") % {"values": ", ".join(RunMethod.values)},
+                    value=method,
+                )
+            ]
         )
     Program.objects.select_for_update().get(pk=program.pk)  # one run at a time per program
     if program.runs.filter(status__in=(RunStatus.QUEUED, RunStatus.RUNNING)).exists():
         raise Conflict(
-            "A matching run of this program is already in progress.", code="run_in_progress"
+            _("A matching run of this program is already in progress."), code="run_in_progress"
         )
     run = MatchingRun.objects.create(program=program, created_by=login, method=method)
     audit_record(actor=actor, action="matching_run.created", target=run, data={"method": method})
@@ -82,7 +92,7 @@ def _locked_match(match_id: int, program: Program | None = None) -> Match:
     )
     match = query.filter(pk=match_id).first()
     if match is None or (program is not None and match.program_id != program.pk):
-        raise NotFound("No such match.")
+        raise NotFound(_("No such match."))
     return match
 
 
@@ -102,19 +112,23 @@ def match_approve(*, actor: Actor, match: Match) -> Match:
         return match
     if match.status not in (MatchStatus.PROPOSED, MatchStatus.REJECTED):
         raise Conflict(
-            f"This match is {match.get_status_display().lower()}: it cannot be approved.",
+            _("This match is %(status)s: it cannot be approved.")
+            % {"status": match.get_status_display().lower()},
             code="not_proposed",
         )
     Enrollment.objects.select_for_update().get(pk=match.mentor_id)  # capacity guard
     if _mentor_room(match.mentor, exclude_match=match.pk) <= 0:
-        raise Conflict(f"{match.mentor.person} has no place left.", code="mentor_full")
+        raise Conflict(
+            _("%(name)s has no place left.") % {"name": match.mentor.person}, code="mentor_full"
+        )
     if (
         Match.objects.filter(mentee=match.mentee, status__in=TAKES_MENTEE)
         .exclude(pk=match.pk)
         .exists()
     ):
         raise Conflict(
-            f"{match.mentee.person} already has a match in this program.", code="mentee_taken"
+            _("%(name)s already has a match in this program.") % {"name": match.mentee.person},
+            code="mentee_taken",
         )
     match.status, match.decided_at = MatchStatus.APPROVED, timezone.now()
     match.decided_by = login
@@ -130,7 +144,7 @@ def match_reject(*, actor: Actor, match: Match) -> Match:
     login = require_decider(actor, match)
     if match.status not in (MatchStatus.PROPOSED, MatchStatus.APPROVED):
         raise Conflict(
-            "Only proposed or approved matches can be declined here.", code="not_proposed"
+            _("Only proposed or approved matches can be declined here."), code="not_proposed"
         )
     match.status, match.decided_at, match.locked = MatchStatus.REJECTED, timezone.now(), False
     match.decided_by = login
@@ -145,7 +159,7 @@ def match_lock(*, actor: Actor, match: Match, locked: bool) -> Match:
     match = _locked_match(match.pk)
     require_decider(actor, match)
     if match.status != MatchStatus.PROPOSED:
-        raise Conflict("Only proposals can be locked.", code="not_proposed")
+        raise Conflict(_("Only proposals can be locked."), code="not_proposed")
     match.locked = locked
     match.save(update_fields=["locked"])
     audit_record(actor=actor, action="match.locked" if locked else "match.unlocked", target=match)
@@ -163,9 +177,9 @@ def pair_forbid(
         pk=mentor_id, program=program, role=giving_role(program)
     ).first()
     if mentee is None or mentor is None:
-        raise NotFound("No such participant in this program.")
+        raise NotFound(_("No such participant in this program."))
     require_not_in_pair(actor, mentee.person_id, mentor.person_id)
-    pair, _ = ForbiddenPair.objects.get_or_create(
+    pair, _created = ForbiddenPair.objects.get_or_create(
         program=program,
         mentee=mentee,
         mentor=mentor,
@@ -192,8 +206,12 @@ def match_create_manual(*, actor: Actor, program: Program, mentee_id: int, mento
     preview = pair_preview(actor=actor, program=program, mentee_id=mentee_id, mentor_id=mentor_id)
     if preview.score is None:
         raise Conflict(preview.warnings[0], code="pair_unavailable")
-    if any("no place left" in w for w in preview.warnings):
+    if preview.mentor_full:
         raise Conflict(preview.warnings[-1], code="mentor_full")
+    with translation.override(settings.LANGUAGE_CODE):  # stored, shown to all: as runs do
+        preview = pair_preview(
+            actor=actor, program=program, mentee_id=mentee_id, mentor_id=mentor_id
+        )
     match = Match.objects.create(
         program=program,
         mentee_id=mentee_id,
@@ -262,15 +280,30 @@ def _notify_published(match: Match) -> None:
     mentee, mentor = match.mentee.person, match.mentor.person
     reasons = "\n".join(f"- {r}" for r in match.reasons)
     for person, other in ((mentee, mentor), (mentor, mentee)):
-        email_enqueue(
-            to=[person.email],
-            subject=f"{match.program.name}: you have been matched with {other.full_name}",
-            body=(
-                f"Hello {person.first_name},\n\nIn {match.program.name} you have been matched with "
-                f"{other.full_name} ({other.title}).\n\nWhy this match:\n{reasons}\n\n"
-                f"Please accept or decline in Mentorwise by {match.expires_at:%B %d, %Y}.\n"
-            ),
-        )
+        with speaking_to(person):
+            values = {
+                "program": match.program.name,
+                "name": other.full_name,
+                "first_name": person.first_name,
+                "title": other.title,
+                "reasons": reasons,
+                "day": answer_day(match, person),
+            }
+            subject = _("%(program)s: you have been matched with %(name)s") % values
+            body = (
+                _(
+                    "Hello %(first_name)s,\n\nIn %(program)s you have been matched with "
+                    "%(name)s (%(title)s).\n\nWhy this match:\n%(reasons)s\n\n"
+                    "Please accept or decline in Mentorwise by %(day)s.\n"
+                )
+                % values
+            )
+        email_enqueue(to=[person.email], subject=subject, body=body)
+
+
+def answer_day(match: Match, person: object) -> str:
+    """The day an answer is due, in the reader's zone and language."""
+    return format_when(match.expires_at, zone_of(person), "date") if match.expires_at else ""
 
 
 # Self-match -----------------------------------------------------------------------------
@@ -281,7 +314,7 @@ def mentor_request_create(*, actor: Actor, program: Program, mentor_id: int, mes
     """A mentee asks a mentor; the mentor has `request_expiry_days` to answer."""
     if not program.self_match:
         raise Conflict(
-            "In this program the program manager makes the matches.", code="no_self_match"
+            _("In this program the program manager makes the matches."), code="no_self_match"
         )
     mentee = own_mentee_enrollment(actor, program)
     mentee = Enrollment.objects.select_for_update().get(pk=mentee.pk)
@@ -293,29 +326,32 @@ def mentor_request_create(*, actor: Actor, program: Program, mentor_id: int, mes
         .first()
     )
     if mentor is None:
-        raise NotFound("No such mentor in this program.")
+        raise NotFound(_("No such mentor in this program."))
     if mentor.is_paused:
         raise Conflict(
-            f"{mentor.person} is not taking new mentees right now.", code="mentor_paused"
+            _("%(name)s is not taking new mentees right now.") % {"name": mentor.person},
+            code="mentor_paused",
         )
     if Match.objects.filter(
         mentee=mentee, status__in=(*TAKES_MENTEE, MatchStatus.REQUESTED)
     ).exists():
         raise Conflict(
-            "You already have a match or an open request in this program.", code="mentee_taken"
+            _("You already have a match or an open request in this program."), code="mentee_taken"
         )
     if _mentor_room(mentor) <= 0:
-        raise Conflict(f"{mentor.person} has no place left.", code="mentor_full")
+        raise Conflict(
+            _("%(name)s has no place left.") % {"name": mentor.person}, code="mentor_full"
+        )
     if (
         ForbiddenPair.objects.filter(mentee=mentee, mentor=mentor).exists()
         or Preference.objects.filter(
             enrollment=mentor, other=mentee, kind=PreferenceKind.VETO
         ).exists()
     ):
-        raise NotFound("No such mentor in this program.")
+        raise NotFound(_("No such mentor in this program."))
     message = message.strip()
     if len(message) > 2000:
-        raise InvalidInput([FieldError("message", "Keep the message under 2,000 characters.")])
+        raise InvalidInput([FieldError("message", _("Keep the message under 2,000 characters."))])
     now = timezone.now()
     match = Match.objects.create(
         program=program,
@@ -328,15 +364,24 @@ def mentor_request_create(*, actor: Actor, program: Program, mentor_id: int, mes
         expires_at=now + dt.timedelta(days=program.request_expiry_days),
         published_at=now,
     )
-    email_enqueue(
-        to=[mentor.person.email],
-        subject=f"{program.name}: {mentee.person.full_name} asks you to be their mentor",
-        body=(
-            f"Hello {mentor.person.first_name},\n\n{mentee.person.full_name} would like you as "
-            f"their mentor in {program.name}.\n\n{message}\n\nPlease accept or decline in "
-            f"Mentorwise by {match.expires_at:%B %d, %Y}; the request expires after that.\n"
-        ),
-    )
+    with speaking_to(mentor.person):
+        values = {
+            "program": program.name,
+            "name": mentee.person.full_name,
+            "first_name": mentor.person.first_name,
+            "message": message,
+            "day": answer_day(match, mentor.person),
+        }
+        subject = _("%(program)s: %(name)s asks you to be their mentor") % values
+        body = (
+            _(
+                "Hello %(first_name)s,\n\n%(name)s would like you as their mentor in "
+                "%(program)s.\n\n%(message)s\n\nPlease accept or decline in Mentorwise by "
+                "%(day)s; the request expires after that.\n"
+            )
+            % values
+        )
+    email_enqueue(to=[mentor.person.email], subject=subject, body=body)
     audit_record(actor=actor, action="match.requested", target=match)
     return match
 
@@ -353,14 +398,16 @@ def requests_expire(*, now: dt.datetime | None = None) -> int:
         match.status = MatchStatus.EXPIRED
         match.save(update_fields=["status"])
         audit_record(actor=None, action="match.expired", target=match)
-        email_enqueue(
-            to=[match.mentee.person.email],
-            subject=f"{match.program.name}: your match with {match.mentor.person} expired",
-            body=(
+        with speaking_to(match.mentee.person):
+            subject = _("%(program)s: your match with %(name)s expired") % {
+                "program": match.program.name,
+                "name": match.mentor.person,
+            }
+            body = _(
                 "Nobody answered in time, so the match expired. You are back in the pool and "
                 "can be matched again.\n"
-            ),
-        )
+            )
+        email_enqueue(to=[match.mentee.person.email], subject=subject, body=body)
     return len(expired)
 
 
@@ -375,7 +422,7 @@ def preference_set_in_program(
     side of the program (a person enrolled on both sides uses the matching one)."""
     other = Enrollment.objects.filter(pk=other_id, program=program).first()
     if other is None:
-        raise NotFound("No such participant in this program.")
+        raise NotFound(_("No such participant in this program."))
     my_role = Role.MENTEE if other.role != Role.MENTEE else giving_role(program)
     mine = Enrollment.objects.filter(
         program=program,
@@ -384,7 +431,7 @@ def preference_set_in_program(
         status=EnrollmentStatus.ACTIVE,
     ).first()
     if mine is None:
-        raise NotFound("You are not enrolled in this program.")
+        raise NotFound(_("You are not enrolled in this program."))
     return preference_set(actor=actor, enrollment=mine, other_id=other_id, kind=kind)
 
 
@@ -394,32 +441,35 @@ def preference_set(
 ) -> Preference | None:
     """Mark a person on the other side as preferred or vetoed (None clears the mark)."""
     if enrollment.person_id != getattr(actor, "person_id", None):
-        raise NotFound("No such enrollment.")
+        raise NotFound(_("No such enrollment."))
     if enrollment.role != Role.MENTEE and not enrollment.program.matching.get("options", {}).get(
         "mentor_preferences"
     ):
         raise Conflict(
-            "In this program only mentees state preferences.", code="no_mentor_preferences"
+            _("In this program only mentees state preferences."), code="no_mentor_preferences"
         )
     other_role = giving_role(enrollment.program) if enrollment.role == Role.MENTEE else Role.MENTEE
     other = Enrollment.objects.filter(
         pk=other_id, program=enrollment.program_id, role=other_role
     ).first()
     if other is None:
-        raise NotFound("No such participant in this program.")
+        raise NotFound(_("No such participant in this program."))
     if kind is None:
         Preference.objects.filter(enrollment=enrollment, other=other).delete()
         audit_record(actor=actor, action="preference.cleared", target=enrollment)
         return None
     if kind not in PreferenceKind.values:
-        raise InvalidInput([FieldError("kind", "must be prefer or veto", value=kind)])
+        raise InvalidInput([FieldError("kind", _("must be prefer or veto"), value=kind)])
     if kind == PreferenceKind.VETO:
         vetoes = Preference.objects.filter(enrollment=enrollment, kind=PreferenceKind.VETO).exclude(
             other=other
         )
         if vetoes.count() >= MAX_VETOES:
-            raise Conflict(f"You can veto at most {MAX_VETOES} people.", code="too_many_vetoes")
-    preference, _ = Preference.objects.update_or_create(
+            raise Conflict(
+                _("You can veto at most %(n)d people.") % {"n": MAX_VETOES},
+                code="too_many_vetoes",
+            )
+    preference, _created = Preference.objects.update_or_create(
         enrollment=enrollment, other=other, defaults={"kind": kind, "created_at": timezone.now()}
     )
     audit_record(actor=actor, action=f"preference.{kind}", target=enrollment)

@@ -9,12 +9,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.core.errors import MentorwiseError, NotFound
 from mentorwise.core.htmx import action_response, refusal_text, render_swap, run_action
-from mentorwise.core.text import count
 from mentorwise.core.views import not_found_as_404
 from mentorwise.matches import scores, selectors, services
 from mentorwise.matches.models import Match, MatchStatus, RunMethod, RunStatus
@@ -57,7 +58,10 @@ def program_matching_view(request: AuthedRequest, slug: str) -> HttpResponse:
             "run": run,
             "matches": matches,
             "show": show,
-            "counts": selectors.program_match_counts(program=program),
+            "counts": {
+                MatchStatus(status).label: n
+                for status, n in selectors.program_match_counts(program=program).items()
+            },
             "unmatched": _rows_html(
                 "<tr><td>{}</td><td>{}</td></tr>", selectors.run_unmatched(run=run) if run else []
             ),
@@ -89,17 +93,24 @@ def run_create_view(request: AuthedRequest, slug: str) -> HttpResponse:
     else:
         run.refresh_from_db()
         if run.status == RunStatus.DONE:
+            proposals = ngettext("%(n)d proposal", "%(n)d proposals", run.n_matched or 0) % {
+                "n": run.n_matched or 0
+            }
             messages.success(
                 request,
-                f"Matching run finished: {count(run.n_matched, 'proposal')} for "
-                f"{count(run.n_mentees, 'mentee')}.",
+                ngettext(
+                    "Matching run finished: %(proposals)s for %(n)d mentee.",
+                    "Matching run finished: %(proposals)s for %(n)d mentees.",
+                    run.n_mentees or 0,
+                )
+                % {"proposals": proposals, "n": run.n_mentees or 0},
             )
         elif run.status == RunStatus.FAILED:
-            messages.error(request, f"The matching run failed: {run.error}")
+            messages.error(request, _("The matching run failed: %(error)s") % {"error": run.error})
         else:
             messages.info(
                 request,
-                "This run is large and runs in the background; this page shows its progress.",
+                _("This run is large and runs in the background; this page shows its progress."),
             )
     return redirect("matches:program", slug=program.slug)
 
@@ -131,10 +142,10 @@ _ACTIONS = {
     "unlock": lambda actor, match: services.match_lock(actor=actor, match=match, locked=False),
 }
 _DONE = {
-    "approve": "Proposal approved.",
-    "reject": "Proposal declined.",
-    "lock": "Proposal locked: the next run keeps it.",
-    "unlock": "Proposal unlocked.",
+    "approve": gettext_lazy("Proposal approved."),
+    "reject": gettext_lazy("Proposal declined."),
+    "lock": gettext_lazy("Proposal locked: the next run keeps it."),
+    "unlock": gettext_lazy("Proposal unlocked."),
 }
 
 
@@ -144,7 +155,7 @@ def match_action_view(request: AuthedRequest, match_id: int, action: str) -> Htt
     """Approve, decline, lock or unlock one proposal; HTMX swaps the row."""
     match = selectors.access_managed_match(actor=request.user, match_id=match_id)
     if action not in _ACTIONS and action != "forbid":
-        raise Http404("No such action.")
+        raise Http404(_("No such action."))
     if action == "forbid":
         error = run_action(
             request,
@@ -155,10 +166,12 @@ def match_action_view(request: AuthedRequest, match_id: int, action: str) -> Htt
                 mentor_id=match.mentor_id,
                 reason=request.POST.get("reason", ""),
             ),
-            "The pair will never be proposed again in this program.",
+            _("The pair will never be proposed again in this program."),
         )
     else:
-        error = run_action(request, lambda: _ACTIONS[action](request.user, match), _DONE[action])
+        error = run_action(
+            request, lambda: _ACTIONS[action](request.user, match), str(_DONE[action])
+        )
     return action_response(
         request,
         error,
@@ -177,10 +190,14 @@ def approve_all_view(request: AuthedRequest, slug: str) -> HttpResponse:
     program = _managed(request, slug)
     run = selectors.run_latest(program=program)
     if run is None:
-        messages.error(request, "Run matching first.")
+        messages.error(request, _("Run matching first."))
     else:
         approved = services.matches_approve_all(actor=request.user, run=run)
-        messages.success(request, f"Approved {approved} proposals.")
+        messages.success(
+            request,
+            ngettext("Approved %(n)d proposal.", "Approved %(n)d proposals.", approved)
+            % {"n": approved},
+        )
     return redirect("matches:program", slug=program.slug)
 
 
@@ -190,7 +207,12 @@ def publish_view(request: AuthedRequest, slug: str) -> HttpResponse:
     published = services.matches_publish(actor=request.user, program=program)
     messages.success(
         request,
-        f"Published {published} matches: both people were notified and can now accept or decline.",
+        ngettext(
+            "Published %(n)d match: both people were notified and can now accept or decline.",
+            "Published %(n)d matches: both people were notified and can now accept or decline.",
+            published,
+        )
+        % {"n": published},
     )
     return redirect("matches:program", slug=program.slug)
 
@@ -229,7 +251,7 @@ def manual_create_view(request: AuthedRequest, slug: str) -> HttpResponse:
     except MentorwiseError as error:
         messages.error(request, refusal_text(error))
     else:
-        messages.success(request, f"Pair {match} made by hand and approved.")
+        messages.success(request, _("Pair %(pair)s made by hand and approved.") % {"pair": match})
     return redirect("matches:program", slug=program.slug)
 
 
@@ -306,8 +328,11 @@ def request_mentor_view(request: AuthedRequest, slug: str, mentor_id: int) -> Ht
     else:
         messages.success(
             request,
-            f"Request sent to {match.mentor.person}. They have until "
-            f"{match.expires_at:%B %d} to answer.",
+            _("Request sent to %(name)s. They have until %(day)s to answer.")
+            % {
+                "name": match.mentor.person,
+                "day": services.answer_day(match, request.user),
+            },
         )
     if request.POST.get("back") == "mentees":
         return redirect("matches:mentees", slug=slug)
@@ -329,8 +354,9 @@ def preference_view(request: AuthedRequest, slug: str, other_id: int) -> HttpRes
     else:
         messages.success(
             request,
-            {"prefer": "Marked as preferred.", "veto": "Vetoed: you will not be matched."}.get(
-                kind or "", "Mark removed."
-            ),
+            {
+                "prefer": _("Marked as preferred."),
+                "veto": _("Vetoed: you will not be matched."),
+            }.get(kind or "", _("Mark removed.")),
         )
     return redirect("matches:find", slug=slug)

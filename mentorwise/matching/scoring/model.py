@@ -32,6 +32,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from ..errors import MatchingInputError
 from ..explain import UnmatchedReason, classify_unmatched
 from ..problem import MatchResult, iter_blocks
+from ..words import ENGLISH, Words
 from .participants import Participants, ProgramRules
 
 # How a veto reads among the rules that forbid a pair (only ever shown to the person who cast
@@ -104,12 +105,17 @@ def _multihot(sets: Sequence[Sequence[str]], vocab: dict[str, int]) -> np.ndarra
     return out
 
 
-def _level_words(gap: int) -> str:
+def _level_words(gap: int, words: Words) -> str:
     if gap == 0:
-        return "same level"
-    word = _NUMBER_WORDS[abs(gap)] if abs(gap) < len(_NUMBER_WORDS) else str(abs(gap))
-    unit = "level" if abs(gap) == 1 else "levels"
-    return f"{word} {unit} {'above' if gap > 0 else 'below'}"
+        return words.gettext("same level")
+    n = abs(gap)
+    # English spells small numbers out ("two levels above"); other languages get digits.
+    number = _NUMBER_WORDS[n] if words.spelled() and n < len(_NUMBER_WORDS) else str(n)
+    if gap > 0:
+        text = words.ngettext("%(n)s level above", "%(n)s levels above", n)
+    else:
+        text = words.ngettext("%(n)s level below", "%(n)s levels below", n)
+    return text % {"n": number}
 
 
 # The text model depends on the corpus alone (every mentee's goals, then every mentor's
@@ -515,7 +521,9 @@ class ScoringModel:
             out["preferences"] = float(self._pref_vals[k] / w) if hit else 0.0
         return out
 
-    def explain(self, i: int, j: int, limit: int = 4, *, marks: bool = True) -> PairExplanation:
+    def explain(
+        self, i: int, j: int, limit: int = 4, *, marks: bool = True, words: Words = ENGLISH
+    ) -> PairExplanation:
         """The pair's fit and its top ``limit`` contributing criteria in plain words.
 
         The inclusion term is neither in the fit nor named in the reasons: it rests on
@@ -523,7 +531,7 @@ class ScoringModel:
         mentee's group to whoever reads it (see :meth:`inclusion_summary` for the aggregate).
         With ``marks=False`` the stated preferences ("Ana asked for Marta") are not named
         either (they still count in the fit): a reason shown to both people of a pair must
-        not tell one of them what the other marked.
+        not tell one of them what the other marked. ``words``: the language of the reasons.
         """
         subs = self.sub_scores(i, j)
         score = sum(self.weights[k] * v for k, v in subs.items())
@@ -532,13 +540,13 @@ class ScoringModel:
             if name == "preferences" and not marks:
                 continue
             w = self.weights[name]
-            text = self._reason_text(name, i, j, value)
+            text = self._reason_text(name, i, j, value, words)
             if text:
                 reasons.append(Reason(name, value, w, w * value, text))
         reasons.sort(key=lambda r: (-r.contribution, r.criterion))
         return PairExplanation(i, j, float(score), reasons[:limit])
 
-    def _reason_text(self, name: str, i: int, j: int, value: float) -> str:
+    def _reason_text(self, name: str, i: int, j: int, value: float, words: Words) -> str:
         e, r = self.mentees, self.mentors
         mentee, mentor = e.names[i], r.names[j]
         if name == "skills":
@@ -548,49 +556,98 @@ class ScoringModel:
             if not wanted:
                 return ""
             if not shared:
-                return f"offers none of the {len(wanted)} skills {mentee} wants"
+                return words.ngettext(
+                    "offers none of the %(wanted)d skill %(mentee)s wants",
+                    "offers none of the %(wanted)d skills %(mentee)s wants",
+                    len(wanted),
+                ) % {"wanted": len(wanted), "mentee": mentee}
             listed = ", ".join(s.lower() for s in shared[:3]) + (", …" if len(shared) > 3 else "")
-            return f"offers {len(shared)} of the {len(wanted)} skills {mentee} wants: {listed}"
+            return words.ngettext(
+                "offers %(shared)d of the %(wanted)d skill %(mentee)s wants: %(listed)s",
+                "offers %(shared)d of the %(wanted)d skills %(mentee)s wants: %(listed)s",
+                len(wanted),
+            ) % {"shared": len(shared), "wanted": len(wanted), "mentee": mentee, "listed": listed}
         if name == "goals_text":
             terms = self._shared_terms(i, j)
             if value <= 0.05 and not terms:
-                return f"{mentee}'s goals and {mentor}'s expertise have little in common"
-            extra = f": {', '.join(terms)}" if terms else ""
-            return f"goals match the expertise (text similarity {max(value, 0):.2f}){extra}"
+                return words.gettext(
+                    "%(mentee)s's goals and %(mentor)s's expertise have little in common"
+                ) % {"mentee": mentee, "mentor": mentor}
+            similarity = {"similarity": max(value, 0), "terms": ", ".join(terms)}
+            if terms:
+                return (
+                    words.gettext(
+                        "goals match the expertise (text similarity %(similarity).2f): %(terms)s"
+                    )
+                    % similarity
+                )
+            return (
+                words.gettext("goals match the expertise (text similarity %(similarity).2f)")
+                % similarity
+            )
         if name == "seniority":
             gap = int(r.job_level[j] - e.job_level[i])
             lo, hi = self.rules.gap_range()
-            words = _level_words(gap)
+            level = _level_words(gap, words)
             if lo <= gap <= hi:
-                return words + (" (reverse mentoring)" if self.rules.reverse_mentoring else "")
-            return f"{words} (program prefers {_level_words(lo)} to {_level_words(hi)})"
+                if self.rules.reverse_mentoring:
+                    return words.gettext("%(levels)s (reverse mentoring)") % {"levels": level}
+                return level
+            return words.gettext("%(levels)s (program prefers %(low)s to %(high)s)") % {
+                "levels": level,
+                "low": _level_words(lo, words),
+                "high": _level_words(hi, words),
+            }
         if name in ("function", "department"):
             a, b = getattr(e, name)[i], getattr(r, name)[j]
-            return f"same {name} ({a})" if a == b else f"different {name} ({a} → {b})"
+            if name == "function":
+                if a == b:
+                    return words.gettext("same function (%(value)s)") % {"value": a}
+                return words.gettext("different function (%(a)s → %(b)s)") % {"a": a, "b": b}
+            if a == b:
+                return words.gettext("same department (%(value)s)") % {"value": a}
+            return words.gettext("different department (%(a)s → %(b)s)") % {"a": a, "b": b}
         if name == "location":
             if e.location[i] == r.location[j]:
-                return f"same location ({e.location[i]})"
+                return words.gettext("same location (%(location)s)") % {"location": e.location[i]}
             d = abs(float(e.utc_offset[i] - r.utc_offset[j])) % 24
             d = min(d, 24 - d)
-            when = "same time zone" if d == 0 else f"{d:g} hour{'s' if d != 1 else ''} apart"
-            return f"{when} ({e.location[i]} / {r.location[j]})"
+            places = {"a": e.location[i], "b": r.location[j], "hours": f"{d:g}"}
+            if d == 0:
+                return words.gettext("same time zone (%(a)s / %(b)s)") % places
+            return (
+                words.ngettext(
+                    "%(hours)s hour apart (%(a)s / %(b)s)",
+                    "%(hours)s hours apart (%(a)s / %(b)s)",
+                    1 if d == 1 else 2,
+                )
+                % places
+            )
         if name == "language":
             shared = [x for x in e.languages[i] if x in set(r.languages[j])]
             if not shared:
-                return "no shared language"
-            return f"shares {len(shared)} of {mentee}'s {len(e.languages[i])} languages: " + (
-                ", ".join(shared)
-            )
+                return words.gettext("no shared language")
+            return words.ngettext(
+                "shares %(shared)d of %(mentee)s's %(total)d language: %(languages)s",
+                "shares %(shared)d of %(mentee)s's %(total)d languages: %(languages)s",
+                len(e.languages[i]),
+            ) % {
+                "shared": len(shared),
+                "mentee": mentee,
+                "total": len(e.languages[i]),
+                "languages": ", ".join(shared),
+            }
         if name == "preferences":
             key = i * self.n_mentors + j
             by_e = key in getattr(self, "_pref_by_mentee", set())
             by_r = key in getattr(self, "_pref_by_mentor", set())
+            names = {"mentee": mentee, "mentor": mentor}
             if by_e and by_r:
-                return f"{mentee} and {mentor} asked for each other"
+                return words.gettext("%(mentee)s and %(mentor)s asked for each other") % names
             if by_e:
-                return f"{mentee} asked for {mentor}"
+                return words.gettext("%(mentee)s asked for %(mentor)s") % names
             if by_r:
-                return f"{mentor} asked for {mentee}"
+                return words.gettext("%(mentor)s asked for %(mentee)s") % names
             return ""
         return ""
 
@@ -607,11 +664,11 @@ class ScoringModel:
         names = self._terms
         return [str(names[prod.col[k]]) for k in order]
 
-    def marks(self, i: int, j: int) -> list[str]:
+    def marks(self, i: int, j: int, *, words: Words = ENGLISH) -> list[str]:
         """The participants' own marks on pair (i, j) in words: who asked for whom, a veto
         (what ``marks=False`` leaves out of :meth:`explain` and :meth:`why_not`)."""
         out = []
-        asked = self._reason_text("preferences", i, j, 0.0)
+        asked = self._reason_text("preferences", i, j, 0.0, words)
         if asked:
             out.append(asked)
         vetoes = self._forbid_kinds.get("veto")
@@ -619,10 +676,10 @@ class ScoringModel:
         if vetoes is not None:
             k = np.searchsorted(vetoes, key)
             if k < len(vetoes) and vetoes[k] == key:
-                out.append(VETOED)
+                out.append(words.gettext("vetoed"))
         return out
 
-    def why_not(self, i: int, j: int, *, marks: bool = True) -> list[str]:
+    def why_not(self, i: int, j: int, *, marks: bool = True, words: Words = ENGLISH) -> list[str]:
         """The hard rules that forbid pair (i, j), in words (empty if it is allowed).
 
         ``marks=False`` leaves out a veto: the words are then fit for both people of the pair.
@@ -631,11 +688,11 @@ class ScoringModel:
         key = i * m + j
         out = []
         labels = {
-            "self": "same person",
-            "chain": "in each other's management chain",
-            "veto": VETOED,
-            "previous": "already paired before",
-            "forbidden": "excluded by an administrator",
+            "self": words.gettext("same person"),
+            "chain": words.gettext("in each other's management chain"),
+            "veto": words.gettext("vetoed"),
+            "previous": words.gettext("already paired before"),
+            "forbidden": words.gettext("excluded by an administrator"),
         }
         for kind, keys in self._forbid_kinds.items():
             if kind == "veto" and not marks:
@@ -644,15 +701,22 @@ class ScoringModel:
             if k < len(keys) and keys[k] == key:
                 out.append(labels[kind])
         if self._closed[j]:
-            out.append(f"{self.mentors.names[j]} has not completed mentor training")
+            out.append(
+                words.gettext("%(name)s has not completed mentor training")
+                % {"name": self.mentors.names[j]}
+            )
         if self.rules.language_required and not set(self.mentees.languages[i]) & set(
             self.mentors.languages[j]
         ):
-            out.append("no shared language")
+            out.append(words.gettext("no shared language"))
         min_gap = self.rules.min_level_gap
         if min_gap is not None and self._level_gap(i, i + 1)[0, j] < min_gap:
-            side = "below" if self.rules.reverse_mentoring else "above"
-            out.append(f"not {min_gap} or more levels {side} (the program requires it)")
+            rule = (
+                words.gettext("not %(n)d or more levels below (the program requires it)")
+                if self.rules.reverse_mentoring
+                else words.gettext("not %(n)d or more levels above (the program requires it)")
+            )
+            out.append(rule % {"n": min_gap})
         return out
 
     def explain_unmatched(

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentorwise.core.errors import MentorwiseError
 from mentorwise.core.progress import progress_bar
-from mentorwise.core.text import count
 from mentorwise.matches import runs, services
 from mentorwise.matches.models import RunMethod, RunStatus
 from mentorwise.programs.models import Program
@@ -30,7 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         program = Program.objects.filter(slug=options["program"]).first()
         if program is None:
-            raise CommandError(f"No program with slug {options['program']!r}.")
+            raise CommandError(_("No program with slug %(slug)r.") % {"slug": options["program"]})
         # The operator at the terminal acts as the system (actor None); changes are audited.
         try:
             run = services.run_create(actor=None, program=program, method=options["method"])
@@ -39,19 +40,40 @@ class Command(BaseCommand):
         except MentorwiseError as error:
             raise CommandError(error.message) from error
         if run.status == RunStatus.FAILED:
-            raise CommandError(f"The run failed: {run.error}")
-        self.stdout.write(
-            f"Run #{run.pk}: {run.n_matched} of {count(run.n_mentees, 'mentee')} matched with "
-            f"{count(run.n_mentors, 'mentor')}; total fit {run.total_score or 0:.3f}"
-            + (f" (proven best {run.upper_bound:.3f})" if run.upper_bound is not None else "")
-        )
+            raise CommandError(_("The run failed: %(error)s") % {"error": run.error})
+        values = {
+            "run": run.pk,
+            "matched": run.n_matched,
+            "mentees": run.n_mentees,
+            "mentors": run.n_mentors,
+            "total": run.total_score or 0,
+            "best": run.upper_bound or 0,
+        }
+        if run.upper_bound is not None:
+            line = _(
+                "Run #%(run)d: %(matched)d of %(mentees)d mentees matched with %(mentors)d "
+                "mentors; total fit %(total).3f (proven best %(best).3f)"
+            )
+        else:
+            line = _(
+                "Run #%(run)d: %(matched)d of %(mentees)d mentees matched with %(mentors)d "
+                "mentors; total fit %(total).3f"
+            )
+        self.stdout.write(line % values)
         for item in run.unmatched.select_related("mentee__person")[:20]:
-            self.stdout.write(f"  not matched: {item.mentee.person}: {item.reason}")
-        if options["approve_all"]:
             self.stdout.write(
-                f"Approved {services.matches_approve_all(actor=None, run=run)} proposals."
+                _("  not matched: %(name)s: %(reason)s")
+                % {"name": item.mentee.person, "reason": item.reason}
+            )
+        if options["approve_all"]:
+            approved = services.matches_approve_all(actor=None, run=run)
+            self.stdout.write(
+                ngettext("Approved %(n)d proposal.", "Approved %(n)d proposals.", approved)
+                % {"n": approved}
             )
         if options["publish"]:
+            published = services.matches_publish(actor=None, program=program)
             self.stdout.write(
-                f"Published {services.matches_publish(actor=None, program=program)} matches."
+                ngettext("Published %(n)d match.", "Published %(n)d matches.", published)
+                % {"n": published}
             )
