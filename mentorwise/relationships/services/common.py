@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.urls import reverse
 
 from mentorwise.accounts.actors import Actor, User
+from mentorwise.core.languages import language_of
+from mentorwise.people.models import Person
 from mentorwise.relationships.models import EventKind, Relationship, RelationshipEvent
 
 
@@ -43,6 +46,19 @@ def actor_name(actor: Actor) -> str:
 
 def pair_emails(relationship: Relationship) -> list[str]:
     return [relationship.mentee.person.email, relationship.mentor.person.email]
+
+
+def by_language(people: Iterable[Person]) -> list[list[Person]]:
+    """People grouped by the language they read (core.languages), in first-seen order: one
+    e-mail per group, written inside `speaking_to(group[0])`."""
+    groups: dict[str, list[Person]] = {}
+    for person in people:
+        groups.setdefault(language_of(person), []).append(person)
+    return list(groups.values())
+
+
+def pair_by_language(relationship: Relationship) -> list[list[Person]]:
+    return by_language([relationship.mentee.person, relationship.mentor.person])
 
 
 def relationship_url(relationship: Relationship) -> str:
