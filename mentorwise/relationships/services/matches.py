@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import actor_person_id
@@ -74,19 +75,21 @@ def match_respond(*, actor: Actor, match: Match, accept: bool, reason: str = "")
             .first()
         )
         if locked is None or person_id not in (locked.mentee.person_id, locked.mentor.person_id):
-            raise NotFound("No such match.")
+            raise NotFound(_("No such match."))
         match = locked
         side = Side.MENTEE if match.mentee.person_id == person_id else Side.MENTOR
         if match.status == MatchStatus.REQUESTED and side == Side.MENTEE:
-            raise Conflict("You asked for this mentor; their answer is awaited.", code="awaiting")
+            raise Conflict(
+                _("You asked for this mentor; their answer is awaited."), code="awaiting"
+            )
         if match.status not in (MatchStatus.PUBLISHED, MatchStatus.REQUESTED):
-            raise Conflict("This match is no longer awaiting an answer.", code="not_awaiting")
+            raise Conflict(_("This match is no longer awaiting an answer."), code="not_awaiting")
         field = "mentee_response" if side == Side.MENTEE else "mentor_response"
         if getattr(match, field) != Response.PENDING:
-            raise Conflict("You have already answered this match.", code="already_answered")
+            raise Conflict(_("You have already answered this match."), code="already_answered")
         now = timezone.now()
         if match.expires_at is not None and match.expires_at <= now:
-            raise Conflict("This match has expired.", code="expired")
+            raise Conflict(_("This match has expired."), code="expired")
 
         if not accept:
             setattr(match, field, Response.DECLINED)
@@ -112,7 +115,8 @@ def match_respond(*, actor: Actor, match: Match, accept: bool, reason: str = "")
         taken = mentor_active_count(mentor=mentor, exclude_match_id=match.pk)
         if taken >= mentor.capacity:
             raise Conflict(
-                f"{mentor.person.full_name} has no free place (capacity {mentor.capacity}).",
+                _("%(name)s has no free place (capacity %(capacity)s).")
+                % {"name": mentor.person.full_name, "capacity": mentor.capacity},
                 code="mentor_full",
             )
         if (
@@ -120,7 +124,9 @@ def match_respond(*, actor: Actor, match: Match, accept: bool, reason: str = "")
             .exclude(pk=match.pk)
             .exists()
         ):
-            raise Conflict("The mentee already has a mentor in this program.", code="mentee_taken")
+            raise Conflict(
+                _("The mentee already has a mentor in this program."), code="mentee_taken"
+            )
         setattr(match, field, Response.ACCEPTED)
         fields = [field]
         relationship = None

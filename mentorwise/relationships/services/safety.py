@@ -33,7 +33,7 @@ def safety_report_create(
     No timeline entry and no email to the other person: they never learn of the report,
     not even when they manage the program or are an HR admin.
     """
-    user, _ = require_member(actor, relationship)
+    user, _side = require_member(actor, relationship)
     data = safety_report_validate(data)
     report = SafetyReport.objects.create(
         relationship=relationship,
