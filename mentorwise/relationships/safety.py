@@ -51,7 +51,7 @@ class SafetyRouting:
     def emails(self) -> list[str]:
         if self.audience == Audience.SAFETY_CONTACT:
             return [self.contact]
-        return sorted({_email(user) for user in self.recipients} - {""})
+        return sorted({user_email(user) for user in self.recipients} - {""})
 
     def describe(self) -> str:
         """Where the report goes, in the reporter's words (roles, never names)."""
@@ -72,7 +72,7 @@ class SafetyRouting:
         )
 
 
-def _email(user: User) -> str:
+def user_email(user: User) -> str:
     return user.email or (user.person.email if user.person else "")
 
 
