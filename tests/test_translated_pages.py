@@ -52,6 +52,16 @@ TRANSLATED: set[str] = {
     "programs:participants",
     "programs:skills",
     "programs:templates",
+    "relationships:mine",
+    "relationships:detail",
+    "relationships:close",
+    "relationships:program",
+    "relationships:program_surveys",
+    "relationships:program_safety",
+    "relationships:program_survey_edit",
+    "relationships:report",
+    "relationships:survey",
+    "relationships:recognition",
 }
 # Pages before signing in: (address, expected status).
 TRANSLATED_ANONYMOUS = [("/login/", 200), ("/no-such-page/", 404)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import zoneinfo
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from mentorwise.core.clock import zone_of
@@ -49,8 +50,17 @@ def meeting_ics(
     event.add("dtstamp", timezone.now())
     event.add("dtstart", meeting.starts_at.astimezone(zone))
     event.add("dtend", meeting.ends_at.astimezone(zone))
-    event.add("summary", f"Mentorwise: {mentee.full_name} and {mentor.full_name}")
-    event.add("description", f"{meeting.get_conversation_type_display()} conversation.")
+    # SUMMARY and DESCRIPTION are read by people: in the active language (the recipient's,
+    # under `speaking_to`, or the reader's on a download).
+    event.add(
+        "summary",
+        _("Mentorwise: %(mentee)s and %(mentor)s")
+        % {"mentee": mentee.full_name, "mentor": mentor.full_name},
+    )
+    event.add(
+        "description",
+        _("%(type)s conversation.") % {"type": meeting.get_conversation_type_display()},
+    )
     if meeting.location:
         event.add("location", meeting.location)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")

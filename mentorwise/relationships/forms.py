@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.core.clock import zone_of
@@ -44,7 +46,9 @@ def local_datetime(data: QueryDict, name: str, actor: Actor) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(raw)
     except ValueError:
-        raise InvalidInput([FieldError(name, "enter a date and time", value=raw)]) from None
+        raise InvalidInput(
+            [FieldError(name, gettext("enter a date and time"), value=raw)]
+        ) from None
     if timezone.is_naive(value):
         value = value.replace(tzinfo=actor_zone(actor))
     return value
@@ -57,7 +61,9 @@ def optional_date(data: QueryDict, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise InvalidInput([FieldError(name, "enter a date (YYYY-MM-DD)", value=raw)]) from None
+        raise InvalidInput(
+            [FieldError(name, gettext("enter a date (YYYY-MM-DD)"), value=raw)]
+        ) from None
 
 
 def integer(data: QueryDict, name: str, default: int | None = None) -> int:
@@ -67,7 +73,7 @@ def integer(data: QueryDict, name: str, default: int | None = None) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise InvalidInput([FieldError(name, "enter a whole number", value=raw)]) from None
+        raise InvalidInput([FieldError(name, gettext("enter a whole number"), value=raw)]) from None
 
 
 def id_list(data: QueryDict, name: str) -> list[int]:
@@ -89,8 +95,8 @@ def survey_questions_from_text(text: str) -> list[dict[str, object]]:
     for line in text.splitlines():
         if not line.strip():
             continue
-        key, _, rest = (part.strip() for part in line.partition("|"))
-        label, _, kind = (
+        key, _sep, rest = (part.strip() for part in line.partition("|"))
+        label, _sep2, kind = (
             (part.strip() for part in rest.rpartition("|")) if "|" in rest else (rest, "", "")
         )
         low, dash, high = kind.partition("-")
@@ -107,7 +113,7 @@ def survey_questions_from_text(text: str) -> list[dict[str, object]]:
 # Each parses types only (a number, a date and time in the person's zone) into the fields of
 # an input object (`relationships.inputs`); its validator, called by the service, checks the
 # rules, as for the API and the CLI. The limits reach the browser as `maxlength`, `min` and
-# `max`, a help, not a check. The labels are the names every message uses (FIELD_LABELS).
+# `max`, a help, not a check. The labels are the names every message uses (field_labels()).
 
 
 def _number(bounds: tuple[int, int]) -> forms.NumberInput:
@@ -136,7 +142,7 @@ class _ZonedForm(PageForm):
             try:
                 value = dt.datetime.fromisoformat(raw)
             except ValueError:
-                self.add_error(name, "Enter a date and time.")
+                self.add_error(name, _("Enter a date and time."))
                 continue
             data[name] = value.replace(tzinfo=self.zone) if timezone.is_naive(value) else value
         if "duration_minutes" in self.fields and data.get("duration_minutes") is None:
@@ -151,38 +157,38 @@ def local_input_value(value: dt.datetime, actor: Actor) -> str:
 
 class AgreementForm(PageForm):
     pair_objectives = forms.CharField(
-        label="Our objectives", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Our objectives"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     meeting_cadence_days = forms.IntegerField(
-        label="Meeting cadence (days)", widget=_number(CADENCE_DAYS)
+        label=_("Meeting cadence (days)"), widget=_number(CADENCE_DAYS)
     )
     confidentiality = forms.CharField(
-        label="Confidentiality", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Confidentiality"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class GoalForm(PageForm):
-    title = forms.CharField(label="Goal", widget=forms.TextInput(attrs={"maxlength": TITLE_MAX}))
+    title = forms.CharField(label=_("Goal"), widget=forms.TextInput(attrs={"maxlength": TITLE_MAX}))
     specific = forms.CharField(
-        label="Specific: what exactly?", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Specific: what exactly?"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     measurable = forms.CharField(
-        label="Measurable: how will you know?",
+        label=_("Measurable: how will you know?"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     achievable = forms.CharField(
-        label="Achievable: why is it realistic?",
+        label=_("Achievable: why is it realistic?"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     relevant = forms.CharField(
-        label="Relevant: why does it matter?",
+        label=_("Relevant: why does it matter?"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     target_date = forms.DateField(
-        label="Time-bound: target date",
+        label=_("Time-bound: target date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
@@ -190,20 +196,20 @@ class GoalForm(PageForm):
 
 class ScheduleForm(_ZonedForm):
     datetime_fields = ("starts_at",)
-    starts_at = forms.CharField(label="When (your time zone)", widget=_datetime_local())
+    starts_at = forms.CharField(label=_("When (your time zone)"), widget=_datetime_local())
     duration_minutes = forms.IntegerField(
-        label="Minutes",
+        label=_("Minutes"),
         initial=60,
         required=False,
         widget=_number(DURATION_MINUTES),
     )
     location = forms.CharField(
-        label="Place or video link",
+        label=_("Place or video link"),
         required=False,
         widget=forms.TextInput(attrs={"maxlength": LINE_MAX}),
     )
     conversation_type = forms.TypedChoiceField(
-        label="Conversation",
+        label=_("Conversation"),
         choices=ConversationType.choices,
         initial=ConversationType.MENTORING,
         required=False,
@@ -213,34 +219,34 @@ class ScheduleForm(_ZonedForm):
 
 class MoveForm(_ZonedForm):
     datetime_fields = ("starts_at",)
-    starts_at = forms.CharField(label="New time (your time zone)", widget=_datetime_local())
+    starts_at = forms.CharField(label=_("New time (your time zone)"), widget=_datetime_local())
 
 
 class LogForm(_ZonedForm):
     datetime_fields = ("held_at",)
     meeting = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    held_at = forms.CharField(label="Held at (your time zone)", widget=_datetime_local())
+    held_at = forms.CharField(label=_("Held at (your time zone)"), widget=_datetime_local())
     duration_minutes = forms.IntegerField(
-        label="Minutes",
+        label=_("Minutes"),
         initial=60,
         required=False,
         widget=_number(DURATION_MINUTES),
     )
     conversation_type = forms.TypedChoiceField(
-        label="Conversation",
+        label=_("Conversation"),
         choices=ConversationType.choices,
         initial=ConversationType.MENTORING,
         required=False,
         empty_value=ConversationType.MENTORING,
     )
-    topics = forms.CharField(label="Topics", required=False)
+    topics = forms.CharField(label=_("Topics"), required=False)
     shared_notes = forms.CharField(
-        label="Shared notes (both of you read them)",
+        label=_("Shared notes (both of you read them)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     private_note = forms.CharField(
-        label="Private note (only you, ever)",
+        label=_("Private note (only you, ever)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -248,27 +254,27 @@ class LogForm(_ZonedForm):
 
 class CheckInForm(PageForm):
     pulse = forms.TypedChoiceField(
-        label="How is it going? (1–5)",
+        label=_("How is it going? (1–5)"),
         choices=[(n, str(n)) for n in range(PULSE[0], PULSE[1] + 1)],
         coerce=int,
         initial=4,
     )
     comment = forms.CharField(
-        label="Comment", required=False, widget=forms.TextInput(attrs={"maxlength": COMMENT_MAX})
+        label=_("Comment"), required=False, widget=forms.TextInput(attrs={"maxlength": COMMENT_MAX})
     )
 
 
 class CloseForm(PageForm):
     kind = forms.ChoiceField(
-        label="Kind of closure", choices=ClosureKind.choices, widget=forms.RadioSelect
+        label=_("Kind of closure"), choices=ClosureKind.choices, widget=forms.RadioSelect
     )
     reason = forms.CharField(
-        label="Reason (required for an early closure)",
+        label=_("Reason (required for an early closure)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Both of you and the program's managers read it.",
+        help_text=_("Both of you and the program's managers read it."),
     )
-    rematch = forms.BooleanField(label="Ask for a new match (early closure)", required=False)
+    rematch = forms.BooleanField(label=_("Ask for a new match (early closure)"), required=False)
 
 
 # Forms of one object on the page (a goal, a milestone, a meeting, a sponsorship action): each
@@ -289,24 +295,24 @@ def _date(**attrs: str) -> forms.DateInput:
 
 
 class GoalProgressForm(PageForm):
-    progress = forms.IntegerField(label="Progress (%)", widget=_number(PROGRESS))
+    progress = forms.IntegerField(label=_("Progress (%)"), widget=_number(PROGRESS))
     # Left out, the status stays as it is (clients that only move the progress).
     status = forms.TypedChoiceField(
-        label="Status", choices=GoalStatus.choices, required=False, empty_value=None
+        label=_("Status"), choices=GoalStatus.choices, required=False, empty_value=None
     )
 
 
 class MilestoneForm(PageForm):
     title = forms.CharField(
-        label="New milestone", widget=forms.TextInput(attrs={"maxlength": TITLE_MAX})
+        label=_("New milestone"), widget=forms.TextInput(attrs={"maxlength": TITLE_MAX})
     )
-    due_date = forms.DateField(label="Due", required=False, widget=_date())
+    due_date = forms.DateField(label=_("Due"), required=False, widget=_date())
 
 
 class MilestoneDoneForm(PageForm):
     done = forms.TypedChoiceField(
-        label="Done",
-        choices=[("1", "Done"), ("0", "Not done")],
+        label=_("Done"),
+        choices=[("1", _("Done")), ("0", _("Not done"))],
         coerce=lambda value: value == "1",
         widget=forms.HiddenInput,
     )
@@ -315,45 +321,46 @@ class MilestoneDoneForm(PageForm):
 class PrivateNoteForm(PageForm):
     service_fields = {"private_note": "text"}
     text = forms.CharField(
-        label="My private note",
+        label=_("My private note"),
         required=False,
-        help_text="Only you can read this note.",
+        help_text=_("Only you can read this note."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class SponsorshipForm(PageForm):
-    kind = forms.ChoiceField(label="Action", choices=SponsorshipKind.choices)
-    description = forms.CharField(label="What you did", widget=forms.Textarea(attrs={"rows": 3}))
+    kind = forms.ChoiceField(label=_("Action"), choices=SponsorshipKind.choices)
+    description = forms.CharField(label=_("What you did"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class SponsorshipOutcomeForm(PageForm):
-    outcome = forms.ChoiceField(label="Outcome", choices=SponsorshipOutcome.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=SponsorshipOutcome.choices)
     outcome_on = forms.DateField(
-        label="Outcome date",
+        label=_("Outcome date"),
         required=False,
         widget=_date(),
-        help_text="Left empty: today (none while pending).",
+        help_text=_("Left empty: today (none while pending)."),
     )
 
 
-# The label of every field a relationship service may name in an error (where two forms use
-# one name, the later form's label wins).
-FIELD_LABELS: dict[str, str] = {
-    **MilestoneForm.labels(),
-    **SponsorshipForm.labels(),
-    **SponsorshipOutcomeForm.labels(),
-    **GoalProgressForm.labels(),
-    **GoalForm.labels(),
-    **AgreementForm.labels(),
-    **LogForm.labels(),
-    **ScheduleForm.labels(),
-    **CloseForm.labels(),
-    **CheckInForm.labels(),
-    "version": "Agreement version",
-    "category": "What happened",
-    "text": "Note",
-}
+def field_labels() -> dict[str, str]:
+    """The label of every field a relationship service may name in an error, in the active
+    language (where two forms use one name, the later form's label wins)."""
+    return {
+        **MilestoneForm.labels(),
+        **SponsorshipForm.labels(),
+        **SponsorshipOutcomeForm.labels(),
+        **GoalProgressForm.labels(),
+        **GoalForm.labels(),
+        **AgreementForm.labels(),
+        **LogForm.labels(),
+        **ScheduleForm.labels(),
+        **CloseForm.labels(),
+        **CheckInForm.labels(),
+        "version": gettext("Agreement version"),
+        "category": gettext("What happened"),
+        "text": gettext("Note"),
+    }
 
 
 def pair_forms(

@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentorwise.accounts.actors import Actor
@@ -82,7 +83,7 @@ def submit(
     except InvalidInput as error:
         form.add_service_error(error)
     except MentorwiseError as error:
-        messages.error(request, refusal_text(error, forms.FIELD_LABELS))
+        messages.error(request, refusal_text(error, forms.field_labels()))
         return action_response(request, error, page=lambda: redirect(url))
     if form.is_bound and not form.errors:
         messages.success(request, success)
@@ -131,7 +132,7 @@ def agreement_update_view(request: AuthedRequest, relationship_id: int) -> HttpR
         call=lambda data: services.agreement_update(
             actor=request.user, relationship=relationship, data=inputs.AgreementTerms(**data)
         ),
-        success="Agreement saved as a new version; both of you confirm it again.",
+        success=_("Agreement saved as a new version; both of you confirm it again."),
         section="agreement",
     )
 
@@ -148,7 +149,7 @@ def goal_create_view(request: AuthedRequest, relationship_id: int) -> HttpRespon
         call=lambda data: services.goal_create(
             actor=request.user, relationship=relationship, fields=inputs.GoalFields(**data)
         ),
-        success="Goal added.",
+        success=_("Goal added."),
         section="goals",
     )
 
@@ -165,7 +166,7 @@ def goal_update_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
         call=lambda data: services.goal_update(
             actor=request.user, goal=goal, fields=inputs.GoalFields(**data)
         ),
-        success="Goal saved.",
+        success=_("Goal saved."),
         section="goals",
     )
 
@@ -184,7 +185,7 @@ def meeting_schedule_view(request: AuthedRequest, relationship_id: int) -> HttpR
         call=lambda data: services.meeting_schedule(
             actor=request.user, relationship=relationship, data=inputs.MeetingSchedule(**data)
         ),
-        success="Meeting scheduled; both of you received a calendar invitation.",
+        success=_("Meeting scheduled; both of you received a calendar invitation."),
         section="meetings",
     )
 
@@ -201,7 +202,7 @@ def meeting_reschedule_view(request: AuthedRequest, meeting_id: int) -> HttpResp
         call=lambda data: services.meeting_reschedule(
             actor=request.user, meeting=meeting, data=inputs.MeetingMove(**data)
         ),
-        success="Meeting moved; the invitation was updated.",
+        success=_("Meeting moved; the invitation was updated."),
         section="meetings",
     )
 
@@ -234,7 +235,7 @@ def meeting_log_view(request: AuthedRequest, relationship_id: int) -> HttpRespon
         key=key,
         form=form,
         call=call,
-        success="Meeting logged.",
+        success=_("Meeting logged."),
         section="meetings",
     )
 
@@ -251,7 +252,7 @@ def check_in_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
         call=lambda data: services.check_in_create(
             actor=request.user, relationship=relationship, data=inputs.CheckInNew(**data)
         ),
-        success="Thanks for checking in.",
+        success=_("Thanks for checking in."),
         section="check-ins",
     )
 
@@ -269,7 +270,7 @@ def goal_progress_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
         call=lambda data: services.goal_progress_set(
             actor=request.user, goal=goal, data=inputs.GoalProgressChange(**data)
         ),
-        success="Progress saved.",
+        success=_("Progress saved."),
         section=f"goal-{goal.pk}",
         context={"goal": goal},
     )
@@ -288,7 +289,7 @@ def milestone_add_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
         call=lambda data: services.milestone_add(
             actor=request.user, goal=goal, data=inputs.MilestoneNew(**data)
         ),
-        success="Milestone added.",
+        success=_("Milestone added."),
         section=f"goal-{goal.pk}",
         context={"goal": goal},
     )
@@ -307,7 +308,7 @@ def milestone_done_view(request: AuthedRequest, milestone_id: int) -> HttpRespon
         call=lambda data: services.milestone_set_done(
             actor=request.user, milestone=milestone, done=data["done"]
         ),
-        success="Milestone updated.",
+        success=_("Milestone updated."),
         section=f"goal-{milestone.goal_id}",
         context={"m": milestone},
     )
@@ -326,7 +327,7 @@ def private_note_view(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         call=lambda data: services.private_note_write(
             actor=request.user, meeting=meeting, text=data["text"]
         ),
-        success="Private note saved. Only you can read it.",
+        success=_("Private note saved. Only you can read it."),
         section=f"meeting-{meeting.pk}",
         context={"meeting": meeting},
     )
@@ -344,7 +345,7 @@ def sponsorship_create_view(request: AuthedRequest, relationship_id: int) -> Htt
         call=lambda data: services.sponsorship_action_record(
             actor=request.user, relationship=relationship, data=inputs.SponsorshipNew(**data)
         ),
-        success="Sponsorship action recorded.",
+        success=_("Sponsorship action recorded."),
         section="sponsorship",
         require=require_sponsor,
     )
@@ -363,7 +364,7 @@ def sponsorship_outcome_view(request: AuthedRequest, action_id: int) -> HttpResp
         call=lambda data: services.sponsorship_outcome_set(
             actor=request.user, action=action, data=inputs.SponsorshipResult(**data)
         ),
-        success="Outcome saved.",
+        success=_("Outcome saved."),
         section="sponsorship",
         require=require_sponsor,
         context={"a": action},
@@ -395,7 +396,7 @@ def close_view(request: AuthedRequest, relationship_id: int) -> HttpResponse:
             except MentorwiseError as error:
                 form.add_service_error(error)
             else:
-                messages.success(request, "Relationship closed; both of you were told.")
+                messages.success(request, _("Relationship closed; both of you were told."))
                 return redirect("relationships:detail", relationship_id=relationship.pk)
         messages.error(request, form.error_summary())
     status = 422 if form.is_bound else 200

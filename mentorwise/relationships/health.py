@@ -6,8 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import models
-
-from mentorwise.core.text import count
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 # Days allowed beyond the agreed cadence before a relationship counts as stalled.
 STALL_GRACE_DAYS = 14
@@ -16,9 +15,9 @@ LOW_PULSE = 2
 
 
 class Health(models.TextChoices):
-    ON_TRACK = "on_track", "On track"
-    STALLED = "stalled", "Stalled"
-    AT_RISK = "at_risk", "At risk"
+    ON_TRACK = "on_track", gettext_lazy("On track")
+    STALLED = "stalled", gettext_lazy("Stalled")
+    AT_RISK = "at_risk", gettext_lazy("At risk")
 
 
 @dataclass(frozen=True)
@@ -50,13 +49,26 @@ def relationship_health(
     since = last_meeting_at or started_at
     days = max(0, (now - since).days)
     cadence = max(1, cadence_days)
-    what = "since the last meeting" if last_meeting_at else "since the start, no meeting yet"
+    if last_meeting_at:
+        what = ngettext(
+            "%(count)d day since the last meeting", "%(count)d days since the last meeting", days
+        ) % {"count": days}
+    else:
+        what = ngettext(
+            "%(count)d day since the start, no meeting yet",
+            "%(count)d days since the start, no meeting yet",
+            days,
+        ) % {"count": days}
     if open_safety_reports:
-        return HealthResult(Health.AT_RISK, "a problem was reported", days)
+        return HealthResult(Health.AT_RISK, gettext("a problem was reported"), days)
     if days > 2 * cadence + STALL_GRACE_DAYS:
-        return HealthResult(Health.AT_RISK, f"{count(days, 'day')} {what}", days)
+        return HealthResult(Health.AT_RISK, what, days)
     if latest_pulses and min(latest_pulses) <= LOW_PULSE:
-        return HealthResult(Health.AT_RISK, f"a recent check-in of {min(latest_pulses)}/5", days)
+        return HealthResult(
+            Health.AT_RISK,
+            gettext("a recent check-in of %(pulse)s/5") % {"pulse": min(latest_pulses)},
+            days,
+        )
     if days > cadence + STALL_GRACE_DAYS:
-        return HealthResult(Health.STALLED, f"{count(days, 'day')} {what}", days)
-    return HealthResult(Health.ON_TRACK, f"{count(days, 'day')} {what}", days)
+        return HealthResult(Health.STALLED, what, days)
+    return HealthResult(Health.ON_TRACK, what, days)

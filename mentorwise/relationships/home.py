@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import actor_person_id
@@ -117,13 +118,15 @@ def _waiting_to_give(person_id: int) -> list[Waiting]:
         if e.role != giving_role(e.program):
             continue
         if e.program.matching.get("options", {}).get("mentor_preferences"):
-            text = f"No mentee matched with you yet in {e.program.name}: see who is waiting"
+            text = _("No mentee matched with you yet in %(program)s: see who is waiting") % {
+                "program": e.program.name
+            }
             url = reverse("matches:mentees", args=[e.program.slug])
         else:
-            text = (
-                f"No mentee matched with you yet in {e.program.name}: "
+            text = _(
+                "No mentee matched with you yet in %(program)s: "
                 "the program manager will propose one"
-            )
+            ) % {"program": e.program.name}
             url = reverse("programs:detail", args=[e.program.slug])
         result.append(Waiting(e, text, url))
     return result
@@ -148,10 +151,13 @@ def _waiting(actor: Actor) -> list[Waiting]:
     for e in enrollments:
         label = Role(giving_role(e.program)).label.lower()
         if e.program.self_match:
-            text = f"Find a {label} in {e.program.name}"
+            text = _("Find a %(role)s in %(program)s") % {"role": label, "program": e.program.name}
             url = reverse("matches:find", args=[e.program.slug])
         else:
-            text = f"The program manager of {e.program.name} will match you with a {label}"
+            text = _("The program manager of %(program)s will match you with a %(role)s") % {
+                "program": e.program.name,
+                "role": label,
+            }
             url = reverse("programs:detail", args=[e.program.slug])
         result.append(Waiting(e, text, url))
     return result
@@ -168,7 +174,8 @@ def participant_home(*, actor: Actor) -> dict[str, Any]:
     for r in _check_ins_due(actor, mine, now):
         panel["due"].append(
             {
-                "text": f"Check in on how it is going with {others[r.pk].full_name}",
+                "text": _("Check in on how it is going with %(name)s")
+                % {"name": others[r.pk].full_name},
                 "relationship": r,
                 "anchor": "check-ins",
             }

@@ -141,7 +141,7 @@ def health_counts(rows: Iterable[selectors.ProgramRow]) -> list[tuple[str, int, 
     for row in rows:
         if row.health and row.relationship.status == RelationshipStatus.ACTIVE:
             counts[row.health.health] += 1
-    return [(Health(h).label, n, h) for h, n in counts.items()]
+    return [(str(Health(h).label), n, h) for h, n in counts.items()]
 
 
 def program_survey_summaries(*, actor: Actor, program: Program) -> list[selectors.SurveySummary]:

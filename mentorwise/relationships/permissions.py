@@ -12,6 +12,7 @@ here: they have one access path, their author's (see selectors.private_note_get)
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor, User
 from mentorwise.accounts.roles import actor_person_id, is_hr_admin
@@ -85,7 +86,7 @@ def require_member(actor: Actor, relationship: Relationship) -> tuple[User, Side
     act for the pair) and for anyone else."""
     if isinstance(actor, User) and (side := actor_side(actor, relationship)) is not None:
         return actor, side
-    raise Forbidden("Only the two people in this relationship may do this.")
+    raise Forbidden(_("Only the two people in this relationship may do this."))
 
 
 def require_side(actor: Actor, relationship: Relationship) -> Side:
@@ -98,23 +99,25 @@ def require_sponsor(actor: Actor, relationship: Relationship) -> User:
     sponsorship; Forbidden for the mentee and for overseers."""
     user, side = require_member(actor, relationship)
     if side != Side.MENTOR:
-        raise Forbidden("Only the sponsor or mentor records sponsorship actions and outcomes.")
+        raise Forbidden(_("Only the sponsor or mentor records sponsorship actions and outcomes."))
     return user
 
 
 def require_active(relationship: Relationship) -> None:
     if not relationship.is_active:
-        raise Conflict("This relationship is closed.", code="relationship_closed")
+        raise Conflict(_("This relationship is closed."), code="relationship_closed")
 
 
 def require_overseer(actor: Actor, relationship: Relationship) -> User:
     """The overseer's login; Forbidden for the pair and for anyone who does not oversee it."""
     if actor_side(actor, relationship) is not None:
         raise Forbidden(
-            "You are in this relationship: another manager of the program or an HR admin "
-            "does this.",
+            _(
+                "You are in this relationship: another manager of the program or an HR admin "
+                "does this."
+            ),
             code="conflict_of_interest",
         )
     if not isinstance(actor, User) or not can_oversee(actor, relationship):
-        raise Forbidden("Only this program's managers and HR admins may do this.")
+        raise Forbidden(_("Only this program's managers and HR admins may do this."))
     return actor

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import actor_person_id, is_hr_admin
@@ -76,10 +77,10 @@ def has_contribution_record(*, actor: Actor) -> bool:
 def access_contributor(*, actor: Actor, person_id: int) -> Person:
     """The person themself and HR admins; NotFound for everyone else."""
     if not (is_hr_admin(actor) or actor_person_id(actor) == person_id):
-        raise NotFound("No such person.")
+        raise NotFound(_("No such person."))
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
-        raise NotFound("No such person.")
+        raise NotFound(_("No such person."))
     return person
 
 
@@ -91,15 +92,15 @@ def review_period(start: str | None, end: str | None) -> tuple[dt.date, dt.date]
     try:
         end_date = dt.date.fromisoformat(end) if end else today
     except ValueError:
-        errors.append(FieldError("end", "must be a date (YYYY-MM-DD)", value=end))
+        errors.append(FieldError("end", _("must be a date (YYYY-MM-DD)"), value=end))
         end_date = today
     try:
         start_date = dt.date.fromisoformat(start) if start else end_date - dt.timedelta(days=365)
     except ValueError:
-        errors.append(FieldError("start", "must be a date (YYYY-MM-DD)", value=start))
+        errors.append(FieldError("start", _("must be a date (YYYY-MM-DD)"), value=start))
         start_date = end_date
     if not errors and start_date > end_date:
-        errors.append(FieldError("start", "must not be after the end", value=start))
+        errors.append(FieldError("start", _("must not be after the end"), value=start))
     if errors:
         raise InvalidInput(errors)
     # Whole calendar quarters: two windows never differ by a chosen day (disclosure).
@@ -224,37 +225,45 @@ def contribution_csv(record: Contribution) -> str:
     """The record as CSV rows (section, item, value); every cell is formula-safe."""
     out = io.StringIO()
     writer = csv.writer(out)
-    suppressed = f"fewer than {min_group_size()} answers: not shown"
+    # The column names (section, item, value) and the section keys stay English; the items
+    # are read by people, in the reader's language.
+    suppressed = _("fewer than %(n)s answers: not shown") % {"n": min_group_size()}
     rows: list[tuple[Any, ...]] = [
         ("section", "item", "value"),
-        ("person", "name", record.person.full_name),
-        ("person", "employee id", record.person.employee_id),
-        ("period", "start", record.start.isoformat()),
-        ("period", "end", record.end.isoformat()),
-        ("total", "relationships", record.relationships),
-        ("total", "meetings held", record.meetings_held),
-        ("total", "meeting hours", record.meeting_hours),
-        ("total", "goals reached by mentees", record.goals_reached),
-        ("feedback", "answers", record.feedback_n),
+        ("person", _("name"), record.person.full_name),
+        ("person", _("employee id"), record.person.employee_id),
+        ("period", _("start"), record.start.isoformat()),
+        ("period", _("end"), record.end.isoformat()),
+        ("total", _("relationships"), record.relationships),
+        ("total", _("meetings held"), record.meetings_held),
+        ("total", _("meeting hours"), record.meeting_hours),
+        ("total", _("goals reached by mentees"), record.goals_reached),
+        ("feedback", _("answers"), record.feedback_n),
         (
             "feedback",
-            "satisfaction (1-5)",
+            _("satisfaction (1-5)"),
             suppressed if record.satisfaction is None else record.satisfaction,
         ),
         (
             "feedback",
-            "likelihood to recommend (0-10)",
+            _("likelihood to recommend (0-10)"),
             suppressed if record.recommend is None else record.recommend,
         ),
     ]
     for kind, n in sorted(record.sponsorship.items()):
         rows.append(("sponsorship", kind, n))
-    rows.append(("sponsorship", "succeeded", record.sponsorship_succeeded))
+    rows.append(("sponsorship", _("succeeded"), record.sponsorship_succeeded))
     for p in record.programs:
-        label = f"{p.program} ({p.role})"
-        rows.append(("program", f"{label}: relationships", p.relationships))
-        rows.append(("program", f"{label}: meetings held", p.meetings_held))
-        rows.append(("program", f"{label}: goals reached", p.goals_reached))
+        names = {"program": p.program, "role": p.role}
+        rows.append(
+            ("program", _("%(program)s (%(role)s): relationships") % names, p.relationships)
+        )
+        rows.append(
+            ("program", _("%(program)s (%(role)s): meetings held") % names, p.meetings_held)
+        )
+        rows.append(
+            ("program", _("%(program)s (%(role)s): goals reached") % names, p.goals_reached)
+        )
     for row in rows:
         writer.writerow([csv_safe(cell) for cell in row])
     return out.getvalue()

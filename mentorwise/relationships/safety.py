@@ -22,6 +22,7 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.models import User
 from mentorwise.accounts.roles import hr_admins
@@ -50,26 +51,28 @@ class SafetyRouting:
     def emails(self) -> list[str]:
         if self.audience == Audience.SAFETY_CONTACT:
             return [self.contact]
-        return sorted({_email(user) for user in self.recipients} - {""})
+        return sorted({user_email(user) for user in self.recipients} - {""})
 
     def describe(self) -> str:
         """Where the report goes, in the reporter's words (roles, never names)."""
-        return {
-            Audience.MANAGERS: f"the managers of {self.program_name}",
-            Audience.MANAGERS_AND_HR_ADMINS: (
-                f"the managers of {self.program_name} who are not in your relationship, "
-                "and the HR admins"
-            ),
-            Audience.HR_ADMINS: "the HR admins",
-            Audience.SAFETY_CONTACT: f"{self.contact}, the organisation's safety contact",
-            Audience.NOBODY: (
-                "nobody yet: everyone who oversees this program is in your relationship. "
-                "It is kept for the next HR admin; please also contact HR directly"
-            ),
-        }[self.audience]
+        # Translators: completes "Your report goes to …" and "Your report went to …".
+        if self.audience == Audience.MANAGERS:
+            return _("the managers of %(program)s") % {"program": self.program_name}
+        if self.audience == Audience.MANAGERS_AND_HR_ADMINS:
+            return _(
+                "the managers of %(program)s who are not in your relationship, and the HR admins"
+            ) % {"program": self.program_name}
+        if self.audience == Audience.HR_ADMINS:
+            return _("the HR admins")
+        if self.audience == Audience.SAFETY_CONTACT:
+            return _("%(contact)s, the organisation's safety contact") % {"contact": self.contact}
+        return _(
+            "nobody yet: everyone who oversees this program is in your relationship. "
+            "It is kept for the next HR admin; please also contact HR directly"
+        )
 
 
-def _email(user: User) -> str:
+def user_email(user: User) -> str:
     return user.email or (user.person.email if user.person else "")
 
 

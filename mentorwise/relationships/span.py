@@ -14,8 +14,9 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from mentorwise.core.clock import format_when
+from mentorwise.core.clock import format_day, format_when
 from mentorwise.core.errors import FieldError
 from mentorwise.relationships.models import Relationship
 
@@ -44,10 +45,6 @@ def meeting_span(
     return MeetingSpan(first=first, last=max(first, last))
 
 
-def _day(value: dt.date) -> str:
-    return f"{value:%a} {value.day} {value:%b %Y}"
-
-
 def span_error(
     relationship: Relationship, field: str, value: dt.datetime, zone: zoneinfo.ZoneInfo
 ) -> FieldError | None:
@@ -57,21 +54,28 @@ def span_error(
         day = value.astimezone(zone).date()
         shown = format_when(value, zone)
     except OverflowError:  # year 1 or 9999 moved into a zone leaves the calendar
-        return FieldError(field, "is not a real meeting date", value=value.isoformat())
+        return FieldError(field, _("is not a real meeting date"), value=value.isoformat())
     if day < span.first:
         return FieldError(
             field,
-            f"is before the relationship started ({_day(span.first)}); "
-            "a meeting before the start does not belong to it",
+            _(
+                "is before the relationship started (%(day)s); "
+                "a meeting before the start does not belong to it"
+            )
+            % {"day": format_day(span.first)},
             value=shown,
         )
     if day > span.last:
         if relationship.planned_end_date is not None:
-            why = (
-                f"is after the planned end ({_day(relationship.planned_end_date)}) plus "
-                f"{MEETING_GRACE_DAYS} days ({_day(span.last)})"
-            )
+            why = _("is after the planned end (%(end)s) plus %(grace)s days (%(last)s)") % {
+                "end": format_day(relationship.planned_end_date),
+                "grace": MEETING_GRACE_DAYS,
+                "last": format_day(span.last),
+            }
         else:
-            why = f"is more than {MAX_DAYS_AHEAD} days ahead (the latest is {_day(span.last)})"
+            why = _("is more than %(days)s days ahead (the latest is %(last)s)") % {
+                "days": MAX_DAYS_AHEAD,
+                "last": format_day(span.last),
+            }
         return FieldError(field, why, value=shown)
     return None

@@ -11,6 +11,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mentorwise.accounts.http import AuthedRequest
@@ -45,7 +47,7 @@ from mentorwise.relationships.safety import safety_report_routing
 def _run(request: AuthedRequest, action: Callable[[], Any], success: str) -> MentorwiseError | None:
     """Call a service; show its error as a message naming fields by their labels (never
     swallowed), or the success."""
-    return run_action(request, action, success, labels=forms.FIELD_LABELS)
+    return run_action(request, action, success, labels=forms.field_labels())
 
 
 def _back(relationship_id: int, section: str = "") -> HttpResponse:
@@ -97,7 +99,7 @@ def render_pair_page(
     errors beside their fields (no redirect, so nothing typed is lost)."""
     side = actor_side(request.user, relationship)
     if side is None:
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
     context = _pair_context(request, relationship, side, bound)
     return render(request, "relationships/detail.html", context, status=status)
 
@@ -131,7 +133,7 @@ def match_respond_view(request: AuthedRequest, match_id: int) -> HttpResponse:
         lambda: services.match_respond(
             actor=request.user, match=match, accept=accept, reason=request.POST.get("reason", "")
         ),
-        "Match accepted." if accept else "Match declined.",
+        _("Match accepted.") if accept else _("Match declined."),
     )
     relationship = getattr(match, "relationship", None) if accept and error is None else None
     if relationship is not None:
@@ -155,7 +157,7 @@ def agreement_confirm_view(request: AuthedRequest, relationship_id: int) -> Http
             relationship=relationship,
             version=forms.integer(request.POST, "version"),
         ),
-        "You confirmed the agreement.",
+        _("You confirmed the agreement."),
     )
     return _answer(request, error, relationship.pk, "agreement")
 
@@ -170,7 +172,7 @@ def meeting_cancel_view(request: AuthedRequest, meeting_id: int) -> HttpResponse
     error = _run(
         request,
         lambda: services.meeting_cancel(actor=request.user, meeting=meeting),
-        "Meeting cancelled.",
+        _("Meeting cancelled."),
     )
     return _answer(request, error, meeting.relationship_id, "meetings")
 
@@ -180,7 +182,7 @@ def meeting_ics_view(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
     if actor_side(request.user, meeting.relationship) is None:
         # Overseers see the meeting's date, not its invitation: 403 as in the API.
-        raise PermissionDenied("Only the two people in this relationship may read this.")
+        raise PermissionDenied(_("Only the two people in this relationship may read this."))
     response = HttpResponse(
         meeting_ics(meeting, zone=zone_of(request.user)),
         content_type="text/calendar; charset=utf-8",
@@ -198,10 +200,10 @@ def survey_view(request: AuthedRequest, relationship_id: int, kind: str) -> Http
         actor=request.user, relationship_id=relationship_id
     )
     if kind not in SurveyKind.values:
-        raise Http404("No such survey.")
+        raise Http404(_("No such survey."))
     if actor_side(request.user, relationship) is None:
         # Overseers know the relationship: 403 as in the API, only the pair answers.
-        raise PermissionDenied("Only the two people in this relationship answer its surveys.")
+        raise PermissionDenied(_("Only the two people in this relationship answer its surveys."))
     survey = services.survey_for(program=relationship.program, kind=kind)
     if request.method == "POST":
         error = _run(
@@ -212,7 +214,7 @@ def survey_view(request: AuthedRequest, relationship_id: int, kind: str) -> Http
                 kind=kind,
                 answers={q["key"]: request.POST.get(q["key"]) for q in survey.questions},
             ),
-            "Thank you for your answers.",
+            _("Thank you for your answers."),
         )
         if error is None or request.htmx:
             return _answer(request, error, relationship.pk)
@@ -233,7 +235,7 @@ def safety_report_view(request: AuthedRequest, relationship_id: int) -> HttpResp
         actor=request.user, relationship_id=relationship_id
     )
     if actor_side(request.user, relationship) is None:
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
     routing = safety_report_routing(relationship)
     if request.method == "POST":
         error = _run(
@@ -246,7 +248,7 @@ def safety_report_view(request: AuthedRequest, relationship_id: int) -> HttpResp
                     description=request.POST.get("description", ""),
                 ),
             ),
-            f"Your report went to {routing.describe()}.",
+            _("Your report went to %(whom)s.") % {"whom": routing.describe()},
         )
         if error is None or request.htmx:
             return _answer(request, error, relationship.pk)
@@ -301,15 +303,28 @@ def program_bulk_view(request: AuthedRequest, slug: str) -> HttpResponse:
     if closing and ids and request.POST.get("reason", "").strip() and needs_confirmation(request):
         return confirmation_page(
             request,
-            title=f"Close {len(ids)} relationship{'s' if len(ids) != 1 else ''} early?",
+            title=ngettext(
+                "Close %(count)d relationship early?",
+                "Close %(count)d relationships early?",
+                len(ids),
+            )
+            % {"count": len(ids)},
             consequences=[
-                f"The {len(ids)} selected relationship{'s' if len(ids) != 1 else ''} of "
-                f"{program.name} close early, with the reason you gave.",
-                "Their planned meetings are cancelled; both people's calendars receive the "
-                "cancellation.",
-                "Both people of each pair are told and asked for the closing survey.",
+                ngettext(
+                    "The %(count)d selected relationship of %(program)s closes early, with the "
+                    "reason you gave.",
+                    "The %(count)d selected relationships of %(program)s close early, with the "
+                    "reason you gave.",
+                    len(ids),
+                )
+                % {"count": len(ids), "program": program.name},
+                _(
+                    "Their planned meetings are cancelled; both people's calendars receive the "
+                    "cancellation."
+                ),
+                _("Both people of each pair are told and asked for the closing survey."),
             ],
-            button="Close them",
+            button=_("Close them"),
             cancel_url=reverse("relationships:program", args=[program.slug]),
         )
     if request.POST.get("action") == "close":
@@ -322,7 +337,7 @@ def program_bulk_view(request: AuthedRequest, slug: str) -> HttpResponse:
                     relationship_ids=ids, reason=request.POST.get("reason", "")
                 ),
             ),
-            "The selected relationships were closed.",
+            _("The selected relationships were closed."),
         )
     else:
         error = _run(
@@ -334,7 +349,7 @@ def program_bulk_view(request: AuthedRequest, slug: str) -> HttpResponse:
                     relationship_ids=ids, message=request.POST.get("message", "")
                 ),
             ),
-            "Reminders sent to the selected pairs.",
+            _("Reminders sent to the selected pairs."),
         )
     return action_response(
         request, error, page=lambda: redirect("relationships:program", slug=program.slug)
@@ -373,7 +388,9 @@ def program_survey_edit_view(request: AuthedRequest, slug: str, kind: str) -> Ht
         except MentorwiseError as error:
             errors = [error.message]
         else:
-            messages.success(request, f"{survey.get_kind_display()} questions saved.")
+            messages.success(
+                request, _("%(survey)s: questions saved.") % {"survey": survey.get_kind_display()}
+            )
             return redirect("relationships:program_surveys", slug=program.slug)
     return render(
         request,
@@ -415,7 +432,7 @@ def safety_handle_view(request: AuthedRequest, report_id: int) -> HttpResponse:
                     status=request.POST.get("status", ""), note=request.POST.get("note", "")
                 ),
             ),
-            "Handling recorded.",
+            _("Handling recorded."),
         )
         return action_response(
             request,
@@ -439,7 +456,7 @@ def safety_handle_view(request: AuthedRequest, report_id: int) -> HttpResponse:
 
 def recognition_mine_view(request: AuthedRequest) -> HttpResponse:
     if request.user.person_id is None:
-        raise Http404("Your login has no employee record.")
+        raise Http404(_("Your login has no employee record."))
     url = reverse("relationships:recognition", args=[request.user.person_id])
     query = request.GET.urlencode()
     return redirect(f"{url}?{query}" if query else url)

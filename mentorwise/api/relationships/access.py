@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from mentorwise.core.errors import Forbidden
 from mentorwise.relationships import selectors
@@ -16,5 +17,5 @@ def pair_relationship(request: HttpRequest, relationship_id: int) -> Relationshi
         actor=request.user, relationship_id=relationship_id
     )
     if actor_side(request.user, relationship) is None:
-        raise Forbidden("Only the two people in this relationship may read this.")
+        raise Forbidden(_("Only the two people in this relationship may read this."))
     return relationship

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from mentorwise.api.errors import ERRORS, WRITE_ERRORS
@@ -169,7 +170,7 @@ def meeting_log(request: HttpRequest, relationship_id: int, data: LogIn) -> Meet
 def meeting_ics_get(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
     if actor_side(request.user, meeting.relationship) is None:
-        raise Forbidden("Only the two people in this relationship may read this.")
+        raise Forbidden(_("Only the two people in this relationship may read this."))
     response = HttpResponse(
         meeting_ics(meeting, zone=zone_of(request.user)),
         content_type="text/calendar; charset=utf-8",
@@ -189,7 +190,7 @@ def private_note_get(request: HttpRequest, meeting_id: int) -> PrivateNoteOut:
     meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
     note = selectors.private_note_get(actor=request.user, meeting=meeting)
     if note is None:
-        raise NotFound("You have no private note on this meeting.")
+        raise NotFound(_("You have no private note on this meeting."))
     return PrivateNoteOut(meeting_id=meeting.pk, text=note.text, updated_at=note.updated_at)
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from mentorwise.api.errors import ERRORS, WRITE_ERRORS
@@ -131,7 +132,7 @@ def survey_summary(request: HttpRequest, slug: str, kind: str, side: str = "") -
     relationship the caller is in are left out."""
     program = access_managed_program(actor=request.user, slug=slug)
     if kind not in ("midpoint", "closing"):
-        raise NotFound("No such survey.")
+        raise NotFound(_("No such survey."))
     s = selectors.survey_summary(actor=request.user, program=program, kind=kind, side=side)
     return SurveySummaryOut(
         kind=kind,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
 from mentorwise.core.errors import FieldError, InvalidInput
@@ -83,7 +84,7 @@ class SafetyHandling:
 
 def _required_text(field: str, value: str, limit: int) -> FieldError | None:
     if not value.strip() or len(value) > limit:
-        return FieldError(field, f"is required, at most {limit} characters")
+        return FieldError(field, _("is required, at most %(n)s characters") % {"n": limit})
     return None
 
 
@@ -100,7 +101,7 @@ def check_in_validate(data: CheckInNew) -> CheckInNew:
 def closure_reason_problem(kind: str, reason: str) -> FieldError | None:
     """An early closure without a reason (the one rule for one closure and a bulk one)."""
     if kind == ClosureKind.EARLY and not reason.strip():
-        return FieldError("reason", "an early closure needs a reason")
+        return FieldError("reason", _("an early closure needs a reason"))
     return None
 
 
@@ -110,7 +111,7 @@ def closure_validate(data: Closure) -> Closure:
     reason = data.reason.strip()
     kind_error = None
     if data.kind not in ClosureKind.values:
-        kind_error = FieldError("kind", "must be planned or early", value=data.kind)
+        kind_error = FieldError("kind", _("must be planned or early"), value=data.kind)
     raise_any(
         [
             kind_error,
@@ -134,7 +135,13 @@ def sponsorship_validate(data: SponsorshipNew) -> SponsorshipNew:
 def sponsorship_result_validate(data: SponsorshipResult) -> SponsorshipResult:
     if data.outcome not in SponsorshipOutcome.values:
         raise InvalidInput(
-            [FieldError("outcome", f"must be one of {', '.join(SponsorshipOutcome.values)}")]
+            [
+                FieldError(
+                    "outcome",
+                    _("must be one of %(choices)s")
+                    % {"choices": ", ".join(SponsorshipOutcome.values)},
+                )
+            ]
         )
     return data
 

@@ -7,6 +7,7 @@ import zoneinfo
 from dataclasses import dataclass, replace
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
 from mentorwise.core.errors import FieldError, InvalidInput
@@ -74,7 +75,7 @@ def _slot_problems(
     """Every problem with a meeting's time (the relationship's span), length and place."""
     errors: list[FieldError] = []
     if timezone.is_naive(starts_at):
-        errors.append(FieldError(field, "a date and time with a time zone is required"))
+        errors.append(FieldError(field, _("a date and time with a time zone is required")))
     elif error := span_error(relationship, field, starts_at, zone):
         errors.append(error)
     if error := out_of_range("duration_minutes", duration_minutes, DURATION_MINUTES, "minutes"):
@@ -87,7 +88,7 @@ def _slot_problems(
 def _conversation_problem(value: str) -> FieldError | None:
     if value in ConversationType.values:
         return None
-    return FieldError("conversation_type", "unknown", value=value)
+    return FieldError("conversation_type", _("unknown"), value=value)
 
 
 def private_note_problem(text: str) -> FieldError | None:
@@ -159,7 +160,7 @@ def meeting_log_validate(
         location="",
     )
     if not errors and clean.held_at > (now or timezone.now()) + LOG_AHEAD:
-        errors.append(FieldError("held_at", "a meeting can be logged once it has taken place"))
+        errors.append(FieldError("held_at", _("a meeting can be logged once it has taken place")))
     if error := _conversation_problem(clean.conversation_type):
         errors.append(error)
     if error := too_long("topics", clean.topics, LINE_MAX):

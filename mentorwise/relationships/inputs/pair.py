@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
 from mentorwise.core.errors import FieldError, InvalidInput
@@ -88,7 +89,7 @@ def goal_fields_validate(data: GoalFields) -> GoalFields:
     """`data` with its title trimmed, once it passed every rule; InvalidInput lists all
     problems otherwise."""
     title = data.title.strip()
-    missing = FieldError("title", "is required") if not title else None
+    missing = FieldError("title", _("is required")) if not title else None
     raise_any(
         [
             missing or too_long("title", title, TITLE_MAX),
@@ -111,7 +112,9 @@ def goal_progress_validate(data: GoalProgressChange) -> GoalProgressChange:
 def milestone_validate(data: MilestoneNew) -> MilestoneNew:
     title = data.title.strip()
     if not title or len(title) > TITLE_MAX:
-        raise InvalidInput([FieldError("title", f"is required, at most {TITLE_MAX} characters")])
+        raise InvalidInput(
+            [FieldError("title", _("is required, at most %(n)s characters") % {"n": TITLE_MAX})]
+        )
     return replace(data, title=title)
 
 

@@ -7,7 +7,9 @@ the server checks it in one place, the validators.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
+
+from django.utils.translation import gettext as _
 
 from mentorwise.core.errors import FieldError, InvalidInput
 
@@ -29,25 +31,31 @@ def raise_any(errors: list[FieldError | None]) -> None:
 
 def too_long(field: str, value: str, limit: int) -> FieldError | None:
     if len(value) > limit:
-        return FieldError(field, f"must be at most {limit} characters")
+        return FieldError(field, _("must be at most %(n)s characters") % {"n": limit})
     return None
 
 
 def out_of_range(
-    field: str, value: int, bounds: tuple[int, int], unit: str = ""
+    field: str, value: int, bounds: tuple[int, int], unit: Literal["", "minutes", "days"] = ""
 ) -> FieldError | None:
     """`must be 5 to 480 minutes` when `value` is outside `bounds` (both included)."""
     low, high = bounds
     if low <= value <= high:
         return None
-    unit = f" {unit}" if unit else ""
-    return FieldError(field, f"must be {low} to {high}{unit}", value=str(value))
+    sentences = {
+        "": _("must be %(low)s to %(high)s"),
+        "minutes": _("must be %(low)s to %(high)s minutes"),
+        "days": _("must be %(low)s to %(high)s days"),
+    }
+    return FieldError(field, sentences[unit] % {"low": low, "high": high}, value=str(value))
 
 
 def not_one_of(field: str, value: str, choices: list[str]) -> FieldError | None:
     if value in choices:
         return None
-    return FieldError(field, f"must be one of {', '.join(choices)}", value=value)
+    return FieldError(
+        field, _("must be one of %(choices)s") % {"choices": ", ".join(choices)}, value=value
+    )
 
 
 def documented_max(limit: int) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mentorwise.relationships.models.relationship import Relationship, Side
 
@@ -39,8 +40,8 @@ class CheckIn(models.Model):
 
 
 class SurveyKind(models.TextChoices):
-    MIDPOINT = "midpoint", "Midpoint survey"
-    CLOSING = "closing", "Closing survey"
+    MIDPOINT = "midpoint", _("Midpoint survey")
+    CLOSING = "closing", _("Closing survey")
 
 
 class Survey(models.Model):
@@ -93,17 +94,17 @@ class SurveyResponse(models.Model):
 
 
 class SponsorshipKind(models.TextChoices):
-    STRETCH_ASSIGNMENT = "stretch_assignment", "Stretch assignment"
-    PROMOTION = "promotion", "Promotion nomination"
-    VISIBLE_PROJECT = "visible_project", "Visible project"
-    INTRODUCTION = "introduction", "Introduction"
-    OTHER = "other", "Other"
+    STRETCH_ASSIGNMENT = "stretch_assignment", _("Stretch assignment")
+    PROMOTION = "promotion", _("Promotion nomination")
+    VISIBLE_PROJECT = "visible_project", _("Visible project")
+    INTRODUCTION = "introduction", _("Introduction")
+    OTHER = "other", _("Other")
 
 
 class SponsorshipOutcome(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SUCCEEDED = "succeeded", "Succeeded"
-    NOT_SUCCEEDED = "not_succeeded", "Did not succeed"
+    PENDING = "pending", _("Pending")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    NOT_SUCCEEDED = "not_succeeded", _("Did not succeed")
 
 
 class SponsorshipAction(models.Model):
@@ -131,16 +132,16 @@ class SponsorshipAction(models.Model):
 
 
 class SafetyCategory(models.TextChoices):
-    CONDUCT = "conduct", "Conduct"
-    NO_SHOWS = "no_shows", "No-shows"
-    CONFLICT_OF_INTEREST = "conflict_of_interest", "Conflict of interest"
-    OTHER = "other", "Other"
+    CONDUCT = "conduct", _("Conduct")
+    NO_SHOWS = "no_shows", _("No-shows")
+    CONFLICT_OF_INTEREST = "conflict_of_interest", _("Conflict of interest")
+    OTHER = "other", _("Other")
 
 
 class SafetyStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    IN_REVIEW = "in_review", "In review"
-    RESOLVED = "resolved", "Resolved"
+    OPEN = "open", _("Open")
+    IN_REVIEW = "in_review", _("In review")
+    RESOLVED = "resolved", _("Resolved")
 
 
 class SafetyReport(models.Model):

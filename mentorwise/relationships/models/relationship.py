@@ -7,25 +7,26 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mentorwise.core.clock import fill_when
 
 
 class RelationshipStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    CLOSED = "closed", "Closed"
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
 
 
 class ClosureKind(models.TextChoices):
-    PLANNED = "planned", "Planned (program end)"
-    EARLY = "early", "Early"
+    PLANNED = "planned", _("Planned (program end)")
+    EARLY = "early", _("Early")
 
 
 class Side(models.TextChoices):
     """Which side of the pair an actor is on (the mentor side includes sponsors and coaches)."""
 
-    MENTEE = "mentee", "Mentee"
-    MENTOR = "mentor", "Mentor"
+    MENTEE = "mentee", _("Mentee")
+    MENTOR = "mentor", _("Mentor")
 
 
 class Relationship(models.Model):
@@ -76,21 +77,21 @@ class Relationship(models.Model):
 
 
 class EventKind(models.TextChoices):
-    STARTED = "started", "Started"
-    AGREEMENT_CHANGED = "agreement_changed", "Agreement changed"
-    AGREEMENT_CONFIRMED = "agreement_confirmed", "Agreement confirmed"
-    GOAL_ADDED = "goal_added", "Goal added"
-    GOAL_CHANGED = "goal_changed", "Goal changed"
-    MILESTONE = "milestone", "Milestone"
-    MEETING_SCHEDULED = "meeting_scheduled", "Meeting scheduled"
-    MEETING_RESCHEDULED = "meeting_rescheduled", "Meeting rescheduled"
-    MEETING_CANCELLED = "meeting_cancelled", "Meeting cancelled"
-    MEETING_LOGGED = "meeting_logged", "Meeting logged"
-    CHECK_IN = "check_in", "Check-in"
-    SURVEY = "survey", "Survey answered"
-    SPONSORSHIP = "sponsorship", "Sponsorship action"
-    REMINDER = "reminder", "Reminder sent"
-    CLOSED = "closed", "Closed"
+    STARTED = "started", _("Started")
+    AGREEMENT_CHANGED = "agreement_changed", _("Agreement changed")
+    AGREEMENT_CONFIRMED = "agreement_confirmed", _("Agreement confirmed")
+    GOAL_ADDED = "goal_added", _("Goal added")
+    GOAL_CHANGED = "goal_changed", _("Goal changed")
+    MILESTONE = "milestone", _("Milestone")
+    MEETING_SCHEDULED = "meeting_scheduled", _("Meeting scheduled")
+    MEETING_RESCHEDULED = "meeting_rescheduled", _("Meeting rescheduled")
+    MEETING_CANCELLED = "meeting_cancelled", _("Meeting cancelled")
+    MEETING_LOGGED = "meeting_logged", _("Meeting logged")
+    CHECK_IN = "check_in", _("Check-in")
+    SURVEY = "survey", _("Survey answered")
+    SPONSORSHIP = "sponsorship", _("Sponsorship action")
+    REMINDER = "reminder", _("Reminder sent")
+    CLOSED = "closed", _("Closed")
 
 
 class RelationshipEvent(models.Model):

@@ -9,14 +9,15 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mentorwise.relationships.models.relationship import Relationship
 
 
 class GoalStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    ACHIEVED = "achieved", "Achieved"
-    DROPPED = "dropped", "Dropped"
+    OPEN = "open", _("Open")
+    ACHIEVED = "achieved", _("Achieved")
+    DROPPED = "dropped", _("Dropped")
 
 
 class Goal(models.Model):
@@ -64,15 +65,15 @@ class Milestone(models.Model):
 
 
 class MeetingStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    HELD = "held", "Held"
-    CANCELLED = "cancelled", "Cancelled"
+    SCHEDULED = "scheduled", _("Scheduled")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class ConversationType(models.TextChoices):
-    MENTORING = "mentoring", "Mentoring"
-    COACHING = "coaching", "Coaching"
-    SPONSORSHIP = "sponsorship", "Sponsorship"
+    MENTORING = "mentoring", _("Mentoring")
+    COACHING = "coaching", _("Coaching")
+    SPONSORSHIP = "sponsorship", _("Sponsorship")
 
 
 def _new_uid() -> str:

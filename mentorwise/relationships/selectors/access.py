@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from django.db.models import Model, Q
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import actor_person_id
@@ -43,7 +44,7 @@ def access_relationship(*, actor: Actor, relationship_id: int) -> Relationship:
         .first()
     )
     if relationship is None:
-        raise NotFound("No such relationship.")
+        raise NotFound(_("No such relationship."))
     return relationship
 
 
@@ -60,20 +61,20 @@ def _child(actor: Actor, model: type[M], pk: int, path: str, message: str) -> M:
 
 
 def access_goal(*, actor: Actor, goal_id: int) -> Goal:
-    return _child(actor, Goal, goal_id, "relationship", "No such goal.")
+    return _child(actor, Goal, goal_id, "relationship", _("No such goal."))
 
 
 def access_milestone(*, actor: Actor, milestone_id: int) -> Milestone:
-    return _child(actor, Milestone, milestone_id, "goal__relationship", "No such milestone.")
+    return _child(actor, Milestone, milestone_id, "goal__relationship", _("No such milestone."))
 
 
 def access_meeting(*, actor: Actor, meeting_id: int) -> Meeting:
-    return _child(actor, Meeting, meeting_id, "relationship", "No such meeting.")
+    return _child(actor, Meeting, meeting_id, "relationship", _("No such meeting."))
 
 
 def access_sponsorship_action(*, actor: Actor, action_id: int) -> SponsorshipAction:
     return _child(
-        actor, SponsorshipAction, action_id, "relationship", "No such sponsorship action."
+        actor, SponsorshipAction, action_id, "relationship", _("No such sponsorship action.")
     )
 
 
@@ -90,7 +91,7 @@ def access_safety_report(*, actor: Actor, report_id: int) -> SafetyReport:
         (report.reporter_id is not None and report.reporter_id == getattr(actor, "pk", None))
         or can_oversee(actor, report.relationship)
     ):
-        raise NotFound("No such report.")
+        raise NotFound(_("No such report."))
     return report
 
 
@@ -109,5 +110,5 @@ def access_match_to_answer(*, actor: Actor, match_id: int) -> Match:
         else None
     )
     if match is None:
-        raise NotFound("No such match.")
+        raise NotFound(_("No such match."))
     return match

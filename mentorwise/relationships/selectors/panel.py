@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.relationships.models import (
@@ -42,10 +43,18 @@ def home_panel(*, actor: Actor) -> dict[str, Any]:
         current = agreements.get(r.pk)
         field_name = "mentee_confirmed_at" if side == Side.MENTEE else "mentor_confirmed_at"
         if current is None:
-            due.append({"text": f"Write your agreement with {other.full_name}", "relationship": r})
+            due.append(
+                {
+                    "text": _("Write your agreement with %(name)s") % {"name": other.full_name},
+                    "relationship": r,
+                }
+            )
         elif getattr(current, field_name) is None:
             due.append(
-                {"text": f"Confirm your agreement with {other.full_name}", "relationship": r}
+                {
+                    "text": _("Confirm your agreement with %(name)s") % {"name": other.full_name},
+                    "relationship": r,
+                }
             )
         health = healths.get(r.pk)
         if (
@@ -53,11 +62,27 @@ def home_panel(*, actor: Actor) -> dict[str, Any]:
             and health.health != "on_track"
             and not r.meetings.filter(status=MeetingStatus.SCHEDULED, starts_at__gte=now).exists()
         ):
-            due.append({"text": f"Plan a meeting with {other.full_name}", "relationship": r})
+            due.append(
+                {
+                    "text": _("Plan a meeting with %(name)s") % {"name": other.full_name},
+                    "relationship": r,
+                }
+            )
         for kind in survey_due(actor=actor, relationship=r):
-            due.append({"text": f"Answer the {SurveyKind(kind).label.lower()}", "relationship": r})
+            due.append(
+                {
+                    "text": _("Answer the %(survey)s")
+                    % {"survey": str(SurveyKind(kind).label).lower()},
+                    "relationship": r,
+                }
+            )
     for match in matches_awaiting_answer(actor=actor):
-        due.append({"text": f"Answer your match in {match.program.name}", "match": match})
+        due.append(
+            {
+                "text": _("Answer your match in %(program)s") % {"program": match.program.name},
+                "match": match,
+            }
+        )
     next_meeting = (
         Meeting.objects.filter(
             relationship__in=[r.pk for r in mine],

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentorwise.accounts.actors import Actor, User
 from mentorwise.core.audit import audit_record
 from mentorwise.core.clock import WHEN
 from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput
+from mentorwise.core.languages import speaking_to
 from mentorwise.core.mail import email_enqueue
 from mentorwise.matches.models import Match, MatchStatus
 from mentorwise.programs.models import Program
@@ -32,7 +35,7 @@ from mentorwise.relationships.permissions import actor_side, can_oversee, overse
 from mentorwise.relationships.services.common import (
     actor_name,
     event_record,
-    pair_emails,
+    pair_by_language,
     relationship_url,
 )
 from mentorwise.relationships.services.meetings import send_invitation
@@ -52,10 +55,10 @@ def relationship_close(*, actor: Actor, relationship: Relationship, data: Closur
         and actor_side(actor, relationship) is None
         and not can_oversee(actor, relationship)
     ):
-        raise Forbidden("Only the pair and the program's managers may close a relationship.")
+        raise Forbidden(_("Only the pair and the program's managers may close a relationship."))
     relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)
     if relationship.status != RelationshipStatus.ACTIVE:
-        raise Conflict("This relationship is already closed.", code="relationship_closed")
+        raise Conflict(_("This relationship is already closed."), code="relationship_closed")
     data = closure_validate(data)
     relationship.status = RelationshipStatus.CLOSED
     relationship.closed_at = timezone.now()
@@ -87,15 +90,37 @@ def relationship_close(*, actor: Actor, relationship: Relationship, data: Closur
         target=relationship,
         data={"kind": data.kind, "rematch": relationship.rematch_requested, "cancelled": cancelled},
     )
-    email_enqueue(
-        to=pair_emails(relationship),
-        subject=f"Your relationship in {relationship.program.name} was closed",
-        body=(
-            f"{text}\n\nPlease tell us how it went in the closing survey: "
-            f"{relationship_url(relationship)}"
-        ),
-    )
+    for group in pair_by_language(relationship):
+        with speaking_to(group[0]):
+            closed = _closure_text(actor, data.kind, relationship.rematch_requested, cancelled)
+            email_enqueue(
+                to=[person.email for person in group],
+                subject=_("Your relationship in %(program)s was closed")
+                % {"program": relationship.program.name},
+                body=_("%(closed)s\n\nPlease tell us how it went in the closing survey: %(url)s")
+                % {"closed": closed, "url": relationship_url(relationship)},
+            )
     return relationship
+
+
+def _closure_text(actor: Actor, kind: str, rematch: bool, cancelled: int) -> str:
+    """What happened, in the active language (for the e-mail to each person)."""
+    parts = [
+        _("%(name)s closed the relationship (%(kind)s).")
+        % {"name": actor_name(actor), "kind": str(ClosureKind(kind).label).lower()}
+    ]
+    if rematch:
+        parts.append(_("A re-match was requested."))
+    if cancelled:
+        parts.append(
+            ngettext(
+                "%(count)d planned meeting was cancelled.",
+                "%(count)d planned meetings were cancelled.",
+                cancelled,
+            )
+            % {"count": cancelled}
+        )
+    return " ".join(parts)
 
 
 def _cancel_future_meetings(actor: Actor, relationship: Relationship) -> int:
@@ -110,10 +135,13 @@ def _cancel_future_meetings(actor: Actor, relationship: Relationship) -> int:
         audit_record(actor=actor, action="meeting.cancelled", target=meeting)
         send_invitation(
             meeting,
-            subject=f"Cancelled: meeting on {WHEN}",
-            body=(
-                f"The relationship in {relationship.program.name} was closed, so the meeting "
-                f"of {WHEN} is cancelled."
+            subject=lambda: _("Cancelled: meeting on %(when)s") % {"when": WHEN},
+            body=lambda: (
+                _(
+                    "The relationship in %(program)s was closed, so the meeting of %(when)s "
+                    "is cancelled."
+                )
+                % {"program": relationship.program.name, "when": WHEN}
             ),
         )
     return len(meetings)
@@ -126,14 +154,14 @@ def _managed(actor: Actor, program: Program, relationship_ids: list[int]) -> lis
     program, a closure in bulk): every such selection is named, and nothing is done.
     """
     if not can_manage_program(actor, program):
-        raise Forbidden("Only this program's managers and HR admins may do this.")
+        raise Forbidden(_("Only this program's managers and HR admins may do this."))
     found = list(
         Relationship.objects.filter(program=program, pk__in=relationship_ids).select_related(
             "program", "mentee__person", "mentor__person"
         )
     )
     if not found:
-        raise InvalidInput([FieldError("relationships", "select at least one relationship")])
+        raise InvalidInput([FieldError("relationships", _("select at least one relationship"))])
     overseen = set(
         overseen_relationships(actor)
         .filter(pk__in=[r.pk for r in found])
@@ -142,8 +170,10 @@ def _managed(actor: Actor, program: Program, relationship_ids: list[int]) -> lis
     errors = [
         FieldError(
             "relationships",
-            "you are in this relationship: another manager of the program or an HR admin "
-            "acts on it",
+            _(
+                "you are in this relationship: another manager of the program or an HR admin "
+                "acts on it"
+            ),
             value=str(r.pk),
         )
         for r in found
@@ -163,14 +193,16 @@ def relationships_remind(*, actor: Actor, program: Program, data: BulkReminder) 
     for relationship in selected:
         if not relationship.is_active:
             continue
-        email_enqueue(
-            to=pair_emails(relationship),
-            subject=f"A reminder from {program.name}",
-            body=(
-                (data.message or "How is your mentoring going? Please plan your next meeting.")
-                + f"\n\n{relationship_url(relationship)}"
-            ),
-        )
+        for group in pair_by_language(relationship):
+            with speaking_to(group[0]):
+                message = data.message or _(
+                    "How is your mentoring going? Please plan your next meeting."
+                )
+                email_enqueue(
+                    to=[person.email for person in group],
+                    subject=_("A reminder from %(program)s") % {"program": program.name},
+                    body=f"{message}\n\n{relationship_url(relationship)}",
+                )
         event_record(
             actor=actor,
             relationship=relationship,

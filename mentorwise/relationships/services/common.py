@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import TypeVar
 
 from django.conf import settings
 from django.urls import reverse
 
 from mentorwise.accounts.actors import Actor, User
+from mentorwise.core.languages import language_of
+from mentorwise.people.models import Person
 from mentorwise.relationships.models import EventKind, Relationship, RelationshipEvent
 
 
@@ -33,6 +37,9 @@ def event_record(
     )
 
 
+P = TypeVar("P", Person, User)  # whoever an e-mail goes to
+
+
 def actor_name(actor: Actor) -> str:
     if not isinstance(actor, User):
         return "Mentorwise"
@@ -43,6 +50,19 @@ def actor_name(actor: Actor) -> str:
 
 def pair_emails(relationship: Relationship) -> list[str]:
     return [relationship.mentee.person.email, relationship.mentor.person.email]
+
+
+def by_language(people: Iterable[P]) -> list[list[P]]:
+    """People grouped by the language they read (core.languages), in first-seen order: one
+    e-mail per group, written inside `speaking_to(group[0])`."""
+    groups: dict[str, list[P]] = {}
+    for person in people:
+        groups.setdefault(language_of(person), []).append(person)
+    return list(groups.values())
+
+
+def pair_by_language(relationship: Relationship) -> list[list[Person]]:
+    return by_language([relationship.mentee.person, relationship.mentor.person])
 
 
 def relationship_url(relationship: Relationship) -> str:

@@ -7,6 +7,7 @@ from typing import Any, Literal, TypeAlias, TypedDict
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.core.audit import audit_record
@@ -120,8 +121,8 @@ DEFAULT_QUESTIONS: list[SurveyQuestion] = [
 def survey_for(*, program: Program, kind: str) -> Survey:
     """The program's survey of this kind, created with the default questions on first use."""
     if kind not in SurveyKind.values:
-        raise InvalidInput([FieldError("kind", "must be midpoint or closing", value=kind)])
-    survey, _ = Survey.objects.get_or_create(
+        raise InvalidInput([FieldError("kind", _("must be midpoint or closing"), value=kind)])
+    survey, _created = Survey.objects.get_or_create(
         program=program, kind=kind, defaults={"questions": DEFAULT_QUESTIONS}
     )
     return survey
@@ -130,33 +131,33 @@ def survey_for(*, program: Program, kind: str) -> Survey:
 def questions_validate(questions: object) -> list[SurveyQuestion]:
     """Check a question list; every problem is reported with its position."""
     if not isinstance(questions, list) or not questions:
-        raise InvalidInput([FieldError("questions", "must be a non-empty list")])
+        raise InvalidInput([FieldError("questions", _("must be a non-empty list"))])
     errors: list[FieldError] = []
     keys: set[str] = set()
     clean: list[SurveyQuestion] = []
     for i, q in enumerate(questions):
         where = f"questions[{i}]"
         if not isinstance(q, dict):
-            errors.append(FieldError(where, "must be an object"))
+            errors.append(FieldError(where, _("must be an object")))
             continue
         key, label, kind = str(q.get("key", "")), str(q.get("label", "")), q.get("type")
         if not key.isidentifier() or key in keys:
-            errors.append(FieldError(f"{where}.key", "must be a unique identifier", value=key))
+            errors.append(FieldError(f"{where}.key", _("must be a unique identifier"), value=key))
         keys.add(key)
         if not label.strip():
-            errors.append(FieldError(f"{where}.label", "is required"))
+            errors.append(FieldError(f"{where}.label", _("is required")))
         if kind == "scale":
             low, high = q.get("min"), q.get("max")
             if isinstance(low, int) and isinstance(high, int) and 0 <= low < high <= 10:
                 clean.append({"key": key, "label": label, "type": "scale", "min": low, "max": high})
             else:
                 errors.append(
-                    FieldError(f"{where}.min", "a scale needs whole 0 <= min < max <= 10")
+                    FieldError(f"{where}.min", _("a scale needs whole 0 <= min < max <= 10"))
                 )
         elif kind == "text":
             clean.append({"key": key, "label": label, "type": "text"})
         else:
-            errors.append(FieldError(f"{where}.type", "must be scale or text", value=str(kind)))
+            errors.append(FieldError(f"{where}.type", _("must be scale or text"), value=str(kind)))
     if errors:
         raise InvalidInput(errors)
     return clean
@@ -168,11 +169,11 @@ def survey_configure(
 ) -> Survey:
     """Set a program's survey questions (managers; not once answers exist)."""
     if not can_manage_program(actor, program):
-        raise Forbidden("Only this program's managers and HR admins may do this.")
+        raise Forbidden(_("Only this program's managers and HR admins may do this."))
     clean = questions_validate(questions)
     survey = survey_for(program=program, kind=kind)
     if survey.responses.exists():
-        raise Conflict("This survey already has answers; its questions are fixed.")
+        raise Conflict(_("This survey already has answers; its questions are fixed."))
     survey.questions, survey.updated_at = clean, timezone.now()
     survey.save(update_fields=["questions", "updated_at"])
     audit_record(actor=actor, action="survey.configured", target=survey)
@@ -189,17 +190,23 @@ def answers_validate(survey: Survey, answers: dict[str, Any]) -> dict[str, Any]:
             try:
                 number = int(value)  # type: ignore[arg-type]  # None or junk: TypeError below
             except (TypeError, ValueError):
-                errors.append(FieldError(q["key"], "choose a value", value=str(value or "")))
+                errors.append(FieldError(q["key"], _("choose a value"), value=str(value or "")))
                 continue
             if not q["min"] <= number <= q["max"]:
                 errors.append(
-                    FieldError(q["key"], f"must be {q['min']} to {q['max']}", value=str(number))
+                    FieldError(
+                        q["key"],
+                        _("must be %(low)s to %(high)s") % {"low": q["min"], "high": q["max"]},
+                        value=str(number),
+                    )
                 )
             clean[q["key"]] = number
         else:
             text = str(value or "").strip()
             if len(text) > 5000:
-                errors.append(FieldError(q["key"], "must be at most 5000 characters"))
+                errors.append(
+                    FieldError(q["key"], _("must be at most %(n)s characters") % {"n": 5000})
+                )
             clean[q["key"]] = text
     if errors:
         raise InvalidInput(errors)
@@ -222,7 +229,9 @@ def survey_respond(
                 survey=survey, relationship=relationship, respondent=user, side=side, answers=clean
             )
     except IntegrityError:
-        raise Conflict("You have already answered this survey.", code="already_answered") from None
+        raise Conflict(
+            _("You have already answered this survey."), code="already_answered"
+        ) from None
     if not relationship.program.surveys_confidential:
         # A confidential survey leaves no trace on the timeline, which the program's managers
         # read: who answered when, beside the averages, would undo the confidentiality.

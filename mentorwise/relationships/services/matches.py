@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import actor_person_id
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict, NotFound
+from mentorwise.core.languages import speaking_to
 from mentorwise.core.mail import email_enqueue
 from mentorwise.matches.models import Match, MatchStatus, Response
 from mentorwise.programs.models import Enrollment
@@ -18,7 +20,11 @@ from mentorwise.relationships.models import (
     RelationshipStatus,
     Side,
 )
-from mentorwise.relationships.services.common import event_record, relationship_url
+from mentorwise.relationships.services.common import (
+    by_language,
+    event_record,
+    relationship_url,
+)
 from mentorwise.relationships.services.pair import agreement_open
 
 
@@ -74,19 +80,21 @@ def match_respond(*, actor: Actor, match: Match, accept: bool, reason: str = "")
             .first()
         )
         if locked is None or person_id not in (locked.mentee.person_id, locked.mentor.person_id):
-            raise NotFound("No such match.")
+            raise NotFound(_("No such match."))
         match = locked
         side = Side.MENTEE if match.mentee.person_id == person_id else Side.MENTOR
         if match.status == MatchStatus.REQUESTED and side == Side.MENTEE:
-            raise Conflict("You asked for this mentor; their answer is awaited.", code="awaiting")
+            raise Conflict(
+                _("You asked for this mentor; their answer is awaited."), code="awaiting"
+            )
         if match.status not in (MatchStatus.PUBLISHED, MatchStatus.REQUESTED):
-            raise Conflict("This match is no longer awaiting an answer.", code="not_awaiting")
+            raise Conflict(_("This match is no longer awaiting an answer."), code="not_awaiting")
         field = "mentee_response" if side == Side.MENTEE else "mentor_response"
         if getattr(match, field) != Response.PENDING:
-            raise Conflict("You have already answered this match.", code="already_answered")
+            raise Conflict(_("You have already answered this match."), code="already_answered")
         now = timezone.now()
         if match.expires_at is not None and match.expires_at <= now:
-            raise Conflict("This match has expired.", code="expired")
+            raise Conflict(_("This match has expired."), code="expired")
 
         if not accept:
             setattr(match, field, Response.DECLINED)
@@ -97,14 +105,17 @@ def match_respond(*, actor: Actor, match: Match, accept: bool, reason: str = "")
                 actor=actor, action="match.declined", target=match, data={"side": side.value}
             )
             other = match.mentor if side == Side.MENTEE else match.mentee
-            email_enqueue(
-                to=[other.person.email],
-                subject=f"Your match in {match.program.name} will not go ahead",
-                body=(
-                    f"{actor_person_name(match, side)} declined the match in "
-                    f"{match.program.name}. You are back in the pool for the next match."
-                ),
-            )
+            with speaking_to(other.person):
+                email_enqueue(
+                    to=[other.person.email],
+                    subject=_("Your match in %(program)s will not go ahead")
+                    % {"program": match.program.name},
+                    body=_(
+                        "%(name)s declined the match in %(program)s. "
+                        "You are back in the pool for the next match."
+                    )
+                    % {"name": actor_person_name(match, side), "program": match.program.name},
+                )
             return match
 
         # Lock the mentor's enrollment: the capacity guard for every acceptance.
@@ -112,7 +123,8 @@ def match_respond(*, actor: Actor, match: Match, accept: bool, reason: str = "")
         taken = mentor_active_count(mentor=mentor, exclude_match_id=match.pk)
         if taken >= mentor.capacity:
             raise Conflict(
-                f"{mentor.person.full_name} has no free place (capacity {mentor.capacity}).",
+                _("%(name)s has no free place (capacity %(capacity)s).")
+                % {"name": mentor.person.full_name, "capacity": mentor.capacity},
                 code="mentor_full",
             )
         if (
@@ -120,7 +132,9 @@ def match_respond(*, actor: Actor, match: Match, accept: bool, reason: str = "")
             .exclude(pk=match.pk)
             .exists()
         ):
-            raise Conflict("The mentee already has a mentor in this program.", code="mentee_taken")
+            raise Conflict(
+                _("The mentee already has a mentor in this program."), code="mentee_taken"
+            )
         setattr(match, field, Response.ACCEPTED)
         fields = [field]
         relationship = None
@@ -134,15 +148,23 @@ def match_respond(*, actor: Actor, match: Match, accept: bool, reason: str = "")
         audit_record(actor=actor, action="match.accepted", target=match, data={"side": side})
         if match.status == MatchStatus.ACCEPTED:
             relationship = _relationship_start(actor=actor, match=match)
-            email_enqueue(
-                to=[match.mentee.person.email, match.mentor.person.email],
-                subject=f"Your mentoring relationship in {match.program.name} has started",
-                body=(
-                    f"{match.mentee.person.full_name} and {match.mentor.person.full_name} "
-                    "both accepted. Next: read and confirm your agreement, set goals and "
-                    f"schedule your first meeting.\n\n{relationship_url(relationship)}"
-                ),
-            )
+            for group in by_language([match.mentee.person, match.mentor.person]):
+                with speaking_to(group[0]):
+                    email_enqueue(
+                        to=[person.email for person in group],
+                        subject=_("Your mentoring relationship in %(program)s has started")
+                        % {"program": match.program.name},
+                        body=_(
+                            "%(mentee)s and %(mentor)s both accepted. Next: read and confirm "
+                            "your agreement, set goals and schedule your first meeting."
+                            "\n\n%(url)s"
+                        )
+                        % {
+                            "mentee": match.mentee.person.full_name,
+                            "mentor": match.mentor.person.full_name,
+                            "url": relationship_url(relationship),
+                        },
+                    )
         return match
 
 

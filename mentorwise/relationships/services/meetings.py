@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.core.audit import audit_record
 from mentorwise.core.clock import WHEN, fill_when, group_by_zone, zone_of
 from mentorwise.core.errors import Conflict, InvalidInput
+from mentorwise.core.languages import speaking_to
 from mentorwise.core.mail import email_enqueue
 from mentorwise.core.text import count
 from mentorwise.relationships.calendar import meeting_ics
@@ -31,39 +35,51 @@ from mentorwise.relationships.models import (
 from mentorwise.relationships.permissions import require_active, require_member, require_side
 from mentorwise.relationships.services.common import (
     actor_name,
+    by_language,
     event_record,
     relationship_url,
 )
 
 
-def send_invitation(meeting: Meeting, *, subject: str, body: str) -> None:
-    """E-mail both people the invitation (or its cancellation), each in their own time zone.
+def send_invitation(
+    meeting: Meeting, *, subject: Callable[[], str], body: Callable[[], str]
+) -> None:
+    """E-mail both people the invitation (or its cancellation), each in their own time zone
+    and language.
 
-    `subject` and `body` say `{when}` for the meeting's time: people in one zone share an
-    e-mail, people in two zones get one each, with the times and the .ics in their zone.
+    `subject` and `body` give the text in the active language, saying `{when}` for the
+    meeting's time: people who share a zone and a language share an e-mail; the others get
+    one each, with the times and the .ics in their zone and the text in their language.
     """
     relationship = meeting.relationship
     cancelled = meeting.status == MeetingStatus.CANCELLED
     method = "CANCEL" if cancelled else "REQUEST"
     people = [relationship.mentee.person, relationship.mentor.person]
-    for zone, group in group_by_zone(people).items():
-        email_enqueue(
-            to=[person.email for person in group],
-            subject=fill_when(subject, meeting.starts_at, zone),
-            body=(
-                f"{fill_when(body, meeting.starts_at, zone)}\n\n"
-                f"Times are in {zone.key}.\n{relationship_url(relationship)}"
-            ),
-            attachments=[
-                ("meeting.ics", meeting_ics(meeting, zone=zone), f"text/calendar; method={method}")
-            ],
-        )
+    for zone, in_zone in group_by_zone(people).items():
+        for group in by_language(in_zone):
+            with speaking_to(group[0]):
+                times = _("Times are in %(zone)s.") % {"zone": zone.key}
+                email_enqueue(
+                    to=[person.email for person in group],
+                    subject=fill_when(subject(), meeting.starts_at, zone),
+                    body=(
+                        f"{fill_when(body(), meeting.starts_at, zone)}\n\n"
+                        f"{times}\n{relationship_url(relationship)}"
+                    ),
+                    attachments=[
+                        (
+                            "meeting.ics",
+                            meeting_ics(meeting, zone=zone),
+                            f"text/calendar; method={method}",
+                        )
+                    ],
+                )
 
 
 @transaction.atomic
 def meeting_schedule(*, actor: Actor, relationship: Relationship, data: MeetingSchedule) -> Meeting:
     """Schedule a meeting and send both people a calendar invitation."""
-    user, _ = require_member(actor, relationship)
+    user, _side = require_member(actor, relationship)
     require_active(relationship)
     data = meeting_schedule_validate(data, relationship=relationship, zone=zone_of(actor))
     meeting = Meeting.objects.create(
@@ -82,10 +98,11 @@ def meeting_schedule(*, actor: Actor, relationship: Relationship, data: MeetingS
         at=data.starts_at,
     )
     audit_record(actor=actor, action="meeting.scheduled", target=meeting)
+    name = actor_name(actor)
     send_invitation(
         meeting,
-        subject=f"Meeting on {WHEN}",
-        body=f"{actor_name(actor)} scheduled a meeting for {WHEN}.",
+        subject=lambda: _("Meeting on %(when)s") % {"when": WHEN},
+        body=lambda: _("%(name)s scheduled a meeting for %(when)s.") % {"name": name, "when": WHEN},
     )
     return meeting
 
@@ -93,7 +110,8 @@ def meeting_schedule(*, actor: Actor, relationship: Relationship, data: MeetingS
 def _require_scheduled(meeting: Meeting) -> None:
     if meeting.status != MeetingStatus.SCHEDULED:
         raise Conflict(
-            f"This meeting is {meeting.get_status_display().lower()}.", code="meeting_not_scheduled"
+            _("This meeting is %(status)s.") % {"status": meeting.get_status_display().lower()},
+            code="meeting_not_scheduled",
         )
 
 
@@ -120,10 +138,11 @@ def meeting_reschedule(*, actor: Actor, meeting: Meeting, data: MeetingMove) -> 
         at=slot.starts_at,
     )
     audit_record(actor=actor, action="meeting.rescheduled", target=meeting)
+    name = actor_name(actor)
     send_invitation(
         meeting,
-        subject=f"Meeting moved to {WHEN}",
-        body=f"{actor_name(actor)} moved your meeting to {WHEN}.",
+        subject=lambda: _("Meeting moved to %(when)s") % {"when": WHEN},
+        body=lambda: _("%(name)s moved your meeting to %(when)s.") % {"name": name, "when": WHEN},
     )
     return meeting
 
@@ -145,10 +164,13 @@ def meeting_cancel(*, actor: Actor, meeting: Meeting) -> Meeting:
         at=meeting.starts_at,
     )
     audit_record(actor=actor, action="meeting.cancelled", target=meeting)
+    name = actor_name(actor)
     send_invitation(
         meeting,
-        subject=f"Cancelled: meeting on {WHEN}",
-        body=f"{actor_name(actor)} cancelled the meeting of {WHEN}.",
+        subject=lambda: _("Cancelled: meeting on %(when)s") % {"when": WHEN},
+        body=lambda: (
+            _("%(name)s cancelled the meeting of %(when)s.") % {"name": name, "when": WHEN}
+        ),
     )
     return meeting
 
@@ -158,13 +180,13 @@ def meeting_log(
     *, actor: Actor, relationship: Relationship, log: MeetingLog, meeting: Meeting | None = None
 ) -> Meeting:
     """Record a held meeting (a scheduled one, or one that was not scheduled here)."""
-    user, _ = require_member(actor, relationship)
+    user, _side = require_member(actor, relationship)
     require_active(relationship)
     log = meeting_log_validate(log, relationship=relationship, zone=zone_of(actor))
     if meeting is None:
         meeting = Meeting(relationship=relationship, created_by=user)
     elif meeting.relationship_id != relationship.pk or meeting.status == MeetingStatus.CANCELLED:
-        raise Conflict("This meeting cannot be logged.", code="meeting_not_loggable")
+        raise Conflict(_("This meeting cannot be logged."), code="meeting_not_loggable")
     meeting.status = MeetingStatus.HELD
     meeting.starts_at = log.held_at
     meeting.duration_minutes = log.duration_minutes
@@ -199,7 +221,7 @@ def private_note_write(*, actor: Actor, meeting: Meeting, text: str) -> PrivateN
     Only someone in the pair may write one, and only its author will ever read it.
     The audit row records that a note was written, never what it says.
     """
-    author, _ = require_member(actor, meeting.relationship)
+    author, _side = require_member(actor, meeting.relationship)
     if problem := private_note_problem(text):
         raise InvalidInput([problem])
     text = text.strip()

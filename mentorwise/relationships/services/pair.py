@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.core.audit import audit_record
@@ -71,12 +72,12 @@ def agreement_update(
     *, actor: Actor, relationship: Relationship, data: AgreementTerms
 ) -> AgreementVersion:
     """Save the pair's terms as a new version; both confirmations start over."""
-    user, _ = require_member(actor, relationship)
+    user, _side = require_member(actor, relationship)
     require_active(relationship)
     data = agreement_terms_validate(data)
     # A relationship recorded without an agreement (history from before Mentorwise) gets its
     # first one here, starting from the program's terms.
-    agreement, _ = Agreement.objects.get_or_create(relationship=relationship)
+    agreement, _created = Agreement.objects.get_or_create(relationship=relationship)
     current = agreement.current
     terms = (data.pair_objectives, data.meeting_cadence_days, data.confidentiality)
     if current is not None and terms == (
@@ -126,17 +127,21 @@ def agreement_confirm(
     )
     if current is None:
         raise Conflict(
-            "No agreement has been written for this relationship yet: write it, then confirm it.",
+            _(
+                "No agreement has been written for this relationship yet: "
+                "write it, then confirm it."
+            ),
             code="no_agreement",
         )
     if current.number != version:
         raise Conflict(
-            f"The agreement changed meanwhile: read version {current.number}, then confirm it.",
+            _("The agreement changed meanwhile: read version %(number)s, then confirm it.")
+            % {"number": current.number},
             code="agreement_changed",
         )
     field = "mentee_confirmed_at" if side == Side.MENTEE else "mentor_confirmed_at"
     if getattr(current, field) is not None:
-        raise Conflict("You have already confirmed this version.", code="already_confirmed")
+        raise Conflict(_("You have already confirmed this version."), code="already_confirmed")
     setattr(current, field, timezone.now())
     current.save(update_fields=[field])
     text = f"{actor_name(actor)} confirmed the agreement (version {current.number})."
@@ -155,7 +160,7 @@ def agreement_confirm(
 @transaction.atomic
 def goal_create(*, actor: Actor, relationship: Relationship, fields: GoalFields) -> Goal:
     """Add a SMART goal to the relationship."""
-    user, _ = require_member(actor, relationship)
+    user, _side = require_member(actor, relationship)
     require_active(relationship)
     fields = goal_fields_validate(fields)
     goal = Goal.objects.create(relationship=relationship, created_by=user, **vars(fields))

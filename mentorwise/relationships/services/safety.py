@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.core.audit import audit_record
+from mentorwise.core.languages import speaking_to
 from mentorwise.core.mail import email_enqueue
 from mentorwise.relationships.inputs.feedback import (
     SafetyHandling,
@@ -21,7 +24,8 @@ from mentorwise.relationships.models import (
     SafetyStatus,
 )
 from mentorwise.relationships.permissions import require_member, require_overseer
-from mentorwise.relationships.safety import Audience, safety_report_routing
+from mentorwise.relationships.safety import Audience, safety_report_routing, user_email
+from mentorwise.relationships.services.common import by_language
 
 
 @transaction.atomic
@@ -33,7 +37,7 @@ def safety_report_create(
     No timeline entry and no email to the other person: they never learn of the report,
     not even when they manage the program or are an HR admin.
     """
-    user, _ = require_member(actor, relationship)
+    user, _side = require_member(actor, relationship)
     data = safety_report_validate(data)
     report = SafetyReport.objects.create(
         relationship=relationship,
@@ -49,19 +53,31 @@ def safety_report_create(
         data={"routed_to": routing.audience.value},
     )
     program = relationship.program
-    body = (
-        f"A participant reported a problem ({report.get_category_display().lower()}) in "
-        f"{program.name}. "
-    )
+
+    def email(to: list[str]) -> None:
+        body = _("A participant reported a problem (%(category)s) in %(program)s.") % {
+            "category": report.get_category_display().lower(),
+            "program": program.name,
+        }
+        if routing.audience == Audience.SAFETY_CONTACT:
+            body += " " + _(
+                "Everyone who oversees this program in Mentorwise is in the relationship "
+                "concerned, so nobody there may read the report. Name an HR admin who is not "
+                "involved: they read report #%(number)s under the program's safety reports."
+            ) % {"number": report.pk}
+        else:
+            body += " " + _("Read it in Mentorwise under the program's safety reports.")
+        subject = _("A problem was reported in %(program)s") % {"program": program.name}
+        email_enqueue(to=to, subject=subject, body=body)
+
     if routing.audience == Audience.SAFETY_CONTACT:
-        body += (
-            "Everyone who oversees this program in Mentorwise is in the relationship "
-            "concerned, so nobody there may read the report. Name an HR admin who is not "
-            f"involved: they read report #{report.pk} under the program's safety reports."
-        )
+        # An address without a login: the site's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            email(routing.emails)
     else:
-        body += "Read it in Mentorwise under the program's safety reports."
-    email_enqueue(to=routing.emails, subject=f"A problem was reported in {program.name}", body=body)
+        for group in by_language(routing.recipients):
+            with speaking_to(group[0]):
+                email(sorted({user_email(user) for user in group} - {""}))
     return report
 
 

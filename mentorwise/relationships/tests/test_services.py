@@ -6,11 +6,14 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.test.utils import override_settings
 from django.utils import timezone
 from icalendar import Calendar
 
 from mentorwise.core.errors import Conflict, Forbidden, InvalidInput
+from mentorwise.core.languages import django_languages
 from mentorwise.core.models import AuditEntry
+from mentorwise.core.pseudo import is_pseudo
 from mentorwise.matches.models import MatchStatus
 from mentorwise.programs.models import EnrollmentStatus
 from mentorwise.relationships import inputs, services
@@ -506,3 +509,31 @@ def test_the_system_may_close_a_stalled_relationship(relationship):
     assert relationship.status == RelationshipStatus.CLOSED and relationship.closed_by is None
     event = relationship.events.get(kind=EventKind.CLOSED)
     assert event.actor is None and event.text.startswith("Mentorwise closed")
+
+
+def test_meeting_emails_speak_each_recipients_language(
+    relationship, mentee, mentor, django_capture_on_commit_callbacks
+):
+    """The mentee chose the pseudo-locale, the mentor did not: one e-mail each, the subject,
+    body and .ics SUMMARY in the recipient's language."""
+    mentee.language = "en-xa"
+    mentee.save(update_fields=["language"])
+    with (
+        override_settings(MENTORWISE_PSEUDO_LOCALE=True, LANGUAGES=django_languages(pseudo=True)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.meeting_schedule(
+            actor=mentor,
+            relationship=relationship,
+            data=inputs.MeetingSchedule(starts_at=soon(), location="Room 4"),
+        )
+    by_recipient = {message.to[0]: message for message in mail.outbox}
+    assert set(by_recipient) == {mentee.person.email, mentor.person.email}
+    to_mentee, to_mentor = by_recipient[mentee.person.email], by_recipient[mentor.person.email]
+    assert to_mentor.subject.startswith("Meeting on ")
+    assert not is_pseudo(to_mentor.subject)
+    assert is_pseudo(to_mentee.subject) and is_pseudo(to_mentee.body)
+    _, event = parse(to_mentee.attachments[0][1])
+    assert is_pseudo(str(event["SUMMARY"]))
+    _, event = parse(to_mentor.attachments[0][1])
+    assert str(event["SUMMARY"]).startswith("Mentorwise: ")

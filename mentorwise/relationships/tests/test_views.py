@@ -372,7 +372,7 @@ def test_manager_edits_survey_questions_and_bad_lines_are_named(
 def test_program_page_is_paginated(relationship, program_manager):
     client = client_for(program_manager)
     page = client.get("/relationships/program/leadership-2026/?page=1").content.decode()
-    assert "Page 1 of 1 · 1 relationships" in page
+    assert "Page 1 of 1 · 1 relationship · " in page
     # Beyond the last page the last page is shown, never an error.
     assert client.get("/relationships/program/leadership-2026/?page=9").status_code == 200
 

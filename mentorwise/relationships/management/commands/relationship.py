@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from mentorwise.core.errors import MentorwiseError
 from mentorwise.core.inputs import problems_text, schema_parse
@@ -38,7 +39,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         found = Relationship.objects.filter(pk=options["relationship_id"]).first()
         if found is None:
-            raise CommandError(f"No relationship number {options['relationship_id']}.")
+            raise CommandError(
+                _("No relationship number %(number)s.") % {"number": options["relationship_id"]}
+            )
         raw = {"kind": options["kind"], "reason": options["reason"], "rematch": options["rematch"]}
         try:
             data = schema_parse(CloseIn, raw).to_input()
@@ -46,6 +49,6 @@ class Command(BaseCommand):
         except MentorwiseError as error:
             raise CommandError(problems_text(error)) from error
         self.stdout.write(
-            f"Closed relationship {closed.pk} ({closed.get_closure_kind_display().lower()}); "
-            "both people were told."
+            _("Closed relationship %(number)s (%(kind)s); both people were told.")
+            % {"number": closed.pk, "kind": closed.get_closure_kind_display().lower()}
         )
