@@ -7,6 +7,7 @@ does not show. Usable as they are in the PDF report.
 from __future__ import annotations
 
 import pygal
+from django.utils.translation import gettext as _
 
 from mentorwise.insights.charts import NO_FIGURE, _config, _render, no_figure
 from mentorwise.insights.equity import Breakdown
@@ -19,11 +20,13 @@ def _percent(value: float | None) -> float | None:
 
 def _label(label: str, *values: float | None) -> str:
     # A group without a bar must not read as 0%: say that its figures are not shown.
-    return f"{label} (not shown)" if all(v is None for v in values) else label
+    if all(v is None for v in values):
+        return _("%(group)s (not shown)") % {"group": label}
+    return label
 
 
 def _bars(title: str, labels: list[str], series: list[tuple[str, list[float | None]]]) -> str:
-    empty = no_figure([value for _, values in series for value in values])
+    empty = no_figure([value for _name, values in series for value in values])
     options: dict[str, object] = {
         "title": title,
         "print_values": True,
@@ -49,11 +52,12 @@ def equity_chart(breakdown: Breakdown, *, side_label: str) -> str:
     """Participation and match rate of each group of `breakdown`, in percent."""
     groups = breakdown.groups
     return _bars(
-        f"{side_label}: participation and match rate by {breakdown.label.lower()}",
+        _("%(side)s: participation and match rate by %(breakdown)s")
+        % {"side": side_label, "breakdown": breakdown.label.lower()},
         [_label(g.label, g.participation, g.match_rate) for g in groups],
         [
-            ("Participation", [_percent(g.participation) for g in groups]),
-            ("Match rate", [_percent(g.match_rate) for g in groups]),
+            (_("Participation"), [_percent(g.participation) for g in groups]),
+            (_("Match rate"), [_percent(g.match_rate) for g in groups]),
         ],
     )
 
@@ -62,9 +66,9 @@ def coverage_chart(breakdown: CoverageBreakdown) -> str:
     """Share of each group with an active mentor or sponsor, in percent."""
     groups = breakdown.groups
     return _bars(
-        f"{breakdown.label}: share with an active mentor or sponsor",
+        _("%(breakdown)s: share with an active mentor or sponsor") % {"breakdown": breakdown.label},
         [_label(g.label, g.coverage) for g in groups],
-        [("Coverage", [_percent(g.coverage) for g in groups])],
+        [(_("Coverage"), [_percent(g.coverage) for g in groups])],
     )
 
 
@@ -72,7 +76,7 @@ def leaders_chart(breakdown: LeaderBreakdown) -> str:
     """Share of senior leaders of each group mentoring or sponsoring now, in percent."""
     groups = breakdown.groups
     return _bars(
-        f"{breakdown.label}: share mentoring or sponsoring now",
+        _("%(breakdown)s: share mentoring or sponsoring now") % {"breakdown": breakdown.label},
         [_label(g.label, g.giving_share) for g in groups],
-        [("Mentoring or sponsoring", [_percent(g.giving_share) for g in groups])],
+        [(_("Mentoring or sponsoring"), [_percent(g.giving_share) for g in groups])],
     )

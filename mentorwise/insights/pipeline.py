@@ -32,13 +32,16 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from django.conf import settings
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.core.aggregates import cached_aggregate
@@ -62,7 +65,6 @@ from mentorwise.insights.equity_display import (
     fmt_number,
     fmt_share,
 )
-from mentorwise.insights.equity_groups import NOT_STATED
 from mentorwise.insights.expressions import DaysBetween
 from mentorwise.people.models import CareerEvent, CareerEventKind, Person, employed_on
 from mentorwise.programs.eligibility import rules_q
@@ -72,11 +74,14 @@ from mentorwise.relationships.models import Relationship, RelationshipStatus
 HIGH_POTENTIAL, FIRST_TIME_MANAGER = "high_potential", "first_time_manager"
 POPULATIONS = (HIGH_POTENTIAL, FIRST_TIME_MANAGER)
 POPULATION_LABELS = {
-    HIGH_POTENTIAL: "High-potentials",
-    FIRST_TIME_MANAGER: "First-time managers",
+    HIGH_POTENTIAL: cast(str, gettext_lazy("High-potentials")),
+    FIRST_TIME_MANAGER: cast(str, gettext_lazy("First-time managers")),
 }
 PIPELINE_DIMENSIONS = ("level", "function")
-DIMENSION_LABELS = {"level": "Job level", "function": "Function"}
+DIMENSION_LABELS = {
+    "level": cast(str, gettext_lazy("Job level")),
+    "function": cast(str, gettext_lazy("Function")),
+}
 LOWEST_CELLS = 5
 _COVERAGE = ("N", "C", "U")  # people, covered, not covered
 _LEADERS = ("N", "G", "H")  # senior leaders, giving, not giving
@@ -93,7 +98,7 @@ def first_time_manager_months() -> int:
 def require_pipeline_reader(actor: Actor) -> None:
     """HR admins and executives read the pipeline; anyone else gets NotFound."""
     if not may_read_organisation_insights(actor):
-        raise NotFound("No such page.")
+        raise NotFound(_("No such page."))
 
 
 # Results --------------------------------------------------------------------------------
@@ -125,7 +130,13 @@ class CoverageBreakdown:
 
     @property
     def label(self) -> str:
-        return f"{POPULATION_LABELS[self.population]} by {DIMENSION_LABELS[self.dimension].lower()}"
+        if self.population == HIGH_POTENTIAL:
+            if self.dimension == "level":
+                return _("High-potentials by job level")
+            return _("High-potentials by function")
+        if self.dimension == "level":
+            return _("First-time managers by job level")
+        return _("First-time managers by function")
 
     @property
     def has_suppressed(self) -> bool:
@@ -152,7 +163,9 @@ class LeaderBreakdown:
 
     @property
     def label(self) -> str:
-        return f"Senior leaders by {DIMENSION_LABELS[self.dimension].lower()}"
+        if self.dimension == "level":
+            return _("Senior leaders by job level")
+        return _("Senior leaders by function")
 
     @property
     def has_suppressed(self) -> bool:
@@ -179,10 +192,20 @@ def _key(dimension: str, value: Any) -> str:
     return "" if value is None or value == "" else str(value)
 
 
+def _level_label(key: str) -> str:
+    return _("Level %(level)s") % {"level": key}
+
+
+# The results are cached for readers of every language (`core.aggregates`): group labels are
+# lazy, made in the reader's language when shown (and picklable, for the shared cache).
+_lazy_level_label = lazy(_level_label, str)
+_ALL = cast(str, gettext_lazy("All"))
+
+
 def _label(dimension: str, key: str) -> str:
     if key == "":
-        return NOT_STATED
-    return f"Level {key}" if dimension == "level" else key
+        return cast(str, gettext_lazy("Not stated"))
+    return _lazy_level_label(key) if dimension == "level" else key
 
 
 def _order(dimension: str, keys: set[str]) -> list[str]:
@@ -294,7 +317,7 @@ def _coverage(population: str, today: dt.date, k: int) -> dict[str, CoverageBrea
             figures.append(
                 CoverageGroup(
                     key="total" if g == size else keys[g] or "not_stated",
-                    label="All" if g == size else _label(dimension, keys[g]),
+                    label=_ALL if g == size else _label(dimension, keys[g]),
                     people=n,
                     covered=c,
                     coverage=rate(c, n),
@@ -390,7 +413,7 @@ def _leaders(today: dt.date, k: int) -> tuple[dict[str, LeaderBreakdown], int]:
             figures.append(
                 LeaderGroup(
                     key="total" if g == size else keys[g] or "not_stated",
-                    label="All" if g == size else _label(dimension, keys[g]),
+                    label=_ALL if g == size else _label(dimension, keys[g]),
                     leaders=n,
                     giving=yes_g,
                     giving_share=rate(yes_g, n),
@@ -473,9 +496,14 @@ def _pipeline(now: dt.datetime) -> Pipeline:
 
 def coverage_table(breakdown: CoverageBreakdown) -> tuple[list[str], list[TableRow]]:
     """The accessible table of one coverage breakdown: headers and rows, total last."""
-    headers = ["People", "With a mentor or sponsor", "Coverage", "Median days from promotion"]
-    if breakdown.population == FIRST_TIME_MANAGER:
-        headers[3] = "Median days from becoming a manager"
+    headers = [
+        _("People"),
+        _("With a mentor or sponsor"),
+        _("Coverage"),
+        _("Median days from becoming a manager")
+        if breakdown.population == FIRST_TIME_MANAGER
+        else _("Median days from promotion"),
+    ]
     rows = [
         TableRow(
             label=g.label,
@@ -496,11 +524,11 @@ def coverage_table(breakdown: CoverageBreakdown) -> tuple[list[str], list[TableR
 
 def leaders_table(breakdown: LeaderBreakdown) -> tuple[list[str], list[TableRow]]:
     headers = [
-        "Senior leaders",
-        "Mentoring or sponsoring",
-        "Share",
-        "Mentees per leader",
-        "Protégés per leader",
+        _("Senior leaders"),
+        _("Mentoring or sponsoring"),
+        _("Share"),
+        _("Mentees per leader"),
+        _("Protégés per leader"),
     ]
     rows = [
         TableRow(
@@ -580,7 +608,7 @@ def pipeline_csv(result: Pipeline) -> str:
         [
             "givers_per_senior_leader",
             "",
-            "All",
+            _("All"),
             "",
             csv_figure(result.givers),
             csv_figure(result.givers_per_leader, 3),

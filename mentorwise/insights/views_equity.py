@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.core.audit import audit_record
@@ -44,7 +45,7 @@ def equity_view(request: AuthedRequest, slug: str) -> HttpResponse:
     side = request.GET.get("side", MENTEE)
     dimension = request.GET.get("by", "level")
     if side not in SIDES or dimension not in allowed:
-        raise Http404("No such breakdown.")
+        raise Http404(_("No such breakdown."))
     equity = released_equity_ready(program=program, side=side, dimensions=[dimension])
     if equity is None:
         # Nothing shown yet, so nothing to audit: the reader checks again when they choose.
