@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from mentorwise.insights.charts import NO_FIGURE, _config, _render, no_figure
 from mentorwise.insights.equity import Breakdown
+from mentorwise.insights.equity_groups import shown_group_label
 from mentorwise.insights.pipeline import CoverageBreakdown, LeaderBreakdown
 
 
@@ -54,7 +55,10 @@ def equity_chart(breakdown: Breakdown, *, side_label: str) -> str:
     return _bars(
         _("%(side)s: participation and match rate by %(breakdown)s")
         % {"side": side_label, "breakdown": breakdown.label.lower()},
-        [_label(g.label, g.participation, g.match_rate) for g in groups],
+        [
+            _label(shown_group_label(breakdown.dimension, g.key), g.participation, g.match_rate)
+            for g in groups
+        ],
         [
             (_("Participation"), [_percent(g.participation) for g in groups]),
             (_("Match rate"), [_percent(g.match_rate) for g in groups]),

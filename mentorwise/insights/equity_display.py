@@ -61,6 +61,21 @@ def row_label(breakdown: Breakdown, group: GroupFigures) -> str:
     return shown_group_label(breakdown.dimension, group.key)
 
 
+def gap_notes(breakdown: Breakdown) -> list[str]:
+    """Each flagged gap of the breakdown as a sentence people read."""
+    notes = []
+    for group, metric in breakdown.gaps:
+        values = {"group": shown_group_label(breakdown.dimension, group.key)}
+        if metric == "participation":
+            note = _("%(group)s: participation rate under four-fifths of everyone else's.")
+        elif metric == "match":
+            note = _("%(group)s: match rate under four-fifths of everyone else's.")
+        else:
+            note = _("%(group)s: sponsorship rate under four-fifths of everyone else's.")
+        notes.append(note % values)
+    return notes
+
+
 def equity_table(equity: ProgramEquity, breakdown: Breakdown) -> tuple[list[str], list[TableRow]]:
     """The accessible table of one breakdown (page and PDF): headers and rows, total last."""
     headers = [

@@ -17,7 +17,7 @@ from mentorwise.core.audit import audit_record
 from mentorwise.core.views import not_found_as_404
 from mentorwise.insights import charts_equity
 from mentorwise.insights.equity_access import access_equity, record_demographics_viewed
-from mentorwise.insights.equity_display import equity_csv, equity_table
+from mentorwise.insights.equity_display import equity_csv, equity_table, gap_notes
 from mentorwise.insights.equity_groups import (
     DEMOGRAPHIC_DIMENSIONS,
     DIMENSION_LABELS,
@@ -74,6 +74,7 @@ def equity_view(request: AuthedRequest, slug: str) -> HttpResponse:
             "breakdown": breakdown,
             "headers": headers,
             "rows": rows,
+            "gap_notes": gap_notes(breakdown),
             "svg": svg,
             "side": side,
             "dimension": dimension,
