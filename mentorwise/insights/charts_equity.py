@@ -71,7 +71,7 @@ def coverage_chart(breakdown: CoverageBreakdown) -> str:
     groups = breakdown.groups
     return _bars(
         _("%(breakdown)s: share with an active mentor or sponsor") % {"breakdown": breakdown.label},
-        [_label(g.label, g.coverage) for g in groups],
+        [_label(g.shown_label, g.coverage) for g in groups],
         [(_("Coverage"), [_percent(g.coverage) for g in groups])],
     )
 
@@ -81,6 +81,6 @@ def leaders_chart(breakdown: LeaderBreakdown) -> str:
     groups = breakdown.groups
     return _bars(
         _("%(breakdown)s: share mentoring or sponsoring now") % {"breakdown": breakdown.label},
-        [_label(g.label, g.giving_share) for g in groups],
+        [_label(g.shown_label, g.giving_share) for g in groups],
         [(_("Mentoring or sponsoring"), [_percent(g.giving_share) for g in groups])],
     )

@@ -239,7 +239,7 @@ def program_equity(
     for dimension in dimensions:
         groups, total = _published(dimension, raws[dimension], hidden[dimension], k)
         breakdowns[dimension] = Breakdown(
-            dimension=dimension, label=DIMENSION_LABELS[dimension], groups=groups, total=total
+            dimension=dimension, label=str(DIMENSION_LABELS[dimension]), groups=groups, total=total
         )
     return ProgramEquity(
         program=program,

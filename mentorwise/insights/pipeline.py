@@ -39,7 +39,6 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -65,6 +64,7 @@ from mentorwise.insights.equity_display import (
     fmt_number,
     fmt_share,
 )
+from mentorwise.insights.equity_groups import NOT_STATED
 from mentorwise.insights.expressions import DaysBetween
 from mentorwise.people.models import CareerEvent, CareerEventKind, Person, employed_on
 from mentorwise.programs.eligibility import rules_q
@@ -115,6 +115,11 @@ class CoverageGroup:
     gap: bool = False
     lowest: bool = False
     suppressed: bool = False
+    dimension: str = ""
+
+    @property
+    def shown_label(self) -> str:
+        return _shown_label(self.dimension, self.key, self.label)
 
     @property
     def lacking(self) -> bool:
@@ -153,6 +158,11 @@ class LeaderGroup:
     mentees_per_leader: float | None
     proteges_per_leader: float | None
     suppressed: bool = False
+    dimension: str = ""
+
+    @property
+    def shown_label(self) -> str:
+        return _shown_label(self.dimension, self.key, self.label)
 
 
 @dataclass(frozen=True)
@@ -192,20 +202,23 @@ def _key(dimension: str, value: Any) -> str:
     return "" if value is None or value == "" else str(value)
 
 
-def _level_label(key: str) -> str:
-    return _("Level %(level)s") % {"level": key}
-
-
-# The results are cached for readers of every language (`core.aggregates`): group labels are
-# lazy, made in the reader's language when shown (and picklable, for the shared cache).
-_lazy_level_label = lazy(_level_label, str)
-_ALL = cast(str, gettext_lazy("All"))
-
-
 def _label(dimension: str, key: str) -> str:
+    """The stored (English) label of a group; people read `shown_label`."""
     if key == "":
-        return cast(str, gettext_lazy("Not stated"))
-    return _lazy_level_label(key) if dimension == "level" else key
+        return NOT_STATED
+    return f"Level {key}" if dimension == "level" else key
+
+
+def _shown_label(dimension: str, key: str, label: str) -> str:
+    # The results are cached for readers of every language (`core.aggregates`): the label
+    # people read is made when shown, in the reader's language.
+    if key == "total":
+        return _("All")
+    if key == "not_stated":
+        return _("Not stated")
+    if dimension == "level":
+        return _("Level %(level)s") % {"level": key}
+    return label
 
 
 def _order(dimension: str, keys: set[str]) -> list[str]:
@@ -317,7 +330,8 @@ def _coverage(population: str, today: dt.date, k: int) -> dict[str, CoverageBrea
             figures.append(
                 CoverageGroup(
                     key="total" if g == size else keys[g] or "not_stated",
-                    label=_ALL if g == size else _label(dimension, keys[g]),
+                    label="All" if g == size else _label(dimension, keys[g]),
+                    dimension=dimension,
                     people=n,
                     covered=c,
                     coverage=rate(c, n),
@@ -413,7 +427,8 @@ def _leaders(today: dt.date, k: int) -> tuple[dict[str, LeaderBreakdown], int]:
             figures.append(
                 LeaderGroup(
                     key="total" if g == size else keys[g] or "not_stated",
-                    label=_ALL if g == size else _label(dimension, keys[g]),
+                    label="All" if g == size else _label(dimension, keys[g]),
+                    dimension=dimension,
                     leaders=n,
                     giving=yes_g,
                     giving_share=rate(yes_g, n),
@@ -506,7 +521,7 @@ def coverage_table(breakdown: CoverageBreakdown) -> tuple[list[str], list[TableR
     ]
     rows = [
         TableRow(
-            label=g.label,
+            label=g.shown_label,
             cells=[
                 fmt_count(g.people),
                 fmt_count(g.covered),
@@ -532,7 +547,7 @@ def leaders_table(breakdown: LeaderBreakdown) -> tuple[list[str], list[TableRow]
     ]
     rows = [
         TableRow(
-            label=g.label,
+            label=g.shown_label,
             cells=[
                 fmt_count(g.leaders),
                 fmt_count(g.giving),
@@ -576,7 +591,7 @@ def pipeline_csv(result: Pipeline) -> str:
                     [
                         population,
                         dimension,
-                        csv_safe(g.label),
+                        csv_safe(g.shown_label),
                         csv_figure(g.people),
                         csv_figure(g.covered),
                         csv_figure(g.coverage),
@@ -593,7 +608,7 @@ def pipeline_csv(result: Pipeline) -> str:
                 [
                     "senior_leaders",
                     dimension,
-                    csv_safe(leader.label),
+                    csv_safe(leader.shown_label),
                     csv_figure(leader.leaders),
                     csv_figure(leader.giving),
                     csv_figure(leader.giving_share),

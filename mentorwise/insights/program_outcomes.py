@@ -399,7 +399,7 @@ def design_json(result: ProgramOutcomes) -> dict[str, Any]:
     """How the comparison was built and what its checks found."""
     d = result.diagnostics
     return {
-        "estimand": ESTIMAND,
+        "estimand": str(ESTIMAND),
         "time_zero": "each participant's first relationship start; comparison rows: a start "
         "day of the same month's participants",
         "trials": [
