@@ -79,7 +79,7 @@ def group_label(dimension: str, key: str) -> str:
 def shown_group_label(dimension: str, key: str) -> str:
     """The label of a group as people read it, in the active language (`group_label` is
     the one stored with the figures, which stays the same whoever computed them)."""
-    if key == "":
+    if key in ("", "not_stated"):  # (the figures' key of the group without a value)
         return _("Not stated")
     if dimension == "level":
         return _("Level %(level)s") % {"level": key}
