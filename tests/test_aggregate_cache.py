@@ -11,12 +11,15 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.test.utils import override_settings
+from django.utils import timezone, translation
 
 from conftest import make_person, page_client
 from mentorwise.accounts.models import TokenScope
 from mentorwise.accounts.services import api_token_create
 from mentorwise.core import aggregates
+from mentorwise.core.languages import PSEUDO, django_languages
+from mentorwise.core.pseudo import pseudo
 from mentorwise.insights import home
 from mentorwise.insights.home import oversight_alerts
 from mentorwise.insights.pipeline import pipeline
@@ -227,3 +230,33 @@ def test_the_insights_overview_is_cached_per_set_of_programs_read(
         assert slugs(hr_admin) == everything
         assert slugs(program_manager) == {"leadership-2026"}
         assert slugs(executive) == everything - {"circle-2027"}  # no drafts
+
+
+def test_cached_alerts_and_headline_figures_speak_each_readers_language(
+    hr_admin: Any, program_manager: Any, mentee: Any, mentor: Any, monkeypatch: Any
+) -> None:
+    """The cached values hold no text: a reader in another language than the one who filled
+    the cache reads the labels in their own language."""
+    relationship = started_relationship(mentee, mentor)
+    Relationship.objects.filter(pk=relationship.pk).update(
+        started_at=timezone.now() - dt.timedelta(days=200)  # at risk
+    )
+    # (The pseudo-locale's setting is part of the cache key: on for both readers.)
+    with override_settings(MENTORWISE_PSEUDO_LOCALE=True, LANGUAGES=django_languages(pseudo=True)):
+        with translation.override("en"):
+            figures = home.headline_figures(actor=hr_admin)  # (may start the outcomes task)
+            assert figures is not None
+            english = oversight_alerts(actor=program_manager)
+            assert {t.kind: t.label for t in english.totals}["at_risk"] == "pair at risk"
+        computed = Calls(monkeypatch, home, "_oversight_alerts")
+        with translation.override(PSEUDO.code):
+            alerts = oversight_alerts(actor=program_manager)
+            headline = home.headline_figures(actor=hr_admin)
+            assert headline is not None
+            at_risk = {t.kind: t for t in alerts.totals}["at_risk"]
+            assert at_risk.label == pseudo("pair at risk")
+            texts = [a.text for a in alerts.alerts if a.kind == "at_risk"]
+            assert texts == [pseudo("pair at risk")]
+            health = {f.key: f.label for f in headline.figures}["health"]
+            assert health == pseudo("Relationship health")
+    assert computed.n == 0  # the alerts came from the cache filled in English

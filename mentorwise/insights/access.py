@@ -10,6 +10,7 @@ Everyone else: nothing, and out-of-scope programs answer NotFound (404), like el
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor, User
 from mentorwise.accounts.roles import is_executive, is_hr_admin
@@ -49,7 +50,7 @@ def access_insights_program(*, actor: Actor, slug: str) -> Program:
     """The program if the actor may read its insights; NotFound otherwise."""
     program = insights_programs(actor).filter(slug=slug).first()
     if program is None:
-        raise NotFound("No such program.")
+        raise NotFound(_("No such program."))
     return program
 
 

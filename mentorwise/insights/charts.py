@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 
 import pygal
+from django.utils import dateformat
+from django.utils.translation import gettext as _
 from pygal.style import Style
 
 from mentorwise.insights.health import Funnel, HealthShares, ProgramOverviewRow, TrendPoint
@@ -41,7 +43,7 @@ def _config(**options: object) -> dict[str, object]:
         "show_legend": False,
         "explicit_size": False,
         "truncate_label": -1,  # never cut "Dec 25" to "Dec …"
-        "no_data_text": "No figure to draw: every group is too small to show (see the table)",
+        "no_data_text": _("No figure to draw: every group is too small to show (see the table)"),
         "truncate_legend": -1,
         **options,
     }
@@ -73,24 +75,24 @@ def _render(chart: pygal.graph.graph.Graph) -> str:
 
 
 def funnel_chart(funnel: Funnel) -> str:
-    chart = pygal.HorizontalBar(**_config(title="Mentee funnel", print_values=True))
+    chart = pygal.HorizontalBar(**_config(title=_("Mentee funnel"), print_values=True))
     stages = [
-        ("Eligible", funnel.eligible),
-        ("Enrolled", funnel.enrolled),
-        ("Matched", funnel.matched),
-        ("Active", funnel.active),
-        ("Completed", funnel.completed),
+        (_("Eligible"), funnel.eligible),
+        (_("Enrolled"), funnel.enrolled),
+        (_("Matched"), funnel.matched),
+        (_("Active"), funnel.active),
+        (_("Completed"), funnel.completed),
     ]
-    chart.x_labels = [label for label, _ in reversed(stages)]
-    chart.add("People", [value for _, value in reversed(stages)])
+    chart.x_labels = [label for label, _value in reversed(stages)]
+    chart.add(_("People"), [value for _label, value in reversed(stages)])
     return _render(chart)
 
 
 def health_chart(shares: HealthShares) -> str:
-    chart = pygal.Bar(**_config(title="Active relationships by health", print_values=True))
-    chart.x_labels = ["On track", "Stalled", "At risk"]
+    chart = pygal.Bar(**_config(title=_("Active relationships by health"), print_values=True))
+    chart.x_labels = [_("On track"), _("Stalled"), _("At risk")]
     chart.add(
-        "Relationships",
+        _("Relationships"),
         [
             {"value": shares.on_track, "color": "#1d7a46"},
             {"value": shares.stalled, "color": "#a86500"},
@@ -103,7 +105,7 @@ def health_chart(shares: HealthShares) -> str:
 def trend_chart(points: list[TrendPoint]) -> str:
     chart = pygal.Line(
         **_config(
-            title="Check-in pulse by month (1–5)",
+            title=_("Check-in pulse by month (1–5)"),
             range=(1, 5),
             show_dots=True,
             dots_size=4,
@@ -111,10 +113,10 @@ def trend_chart(points: list[TrendPoint]) -> str:
             **(NO_FIGURE if no_figure([p.mean_pulse for p in points]) else {}),
         )
     )
-    chart.x_labels = [p.period.strftime("%b %Y") for p in points]
+    chart.x_labels = [dateformat.format(p.period, "M Y") for p in points]
     # A hidden month (fewer than k people) is a gap in the line, not a point.
     chart.add(
-        "Mean pulse",
+        _("Mean pulse"),
         [None if p.mean_pulse is None else round(p.mean_pulse, 2) for p in points],
     )
     return _render(chart)
@@ -124,7 +126,7 @@ def activity_chart(months: list[ActivityMonth]) -> str:
     """Relationships active at each month's end, with new matches and meetings held."""
     chart = pygal.Line(
         **_config(
-            title="Activity by month",
+            title=_("Activity by month"),
             show_dots=True,
             dots_size=3,
             show_legend=True,
@@ -137,10 +139,10 @@ def activity_chart(months: list[ActivityMonth]) -> str:
             show_minor_y_labels=False,
         )
     )
-    chart.x_labels = [m.month.strftime("%b %y") for m in months]
-    chart.add("Active at month end", [m.active_at_end for m in months])
-    chart.add("New matches", [m.matched for m in months])
-    chart.add("Meetings held", [m.meetings for m in months])
+    chart.x_labels = [dateformat.format(m.month, "M y") for m in months]
+    chart.add(_("Active at month end"), [m.active_at_end for m in months])
+    chart.add(_("New matches"), [m.matched for m in months])
+    chart.add(_("Meetings held"), [m.meetings for m in months])
     return _render(chart)
 
 
@@ -148,7 +150,7 @@ def programs_chart(rows: list[ProgramOverviewRow]) -> str:
     """Enrolled mentees and active relationships of each program, side by side."""
     chart = pygal.HorizontalBar(
         **_config(
-            title="Programs: enrolled mentees and active relationships",
+            title=_("Programs: enrolled mentees and active relationships"),
             show_legend=True,
             legend_at_bottom=True,
             legend_at_bottom_columns=2,
@@ -160,6 +162,6 @@ def programs_chart(rows: list[ProgramOverviewRow]) -> str:
     # Horizontal bars are drawn bottom-up: reversed, they read top-down like the table.
     shown = list(reversed(rows))
     chart.x_labels = [row.program.name for row in shown]
-    chart.add("Enrolled mentees", [row.enrolled for row in shown])
-    chart.add("Active relationships", [row.active for row in shown])
+    chart.add(_("Enrolled mentees"), [row.enrolled for row in shown])
+    chart.add(_("Active relationships"), [row.active for row in shown])
     return _render(chart)

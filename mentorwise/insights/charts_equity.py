@@ -7,9 +7,11 @@ does not show. Usable as they are in the PDF report.
 from __future__ import annotations
 
 import pygal
+from django.utils.translation import gettext as _
 
 from mentorwise.insights.charts import NO_FIGURE, _config, _render, no_figure
 from mentorwise.insights.equity import Breakdown
+from mentorwise.insights.equity_groups import shown_group_label
 from mentorwise.insights.pipeline import CoverageBreakdown, LeaderBreakdown
 
 
@@ -19,11 +21,13 @@ def _percent(value: float | None) -> float | None:
 
 def _label(label: str, *values: float | None) -> str:
     # A group without a bar must not read as 0%: say that its figures are not shown.
-    return f"{label} (not shown)" if all(v is None for v in values) else label
+    if all(v is None for v in values):
+        return _("%(group)s (not shown)") % {"group": label}
+    return label
 
 
 def _bars(title: str, labels: list[str], series: list[tuple[str, list[float | None]]]) -> str:
-    empty = no_figure([value for _, values in series for value in values])
+    empty = no_figure([value for _name, values in series for value in values])
     options: dict[str, object] = {
         "title": title,
         "print_values": True,
@@ -49,11 +53,15 @@ def equity_chart(breakdown: Breakdown, *, side_label: str) -> str:
     """Participation and match rate of each group of `breakdown`, in percent."""
     groups = breakdown.groups
     return _bars(
-        f"{side_label}: participation and match rate by {breakdown.label.lower()}",
-        [_label(g.label, g.participation, g.match_rate) for g in groups],
+        _("%(side)s: participation and match rate by %(breakdown)s")
+        % {"side": side_label, "breakdown": breakdown.label.lower()},
         [
-            ("Participation", [_percent(g.participation) for g in groups]),
-            ("Match rate", [_percent(g.match_rate) for g in groups]),
+            _label(shown_group_label(breakdown.dimension, g.key), g.participation, g.match_rate)
+            for g in groups
+        ],
+        [
+            (_("Participation"), [_percent(g.participation) for g in groups]),
+            (_("Match rate"), [_percent(g.match_rate) for g in groups]),
         ],
     )
 
@@ -62,9 +70,9 @@ def coverage_chart(breakdown: CoverageBreakdown) -> str:
     """Share of each group with an active mentor or sponsor, in percent."""
     groups = breakdown.groups
     return _bars(
-        f"{breakdown.label}: share with an active mentor or sponsor",
-        [_label(g.label, g.coverage) for g in groups],
-        [("Coverage", [_percent(g.coverage) for g in groups])],
+        _("%(breakdown)s: share with an active mentor or sponsor") % {"breakdown": breakdown.label},
+        [_label(g.shown_label, g.coverage) for g in groups],
+        [(_("Coverage"), [_percent(g.coverage) for g in groups])],
     )
 
 
@@ -72,7 +80,7 @@ def leaders_chart(breakdown: LeaderBreakdown) -> str:
     """Share of senior leaders of each group mentoring or sponsoring now, in percent."""
     groups = breakdown.groups
     return _bars(
-        f"{breakdown.label}: share mentoring or sponsoring now",
-        [_label(g.label, g.giving_share) for g in groups],
-        [("Mentoring or sponsoring", [_percent(g.giving_share) for g in groups])],
+        _("%(breakdown)s: share mentoring or sponsoring now") % {"breakdown": breakdown.label},
+        [_label(g.shown_label, g.giving_share) for g in groups],
+        [(_("Mentoring or sponsoring"), [_percent(g.giving_share) for g in groups])],
     )

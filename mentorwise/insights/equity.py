@@ -53,6 +53,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorwise.disclosure import ReleaseRecord, min_group_size, rate, statistic
 from mentorwise.insights.equity_counts import (
@@ -129,11 +130,13 @@ class ProgramEquity:
 
     @property
     def seniority_label(self) -> str:
-        return "Mentor seniority (mean level)" if self.side == MENTEE else "Mentees per mentor"
+        return (
+            _("Mentor seniority (mean level)") if self.side == MENTEE else _("Mentees per mentor")
+        )
 
     @property
     def sponsorship_label(self) -> str:
-        return "Sponsorship received" if self.side == MENTEE else "Sponsorship recorded"
+        return _("Sponsorship received") if self.side == MENTEE else _("Sponsorship recorded")
 
 
 # The selector ---------------------------------------------------------------------------
@@ -236,7 +239,7 @@ def program_equity(
     for dimension in dimensions:
         groups, total = _published(dimension, raws[dimension], hidden[dimension], k)
         breakdowns[dimension] = Breakdown(
-            dimension=dimension, label=DIMENSION_LABELS[dimension], groups=groups, total=total
+            dimension=dimension, label=str(DIMENSION_LABELS[dimension]), groups=groups, total=total
         )
     return ProgramEquity(
         program=program,

@@ -8,18 +8,22 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentorwise.core.csv import csv_safe
-from mentorwise.insights.equity import Breakdown, ProgramEquity
-from mentorwise.insights.equity_groups import MENTEE, MENTOR
+from mentorwise.insights.equity import Breakdown, GroupFigures, ProgramEquity
+from mentorwise.insights.equity_groups import MENTEE, MENTOR, shown_group_label
 
 DASH = "—"
 
 
 GAP_LABELS = {
-    "participation": "participation under four-fifths of the rest",
-    "match": "match rate under four-fifths of the rest",
-    "sponsorship": "sponsorship under four-fifths of the rest",
+    "participation": cast(str, gettext_lazy("participation under four-fifths of the rest")),
+    "match": cast(str, gettext_lazy("match rate under four-fifths of the rest")),
+    "sponsorship": cast(str, gettext_lazy("sponsorship under four-fifths of the rest")),
 }
 
 
@@ -47,29 +51,51 @@ class TableRow:
 
     @property
     def gap_labels(self) -> list[str]:
-        return [GAP_LABELS[g] for g in self.gaps]
+        return [str(GAP_LABELS[g]) for g in self.gaps]
+
+
+def row_label(breakdown: Breakdown, group: GroupFigures) -> str:
+    """A group's label as people read it (the total is "All")."""
+    if group is breakdown.total:
+        return _("All")
+    return shown_group_label(breakdown.dimension, group.key)
+
+
+def gap_notes(breakdown: Breakdown) -> list[str]:
+    """Each flagged gap of the breakdown as a sentence people read."""
+    notes = []
+    for group, metric in breakdown.gaps:
+        values = {"group": shown_group_label(breakdown.dimension, group.key)}
+        if metric == "participation":
+            note = _("%(group)s: participation rate under four-fifths of everyone else's.")
+        elif metric == "match":
+            note = _("%(group)s: match rate under four-fifths of everyone else's.")
+        else:
+            note = _("%(group)s: sponsorship rate under four-fifths of everyone else's.")
+        notes.append(note % values)
+    return notes
 
 
 def equity_table(equity: ProgramEquity, breakdown: Breakdown) -> tuple[list[str], list[TableRow]]:
     """The accessible table of one breakdown (page and PDF): headers and rows, total last."""
     headers = [
-        "Population",
-        "Enrolled",
-        "Participation",
-        "Matched",
-        "Match rate",
-        "Median days to match",
+        _("Population"),
+        _("Enrolled"),
+        _("Participation"),
+        _("Matched"),
+        _("Match rate"),
+        _("Median days to match"),
         equity.seniority_label,
         equity.sponsorship_label,
-        "Promoted since start",
-        "Still employed",
+        _("Promoted since start"),
+        _("Still employed"),
     ]
     rows = []
     for group in [*breakdown.groups, breakdown.total]:
         seniority = fmt_number(group.seniority, 1 if equity.side == MENTEE else 2)
         rows.append(
             TableRow(
-                label=group.label,
+                label=row_label(breakdown, group),
                 cells=[
                     fmt_count(group.population),
                     fmt_count(group.enrolled),
@@ -133,7 +159,7 @@ def equity_csv(results: Iterable[ProgramEquity]) -> str:
                     [
                         equity.side,
                         dimension,
-                        csv_safe(group.label),
+                        csv_safe(row_label(breakdown, group)),
                         csv_figure(group.population),
                         csv_figure(group.enrolled),
                         csv_figure(group.participation),

@@ -5,25 +5,33 @@ person's value becomes a group (its key, its label, the order of the groups).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentorwise.people.models import Ethnicity, Gender
 from mentorwise.programs.models import GIVING_ROLES, Program, Role
 
 MENTEE, MENTOR = "mentee", "mentor"
 SIDES = (MENTEE, MENTOR)
-SIDE_LABELS = {MENTEE: "Mentees", MENTOR: "Mentors and sponsors"}
+# Labels people read, in the language active when shown (lazy; typed as str for callers).
+SIDE_LABELS = {
+    MENTEE: cast(str, gettext_lazy("Mentees")),
+    MENTOR: cast(str, gettext_lazy("Mentors and sponsors")),
+}
 DIMENSIONS = ("gender", "ethnicity", "level", "function", "location")
 DEMOGRAPHIC_DIMENSIONS = ("gender", "ethnicity")
 DIMENSION_LABELS = {
-    "gender": "Gender (self-identified)",
-    "ethnicity": "Ethnicity (self-identified)",
-    "level": "Job level",
-    "function": "Function",
-    "location": "Location",
+    "gender": cast(str, gettext_lazy("Gender (self-identified)")),
+    "ethnicity": cast(str, gettext_lazy("Ethnicity (self-identified)")),
+    "level": cast(str, gettext_lazy("Job level")),
+    "function": cast(str, gettext_lazy("Function")),
+    "location": cast(str, gettext_lazy("Location")),
 }
+# The stored label of a group without a value (equity releases keep group labels in
+# English); `shown_group_label` gives the label people read.
 NOT_STATED = "Not stated"
 
 # Person columns of each dimension, as seen from Person and from an Enrollment.
@@ -66,6 +74,16 @@ def group_label(dimension: str, key: str) -> str:
     if dimension == "level":
         return f"Level {key}"
     return key
+
+
+def shown_group_label(dimension: str, key: str) -> str:
+    """The label of a group as people read it, in the active language (`group_label` is
+    the one stored with the figures, which stays the same whoever computed them)."""
+    if key in ("", "not_stated"):  # (the figures' key of the group without a value)
+        return _("Not stated")
+    if dimension == "level":
+        return _("Level %(level)s") % {"level": key}
+    return group_label(dimension, key)
 
 
 def group_order(dimension: str, keys: Iterable[str]) -> list[str]:

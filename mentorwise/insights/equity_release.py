@@ -201,7 +201,7 @@ def _published(
     breakdowns = {
         d: Breakdown(
             dimension=d,
-            label=DIMENSION_LABELS[d],
+            label=str(DIMENSION_LABELS[d]),
             groups=[_group(g) for g in data["breakdowns"][d]["groups"]],
             total=_group(data["breakdowns"][d]["total"]),
         )

@@ -10,8 +10,21 @@ import csv
 import io
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from mentorwise.core.csv import csv_safe
 from mentorwise.insights.health import ProgramHealth, SurveyScores
+
+# The title of each section of figures, as people read it (the keys stay English).
+SECTION_TITLES = {
+    "funnel": gettext_lazy("Funnel"),
+    "matching": gettext_lazy("Matching"),
+    "relationships": gettext_lazy("Relationships"),
+    "goals": gettext_lazy("Goals"),
+    "surveys": gettext_lazy("Surveys"),
+    "training": gettext_lazy("Training"),
+}
 
 
 @dataclass(frozen=True)
@@ -33,17 +46,27 @@ class Figure:
         if self.unit == "%":
             return f"{100 * float(self.value):.0f}%"
         if isinstance(self.value, float):
-            return f"{self.value:.2f}{self.unit and ' ' + self.unit}"
-        return f"{self.value:,}{self.unit and ' ' + self.unit}"
+            return f"{self.value:.2f}{self.unit and ' ' + _unit(self.unit)}"
+        return f"{self.value:,}{self.unit and ' ' + _unit(self.unit)}"
+
+
+def _unit(unit: str) -> str:
+    return _("days") if unit == "days" else unit
 
 
 def _survey(kind: str, scores: SurveyScores) -> list[Figure]:
-    note = "fewer answers than the minimum group size" if scores.suppressed else ""
+    note = _("fewer answers than the minimum group size") if scores.suppressed else ""
+    if kind == "midpoint":
+        satisfaction = _("Midpoint survey: satisfaction (1–5)")
+        nps = _("Midpoint survey: likelihood to recommend (NPS)")
+    else:
+        satisfaction = _("Closing survey: satisfaction (1–5)")
+        nps = _("Closing survey: likelihood to recommend (NPS)")
     return [
         Figure(
             "surveys",
             f"{kind}_satisfaction",
-            f"{kind.capitalize()} survey: satisfaction (1–5)",
+            satisfaction,
             scores.mean_satisfaction,
             scores.n_satisfaction,
             note=note,
@@ -51,7 +74,7 @@ def _survey(kind: str, scores: SurveyScores) -> list[Figure]:
         Figure(
             "surveys",
             f"{kind}_nps",
-            f"{kind.capitalize()} survey: likelihood to recommend (NPS)",
+            nps,
             scores.nps,
             scores.n_recommend,
             note=note,
@@ -63,15 +86,15 @@ def health_figures(health: ProgramHealth) -> list[Figure]:
     """Every figure of the program health dashboard, in display order."""
     f, h = health.funnel, health.health
     figures = [
-        Figure("funnel", "eligible", "Eligible mentees", f.eligible),
-        Figure("funnel", "enrolled", "Enrolled mentees", f.enrolled),
-        Figure("funnel", "matched", "Matched", f.matched),
-        Figure("funnel", "active", "In an active relationship", f.active),
-        Figure("funnel", "completed", "Completed", f.completed),
+        Figure("funnel", "eligible", _("Eligible mentees"), f.eligible),
+        Figure("funnel", "enrolled", _("Enrolled mentees"), f.enrolled),
+        Figure("funnel", "matched", _("Matched"), f.matched),
+        Figure("funnel", "active", _("In an active relationship"), f.active),
+        Figure("funnel", "completed", _("Completed"), f.completed),
         Figure(
             "matching",
             "time_to_match_median",
-            "Time to match (median)",
+            _("Time to match (median)"),
             health.time_to_match.median_days,
             health.time_to_match.n,
             unit="days",
@@ -79,7 +102,7 @@ def health_figures(health: ProgramHealth) -> list[Figure]:
         Figure(
             "matching",
             "acceptance",
-            "Matches accepted",
+            _("Matches accepted"),
             health.match_acceptance.accepted_share,
             health.match_acceptance.n,
             unit="%",
@@ -87,7 +110,7 @@ def health_figures(health: ProgramHealth) -> list[Figure]:
         Figure(
             "matching",
             "declined",
-            "Matches declined",
+            _("Matches declined"),
             health.match_acceptance.declined_share,
             health.match_acceptance.n,
             unit="%",
@@ -95,7 +118,7 @@ def health_figures(health: ProgramHealth) -> list[Figure]:
         Figure(
             "relationships",
             "agreement_confirmed",
-            "Agreements confirmed by both",
+            _("Agreements confirmed by both"),
             health.agreement_confirmation.share,
             health.agreement_confirmation.n,
             unit="%",
@@ -103,18 +126,18 @@ def health_figures(health: ProgramHealth) -> list[Figure]:
         Figure(
             "relationships",
             "meetings_vs_cadence",
-            "Meetings held against the cadence",
+            _("Meetings held against the cadence"),
             health.meeting_cadence.mean_ratio,
             health.meeting_cadence.n,
             unit="%",
         ),
-        Figure("relationships", "on_track", "On track", h.on_track_share, h.n, unit="%"),
-        Figure("relationships", "stalled", "Stalled", h.stalled_share, h.n, unit="%"),
-        Figure("relationships", "at_risk", "At risk", h.at_risk_share, h.n, unit="%"),
+        Figure("relationships", "on_track", _("On track"), h.on_track_share, h.n, unit="%"),
+        Figure("relationships", "stalled", _("Stalled"), h.stalled_share, h.n, unit="%"),
+        Figure("relationships", "at_risk", _("At risk"), h.at_risk_share, h.n, unit="%"),
         Figure(
             "goals",
             "goal_progress",
-            "Goal progress (mean)",
+            _("Goal progress (mean)"),
             None if health.goals.mean_progress is None else health.goals.mean_progress / 100,
             health.goals.goals - health.goals.dropped,
             unit="%",
@@ -122,7 +145,7 @@ def health_figures(health: ProgramHealth) -> list[Figure]:
         Figure(
             "goals",
             "goal_attainment",
-            "Goals achieved",
+            _("Goals achieved"),
             health.goals.attainment_share,
             health.goals.goals - health.goals.dropped,
             unit="%",
@@ -132,21 +155,22 @@ def health_figures(health: ProgramHealth) -> list[Figure]:
         Figure(
             "training",
             "training_completion",
-            "Mentors who completed the required training",
+            _("Mentors who completed the required training"),
             health.training.share,
             health.training.mentors,
             unit="%",
-            note="" if health.training.required_modules else "no training required",
+            note="" if health.training.required_modules else _("no training required"),
         ),
     ]
     return figures
 
 
 def health_sections(health: ProgramHealth) -> dict[str, list[Figure]]:
-    """The dashboard's figures grouped by section, sections and figures in display order."""
+    """The dashboard's figures grouped by section (keyed by the section's title as people
+    read it), sections and figures in display order."""
     sections: dict[str, list[Figure]] = {}
     for figure in health_figures(health):
-        sections.setdefault(figure.section, []).append(figure)
+        sections.setdefault(str(SECTION_TITLES[figure.section]), []).append(figure)
     return sections
 
 
@@ -172,7 +196,7 @@ def health_csv(health: ProgramHealth) -> str:
                 point.period.isoformat(),
                 "" if point.mean_pulse is None else round(point.mean_pulse, 3),
                 point.n,
-                "mean pulse 1–5",
+                _("mean pulse 1–5"),
             ]
         )
     return out.getvalue()

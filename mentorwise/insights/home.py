@@ -21,13 +21,15 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentorwise.accounts.actors import Actor, User
 from mentorwise.accounts.roles import actor_person_id, is_hr_admin
 from mentorwise.core.aggregates import cached_aggregate
 from mentorwise.disclosure import min_group_size, protect_table
 from mentorwise.insights.access import insights_programs, may_read_organisation_insights
-from mentorwise.insights.health import health_counts_by_program, health_shortfall
+from mentorwise.insights.health import HealthShares, health_counts_by_program, health_shortfall
 from mentorwise.insights.health.matching import mentee_matched
 from mentorwise.insights.pipeline import FIRST_TIME_MANAGER, HIGH_POTENTIAL, pipeline
 from mentorwise.insights.program_outcomes import organisation_version, program_outcomes_ready
@@ -40,15 +42,37 @@ from mentorwise.relationships.permissions import overseen_relationships
 
 # Alerts ---------------------------------------------------------------------------------
 
-# Kinds of alert, most urgent first: (key, what one of them is, badge class).
-ALERT_KINDS: tuple[tuple[str, str, str], ...] = (
-    ("at_risk", "pairs at risk", "bad"),
-    ("stalled", "stalled pairs", "warn"),
-    ("below_health", "programs below the health thresholds", "warn"),
-    ("proposals", "proposed matches to approve", "warn"),
-    ("waiting", "mentees waiting for a match", "warn"),
-    ("drafts", "draft programs to finish", ""),
+# Kinds of alert, most urgent first: (key, badge class). What they say is `alert_label`.
+ALERT_KINDS: tuple[tuple[str, str], ...] = (
+    ("at_risk", "bad"),
+    ("stalled", "warn"),
+    ("below_health", "warn"),
+    ("proposals", "warn"),
+    ("waiting", "warn"),
+    ("drafts", ""),
 )
+
+
+def alert_label(kind: str, count: int) -> str:
+    """What `count` alerts of this kind are, in the active language ("3 pairs at risk").
+
+    The alerts are cached (`core.aggregates`) for readers of every language, so they hold
+    no text: it is made here, when a page shows them."""
+    if kind == "at_risk":
+        return ngettext("pair at risk", "pairs at risk", count)
+    if kind == "stalled":
+        return ngettext("stalled pair", "stalled pairs", count)
+    if kind == "below_health":
+        return ngettext(
+            "program below the health thresholds", "programs below the health thresholds", count
+        )
+    if kind == "proposals":
+        return ngettext("proposed match to approve", "proposed matches to approve", count)
+    if kind == "waiting":
+        return ngettext("mentee waiting for a match", "mentees waiting for a match", count)
+    return ngettext("draft program to finish", "draft programs to finish", count)
+
+
 _RUNNING = (ProgramStatus.ENROLLING, ProgramStatus.ACTIVE)
 
 
@@ -59,9 +83,20 @@ class Alert:
     kind: str
     program: Program
     count: int
-    text: str
     url: str
     level: str
+    shares: HealthShares | None = None  # those of the program, for "below_health"
+
+    @property
+    def text(self) -> str:
+        """What the alert says, in the active language."""
+        if self.kind == "below_health" and self.shares is not None:
+            return _("program below the health thresholds: %(reason)s") % {
+                "reason": health_shortfall(self.shares)
+            }
+        if self.kind == "drafts":
+            return _("draft program: finish it and open enrollment")
+        return alert_label(self.kind, self.count)
 
 
 @dataclass(frozen=True)
@@ -70,11 +105,14 @@ class AlertTotal:
     all, else the list of alerts on the home page."""
 
     kind: str
-    label: str
     count: int
     programs: int
     level: str
     url: str
+
+    @property
+    def label(self) -> str:
+        return alert_label(self.kind, self.count)
 
 
 @dataclass(frozen=True)
@@ -159,12 +197,14 @@ def _oversight_alerts(
     )
     waiting = _waiting_counts(programs, person_id)
     proposals = _proposal_counts(programs, person_id)
-    levels = {key: level for key, _, level in ALERT_KINDS}
+    levels = dict(ALERT_KINDS)
     alerts: list[Alert] = []
 
-    def add(kind: str, program: Program, count: int, text: str, url: str) -> None:
+    def add(
+        kind: str, program: Program, count: int, url: str, shares: HealthShares | None = None
+    ) -> None:
         if count:
-            alerts.append(Alert(kind, program, count, text, url, levels[kind]))
+            alerts.append(Alert(kind, program, count, url, levels[kind], shares))
 
     for p in programs:
         relationships = reverse("relationships:program", args=[p.slug])
@@ -174,30 +214,21 @@ def _oversight_alerts(
                 "at_risk",
                 p,
                 shares.at_risk,
-                "pair at risk" if shares.at_risk == 1 else "pairs at risk",
                 f"{relationships}?health=at_risk&status=active",
             )
             add(
                 "stalled",
                 p,
                 shares.stalled,
-                "stalled pair" if shares.stalled == 1 else "stalled pairs",
                 f"{relationships}?health=stalled&status=active",
             )
-            if reason := health_shortfall(shares):
-                add(
-                    "below_health",
-                    p,
-                    1,
-                    f"program below the health thresholds: {reason}",
-                    reverse("insights:program", args=[p.slug]),
-                )
+            if health_shortfall(shares):
+                add("below_health", p, 1, reverse("insights:program", args=[p.slug]), shares)
         n = proposals.get(p.pk, 0)
         add(
             "proposals",
             p,
             n,
-            "proposed match to approve" if n == 1 else "proposed matches to approve",
             reverse("matches:program", args=[p.slug]) + "?show=open",
         )
         n = waiting.get(p.pk, 0)
@@ -205,25 +236,18 @@ def _oversight_alerts(
             "waiting",
             p,
             n,
-            "mentee waiting for a match" if n == 1 else "mentees waiting for a match",
             reverse("matches:program", args=[p.slug]),
         )
         if p.status == ProgramStatus.DRAFT:
-            add(
-                "drafts",
-                p,
-                1,
-                "draft program: finish it and open enrollment",
-                reverse("programs:detail", args=[p.slug]),
-            )
-    order = {key: i for i, (key, _, _) in enumerate(ALERT_KINDS)}
+            add("drafts", p, 1, reverse("programs:detail", args=[p.slug]))
+    order = {key: i for i, (key, _level) in enumerate(ALERT_KINDS)}
     alerts.sort(key=lambda a: (order[a.kind], -a.count, a.program.name, a.program.pk))
     totals = []
-    for key, label, level in ALERT_KINDS:
+    for key, level in ALERT_KINDS:
         mine = [a for a in alerts if a.kind == key]
         where = {a.program.pk for a in mine}
         url = mine[0].url if len(where) == 1 else "#alerts"
-        totals.append(AlertTotal(key, label, sum(a.count for a in mine), len(where), level, url))
+        totals.append(AlertTotal(key, sum(a.count for a in mine), len(where), level, url))
     return OversightAlerts(totals=totals, alerts=alerts, programs=len(programs))
 
 
@@ -233,16 +257,37 @@ def _oversight_alerts(
 @dataclass(frozen=True)
 class Headline:
     """One figure of the executive summary. `rate` and `count` are None when the small-cell
-    rule hides them (`hidden` says so), `detail` says what they count."""
+    rule hides them (`hidden` says so), `detail` says what they count. The figures are
+    cached for readers of every language: `label` and `detail` are made when shown."""
 
     key: str
-    label: str
     rate: float | None
     count: int | None
     of: int | None
-    detail: str
     url: str
     hidden: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.key == "participation":
+            return _("Participation")
+        if self.key == "match_rate":
+            return _("Match rate")
+        if self.key == "health":
+            return _("Relationship health")
+        return _("Pipeline coverage")
+
+    @property
+    def detail(self) -> str:
+        if self.key == "participation":
+            return _("active people take part in a running program")
+        if self.key == "match_rate":
+            return _("enrolled mentees have a match")
+        if self.key == "health":
+            return _("active relationships are on track")
+        if self.key == HIGH_POTENTIAL:
+            return _("high-potentials have a mentor, sponsor or coach")
+        return _("first-time managers have a mentor, sponsor or coach")
 
     @property
     def percent(self) -> int | None:
@@ -272,9 +317,7 @@ class HeadlineFigures:
     verdicts: VerdictSummary
 
 
-def _rate(
-    key: str, label: str, numerator: int, denominator: int, k: int, detail: str, url: str
-) -> Headline:
+def _rate(key: str, numerator: int, denominator: int, k: int, url: str) -> Headline:
     """A rate published under the small-cell rule: hidden when the group, the numerator or
     its complement is a group of 1..k-1 people."""
     hidden = denominator == 0 or bool(
@@ -282,16 +325,7 @@ def _rate(
     )
     rate = None if hidden else numerator / denominator
     count, of = numerator, denominator
-    return Headline(
-        key,
-        label,
-        rate,
-        None if hidden else count,
-        None if hidden else of,
-        detail,
-        url,
-        hidden,
-    )
+    return Headline(key, rate, None if hidden else count, None if hidden else of, url, hidden)
 
 
 def _verdicts(programs: list[Program]) -> VerdictSummary:
@@ -378,52 +412,19 @@ def _figures(actor: Actor, programs: list[Program], as_of: dt.datetime | None) -
     active = sum(s.n for s in health.values())
     overview = reverse("insights:overview")
     figures = [
-        _rate(
-            "participation",
-            "Participation",
-            participants.count(),
-            people.count(),
-            k,
-            "active people take part in a running program",
-            overview,
-        ),
-        _rate(
-            "match_rate",
-            "Match rate",
-            mentees["matched"] or 0,
-            mentees["n"] or 0,
-            k,
-            "enrolled mentees have a match",
-            overview,
-        ),
-        _rate(
-            "health",
-            "Relationship health",
-            on_track,
-            active,
-            k,
-            "active relationships are on track",
-            overview,
-        ),
+        _rate("participation", participants.count(), people.count(), k, overview),
+        _rate("match_rate", mentees["matched"] or 0, mentees["n"] or 0, k, overview),
+        _rate("health", on_track, active, k, overview),
     ]
     result = pipeline(as_of=as_of)  # now: the pipeline page's cached figures
-    for population, label, detail in (
-        (HIGH_POTENTIAL, "Pipeline coverage", "high-potentials have a mentor, sponsor or coach"),
-        (
-            FIRST_TIME_MANAGER,
-            "Pipeline coverage",
-            "first-time managers have a mentor, sponsor or coach",
-        ),
-    ):
+    for population in (HIGH_POTENTIAL, FIRST_TIME_MANAGER):
         total = result.coverage[population]["level"].total
         figures.append(
             Headline(
                 population,
-                label,
                 total.coverage,
                 total.covered,
                 total.people,
-                detail,
                 reverse("insights:pipeline"),
                 hidden=total.coverage is None,
             )

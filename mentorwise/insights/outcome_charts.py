@@ -7,6 +7,7 @@ rendering, so it looks the same and works in pages, PDFs and without JavaScript.
 from __future__ import annotations
 
 import pygal
+from django.utils.translation import gettext as _
 from pygal.style import Style
 
 from mentorwise.insights.charts import _STYLE, _config, _render
@@ -29,12 +30,12 @@ def retention_chart(result: ProgramOutcomes) -> str:
     points = result.curve
     chart = pygal.Line(
         **_config(
-            title="Still employed (no voluntary exit), by months since the start",
+            title=_("Still employed (no voluntary exit), by months since the start"),
             range=(max(0.0, min(_lowest(result) - 0.05, 0.9)), 1.0),
             show_dots=False,
             height=340,
             value_formatter=lambda v: f"{v:.0%}",
-            x_title="Months since the cohort start",
+            x_title=_("Months since the cohort start"),
             style=_style(points[0].comparison_adjusted is not None),
         )
     )
@@ -44,29 +45,32 @@ def retention_chart(result: ProgramOutcomes) -> str:
     solid = {"width": 3}
     dashed = {"width": 1, "dasharray": "4,4"}
     chart.add(
-        "Participants",
+        _("Participants"),
         [p.participants for p in points],
         stroke_style=solid,
     )
     chart.add(
-        "Participants 95% band (low)",
+        _("Participants 95% band (low)"),
         [p.participants_ci95[0] for p in points],
         stroke_style=dashed,
     )
     chart.add(
-        "Participants 95% band (high)",
+        _("Participants 95% band (high)"),
         [p.participants_ci95[1] for p in points],
         stroke_style=dashed,
     )
     if points[0].comparison_adjusted is not None:
         chart.add(
-            "Comparable non-participants",
+            _("Comparable non-participants"),
             [p.comparison_adjusted for p in points],
             stroke_style=solid,
         )
-        for side, label in ((0, "low"), (1, "high")):
+        for side, label in (
+            (0, _("Comparable 95% band (low)")),
+            (1, _("Comparable 95% band (high)")),
+        ):
             chart.add(
-                f"Comparable 95% band ({label})",
+                label,
                 [
                     p.comparison_adjusted_ci95[side] if p.comparison_adjusted_ci95 else None
                     for p in points
@@ -74,7 +78,7 @@ def retention_chart(result: ProgramOutcomes) -> str:
                 stroke_style=dashed,
             )
     chart.add(
-        "All eligible non-participants (unadjusted)",
+        _("All eligible non-participants (unadjusted)"),
         [p.comparison for p in points],
         stroke_style={"width": 2, "dasharray": "1,5", "linecap": "round"},
     )

@@ -32,13 +32,15 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from django.conf import settings
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.core.aggregates import cached_aggregate
@@ -72,11 +74,14 @@ from mentorwise.relationships.models import Relationship, RelationshipStatus
 HIGH_POTENTIAL, FIRST_TIME_MANAGER = "high_potential", "first_time_manager"
 POPULATIONS = (HIGH_POTENTIAL, FIRST_TIME_MANAGER)
 POPULATION_LABELS = {
-    HIGH_POTENTIAL: "High-potentials",
-    FIRST_TIME_MANAGER: "First-time managers",
+    HIGH_POTENTIAL: cast(str, gettext_lazy("High-potentials")),
+    FIRST_TIME_MANAGER: cast(str, gettext_lazy("First-time managers")),
 }
 PIPELINE_DIMENSIONS = ("level", "function")
-DIMENSION_LABELS = {"level": "Job level", "function": "Function"}
+DIMENSION_LABELS = {
+    "level": cast(str, gettext_lazy("Job level")),
+    "function": cast(str, gettext_lazy("Function")),
+}
 LOWEST_CELLS = 5
 _COVERAGE = ("N", "C", "U")  # people, covered, not covered
 _LEADERS = ("N", "G", "H")  # senior leaders, giving, not giving
@@ -93,7 +98,7 @@ def first_time_manager_months() -> int:
 def require_pipeline_reader(actor: Actor) -> None:
     """HR admins and executives read the pipeline; anyone else gets NotFound."""
     if not may_read_organisation_insights(actor):
-        raise NotFound("No such page.")
+        raise NotFound(_("No such page."))
 
 
 # Results --------------------------------------------------------------------------------
@@ -110,6 +115,11 @@ class CoverageGroup:
     gap: bool = False
     lowest: bool = False
     suppressed: bool = False
+    dimension: str = ""
+
+    @property
+    def shown_label(self) -> str:
+        return _shown_label(self.dimension, self.key, self.label)
 
     @property
     def lacking(self) -> bool:
@@ -125,7 +135,13 @@ class CoverageBreakdown:
 
     @property
     def label(self) -> str:
-        return f"{POPULATION_LABELS[self.population]} by {DIMENSION_LABELS[self.dimension].lower()}"
+        if self.population == HIGH_POTENTIAL:
+            if self.dimension == "level":
+                return _("High-potentials by job level")
+            return _("High-potentials by function")
+        if self.dimension == "level":
+            return _("First-time managers by job level")
+        return _("First-time managers by function")
 
     @property
     def has_suppressed(self) -> bool:
@@ -142,6 +158,11 @@ class LeaderGroup:
     mentees_per_leader: float | None
     proteges_per_leader: float | None
     suppressed: bool = False
+    dimension: str = ""
+
+    @property
+    def shown_label(self) -> str:
+        return _shown_label(self.dimension, self.key, self.label)
 
 
 @dataclass(frozen=True)
@@ -152,7 +173,9 @@ class LeaderBreakdown:
 
     @property
     def label(self) -> str:
-        return f"Senior leaders by {DIMENSION_LABELS[self.dimension].lower()}"
+        if self.dimension == "level":
+            return _("Senior leaders by job level")
+        return _("Senior leaders by function")
 
     @property
     def has_suppressed(self) -> bool:
@@ -180,9 +203,22 @@ def _key(dimension: str, value: Any) -> str:
 
 
 def _label(dimension: str, key: str) -> str:
+    """The stored (English) label of a group; people read `shown_label`."""
     if key == "":
         return NOT_STATED
     return f"Level {key}" if dimension == "level" else key
+
+
+def _shown_label(dimension: str, key: str, label: str) -> str:
+    # The results are cached for readers of every language (`core.aggregates`): the label
+    # people read is made when shown, in the reader's language.
+    if key == "total":
+        return _("All")
+    if key == "not_stated":
+        return _("Not stated")
+    if dimension == "level":
+        return _("Level %(level)s") % {"level": key}
+    return label
 
 
 def _order(dimension: str, keys: set[str]) -> list[str]:
@@ -295,6 +331,7 @@ def _coverage(population: str, today: dt.date, k: int) -> dict[str, CoverageBrea
                 CoverageGroup(
                     key="total" if g == size else keys[g] or "not_stated",
                     label="All" if g == size else _label(dimension, keys[g]),
+                    dimension=dimension,
                     people=n,
                     covered=c,
                     coverage=rate(c, n),
@@ -391,6 +428,7 @@ def _leaders(today: dt.date, k: int) -> tuple[dict[str, LeaderBreakdown], int]:
                 LeaderGroup(
                     key="total" if g == size else keys[g] or "not_stated",
                     label="All" if g == size else _label(dimension, keys[g]),
+                    dimension=dimension,
                     leaders=n,
                     giving=yes_g,
                     giving_share=rate(yes_g, n),
@@ -473,12 +511,17 @@ def _pipeline(now: dt.datetime) -> Pipeline:
 
 def coverage_table(breakdown: CoverageBreakdown) -> tuple[list[str], list[TableRow]]:
     """The accessible table of one coverage breakdown: headers and rows, total last."""
-    headers = ["People", "With a mentor or sponsor", "Coverage", "Median days from promotion"]
-    if breakdown.population == FIRST_TIME_MANAGER:
-        headers[3] = "Median days from becoming a manager"
+    headers = [
+        _("People"),
+        _("With a mentor or sponsor"),
+        _("Coverage"),
+        _("Median days from becoming a manager")
+        if breakdown.population == FIRST_TIME_MANAGER
+        else _("Median days from promotion"),
+    ]
     rows = [
         TableRow(
-            label=g.label,
+            label=g.shown_label,
             cells=[
                 fmt_count(g.people),
                 fmt_count(g.covered),
@@ -496,15 +539,15 @@ def coverage_table(breakdown: CoverageBreakdown) -> tuple[list[str], list[TableR
 
 def leaders_table(breakdown: LeaderBreakdown) -> tuple[list[str], list[TableRow]]:
     headers = [
-        "Senior leaders",
-        "Mentoring or sponsoring",
-        "Share",
-        "Mentees per leader",
-        "Protégés per leader",
+        _("Senior leaders"),
+        _("Mentoring or sponsoring"),
+        _("Share"),
+        _("Mentees per leader"),
+        _("Protégés per leader"),
     ]
     rows = [
         TableRow(
-            label=g.label,
+            label=g.shown_label,
             cells=[
                 fmt_count(g.leaders),
                 fmt_count(g.giving),
@@ -548,7 +591,7 @@ def pipeline_csv(result: Pipeline) -> str:
                     [
                         population,
                         dimension,
-                        csv_safe(g.label),
+                        csv_safe(g.shown_label),
                         csv_figure(g.people),
                         csv_figure(g.covered),
                         csv_figure(g.coverage),
@@ -565,7 +608,7 @@ def pipeline_csv(result: Pipeline) -> str:
                 [
                     "senior_leaders",
                     dimension,
-                    csv_safe(leader.label),
+                    csv_safe(leader.shown_label),
                     csv_figure(leader.leaders),
                     csv_figure(leader.giving),
                     csv_figure(leader.giving_share),
@@ -580,7 +623,7 @@ def pipeline_csv(result: Pipeline) -> str:
         [
             "givers_per_senior_leader",
             "",
-            "All",
+            _("All"),
             "",
             csv_figure(result.givers),
             csv_figure(result.givers_per_leader, 3),

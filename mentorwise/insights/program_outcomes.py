@@ -14,11 +14,13 @@ import hashlib
 import io
 import zlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.cache import cache
 from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from mentorwise.core.csv import csv_safe
@@ -42,28 +44,44 @@ N_BOOTSTRAP = 200
 CACHE_SECONDS = 24 * 3600
 # How long a page waits on one background computation before asking for another.
 PENDING_SECONDS = 600
+# Labels people read, made in the language active when shown.
 OUTCOME_LABELS = {
-    "retention_12m": "Retention after 12 months",
-    "retention_24m": "Retention after 24 months",
-    "promotion_12m": "Promoted within 12 months",
-    "internal_move_12m": "Internal move within 12 months",
-    "team_retention_12m": "Direct reports retained after 12 months",
+    "retention_12m": cast(str, gettext_lazy("Retention after 12 months")),
+    "retention_24m": cast(str, gettext_lazy("Retention after 24 months")),
+    "promotion_12m": cast(str, gettext_lazy("Promoted within 12 months")),
+    "internal_move_12m": cast(str, gettext_lazy("Internal move within 12 months")),
+    "team_retention_12m": cast(str, gettext_lazy("Direct reports retained after 12 months")),
 }
 # How a verdict names each outcome ("did better on promotion within 12 months").
 _VERDICT_NOUNS = {
-    "retention_12m": "retention after 12 months",
-    "retention_24m": "retention after 24 months",
-    "promotion_12m": "promotion within 12 months",
-    "internal_move_12m": "internal moves within 12 months",
-    "team_retention_12m": "their teams' retention after 12 months",
+    "retention_12m": cast(str, gettext_lazy("retention after 12 months")),
+    "retention_24m": cast(str, gettext_lazy("retention after 24 months")),
+    "promotion_12m": cast(str, gettext_lazy("promotion within 12 months")),
+    "internal_move_12m": cast(str, gettext_lazy("internal moves within 12 months")),
+    "team_retention_12m": cast(str, gettext_lazy("their teams' retention after 12 months")),
 }
 OUTCOME_HELP = {
-    "retention_12m": "Kaplan–Meier probability of not having left voluntarily within 12 months.",
-    "retention_24m": "Kaplan–Meier probability of not having left voluntarily within 24 months.",
-    "promotion_12m": "Share promoted (a recorded promotion) within 12 months of the start.",
-    "internal_move_12m": "Share with a recorded internal move within 12 months of the start.",
-    "team_retention_12m": "Share of the manager's direct reports on the start date who had not "
-    "left voluntarily 12 months later (managers with reports only).",
+    "retention_12m": cast(
+        str,
+        gettext_lazy("Kaplan–Meier probability of not having left voluntarily within 12 months."),
+    ),
+    "retention_24m": cast(
+        str,
+        gettext_lazy("Kaplan–Meier probability of not having left voluntarily within 24 months."),
+    ),
+    "promotion_12m": cast(
+        str, gettext_lazy("Share promoted (a recorded promotion) within 12 months of the start.")
+    ),
+    "internal_move_12m": cast(
+        str, gettext_lazy("Share with a recorded internal move within 12 months of the start.")
+    ),
+    "team_retention_12m": cast(
+        str,
+        gettext_lazy(
+            "Share of the manager's direct reports on the start date who had not "
+            "left voluntarily 12 months later (managers with reports only)."
+        ),
+    ),
 }
 
 
@@ -112,24 +130,35 @@ class ProgramOutcomes:
         label = _VERDICT_NOUNS[name]
         kind = self.verdict_kind(name)
         if estimate.adjusted is None:
-            return f"No conclusion on {label}: {estimate.reason}"
+            return _("No conclusion on %(outcome)s: %(reason)s") % {
+                "outcome": label,
+                "reason": estimate.reason,
+            }
         lo, hi = estimate.adjusted.ci95
-        points = abs(estimate.adjusted.estimate) * 100
+        values = {
+            "outcome": label,
+            "points": f"{abs(estimate.adjusted.estimate) * 100:.1f}",
+            "low": f"{lo * 100:+.1f}",
+            "high": f"{hi * 100:+.1f}",
+        }
         if kind == "better":
-            return (
-                f"Participants did better on {label} than comparable colleagues: "
-                f"{points:.1f} points higher (95% interval {lo * 100:+.1f} to {hi * 100:+.1f})."
-                + self.sensitivity(name)
+            sentence = _(
+                "Participants did better on %(outcome)s than comparable colleagues: "
+                "%(points)s points higher (95%% interval %(low)s to %(high)s)."
             )
+            return " ".join(filter(None, [sentence % values, self.sensitivity(name)]))
         if kind == "worse":
-            return (
-                f"Participants did worse on {label} than comparable colleagues: "
-                f"{points:.1f} points lower (95% interval {lo * 100:+.1f} to {hi * 100:+.1f})."
-                + self.sensitivity(name)
+            sentence = _(
+                "Participants did worse on %(outcome)s than comparable colleagues: "
+                "%(points)s points lower (95%% interval %(low)s to %(high)s)."
             )
+            return " ".join(filter(None, [sentence % values, self.sensitivity(name)]))
         return (
-            f"No clear difference on {label} against comparable colleagues "
-            f"(95% interval {lo * 100:+.1f} to {hi * 100:+.1f} points includes zero)."
+            _(
+                "No clear difference on %(outcome)s against comparable colleagues "
+                "(95%% interval %(low)s to %(high)s points includes zero)."
+            )
+            % values
         )
 
     def sensitivity(self, name: str) -> str:
@@ -137,11 +166,11 @@ class ProgramOutcomes:
         e = self.outcomes[name].e_value
         if e is None:
             return ""
-        return (
-            f" An unmeasured difference between the groups would have to make both joining and "
-            f"this outcome {e.estimate:.1f} times as likely to explain the difference away, and "
-            f"{e.ci:.1f} times to make it possibly zero."
-        )
+        return _(
+            "An unmeasured difference between the groups would have to make both joining and "
+            "this outcome %(estimate)s times as likely to explain the difference away, and "
+            "%(ci)s times to make it possibly zero."
+        ) % {"estimate": f"{e.estimate:.1f}", "ci": f"{e.ci:.1f}"}
 
     @property
     def verdicts(self) -> list[tuple[str, str]]:
@@ -354,12 +383,15 @@ def outcomes_json(result: ProgramOutcomes) -> dict[str, Any]:
     return payload
 
 
-ESTIMAND = (
-    "The average effect on participants of starting a mentoring relationship, against not "
-    "starting one at that time: each participant is followed from their own first "
-    "relationship's start; comparable colleagues — eligible, employed and not yet in the "
-    "program on the same calendar days — from the same days (sequential monthly trials), and "
-    "only until they join themselves."
+ESTIMAND = cast(
+    str,
+    gettext_lazy(
+        "The average effect on participants of starting a mentoring relationship, against not "
+        "starting one at that time: each participant is followed from their own first "
+        "relationship's start; comparable colleagues — eligible, employed and not yet in the "
+        "program on the same calendar days — from the same days (sequential monthly trials), and "
+        "only until they join themselves."
+    ),
 )
 
 
@@ -367,7 +399,7 @@ def design_json(result: ProgramOutcomes) -> dict[str, Any]:
     """How the comparison was built and what its checks found."""
     d = result.diagnostics
     return {
-        "estimand": ESTIMAND,
+        "estimand": str(ESTIMAND),
         "time_zero": "each participant's first relationship start; comparison rows: a start "
         "day of the same month's participants",
         "trials": [

@@ -14,7 +14,8 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.insights import charts, charts_equity
@@ -108,6 +109,19 @@ def _outcomes_section(program: Program) -> dict[str, Any]:
     return {"result": result, "rows": rows, "chart": chart, "estimand": ESTIMAND}
 
 
+def _page_footer() -> SafeString:
+    """The CSS `content` value of the page footer ("Page 2 of 5") in the active language:
+    the translated sentence with CSS page counters in place of its numbers. Quotes,
+    backslashes and angle brackets are dropped from the translation so that it cannot end
+    the CSS string or the style element."""
+    counters = {"page": "\x00page\x00", "pages": "\x00pages\x00"}
+    text = _("Page %(page)s of %(pages)s") % counters
+    text = re.sub(r'["\\<>]', "", text)
+    text = text.replace(counters["page"], '" counter(page) "')
+    text = text.replace(counters["pages"], '" counter(pages) "')
+    return mark_safe(f'"{text}"')
+
+
 def program_report_context(*, program: Program, actor: Actor) -> dict[str, Any]:
     """Everything the report shows, computed once. Reading demographic breakdowns (HR admins
     only) is recorded in the audit log, as on the equity page."""
@@ -117,6 +131,7 @@ def program_report_context(*, program: Program, actor: Actor) -> dict[str, Any]:
     return {
         "program": program,
         "generated_at": timezone.now(),
+        "page_footer": _page_footer(),
         "health": health,
         "sections": sections,
         "activity": activity,

@@ -8,6 +8,7 @@ import io
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.accounts.roles import is_executive, is_hr_admin
@@ -25,7 +26,7 @@ from mentorwise.insights.trends import program_activity
 def overview_view(request: AuthedRequest) -> HttpResponse:
     """Every program the actor may read (all of them for HR admins and executives)."""
     if not may_read_insights(request.user):
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
     rows = programs_overview(actor=request.user)
     return render(
         request,

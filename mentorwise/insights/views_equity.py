@@ -10,13 +10,14 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.core.audit import audit_record
 from mentorwise.core.views import not_found_as_404
 from mentorwise.insights import charts_equity
 from mentorwise.insights.equity_access import access_equity, record_demographics_viewed
-from mentorwise.insights.equity_display import equity_csv, equity_table
+from mentorwise.insights.equity_display import equity_csv, equity_table, gap_notes
 from mentorwise.insights.equity_groups import (
     DEMOGRAPHIC_DIMENSIONS,
     DIMENSION_LABELS,
@@ -44,7 +45,7 @@ def equity_view(request: AuthedRequest, slug: str) -> HttpResponse:
     side = request.GET.get("side", MENTEE)
     dimension = request.GET.get("by", "level")
     if side not in SIDES or dimension not in allowed:
-        raise Http404("No such breakdown.")
+        raise Http404(_("No such breakdown."))
     equity = released_equity_ready(program=program, side=side, dimensions=[dimension])
     if equity is None:
         # Nothing shown yet, so nothing to audit: the reader checks again when they choose.
@@ -73,6 +74,7 @@ def equity_view(request: AuthedRequest, slug: str) -> HttpResponse:
             "breakdown": breakdown,
             "headers": headers,
             "rows": rows,
+            "gap_notes": gap_notes(breakdown),
             "svg": svg,
             "side": side,
             "dimension": dimension,

@@ -18,6 +18,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.insights.expressions import DaysBetween
@@ -214,7 +215,7 @@ def _health_counts(
         if round(age, 6) <= 2 * cadence[rel_id]:
             pulses[rel_id][side] = pulse  # oldest first: the latest one wins
     counts: Counter[tuple[int, str]] = Counter()
-    for pk, program_id, days, met, _ in rows:
+    for pk, program_id, days, met, _reports in rows:
         # The rule only reads whole days since the last meeting (or the start); passing
         # that moment rebuilt from the database's difference spares parsing two datetimes.
         since = now - dt.timedelta(days=round(days, 6))
@@ -259,9 +260,15 @@ def health_shortfall(shares: HealthShares) -> str | None:
     if not shares.n:
         return None
     if shares.on_track_share is not None and shares.on_track_share < ON_TRACK_MIN_SHARE:
-        return f"{shares.on_track_share:.0%} on track (threshold {ON_TRACK_MIN_SHARE:.0%})"
+        return _("%(share)s on track (threshold %(threshold)s)") % {
+            "share": f"{shares.on_track_share:.0%}",
+            "threshold": f"{ON_TRACK_MIN_SHARE:.0%}",
+        }
     if shares.at_risk_share is not None and shares.at_risk_share > AT_RISK_MAX_SHARE:
-        return f"{shares.at_risk_share:.0%} at risk (threshold {AT_RISK_MAX_SHARE:.0%})"
+        return _("%(share)s at risk (threshold %(threshold)s)") % {
+            "share": f"{shares.at_risk_share:.0%}",
+            "threshold": f"{AT_RISK_MAX_SHARE:.0%}",
+        }
     return None
 
 

@@ -91,11 +91,11 @@ def test_cron_prepares_every_release_once(equity_program) -> None:  # noqa: F811
 
     out = io.StringIO()
     call_command("insights", "equity-releases", stdout=out)
-    assert "2 equity release(s) prepared" in out.getvalue()
+    assert "2 equity releases prepared" in out.getvalue()
     assert EquityRelease.objects.filter(program=equity_program).count() == 2
     again = io.StringIO()
     call_command("insights", "equity-releases", stdout=again)
-    assert "0 equity release(s) prepared" in again.getvalue()
+    assert "0 equity releases prepared" in again.getvalue()
 
 
 def test_a_draft_gets_no_release_from_cron(equity_program) -> None:  # noqa: F811

@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentorwise.insights.equity_release import equity_releases_prepare
 from mentorwise.insights.program_outcomes import (
@@ -57,12 +59,19 @@ class Command(BaseCommand):
             self._outcomes(options)
         elif options["subcommand"] == "equity-releases":
             made = equity_releases_prepare()
-            self.stdout.write(f"{made} equity release(s) prepared for this month.")
+            self.stdout.write(
+                ngettext(
+                    "%(n)d equity release prepared for this month.",
+                    "%(n)d equity releases prepared for this month.",
+                    made,
+                )
+                % {"n": made}
+            )
 
     def _outcomes(self, options: dict[str, Any]) -> None:
         program = Program.objects.filter(slug=options["slug"]).first()
         if program is None:
-            raise CommandError(f"No program with slug {options['slug']!r}.")
+            raise CommandError(_("No program with slug %(slug)r.") % {"slug": options["slug"]})
         result = program_outcomes(program=program, use_cache=not options["no_cache"])
         if options["json"]:
             self.stdout.write(json.dumps(outcomes_json(result), indent=2))
@@ -95,7 +104,7 @@ class Command(BaseCommand):
                 f"{_points(e.naive):<30} {_points(e.adjusted):<30}"
             )
         w("")
-        for _, verdict in result.verdicts:
+        for _name, verdict in result.verdicts:
             w(f"- {verdict}")
         w("")
         w("Balance (standardised mean difference, |SMD| <= 0.1 is balanced):")
