@@ -22,6 +22,7 @@ from pathlib import Path
 import django
 import polib
 from django.core.management import call_command
+from django.core.management.commands.makemessages import Command as MakeMessages
 from django.test.utils import override_settings
 from django.utils.translation import to_locale
 
@@ -68,8 +69,13 @@ def _extract(root: Path) -> None:
     os.chdir(root)
     try:
         with override_settings(LOCALE_PATHS=[str(root / "locale")]):
+            # No fuzzy matching: a new text gets no guessed translation from a similar old one
+            # (for short interface texts the guess is mostly wrong, and hides the text from
+            # translators looking for what is untranslated).
+            command = MakeMessages()
+            command.msgmerge_options = [*command.msgmerge_options, "--no-fuzzy-matching"]
             call_command(
-                "makemessages",
+                command,
                 locale=all_locales(),
                 domain=DOMAIN,
                 extensions=["html", "txt", "py", "ics"],

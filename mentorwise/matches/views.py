@@ -20,7 +20,7 @@ from mentorwise.core.views import not_found_as_404
 from mentorwise.matches import scores, selectors, services
 from mentorwise.matches.models import Match, MatchStatus, RunMethod, RunStatus
 from mentorwise.matches.problem import giving_role
-from mentorwise.programs.models import Program, Role
+from mentorwise.programs.models import Program, Role, role_noun, role_plural
 from mentorwise.programs.selectors import access_managed_program, access_program
 
 
@@ -76,6 +76,8 @@ def program_matching_view(request: AuthedRequest, slug: str) -> HttpResponse:
                 selectors.enrollment_choices(program=program, role=role),
             ),
             "mentor_label": Role(role).label,
+            "mentor_noun": role_noun(role),
+            "mentor_plural": role_plural(role),
         },
     )
 
@@ -282,6 +284,8 @@ def find_mentor_view(request: AuthedRequest, slug: str) -> HttpResponse:
         "requests": requests,
         "filters": request.GET,
         "mentor_label": Role(giving_role(program)).label,
+        "mentor_noun": role_noun(giving_role(program)),
+        "mentor_plural": role_plural(giving_role(program)),
         "functions": sorted(
             {c.enrollment.person.function for c in cards if c.enrollment.person.function}
         ),

@@ -71,6 +71,11 @@ def role_noun(role: str) -> str:
     return str(ROLE_NOUNS[Role(role)])
 
 
+def role_plural(role: str) -> str:
+    """The role's plural inside a sentence, in the active language ("mentors")."""
+    return str(ROLE_PLURALS[Role(role)])
+
+
 class Program(models.Model):
     """A mentoring or sponsorship program: objectives, roles, eligibility and matching setup."""
 
