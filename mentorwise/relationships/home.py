@@ -24,7 +24,7 @@ from mentorwise.accounts.roles import actor_person_id
 from mentorwise.matches.models import TAKES_MENTEE, Match, MatchStatus
 from mentorwise.matches.problem import giving_role
 from mentorwise.matches.profiles import Profile, enrollment_profiles
-from mentorwise.programs.models import Enrollment, EnrollmentStatus, ProgramStatus, Role
+from mentorwise.programs.models import Enrollment, EnrollmentStatus, ProgramStatus, Role, role_noun
 from mentorwise.relationships.models import CheckIn, Relationship
 from mentorwise.relationships.permissions import actor_side
 from mentorwise.relationships.selectors import (
@@ -40,7 +40,8 @@ class Offer:
 
     match: Match
     other: Profile
-    other_role: str
+    other_role: str  # the role's label ("Mentee")
+    other_role_noun: str = ""  # the role as a word inside a sentence ("mentee"; "Mentee" in German)
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,12 @@ def match_offers(*, actor: Actor) -> list[Offer]:
     others = [m.mentor if m.mentee.person_id == person_id else m.mentee for m in matches]
     profiles = enrollment_profiles(others)
     return [
-        Offer(match=m, other=profiles[o.pk], other_role=o.get_role_display())
+        Offer(
+            match=m,
+            other=profiles[o.pk],
+            other_role=o.get_role_display(),
+            other_role_noun=role_noun(o.role),
+        )
         for m, o in zip(matches, others, strict=True)
     ]
 
