@@ -37,3 +37,16 @@ def language_picker(context: template.Context) -> dict[str, Any]:
 def language_names(codes: list[str] | None) -> str:
     """A person's languages as the reader names them: `{{ person.languages|language_names }}`."""
     return spoken_languages(codes or [])
+
+
+# Languages that capitalise nouns: a label put inside a sentence keeps its capital there.
+_NOUNS_CAPITALISED = {"de"}
+
+
+@register.filter
+def in_sentence(label: object) -> str:
+    """A label ("Closed early", "Function") placed inside a sentence: lower case in English,
+    French or Spanish, as it is in German (nouns keep their capital). Use it instead of
+    `|lower` on translated labels."""
+    text = str(label)
+    return text if translation.get_language() in _NOUNS_CAPITALISED else text.lower()
