@@ -28,6 +28,7 @@ ROLES = [username for username, _, _ in DEMO_ROLES]
 
 # Routes whose pages are fully translated (signed-in pages; the crawl reaches them).
 TRANSLATED: set[str] = {
+    "home",
     "accounts:account",
     "accounts:password_change",
     "accounts:tokens",
