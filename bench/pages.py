@@ -41,6 +41,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+def setup(args: argparse.Namespace) -> None:
+    """Settings for the built demo in `args.data_dir`, Django set up, static files collected
+    once (the manifest storage needs them)."""
+    args.data_dir = args.data_dir.resolve()
+    configure(args)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    if not (args.data_dir / "static" / "staticfiles.json").exists():
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+
 def configure(args: argparse.Namespace) -> None:
     """Production settings, as bench/load.py gives the server (set before Django starts)."""
     os.environ.update(
@@ -199,15 +213,7 @@ def main() -> int:
     parser.add_argument("--pdf", default="", help="Time this program's leadership PDF.")
     parser.add_argument("--pdf-role", default="hr.admin")
     args = parser.parse_args()
-    args.data_dir = args.data_dir.resolve()
-    configure(args)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    if not (args.data_dir / "static" / "staticfiles.json").exists():
-        call_command("collectstatic", interactive=False, verbosity=0)
+    setup(args)
     return time_pdf(args) if args.pdf else time_pages(args)
 
 

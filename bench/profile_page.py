@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pages import configure
+from pages import setup
 
 
 def main() -> int:
@@ -33,16 +33,8 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--out", default="")
     args = parser.parse_args()
-    args.data_dir = args.data_dir.resolve()
-    configure(args)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup(args)
     from django.test import Client
-
-    if not (args.data_dir / "static" / "staticfiles.json").exists():
-        call_command("collectstatic", interactive=False, verbosity=0)
 
     from mentorwise.accounts.models import User
 

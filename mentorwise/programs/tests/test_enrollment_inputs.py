@@ -4,13 +4,12 @@ the page and the API refuse the same bad profile with the same field errors, wri
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 
 from conftest import api_client, page_client
 from mentorwise.accounts.models import User
-from mentorwise.core.errors import InvalidInput
+from mentorwise.core.tests.helpers import Errors, raised_errors
 from mentorwise.programs.enrollment_inputs import (
     EnrollmentAnswers,
     EnrollmentNew,
@@ -21,13 +20,7 @@ from mentorwise.programs.models import Enrollment, Program, Skill
 
 pytestmark = pytest.mark.django_db
 
-Errors = set[tuple[str, str]]
-
-
-def _raised(call: Any) -> Errors:
-    with pytest.raises(InvalidInput) as raised:
-        call()
-    return {(e.field, e.message) for e in raised.value.errors}
+_raised = raised_errors
 
 
 def test_a_mentors_answers_are_refused_for_every_problem_at_once(program: Program) -> None:

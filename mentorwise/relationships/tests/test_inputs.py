@@ -15,6 +15,7 @@ from django.test import Client
 from conftest import api_client, page_client
 from mentorwise.core.clock import zone_of
 from mentorwise.core.errors import FieldError, InvalidInput
+from mentorwise.core.tests.helpers import Errors, raised_errors
 from mentorwise.relationships import inputs
 from mentorwise.relationships.models import (
     CheckIn,
@@ -26,13 +27,7 @@ from mentorwise.relationships.models import (
 
 pytestmark = pytest.mark.django_db
 
-Errors = set[tuple[str, str]]
-
-
-def _raised(call: Any) -> Errors:
-    with pytest.raises(InvalidInput) as raised:
-        call()
-    return {(e.field, e.message) for e in raised.value.errors}
+_raised = raised_errors
 
 
 def _shown(error: FieldError) -> str:
