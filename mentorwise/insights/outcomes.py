@@ -109,18 +109,17 @@ __all__ = [
 # Diagnostics and refusals
 
 
-def _diagnostics(
-    m: Matrices, treated: BoolArray, weights: FloatArray, kept: FloatArray, thin: ThinLevels
-) -> Diagnostics:
-    w_t = np.where(treated, kept, 0.0)
-    w_c = np.where(treated, 0.0, weights)
-    # One line per pattern of categories and group: the balance columns are constant within it.
+def balance_by_pattern(
+    m: Matrices, treated: BoolArray, w_t: FloatArray, w_c: FloatArray
+) -> list[Balance]:
+    """`balance_table` of every row, computed from one line per pattern of categories and
+    group (the balance columns are constant within it): the same table, far fewer rows."""
     lines, line = np.unique(m.compact.code * 2 + treated, return_inverse=True)
 
     def per_line(values: FloatArray) -> FloatArray:
         return np.bincount(line, weights=values, minlength=len(lines)).astype(np.float64)
 
-    balance = balance_table(
+    return balance_table(
         m.balance_patterns[lines // 2],
         m.balance_names,
         lines % 2 == 1,
@@ -129,6 +128,14 @@ def _diagnostics(
         rows=per_line(np.ones(len(treated))),
         positive=per_line((w_t > 0).astype(np.float64)),
     )
+
+
+def _diagnostics(
+    m: Matrices, treated: BoolArray, weights: FloatArray, kept: FloatArray, thin: ThinLevels
+) -> Diagnostics:
+    w_t = np.where(treated, kept, 0.0)
+    w_c = np.where(treated, 0.0, weights)
+    balance = balance_by_pattern(m, treated, w_t, w_c)
     continuous = continuous_checks(m.continuous, treated, w_t, w_c)
     n_treated = int(treated.sum())
     n_trimmed = int(n_treated - kept[treated].sum())

@@ -14,6 +14,7 @@ from mentorwise.insights.outcome_design import (
     ridge_logistic,
 )
 from mentorwise.insights.outcome_diagnostics import balance_table
+from mentorwise.insights.outcomes import balance_by_pattern
 
 
 def _covariates(n: int = 4000, seed: int = 0) -> Covariates:
@@ -88,20 +89,7 @@ def test_balance_table_of_grouped_rows_matches_the_rows() -> None:
     w_t = np.where(treated, (rng.random(len(treated)) < 0.95).astype(np.float64), 0.0)
     w_c = np.where(treated, 0.0, rng.gamma(1.0, 1.0, len(treated)))
     by_row = balance_table(m.balance, m.balance_names, treated, w_t, w_c)
-    lines, line = np.unique(m.compact.code * 2 + treated, return_inverse=True)
-
-    def per_line(values: np.ndarray) -> np.ndarray:
-        return np.bincount(line, weights=values, minlength=len(lines)).astype(np.float64)
-
-    grouped = balance_table(
-        m.balance_patterns[lines // 2],
-        m.balance_names,
-        lines % 2 == 1,
-        per_line(w_t),
-        per_line(w_c),
-        rows=per_line(np.ones(len(treated))),
-        positive=per_line((w_t > 0).astype(np.float64)),
-    )
+    grouped = balance_by_pattern(m, treated, w_t, w_c)
     assert len(grouped) == len(by_row) == len(m.balance_names)
     for a, b in zip(grouped, by_row, strict=True):
         assert (a.covariate, a.checked) == (b.covariate, b.checked)
