@@ -93,3 +93,16 @@ def test_pseudo_text_has_no_plain_ascii_letters_outside_placeholders() -> None:
     shown = pseudo("Schedule %(count)s meetings with {name} <em>now</em>")
     outside = re.sub(r"%\([a-z]+\)s|\{[a-z]+\}|</?em>", "", shown)
     assert not re.search(r"[A-Za-z]", outside), outside
+
+
+def test_a_label_inside_a_sentence_keeps_a_german_nouns_capital() -> None:
+    from django.utils import translation
+
+    from mentorwise.core.templatetags.languages import in_sentence
+
+    with translation.override("de"):
+        assert in_sentence("Funktion") == "Funktion"
+    with translation.override("fr"):
+        assert in_sentence("Fonction") == "fonction"
+    with translation.override("en"):
+        assert in_sentence("Closed early") == "closed early"
