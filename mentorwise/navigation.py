@@ -48,6 +48,8 @@ def _entries(user: Actor) -> list[tuple[str, list[tuple[str, str]]]]:
         (_("My enrollments"), reverse("programs:my_enrollments")),
         (_("Training"), reverse("learning:catalogue")),
     ]
+    if hr or manager:
+        programs.append((_("Translations"), reverse("content:overview")))
     if hr:
         programs.append((_("Skills"), reverse("programs:skills")))
     people = []

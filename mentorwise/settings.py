@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "mentorwise.notifications",
     "mentorwise.insights",
     "mentorwise.audit",
+    "mentorwise.content",
     "mentorwise.api",
     "mentorwise.privacy",
     "mentorwise.demo",

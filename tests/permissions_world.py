@@ -342,6 +342,36 @@ PROBES: dict[str, Probe] = {
         "write",
         api=(Req("patch", "/api/programs/{slug}", {"description": "Changed by the matrix"}),),
     ),
+    "translation.read": Probe(
+        "read",
+        _get("/translations/program/{slug}/de/") + _get("/translations/program/{slug}/de.po"),
+        _get("/api/translations/program/{slug}/de"),
+    ),
+    "translation.change": Probe(
+        "write",
+        (Req("post", "/translations/program/{slug}/de/", {"program/description": "Auf Deutsch"}),),
+        (
+            Req(
+                "put",
+                "/api/translations/program/{slug}/de",
+                {"texts": {"program/description": "Auf Deutsch"}},
+            ),
+        ),
+    ),
+    "translation.module": Probe(
+        "write",
+        (
+            Req("get", "/translations/module/what-is-mentoring/de/"),
+            Req("post", "/translations/module/what-is-mentoring/de/", {"module/title": "Titel"}),
+        ),
+        (
+            Req(
+                "put",
+                "/api/translations/module/what-is-mentoring/de",
+                {"texts": {"module/title": "Titel"}},
+            ),
+        ),
+    ),
     "enrollment.list": Probe(
         "list",
         _get("/programs/{slug}/participants/"),
@@ -553,6 +583,8 @@ PROBES: dict[str, Probe] = {
 
 
 def _service_calls() -> dict[str, Any]:
+    from mentorwise.content.access import access_target
+    from mentorwise.content.services import translations_save
     from mentorwise.matches import services as ms
     from mentorwise.matches.selectors import access_managed_match
     from mentorwise.people.permissions import access_person
@@ -597,6 +629,24 @@ def _service_calls() -> dict[str, Any]:
                 actor=u,
                 program=access_managed_program(actor=u, slug=w.ids["slug"]),
                 changes=ps.ProgramChanges(description="Changed"),
+            )
+            and None
+        ),
+        "translation.change": lambda w, u: (
+            translations_save(
+                actor=u,
+                target=access_target(actor=u, kind="program", slug=w.ids["slug"]),
+                language="de",
+                texts={"program/description": "Auf Deutsch"},
+            )
+            and None
+        ),
+        "translation.module": lambda w, u: (
+            translations_save(
+                actor=u,
+                target=access_target(actor=u, kind="module", slug="what-is-mentoring"),
+                language="de",
+                texts={"module/title": "Titel"},
             )
             and None
         ),

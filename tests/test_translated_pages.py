@@ -32,6 +32,8 @@ TRANSLATED: set[str] = {
     "accounts:account",
     "accounts:password_change",
     "accounts:tokens",
+    "content:overview",
+    "content:edit",
     "insights:overview",
     "insights:pipeline",
     "insights:program",

@@ -91,6 +91,12 @@ class _Texts(HTMLParser):
             self.texts.append(data)
 
 
+# Stored identifiers that pages never show as text (a translation's address and checksum);
+# codes with choices are left out too (pages show their labels). A two-letter code taken
+# for data would cut words on every page ("en" out of "Mentorwise").
+_NOT_SHOWN = {"language", "owner", "path", "source_digest"}
+
+
 def data_values(minimum_length: int = 2) -> set[str]:
     """Every text value stored in the database (names, titles, descriptions, skills...)."""
     values: set[str] = set()
@@ -99,6 +105,8 @@ def data_values(minimum_length: int = 2) -> set[str]:
             f.attname
             for f in model._meta.concrete_fields
             if isinstance(f, (models.CharField, models.TextField))
+            and not f.choices
+            and f.name not in _NOT_SHOWN
         ]
         if not fields:
             continue

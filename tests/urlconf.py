@@ -47,6 +47,7 @@ SAMPLE_KWARGS: dict[str, Any] = {
     "export_id": 1,
     "path": "x",
     "token": "not-a-real-token",
+    "language": "de",
 }
 
 # Prefixes answered in JSON (the API, SCIM); everything else is a web page.

@@ -13,6 +13,7 @@ from mentorwise import __version__
 from mentorwise.api.account import router as account_router
 from mentorwise.api.audit import router as audit_router
 from mentorwise.api.auth import session_auth, token_auth
+from mentorwise.api.content import router as content_router
 from mentorwise.api.errors import install_error_handlers
 from mentorwise.api.insights import router as insights_router
 from mentorwise.api.insights_equity import router as insights_equity_router
@@ -42,6 +43,7 @@ api.add_router("/insights", insights_equity_router, tags=["insights"])
 api.add_router("/insights", insights_outcomes_router, tags=["insights"])
 api.add_router("/audit", audit_router, tags=["audit"])
 api.add_router("/training", learning_router, tags=["training"])
+api.add_router("/", content_router, tags=["translations"])
 api.add_router("/", programs_router, tags=["programs"])
 api.add_router("/", matches_router, tags=["matching"])
 api.add_router("/", notifications_router, tags=["reminders"])

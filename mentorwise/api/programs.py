@@ -15,7 +15,7 @@ from mentorwise.programs.catalog import TEMPLATES
 from mentorwise.programs.eligibility import rules_describe, rules_validate
 from mentorwise.programs.enrollment_inputs import EnrollmentIn
 from mentorwise.programs.inputs import ProgramCreateIn, ProgramPatchIn
-from mentorwise.programs.models import Enrollment, Program
+from mentorwise.programs.models import Enrollment, Program, objective_lines
 
 router = Router()
 
@@ -36,6 +36,12 @@ class ProgramOut(Schema):
     name: str
     kind: str
     status: str
+    language: str = Field(
+        description=(
+            "The language its texts are written in; translations into other languages are "
+            "at /api/translations/program/{slug}/{language}."
+        )
+    )
     description: str
     objectives: list[str] = Field(description="One entry per objective.")
     responsibilities: dict[str, str] = Field(description="What each role commits to.")
@@ -56,8 +62,9 @@ class ProgramOut(Schema):
             name=program.name,
             kind=program.kind,
             status=program.status,
+            language=program.language,
             description=program.description,
-            objectives=program.objective_list,
+            objectives=objective_lines(program.objectives),
             responsibilities=program.responsibilities,
             start_date=program.start_date,
             end_date=program.end_date,

@@ -72,3 +72,37 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"Outbox message #{self.pk}"
+
+
+class ContentTranslation(models.Model):
+    """One text of an organization's own content (a program's name, a survey question, a
+    training module's page...) written in another language than its default one.
+
+    `owner` is the model's label ("programs.program") and `owner_id` its primary key; `path`
+    names the text inside it ("name", "responsibilities.mentor", "questions.why.label").
+    `source_digest` is the digest of the default-language text it was written from: once
+    that text changes, the translation is out of date and is no longer shown (see
+    core/content.py).
+    """
+
+    owner = models.CharField(max_length=60)
+    owner_id = models.BigIntegerField()
+    path = models.CharField(max_length=200)
+    language = models.CharField(max_length=10)
+    text = models.TextField()
+    source_digest = models.CharField(max_length=16)
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "owner_id", "language", "path"], name="one_translation_per_text"
+            )
+        ]
+        indexes = [models.Index(fields=["language"])]
+
+    def __str__(self) -> str:
+        return f"{self.owner}#{self.owner_id} {self.path} [{self.language}]"

@@ -161,7 +161,7 @@ def programs_chart(rows: list[ProgramOverviewRow]) -> str:
     )
     # Horizontal bars are drawn bottom-up: reversed, they read top-down like the table.
     shown = list(reversed(rows))
-    chart.x_labels = [row.program.name for row in shown]
+    chart.x_labels = [row.program.title for row in shown]
     chart.add(_("Enrolled mentees"), [row.enrolled for row in shown])
     chart.add(_("Active relationships"), [row.active for row in shown])
     return _render(chart)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from mentorwise.programs.models import CONTENT_LANGUAGE, Role
+from mentorwise.core.content import LocalizedText, localized
+from mentorwise.programs.models import Role, content_language_choices, default_content_language
+
+if TYPE_CHECKING:
+    from mentorwise.learning.questions import Question
 
 
 class TrainingModule(models.Model):
@@ -30,6 +36,10 @@ class TrainingModule(models.Model):
         default=False, help_text="Shipped with Mentorwise; its content comes from the files."
     )
     is_active = models.BooleanField(default=True)
+    # The language its texts are written in; translations into other languages fall back to it.
+    language = models.CharField(
+        max_length=10, choices=content_language_choices, default=default_content_language
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -46,9 +56,44 @@ class TrainingModule(models.Model):
 
     @property
     def content_language(self) -> str:
-        """The language its text and knowledge check are written in (programs' content
-        language: see programs.models.CONTENT_LANGUAGE)."""
-        return CONTENT_LANGUAGE
+        """The language its text and knowledge check are written in (their default)."""
+        return self.language
+
+    def text(self, path: str, source: str) -> LocalizedText:
+        """One of its texts in the reader's language, or in its default language."""
+        return localized(self, path, source, self.language)
+
+    @property
+    def display_title(self) -> LocalizedText:
+        return self.text("title", self.title)
+
+    @property
+    def display_summary(self) -> LocalizedText:
+        return self.text("summary", self.summary)
+
+    @property
+    def display_body(self) -> LocalizedText:
+        return self.text("body", self.body_markdown)
+
+    @property
+    def reader_questions(self) -> list[Question]:
+        """Its knowledge check with every text in the reader's language where translated
+        (ids, keys and answers as stored)."""
+        result: list[Question] = []
+        for q in self.questions:
+            base = f"questions.{q['id']}"
+            result.append(
+                {  # type: ignore[typeddict-item]  # texts are LocalizedText, a str
+                    **q,
+                    "text": self.text(f"{base}.text", q["text"]),
+                    "choices": [
+                        {**c, "text": self.text(f"{base}.choices.{c['key']}", c["text"])}
+                        for c in q["choices"]
+                    ],
+                    "explanation": self.text(f"{base}.explanation", q.get("explanation", "")),
+                }
+            )
+        return result
 
     @property
     def audience_labels(self) -> list[str]:

@@ -19,9 +19,10 @@ from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import FieldError, Forbidden, InvalidInput, NotFound
 from mentorwise.learning import permissions
 from mentorwise.learning.builtin import AUDIENCE_ROLES, MODULES_DIR, builtin_modules_read
+from mentorwise.learning.content import TRANSLATIONS_DIR, shipped_module_translations
 from mentorwise.learning.models import ModuleCompletion, ProgramTrainingRequirement, TrainingModule
 from mentorwise.learning.questions import Question, questions_validate
-from mentorwise.programs.models import Program
+from mentorwise.programs.models import CONTENT_LANGUAGE, Program
 
 # Pass at 80%: with 3 or 4 questions that means all correct, with 5 one mistake is allowed.
 PASS_PERCENT = 80
@@ -38,6 +39,7 @@ class SyncResult:
     unchanged: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # slug taken by an admin's module
+    translations: int = 0  # shipped translations stored where none was current
 
 
 @transaction.atomic
@@ -59,6 +61,7 @@ def modules_sync_builtin(*, actor: Actor = None, directory: Path = MODULES_DIR) 
             module = TrainingModule.objects.create(
                 slug=item.slug,
                 is_builtin=True,
+                language=CONTENT_LANGUAGE,
                 position=item.position,
                 created_at=now,
                 updated_at=now,
@@ -91,6 +94,10 @@ def modules_sync_builtin(*, actor: Actor = None, directory: Path = MODULES_DIR) 
         )
         result.updated.append(item.slug)
     in_files = {item.slug for item in files}
+    for module in TrainingModule.objects.filter(slug__in=in_files, is_builtin=True):
+        result.translations += shipped_module_translations(
+            module, directory / TRANSLATIONS_DIR.name
+        )
     for slug, module in existing.items():
         if module.is_builtin and module.is_active and slug not in in_files:
             # Completions point at it, so it is retired rather than deleted.
@@ -251,7 +258,7 @@ def module_attempt(
     if not permissions.visible_modules(actor).filter(pk=module.pk, is_active=True).exists():
         raise NotFound(_("No such training module."))
     results = []
-    for q in module.questions:
+    for q in module.reader_questions:  # graded on ids and keys; texts in the reader's language
         given = answers.get(q["id"])
         choices = {c["key"]: c["text"] for c in q["choices"]}
         results.append(

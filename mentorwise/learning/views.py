@@ -48,12 +48,14 @@ def module_view(request: AuthedRequest, slug: str) -> HttpResponse:
         "learning/module.html",
         {
             "module": module,
-            "body": render_markdown(module.body_markdown),
-            "questions": questions_public(module.questions),
+            "body": render_markdown(module.display_body),
+            "body_lang": module.display_body.lang,
+            "questions": questions_public(module.reader_questions),
             "given": given,
             "result": result,
             "completion": selectors.completion_get(actor=request.user, module=module),
             "can_edit": permissions.can_edit_module(request.user, module),
+            "can_translate": permissions.can_author_modules(request.user),
         },
     )
 
@@ -110,7 +112,7 @@ def program_requirements_view(request: AuthedRequest, slug: str) -> HttpResponse
         else:
             messages.success(
                 request,
-                _("Training requirements of %(program)s saved.") % {"program": program.name},
+                _("Training requirements of %(program)s saved.") % {"program": program.title},
             )
             return redirect("learning:program_requirements", slug=program.slug)
     return render(

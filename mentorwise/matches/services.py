@@ -282,7 +282,7 @@ def _notify_published(match: Match) -> None:
     for person, other in ((mentee, mentor), (mentor, mentee)):
         with speaking_to(person):
             values = {
-                "program": match.program.name,
+                "program": match.program.title,
                 "name": other.full_name,
                 "first_name": person.first_name,
                 "title": other.title,
@@ -366,7 +366,7 @@ def mentor_request_create(*, actor: Actor, program: Program, mentor_id: int, mes
     )
     with speaking_to(mentor.person):
         values = {
-            "program": program.name,
+            "program": program.title,
             "name": mentee.person.full_name,
             "first_name": mentor.person.first_name,
             "message": message,
@@ -400,7 +400,7 @@ def requests_expire(*, now: dt.datetime | None = None) -> int:
         audit_record(actor=None, action="match.expired", target=match)
         with speaking_to(match.mentee.person):
             subject = _("%(program)s: your match with %(name)s expired") % {
-                "program": match.program.name,
+                "program": match.program.title,
                 "name": match.mentor.person,
             }
             body = _(

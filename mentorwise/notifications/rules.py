@@ -126,7 +126,7 @@ def agreement_unconfirmed(now: dt.datetime) -> list[NudgeDraft]:
                     "propose changes."
                 ) % {
                     "number": version.number,
-                    "program": rel.program.name,
+                    "program": rel.program.title,
                     "name": other.full_name,
                     "days": _days(AGREEMENT_GRACE_DAYS),
                 }
@@ -175,7 +175,7 @@ def stalled(now: dt.datetime) -> tuple[list[NudgeDraft], list[Relationship]]:
                     ) % {
                         "name": other.full_name,
                         "days": _days(days),
-                        "program": rel.program.name,
+                        "program": rel.program.title,
                         "cadence": _days(cadence),
                     }
                 drafts.append(
@@ -204,7 +204,7 @@ def stalled(now: dt.datetime) -> tuple[list[NudgeDraft], list[Relationship]]:
                         "offering a new match."
                     ) % {
                         **names,
-                        "program": rel.program.name,
+                        "program": rel.program.title,
                         "days": _days(days),
                         "cadence": _days(cadence),
                     }
@@ -227,7 +227,7 @@ def stalled(now: dt.datetime) -> tuple[list[NudgeDraft], list[Relationship]]:
                 for person in (mentee, mentor):
                     with speaking_to(person):
                         subject = _("Your %(program)s relationship will be closed") % {
-                            "program": rel.program.name
+                            "program": rel.program.title
                         }
                         body = _(
                             "There has been no meeting for %(days)s. Unless a meeting is logged "
@@ -303,11 +303,11 @@ def survey_due(now: dt.datetime) -> list[NudgeDraft]:
                     _("Your closing survey for %(program)s")
                     if kind == SurveyKind.CLOSING
                     else _("Your midpoint survey for %(program)s")
-                ) % {"program": rel.program.name}
+                ) % {"program": rel.program.title}
                 body = _(
                     "Two minutes of feedback on your %(program)s relationship help the program "
                     "improve. Your answers are confidential."
-                ) % {"program": rel.program.name}
+                ) % {"program": rel.program.title}
             drafts.append(
                 NudgeDraft(
                     person_id=person.pk,
@@ -342,7 +342,7 @@ def answer_waiting(now: dt.datetime) -> list[NudgeDraft]:
             with speaking_to(person):
                 values = {
                     "name": other.full_name,
-                    "program": match.program.name,
+                    "program": match.program.title,
                     "day": format_day(match.expires_at.astimezone(zone_of(person)).date())
                     if match.expires_at
                     else "",
@@ -398,12 +398,12 @@ def training_incomplete(now: dt.datetime) -> list[NudgeDraft]:
         for enrollment_id, person_id in untrained:
             with speaking_to(people.get(person_id)):
                 subject = _("Complete your mentor training for %(program)s") % {
-                    "program": program.name
+                    "program": program.title
                 }
                 body = _(
                     "%(program)s matches mentors only after they complete its training "
                     "modules. They take about half an hour."
-                ) % {"program": program.name}
+                ) % {"program": program.title}
             drafts.append(
                 NudgeDraft(
                     person_id=person_id,

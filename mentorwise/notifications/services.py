@@ -136,7 +136,7 @@ def _auto_close(relationship: Relationship, now: dt.datetime) -> int:
         for person in (relationship.mentee.person, relationship.mentor.person):
             with speaking_to(person):
                 subject = _("Your %(program)s relationship was closed") % {
-                    "program": relationship.program.name
+                    "program": relationship.program.title
                 }
                 body = _(
                     "It was closed because no meeting took place after several reminders. "

@@ -68,6 +68,6 @@ def require_export_without_conflict(*, actor: Actor, person: Person) -> None:
                 "they said about you: another HR admin, or the operator with "
                 "`mentorwise export-person`, answers this request."
             )
-            % {"name": person.full_name, "program": program.name},
+            % {"name": person.full_name, "program": program.title},
             code="conflict_of_interest",
         )

@@ -1,5 +1,9 @@
 """Program templates: good practice for each kind of program, written down as data.
 
+Their texts are written in English (CONTENT_LANGUAGE) and marked with `gettext_noop`: the
+translation catalogs carry them into every shipped language, and a program created from a
+template starts with those translations (programs/content.py, `shipped_translations_store`).
+
 A template fills every field of a new program; the admin then edits what fits their
 organization. Eligibility rules use the vocabulary of `programs/eligibility.py`; matching
 criteria and options are read by the matching run (weights are relative importances).
@@ -10,10 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from mentorwise.matching.scoring import DEFAULT_WEIGHTS
 from mentorwise.programs.models import CONTENT_LANGUAGE, ProgramKind, Role
 
-PROGRAM_MANAGER_DUTIES = (
+PROGRAM_MANAGER_DUTIES = gettext_noop(
     "Recruit and enroll participants, review and publish matches, watch relationship health "
     "(stalled or at-risk pairs), send reminders, and close the cohort with outcomes."
 )
@@ -55,6 +61,7 @@ class ProgramTemplate:
         return {
             "kind": self.kind,
             "template_key": self.key,
+            "language": self.content_language,
             "description": self.summary,
             "objectives": "\n".join(self.objectives),
             "responsibilities": {
@@ -70,23 +77,41 @@ class ProgramTemplate:
         }
 
 
-_WHY = {"key": "why", "label": "Why do you want to take part?", "required": True}
+_WHY = {"key": "why", "label": gettext_noop("Why do you want to take part?"), "required": True}
 _COMMIT = {
     "key": "commitment",
-    "label": "Can you commit to meeting at the program's cadence for its whole duration?",
+    "label": gettext_noop(
+        "Can you commit to meeting at the program's cadence for its whole duration?"
+    ),
     "required": True,
-    "choices": ["Yes", "Not sure"],
+    "choices": [gettext_noop("Yes"), gettext_noop("Not sure")],
 }
 
-_MENTEE = (
+_MENTEE = gettext_noop(
     "Own the relationship: propose meetings, come prepared with topics, set and track "
     "development goals, act on what you agree, and give honest feedback."
 )
-_MENTOR = (
+_MENTOR = gettext_noop(
     "Listen, ask developmental questions, share experience and networks, keep "
     "conversations confidential, meet at the agreed cadence, and complete mentor training."
 )
-_SPONSOR = (
+# Whole texts, not _MENTOR + "...": each is translated as one (programs/content.py).
+_MENTOR_FIRST_TIME_MANAGER = gettext_noop(
+    "Listen, ask developmental questions, share experience and networks, keep "
+    "conversations confidential, meet at the agreed cadence, and complete mentor training. "
+    "Share how you handled your own first year as a manager."
+)
+_MENTEE_CIRCLE = gettext_noop(
+    "Own the relationship: propose meetings, come prepared with topics, set and track "
+    "development goals, act on what you agree, and give honest feedback. Contribute to the "
+    "circle's discussions."
+)
+_MENTOR_CIRCLE = gettext_noop(
+    "Listen, ask developmental questions, share experience and networks, keep "
+    "conversations confidential, meet at the agreed cadence, and complete mentor training. "
+    "Facilitate the circle so that every voice is heard."
+)
+_SPONSOR = gettext_noop(
     "Advocate for your protégé where decisions are made: nominate them for stretch "
     "assignments, promotions and visible projects, make introductions, and record what "
     "you did and what came of it."
@@ -97,14 +122,18 @@ TEMPLATES: dict[str, ProgramTemplate] = {
     for t in [
         ProgramTemplate(
             key="hipo_leadership",
-            name="High-potential leadership mentoring",
+            name=gettext_noop("High-potential leadership mentoring"),
             kind=ProgramKind.MENTORING,
-            summary="Senior leaders mentor high-potential employees to build the leadership "
-            "pipeline and keep the people the organization most wants to keep.",
+            summary=gettext_noop(
+                "Senior leaders mentor high-potential employees to build the leadership "
+                "pipeline and keep the people the organization most wants to keep."
+            ),
             objectives=(
-                "Prepare high-potential employees for their next leadership role",
-                "Widen their view of the organization beyond their own function",
-                "Retain high-potential talent through visible investment in their growth",
+                gettext_noop("Prepare high-potential employees for their next leadership role"),
+                gettext_noop("Widen their view of the organization beyond their own function"),
+                gettext_noop(
+                    "Retain high-potential talent through visible investment in their growth"
+                ),
             ),
             responsibilities={Role.MENTEE: _MENTEE, Role.MENTOR: _MENTOR},
             eligibility={
@@ -124,18 +153,26 @@ TEMPLATES: dict[str, ProgramTemplate] = {
         ),
         ProgramTemplate(
             key="first_time_manager",
-            name="First-time manager mentoring",
+            name=gettext_noop("First-time manager mentoring"),
             kind=ProgramKind.FIRST_TIME_MANAGER,
-            summary="People who became managers in the last 12 months are mentored by "
-            "experienced managers from outside their own management chain.",
+            summary=gettext_noop(
+                "People who became managers in the last 12 months are mentored by "
+                "experienced managers from outside their own management chain."
+            ),
             objectives=(
-                "Help new managers through the shift from doing the work to leading others",
-                "Build confidence in feedback, delegation and difficult conversations",
-                "Keep new managers and their teams: early manager support reduces attrition",
+                gettext_noop(
+                    "Help new managers through the shift from doing the work to leading others"
+                ),
+                gettext_noop(
+                    "Build confidence in feedback, delegation and difficult conversations"
+                ),
+                gettext_noop(
+                    "Keep new managers and their teams: early manager support reduces attrition"
+                ),
             ),
             responsibilities={
                 Role.MENTEE: _MENTEE,
-                Role.MENTOR: _MENTOR + " Share how you handled your own first year as a manager.",
+                Role.MENTOR: _MENTOR_FIRST_TIME_MANAGER,
             },
             eligibility={
                 Role.MENTEE: {"first_time_manager_months": 12},
@@ -153,27 +190,35 @@ TEMPLATES: dict[str, ProgramTemplate] = {
                 _WHY,
                 {
                     "key": "team_size",
-                    "label": "How many people report to you?",
+                    "label": gettext_noop("How many people report to you?"),
                     "required": False,
                 },
             ),
         ),
         ProgramTemplate(
             key="reverse_mentoring",
-            name="Reverse mentoring",
+            name=gettext_noop("Reverse mentoring"),
             kind=ProgramKind.REVERSE_MENTORING,
-            summary="Junior employees mentor senior leaders on digital skills, new ways of "
-            "working and the lived experience of under-represented colleagues.",
+            summary=gettext_noop(
+                "Junior employees mentor senior leaders on digital skills, new ways of "
+                "working and the lived experience of under-represented colleagues."
+            ),
             objectives=(
-                "Give senior leaders first-hand insight into digital practice and inclusion",
-                "Give junior employees visibility and a voice with leadership",
-                "Build trust across levels",
+                gettext_noop(
+                    "Give senior leaders first-hand insight into digital practice and inclusion"
+                ),
+                gettext_noop("Give junior employees visibility and a voice with leadership"),
+                gettext_noop("Build trust across levels"),
             ),
             responsibilities={
-                Role.MENTEE: "As the senior participant, listen first, ask openly, protect "
-                "your mentor's candour and act on what you learn.",
-                Role.MENTOR: "As the junior participant, share your perspective and skills "
-                "frankly; you set part of the agenda.",
+                Role.MENTEE: gettext_noop(
+                    "As the senior participant, listen first, ask openly, protect "
+                    "your mentor's candour and act on what you learn."
+                ),
+                Role.MENTOR: gettext_noop(
+                    "As the junior participant, share your perspective and skills "
+                    "frankly; you set part of the agenda."
+                ),
             },
             eligibility={
                 Role.MENTEE: {"level_min": 8},
@@ -194,17 +239,21 @@ TEMPLATES: dict[str, ProgramTemplate] = {
         ),
         ProgramTemplate(
             key="sponsorship_underrepresented",
-            name="Sponsorship for under-represented talent",
+            name=gettext_noop("Sponsorship for under-represented talent"),
             kind=ProgramKind.SPONSORSHIP,
-            summary="Senior leaders at least two levels above, from outside the protégé's "
-            "management chain, sponsor talent from groups that informal networks overlook. "
-            "Open to all who self-nominate; demographics are never used to decide who "
-            "is eligible.",
+            summary=gettext_noop(
+                "Senior leaders at least two levels above, from outside the protégé's "
+                "management chain, sponsor talent from groups that informal networks overlook. "
+                "Open to all who self-nominate; demographics are never used to decide who "
+                "is eligible."
+            ),
             objectives=(
-                "Give talented people from under-represented groups an advocate in the "
-                "rooms where promotions and assignments are decided",
-                "Increase promotion and stretch-assignment rates of protégés",
-                "Make sponsorship visible and accountable",
+                gettext_noop(
+                    "Give talented people from under-represented groups an advocate in the "
+                    "rooms where promotions and assignments are decided"
+                ),
+                gettext_noop("Increase promotion and stretch-assignment rates of protégés"),
+                gettext_noop("Make sponsorship visible and accountable"),
             ),
             responsibilities={Role.MENTEE: _MENTEE, Role.SPONSOR: _SPONSOR},
             eligibility={
@@ -225,25 +274,31 @@ TEMPLATES: dict[str, ProgramTemplate] = {
                 _WHY,
                 {
                     "key": "aspiration",
-                    "label": "Which next role or opportunity are you aiming for?",
+                    "label": gettext_noop("Which next role or opportunity are you aiming for?"),
                     "required": True,
                 },
             ),
         ),
         ProgramTemplate(
             key="onboarding_buddy",
-            name="Onboarding buddy",
+            name=gettext_noop("Onboarding buddy"),
             kind=ProgramKind.ONBOARDING,
-            summary="Every new hire gets an experienced buddy near their level, ideally in "
-            "the same location, for their first three months.",
+            summary=gettext_noop(
+                "Every new hire gets an experienced buddy near their level, ideally in "
+                "the same location, for their first three months."
+            ),
             objectives=(
-                "Help new hires find their way, people and unwritten rules quickly",
-                "Reduce early attrition",
+                gettext_noop("Help new hires find their way, people and unwritten rules quickly"),
+                gettext_noop("Reduce early attrition"),
             ),
             responsibilities={
-                Role.MENTEE: "Ask anything; meet your buddy weekly in your first month.",
-                Role.MENTOR: "Welcome your new colleague, introduce them around, answer the "
-                "questions they would not ask their manager.",
+                Role.MENTEE: gettext_noop(
+                    "Ask anything; meet your buddy weekly in your first month."
+                ),
+                Role.MENTOR: gettext_noop(
+                    "Welcome your new colleague, introduce them around, answer the "
+                    "questions they would not ask their manager."
+                ),
             },
             eligibility={
                 Role.MENTEE: {"max_tenure_months": 3},
@@ -264,17 +319,19 @@ TEMPLATES: dict[str, ProgramTemplate] = {
         ),
         ProgramTemplate(
             key="group_circle",
-            name="Group mentoring circle",
+            name=gettext_noop("Group mentoring circle"),
             kind=ProgramKind.GROUP,
-            summary="One experienced mentor guides a circle of up to six mentees who also "
-            "learn from each other.",
+            summary=gettext_noop(
+                "One experienced mentor guides a circle of up to six mentees who also "
+                "learn from each other."
+            ),
             objectives=(
-                "Scale mentoring when experienced mentors are scarce",
-                "Build peer networks across functions",
+                gettext_noop("Scale mentoring when experienced mentors are scarce"),
+                gettext_noop("Build peer networks across functions"),
             ),
             responsibilities={
-                Role.MENTEE: _MENTEE + " Contribute to the circle's discussions.",
-                Role.MENTOR: _MENTOR + " Facilitate the circle so that every voice is heard.",
+                Role.MENTEE: _MENTEE_CIRCLE,
+                Role.MENTOR: _MENTOR_CIRCLE,
             },
             eligibility={
                 Role.MENTEE: {"level_min": 2, "level_max": 6},
@@ -293,14 +350,19 @@ TEMPLATES: dict[str, ProgramTemplate] = {
         ),
         ProgramTemplate(
             key="flash_mentoring",
-            name="Flash mentoring",
+            name=gettext_noop("Flash mentoring"),
             kind=ProgramKind.FLASH,
-            summary="One-off conversations with experienced colleagues on a specific "
-            "question; low commitment on both sides.",
-            objectives=("Answer specific career questions quickly", "Grow networks"),
+            summary=gettext_noop(
+                "One-off conversations with experienced colleagues on a specific "
+                "question; low commitment on both sides."
+            ),
+            objectives=(
+                gettext_noop("Answer specific career questions quickly"),
+                gettext_noop("Grow networks"),
+            ),
             responsibilities={
-                Role.MENTEE: "Bring one focused question.",
-                Role.MENTOR: "Offer one hour of your experience.",
+                Role.MENTEE: gettext_noop("Bring one focused question."),
+                Role.MENTOR: gettext_noop("Offer one hour of your experience."),
             },
             eligibility={Role.MENTEE: {}, Role.MENTOR: {"level_min": 5}},
             duration_months=1,

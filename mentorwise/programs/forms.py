@@ -8,7 +8,9 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mentorwise.core.content import LocalizedText
 from mentorwise.core.errors import FieldError
+from mentorwise.programs.content import question_choices, question_label
 from mentorwise.programs.eligibility import INT_RULES, LIST_RULES
 from mentorwise.programs.enrollment_inputs import (
     AVAILABILITY_MAX,
@@ -33,6 +35,7 @@ from mentorwise.programs.models import (
     ProgramStatus,
     Role,
     Skill,
+    content_language_choices,
 )
 
 TRI_STATE = [
@@ -168,20 +171,21 @@ class EnrollmentForm(forms.Form):
         ack = self.fields.pop("acknowledged")
         for question in program.enrollment_questions:
             name = f"q_{question['key']}"
+            label = question_label(program, question)
             if question.get("choices"):
                 self.fields[name] = forms.ChoiceField(
-                    label=question["label"],
+                    label=label,
                     required=False,
-                    choices=[("", "—"), *[(c, c) for c in question["choices"]]],
+                    choices=[("", "—"), *question_choices(program, question)],
                 )
             else:
                 self.fields[name] = forms.CharField(
-                    label=question["label"],
+                    label=label,
                     required=False,
                     widget=forms.Textarea(attrs={"rows": 3}),
                 )
             if question.get("required"):
-                self.fields[name].label = f"{question['label']} *"
+                self.fields[name].label = LocalizedText(f"{label} *", label.lang)
         if with_ack:
             self.fields["acknowledged"] = ack  # last, right above the submit button
 
@@ -259,6 +263,15 @@ class ProgramForm(forms.Form):
         widget=forms.TextInput(attrs={"required": True, "maxlength": NAME_MAX_LENGTH}),
     )
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=ProgramStatus.choices)
+    language = forms.ChoiceField(
+        label=gettext_lazy("Written in"),
+        choices=content_language_choices,
+        required=False,
+        help_text=gettext_lazy(
+            "The language of the texts on this page. People who read another language get "
+            "the translations written under Translations, and these texts where one is missing."
+        ),
+    )
     description = forms.CharField(
         label=gettext_lazy("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -417,6 +430,7 @@ class ProgramForm(forms.Form):
     GENERAL = (
         "name",
         "status",
+        "language",
         "description",
         "objectives",
         "start_date",
@@ -477,6 +491,7 @@ class ProgramForm(forms.Form):
         initial: dict[str, Any] = {
             "name": program.name,
             "status": program.status,
+            "language": program.language,
             "description": program.description,
             "objectives": program.objectives,
             "start_date": program.start_date,
@@ -563,6 +578,7 @@ class ProgramForm(forms.Form):
         return ProgramChanges(
             name=data.get("name") or "",
             status=data["status"],
+            language=data.get("language") or None,
             description=data.get("description", ""),
             objectives=data.get("objectives") or "",
             start_date=data.get("start_date"),

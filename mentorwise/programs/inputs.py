@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
 from mentorwise.core.errors import FieldError, InvalidInput
+from mentorwise.core.languages import SHIPPED
 from mentorwise.programs.catalog import ProgramTemplate, template_get
 from mentorwise.programs.eligibility import rules_validate
 from mentorwise.programs.matching_config import matching_config_validate
@@ -64,6 +65,7 @@ class ProgramChanges:
     self_match: bool | None = None
     status: str | None = None
     kind: str | None = None
+    language: str | None = None
 
 
 # Schemas: raw values (API body, CLI JSON) to input objects ----------------------------------
@@ -85,6 +87,13 @@ class ProgramPatchIn(Schema):
     description: str | None = None
     objectives: str | None = Field(None, description="One objective per line.")
     responsibilities: dict[str, str] | None = None
+    language: str | None = Field(
+        None,
+        description=(
+            "The language its texts are written in (a shipped language code: en, de, fr, es, "
+            "ja, ar); translations into the others fall back to it."
+        ),
+    )
     start_date: dt.date | None = None
     end_date: dt.date | None = None
     meeting_cadence_days: int | None = Field(None, description="From 1 to 365 days.")
@@ -256,6 +265,14 @@ def program_changes_validate(changes: ProgramChanges, *, program: Program) -> di
         updated["objectives"] = changes.objectives.strip()
     if changes.description is not None:
         updated["description"] = changes.description.strip()
+    if changes.language is not None:
+        problem = _choice_problem(
+            "language", changes.language, [language.code for language in SHIPPED]
+        )
+        if problem is None:
+            updated["language"] = changes.language
+        else:
+            errors.append(problem)
     for simple in ("start_date", "end_date", "mentor_training_required", "self_match"):
         value = getattr(changes, simple)
         if value is not None:

@@ -11,6 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from mentorwise.core.content import LocalizedText, localized
+from mentorwise.core.languages import SHIPPED, supported
+
 
 class ProgramKind(models.TextChoices):
     MENTORING = "mentoring", gettext_lazy("Mentoring")
@@ -38,12 +41,20 @@ class Role(models.TextChoices):
     COACH = "coach", gettext_lazy("Coach")
 
 
-# The language of programs' own texts (description, objectives, responsibilities, enrollment
-# questions) and of the templates and training modules they start from. Until programs hold
-# their texts per language (issue 15, item 4) these are written once, in English; pages mark
-# them with `lang`, so that browsers and screen readers read them as English on a page in
-# another language.
+# The language the shipped program templates and training modules are written in. A program
+# or module has its own default language (`language`, the site's by default) and may carry
+# its texts in the other shipped languages (core/content.py, programs/content.py).
 CONTENT_LANGUAGE = "en"
+
+
+def default_content_language() -> str:
+    """The language new programs and modules are written in: the site's default."""
+    return supported(settings.LANGUAGE_CODE) or CONTENT_LANGUAGE
+
+
+def content_language_choices() -> list[tuple[str, str]]:
+    return [(language.code, language.name) for language in SHIPPED]
+
 
 # The side that receives guidance, and the sides that give it.
 RECEIVING_ROLES = (Role.MENTEE,)
@@ -76,6 +87,11 @@ def role_plural(role: str) -> str:
     return str(ROLE_PLURALS[Role(role)])
 
 
+def objective_lines(text: str) -> list[str]:
+    """A program's objectives, one per line, without list markers."""
+    return [line.strip(" -•\t") for line in text.splitlines() if line.strip()]
+
+
 class Program(models.Model):
     """A mentoring or sponsorship program: objectives, roles, eligibility and matching setup."""
 
@@ -88,6 +104,10 @@ class Program(models.Model):
     )
     description = models.TextField(blank=True)
     objectives = models.TextField(help_text="What the program is for, one objective per line.")
+    # The language its texts are written in; translations into other languages fall back to it.
+    language = models.CharField(
+        max_length=10, choices=content_language_choices, default=default_content_language
+    )
     # {"mentee": "...", "mentor": "...", "sponsor": "...", "program_manager": "..."}
     responsibilities = models.JSONField(default=dict, blank=True)
     start_date = models.DateField(null=True, blank=True)
@@ -134,12 +154,35 @@ class Program(models.Model):
 
     @property
     def content_language(self) -> str:
-        """The language its own texts are written in (see CONTENT_LANGUAGE)."""
-        return CONTENT_LANGUAGE
+        """The language its own texts are written in (their default language)."""
+        return self.language
+
+    def text(self, path: str, source: str, language: str | None = None) -> LocalizedText:
+        """One of its texts in `language` (the reader's by default), or in its default
+        language."""
+        return localized(self, path, source, self.language, language)
+
+    @property
+    def title(self) -> LocalizedText:
+        """Its name as the reader gets it (`name` is the default-language name)."""
+        return self.text("name", self.name)
+
+    @property
+    def about(self) -> LocalizedText:
+        return self.text("description", self.description)
+
+    @property
+    def objectives_text(self) -> LocalizedText:
+        return self.text("objectives", self.objectives)
 
     @property
     def objective_list(self) -> list[str]:
-        return [line.strip(" -•\t") for line in self.objectives.splitlines() if line.strip()]
+        """Its objectives in the reader's language (`objectives_text.lang` says which)."""
+        return objective_lines(self.objectives_text)
+
+    def responsibilities_of(self, role: str, language: str | None = None) -> LocalizedText:
+        """What `role` is responsible for, in the reader's language (or `language`)."""
+        return self.text(f"responsibilities.{role}", self.responsibilities.get(role, ""), language)
 
     @property
     def roles(self) -> list[str]:

@@ -83,7 +83,7 @@ def program_create_view(request: AuthedRequest) -> HttpResponse:
     messages.success(
         request,
         _("“%(name)s” created as a draft. Review every field, then open enrollment.")
-        % {"name": program.name},
+        % {"name": program.title},
     )
     return redirect("programs:edit", slug=program.slug)
 
@@ -108,7 +108,7 @@ def program_detail_view(request: AuthedRequest, slug: str) -> HttpResponse:
                 "label": Role(role).label,
                 "noun": role_noun(role),
                 "rules": rules_describe(rules),
-                "responsibilities": program.responsibilities.get(role, ""),
+                "responsibilities": program.responsibilities_of(role),
                 "enrollment": mine.get(role),
                 "ineligible": reason,
             }
@@ -209,7 +209,7 @@ def _warn_conflicts(request: AuthedRequest, program: Program) -> None:
                 "oversee their relationships.",
                 len(names),
             )
-            % {"names": ", ".join(names), "program": program.name},
+            % {"names": ", ".join(names), "program": program.title},
         )
 
 
@@ -242,7 +242,7 @@ def enroll_view(request: AuthedRequest, slug: str, role: str) -> HttpResponse:
             messages.success(
                 request,
                 _("You are enrolled in %(program)s as %(role)s.")
-                % {"program": program.name, "role": role_noun(role)},
+                % {"program": program.title, "role": role_noun(role)},
             )
             if can_manage_program(request.user, program):
                 messages.info(
@@ -263,7 +263,7 @@ def enroll_view(request: AuthedRequest, slug: str, role: str) -> HttpResponse:
             "role_label": Role(role).label,
             "role_noun": role_noun(role),
             "form": form,
-            "responsibilities": program.responsibilities.get(role, ""),
+            "responsibilities": program.responsibilities_of(role),
         },
     )
 
@@ -317,7 +317,7 @@ def enrollment_withdraw_view(request: AuthedRequest, enrollment_id: int) -> Http
     own = enrollment.person_id == request.user.person_id
     if needs_confirmation(request):
         values = {
-            "program": enrollment.program.name,
+            "program": enrollment.program.title,
             "role": enrollment.role_noun,
             "name": enrollment.person.full_name,
         }

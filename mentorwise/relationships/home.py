@@ -125,14 +125,14 @@ def _waiting_to_give(person_id: int) -> list[Waiting]:
             continue
         if e.program.matching.get("options", {}).get("mentor_preferences"):
             text = _("No mentee matched with you yet in %(program)s: see who is waiting") % {
-                "program": e.program.name
+                "program": e.program.title
             }
             url = reverse("matches:mentees", args=[e.program.slug])
         else:
             text = _(
                 "No mentee matched with you yet in %(program)s: "
                 "the program manager will propose one"
-            ) % {"program": e.program.name}
+            ) % {"program": e.program.title}
             url = reverse("programs:detail", args=[e.program.slug])
         result.append(Waiting(e, text, url))
     return result
@@ -157,11 +157,11 @@ def _waiting(actor: Actor) -> list[Waiting]:
     for e in enrollments:
         label = Role(giving_role(e.program)).label.lower()
         if e.program.self_match:
-            text = _("Find a %(role)s in %(program)s") % {"role": label, "program": e.program.name}
+            text = _("Find a %(role)s in %(program)s") % {"role": label, "program": e.program.title}
             url = reverse("matches:find", args=[e.program.slug])
         else:
             text = _("The program manager of %(program)s will match you with a %(role)s") % {
-                "program": e.program.name,
+                "program": e.program.title,
                 "role": label,
             }
             url = reverse("programs:detail", args=[e.program.slug])

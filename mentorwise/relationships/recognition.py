@@ -144,17 +144,17 @@ def contribution_record(*, person: Person, start: dt.date, end: dt.date) -> Cont
     per_program: dict[tuple[str, str], ProgramContribution] = {}
     by_rel = {r.pk: r for r in relationships}
     for r in relationships:
-        key = (r.program.name, r.mentor.get_role_display())
+        key = (r.program.title, r.mentor.get_role_display())
         per_program.setdefault(key, ProgramContribution(key[0], key[1], 0, 0, 0.0, 0))
         per_program[key].relationships += 1
     for m in meetings:
         r = by_rel[m["relationship_id"]]
-        row = per_program[(r.program.name, r.mentor.get_role_display())]
+        row = per_program[(r.program.title, r.mentor.get_role_display())]
         row.meetings_held += 1
         row.meeting_hours += m["duration_minutes"] / 60
     for rel_id in goals:
         r = by_rel[rel_id]
-        per_program[(r.program.name, r.mentor.get_role_display())].goals_reached += 1
+        per_program[(r.program.title, r.mentor.get_role_display())].goals_reached += 1
     # Feedback in whole blocks of k answers, counted from the person's first answer ever:
     # two windows differ by whole blocks, never by one mentee's answer (disclosure).
     k = min_group_size()

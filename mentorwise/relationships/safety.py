@@ -100,5 +100,5 @@ def safety_report_routing(relationship: Relationship) -> SafetyRouting:
     else:
         audience, recipients = Audience.NOBODY, []
     return SafetyRouting(
-        audience=audience, recipients=tuple(recipients), contact=contact, program_name=program.name
+        audience=audience, recipients=tuple(recipients), contact=contact, program_name=program.title
     )

@@ -317,7 +317,7 @@ def program_bulk_view(request: AuthedRequest, slug: str) -> HttpResponse:
                     "reason you gave.",
                     len(ids),
                 )
-                % {"count": len(ids), "program": program.name},
+                % {"count": len(ids), "program": program.title},
                 _(
                     "Their planned meetings are cancelled; both people's calendars receive the "
                     "cancellation."

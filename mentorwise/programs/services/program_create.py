@@ -9,6 +9,7 @@ from django.utils.text import slugify
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.core.audit import audit_record
+from mentorwise.programs.content import program_shipped_translations
 from mentorwise.programs.inputs import ProgramCreate, program_create_validate, program_name_problem
 from mentorwise.programs.models import Program
 from mentorwise.programs.services.guards import require_hr_admin
@@ -45,6 +46,7 @@ def program_create(*, actor: Actor, data: ProgramCreate) -> Program:
         end_date=valid.end_date,
         **valid.template.fields(),
     )
+    program_shipped_translations(program)
     audit_record(
         actor=actor, action="program.created", target=program, data={"template": data.template}
     )

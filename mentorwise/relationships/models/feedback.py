@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from mentorwise.core.content import LocalizedText, localized, shipped_translation
 from mentorwise.relationships.models.relationship import Relationship, Side
 
 
@@ -65,6 +68,23 @@ class Survey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.program}"
+
+    def question_label(self, question: dict[str, Any]) -> LocalizedText:
+        """A question as the reader gets it: translated, or in the program's language."""
+        label = localized(
+            self, f"questions.{question['key']}.label", question["label"], self.program.language
+        )
+        if self.pk is None and not label.translated:  # the default questions, not saved yet
+            language = translation.get_language() or label.lang
+            shipped = shipped_translation(question["label"], language)
+            if shipped is not None and language != label.lang:
+                return LocalizedText(shipped, language, translated=True)
+        return label
+
+    @property
+    def reader_questions(self) -> list[dict[str, Any]]:
+        """Its questions with each label in the reader's language."""
+        return [{**q, "label": self.question_label(q)} for q in self.questions]
 
 
 class SurveyResponse(models.Model):

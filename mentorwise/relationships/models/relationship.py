@@ -145,6 +145,8 @@ class AgreementVersion(models.Model):
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField()
+    # The language its program terms were written in (agreement_from_program); "" before.
+    language = models.CharField(max_length=10, blank=True)
     program_objectives = models.TextField(blank=True)
     mentee_responsibilities = models.TextField(blank=True)
     mentor_responsibilities = models.TextField(blank=True)

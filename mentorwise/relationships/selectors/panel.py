@@ -79,7 +79,7 @@ def home_panel(*, actor: Actor) -> dict[str, Any]:
     for match in matches_awaiting_answer(actor=actor):
         due.append(
             {
-                "text": _("Answer your match in %(program)s") % {"program": match.program.name},
+                "text": _("Answer your match in %(program)s") % {"program": match.program.title},
                 "match": match,
             }
         )

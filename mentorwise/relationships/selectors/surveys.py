@@ -58,6 +58,7 @@ def survey_summary(*, actor: Actor, program: Program, kind: str, side: str = "")
     survey = Survey.objects.filter(program=program, kind=kind).first()
     if survey is None:
         survey = Survey(program=program, kind=kind, questions=DEFAULT_QUESTIONS)
+    survey.program = program  # its labels are read in the program's language: no query
     responses = list(
         SurveyResponse.objects.filter(survey=survey, **({"side": side} if side else {}))
         .exclude(relationship__in=relationships_in(actor))
@@ -82,7 +83,7 @@ def survey_summary(*, actor: Actor, program: Program, kind: str, side: str = "")
         questions.append(
             QuestionSummary(
                 key=q["key"],
-                label=q["label"],
+                label=survey.question_label(q),
                 type=q["type"],
                 n=(
                     sum(len(v) for v in by_side.values())

@@ -96,7 +96,7 @@ def relationship_close(*, actor: Actor, relationship: Relationship, data: Closur
             email_enqueue(
                 to=[person.email for person in group],
                 subject=_("Your relationship in %(program)s was closed")
-                % {"program": relationship.program.name},
+                % {"program": relationship.program.title},
                 body=_("%(closed)s\n\nPlease tell us how it went in the closing survey: %(url)s")
                 % {"closed": closed, "url": relationship_url(relationship)},
             )
@@ -141,7 +141,7 @@ def _cancel_future_meetings(actor: Actor, relationship: Relationship) -> int:
                     "The relationship in %(program)s was closed, so the meeting of %(when)s "
                     "is cancelled."
                 )
-                % {"program": relationship.program.name, "when": WHEN}
+                % {"program": relationship.program.title, "when": WHEN}
             ),
         )
     return len(meetings)
@@ -200,7 +200,7 @@ def relationships_remind(*, actor: Actor, program: Program, data: BulkReminder) 
                 )
                 email_enqueue(
                     to=[person.email for person in group],
-                    subject=_("A reminder from %(program)s") % {"program": program.name},
+                    subject=_("A reminder from %(program)s") % {"program": program.title},
                     body=f"{message}\n\n{relationship_url(relationship)}",
                 )
         event_record(

@@ -8,12 +8,16 @@ from typing import Any, Literal, TypeAlias, TypedDict
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.core.audit import audit_record
+from mentorwise.core.content import shipped_translations_store
 from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput
+from mentorwise.core.languages import SHIPPED
 from mentorwise.programs.models import Program
 from mentorwise.programs.permissions import can_manage_program
+from mentorwise.relationships.content import survey_units
 from mentorwise.relationships.inputs.feedback import (
     CheckInNew,
     SponsorshipNew,
@@ -85,36 +89,38 @@ class TextQuestion(TypedDict):
 #: One question of a survey, as stored in `Survey.questions`.
 SurveyQuestion: TypeAlias = ScaleQuestion | TextQuestion
 
+# Written in English and marked for the catalogs: a survey created with them starts with
+# their translations into every shipped language (survey_for).
 DEFAULT_QUESTIONS: list[SurveyQuestion] = [
     {
         "key": "satisfaction",
-        "label": "How satisfied are you with this relationship?",
+        "label": gettext_noop("How satisfied are you with this relationship?"),
         "type": "scale",
         "min": 1,
         "max": 5,
     },
     {
         "key": "recommend",
-        "label": "How likely are you to recommend the program to a colleague?",
+        "label": gettext_noop("How likely are you to recommend the program to a colleague?"),
         "type": "scale",
         "min": 0,
         "max": 10,
     },
     {
         "key": "goal_attainment",
-        "label": "How far have the goals been reached?",
+        "label": gettext_noop("How far have the goals been reached?"),
         "type": "scale",
         "min": 1,
         "max": 5,
     },
     {
         "key": "growth",
-        "label": "How much have the mentee's competencies grown?",
+        "label": gettext_noop("How much have the mentee's competencies grown?"),
         "type": "scale",
         "min": 1,
         "max": 5,
     },
-    {"key": "comments", "label": "Anything else you want to say?", "type": "text"},
+    {"key": "comments", "label": gettext_noop("Anything else you want to say?"), "type": "text"},
 ]
 
 
@@ -122,9 +128,13 @@ def survey_for(*, program: Program, kind: str) -> Survey:
     """The program's survey of this kind, created with the default questions on first use."""
     if kind not in SurveyKind.values:
         raise InvalidInput([FieldError("kind", _("must be midpoint or closing"), value=kind)])
-    survey, _created = Survey.objects.get_or_create(
+    survey, created = Survey.objects.get_or_create(
         program=program, kind=kind, defaults={"questions": DEFAULT_QUESTIONS}
     )
+    if created:
+        shipped_translations_store(
+            survey, survey_units(survey), program.language, [x.code for x in SHIPPED]
+        )
     return survey
 
 

@@ -109,12 +109,12 @@ def match_respond(*, actor: Actor, match: Match, accept: bool, reason: str = "")
                 email_enqueue(
                     to=[other.person.email],
                     subject=_("Your match in %(program)s will not go ahead")
-                    % {"program": match.program.name},
+                    % {"program": match.program.title},
                     body=_(
                         "%(name)s declined the match in %(program)s. "
                         "You are back in the pool for the next match."
                     )
-                    % {"name": actor_person_name(match, side), "program": match.program.name},
+                    % {"name": actor_person_name(match, side), "program": match.program.title},
                 )
             return match
 
@@ -153,7 +153,7 @@ def match_respond(*, actor: Actor, match: Match, accept: bool, reason: str = "")
                     email_enqueue(
                         to=[person.email for person in group],
                         subject=_("Your mentoring relationship in %(program)s has started")
-                        % {"program": match.program.name},
+                        % {"program": match.program.title},
                         body=_(
                             "%(mentee)s and %(mentor)s both accepted. Next: read and confirm "
                             "your agreement, set goals and schedule your first meeting."

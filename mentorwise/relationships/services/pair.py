@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict
+from mentorwise.core.languages import language_of
 from mentorwise.relationships.inputs.pair import (
     AgreementTerms,
     GoalFields,
@@ -37,24 +39,40 @@ from mentorwise.relationships.services.common import (
 
 # Agreement ------------------------------------------------------------------------------
 
-DEFAULT_CONFIDENTIALITY = (
+DEFAULT_CONFIDENTIALITY = gettext_lazy(
     "What we discuss stays between us unless we both agree otherwise. Neither of us shares "
     "the other's personal or career information without consent. Private notes are read by "
     "their author only. Concerns about conduct go to the program manager."
 )
 
 
+def agreement_language(relationship: Relationship) -> str:
+    """The language a pair's agreement starts in: the one both people read, when they read
+    the same; else the program's own."""
+    mentee = language_of(relationship.mentee.person)
+    mentor = language_of(relationship.mentor.person)
+    return mentee if mentee == mentor else relationship.program.language
+
+
 def agreement_from_program(*, relationship: Relationship) -> AgreementVersion:
-    """The program's terms for this pair, unsaved: what version 1 of an agreement starts from."""
+    """The program's terms for this pair in the pair's language (translated where the program
+    has a current translation), unsaved: what version 1 of an agreement starts from."""
     program = relationship.program
+    language = agreement_language(relationship)
+    mentor_role = relationship.mentor.role
+    mentor_terms = program.responsibilities_of(mentor_role, language)
+    if not program.responsibilities.get(mentor_role):
+        mentor_terms = program.responsibilities_of("mentor", language)
+    with translation.override(language):
+        confidentiality = str(DEFAULT_CONFIDENTIALITY)
     return AgreementVersion(
         number=0,
-        program_objectives=program.objectives,
-        mentee_responsibilities=program.responsibilities.get("mentee", ""),
-        mentor_responsibilities=program.responsibilities.get(relationship.mentor.role, "")
-        or program.responsibilities.get("mentor", ""),
+        language=language,
+        program_objectives=program.text("objectives", program.objectives, language),
+        mentee_responsibilities=program.responsibilities_of("mentee", language),
+        mentor_responsibilities=mentor_terms,
         meeting_cadence_days=program.meeting_cadence_days,
-        confidentiality=DEFAULT_CONFIDENTIALITY,
+        confidentiality=confidentiality,
     )
 
 
@@ -91,6 +109,7 @@ def agreement_update(
     version = AgreementVersion.objects.create(
         agreement=agreement,
         number=current.number + 1,
+        language=current.language,
         program_objectives=current.program_objectives,
         mentee_responsibilities=current.mentee_responsibilities,
         mentor_responsibilities=current.mentor_responsibilities,

@@ -57,7 +57,7 @@ def safety_report_create(
     def email(to: list[str]) -> None:
         body = _("A participant reported a problem (%(category)s) in %(program)s.") % {
             "category": report.get_category_display().lower(),
-            "program": program.name,
+            "program": program.title,
         }
         if routing.audience == Audience.SAFETY_CONTACT:
             body += " " + _(
@@ -67,7 +67,7 @@ def safety_report_create(
             ) % {"number": report.pk}
         else:
             body += " " + _("Read it in Mentorwise under the program's safety reports.")
-        subject = _("A problem was reported in %(program)s") % {"program": program.name}
+        subject = _("A problem was reported in %(program)s") % {"program": program.title}
         email_enqueue(to=to, subject=subject, body=body)
 
     if routing.audience == Audience.SAFETY_CONTACT:
