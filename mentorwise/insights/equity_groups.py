@@ -83,6 +83,8 @@ def shown_group_label(dimension: str, key: str) -> str:
         return _("Not stated")
     if dimension == "level":
         return _("Level %(level)s") % {"level": key}
+    if dimension in ("gender", "ethnicity"):
+        return _(group_label(dimension, key))  # the English label, marked for the catalogs
     return group_label(dimension, key)
 
 

@@ -45,6 +45,7 @@ from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from mentorwise.insights.expressions import DaysSince
+from mentorwise.insights.outcome_reasons import Reason
 from mentorwise.insights.outcomes import Cohort
 from mentorwise.people.models import (
     CareerEvent,
@@ -159,7 +160,11 @@ class CohortData:
 
 
 class NoCohort(Exception):
-    """The program has no cohort to analyse yet; ``str()`` says why in plain language."""
+    """The program has no cohort to analyse yet; ``reason`` says why (``str()`` in English)."""
+
+    def __init__(self, reason: Reason) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 def _rows(queryset: QuerySet[Any], *fields: str) -> list[tuple[Any, ...]]:
@@ -239,9 +244,9 @@ def cohort_data(
     as_of = as_of or timezone.localdate()
     start = program.start_date
     if start is None:
-        raise NoCohort("The program has no start date, so there is no cohort to follow.")
+        raise NoCohort(Reason("no_start"))
     if start >= as_of:
-        raise NoCohort(f"The program starts on {start:%-d %B %Y}: nothing to follow up yet.")
+        raise NoCohort(Reason("not_started", start=start))
     rng = np.random.default_rng(zlib.crc32(program.slug.encode()) if seed is None else seed)
     horizon = float((as_of - start).days)
     starts = {
@@ -267,7 +272,7 @@ def cohort_data(
         )
     candidates = set(starts) | {int(i) for ids in eligible_by_month.values() for i in ids}
     if not candidates:
-        raise NoCohort("Nobody was eligible on the start date.")
+        raise NoCohort(Reason("nobody_eligible"))
     people = _read_people(candidates, start)
     events = _read_events(start)
     reports = _read_reports(start)
@@ -291,7 +296,7 @@ def cohort_data(
             Trial(k, start + dt.timedelta(days=int(bounds[k])), n_t, len(part["treated"]) - n_t)
         )
     if not parts:
-        raise NoCohort("Nobody was eligible on the start date.")
+        raise NoCohort(Reason("nobody_eligible"))
     cols = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
     team = None
     if program.kind == ProgramKind.FIRST_TIME_MANAGER:

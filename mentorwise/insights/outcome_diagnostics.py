@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from mentorwise.insights.outcome_reasons import Reason
+
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
@@ -191,30 +193,34 @@ def effective_n(weights: FloatArray) -> float:
     return float(w.sum() ** 2 / (w**2).sum()) if w.size else 0.0
 
 
-def failed_check(balance: list[Balance], continuous: list[Continuous]) -> str | None:
+def failed_check(balance: list[Balance], continuous: list[Continuous]) -> Reason | None:
     """The first failed diagnostic in plain words, or None when all pass."""
     checked = [b for b in balance if b.checked]
     if checked:
         worst = max(checked, key=lambda b: abs(b.smd_after))
         if not abs(worst.smd_after) <= MAX_ABS_SMD_AFTER:
-            return (
-                f"The comparison group could not be made similar enough: after weighting, "
-                f"{worst.covariate} still differs by {abs(worst.smd_after):.2f} standard "
-                f"deviations (at most {MAX_ABS_SMD_AFTER} is acceptable)."
+            return Reason(
+                "imbalance",
+                covariate=worst.covariate,
+                smd=f"{abs(worst.smd_after):.2f}",
+                limit=MAX_ABS_SMD_AFTER,
             )
     low, high = VARIANCE_RATIO_RANGE
     for c in continuous:
         if not low <= c.variance_ratio_after <= high:
-            return (
-                f"The comparison group's spread of {c.covariate} does not match the "
-                f"participants' after weighting (variance ratio {c.variance_ratio_after:.2f}; "
-                f"between {low} and {high} is acceptable)."
+            return Reason(
+                "variance_ratio",
+                covariate=c.covariate,
+                ratio=f"{c.variance_ratio_after:.2f}",
+                low=low,
+                high=high,
             )
         if not c.ks_after <= MAX_KS_AFTER:
-            return (
-                f"The distribution of {c.covariate} still differs after weighting "
-                f"(Kolmogorov–Smirnov distance {c.ks_after:.2f}; at most {MAX_KS_AFTER} is "
-                f"acceptable)."
+            return Reason(
+                "distribution",
+                covariate=c.covariate,
+                distance=f"{c.ks_after:.2f}",
+                limit=MAX_KS_AFTER,
             )
     return None
 

@@ -56,6 +56,7 @@ from mentorwise.insights.outcome_diagnostics import (
     failed_check,
     thin_levels,
 )
+from mentorwise.insights.outcome_reasons import Reason, percent, points
 from mentorwise.insights.outcome_results import (
     Diagnostics,
     Effect,
@@ -144,30 +145,23 @@ def _diagnostics(
     reason = None
     n_c = int((~treated).sum())
     if n_treated < MIN_GROUP_SIZE or n_c < MIN_GROUP_SIZE:
-        reason = (
-            f"Too few people to compare: {n_treated} participants and {n_c} "
-            f"non-participants; at least {MIN_GROUP_SIZE} of each are needed."
-        )
+        reason = Reason("too_few", participants=n_treated, others=n_c, needed=MIN_GROUP_SIZE)
     elif share_outside > MAX_SHARE_OUTSIDE_OVERLAP:
-        reason = (
-            f"Participants and non-participants differ too much to compare: "
-            f"{share_outside:.0%} of participants have no comparable non-participant "
-            f"(more than {MAX_SHARE_OUTSIDE_OVERLAP:.0%})."
+        reason = Reason(
+            "no_overlap", share=percent(share_outside), limit=percent(MAX_SHARE_OUTSIDE_OVERLAP)
         )
     elif thin.share > MAX_SHARE_OUTSIDE_OVERLAP:
-        levels = ", ".join(str(level) for level in thin.levels)
-        reason = (
-            f"Participants and non-participants differ too much to compare: {thin.share:.0%} "
-            f"of participants are at job level {levels}, where fewer than "
-            f"{MIN_STAYED_OUT_PER_LEVEL} non-participants (or fewer than one for every "
-            f"{MAX_PARTICIPANTS_PER_STAYED_OUT} participants) stayed out of the program for a "
-            f"year; nobody there can stand in for them (more than "
-            f"{MAX_SHARE_OUTSIDE_OVERLAP:.0%} of participants)."
+        reason = Reason(
+            "thin_levels",
+            share=percent(thin.share),
+            levels=", ".join(str(level) for level in thin.levels),
+            minimum=MIN_STAYED_OUT_PER_LEVEL,
+            per=MAX_PARTICIPANTS_PER_STAYED_OUT,
+            limit=percent(MAX_SHARE_OUTSIDE_OVERLAP),
         )
     elif ess_c < MIN_EFFECTIVE_N:
-        reason = (
-            f"The comparison rests on too few non-participants: after weighting they count "
-            f"as {ess_c:.0f} people; at least {MIN_EFFECTIVE_N:.0f} are needed."
+        reason = Reason(
+            "low_effective_n", effective=f"{ess_c:.0f}", needed=f"{MIN_EFFECTIVE_N:.0f}"
         )
     else:
         reason = failed_check(balance, continuous)
@@ -184,16 +178,12 @@ def _diagnostics(
     )
 
 
-def _degenerate(effect: Effect) -> str | None:
+def _degenerate(effect: Effect) -> Reason | None:
     lo, hi = effect.ci95
     if not (math.isfinite(lo) and math.isfinite(hi) and math.isfinite(effect.estimate)):
-        return "The interval could not be computed: the data cannot support a conclusion."
+        return Reason("no_interval")
     if hi - lo < 1e-6:
-        return (
-            f"The 95% interval has no width ({lo * 100:+.1f} to {hi * 100:+.1f} points): every "
-            f"resample gave the same figure, which means the outcome hardly varies in the data "
-            f"(for example, nobody's exit was recorded as voluntary). This is not a finding."
-        )
+        return Reason("zero_width", low=points(lo), high=points(hi))
     return None
 
 
@@ -365,9 +355,10 @@ def _one_outcome(
     unknown: UnknownExits | None = None
     if not observable:
         window = _window(name) or 0.0
-        reason = (
-            f"The cohort has been followed for {(follow_up or 0) / DAYS_PER_MONTH:.0f} months; "
-            f"{window / DAYS_PER_MONTH:.0f} are needed."
+        reason = Reason(
+            "follow_up",
+            months=f"{(follow_up or 0) / DAYS_PER_MONTH:.0f}",
+            needed=f"{window / DAYS_PER_MONTH:.0f}",
         )
         mask = np.ones(len(treated), dtype=bool)
     elif name in RETENTION_HORIZONS and problem.survivals is not None:
@@ -394,9 +385,8 @@ def _one_outcome(
         n_t_k = _people(problem.cluster, mask & treated)
         n_c_k = _people(problem.cluster, mask & ~treated)
         if reason is None and min(n_t_k, n_c_k) < MIN_GROUP_SIZE:
-            reason = (
-                f"Too few people to compare: {n_t_k} participants and {n_c_k} non-participants "
-                f"to whom this applies; at least {MIN_GROUP_SIZE} of each are needed."
+            reason = Reason(
+                "too_few_applies", participants=n_t_k, others=n_c_k, needed=MIN_GROUP_SIZE
             )
     adjusted = None
     if reason is None and ci is not None:
@@ -455,19 +445,22 @@ def _unknown_exits(
     return UnknownExits(count=count, as_staying=effect(k), as_voluntary=effect(alt))
 
 
-def _with_unknown(adjusted: Effect, unknown: UnknownExits) -> tuple[Effect | None, str | None]:
+def _with_unknown(adjusted: Effect, unknown: UnknownExits) -> tuple[Effect | None, Reason | None]:
     """Both assumptions about exits of unknown kind: one conclusion, or none."""
     a, b = unknown.as_staying, unknown.as_voluntary
     if a is None or b is None:  # pragma: no cover - both come from the same bootstrap
-        return None, "The exits of unknown kind could not be assessed."
-    words = (
-        f"{unknown.count} people left for a reason the records do not give: counted as staying "
-        f"the effect is {a.estimate * 100:+.1f} points ({a.ci95[0] * 100:+.1f} to "
-        f"{a.ci95[1] * 100:+.1f}), counted as voluntary exits {b.estimate * 100:+.1f} points "
-        f"({b.ci95[0] * 100:+.1f} to {b.ci95[1] * 100:+.1f})"
-    )
+        return None, Reason("unknown_not_assessed")
     if _verdict_sign(a) != _verdict_sign(b):
-        return None, f"Inconclusive: {words}, and the two lead to different conclusions."
+        return None, Reason(
+            "unknown_inconclusive",
+            count=unknown.count,
+            staying=points(a.estimate),
+            staying_low=points(a.ci95[0]),
+            staying_high=points(a.ci95[1]),
+            voluntary=points(b.estimate),
+            voluntary_low=points(b.ci95[0]),
+            voluntary_high=points(b.ci95[1]),
+        )
     # Same conclusion: report the span of both (the interval covers either assumption).
     return Effect(
         (a.estimate + b.estimate) / 2, (min(a.ci95[0], b.ci95[0]), max(a.ci95[1], b.ci95[1]))

@@ -25,6 +25,8 @@ from django_tasks import task
 
 from mentorwise.core.csv import csv_safe
 from mentorwise.insights.outcome_data import NoCohort, Trial, cohort_data
+from mentorwise.insights.outcome_reasons import Reason
+from mentorwise.insights.outcome_words import reason_words
 from mentorwise.insights.outcomes import (
     Balance,
     CurvePoint,
@@ -132,7 +134,7 @@ class ProgramOutcomes:
         if estimate.adjusted is None:
             return _("No conclusion on %(outcome)s: %(reason)s") % {
                 "outcome": label,
-                "reason": estimate.reason,
+                "reason": reason_words(estimate.reason),
             }
         lo, hi = estimate.adjusted.ci95
         values = {
@@ -285,7 +287,7 @@ def _compute(program: Program, as_of: dt.date) -> ProgramOutcomes:
     try:
         data = cohort_data(program=program, as_of=as_of)
     except NoCohort as why:
-        return ProgramOutcomes(**base, reason=str(why))
+        return ProgramOutcomes(**base, reason=why.reason)
     sizes: dict[str, Any] = {
         "n_participants": data.n_participants,
         "n_comparison": data.n_comparison,
@@ -294,13 +296,9 @@ def _compute(program: Program, as_of: dt.date) -> ProgramOutcomes:
         "unknown_exits": data.unknown_exits,
     }
     if data.n_participants == 0:
-        return ProgramOutcomes(
-            **base, **sizes, reason="Nobody in this program had a relationship as mentee yet."
-        )
+        return ProgramOutcomes(**base, **sizes, reason=Reason("no_participants"))
     if data.n_comparison == 0:
-        return ProgramOutcomes(
-            **base, **sizes, reason="Nobody eligible stayed out of the program: no comparison."
-        )
+        return ProgramOutcomes(**base, **sizes, reason=Reason("no_comparison"))
     try:
         estimates = estimate_cohort(
             data.cohort(),

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_noop, pgettext_lazy
 
 # Management-chain paths are the ancestors' ids (and the person's own) in fixed-width
 # hexadecimal, each followed by "/": "0000000001/000000002a/". Fixed width keeps sibling
@@ -174,23 +174,25 @@ class CareerEvent(models.Model):
 
 
 class Gender(models.TextChoices):
-    WOMAN = "woman", "Woman"
-    MAN = "man", "Man"
-    NON_BINARY = "non_binary", "Non-binary"
-    SELF_DESCRIBED = "self_described", "Self-described"
-    PREFER_NOT = "prefer_not_to_say", "Prefer not to say"
+    # English labels, stored with figures and accepted on import; marked for the catalogs
+    # and translated where shown (insights.equity_groups, programs.inclusion).
+    WOMAN = "woman", gettext_noop("Woman")
+    MAN = "man", gettext_noop("Man")
+    NON_BINARY = "non_binary", gettext_noop("Non-binary")
+    SELF_DESCRIBED = "self_described", gettext_noop("Self-described")
+    PREFER_NOT = "prefer_not_to_say", gettext_noop("Prefer not to say")
 
 
 class Ethnicity(models.TextChoices):
-    ASIAN = "asian", "Asian"
-    BLACK = "black", "Black"
-    HISPANIC_LATINO = "hispanic_latino", "Hispanic or Latino"
-    MIDDLE_EASTERN = "middle_eastern", "Middle Eastern or North African"
-    INDIGENOUS = "indigenous", "Indigenous"
-    WHITE = "white", "White"
-    MULTIPLE = "multiple", "Multiple"
-    SELF_DESCRIBED = "self_described", "Self-described"
-    PREFER_NOT = "prefer_not_to_say", "Prefer not to say"
+    ASIAN = "asian", gettext_noop("Asian")
+    BLACK = "black", gettext_noop("Black")
+    HISPANIC_LATINO = "hispanic_latino", gettext_noop("Hispanic or Latino")
+    MIDDLE_EASTERN = "middle_eastern", gettext_noop("Middle Eastern or North African")
+    INDIGENOUS = "indigenous", gettext_noop("Indigenous")
+    WHITE = "white", gettext_noop("White")
+    MULTIPLE = "multiple", gettext_noop("Multiple")
+    SELF_DESCRIBED = "self_described", gettext_noop("Self-described")
+    PREFER_NOT = "prefer_not_to_say", gettext_noop("Prefer not to say")
 
 
 class Demographics(models.Model):

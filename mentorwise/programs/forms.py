@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mentorwise.core.content import LocalizedText
 from mentorwise.core.errors import FieldError
+from mentorwise.core.languages import spoken_languages
 from mentorwise.programs.content import question_choices, question_label
 from mentorwise.programs.eligibility import INT_RULES, LIST_RULES
 from mentorwise.programs.enrollment_inputs import (
@@ -248,6 +250,10 @@ def questions_from_text(text: str) -> list[dict[str, Any]]:
     return questions
 
 
+# The fields holding a program's own texts (besides each role's responsibilities).
+PROGRAM_TEXT_FIELDS = ("name", "description", "objectives", "questions")
+
+
 class ProgramForm(forms.Form):
     """Every editable field of a program, with eligibility per role and weights per criterion.
 
@@ -392,6 +398,10 @@ class ProgramForm(forms.Form):
             Role.MENTEE,
             Role.MENTOR,
         ]
+        # Languages named in the reader's language ("Allemand" on a French page).
+        self._choice_field("language").choices = [
+            (code, capfirst(spoken_languages([code]))) for code, _name in content_language_choices()
+        ]
         for role in self.role_names:
             self.fields[f"resp__{role}"] = forms.CharField(
                 required=False,
@@ -421,6 +431,10 @@ class ProgramForm(forms.Form):
             )
         if not self.is_bound:
             self.initial.update(self._initial_from(program))
+        # The program's own texts are written in its language: marked so on the page.
+        for name in self.fields:
+            if name in PROGRAM_TEXT_FIELDS or name.startswith("resp__"):
+                self.fields[name].widget.attrs["lang"] = program.language
 
     def _choice_field(self, name: str) -> forms.ChoiceField:
         field = self.fields[name]

@@ -52,7 +52,7 @@ def group_choices() -> list[tuple[str, str]]:
             (
                 value,
                 _("%(dimension)s: %(answer)s")
-                % {"dimension": titles[dimension], "answer": labels[dimension][answer]},
+                % {"dimension": titles[dimension], "answer": _(labels[dimension][answer])},
             )
         )
     return choices

@@ -49,7 +49,7 @@ def test_manager_sees_curves_table_verdicts_and_balance(simulated, program_manag
     assert body.count("<svg") == 1 and "<script" not in body.split("<svg", 1)[1].split("</svg>")[0]
     assert "Retention curve" in body and "How alike the groups are" in body
     assert "Retention after 12 months" in body and "Promoted within 12 months" in body
-    assert "high_potential" in body
+    assert "high potential" in body and "Job level: " in body  # covariates as people read them
     assert "comparable colleagues" in body  # the plain-language verdicts
     assert (
         "What is estimated:" in body
@@ -196,3 +196,28 @@ def test_the_page_never_waits_for_the_computation(simulated, program_manager_use
     ready = client.get(url).content.decode()
     assert "Participants against comparable colleagues" in ready
     assert "Computing the comparison" not in ready
+
+
+def test_reasons_and_covariates_are_written_in_the_readers_language() -> None:
+    """A reason is kept as a key and values (cached once, read in every language)."""
+    import pickle
+
+    from django.utils import translation
+
+    from mentorwise.core.pseudo import pseudo
+    from mentorwise.insights.outcome_reasons import Reason
+    from mentorwise.insights.outcome_words import covariate_label, reason_words
+
+    reason = Reason("imbalance", covariate="function=Sales × high_potential", smd="0.31", limit=0.1)
+    assert reason.startswith("The comparison group could not be made similar enough")
+    assert "function=Sales × high_potential" in reason  # English and stable: CSV, API
+    again = pickle.loads(pickle.dumps(reason))  # noqa: S301 - our own bytes
+    assert again == reason and again.key == "imbalance"
+    assert covariate_label("function=Sales × high_potential") == "Function: Sales × high potential"
+    with translation.override("de"):
+        german = reason_words(again)
+        assert "Funktion: Sales" in german and "0.31" in german
+        assert german != reason_words(Reason("no_start"))
+    with translation.override("en-xa"):
+        assert pseudo("high potential") in covariate_label("high_potential")
+    assert reason_words("an older plain text") == "an older plain text"
