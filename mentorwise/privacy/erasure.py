@@ -250,9 +250,10 @@ def _replace_names(relationships: QuerySet[Relationship], replace: Callable[[str
     n = 0
     for event in RelationshipEvent.objects.filter(relationship__in=relationships):
         text = replace(event.text)
-        if text != event.text:
-            event.text = text[:300]
-            event.save(update_fields=["text"])
+        values = {k: replace(v) if isinstance(v, str) else v for k, v in event.values.items()}
+        if (text, values) != (event.text, event.values):
+            event.text, event.values = text[:300], values
+            event.save(update_fields=["text", "values"])
             n += 1
     for nudge in Nudge.objects.filter(relationship__in=relationships):
         subject, body = replace(nudge.subject), replace(nudge.body)

@@ -144,3 +144,12 @@ def test_the_api_reads_and_sets_my_language() -> None:
         "/api/me/language", {"language": "de"}, content_type="application/json"
     )
     assert anonymous.status_code == 401
+
+
+def test_a_page_in_another_language_leaves_the_thread_as_it_was() -> None:
+    """What runs after a request (a command, the next request's first lines) does not speak
+    the last reader's language."""
+    user = make_user(make_person(), language="fr")
+    with translation.override("en"):
+        assert "Se déconnecter" in _client(user).get("/").content.decode()
+        assert translation.get_language() == "en"

@@ -106,6 +106,10 @@ class RelationshipEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     kind = models.CharField(max_length=24, choices=EventKind.choices)
+    # The entry as a message and its values, written in each reader's language when read
+    # (relationships/timeline.py); `text` is the same in English ("" message: older entries).
+    message = models.CharField(max_length=40, blank=True)
+    values = models.JSONField(default=dict, blank=True)
     text = models.CharField(max_length=300)
     # The moment a `{when}` in the text names (a meeting's time): filled in when the entry is
     # read, in the reader's own time zone, so two people in two zones both read it right.
@@ -118,9 +122,16 @@ class RelationshipEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.kind}: {self.text}"
 
+    @property
+    def shown_text(self) -> str:
+        """The entry in the reader's language (its `{when}` still to fill)."""
+        from mentorwise.relationships.timeline import entry_text  # the timeline reads models
+
+        return entry_text(self.message, self.values) if self.message else self.text
+
     def text_in(self, zone: Any) -> str:
-        """The text with its `{when}` written in `zone` (see mentorwise.core.clock)."""
-        return fill_when(self.text, self.at, zone)
+        """The entry in the reader's language with its `{when}` written in `zone`."""
+        return fill_when(self.shown_text, self.at, zone)
 
 
 class Agreement(models.Model):

@@ -10,12 +10,13 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mentorwise.relationships.models.relationship import Relationship
 
 
 class GoalStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("goal status", "Open")
     ACHIEVED = "achieved", _("Achieved")
     DROPPED = "dropped", _("Dropped")
 

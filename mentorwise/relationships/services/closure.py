@@ -78,12 +78,17 @@ def relationship_close(*, actor: Actor, relationship: Relationship, data: Closur
     )
     Match.objects.filter(pk=relationship.match_id).update(status=MatchStatus.ENDED)
     cancelled = _cancel_future_meetings(actor, relationship)
-    text = f"{actor_name(actor)} closed the relationship ({ClosureKind(data.kind).label.lower()})."
-    if relationship.rematch_requested:
-        text += " A re-match was requested."
-    if cancelled:
-        text += f" {cancelled} planned meeting{'s were' if cancelled != 1 else ' was'} cancelled."
-    event_record(actor=actor, relationship=relationship, kind=EventKind.CLOSED, text=text)
+    event_record(
+        actor=actor,
+        relationship=relationship,
+        kind=EventKind.CLOSED,
+        message="closed",
+        values={
+            "kind": data.kind,
+            "rematch": relationship.rematch_requested,
+            "cancelled": cancelled,
+        },
+    )
     audit_record(
         actor=actor,
         action="relationship.closed",
@@ -207,7 +212,7 @@ def relationships_remind(*, actor: Actor, program: Program, data: BulkReminder) 
             actor=actor,
             relationship=relationship,
             kind=EventKind.REMINDER,
-            text=f"{actor_name(actor)} sent the pair a reminder.",
+            message="reminded",
         )
         count += 1
     audit_record(

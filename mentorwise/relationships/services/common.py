@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.urls import reverse
@@ -13,6 +13,7 @@ from mentorwise.accounts.actors import Actor, User
 from mentorwise.core.languages import language_of
 from mentorwise.people.models import Person
 from mentorwise.relationships.models import EventKind, Relationship, RelationshipEvent
+from mentorwise.relationships.timeline import english_text
 
 
 def event_record(
@@ -20,19 +21,24 @@ def event_record(
     actor: Actor,
     relationship: Relationship,
     kind: EventKind,
-    text: str,
+    message: str,
+    values: dict[str, Any] | None = None,
     at: dt.datetime | None = None,
 ) -> RelationshipEvent:
-    """Append a timeline entry (never quoting private notes, answers or reports).
+    """Append a timeline entry (never quoting private notes, answers or reports): a message
+    of relationships/timeline.py and its values, read in each reader's language.
 
-    A time in the text is written `{when}` with the moment in `at`: each reader sees it in
-    their own time zone (mentorwise.core.clock.fill_when).
+    A moment is `at`, written `{when}` in the message: each reader sees it in their own time
+    zone (mentorwise.core.clock.fill_when). `values["name"]` is the actor's name by default.
     """
+    filled = {"name": actor_name(actor), **(values or {})}
     return RelationshipEvent.objects.create(
         relationship=relationship,
         actor=actor if isinstance(actor, User) else None,
         kind=kind,
-        text=text[:300],
+        message=message,
+        values=filled,
+        text=english_text(message, filled)[:300],
         at=at,
     )
 

@@ -41,7 +41,7 @@ from mentorwise.relationships.permissions import (
     require_member,
     require_sponsor,
 )
-from mentorwise.relationships.services.common import actor_name, event_record
+from mentorwise.relationships.services.common import event_record
 
 # Check-ins ------------------------------------------------------------------------------
 
@@ -59,7 +59,7 @@ def check_in_create(*, actor: Actor, relationship: Relationship, data: CheckInNe
         actor=actor,
         relationship=relationship,
         kind=EventKind.CHECK_IN,
-        text=f"{actor_name(actor)} checked in.",
+        message="checked_in",
     )
     audit_record(actor=actor, action="check_in.created", target=check_in)
     return check_in
@@ -249,7 +249,8 @@ def survey_respond(
             actor=actor,
             relationship=relationship,
             kind=EventKind.SURVEY,
-            text=f"{actor_name(actor)} answered the {survey.get_kind_display().lower()}.",
+            message="survey_answered",
+            values={"survey": survey.kind},
         )
     audit_record(actor=actor, action="survey.answered", target=response)
     return response
@@ -273,7 +274,8 @@ def sponsorship_action_record(
         actor=actor,
         relationship=relationship,
         kind=EventKind.SPONSORSHIP,
-        text=f"{actor_name(actor)} recorded a sponsorship action: {action.get_kind_display()}.",
+        message="sponsorship_recorded",
+        values={"kind": action.kind},
     )
     audit_record(actor=actor, action="sponsorship.recorded", target=action)
     return action
@@ -298,10 +300,8 @@ def sponsorship_outcome_set(
         actor=actor,
         relationship=relationship,
         kind=EventKind.SPONSORSHIP,
-        text=(
-            f"{actor_name(actor)} set the outcome of a sponsorship action: "
-            f"{action.get_outcome_display().lower()}."
-        ),
+        message="sponsorship_outcome",
+        values={"outcome": action.outcome},
     )
     audit_record(
         actor=actor, action="sponsorship.outcome", target=action, data={"outcome": data.outcome}

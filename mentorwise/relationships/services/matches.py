@@ -52,10 +52,8 @@ def _relationship_start(*, actor: Actor, match: Match) -> Relationship:
         actor=actor,
         relationship=relationship,
         kind=EventKind.STARTED,
-        text=(
-            f"{match.mentee.person.full_name} and {match.mentor.person.full_name} "
-            "accepted the match; the relationship started."
-        ),
+        message="started",
+        values={"mentee": match.mentee.person.full_name, "mentor": match.mentor.person.full_name},
     )
     audit_record(actor=actor, action="relationship.started", target=relationship)
     return relationship

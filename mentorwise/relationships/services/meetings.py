@@ -14,7 +14,6 @@ from mentorwise.core.clock import WHEN, fill_when, group_by_zone, zone_of
 from mentorwise.core.errors import Conflict, InvalidInput
 from mentorwise.core.languages import speaking_to
 from mentorwise.core.mail import email_enqueue
-from mentorwise.core.text import count
 from mentorwise.relationships.calendar import meeting_ics
 from mentorwise.relationships.inputs.meetings import (
     MeetingLog,
@@ -94,7 +93,7 @@ def meeting_schedule(*, actor: Actor, relationship: Relationship, data: MeetingS
         actor=actor,
         relationship=relationship,
         kind=EventKind.MEETING_SCHEDULED,
-        text=f"{actor_name(actor)} scheduled a meeting for {WHEN}.",
+        message="meeting_scheduled",
         at=data.starts_at,
     )
     audit_record(actor=actor, action="meeting.scheduled", target=meeting)
@@ -134,7 +133,7 @@ def meeting_reschedule(*, actor: Actor, meeting: Meeting, data: MeetingMove) -> 
         actor=actor,
         relationship=relationship,
         kind=EventKind.MEETING_RESCHEDULED,
-        text=f"{actor_name(actor)} moved a meeting to {WHEN}.",
+        message="meeting_moved",
         at=slot.starts_at,
     )
     audit_record(actor=actor, action="meeting.rescheduled", target=meeting)
@@ -160,7 +159,7 @@ def meeting_cancel(*, actor: Actor, meeting: Meeting) -> Meeting:
         actor=actor,
         relationship=relationship,
         kind=EventKind.MEETING_CANCELLED,
-        text=f"{actor_name(actor)} cancelled the meeting of {WHEN}.",
+        message="meeting_cancelled",
         at=meeting.starts_at,
     )
     audit_record(actor=actor, action="meeting.cancelled", target=meeting)
@@ -204,10 +203,8 @@ def meeting_log(
         actor=actor,
         relationship=relationship,
         kind=EventKind.MEETING_LOGGED,
-        text=(
-            f"{actor_name(actor)} logged a {meeting.get_conversation_type_display().lower()} "
-            f"meeting of {count(log.duration_minutes, 'minute')} on {WHEN}."
-        ),
+        message="meeting_logged",
+        values={"type": meeting.conversation_type, "minutes": log.duration_minutes},
         at=log.held_at,
     )
     audit_record(actor=actor, action="meeting.logged", target=meeting)

@@ -33,7 +33,6 @@ from mentorwise.relationships.models import (
 )
 from mentorwise.relationships.permissions import require_active, require_member, require_side
 from mentorwise.relationships.services.common import (
-    actor_name,
     event_record,
 )
 
@@ -122,7 +121,8 @@ def agreement_update(
         actor=actor,
         relationship=relationship,
         kind=EventKind.AGREEMENT_CHANGED,
-        text=f"{actor_name(actor)} changed the agreement (version {version.number}).",
+        message="agreement_changed",
+        values={"number": version.number},
     )
     audit_record(
         actor=actor, action="agreement.changed", target=version, data={"number": version.number}
@@ -163,11 +163,12 @@ def agreement_confirm(
         raise Conflict(_("You have already confirmed this version."), code="already_confirmed")
     setattr(current, field, timezone.now())
     current.save(update_fields=[field])
-    text = f"{actor_name(actor)} confirmed the agreement (version {current.number})."
-    if current.is_confirmed:
-        text += " Both have confirmed it."
     event_record(
-        actor=actor, relationship=relationship, kind=EventKind.AGREEMENT_CONFIRMED, text=text
+        actor=actor,
+        relationship=relationship,
+        kind=EventKind.AGREEMENT_CONFIRMED,
+        message="agreement_confirmed",
+        values={"number": current.number, "both": current.is_confirmed},
     )
     audit_record(actor=actor, action="agreement.confirmed", target=current, data={"side": side})
     return current
@@ -187,7 +188,7 @@ def goal_create(*, actor: Actor, relationship: Relationship, fields: GoalFields)
         actor=actor,
         relationship=relationship,
         kind=EventKind.GOAL_ADDED,
-        text=f"{actor_name(actor)} added a goal.",
+        message="goal_added",
     )
     audit_record(actor=actor, action="goal.created", target=goal)
     return goal
@@ -208,7 +209,7 @@ def goal_update(*, actor: Actor, goal: Goal, fields: GoalFields) -> Goal:
         actor=actor,
         relationship=relationship,
         kind=EventKind.GOAL_CHANGED,
-        text=f"{actor_name(actor)} changed a goal's description.",
+        message="goal_described",
     )
     audit_record(actor=actor, action="goal.changed", target=goal)
     return goal
@@ -235,9 +236,8 @@ def goal_progress_set(*, actor: Actor, goal: Goal, data: GoalProgressChange) -> 
         actor=actor,
         relationship=relationship,
         kind=EventKind.GOAL_CHANGED,
-        text=(
-            f"{actor_name(actor)} set a goal to {progress} % ({GoalStatus(status).label.lower()})."
-        ),
+        message="goal_progress",
+        values={"progress": progress, "status": status},
     )
     audit_record(
         actor=actor,
@@ -259,7 +259,7 @@ def milestone_add(*, actor: Actor, goal: Goal, data: MilestoneNew) -> Milestone:
         actor=actor,
         relationship=goal.relationship,
         kind=EventKind.MILESTONE,
-        text=f"{actor_name(actor)} added a milestone to a goal.",
+        message="milestone_added",
     )
     audit_record(actor=actor, action="milestone.created", target=milestone)
     return milestone
@@ -277,7 +277,7 @@ def milestone_set_done(*, actor: Actor, milestone: Milestone, done: bool) -> Mil
         actor=actor,
         relationship=relationship,
         kind=EventKind.MILESTONE,
-        text=f"{actor_name(actor)} marked a milestone {'done' if done else 'not done'}.",
+        message="milestone_done" if done else "milestone_undone",
     )
     audit_record(actor=actor, action="milestone.done", target=milestone, data={"done": done})
     return milestone
