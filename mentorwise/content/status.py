@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from mentorwise.accounts.actors import Actor
 from mentorwise.content.access import translatable_modules, translatable_programs
 from mentorwise.content.targets import Section, Target, module_target, program_target
-from mentorwise.core.content import Counts, UnitStatus, count, coverage, owner_key, state_of
+from mentorwise.core.content import (
+    Counts,
+    UnitStatus,
+    count,
+    coverage,
+    owner_key,
+    state_of,
+    unsaved_status,
+)
 from mentorwise.core.languages import SHIPPED
 from mentorwise.core.models import ContentTranslation
 
@@ -42,7 +50,12 @@ def status_overview(actor: Actor) -> list[StatusRow]:
     for target in targets:
         states: dict[str, list[str]] = defaultdict(list)
         for section in target.sections:
-            label, pk = owner_key(section.owner) if section.owner.pk is not None else ("", 0)
+            if section.owner.pk is None:  # a survey on its default questions
+                for unit in section.units:
+                    for language in other_languages(target):
+                        states[language].append(unsaved_status(unit, language).state)
+                continue
+            label, pk = owner_key(section.owner)
             for unit in section.units:
                 for language in other_languages(target):
                     found = stored.get((label, pk, unit.path, language))

@@ -108,9 +108,10 @@ def localized(
 
 def coverage(owner: Owner, units: Sequence[TextUnit], language: str) -> list[UnitStatus]:
     """Each text of `owner` with its translation into `language` and whether it is current
-    (an unsaved owner has none)."""
+    (an unsaved owner — a program's survey still on its default questions — has what the
+    catalogs give for the texts Mentorwise wrote)."""
     if owner.pk is None:
-        return [UnitStatus(unit, "", "missing") for unit in units]
+        return [unsaved_status(unit, language) for unit in units]
     label, pk = owner_key(owner)
     stored = {
         path: (text, d)
@@ -189,6 +190,12 @@ def save_translations(
         )
         saved += 1
     return saved, removed
+
+
+def unsaved_status(unit: TextUnit, language: str) -> UnitStatus:
+    """A text of an owner not saved yet: current where the catalogs translate it."""
+    shipped = shipped_translation(unit.source, language)
+    return UnitStatus(unit, shipped or "", "missing" if shipped is None else "current")
 
 
 def shipped_translation(source: str, language: str) -> str | None:

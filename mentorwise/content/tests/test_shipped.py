@@ -113,3 +113,18 @@ def test_every_shipped_module_translation_matches_the_current_english(tmp_path: 
                 if entry is None or entry.msgid.strip() != source.strip() or not entry.msgstr:
                     stale.append(f"{language}/{module.slug}: {text_id}")
     assert not stale, stale
+
+
+def test_a_survey_not_saved_yet_counts_as_translated_where_readers_get_it(
+    program: Program,
+) -> None:
+    from mentorwise.content.status import status_overview
+
+    target = program_target(program)
+    unsaved = [s for s in target.sections if s.key.startswith("survey-")]
+    assert unsaved and all(s.owner.pk is None for s in unsaved)
+    for section, statuses in target_status(target, "fr"):
+        if section.key.startswith("survey-"):
+            assert {s.state for s in statuses} == {"current"}
+    row = next(r for r in status_overview(None) if r.target.slug == program.slug)
+    assert row.counts["fr"].missing == 1  # the program's own name only
