@@ -10,6 +10,7 @@ from mentorwise.content.access import access_target, can_translate
 from mentorwise.content.services import translations_save
 from mentorwise.content.status import other_languages, status_overview, target_status
 from mentorwise.content.targets import Target
+from mentorwise.core.content import digest
 from mentorwise.core.errors import NotFound
 
 router = Router()
@@ -48,6 +49,13 @@ class TranslationOut(Schema):
 class TranslationIn(Schema):
     texts: dict[str, str] = Field(
         description="Text id → translation; an empty text removes it; ids left out are kept."
+    )
+    sources: dict[str, str] | None = Field(
+        None,
+        description=(
+            "Text id → the original the translation was written from (`source` of the GET): "
+            "a translation of an original that has changed since is refused (422)."
+        ),
     )
 
 
@@ -121,5 +129,8 @@ def translation_put(
 ) -> TranslationOut:
     """All texts are checked first; nothing is saved if one is wrong (422 lists them all)."""
     target = access_target(actor=request.user, kind=kind, slug=slug)
-    translations_save(actor=request.user, target=target, language=language, texts=data.texts)
+    seen = {key: digest(text) for key, text in (data.sources or {}).items()}
+    translations_save(
+        actor=request.user, target=target, language=language, texts=data.texts, seen=seen
+    )
     return _out(access_target(actor=request.user, kind=kind, slug=slug), language)

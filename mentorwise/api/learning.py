@@ -22,6 +22,12 @@ class ModuleSummaryOut(Schema):
     slug: str = Field(description="Identifier used in the module's URLs.")
     title: str
     summary: str
+    language: str = Field(
+        description=(
+            "The language its texts are written in; translations into other languages are "
+            "at /api/translations/module/{slug}/{language}."
+        )
+    )
     audience: list[str] = Field(description="Roles the module is written for.")
     minutes: int = Field(description="Expected reading and check time.")
     is_builtin: bool = Field(description="Shipped with Mentorwise (false: your organization's).")
@@ -37,6 +43,7 @@ class ModuleSummaryOut(Schema):
             slug=module.slug,
             title=module.title,
             summary=module.summary,
+            language=module.language,
             audience=module.audience,
             minutes=module.minutes,
             is_builtin=module.is_builtin,

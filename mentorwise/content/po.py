@@ -42,23 +42,46 @@ def po_export(target: Target, language: str) -> str:
     return str(po)
 
 
-def po_parse(target: Target, content: bytes) -> dict[str, str]:
-    """The translations a PO file holds for `target` (text id → translation). Fuzzy and
-    empty entries are left out; InvalidInput names every entry that cannot be used: not a
-    text of this target, or written for a default text that has changed since."""
+def too_large() -> InvalidInput:
+    return InvalidInput([FieldError("file", _("is larger than 5 MB"))])
+
+
+def po_parse(target: Target, content: bytes, language: str) -> dict[str, str]:
+    """The translations into `language` a PO file holds for `target` (text id →
+    translation). Fuzzy and empty entries are left out; InvalidInput names every problem: a
+    file made for another language or program, an entry that is not a text of this target,
+    or one written for an original that has changed since."""
     if len(content) > PO_MAX_BYTES:
-        raise InvalidInput([FieldError("file", _("is larger than 5 MB"))])
+        raise too_large()
     try:
         # polib reads a file when given a string that names one: a leading newline makes
-        # sure an uploaded text is always parsed as the text it is.
-        po = polib.pofile("\n" + content.decode("utf-8"))
+        # sure an uploaded text is always parsed as the text it is. A byte-order mark, as
+        # some editors write, is not part of it.
+        po = polib.pofile("\n" + content.decode("utf-8-sig"))
     except (UnicodeDecodeError, OSError, ValueError) as error:
         raise InvalidInput(
             [FieldError("file", _("is not a PO file: %(error)s") % {"error": error})]
         ) from None
+    errors: list[FieldError] = []
+    made_for = po.metadata.get("X-Mentorwise-Target")
+    if made_for and made_for != f"{target.kind}:{target.slug}":
+        errors.append(
+            FieldError("file", _("was made for %(other)s") % {"other": made_for}, value=made_for)
+        )
+    written_in = po.metadata.get("Language")
+    if written_in and written_in.replace("_", "-").lower() != language:
+        errors.append(
+            FieldError(
+                "file",
+                _("holds translations into %(other)s, not %(language)s")
+                % {"other": written_in, "language": language},
+                value=written_in,
+            )
+        )
+    if errors:
+        raise InvalidInput(errors)
     known = target.units()
     texts: dict[str, str] = {}
-    errors: list[FieldError] = []
     for n, entry in enumerate(po, start=1):
         if entry.obsolete or "fuzzy" in entry.flags or not entry.msgstr.strip():
             continue

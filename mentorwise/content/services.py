@@ -13,7 +13,12 @@ from mentorwise.accounts.actors import Actor
 from mentorwise.content.status import other_languages
 from mentorwise.content.targets import Section, Target, not_a_text
 from mentorwise.core.audit import audit_record
-from mentorwise.core.content import TEXT_MAX, save_translations, shipped_translations_store
+from mentorwise.core.content import (
+    TEXT_MAX,
+    digest,
+    save_translations,
+    shipped_translations_store,
+)
 from mentorwise.core.errors import FieldError, InvalidInput
 from mentorwise.core.languages import SHIPPED
 from mentorwise.learning.content import shipped_module_translations
@@ -40,9 +45,12 @@ def saved_text(result: SaveResult) -> str:
     return _("%(saved)s, %(removed)s.") % {"saved": saved, "removed": removed}
 
 
-def translations_validate(target: Target, language: str, texts: dict[str, str]) -> None:
+def translations_validate(
+    target: Target, language: str, texts: dict[str, str], seen: dict[str, str] | None = None
+) -> None:
     """InvalidInput listing every problem: a language that is not one to translate into, an
-    unknown text id, a text too long."""
+    unknown text id, a text too long, a translation written from an original that has
+    changed since (`seen`: text id → digest of the original the translator read)."""
     errors: list[FieldError] = []
     if language not in other_languages(target):
         errors.append(
@@ -61,6 +69,13 @@ def translations_validate(target: Target, language: str, texts: dict[str, str]) 
             errors.append(
                 FieldError(text_id, _("is longer than %(max)s characters") % {"max": TEXT_MAX})
             )
+        elif seen and text_id in seen and seen[text_id] != digest(known[text_id][1].source):
+            errors.append(
+                FieldError(
+                    text_id,
+                    _("its original changed while you were translating: read it again"),
+                )
+            )
     if errors:
         raise InvalidInput(errors)
 
@@ -76,12 +91,18 @@ def _stored_owner(section: Section) -> Section:
 
 @transaction.atomic
 def translations_save(
-    *, actor: Actor, target: Target, language: str, texts: dict[str, str]
+    *,
+    actor: Actor,
+    target: Target,
+    language: str,
+    texts: dict[str, str],
+    seen: dict[str, str] | None = None,
 ) -> SaveResult:
     """Store the translations of `texts` (text id → translation into `language`; an empty
-    text removes the translation); ids left out stay as they are. The caller got `target`
-    through `access.access_target`, which checked the permission."""
-    translations_validate(target, language, texts)
+    text removes the translation); ids left out stay as they are. `seen` (text id → digest of
+    the original the translator read) refuses a translation of an original changed since.
+    The caller got `target` through `access.access_target`, which checked the permission."""
+    translations_validate(target, language, texts, seen)
     saved = removed = 0
     for section in target.sections:
         mine = {

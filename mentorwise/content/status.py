@@ -19,6 +19,7 @@ from mentorwise.core.content import (
 )
 from mentorwise.core.languages import SHIPPED
 from mentorwise.core.models import ContentTranslation
+from mentorwise.relationships.models import Survey
 
 
 def other_languages(target: Target) -> list[str]:
@@ -39,7 +40,11 @@ class StatusRow:
 def status_overview(actor: Actor) -> list[StatusRow]:
     """Every program and module the actor may translate, with its counts per language
     (one query for all stored translations)."""
-    targets = [program_target(p) for p in translatable_programs(actor).order_by("name")]
+    programs = list(translatable_programs(actor).order_by("name"))
+    surveys: dict[int, list[Survey]] = defaultdict(list)
+    for survey in Survey.objects.filter(program__in=programs):
+        surveys[survey.program_id].append(survey)
+    targets = [program_target(p, surveys[p.pk]) for p in programs]
     targets += [module_target(m) for m in translatable_modules(actor).order_by("position")]
     stored: dict[tuple[str, int, str, str], str] = {}
     for label, pk, path, language, d in ContentTranslation.objects.values_list(

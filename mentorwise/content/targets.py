@@ -55,8 +55,10 @@ def not_a_text(kind: str) -> str:
     )
 
 
-def program_target(program: Program) -> Target:
-    saved = {s.kind: s for s in Survey.objects.filter(program=program)}
+def program_target(program: Program, surveys: list[Survey] | None = None) -> Target:
+    """`program` with its surveys (`surveys`: its saved ones, when the caller read them)."""
+    found = Survey.objects.filter(program=program) if surveys is None else surveys
+    saved = {s.kind: s for s in found}
     sections = [Section(PROGRAM, _("Program"), program, tuple(program_units(program)))]
     for kind, label in SurveyKind.choices:
         survey = saved.get(kind) or Survey(program=program, kind=kind, questions=DEFAULT_QUESTIONS)

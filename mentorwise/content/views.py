@@ -13,10 +13,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.content.access import access_target, can_translate
-from mentorwise.content.po import po_export, po_parse
-from mentorwise.content.services import saved_text, translations_save
+from mentorwise.content.po import PO_MAX_BYTES, po_export, po_parse, too_large
+from mentorwise.content.services import SaveResult, saved_text, translations_save
 from mentorwise.content.status import other_languages, status_overview, target_status
 from mentorwise.content.targets import Target
+from mentorwise.core.content import digest
 from mentorwise.core.errors import InvalidInput
 from mentorwise.core.languages import SHIPPED, language_name, spoken_languages
 from mentorwise.core.views import not_found_as_404
@@ -74,6 +75,7 @@ def _edit_context(
                     "id": unit_id,
                     "status": status,
                     "value": posted.get(unit_id, status.translation),
+                    "digest": digest(status.unit.source),
                     "errors": errors.get(unit_id, []),
                 }
             )
@@ -100,25 +102,35 @@ def edit_view(request: AuthedRequest, kind: str, slug: str, language: str) -> Ht
     if request.method == "POST":
         known = target.units()
         posted = {key: str(request.POST.get(key, "")) for key in request.POST if key in known}
+        seen = {
+            key: str(request.POST[f"seen:{key}"]) for key in posted if f"seen:{key}" in request.POST
+        }
         try:
             result = translations_save(
-                actor=request.user, target=target, language=language, texts=posted
+                actor=request.user, target=target, language=language, texts=posted, seen=seen
             )
         except InvalidInput as error:
             for problem in error.errors:
                 errors.setdefault(problem.field, []).append(problem.message)
             messages.error(request, _("Nothing was saved: please correct the texts marked below."))
         else:
-            messages.success(
-                request,
-                _("%(language)s: %(what)s")
-                % {"language": capfirst(spoken_languages([language])), "what": saved_text(result)},
-            )
-            return redirect("content:edit", kind=kind, slug=slug, language=language)
+            return _saved(request, target, language, result)
     status = 422 if errors else 200
     return render(
         request, "content/edit.html", _edit_context(target, language, posted, errors), status=status
     )
+
+
+def _saved(
+    request: AuthedRequest, target: Target, language: str, result: SaveResult
+) -> HttpResponse:
+    """Say what a save did, and show the page again."""
+    messages.success(
+        request,
+        _("%(language)s: %(what)s")
+        % {"language": capfirst(spoken_languages([language])), "what": saved_text(result)},
+    )
+    return redirect("content:edit", kind=target.kind, slug=target.slug, language=language)
 
 
 @require_GET
@@ -142,7 +154,9 @@ def po_upload_view(request: AuthedRequest, kind: str, slug: str, language: str) 
         errors["file"] = [_("Choose a PO file to upload.")]
     else:
         try:
-            texts = po_parse(target, upload.read())
+            if upload.size is not None and upload.size > PO_MAX_BYTES:
+                raise too_large()
+            texts = po_parse(target, upload.read(), language)
             result = translations_save(
                 actor=request.user, target=target, language=language, texts=texts
             )
@@ -156,12 +170,7 @@ def po_upload_view(request: AuthedRequest, kind: str, slug: str, language: str) 
                 )
                 errors.setdefault("file", []).append(text)
         else:
-            messages.success(
-                request,
-                _("%(language)s: %(what)s")
-                % {"language": capfirst(spoken_languages([language])), "what": saved_text(result)},
-            )
-            return redirect("content:edit", kind=kind, slug=slug, language=language)
+            return _saved(request, target, language, result)
     messages.error(request, _("Nothing was saved from the file."))
     return render(
         request, "content/edit.html", _edit_context(target, language, {}, errors), status=422

@@ -21,8 +21,11 @@ a translation saved here, or a default text changed — is seen by the next read
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import cast
 
 from django.db import models, transaction
 from django.utils import timezone, translation
@@ -35,6 +38,23 @@ TEXT_MAX = 20_000
 
 # A model instance whose texts may be translated (a program, a survey, a training module).
 Owner = models.Model
+
+
+class Translatable:
+    """A model whose texts may be translated: it has a `language` (what its texts are written
+    in) and reads each text through `text()`."""
+
+    language: str
+
+    @property
+    def content_language(self) -> str:
+        """The language its own texts are written in (their default language)."""
+        return self.language
+
+    def text(self, path: str, source: str, language: str | None = None) -> LocalizedText:
+        """One of its texts in `language` (the reader's by default), or in its default
+        language."""
+        return localized(cast(Owner, self), path, source, self.language, language)
 
 
 class LocalizedText(str):
@@ -86,9 +106,32 @@ def _load(language: str) -> dict[tuple[str, int, str], tuple[str, str]]:
     return {(o, i, p): (text, d) for o, i, p, text, d in rows}
 
 
+# The translations one request (or job) has read, per language: a page that shows fifty
+# programs reads them once, not once per text. Set by `reading()`; None outside one.
+_read: ContextVar[dict[str, dict[tuple[str, int, str], tuple[str, str]]] | None] = ContextVar(
+    "content_translations_read", default=None
+)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """Read each language's translations once inside (a request: ContentReadingMiddleware)."""
+    token = _read.set({})
+    try:
+        yield
+    finally:
+        _read.reset(token)
+
+
 def translations_into(language: str) -> dict[tuple[str, int, str], tuple[str, str]]:
     """Every stored translation into `language`: (owner, id, path) → (text, source digest)."""
-    return cached_aggregate("content-translations", lambda: language, lambda: _load(language))
+    memo = _read.get()
+    if memo is not None and language in memo:
+        return memo[language]
+    found = cached_aggregate("content-translations", lambda: language, lambda: _load(language))
+    if memo is not None:
+        memo[language] = found
+    return found
 
 
 def localized(
@@ -167,6 +210,9 @@ def save_translations(
     label, pk = owner_key(owner)
     by_path = {u.path: u for u in units}
     now = timezone.now()
+    memo = _read.get()
+    if memo is not None:
+        memo.clear()  # read again after this write
     saved = removed = 0
     for path, text in texts.items():
         unit = by_path[path]

@@ -1,4 +1,6 @@
-"""Refuse web requests whose parameters hold a NUL character, before any view runs.
+"""Small request wrappers: refuse NUL characters; read program content's translations once.
+
+Refuse web requests whose parameters hold a NUL character, before any view runs.
 
 PostgreSQL text cannot hold NUL (psycopg refuses it: a 500 in every view that stores a
 posted field without a Django form, whose fields already refuse it). Browsers never send
@@ -11,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+
+from mentorwise.core.content import reading
 
 OWN_ERROR_FORMATS = ("/api/", "/scim/")
 
@@ -38,3 +42,15 @@ class RejectNulCharactersMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class ContentReadingMiddleware:
+    """Each request reads each language's translations of program content once
+    (core.content.reading), however many texts its page shows."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with reading():
+            return self.get_response(request)

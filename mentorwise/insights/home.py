@@ -241,7 +241,8 @@ def _oversight_alerts(
         if p.status == ProgramStatus.DRAFT:
             add("drafts", p, 1, reverse("programs:detail", args=[p.slug]))
     order = {key: i for i, (key, _level) in enumerate(ALERT_KINDS)}
-    alerts.sort(key=lambda a: (order[a.kind], -a.count, a.program.title, a.program.pk))
+    # By the program's own name: cached alerts are read in every language.
+    alerts.sort(key=lambda a: (order[a.kind], -a.count, a.program.name, a.program.pk))
     totals = []
     for key, level in ALERT_KINDS:
         mine = [a for a in alerts if a.kind == key]

@@ -8,14 +8,14 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from mentorwise.core.content import LocalizedText, localized
+from mentorwise.core.content import LocalizedText, Translatable
 from mentorwise.programs.models import Role, content_language_choices, default_content_language
 
 if TYPE_CHECKING:
     from mentorwise.learning.questions import Question
 
 
-class TrainingModule(models.Model):
+class TrainingModule(Translatable, models.Model):
     """One module: Markdown text and a knowledge check; built-ins are synced from files.
 
     `questions` is a list of {"id", "text", "choices": [{"key", "text"}], "answer",
@@ -53,15 +53,6 @@ class TrainingModule(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def content_language(self) -> str:
-        """The language its text and knowledge check are written in (their default)."""
-        return self.language
-
-    def text(self, path: str, source: str) -> LocalizedText:
-        """One of its texts in the reader's language, or in its default language."""
-        return localized(self, path, source, self.language)
 
     @property
     def display_title(self) -> LocalizedText:

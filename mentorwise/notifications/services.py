@@ -14,6 +14,7 @@ from django_tasks import task
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.core.audit import audit_record
+from mentorwise.core.content import reading
 from mentorwise.core.errors import NotFound
 from mentorwise.core.languages import speaking_to
 from mentorwise.core.mail import email_enqueue
@@ -59,6 +60,11 @@ def nudges_run(*, now: dt.datetime | None = None, send: bool = True) -> NudgeRun
     With `send=False` the nudges are created (and shown in the app) but stay pending until
     the next run that sends.
     """
+    with reading():  # each language's program texts read once for all the e-mails
+        return _nudges_run(now, send)
+
+
+def _nudges_run(now: dt.datetime | None, send: bool) -> NudgeRun:
     now = now or timezone.now()
     result = NudgeRun()
     result.expired_matches = requests_expire(now=now)

@@ -151,7 +151,7 @@ def person_erase(*, actor: Actor, person: Person, confirm: str) -> ErasureResult
             result.linked_records_deleted += queryset.delete()[0]
         result.texts_cleared = _clear_texts(users, enrollment_ids, relationships, as_mentee)
         result.texts_cleared += ModuleCompletion.objects.filter(person=person).update(answers={})
-        result.names_replaced = _replace_names(relationships, replace)
+        result.names_replaced = _replace_names(relationships, replace, users)
         result.task_results_deleted = _forget_task_results(names)
         result.outbox_emails_deleted = _forget_outbox(names)
         _pseudonymise_person(person)
@@ -245,10 +245,16 @@ def _clear_texts(
     return n
 
 
-def _replace_names(relationships: QuerySet[Relationship], replace: Callable[[str], str]) -> int:
-    """Replace the person's name in texts that stay: timelines, other people's nudges and notes."""
+def _replace_names(
+    relationships: QuerySet[Relationship], replace: Callable[[str], str], users: list[User]
+) -> int:
+    """Replace the person's name in texts that stay: timelines (of their relationships, and
+    entries they wrote in others' as a manager), other people's nudges and notes."""
     n = 0
-    for event in RelationshipEvent.objects.filter(relationship__in=relationships):
+    events = RelationshipEvent.objects.filter(
+        Q(relationship__in=relationships) | Q(actor__in=users)
+    )
+    for event in events:
         text = replace(event.text)
         values = {k: replace(v) if isinstance(v, str) else v for k, v in event.values.items()}
         if (text, values) != (event.text, event.values):

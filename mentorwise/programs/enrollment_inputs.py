@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
 from mentorwise.core.errors import FieldError, InvalidInput
+from mentorwise.programs.content import question_label
 from mentorwise.programs.models import GIVING_ROLES, FunctionPreference, Program, Role, Skill
 
 MAX_CAPACITY = 50
@@ -94,7 +95,9 @@ def _question_problems(program: Program, answers: EnrollmentAnswers) -> list[Fie
         if question.get("required") and not value:
             errors.append(
                 FieldError(
-                    where, _("Please answer: %(question)s") % {"question": question["label"]}
+                    where,
+                    _("Please answer: %(question)s")
+                    % {"question": question_label(program, question)},
                 )
             )
         if value and question.get("choices") and value not in question["choices"]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from mentorwise.core.content import LocalizedText, localized
+from mentorwise.core.content import LocalizedText, Translatable
 from mentorwise.core.languages import SHIPPED, supported
 
 
@@ -92,7 +92,7 @@ def objective_lines(text: str) -> list[str]:
     return [line.strip(" -•\t") for line in text.splitlines() if line.strip()]
 
 
-class Program(models.Model):
+class Program(Translatable, models.Model):
     """A mentoring or sponsorship program: objectives, roles, eligibility and matching setup."""
 
     slug = models.SlugField(max_length=80, unique=True)
@@ -151,16 +151,6 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def content_language(self) -> str:
-        """The language its own texts are written in (their default language)."""
-        return self.language
-
-    def text(self, path: str, source: str, language: str | None = None) -> LocalizedText:
-        """One of its texts in `language` (the reader's by default), or in its default
-        language."""
-        return localized(self, path, source, self.language, language)
 
     @property
     def title(self) -> LocalizedText:

@@ -128,9 +128,13 @@ def _write(message: str, v: Mapping[str, Any]) -> str:
     raise KeyError(message)
 
 
-def entry_text(message: str, values: Mapping[str, Any]) -> str:
-    """The entry in the active language (its `{when}` still to fill)."""
-    return _write(message, values)
+def entry_text(message: str, values: Mapping[str, Any], english: str = "") -> str:
+    """The entry in the active language (its `{when}` still to fill); `english`, the stored
+    text, when the message or its values cannot be read (an entry of a later version)."""
+    try:
+        return _write(message, values)
+    except (KeyError, ValueError, TypeError):
+        return english
 
 
 def english_text(message: str, values: Mapping[str, Any]) -> str:

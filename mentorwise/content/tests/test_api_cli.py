@@ -104,3 +104,16 @@ def test_the_command_line_names_what_is_wrong(program: Program, tmp_path: Path) 
         )
     with pytest.raises(CommandError, match="Nothing to translate"):
         call_command("content", "export", "program", "no-such", "--language", "de")
+
+
+def test_the_api_refuses_a_translation_of_an_older_original(
+    hr_admin: User, program: Program
+) -> None:
+    client = api_client(hr_admin, scope="admin")
+    body = {"texts": {"program/name": "Führung"}, "sources": {"program/name": "An old name"}}
+    response = client.put(URL, data=json.dumps(body), content_type="application/json")
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["program/name"]
+    body["sources"] = {"program/name": "Leadership 2026"}
+    ok = client.put(URL, data=json.dumps(body), content_type="application/json")
+    assert ok.status_code == 200

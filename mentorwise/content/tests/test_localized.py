@@ -103,9 +103,9 @@ def test_localized_text_keeps_its_language_through_a_cache() -> None:
 
 
 def test_an_unsaved_owner_has_only_its_original(program: Program) -> None:
-    unsaved = Program(name="Draft", language="en")
-    assert localized(unsaved, "name", "Draft", "en", "fr") == "Draft"
-    units = [TextUnit("name", "Name", "Draft")]
+    unsaved = Program(name="Pilot 2031", language="en")
+    assert localized(unsaved, "name", "Pilot 2031", "en", "fr") == "Pilot 2031"
+    units = [TextUnit("name", "Name", "Pilot 2031")]
     assert [s.state for s in coverage(unsaved, units, "fr")] == ["missing"]
 
 
@@ -120,3 +120,18 @@ def test_shipped_translation_reads_the_catalogs_whole_or_line_by_line() -> None:
     assert shipped_translation("no such text in any catalog", "de") is None
     assert shipped_translation("Yes\nno such text in any catalog", "de") is None
     assert shipped_translation("Yes\nYes", "fr") == "Oui\nOui"
+
+
+def test_a_page_of_many_programs_reads_each_languages_translations_once(
+    hr_admin: User, django_assert_max_num_queries: object
+) -> None:
+    from mentorwise.core.content import reading
+    from mentorwise.programs.services import program_create_from_template
+
+    programs = [
+        program_create_from_template(actor=hr_admin, template_key="flash_mentoring", name=f"P{n}")
+        for n in range(12)
+    ]
+    with reading(), translation.override("fr"), django_assert_max_num_queries(1):  # type: ignore[operator]
+        titles = [(p.title, p.about, p.objectives_text) for p in programs]
+    assert all(about.translated for _, about, _ in titles)  # the template's texts, in French

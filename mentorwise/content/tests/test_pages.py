@@ -177,3 +177,61 @@ def _upload(text: str):  # type: ignore[no-untyped-def]
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("t.po", text.encode(), content_type="text/x-gettext-translation")
+
+
+def test_a_translation_of_an_original_changed_meanwhile_is_refused(
+    hr_admin: User, program: Program
+) -> None:
+    from mentorwise.programs.services import ProgramChanges, program_update
+
+    client = page_client(hr_admin)
+    form = client.get(EDIT).content.decode()
+    seen = form.split('name="seen:program/description" value="', 1)[1].split('"', 1)[0]
+    program_update(actor=hr_admin, program=program, changes=ProgramChanges(description="New"))
+    response = client.post(
+        EDIT,
+        {"program/description": "Ancienne", "seen:program/description": seen},
+    )
+    assert response.status_code == 422
+    assert "its original changed while you were translating" in response.content.decode()
+    assert not _written()
+
+
+def test_a_po_file_with_a_byte_order_mark_is_read_and_one_for_another_language_refused(
+    hr_admin: User, program: Program, other_program: Program
+) -> None:
+    import polib
+
+    client = page_client(hr_admin)
+    po = polib.pofile("\n" + client.get(EDIT.rstrip("/") + ".po").content.decode())
+    for entry in po:
+        if entry.msgctxt == "program/name":
+            entry.msgstr = "Leadership (BOM)"
+    with_bom = "\ufeff" + str(po)
+    assert client.post(EDIT + "upload/", {"file": _upload(with_bom)}).status_code == 302
+    german = client.post(
+        "/translations/program/leadership-2026/de/upload/", {"file": _upload(str(po))}
+    )
+    assert german.status_code == 422
+    assert "holds translations into fr, not de" in german.content.decode()
+    elsewhere = client.post("/translations/program/buddies/fr/upload/", {"file": _upload(str(po))})
+    assert elsewhere.status_code == 422
+    assert "was made for program:leadership-2026" in elsewhere.content.decode()
+    with translation.override("fr"):
+        assert Program.objects.get(pk=program.pk).title == "Leadership (BOM)"
+    written = ContentTranslation.objects.filter(updated_by__isnull=False)
+    assert not written.filter(language="de").exists()
+    assert not written.filter(owner="programs.program", owner_id=other_program.pk).exists()
+
+
+def test_the_overview_reads_a_fixed_number_of_queries_however_many_programs(
+    hr_admin: User, program: Program, django_assert_max_num_queries: object
+) -> None:
+    from mentorwise.content.status import status_overview
+    from mentorwise.programs.services import program_create_from_template
+
+    for n in range(8):
+        program_create_from_template(actor=hr_admin, template_key="flash_mentoring", name=f"F{n}")
+    with django_assert_max_num_queries(6):  # type: ignore[operator]
+        rows = status_overview(hr_admin)
+    assert len([r for r in rows if r.target.kind == "program"]) == 9

@@ -312,3 +312,26 @@ def test_full_import_does_not_terminate_erased_people(mentee: Any, hr_admin: Any
     )
     ana.refresh_from_db()
     assert ana.termination_date is None
+
+
+def test_erasure_replaces_a_managers_name_in_the_timelines_of_pairs_they_reminded(
+    hr_admin: User, program_manager: User, mentee: User, mentor: User
+) -> None:
+    from mentorwise.relationships.inputs import BulkReminder
+    from mentorwise.relationships.models import RelationshipEvent
+    from mentorwise.relationships.services import relationships_remind
+    from mentorwise.relationships.tests.factories import started_relationship
+
+    relationship = started_relationship(mentee, mentor)
+    relationships_remind(
+        actor=program_manager,
+        program=relationship.program,
+        data=BulkReminder(relationship_ids=[relationship.pk]),
+    )
+    name = program_manager.person.full_name
+    entry = RelationshipEvent.objects.get(relationship=relationship, message="reminded")
+    assert name in entry.text and entry.values["name"] == name
+    person = program_manager.person
+    person_erase(actor=hr_admin, person=person, confirm=person.employee_id)
+    entry.refresh_from_db()
+    assert name not in entry.text and name not in json.dumps(entry.values)

@@ -127,7 +127,7 @@ class RelationshipEvent(models.Model):
         """The entry in the reader's language (its `{when}` still to fill)."""
         from mentorwise.relationships.timeline import entry_text  # the timeline reads models
 
-        return entry_text(self.message, self.values) if self.message else self.text
+        return entry_text(self.message, self.values, self.text) if self.message else self.text
 
     def text_in(self, zone: Any) -> str:
         """The entry in the reader's language with its `{when}` written in `zone`."""

@@ -85,3 +85,20 @@ def test_a_closure_entry_counts_its_cancelled_meetings_in_words(
     )
     entry = RelationshipEvent.objects.get(relationship=relationship, message="closed")
     assert entry.text == ("Ana Mentee closed the relationship (early). A re-match was requested.")
+
+
+def test_an_entry_whose_message_this_version_cannot_read_shows_its_stored_text(
+    relationship: Relationship,
+) -> None:
+    entry = RelationshipEvent.objects.create(
+        relationship=relationship,
+        kind="check_in",
+        message="from_a_later_version",
+        values={"name": "Ana Mentee"},
+        text="Ana Mentee did something new.",
+    )
+    assert entry.shown_text == "Ana Mentee did something new."
+    broken = RelationshipEvent.objects.create(
+        relationship=relationship, kind="survey", message="survey_answered", values={}, text="x."
+    )
+    assert broken.shown_text == "x."  # a value missing: the stored text, never a 500

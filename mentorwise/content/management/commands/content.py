@@ -71,7 +71,7 @@ class Command(BaseCommand):
                 return
             name = options["file"]
             content = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
-            texts = po_parse(target, content)
+            texts = po_parse(target, content, options["language"])
             result = translations_save(
                 actor=None, target=target, language=options["language"], texts=texts
             )
