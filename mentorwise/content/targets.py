@@ -5,7 +5,6 @@ a training module. Each text has an id "<section>/<path>", e.g. "program/name",
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -38,7 +37,7 @@ class Section:
 class Target:
     kind: str  # PROGRAM or MODULE
     slug: str
-    obj: Any  # the Program or TrainingModule
+    obj: Program | TrainingModule
     title: LocalizedText
     language: str  # the language its texts are written in
     sections: tuple[Section, ...]
