@@ -35,9 +35,11 @@ from mentorwise.accounts.models import TokenScope, User
 from mentorwise.accounts.services import api_token_create
 from mentorwise.matches.models import Match, MatchStatus
 from mentorwise.people.models import Demographics
+from mentorwise.programs.enrollment_inputs import Withdrawal
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus, Skill
 from mentorwise.relationships import inputs
 from mentorwise.relationships import services as rs
+from mentorwise.relationships.inputs import SurveyAnswers
 from mentorwise.relationships.tests.factories import started_relationship
 
 ROLES = [
@@ -191,13 +193,15 @@ def build_world() -> World:
         actor=ana,
         relationship=rel,
         kind="midpoint",
-        answers={
-            "satisfaction": 4,
-            "recommend": 9,
-            "goal_attainment": 3,
-            "growth": 4,
-            "comments": MARK["survey"],
-        },
+        data=SurveyAnswers(
+            {
+                "satisfaction": 4,
+                "recommend": 9,
+                "goal_attainment": 3,
+                "growth": 4,
+                "comments": MARK["survey"],
+            }
+        ),
     )
     action = rs.sponsorship_action_record(
         actor=marta,
@@ -653,7 +657,9 @@ def _service_calls() -> dict[str, Any]:
         "enrollment.change": enrollment_change,
         "enrollment.withdraw": lambda w, u: (
             ps.enrollment_withdraw(
-                actor=u, enrollment=access_enrollment(actor=u, enrollment_id=w.ids["enrollment"])
+                actor=u,
+                enrollment=access_enrollment(actor=u, enrollment_id=w.ids["enrollment"]),
+                data=Withdrawal(),
             )
             and None
         ),

@@ -26,6 +26,7 @@ from mentorwise.insights.pipeline import pipeline
 from mentorwise.people.models import Person
 from mentorwise.people.services import people_import
 from mentorwise.privacy.erasure import person_erase
+from mentorwise.programs.enrollment_inputs import Withdrawal
 from mentorwise.programs.services.enrollment import enrollment_withdraw
 from mentorwise.relationships.inputs import Closure
 from mentorwise.relationships.models import Relationship
@@ -82,7 +83,9 @@ def test_a_write_through_a_service_shows_on_the_next_home_page(
     client = page_client(program_manager)
     assert _waiting(program_manager) == 1
     assert "</span> mentee waiting for a match · " in client.get("/").content.decode()
-    enrollment_withdraw(actor=mentee, enrollment=enrollment_of(mentee), reason="No time")
+    enrollment_withdraw(
+        actor=mentee, enrollment=enrollment_of(mentee), data=Withdrawal(reason="No time")
+    )
     assert _waiting(program_manager) == 0
     assert "mentee waiting for a match · " not in client.get("/").content.decode()
 

@@ -30,6 +30,7 @@ from mentorwise.people.services import people_import
 from mentorwise.programs.enrollment_inputs import EnrollmentNew
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program
 from mentorwise.programs.services import EnrollmentAnswers, enrollment_create
+from mentorwise.relationships.inputs import MatchAnswer
 from mentorwise.relationships.models import Relationship
 from mentorwise.relationships.services import match_respond
 from mentorwise.relationships.tests.factories import enrollment_of, requested_match
@@ -135,8 +136,8 @@ def test_parallel_approvals_through_the_api_answer_200_or_409_never_500(
 def test_a_double_submitted_acceptance_starts_one_relationship(mentee: Any, mentor: Any) -> None:
     match = requested_match(mentee, mentor)
     results = in_parallel(
-        lambda: match_respond(actor=mentor, match=match, accept=True),
-        lambda: match_respond(actor=mentor, match=match, accept=True),
+        lambda: match_respond(actor=mentor, match=match, data=MatchAnswer(accept=True)),
+        lambda: match_respond(actor=mentor, match=match, data=MatchAnswer(accept=True)),
     )
     assert not [r for r in results if isinstance(r, Exception) and not isinstance(r, Conflict)]
     assert Relationship.objects.filter(match=match).count() == 1
@@ -157,7 +158,10 @@ def test_many_acceptances_at_once_fill_the_capacity_exactly(
         mentees.append(make_user(person))
     matches = [requested_match(m, mentor) for m in mentees]
     results = in_parallel(
-        *(lambda m=m: match_respond(actor=mentor, match=m, accept=True) for m in matches)
+        *(
+            lambda m=m: match_respond(actor=mentor, match=m, data=MatchAnswer(accept=True))
+            for m in matches
+        )
     )
     assert _kinds(results)["ok"] == 2
     assert all(isinstance(r, Conflict) for r in results if isinstance(r, Exception))

@@ -51,6 +51,7 @@ from mentorwise.programs.services import (
 )
 from mentorwise.relationships import inputs, selectors
 from mentorwise.relationships import services as rs
+from mentorwise.relationships.inputs import SurveyAnswers
 from mentorwise.relationships.models import (
     EventKind,
     Relationship,
@@ -165,7 +166,7 @@ def build_world() -> World:
             actor=actor,
             relationship=relationship,
             kind="midpoint",
-            answers={**ANSWERS, "comments": f"{key}-SURVEY-SECRET"},
+            data=SurveyAnswers({**ANSWERS, "comments": f"{key}-SURVEY-SECRET"}),
         )
         rs.meeting_log(
             actor=actor,

@@ -32,6 +32,7 @@ from mentorwise.insights import equity_counts, equity_groups
 from mentorwise.matches.models import Match, MatchStatus
 from mentorwise.people.models import Demographics
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus, Role
+from mentorwise.relationships.inputs import SurveyAnswers
 from mentorwise.relationships.models import Relationship, SurveyResponse
 from tests.attacker import Findings, difference, equity_attack_model, intervals, judge
 
@@ -279,7 +280,7 @@ def test_differencing_attacks_find_nothing(hr_admin) -> None:
         actor=make_user(last.mentee.person),
         relationship=last,
         kind="midpoint",
-        answers={"satisfaction": 1, "recommend": 0, "goal_attainment": 1, "growth": 1},
+        data=SurveyAnswers({"satisfaction": 1, "recommend": 0, "goal_attainment": 1, "growth": 1}),
     )
     new = reader.get(url + "?side=mentee").json()
     changed = [

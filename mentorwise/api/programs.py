@@ -13,7 +13,7 @@ from mentorwise.core.errors import InvalidInput
 from mentorwise.programs import selectors, services
 from mentorwise.programs.catalog import TEMPLATES
 from mentorwise.programs.eligibility import rules_describe, rules_validate
-from mentorwise.programs.enrollment_inputs import EnrollmentIn
+from mentorwise.programs.enrollment_inputs import EnrollmentIn, Withdrawal, WithdrawIn
 from mentorwise.programs.inputs import ProgramCreateIn, ProgramPatchIn
 from mentorwise.programs.models import Enrollment, Program, objective_lines
 
@@ -349,8 +349,12 @@ def enrollment_put(request: HttpRequest, enrollment_id: int, data: EnrollmentIn)
     response={200: EnrollmentOut, **WRITE_ERRORS},
     summary="Withdraw an enrollment",
 )
-def enrollment_withdraw(request: HttpRequest, enrollment_id: int) -> EnrollmentOut:
+def enrollment_withdraw(
+    request: HttpRequest, enrollment_id: int, data: WithdrawIn | None = None
+) -> EnrollmentOut:
+    """The body is optional: `{"reason": "..."}` is kept in the audit log."""
     enrollment = selectors.access_enrollment(actor=request.user, enrollment_id=enrollment_id)
+    withdrawal = data.to_input() if data is not None else Withdrawal()
     return EnrollmentOut.from_enrollment(
-        services.enrollment_withdraw(actor=request.user, enrollment=enrollment)
+        services.enrollment_withdraw(actor=request.user, enrollment=enrollment, data=withdrawal)
     )

@@ -24,12 +24,16 @@ def confirmation_page(
     consequences: list[str],
     button: str,
     cancel_url: str,
+    reason: str = "",
+    reason_max: int = 0,
 ) -> HttpResponse:
-    """The page that asks first: `consequences` are what will happen, one sentence each."""
+    """The page that asks first: `consequences` are what will happen, one sentence each.
+    With `reason` (its label), the page also asks for an optional `reason` text of at most
+    `reason_max` characters, posted with the confirmation."""
     fields = [
         (name, value)
         for name, values in request.POST.lists()
-        if name not in ("csrfmiddlewaretoken", "confirmed")
+        if name not in ("csrfmiddlewaretoken", "confirmed") and not (reason and name == "reason")
         for value in values
     ]
     return render(
@@ -43,5 +47,8 @@ def confirmation_page(
             "fields": fields,
             "action": request.get_full_path(),
             "confirmed": CONFIRMED,
+            "reason": reason,
+            "reason_max": reason_max,
+            "reason_value": request.POST.get("reason", "") if reason else "",
         },
     )

@@ -26,6 +26,7 @@ from mentorwise.matches import services as matching
 from mentorwise.matches.models import Match, MatchStatus
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramKind
 from mentorwise.relationships import inputs
+from mentorwise.relationships.inputs import MatchAnswer, SurveyAnswers
 from mentorwise.relationships.models import (
     AgreementVersion,
     CheckIn,
@@ -250,8 +251,7 @@ def _answer(
         match_respond(
             actor=mentee,
             match=match,
-            accept=False,
-            reason="The timing does not work for me this quarter.",
+            data=MatchAnswer(accept=False, reason="The timing does not work for me this quarter."),
         )
         _bump(result, "declined")
         return
@@ -259,11 +259,11 @@ def _answer(
         _bump(result, "awaiting both answers")
         return
     if roll < 0.17:
-        match_respond(actor=mentor, match=match, accept=True)
+        match_respond(actor=mentor, match=match, data=MatchAnswer(accept=True))
         _bump(result, "awaiting the mentee")
         return
-    match_respond(actor=mentee, match=match, accept=True)
-    match_respond(actor=mentor, match=Match.objects.get(pk=match.pk), accept=True)
+    match_respond(actor=mentee, match=match, data=MatchAnswer(accept=True))
+    match_respond(actor=mentor, match=Match.objects.get(pk=match.pk), data=MatchAnswer(accept=True))
     relationship = Relationship.objects.select_related(
         "program", "mentee__person", "mentor__person"
     ).get(match=match)
@@ -435,7 +435,7 @@ def _history(
         for user in (mentee, mentor):
             if rng.random() < 0.75:
                 feedback.survey_respond(
-                    actor=user, relationship=rel, kind="midpoint", answers=_answers(rng)
+                    actor=user, relationship=rel, kind="midpoint", data=SurveyAnswers(_answers(rng))
                 )
     if profile == "early_close":
         closure.relationship_close(
@@ -476,7 +476,7 @@ def _closing_surveys(
     for user in (mentee, mentor):
         if rng.random() < 0.8:
             feedback.survey_respond(
-                actor=user, relationship=rel, kind="closing", answers=_answers(rng)
+                actor=user, relationship=rel, kind="closing", data=SurveyAnswers(_answers(rng))
             )
 
 

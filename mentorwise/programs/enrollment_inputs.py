@@ -25,6 +25,7 @@ MAX_CAPACITY = 50
 CAPACITY = (1, MAX_CAPACITY)
 TEXT_MAX = 5000  # what a mentee wants to develop, a mentor's expertise
 AVAILABILITY_MAX = 200
+WITHDRAWAL_REASON_MAX = 500
 
 
 # Input objects ---------------------------------------------------------------------------
@@ -55,7 +56,28 @@ class EnrollmentNew:
     acknowledged: bool
 
 
+@dataclass(frozen=True)
+class Withdrawal:
+    """Leaving a program's role; the reason is optional and kept in the audit log."""
+
+    reason: str = ""
+
+
 # Validation ------------------------------------------------------------------------------
+
+
+def withdrawal_validate(data: Withdrawal) -> Withdrawal:
+    reason = data.reason.strip()
+    if len(reason) > WITHDRAWAL_REASON_MAX:
+        raise InvalidInput(
+            [
+                FieldError(
+                    "reason",
+                    _("must be at most %(n)s characters") % {"n": WITHDRAWAL_REASON_MAX},
+                )
+            ]
+        )
+    return Withdrawal(reason=reason)
 
 
 def role_problem(program: Program, role: str) -> FieldError | None:
@@ -192,3 +214,14 @@ class EnrollmentIn(Schema):
         return EnrollmentNew(
             role=self.role, answers=self.to_answers(), acknowledged=self.acknowledged
         )
+
+
+class WithdrawIn(Schema):
+    reason: str = Field(
+        "",
+        description="Why (optional; kept in the audit log).",
+        json_schema_extra={"maxLength": WITHDRAWAL_REASON_MAX},
+    )
+
+    def to_input(self) -> Withdrawal:
+        return Withdrawal(reason=self.reason)

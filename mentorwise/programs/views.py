@@ -22,6 +22,7 @@ from mentorwise.core.views import not_found_as_404
 from mentorwise.programs import selectors, services
 from mentorwise.programs.catalog import TEMPLATES
 from mentorwise.programs.eligibility import ineligibility_reason, rules_describe, rules_validate
+from mentorwise.programs.enrollment_inputs import WITHDRAWAL_REASON_MAX, Withdrawal
 from mentorwise.programs.forms import EnrollmentForm, ProgramForm, add_service_errors
 from mentorwise.programs.inputs import ProgramCreate
 from mentorwise.programs.models import (
@@ -335,13 +336,19 @@ def enrollment_withdraw_view(request: AuthedRequest, enrollment_id: int) -> Http
                 _("Enrolling again later starts a new enrollment."),
             ],
             button=_("Withdraw"),
+            reason=_("Why are you leaving? (optional)")
+            if own
+            else _("Why is %(name)s leaving? (optional)") % values,
+            reason_max=WITHDRAWAL_REASON_MAX,
             cancel_url=reverse("programs:my_enrollments")
             if own
             else reverse("programs:participants", args=[enrollment.program.slug]),
         )
     try:
         services.enrollment_withdraw(
-            actor=request.user, enrollment=enrollment, reason=request.POST.get("reason", "")
+            actor=request.user,
+            enrollment=enrollment,
+            data=Withdrawal(reason=request.POST.get("reason", "")),
         )
     except NotFound:
         raise  # a 404 page, through not_found_as_404

@@ -17,6 +17,7 @@ from mentorwise.core.clock import zone_of
 from mentorwise.core.errors import FieldError, InvalidInput
 from mentorwise.core.forms import PageForm
 from mentorwise.programs.inputs import CADENCE_DAYS
+from mentorwise.relationships.inputs.answers import MatchAnswer
 from mentorwise.relationships.inputs.rules import (
     COMMENT_MAX,
     DURATION_MINUTES,
@@ -25,6 +26,7 @@ from mentorwise.relationships.inputs.rules import (
     PULSE,
     TITLE_MAX,
 )
+from mentorwise.relationships.inputs.surveys import SurveyAnswers, SurveyQuestion, SurveyQuestions
 from mentorwise.relationships.models import (
     ClosureKind,
     ConversationType,
@@ -32,7 +34,6 @@ from mentorwise.relationships.models import (
     SponsorshipKind,
     SponsorshipOutcome,
 )
-from mentorwise.relationships.services.feedback import SurveyQuestion
 
 
 def actor_zone(actor: Actor) -> zoneinfo.ZoneInfo:
@@ -87,6 +88,21 @@ def survey_questions_to_text(questions: list[SurveyQuestion]) -> str:
         kind = f"{q['min']}-{q['max']}" if q["type"] == "scale" else "text"
         lines.append(f"{q['key']} | {q['label']} | {kind}")
     return "\n".join(lines)
+
+
+def match_answer(data: QueryDict) -> MatchAnswer:
+    """The accept/decline buttons (`answer`) and the optional reason of a decline."""
+    return MatchAnswer(accept=data.get("answer") == "accept", reason=data.get("reason", ""))
+
+
+def survey_answers(data: QueryDict, questions: list[SurveyQuestion]) -> SurveyAnswers:
+    """The survey form: one field per question, named by its key."""
+    return SurveyAnswers(answers={q["key"]: data.get(q["key"]) for q in questions})
+
+
+def survey_questions(text: str) -> SurveyQuestions:
+    """The questions as the editor's text (`survey_questions_from_text`)."""
+    return SurveyQuestions(survey_questions_from_text(text))
 
 
 def survey_questions_from_text(text: str) -> list[dict[str, object]]:

@@ -76,6 +76,7 @@ def mine_view(request: AuthedRequest) -> HttpResponse:
             "relationships": relationships,
             "awaiting": match_offers(actor=request.user),
             "has_contribution_record": recognition.has_contribution_record(actor=request.user),
+            "reason_max": inputs.COMMENT_MAX,
         },
     )
 
@@ -127,13 +128,13 @@ def _pair_context(
 @not_found_as_404
 def match_respond_view(request: AuthedRequest, match_id: int) -> HttpResponse:
     match = selectors.access_match_to_answer(actor=request.user, match_id=match_id)
-    accept = request.POST.get("answer") == "accept"
-    error = _run(
+    data = forms.match_answer(request.POST)
+    accept = data.accept
+    error = run_action(
         request,
-        lambda: services.match_respond(
-            actor=request.user, match=match, accept=accept, reason=request.POST.get("reason", "")
-        ),
+        lambda: services.match_respond(actor=request.user, match=match, data=data),
         _("Match accepted.") if accept else _("Match declined."),
+        labels={"reason": _("Reason for declining (optional)")},
     )
     relationship = getattr(match, "relationship", None) if accept and error is None else None
     if relationship is not None:
@@ -212,7 +213,7 @@ def survey_view(request: AuthedRequest, relationship_id: int, kind: str) -> Http
                 actor=request.user,
                 relationship=relationship,
                 kind=kind,
-                answers={q["key"]: request.POST.get(q["key"]) for q in survey.questions},
+                data=forms.survey_answers(request.POST, survey.questions),
             ),
             _("Thank you for your answers."),
         )
@@ -381,7 +382,7 @@ def program_survey_edit_view(request: AuthedRequest, slug: str, kind: str) -> Ht
                 actor=request.user,
                 program=program,
                 kind=kind,
-                questions=forms.survey_questions_from_text(text),
+                data=forms.survey_questions(text),
             )
         except InvalidInput as error:
             errors = [str(e) for e in error.errors]

@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema
 from mentorwise.api.errors import ERRORS, WRITE_ERRORS
 from mentorwise.core.clock import zone_of
 from mentorwise.relationships import selectors, services
-from mentorwise.relationships.inputs import CloseIn
+from mentorwise.relationships.inputs import CloseIn, RespondIn
 from mentorwise.relationships.models import AgreementVersion, Relationship
 from mentorwise.relationships.permissions import visible_relationships
 
@@ -24,11 +24,6 @@ router = Router()
 class PersonRef(Schema):
     person_id: int
     name: str
-
-
-class RespondIn(Schema):
-    accept: bool = Field(description="true to accept, false to decline.")
-    reason: str = Field("", max_length=2000, description="Why you decline (optional).")
 
 
 class MatchAnswerOut(Schema):
@@ -107,9 +102,7 @@ def match_respond(request: HttpRequest, match_id: int, data: RespondIn) -> Match
     """The mentee or mentor of a published match, or the mentor of a requested one.
     When both have accepted, the relationship starts (409 when the mentor is full)."""
     match = selectors.access_match_to_answer(actor=request.user, match_id=match_id)
-    match = services.match_respond(
-        actor=request.user, match=match, accept=data.accept, reason=data.reason
-    )
+    match = services.match_respond(actor=request.user, match=match, data=data.to_input())
     relationship = Relationship.objects.filter(match=match).values_list("pk", flat=True).first()
     return MatchAnswerOut(
         id=match.pk,

@@ -14,6 +14,7 @@ from mentorwise.api.relationships.access import pair_relationship
 from mentorwise.core.errors import NotFound
 from mentorwise.programs.selectors import access_managed_program
 from mentorwise.relationships import selectors, services
+from mentorwise.relationships.inputs import QuestionsIn, SurveyIn
 
 router = Router()
 
@@ -26,14 +27,6 @@ class SurveyOut(Schema):
     questions: list[dict[str, Any]] = Field(
         description="[{key, label, type: scale|text, min, max}]"
     )
-
-
-class SurveyIn(Schema):
-    answers: dict[str, Any] = Field(description="Answers by question key.")
-
-
-class QuestionsIn(Schema):
-    questions: list[dict[str, Any]]
 
 
 class SurveyAnswerOut(Schema):
@@ -96,7 +89,7 @@ def survey_answer(
 ) -> Status[SurveyAnswerOut]:
     r = selectors.access_relationship(actor=request.user, relationship_id=relationship_id)
     response = services.survey_respond(
-        actor=request.user, relationship=r, kind=kind, answers=data.answers
+        actor=request.user, relationship=r, kind=kind, data=data.to_input()
     )
     return Status(
         201,
@@ -115,7 +108,7 @@ def survey_answer(
 def survey_configure(request: HttpRequest, slug: str, kind: str, data: QuestionsIn) -> SurveyOut:
     program = access_managed_program(actor=request.user, slug=slug)
     survey = services.survey_configure(
-        actor=request.user, program=program, kind=kind, questions=data.questions
+        actor=request.user, program=program, kind=kind, data=data.to_input()
     )
     return SurveyOut(kind=survey.kind, questions=survey.questions)
 

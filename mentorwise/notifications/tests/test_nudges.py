@@ -16,6 +16,7 @@ from mentorwise.matches.models import Match, MatchStatus
 from mentorwise.notifications.models import Delivery, Nudge, NudgeKind, NudgeSettings
 from mentorwise.notifications.services import nudges_run
 from mentorwise.programs.models import Program
+from mentorwise.relationships.inputs import MatchAnswer
 from mentorwise.relationships.models import Relationship, RelationshipStatus
 from mentorwise.relationships.services.matches import match_respond
 
@@ -31,8 +32,8 @@ def relationship(program: Program, program_manager, mentee, mentor, other_mentee
     ana = Match.objects.get(mentee__person=mentee.person, status=MatchStatus.PROPOSED)
     match_services.match_approve(actor=program_manager, match=ana)
     match_services.matches_publish(actor=program_manager, program=program)
-    match_respond(actor=mentee, match=ana, accept=True)
-    match_respond(actor=mentor, match=Match.objects.get(pk=ana.pk), accept=True)
+    match_respond(actor=mentee, match=ana, data=MatchAnswer(accept=True))
+    match_respond(actor=mentor, match=Match.objects.get(pk=ana.pk), data=MatchAnswer(accept=True))
     return Relationship.objects.get(match=ana)
 
 
@@ -97,7 +98,7 @@ def test_unanswered_match_nudges_the_person_who_must_answer(
     match = Match.objects.get(mentee__person=mentee.person)
     match_services.match_approve(actor=program_manager, match=match)
     match_services.matches_publish(actor=program_manager, program=program)
-    match_respond(actor=mentee, match=match, accept=True)
+    match_respond(actor=mentee, match=match, data=MatchAnswer(accept=True))
     nudges_run(now=later(3))
     assert NudgeKind.ANSWER_WAITING in kinds_for(mentor)
     assert NudgeKind.ANSWER_WAITING not in kinds_for(mentee)

@@ -18,6 +18,7 @@ from mentorwise.notifications.models import Nudge, NudgeSettings
 from mentorwise.people.models import CareerEvent, Demographics
 from mentorwise.relationships import inputs
 from mentorwise.relationships import services as rs
+from mentorwise.relationships.inputs import SurveyAnswers
 from mentorwise.relationships.models import Relationship
 from mentorwise.relationships.tests.factories import started_relationship
 
@@ -73,25 +74,29 @@ def rich_relationship(mentee: Any, mentor: Any, hr_admin: Any) -> Relationship:
         actor=mentee,
         relationship=relationship,
         kind="midpoint",
-        answers={
-            "satisfaction": 4,
-            "recommend": 8,
-            "goal_attainment": 3,
-            "growth": 4,
-            "comments": "ANA-SECRET survey",
-        },
+        data=SurveyAnswers(
+            {
+                "satisfaction": 4,
+                "recommend": 8,
+                "goal_attainment": 3,
+                "growth": 4,
+                "comments": "ANA-SECRET survey",
+            }
+        ),
     )
     rs.survey_respond(
         actor=mentor,
         relationship=relationship,
         kind="midpoint",
-        answers={
-            "satisfaction": 5,
-            "recommend": 9,
-            "goal_attainment": 4,
-            "growth": 5,
-            "comments": "MARTA-SECRET survey",
-        },
+        data=SurveyAnswers(
+            {
+                "satisfaction": 5,
+                "recommend": 9,
+                "goal_attainment": 4,
+                "growth": 5,
+                "comments": "MARTA-SECRET survey",
+            }
+        ),
     )
     rs.sponsorship_action_record(
         actor=mentor,

@@ -21,6 +21,7 @@ from mentorwise.privacy.inventory import (
 )
 from mentorwise.relationships import inputs
 from mentorwise.relationships import services as rs
+from mentorwise.relationships.inputs import MatchAnswer
 from mentorwise.relationships.services import match_respond
 from mentorwise.relationships.tests.factories import enrollment_of, published_match
 
@@ -215,7 +216,11 @@ def test_own_reports_and_vetoes_are_in_the_export(
 
 def test_other_sides_decline_reason_is_left_out(other_mentee: Any, mentor: Any, hr_admin: Any):
     match = published_match(other_mentee, mentor)
-    match_respond(actor=other_mentee, match=match, accept=False, reason="OMAR-DECLINE-REASON")
+    match_respond(
+        actor=other_mentee,
+        match=match,
+        data=MatchAnswer(accept=False, reason="OMAR-DECLINE-REASON"),
+    )
     marta = person_export(actor=hr_admin, person=mentor.person)
     (row,) = marta["matches"]
     assert row["status"] == "declined" and row["decline_reason"] is None

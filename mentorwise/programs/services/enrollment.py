@@ -17,10 +17,12 @@ from mentorwise.programs.eligibility import eligible_people, ineligibility_reaso
 from mentorwise.programs.enrollment_inputs import (
     EnrollmentAnswers,
     EnrollmentNew,
+    Withdrawal,
     capacity_problem,
     enrollment_answers_validate,
     enrollment_new_validate,
     role_problem,
+    withdrawal_validate,
 )
 from mentorwise.programs.models import (
     GIVING_ROLES,
@@ -162,7 +164,7 @@ def enrollment_set_availability(
 
 
 @transaction.atomic
-def enrollment_withdraw(*, actor: Actor, enrollment: Enrollment, reason: str = "") -> Enrollment:
+def enrollment_withdraw(*, actor: Actor, enrollment: Enrollment, data: Withdrawal) -> Enrollment:
     """Withdraw: the person themselves, or a manager of the program."""
     enrollment = (
         Enrollment.objects.select_for_update().select_related("program").get(pk=enrollment.pk)
@@ -172,11 +174,12 @@ def enrollment_withdraw(*, actor: Actor, enrollment: Enrollment, reason: str = "
         raise NotFound(_("No such enrollment."))
     if enrollment.status == EnrollmentStatus.WITHDRAWN:
         raise Conflict(_("This enrollment was already withdrawn."), code="already_withdrawn")
+    data = withdrawal_validate(data)
     enrollment.status = EnrollmentStatus.WITHDRAWN
     enrollment.updated_at = timezone.now()
     enrollment.save(update_fields=["status", "updated_at"])
     audit_record(
-        actor=actor, action="enrollment.withdrawn", target=enrollment, data={"reason": reason[:500]}
+        actor=actor, action="enrollment.withdrawn", target=enrollment, data={"reason": data.reason}
     )
     return enrollment
 

@@ -9,6 +9,7 @@ from mentorwise.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from mentorwise.core.models import AuditEntry
 from mentorwise.programs import services
 from mentorwise.programs.catalog import TEMPLATES
+from mentorwise.programs.enrollment_inputs import Withdrawal
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +164,7 @@ def test_participant_cannot_change_someone_elses_enrollment(
     with pytest.raises(NotFound):
         services.enrollment_update(actor=mentee, enrollment=theirs, answers=answers(skills))
     with pytest.raises(NotFound):
-        services.enrollment_withdraw(actor=mentee, enrollment=theirs)
+        services.enrollment_withdraw(actor=mentee, enrollment=theirs, data=Withdrawal())
     theirs.refresh_from_db()
     assert theirs.status == EnrollmentStatus.ACTIVE
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from mentorwise.core.models import AuditEntry
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program
 
 pytestmark = pytest.mark.django_db
@@ -186,9 +187,43 @@ def test_withdraw_asks_first_and_says_what_will_happen(mentee) -> None:
     ask = client.post(url, {"reason": "No time"})
     page = ask.content.decode()
     assert ask.status_code == 200 and "What will happen" in page
-    assert 'name="reason" value="No time"' in page and 'name="confirmed" value="yes"' in page
+    # The reason is asked on the confirmation page (optional), kept from the first post.
+    assert 'name="confirmed" value="yes"' in page
+    assert '<label for="confirm-reason">Why are you leaving? (optional)</label>' in page
+    assert 'name="reason" rows="3" maxlength="500">No time</textarea>' in page
     mine.refresh_from_db()
     assert mine.status == EnrollmentStatus.ACTIVE
-    client.post(url, {"reason": "No time", "confirmed": "yes"})
+    client.post(url, {"reason": "  No time  ", "confirmed": "yes"})
+    mine.refresh_from_db()
+    assert mine.status == EnrollmentStatus.WITHDRAWN
+    entry = AuditEntry.objects.get(action="enrollment.withdrawn")
+    assert entry.data == {"reason": "No time"}
+
+
+def test_withdraw_refuses_an_over_long_reason_on_page_and_api(mentee) -> None:
+    mine = Enrollment.objects.get(person=mentee.person)
+    client = client_for(mentee)
+    page = client.post(
+        f"/programs/enrollments/{mine.pk}/withdraw/",
+        {"reason": "x" * 501, "confirmed": "yes"},
+        follow=True,
+    )
+    assert "reason: must be at most 500 characters" in page.content.decode()
+    api = client.post(
+        f"/api/enrollments/{mine.pk}/withdraw",
+        {"reason": "x" * 501},
+        content_type="application/json",
+    )
+    assert api.status_code == 422
+    assert [e["field"] for e in api.json()["errors"]] == ["reason"]
+    mine.refresh_from_db()
+    assert mine.status == EnrollmentStatus.ACTIVE
+    # Without a body the API withdraws, as before.
+    assert (
+        client.post(
+            f"/api/enrollments/{mine.pk}/withdraw", content_type="application/json"
+        ).status_code
+        == 200
+    )
     mine.refresh_from_db()
     assert mine.status == EnrollmentStatus.WITHDRAWN

@@ -8,6 +8,7 @@ rule (ranges, lengths, known choices, a meeting inside the relationship's span, 
 and reports every problem at once, each naming its field; the limits are in `rules.py`.
 """
 
+from mentorwise.relationships.inputs.answers import MatchAnswer, RespondIn, match_answer_validate
 from mentorwise.relationships.inputs.bulk import (
     BulkClosure,
     BulkIn,
@@ -63,8 +64,19 @@ from mentorwise.relationships.inputs.pair import (
     goal_progress_validate,
     milestone_validate,
 )
+from mentorwise.relationships.inputs.rules import COMMENT_MAX
+from mentorwise.relationships.inputs.surveys import (
+    QuestionsIn,
+    SurveyAnswers,
+    SurveyIn,
+    SurveyQuestion,
+    SurveyQuestions,
+    survey_answers_validate,
+    survey_questions_validate,
+)
 
 __all__ = [
+    "COMMENT_MAX",
     "AgreementIn",
     "AgreementTerms",
     "BulkClosure",
@@ -79,6 +91,7 @@ __all__ = [
     "GoalProgressChange",
     "HandleIn",
     "LogIn",
+    "MatchAnswer",
     "MeetingLog",
     "MeetingMove",
     "MeetingSchedule",
@@ -87,7 +100,9 @@ __all__ = [
     "OutcomeIn",
     "PrivateNoteIn",
     "ProgressIn",
+    "QuestionsIn",
     "RescheduleIn",
+    "RespondIn",
     "SafetyHandling",
     "SafetyIn",
     "SafetyReportNew",
@@ -95,6 +110,10 @@ __all__ = [
     "SponsorshipIn",
     "SponsorshipNew",
     "SponsorshipResult",
+    "SurveyAnswers",
+    "SurveyIn",
+    "SurveyQuestion",
+    "SurveyQuestions",
     "agreement_terms_validate",
     "bulk_closure_validate",
     "bulk_reminder_validate",
@@ -103,6 +122,7 @@ __all__ = [
     "closure_validate",
     "goal_fields_validate",
     "goal_progress_validate",
+    "match_answer_validate",
     "meeting_log_validate",
     "meeting_move_validate",
     "meeting_schedule_validate",
@@ -112,4 +132,6 @@ __all__ = [
     "safety_report_validate",
     "sponsorship_result_validate",
     "sponsorship_validate",
+    "survey_answers_validate",
+    "survey_questions_validate",
 ]

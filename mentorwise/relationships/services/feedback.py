@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, Literal, TypeAlias, TypedDict
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +22,13 @@ from mentorwise.relationships.inputs.feedback import (
     check_in_validate,
     sponsorship_result_validate,
     sponsorship_validate,
+)
+from mentorwise.relationships.inputs.surveys import (
+    SurveyAnswers,
+    SurveyQuestion,
+    SurveyQuestions,
+    survey_answers_validate,
+    survey_questions_validate,
 )
 from mentorwise.relationships.models import (
     CheckIn,
@@ -67,27 +71,6 @@ def check_in_create(*, actor: Actor, relationship: Relationship, data: CheckInNe
 
 # Surveys --------------------------------------------------------------------------------
 
-
-class ScaleQuestion(TypedDict):
-    """A question answered with a whole number from `min` to `max` (0 <= min < max <= 10)."""
-
-    key: str
-    label: str
-    type: Literal["scale"]
-    min: int
-    max: int
-
-
-class TextQuestion(TypedDict):
-    """A question answered in free text (at most 5000 characters)."""
-
-    key: str
-    label: str
-    type: Literal["text"]
-
-
-#: One question of a survey, as stored in `Survey.questions`.
-SurveyQuestion: TypeAlias = ScaleQuestion | TextQuestion
 
 # Written in English and marked for the catalogs: a survey created with them starts with
 # their translations into every shipped language (survey_for).
@@ -138,49 +121,12 @@ def survey_for(*, program: Program, kind: str) -> Survey:
     return survey
 
 
-def questions_validate(questions: object) -> list[SurveyQuestion]:
-    """Check a question list; every problem is reported with its position."""
-    if not isinstance(questions, list) or not questions:
-        raise InvalidInput([FieldError("questions", _("must be a non-empty list"))])
-    errors: list[FieldError] = []
-    keys: set[str] = set()
-    clean: list[SurveyQuestion] = []
-    for i, q in enumerate(questions):
-        where = f"questions[{i}]"
-        if not isinstance(q, dict):
-            errors.append(FieldError(where, _("must be an object")))
-            continue
-        key, label, kind = str(q.get("key", "")), str(q.get("label", "")), q.get("type")
-        if not key.isidentifier() or key in keys:
-            errors.append(FieldError(f"{where}.key", _("must be a unique identifier"), value=key))
-        keys.add(key)
-        if not label.strip():
-            errors.append(FieldError(f"{where}.label", _("is required")))
-        if kind == "scale":
-            low, high = q.get("min"), q.get("max")
-            if isinstance(low, int) and isinstance(high, int) and 0 <= low < high <= 10:
-                clean.append({"key": key, "label": label, "type": "scale", "min": low, "max": high})
-            else:
-                errors.append(
-                    FieldError(f"{where}.min", _("a scale needs whole 0 <= min < max <= 10"))
-                )
-        elif kind == "text":
-            clean.append({"key": key, "label": label, "type": "text"})
-        else:
-            errors.append(FieldError(f"{where}.type", _("must be scale or text"), value=str(kind)))
-    if errors:
-        raise InvalidInput(errors)
-    return clean
-
-
 @transaction.atomic
-def survey_configure(
-    *, actor: Actor, program: Program, kind: str, questions: Sequence[Mapping[str, object]]
-) -> Survey:
+def survey_configure(*, actor: Actor, program: Program, kind: str, data: SurveyQuestions) -> Survey:
     """Set a program's survey questions (managers; not once answers exist)."""
     if not can_manage_program(actor, program):
         raise Forbidden(_("Only this program's managers and HR admins may do this."))
-    clean = questions_validate(questions)
+    clean = survey_questions_validate(data)
     survey = survey_for(program=program, kind=kind)
     if survey.responses.exists():
         raise Conflict(_("This survey already has answers; its questions are fixed."))
@@ -190,49 +136,16 @@ def survey_configure(
     return survey
 
 
-def answers_validate(survey: Survey, answers: dict[str, Any]) -> dict[str, Any]:
-    errors: list[FieldError] = []
-    clean: dict[str, Any] = {}
-    questions: list[SurveyQuestion] = survey.questions
-    for q in questions:
-        value = answers.get(q["key"])
-        if q["type"] == "scale":
-            try:
-                number = int(value)  # type: ignore[arg-type]  # None or junk: TypeError below
-            except (TypeError, ValueError):
-                errors.append(FieldError(q["key"], _("choose a value"), value=str(value or "")))
-                continue
-            if not q["min"] <= number <= q["max"]:
-                errors.append(
-                    FieldError(
-                        q["key"],
-                        _("must be %(low)s to %(high)s") % {"low": q["min"], "high": q["max"]},
-                        value=str(number),
-                    )
-                )
-            clean[q["key"]] = number
-        else:
-            text = str(value or "").strip()
-            if len(text) > 5000:
-                errors.append(
-                    FieldError(q["key"], _("must be at most %(n)s characters") % {"n": 5000})
-                )
-            clean[q["key"]] = text
-    if errors:
-        raise InvalidInput(errors)
-    return clean
-
-
 @transaction.atomic
 def survey_respond(
-    *, actor: Actor, relationship: Relationship, kind: str, answers: dict[str, Any]
+    *, actor: Actor, relationship: Relationship, kind: str, data: SurveyAnswers
 ) -> SurveyResponse:
     """Answer the midpoint survey (active relationships) or the closing one (any time)."""
     user, side = require_member(actor, relationship)
     if kind == SurveyKind.MIDPOINT:
         require_active(relationship)
     survey = survey_for(program=relationship.program, kind=kind)
-    clean = answers_validate(survey, answers)
+    clean = survey_answers_validate(data, questions=survey.questions)
     try:
         with transaction.atomic():
             response = SurveyResponse.objects.create(

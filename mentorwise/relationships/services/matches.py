@@ -14,6 +14,7 @@ from mentorwise.core.languages import speaking_to
 from mentorwise.core.mail import email_enqueue
 from mentorwise.matches.models import Match, MatchStatus, Response
 from mentorwise.programs.models import Enrollment
+from mentorwise.relationships.inputs.answers import MatchAnswer, match_answer_validate
 from mentorwise.relationships.models import (
     EventKind,
     Relationship,
@@ -59,7 +60,7 @@ def _relationship_start(*, actor: Actor, match: Match) -> Relationship:
     return relationship
 
 
-def match_respond(*, actor: Actor, match: Match, accept: bool, reason: str = "") -> Match:
+def match_respond(*, actor: Actor, match: Match, data: MatchAnswer) -> Match:
     """The mentee or mentor answers a match; both accepting starts the relationship.
 
     A published match needs both answers; a requested one (self-match) only the mentor's.
@@ -80,6 +81,7 @@ def match_respond(*, actor: Actor, match: Match, accept: bool, reason: str = "")
         if locked is None or person_id not in (locked.mentee.person_id, locked.mentor.person_id):
             raise NotFound(_("No such match."))
         match = locked
+        data = match_answer_validate(data)
         side = Side.MENTEE if match.mentee.person_id == person_id else Side.MENTOR
         if match.status == MatchStatus.REQUESTED and side == Side.MENTEE:
             raise Conflict(
@@ -94,10 +96,10 @@ def match_respond(*, actor: Actor, match: Match, accept: bool, reason: str = "")
         if match.expires_at is not None and match.expires_at <= now:
             raise Conflict(_("This match has expired."), code="expired")
 
-        if not accept:
+        if not data.accept:
             setattr(match, field, Response.DECLINED)
             match.status = MatchStatus.DECLINED
-            match.decline_reason = reason.strip()[:2000]
+            match.decline_reason = data.reason
             match.save(update_fields=[field, "status", "decline_reason"])
             audit_record(
                 actor=actor, action="match.declined", target=match, data={"side": side.value}

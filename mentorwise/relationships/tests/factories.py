@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from mentorwise.matches.models import Match, MatchSource, MatchStatus, Response
 from mentorwise.programs.models import Enrollment
+from mentorwise.relationships.inputs import MatchAnswer
 from mentorwise.relationships.models import Relationship
 from mentorwise.relationships.services import match_respond
 
@@ -42,8 +43,8 @@ def requested_match(mentee: Any, mentor: Any) -> Match:
 def started_relationship(mentee: Any, mentor: Any, *, days_ago: int = 30) -> Relationship:
     """A relationship under way for `days_ago` days (meetings may be logged in that span)."""
     match = published_match(mentee, mentor)
-    match_respond(actor=mentee, match=match, accept=True)
-    match_respond(actor=mentor, match=match, accept=True)
+    match_respond(actor=mentee, match=match, data=MatchAnswer(accept=True))
+    match_respond(actor=mentor, match=match, data=MatchAnswer(accept=True))
     Relationship.objects.filter(match=match).update(
         started_at=timezone.now() - dt.timedelta(days=days_ago)
     )

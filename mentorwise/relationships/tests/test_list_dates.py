@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from mentorwise.programs.models import Enrollment, Program
 from mentorwise.relationships import services
+from mentorwise.relationships.inputs import SurveyAnswers
 from mentorwise.relationships.models import Relationship, SurveyResponse
 from mentorwise.relationships.tests.factories import published_match
 from mentorwise.relationships.tests.test_forms_that_help import client_for
@@ -78,7 +79,7 @@ def test_survey_answers_dated_on_the_managers_day(
     survey = services.survey_for(program=program, kind="closing")
     answers = {q["key"]: q["min"] if q["type"] == "scale" else "Fine" for q in survey.questions}
     services.survey_respond(
-        actor=mentee, relationship=relationship, kind="closing", answers=answers
+        actor=mentee, relationship=relationship, kind="closing", data=SurveyAnswers(answers)
     )
     SurveyResponse.objects.update(submitted_at=MOMENT)
     page = (

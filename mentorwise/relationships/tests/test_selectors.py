@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from mentorwise.relationships import inputs, recognition, selectors, services
 from mentorwise.relationships.health import STALL_GRACE_DAYS, Health, relationship_health
+from mentorwise.relationships.inputs import SurveyAnswers
 from mentorwise.relationships.tests.factories import started_relationship
 
 NOW = dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC)
@@ -96,7 +97,7 @@ def test_survey_aggregates_suppressed_under_minimum_group_size(program, program_
     pairs = many_relationships(program, 5)
     for mentee, relationship in pairs[:4]:
         services.survey_respond(
-            actor=mentee, relationship=relationship, kind="midpoint", answers=ANSWERS
+            actor=mentee, relationship=relationship, kind="midpoint", data=SurveyAnswers(ANSWERS)
         )
     summary = selectors.survey_summary(
         actor=program_manager, program=program, kind="midpoint", side="mentee"
@@ -109,7 +110,7 @@ def test_survey_aggregates_suppressed_under_minimum_group_size(program, program_
         actor=mentee,
         relationship=relationship,
         kind="midpoint",
-        answers={**ANSWERS, "satisfaction": 5},
+        data=SurveyAnswers({**ANSWERS, "satisfaction": 5}),
     )
     summary = selectors.survey_summary(
         actor=program_manager, program=program, kind="midpoint", side="mentee"
@@ -123,7 +124,7 @@ def test_individual_answers_only_when_program_not_confidential(
     program, relationship, mentee, program_manager
 ):
     services.survey_respond(
-        actor=mentee, relationship=relationship, kind="midpoint", answers=ANSWERS
+        actor=mentee, relationship=relationship, kind="midpoint", data=SurveyAnswers(ANSWERS)
     )
     assert (
         selectors.survey_summary(actor=program_manager, program=program, kind="midpoint").responses
@@ -147,7 +148,7 @@ def test_survey_results_page_hides_small_groups(program, relationship, mentee, p
         actor=mentee,
         relationship=relationship,
         kind="midpoint",
-        answers={**ANSWERS, "comments": "Loved it"},
+        data=SurveyAnswers({**ANSWERS, "comments": "Loved it"}),
     )
     client = Client()
     client.force_login(program_manager)
@@ -179,7 +180,7 @@ def test_contribution_record_counts_and_suppresses_feedback(relationship, mentee
         data=inputs.SponsorshipNew(kind="promotion", description="Nominated"),
     )
     services.survey_respond(
-        actor=mentee, relationship=relationship, kind="midpoint", answers=ANSWERS
+        actor=mentee, relationship=relationship, kind="midpoint", data=SurveyAnswers(ANSWERS)
     )
     start, end = recognition.review_period(None, None)
     record = recognition.contribution_record(person=mentor.person, start=start, end=end)

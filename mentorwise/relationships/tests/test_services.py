@@ -18,6 +18,7 @@ from mentorwise.matches.models import MatchStatus
 from mentorwise.programs.models import EnrollmentStatus
 from mentorwise.relationships import inputs, services
 from mentorwise.relationships.calendar import meeting_ics
+from mentorwise.relationships.inputs import SurveyAnswers, SurveyQuestions
 from mentorwise.relationships.models import (
     Agreement,
     AgreementVersion,
@@ -333,16 +334,19 @@ def test_check_in_from_each_side(relationship, mentee, mentor):
 def test_survey_answered_once_per_side(relationship, mentee):
     answers = {"satisfaction": 5, "recommend": 9, "goal_attainment": 4, "growth": "4"}
     response = services.survey_respond(
-        actor=mentee, relationship=relationship, kind="midpoint", answers=answers
+        actor=mentee, relationship=relationship, kind="midpoint", data=SurveyAnswers(answers)
     )
     assert response.answers["growth"] == 4 and response.side == "mentee"
     with pytest.raises(Conflict):
         services.survey_respond(
-            actor=mentee, relationship=relationship, kind="midpoint", answers=answers
+            actor=mentee, relationship=relationship, kind="midpoint", data=SurveyAnswers(answers)
         )
     with pytest.raises(InvalidInput) as error:
         services.survey_respond(
-            actor=mentee, relationship=relationship, kind="closing", answers={"satisfaction": 9}
+            actor=mentee,
+            relationship=relationship,
+            kind="closing",
+            data=SurveyAnswers({"satisfaction": 9}),
         )
     assert {e.field for e in error.value.errors} >= {"satisfaction", "recommend"}
     # The program's surveys are confidential: no timeline entry says who answered.
@@ -355,7 +359,7 @@ def test_an_open_survey_answer_is_on_the_timeline(relationship, mentee):
     relationship.program.save(update_fields=["surveys_confidential"])
     answers = {"satisfaction": 5, "recommend": 9, "goal_attainment": 4, "growth": "4"}
     services.survey_respond(
-        actor=mentee, relationship=relationship, kind="midpoint", answers=answers
+        actor=mentee, relationship=relationship, kind="midpoint", data=SurveyAnswers(answers)
     )
     assert events(relationship, EventKind.SURVEY) == 1
 
@@ -363,14 +367,19 @@ def test_an_open_survey_answer_is_on_the_timeline(relationship, mentee):
 def test_survey_questions_are_configurable(program, program_manager, mentee):
     questions = [{"key": "value", "label": "Was it worth it?", "type": "scale", "min": 1, "max": 5}]
     survey = services.survey_configure(
-        actor=program_manager, program=program, kind="midpoint", questions=questions
+        actor=program_manager, program=program, kind="midpoint", data=SurveyQuestions(questions)
     )
     assert survey.questions[0]["key"] == "value"
     with pytest.raises(Forbidden):
-        services.survey_configure(actor=mentee, program=program, kind="midpoint", questions=[])
+        services.survey_configure(
+            actor=mentee, program=program, kind="midpoint", data=SurveyQuestions([])
+        )
     with pytest.raises(InvalidInput):
         services.survey_configure(
-            actor=program_manager, program=program, kind="midpoint", questions=[{"key": "x"}]
+            actor=program_manager,
+            program=program,
+            kind="midpoint",
+            data=SurveyQuestions([{"key": "x"}]),
         )
 
 
@@ -458,7 +467,7 @@ def test_early_closure_with_rematch_returns_mentee_to_pool(relationship, mentee,
         actor=mentee,
         relationship=relationship,
         kind="closing",
-        answers={"satisfaction": 3, "recommend": 6, "goal_attainment": 3, "growth": 3},
+        data=SurveyAnswers({"satisfaction": 3, "recommend": 6, "goal_attainment": 3, "growth": 3}),
     )
 
 
