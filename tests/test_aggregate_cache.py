@@ -263,3 +263,21 @@ def test_cached_alerts_and_headline_figures_speak_each_readers_language(
             health = {f.key: f.label for f in headline.figures}["health"]
             assert health == pseudo("Relationship health")
     assert computed.n == 0  # the alerts came from the cache filled in English
+
+
+def test_the_directory_filter_menus_follow_the_people_and_the_reader(
+    hr_admin: Any, mentee: Any
+) -> None:
+    from mentorwise.people.selectors import person_filter_options
+
+    admin_page = page_client(hr_admin)
+    assert "Zanzibar" not in admin_page.get("/people/").content.decode()
+    make_person(location="Zanzibar", department="Seaweed")  # a committed write
+    body = admin_page.get("/people/").content.decode()
+    assert '<option value="Zanzibar">' in body and '<option value="Seaweed">' in body
+    # A reader without the directory gets their own record's values, never the cached
+    # menus of the whole organization.
+    own = person_filter_options(actor=mentee)
+    assert own["location"] == [mentee.person.location]
+    assert "Zanzibar" not in own["location"]
+    assert "Zanzibar" in person_filter_options(actor=hr_admin)["location"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,6 +17,7 @@ from django.db.models import Count, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from mentorwise.core.aggregates import cached_aggregate
 from mentorwise.learning.selectors import people_trained_for
 from mentorwise.matches.models import (
     HOLDS_CAPACITY,
@@ -253,7 +254,56 @@ def program_pool(program: Program, *, marks_of: Enrollment | None = None) -> Pro
     Preferences and vetoes are everyone's for a run or a manager's preview; with `marks_of`
     only that participant's own, for what a participant reads: a pool built for one person
     cannot reveal another person's mark to them, in a reason, a rule, a score or an order.
+
+    What a participant reads (find a mentor, the mentee list) starts from the pool without
+    anyone's marks, cached per program until the next committed write (`cached_aggregate`:
+    about 60 ms of reading at 100,000 people), and adds their own marks to a copy.
     """
+    if marks_of is None:
+        return _pool_read(program, Preference.objects.filter(enrollment__program=program))
+    unmarked = cached_aggregate(
+        "matches.pool_unmarked", lambda: (program.pk,), lambda: _pool_read(program, None)
+    )
+    return _with_marks(unmarked, Preference.objects.filter(enrollment=marks_of))
+
+
+def _preferences(
+    marks: QuerySet[Preference], person_of: dict[int, int]
+) -> dict[int, tuple[list[int], list[int]]]:
+    """Each marking enrollment's (preferred, vetoed) person ids on the other side.
+    Preferences and vetoes name enrollments; the engine wants person ids."""
+    prefs: dict[int, tuple[list[int], list[int]]] = {}
+    for owner, other, kind in marks.values_list("enrollment_id", "other_id", "kind"):
+        if other in person_of:
+            slot = prefs.setdefault(owner, ([], []))
+            (slot[0] if kind == PreferenceKind.PREFER else slot[1]).append(person_of[other])
+    return prefs
+
+
+def _with_marks(pool: ProgramPool, marks: QuerySet[Preference]) -> ProgramPool:
+    """A copy of `pool` (read without marks) with `marks` applied; `pool` is left as it is."""
+    mentee_ids = [m.enrollment_id for m in pool.mentee_members]
+    mentor_ids = [e.pk for e in pool.mentor_enrollments]
+    person_of = {m.enrollment_id: m.person_id for m in pool.mentee_members}
+    person_of.update({e.pk: e.person_id for e in pool.mentor_enrollments})
+    prefs = _preferences(marks, person_of)
+
+    def marked(side: Participants | None, ids: list[int]) -> Participants | None:
+        if side is None:
+            return None
+        return replace(
+            side,
+            preferred=[prefs.get(i, ([], []))[0] for i in ids],
+            vetoed=[prefs.get(i, ([], []))[1] for i in ids],
+        )
+
+    return replace(
+        pool, mentees=marked(pool.mentees, mentee_ids), mentors=marked(pool.mentors, mentor_ids)
+    )
+
+
+def _pool_read(program: Program, marks: QuerySet[Preference] | None) -> ProgramPool:
+    """The pool with `marks` applied (None: nobody's)."""
     role = giving_role(program)
     locked = list(
         Match.objects.filter(
@@ -285,18 +335,9 @@ def program_pool(program: Program, *, marks_of: Enrollment | None = None) -> Pro
         [max(0, e.capacity - held.get(e.pk, 0) - locked_load.get(e.pk, 0)) for e in mentors],
         dtype=np.int64,
     )
-    # Preferences and vetoes name enrollments; the engine wants person ids on the other side.
     person_of = {m.enrollment_id: m.person_id for m in mentees}
     person_of.update({e.pk: e.person_id for e in mentors})
-    prefs: dict[int, tuple[list[int], list[int]]] = {}
-    marks = Preference.objects.filter(enrollment__program=program)
-    if marks_of is not None:
-        marks = marks.filter(enrollment=marks_of)
-    for pref in marks.values_list("enrollment_id", "other_id", "kind"):
-        owner, other, kind = pref
-        if other in person_of:
-            slot = prefs.setdefault(owner, ([], []))
-            (slot[0] if kind == PreferenceKind.PREFER else slot[1]).append(person_of[other])
+    prefs = {} if marks is None else _preferences(marks, person_of)
     options = program.matching.get("options", {})
     depth = options.get("chain_exclusion_depth")
     depth = WHOLE_CHAIN if depth is None else max(int(depth), 1)

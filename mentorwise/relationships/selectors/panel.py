@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor
+from mentorwise.matches.models import Match
 from mentorwise.relationships.models import (
     Goal,
     GoalStatus,
@@ -28,8 +29,12 @@ from mentorwise.relationships.selectors.pair import (
 from mentorwise.relationships.selectors.surveys import survey_due
 
 
-def home_panel(*, actor: Actor) -> dict[str, Any]:
-    """What the home page shows a participant: relationships, next meeting, goals, what is due."""
+def home_panel(*, actor: Actor, awaiting: list[Match] | None = None) -> dict[str, Any]:
+    """What the home page shows a participant: relationships, next meeting, goals, what is due.
+
+    `awaiting`: the matches waiting for the actor's answer, when the caller has read them
+    already (`matches_awaiting_answer`). The current agreements are returned too
+    (`agreements`, by relationship id), for callers that need them again."""
     mine = list(relationships_mine(actor=actor).filter(status=RelationshipStatus.ACTIVE))
     now = timezone.now()
     rows = []
@@ -76,7 +81,9 @@ def home_panel(*, actor: Actor) -> dict[str, Any]:
                     "relationship": r,
                 }
             )
-    for match in matches_awaiting_answer(actor=actor):
+    if awaiting is None:
+        awaiting = matches_awaiting_answer(actor=actor)
+    for match in awaiting:
         due.append(
             {
                 "text": _("Answer your match in %(program)s") % {"program": match.program.title},
@@ -108,4 +115,5 @@ def home_panel(*, actor: Actor) -> dict[str, Any]:
         ),
         "open_goals": open_goals,
         "due": due,
+        "agreements": agreements,
     }
