@@ -33,7 +33,6 @@ from mentorwise.relationships.permissions import (
     actor_side,
     overseen_relationships,
 )
-from mentorwise.relationships.selectors.access import PAIR_RELATED
 from mentorwise.relationships.selectors.pair import agreements_current
 
 
@@ -140,6 +139,20 @@ def _count_of(rows: QuerySet[Any]) -> Coalesce:
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
+# What a row of a program's relationships shows (page, API, health): every column of the
+# relationship, and of each side only the role and the person's name. The enrollments and
+# people are wide (texts, answers, JSON lists): reading them whole for every row of a
+# program was most of this list's time.
+_ROW_COLUMNS = (
+    *(f.name for f in Relationship._meta.concrete_fields),
+    *(
+        f"{side}__{column}"
+        for side in ("mentee", "mentor")
+        for column in ("role", "person__first_name", "person__last_name")
+    ),
+)
+
+
 def program_relationships(
     *, actor: Actor, program: Program, health: str = "", status: str = "", q: str = ""
 ) -> list[ProgramRow]:
@@ -147,7 +160,8 @@ def program_relationships(
     (caller checks access). A relationship the actor is in is listed as the pair sees it."""
     relationships = (
         Relationship.objects.filter(program=program)
-        .select_related(*PAIR_RELATED)
+        .select_related("mentee__person", "mentor__person")
+        .only(*_ROW_COLUMNS)
         .annotate(
             n_held=_count_of(Meeting.objects.filter(status=MeetingStatus.HELD)),
             n_goals=_count_of(Goal.objects.all()),
@@ -166,6 +180,8 @@ def program_relationships(
                 | Q(mentor__person__last_name__icontains=word)
             )
     items = list(relationships)
+    for r in items:
+        r.program = program  # one instance for every row, already read by the caller
     healths = health_for_actor(actor=actor, relationships=items)
     agreements = agreements_current(relationships=items)
     rows = [
