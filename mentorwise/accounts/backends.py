@@ -26,6 +26,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from mentorwise.accounts.models import User
+from mentorwise.core.queries import one_or_none
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
@@ -127,7 +128,7 @@ class PasswordBackend(ModelBackend):
         return bool(user is not None and user.may_sign_in())
 
     def get_user(self, user_id: Any) -> User | None:
-        user = User.objects.select_related("person").filter(pk=user_id).first()
+        user = one_or_none(User.objects.select_related("person").filter(pk=user_id))
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

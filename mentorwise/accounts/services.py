@@ -20,6 +20,7 @@ from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import FieldError, Forbidden, InvalidInput, NotFound
 from mentorwise.core.languages import available
+from mentorwise.core.queries import one_or_none
 
 TOKEN_PREFIX = "mw_"  # noqa: S105 - a visible prefix, not a secret
 
@@ -75,10 +76,10 @@ def api_token_find(raw: str, scopes: Iterable[str]) -> ApiToken | None:
     """
     if not raw:
         return None
-    return (
-        ApiToken.objects.select_related("user", "user__person")
-        .filter(hashed=token_hash(raw), revoked_at__isnull=True, scope__in=list(scopes))
-        .first()
+    return one_or_none(
+        ApiToken.objects.select_related("user", "user__person").filter(
+            hashed=token_hash(raw), revoked_at__isnull=True, scope__in=list(scopes)
+        )
     )
 
 
@@ -215,7 +216,7 @@ def break_glass_resolve(token: str) -> User:
         )
     except (signing.BadSignature, ValueError, TypeError):
         raise NotFound(_("This break-glass link is invalid, used or expired.")) from None
-    user = User.objects.select_related("person").filter(pk=pk).first()
+    user = one_or_none(User.objects.select_related("person").filter(pk=pk))
     if (
         user is None
         or _break_glass_state(user) != [pk, last, generation]

@@ -25,6 +25,7 @@ from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import actor_person_id, is_hr_admin
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Forbidden, NotFound
+from mentorwise.core.queries import one_or_none
 from mentorwise.people.models import ImportRun, Person
 
 
@@ -55,11 +56,8 @@ def people_visible_to(actor: Actor, *, directory: bool | None = None) -> QuerySe
 def access_person(*, actor: Actor, person_id: int, directory: bool | None = None) -> Person:
     """The person with this id if the actor may read it; NotFound for missing and not yours.
     `directory` as for `people_visible_to`."""
-    person = (
-        people_visible_to(actor, directory=directory)
-        .select_related("manager")
-        .filter(pk=person_id)
-        .first()
+    person = one_or_none(
+        people_visible_to(actor, directory=directory).select_related("manager").filter(pk=person_id)
     )
     if person is None:
         raise NotFound(_("No such person."))

@@ -14,6 +14,7 @@ from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import actor_person_id
 from mentorwise.core.aggregates import cached_aggregate
 from mentorwise.core.errors import NotFound
+from mentorwise.core.queries import one_or_none
 from mentorwise.people.models import Person
 from mentorwise.programs import permissions
 from mentorwise.programs.eligibility import eligible_people
@@ -134,11 +135,10 @@ def enrollment_list(
 
 
 def access_enrollment(*, actor: Actor, enrollment_id: int) -> Enrollment:
-    enrollment = (
+    enrollment = one_or_none(
         permissions.visible_enrollments(actor)
         .select_related("person", "program")
         .filter(pk=enrollment_id)
-        .first()
     )
     if enrollment is None:
         raise NotFound(_("No such enrollment."))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import actor_person_id
 from mentorwise.core.errors import NotFound
+from mentorwise.core.queries import one_or_none
 from mentorwise.matches.models import Match
 from mentorwise.programs.selectors import person_enrollments
 from mentorwise.relationships.models import (
@@ -37,11 +38,8 @@ PAIR_RELATED = ("program", "mentee__person", "mentor__person", "agreement")
 
 def access_relationship(*, actor: Actor, relationship_id: int) -> Relationship:
     """The relationship if the actor is in it or oversees it; NotFound otherwise."""
-    relationship = (
-        visible_relationships(actor)
-        .select_related(*PAIR_RELATED)
-        .filter(pk=relationship_id)
-        .first()
+    relationship = one_or_none(
+        visible_relationships(actor).select_related(*PAIR_RELATED).filter(pk=relationship_id)
     )
     if relationship is None:
         raise NotFound(_("No such relationship."))
@@ -50,10 +48,10 @@ def access_relationship(*, actor: Actor, relationship_id: int) -> Relationship:
 
 def _child(actor: Actor, model: type[M], pk: int, path: str, message: str) -> M:
     """The `model` row `pk` if its relationship (at `path`) is visible to the actor."""
-    obj = (
-        model._default_manager.select_related(*(f"{path}__{r}" for r in PAIR_RELATED))
-        .filter(pk=pk, **{f"{path}__in": visible_relationships(actor)})
-        .first()
+    obj = one_or_none(
+        model._default_manager.select_related(*(f"{path}__{r}" for r in PAIR_RELATED)).filter(
+            pk=pk, **{f"{path}__in": visible_relationships(actor)}
+        )
     )
     if obj is None:
         raise NotFound(message)
@@ -82,10 +80,10 @@ def access_safety_report(*, actor: Actor, report_id: int) -> SafetyReport:
     """A safety report for its reporter and those who oversee the relationship; NotFound
     for anyone else, including the other person in the relationship, whatever their role
     (a manager or HR admin in the relationship does not oversee it)."""
-    report = (
-        SafetyReport.objects.select_related(*(f"relationship__{r}" for r in PAIR_RELATED))
-        .filter(pk=report_id)
-        .first()
+    report = one_or_none(
+        SafetyReport.objects.select_related(*(f"relationship__{r}" for r in PAIR_RELATED)).filter(
+            pk=report_id
+        )
     )
     if report is None or not (
         (report.reporter_id is not None and report.reporter_id == getattr(actor, "pk", None))
@@ -99,13 +97,13 @@ def access_match_to_answer(*, actor: Actor, match_id: int) -> Match:
     """A match the actor is part of (mentee or mentor side); NotFound otherwise."""
     person_id = actor_person_id(actor)
     match = (
-        Match.objects.select_related("program", "mentee__person", "mentor__person")
-        .filter(
-            Q(mentee__in=person_enrollments(person_id))
-            | Q(mentor__in=person_enrollments(person_id)),
-            pk=match_id,
+        one_or_none(
+            Match.objects.select_related("program", "mentee__person", "mentor__person").filter(
+                Q(mentee__in=person_enrollments(person_id))
+                | Q(mentor__in=person_enrollments(person_id)),
+                pk=match_id,
+            )
         )
-        .first()
         if person_id is not None
         else None
     )
