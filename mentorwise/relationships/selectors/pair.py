@@ -41,7 +41,9 @@ def matches_awaiting_answer(*, actor: Actor) -> list[Match]:
     if person_id is None:
         return []
     mine = person_enrollments(person_id)
-    return list(
+    # Newest first (the model's order), sorted here: an ordered query with its program and
+    # both people selected costs Django more to compile than these few rows cost to sort.
+    matches = list(
         Match.objects.filter(
             Q(
                 status=MatchStatus.PUBLISHED,
@@ -56,7 +58,9 @@ def matches_awaiting_answer(*, actor: Actor) -> list[Match]:
         )
         .exclude(expires_at__lte=timezone.now())
         .select_related("program", "mentee__person", "mentor__person")
+        .order_by()
     )
+    return sorted(matches, key=lambda m: (m.created_at, m.pk), reverse=True)
 
 
 def agreements_current(*, relationships: Sequence[Relationship]) -> dict[int, AgreementVersion]:
