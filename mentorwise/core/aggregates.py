@@ -229,7 +229,42 @@ def cached_aggregate(name: str, scope: Callable[[], Hashable], compute: Callable
     return cast(T, stored[0])
 
 
+# Values that hold people's records are kept by `cached_in_process` only: one slot per name
+# and scope, a newer generation's value replacing the older one at once.
+_PROCESS_SLOTS = 16
+_process: OrderedDict[tuple[str, str], tuple[str, float, Any]] = OrderedDict()
+
+
+def cached_in_process(name: str, scope: Callable[[], Hashable], compute: Callable[[], T]) -> T:
+    """`cached_aggregate` for a value made of personal records (people, their enrollments and
+    texts): kept in this process's memory only, never in the shared cache, whose files
+    outlive an erasure. One value per name and scope: a value computed under a newer
+    generation (any committed write, an erasure included) replaces the older one, so that
+    no superseded copy of a person's record stays behind; at most `_PROCESS_SLOTS` slots.
+    The value is shared by every request of the process: callers must not change it."""
+    seconds = _seconds()
+    if seconds <= 0 or _pending(connection):
+        return compute()
+    scope_value = scope()
+    key = _key(name, scope_value, generation())
+    slot = (name, repr(scope_value))
+    now = time.monotonic()
+    with _local_lock:
+        held = _process.get(slot)
+        if held is not None and held[0] == key and held[1] > now:
+            _process.move_to_end(slot)
+            return cast(T, held[2])
+    value = compute()
+    with _local_lock:
+        _process[slot] = (key, now + seconds, value)
+        _process.move_to_end(slot)
+        while len(_process) > _PROCESS_SLOTS:
+            _process.popitem(last=False)
+    return value
+
+
 def clear_local() -> None:
     """Forget this process's copies (tests)."""
     with _local_lock:
         _local.clear()
+        _process.clear()

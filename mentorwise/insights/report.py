@@ -160,10 +160,6 @@ def program_report_html(*, program: Program, actor: Actor) -> str:
 _PDFS: dict[str, bytes] = {}
 _PDFS_KEPT = 8
 _PDFS_LOCK = threading.Lock()
-# WeasyPrint's image cache: the charts (SVG data URIs) parsed once for as long as they stay
-# the same; a URI is its content, so a changed chart is another entry. Emptied when full.
-_IMAGES: dict[str, object] = {}
-_IMAGES_KEPT = 64
 _GENERATED = re.compile(r'<span class="generated">[^<]*</span>')
 
 
@@ -180,10 +176,9 @@ def program_report_pdf(*, program: Program, actor: Actor) -> bytes:
     key = _pdf_key(html)
     pdf = _PDFS.get(key)
     if pdf is None:
-        with _PDFS_LOCK:
-            if len(_IMAGES) > _IMAGES_KEPT:
-                _IMAGES.clear()
-        pdf = HTML(string=html).write_pdf(cache=_IMAGES)  # (WeasyPrint is untyped)
+        # No image cache shared between renders: WeasyPrint draws an SVG through state kept
+        # on the parsed image, so two threads drawing one cached chart corrupt both PDFs.
+        pdf = HTML(string=html).write_pdf()  # (WeasyPrint is untyped)
         with _PDFS_LOCK:
             _PDFS[key] = pdf
             while len(_PDFS) > _PDFS_KEPT:

@@ -17,7 +17,7 @@ from django.db.models import Count, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from mentorwise.core.aggregates import cached_aggregate
+from mentorwise.core.aggregates import cached_in_process
 from mentorwise.learning.selectors import people_trained_for
 from mentorwise.matches.models import (
     HOLDS_CAPACITY,
@@ -256,15 +256,29 @@ def program_pool(program: Program, *, marks_of: Enrollment | None = None) -> Pro
     cannot reveal another person's mark to them, in a reason, a rule, a score or an order.
 
     What a participant reads (find a mentor, the mentee list) starts from the pool without
-    anyone's marks, cached per program until the next committed write (`cached_aggregate`:
-    about 60 ms of reading at 100,000 people), and adds their own marks to a copy.
+    anyone's marks, kept per program until the next committed write (about 60 ms of reading
+    at 100,000 people), and adds their own marks to a copy. The pool holds people's
+    records, so it is kept in the process's memory only (`cached_in_process`), never in the
+    shared cache on disk, where an erased person's record could outlive the erasure.
     """
     if marks_of is None:
         return _pool_read(program, Preference.objects.filter(enrollment__program=program))
-    unmarked = cached_aggregate(
-        "matches.pool_unmarked", lambda: (program.pk,), lambda: _pool_read(program, None)
+    unmarked = cached_in_process(
+        "matches.pool_unmarked",
+        lambda: (program.pk,),
+        lambda: _read_only(_pool_read(program, None)),
     )
     return _with_marks(unmarked, Preference.objects.filter(enrollment=marks_of))
+
+
+def _read_only(pool: ProgramPool) -> ProgramPool:
+    """`pool` with its arrays made read-only: it is shared by every request of the process."""
+    pool.capacities.setflags(write=False)
+    for side in (pool.mentees, pool.mentors):
+        for value in vars(side).values() if side is not None else ():
+            if isinstance(value, np.ndarray):
+                value.setflags(write=False)
+    return pool
 
 
 def _preferences(

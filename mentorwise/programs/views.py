@@ -18,6 +18,7 @@ from mentorwise.accounts.http import AuthedRequest
 from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.core.confirm import confirmation_page, needs_confirmation
 from mentorwise.core.errors import InvalidInput, MentorwiseError, NotFound
+from mentorwise.core.htmx import run_action
 from mentorwise.core.views import not_found_as_404
 from mentorwise.programs import selectors, services
 from mentorwise.programs.catalog import TEMPLATES
@@ -344,18 +345,16 @@ def enrollment_withdraw_view(request: AuthedRequest, enrollment_id: int) -> Http
             if own
             else reverse("programs:participants", args=[enrollment.program.slug]),
         )
-    try:
-        services.enrollment_withdraw(
+    run_action(
+        request,
+        lambda: services.enrollment_withdraw(
             actor=request.user,
             enrollment=enrollment,
             data=Withdrawal(reason=request.POST.get("reason", "")),
-        )
-    except NotFound:
-        raise  # a 404 page, through not_found_as_404
-    except MentorwiseError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Enrollment withdrawn."))
+        ),
+        _("Enrollment withdrawn."),
+        labels={"reason": _("Reason")},
+    )
     if enrollment.person_id == request.user.person_id:
         return redirect("programs:my_enrollments")
     return redirect("programs:participants", slug=enrollment.program.slug)

@@ -208,7 +208,7 @@ def test_withdraw_refuses_an_over_long_reason_on_page_and_api(mentee) -> None:
         {"reason": "x" * 501, "confirmed": "yes"},
         follow=True,
     )
-    assert "reason: must be at most 500 characters" in page.content.decode()
+    assert "Reason: must be at most 500 characters" in page.content.decode()
     api = client.post(
         f"/api/enrollments/{mine.pk}/withdraw",
         {"reason": "x" * 501},
@@ -216,6 +216,10 @@ def test_withdraw_refuses_an_over_long_reason_on_page_and_api(mentee) -> None:
     )
     assert api.status_code == 422
     assert [e["field"] for e in api.json()["errors"]] == ["reason"]
+    # The body, when there is one, is JSON like every body of the API: a form-encoded one
+    # is refused by name, and nothing is withdrawn.
+    form = client.post(f"/api/enrollments/{mine.pk}/withdraw", {"reason": "No time"})
+    assert form.status_code == 422 and form.json()["errors"][0]["field"] == "body"
     mine.refresh_from_db()
     assert mine.status == EnrollmentStatus.ACTIVE
     # Without a body the API withdraws, as before.
