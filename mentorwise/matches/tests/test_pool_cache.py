@@ -71,41 +71,6 @@ def test_the_pool_is_read_once_for_every_reader_and_again_after_a_write(
     assert not any(unmarked.mentees.vetoed or []) and not any(unmarked.mentees.preferred or [])
 
 
-def test_the_pool_never_reaches_the_shared_cache_and_an_erasure_replaces_it(
-    setup: Any,  # noqa: F811 - the imported fixture
-    mentee: Any,
-    mentor: Any,
-    hr_admin: Any,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The pool holds people's records: the shared cache (files on disk, which outlive an
-    erasure) never receives it, and after an erasure the process holds no copy of the
-    erased person's record."""
-    from mentorwise.privacy.erasure import person_erase
-
-    stored: list[Any] = []
-    original_set = aggregates.cache.set
-
-    def recording_set(key: str, value: Any, *args: Any, **kwargs: Any) -> Any:
-        stored.append(value)
-        return original_set(key, value, *args, **kwargs)
-
-    monkeypatch.setattr(aggregates.cache, "set", recording_set)
-    email = mentor.person.email
-    assert "Marta" in mentor_view(mentee, setup)
-    assert not any(
-        isinstance(v, tuple) and v and isinstance(v[0], problem.ProgramPool) for v in stored
-    )
-    held = [value for _key, _expires, value in aggregates._process.values()]
-    assert any(email in {e.person.email for e in pool.mentor_enrollments} for pool in held)
-    person_erase(actor=hr_admin, person=mentor.person, confirm=mentor.person.employee_id)
-    assert "Marta" not in mentor_view(mentee, setup)
-    held = [value for _key, _expires, value in aggregates._process.values()]
-    assert held and not any(
-        email in {e.person.email for e in pool.mentor_enrollments} for pool in held
-    )
-
-
 def test_the_shared_pool_cannot_be_changed_by_a_reader(
     setup: Any,  # noqa: F811 - the imported fixture
     mentee: Any,
