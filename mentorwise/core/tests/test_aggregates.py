@@ -159,3 +159,31 @@ def test_other_project_settings_are_other_figures(backend: str, settings: Any) -
     settings.MENTORWISE_MIN_GROUP_SIZE = 11
     cached_aggregate("figure", lambda: (), compute)
     assert compute.calls == 2
+
+
+def test_a_process_value_stays_in_memory_one_slot_per_name_and_scope(
+    backend: str, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    """`cached_in_process`: computed once per name, scope and generation like an aggregate,
+    but never written to the shared cache, and a newer generation replaces the old value."""
+    written: list[Any] = []
+    original_set = cache.set
+    monkeypatch.setattr(
+        aggregates.cache,
+        "set",
+        lambda k, v, *a, **kw: (written.append(v), original_set(k, v, *a, **kw)),
+    )
+    compute = Counter(["a person's record"])
+    assert aggregates.cached_in_process("pool", lambda: (7,), compute) == ["a person's record"]
+    aggregates.cached_in_process("pool", lambda: (7,), compute)
+    assert compute.calls == 1
+    aggregates.cached_in_process("pool", lambda: (8,), compute)  # another scope
+    assert compute.calls == 2 and len(aggregates._process) == 2
+    invalidate_aggregates()
+    aggregates.cached_in_process("pool", lambda: (7,), compute)
+    assert compute.calls == 3
+    assert len(aggregates._process) == 2  # the old generation's value was replaced, not kept
+    assert ["a person's record"] not in written and (["a person's record"],) not in written
+    Group.objects.create(name="Negotiation")  # uncommitted: read past
+    aggregates.cached_in_process("pool", lambda: (7,), compute)
+    assert compute.calls == 4
