@@ -11,15 +11,10 @@ import pytest
 from mentorwise.core import aggregates
 from mentorwise.matches import problem
 from mentorwise.matches.tests.test_marks_privacy import mentor_view, setup  # noqa: F401
+from mentorwise.matches.tests.test_pool_cache import _fresh  # noqa: F401 - autouse: a live cache
 from mentorwise.privacy.erasure import person_erase
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _fresh() -> None:
-    aggregates.clear_local()
-    aggregates.invalidate_aggregates()
 
 
 def test_the_pool_never_reaches_the_shared_cache_and_an_erasure_replaces_it(
