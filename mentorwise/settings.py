@@ -163,6 +163,9 @@ ROOT_URLCONF = "mentorwise.urls"
 CSRF_FAILURE_VIEW = "mentorwise.core.errorpages.csrf_failure"
 WSGI_APPLICATION = "mentorwise.wsgi.application"
 
+# Django's own widget templates written out in Python (the same HTML; core/widgets.py).
+FORM_RENDERER = "mentorwise.core.widgets.WidgetRenderer"
+
 TEMPLATES: list[dict[str, Any]] = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
