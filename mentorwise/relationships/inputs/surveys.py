@@ -61,11 +61,12 @@ class SurveyAnswers:
 
 
 def _question_clean(
-    where: str, q: Mapping[str, object]
+    where: str, q: Mapping[str, object], keys: set[str]
 ) -> tuple[SurveyQuestion | None, list[FieldError]]:
+    """The question as stored and its problems, the key's first (`keys`: those seen before)."""
     errors: list[FieldError] = []
     key, label, kind = str(q.get("key", "")), str(q.get("label", "")), q.get("type")
-    if not key.isidentifier():
+    if not key.isidentifier() or key in keys:
         errors.append(FieldError(f"{where}.key", _("must be a unique identifier"), value=key))
     if not label.strip():
         errors.append(FieldError(f"{where}.label", _("is required")))
@@ -103,11 +104,8 @@ def survey_questions_validate(data: SurveyQuestions) -> list[SurveyQuestion]:
         if not isinstance(q, Mapping):
             errors.append(FieldError(where, _("must be an object")))
             continue
-        question, problems = _question_clean(where, q)
-        key = str(q.get("key", ""))
-        if key in keys and key.isidentifier():
-            problems.append(FieldError(f"{where}.key", _("must be a unique identifier"), value=key))
-        keys.add(key)
+        question, problems = _question_clean(where, q, keys)
+        keys.add(str(q.get("key", "")))
         errors += problems
         if question is not None:
             clean.append(question)
