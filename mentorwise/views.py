@@ -10,7 +10,6 @@ from mentorwise.insights.access import may_read_insights, may_read_organisation_
 from mentorwise.insights.home import headline_figures, organisation_counts, oversight_alerts
 from mentorwise.notifications.selectors import my_nudges
 from mentorwise.programs import selectors as program_selectors
-from mentorwise.programs.models import ProgramStatus
 from mentorwise.relationships.home import participant_home
 
 
@@ -18,12 +17,11 @@ def home_view(request: AuthedRequest) -> HttpResponse:
     """Each role's starting page: what to do next, and for whom (one section per role the
     actor has; each selector returns only what the actor may see)."""
     user = request.user
+    programs = program_selectors.home_programs(actor=user)
     context: dict[str, object] = {
-        "enrollments": program_selectors.my_enrollments(actor=user),
-        "managed": program_selectors.program_list(actor=user).filter(managers=user),
-        "open_programs": program_selectors.program_list(actor=user, status=ProgramStatus.ENROLLING)[
-            :6
-        ],
+        "enrollments": program_selectors.my_enrollments(actor=user, with_skills=False),
+        "managed": programs.managed,
+        "open_programs": programs.open,
         "panel": participant_home(actor=user) if user.person_id else None,
         "oversight": oversight_alerts(actor=user),
         "headline": headline_figures(actor=user),

@@ -6,11 +6,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from mentorwise.accounts.actors import Actor
+from mentorwise.accounts.actors import Actor, User
 from mentorwise.accounts.roles import actor_person_id
 from mentorwise.core.aggregates import cached_aggregate
 from mentorwise.core.errors import NotFound
@@ -23,6 +23,7 @@ from mentorwise.programs.models import (
     Enrollment,
     EnrollmentStatus,
     Program,
+    ProgramStatus,
     Role,
     role_noun,
 )
@@ -44,6 +45,26 @@ def program_list(*, actor: Actor, status: str | None = None) -> QuerySet[Program
     return programs.annotate(
         n_enrolled=Coalesce(Subquery(enrolled, output_field=IntegerField()), 0)
     ).order_by("name")
+
+
+@dataclass(frozen=True)
+class HomePrograms:
+    """The home page's programs: those the actor manages, and up to six open for enrollment."""
+
+    managed: list[Program]
+    open: list[Program]
+
+
+def home_programs(*, actor: Actor, open_limit: int = 6) -> HomePrograms:
+    """`program_list`'s programs the actor manages and those enrolling, read in one query."""
+    if not isinstance(actor, User):
+        return HomePrograms(managed=[], open=[])
+    manages = Program.managers.through.objects.filter(program=OuterRef("pk"), user=actor)
+    programs = list(program_list(actor=actor).annotate(is_managed=Exists(manages)))
+    return HomePrograms(
+        managed=[p for p in programs if p.is_managed],
+        open=[p for p in programs if p.status == ProgramStatus.ENROLLING][:open_limit],
+    )
 
 
 def access_program(*, actor: Actor, slug: str) -> Program:
@@ -155,16 +176,20 @@ def person_enrollments(person_id: int) -> QuerySet[Enrollment, Any]:
     return Enrollment.objects.filter(person_id=person_id).values("pk")
 
 
-def my_enrollments(*, actor: Actor) -> QuerySet[Enrollment]:
+def my_enrollments(*, actor: Actor, with_skills: bool = True) -> QuerySet[Enrollment]:
+    """The actor's own enrollments, newest first, with their program (and their skills,
+    two more queries, unless `with_skills` is False)."""
     person_id = actor_person_id(actor)
     if person_id is None:
         return Enrollment.objects.none()
-    return (
+    enrollments = (
         Enrollment.objects.filter(person_id=person_id)
         .select_related("program")
-        .prefetch_related("skills_wanted", "skills_offered")
         .order_by("-created_at")
     )
+    if with_skills:
+        return enrollments.prefetch_related("skills_wanted", "skills_offered")
+    return enrollments
 
 
 # Conflicts of interest ------------------------------------------------------------------

@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -110,56 +110,44 @@ def match_offers(*, actor: Actor, matches: list[Match] | None = None) -> list[Of
     ]
 
 
-def _waiting_to_give(person_id: int) -> list[Waiting]:
-    """Programs where the person mentors (sponsors, coaches) with no one matched yet."""
-    enrollments = (
-        Enrollment.objects.filter(
-            person_id=person_id,
-            status=EnrollmentStatus.ACTIVE,
-            is_paused=False,
-            program__status__in=(ProgramStatus.ENROLLING, ProgramStatus.ACTIVE),
-        )
-        .exclude(role=Role.MENTEE)
-        .exclude(matches_as_mentor__status__in=TAKES_MENTEE)
-        .select_related("program")
-        .order_by("program__name")
-    )
-    result = []
-    for e in enrollments:
-        if e.role != giving_role(e.program):
-            continue
-        if e.program.matching.get("options", {}).get("mentor_preferences"):
-            text = _("No mentee matched with you yet in %(program)s: see who is waiting") % {
-                "program": e.program.title
-            }
-            url = reverse("matches:mentees", args=[e.program.slug])
-        else:
-            text = _(
-                "No mentee matched with you yet in %(program)s: "
-                "the program manager will propose one"
-            ) % {"program": e.program.title}
-            url = reverse("programs:detail", args=[e.program.slug])
-        result.append(Waiting(e, text, url))
-    return result
-
-
 def _waiting(actor: Actor) -> list[Waiting]:
+    """Programs where the actor waits for a match: as a mentor (sponsor, coach) with no one
+    matched yet, then as a mentee with no mentor matched or requested (one query)."""
     person_id = actor_person_id(actor)
     if person_id is None:
         return []
     enrollments = (
         Enrollment.objects.filter(
             person_id=person_id,
-            role=Role.MENTEE,
             status=EnrollmentStatus.ACTIVE,
             program__status__in=(ProgramStatus.ENROLLING, ProgramStatus.ACTIVE),
         )
-        .exclude(matches_as_mentee__status__in=(*TAKES_MENTEE, MatchStatus.REQUESTED))
+        .annotate(
+            giving=Exists(
+                Match.objects.filter(mentor=OuterRef("pk"), status__in=TAKES_MENTEE).order_by()
+            ),
+            receiving=Exists(
+                Match.objects.filter(
+                    mentee=OuterRef("pk"), status__in=(*TAKES_MENTEE, MatchStatus.REQUESTED)
+                ).order_by()
+            ),
+        )
         .select_related("program")
         .order_by("program__name")
     )
-    result = _waiting_to_give(person_id)
-    for e in enrollments:
+    rows = list(enrollments)
+    givers = [
+        e
+        for e in rows
+        if e.role != Role.MENTEE
+        and not e.is_paused
+        and not e.giving
+        and e.role == giving_role(e.program)
+    ]
+    result = [_waiting_to_give(e) for e in givers]
+    for e in rows:
+        if e.role != Role.MENTEE or e.receiving:
+            continue
         label = Role(giving_role(e.program)).label.lower()
         if e.program.self_match:
             text = _("Find a %(role)s in %(program)s") % {"role": label, "program": e.program.title}
@@ -172,6 +160,21 @@ def _waiting(actor: Actor) -> list[Waiting]:
             url = reverse("programs:detail", args=[e.program.slug])
         result.append(Waiting(e, text, url))
     return result
+
+
+def _waiting_to_give(e: Enrollment) -> Waiting:
+    """A mentor's (sponsor's, coach's) enrollment with no one matched yet."""
+    if e.program.matching.get("options", {}).get("mentor_preferences"):
+        text = _("No mentee matched with you yet in %(program)s: see who is waiting") % {
+            "program": e.program.title
+        }
+        url = reverse("matches:mentees", args=[e.program.slug])
+    else:
+        text = _(
+            "No mentee matched with you yet in %(program)s: the program manager will propose one"
+        ) % {"program": e.program.title}
+        url = reverse("programs:detail", args=[e.program.slug])
+    return Waiting(e, text, url)
 
 
 def participant_home(*, actor: Actor) -> dict[str, Any]:

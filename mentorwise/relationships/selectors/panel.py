@@ -41,6 +41,16 @@ def home_panel(*, actor: Actor, awaiting: list[Match] | None = None) -> dict[str
     due: list[dict[str, Any]] = []
     healths = health_for_actor(actor=actor, relationships=mine, now=now)
     agreements = agreements_current(relationships=mine)
+    # Every meeting still to come, soonest first: the next one, and which pairs have one.
+    by_id = {r.pk: r for r in mine}
+    upcoming = list(
+        Meeting.objects.filter(
+            relationship__in=list(by_id), status=MeetingStatus.SCHEDULED, starts_at__gte=now
+        ).order_by("starts_at", "pk")
+    )
+    for meeting in upcoming:  # read already, with both people
+        meeting.relationship = by_id[meeting.relationship_id]
+    planned = {meeting.relationship_id for meeting in upcoming}
     for r in mine:
         side = actor_side(actor, r)
         other = r.mentor.person if side == Side.MENTEE else r.mentee.person
@@ -62,11 +72,7 @@ def home_panel(*, actor: Actor, awaiting: list[Match] | None = None) -> dict[str
                 }
             )
         health = healths.get(r.pk)
-        if (
-            health
-            and health.health != "on_track"
-            and not r.meetings.filter(status=MeetingStatus.SCHEDULED, starts_at__gte=now).exists()
-        ):
+        if health and health.health != "on_track" and r.pk not in planned:
             due.append(
                 {
                     "text": _("Plan a meeting with %(name)s") % {"name": other.full_name},
@@ -90,16 +96,7 @@ def home_panel(*, actor: Actor, awaiting: list[Match] | None = None) -> dict[str
                 "match": match,
             }
         )
-    next_meeting = (
-        Meeting.objects.filter(
-            relationship__in=[r.pk for r in mine],
-            status=MeetingStatus.SCHEDULED,
-            starts_at__gte=now,
-        )
-        .order_by("starts_at")
-        .select_related("relationship__mentee__person", "relationship__mentor__person")
-        .first()
-    )
+    next_meeting = upcoming[0] if upcoming else None
     open_goals = list(
         Goal.objects.filter(relationship__in=[r.pk for r in mine], status=GoalStatus.OPEN).order_by(
             "target_date", "id"
