@@ -15,6 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
 
 from mentorwise.core.errors import FieldError, InvalidInput, MentorwiseError
+from mentorwise.core.widgets import PAGE_FORM_TEMPLATE
 
 
 def humanize(name: str) -> str:
@@ -46,7 +47,7 @@ class PageForm(forms.Form):
     """A form whose required fields say so (a visible mark and `aria-required`) and whose
     fields with errors are `aria-invalid` and described by their error (Django's own)."""
 
-    template_name = "forms/fields.html"
+    template_name = PAGE_FORM_TEMPLATE
     required_css_class = "required"
     # A service may name a field differently from the form that collects it (the private
     # note's `text` is `private_note` to the meeting services): its name -> the form's.

@@ -14,14 +14,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.forms import Form
 from django.forms.renderers import DjangoTemplates
 from django.http import HttpRequest
 from django.template.base import template_localtime  # type: ignore[attr-defined]  # re-exported from django.utils.timezone
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.translation import gettext
 
 _WIDGETS = "django/forms/widgets/"
+# core.forms.PageForm's template (named there; written out here as well).
+PAGE_FORM_TEMPLATE = "forms/fields.html"
 
 
 def _shown(value: Any) -> str:
@@ -118,12 +122,82 @@ _WRITERS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
 }
 
 
+_REQUIRED_MARK = (
+    ' <span class="required-mark" aria-hidden="true">*</span>'
+    '<span class="visually-hidden"> {required}</span>'
+)
+
+
+def _required(field: Any) -> str:
+    return (
+        _REQUIRED_MARK.format(required=_shown(gettext("(required)")))
+        if field.field.required
+        else ""
+    )
+
+
+def _field_errors(field: Any) -> str:
+    if not field.errors:
+        return ""
+    errors = " ".join(_shown(e) for e in field.errors)
+    return f'<p class="field-error" id="{_shown(field.auto_id)}_error">{errors}</p>'
+
+
+def _visible_field(field: Any) -> str:
+    """One visible field of `forms/fields.html`: its label, help, input and error."""
+    label_for = f'<label for="{_shown(field.id_for_label)}">'
+    if field.widget_type == "checkbox":
+        body = f"{label_for}{_shown(field)} {_shown(field.label)}</label>\n  "
+    elif field.use_fieldset:
+        described = f' aria-describedby="{_shown(field.auto_id)}_error"' if field.errors else ""
+        body = (
+            f'<fieldset class="choices"{described}><legend>{_shown(field.label)}'
+            f"{_required(field)}</legend>\n  {_shown(field)}</fieldset>\n  "
+        )
+    else:
+        help_text = (
+            f'<p class="help" id="{_shown(field.auto_id)}_helptext">{_shown(field.help_text)}</p>'
+            if field.help_text
+            else ""
+        )
+        label = f"{label_for}{_shown(field.label)}{_required(field)}</label>"
+        body = f"{label}\n  {help_text}\n  {_shown(field)}"
+    has_error = " has-error" if field.errors else ""
+    return f'\n<div class="field{has_error}">\n  {body}\n  {_field_errors(field)}\n</div>\n'
+
+
+def _page_form(context: Mapping[str, Any]) -> str | None:
+    """`forms/fields.html` (core.forms.PageForm's template): the same HTML, stripped as a
+    renderer strips what it renders."""
+    form = context["form"]
+    parts = []
+    if form.non_field_errors():
+        errors = "".join(f"<p>{_shown(e)}</p>" for e in form.non_field_errors())
+        parts.append(f'<div class="errors form-errors" role="alert">{errors}</div>')
+    parts.append("\n")
+    for field in form.hidden_fields():
+        parts.append(_shown(field))
+        if field.errors:
+            errors = " ".join(str(conditional_escape(e)) for e in field.errors)
+            sentence = gettext("%(label)s: %(errors)s") % {
+                "label": _shown(field.label),
+                "errors": errors,
+            }
+            parts.append(f'<p class="field-error" role="alert">{sentence}</p>')
+    parts.append("\n")
+    parts.extend(_visible_field(field) for field in form.visible_fields())
+    return "".join(parts).strip()
+
+
 class WidgetRenderer(DjangoTemplates):
-    """Django's template renderer, writing Django's own widget templates in Python."""
+    """Django's template renderer, writing Django's own widget templates and the page
+    forms' field list (`forms/fields.html`) in Python."""
 
     def render(
         self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None
     ) -> SafeString | str:
+        if template_name == PAGE_FORM_TEMPLATE and isinstance(context.get("form"), Form):
+            return mark_safe(_page_form(context))
         writer = _WRITERS.get(template_name)
         widget = context.get("widget") if writer is not None else None
         if writer is not None and isinstance(widget, Mapping) and len(context) == 1:

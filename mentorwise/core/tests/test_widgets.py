@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy, override
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mentorwise.core.forms import PageForm
 from mentorwise.core.widgets import WidgetRenderer
 
 TEMPLATES, PYTHON = DjangoTemplates(), WidgetRenderer()
@@ -114,3 +115,101 @@ def test_other_widgets_go_to_the_template_engine() -> None:
     assert radio.render("r", "a", renderer=PYTHON) == radio.render("r", "a", renderer=TEMPLATES)
     boxes = forms.CheckboxSelectMultiple(choices=[(1, "One"), (2, "Two")])
     assert boxes.render("c", [2], renderer=PYTHON) == boxes.render("c", [2], renderer=TEMPLATES)
+
+
+# The page forms' field list (forms/fields.html) --------------------------------------------
+
+field_kinds = st.sampled_from(["text", "textarea", "checkbox", "radio", "boxes", "hidden", "date"])
+field_specs = st.lists(
+    st.tuples(
+        field_kinds, st.booleans(), labels, st.one_of(st.just(""), text, text.map(mark_safe))
+    ),
+    min_size=1,
+    max_size=5,
+)
+error_texts = st.lists(text, max_size=2)
+
+
+OPTIONS = [("a", "A <b>"), ("b", gettext_lazy("Active"))]
+
+
+def _field(kind: str, common: dict[str, Any]) -> forms.Field:
+    if kind == "textarea":
+        return forms.CharField(widget=forms.Textarea, **common)
+    if kind == "checkbox":
+        return forms.BooleanField(**common)
+    if kind == "radio":
+        return forms.ChoiceField(choices=OPTIONS, widget=forms.RadioSelect, **common)
+    if kind == "boxes":
+        return forms.MultipleChoiceField(
+            choices=OPTIONS, widget=forms.CheckboxSelectMultiple, **common
+        )
+    if kind == "hidden":
+        return forms.CharField(widget=forms.HiddenInput, **common)
+    if kind == "date":
+        return forms.DateField(**common)
+    return forms.CharField(**common)
+
+
+def _page_form_class(specs: list[tuple[str, bool, Any, Any]]) -> type[PageForm]:
+    fields = {
+        f"f{index}": _field(kind, {"required": required, "label": label, "help_text": help_text})
+        for index, (kind, required, label, help_text) in enumerate(specs)
+    }
+    return type("RandomPageForm", (PageForm,), fields)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    specs=field_specs,
+    bound=st.booleans(),
+    data=st.dictionaries(st.sampled_from(["f0", "f1", "f2", "f3"]), text, max_size=4),
+    form_errors=error_texts,
+    field_errors=st.lists(st.tuples(st.integers(0, 4), text), max_size=4),
+    auto_id=st.sampled_from(["id_%s", "pre-%s", False]),
+    language=st.sampled_from(["en", "de", "fr", "ar"]),
+)
+def test_page_form_fields_match_the_template(
+    specs: list[tuple[str, bool, Any, Any]],
+    bound: bool,
+    data: dict[str, str],
+    form_errors: list[str],
+    field_errors: list[tuple[int, str]],
+    auto_id: str | bool,
+    language: str,
+) -> None:
+    """Labels, help texts, required marks, checkboxes, radio and checkbox groups (fieldsets),
+    hidden fields, errors of the form and of each field, bound or not, any auto_id."""
+    form_class = _page_form_class(specs)
+    with override(language):
+        html = []
+        for renderer in (TEMPLATES, PYTHON):
+            form = form_class(data if bound else None, auto_id=auto_id, renderer=renderer)
+            if bound:  # errors only on a bound form (as a refused service call adds them)
+                form.is_valid()
+                for message in form_errors:
+                    form.add_error(None, message)
+                for index, message in field_errors:
+                    name = f"f{index % len(specs)}"
+                    if name in form.fields:
+                        form.add_error(name, message)
+            html.append(str(form))
+    assert html[1] == html[0]
+
+
+def test_a_page_form_renders_through_the_python_writer() -> None:
+    """The writer is what renders page forms (not the template, with the same output)."""
+    form = _page_form_class([("text", True, "Name", "")])(renderer=PYTHON)
+    calls: list[str] = []
+    original = DjangoTemplates.render
+
+    def spy(self: Any, template_name: str, *args: Any, **kwargs: Any) -> Any:
+        calls.append(template_name)
+        return original(self, template_name, *args, **kwargs)
+
+    DjangoTemplates.render = spy  # type: ignore[method-assign]
+    try:
+        html = str(form)
+    finally:
+        DjangoTemplates.render = original  # type: ignore[method-assign]
+    assert 'class="field"' in html and "forms/fields.html" not in calls
