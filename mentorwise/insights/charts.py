@@ -7,9 +7,13 @@ seeing the picture.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 
 import pygal
 from django.utils import dateformat
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from pygal.style import Style
 
@@ -74,7 +78,64 @@ def _render(chart: pygal.graph.graph.Graph) -> str:
     return _SCRIPT.sub("", chart.render(is_unicode=True))
 
 
+class DrawnCharts:
+    """The last `size` charts drawn in this process, by what they show: a dashboard read again
+    with the same figures (its aggregates are cached until the next write) is not drawn again.
+
+    The key is the chart's kind, the language it is written in and every figure and label it
+    draws, so a chart is only ever reused for exactly the figures it was drawn from."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._svgs: OrderedDict[Hashable, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, draw: Callable[[], str]) -> str:
+        key = (get_language(), key)
+        with self._lock:
+            svg = self._svgs.get(key)
+            if svg is not None:
+                self._svgs.move_to_end(key)
+                return svg
+        svg = draw()
+        with self._lock:
+            self._svgs[key] = svg
+            while len(self._svgs) > self._size:
+                self._svgs.popitem(last=False)
+        return svg
+
+    def clear(self) -> None:
+        with self._lock:
+            self._svgs.clear()
+
+
+DRAWN = DrawnCharts()
+
+
 def funnel_chart(funnel: Funnel) -> str:
+    return DRAWN.get(("funnel", funnel), lambda: _funnel_chart(funnel))
+
+
+def health_chart(shares: HealthShares) -> str:
+    return DRAWN.get(("health", shares), lambda: _health_chart(shares))
+
+
+def trend_chart(points: list[TrendPoint]) -> str:
+    return DRAWN.get(("trend", tuple(points)), lambda: _trend_chart(points))
+
+
+def activity_chart(months: list[ActivityMonth]) -> str:
+    """Relationships active at each month's end, with new matches and meetings held."""
+    return DRAWN.get(("activity", tuple(months)), lambda: _activity_chart(months))
+
+
+def programs_chart(rows: list[ProgramOverviewRow]) -> str:
+    """Enrolled mentees and active relationships of each program, side by side."""
+    drawn = tuple((row.program.title, row.enrolled, row.active) for row in rows)
+    return DRAWN.get(("programs", drawn), lambda: _programs_chart(rows))
+
+
+def _funnel_chart(funnel: Funnel) -> str:
     chart = pygal.HorizontalBar(**_config(title=_("Mentee funnel"), print_values=True))
     stages = [
         (_("Eligible"), funnel.eligible),
@@ -88,7 +149,7 @@ def funnel_chart(funnel: Funnel) -> str:
     return _render(chart)
 
 
-def health_chart(shares: HealthShares) -> str:
+def _health_chart(shares: HealthShares) -> str:
     chart = pygal.Bar(**_config(title=_("Active relationships by health"), print_values=True))
     chart.x_labels = [_("On track"), _("Stalled"), _("At risk")]
     chart.add(
@@ -102,7 +163,7 @@ def health_chart(shares: HealthShares) -> str:
     return _render(chart)
 
 
-def trend_chart(points: list[TrendPoint]) -> str:
+def _trend_chart(points: list[TrendPoint]) -> str:
     chart = pygal.Line(
         **_config(
             title=_("Check-in pulse by month (1–5)"),
@@ -122,8 +183,7 @@ def trend_chart(points: list[TrendPoint]) -> str:
     return _render(chart)
 
 
-def activity_chart(months: list[ActivityMonth]) -> str:
-    """Relationships active at each month's end, with new matches and meetings held."""
+def _activity_chart(months: list[ActivityMonth]) -> str:
     chart = pygal.Line(
         **_config(
             title=_("Activity by month"),
@@ -146,8 +206,7 @@ def activity_chart(months: list[ActivityMonth]) -> str:
     return _render(chart)
 
 
-def programs_chart(rows: list[ProgramOverviewRow]) -> str:
-    """Enrolled mentees and active relationships of each program, side by side."""
+def _programs_chart(rows: list[ProgramOverviewRow]) -> str:
     chart = pygal.HorizontalBar(
         **_config(
             title=_("Programs: enrolled mentees and active relationships"),
