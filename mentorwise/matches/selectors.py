@@ -81,12 +81,14 @@ def program_match_counts(*, program: Program) -> dict[str, int]:
     return {row["status"]: row["n"] for row in rows}
 
 
-def open_matches_for(*, person_id: int | None) -> QuerySet[Match]:
-    """Published matches and requests waiting for this person's answer."""
+def open_matches_for(*, person_id: int | None) -> list[Match]:
+    """Published matches and requests waiting for this person's answer, newest first."""
     if person_id is None:
-        return Match.objects.none()
+        return []
     mine = person_enrollments(person_id)
-    return Match.objects.filter(
+    # Sorted here, not by the database: an ordered query with the program and both people
+    # selected costs Django more to compile than these few rows cost to sort.
+    matches = Match.objects.filter(
         Q(
             status=MatchStatus.PUBLISHED,
             mentee__in=mine,
@@ -99,6 +101,7 @@ def open_matches_for(*, person_id: int | None) -> QuerySet[Match]:
         )
         | Q(status=MatchStatus.REQUESTED, mentor__in=mine)
     ).select_related("program", "mentee__person", "mentor__person")
+    return sorted(matches.order_by(), key=lambda m: (m.created_at, m.pk), reverse=True)
 
 
 def my_requests(*, person_id: int | None) -> QuerySet[Match]:

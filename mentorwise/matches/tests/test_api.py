@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 
@@ -112,3 +114,22 @@ def test_preferences_need_an_enrollment_on_the_other_side(setup, mentee, outside
     )
     assert done.status_code == 200
     assert Preference.objects.get().enrollment.person == mentee.person
+
+
+def test_open_matches_come_newest_first(setup, mentee, other_mentee, mentor) -> None:
+    """Two requests to one mentor: the newer one first (sorted without the database's
+    ORDER BY), whatever order their ids are in."""
+    mentor_enrollment = Enrollment.objects.get(person=mentor.person)
+    for who in (mentee, other_mentee):
+        api(who).post(
+            f"/api/programs/{setup.slug}/requests",
+            {"mentor_enrollment_id": mentor_enrollment.pk},
+            content_type="application/json",
+        )
+    first, second = Match.objects.filter(mentor=mentor_enrollment).order_by("pk")
+    Match.objects.filter(pk=first.pk).update(created_at=second.created_at + dt.timedelta(hours=1))
+    waiting = api(mentor).get("/api/me/open-matches").json()
+    assert [w["id"] for w in waiting] == [first.pk, second.pk]
+    Match.objects.filter(pk=first.pk).update(created_at=second.created_at - dt.timedelta(hours=1))
+    waiting = api(mentor).get("/api/me/open-matches").json()
+    assert [w["id"] for w in waiting] == [second.pk, first.pk]
