@@ -165,12 +165,16 @@ def _after_a_write() -> None:
 
 
 def _forget_pdfs() -> None:
-    """Make the next request lay the PDF out again (code that reuses identical PDFs)."""
+    """Make the next request lay the PDF out again and draw its charts anew, as after a
+    change of its content (code that reuses identical PDFs, or charts of the same figures)."""
     try:
-        from mentorwise.insights import report
+        from mentorwise.insights import charts, report
     except ImportError:
         return
     getattr(report, "_PDFS", {}).clear()
+    drawn = getattr(charts, "DRAWN", None)
+    if drawn is not None:
+        drawn.clear()
 
 
 def time_pdf(args: argparse.Namespace) -> int:
