@@ -31,6 +31,7 @@ The machine's other work slows every figure: the load average is printed with th
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import sys
@@ -91,15 +92,17 @@ def time_pages(args: argparse.Namespace) -> int:
     clients: dict[str, Client] = {}
     rows = []
     only = set(args.only.split(",")) if args.only else set()
-    for role, page, address, _budget in PAGES:
-        if only and page not in only:
-            continue
+    pages = [row for row in PAGES if not only or row[1] in only]
+    for role, _page, address, _budget in pages:
         if role not in clients:
             clients[role] = Client(HTTP_X_FORWARDED_PROTO="https")
             clients[role].force_login(User.objects.get(username=role))
+        response = clients[role].get(page_url(address))  # warms the process (imports, templates)
+        assert response.status_code == 200, (role, address, response.status_code)
+    if not args.no_freeze:
+        _freeze_when_warm()
+    for role, page, address, _budget in pages:
         client, url = clients[role], page_url(address)
-        response = client.get(url)  # warms the process (imports, templates)
-        assert response.status_code == 200, (role, url, response.status_code)
         cold = []
         for _ in range(args.cold_reps):
             _after_a_write()
@@ -152,6 +155,18 @@ def time_pages(args: argparse.Namespace) -> int:
     print(f"{len(over)} of {len(rows)} pages over {args.budget_ms:.0f} ms", end="")
     print(f"; load average {os.getloadavg()[0]:.1f}")
     return 1 if over else 0
+
+
+def _freeze_when_warm() -> None:
+    """What a production worker does once warm (mentorwise.core.warmheap): the objects alive
+    now leave the garbage collector's full passes, whose pauses would otherwise land on
+    whichever page is timed when one comes (code without it: nothing to do)."""
+    try:
+        from mentorwise.core import warmheap  # noqa: F401 - only on code that freezes
+    except ImportError:
+        return
+    gc.collect()
+    gc.freeze()
 
 
 def _after_a_write() -> None:
@@ -225,6 +240,12 @@ def main() -> int:
         "--max-seconds", type=float, default=20.0, help="Stop timing a page after this long."
     )
     parser.add_argument("--only", default="", help="Page names (comma list) to time.")
+    parser.add_argument(
+        "--no-freeze",
+        action="store_true",
+        help="Leave the warm process's objects in the collector's full passes (see "
+        "mentorwise/core/warmheap.py, which production workers apply).",
+    )
     parser.add_argument(
         "--cold-reps", type=int, default=3, help="Requests timed right after a write, per page."
     )

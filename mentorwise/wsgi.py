@@ -4,5 +4,7 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from mentorwise.core.warmheap import FrozenWhenWarm
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorwise.settings")
-application = get_wsgi_application()
+application = FrozenWhenWarm(get_wsgi_application())
