@@ -166,7 +166,7 @@ def _visible_field(field: Any) -> str:
     return f'\n<div class="field{has_error}">\n  {body}\n  {_field_errors(field)}\n</div>\n'
 
 
-def _page_form(context: Mapping[str, Any]) -> str | None:
+def _page_form(context: Mapping[str, Any]) -> str:
     """`forms/fields.html` (core.forms.PageForm's template): the same HTML, stripped as a
     renderer strips what it renders."""
     form = context["form"]
