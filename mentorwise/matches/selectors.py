@@ -18,7 +18,7 @@ from mentorwise.matches.models import (
 )
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, Role
 from mentorwise.programs.permissions import can_manage_program
-from mentorwise.programs.selectors import person_enrollments
+from mentorwise.programs.selectors import person_enrollment_ids, person_enrollments
 
 
 def run_latest(*, program: Program) -> MatchingRun | None:
@@ -83,9 +83,9 @@ def program_match_counts(*, program: Program) -> dict[str, int]:
 
 def open_matches_for(*, person_id: int | None) -> list[Match]:
     """Published matches and requests waiting for this person's answer, newest first."""
-    if person_id is None:
+    mine = person_enrollment_ids(person_id) if person_id is not None else []
+    if not mine:
         return []
-    mine = person_enrollments(person_id)
     # Sorted here, not by the database: an ordered query with the program and both people
     # selected costs Django more to compile than these few rows cost to sort.
     matches = Match.objects.filter(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,8 +52,8 @@ def program_list(*, actor: Actor, status: str | None = None) -> QuerySet[Program
 class HomePrograms:
     """The home page's programs: those the actor manages, and up to six open for enrollment."""
 
-    managed: list[Program]
-    open: list[Program]
+    managed: Sequence[Program]
+    open: Sequence[Program]
 
 
 def home_programs(*, actor: Actor, open_limit: int = 6) -> HomePrograms:
@@ -174,6 +175,15 @@ def person_enrollments(person_id: int) -> QuerySet[Enrollment, Any]:
     (all 100,000 people's), the subquery reads the person's few through the indexes.
     """
     return Enrollment.objects.filter(person_id=person_id).values("pk")
+
+
+def person_enrollment_ids(person_id: int) -> list[int]:
+    """The ids of a person's enrollments, read now: for a filter that ORs the two sides of a
+    pair (`Q(mentee__in=ids) | Q(mentor__in=ids)`). PostgreSQL plans such an OR of two
+    subqueries as a scan of every match, hash-joined with every enrollment (13 ms at 100,000
+    people); with the ids written out it reads the person's few rows through the indexes
+    (0.1 ms)."""
+    return list(person_enrollments(person_id).values_list("pk", flat=True))
 
 
 def my_enrollments(*, actor: Actor, with_skills: bool = True) -> QuerySet[Enrollment]:

@@ -15,7 +15,7 @@ from mentorwise.accounts.actors import Actor, User
 from mentorwise.accounts.roles import actor_person_id
 from mentorwise.matches.models import Match, MatchStatus, Response
 from mentorwise.people.models import Person
-from mentorwise.programs.selectors import person_enrollments
+from mentorwise.programs.selectors import person_enrollment_ids
 from mentorwise.relationships.models import (
     AgreementVersion,
     EventKind,
@@ -40,7 +40,9 @@ def matches_awaiting_answer(*, actor: Actor) -> list[Match]:
     person_id = actor_person_id(actor)
     if person_id is None:
         return []
-    mine = person_enrollments(person_id)
+    mine = person_enrollment_ids(person_id)
+    if not mine:
+        return []
     # Newest first (the model's order), sorted here: an ordered query with its program and
     # both people selected costs Django more to compile than these few rows cost to sort.
     matches = list(
