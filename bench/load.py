@@ -26,7 +26,7 @@ Run it (the machine's other work slows it; keep the runs short):
     python bench/load.py --data-dir /tmp/mw-load-pg \\
         --database-url postgres://postgres@127.0.0.1:5432/mentorwise_load
 
-Traffic (think time 0.5–1.5 s between visits; every visit is a few requests):
+Traffic (bench/mix.py; think time 0.5–1.5 s between visits; every visit is a few requests):
 - mentee (5 of 10 visits): home page, their relationship page, its goals and meetings
   through the API;
 - mentor (3 of 10): home page, their relationships, one relationship, open match requests;

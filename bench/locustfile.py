@@ -15,6 +15,7 @@ import random
 from typing import Any
 
 from locust import FastHttpUser, between, task
+from mix import WEIGHTS, Visit, admin_visit, mentee_visit, mentor_visit
 
 CONTEXT: dict[str, Any] = json.loads(open(os.environ["MENTORWISE_LOAD_CONTEXT"]).read())  # noqa: SIM115
 
@@ -36,31 +37,23 @@ class Visitor(FastHttpUser):
             if response.status_code != 200:
                 response.failure(f"{response.status_code} for {url}")
 
-    @task(5)
+    def _visit(self, visit: Visit, who: dict[str, Any]) -> None:
+        for name, path, kind in visit:
+            self._get(path, who, name, api=kind == "api")
+
+    @task(WEIGHTS["mentee"])
     def mentee_visit(self) -> None:
         who = random.choice(CONTEXT["mentees"])
-        rid = who["relationship"]
-        self._get("/", who, "mentee: home")
-        self._get(f"/relationships/{rid}/", who, "mentee: relationship")
-        self._get(f"/api/relationships/{rid}/goals", who, "mentee: API goals")
-        self._get(f"/api/relationships/{rid}/meetings", who, "mentee: API meetings")
+        self._visit(mentee_visit(who), who)
 
-    @task(3)
+    @task(WEIGHTS["mentor"])
     def mentor_visit(self) -> None:
         who = random.choice(CONTEXT["mentors"])
-        self._get("/", who, "mentor: home")
-        self._get("/relationships/", who, "mentor: my relationships")
-        self._get(f"/relationships/{who['relationship']}/", who, "mentor: relationship")
-        self._get("/api/me/open-matches", who, "mentor: API open requests")
+        self._visit(mentor_visit(who), who)
 
-    @task(2)
+    @task(WEIGHTS["admin"])
     def admin_visit(self) -> None:
         who = random.choice(CONTEXT["admins"])
         slug = random.choice(CONTEXT["programs"])
         name = random.choice(CONTEXT["search"])
-        self._get(f"/people/?q={name}", who, "admin: people search")
-        self._get(f"/programs/{slug}/", who, "admin: program page")
-        self._get("/insights/", who, "admin: insights overview")
-        self._get(f"/insights/programs/{slug}/", who, "admin: program dashboard")
-        self._get(f"/api/people?q={name}&limit=50", who, "admin: API people search", api=True)
-        self._get("/api/programs", who, "admin: API programs", api=True)
+        self._visit(admin_visit(slug, name), who)
