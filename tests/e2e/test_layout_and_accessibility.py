@@ -9,6 +9,8 @@ Chromium at 390 x 844 px and must
 
 - not scroll sideways: `document.documentElement.scrollWidth` <= the viewport's width
   (a wide table scrolls inside its own region, never the page);
+- cut off no table: a table wider than its box sits in a scrolling region (tables hide their
+  overflow, so a column beyond the edge, and its links, would be out of reach);
 - have no serious or critical axe-core violation of the WCAG 2.0/2.1/2.2 A and AA rules.
 
 Then: the HR admin's navigation fits one row at 1366 px and the equity tables are not cut off
@@ -139,6 +141,19 @@ def signed_in(browser: Any, site: Site, role: str, viewport: dict[str, int]) -> 
     return page
 
 
+# Tables wider than the box they sit in, outside a scrolling region (mentorwise.js puts every
+# table in one): their last columns would be cut off (tables hide their overflow), and the
+# links there out of reach on a phone.
+CUT_OFF_TABLES = """() => [...document.querySelectorAll('table')]
+  .filter(t => !t.closest('.table-scroll') && t.offsetParent !== null)
+  .filter(t => {
+    const box = t.parentElement.getBoundingClientRect();
+    const cells = [...t.querySelectorAll('th, td')].map(c => c.getBoundingClientRect());
+    return cells.some(c => c.right > box.right + 1 || c.left < box.left - 1);
+  })
+  .map(t => 'a table is cut off: ' + (t.querySelector('th, td')?.textContent || '').trim())"""
+
+
 def axe_problems(page: Any, axe: Any) -> list[str]:
     """The serious and critical axe-core violations of the page, one line per element."""
     results = axe.run(page, options=AXE_OPTIONS).response
@@ -167,6 +182,7 @@ def test_every_page_fits_a_phone_and_passes_axe(browser: Any, site: Site, role: 
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:
             problems.append(f"{path}: {width} px wide at {PHONE['width']} px")
+        problems.extend(f"{path}: {p}" for p in page.evaluate(CUT_OFF_TABLES))
         problems.extend(f"{path}: {p}" for p in axe_problems(page, axe))
     assert checked >= 10, f"{role} reached only {checked} pages"
     assert problems == [], f"{role} at {PHONE['width']} px:\n" + "\n".join(problems)
