@@ -220,13 +220,6 @@ else:
     # after a database restart fails.
     _db["CONN_MAX_AGE"] = envint("CONN_MAX_AGE", 60, minimum=0)
     _db["CONN_HEALTH_CHECKS"] = True
-    if envbool("DATABASE_PREPARED_STATEMENTS", True):
-        # Parameters sent apart from the SQL, and a statement run five times on a connection
-        # prepared there: PostgreSQL then plans it once instead of on every request (planning
-        # a relationship read with both people took 3.8 ms, running it 0.5 ms). Turn off
-        # behind a pooler that cannot carry prepared statements (PgBouncer in transaction
-        # mode before 1.21, or without max_prepared_statements).
-        _db.setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
