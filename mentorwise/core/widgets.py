@@ -21,7 +21,7 @@ from django.template.base import template_localtime  # type: ignore[attr-defined
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, override
 
 _WIDGETS = "django/forms/widgets/"
 # core.forms.PageForm's template (named there; written out here as well).
@@ -129,11 +129,8 @@ _REQUIRED_MARK = (
 
 
 def _required(field: Any) -> str:
-    return (
-        _REQUIRED_MARK.format(required=_shown(gettext("(required)")))
-        if field.field.required
-        else ""
-    )
+    # `{% translate "(required)" %}` of a template literal: the translation is not escaped.
+    return _REQUIRED_MARK.format(required=gettext("(required)")) if field.field.required else ""
 
 
 def _field_errors(field: Any) -> str:
@@ -141,6 +138,22 @@ def _field_errors(field: Any) -> str:
         return ""
     errors = " ".join(_shown(e) for e in field.errors)
     return f'<p class="field-error" id="{_shown(field.auto_id)}_error">{errors}</p>'
+
+
+def _hidden_field_errors(field: Any) -> str:
+    """`{% blocktranslate %}{{ label }}: {{ errors }}{% endblocktranslate %}` of a hidden
+    field; like the tag, the whole sentence in English when a translation's placeholders do
+    not fit."""
+
+    def sentence(text: str) -> str:
+        errors = " ".join(str(conditional_escape(e)) for e in field.errors)
+        return text % {"label": _shown(field.label), "errors": errors}
+
+    try:
+        return sentence(gettext("%(label)s: %(errors)s"))
+    except (KeyError, ValueError):
+        with override(None):
+            return sentence("%(label)s: %(errors)s")
 
 
 def _visible_field(field: Any) -> str:
@@ -178,12 +191,7 @@ def _page_form(context: Mapping[str, Any]) -> str:
     for field in form.hidden_fields():
         parts.append(_shown(field))
         if field.errors:
-            errors = " ".join(str(conditional_escape(e)) for e in field.errors)
-            sentence = gettext("%(label)s: %(errors)s") % {
-                "label": _shown(field.label),
-                "errors": errors,
-            }
-            parts.append(f'<p class="field-error" role="alert">{sentence}</p>')
+            parts.append(f'<p class="field-error" role="alert">{_hidden_field_errors(field)}</p>')
     parts.append("\n")
     parts.extend(_visible_field(field) for field in form.visible_fields())
     return "".join(parts).strip()

@@ -4,12 +4,14 @@ HTML for random names, values, attributes and choices (whole pages: tests/test_w
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy, override
+from django.utils.translation import gettext_lazy, override, trans_real
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -213,3 +215,50 @@ def test_a_page_form_renders_through_the_python_writer() -> None:
     finally:
         DjangoTemplates.render = original  # type: ignore[method-assign]
     assert 'class="field"' in html and "forms/fields.html" not in calls
+
+
+@pytest.fixture
+def french_catalog() -> Iterator[dict[str, str]]:
+    """The French catalog, whose entries a test may change (restored afterwards)."""
+    trans_real.translation("fr")
+    catalog = trans_real._translations["fr"]._catalog  # type: ignore[attr-defined]
+    saved = dict(catalog.items())
+    yield catalog
+    for key in list(catalog.keys()):
+        if key not in saved:
+            del catalog[key]
+    for key, value in saved.items():
+        catalog[key] = value
+
+
+def _both_renderers(form_class: type[PageForm], data: dict[str, str] | None) -> list[str]:
+    html = []
+    for renderer in (TEMPLATES, PYTHON):
+        form = form_class(data, renderer=renderer)
+        if data is not None:
+            form.is_valid()
+        html.append(str(form))
+    return html
+
+
+def test_a_translated_required_mark_is_not_escaped_twice(french_catalog: dict[str, str]) -> None:
+    french_catalog["(required)"] = "(obligatoire & exigé)"
+    form_class = _page_form_class([("text", True, "Nom", "")])
+    with override("fr"):
+        template_html, python_html = _both_renderers(form_class, None)
+    assert "(obligatoire & exigé)" in template_html
+    assert python_html == template_html
+
+
+def test_a_malformed_translation_falls_back_to_english(french_catalog: dict[str, str]) -> None:
+    """As the blocktranslate tag does: the whole sentence in English, not a server error."""
+    french_catalog["%(label)s: %(errors)s"] = "%(label)s : %(erreurs)s"
+    form_class = type(
+        "HiddenNumber",
+        (PageForm,),
+        {"h": forms.IntegerField(widget=forms.HiddenInput, label="H")},
+    )
+    with override("fr"):
+        template_html, python_html = _both_renderers(form_class, {"h": "x"})
+    assert "H: Enter a whole number." in template_html
+    assert python_html == template_html
