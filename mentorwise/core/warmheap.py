@@ -25,8 +25,8 @@ from typing import Any
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 # By the 200th request a worker has served every kind of page of an ordinary visit; by the
-# 2,000th, the rarer ones too.
-FREEZE_AFTER = (200, 2000)
+# 1,000th, the rarer ones too (`mentorwise serve` replaces a worker after 2,000 to 2,200).
+FREEZE_AFTER = (200, 1000)
 
 
 class FrozenWhenWarm:

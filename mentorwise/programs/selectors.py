@@ -61,7 +61,8 @@ def home_programs(*, actor: Actor, open_limit: int = 6) -> HomePrograms:
     if not isinstance(actor, User):
         return HomePrograms(managed=[], open=[])
     manages = Program.managers.through.objects.filter(program=OuterRef("pk"), user=actor)
-    programs = list(program_list(actor=actor).annotate(is_managed=Exists(manages)))
+    shown = Q(pk__in=permissions.managed_program_ids(actor)) | Q(status=ProgramStatus.ENROLLING)
+    programs = list(program_list(actor=actor).filter(shown).annotate(is_managed=Exists(manages)))
     return HomePrograms(
         managed=[p for p in programs if p.is_managed],
         open=[p for p in programs if p.status == ProgramStatus.ENROLLING][:open_limit],
