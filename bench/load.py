@@ -141,6 +141,24 @@ print(len(context["mentees"]), "mentees,", len(context["mentors"]), "mentors,",
     return json.loads(out.read_text())
 
 
+def start_server(
+    args: argparse.Namespace, env: dict[str, str], workers: int, threads: int, log: str
+) -> subprocess.Popen[bytes]:
+    """`mentorwise serve` on loopback (port `args.port`), its output in the data dir's `log`;
+    in a session of its own, so that `os.killpg` stops it with its workers."""
+    return subprocess.Popen(
+        [
+            *("mentorwise", "serve", "--bind", f"127.0.0.1:{args.port}"),
+            *("--workers", str(workers), "--threads", str(threads), "--skip-collectstatic"),
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=open(args.data_dir / log, "w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
 def wait_until_up(url: str, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -244,18 +262,7 @@ def main() -> int:
     random.seed(1)
 
     host = f"http://127.0.0.1:{args.port}"
-    server = subprocess.Popen(
-        [
-            *("mentorwise", "serve", "--bind", f"127.0.0.1:{args.port}"),
-            *("--workers", str(args.workers), "--threads", str(args.threads)),
-            "--skip-collectstatic",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=open(args.data_dir / "server.log", "w"),  # noqa: SIM115
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    server = start_server(args, env, args.workers, args.threads, "server.log")
     try:
         wait_until_up(f"{host}/health/")
         print("Warming up the workers ...", flush=True)

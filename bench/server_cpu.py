@@ -30,7 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load import ROOT, prepare_sessions, server_env, wait_until_up
+from load import prepare_sessions, server_env, start_server, wait_until_up
 from mix import Visit, admin_visit, mentee_visit, mentor_visit
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -75,17 +75,7 @@ def main() -> int:
     env = server_env(args)
     context = prepare_sessions(args, env)
     cookie = context["session_cookie"]
-    server = subprocess.Popen(
-        [
-            *("mentorwise", "serve", "--bind", f"127.0.0.1:{args.port}"),
-            *("--workers", "1", "--threads", "1", "--skip-collectstatic"),
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=open(args.data_dir / "server-cpu.log", "w"),  # noqa: SIM115
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    server = start_server(args, env, workers=1, threads=1, log="server-cpu.log")
     try:
         wait_until_up(f"http://127.0.0.1:{args.port}/health/")
         children = subprocess.run(
