@@ -86,8 +86,6 @@ def open_matches_for(*, person_id: int | None) -> list[Match]:
     mine = person_enrollment_ids(person_id) if person_id is not None else []
     if not mine:
         return []
-    # Sorted here, not by the database: an ordered query with the program and both people
-    # selected costs Django more to compile than these few rows cost to sort.
     matches = Match.objects.filter(
         Q(
             status=MatchStatus.PUBLISHED,
@@ -101,6 +99,13 @@ def open_matches_for(*, person_id: int | None) -> list[Match]:
         )
         | Q(status=MatchStatus.REQUESTED, mentor__in=mine)
     ).select_related("program", "mentee__person", "mentor__person")
+    return newest_first(matches)
+
+
+def newest_first(matches: QuerySet[Match]) -> list[Match]:
+    """A person's few matches in the model's order (newest first), sorted here rather than by
+    the database: an ordered query with the program and both people selected costs Django
+    more to compile (it hashes every selected column) than these rows cost to sort."""
     return sorted(matches.order_by(), key=lambda m: (m.created_at, m.pk), reverse=True)
 
 

@@ -7,7 +7,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -60,9 +69,14 @@ def home_programs(*, actor: Actor, open_limit: int = 6) -> HomePrograms:
     """`program_list`'s programs the actor manages and those enrolling, read in one query."""
     if not isinstance(actor, User):
         return HomePrograms(managed=[], open=[])
-    manages = Program.managers.through.objects.filter(program=OuterRef("pk"), user=actor)
-    shown = Q(pk__in=permissions.managed_program_ids(actor)) | Q(status=ProgramStatus.ENROLLING)
-    programs = list(program_list(actor=actor).filter(shown).annotate(is_managed=Exists(manages)))
+    managed = ExpressionWrapper(
+        Q(pk__in=permissions.managed_program_ids(actor)), output_field=BooleanField()
+    )
+    programs = list(
+        program_list(actor=actor)
+        .annotate(is_managed=managed)
+        .filter(Q(is_managed=True) | Q(status=ProgramStatus.ENROLLING))
+    )
     return HomePrograms(
         managed=[p for p in programs if p.is_managed],
         open=[p for p in programs if p.status == ProgramStatus.ENROLLING][:open_limit],

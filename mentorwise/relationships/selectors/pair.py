@@ -14,6 +14,7 @@ from django.utils import timezone
 from mentorwise.accounts.actors import Actor, User
 from mentorwise.accounts.roles import actor_person_id
 from mentorwise.matches.models import Match, MatchStatus, Response
+from mentorwise.matches.selectors import newest_first
 from mentorwise.people.models import Person
 from mentorwise.programs.selectors import person_enrollment_ids
 from mentorwise.relationships.models import (
@@ -43,9 +44,7 @@ def matches_awaiting_answer(*, actor: Actor) -> list[Match]:
     mine = person_enrollment_ids(person_id)
     if not mine:
         return []
-    # Newest first (the model's order), sorted here: an ordered query with its program and
-    # both people selected costs Django more to compile than these few rows cost to sort.
-    matches = list(
+    return newest_first(
         Match.objects.filter(
             Q(
                 status=MatchStatus.PUBLISHED,
@@ -60,9 +59,7 @@ def matches_awaiting_answer(*, actor: Actor) -> list[Match]:
         )
         .exclude(expires_at__lte=timezone.now())
         .select_related("program", "mentee__person", "mentor__person")
-        .order_by()
     )
-    return sorted(matches, key=lambda m: (m.created_at, m.pk), reverse=True)
 
 
 def agreements_current(*, relationships: Sequence[Relationship]) -> dict[int, AgreementVersion]:
