@@ -19,7 +19,8 @@ from __future__ import annotations
 import gc
 import itertools
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -42,3 +43,34 @@ class FrozenWhenWarm:
                 gc.collect()
                 gc.freeze()
         return self.app(environ, start_response)
+
+
+# Laying out a PDF creates hundreds of thousands of objects that live for the whole layout,
+# and each time enough of them pile up the collector starts a full pass over the worker's
+# entire heap — a quarter of the leadership report's CPU (measured: 1.49 → 1.13 s). While at
+# least one layout runs, full passes wait (young generations are still collected, and objects
+# freed by reference counting go at once); the collector's usual threshold returns when the
+# last one ends. The thresholds are the process's, so concurrent layouts share one pause.
+_NO_FULL_PASS = 1 << 30
+_pausing = 0
+_saved_threshold = 10
+_pause_lock = threading.Lock()
+
+
+@contextmanager
+def without_full_collections() -> Iterator[None]:
+    """Hold off the collector's full (generation 2) passes for the duration of the block."""
+    global _pausing, _saved_threshold
+    with _pause_lock:
+        if _pausing == 0:
+            young, middle, _saved_threshold = gc.get_threshold()
+            gc.set_threshold(young, middle, _NO_FULL_PASS)
+        _pausing += 1
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _pausing -= 1
+            if _pausing == 0:
+                young, middle, _full = gc.get_threshold()
+                gc.set_threshold(young, middle, _saved_threshold)

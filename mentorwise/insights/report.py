@@ -18,6 +18,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor
+from mentorwise.core.pdf import html_to_pdf
+from mentorwise.core.warmheap import without_full_collections
 from mentorwise.insights import charts, charts_equity
 from mentorwise.insights.equity_access import equity_dimensions_for, record_demographics_viewed
 from mentorwise.insights.equity_display import equity_table
@@ -170,15 +172,14 @@ def _pdf_key(html: str) -> str:
 def program_report_pdf(*, program: Program, actor: Actor) -> bytes:
     """The report as PDF bytes (WeasyPrint renders the SVG charts natively). The figures are
     computed (and demographic reads audited) on every call; see `_PDFS` for the layout."""
-    from weasyprint import HTML
-
-    html = program_report_html(program=program, actor=actor)
+    with without_full_collections():  # the charts drawn for it fill the heap as well
+        html = program_report_html(program=program, actor=actor)
     key = _pdf_key(html)
     pdf = _PDFS.get(key)
     if pdf is None:
         # No image cache shared between renders: WeasyPrint draws an SVG through state kept
         # on the parsed image, so two threads drawing one cached chart corrupt both PDFs.
-        pdf = HTML(string=html).write_pdf()  # (WeasyPrint is untyped)
+        pdf = html_to_pdf(html)
         with _PDFS_LOCK:
             _PDFS[key] = pdf
             while len(_PDFS) > _PDFS_KEPT:

@@ -19,6 +19,7 @@ from mentorwise.accounts.roles import actor_person_id, is_hr_admin
 from mentorwise.core.audit import audit_record
 from mentorwise.core.csv import csv_safe
 from mentorwise.core.errors import FieldError, InvalidInput, NotFound
+from mentorwise.core.pdf import html_to_pdf
 from mentorwise.disclosure import min_group_size, whole_blocks_within, whole_quarters
 from mentorwise.people.models import Person
 from mentorwise.programs.models import GIVING_ROLES, Enrollment
@@ -271,11 +272,8 @@ def contribution_csv(record: Contribution) -> str:
 
 def contribution_pdf(record: Contribution) -> bytes:
     """A one-page PDF of the record for a performance review."""
-    from weasyprint import HTML
-
     html = render_to_string(
         "relationships/recognition_pdf.html",
         {"record": record, "min_group_size": min_group_size()},
     )
-    pdf: bytes = HTML(string=html).write_pdf()  # WeasyPrint is untyped
-    return pdf
+    return html_to_pdf(html)

@@ -41,3 +41,44 @@ def test_the_production_entry_point_is_wrapped() -> None:
     from mentorwise import wsgi
 
     assert isinstance(wsgi.application, FrozenWhenWarm)
+
+
+def test_full_collections_wait_while_any_block_runs_and_resume_after_the_last() -> None:
+    from mentorwise.core.warmheap import without_full_collections
+
+    before = gc.get_threshold()
+    with without_full_collections():
+        held = gc.get_threshold()
+        assert held[:2] == before[:2] and held[2] > 1_000_000  # young generations as before
+        with without_full_collections():  # another layout at the same time
+            assert gc.get_threshold() == held
+        assert gc.get_threshold() == held  # the first is still running
+    assert gc.get_threshold() == before
+
+
+def test_the_threshold_returns_even_when_the_block_raises() -> None:
+    from mentorwise.core.warmheap import without_full_collections
+
+    before = gc.get_threshold()
+    with pytest.raises(ValueError), without_full_collections():
+        raise ValueError("layout failed")
+    assert gc.get_threshold() == before
+
+
+def test_a_pdf_is_laid_out_with_full_collections_held(monkeypatch: pytest.MonkeyPatch) -> None:
+    from weasyprint import HTML
+
+    from mentorwise.core.pdf import html_to_pdf
+
+    seen: list[tuple[int, int, int]] = []
+    write_pdf = HTML.write_pdf
+
+    def watching(self: Any, *args: Any, **kwargs: Any) -> bytes:
+        seen.append(gc.get_threshold())
+        result: bytes = write_pdf(self, *args, **kwargs)
+        return result
+
+    monkeypatch.setattr(HTML, "write_pdf", watching)
+    before = gc.get_threshold()
+    assert html_to_pdf("<p>Hello</p>").startswith(b"%PDF")
+    assert seen and seen[0][2] > 1_000_000 and gc.get_threshold() == before
