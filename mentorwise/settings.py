@@ -152,6 +152,7 @@ MIDDLEWARE = [
     # Before the account middlewares, which answer HTMX requests with HX-Redirect.
     "django_htmx.middleware.HtmxMiddleware",
     "mentorwise.accounts.middleware.SessionLifetimeMiddleware",
+    "mentorwise.accounts.middleware.TwoStepRequiredMiddleware",
     "mentorwise.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -230,6 +231,17 @@ LOGOUT_REDIRECT_URL = "login"
 # Password sign-in on the login page; switch it off once single sign-on works
 # (`mentorwise break-glass-login` still lets an HR admin in, see docs/security.md).
 MENTORWISE_LOCAL_LOGIN = envbool("MENTORWISE_LOCAL_LOGIN", True)
+# Two-step sign-in for password logins (docs/security.md): roles that must use it
+# (hr_admin, program_manager, executive, or everyone); anybody may turn it on for themselves.
+MENTORWISE_MFA_REQUIRED = env.list("MENTORWISE_MFA_REQUIRED", default=[])
+MENTORWISE_MFA_ISSUER = env.str("MENTORWISE_MFA_ISSUER", default="Mentorwise")
+# Passkeys are bound to this host name (default: the host of the request); set it when the
+# site is reached under several names, to the one passkeys were registered under.
+MENTORWISE_WEBAUTHN_RP_ID = env.str("MENTORWISE_WEBAUTHN_RP_ID", default="")
+# Keys that seal stored secrets (core/sealed.py); first seals, all open. Default: SECRET_KEY.
+MENTORWISE_ENCRYPTION_KEYS = [
+    key for key in envsecret("MENTORWISE_ENCRYPTION_KEYS").split(",") if key.strip()
+]
 AUTHENTICATION_BACKENDS = [
     "mentorwise.accounts.backends.LoginThrottleBackend",  # lockout check, signs nobody in
     "mentorwise.accounts.backends.PasswordBackend",

@@ -31,6 +31,16 @@ PUBLIC = {
     "person's own choice only",
     "accounts:password_reset_confirm": "a password reset link an HR admin sent; a wrong or "
     "used token shows that the link is invalid",
+    "accounts:two_step_verify": "the code after a right password; without that first step "
+    "(five minutes, in the session) it goes to the login page",
+    "accounts:two_step_setup": "setting up an app after a right password when the role requires "
+    "it; signed in, the person's own; else it goes to the login page",
+    "accounts:passkey_register_options": "a passkey challenge for the signed-in login or one "
+    "held by a required setup after its password; else 403",
+    "accounts:passkey_register": "the answer to that challenge (used up by one try); else 403",
+    "accounts:passkey_sign_in_options": "a passkey challenge for the login that has just given "
+    "the right password; else 403",
+    "accounts:passkey_sign_in": "the answer to that challenge (used up by one try); else 403",
 }
 
 

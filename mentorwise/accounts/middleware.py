@@ -23,6 +23,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from mentorwise.accounts.services import user_activity_record
+from mentorwise.accounts.two_step import VERIFIED_KEY, two_step_required
 
 STARTED_KEY = "mw_session_started"
 SEEN_KEY = "mw_session_seen"
@@ -117,3 +118,39 @@ class PasswordChangeRequiredMiddleware:
             response["HX-Redirect"] = target
             return response
         return redirect(target)
+
+
+class TwoStepRequiredMiddleware:
+    """A password session of a login that must use two-step sign-in ends unless its second
+    step was passed (a session from before MENTORWISE_MFA_REQUIRED named its role, or before
+    an HR admin reset the login's authenticator): the person signs in again, with the code or
+    by setting up an app. Single sign-on and break-glass sessions are not affected."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and session is not None
+            and str(session.get(BACKEND_SESSION_KEY, "")).endswith(".PasswordBackend")
+            and VERIFIED_KEY not in session
+            and two_step_required(user)
+        ):
+            logout(request)
+            message = _("Two-step sign-in is required for your role. Please sign in again.")
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"code": "two_step_required", "message": message, "errors": []}, status=401
+                )
+            messages.info(request, message)
+            target = reverse("login")
+            if getattr(request, "htmx", False):
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = target
+                return response
+            return redirect(target)
+        return self.get_response(request)

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
 
 class User(AbstractUser):
@@ -151,3 +152,70 @@ class ExternalIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issuer} {self.subject}"
+
+
+class Authenticator(ThrottlingMixin, TimestampMixin, Device):
+    """An authenticator app (TOTP, RFC 6238) for two-step password sign-in.
+
+    django-otp's device with its exponential back-off after failed codes; the seed is kept
+    sealed (core.sealed), never in clear. `last_t` is the last time step accepted: a code is
+    good once, so one seen over a shoulder or replayed cannot sign in again.
+    """
+
+    sealed_key = models.TextField(help_text="The TOTP seed, sealed (core.sealed).")
+    last_t = models.BigIntegerField(default=-1, help_text="Time step of the last code accepted.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(confirmed=True),
+                name="authenticator_one_confirmed_per_user",
+            )
+        ]
+
+    def get_throttle_factor(self) -> int:
+        return 1
+
+
+class RecoveryCode(models.Model):
+    """A single-use code that stands in for the authenticator once; stored hashed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    hashed = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "hashed"], name="recovery_code_lookup")]
+
+    def __str__(self) -> str:
+        return f"Recovery code #{self.pk}"
+
+
+class Passkey(models.Model):
+    """A passkey or security key (WebAuthn) registered as a login's second step.
+
+    Only the public key is kept; the private key never leaves the person's device. The
+    signature counter, where the authenticator keeps one, must rise with every use: a
+    counter that does not is a cloned key, and the sign-in is refused.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="passkeys"
+    )
+    name = models.CharField(max_length=100)
+    credential_id = models.CharField(max_length=1400, unique=True, help_text="base64url")
+    public_key = models.BinaryField(help_text="COSE public key.")
+    sign_count = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -32,6 +32,8 @@ from mentorwise.accounts.services import (
     user_language_set,
     user_sessions_end,
 )
+from mentorwise.accounts.two_step import two_step_required, uses_two_step
+from mentorwise.accounts.two_step_views import begin_second_step, two_step_account_context
 from mentorwise.core.confirm import confirmation_page, needs_confirmation
 from mentorwise.core.errors import InvalidInput, MentorwiseError
 from mentorwise.core.languages import available, language_name, record_language
@@ -61,6 +63,14 @@ class SignInView(LoginView):
             return redirect("login")
         return super().post(request, *args, **kwargs)
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        """A right password signs in, unless the login uses or must use two-step sign-in:
+        then the code (or setting up an app) comes first (accounts.two_step_views)."""
+        user = form.get_user()
+        if uses_two_step(user) or two_step_required(user):
+            return begin_second_step(self.request, user, self.get_success_url())
+        return super().form_valid(form)
+
 
 def account_view(request: AuthedRequest) -> HttpResponse:
     identities = request.user.external_identities.all()
@@ -76,6 +86,7 @@ def account_view(request: AuthedRequest) -> HttpResponse:
             "languages": available(),
             "record_language": (record := record_language(request.user.person)),
             "record_language_name": language_name(record),
+            **two_step_account_context(request.user),
         },
     )
 
