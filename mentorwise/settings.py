@@ -232,7 +232,7 @@ LOGOUT_REDIRECT_URL = "login"
 # (`mentorwise break-glass-login` still lets an HR admin in, see docs/security.md).
 MENTORWISE_LOCAL_LOGIN = envbool("MENTORWISE_LOCAL_LOGIN", True)
 # Two-step sign-in for password logins (docs/security.md): roles that must use it
-# (hr_admin, program_manager, executive, or everyone); anybody may turn it on for themselves.
+# (hr_admin, executive, or all); anybody may turn it on for themselves.
 MENTORWISE_MFA_REQUIRED = env.list("MENTORWISE_MFA_REQUIRED", default=[])
 MENTORWISE_MFA_ISSUER = env.str("MENTORWISE_MFA_ISSUER", default="Mentorwise")
 # Passkeys are bound to this host name (default: the host of the request); set it when the
@@ -467,6 +467,9 @@ MENTORWISE_BASE_URL = env.str("MENTORWISE_BASE_URL", default="http://127.0.0.1:8
 # Dates in HRIS files: ISO 8601 always; one extra strptime format may be configured
 # (e.g. "%m/%d/%Y"); formats are never guessed row by row.
 MENTORWISE_IMPORT_DATE_FORMAT = env.str("MENTORWISE_IMPORT_DATE_FORMAT", default="")
+# A full import (people missing from the file are terminated) that would terminate more than
+# this percentage of the people employed waits for an HR admin to confirm the number.
+MENTORWISE_IMPORT_TERMINATION_LIMIT = envint("MENTORWISE_IMPORT_TERMINATION_LIMIT", 10, minimum=0)
 # Aggregates over fewer people than this are suppressed.
 MENTORWISE_MIN_GROUP_SIZE = envint("MENTORWISE_MIN_GROUP_SIZE", 5, minimum=5)
 # Where a safety report goes when everyone who oversees the relationship is in it (the only

@@ -154,6 +154,9 @@ class ExternalIdentity(models.Model):
         return f"{self.issuer} {self.subject}"
 
 
+MAX_BACK_OFF_SECONDS = 60
+
+
 class Authenticator(ThrottlingMixin, TimestampMixin, Device):
     """An authenticator app (TOTP, RFC 6238) for two-step password sign-in.
 
@@ -177,6 +180,17 @@ class Authenticator(ThrottlingMixin, TimestampMixin, Device):
 
     def get_throttle_factor(self) -> int:
         return 1
+
+    def verify_is_allowed(self) -> tuple[bool, dict[str, object] | None]:
+        """django-otp's back-off (1, 2, 4 … seconds after each wrong code), capped at
+        MAX_BACK_OFF_SECONDS: someone who knows the password cannot lock the person out of
+        their own app for longer by guessing (the sign-in lockout stops the guessing)."""
+        allowed, detail = super().verify_is_allowed()
+        failed_at = self.throttling_failure_timestamp
+        waited = (timezone.now() - failed_at).total_seconds() if failed_at else 0.0
+        if not allowed and waited >= MAX_BACK_OFF_SECONDS:
+            return True, None
+        return bool(allowed), detail
 
 
 class RecoveryCode(models.Model):

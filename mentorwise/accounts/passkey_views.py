@@ -31,7 +31,9 @@ from mentorwise.accounts.passkeys import (
 )
 from mentorwise.accounts.two_step import VERIFIED_KEY, first_method_codes
 from mentorwise.accounts.two_step_views import (
+    PENDING_KEY,
     finish_sign_in,
+    pending_setup,
     pending_sign_in,
     show_codes,
     sign_in_credentials,
@@ -62,11 +64,18 @@ def _refused(message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
 
+def _locked(request: HttpRequest) -> JsonResponse:
+    """The first step is dropped: after the pause, the password comes first again."""
+    request.session.pop(PENDING_KEY, None)
+    return _refused(_("Sign-in is paused after too many failed attempts."), status=429)
+
+
 def _registering_user(request: HttpRequest) -> tuple[User, dict[str, object] | None] | None:
-    """Signed in, or held between password and sign-in by a required setup."""
+    """Signed in, or held between password and sign-in by a required setup (never a login
+    that has a method already: it answers that method)."""
     if request.user.is_authenticated:
         return request.user, None
-    return pending_sign_in(request)
+    return pending_setup(request)
 
 
 @login_not_required
@@ -95,6 +104,7 @@ def register_view(request: HttpRequest) -> JsonResponse:
             challenge=challenge,
             credential=request.POST.get("credential", ""),
             name=request.POST.get("name", ""),
+            current_code=request.POST.get("current_code", ""),
         )
     except InvalidInput as error:
         return _refused(" ".join(problem.message for problem in error.errors))
@@ -126,6 +136,8 @@ def sign_in_options_view(request: HttpRequest) -> HttpResponse:
     found = pending_sign_in(request)
     if found is None:
         return _refused(_("Your sign-in took too long. Please sign in again."), status=403)
+    if not AxesProxyHandler.is_allowed(request, sign_in_credentials(found[0])):
+        return _locked(request)
     challenge = sign_in_challenge(user=found[0], rp=RelyingParty.of(request))
     _keep(request, SIGN_IN_KEY, challenge.challenge)
     return _options(challenge.options_json)
@@ -141,7 +153,7 @@ def sign_in_view(request: HttpRequest) -> JsonResponse:
     user, pending = found
     credentials = sign_in_credentials(user)
     if not AxesProxyHandler.is_allowed(request, credentials):
-        return _refused(_("Sign-in is paused after too many failed attempts."), status=429)
+        return _locked(request)
     if passkey_check(
         user=user,
         rp=RelyingParty.of(request),
@@ -155,10 +167,15 @@ def sign_in_view(request: HttpRequest) -> JsonResponse:
 
 
 @require_POST
-def remove_view(request: HttpRequest, passkey_id: int) -> HttpResponse:
+def remove_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
+    raw_id = request.POST.get("passkey", "")
     try:
-        passkey_remove(actor=user, passkey_id=passkey_id)
+        passkey_id = int(raw_id) if raw_id.isdigit() else 0
+        passkey_remove(actor=user, passkey_id=passkey_id, code=request.POST.get("code", ""))
+    except InvalidInput as error:
+        for problem in error.errors:
+            messages.error(request, problem.message)
     except MentorwiseError as error:
         messages.error(request, error.message)
     else:

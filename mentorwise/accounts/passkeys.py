@@ -38,7 +38,12 @@ from webauthn.helpers.structs import (
 )
 
 from mentorwise.accounts.models import Passkey, User
-from mentorwise.accounts.two_step import two_step_forget, two_step_required, uses_two_step
+from mentorwise.accounts.two_step import (
+    confirm_current_method,
+    two_step_forget,
+    two_step_required,
+    uses_two_step,
+)
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import FieldError, Forbidden, InvalidInput, NotFound
 
@@ -107,10 +112,19 @@ def _name_error(name: str) -> list[FieldError]:
 
 @transaction.atomic
 def passkey_register(
-    *, actor: User, rp: RelyingParty, challenge: bytes, credential: str, name: str
+    *,
+    actor: User,
+    rp: RelyingParty,
+    challenge: bytes,
+    credential: str,
+    name: str,
+    current_code: str = "",
 ) -> Passkey:
-    """Keep the public key of a new passkey, once the browser's answer checks out."""
-    errors = _name_error(name)
+    """Keep the public key of a new passkey, once the browser's answer checks out. A login
+    that already has a method confirms with it first (`current_code`)."""
+    if errors := _name_error(name):
+        raise InvalidInput(errors)
+    confirm_current_method(actor=actor, code=current_code)
     try:
         verified = verify_registration_response(
             credential=json.loads(credential),
@@ -118,10 +132,10 @@ def passkey_register(
             expected_rp_id=rp.rp_id,
             expected_origin=rp.origin,
         )
-    except _REFUSED:
-        errors.append(FieldError("credential", _("The passkey could not be registered.")))
-    if errors:
-        raise InvalidInput(errors)
+    except _REFUSED as refused:
+        raise InvalidInput(
+            [FieldError("credential", _("The passkey could not be registered."))]
+        ) from refused
     credential_id = bytes_to_base64url(verified.credential_id)
     if Passkey.objects.filter(credential_id=credential_id).exists():
         raise InvalidInput([FieldError("credential", _("This passkey is registered already."))])
@@ -177,16 +191,17 @@ def passkey_check(*, user: User, rp: RelyingParty, challenge: bytes, credential:
 
 
 @transaction.atomic
-def passkey_remove(*, actor: User, passkey_id: int) -> None:
-    """Remove one of the actor's passkeys. A role that requires two-step sign-in may not
-    remove its last method; removing the last one otherwise turns two-step sign-in off."""
+def passkey_remove(*, actor: User, passkey_id: int, code: str) -> None:
+    """Remove one of the actor's passkeys, confirmed with a current method (`code`: from the
+    app or a recovery code). A role that requires two-step sign-in may not remove its last
+    method; removing the last one otherwise turns two-step sign-in off."""
     passkey = Passkey.objects.filter(pk=passkey_id, user=actor).first()
     if passkey is None:
         raise NotFound(_("No such passkey."))
+    confirm_current_method(actor=actor, code=code)
     passkey.delete()
     if not uses_two_step(actor):
-        if two_step_required(actor):
-            transaction.set_rollback(True)
+        if two_step_required(actor):  # raising rolls the removal back
             raise Forbidden(
                 _("Two-step sign-in is required for your role: add another method first.")
             )

@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from mentorwise.accounts.middleware import session_stamp
+from mentorwise.accounts.two_step import VERIFIED_KEY
 from mentorwise.core.audit import audit_record
 
 
@@ -33,11 +34,13 @@ def _logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: An
         audit_record(actor=user, action="user.break_glass_used", target=user, data=_client(request))
         return
     method = "sso" if backend.endswith("OIDCBackend") else "password"
+    # How a password sign-in's second step was passed (authenticator, passkey, recovery code).
+    second = str((session or {}).get(VERIFIED_KEY) or "")
     audit_record(
         actor=user,
         action="user.signed_in",
         target=user,
-        data={"method": method, **_client(request)},
+        data={"method": method, **({"second_step": second} if second else {}), **_client(request)},
     )
 
 

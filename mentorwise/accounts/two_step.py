@@ -9,23 +9,27 @@ phone.
 from __future__ import annotations
 
 import base64
+import logging
 import secrets
 import time
 import urllib.parse
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.checks import CheckMessage, Error
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.oath import TOTP
 
 from mentorwise.accounts.models import Authenticator, Passkey, RecoveryCode, User, token_hash
-from mentorwise.accounts.roles import is_hr_admin
+from mentorwise.accounts.roles import is_executive, is_hr_admin
 from mentorwise.accounts.services import user_sessions_end
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import FieldError, Forbidden, InvalidInput
-from mentorwise.core.sealed import seal, unseal
+from mentorwise.core.sealed import CannotOpen, seal, unseal
+
+logger = logging.getLogger(__name__)
 
 STEP_SECONDS = 30
 DIGITS = 6
@@ -64,12 +68,30 @@ def uses_authenticator(user: User) -> bool:
 
 def two_step_required(user: User) -> bool:
     """Whether this login may not sign in with a password alone (MENTORWISE_MFA_REQUIRED)."""
-    required = {role.strip().lower() for role in settings.MENTORWISE_MFA_REQUIRED}
+    required = required_roles()
     return (
         "all" in required
-        or ("hr_admin" in required and user.is_hr_admin)
-        or ("executive" in required and user.is_executive)
+        or ("hr_admin" in required and is_hr_admin(user))  # superusers included
+        or ("executive" in required and is_executive(user))
     )
+
+
+def required_roles() -> set[str]:
+    return {role.strip().lower() for role in settings.MENTORWISE_MFA_REQUIRED if role.strip()}
+
+
+def check_required_roles(**kwargs: object) -> list[CheckMessage]:
+    """System check: a misspelt role would silently require nothing."""
+    unknown = sorted(required_roles() - set(REQUIRABLE_ROLES))
+    if not unknown:
+        return []
+    return [
+        Error(
+            f"MENTORWISE_MFA_REQUIRED names unknown roles: {', '.join(unknown)}",
+            hint=f"Use {', '.join(REQUIRABLE_ROLES)} (comma-separated).",
+            id="mentorwise.E020",
+        )
+    ]
 
 
 def recovery_codes_left(user: User) -> int:
@@ -128,7 +150,14 @@ def _totp_accepts(authenticator: Authenticator, code: str) -> bool:
     digits = code.replace(" ", "")
     accepted = False
     if len(digits) == DIGITS and digits.isdigit():
-        totp = TOTP(bytes.fromhex(unseal(authenticator.sealed_key)), STEP_SECONDS, 0, DIGITS)
+        try:
+            seed = bytes.fromhex(unseal(authenticator.sealed_key))
+        except CannotOpen:
+            # The encryption keys changed without the old one kept: the app cannot work
+            # until an HR admin resets it (docs/security.md); recovery codes still do.
+            logger.error("Authenticator %s: its seed cannot be opened", authenticator.pk)
+            return False
+        totp = TOTP(seed, STEP_SECONDS, 0, DIGITS)
         totp.time = time.time()
         accepted = bool(totp.verify(int(digits), TOLERANCE_STEPS, authenticator.last_t + 1))
         if accepted:
@@ -158,9 +187,13 @@ def _normal_recovery_code(code: str) -> str:
 
 
 @transaction.atomic
-def authenticator_confirm(*, actor: User, authenticator_id: int, code: str) -> list[str]:
+def authenticator_confirm(
+    *, actor: User, authenticator_id: int, code: str, current_code: str = ""
+) -> list[str]:
     """Turn two-step sign-in on once the app shows a right code; returns the recovery codes,
-    which are shown this once and stored only hashed."""
+    which are shown this once and stored only hashed. A login that already has a method
+    confirms with it first (`current_code`: from the old app, or a recovery code)."""
+    confirm_current_method(actor=actor, code=current_code)
     pending = (
         Authenticator.objects.select_for_update()
         .filter(pk=authenticator_id, user=actor, confirmed=False)
@@ -194,18 +227,14 @@ def second_step_check(*, user: User, code: str) -> str | None:
 
 
 def _recovery_code_accepts(user: User, authenticator: Authenticator | None, normal: str) -> bool:
-    # The app's back-off covers recovery codes too (guessing them is no faster); the
-    # sign-in lockout covers everyone, with or without an app.
-    if authenticator is not None and not authenticator.verify_is_allowed()[0]:
-        return False
+    # 80 random bits: the sign-in lockout is protection enough. The app's back-off does not
+    # apply, so that wrong app codes cannot keep the person from their recovery codes.
     used = (
         RecoveryCode.objects.filter(user=user, hashed=token_hash(normal), used_at__isnull=True)
         .select_for_update()
         .first()
     )
     if used is None:
-        if authenticator is not None:
-            authenticator.throttle_increment(commit=True)
         return False
     used.used_at = timezone.now()
     used.save(update_fields=["used_at"])
@@ -234,6 +263,20 @@ def _confirm_with_code(user: User, code: str) -> None:
         raise _code_error(_("That code is not right."))
 
 
+def confirm_current_method(*, actor: User, code: str) -> None:
+    """Before a method is replaced, added or removed on a login that has one: a code from
+    the app or a recovery code, so that a borrowed session cannot take the second step over."""
+    if uses_two_step(actor) and second_step_check(user=actor, code=code) is None:
+        raise InvalidInput(
+            [
+                FieldError(
+                    "current_code",
+                    _("Enter a code from the app you use now, or one of your recovery codes."),
+                )
+            ]
+        )
+
+
 @transaction.atomic
 def recovery_codes_renew(*, actor: User, code: str) -> list[str]:
     """New recovery codes (the old ones stop working), confirmed with a current code."""
@@ -258,11 +301,12 @@ def two_step_turn_off(*, actor: User, code: str) -> None:
 
 def two_step_forget(user: User) -> None:
     """Every method and recovery code of the login gone: a password alone signs in again."""
-    _remove_methods(user)
+    remove_methods(user)
     audit_record(actor=user, action="user.two_step_disabled", target=user)
 
 
-def _remove_methods(user: User) -> None:
+def remove_methods(user: User) -> None:
+    """The login's app, passkeys and recovery codes deleted (no audit: the caller's job)."""
     Authenticator.objects.filter(user=user).delete()
     Passkey.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()
@@ -280,6 +324,6 @@ def two_step_reset(*, actor: User | None, user: User) -> None:
             raise Forbidden(
                 _("Another HR admin, or the command line, resets your own two-step sign-in.")
             )
-    _remove_methods(user)
+    remove_methods(user)
     audit_record(actor=actor, action="user.two_step_reset", target=user)
     user_sessions_end(user=user, reason="two_step_reset", actor=actor)

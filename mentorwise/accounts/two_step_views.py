@@ -21,9 +21,11 @@ from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from mentorwise.accounts.models import Authenticator, Passkey, User
@@ -61,6 +63,8 @@ def begin_second_step(request: HttpRequest, user: User, next_url: str) -> HttpRe
         "backend": str(getattr(user, "backend", "")),
         "next": next_url,
         "until": int(time.time()) + PENDING_SECONDS,
+        # A password change, "sign out everywhere" or an HR reset voids the first step.
+        "auth": user.get_session_auth_hash(),
     }
     if uses_two_step(user):
         return redirect("accounts:two_step_verify")
@@ -75,13 +79,26 @@ def pending_sign_in(request: HttpRequest) -> tuple[User, dict[str, Any]] | None:
     user = User.objects.filter(pk=int(pending.get("user") or 0)).first()
     if user is None or not user.may_sign_in():
         return None
+    if not constant_time_compare(str(pending.get("auth", "")), user.get_session_auth_hash()):
+        request.session.pop(PENDING_KEY, None)
+        return None
     return user, pending
+
+
+def pending_setup(request: HttpRequest) -> tuple[User, dict[str, Any]] | None:
+    """A first step that may set a method up: only for a role that requires two-step sign-in
+    and has none yet. Anyone else who passed the password must answer their own second step
+    (setting up a new method from here would walk around it)."""
+    found = pending_sign_in(request)
+    if found is None or not two_step_required(found[0]) or uses_two_step(found[0]):
+        return None
+    return found
 
 
 def finish_sign_in(request: HttpRequest, user: User, pending: dict[str, Any], method: str) -> None:
     request.session.pop(PENDING_KEY, None)
+    request.session[VERIFIED_KEY] = method  # kept by login(); the sign-in's audit entry reads it
     login(request, user, backend=pending["backend"])
-    request.session[VERIFIED_KEY] = method
 
 
 def _expired(request: HttpRequest) -> HttpResponse:
@@ -100,6 +117,7 @@ def locked_out(request: HttpRequest, user: User) -> HttpResponse:
     return response
 
 
+@never_cache
 @login_not_required
 def two_step_verify_view(request: HttpRequest) -> HttpResponse:
     found = pending_sign_in(request)
@@ -153,14 +171,19 @@ def _setup_state(request: HttpRequest, user: User) -> NewAuthenticator:
     return shown
 
 
+@never_cache
 @login_not_required
 def two_step_setup_view(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: signed in (account page), or between password and
     sign-in when the role requires two-step sign-in and none is set up yet."""
-    found = None if request.user.is_authenticated else pending_sign_in(request)
+    found = None if request.user.is_authenticated else pending_setup(request)
     if not request.user.is_authenticated and found is None:
+        if pending_sign_in(request) is not None:
+            return redirect("accounts:two_step_verify")  # a method exists: answer it
         return _expired(request)
     user: User = request.user if found is None else found[0]  # type: ignore[assignment]
+    if found is not None and not AxesProxyHandler.is_allowed(request, sign_in_credentials(user)):
+        return locked_out(request, user)
     setup = _setup_state(request, user)
     error = ""
     if request.method == "POST":
@@ -169,9 +192,10 @@ def two_step_setup_view(request: HttpRequest) -> HttpResponse:
                 actor=user,
                 authenticator_id=setup.authenticator_id,
                 code=request.POST.get("code", ""),
+                current_code=request.POST.get("current_code", ""),
             )
         except InvalidInput as problem:
-            error = problem.errors[0].message
+            error = " ".join(e.message for e in problem.errors)
         else:
             request.session.pop(SETUP_KEY, None)
             next_url = "/"
@@ -187,6 +211,7 @@ def two_step_setup_view(request: HttpRequest) -> HttpResponse:
         "error": error,
         "signing_in": found is not None,
         "replacing": uses_authenticator(user),
+        "confirm_current": uses_two_step(user),
     }
     return render(request, "accounts/two_step_setup.html", context, status=400 if error else 200)
 

@@ -38,7 +38,7 @@ urlpatterns = [
     ),
     path("two-step/passkeys/sign-in/", passkey_views.sign_in_view, name="passkey_sign_in"),
     path(
-        "two-step/passkeys/<int:passkey_id>/remove/",
+        "two-step/passkeys/remove/",
         passkey_views.remove_view,
         name="passkey_remove",
     ),

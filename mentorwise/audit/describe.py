@@ -94,6 +94,7 @@ _LABELS: dict[str, Any] = {
     "side": gettext_lazy("Side"),
     "sides": gettext_lazy("Sides"),
     "recovery_codes_left": gettext_lazy("Recovery codes left"),
+    "second_step": gettext_lazy("Second step"),
     "start": gettext_lazy("Start"),
     "status": gettext_lazy("Status"),
     "subject": gettext_lazy("Subject"),

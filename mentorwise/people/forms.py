@@ -72,3 +72,5 @@ class PeopleImportForm(forms.Form):
 class ImportConfirmForm(forms.Form):
     token = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
     full = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # The number of terminations the HR admin ticked to confirm (a full import over the limit).
+    confirm_terminations = forms.IntegerField(required=False, min_value=0)

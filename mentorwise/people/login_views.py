@@ -65,11 +65,15 @@ def _act(request: AuthedRequest, login: User, action: str) -> str:
             )
         elif action == "two_step_reset":
             two_step_reset(actor=request.user, user=login)
-            messages.success(
-                request,
+            done = (
                 _("Two-step sign-in of %(username)s reset: they set it up again at sign-in.")
-                % {"username": login.get_username()},
+                if two_step_required(login)
+                else _(
+                    "Two-step sign-in of %(username)s reset: their password alone signs them "
+                    "in until they set it up again."
+                )
             )
+            messages.success(request, done % {"username": login.get_username()})
         elif action == "one_time":
             return password_reset_one_time(actor=request.user, user=login)
         else:

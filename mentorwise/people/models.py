@@ -223,6 +223,8 @@ class ImportSource(models.TextChoices):
 class ImportOutcome(models.TextChoices):
     IMPORTED = "imported", "Imported"
     REFUSED = "refused", "Refused"
+    # A full import over the termination limit, not confirmed: nothing was written.
+    HELD = "held", "Waiting for confirmation"
 
 
 class ImportRun(models.Model):

@@ -43,6 +43,7 @@ from mentorwise.people.models import (
     ImportSource,
     Person,
     TerminationKind,
+    employed_on,
 )
 from mentorwise.people.permissions import require_can_import
 from mentorwise.people.staging import BATCH, Staging, UpdateRow
@@ -93,6 +94,16 @@ class ImportResult:
     full: bool = False
     ignored_columns: list[str] = field(default_factory=list)
     changes: list[PersonChange] = field(default_factory=list)
+    # A full import that would terminate more people than MENTORWISE_IMPORT_TERMINATION_LIMIT
+    # percent of those employed before it waits for a confirmation of that number.
+    employed_before: int = 0
+    termination_limit: int = 0
+    needs_confirmation: bool = False
+
+    @property
+    def terminated_share(self) -> int:
+        """The terminations as a whole percentage of the people employed before the import."""
+        return round(100 * self.terminated / self.employed_before) if self.employed_before else 0
 
     @property
     def changed_anything(self) -> bool:
@@ -189,6 +200,49 @@ def _noop(stage: str, done: int, total: int) -> None:
     return None
 
 
+class TerminationsNeedConfirmation(InvalidInput):
+    """A full import over the termination limit, not confirmed for that many: nothing written."""
+
+
+def termination_limit(employed: int) -> int:
+    """How many people a full import may terminate without a confirmation."""
+    return employed * settings.MENTORWISE_IMPORT_TERMINATION_LIMIT // 100
+
+
+def _hold_mass_terminations(result: ImportResult, confirmed: int | None, today: dt.date) -> None:
+    """Flag (preview) or refuse (import) a full import over the limit, unless an HR admin
+    confirmed at least as many terminations as it would make."""
+    if not result.full or not result.terminated:
+        return
+    result.employed_before = Person.objects.filter(employed_on(today)).count()
+    result.termination_limit = termination_limit(result.employed_before)
+    if result.terminated <= result.termination_limit:
+        return
+    if confirmed is not None and result.terminated <= confirmed:
+        return
+    result.needs_confirmation = True
+    if result.dry_run:
+        return
+    raise TerminationsNeedConfirmation(
+        [
+            FieldError(
+                "full",
+                _(
+                    "This import would terminate %(count)s of the %(employed)s people employed "
+                    "(%(share)s%%), over the limit of %(limit)s%%: an HR admin must confirm "
+                    "that number before it is imported."
+                )
+                % {
+                    "count": f"{result.terminated:,}",
+                    "employed": f"{result.employed_before:,}",
+                    "share": result.terminated_share,
+                    "limit": settings.MENTORWISE_IMPORT_TERMINATION_LIMIT,
+                },
+            )
+        ]
+    )
+
+
 def people_import(
     *,
     actor: Actor,
@@ -199,13 +253,17 @@ def people_import(
     today: dt.date | None = None,
     progress: Progress | None = None,
     source: ImportSource = ImportSource.COMMAND,
+    confirmed_terminations: int | None = None,
 ) -> ImportResult:
     """Import an HRIS CSV: all rows or none; raise InvalidInput listing the problems.
 
     `data` is the file's bytes or a seekable binary file (an upload, an open file), read as
     a stream. A dry run checks and counts exactly like the import and writes nothing.
     The import history (ImportRun) records every import, in its transaction, and every file
-    refused for its problems; `source` says where it was started.
+    refused for its problems; `source` says where it was started. A full import that would
+    terminate more than MENTORWISE_IMPORT_TERMINATION_LIMIT percent of the people employed is
+    held (`TerminationsNeedConfirmation`, recorded as waiting) unless `confirmed_terminations`
+    is at least the number it terminates; its preview says so (`needs_confirmation`).
     """
     require_can_import(actor)
     run = ImportRun(
@@ -223,6 +281,7 @@ def people_import(
             data=data,
             today=today or timezone.localdate(),
             progress=progress or _noop,
+            confirmed_terminations=confirmed_terminations,
         )
     except InvalidInput as error:
         _record_refused(run, error)
@@ -235,7 +294,10 @@ def _record_refused(run: ImportRun, error: InvalidInput) -> None:
     The history must never hide the file's problems: if it cannot be written (a database
     not migrated yet), the problems are still reported and the failure is logged.
     """
-    run.outcome, run.errors = ImportOutcome.REFUSED, error.total
+    if isinstance(error, TerminationsNeedConfirmation):
+        run.outcome, run.errors = ImportOutcome.HELD, 0
+    else:
+        run.outcome, run.errors = ImportOutcome.REFUSED, error.total
     try:
         with transaction.atomic():
             run.save()
@@ -256,6 +318,7 @@ def _import(
     data: bytes | IO[bytes],
     today: dt.date,
     progress: Progress,
+    confirmed_terminations: int | None,
 ) -> ImportResult:
     stream = io.BytesIO(data) if isinstance(data, bytes) else data
     stream.seek(0, io.SEEK_END)
@@ -276,10 +339,12 @@ def _import(
         )
         if dry_run:
             _check_and_plan(staging, layout, log, result, full=full, progress=progress)
+            _hold_mass_terminations(result, confirmed_terminations, today)
             return result
         with transaction.atomic():
             _lock_people_table()
             _check_and_plan(staging, layout, log, result, full=full, progress=progress)
+            _hold_mass_terminations(result, confirmed_terminations, today)
             _write(staging, result, today=today, progress=progress)
             run.outcome = ImportOutcome.IMPORTED
             run.rows, run.created, run.updated = result.rows, result.created, result.updated
@@ -289,9 +354,21 @@ def _import(
                 actor=actor,
                 action="people.imported",
                 target=run,
-                data={"file": run.file_name, "full": full, **result.counts()},
+                data={
+                    "file": run.file_name,
+                    "full": full,
+                    **result.counts(),
+                    **_confirmation(result, confirmed_terminations),
+                },
             )
     return result
+
+
+def _confirmation(result: ImportResult, confirmed: int | None) -> dict[str, int]:
+    """For the audit entry: the terminations an HR admin confirmed over the limit."""
+    if result.terminated > result.termination_limit and confirmed is not None:
+        return {"confirmed_terminations": confirmed}
+    return {}
 
 
 def file_size_problem(size: int) -> FieldError | None:

@@ -79,6 +79,7 @@ def _import_page(request: AuthedRequest) -> dict[str, object]:
         "form": PeopleImportForm(),
         "date_format": settings.MENTORWISE_IMPORT_DATE_FORMAT,
         "max_bytes": settings.MENTORWISE_MAX_IMPORT_BYTES,
+        "termination_limit": settings.MENTORWISE_IMPORT_TERMINATION_LIMIT,
         "columns": import_columns(),
     }
 
@@ -114,6 +115,7 @@ def _import_confirm(request: AuthedRequest) -> HttpResponse:
                 file_name=name,
                 full=form.cleaned_data["full"],
                 source=ImportSource.PAGE,
+                confirmed_terminations=form.cleaned_data["confirm_terminations"],
             )
     except InvalidInput as error:
         # The database changed since the preview (e.g. another import): show what is wrong now.

@@ -34,6 +34,7 @@ from django.utils.translation import ngettext
 from mentorwise.accounts import services as account_services
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.models import ApiToken, User
+from mentorwise.accounts.two_step import remove_methods
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict, FieldError, InvalidInput
 from mentorwise.core.models import OutboxMessage
@@ -197,6 +198,7 @@ def _erase_logins(actor: Actor, users: list[User], result: ErasureResult) -> Non
             ).update(revoked_at=timezone.now())
             User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
         ApiToken.objects.filter(user=user).update(name="Erased token")
+        remove_methods(user)  # the app, passkeys (named by the person) and recovery codes
         user.managed_programs.clear()
         result.logins_deactivated += 1
 

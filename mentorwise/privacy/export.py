@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mentorwise.accounts.actors import Actor
-from mentorwise.accounts.models import ApiToken, User
+from mentorwise.accounts.models import ApiToken, Authenticator, Passkey, RecoveryCode, User
 from mentorwise.core.audit import audit_record
 from mentorwise.core.models import AuditEntry
 from mentorwise.learning.models import ModuleCompletion
@@ -207,6 +207,16 @@ def _login(user: User) -> dict[str, Any]:
     return {
         **row(user, exclude=("person",)),
         "api_tokens": [row(t) for t in ApiToken.objects.filter(user=user)],
+        # What is set up and when it was used; never the app's key or a passkey's public key.
+        "two_step": {
+            "authenticators": [
+                row(a, exclude=("sealed_key",)) for a in Authenticator.objects.filter(user=user)
+            ],
+            "passkeys": [
+                row(p, exclude=("public_key",)) for p in Passkey.objects.filter(user=user)
+            ],
+            "recovery_codes": [row(c) for c in RecoveryCode.objects.filter(user=user)],
+        },
     }
 
 

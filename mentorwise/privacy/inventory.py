@@ -37,6 +37,9 @@ HUBS = frozenset(
 EXPORTED: dict[str, str] = {
     "accounts.user.person": "logins",
     "accounts.apitoken.user": "logins[].api_tokens",
+    "accounts.authenticator.user": "logins[].two_step.authenticators",
+    "accounts.passkey.user": "logins[].two_step.passkeys",
+    "accounts.recoverycode.user": "logins[].two_step.recovery_codes",
     "core.auditentry.actor": "audit_entries",
     "people.person.manager": "person.manager",
     "people.careerevent.person": "career_events",

@@ -25,6 +25,7 @@ REGISTER_OPTIONS = "/account/two-step/passkeys/register/options/"
 REGISTER = "/account/two-step/passkeys/register/"
 SIGN_IN_OPTIONS = "/account/two-step/passkeys/sign-in/options/"
 SIGN_IN = "/account/two-step/passkeys/sign-in/"
+REMOVE = "/account/two-step/passkeys/remove/"
 
 
 @pytest.fixture(autouse=True)
@@ -36,9 +37,12 @@ def _limits(settings: Any) -> None:
     settings.MENTORWISE_WEBAUTHN_RP_ID = ""
 
 
-def _register(client: Client, key: SoftAuthenticator, name: str = "Laptop", **answer: Any) -> Any:
+def _register(
+    client: Client, key: SoftAuthenticator, name: str = "Laptop", current: str = "", **answer: Any
+) -> Any:
     options = client.post(REGISTER_OPTIONS).json()
-    return client.post(REGISTER, {"credential": key.create(options, **answer), "name": name})
+    data = {"credential": key.create(options, **answer), "name": name, "current_code": current}
+    return client.post(REGISTER, data)
 
 
 def _signed_in(client: Client) -> bool:
@@ -49,6 +53,13 @@ def _password(client: Client, user: User) -> Any:
     return client.post("/login/", {"username": user.username, "password": PASSWORD})
 
 
+_CODES: dict[int, list[str]] = {}
+
+
+def _codes_of(user: User) -> list[str]:
+    return _CODES[user.pk]
+
+
 @pytest.fixture
 def with_passkey() -> tuple[User, SoftAuthenticator]:
     user = make_user(make_person())
@@ -57,6 +68,8 @@ def with_passkey() -> tuple[User, SoftAuthenticator]:
     key = SoftAuthenticator()
     answer = _register(client, key)
     assert answer.status_code == 200 and answer.json()["redirect"] == "/account/two-step/codes/"
+    page = client.get("/account/two-step/codes/").content.decode()
+    _CODES[user.pk] = re.findall(r"<li><code>([a-z2-7-]{19})</code></li>", page)
     return user, key
 
 
@@ -68,7 +81,11 @@ def test_a_first_passkey_gives_recovery_codes_once(with_passkey: Any) -> None:
     assert AuditEntry.objects.filter(action="user.passkey_added").exists()
     client = Client()
     client.force_login(user)
-    second = _register(client, SoftAuthenticator(), name="Phone")
+    # A second key needs a current method: a borrowed session cannot add its own.
+    refused = _register(client, SoftAuthenticator(), name="Phone")
+    assert refused.status_code == 400 and "recovery codes" in refused.json()["error"]
+    codes = _codes_of(user)
+    second = _register(client, SoftAuthenticator(), name="Phone", current=codes[0])
     assert second.json()["redirect"] == "/account/#two-step"  # no new codes for a second key
     assert Passkey.objects.filter(user=user).count() == 2
 
@@ -180,10 +197,9 @@ def test_refused_passkeys_count_toward_the_lockout(with_passkey: Any) -> None:
     for _n in range(3):
         options = client.post(SIGN_IN_OPTIONS).json()
         client.post(SIGN_IN, {"credential": key.get(options, origin="https://evil.example")})
-    options = client.post(SIGN_IN_OPTIONS)
-    if options.status_code == 200:
-        locked = client.post(SIGN_IN, {"credential": key.get(options.json())})
-        assert locked.status_code in (403, 429)
+    # Locked: the lockout page, and no further try (the right key included) signs in.
+    assert client.post(SIGN_IN_OPTIONS).status_code == 429
+    assert client.post(SIGN_IN_OPTIONS).status_code == 403  # the first step was dropped
     assert not _signed_in(client)
     assert _password(Client(), user).status_code == 429
 
@@ -197,15 +213,19 @@ def test_a_required_role_can_set_up_a_passkey_at_sign_in(settings: Any) -> None:
     answer = _register(client, SoftAuthenticator(), name="Security key")
     assert answer.json()["redirect"] == "/account/two-step/codes/"
     assert _signed_in(client)
-    assert client.get("/account/two-step/codes/").status_code == 200
+    codes = re.findall(
+        r"<li><code>([a-z2-7-]{19})</code></li>",
+        client.get("/account/two-step/codes/").content.decode(),
+    )
     # The last method of a required role stays.
     passkey = Passkey.objects.get(user=admin)
-    removed = client.post(f"/account/two-step/passkeys/{passkey.pk}/remove/", follow=True)
+    removed = client.post(REMOVE, {"passkey": passkey.pk, "code": codes[0]}, follow=True)
     assert "add another method first" in removed.content.decode()
     assert Passkey.objects.filter(pk=passkey.pk).exists()
+    assert RecoveryCode.objects.filter(user=admin, used_at__isnull=True).count() == 10
 
 
-def test_removing_the_last_passkey_turns_two_step_off(with_passkey: Any) -> None:
+def test_removing_the_last_passkey_needs_a_code_and_turns_two_step_off(with_passkey: Any) -> None:
     user, _key = with_passkey
     client = Client()
     client.force_login(user)
@@ -213,10 +233,34 @@ def test_removing_the_last_passkey_turns_two_step_off(with_passkey: Any) -> None
     other = Client()
     other.force_login(stranger)
     passkey = Passkey.objects.get(user=user)
-    assert other.post(f"/account/two-step/passkeys/{passkey.pk}/remove/").status_code == 302
+    codes = _codes_of(user)
+    other.post(REMOVE, {"passkey": passkey.pk, "code": codes[0]})
     assert Passkey.objects.filter(pk=passkey.pk).exists()  # not theirs: nothing removed
-    client.post(f"/account/two-step/passkeys/{passkey.pk}/remove/")
+    client.post(REMOVE, {"passkey": passkey.pk, "code": "wrong-code-here!"})
+    assert Passkey.objects.filter(pk=passkey.pk).exists()  # no current method shown
+    client.post(REMOVE, {"passkey": passkey.pk, "code": codes[1]})
     assert not Passkey.objects.filter(user=user).exists()
     assert not RecoveryCode.objects.filter(user=user).exists()
-    assert _signed_in(_fresh := Client()) is False
-    assert _password(_fresh, user)["Location"] == "/"  # a password alone again
+    assert _password(Client(), user)["Location"] == "/"  # a password alone again
+
+
+def test_a_first_step_with_a_passkey_cannot_register_another(with_passkey: Any) -> None:
+    """Only a required role with nothing set up registers between password and sign-in."""
+    user, _key = with_passkey
+    client = Client()
+    _password(client, user)
+    assert client.post(REGISTER_OPTIONS).status_code == 403
+    attacker = SoftAuthenticator()
+    fake = {"challenge": b64url(b"z" * 32), "rp": {"id": "testserver"}}
+    answer = client.post(REGISTER, {"credential": attacker.create(fake), "name": "Mine"})
+    assert answer.status_code == 403 and not _signed_in(client)
+    assert list(Passkey.objects.filter(user=user).values_list("name", flat=True)) == ["Laptop"]
+
+
+def test_the_sign_in_audit_names_the_second_step(with_passkey: Any) -> None:
+    user, key = with_passkey
+    client = Client()
+    _password(client, user)
+    client.post(SIGN_IN, {"credential": key.get(client.post(SIGN_IN_OPTIONS).json())})
+    entry = AuditEntry.objects.filter(action="user.signed_in").latest("created_at")
+    assert entry.data["method"] == "password" and entry.data["second_step"] == "passkey"

@@ -185,7 +185,6 @@ def test_wrong_codes_count_toward_the_lockout(
     assert (
         retry.post("/login/", {"username": user.username, "password": PASSWORD}).status_code == 429
     )
-    assert retry.get("/account/two-step/").status_code == 302
     assert not _signed_in(retry)
 
 
@@ -299,3 +298,118 @@ def test_an_hr_admin_resets_a_lost_phone_but_not_their_own(
     assert Authenticator.objects.filter(pk=admin_device.pk).exists()
     call_command("two_step_reset", admin.username, stdout=io.StringIO())
     assert not Authenticator.objects.filter(user=admin).exists()
+
+
+# What an attacker who knows only the password must not get (a security review's findings).
+
+
+def test_a_first_step_with_an_app_cannot_set_up_another(
+    user_with_app: tuple[User, str, list[str]],
+) -> None:
+    user, _key, _codes = user_with_app
+    before = Authenticator.objects.get(user=user, confirmed=True).pk
+    client = Client()
+    _password(client, user)
+    assert client.get("/account/two-step/setup/")["Location"] == "/account/two-step/"
+    taken = client.post("/account/two-step/setup/", {"code": "123456"})
+    assert taken["Location"] == "/account/two-step/" and not _signed_in(client)
+    assert Authenticator.objects.get(user=user, confirmed=True).pk == before
+    assert not Authenticator.objects.filter(user=user, confirmed=False).exists()
+
+
+def test_the_first_step_is_void_after_a_password_change_or_reset(
+    user_with_app: tuple[User, str, list[str]], clock: Any
+) -> None:
+    user, key, _codes = user_with_app
+    client = Client()
+    _password(client, user)
+    user.set_password("a brand new passphrase 42")
+    user.save()
+    late = client.post("/account/two-step/", {"code": pyotp.TOTP(key).now()})
+    assert late["Location"] == "/login/" and not _signed_in(client)
+
+
+def test_the_first_step_cycles_the_session_key(user_with_app: tuple[User, str, list[str]]) -> None:
+    user, _key, _codes = user_with_app
+    client = Client()
+    planted = client.session  # a real session, as one an attacker could plant in a browser
+    planted["language_hint"] = "en"
+    planted.save()
+    client.cookies["sessionid"] = planted.session_key
+    _password(client, user)
+    assert "mw_two_step_pending" in client.session
+    assert client.cookies["sessionid"].value != planted.session_key
+
+
+def test_a_locked_login_cannot_finish_with_the_right_code(
+    user_with_app: tuple[User, str, list[str]], clock: Any
+) -> None:
+    user, key, _codes = user_with_app
+    client = Client()
+    _password(client, user)
+    for _n in range(3):
+        client.post("/account/two-step/", {"code": "123456"})
+        clock.shift(dt.timedelta(seconds=20))
+    # The fourth failure of the limit comes from elsewhere: a wrong password.
+    Client().post("/login/", {"username": user.username, "password": "wrong"})
+    refused = client.post("/account/two-step/", {"code": pyotp.TOTP(key).now()})
+    assert refused.status_code == 429 and not _signed_in(client)
+
+
+def test_wrong_app_codes_never_block_the_recovery_codes_and_back_off_is_capped(
+    user_with_app: tuple[User, str, list[str]], clock: Any, settings: Any
+) -> None:
+    settings.AXES_FAILURE_LIMIT = 100  # the device's back-off, not the lockout, is tested here
+    user, key, codes = user_with_app
+    client = Client()
+    _password(client, user)
+    for _n in range(12):  # an attacker with the password, guessing for a while
+        client.post("/account/two-step/", {"code": "123456"})
+        clock.shift(dt.timedelta(seconds=1))
+    victim = Client()
+    _password(victim, user)
+    assert victim.post("/account/two-step/", {"code": codes[0]}).status_code == 302
+    clock.shift(dt.timedelta(seconds=60))
+    again = Client()
+    _password(again, user)
+    assert again.post("/account/two-step/", {"code": pyotp.TOTP(key).now()}).status_code == 302
+
+
+def test_moving_the_app_needs_a_current_code(
+    user_with_app: tuple[User, str, list[str]], clock: Any
+) -> None:
+    user, _key, codes = user_with_app
+    client = Client()
+    client.force_login(user)  # a borrowed session
+    page = client.get("/account/two-step/setup/").content.decode()
+    assert 'name="current_code"' in page
+    new_key = _key_from(page)
+    refused = client.post("/account/two-step/setup/", {"code": pyotp.TOTP(new_key).now()})
+    assert refused.status_code == 400 and "recovery codes" in refused.content.decode()
+    moved = client.post(
+        "/account/two-step/setup/",
+        {"code": pyotp.TOTP(new_key).now(), "current_code": codes[5]},
+    )
+    assert moved.status_code == 200
+    assert Authenticator.objects.filter(user=user, confirmed=True).count() == 1
+
+
+def test_pages_between_the_steps_are_never_cached(settings: Any) -> None:
+    settings.MENTORWISE_MFA_REQUIRED = ["hr_admin"]
+    admin = make_user(make_person(), is_hr_admin=True)
+    client = Client()
+    _password(client, admin)
+    assert "no-store" in client.get("/account/two-step/setup/")["Cache-Control"]
+    assert "no-store" in client.get("/account/two-step/")["Cache-Control"]
+
+
+def test_superusers_count_as_hr_admins_and_unknown_roles_are_refused(settings: Any) -> None:
+    from mentorwise.accounts.two_step import check_required_roles
+
+    settings.MENTORWISE_MFA_REQUIRED = ["hr_admin"]
+    root = make_user(make_person(), is_superuser=True)
+    assert _password(Client(), root)["Location"] == "/account/two-step/setup/"
+    assert check_required_roles() == []
+    settings.MENTORWISE_MFA_REQUIRED = ["hr-admin", "program_manager"]
+    (error,) = check_required_roles()
+    assert "hr-admin, program_manager" in error.msg

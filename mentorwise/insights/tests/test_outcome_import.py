@@ -69,7 +69,14 @@ def test_a_full_import_records_leavers_with_an_unknown_kind_of_exit() -> None:
         dt.date(2026, 1, 1),
     )
     data = (HEADER + "\nE1,Ada,A,ada@example.com,4,Sales\n").encode()
-    people_import(actor=None, data=data, file_name="p.csv", today=dt.date(2026, 2, 1), full=True)
+    people_import(
+        actor=None,
+        data=data,
+        file_name="p.csv",
+        today=dt.date(2026, 2, 1),
+        full=True,
+        confirmed_terminations=1,  # 1 of 2 leaves: over the 10% limit
+    )
     ben = Person.objects.get(employee_id="E2")
     assert (ben.termination_date, ben.termination_kind) == (dt.date(2026, 2, 1), "unknown")
     assert Person.objects.get(employee_id="E1").termination_kind == ""

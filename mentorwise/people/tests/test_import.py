@@ -24,10 +24,16 @@ ORG = [
 ]
 
 
-def run(lines, *, full=False, dry_run=False, actor=None):
+def run(lines, *, full=False, dry_run=False, actor=None, confirmed=None):
     data = ("\n".join(lines) + "\n").encode() if isinstance(lines, list) else lines
     return people_import(
-        actor=actor, data=data, file_name="people.csv", full=full, dry_run=dry_run, today=TODAY
+        actor=actor,
+        data=data,
+        file_name="people.csv",
+        full=full,
+        dry_run=dry_run,
+        today=TODAY,
+        confirmed_terminations=confirmed,
     )
 
 
@@ -100,7 +106,7 @@ def test_columns_missing_from_the_file_are_left_alone():
 
 def test_full_import_terminates_people_missing_from_the_file_without_deleting():
     run(ORG)
-    result = run(ORG[:4], full=True)
+    result = run(ORG[:4], full=True, confirmed=1)  # 1 of 4: over the 10% limit
     assert result.terminated == 1
     ivo = Person.objects.get(employee_id="E4")
     assert ivo.termination_date == TODAY

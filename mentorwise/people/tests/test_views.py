@@ -176,8 +176,11 @@ def test_full_import_from_the_page_terminates_the_missing(client, hr_admin, sett
     stale.refresh_from_db()
     assert stale.termination_date is None
     token = preview.context["confirm"].initial["token"]
+    assert result.needs_confirmation  # a small organization: over the 10% limit
     response = client.post(
-        reverse("people:import"), {"token": token, "full": "True"}, headers={"HX-Request": "true"}
+        reverse("people:import"),
+        {"token": token, "full": "True", "confirm_terminations": str(result.terminated)},
+        headers={"HX-Request": "true"},
     )
     assert response.status_code == 204 and response["HX-Redirect"] == reverse("people:list")
     stale.refresh_from_db()

@@ -309,6 +309,7 @@ def test_full_import_does_not_terminate_erased_people(mentee: Any, hr_admin: Any
         data=(HEADER + "N1,New,Person,new@example.com,\n").encode(),
         file_name="hris.csv",
         full=True,
+        confirmed_terminations=1_000,  # the small test organization leaves almost entirely
     )
     ana.refresh_from_db()
     assert ana.termination_date is None

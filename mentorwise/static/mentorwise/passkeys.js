@@ -4,6 +4,8 @@
 (function () {
   "use strict";
   if (!window.PublicKeyCredential || !navigator.credentials) return;
+  // WebAuthn binds keys to a domain name: a site reached by a bare IP address cannot use them.
+  if (/^[0-9.]+$|^\[|:/.test(location.hostname)) return;
 
   function toBuffer(text) {
     var padded = text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4);
@@ -28,6 +30,8 @@
     return fetch(url, { method: "POST", body: body, credentials: "same-origin" })
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (json) {
+          // A lockout answers with the lockout page, not JSON.
+          if (response.status === 429 && !json.error) json.error = form.dataset.locked;
           return { ok: response.ok, json: json };
         });
       });
@@ -82,7 +86,7 @@
       event.preventDefault();
       var adding = form.dataset.passkey === "register";
       var button = form.querySelector("button");
-      var name = form.querySelector("input[name=name]");
+      var inputs = form.querySelectorAll("input[name=name], input[name=current_code]");
       button.disabled = true;
       say(form, "");
       send(form.dataset.optionsUrl, form, {})
@@ -95,7 +99,7 @@
         })
         .then(function (credential) {
           var fields = { credential: adding ? registered(credential) : asserted(credential) };
-          if (name) fields.name = name.value;
+          inputs.forEach(function (input) { fields[input.name] = input.value; });
           return send(form.action, form, fields);
         })
         .then(function (result) {

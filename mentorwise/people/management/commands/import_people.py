@@ -17,7 +17,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 
 from mentorwise.core.errors import InvalidInput
 from mentorwise.people.models import ImportOutcome, ImportRun
-from mentorwise.people.services import people_import
+from mentorwise.people.services import TerminationsNeedConfirmation, people_import
 
 
 class Command(BaseCommand):
@@ -42,6 +42,13 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Check and count, but write nothing."
+        )
+        parser.add_argument(
+            "--confirm-terminations",
+            type=int,
+            metavar="N",
+            help="With --full: allow up to N terminations even over "
+            "MENTORWISE_IMPORT_TERMINATION_LIMIT (the dry run tells the number).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -84,7 +91,17 @@ class Command(BaseCommand):
                     full=options["full"],
                     dry_run=options["dry_run"],
                     progress=report,
+                    confirmed_terminations=options["confirm_terminations"],
                 )
+        except TerminationsNeedConfirmation as error:
+            raise CommandError(
+                _("%(file)s: %(problem)s Nothing was imported; run again with %(option)s.")
+                % {
+                    "file": path.name,
+                    "problem": error.errors[0].message,
+                    "option": "--confirm-terminations N",
+                }
+            ) from error
         except InvalidInput as error:
             for problem in error.errors:
                 self.stderr.write(f"{path.name}: {problem}")
@@ -110,6 +127,14 @@ class Command(BaseCommand):
                 _("Ignored columns: %(columns)s") % {"columns": ", ".join(result.ignored_columns)}
             )
         self.stdout.write(result.summary())
+        if result.needs_confirmation:
+            self.stdout.write(
+                _(
+                    "Over the termination limit: import with --confirm-terminations %(count)s "
+                    "once you have checked that the file is the whole workforce."
+                )
+                % {"count": result.terminated}
+            )
 
     def _history(self) -> None:
         # The command line is the operator (actor None, as for the import itself): all runs.
