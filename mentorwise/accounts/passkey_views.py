@@ -32,6 +32,7 @@ from mentorwise.accounts.passkeys import (
 from mentorwise.accounts.two_step import VERIFIED_KEY, first_method_codes
 from mentorwise.accounts.two_step_views import (
     PENDING_KEY,
+    counted_code_check,
     finish_sign_in,
     pending_setup,
     pending_sign_in,
@@ -64,6 +65,11 @@ def _refused(message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
 
+def _too_late() -> JsonResponse:
+    """No first step (expired, voided, never made) or no challenge (used up): start again."""
+    return _refused(_("Your sign-in took too long. Please sign in again."), status=403)
+
+
 def _locked(request: HttpRequest) -> JsonResponse:
     """The first step is dropped: after the pause, the password comes first again."""
     request.session.pop(PENDING_KEY, None)
@@ -83,7 +89,7 @@ def _registering_user(request: HttpRequest) -> tuple[User, dict[str, object] | N
 def register_options_view(request: HttpRequest) -> HttpResponse:
     who = _registering_user(request)
     if who is None:
-        return _refused(_("Your sign-in took too long. Please sign in again."), status=403)
+        return _too_late()
     challenge = registration_challenge(actor=who[0], rp=RelyingParty.of(request))
     _keep(request, REGISTER_KEY, challenge.challenge)
     return _options(challenge.options_json)
@@ -95,19 +101,22 @@ def register_view(request: HttpRequest) -> JsonResponse:
     who = _registering_user(request)
     challenge = _take(request, REGISTER_KEY)
     if who is None or challenge is None:
-        return _refused(_("Your sign-in took too long. Please sign in again."), status=403)
+        return _too_late()
     user, pending = who
     try:
-        passkey_register(
-            actor=user,
-            rp=RelyingParty.of(request),
-            challenge=challenge,
-            credential=request.POST.get("credential", ""),
-            name=request.POST.get("name", ""),
-            current_code=request.POST.get("current_code", ""),
-        )
+        with counted_code_check(request, user):
+            passkey_register(
+                actor=user,
+                rp=RelyingParty.of(request),
+                challenge=challenge,
+                credential=request.POST.get("credential", ""),
+                name=request.POST.get("name", ""),
+                current_code=request.POST.get("current_code", ""),
+            )
     except InvalidInput as error:
         return _refused(" ".join(problem.message for problem in error.errors))
+    except MentorwiseError as error:
+        return _refused(error.message, status=429)
     codes = first_method_codes(actor=user)
     next_url = reverse("accounts:account") + "#two-step"
     if pending is not None:
@@ -135,7 +144,7 @@ def codes_view(request: HttpRequest) -> HttpResponse:
 def sign_in_options_view(request: HttpRequest) -> HttpResponse:
     found = pending_sign_in(request)
     if found is None:
-        return _refused(_("Your sign-in took too long. Please sign in again."), status=403)
+        return _too_late()
     if not AxesProxyHandler.is_allowed(request, sign_in_credentials(found[0])):
         return _locked(request)
     challenge = sign_in_challenge(user=found[0], rp=RelyingParty.of(request))
@@ -149,7 +158,7 @@ def sign_in_view(request: HttpRequest) -> JsonResponse:
     found = pending_sign_in(request)
     challenge = _take(request, SIGN_IN_KEY)
     if found is None or challenge is None:
-        return _refused(_("Your sign-in took too long. Please sign in again."), status=403)
+        return _too_late()
     user, pending = found
     credentials = sign_in_credentials(user)
     if not AxesProxyHandler.is_allowed(request, credentials):
@@ -172,7 +181,8 @@ def remove_view(request: HttpRequest) -> HttpResponse:
     raw_id = request.POST.get("passkey", "")
     try:
         passkey_id = int(raw_id) if raw_id.isdigit() else 0
-        passkey_remove(actor=user, passkey_id=passkey_id, code=request.POST.get("code", ""))
+        with counted_code_check(request, user):
+            passkey_remove(actor=user, passkey_id=passkey_id, code=request.POST.get("code", ""))
     except InvalidInput as error:
         for problem in error.errors:
             messages.error(request, problem.message)

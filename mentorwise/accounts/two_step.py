@@ -258,16 +258,21 @@ def first_method_codes(*, actor: User) -> list[str]:
     return codes
 
 
+class WrongCurrentCode(InvalidInput):
+    """A signed-in session gave a wrong code for its current method: the page counts it
+    toward the sign-in lockout (outside the rolled-back transaction), so it cannot be guessed."""
+
+
 def _confirm_with_code(user: User, code: str) -> None:
     if second_step_check(user=user, code=code) is None:
-        raise _code_error(_("That code is not right."))
+        raise WrongCurrentCode([FieldError("code", _("That code is not right."))])
 
 
 def confirm_current_method(*, actor: User, code: str) -> None:
     """Before a method is replaced, added or removed on a login that has one: a code from
     the app or a recovery code, so that a borrowed session cannot take the second step over."""
     if uses_two_step(actor) and second_step_check(user=actor, code=code) is None:
-        raise InvalidInput(
+        raise WrongCurrentCode(
             [
                 FieldError(
                     "current_code",

@@ -9,6 +9,8 @@ sign-in for the lockout (django-axes), like a wrong password.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import segno
@@ -33,6 +35,7 @@ from mentorwise.accounts.two_step import (
     RECOVERY_CODE_COUNT,
     VERIFIED_KEY,
     NewAuthenticator,
+    WrongCurrentCode,
     authenticator_begin,
     authenticator_confirm,
     authenticator_shown_again,
@@ -44,7 +47,7 @@ from mentorwise.accounts.two_step import (
     uses_authenticator,
     uses_two_step,
 )
-from mentorwise.core.errors import InvalidInput, MentorwiseError
+from mentorwise.core.errors import Forbidden, InvalidInput, MentorwiseError
 
 PENDING_KEY = "mw_two_step_pending"
 SETUP_KEY = "mw_two_step_setup"
@@ -108,6 +111,21 @@ def _expired(request: HttpRequest) -> HttpResponse:
 
 def sign_in_credentials(user: User) -> dict[str, str]:
     return {"username": user.get_username()}
+
+
+@contextmanager
+def counted_code_check(request: HttpRequest, user: User) -> Iterator[None]:
+    """Around a signed-in session's check of a current code: refused while the login is
+    paused, and a wrong code counts toward the pause like a wrong password (the service's
+    transaction rolls its own counters back, so this is what stops guessing)."""
+    credentials = sign_in_credentials(user)
+    if not AxesProxyHandler.is_allowed(request, credentials):
+        raise Forbidden(_("Sign-in is paused after too many failed attempts."))
+    try:
+        yield
+    except WrongCurrentCode:
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        raise
 
 
 def locked_out(request: HttpRequest, user: User) -> HttpResponse:
@@ -188,14 +206,17 @@ def two_step_setup_view(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            codes = authenticator_confirm(
-                actor=user,
-                authenticator_id=setup.authenticator_id,
-                code=request.POST.get("code", ""),
-                current_code=request.POST.get("current_code", ""),
-            )
+            with counted_code_check(request, user):
+                codes = authenticator_confirm(
+                    actor=user,
+                    authenticator_id=setup.authenticator_id,
+                    code=request.POST.get("code", ""),
+                    current_code=request.POST.get("current_code", ""),
+                )
         except InvalidInput as problem:
             error = " ".join(e.message for e in problem.errors)
+        except MentorwiseError as problem:
+            error = problem.message
         else:
             request.session.pop(SETUP_KEY, None)
             next_url = "/"
@@ -232,7 +253,8 @@ def show_codes(
 def recovery_codes_renew_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     try:
-        codes = recovery_codes_renew(actor=user, code=request.POST.get("code", ""))
+        with counted_code_check(request, user):
+            codes = recovery_codes_renew(actor=user, code=request.POST.get("code", ""))
     except MentorwiseError as error:
         _report(request, error)
         return redirect(_account_section())
@@ -243,7 +265,8 @@ def recovery_codes_renew_view(request: HttpRequest) -> HttpResponse:
 def two_step_turn_off_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     try:
-        two_step_turn_off(actor=user, code=request.POST.get("code", ""))
+        with counted_code_check(request, user):
+            two_step_turn_off(actor=user, code=request.POST.get("code", ""))
     except MentorwiseError as error:
         _report(request, error)
     else:

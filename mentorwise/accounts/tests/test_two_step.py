@@ -413,3 +413,30 @@ def test_superusers_count_as_hr_admins_and_unknown_roles_are_refused(settings: A
     settings.MENTORWISE_MFA_REQUIRED = ["hr-admin", "program_manager"]
     (error,) = check_required_roles()
     assert "hr-admin, program_manager" in error.msg
+
+
+def test_a_borrowed_session_cannot_guess_the_current_code(
+    user_with_app: tuple[User, str, list[str]], clock: Any
+) -> None:
+    """Wrong current codes count toward the sign-in lockout (the limit here is 4); once it is
+    reached even the right code is refused, on every page that asks for one."""
+    user, key, codes = user_with_app
+    client = Client()
+    client.force_login(user)
+    new_key = _key_from(client.get("/account/two-step/setup/").content.decode())
+    for guess in ("111111", "222222", "333333", "444444"):
+        clock.shift(dt.timedelta(seconds=31))
+        client.post(
+            "/account/two-step/setup/",
+            {"code": pyotp.TOTP(new_key).now(), "current_code": guess},
+        )
+    clock.shift(dt.timedelta(seconds=31))
+    right = client.post(
+        "/account/two-step/setup/",
+        {"code": pyotp.TOTP(new_key).now(), "current_code": pyotp.TOTP(key).now()},
+    )
+    assert right.status_code == 400 and "paused" in right.content.decode()
+    renew = client.post("/account/two-step/recovery-codes/", {"code": codes[0]}, follow=True)
+    assert "paused" in renew.content.decode()
+    assert RecoveryCode.objects.filter(user=user, used_at__isnull=True).count() == 10
+    assert Authenticator.objects.filter(user=user, confirmed=True).count() == 1
