@@ -252,6 +252,13 @@ class ImportRun(models.Model):
     updated = models.PositiveIntegerField(default=0)
     terminated = models.PositiveIntegerField(default=0)
     errors = models.PositiveIntegerField(default=0, help_text="Problems found in the file.")
+    record = models.BinaryField(
+        default=b"",
+        editable=False,
+        help_text="What the run did, zlib-compressed JSON (people.run_record): each change as "
+        "[person id, kind, fields], each problem as [row, column, message]. People by id "
+        "only, so that an erasure leaves no name or employee id here.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

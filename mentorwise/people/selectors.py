@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import actor_person_id, is_hr_admin
 from mentorwise.core.aggregates import cached_aggregate
+from mentorwise.core.errors import NotFound
 from mentorwise.people.columns import (
     CANONICAL_COLUMNS,
     COLUMN_HELP,
@@ -27,6 +28,7 @@ from mentorwise.people.columns import (
 from mentorwise.people.models import ImportRun, Person, employed_on
 from mentorwise.people.permissions import import_runs_visible_to, people_visible_to
 from mentorwise.people.rows import COLUMN_FIELD
+from mentorwise.people.run_record import RecordedChange, RunRecord, unpack
 from mentorwise.people.search import (
     PersonOrder,
     person_search,
@@ -43,6 +45,53 @@ _PATH_END = "g"
 def import_run_list(*, actor: Actor, limit: int = 20) -> list[ImportRun]:
     """The latest imports and refused files the actor may see (HR admins: all), newest first."""
     return list(import_runs_visible_to(actor).select_related("actor")[:limit])
+
+
+@dataclass(frozen=True)
+class RunChangeRow:
+    employee_id: str
+    name: str
+    kind: str
+    fields: list[str]
+
+
+@dataclass(frozen=True)
+class ImportRunView:
+    run: ImportRun
+    record: RunRecord
+    counts: dict[str, int]
+
+
+def import_run_detail(*, actor: Actor, run_id: int) -> ImportRunView:
+    """One run of the import history with what it did (HR admins; NotFound for others)."""
+    run = import_runs_visible_to(actor).select_related("actor").filter(pk=run_id).first()
+    if run is None:
+        raise NotFound(gettext("No such import."))
+    record = unpack(run.record)
+    counts = dict.fromkeys(("created", "updated", "terminated"), 0)
+    for change in record.changes:
+        counts[change.kind] = counts.get(change.kind, 0) + 1
+    return ImportRunView(run, record, counts)
+
+
+def run_change_rows(changes: list[RecordedChange]) -> list[RunChangeRow]:
+    """One page of a run's changes with each person's current employee id and name (an
+    erased person shows as erased)."""
+    people = Person.objects.only("employee_id", "first_name", "last_name").in_bulk(
+        [c.person_id for c in changes]
+    )
+    rows = []
+    for change in changes:
+        person = people.get(change.person_id)
+        rows.append(
+            RunChangeRow(
+                employee_id=person.employee_id if person else "—",
+                name=person.full_name if person else "—",
+                kind=change.kind,
+                fields=change.fields,
+            )
+        )
+    return rows
 
 
 class ImportColumn(TypedDict):

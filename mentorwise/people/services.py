@@ -46,6 +46,7 @@ from mentorwise.people.models import (
     employed_on,
 )
 from mentorwise.people.permissions import require_can_import
+from mentorwise.people.run_record import pack
 from mentorwise.people.staging import BATCH, Staging, UpdateRow
 
 Progress = Callable[[str, int, int], None]
@@ -298,6 +299,7 @@ def _record_refused(run: ImportRun, error: InvalidInput) -> None:
         run.outcome, run.errors = ImportOutcome.HELD, 0
     else:
         run.outcome, run.errors = ImportOutcome.REFUSED, error.total
+    run.record = pack([], error.errors)
     try:
         with transaction.atomic():
             run.save()
@@ -346,6 +348,7 @@ def _import(
             _check_and_plan(staging, layout, log, result, full=full, progress=progress)
             _hold_mass_terminations(result, confirmed_terminations, today)
             _write(staging, result, today=today, progress=progress)
+            run.record = pack(staging.all_changes(full=full), [])
             run.outcome = ImportOutcome.IMPORTED
             run.rows, run.created, run.updated = result.rows, result.created, result.updated
             run.terminated = result.terminated

@@ -415,6 +415,22 @@ class Staging:
                 plan.changes.append((eid, _name(first, last), "terminated", ["termination_date"]))
         return plan
 
+    def all_changes(self, *, full: bool) -> Iterator[tuple[int, str, list[str]]]:
+        """Every change of the import as (person id, kind, fields), after the writes (new
+        people have their ids then): created and updated rows in file order, then the people
+        a full import terminated."""
+        for (pk,) in self.db.execute("SELECT pk FROM row WHERE new ORDER BY line"):
+            yield pk, "created", []
+        for pk, fields in self.db.execute(
+            "SELECT pk, changed FROM row WHERE changed <> '' ORDER BY line"
+        ):
+            yield pk, "updated", fields.split(",")[:-1]
+        if full:
+            for (pk,) in self.db.execute(
+                f"SELECT pk FROM person p WHERE {_LEAVERS} ORDER BY pk"  # noqa: S608
+            ):
+                yield pk, "terminated", ["termination_date"]
+
     # -- the writes, in batches -------------------------------------------------------------
 
     def give_ids(self, ids: Iterator[int]) -> None:

@@ -11,13 +11,14 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mentorwise.accounts.http import AuthedRequest
-from mentorwise.core.errors import InvalidInput, MentorwiseError
+from mentorwise.core.errors import InvalidInput, MentorwiseError, NotFound
 from mentorwise.core.files import private_dir, private_file_create
 from mentorwise.people.forms import ImportConfirmForm, PeopleImportForm
 from mentorwise.people.models import ImportSource
@@ -26,8 +27,10 @@ from mentorwise.people.permissions import (
 )
 from mentorwise.people.selectors import (
     import_columns,
+    import_run_detail,
     import_run_list,
     import_template_csv,
+    run_change_rows,
 )
 from mentorwise.people.services import people_import
 
@@ -180,3 +183,33 @@ def _forget_upload(request: AuthedRequest, token: str) -> None:
     uploads = dict(request.session.get(_SESSION_KEY, {}))
     uploads.pop(token, None)
     request.session[_SESSION_KEY] = uploads
+
+
+RUN_PAGE_SIZE = 100
+RUN_KINDS = ("created", "updated", "terminated")
+
+
+def import_run_view(request: AuthedRequest, run_id: int) -> HttpResponse:
+    """One import run: who, when, what it did person by person, or the problems it had."""
+    try:
+        detail = import_run_detail(actor=request.user, run_id=run_id)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    kind = request.GET.get("kind", "")
+    changes = detail.record.changes
+    if kind in RUN_KINDS:
+        changes = [c for c in changes if c.kind == kind]
+    else:
+        kind = ""
+    page = Paginator(changes, RUN_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "run": detail.run,
+        "counts": detail.counts,
+        "total": len(detail.record.changes),
+        "kind": kind,
+        "page": page,
+        "rows": run_change_rows(list(page.object_list)),
+        "problems": detail.record.problems,
+        "recorded": bool(detail.run.record),
+    }
+    return render(request, "people/import_run.html", context)
