@@ -14,6 +14,7 @@ import secrets
 import time
 import urllib.parse
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error
@@ -54,16 +55,27 @@ class NewAuthenticator:
     uri: str
 
 
-def uses_two_step(user: User) -> bool:
-    """An authenticator app or at least one passkey."""
-    return bool(
-        Authenticator.objects.filter(user=user, confirmed=True).exists()
-        or Passkey.objects.filter(user=user).exists()
-    )
-
-
 def uses_authenticator(user: User) -> bool:
     return bool(Authenticator.objects.filter(user=user, confirmed=True).exists())
+
+
+def uses_two_step(user: User) -> bool:
+    """An authenticator app or at least one passkey."""
+    return uses_authenticator(user) or bool(Passkey.objects.filter(user=user).exists())
+
+
+def two_step_status(user: User) -> dict[str, Any]:
+    """What the account page and the HR admin's Login page show of a login's second step."""
+    authenticator = Authenticator.objects.filter(user=user, confirmed=True).first()
+    passkeys = list(Passkey.objects.filter(user=user))
+    on = authenticator is not None or bool(passkeys)
+    return {
+        "two_step_on": on,
+        "two_step_required": two_step_required(user),
+        "two_step_codes_left": recovery_codes_left(user) if on else 0,
+        "authenticator": authenticator,
+        "passkeys": passkeys,
+    }
 
 
 def two_step_required(user: User) -> bool:
@@ -263,11 +275,6 @@ class WrongCurrentCode(InvalidInput):
     toward the sign-in lockout (outside the rolled-back transaction), so it cannot be guessed."""
 
 
-def _confirm_with_code(user: User, code: str) -> None:
-    if second_step_check(user=user, code=code) is None:
-        raise WrongCurrentCode([FieldError("code", _("That code is not right."))])
-
-
 def confirm_current_method(*, actor: User, code: str) -> None:
     """Before a method is replaced, added or removed on a login that has one: a code from
     the app or a recovery code, so that a borrowed session cannot take the second step over."""
@@ -287,7 +294,7 @@ def recovery_codes_renew(*, actor: User, code: str) -> list[str]:
     """New recovery codes (the old ones stop working), confirmed with a current code."""
     if not uses_two_step(actor):
         raise _code_error(_("Two-step sign-in is not on."))
-    _confirm_with_code(actor, code)
+    confirm_current_method(actor=actor, code=code)
     codes = _new_recovery_codes(actor)
     audit_record(actor=actor, action="user.recovery_codes_renewed", target=actor)
     return codes
@@ -300,7 +307,7 @@ def two_step_turn_off(*, actor: User, code: str) -> None:
         raise Forbidden(_("Two-step sign-in is required for your role here."))
     if not uses_two_step(actor):
         raise _code_error(_("Two-step sign-in is not on."))
-    _confirm_with_code(actor, code)
+    confirm_current_method(actor=actor, code=code)
     two_step_forget(actor)
 
 

@@ -30,7 +30,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from mentorwise.accounts.models import Authenticator, Passkey, User
+from mentorwise.accounts.models import Passkey, User
 from mentorwise.accounts.two_step import (
     RECOVERY_CODE_COUNT,
     VERIFIED_KEY,
@@ -281,17 +281,3 @@ def _report(request: HttpRequest, error: MentorwiseError) -> None:
             messages.error(request, problem.message)
     else:
         messages.error(request, error.message)
-
-
-def two_step_account_context(user: User) -> dict[str, Any]:
-    """The account page's two-step section."""
-    authenticator = Authenticator.objects.filter(user=user, confirmed=True).first()
-    passkeys = list(Passkey.objects.filter(user=user))
-    on = authenticator is not None or bool(passkeys)
-    return {
-        "two_step_on": on,
-        "two_step_required": two_step_required(user),
-        "two_step_codes_left": recovery_codes_left(user) if on else 0,
-        "authenticator": authenticator,
-        "passkeys": passkeys,
-    }

@@ -32,8 +32,8 @@ from mentorwise.accounts.services import (
     user_language_set,
     user_sessions_end,
 )
-from mentorwise.accounts.two_step import two_step_required, uses_two_step
-from mentorwise.accounts.two_step_views import begin_second_step, two_step_account_context
+from mentorwise.accounts.two_step import two_step_required, two_step_status, uses_two_step
+from mentorwise.accounts.two_step_views import begin_second_step
 from mentorwise.core.confirm import confirmation_page, needs_confirmation
 from mentorwise.core.errors import InvalidInput, MentorwiseError
 from mentorwise.core.languages import available, language_name, record_language
@@ -86,7 +86,7 @@ def account_view(request: AuthedRequest) -> HttpResponse:
             "languages": available(),
             "record_language": (record := record_language(request.user.person)),
             "record_language_name": language_name(record),
-            **two_step_account_context(request.user),
+            **two_step_status(request.user),
         },
     )
 

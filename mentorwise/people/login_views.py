@@ -15,12 +15,7 @@ from mentorwise.accounts.models import TokenScope, User
 from mentorwise.accounts.passwords import password_reset_link_send, password_reset_one_time
 from mentorwise.accounts.role_services import RoleChange, user_roles_set
 from mentorwise.accounts.roles import is_hr_admin
-from mentorwise.accounts.two_step import (
-    recovery_codes_left,
-    two_step_required,
-    two_step_reset,
-    uses_two_step,
-)
+from mentorwise.accounts.two_step import two_step_required, two_step_reset, two_step_status
 from mentorwise.core.errors import InvalidInput, MentorwiseError, NotFound
 from mentorwise.people.models import Person
 from mentorwise.people.permissions import access_person
@@ -105,8 +100,6 @@ def _context(
         identities=login.external_identities.all(),
         scim_tokens=login.api_tokens.filter(scope=TokenScope.SCIM, revoked_at__isnull=True).count(),
         reset_hours=settings.PASSWORD_RESET_TIMEOUT // 3600,
-        two_step_on=uses_two_step(login),
-        two_step_codes_left=recovery_codes_left(login),
-        two_step_required=two_step_required(login),
+        **two_step_status(login),
     )
     return context

@@ -253,7 +253,7 @@ def test_new_recovery_codes_replace_the_old_and_turning_off_needs_a_code(
     client = Client()
     client.force_login(user)
     refused = client.post("/account/two-step/recovery-codes/", {"code": "999999"}, follow=True)
-    assert "That code is not right" in refused.content.decode()
+    assert "Enter a code from the app you use now" in refused.content.decode()
     clock.shift(dt.timedelta(seconds=2))
     renewed = client.post("/account/two-step/recovery-codes/", {"code": pyotp.TOTP(key).now()})
     fresh = re.findall(r"<li><code>([a-z2-7-]{19})</code></li>", renewed.content.decode())
