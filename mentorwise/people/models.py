@@ -218,6 +218,8 @@ class Demographics(models.Model):
 class ImportSource(models.TextChoices):
     PAGE = "page", _("Import page")
     COMMAND = "command", _("Command line")
+    # A scheduled or on-demand run of an HR connector (Workday, SuccessFactors, BambooHR, SFTP).
+    CONNECTOR = "connector", _("HR connector")
 
 
 class ImportOutcome(models.TextChoices):
