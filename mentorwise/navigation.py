@@ -65,6 +65,7 @@ def _entries(user: Actor) -> list[tuple[str, list[tuple[str, str]]]]:
     admin = []
     if hr:
         admin.append((_("Audit log"), reverse("audit:list")))
+        admin.append((_("Single sign-on"), reverse("sso:saml_settings")))
         if outbox_active():  # e-mails kept instead of sent (the demo): readable here
             admin.append((_("Outbox"), reverse("outbox:list")))
     return [

@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "mentorwise.people",
     "mentorwise.programs",
     "mentorwise.learning",
+    "mentorwise.sso",
     "mentorwise.matches",
     "mentorwise.relationships",
     "mentorwise.notifications",
@@ -140,6 +141,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # A second session cookie (SameSite=None) that survives the identity provider's POST back
+    # to the assertion consumer URL: it holds only the outstanding SAML requests.
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "mentorwise.core.middleware.RejectNulCharactersMiddleware",
     "mentorwise.core.middleware.ContentReadingMiddleware",
@@ -246,6 +250,7 @@ AUTHENTICATION_BACKENDS = [
     "mentorwise.accounts.backends.LoginThrottleBackend",  # lockout check, signs nobody in
     "mentorwise.accounts.backends.PasswordBackend",
     "mentorwise.sso.oidc.OIDCBackend",
+    "mentorwise.sso.saml.SamlBackend",
     # Signs nobody in; marks sessions opened by a break-glass link (docs/security.md).
     "mentorwise.accounts.backends.BreakGlassBackend",
 ]
@@ -267,6 +272,16 @@ OIDC_VERIFY_SSL = envbool("OIDC_VERIFY_SSL", True)
 OIDC_CREATE_USER = True
 OIDC_AUTHENTICATION_CALLBACK_URL = "sso:oidc_callback"
 LOGIN_REDIRECT_URL_FAILURE = "login"
+
+# Single sign-on with SAML 2.0 (djangosaml2 / pysaml2, xmlsec1): an HR admin sets the identity
+# provider up at /account/sso/saml/settings/ (docs/security.md); this is how djangosaml2 reads it.
+SAML_CONFIG_LOADER = "mentorwise.sso.saml_config.sp_config"
+SAML_SESSION_COOKIE_NAME = "mentorwise_saml"
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+SAML_LOGOUT_REQUEST_PREFERRED_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+SAML_IGNORE_LOGOUT_ERRORS = True
+SAML_CSP_HANDLER = ""
+ACS_DEFAULT_REDIRECT_URL = "home"
 # The button text ("Sign in with Okta") and how a person is found on first sign-in: the
 # Person field (email or employee_id) and the ID token / userinfo claim holding it.
 MENTORWISE_OIDC_PROVIDER_NAME = env.str("MENTORWISE_OIDC_PROVIDER_NAME", default="single sign-on")
@@ -436,6 +451,7 @@ if not DEBUG:
     # `__Host-` cookies are only accepted over HTTPS, for this host, for every path.
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SAML_SESSION_COOKIE_NAME = "__Host-mentorwise_saml"
     if envbool("SECURE_PROXY_SSL_HEADER", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -1,18 +1,18 @@
 """URL map: pages per app, the API under /api/."""
 
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from mentorwise import views as site_views
-from mentorwise.accounts import views as account_views
 from mentorwise.api.api import api_urls
 from mentorwise.core.health import health_view
+from mentorwise.sso.saml import SignOutView
+from mentorwise.sso.sign_in import SsoSignInView
 
 urlpatterns = [
     path("", site_views.home_view, name="home"),
     path("health/", health_view, name="health"),
-    path("login/", account_views.SignInView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", SsoSignInView.as_view(), name="login"),
+    path("logout/", SignOutView.as_view(), name="logout"),
     path("account/sso/", include("mentorwise.sso.urls")),
     path("account/", include("mentorwise.accounts.urls")),
     path("people/", include("mentorwise.directory.urls")),

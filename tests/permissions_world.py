@@ -34,7 +34,7 @@ from conftest import make_person, make_user
 from mentorwise.accounts.models import TokenScope, User
 from mentorwise.accounts.services import api_token_create
 from mentorwise.matches.models import Match, MatchStatus
-from mentorwise.people.models import Demographics
+from mentorwise.people.models import Demographics, ImportRun
 from mentorwise.programs.enrollment_inputs import Withdrawal
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus, Skill
 from mentorwise.relationships import inputs
@@ -215,6 +215,9 @@ def build_world() -> World:
         "scim": api_token_create(actor=hr, name="scim", scope=TokenScope.SCIM)[1],
     }
     vetoes = _vetoes(other_program, people, users, skills)
+    import_run = ImportRun.objects.create(
+        actor=hr, source="page", file_name="matrix.csv", outcome="imported", rows=1
+    )
     enrollment = Enrollment.objects.get(program=program, person=ana_person)
     mentor_enrollment = Enrollment.objects.get(program=program, person=people["mentor"])
     ids = {
@@ -234,6 +237,7 @@ def build_world() -> World:
         "skill": skills[0].pk,
         "milestone": goal.milestones.get().pk,
         "token": read_token.pk,
+        "import_run": import_run.pk,
         **vetoes,
         "version": rel.agreement.current.number,
         "now": (timezone.now() + dt.timedelta(days=3)).isoformat(),
@@ -326,6 +330,7 @@ PROBES: dict[str, Probe] = {
     "person.import": Probe(
         "read", (*_get("/people/import/"), *_get("/people/import/template.csv"))
     ),
+    "person.import_run": Probe("read", _get("/people/import/runs/{import_run}/")),
     "person.login": Probe("read", _get("/people/{person}/login/")),
     "demographics.read": Probe(
         "read",
@@ -579,6 +584,7 @@ PROBES: dict[str, Probe] = {
     # Audit
     "audit.list": Probe("read", _get("/audit/"), _get("/api/audit")),
     "audit.export": Probe("read", _get("/audit/export.csv")),
+    "sso.saml_settings": Probe("read", _get("/account/sso/saml/settings/")),
 }
 
 

@@ -26,6 +26,10 @@ PUBLIC = {
     "api:api-root": "answers 404: the API has no root document",
     "sso:oidc_start": "starts single sign-on (404 while it is not configured)",
     "sso:oidc_callback": "the identity provider's redirect back",
+    "sso:saml_login": "starts SAML sign-in (404 while it is not switched on)",
+    "sso:saml_acs": "the identity provider posts its signed response here",
+    "sso:saml_sls": "the identity provider's single logout request or response",
+    "sso:saml_metadata": "this site's public SAML metadata, given to the identity provider",
     "accounts:break_glass": "a one-time sign-in link; an unknown token goes to the login page",
     "accounts:language": "chooses the language of the sign-in page (a cookie); signed in, the "
     "person's own choice only",

@@ -33,7 +33,13 @@ def _logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: An
         # counted as an ordinary password sign-in.
         audit_record(actor=user, action="user.break_glass_used", target=user, data=_client(request))
         return
-    method = "sso" if backend.endswith("OIDCBackend") else "password"
+    method = (
+        "sso"
+        if backend.endswith("OIDCBackend")
+        else "saml"
+        if backend.endswith("SamlBackend")
+        else "password"
+    )
     # How a password sign-in's second step was passed (authenticator, passkey, recovery code).
     second = str((session or {}).get(VERIFIED_KEY) or "")
     audit_record(

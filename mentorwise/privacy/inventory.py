@@ -50,6 +50,7 @@ EXPORTED: dict[str, str] = {
     "programs.enrollment.invited_by": "actions_recorded",
     "learning.trainingmodule.created_by": "actions_recorded",
     "core.contenttranslation.updated_by": "actions_recorded",
+    "sso.samlprovider.updated_by": "actions_recorded",
     "learning.modulecompletion.person": "training_completions",
     "matches.matchingrun.created_by": "actions_recorded",
     "matches.match.mentee": "matches",

@@ -3,6 +3,7 @@ first sign-in by the configured claim, refused with a message the person can act
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -46,10 +47,32 @@ REFUSED_OTHER_IDENTITY = gettext_lazy(
 )
 
 
-def _person_for_claims(claims: dict[str, Any]) -> Person:
-    """The person the identity provider's claims point to, by the configured field and claim."""
-    field = settings.MENTORWISE_OIDC_MATCH_FIELD
-    claim = settings.MENTORWISE_OIDC_MATCH_CLAIM
+@dataclass(frozen=True)
+class MatchRule:
+    """How a first sign-in finds its person: the Person `field` (email or employee_id) equal to
+    the claim `claim`; `employee_id_claim` is the claim that proves an employee id; with
+    `trust_email` an unverified email may link an ordinary (not privileged) login."""
+
+    field: str
+    claim: str
+    employee_id_claim: str
+    trust_email: bool
+
+
+def oidc_match_rule() -> MatchRule:
+    """The OpenID Connect provider's rule, from the MENTORWISE_OIDC_* settings."""
+    return MatchRule(
+        field=settings.MENTORWISE_OIDC_MATCH_FIELD,
+        claim=settings.MENTORWISE_OIDC_MATCH_CLAIM,
+        employee_id_claim=settings.MENTORWISE_OIDC_EMPLOYEE_ID_CLAIM,
+        trust_email=settings.MENTORWISE_OIDC_TRUST_EMAIL,
+    )
+
+
+def _person_for_claims(claims: dict[str, Any], rule: MatchRule) -> Person:
+    """The person the identity provider's claims point to, by the rule's field and claim."""
+    field = rule.field
+    claim = rule.claim
     value = str(claims.get(claim) or "").strip()
     if not value:
         raise SignInRefused(
@@ -91,29 +114,31 @@ def _email_verified(claims: dict[str, Any]) -> bool:
     return claims.get("email_verified") in (True, "true")
 
 
-def _employee_id_matches(claims: dict[str, Any], person: Person) -> bool:
-    value = str(claims.get(settings.MENTORWISE_OIDC_EMPLOYEE_ID_CLAIM) or "").strip()
+def _employee_id_matches(claims: dict[str, Any], person: Person, rule: MatchRule) -> bool:
+    value = str(claims.get(rule.employee_id_claim) or "").strip()
     return bool(value) and value == person.employee_id
 
 
-def _require_link_evidence(claims: dict[str, Any], person: Person, user: User | None) -> None:
+def _require_link_evidence(
+    claims: dict[str, Any], person: Person, user: User | None, rule: MatchRule
+) -> None:
     """Refuse a first sign-in found by an email claim unless the claims prove the address.
 
     An email claim without `email_verified: true` may be one the person typed into the
     provider themselves. Linking a privileged login (`programs.roles.is_privileged`) needs a
-    verified email or an employee-id claim equal to the person's, whatever
-    MENTORWISE_OIDC_TRUST_EMAIL says; an ordinary login or a new one needs a verified email
-    unless the operator declared the provider's emails trustworthy (it sets them itself and
-    users cannot change them). Matching by employee id needs neither: the claim is the
-    provider's record of employment.
+    verified email or an employee-id claim equal to the person's, whatever the rule's
+    `trust_email` (MENTORWISE_OIDC_TRUST_EMAIL, or the SAML provider's setting) says; an
+    ordinary login or a new one needs a verified email unless the operator declared the
+    provider's emails trustworthy (it sets them itself and users cannot change them). Matching
+    by employee id needs neither: the claim is the provider's record of employment.
     """
-    if settings.MENTORWISE_OIDC_MATCH_FIELD != "email" or _email_verified(claims):
+    if rule.field != "email" or _email_verified(claims):
         return
     if user is not None and is_privileged(user):
-        if not _employee_id_matches(claims, person):
+        if not _employee_id_matches(claims, person, rule):
             raise SignInRefused(REFUSED_PRIVILEGED, reason="privileged_unverified")
         return
-    if not settings.MENTORWISE_OIDC_TRUST_EMAIL and not _employee_id_matches(claims, person):
+    if not rule.trust_email and not _employee_id_matches(claims, person, rule):
         raise SignInRefused(REFUSED_UNVERIFIED, reason="email_unverified")
 
 
@@ -126,19 +151,23 @@ def _free_username(base: str) -> str:
     return candidate
 
 
-def sso_user_resolve(*, issuer: str, claims: dict[str, Any]) -> User:
+def sso_user_resolve(*, issuer: str, claims: dict[str, Any], rule: MatchRule | None = None) -> User:
     """The login for a verified single sign-on, linking or creating it on first sign-in.
 
     A known (issuer, subject) is the login it was linked to. Otherwise the person is found
     by the configured claim; an existing login of that person is linked, or a login without
     a password is created for them ("just in time"). Unknown, terminated or erased people
     are refused (`SignInRefused`, with a message for them); links and refusals are audited.
+    `rule` says how a first sign-in finds its person (default: the OIDC settings); SAML passes
+    its provider's rule with the NameID as `sub`.
     """
     subject = str(claims.get("sub") or "")
     if not subject:
         raise SuspiciousOperation("ID token without subject.")
     try:
-        return _sso_user_resolve(issuer=issuer, subject=subject, claims=claims)
+        return _sso_user_resolve(
+            issuer=issuer, subject=subject, claims=claims, rule=rule or oidc_match_rule()
+        )
     except SignInRefused as refusal:
         audit_record(
             actor=None,
@@ -149,7 +178,9 @@ def sso_user_resolve(*, issuer: str, claims: dict[str, Any]) -> User:
 
 
 @transaction.atomic
-def _sso_user_resolve(*, issuer: str, subject: str, claims: dict[str, Any]) -> User:
+def _sso_user_resolve(
+    *, issuer: str, subject: str, claims: dict[str, Any], rule: MatchRule
+) -> User:
     identity = (
         # Lock the identity row only: PostgreSQL refuses FOR UPDATE on the nullable side of
         # the outer join to the person.
@@ -167,11 +198,11 @@ def _sso_user_resolve(*, issuer: str, subject: str, claims: dict[str, Any]) -> U
         identity.last_login_at = timezone.now()
         identity.save(update_fields=["last_login_at"])
         return known
-    person = _person_for_claims(claims)
+    person = _person_for_claims(claims, rule)
     if person.erased_at is not None or not person.is_active_on(timezone.localdate()):
         raise SignInRefused(REFUSED_ENDED, reason="ended")
     user = User.objects.filter(person=person).first()
-    _require_link_evidence(claims, person, user)
+    _require_link_evidence(claims, person, user, rule)
     if user is not None:
         if not user.is_active:
             raise SignInRefused(REFUSED_INACTIVE, reason="inactive")

@@ -158,6 +158,7 @@ from django.core.management import call_command
 from django.test import Client
 out = io.StringIO()
 call_command("check", "--deploy", stdout=out, stderr=out)
+call_command("migrate", verbosity=0)  # the login page reads whether SAML sign-in is on
 # Rendering a page needs collected static files; the plain storage stands in for them here.
 settings.STORAGES = {**settings.STORAGES, "staticfiles": {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
