@@ -66,6 +66,7 @@ def _entries(user: Actor) -> list[tuple[str, list[tuple[str, str]]]]:
     if hr:
         admin.append((_("Audit log"), reverse("audit:list")))
         admin.append((_("Single sign-on"), reverse("sso:saml_settings")))
+        admin.append((_("Webhooks"), reverse("channels:list")))
         if outbox_active():  # e-mails kept instead of sent (the demo): readable here
             admin.append((_("Outbox"), reverse("outbox:list")))
     return [

@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "mentorwise.relationships",
     "mentorwise.notifications",
     "mentorwise.insights",
+    "mentorwise.channels",
     "mentorwise.audit",
     "mentorwise.content",
     "mentorwise.api",
@@ -282,6 +283,9 @@ SAML_LOGOUT_REQUEST_PREFERRED_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HT
 SAML_IGNORE_LOGOUT_ERRORS = True
 SAML_CSP_HANDLER = ""
 ACS_DEFAULT_REDIRECT_URL = "home"
+
+# Webhooks (docs/webhooks.md): endpoints must be https:// unless this is on (development).
+MENTORWISE_WEBHOOKS_ALLOW_HTTP = envbool("MENTORWISE_WEBHOOKS_ALLOW_HTTP", DEBUG)
 # The button text ("Sign in with Okta") and how a person is found on first sign-in: the
 # Person field (email or employee_id) and the ID token / userinfo claim holding it.
 MENTORWISE_OIDC_PROVIDER_NAME = env.str("MENTORWISE_OIDC_PROVIDER_NAME", default="single sign-on")
@@ -549,6 +553,11 @@ LOGGING = {
         # Our request line replaces Django's 4xx warnings and runserver's access line.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        # pysaml2 and djangosaml2 log whole assertions (names, addresses, employee ids) at
+        # INFO and WARNING; Mentorwise logs and audits each refusal with its reason itself.
+        "saml2": {"level": "CRITICAL"},
+        "djangosaml2": {"level": "CRITICAL"},
+        "xmlschema": {"level": "WARNING"},
         "mentorwise.request": {"level": env.str("LOG_REQUESTS_LEVEL", default="INFO")},
         # PDF rendering narrates every step and font subset at INFO: only problems matter.
         "weasyprint": {"level": "ERROR"},

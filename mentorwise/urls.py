@@ -24,6 +24,7 @@ urlpatterns = [
     path("outbox/", include("mentorwise.notifications.outbox_urls")),
     path("insights/", include("mentorwise.insights.urls")),
     path("audit/", include("mentorwise.audit.urls")),
+    path("webhooks/", include("mentorwise.channels.urls")),
     path("translations/", include("mentorwise.content.urls")),
     path("privacy/", include("mentorwise.privacy.urls")),
     path("api/", api_urls()),

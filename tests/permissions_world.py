@@ -33,6 +33,7 @@ from django.utils import timezone
 from conftest import make_person, make_user
 from mentorwise.accounts.models import TokenScope, User
 from mentorwise.accounts.services import api_token_create
+from mentorwise.channels.models import WebhookEndpoint
 from mentorwise.matches.models import Match, MatchStatus
 from mentorwise.people.models import Demographics, ImportRun
 from mentorwise.programs.enrollment_inputs import Withdrawal
@@ -215,6 +216,12 @@ def build_world() -> World:
         "scim": api_token_create(actor=hr, name="scim", scope=TokenScope.SCIM)[1],
     }
     vetoes = _vetoes(other_program, people, users, skills)
+    webhook = WebhookEndpoint.objects.create(
+        name="Matrix hook",
+        url="https://hooks.example.test/in",
+        kinds=["match.published"],
+        secret_sealed="x",
+    )
     import_run = ImportRun.objects.create(
         actor=hr, source="page", file_name="matrix.csv", outcome="imported", rows=1
     )
@@ -238,6 +245,7 @@ def build_world() -> World:
         "milestone": goal.milestones.get().pk,
         "token": read_token.pk,
         "import_run": import_run.pk,
+        "webhook": webhook.pk,
         **vetoes,
         "version": rel.agreement.current.number,
         "now": (timezone.now() + dt.timedelta(days=3)).isoformat(),
@@ -585,6 +593,7 @@ PROBES: dict[str, Probe] = {
     "audit.list": Probe("read", _get("/audit/"), _get("/api/audit")),
     "audit.export": Probe("read", _get("/audit/export.csv")),
     "sso.saml_settings": Probe("read", _get("/account/sso/saml/settings/")),
+    "webhook.read": Probe("read", (*_get("/webhooks/"), *_get("/webhooks/{webhook}/"))),
 }
 
 

@@ -48,12 +48,13 @@ def test_an_hr_admin_reaches_every_page_from_a_short_row(hr_admin: User, setting
         "/account/tokens/",
         "/outbox/",
         "/account/sso/saml/settings/",
+        "/webhooks/",
     }
     assert every_page <= urls
     menus = {entry.label: [c.label for c in entry.children] for entry in nav if entry.is_menu}
     assert menus["People"] == ["People", "Import"]
     assert menus["Insights"] == ["Insights", "Pipeline"]
-    assert menus["Admin"] == ["Audit log", "Single sign-on", "Outbox"]
+    assert menus["Admin"] == ["Audit log", "Single sign-on", "Webhooks", "Outbox"]
 
 
 def test_a_menu_of_one_page_is_a_plain_link(

@@ -20,6 +20,8 @@ SAMPLE_KWARGS: dict[str, Any] = {
     "slug": "leadership-2026",
     "role": "mentee",
     "run_id": 1,
+    "endpoint_id": 1,
+    "delivery_id": 1,
     "match_id": 1,
     "mentor_id": 1,
     "other_id": 1,

@@ -106,3 +106,23 @@ class ContentTranslation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner}#{self.owner_id} {self.path} [{self.language}]"
+
+
+class OutboundEvent(models.Model):
+    """Something that happened that systems outside may subscribe to (webhooks), written in
+    the transaction of the change itself, so an event is never announced for a change that
+    was rolled back, nor lost for one that was committed. The payload holds ids, codes and
+    times only (`core.outbound` checks its keys): never a name, a note or an answer."""
+
+    uid = models.UUIDField(unique=True, editable=False)
+    kind = models.CharField(max_length=40, db_index=True)
+    occurred_at = models.DateTimeField(db_index=True)
+    payload = models.JSONField(default=dict)
+    # When the event was handed to every subscriber (one delivery each); null until then.
+    dispatched_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.uid}"

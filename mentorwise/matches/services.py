@@ -21,6 +21,7 @@ from mentorwise.core.clock import format_when, zone_of
 from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from mentorwise.core.languages import speaking_to
 from mentorwise.core.mail import email_enqueue
+from mentorwise.core.outbound import outbound_record, person_ref
 from mentorwise.matches.models import (
     HOLDS_CAPACITY,
     TAKES_MENTEE,
@@ -270,6 +271,17 @@ def matches_publish(*, actor: Actor, program: Program) -> int:
     )
     for match in matches:
         _notify_published(match)
+        mentee, mentor = match.mentee.person, match.mentor.person
+        outbound_record(
+            "match.published",
+            {
+                "match": match.pk,
+                "program": program.slug,
+                "mentee": person_ref(mentee.pk, mentee.employee_id),
+                "mentor": person_ref(mentor.pk, mentor.employee_id),
+                "answer_by": expires,
+            },
+        )
     audit_record(
         actor=actor, action="matches.published", target=program, data={"count": len(matches)}
     )

@@ -18,6 +18,7 @@ from mentorwise.core.content import reading
 from mentorwise.core.errors import NotFound
 from mentorwise.core.languages import speaking_to
 from mentorwise.core.mail import email_enqueue
+from mentorwise.core.outbound import outbound_record, person_ref
 from mentorwise.matches.services import requests_expire
 from mentorwise.notifications import rules
 from mentorwise.notifications.models import Delivery, Nudge, NudgeKind, NudgeSettings
@@ -125,7 +126,43 @@ def _create(drafts: list[rules.NudgeDraft], now: dt.datetime) -> int:
         batch_size=1000,
         ignore_conflicts=True,
     )
+    _announce(list(fresh.values()))
     return len(fresh)
+
+
+def _announce(drafts: list[rules.NudgeDraft]) -> None:
+    """Tell subscribed systems (webhooks) of relationships at risk and surveys due."""
+    flagged: set[int] = set()
+    programs = dict(
+        Relationship.objects.filter(
+            pk__in={d.relationship_id for d in drafts if d.relationship_id}
+        ).values_list("pk", "program__slug")
+    )
+    people = dict(
+        Person.objects.filter(
+            pk__in={d.person_id for d in drafts if d.kind == NudgeKind.SURVEY_DUE}
+        ).values_list("pk", "employee_id")
+    )
+    for draft in drafts:
+        rel = draft.relationship_id
+        if rel is None or rel not in programs:
+            continue
+        if draft.kind == NudgeKind.STALLED_FLAG and rel not in flagged:
+            flagged.add(rel)
+            outbound_record(
+                "relationship.at_risk",
+                {"relationship": rel, "program": programs[rel], "reason": "no_recent_meeting"},
+            )
+        elif draft.kind == NudgeKind.SURVEY_DUE:
+            outbound_record(
+                "survey.due",
+                {
+                    "relationship": rel,
+                    "program": programs[rel],
+                    "person": person_ref(draft.person_id, people.get(draft.person_id, "")),
+                    "survey": draft.cause.split(":")[1],
+                },
+            )
 
 
 def _auto_close(relationship: Relationship, now: dt.datetime) -> int:

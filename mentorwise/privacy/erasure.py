@@ -38,6 +38,7 @@ from mentorwise.accounts.two_step import remove_methods
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict, FieldError, InvalidInput
 from mentorwise.core.models import OutboxMessage
+from mentorwise.core.outbound import events_naming
 from mentorwise.learning.models import ModuleCompletion
 from mentorwise.matches.models import ForbiddenPair, Match
 from mentorwise.notifications.models import Nudge, NudgeSettings
@@ -150,6 +151,10 @@ def person_erase(*, actor: Actor, person: Person, confirm: str) -> ErasureResult
         NudgeSettings.objects.filter(person=person).delete()
         for _label, queryset in linked_querysets(person, users):
             result.linked_records_deleted += queryset.delete()[0]
+        # Events for other systems that name them (webhook deliveries go with them).
+        result.linked_records_deleted += (
+            events_naming(person.pk).delete()[1].get("core.OutboundEvent", 0)
+        )
         result.texts_cleared = _clear_texts(users, enrollment_ids, relationships, as_mentee)
         result.texts_cleared += ModuleCompletion.objects.filter(person=person).update(answers={})
         result.names_replaced = _replace_names(relationships, replace, users)

@@ -51,6 +51,7 @@ EXPORTED: dict[str, str] = {
     "learning.trainingmodule.created_by": "actions_recorded",
     "core.contenttranslation.updated_by": "actions_recorded",
     "sso.samlprovider.updated_by": "actions_recorded",
+    "channels.webhookendpoint.created_by": "actions_recorded",
     "learning.modulecompletion.person": "training_completions",
     "matches.matchingrun.created_by": "actions_recorded",
     "matches.match.mentee": "matches",

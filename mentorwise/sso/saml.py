@@ -24,7 +24,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from djangosaml2 import views as saml_views
 from djangosaml2.backends import Saml2Backend
+from saml2 import class_name
+from saml2.request import LogoutRequest as LogoutRequestParser
 from saml2.saml import NAMEID_FORMAT_EMAILADDRESS, NAMEID_FORMAT_TRANSIENT
+from saml2.sigver import SignatureError
 
 from mentorwise.accounts.models import User
 from mentorwise.core.queries import one_or_none
@@ -96,6 +99,12 @@ def claims_from_assertion(
     }
 
 
+def saml_issuer(entity_id: str) -> str:
+    """How a SAML provider is named among linked identities: never equal to an OpenID Connect
+    issuer (Entra ID uses one string for both), so a NameID cannot match an OIDC subject."""
+    return f"saml:{entity_id}"
+
+
 def match_rule(provider: SamlProvider) -> MatchRule:
     claim = "email" if provider.match_field == "email" else "employee_id"
     return MatchRule(
@@ -137,7 +146,9 @@ class SamlBackend(Saml2Backend):
                 )
             _accept_once(assertion_info or {})
             claims = claims_from_assertion(provider, session_info.get("ava") or {}, name_id)
-            return sso_user_resolve(issuer=issuer, claims=claims, rule=match_rule(provider))
+            return sso_user_resolve(
+                issuer=saml_issuer(issuer), claims=claims, rule=match_rule(provider)
+            )
         except SignInRefused as refusal:
             if refusal.reason.startswith("saml_"):
                 sso_refusal_record(reason=refusal.reason)
@@ -184,6 +195,13 @@ def _require_enabled() -> None:
 class SamlLoginView(saml_views.LoginView):
     """Sends the browser to the identity provider with a signed AuthnRequest."""
 
+    def load_sso_kwargs_scoping(self, sso_kwargs: dict[str, Any]) -> None:
+        """No IdP scoping from the query string: nobody gets the site to sign their list."""
+
+    def add_idp_hinting(self, http_response: HttpResponse) -> None:
+        """No idphint passed through from the query string."""
+        return None
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         _require_enabled()
         return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]
@@ -203,6 +221,33 @@ class SamlAcsView(saml_views.AssertionConsumerServiceView):
             return super().post(request, *args, **kwargs)  # type: ignore[no-any-return]
         except Exception as error:  # every failure ends on the login page
             return self.handle_acs_failure(request, exception=error)
+
+    def custom_validation(self, response: Any) -> None:
+        """Check the assertion pysaml2 settled on once more, on the final document.
+
+        pysaml2 decrypts nested encrypted elements in a second pass and then trusts what it
+        finds (an attacker can hide a junk Signature inside encryption and so skip the check
+        altogether): the assertion must carry a signature, no Advice (where the nested
+        assertions hide), and that signature must verify against the identity provider's
+        certificate now.
+        """
+        assertion = response.assertion
+        if assertion is None or assertion.signature is None or assertion.advice is not None:
+            self._refuse("saml_assertion_unsigned_or_advice")
+        try:
+            verified = response.sec.check_signature(
+                assertion, class_name(assertion), response.xmlstr, must=True
+            )
+        except Exception:  # pysaml2 raises for a signature that does not verify
+            verified = False
+        if not verified:
+            self._refuse("saml_assertion_signature_invalid")
+
+    def _refuse(self, reason: str) -> None:
+        sso_refusal_record(reason=reason)
+        messages.error(self.request, str(GENERIC_FAILURE))
+        self.request.sso_refusal_reported = True
+        raise SignatureError(reason)
 
     def handle_acs_failure(
         self,
@@ -228,9 +273,16 @@ def _saml_session_with_logout(request: HttpRequest) -> bool:
         and str(session.get(BACKEND_SESSION_KEY, "")).endswith(".SamlBackend")
         and saml_session.get("_saml2_subject_id")
         and saml_enabled()
-        and (idp := current_idp()) is not None
-        and idp.slo_url
+        and _idp_logout_url() != ""
     )
+
+
+def _idp_logout_url() -> str:
+    try:
+        idp = current_idp()
+    except Exception:  # metadata no longer valid: sign out here only
+        return ""
+    return idp.slo_url if idp is not None else ""
 
 
 class SignOutView(auth_views.LogoutView):
@@ -260,7 +312,57 @@ class SignOutView(auth_views.LogoutView):
 
 
 class SamlSingleLogoutView(saml_views.LogoutView):
-    """The identity provider's logout request or response (single logout)."""
+    """The identity provider's logout request or response (single logout).
+
+    A logout request started at the identity provider ends this browser's session only when
+    it is signed by the provider (checked against its metadata) and names this session's
+    person; anything else, and any malformed message, ends on the login page with the
+    session left as it was.
+    """
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        _require_enabled()
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]
+
+    def do_logout_service(
+        self, request: HttpRequest, data: Any, binding: str, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        try:
+            if "SAMLRequest" in data and not self._names_this_session(request, data, binding):
+                sso_refusal_record(reason="saml_logout_request_refused")
+                return redirect("login")
+            response: HttpResponse = super().do_logout_service(
+                request, data, binding, *args, **kwargs
+            )
+            return response
+        except Exception as error:  # every failure ends on the login page
+            logger.warning("SAML logout refused: %s", type(error).__name__)
+            sso_refusal_record(reason=f"saml_logout_{type(error).__name__}")
+            return redirect("login")
+
+    def _names_this_session(self, request: HttpRequest, data: Any, binding: str) -> bool:
+        subject = saml_views._get_subject_id(request.saml_session)  # type: ignore[attr-defined]
+        if subject is None:
+            return False
+        _state, client = self.get_state_client(request)
+        parser = LogoutRequestParser(
+            client.sec,
+            client.config.endpoint("single_logout_service", binding, "sp"),
+            client.config.attribute_converters,
+        )
+        encoded = data["SAMLRequest"]
+        parsed = parser.loads(
+            client.unravel(encoded, binding, parser.msgtype),
+            binding,
+            origdoc=encoded,
+            must=True,  # signed, whatever the binding
+            relay_state=data.get("RelayState"),
+            sigalg=data.get("SigAlg"),
+            signature=data.get("Signature"),
+        )
+        parsed.verify()
+        name_id = parsed.message.name_id
+        return bool(name_id is not None and name_id.text == subject.text)
 
 
 class SamlMetadataView(saml_views.MetadataView):

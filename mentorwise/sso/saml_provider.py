@@ -7,6 +7,8 @@ certificate; anything else is refused with the reason, and nothing is saved.
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -28,6 +30,8 @@ from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import FieldError, Forbidden, InvalidInput
 from mentorwise.sso.models import MatchField, SamlProvider
 from mentorwise.sso.saml_keys import ensure_key_pair
+
+logger = logging.getLogger(__name__)
 
 # Identity-provider metadata larger than this is refused (a federation aggregate, or abuse).
 METADATA_MAX_BYTES = 1_000_000
@@ -135,28 +139,46 @@ def fetch_metadata(url: str) -> str:
     """The metadata at `url` (HTTPS only, unless the site runs in DEBUG), size-capped."""
     if not (url.startswith("https://") or (settings.DEBUG and url.startswith("http://"))):
         raise InvalidInput([FieldError("metadata_url", _("Use an https:// address."))])
+    failed = InvalidInput(
+        [FieldError("metadata_url", _("The metadata could not be fetched from this address."))]
+    )
+    deadline = time.monotonic() + FETCH_TIMEOUT
+    body = bytearray()
     try:
-        with requests.get(url, timeout=FETCH_TIMEOUT, stream=True) as response:
-            response.raise_for_status()
-            body = response.raw.read(METADATA_MAX_BYTES + 1, decode_content=True)
+        # No redirects: a hop to plain http or to an inside address is refused, not followed.
+        with requests.get(
+            url, timeout=FETCH_TIMEOUT, stream=True, allow_redirects=False
+        ) as response:
+            if response.status_code != 200:
+                raise failed
+            for chunk in response.iter_content(64 * 1024):
+                body += chunk
+                if len(body) > METADATA_MAX_BYTES:
+                    raise InvalidInput(
+                        [FieldError("metadata_url", _("The metadata is larger than 1 MB."))]
+                    )
+                if time.monotonic() > deadline:
+                    raise failed
     except requests.RequestException as error:
-        raise InvalidInput(
-            [
-                FieldError(
-                    "metadata_url",
-                    _("The metadata could not be fetched: %(error)s")
-                    % {"error": type(error).__name__},
-                )
-            ]
-        ) from error
-    if len(body) > METADATA_MAX_BYTES:
-        raise InvalidInput([FieldError("metadata_url", _("The metadata is larger than 1 MB."))])
+        logger.warning("SAML metadata fetch failed: %s", type(error).__name__)
+        raise failed from error
     return bytes(body).decode("utf-8", errors="replace")
 
 
+def may_configure_saml(actor: Actor) -> bool:
+    """Whoever sets the identity provider decides who signs in as whom: the site's operators
+    (superusers, or the server's command line as the system), not every HR admin."""
+    return actor is None or (is_hr_admin(actor) and bool(actor.is_superuser))
+
+
 def _require_hr_admin(actor: Actor) -> None:
-    if actor is not None and not is_hr_admin(actor):
-        raise Forbidden(_("Only HR admins may set up single sign-on."))
+    if not may_configure_saml(actor):
+        raise Forbidden(
+            _(
+                "Only the site's operators (superusers, or mentorwise saml on the server) may "
+                "change single sign-on."
+            )
+        )
 
 
 def saml_provider_update(*, actor: Actor, data: SamlSettingsInput) -> SamlProvider:

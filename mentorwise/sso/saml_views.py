@@ -23,6 +23,7 @@ from mentorwise.sso.saml_provider import (
     SamlSettingsInput,
     current_idp,
     current_provider,
+    may_configure_saml,
     saml_metadata_refresh,
     saml_provider_update,
     settings_initial,
@@ -121,6 +122,9 @@ def saml_settings_view(request: AuthedRequest) -> HttpResponse:
         raise Http404("No such page.")
     provider = current_provider()
     form = SamlSettingsForm(initial=settings_initial(provider))
+    may_change = may_configure_saml(request.user)
+    if request.method == "POST" and not may_change:
+        raise Http404("No such page.")
     if request.method == "POST":
         if "refresh" in request.POST:
             try:
@@ -149,5 +153,6 @@ def saml_settings_view(request: AuthedRequest) -> HttpResponse:
         "entity_id": sp_entity_id(),
         "acs_url": acs_url(),
         "sls_url": sls_url(),
+        "may_change": may_change,
     }
     return render(request, "sso/saml_settings.html", context)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,15 @@ pytestmark = pytest.mark.slow
 
 def test_serve_in_production_mode(tmp_path: Path) -> None:
     env = production_env(tmp_path, SECURE_PROXY_SSL_HEADER="true", LOG_FORMAT="json")
+    # As docs/deployment.md says: migrate, then start (the login page reads whether SAML is on).
+    subprocess.run(
+        [sys.executable, "-m", "mentorwise", "migrate", "--no-input"],
+        env=env,
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     # Without --skip-collectstatic: `serve` collects (and compresses) the static files.
     with serve(env, tmp_path, "--workers", "1", "--threads", "2") as server:
         # A load balancer probes by address over plain HTTP: no host check, no redirect.

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from mentorwise.accounts.actors import Actor, User
 from mentorwise.core.languages import language_of
+from mentorwise.core.outbound import outbound_record, person_ref
 from mentorwise.people.models import Person
 from mentorwise.relationships.models import EventKind, Relationship, RelationshipEvent
 from mentorwise.relationships.timeline import english_text
@@ -32,7 +33,7 @@ def event_record(
     zone (mentorwise.core.clock.fill_when). `values["name"]` is the actor's name by default.
     """
     filled = {"name": actor_name(actor), **(values or {})}
-    return RelationshipEvent.objects.create(
+    entry = RelationshipEvent.objects.create(
         relationship=relationship,
         actor=actor if isinstance(actor, User) else None,
         kind=kind,
@@ -41,6 +42,40 @@ def event_record(
         text=english_text(message, filled)[:300],
         at=at,
     )
+    _announce(relationship, kind, values or {}, at)
+    return entry
+
+
+# Timeline kinds that systems outside may subscribe to (core.outbound, webhooks).
+_OUTBOUND = {
+    EventKind.STARTED: "relationship.started",
+    EventKind.CLOSED: "relationship.closed",
+    EventKind.MEETING_SCHEDULED: "meeting.scheduled",
+    EventKind.MEETING_RESCHEDULED: "meeting.rescheduled",
+    EventKind.MEETING_CANCELLED: "meeting.cancelled",
+}
+
+
+def _announce(
+    relationship: Relationship, kind: EventKind, values: dict[str, Any], at: dt.datetime | None
+) -> None:
+    outbound = _OUTBOUND.get(kind)
+    if outbound is None:
+        return
+    payload: dict[str, Any] = {
+        "relationship": relationship.pk,
+        "program": relationship.program.slug,
+    }
+    if kind in (EventKind.STARTED, EventKind.CLOSED):
+        mentee, mentor = relationship.mentee.person, relationship.mentor.person
+        payload["mentee"] = person_ref(mentee.pk, mentee.employee_id)
+        payload["mentor"] = person_ref(mentor.pk, mentor.employee_id)
+    if kind == EventKind.CLOSED:
+        payload["closure_kind"] = str(values.get("kind", ""))
+        payload["rematch"] = bool(values.get("rematch"))
+    if kind in (EventKind.MEETING_SCHEDULED, EventKind.MEETING_RESCHEDULED):
+        payload["starts_at"] = at
+    outbound_record(outbound, payload)
 
 
 P = TypeVar("P", Person, User)  # whoever an e-mail goes to

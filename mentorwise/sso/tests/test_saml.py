@@ -30,6 +30,7 @@ from mentorwise.core.models import AuditEntry
 from mentorwise.sso import saml_keys
 from mentorwise.sso.saml_config import acs_url, sp_entity_id
 from mentorwise.sso.saml_provider import SamlSettingsInput, saml_provider_update
+from mentorwise.sso.tests.saml_forgery import cert_from_metadata, forged_response
 from mentorwise.sso.tests.saml_idp import (
     IDP_ENTITY_ID,
     SLO_URL,
@@ -148,7 +149,7 @@ def test_a_signed_assertion_signs_the_person_in_and_links_the_name_id(
     assert response["Location"] == "/programs/"
     assert _signed_in(client)
     identity = ExternalIdentity.objects.get()
-    assert (identity.issuer, identity.subject) == (IDP_ENTITY_ID, "idp-user-7f3a")
+    assert (identity.issuer, identity.subject) == (f"saml:{IDP_ENTITY_ID}", "idp-user-7f3a")
     assert identity.user.person == person
     entry = AuditEntry.objects.filter(action="user.signed_in").get()
     assert entry.data["method"] == "saml"
@@ -172,7 +173,10 @@ def test_an_assertion_encrypted_for_another_key_is_refused(
     location, relay = _start(client)
     _post(client, _answer(configured, location, encrypt_for=_OTHER_KEYS[1]), relay)
     assert not _signed_in(client)
-    assert _refusals() == ["saml_StatusInvalidAuthnResponseStatement"]
+    assert _refusals() in (
+        ["saml_StatusInvalidAuthnResponseStatement"],
+        ["saml_assertion_unsigned_or_advice"],
+    )
 
 
 def test_the_next_sign_in_finds_the_login_by_name_id_not_by_email(
@@ -430,6 +434,7 @@ def test_saml_is_unreachable_until_switched_on(idp: SamlTestProvider) -> None:
     client = Client()
     assert client.get("/account/sso/saml/login/").status_code == 404
     assert client.post("/account/sso/saml/acs/", {"SAMLResponse": "x"}).status_code == 404
+    assert client.get("/account/sso/saml/ls/?SAMLRequest=x").status_code == 404
     assert "saml-sign-in" not in client.get("/login/").content.decode()
     _configure(idp)
     assert 'id="saml-sign-in"' in client.get("/login/").content.decode()
@@ -449,34 +454,6 @@ def test_signing_out_of_a_saml_session_signs_out_at_the_identity_provider(
     assert not _signed_in(client)
 
 
-def test_the_identity_providers_logout_request_ends_the_session(
-    configured: SamlTestProvider, person: Any
-) -> None:
-    client = Client()
-    location, relay = _start(client)
-    _post(client, _answer(configured, location), relay)
-    assert _signed_in(client)
-    from saml2.saml import NAMEID_FORMAT_PERSISTENT, NameID
-
-    _request_id, logout = configured.server.create_logout_request(
-        destination="http://127.0.0.1:8000/account/sso/saml/ls/",
-        issuer_entity_id=IDP_ENTITY_ID,
-        name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text="idp-user-7f3a"),
-        sign=True,
-    )
-    info = configured.server.apply_binding(
-        __import__("saml2").BINDING_HTTP_REDIRECT,
-        str(logout),
-        "http://127.0.0.1:8000/account/sso/saml/ls/",
-        relay_state="",
-        sign=True,
-    )
-    query = urlsplit(dict(info["headers"])["Location"]).query
-    response = client.get(f"/account/sso/saml/ls/?{query}")
-    assert response.status_code in (200, 302)
-    assert not _signed_in(client)
-
-
 def test_an_admin_login_is_linked_when_the_employee_id_matches_too(idp: SamlTestProvider) -> None:
     admin = make_user(make_person(email="boss@example.com", employee_id="E-BOSS"), is_hr_admin=True)
     _configure(idp)
@@ -489,3 +466,86 @@ def test_an_admin_login_is_linked_when_the_employee_id_matches_too(idp: SamlTest
     _post(client, _answer(idp, location, attributes=attributes), relay)
     assert _signed_in(client)
     assert ExternalIdentity.objects.get().user == admin
+
+
+def test_a_forged_assertion_hiding_its_signature_inside_encryption_is_refused(
+    configured: SamlTestProvider,
+) -> None:
+    """Built from public things only (this site's metadata): a junk Signature and an Advice
+    assertion, both encrypted, made pysaml2 skip the signature check (found in review)."""
+    admin = make_user(make_person(email="boss@example.com", employee_id="E-BOSS"), is_hr_admin=True)
+    attacker = Client()
+    location, relay = _start(attacker)
+    request_id = parse_qs(urlsplit(location).query)  # the attacker's own request
+    request = configured.read_request(location)
+    forged = forged_response(
+        request.id,
+        idp_entity_id=IDP_ENTITY_ID,
+        sp_entity_id=sp_entity_id(),
+        acs_url=acs_url(),
+        sp_cert=cert_from_metadata(_sp_metadata()),
+        name_id="attacker-chosen",
+        mail="boss@example.com",
+        employee_id="E-BOSS",
+    )
+    assert request_id
+    _post(attacker, forged, relay)
+    assert not _signed_in(attacker)
+    assert not ExternalIdentity.objects.filter(user=admin).exists()
+    assert _refusals()[0] in (
+        "saml_assertion_unsigned_or_advice",
+        "saml_assertion_signature_invalid",
+    )
+
+
+def _logout_request(idp: SamlTestProvider, subject: str, *, sign: bool) -> str:
+    import saml2
+    from saml2.saml import NAMEID_FORMAT_PERSISTENT, NameID
+
+    destination = "http://127.0.0.1:8000/account/sso/saml/ls/"
+    _id, request = idp.server.create_logout_request(
+        destination=destination,
+        issuer_entity_id=IDP_ENTITY_ID,
+        name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=subject),
+        sign=False,
+    )
+    info = idp.server.apply_binding(
+        saml2.BINDING_HTTP_REDIRECT, str(request), destination, relay_state="", sign=sign
+    )
+    return urlsplit(dict(info["headers"])["Location"]).query
+
+
+@pytest.mark.parametrize(("subject", "sign"), [("idp-user-7f3a", False), ("someone-else", True)])
+def test_an_unsigned_or_foreign_logout_request_leaves_the_session(
+    configured: SamlTestProvider, person: Any, subject: str, sign: bool
+) -> None:
+    client = Client()
+    location, relay = _start(client)
+    _post(client, _answer(configured, location), relay)
+    response = client.get(
+        f"/account/sso/saml/ls/?{_logout_request(configured, subject, sign=sign)}"
+    )
+    assert response.status_code == 302 and response["Location"] == "/login/"
+    assert _signed_in(client)
+    assert any(r.startswith("saml_logout") for r in _refusals())
+
+
+def test_a_signed_logout_request_for_this_session_ends_it(
+    configured: SamlTestProvider, person: Any
+) -> None:
+    client = Client()
+    location, relay = _start(client)
+    _post(client, _answer(configured, location), relay)
+    response = client.get(
+        f"/account/sso/saml/ls/?{_logout_request(configured, 'idp-user-7f3a', sign=True)}"
+    )
+    assert response.status_code == 302 and response["Location"].startswith(SLO_URL)
+    assert not _signed_in(client)
+
+
+def test_garbage_at_the_logout_address_is_never_a_server_error(
+    configured: SamlTestProvider,
+) -> None:
+    client = Client()
+    for query in ("SAMLRequest=x", "SAMLResponse=garbage", ""):
+        assert client.get(f"/account/sso/saml/ls/?{query}").status_code in (302, 400)

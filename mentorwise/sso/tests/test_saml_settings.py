@@ -40,9 +40,26 @@ def idp_metadata() -> str:
 
 @pytest.fixture
 def hr() -> Client:
+    """A superuser: the site's operator, who may change single sign-on."""
+    client = Client()
+    client.force_login(make_user(make_person(), is_hr_admin=True, is_superuser=True))
+    return client
+
+
+def test_an_hr_admin_who_is_not_an_operator_sees_the_settings_but_cannot_change_them(
+    idp_metadata: str,
+) -> None:
     client = Client()
     client.force_login(make_user(make_person(), is_hr_admin=True))
-    return client
+    page = client.get("/account/sso/saml/settings/")
+    assert page.status_code == 200
+    assert "/account/sso/saml/acs/" in page.content.decode()
+    assert 'name="metadata_xml"' not in page.content.decode()
+    response = client.post(
+        "/account/sso/saml/settings/", _form(enabled="on", metadata_xml=idp_metadata)
+    )
+    assert response.status_code == 404
+    assert not SamlProvider.objects.filter(enabled=True).exists()
 
 
 def _form(**changes: Any) -> dict[str, Any]:
@@ -176,3 +193,32 @@ def test_the_command_line_sets_up_shows_and_prints_metadata(
     bad.write_text("<nope/>")
     with pytest.raises(CommandError):
         call_command("saml", "configure", "--metadata-file", str(bad))
+
+
+def test_a_redirect_from_the_metadata_url_is_not_followed(
+    hr: Client, metadata_server: str, settings: Any
+) -> None:
+    settings.DEBUG = True
+    redirector = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Redirect(metadata_server))
+    threading.Thread(target=redirector.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{redirector.server_port}/moved"
+        response = hr.post("/account/sso/saml/settings/", _form(enabled="on", metadata_url=url))
+    finally:
+        redirector.shutdown()
+    assert "could not be fetched" in response.content.decode()
+    assert not SamlProvider.objects.filter(enabled=True).exists()
+
+
+def _Redirect(target: str) -> type[http.server.BaseHTTPRequestHandler]:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(302)
+            self.send_header("Location", target)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    return Handler
