@@ -188,18 +188,20 @@ def person_provision(
     if not person.path:
         _set_manager(person, person.manager)
 
-    # A new terminationDate sets the termination's day (past: left; future: scheduled).
-    # Deprovisioning (active false) of someone still employed today terminates today.
-    # Reactivating undoes a termination made through SCIM only: one recorded by the HRIS
-    # import (the record of employment) stays, and the user keeps reading active=false for
-    # the provider to see. The kind: the one given, else the one recorded, else unknown. A
-    # PATCH arrives as the whole user, so a terminationDate equal to the recorded one is the
-    # provider's echo, not news.
-    dated = (
-        values.termination_date is not None and values.termination_date != person.termination_date
-    )
+    # A new terminationDate sets the termination's day (past: left; future: scheduled; with
+    # active false, today at the latest). Deprovisioning (active false) of someone still
+    # employed today terminates today. Reactivating undoes a termination made through SCIM
+    # only, and not while the provider still sends a terminationDate that has passed: one
+    # recorded by the HRIS import (the record of employment) stays, and the user keeps
+    # reading active=false for the provider to see. The kind: the one given, else the one
+    # recorded, else unknown. A PATCH arrives as the whole user, so a terminationDate equal to
+    # the recorded one is the provider's echo, not news; a replayed request changes nothing.
+    leaving = values.termination_date
+    if leaving is not None and values.active is False:
+        leaving = min(leaving, today)
+    dated = leaving is not None and leaving != person.termination_date
     if dated:
-        person.termination_date = scim.deprovisioned_on = values.termination_date
+        person.termination_date = scim.deprovisioned_on = leaving
         person.termination_kind = (
             values.termination_kind or person.termination_kind or TerminationKind.UNKNOWN
         )
@@ -208,6 +210,7 @@ def person_provision(
     reactivate = (
         not dated
         and values.active is True
+        and (leaving is None or leaving > today)
         and undone is not None
         and not person.is_active_on(today)
         and undone == scim.deprovisioned_on

@@ -192,7 +192,16 @@ def test_reactivation_the_same_day_cancels_and_a_later_one_is_a_rehire(
         f"/Users/{ana}",
         patch({"op": "add", "path": f"{PERSON}:terminationDate", "value": left.isoformat()}),
     )
-    back = scim.patch(f"/Users/{ana}", patch({"op": "replace", "value": {"active": True}}))
+    # While the provider still says they left on a past day, active true changes nothing.
+    still = scim.patch(f"/Users/{ana}", patch({"op": "replace", "value": {"active": True}}))
+    assert still.payload["active"] is False
+    back = scim.patch(
+        f"/Users/{ana}",
+        patch(
+            {"op": "remove", "path": f"{PERSON}:terminationDate"},
+            {"op": "replace", "value": {"active": True}},
+        ),
+    )
     assert back.payload["active"] is True
     assert [e[:2] for e in events(ana)] == [
         ("termination", left),
@@ -283,3 +292,20 @@ def test_leaving_attributes_out_keeps_the_termination(scim: ScimClient, ana: int
     person = Person.objects.get(pk=ana)
     assert (person.job_level, person.function) == (None, "")
     assert [e[0] for e in events(ana)] == ["termination"]
+
+
+@pytest.mark.parametrize(
+    ("active", "days", "expected"),
+    [(True, -10, -10), (False, 30, 0), (False, -10, -10)],
+    ids=["enabled-after-leaving", "disabled-before-the-leaving-day", "disabled-after-leaving"],
+)
+def test_the_same_put_never_flips_between_terminated_and_rehired(
+    scim: ScimClient, ana: int, active: bool, days: int, expected: int
+) -> None:
+    today = timezone.localdate()
+    leaving = today + dt.timedelta(days=days)
+    body = {**user(terminationDate=leaving.isoformat()), "active": active}
+    for _ in range(3):
+        assert scim.put(f"/Users/{ana}", body).status_code == 200
+    assert Person.objects.get(pk=ana).termination_date == today + dt.timedelta(days=expected)
+    assert [e[:2] for e in events(ana)] == [("termination", today + dt.timedelta(days=expected))]
