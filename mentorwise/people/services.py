@@ -51,8 +51,15 @@ from mentorwise.people.staging import BATCH, Staging, UpdateRow
 Progress = Callable[[str, int, int], None]
 logger = logging.getLogger(__name__)
 CHANGES_SHOWN = 50
-# The career events an import records say they came from it (HR connectors import through it).
+# The career events an import records say they came from it; an HR connector's run says so.
 SOURCE = "import"
+
+
+def career_source(source: str) -> str:
+    """The `CareerEvent.source` of an import started from `source` (an ImportSource)."""
+    return "connector" if source == ImportSource.CONNECTOR else SOURCE
+
+
 # Person fields' defaults for people created from a file that lacks some columns.
 _DEFAULTS: dict[str, Any] = {
     "title": "",
@@ -348,7 +355,13 @@ def _import(
             _lock_people_table()
             _check_and_plan(staging, layout, log, result, full=full, progress=progress)
             _hold_mass_terminations(result, confirmed_terminations, today)
-            _write(staging, result, today=today, progress=progress)
+            _write(
+                staging,
+                result,
+                today=today,
+                progress=progress,
+                source=career_source(run.source),
+            )
             run.record = pack(staging.all_changes(full=full), [])
             run.outcome = ImportOutcome.IMPORTED
             run.rows, run.created, run.updated = result.rows, result.created, result.updated
@@ -471,7 +484,14 @@ def _lock_people_table() -> None:
             cursor.execute(f"LOCK TABLE {Person._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
 
 
-def _write(staging: Staging, result: ImportResult, *, today: dt.date, progress: Progress) -> None:
+def _write(
+    staging: Staging,
+    result: ImportResult,
+    *,
+    today: dt.date,
+    progress: Progress,
+    source: str = SOURCE,
+) -> None:
     """Write the plan, a batch at a time, in the caller's transaction."""
     now = timezone.now()
     total = result.created + result.updated + result.terminated + result.demographics + 1
@@ -485,12 +505,12 @@ def _write(staging: Staging, result: ImportResult, *, today: dt.date, progress: 
         # Someone who arrives terminated (a past leaver in the HRIS file) has left: recorded.
         career_write(
             [(p["id"], career_steps(None, Career.of_values(p), day=today)) for p in people],
-            source=SOURCE,
+            source=source,
         )
         done += len(batch)
         progress("Writing", done, total)
     for updates in staging.updates():
-        _write_updates(updates, now=now, today=today)
+        _write_updates(updates, now=now, today=today, source=source)
         done += sum(1 for u in updates if u.changed)
         progress("Writing", min(done, total), total)
     if result.full:
@@ -502,7 +522,7 @@ def _write(staging: Staging, result: ImportResult, *, today: dt.date, progress: 
             # Leavers had no termination date (staging._LEAVERS): each leaves today.
             leaving = Career(termination_date=today, termination_kind=TerminationKind.UNKNOWN)
             steps = career_steps(Career(), leaving, day=today)
-            career_write([(pk, steps) for pk in pks], source=SOURCE)
+            career_write([(pk, steps) for pk in pks], source=source)
             done += len(pks)
             progress("Writing", done, total)
     for rows in staging.demographics():
@@ -512,7 +532,9 @@ def _write(staging: Staging, result: ImportResult, *, today: dt.date, progress: 
     progress("Writing", total, total)
 
 
-def _write_updates(updates: list[UpdateRow], *, now: dt.datetime, today: dt.date) -> None:
+def _write_updates(
+    updates: list[UpdateRow], *, now: dt.datetime, today: dt.date, source: str = SOURCE
+) -> None:
     """The fields the file changed, plus path/depth wherever a reporting line above moved.
 
     Grouped by the set of changed fields so each bulk_update writes only those.
@@ -538,7 +560,7 @@ def _write_updates(updates: list[UpdateRow], *, now: dt.datetime, today: dt.date
         groups.setdefault(tuple(sorted(fields)), []).append(person)
     for fields_key, people in groups.items():
         Person.objects.bulk_update(people, list(fields_key), batch_size=BATCH // 4)
-    career_write(_career_changes(updates, today), source=SOURCE)
+    career_write(_career_changes(updates, today), source=source)
 
 
 def _career_changes(updates: list[UpdateRow], today: dt.date) -> list[tuple[int, list[CareerStep]]]:

@@ -157,3 +157,13 @@ def test_the_latest_termination_event_agrees_with_the_person(first_import: None)
         person.termination_kind,
     )
     assert CareerEvent.objects.filter(person=person, kind="termination").count() == 1
+
+
+def test_an_hr_connector_run_says_so(first_import: None) -> None:
+    from mentorwise.people.models import ImportSource
+
+    data = f"{HEADER}\n{ANA},5,Finance,,\n".encode()
+    people_import(
+        actor=None, data=data, file_name="workday", today=DAY2, source=ImportSource.CONNECTOR
+    )
+    assert _events("E1") == [("promotion", DAY2, 4, 5, "", "", "", "connector")]
