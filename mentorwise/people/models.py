@@ -135,13 +135,13 @@ class Person(models.Model):
 
 
 class CareerEventKind(models.TextChoices):
-    PROMOTION = "promotion", "Promotion"
-    INTERNAL_MOVE = "internal_move", "Internal move"
-    BECAME_MANAGER = "became_manager", "Became a manager"
-    DEMOTION = "demotion", "Demotion"
+    PROMOTION = "promotion", pgettext_lazy("career event", "Promotion")
+    INTERNAL_MOVE = "internal_move", pgettext_lazy("career event", "Internal move")
+    BECAME_MANAGER = "became_manager", pgettext_lazy("career event", "Became a manager")
+    DEMOTION = "demotion", pgettext_lazy("career event", "Demotion")
     # Leaving (dated on the termination's own day, with its kind) and coming back after it.
-    TERMINATION = "termination", "Termination"
-    REHIRE = "rehire", "Rehire"
+    TERMINATION = "termination", pgettext_lazy("career event", "Termination")
+    REHIRE = "rehire", pgettext_lazy("career event", "Rehire")
 
 
 class CareerEvent(models.Model):
