@@ -110,6 +110,11 @@ def demo_past_cohort(
     Person.objects.filter(pk__in=pk[kept].tolist()).update(
         termination_date=None, termination_kind="", updated_at=timezone.now()
     )
+    # Those exits never happened: neither do their termination events (the import recorded
+    # them), so the career history agrees with the people.
+    CareerEvent.objects.filter(
+        person_id__in=pk[kept].tolist(), kind=CareerEventKind.TERMINATION
+    ).delete()
     term = term.copy()  # object array of dates
     term[kept] = None
 

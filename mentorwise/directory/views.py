@@ -12,12 +12,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from mentorwise.accounts.http import AuthedRequest
+from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.core.errors import NotFound
 from mentorwise.people.bio import BIO_MAX_LENGTH
 from mentorwise.people.forms import PersonFilterForm
 from mentorwise.people.permissions import person_list_read, person_profile_read, profile_filters
 from mentorwise.people.selectors import (
     person_ancestors,
+    person_career,
     person_filter_options,
     person_list,
     person_team_counts,
@@ -60,5 +62,7 @@ def person_detail_view(request: AuthedRequest, person_id: int) -> HttpResponse:
         "own": person.pk == request.user.person_id,
         "bio_draft": request.session.pop("people_bio_draft", None),
         "bio_max": BIO_MAX_LENGTH,
+        # HR admins see the career history the HRIS import and SCIM recorded.
+        "career": person_career(person) if is_hr_admin(request.user) else None,
     }
     return render(request, "people/detail.html", context)

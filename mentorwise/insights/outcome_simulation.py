@@ -327,6 +327,18 @@ def _write(
         )
         for i in np.flatnonzero(moved).tolist()
     ]
+    # The exits as career events too, so the simulated history is complete.
+    events += [
+        CareerEvent(
+            person_id=row["id"],
+            kind=CareerEventKind.TERMINATION,
+            date=row["termination_date"],
+            termination_kind=row["termination_kind"] or TerminationKind.UNKNOWN.value,
+            source="simulation",
+        )
+        for row in rows
+        if row.get("termination_date") is not None
+    ]
     CareerEvent.objects.bulk_create(events, batch_size=BATCH)
     progress("Writing career events", len(events), len(events))
 

@@ -135,18 +135,24 @@ class Person(models.Model):
 
 
 class CareerEventKind(models.TextChoices):
-    PROMOTION = "promotion", "Promotion"
-    INTERNAL_MOVE = "internal_move", "Internal move"
-    BECAME_MANAGER = "became_manager", "Became a manager"
-    DEMOTION = "demotion", "Demotion"
+    PROMOTION = "promotion", pgettext_lazy("career event", "Promotion")
+    INTERNAL_MOVE = "internal_move", pgettext_lazy("career event", "Internal move")
+    BECAME_MANAGER = "became_manager", pgettext_lazy("career event", "Became a manager")
+    DEMOTION = "demotion", pgettext_lazy("career event", "Demotion")
+    # Leaving (dated on the termination's own day, with its kind) and coming back after it.
+    TERMINATION = "termination", pgettext_lazy("career event", "Termination")
+    REHIRE = "rehire", pgettext_lazy("career event", "Rehire")
 
 
 class CareerEvent(models.Model):
     """A dated step in a person's career (from HRIS history, imports or provisioning).
 
-    Outcome insights read promotions and internal moves from here; a job level raised by an
-    import is recorded as a promotion, a lowered one as a demotion and a changed function as an
-    internal move, on the day it was seen.
+    Outcome insights read promotions and internal moves from here. Every writer (the HRIS
+    import and the connectors that feed it, SCIM) records them by one rule, `people.career`: a
+    job level raised is a promotion, a lowered one a demotion, a changed function an internal
+    move (on the day it was seen), a termination date a termination with its kind (on its own
+    day), a cleared one a rehire. The latest termination event agrees with the person's
+    termination date and kind.
     """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="career_events")
@@ -156,8 +162,16 @@ class CareerEvent(models.Model):
     to_level = models.PositiveSmallIntegerField(null=True, blank=True)
     from_function = models.CharField(max_length=120, blank=True)
     to_function = models.CharField(max_length=120, blank=True)
+    termination_kind = models.CharField(
+        max_length=12,
+        choices=TerminationKind.choices,
+        blank=True,
+        help_text="For a termination: voluntary, involuntary, other or unknown.",
+    )
     source = models.CharField(
-        max_length=20, blank=True, help_text="Where it came from: import, scim, simulation, demo."
+        max_length=20,
+        blank=True,
+        help_text="Where it came from: import, scim, simulation, demo, migration.",
     )
 
     class Meta:

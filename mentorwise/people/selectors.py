@@ -25,7 +25,7 @@ from mentorwise.people.columns import (
     LANGUAGE_SEPARATOR,
     REQUIRED_COLUMNS,
 )
-from mentorwise.people.models import ImportRun, Person, employed_on
+from mentorwise.people.models import CareerEvent, ImportRun, Person, employed_on
 from mentorwise.people.permissions import import_runs_visible_to, people_visible_to
 from mentorwise.people.rows import COLUMN_FIELD
 from mentorwise.people.run_record import RecordedChange, RunRecord, unpack
@@ -121,6 +121,15 @@ def import_template_csv() -> str:
     writer.writerow(CANONICAL_COLUMNS)
     writer.writerow([COLUMN_HELP[name][1] for name in CANONICAL_COLUMNS])
     return out.getvalue()
+
+
+CAREER_SHOWN = 50
+
+
+def person_career(person: Person) -> list[CareerEvent]:
+    """A person's latest career events, newest first (at most CAREER_SHOWN): for HR admins."""
+    events = CareerEvent.objects.filter(person=person).order_by("-date", "-pk")
+    return list(events[:CAREER_SHOWN])
 
 
 def person_ancestors(person: Person) -> QuerySet[Person]:

@@ -33,10 +33,9 @@ from mentorwise.accounts.actors import Actor, User
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import ErrorLog, FieldError, InvalidInput
 from mentorwise.people.bulk import insert_rows, reserve_ids
+from mentorwise.people.career import Career, CareerStep, career_steps, career_write
 from mentorwise.people.importer import MAX_COUNTED, MAX_ERRORS, FileLayout, PeopleReader
 from mentorwise.people.models import (
-    CareerEvent,
-    CareerEventKind,
     Demographics,
     ImportOutcome,
     ImportRun,
@@ -52,6 +51,15 @@ from mentorwise.people.staging import BATCH, Staging, UpdateRow
 Progress = Callable[[str, int, int], None]
 logger = logging.getLogger(__name__)
 CHANGES_SHOWN = 50
+# The career events an import records say they came from it; an HR connector's run says so.
+SOURCE = "import"
+
+
+def career_source(source: str) -> str:
+    """The `CareerEvent.source` of an import started from `source` (an ImportSource)."""
+    return "connector" if source == ImportSource.CONNECTOR else SOURCE
+
+
 # Person fields' defaults for people created from a file that lacks some columns.
 _DEFAULTS: dict[str, Any] = {
     "title": "",
@@ -347,7 +355,13 @@ def _import(
             _lock_people_table()
             _check_and_plan(staging, layout, log, result, full=full, progress=progress)
             _hold_mass_terminations(result, confirmed_terminations, today)
-            _write(staging, result, today=today, progress=progress)
+            _write(
+                staging,
+                result,
+                today=today,
+                progress=progress,
+                source=career_source(run.source),
+            )
             run.record = pack(staging.all_changes(full=full), [])
             run.outcome = ImportOutcome.IMPORTED
             run.rows, run.created, run.updated = result.rows, result.created, result.updated
@@ -470,7 +484,14 @@ def _lock_people_table() -> None:
             cursor.execute(f"LOCK TABLE {Person._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
 
 
-def _write(staging: Staging, result: ImportResult, *, today: dt.date, progress: Progress) -> None:
+def _write(
+    staging: Staging,
+    result: ImportResult,
+    *,
+    today: dt.date,
+    progress: Progress,
+    source: str = SOURCE,
+) -> None:
     """Write the plan, a batch at a time, in the caller's transaction."""
     now = timezone.now()
     total = result.created + result.updated + result.terminated + result.demographics + 1
@@ -479,14 +500,17 @@ def _write(staging: Staging, result: ImportResult, *, today: dt.date, progress: 
     for batch in staging.creates():
         # Managers come before their reports (ordered by depth), so the rows are valid in
         # insertion order too.
-        insert_rows(
-            Person,
-            [{**_DEFAULTS, **row, "created_at": now, "updated_at": now} for row in batch],
+        people = [{**_DEFAULTS, **row, "created_at": now, "updated_at": now} for row in batch]
+        insert_rows(Person, people)
+        # Someone who arrives terminated (a past leaver in the HRIS file) has left: recorded.
+        career_write(
+            [(p["id"], career_steps(None, Career.of_values(p), day=today)) for p in people],
+            source=source,
         )
         done += len(batch)
         progress("Writing", done, total)
     for updates in staging.updates():
-        _write_updates(updates, now=now, today=today)
+        _write_updates(updates, now=now, today=today, source=source)
         done += sum(1 for u in updates if u.changed)
         progress("Writing", min(done, total), total)
     if result.full:
@@ -495,6 +519,10 @@ def _write(staging: Staging, result: ImportResult, *, today: dt.date, progress: 
             Person.objects.filter(pk__in=pks).update(
                 termination_date=today, termination_kind=TerminationKind.UNKNOWN, updated_at=now
             )
+            # Leavers had no termination date (staging._LEAVERS): each leaves today.
+            leaving = Career(termination_date=today, termination_kind=TerminationKind.UNKNOWN)
+            steps = career_steps(Career(), leaving, day=today)
+            career_write([(pk, steps) for pk in pks], source=source)
             done += len(pks)
             progress("Writing", done, total)
     for rows in staging.demographics():
@@ -504,7 +532,9 @@ def _write(staging: Staging, result: ImportResult, *, today: dt.date, progress: 
     progress("Writing", total, total)
 
 
-def _write_updates(updates: list[UpdateRow], *, now: dt.datetime, today: dt.date) -> None:
+def _write_updates(
+    updates: list[UpdateRow], *, now: dt.datetime, today: dt.date, source: str = SOURCE
+) -> None:
     """The fields the file changed, plus path/depth wherever a reporting line above moved.
 
     Grouped by the set of changed fields so each bulk_update writes only those.
@@ -530,44 +560,32 @@ def _write_updates(updates: list[UpdateRow], *, now: dt.datetime, today: dt.date
         groups.setdefault(tuple(sorted(fields)), []).append(person)
     for fields_key, people in groups.items():
         Person.objects.bulk_update(people, list(fields_key), batch_size=BATCH // 4)
-    CareerEvent.objects.bulk_create(_career_events(updates, today), batch_size=BATCH)
+    career_write(_career_changes(updates, today), source=source)
 
 
-def _career_events(updates: list[UpdateRow], today: dt.date) -> list[CareerEvent]:
-    """A job level the file raises is a promotion, one it lowers a demotion, a function it
-    changes an internal move.
-
-    Dated on the import's day (when the change was seen); outcome insights count them.
+def _career_changes(updates: list[UpdateRow], today: dt.date) -> list[tuple[int, list[CareerStep]]]:
+    """The career events of the updated rows, by the one rule (people.career): promotions,
+    demotions and internal moves on the import's day, terminations on their own day, rehires.
     """
-    events: list[CareerEvent] = []
+    changes = []
     for u in updates:
-        new_level = u.values.get("job_level")
-        if "job_level" in u.changed and u.old_level and new_level and new_level != u.old_level:
-            events.append(
-                CareerEvent(
-                    person_id=u.pk,
-                    kind=CareerEventKind.PROMOTION
-                    if new_level > u.old_level
-                    else CareerEventKind.DEMOTION,
-                    date=today,
-                    from_level=u.old_level,
-                    to_level=new_level,
-                    source="import",
-                )
-            )
-        new_function = u.values.get("function")
-        if "function" in u.changed and u.old_function and new_function:
-            events.append(
-                CareerEvent(
-                    person_id=u.pk,
-                    kind=CareerEventKind.INTERNAL_MOVE,
-                    date=today,
-                    from_function=u.old_function,
-                    to_function=new_function,
-                    source="import",
-                )
-            )
-    return events
+        if not {"job_level", "function", "termination_date", "termination_kind"} & set(u.changed):
+            continue
+        before = Career(
+            job_level=u.old_level,
+            function=u.old_function or "",
+            termination_date=u.old_termination_date,
+            termination_kind=u.old_termination_kind,
+        )
+        after = Career(
+            job_level=u.values.get("job_level", u.old_level),
+            function=u.values.get("function", u.old_function) or "",
+            termination_date=u.values.get("termination_date", u.old_termination_date),
+            termination_kind=u.values.get("termination_kind", u.old_termination_kind) or "",
+        )
+        if steps := career_steps(before, after, day=today):
+            changes.append((u.pk, steps))
+    return changes
 
 
 def _write_demographics(rows: list[tuple[int, str, str, int | None]], *, now: dt.datetime) -> None:

@@ -145,6 +145,8 @@ class UpdateRow:
     depth_changed: bool
     old_level: int | None
     old_function: str
+    old_termination_date: dt.date | None = None
+    old_termination_kind: str = ""
 
 
 class Staging:
@@ -476,14 +478,17 @@ class Staging:
         names = ", ".join(f'r."{f}"' for f in self.fields)
         cursor = self.db.execute(
             "SELECT p.pk, COALESCE(r.changed, ''), m.pk, n.path, n.depth, "  # noqa: S608
-            f'n.path IS NOT p.path, n.depth IS NOT p.depth, p.job_level, p."function", {names} '
+            'n.path IS NOT p.path, n.depth IS NOT p.depth, p.job_level, p."function", '
+            f"p.termination_date, p.termination_kind, {names} "
             "FROM node n JOIN person p ON p.eid = n.eid LEFT JOIN row r ON r.eid = n.eid "
             "LEFT JOIN node m ON m.eid = n.parent "
             "WHERE r.changed <> '' OR n.path IS NOT p.path ORDER BY p.pk"
         )
         while chunk := cursor.fetchmany(BATCH):
             batch = []
-            for pk, changed, manager, path, depth, moved, deeper, level, function, *values in chunk:
+            for row in chunk:
+                pk, changed, manager, path, depth, moved, deeper, level, function = row[:9]
+                left, left_kind, *values = row[9:]
                 fields = changed.split(",")[:-1]
                 given = dict(zip(self.fields, values, strict=True))
                 batch.append(
@@ -498,6 +503,8 @@ class Staging:
                         depth_changed=bool(deeper),
                         old_level=level,
                         old_function=function,
+                        old_termination_date=_date_out(left),
+                        old_termination_kind=left_kind or "",
                     )
                 )
             yield batch

@@ -12,12 +12,13 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from scim2_models import InvalidFilterException, InvalidValueException
+from pydantic import Field
+from scim2_models import URN, Extension, InvalidFilterException, InvalidValueException
 from scim2_models.path import (
     AttrPath,
     CompareOperator,
@@ -31,17 +32,59 @@ from scim2_models.path import (
 from scim2_models.path.expressions import LogicalOperator
 
 from mentorwise.core.lookups import lower_equals
-from mentorwise.people.models import Person, employed_on
+from mentorwise.people.models import Person, TerminationKind, employed_on
 from mentorwise.scim.models import ScimUser
 
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+# Mentorwise's own extension: what the enterprise extension has no place for (docs/scim.md).
+PERSON = "urn:mentorwise:params:scim:schemas:extension:person:2.0:User"
+LEVELS = range(1, 11)
 # Attributes held on the Person (never copied into ScimUser.attributes).
 _PERSON_ATTRIBUTES = {"userName", "title", "active"}
 _PERSON_NAME_PARTS = {"givenName", "familyName"}
 _PERSON_ENTERPRISE = {"employeeNumber", "department", "manager"}
+_PERSON_EXTENSION = {"jobLevel", "function", "hireDate", "terminationDate", "terminationKind"}
 # Never stored or returned (write-only in RFC 7643), nor anything the server owns.
 _DROPPED = {"id", "meta", "schemas", "password", "externalId", "groups"}
+
+
+class MentorwisePerson(Extension):
+    """Mentorwise person attributes the enterprise extension has no place for: job level,
+    function, hire date and termination (date and kind). Dates are YYYY-MM-DD."""
+
+    __schema__ = URN(PERSON)
+
+    job_level: Annotated[
+        int | None,
+        Field(
+            description="Job level, 1 (entry) to 10 (chief executive).",
+            examples=[str(level) for level in LEVELS],
+        ),
+    ] = None
+    function: Annotated[
+        str | None, Field(description="Job function (Engineering, Sales...), at most 120.")
+    ] = None
+    hire_date: Annotated[
+        str | None,
+        Field(description="Hire date, YYYY-MM-DD.", examples=["2019-04-01", "2021-09-15"]),
+    ] = None
+    termination_date: Annotated[
+        str | None,
+        Field(
+            description="Termination date, YYYY-MM-DD (past: left; future: scheduled). Takes "
+            "precedence over active for the termination's day.",
+            examples=["2026-01-31", "2026-06-30"],
+        ),
+    ] = None
+    termination_kind: Annotated[
+        str | None,
+        Field(
+            description="Why the person left: voluntary, involuntary, other or unknown. Needs a "
+            "termination (terminationDate, or active false).",
+            examples=[k.value for k in TerminationKind],
+        ),
+    ] = None
 
 
 def username_field() -> str:
@@ -99,7 +142,16 @@ def person_to_scim(
         enterprise.pop("manager", None)
     _put(data, ENTERPRISE, enterprise or None)
 
-    data["schemas"] = [USER_SCHEMA, *([ENTERPRISE] if ENTERPRISE in data else [])]
+    extension = dict(data.get(PERSON) or {})
+    _put(extension, "jobLevel", shown("jobLevel", person.job_level))
+    _put(extension, "function", shown("function", person.function))
+    _put(extension, "hireDate", shown("hireDate", _iso(person.hire_date)))
+    _put(extension, "terminationDate", shown("terminationDate", _iso(person.termination_date)))
+    kind = person.termination_kind if person.termination_date else ""
+    _put(extension, "terminationKind", shown("terminationKind", kind))
+    _put(data, PERSON, extension or None)
+
+    data["schemas"] = [USER_SCHEMA, *(uri for uri in (ENTERPRISE, PERSON) if uri in data)]
     created = scim.created_at if scim else person.created_at
     modified = max(person.updated_at, scim.updated_at) if scim else person.updated_at
     body = json.dumps(data, sort_keys=True, default=str).encode()
@@ -110,6 +162,10 @@ def person_to_scim(
         "version": f'W/"{hashlib.sha256(body).hexdigest()[:16]}"',
     }
     return data
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _put(target: dict[str, Any], key: str, value: Any) -> None:
@@ -136,6 +192,11 @@ class PersonValues:
     department: str | None
     manager_key: str | None
     active: bool | None
+    job_level: int | None = None
+    function: str | None = None
+    hire_date: dt.date | None = None
+    termination_date: dt.date | None = None
+    termination_kind: str | None = None
 
     def unset(self) -> list[str]:
         """The SCIM names of the Person attributes this User leaves out."""
@@ -146,6 +207,11 @@ class PersonValues:
             "department": "department",
             "manager_key": "manager",
             "active": "active",
+            "job_level": "jobLevel",
+            "function": "function",
+            "hire_date": "hireDate",
+            "termination_date": "terminationDate",
+            "termination_kind": "terminationKind",
         }
         if username_field() == "email":
             names["employee_id"] = "employeeNumber"
@@ -172,6 +238,7 @@ def scim_to_values(data: dict[str, Any]) -> tuple[PersonValues, ScimValues]:
     data = {k: v for k, v in data.items() if v is not None}
     name = dict(data.get("name") or {})
     enterprise = dict(data.get(ENTERPRISE) or {})
+    extension = {k: v for k, v in dict(data.get(PERSON) or {}).items() if v is not None}
     emails = [e for e in data.get("emails") or [] if isinstance(e, dict) and e.get("value")]
     primary = next((e["value"] for e in emails if e.get("primary")), None)
     first_email = primary or (emails[0]["value"] if emails else None)
@@ -193,8 +260,18 @@ def scim_to_values(data: dict[str, Any]) -> tuple[PersonValues, ScimValues]:
         department=_text_or_none(enterprise.get("department")),
         manager_key=manager_key,
         active=bool(active) if active is not None else None,
+        job_level=_level(extension.get("jobLevel")),
+        function=_text_or_none(extension.get("function")),
+        hire_date=_date(extension.get("hireDate"), "hireDate"),
+        termination_date=_date(extension.get("terminationDate"), "terminationDate"),
+        termination_kind=_termination_kind(extension.get("terminationKind")),
     )
     _check_lengths(values)
+    if values.hire_date and values.termination_date and values.termination_date < values.hire_date:
+        raise InvalidValueException(
+            detail=f"terminationDate: {values.termination_date} is before the hireDate "
+            f"{values.hire_date}."
+        )
 
     kept = {k: v for k, v in data.items() if k not in _PERSON_ATTRIBUTES | _DROPPED}
     rest_name = {k: v for k, v in name.items() if k not in _PERSON_NAME_PARTS}
@@ -203,6 +280,8 @@ def scim_to_values(data: dict[str, Any]) -> tuple[PersonValues, ScimValues]:
     if username_field() == "employee_id" and employee_number:
         rest_enterprise["employeeNumber"] = employee_number
     _put(kept, ENTERPRISE, rest_enterprise or None)
+    rest_extension = {k: v for k, v in extension.items() if k not in _PERSON_EXTENSION}
+    _put(kept, PERSON, rest_extension or None)
     scim = ScimValues(
         external_id=str(data.get("externalId") or ""),
         attributes=kept,
@@ -212,6 +291,45 @@ def scim_to_values(data: dict[str, Any]) -> tuple[PersonValues, ScimValues]:
     return values, scim
 
 
+def _level(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        level = int(value) if not isinstance(value, bool | float) else None
+    except (TypeError, ValueError):
+        level = None
+    if level is None or level not in LEVELS:
+        raise InvalidValueException(
+            detail=f"jobLevel: {value!r} is not a job level; give a whole number from "
+            f"{LEVELS[0]} to {LEVELS[-1]}."
+        )
+    return level
+
+
+def _date(value: Any, attribute: str) -> dt.date | None:
+    """A YYYY-MM-DD date; a dateTime (what some providers send) gives its date."""
+    text = str(value).strip() if value is not None else ""
+    if not text:
+        return None
+    if len(text) == 10 or (len(text) > 10 and text[10] == "T"):
+        try:
+            return dt.date.fromisoformat(text[:10])
+        except ValueError:
+            pass
+    raise InvalidValueException(detail=f"{attribute}: {text!r} is not a date; write YYYY-MM-DD.")
+
+
+def _termination_kind(value: Any) -> str | None:
+    text = str(value).strip().lower() if value is not None else ""
+    if not text:
+        return None
+    if text not in TerminationKind.values:
+        raise InvalidValueException(
+            detail=f"terminationKind: {value!r} is not one of {', '.join(TerminationKind.values)}."
+        )
+    return text
+
+
 _LIMITS = {
     "email": ("userName", 254),
     "employee_id": ("employeeNumber", 64),
@@ -219,6 +337,7 @@ _LIMITS = {
     "last_name": ("name.familyName", 100),
     "title": ("title", 200),
     "department": ("department", 120),
+    "function": ("function", 120),
 }
 
 

@@ -43,7 +43,13 @@ from scim2_server.service import ScimService
 from scim2_server.storage import ScimStorage, SearchPage
 
 from mentorwise.people.models import Person
-from mentorwise.scim.mapping import filter_to_q, live_people, person_to_scim, scim_to_values
+from mentorwise.scim.mapping import (
+    MentorwisePerson,
+    filter_to_q,
+    live_people,
+    person_to_scim,
+    scim_to_values,
+)
 from mentorwise.scim.services import Caller, person_delete, person_provision
 
 
@@ -71,8 +77,8 @@ def service_provider_config() -> ServiceProviderConfig:
 @functools.cache
 def scim_service() -> MentorwiseScimService:
     provider = ScimProvider(
-        models=[User, EnterpriseUser],
-        resource_types=[ResourceType.from_resource(User[EnterpriseUser])],
+        models=[User, EnterpriseUser, MentorwisePerson],
+        resource_types=[ResourceType.from_resource(User[EnterpriseUser | MentorwisePerson])],
         config=service_provider_config(),
     )
     return MentorwiseScimService(provider)

@@ -21,11 +21,14 @@ from mentorwise.accounts.models import ApiToken, TokenScope, User
 from mentorwise.accounts.services import user_sessions_end
 from mentorwise.core.audit import audit_record
 from mentorwise.core.lookups import lower_equals
+from mentorwise.people.career import Career, career_record
 from mentorwise.people.models import Person, TerminationKind, path_token
 from mentorwise.scim.mapping import PersonValues, ScimValues, username_field
 from mentorwise.scim.models import ScimUser
 
 SERVICE_LOGIN = "scim-provisioning"
+# The career events SCIM records say they came from it.
+SOURCE = "scim"
 
 
 @dataclass
@@ -142,6 +145,7 @@ def person_provision(
         person = revived
     manager = _manager(values, person)
     before: dict[str, Any] = {}
+    career_before = Career.of(person) if person is not None else None
     if person is None:
         person = Person.objects.create(
             employee_id=values.employee_id or f"scim-{secrets.token_hex(6)}",
@@ -150,6 +154,9 @@ def person_provision(
             last_name=values.last_name or "",
             title=values.title or "",
             department=values.department or "",
+            function=values.function or "",
+            job_level=values.job_level,
+            hire_date=values.hire_date,
             created_at=now,
             updated_at=now,
         )
@@ -172,30 +179,68 @@ def person_provision(
                 setattr(person, field, value)
             elif attribute in managed and field != "employee_id":
                 setattr(person, field, "")
+        for field, attribute in _NULLABLE.items():
+            value = getattr(values, field)
+            if value is not None or attribute in managed:
+                setattr(person, field, value)
         if values.manager_key is not None or "manager" in managed:
             _set_manager(person, manager)
     if not person.path:
         _set_manager(person, person.manager)
 
-    # Deprovisioning terminates today. Reactivating undoes a termination made through SCIM
-    # only: one recorded by the HRIS import (the record of employment) stays, and the user
-    # keeps reading active=false for the provider to see.
-    deprovision = values.active is False and was_active
+    # A new terminationDate sets the termination's day (past: left; future: scheduled; with
+    # active false, today at the latest). Deprovisioning (active false) of someone still
+    # employed today terminates today. Reactivating undoes a termination made through SCIM
+    # only, and not while the provider still sends a terminationDate that has passed: one
+    # recorded by the HRIS import (the record of employment) stays, and the user keeps
+    # reading active=false for the provider to see. The kind: the one given, else the one
+    # recorded, else unknown. A PATCH arrives as the whole user, so a terminationDate equal to
+    # the recorded one is the provider's echo, not news; a replayed request changes nothing.
+    leaving = values.termination_date
+    if leaving is not None and values.active is False:
+        leaving = min(leaving, today)
+    dated = leaving is not None and leaving != person.termination_date
+    if dated:
+        person.termination_date = scim.deprovisioned_on = leaving
+        person.termination_kind = (
+            values.termination_kind or person.termination_kind or TerminationKind.UNKNOWN
+        )
+    deprovision = values.active is False and was_active and person.is_active_on(today)
     undone = person.termination_date
     reactivate = (
-        values.active is True
+        not dated
+        and values.active is True
+        and (leaving is None or leaving > today)
         and undone is not None
         and not person.is_active_on(today)
         and undone == scim.deprovisioned_on
     )
     if deprovision:
         person.termination_date = scim.deprovisioned_on = today
-        person.termination_kind = person.termination_kind or TerminationKind.UNKNOWN
+        person.termination_kind = (
+            values.termination_kind or person.termination_kind or TerminationKind.UNKNOWN
+        )
     elif reactivate:
         person.termination_date = scim.deprovisioned_on = None
         person.termination_kind = ""
+    elif values.termination_kind and person.termination_date is not None:
+        person.termination_kind = values.termination_kind  # a correction of why they left
+    if values.termination_kind and person.termination_date is None and not reactivate:
+        raise InvalidValueException(
+            detail=f"terminationKind: {values.termination_kind!r} needs a termination "
+            "(a terminationDate, or active false)."
+        )
+    if person.termination_date and person.hire_date and person.termination_date < person.hire_date:
+        raise InvalidValueException(
+            detail=f"terminationDate: {person.termination_date} is before the hire date "
+            f"{person.hire_date}."
+        )
     person.updated_at = now
     person.save()
+    # The career events of the change, by the one rule (people.career): a replayed request
+    # changes nothing and records nothing.
+    career_record(person.pk, career_before, Career.of(person), day=today, source=SOURCE)
+    left = was_active and not person.is_active_on(today)
 
     scim_changed = [
         name
@@ -222,9 +267,11 @@ def person_provision(
         changed += scim_changed
         if changed:
             caller.audit("scim.user_updated", person, fields=changed)
-    if deprovision:
+    if left:
         _end_access(caller, person, reason="scim_deprovisioned")
-        caller.audit("scim.user_deprovisioned", person, termination_date=str(today))
+        caller.audit(
+            "scim.user_deprovisioned", person, termination_date=str(person.termination_date)
+        )
     elif reactivate:
         caller.audit("scim.user_reactivated", person, termination_date_cleared=str(undone))
     return person
@@ -236,8 +283,22 @@ _FIELDS = {
     "last_name": "familyName",
     "title": "title",
     "department": "department",
+    "function": "function",
 }
-MANAGED = ("givenName", "familyName", "title", "department", "manager", "active", "employeeNumber")
+# Person fields that are empty as None (cleared when the provider stops sending them).
+_NULLABLE = {"job_level": "jobLevel", "hire_date": "hireDate"}
+MANAGED = (
+    "givenName",
+    "familyName",
+    "title",
+    "department",
+    "manager",
+    "active",
+    "employeeNumber",
+    "function",
+    "jobLevel",
+    "hireDate",
+)
 _TRACKED = (
     "email",
     "employee_id",
@@ -246,7 +307,11 @@ _TRACKED = (
     "title",
     "department",
     "manager_id",
+    "function",
+    "job_level",
+    "hire_date",
     "termination_date",
+    "termination_kind",
 )
 
 
@@ -256,10 +321,13 @@ def person_delete(*, caller: Caller, person: Person) -> None:
     now = timezone.now()
     scim = ScimUser.objects.filter(person=person).first() or ScimUser(person=person, created_at=now)
     if person.is_active_on(today):
+        before = Career.of(person)
         person.termination_date = scim.deprovisioned_on = today
-        person.termination_kind = TerminationKind.UNKNOWN
+        # A kind recorded for a scheduled termination stays; otherwise nobody said why.
+        person.termination_kind = person.termination_kind or TerminationKind.UNKNOWN
         person.updated_at = now
         person.save(update_fields=["termination_date", "termination_kind", "updated_at"])
+        career_record(person.pk, before, Career.of(person), day=today, source=SOURCE)
         _end_access(caller, person, reason="scim_deleted")
     scim.deleted_at = now
     scim.updated_at = now

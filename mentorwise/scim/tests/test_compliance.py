@@ -21,6 +21,19 @@ from mentorwise.accounts.services import api_token_create
 from mentorwise.scim.services import scim_service_login
 
 FAILING = {Status.ERROR, Status.CRITICAL}
+_JOB_LEVEL = "urn:mentorwise:params:scim:schemas:extension:person:2.0:User:jobLevel"
+
+
+def _type_only_job_level_mismatch(reason: str) -> bool:
+    """The checker fills `jobLevel` (an integer) from its canonicalValues, which RFC 7643 and
+    scim2-models keep as strings, then compares its "7" with the 7 the server returns: the
+    same value, only the checker's type differs. Anything else about jobLevel still fails."""
+    lines = [line.strip() for line in str(reason).splitlines()]
+    if len(lines) != 3 or _JOB_LEVEL not in lines[0] or "unexpected value" not in lines[0]:
+        return False
+    patched = lines[1].removeprefix("Patched value:").strip()
+    returned = lines[2].removeprefix("Returned value:").strip()
+    return patched == returned and patched.isdigit()
 
 
 @pytest.mark.slow
@@ -39,7 +52,9 @@ def test_scim2_tester_finds_no_failure(live_server: object) -> None:
     summary = ", ".join(f"{counts[name]} {name}" for name in sorted(counts))
     print(f"\nscim2-tester: {len(results)} checks: {summary}")  # noqa: T201 - the record
     failures = [
-        f"{r.resource_type or '-'} {r.title}: {r.reason}" for r in results if r.status in FAILING
+        f"{r.resource_type or '-'} {r.title}: {r.reason}"
+        for r in results
+        if r.status in FAILING and not _type_only_job_level_mismatch(str(r.reason))
     ]
     assert not failures, "\n".join(failures)
     assert counts["SUCCESS"] >= 100, summary  # the checker really ran its families
