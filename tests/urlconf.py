@@ -20,6 +20,7 @@ SAMPLE_KWARGS: dict[str, Any] = {
     "slug": "leadership-2026",
     "role": "mentee",
     "run_id": 1,
+    "connector_id": 1,
     "match_id": 1,
     "mentor_id": 1,
     "other_id": 1,
