@@ -275,6 +275,15 @@ def connector_run(
         fetched = source_module(connector.kind).fetch(job)
     except FetchError as error:
         return _finish(run, RunOutcome.FAILED, error=scrub(error.message, secret))
+    except Exception:
+        # A fault of the connector itself: the run is still recorded as failed, never left
+        # "running"; the traceback goes to the server log (it holds no credential).
+        logger.exception("connector %s run %s: unexpected error", connector.name, run.pk)
+        return _finish(
+            run,
+            RunOutcome.FAILED,
+            error=_("Unexpected error while reading the source: see the server log."),
+        )
     run.records, run.pages, run.source_file = fetched.records, fetched.pages, fetched.source_file
     if fetched.nothing_new:
         return _finish(run, RunOutcome.NOTHING_NEW)

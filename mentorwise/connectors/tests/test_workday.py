@@ -190,3 +190,17 @@ def test_the_report_can_be_read_as_csv(httpserver: Any, rows: list[dict[str, str
     assert run.outcome == RunOutcome.IMPORTED, run.error
     assert people_state() == expected(rows)
     assert ConnectorRun.objects.count() == 1 and ImportRun.objects.count() == 1
+
+
+def test_an_unexpected_fault_is_recorded_as_a_failed_run(
+    httpserver: Any, fake: Fake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mentorwise.connectors.sources import workday as source
+
+    def broken(job: Any) -> Any:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(source, "fetch", broken)
+    run = connector_run(actor=None, connector=workday(httpserver))
+    assert run.outcome == RunOutcome.FAILED and "server log" in run.error
+    assert Person.objects.count() == 0
