@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "mentorwise.core",
     "mentorwise.accounts",
     "mentorwise.people",
+    "mentorwise.connectors",
     "mentorwise.programs",
     "mentorwise.learning",
     "mentorwise.sso",
@@ -284,8 +285,9 @@ SAML_IGNORE_LOGOUT_ERRORS = True
 SAML_CSP_HANDLER = ""
 ACS_DEFAULT_REDIRECT_URL = "home"
 
-# Webhooks (docs/webhooks.md): endpoints must be https:// unless this is on (development).
-MENTORWISE_WEBHOOKS_ALLOW_HTTP = envbool("MENTORWISE_WEBHOOKS_ALLOW_HTTP", DEBUG)
+# Webhook endpoints and HR connectors' servers must be https:// unless this is on (development,
+# local fakes); see core/plain_http.py.
+MENTORWISE_ALLOW_PLAIN_HTTP = envbool("MENTORWISE_ALLOW_PLAIN_HTTP", DEBUG)
 # The button text ("Sign in with Okta") and how a person is found on first sign-in: the
 # Person field (email or employee_id) and the ID token / userinfo claim holding it.
 MENTORWISE_OIDC_PROVIDER_NAME = env.str("MENTORWISE_OIDC_PROVIDER_NAME", default="single sign-on")

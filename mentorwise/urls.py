@@ -15,6 +15,7 @@ urlpatterns = [
     path("logout/", SignOutView.as_view(), name="logout"),
     path("account/sso/", include("mentorwise.sso.urls")),
     path("account/", include("mentorwise.accounts.urls")),
+    path("people/connectors/", include("mentorwise.connectors.urls")),
     path("people/", include("mentorwise.directory.urls")),
     path("programs/", include("mentorwise.programs.urls")),
     path("matching/", include("mentorwise.matches.urls")),

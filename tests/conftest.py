@@ -70,4 +70,18 @@ def known_ids(hr_admin: Any, program: Any, mentee: Any, mentor: Any) -> dict[str
         "milestone_id": milestone.pk,
         "meeting_id": meeting.pk,
         "kind": "midpoint",
+        "connector_id": _unreachable_connector().pk,
     }
+
+
+def _unreachable_connector() -> Any:
+    """An SFTP connector whose server refuses at once: runs and tests reach the services
+    and fail fast (no retries, no network beyond 127.0.0.1)."""
+    from mentorwise.connectors.services import connector_create
+
+    return connector_create(
+        actor=None,
+        values={"name": "Unreachable", "kind": "sftp", "base_url": "127.0.0.1", "port": 9,
+                "username": "hris", "path": "out", "host_key": "SHA256:" + "A" * 43},
+        secret="unreachable-secret",
+    )  # fmt: skip

@@ -61,6 +61,7 @@ FILLINGS: tuple[dict[str, str], ...] = (
         "milestone_id": "{milestone}",
         "meeting_id": "{meeting}",
         "action_id": "{action}",
+        "connector_id": "{connector}",
     },
     {
         "person_id": "{mentor_person}",

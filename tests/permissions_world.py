@@ -225,6 +225,7 @@ def build_world() -> World:
     import_run = ImportRun.objects.create(
         actor=hr, source="page", file_name="matrix.csv", outcome="imported", rows=1
     )
+    connector = _connector()
     enrollment = Enrollment.objects.get(program=program, person=ana_person)
     mentor_enrollment = Enrollment.objects.get(program=program, person=people["mentor"])
     ids = {
@@ -246,6 +247,7 @@ def build_world() -> World:
         "token": read_token.pk,
         "import_run": import_run.pk,
         "webhook": webhook.pk,
+        "connector": connector.pk,
         **vetoes,
         "version": rel.agreement.current.number,
         "now": (timezone.now() + dt.timedelta(days=3)).isoformat(),
@@ -277,6 +279,26 @@ def _vetoes(program: Program, people: dict[str, Any], users: dict[str, User], sk
         "veto_mentee": mine["mentee2"].pk,  # Omar, vetoed by Mikel
         "veto_mentor": mine["mentor2"].pk,  # Mikel
     }
+
+
+def _connector() -> Any:
+    """An HR connector (SFTP) whose server refuses at once: a test or a run reaches the
+    services and fails fast, without retries or any network beyond 127.0.0.1."""
+    from mentorwise.connectors.services import connector_create
+
+    return connector_create(
+        actor=None,
+        values={
+            "name": "Matrix SFTP",
+            "kind": "sftp",
+            "base_url": "127.0.0.1",
+            "port": 9,
+            "username": "hris",
+            "path": "out",
+            "host_key": "SHA256:" + "A" * 43,
+        },
+        secret="matrix-connector-secret",
+    )
 
 
 # Probes ---------------------------------------------------------------------------------
@@ -340,6 +362,20 @@ PROBES: dict[str, Probe] = {
     ),
     "person.import_run": Probe("read", _get("/people/import/runs/{import_run}/")),
     "person.login": Probe("read", _get("/people/{person}/login/")),
+    # HR connectors: the pages (list, one connector, its forms) and the API list.
+    "connector.manage": Probe(
+        "read",
+        _get("/people/connectors/")
+        + _get("/people/connectors/{connector}/")
+        + _get("/people/connectors/{connector}/edit/")
+        + _get("/people/connectors/new/"),
+        _get("/api/connectors"),
+    ),
+    "connector.run": Probe(
+        "write",
+        (Req("post", "/people/connectors/{connector}/test/"),),
+        (Req("post", "/api/connectors/{connector}/test"),),
+    ),
     "demographics.read": Probe(
         "read",
         _get("/people/{person}/"),
@@ -633,7 +669,16 @@ def _service_calls() -> dict[str, Any]:
         note = sel.private_note_get(actor=u, meeting=meeting(w, u))
         return note.text if note else ""
 
+    def connector_test_call(w: World, u: Any) -> None:
+        from mentorwise.connectors.permissions import access_connector
+        from mentorwise.connectors.services import connector_test
+
+        connector_test(
+            actor=u, connector=access_connector(actor=u, connector_id=w.ids["connector"])
+        )
+
     return {
+        "connector.run": connector_test_call,
         "person.read": lambda w, u: str(
             access_person(actor=u, person_id=w.ids["person"], directory=can_read_directory(u)).email
         ),

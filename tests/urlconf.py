@@ -22,6 +22,7 @@ SAMPLE_KWARGS: dict[str, Any] = {
     "run_id": 1,
     "endpoint_id": 1,
     "delivery_id": 1,
+    "connector_id": 1,
     "match_id": 1,
     "mentor_id": 1,
     "other_id": 1,

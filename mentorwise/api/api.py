@@ -13,6 +13,7 @@ from mentorwise import __version__
 from mentorwise.api.account import router as account_router
 from mentorwise.api.audit import router as audit_router
 from mentorwise.api.auth import session_auth, token_auth
+from mentorwise.api.connectors import router as connectors_router
 from mentorwise.api.content import router as content_router
 from mentorwise.api.errors import install_error_handlers
 from mentorwise.api.insights import router as insights_router
@@ -38,6 +39,7 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/people", people_router, tags=["people"])
+api.add_router("/connectors", connectors_router, tags=["connectors"])
 api.add_router("/insights", insights_router, tags=["insights"])
 api.add_router("/insights", insights_equity_router, tags=["insights"])
 api.add_router("/insights", insights_outcomes_router, tags=["insights"])

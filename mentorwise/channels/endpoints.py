@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -17,6 +15,7 @@ from mentorwise.channels.models import WebhookEndpoint
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import FieldError, Forbidden, InvalidInput
 from mentorwise.core.outbound import KINDS
+from mentorwise.core.plain_http import scheme_allowed
 from mentorwise.core.sealed import seal
 
 
@@ -39,9 +38,7 @@ def _validate(data: EndpointInput) -> EndpointInput:
     if not name:
         problems.append(FieldError("name", _("Give the endpoint a name.")))
     url = data.url.strip()
-    parts = urlsplit(url)
-    allowed = ("https",) + (("http",) if settings.MENTORWISE_WEBHOOKS_ALLOW_HTTP else ())
-    if parts.scheme not in allowed or not parts.hostname:
+    if not scheme_allowed(url):
         problems.append(FieldError("url", _("Use an https:// address."), value=url[:200]))
     unknown = sorted(set(data.kinds) - set(KINDS))
     if unknown:

@@ -44,6 +44,7 @@ EXPORTED: dict[str, str] = {
     "people.person.manager": "person.manager",
     "people.careerevent.person": "career_events",
     "people.importrun.actor": "actions_recorded",
+    "connectors.connectorrun.actor": "actions_recorded",
     "people.demographics.person": "demographics",
     "programs.program.managers": "programs_managed",
     "programs.enrollment.person": "enrollments",

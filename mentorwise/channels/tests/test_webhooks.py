@@ -65,7 +65,7 @@ def receiver() -> Iterator[Receiver]:
 
 @pytest.fixture(autouse=True)
 def _plain_http(settings: Any) -> None:
-    settings.MENTORWISE_WEBHOOKS_ALLOW_HTTP = True
+    settings.MENTORWISE_ALLOW_PLAIN_HTTP = True
 
 
 def _endpoint(
@@ -187,7 +187,7 @@ def test_a_test_send_is_a_signed_ping(receiver: Receiver) -> None:
 
 
 def test_bad_endpoints_are_refused_with_every_problem_at_once(settings: Any) -> None:
-    settings.MENTORWISE_WEBHOOKS_ALLOW_HTTP = False
+    settings.MENTORWISE_ALLOW_PLAIN_HTTP = False
     with pytest.raises(InvalidInput) as refused:
         endpoint_create(
             actor=None, data=EndpointInput(name=" ", url="http://x.test/", kinds=("nope",))
