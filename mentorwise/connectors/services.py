@@ -323,11 +323,11 @@ def _import(
         if dry_run and preview is not None:
             _counts(run, preview)
             if preview.needs_confirmation:
-                run.held_terminations = preview.terminated
+                run.held_terminations = preview.leaving
             return _finish(run, RunOutcome.PREVIEWED)
         result = people_import(**options, confirmed_terminations=confirmed)
     except TerminationsNeedConfirmation as error:
-        run.held_terminations = preview.terminated if preview else None
+        run.held_terminations = preview.leaving if preview else None
         run.terminated = run.held_terminations or 0
         run.error = str(error.errors[0].message) if error.errors else error.message
         return _finish(run, RunOutcome.HELD, linked=True)
@@ -341,7 +341,7 @@ def _import(
 
 
 def _counts(run: ConnectorRun, result: ImportResult) -> None:
-    run.created, run.updated, run.terminated = result.created, result.updated, result.terminated
+    run.created, run.updated, run.terminated = result.created, result.updated, result.leaving
 
 
 def _advance(

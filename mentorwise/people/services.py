@@ -96,23 +96,31 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    terminated: int = 0
+    terminated: int = 0  # a full import: people missing from the file
     demographics: int = 0
+    # Rows giving someone employed a termination date (they are in `updated` too).
+    ending: int = 0
     erased_skipped: int = 0  # rows of people whose data was erased: left alone
     dry_run: bool = False
     full: bool = False
     ignored_columns: list[str] = field(default_factory=list)
     changes: list[PersonChange] = field(default_factory=list)
-    # A full import that would terminate more people than MENTORWISE_IMPORT_TERMINATION_LIMIT
-    # percent of those employed before it waits for a confirmation of that number.
+    # An import that would terminate more people (missing from a full file, or given a
+    # termination date) than MENTORWISE_IMPORT_TERMINATION_LIMIT percent of those employed
+    # before it waits for a confirmation of that number.
     employed_before: int = 0
     termination_limit: int = 0
     needs_confirmation: bool = False
 
     @property
+    def leaving(self) -> int:
+        """Everyone the import terminates: missing from a full file, or given a date."""
+        return self.terminated + self.ending
+
+    @property
     def terminated_share(self) -> int:
         """The terminations as a whole percentage of the people employed before the import."""
-        return round(100 * self.terminated / self.employed_before) if self.employed_before else 0
+        return round(100 * self.leaving / self.employed_before) if self.employed_before else 0
 
     @property
     def changed_anything(self) -> bool:
@@ -219,15 +227,16 @@ def termination_limit(employed: int) -> int:
 
 
 def _hold_mass_terminations(result: ImportResult, confirmed: int | None, today: dt.date) -> None:
-    """Flag (preview) or refuse (import) a full import over the limit, unless an HR admin
+    """Flag (preview) or refuse (import) an import terminating more people than the limit
+    (missing from a full file, or given a termination date in any file), unless an HR admin
     confirmed at least as many terminations as it would make."""
-    if not result.full or not result.terminated:
+    if not result.leaving:
         return
     result.employed_before = Person.objects.filter(employed_on(today)).count()
     result.termination_limit = termination_limit(result.employed_before)
-    if result.terminated <= result.termination_limit:
+    if result.leaving <= result.termination_limit:
         return
-    if confirmed is not None and result.terminated <= confirmed:
+    if confirmed is not None and result.leaving <= confirmed:
         return
     result.needs_confirmation = True
     if result.dry_run:
@@ -242,7 +251,7 @@ def _hold_mass_terminations(result: ImportResult, confirmed: int | None, today: 
                     "that number before it is imported."
                 )
                 % {
-                    "count": f"{result.terminated:,}",
+                    "count": f"{result.leaving:,}",
                     "employed": f"{result.employed_before:,}",
                     "share": result.terminated_share,
                     "limit": settings.MENTORWISE_IMPORT_TERMINATION_LIMIT,
@@ -365,7 +374,7 @@ def _import(
             run.record = pack(staging.all_changes(full=full), [])
             run.outcome = ImportOutcome.IMPORTED
             run.rows, run.created, run.updated = result.rows, result.created, result.updated
-            run.terminated = result.terminated
+            run.terminated = result.leaving
             run.save()
             audit_record(
                 actor=actor,
@@ -383,7 +392,7 @@ def _import(
 
 def _confirmation(result: ImportResult, confirmed: int | None) -> dict[str, int]:
     """For the audit entry: the terminations an HR admin confirmed over the limit."""
-    if result.terminated > result.termination_limit and confirmed is not None:
+    if result.leaving > result.termination_limit and confirmed is not None:
         return {"confirmed_terminations": confirmed}
     return {}
 
@@ -471,6 +480,7 @@ def _check_and_plan(
     plan = staging.plan(layout, full=full, shown=CHANGES_SHOWN)
     result.created, result.updated, result.unchanged = plan.created, plan.updated, plan.unchanged
     result.terminated, result.demographics = plan.terminated, plan.demographics
+    result.ending = plan.ending
     result.changes = [PersonChange(*change) for change in plan.changes]
     progress("Checking", 3, 3)
 

@@ -127,6 +127,8 @@ class Plan:
     unchanged: int = 0
     terminated: int = 0
     demographics: int = 0
+    # Rows that give someone employed a termination date (counted in `updated` too).
+    ending: int = 0
     # The first changes for the preview: (employee id, name, kind, fields).
     changes: list[tuple[str, str, str, list[str]]] = field(default_factory=list)
 
@@ -398,6 +400,10 @@ class Staging:
         plan = Plan(int(created), int(updated), int(unchanged), 0, int(demographics))
         if full:
             plan.terminated = self._one(f"SELECT COUNT(*) FROM person p WHERE {_LEAVERS}")  # noqa: S608
+        plan.ending = self._one(
+            "SELECT COUNT(*) FROM row r JOIN person p ON p.pk = r.pk WHERE NOT r.new "
+            "AND r.termination_date IS NOT NULL AND p.termination_date IS NULL AND NOT p.erased"
+        )
         for eid, first, last in self.db.execute(
             "SELECT eid, first_name, last_name FROM row WHERE new ORDER BY line LIMIT ?", (shown,)
         ):

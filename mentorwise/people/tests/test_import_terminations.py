@@ -130,3 +130,51 @@ def test_the_command_line_names_the_option(org_of_40: list[str], tmp_path: Any) 
         "import_people", str(cut), "--full", "--confirm-terminations", "20", stdout=io.StringIO()
     )
     assert _employed() == 20
+
+
+TERMINATING_HEADER = HEADER + ",termination_date,termination_kind"
+
+
+def _with_dates(org: list[str], leavers: int) -> list[str]:
+    """The same people, the last `leavers` of them given a termination date (not a full file)."""
+    rows = [f"{line},," for line in org[1 : len(org) - leavers]]
+    rows += [f"{line},2026-11-20,voluntary" for line in org[len(org) - leavers :]]
+    return [TERMINATING_HEADER, *rows]
+
+
+def test_termination_dates_in_any_file_count_toward_the_limit(
+    org_of_40: list[str], settings: Any
+) -> None:
+    """Not only a full file's missing people: a file (or an HR connector's changes) that gives
+    many people a termination date is held the same way."""
+    settings.MENTORWISE_IMPORT_TERMINATION_LIMIT = 10
+    lines = _with_dates(org_of_40, 5)  # 5 of 40: over 10%
+    preview = _import(lines, dry_run=True)
+    assert not preview.full and preview.terminated == 0
+    assert (preview.ending, preview.leaving, preview.needs_confirmation) == (5, 5, True)
+    with pytest.raises(TerminationsNeedConfirmation):
+        _import(lines)
+    assert _employed() == 40, "nothing written"
+    assert ImportRun.objects.filter(outcome=ImportOutcome.HELD).count() == 1
+    with pytest.raises(TerminationsNeedConfirmation):
+        _import(lines, confirmed_terminations=4)
+    result = _import(lines, confirmed_terminations=5)
+    assert result.leaving == 5 and _employed() == 35
+    run = ImportRun.objects.filter(outcome=ImportOutcome.IMPORTED).latest("created_at")
+    assert run.terminated == 5, "the history counts everyone the run terminated"
+    # Within the limit, and a file that only repeats known dates, nothing is held.
+    assert _import(lines).leaving == 0
+    small = _with_dates(_org(40), 4)
+    assert not _import(small, dry_run=True).needs_confirmation
+
+
+def test_full_file_leavers_and_termination_dates_add_up(
+    org_of_40: list[str], settings: Any
+) -> None:
+    settings.MENTORWISE_IMPORT_TERMINATION_LIMIT = 10
+    lines = _with_dates(org_of_40[:-2], 2)  # 2 missing and 2 dated: 4 of 40, at the limit
+    preview = _import(lines, full=True, dry_run=True)
+    assert (preview.terminated, preview.ending, preview.leaving) == (2, 2, 4)
+    assert not preview.needs_confirmation
+    lines = _with_dates(org_of_40[:-3], 2)  # 3 missing and 2 dated: 5 of 40, over it
+    assert _import(lines, full=True, dry_run=True).needs_confirmation

@@ -133,7 +133,7 @@ class Command(BaseCommand):
                     "Over the termination limit: import with --confirm-terminations %(count)s "
                     "once you have checked that the file is the whole workforce."
                 )
-                % {"count": result.terminated}
+                % {"count": result.leaving}
             )
 
     def _history(self) -> None:
