@@ -212,6 +212,17 @@ def delivery_replay(*, actor: Actor, delivery: WebhookDelivery) -> WebhookDelive
     return delivery
 
 
+def deliveries_replay_dead(*, actor: Actor, endpoint: WebhookEndpoint) -> int:
+    """Send every given-up delivery of an endpoint again; how many."""
+    require_webhook_admin(actor)
+    dead = WebhookDelivery.objects.filter(endpoint=endpoint, status=DeliveryStatus.DEAD)
+    count = 0
+    for delivery in dead.select_related("event", "endpoint"):
+        delivery_replay(actor=actor, delivery=delivery)
+        count += 1
+    return count
+
+
 def endpoint_test(
     *, actor: Actor, endpoint: WebhookEndpoint, send: Sender = http_send
 ) -> tuple[int | None, str]:

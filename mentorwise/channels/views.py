@@ -14,7 +14,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.accounts.roles import is_hr_admin
-from mentorwise.channels.delivery import delivery_replay, endpoint_test
+from mentorwise.channels.delivery import (
+    deliveries_replay_dead,
+    delivery_replay,
+    endpoint_test,
+)
 from mentorwise.channels.endpoints import (
     EndpointInput,
     endpoint_create,
@@ -178,11 +182,7 @@ def webhook_action_view(request: AuthedRequest, endpoint_id: int, action: str) -
         messages.success(request, _("Webhook deleted."))
         return redirect("channels:list")
     elif action == "replay-dead":
-        dead = WebhookDelivery.objects.filter(endpoint=endpoint, status=DeliveryStatus.DEAD)
-        count = 0
-        for delivery in dead.select_related("event", "endpoint"):
-            delivery_replay(actor=request.user, delivery=delivery)
-            count += 1
+        count = deliveries_replay_dead(actor=request.user, endpoint=endpoint)
         messages.success(request, _("%(count)s deliveries will be sent again.") % {"count": count})
     else:
         raise Http404("No such action.")

@@ -17,25 +17,16 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from mentorwise.connectors.http import FetchError
+from mentorwise.people.columns import CANONICAL_COLUMNS
 
-# The columns the HTTP connectors fill (SFTP files keep their own header). Demographics are
-# never read from an HRIS by a connector: they are self-identified, imported on purpose.
-COLUMNS: tuple[str, ...] = (
-    "employee_id",
-    "first_name",
-    "last_name",
-    "email",
-    "title",
-    "job_level",
-    "department",
-    "function",
-    "location",
-    "time_zone",
-    "manager_id",
-    "hire_date",
-    "termination_date",
-    "termination_kind",
+# The columns the HTTP connectors fill (SFTP files keep their own header): the import's
+# canonical columns without what an HRIS report does not carry here (languages, when someone
+# became a manager, the high-potential flag) and without demographics, which are
+# self-identified and never read from an HRIS by a connector.
+NOT_FROM_CONNECTORS = frozenset(
+    {"languages", "manager_since", "high_potential", "gender", "ethnicity"}
 )
+COLUMNS: tuple[str, ...] = tuple(c for c in CANONICAL_COLUMNS if c not in NOT_FROM_CONNECTORS)
 REQUIRED: tuple[str, ...] = ("employee_id", "first_name", "last_name", "email")
 
 

@@ -220,3 +220,21 @@ def test_outbound_events_refuse_any_key_not_documented() -> None:
         outbound_record("survey.due", {"person": {"id": 1, "name": "Ana"}})
     with pytest.raises(ValueError, match="unknown"):
         outbound_record("relationship.gossip", {})
+
+
+def test_every_given_up_delivery_can_be_sent_again_at_once(receiver: Receiver) -> None:
+    endpoint, _ = _endpoint(receiver.url)
+    for _ in range(3):
+        _event()
+    webhooks_run()
+    WebhookDelivery.objects.update(status=DeliveryStatus.DEAD, attempts=MAX_ATTEMPTS)
+    mentor = Client()
+    mentor.force_login(make_user(make_person()))
+    assert mentor.post(f"/webhooks/{endpoint.pk}/replay-dead/").status_code == 404
+    assert WebhookDelivery.objects.filter(status=DeliveryStatus.DEAD).count() == 3
+    hr = Client()
+    hr.force_login(make_user(make_person(), is_hr_admin=True))
+    hr.post(f"/webhooks/{endpoint.pk}/replay-dead/")
+    webhooks_run()
+    assert WebhookDelivery.objects.filter(status=DeliveryStatus.DELIVERED).count() == 3
+    assert AuditEntry.objects.filter(action="webhook.replayed").count() == 3
