@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "mentorwise.core",
     "mentorwise.accounts",
     "mentorwise.people",
+    "mentorwise.messaging",
     "mentorwise.connectors",
     "mentorwise.programs",
     "mentorwise.learning",
