@@ -36,7 +36,7 @@ class ActionKind(StrEnum):
     MATCH_ACCEPT = "match.accept"  # target: match id
     MATCH_DECLINE = "match.decline"  # target: match id
     CHECKIN_RATE = "checkin.rate"  # target: relationship id, value: 1-5
-    SNOOZE = "nudge.snooze"  # target: nudge id (snoozed for a week)
+    SNOOZE = "snooze"  # target: notification id (reminded again in a week)
     OPEN = "open"  # a link button to `Message.url`
 
 
