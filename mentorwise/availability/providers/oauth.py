@@ -14,7 +14,9 @@ from typing import Any
 from authlib.common.security import generate_token
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
-from authlib.jose import jwt
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import RSAKey
 from requests.exceptions import RequestException
 
 from mentorwise.availability.providers.base import TIMEOUT, ProviderError
@@ -171,15 +173,15 @@ def service_account_token(
         "exp": now + 3600,
     }
     try:
-        assertion = jwt.encode({"alg": "RS256", "typ": "JWT"}, claims, private_key)
-    except (ValueError, TypeError) as error:
-        raise ProviderError("The service account's private key cannot sign.") from error
+        assertion = jwt.encode({"alg": "RS256"}, claims, RSAKey.import_key(private_key))
+    except (ValueError, TypeError, JoseError):
+        raise ProviderError("The service account's private key cannot sign.") from None
     session = OAuth2Session(default_timeout=TIMEOUT)
     answer = _fetch(
         lambda: session.fetch_token(
             token_url,
             grant_type="urn:ietf:params:oauth:grant-type:jwt-bearer",
-            assertion=assertion.decode("ascii"),
+            assertion=assertion,
             timeout=TIMEOUT,
         ),
         "The organisation's service account",
