@@ -434,3 +434,15 @@ def calendar_event_sync(
             data={"provider": record.provider},
         )
     return record
+
+
+def calendar_wanted(organizer: Person, uid: str) -> bool:
+    """Whether a meeting needs a write-back at all (cheap, asked inside the booking's
+    transaction): the organizer has a calendar, or the meeting was written before."""
+    return (
+        CalendarConnection.objects.filter(person=organizer)
+        .exclude(status=ConnectionStatus.REVOKED)
+        .exists()
+        or OrganisationConsent.objects.filter(enabled=True).exists()
+        or CalendarEvent.objects.filter(uid=uid).exists()
+    )
