@@ -403,11 +403,17 @@ def calendar_event_sync(
         if cancelled:
             return None
         record = CalendarEvent(uid=event.uid, organizer=organizer, provider=source.kind)
+    elif cancelled and record.state == EventState.CANCELLED:
+        return record  # already removed (a task that ran twice, or a late duplicate)
     record.connection = source.connection
     try:
         if cancelled:
             if record.provider_event_id or source.kind == Provider.CALDAV:
-                source.provider.delete_event(record.provider_event_id, event)
+                try:
+                    source.provider.delete_event(record.provider_event_id, event)
+                except ProviderError as error:
+                    if error.status not in (404, 410):  # gone already: what was wanted
+                        raise
             record.state = EventState.CANCELLED
         elif record.provider_event_id and record.provider == source.kind:
             result = source.provider.update_event(record.provider_event_id, event)
