@@ -25,7 +25,19 @@ from mentorwise.availability.providers.base import (
 
 
 def _instant(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+    """A UTC DATE-TIME (19970714T173000Z); sliced, not strptime'd: a year of busy periods
+    is thousands of these."""
+    if len(text) != 16 or text[8] != "T" or text[15] != "Z":
+        raise ValueError(f"not a UTC date-time: {text[:20]!r}")
+    return dt.datetime(
+        int(text[0:4]),
+        int(text[4:6]),
+        int(text[6:8]),
+        int(text[9:11]),
+        int(text[11:13]),
+        int(text[13:15]),
+        tzinfo=dt.UTC,
+    )
 
 
 def _duration(text: str) -> dt.timedelta:
