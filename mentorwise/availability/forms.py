@@ -42,6 +42,13 @@ class WorkingHoursForm(PageForm):
             self.fields[f"day_{day}_start"] = _time(_("%(day)s from") % {"day": name})
             self.fields[f"day_{day}_end"] = _time(_("%(day)s until") % {"day": name})
 
+    def day_rows(self) -> list[tuple[Any, forms.BoundField, forms.BoundField]]:
+        """(weekday name, its start field, its end field), Monday first."""
+        return [
+            (name, self[f"day_{day}_start"], self[f"day_{day}_end"])
+            for day, name in enumerate(DAY_NAMES)
+        ]
+
     @staticmethod
     def initial_of(hours: WorkingHours | None) -> dict[str, Any]:
         if hours is None:
