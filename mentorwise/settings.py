@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "mentorwise.people",
     "mentorwise.messaging",
     "mentorwise.connectors",
+    "mentorwise.availability",
     "mentorwise.programs",
     "mentorwise.learning",
     "mentorwise.sso",
@@ -516,6 +517,22 @@ MENTORWISE_RETAIN_PRIVATE_NOTES_DAYS = envint(
     "MENTORWISE_RETAIN_PRIVATE_NOTES_DAYS", 730, minimum=0
 )
 MENTORWISE_RETAIN_SURVEY_TEXT_DAYS = envint("MENTORWISE_RETAIN_SURVEY_TEXT_DAYS", 730, minimum=0)
+
+# Calendars (docs/calendars.md): the OAuth apps people consent to one by one (the
+# organisation-wide consent is set on the page /people/calendars/ instead), and the
+# providers' addresses (changed only to point tests at local fakes).
+MENTORWISE_MICROSOFT_CLIENT_ID = env.str("MENTORWISE_MICROSOFT_CLIENT_ID", default="")
+MENTORWISE_MICROSOFT_CLIENT_SECRET = envsecret("MENTORWISE_MICROSOFT_CLIENT_SECRET")
+MENTORWISE_MICROSOFT_TENANT = env.str("MENTORWISE_MICROSOFT_TENANT", default="organizations")
+MENTORWISE_GOOGLE_CLIENT_ID = env.str("MENTORWISE_GOOGLE_CLIENT_ID", default="")
+MENTORWISE_GOOGLE_CLIENT_SECRET = envsecret("MENTORWISE_GOOGLE_CLIENT_SECRET")
+MENTORWISE_CALENDAR_ENDPOINTS = {
+    "microsoft_login": "https://login.microsoftonline.com",
+    "graph": "https://graph.microsoft.com/v1.0",
+    "google_authorize": "https://accounts.google.com/o/oauth2/v2/auth",
+    "google_token": "https://oauth2.googleapis.com/token",
+    "google_calendar": "https://www.googleapis.com/calendar/v3",
+}
 
 # Background work (emails, nudges, large matching runs) through django-tasks, the backport
 # of Django 6's tasks framework: the database backend needs no extra service; a worker

@@ -512,6 +512,9 @@ PROBES: dict[str, Probe] = {
         _get("/relationships/meetings/{meeting}/meeting.ics"),
         _get("/api/meetings/{meeting}/ics"),
     ),
+    "meeting.suggest": Probe(
+        "read", _get(REL + "suggested-times/"), _get(API_REL + "/suggested-times")
+    ),
     "meeting.create": Probe(
         "write",
         api=(Req("post", API_REL + "/meetings", {"starts_at": "{now}"}),),
@@ -629,6 +632,8 @@ PROBES: dict[str, Probe] = {
     "audit.list": Probe("read", _get("/audit/"), _get("/api/audit")),
     "audit.export": Probe("read", _get("/audit/export.csv")),
     "sso.saml_settings": Probe("read", _get("/account/sso/saml/settings/")),
+    "calendar.own": Probe("read", _get("/account/calendar/")),
+    "calendar.organisation": Probe("read", _get("/people/calendars/")),
     "webhook.read": Probe("read", (*_get("/webhooks/"), *_get("/webhooks/{webhook}/"))),
 }
 

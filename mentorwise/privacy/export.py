@@ -84,7 +84,8 @@ WITHHELD_NOTICE: dict[str, Promise] = {
     ),
 }
 # Never exported: credentials and internal bookkeeping that says nothing about the person.
-_NEVER = {"password", "hashed", "session_generation", "path", "depth"}
+# Sealed secrets (calendar credentials) are never exported, not even sealed.
+_NEVER = {"password", "hashed", "session_generation", "path", "depth", "secret_sealed"}
 
 
 def _value(value: Any) -> Any:

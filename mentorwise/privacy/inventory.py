@@ -90,6 +90,8 @@ EXPORTED: dict[str, str] = {
     "notifications.nudge.person": "nudges",
     "notifications.nudge.relationship": "nudges",
     "notifications.nudgesettings.person": "nudge_settings",
+    "availability.calendarconnection.revoked_by": "actions_recorded",
+    "availability.organisationconsent.granted_by": "actions_recorded",
 }
 
 # "app.model.field" of records that only link a login or person to another system: exported
@@ -98,6 +100,13 @@ EXPORTED: dict[str, str] = {
 LINKED: dict[str, str] = {
     "accounts.externalidentity.user": "single sign-on identity (issuer and subject)",
     "scim.scimuser.person": "the identity provider's SCIM record (external id, attributes)",
+    "availability.workinghours.person": "working hours (time zone, hours per weekday)",
+    "availability.calendarconnection.person": (
+        "calendar connections (provider, account, status; the sealed credentials never)"
+    ),
+    "availability.calendarevent.organizer": (
+        "meetings written to the person's calendar (UID, provider's event id, link, state)"
+    ),
 }
 
 # "app.model.field" -> why the records are not exported in full.

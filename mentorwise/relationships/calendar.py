@@ -23,6 +23,15 @@ def _address(person: Person, role: str) -> vCalAddress:
     return address
 
 
+def meeting_organizer(meeting: Meeting) -> Person:
+    """Who organizes a meeting: the mentee if they scheduled it, else the mentor."""
+    relationship = meeting.relationship
+    mentee = relationship.mentee.person
+    if meeting.created_by_id and getattr(meeting.created_by, "person_id", None) == mentee.pk:
+        return mentee
+    return relationship.mentor.person
+
+
 def meeting_ics(
     meeting: Meeting, *, cancel: bool | None = None, zone: zoneinfo.ZoneInfo | None = None
 ) -> str:
@@ -34,9 +43,7 @@ def meeting_ics(
     """
     relationship = meeting.relationship
     mentee, mentor = relationship.mentee.person, relationship.mentor.person
-    organizer = mentor
-    if meeting.created_by_id and getattr(meeting.created_by, "person_id", None) == mentee.pk:
-        organizer = mentee
+    organizer = meeting_organizer(meeting)
     cancelled = meeting.status == MeetingStatus.CANCELLED if cancel is None else cancel
     zone = zone or zone_of(organizer)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mentorwise.relationships import formviews, views
+from mentorwise.relationships import formviews, suggested_views, views
 
 app_name = "relationships"
 urlpatterns = [
@@ -23,6 +23,11 @@ urlpatterns = [
     ),
     path(
         "<int:relationship_id>/meetings/", formviews.meeting_schedule_view, name="meeting_schedule"
+    ),
+    path(
+        "<int:relationship_id>/suggested-times/",
+        suggested_views.suggested_times_view,
+        name="suggested_times",
     ),
     path("<int:relationship_id>/meetings/log/", formviews.meeting_log_view, name="meeting_log"),
     path(

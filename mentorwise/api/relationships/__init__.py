@@ -21,6 +21,7 @@ from mentorwise.api.relationships import (
     recognition,
     safety,
     sponsorship,
+    suggested,
     surveys,
 )
 
@@ -30,6 +31,7 @@ router.add_router("", pairs.router)
 router.add_router("", agreements.router)
 router.add_router("", goals.router)
 router.add_router("", meetings.router)
+router.add_router("", suggested.router)
 router.add_router("", check_ins.router)
 router.add_router("", surveys.router)
 router.add_router("", sponsorship.router)

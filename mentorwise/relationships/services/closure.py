@@ -16,6 +16,7 @@ from mentorwise.core.mail import email_enqueue
 from mentorwise.matches.models import Match, MatchStatus
 from mentorwise.programs.models import Program
 from mentorwise.programs.permissions import can_manage_program
+from mentorwise.relationships.calendar_sync import meeting_calendar_enqueue
 from mentorwise.relationships.closing import meetings_to_cancel
 from mentorwise.relationships.inputs.bulk import (
     BulkClosure,
@@ -138,6 +139,7 @@ def _cancel_future_meetings(actor: Actor, relationship: Relationship) -> int:
         meeting.save(update_fields=["status", "sequence"])
         meeting.relationship = relationship
         audit_record(actor=actor, action="meeting.cancelled", target=meeting)
+        meeting_calendar_enqueue(meeting)
         send_invitation(
             meeting,
             subject=lambda: _("Cancelled: meeting on %(when)s") % {"when": WHEN},

@@ -15,6 +15,7 @@ from mentorwise.core.errors import Conflict, InvalidInput
 from mentorwise.core.languages import speaking_to
 from mentorwise.core.mail import email_enqueue
 from mentorwise.relationships.calendar import meeting_ics
+from mentorwise.relationships.calendar_sync import meeting_calendar_enqueue
 from mentorwise.relationships.inputs.meetings import (
     MeetingLog,
     MeetingMove,
@@ -97,6 +98,7 @@ def meeting_schedule(*, actor: Actor, relationship: Relationship, data: MeetingS
         at=data.starts_at,
     )
     audit_record(actor=actor, action="meeting.scheduled", target=meeting)
+    meeting_calendar_enqueue(meeting)
     name = actor_name(actor)
     send_invitation(
         meeting,
@@ -137,6 +139,7 @@ def meeting_reschedule(*, actor: Actor, meeting: Meeting, data: MeetingMove) -> 
         at=slot.starts_at,
     )
     audit_record(actor=actor, action="meeting.rescheduled", target=meeting)
+    meeting_calendar_enqueue(meeting)
     name = actor_name(actor)
     send_invitation(
         meeting,
@@ -163,6 +166,7 @@ def meeting_cancel(*, actor: Actor, meeting: Meeting) -> Meeting:
         at=meeting.starts_at,
     )
     audit_record(actor=actor, action="meeting.cancelled", target=meeting)
+    meeting_calendar_enqueue(meeting)
     name = actor_name(actor)
     send_invitation(
         meeting,
