@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import quote
 
 import caldav
 from caldav.lib import error as caldav_error
@@ -142,8 +143,8 @@ class CalDavCalendar:
 
     def __init__(self, *, url: str, username: str, password: str) -> None:
         self.url = url
-        self.client: Any = caldav.DAVClient(  # type: ignore[operator]
-            url=url, username=username or None, password=password or None, timeout=TIMEOUT
+        self.client: Any = caldav.DAVClient(
+            url=url, username=username or None, password=password or None, timeout=int(TIMEOUT)
         )
         self._calendar: Any = None
 
@@ -199,10 +200,18 @@ class CalDavCalendar:
 
     def create_event(self, event: EventData) -> EventResult:
         calendar = self.calendar()
-        saved = self._call(
-            "save the meeting", lambda: calendar.save_event(event_ics(event), increase_seqno=False)
+        # A plain PUT at a URL derived from the UID: creating and updating are the same
+        # request, and the meeting's own SEQUENCE is kept (the client's save() adds one).
+        url = calendar.url.join(quote(event.uid, safe="") + ".ics")
+        headers = {"Content-Type": 'text/calendar; charset="utf-8"'}
+        response = self._call(
+            "save the meeting", lambda: self.client.put(str(url), event_ics(event), headers)
         )
-        return EventResult(provider_event_id=str(saved.url))
+        if response.status not in (200, 201, 204):
+            raise ProviderError(
+                f"The CalDAV server refused to save the meeting ({response.status})."
+            )
+        return EventResult(provider_event_id=str(url))
 
     def update_event(self, provider_event_id: str, event: EventData) -> EventResult:
         # A PUT of the same UID replaces the event (its URL is derived from the UID).
