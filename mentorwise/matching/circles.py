@@ -71,6 +71,10 @@ OPTIMAL_GAP = 1e-5
 # Candidate circles per member for the heuristic flows of the similarity search.
 CANDIDATES = 24
 
+# Circles tried per member when separating a forbidden pair (best fit first); all of them
+# when that finds no move.
+REPAIR_TARGETS = 40
+
 NO_ALLOWED_CIRCLE = "no_allowed_circle"
 CIRCLES_FULL = "circles_full"
 FORBIDDEN_PARTNER = "forbidden_partner"
@@ -490,6 +494,9 @@ class _State:
             partners[u].append(v)
             partners[v].append(u)
         self.partners = partners
+        self.members: list[set[int]] = [set() for _ in range(checked.k)]
+        for i in np.flatnonzero(placed).tolist():
+            self.members[int(self.a[i])].add(i)
 
     def _mix_circle(self, counts: np.ndarray) -> float:
         c = self.c
@@ -525,46 +532,63 @@ class _State:
         if old >= 0:
             self.size[old] -= 1
             self.counts[old, g] -= 1
+            self.members[old].discard(i)
         if j >= 0:
             self.size[j] += 1
             self.counts[j, g] += 1
+            self.members[j].add(i)
         self.a[i] = j
+
+
+def _best_repair(
+    state: _State, u: int, v: int, limit: int, deadline: float
+) -> tuple[float, int, int, int] | None:
+    """The best move or swap that separates ``u`` and ``v``: (delta, member, circle, swap)."""
+    checked = state.c
+    allowed = checked.allowed
+    best: tuple[float, int, int, int] | None = None  # (delta, member, circle, swap with)
+    for i in (u, v):
+        j = int(state.a[i])
+        out = state.delta_remove(i)
+        leave_ok = state.size[j] - 1 >= checked.min_size
+        targets = np.flatnonzero(allowed[i])
+        if targets.shape[0] > limit:
+            # The best-fitting circles first: a repair far down the list costs more fit.
+            top = np.argpartition(-checked.fit[i, targets], limit - 1)
+            targets = targets[top[:limit]]
+        for t in targets.tolist():
+            if t == j or state.conflicts(i, t):
+                continue
+            if leave_ok and state.size[t] < checked.max_size:
+                d = out + state.delta_add(i, t)
+                if best is None or d > best[0]:
+                    best = (d, i, t, -1)
+            # Swap with a member of t who may join j without a conflict.
+            for w in sorted(state.members[t]):
+                if not allowed[w, j] or state.conflicts(w, j, ignore=i):
+                    continue
+                if state.conflicts(i, t, ignore=w):
+                    continue
+                d = (
+                    out + state.delta_add(i, t, without=w)
+                    + state.delta_remove(w) + state.delta_add(w, j, without=i)
+                )  # fmt: skip
+                if best is None or d > best[0]:
+                    best = (d, i, t, w)
+        if time.perf_counter() > deadline:
+            break
+    return best
 
 
 def _repair(checked: _Checked, assignment: np.ndarray, deadline: float) -> np.ndarray | None:
     """Separate forbidden pairs sharing a circle by the best move or swap; None if stuck."""
     state = _State(checked, assignment)
-    allowed = checked.allowed
     for u, v in checked.pairs.tolist():
         if state.a[u] < 0 or state.a[u] != state.a[v]:
             continue
-        best: tuple[float, int, int, int] | None = None  # (delta, member, circle, swap with)
-        for i in (u, v):
-            j = int(state.a[i])
-            out = state.delta_remove(i)
-            leave_ok = state.size[j] - 1 >= checked.min_size
-            targets = np.flatnonzero(allowed[i])
-            for t in targets.tolist():
-                if t == j or state.conflicts(i, t):
-                    continue
-                if leave_ok and state.size[t] < checked.max_size:
-                    d = out + state.delta_add(i, t)
-                    if best is None or d > best[0]:
-                        best = (d, i, t, -1)
-                # Swap with a member of t who may join j without a conflict.
-                for w in np.flatnonzero(state.a == t).tolist():
-                    if not allowed[w, j] or state.conflicts(w, j, ignore=i):
-                        continue
-                    if state.conflicts(i, t, ignore=w):
-                        continue
-                    d = (
-                        out + state.delta_add(i, t, without=w)
-                        + state.delta_remove(w) + state.delta_add(w, j, without=i)
-                    )  # fmt: skip
-                    if best is None or d > best[0]:
-                        best = (d, i, t, w)
-            if time.perf_counter() > deadline:
-                break
+        best = _best_repair(state, u, v, REPAIR_TARGETS, deadline)
+        if best is None:
+            best = _best_repair(state, u, v, checked.k, deadline)
         if best is None:
             return None
         _, i, t, w = best
@@ -769,27 +793,23 @@ def solve_circles(
         return _solution(checked, np.full(n, -1), -math.inf, "infeasible", words, timings)
     rows, cols = _all_arcs(checked)
     exact_mix = checked.objective == "diversity" and checked.weight > 0
-    bonus = None
-    if checked.objective == "similarity" and checked.weight > 0:
-        # Relaxation: every placed member gets the similarity reward.
-        bonus = np.full(rows.shape[0], checked.weight)
+    similarity = checked.objective == "similarity" and checked.weight > 0
     t = time.perf_counter()
-    relaxed = _flow(checked, rows, cols, bonus, diversity_nodes=exact_mix)
+    relaxed = _flow(checked, rows, cols, None, diversity_nodes=exact_mix)
     timings["flow"] = time.perf_counter() - t
     if relaxed is None:
         return _solution(checked, np.full(n, -1), -math.inf, "infeasible", words, timings)
+    if similarity:
+        # Relaxation: every placed member gets the similarity reward. The reward is the same
+        # for every placed member, so the fit flow's assignment is the relaxation's optimum.
+        relaxed = _FlowResult(
+            relaxed.assignment,
+            relaxed.placed,
+            relaxed.bound + checked.weight * relaxed.placed * (1 + 1e-12),
+        )
     start = relaxed.assignment
-    if bonus is not None:
-        # The relaxation's assignment scored by the real similarity term.
-        base = _flow(checked, rows, cols, None, diversity_nodes=False)
-        start = relaxed.assignment if base is None else base.assignment
-    violated = checked.pairs.shape[0] > 0 and bool(
-        (
-            (start[checked.pairs[:, 0]] >= 0)
-            & (start[checked.pairs[:, 0]] == start[checked.pairs[:, 1]])
-        ).any()
-    )
-    if bonus is None and not violated:
+    violated = _violated(checked, start)
+    if not similarity and not violated:
         return _solution(checked, start, relaxed.bound, "optimal", words, timings)
     if rows.shape[0] <= EXACT_LIMIT:
         t = time.perf_counter()
@@ -810,7 +830,7 @@ def solve_circles(
         assignment, bound, status = exact
         return _solution(checked, assignment, min(bound, relaxed.bound), status, words, timings)
     timings["repair"] = time.perf_counter() - t
-    if bonus is not None:
+    if similarity:
         t = time.perf_counter()
         current = _similarity_search(checked, current, deadline)
         timings["search"] = time.perf_counter() - t
