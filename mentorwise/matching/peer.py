@@ -3,8 +3,8 @@
 The problem (:class:`PeerProblem`) is a sparse candidate graph: ``edges[e] = (a, b)`` is an
 allowed pair (the hard rules already applied by the caller) with ``weights[e]`` its fit.
 
-``method="optimal"``: a maximum-weight matching among those of maximum cardinality (pair as
-many people as possible, then the most total fit), like the pairs runs.
+``method="optimal"``: a maximum-weight matching (the most total fit; a pair of negative
+weight is never worth making, and with positive fits this pairs nearly everyone).
 
 * Small graphs (``EXACT_EDGES``): Edmonds' blossom algorithm (``networkx``), exact; the bound
   is the optimum itself.
@@ -14,8 +14,10 @@ many people as possible, then the most total fit), like the pairs runs.
   lexicographic weight ``BIG + q(w)``. Half its optimum bounds every matching (the double
   cover of a matching is an assignment), so it is the proven **bound**. The assignment is a
   set of paths and cycles; the best matching inside each (a dynamic program per path, two
-  choices per cycle) plus a greedy pass over what is left is the answer. Mutual pairs and even
-  cycles lose nothing, so the gap is small; it is reported honestly.
+  choices per cycle), a greedy pass over what is left and improving exchanges (a lone person
+  takes a partner whose old partner pairs with another lone person, when that adds weight)
+  give the answer. Mutual pairs and even cycles lose nothing, so the gap is small; it is
+  reported honestly.
 
 ``method="stable"``: Irving's stable roommates algorithm on the preference lists (each person
 ranks their candidates by ``preference`` — their own view of the pair, by default the
@@ -61,8 +63,8 @@ class PeerProblem:
 class PeerSolution:
     """Pairs (``a < b``, sorted), each person at most once, only candidate edges.
 
-    ``bound`` is a proven upper bound on the total weight of any matching with as many pairs
-    (``inf`` when the cardinality is not proven maximal); ``gap = (bound - weight) / |bound|``.
+    ``bound`` is a proven upper bound on the total weight of any matching (``inf`` for the
+    stable method, which does not maximise weight); ``gap = (bound - weight) / |bound|``.
     ``status``: ``"optimal"``, ``"feasible"`` (within ``gap``), ``"stable"`` or
     ``"no_stable"`` (no stable matching exists).
     """
@@ -150,22 +152,17 @@ def check_peer_problem(problem: PeerProblem) -> _Graph:
     return _Graph(n, a[order], b[order], weights[order], pa[order], pb[order])
 
 
-def _lex_big(w: np.ndarray, scale: float, n: int) -> tuple[np.ndarray, int]:
-    q = np.rint(w * scale).astype(np.int64)
-    big = 2 * (n + 1) * (int(np.abs(q).max(initial=0)) + 1) + 1
-    return q, big
-
-
-def _double_cover(g: _Graph) -> tuple[np.ndarray, int, int, int, float]:
-    """Exact fractional-matching relaxation: (right partner per left node, assignment total,
-    BIG, largest |q|, scale), totals in integer steps."""
+def _double_cover(g: _Graph) -> tuple[np.ndarray, float]:
+    """Exact fractional-matching relaxation: (right partner per left node, bound on weight)."""
     n = g.n
     top = max(float(np.abs(g.w).max(initial=0.0)), 1e-12)
     scale = RESOLUTION / top
-    q, big = _lex_big(g.w, scale, n)
-    tails = np.concatenate([g.a, g.b])
-    heads = np.concatenate([g.b, g.a])
-    gain = np.concatenate([q, q]) + big
+    positive = g.w > 0  # an edge of weight <= 0 never raises a maximum-weight matching
+    a, b = g.a[positive], g.b[positive]
+    q = np.rint(g.w[positive] * scale).astype(np.int64)
+    tails = np.concatenate([a, b])
+    heads = np.concatenate([b, a])
+    gain = np.concatenate([q, q])
     e2 = tails.shape[0]
     source, sink = 2 * n, 2 * n + 1
     flow = min_cost_flow.SimpleMinCostFlow()
@@ -184,10 +181,10 @@ def _double_cover(g: _Graph) -> tuple[np.ndarray, int, int, int, float]:
     used = flow.flows(np.arange(e2, dtype=np.int64)) > 0
     right = np.full(n, -1, dtype=np.int64)
     right[tails[used]] = heads[used]
-    total = -int(flow.optimal_cost())  # sum over the assignment of BIG + q
-    # An assignment of 2k' arcs weighs at least 2k' BIG; the double cover of a matching with
-    # k pairs has 2k arcs. So total / 2 bounds BIG * k + q(matching) for every matching.
-    return right, total, big, int(np.abs(q).max(initial=0)), scale
+    total = -int(flow.optimal_cost())
+    # The double cover of any matching M is an assignment of weight 2 q(M), so q(M) <= total/2;
+    # each pair of M rounds its weight by at most half a step, at most n / 2 pairs.
+    return right, total / 2 / scale + (n / 2) * 0.5 / scale
 
 
 def _path_best(weights: list[float], cyclic: bool) -> list[int]:
@@ -228,11 +225,9 @@ def _decompose(g: _Graph, right: np.ndarray) -> np.ndarray:
     weight_of: dict[tuple[int, int], float] = {
         (int(x), int(y)): float(w) for x, y, w in zip(g.a, g.b, g.w, strict=True)
     }
-    big_w = 1.0 + 2 * max((abs(x) for x in weight_of.values()), default=0.0) * (n + 1)
 
     def w_of(x: int, y: int) -> float:
-        # Lexicographic inside the dynamic program: more pairs first.
-        return big_w + weight_of[(min(x, y), max(x, y))]
+        return weight_of[(min(x, y), max(x, y))]
 
     left = np.full(n, -1, dtype=np.int64)
     has = right >= 0
@@ -266,6 +261,8 @@ def _decompose(g: _Graph, right: np.ndarray) -> np.ndarray:
         if cyclic:
             ws.append(w_of(nodes[-1], nodes[0]))
         for t in _path_best(ws, cyclic):
+            if ws[t] <= 0:
+                continue
             x, y = nodes[t], nodes[(t + 1) % len(nodes)]
             partner[x], partner[y] = y, x
     return partner
@@ -276,34 +273,51 @@ def _greedy_fill(g: _Graph, partner: np.ndarray) -> None:
     order = np.lexsort((g.b, g.a, -g.w))
     for e in order.tolist():
         x, y = int(g.a[e]), int(g.b[e])
+        if g.w[e] <= 0:
+            break
         if partner[x] < 0 and partner[y] < 0:
             partner[x], partner[y] = y, x
 
 
-def _augment(g: _Graph, partner: np.ndarray, deadline: float) -> None:
-    """Length-3 augmenting paths: a lone x, a pair (u, v), a lone y with x-u and v-y edges."""
-    adj: list[list[int]] = [[] for _ in range(g.n)]
-    for x, y in zip(g.a.tolist(), g.b.tolist(), strict=True):
-        adj[x].append(y)
-        adj[y].append(x)
+def _improve(g: _Graph, partner: np.ndarray, deadline: float) -> None:
+    """Improving exchanges (in place): a lone x takes u from (u, v), and v takes a lone y or
+    stays alone, whenever that adds weight. Each step raises the weight, so it ends."""
+    adj: list[list[tuple[int, float]]] = [[] for _ in range(g.n)]
+    weight: dict[tuple[int, int], float] = {}
+    for x, y, w in zip(g.a.tolist(), g.b.tolist(), g.w.tolist(), strict=True):
+        adj[x].append((y, w))
+        adj[y].append((x, w))
+        weight[(x, y)] = weight[(y, x)] = w
     changed = True
     while changed and time.perf_counter() < deadline:
         changed = False
         for x in range(g.n):
             if partner[x] >= 0:
                 continue
-            for u in adj[x]:
+            best_gain, best = 1e-12, (-1, -1, -1)
+            for u, w_xu in adj[x]:
                 v = int(partner[u])
                 if v < 0:
-                    partner[x], partner[u] = u, x
-                    changed = True
-                    break
-                found = next((y for y in adj[v] if partner[y] < 0 and y != x), -1)
-                if found >= 0:
-                    partner[x], partner[u] = u, x
-                    partner[v], partner[found] = found, v
-                    changed = True
-                    break
+                    if w_xu > best_gain:
+                        best_gain, best = w_xu, (u, -1, -1)
+                    continue
+                lost = weight[(u, v)]
+                follow = max(
+                    ((w_vy, y) for y, w_vy in adj[v] if partner[y] < 0 and y != x),
+                    default=(0.0, -1),
+                )
+                gain = w_xu - lost + max(follow[0], 0.0)
+                if gain > best_gain:
+                    best_gain, best = gain, (u, v, follow[1] if follow[0] > 0 else -1)
+            u, v, y = best
+            if u < 0:
+                continue
+            partner[x], partner[u] = u, x
+            if v >= 0:
+                partner[v] = -1
+                if y >= 0:
+                    partner[v], partner[y] = y, v
+            changed = True
 
 
 def _networkx(g: _Graph) -> np.ndarray:
@@ -313,7 +327,7 @@ def _networkx(g: _Graph) -> np.ndarray:
     graph.add_nodes_from(range(g.n))
     graph.add_weighted_edges_from(zip(g.a.tolist(), g.b.tolist(), g.w.tolist(), strict=True))
     partner = np.full(g.n, -1, dtype=np.int64)
-    for x, y in nx.max_weight_matching(graph, maxcardinality=True):
+    for x, y in nx.max_weight_matching(graph):
         partner[x], partner[y] = y, x
     return partner
 
@@ -576,20 +590,11 @@ def solve_peers(
         exact = float(g.w[np.searchsorted(key, xs * max(g.n, 1) + partner[xs])].sum())
         return _finish(g, partner, exact, "optimal", method, words, timings)
     t = time.perf_counter()
-    right, total, big, max_q, scale = _double_cover(g)
+    right, bound = _double_cover(g)
     timings["relaxation"] = time.perf_counter() - t
     t = time.perf_counter()
     partner = _decompose(g, right)
     _greedy_fill(g, partner)
-    _augment(g, partner, started + time_limit_s)
+    _improve(g, partner, started + time_limit_s)
     timings["rounding"] = time.perf_counter() - t
-    k = int((partner >= 0).sum()) // 2
-    # Every matching M with k' pairs has k' BIG + q(M) <= total / 2 (its double cover is an
-    # assignment). One with k + 1 pairs weighs at least (k + 1) (BIG - max|q|): if total / 2
-    # is below that, k pairs is the most, and q(M) <= total / 2 - k BIG for every M with k.
-    if total >= 2 * (k + 1) * (big - max_q):
-        bound = math.inf
-    else:
-        # Each of the k pairs rounds one weight by at most half a step.
-        bound = (total / 2 - k * big) / scale + k * 0.5 / scale
     return _finish(g, partner, bound, "feasible", method, words, timings)

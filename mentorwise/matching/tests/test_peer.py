@@ -58,21 +58,17 @@ def check_matching(problem: PeerProblem, solution) -> None:
     assert len(solution.reasons) == problem.n
 
 
-def brute(problem: PeerProblem) -> tuple[int, float]:
+def brute(problem: PeerProblem) -> float:
+    """The largest total weight over every matching."""
     edges = [tuple(map(int, e)) for e in problem.edges]
-    best = (0, 0.0)
-    for m in all_matchings(problem.n, edges):
-        value = (len(m), float(sum(problem.weights[e] for e in m)))
-        if value[0] > best[0] or (value[0] == best[0] and value[1] > best[1] + 1e-12):
-            best = value
-    return best
+    return max(float(sum(problem.weights[e] for e in m)) for m in all_matchings(problem.n, edges))
 
 
 @pytest.mark.parametrize("exact_edges", [peer.EXACT_EDGES, -1])
 @settings(max_examples=120, deadline=None)
 @given(problem=graphs())
 def test_optimal_against_all_matchings(problem, exact_edges) -> None:
-    card, total = brute(problem)
+    total = brute(problem)
     old = peer.EXACT_EDGES
     peer.EXACT_EDGES = exact_edges
     try:
@@ -83,12 +79,10 @@ def test_optimal_against_all_matchings(problem, exact_edges) -> None:
     assert solution.bound >= total - 1e-6, "the bound is below the optimum"
     if exact_edges > 0:
         assert solution.status == "optimal"
-        assert (solution.matched, solution.weight) == (card, pytest.approx(total, abs=1e-9))
+        assert solution.weight == pytest.approx(total, abs=1e-9)
     else:
         # Relaxation + rounding: never better than the optimum, honest gap.
-        assert solution.matched <= card
-        if solution.matched == card:
-            assert solution.weight <= total + 1e-9
+        assert solution.weight <= total + 1e-9
         if solution.status == "optimal":
             assert solution.weight == pytest.approx(total, abs=1e-6)
 
@@ -163,7 +157,6 @@ def test_larger_graph_bound_and_gap_are_honest() -> None:
         exact = solve_peers(problem)
     finally:
         peer.EXACT_EDGES = old
-    assert relaxed.matched <= exact.matched
     assert relaxed.bound >= exact.weight - 1e-9
     assert relaxed.weight <= exact.weight + 1e-9
     assert relaxed.gap < 0.02
