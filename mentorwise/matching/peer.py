@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
@@ -598,3 +599,42 @@ def solve_peers(
     _improve(g, partner, started + time_limit_s)
     timings["rounding"] = time.perf_counter() - t
     return _finish(g, partner, bound, "feasible", method, words, timings)
+
+
+def peer_candidates(oracle: Any, *, per_person: int = 30) -> tuple[np.ndarray, np.ndarray]:
+    """The candidate graph of a peer pool from a square score oracle (``block(start, stop)``
+    gives rows of ``score[i, j]``, how well peer ``j`` suits peer ``i``; ``-inf`` = a hard
+    rule forbids it): each person's ``per_person`` best allowed peers, as undirected edges
+    weighted by the mean of both directions; a pair is allowed only if both directions are.
+    Returns ``(edges, weights)``; never holds the full matrix (two passes over the blocks).
+    """
+    n = int(oracle.n_mentees)
+    if oracle.n_mentors != n:
+        raise MatchingInputError(f"a peer pool is square: {n} rows but {oracle.n_mentors} columns")
+    size = int(oracle.block_size)
+    keys: list[np.ndarray] = []
+    for start in range(0, n, size):
+        stop = min(n, start + size)
+        s = np.array(oracle.block(start, stop), dtype=np.float64)
+        s[np.arange(stop - start), np.arange(start, stop)] = -np.inf
+        top = min(per_person, max(n - 1, 1))
+        cand = np.argpartition(-s, top - 1, axis=1)[:, :top]
+        rows = np.repeat(np.arange(start, stop), top)
+        cols = cand.ravel()
+        ok = np.isfinite(s[rows - start, cols])
+        rows, cols = rows[ok], cols[ok]
+        keys.append(np.minimum(rows, cols) * n + np.maximum(rows, cols))
+    key = np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+    a, b = key // max(n, 1), key % max(n, 1)
+    forward = np.full(key.shape[0], np.nan)
+    backward = np.full(key.shape[0], np.nan)
+    for start in range(0, n, size):
+        stop = min(n, start + size)
+        s = np.array(oracle.block(start, stop), dtype=np.float64)
+        in_a = (a >= start) & (a < stop)
+        forward[in_a] = s[a[in_a] - start, b[in_a]]
+        in_b = (b >= start) & (b < stop)
+        backward[in_b] = s[b[in_b] - start, a[in_b]]
+    ok = np.isfinite(forward) & np.isfinite(backward)
+    edges = np.column_stack([a[ok], b[ok]]).astype(np.int64).reshape(-1, 2)
+    return edges, (forward[ok] + backward[ok]) / 2
