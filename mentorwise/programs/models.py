@@ -72,12 +72,14 @@ ROLE_NOUNS = {
     Role.MENTOR: pgettext_lazy("role, inside a sentence", "mentor"),
     Role.SPONSOR: pgettext_lazy("role, inside a sentence", "sponsor"),
     Role.COACH: pgettext_lazy("role, inside a sentence", "coach"),
+    Role.PEER: pgettext_lazy("role, inside a sentence", "peer"),
 }
 ROLE_PLURALS = {
     Role.MENTEE: pgettext_lazy("roles, inside a sentence", "mentees"),
     Role.MENTOR: pgettext_lazy("roles, inside a sentence", "mentors"),
     Role.SPONSOR: pgettext_lazy("roles, inside a sentence", "sponsors"),
     Role.COACH: pgettext_lazy("roles, inside a sentence", "coaches"),
+    Role.PEER: pgettext_lazy("roles, inside a sentence", "peers"),
 }
 
 
