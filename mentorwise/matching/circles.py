@@ -22,13 +22,15 @@ circle), then maximise ``value = sum of fit of placed members + mix``. The mix t
   theme_{j, g_i}``).
 
 ``objective`` and ``bound`` are always in these units (``value``), ``gap = (bound -
-objective) / max(|bound|, 1e-9)``. The bound is a proven upper bound on the value of every
-solution that places as many members as the reported one, and the placement is proven maximal
-(otherwise the bound is ``inf`` and the status ``feasible``).
+objective) / max(|bound|, largest |fit| or w)``. The bound is a proven upper bound on the
+value of every solution that places as many members as the reported one, and the placement
+is proven maximal (otherwise the bound is ``inf`` and the status ``feasible``).
 
 How it is solved:
 
-1. **Flow relaxation** (OR-Tools min-cost flow, exact on integers): the problem without the
+1. **Flow relaxation** (OR-Tools min-cost flow, exact on integers; solved on each member's
+   best circles and proven for the other pairs by node prices, see ``_flow_certified``):
+   the problem without the
    forbidden pairs, with the diversity term exact (above) and, for similarity, ``+w`` for
    *every* placed member (an upper bound on the similarity reward). Lower bounds on circle
    sizes are node demands; a member's "unplaced" arc costs more than any value difference,
@@ -68,8 +70,13 @@ CP_SAT_RESOLUTION = 10_000_000
 # A solution proven optimal up to the rounding of scores to integers (relative gap below this)
 # is reported "optimal".
 OPTIMAL_GAP = 1e-5
-# Candidate circles per member for the heuristic flows of the similarity search.
+# Candidate circles per member for the flows (the rest is proven by prices, see
+# `_flow_certified`) and the similarity search.
 CANDIDATES = 24
+# Flows over at most this many allowed pairs are solved on all of them directly.
+CERTIFY_ABOVE = 200_000
+CERTIFY_ROUNDS = 5
+MAX_PRICE_PASSES = 20_000
 
 # Circles tried per member when separating a forbidden pair (best fit first); all of them
 # when that finds no move.
@@ -280,6 +287,8 @@ class _FlowResult:
     assignment: np.ndarray
     placed: int
     bound: float  # proven bound on the relaxation's value at its (maximal) placement
+    potentials: np.ndarray | None = None  # node prices proving optimality on the arcs given
+    circle0: int = 0  # first circle node (after members and (circle, group) nodes)
 
 
 def _scale(checked: _Checked, resolution: float) -> float:
@@ -300,6 +309,7 @@ def _flow(
     cols: np.ndarray,
     bonus: np.ndarray | None,
     diversity_nodes: bool,
+    prices: bool = False,
 ) -> _FlowResult | None:
     """Lexicographic min-cost flow on the arcs ``(rows, cols)``; None when infeasible.
 
@@ -313,7 +323,11 @@ def _flow(
     qw = round(checked.weight * scale)
     # Any difference in value between two placements is below BIG, so one more placed member
     # always wins (lexicographic): |value| per member <= max|q| + qw.
-    big = 2 * (n + 1) * (int(np.abs(q).max(initial=0)) + qw + 1) + 1
+    # The same BIG for every arc set of one problem (prices are compared across them).
+    top_q = round(float(np.abs(checked.fit).max(initial=0.0)) * scale) + 1
+    if bonus is not None:
+        top_q += round(float(np.abs(bonus).max(initial=0.0)) * scale)
+    big = 2 * (n + 1) * (top_q + qw + 1) + 1
     circle0 = n + (k * g if diversity_nodes else 0)
     sink = circle0 + k
     if diversity_nodes:
@@ -355,14 +369,86 @@ def _flow(
     status = flow.solve()
     if status != flow.OPTIMAL:
         return None
-    used = flow.flows(np.arange(e, dtype=np.int64)) > 0
+    flows = flow.flows(np.arange(tails.shape[0], dtype=np.int64))
+    used = flows[:e] > 0
     assignment = np.full(n, -1, dtype=np.int64)
     assignment[rows[used]] = cols[used]
     placed = int(used.sum())
     total_q = -(int(flow.optimal_cost()) - (n - placed) * big)
+    potentials = None
+    if prices:
+        # Residual arcs: forward where there is room, backward where there is flow.
+        fwd = flows < caps
+        back = flows > 0
+        potentials = _potentials(
+            sink + 1,
+            np.concatenate([tails[fwd], heads[back]]).astype(np.int64),
+            np.concatenate([heads[fwd], tails[back]]).astype(np.int64),
+            np.concatenate([costs[fwd], -costs[back]]).astype(np.int64),
+        )
     # Each placed member's path rounds one fit (<= 0.5 step) and at most one mix arc
     # (<= 0.5 step); the float optimum of the relaxation is at most this.
-    return _FlowResult(assignment, placed, total_q / scale + placed / scale)
+    return _FlowResult(assignment, placed, total_q / scale + placed / scale, potentials, circle0)
+
+
+def _potentials(
+    n_nodes: int, tails: np.ndarray, heads: np.ndarray, weights: np.ndarray
+) -> np.ndarray | None:
+    """Node prices ``p`` with ``w + p[tail] - p[head] >= 0`` on every residual arc (shortest
+    distances from a virtual node joined to all at cost 0; Jacobi Bellman-Ford), or None if
+    it does not settle (only for a flow that is not optimal)."""
+    order = np.argsort(heads, kind="stable")
+    tails, heads, weights = tails[order], heads[order], weights[order]
+    starts = np.flatnonzero(np.r_[True, heads[1:] != heads[:-1]]) if heads.size else heads
+    group_heads = heads[starts]
+    dist = np.zeros(n_nodes, dtype=np.int64)
+    for _ in range(min(n_nodes + 1, MAX_PRICE_PASSES)):
+        if not heads.size:
+            return dist
+        best = np.minimum.reduceat(dist[tails] + weights, starts)
+        better = best < dist[group_heads]
+        if not better.any():
+            return dist
+        dist[group_heads[better]] = best[better]
+    return None
+
+
+def _flow_certified(checked: _Checked, diversity_nodes: bool) -> _FlowResult | None:
+    """The flow over *all* allowed arcs, solved on each member's best candidates and proven
+    optimal for the rest by prices: an arc outside the candidates with a non-negative reduced
+    cost cannot improve the flow (no negative cycle can use it). Arcs that price out are
+    added and the flow solved again; after a few rounds, the flow on all arcs."""
+    n, k = checked.n, checked.k
+    rows_all, cols_all = _all_arcs(checked)
+    if rows_all.shape[0] <= CERTIFY_ABOVE or k <= CANDIDATES:
+        return _flow(checked, rows_all, cols_all, None, diversity_nodes)
+    value = np.where(checked.allowed, checked.fit, -np.inf)
+    top = np.argpartition(-value, CANDIDATES - 1, axis=1)[:, :CANDIDATES]
+    candidate = np.zeros((n, k), dtype=bool)
+    np.put_along_axis(candidate, top, True, axis=1)
+    candidate &= checked.allowed
+    scale = _scale(checked, _flow_resolution(checked))
+    member_cost = -np.rint(checked.fit * scale).astype(np.int64)
+    g = checked.n_groups
+    for _ in range(CERTIFY_ROUNDS):
+        rows, cols = np.nonzero(candidate)
+        res = _flow(
+            checked, rows.astype(np.int64), cols.astype(np.int64), None, diversity_nodes,
+            prices=True,
+        )  # fmt: skip
+        if res is None or res.potentials is None:
+            break  # infeasible on the candidates, or no prices: decide on all arcs
+        p = res.potentials
+        if diversity_nodes:
+            head_price = p[n + np.arange(k)[None, :] * g + checked.groups[:, None]]
+        else:
+            head_price = p[res.circle0 + np.arange(k)][None, :]
+        reduced = member_cost + p[:n, None] - head_price
+        prices_out = checked.allowed & ~candidate & (reduced < 0)
+        if not prices_out.any():
+            return res
+        candidate |= prices_out
+    return _flow(checked, rows_all, cols_all, None, diversity_nodes)
 
 
 def _violated(checked: _Checked, assignment: np.ndarray) -> bool:
@@ -769,7 +855,10 @@ def _solution(
         return CircleSolution(assignment, 0.0, -math.inf, math.inf, status, reasons, timings)
     value = assignment_value(checked, assignment)
     bound = max(bound, value)  # the rounding slack can only make the bound looser
-    gap = math.inf if not math.isfinite(bound) else (bound - value) / max(abs(bound), 1e-9)
+    # Relative to the bound, or to the largest single term when the bound is near zero (a
+    # rounding step of a zero bound is not a 100% gap).
+    scale = max(abs(bound), float(np.abs(checked.fit).max(initial=0.0)), checked.weight, 1e-9)
+    gap = math.inf if not math.isfinite(bound) else (bound - value) / scale
     if status == "optimal" and gap > OPTIMAL_GAP:
         status = "feasible"
     reasons = _reasons(checked, assignment, words)
@@ -791,11 +880,11 @@ def solve_circles(
     n, k = checked.n, checked.k
     if k * checked.min_size > n:
         return _solution(checked, np.full(n, -1), -math.inf, "infeasible", words, timings)
-    rows, cols = _all_arcs(checked)
+    n_arcs = int(checked.allowed.sum())
     exact_mix = checked.objective == "diversity" and checked.weight > 0
     similarity = checked.objective == "similarity" and checked.weight > 0
     t = time.perf_counter()
-    relaxed = _flow(checked, rows, cols, None, diversity_nodes=exact_mix)
+    relaxed = _flow_certified(checked, diversity_nodes=exact_mix)
     timings["flow"] = time.perf_counter() - t
     if relaxed is None:
         return _solution(checked, np.full(n, -1), -math.inf, "infeasible", words, timings)
@@ -811,7 +900,7 @@ def solve_circles(
     violated = _violated(checked, start)
     if not similarity and not violated:
         return _solution(checked, start, relaxed.bound, "optimal", words, timings)
-    if rows.shape[0] <= EXACT_LIMIT:
+    if n_arcs <= EXACT_LIMIT:
         t = time.perf_counter()
         exact = _cp_sat(checked, start, max(1.0, deadline - time.perf_counter()))
         timings["cp_sat"] = time.perf_counter() - t

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from mentorwise.matching import circles
 from mentorwise.matching.circles import CircleProblem, solve_circles
+from mentorwise.matching.errors import MatchingInputError
 
 
 def brute_force(problem: CircleProblem) -> tuple[int, float] | None:
@@ -138,3 +139,93 @@ def test_heuristic_path_is_feasible_and_below_its_bound(problem) -> None:
     if solution.placed == expected[0]:
         assert solution.objective <= expected[1] + 1e-9
         assert solution.bound >= expected[1] - 1e-6
+
+
+@settings(max_examples=150, deadline=None)
+@given(small_problems())
+def test_flow_on_candidates_proven_by_prices_equals_the_flow_on_all_pairs(problem) -> None:
+    """One candidate circle per member, the rest priced in: same optimum, same bound."""
+    checked = circles.check_problem(problem)
+    mix = checked.objective == "diversity" and checked.weight > 0
+    rows, cols = circles._all_arcs(checked)
+    full = circles._flow(checked, rows, cols, None, mix)
+    old = circles.CERTIFY_ABOVE, circles.CANDIDATES
+    circles.CERTIFY_ABOVE, circles.CANDIDATES = -1, 1
+    try:
+        priced = circles._flow_certified(checked, mix)
+    finally:
+        circles.CERTIFY_ABOVE, circles.CANDIDATES = old
+    if full is None:
+        assert priced is None
+        return
+    assert priced is not None
+    assert priced.placed == full.placed
+    assert priced.bound == pytest.approx(full.bound, abs=1e-6)
+    value = circles.assignment_value(checked, priced.assignment)
+    assert value == pytest.approx(circles.assignment_value(checked, full.assignment), abs=1e-6)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_larger_instances_keep_every_rule_and_an_honest_gap(seed) -> None:
+    rng = np.random.default_rng(seed)
+    n, k = 300, 30
+    problem = CircleProblem(
+        fit=rng.random((n, k)),
+        allowed=rng.random((n, k)) < 0.7,
+        min_size=5,
+        max_size=12,
+        forbidden_pairs=[tuple(p) for p in rng.integers(0, n, (200, 2)) if p[0] != p[1]],
+        groups=rng.integers(0, 5, n),
+        objective=["diversity", "similarity"][seed % 2],
+        mix_weight=0.3,
+    )
+    old = circles.CERTIFY_ABOVE, circles.CANDIDATES
+    circles.CERTIFY_ABOVE, circles.CANDIDATES = -1, 4
+    try:
+        solution = solve_circles(problem, time_limit_s=20)
+    finally:
+        circles.CERTIFY_ABOVE, circles.CANDIDATES = old
+    assert_valid(problem, solution)
+    assert solution.placed == n
+    if problem.objective == "diversity":
+        # Exact flow, then a few repairs: the gap is the repairs' cost. (The similarity
+        # bound gives every member the reward, so its gap is the price of themes.)
+        assert solution.gap < 0.01
+
+
+def test_minimum_sizes_that_cannot_be_met_are_reported_infeasible() -> None:
+    problem = CircleProblem(
+        fit=np.ones((5, 2)), allowed=np.ones((5, 2), bool), min_size=3, max_size=4,
+        forbidden_pairs=[], groups=None, objective="diversity", mix_weight=0.0,
+    )  # fmt: skip
+    solution = solve_circles(problem)
+    assert solution.status == "infeasible"
+    assert (solution.assignment == -1).all()
+    assert "minimum size" in solution.reasons[0][0]
+
+
+BAD = [
+    ({"fit": np.array([[1.0, np.nan]])}, r"fit\[0, 1\] = nan: must be finite"),
+    ({"allowed": np.ones((2, 2), bool)}, r"allowed has shape \(2, 2\)"),
+    ({"allowed": np.ones((1, 2))}, r"allowed must be a boolean mask"),
+    ({"min_size": -1}, r"min_size = -1: must be >= 0"),
+    ({"max_size": 0}, r"max_size = 0: must be >= 1"),
+    ({"min_size": 3, "max_size": 2}, r"max_size = 2: must be >= min_size = 3"),
+    ({"forbidden_pairs": [(0, 0)]}, r"forbidden_pairs\[0\] = \(0, 0\): a member cannot"),
+    ({"forbidden_pairs": [(0, 5)]}, r"forbidden_pairs\[0\] = \(0, 5\): 5 is not a member"),
+    ({"groups": np.array([0, 1])}, r"groups has shape \(2,\) but there are 1 members"),
+    ({"objective": "mixed"}, r"objective = 'mixed'"),
+    ({"mix_weight": -1.0}, r"mix_weight = -1.0: must be finite and >= 0"),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), BAD)
+def test_bad_input_names_the_entry(change, message) -> None:
+    fields = {
+        "fit": np.ones((1, 2)), "allowed": np.ones((1, 2), bool), "min_size": 0,
+        "max_size": 2, "forbidden_pairs": [], "groups": np.array([0]),
+        "objective": "diversity", "mix_weight": 1.0,
+    }  # fmt: skip
+    fields.update(change)
+    with pytest.raises(MatchingInputError, match=message):
+        solve_circles(CircleProblem(**fields))
