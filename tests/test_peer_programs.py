@@ -131,3 +131,18 @@ def test_a_peer_already_paired_on_either_side_cannot_be_approved_again(
     # A new run leaves a and b out: only c is in the pool.
     result = run(peer_program, program_manager_user)
     assert result.n_mentees == 1 and result.n_matched == 0
+
+
+def test_a_waiting_peer_is_told_a_peer_will_be_matched_until_paired_on_either_side(
+    peer_program, skills
+) -> None:
+    from django.test import Client
+
+    a, b = peers(peer_program, skills, 2)
+    client = Client()
+    client.force_login(make_user(b.person))
+    assert "will match you with a peer" in client.get("/").content.decode()
+    Match.objects.create(
+        program=peer_program, mentee=a, mentor=b, status=MatchStatus.APPROVED, score=0.5
+    )
+    assert "will match you with a peer" not in client.get("/").content.decode()
