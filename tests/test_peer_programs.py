@@ -146,3 +146,16 @@ def test_a_waiting_peer_is_told_a_peer_will_be_matched_until_paired_on_either_si
         program=peer_program, mentee=a, mentor=b, status=MatchStatus.APPROVED, score=0.5
     )
     assert "will match you with a peer" not in client.get("/").content.decode()
+
+
+def test_review_page_speaks_of_peers_and_pairs(peer_program, program_manager_user, skills) -> None:
+    from django.test import Client
+
+    peers(peer_program, skills, 5)
+    run(peer_program, program_manager_user)
+    client = Client()
+    client.force_login(program_manager_user)
+    page = client.get(f"/matching/programs/{peer_program.slug}/").content.decode()
+    assert "pairs among 5 peers" in page
+    assert "no two peers would both rather be together" in page
+    assert "mentees matched" not in page
