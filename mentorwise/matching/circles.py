@@ -62,6 +62,9 @@ OBJECTIVES = ("diversity", "similarity")
 # exact model; larger ones by the flow relaxation and repair (CP-SAT does not scale to
 # millions of booleans within a minute, the flow does).
 EXACT_LIMIT = 4_000
+# Above this many allowed pairs a failed repair is not handed to CP-SAT (too large to build
+# in the time): the result is then "infeasible" without a proof (see solve_circles).
+FALLBACK_LIMIT = 200_000
 # The quantised scale: the largest |fit| or mix weight maps to this many integer steps (fewer
 # on very large flows, so that every cost the flow algorithm scales stays within int64).
 RESOLUTION = 100_000_000
@@ -871,7 +874,9 @@ def solve_circles(
     """Assign members to circles (see the module docstring for the model and the bound).
 
     Raises :class:`MatchingInputError` naming the bad input. Deterministic for a given input
-    (CP-SAT runs on small problems only, with a fixed model and hint).
+    (CP-SAT runs on small problems only, with a fixed model and hint). ``"infeasible"`` is a
+    proof (by the flow or CP-SAT), except in one case: a large problem (more than
+    ``FALLBACK_LIMIT`` allowed pairs) whose forbidden pairs no move or swap could separate.
     """
     started = time.perf_counter()
     deadline = started + time_limit_s
@@ -912,8 +917,13 @@ def solve_circles(
     if violated:
         current = _repair(checked, start, deadline)
     if current is None:
-        # No repair found: fall back to the exact model on what time is left.
-        exact = _cp_sat(checked, start, max(1.0, deadline - time.perf_counter()))
+        # No repair found: fall back to the exact model on what time is left (when it is
+        # small enough to build; otherwise none was found, which is not a proof).
+        exact = (
+            _cp_sat(checked, start, max(1.0, deadline - time.perf_counter()))
+            if n_arcs <= FALLBACK_LIMIT
+            else None
+        )
         if exact is None:
             return _solution(checked, np.full(n, -1), -math.inf, "infeasible", words, timings)
         assignment, bound, status = exact
