@@ -85,6 +85,10 @@ def test_run_pairs_every_peer_once_and_never_across_a_management_chain(
     assert frozenset((enrollments[0].pk, enrollments[1].pk)) not in chosen
     assert frozenset((enrollments[2].pk, enrollments[3].pk)) not in chosen
     assert all(mentee < mentor for mentee, mentor in pairs)
+    # Reasons compare goal with goal; no peer "offers expertise".
+    reasons = [r for m in result.matches.all() for r in m.reasons]
+    assert any("similar goals" in r for r in reasons)
+    assert not any("expertise" in r or "offers" in r for r in reasons)
     (alone,) = result.unmatched.all()
     assert alone.reason
     if method == "optimal":

@@ -231,6 +231,7 @@ def program_rules(
     if inclusion.enabled:
         weights["inclusion"] = float(inclusion.weight)
     return ProgramRules(
+        peer=is_peer_program(program),
         weights=weights,
         seniority_gap=(min(lo, hi), max(lo, hi)),
         reverse_mentoring=reverse,
