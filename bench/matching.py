@@ -16,7 +16,13 @@ Instances:
 * ``dense``: uniform random scores, capacities 1-3;
 * ``sparse``: a given candidate graph, 40 random candidates per mentee, capacities 1-5;
 * ``features``: realistic participants from ``mentorwise.people.generator`` scored by
-  ``ScoringModel`` (the time includes scoring, candidates and solving, not generating people).
+  ``ScoringModel`` (the time includes scoring, candidates and solving, not generating people);
+* ``circles``: members into circles (``solve_circles``): random topic fit, 90% of pairs
+  allowed, 8 groups, two forbidden pairs per member on average, sizes 5-15; the ratio is to
+  the solver's own proven bound (the bound is on the same objective);
+* ``peer``: peer matching (``solve_peers``) on the 20 nearest peers of each participant
+  (cosine of random 16-d profiles); the ratio is to the proven bound (fractional matching),
+  and networkx's exact blossom runs on the same graph where it finishes in time.
 """
 
 from __future__ import annotations
@@ -184,10 +190,80 @@ def _rss_mb() -> float:
         return int(fh.read().split()[1]) * resource.getpagesize() / 2**20
 
 
+def circle_instance(n: int, k: int, seed: int, objective: str):
+    from mentorwise.matching.circles import CircleProblem
+
+    rng = np.random.default_rng(seed)
+    fit = rng.random((n, k))
+    allowed = rng.random((n, k)) < 0.9
+    pairs = rng.integers(0, n, size=(n, 2))
+    pairs = [(int(a), int(b)) for a, b in pairs if a != b]
+    groups = rng.integers(0, 8, size=n)
+    return CircleProblem(fit, allowed, 5, 15, pairs, groups, objective, 0.3)
+
+
+def peer_instance(n: int, seed: int, per_person: int = 20):
+    from mentorwise.matching.peer import PeerProblem
+
+    rng = np.random.default_rng(seed)
+    emb = rng.standard_normal((n, 16))
+    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
+    rows, cols, vals = [], [], []
+    for start in range(0, n, 1000):
+        block = emb[start : start + 1000] @ emb.T
+        block[np.arange(block.shape[0]), np.arange(start, start + block.shape[0])] = -np.inf
+        top = np.argpartition(-block, per_person, axis=1)[:, :per_person]
+        rows.append(np.repeat(np.arange(start, start + block.shape[0]), per_person))
+        cols.append(top.ravel())
+        vals.append(np.take_along_axis(block, top, 1).ravel())
+    r, c, v = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
+    key, first = np.unique(np.minimum(r, c) * n + np.maximum(r, c), return_index=True)
+    return PeerProblem(n, np.column_stack([key // n, key % n]), v[first])
+
+
+def run_grouping(case: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    """Circle and peer cases: time, value, proven bound."""
+    kind, n, m, method, seed = case["kind"], case["n"], case["m"], case["method"], case["seed"]
+    if kind == "circles":
+        from mentorwise.matching.circles import solve_circles
+
+        problem = circle_instance(n, m, seed, method.removeprefix("ours-"))
+        base = _rss_mb()
+        started = time.perf_counter()
+        sol = solve_circles(problem, time_limit_s=60)
+        out.update(matched=sol.placed, total=sol.objective, upper_bound=sol.bound, gap=sol.gap)
+    else:
+        problem = peer_instance(n, seed)
+        base = _rss_mb()
+        started = time.perf_counter()
+        if method == "networkx":
+            import networkx as nx
+
+            graph = nx.Graph()
+            graph.add_weighted_edges_from(
+                zip(problem.edges[:, 0].tolist(), problem.edges[:, 1].tolist(),
+                    problem.weights.tolist(), strict=True)
+            )  # fmt: skip
+            pairs = nx.max_weight_matching(graph)
+            total = sum(graph[a][b]["weight"] for a, b in pairs)
+            out.update(matched=len(pairs), total=total)
+        else:
+            from mentorwise.matching.peer import solve_peers
+
+            sol = solve_peers(problem, method=method.removeprefix("ours-"))
+            out.update(matched=sol.matched, total=sol.weight, upper_bound=sol.bound, gap=sol.gap)
+    out.update(seconds=time.perf_counter() - started)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out.update(peak_mb=peak, above_input_mb=max(0.0, peak - base))
+    return out
+
+
 def run_case(case: dict[str, Any]) -> dict[str, Any]:
     """Build the instance, run one method, report time, memory and the assignment's value."""
     kind, n, m, method, seed = case["kind"], case["n"], case["m"], case["method"], case["seed"]
     out: dict[str, Any] = {**case}
+    if kind in ("circles", "peer"):
+        return run_grouping(case, out)
     if kind == "features":
         model, caps = feature_instance(n, m, seed)
         base = _rss_mb()
@@ -256,6 +332,9 @@ def plan(quick: bool) -> list[dict[str, Any]]:
         add("dense", 2000, 700, [*ours, "scipy-lsa"])
         add("sparse", 10_000, 2_000, ["ours-optimal", "ortools-direct", *ours[1:]])
         add("features", 5_000, 1_000, ["ours-optimal", "ours-optimal-certified", *ours[1:]])
+        add("circles", 2_000, 200, ["ours-diversity", "ours-similarity"])
+        add("peer", 2_000, 0, ["ours-optimal", "ours-stable"])
+        add("peer", 500, 0, ["ours-optimal", "networkx"])
         return cases
     add("dense", 2000, 700, [*ours, "scipy-lsa", "ortools-direct", "matching-hr"])
     add("dense", 5000, 2000, [*ours, "scipy-lsa", "ortools-direct"])
@@ -265,6 +344,12 @@ def plan(quick: bool) -> list[dict[str, Any]]:
     add("dense", 20_000, 8_000, ["ours-optimal", "scipy-lsa"])
     add("sparse", 100_000, 20_000, ["ours-optimal", "ortools-direct", *ours[1:]])
     add("features", 100_000, 20_000, ["ours-optimal", "ours-optimal-certified", *ours[1:]])
+    add("circles", 10_000, 1_000, ["ours-diversity", "ours-similarity"])
+    add("peer", 10_000, 0, ["ours-optimal", "ours-stable"])
+    # networkx's blossom is pure Python: exact, but minutes at this size; capped.
+    add("peer", 10_000, 0, ["networkx"])
+    cases[-1]["timeout"] = 120
+    add("peer", 1_000, 0, ["ours-optimal", "networkx"])
     return cases
 
 
@@ -277,25 +362,33 @@ def table(rows: list[dict[str, Any]]) -> str:
     for r in rows:
         key = (r["kind"], r["n"], r["m"])
         exact = r["method"] == "ours-optimal-certified" or (
-            r["method"] in EXACT and r["kind"] != "features"
+            r["method"] in EXACT and r["kind"] not in ("features", "circles", "peer")
         )
         if exact and "total" in r:
             best[key] = max(best.get(key, -np.inf), r["total"])
+    for r in rows:
+        if r["kind"] == "peer" and r["method"] == "networkx" and "total" in r:
+            best[(r["kind"], r["n"], r["m"])] = r["total"]  # exact blossom
     lines = [
         "| instance | size | method | seconds | peak MB | MB above input | matched | total score "
-        "| ratio to optimum |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|",
+        "| ratio to optimum | proven bound | ratio to bound |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        size = f"{r['n']:,} x {r['m']:,}"
+        size = f"{r['n']:,} x {r['m']:,}" if r["m"] else f"{r['n']:,}"
         if "error" in r:
-            lines.append(f"| {r['kind']} | {size} | {r['method']} | {r['error']} | | | | | |")
+            lines.append(f"| {r['kind']} | {size} | {r['method']} | {r['error']} | | | | | | | |")
             continue
         opt = best.get((r["kind"], r["n"], r["m"]))
         ratio = f"{r['total'] / opt:.6f}" if opt else "n/a"
+        bound = r.get("upper_bound")
+        finite = bound is not None and np.isfinite(bound) and bound != 0
+        to_bound = f"{r['total'] / bound:.6f}" if finite else "n/a"
+        bound_text = f"{bound:,.3f}" if finite else "n/a"
         lines.append(
             f"| {r['kind']} | {size} | {r['method']} | {r['seconds']:.2f} | {r['peak_mb']:,.0f} "
-            f"| {r['above_input_mb']:,.0f} | {r['matched']:,} | {r['total']:,.3f} | {ratio} |"
+            f"| {r['above_input_mb']:,.0f} | {r['matched']:,} | {r['total']:,.3f} | {ratio} "
+            f"| {bound_text} | {to_bound} |"
         )
     return "\n".join(lines)
 

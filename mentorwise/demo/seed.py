@@ -19,6 +19,7 @@ from django.utils import timezone
 from mentorwise.accounts.models import User
 from mentorwise.demo.history import demo_past_cohort
 from mentorwise.demo.lifecycle import demo_lifecycle
+from mentorwise.demo.peer import demo_peer_program
 from mentorwise.insights.equity_release import equity_releases_prepare
 from mentorwise.insights.program_outcomes import program_outcomes
 from mentorwise.matches.models import PreferenceKind
@@ -178,6 +179,11 @@ def demo_seed(
         progress("Creating programs and enrollments", len(DEMO_PROGRAMS), len(DEMO_PROGRAMS))
         for key in ("hipo_leadership", "first_time_manager", "onboarding_buddy"):
             programs[key].managers.add(manager)
+        peer = demo_peer_program(
+            admin=admin, manager=manager, org=org, index_of=index_of, skill_pk=skill_pk,
+            seed=seed, today=today, exclude=staff,
+        )  # fmt: skip
+        result.programs.append(peer.name)
         history = demo_lifecycle(
             programs=[programs[key] for key in SIMULATED], seed=seed, progress=progress
         )

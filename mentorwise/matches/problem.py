@@ -45,8 +45,21 @@ WHOLE_CHAIN = 30
 
 
 def giving_role(program: Program) -> str:
-    """The role on the mentor side of this program (mentor, sponsor or coach)."""
+    """The role on the mentor side of this program (mentor, sponsor or coach; peer in a peer
+    program, whose one role is on both sides)."""
+    if is_peer_program(program):
+        return Role.PEER
     return next((r for r in program.roles if r in GIVING_ROLES), Role.MENTOR)
+
+
+def is_peer_program(program: Program) -> bool:
+    """Whether anyone in the program may be paired with anyone (one role, non-bipartite)."""
+    return program.kind == ProgramKind.PEER or program.roles == [Role.PEER]
+
+
+def taking_role(program: Program) -> str:
+    """The role on the mentee side of this program (peer in a peer program)."""
+    return Role.PEER if is_peer_program(program) else Role.MENTEE
 
 
 def _utc_offset(name: str, now: dt.datetime) -> float:
@@ -218,6 +231,7 @@ def program_rules(
     if inclusion.enabled:
         weights["inclusion"] = float(inclusion.weight)
     return ProgramRules(
+        peer=is_peer_program(program),
         weights=weights,
         seniority_gap=(min(lo, hi), max(lo, hi)),
         reverse_mentoring=reverse,
@@ -329,12 +343,22 @@ def _pool_read(program: Program, marks: QuerySet[Preference] | None) -> ProgramP
     for m in locked:
         locked_load[m.mentor_id] = locked_load.get(m.mentor_id, 0) + 1
     active = Q(program=program, status=EnrollmentStatus.ACTIVE)
+    peer = is_peer_program(program)
     mentee_query = (
-        Enrollment.objects.filter(active, role=Role.MENTEE)
+        Enrollment.objects.filter(active, role=taking_role(program))
         .exclude(matches_as_mentee__status__in=TAKES_MENTEE)
         .exclude(pk__in=locked_mentees)
     )
     mentor_query = Enrollment.objects.filter(active, role=role, is_paused=False)
+    if peer:
+        # One pool on both sides, in the same order: a peer already paired (on either side
+        # of a match) or in a locked proposal is out of this run.
+        mentee_query = (
+            mentee_query.filter(is_paused=False)
+            .exclude(matches_as_mentor__status__in=TAKES_MENTEE)
+            .exclude(pk__in=[m.mentor_id for m in locked])
+        )
+        mentor_query = mentee_query
     mentees = _mentee_members(mentee_query.order_by("pk"))
     mentors = list(
         mentor_query.select_related("person").prefetch_related("skills_offered").order_by("pk")
@@ -349,6 +373,8 @@ def _pool_read(program: Program, marks: QuerySet[Preference] | None) -> ProgramP
         [max(0, e.capacity - held.get(e.pk, 0) - locked_load.get(e.pk, 0)) for e in mentors],
         dtype=np.int64,
     )
+    if peer:
+        capacities = np.ones(len(mentors), dtype=np.int64)  # a peer has one peer
     person_of = {m.enrollment_id: m.person_id for m in mentees}
     person_of.update({e.pk: e.person_id for e in mentors})
     prefs = {} if marks is None else _preferences(marks, person_of)
@@ -396,8 +422,11 @@ def _pool_read(program: Program, marks: QuerySet[Preference] | None) -> ProgramP
         mentors=None
         if not mentors
         else _participants(
-            [_member(e, "expertise") for e in mentors],
-            skills=[[s.name for s in e.skills_offered.all()] for e in mentors],
+            # Peers are compared goal to goal and wanted skill to wanted skill.
+            [_member(e, "development_goals" if peer else "expertise") for e in mentors],
+            skills=_skills_wanted(program, mentees)
+            if peer
+            else [[s.name for s in e.skills_offered.all()] for e in mentors],
             depth=depth,
             preferences=prefs,
             trained=trained,

@@ -23,10 +23,17 @@ from mentorwise.matches.models import (
     RunStatus,
     UnmatchedMentee,
 )
-from mentorwise.matches.problem import ProgramPool, giving_role, program_pool
+from mentorwise.matches.problem import (
+    ProgramPool,
+    giving_role,
+    is_peer_program,
+    program_pool,
+    taking_role,
+)
 from mentorwise.matching import MatchingInputError, solve
+from mentorwise.matching.peer import PeerProblem, peer_candidates, solve_peers
 from mentorwise.matching.scoring import ScoringModel
-from mentorwise.programs.models import EnrollmentStatus, Program, Role
+from mentorwise.programs.models import EnrollmentStatus, Program
 
 # Runs up to this many mentee x mentor pairs are computed during the request (a few
 # seconds at most); larger ones go to the background worker.
@@ -46,7 +53,7 @@ def run_is_small(program: Program) -> bool:
         .annotate(n=Count("id"))
         .values_list("role", "n")
     )
-    return counts.get(Role.MENTEE, 0) * counts.get(role, 0) <= INLINE_PAIRS
+    return counts.get(taking_role(program), 0) * counts.get(role, 0) <= INLINE_PAIRS
 
 
 class _ProgressWriter:
@@ -79,7 +86,8 @@ def run_execute(*, run_id: int, progress: ProgressCallback | None = None) -> Mat
         report("Reading participants", 0, 1)
         pool = program_pool(run.program)
         report("Reading participants", 1, 1)
-        proposals, unmatched, total, bound = _solve(pool, run.method, report)
+        solver = _solve_peer if is_peer_program(run.program) else _solve
+        proposals, unmatched, total, bound = solver(pool, run.method, report)
     except MatchingInputError as error:
         MatchingRun.objects.filter(pk=run.pk).update(
             status=RunStatus.FAILED, finished_at=timezone.now(), error=str(error)
@@ -179,3 +187,33 @@ def _solve(
         # self-identified groups: publish the fit of the chosen pairs, and no bound.
         return proposals, unmatched, float(np.sum(fits)), None
     return proposals, unmatched, float(result.total_score), result.upper_bound
+
+
+def _solve_peer(
+    pool: ProgramPool, method: str, report: ProgressCallback
+) -> tuple[list[tuple[int, int, float, list[str]]], list[tuple[int, str]], float, float | None]:
+    """A peer program's run: both sides are the same pool, in the same order; a pair (a, b)
+    is stored with the lower pool index on the mentee side."""
+    n = len(pool.mentee_members)
+    if n < 2:
+        return [], [(i, "No other peer is in the pool.") for i in range(n)], 0.0, 0.0
+    if method not in ("optimal", "stable"):
+        raise MatchingInputError(
+            f"method = {method!r}: peer programs are matched by the optimal or stable method"
+        )
+    assert pool.mentees is not None and pool.mentors is not None  # noqa: S101 - n >= 2
+    report("Scoring pairs", 0, 1)
+    model = ScoringModel(pool.mentees, pool.mentors, pool.rules)
+    edges, weights = peer_candidates(model)
+    report("Scoring pairs", 1, 1)
+    report("Pairing peers", 0, 1)
+    result = solve_peers(PeerProblem(n, edges, weights), method=method)
+    report("Pairing peers", 1, 1)
+    proposals = []
+    for a, b in result.pairs.tolist():
+        explanation = model.explain(a, b, marks=False)
+        weight = float(weights[np.searchsorted(edges[:, 0] * n + edges[:, 1], a * n + b)])
+        proposals.append((a, b, round(weight, 4), [r.text for r in explanation.reasons]))
+    unmatched = [(i, result.reasons[i][0]) for i in np.flatnonzero(result.partner < 0).tolist()]
+    bound = result.bound if np.isfinite(result.bound) and not model.inclusion_share else None
+    return proposals, unmatched, float(result.weight), bound

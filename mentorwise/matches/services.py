@@ -12,6 +12,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -37,7 +38,7 @@ from mentorwise.matches.models import (
     RunStatus,
 )
 from mentorwise.matches.permissions import require_decider, require_manager, require_not_in_pair
-from mentorwise.matches.problem import giving_role
+from mentorwise.matches.problem import giving_role, is_peer_program, taking_role
 from mentorwise.matches.runs import run_execute, run_is_small
 from mentorwise.matches.scores import pair_preview
 from mentorwise.matches.selectors import own_mentee_enrollment
@@ -130,6 +131,19 @@ def match_approve(*, actor: Actor, match: Match) -> Match:
         raise Conflict(
             _("%(name)s already has a match in this program.") % {"name": match.mentee.person},
             code="mentee_taken",
+        )
+    if is_peer_program(match.program) and (
+        Match.objects.filter(
+            Q(mentee__in=(match.mentee_id, match.mentor_id))
+            | Q(mentor__in=(match.mentee_id, match.mentor_id)),
+            status__in=TAKES_MENTEE,
+        )
+        .exclude(pk=match.pk)
+        .exists()
+    ):
+        # A peer has one peer, whichever side of a match they are stored on.
+        raise Conflict(
+            _("One of these peers already has a match in this program."), code="peer_taken"
         )
     match.status, match.decided_at = MatchStatus.APPROVED, timezone.now()
     match.decided_by = login
@@ -435,7 +449,9 @@ def preference_set_in_program(
     other = Enrollment.objects.filter(pk=other_id, program=program).first()
     if other is None:
         raise NotFound(_("No such participant in this program."))
-    my_role = Role.MENTEE if other.role != Role.MENTEE else giving_role(program)
+    taking = taking_role(program)
+    # In a peer program both sides are the one peer role.
+    my_role = taking if other.role != taking or is_peer_program(program) else giving_role(program)
     mine = Enrollment.objects.filter(
         program=program,
         person_id=getattr(actor, "person_id", None) or 0,
@@ -454,13 +470,14 @@ def preference_set(
     """Mark a person on the other side as preferred or vetoed (None clears the mark)."""
     if enrollment.person_id != getattr(actor, "person_id", None):
         raise NotFound(_("No such enrollment."))
-    if enrollment.role != Role.MENTEE and not enrollment.program.matching.get("options", {}).get(
+    taking = taking_role(enrollment.program)
+    if enrollment.role != taking and not enrollment.program.matching.get("options", {}).get(
         "mentor_preferences"
     ):
         raise Conflict(
             _("In this program only mentees state preferences."), code="no_mentor_preferences"
         )
-    other_role = giving_role(enrollment.program) if enrollment.role == Role.MENTEE else Role.MENTEE
+    other_role = giving_role(enrollment.program) if enrollment.role == taking else taking
     other = Enrollment.objects.filter(
         pk=other_id, program=enrollment.program_id, role=other_role
     ).first()

@@ -19,7 +19,7 @@ from mentorwise.core.htmx import action_response, refusal_text, render_swap, run
 from mentorwise.core.views import not_found_as_404
 from mentorwise.matches import scores, selectors, services
 from mentorwise.matches.models import Match, MatchStatus, RunMethod, RunStatus
-from mentorwise.matches.problem import giving_role
+from mentorwise.matches.problem import giving_role, is_peer_program, taking_role
 from mentorwise.programs.models import Program, Role, role_noun, role_plural
 from mentorwise.programs.selectors import access_managed_program, access_program
 
@@ -69,12 +69,14 @@ def program_matching_view(request: AuthedRequest, slug: str) -> HttpResponse:
             "running": run is not None and run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
             "mentee_options": _rows_html(
                 '<option value="{}">{}</option>',
-                selectors.enrollment_choices(program=program, role=Role.MENTEE),
+                selectors.enrollment_choices(program=program, role=taking_role(program)),
             ),
             "mentor_options": _rows_html(
                 '<option value="{}">{}</option>',
                 selectors.enrollment_choices(program=program, role=role),
             ),
+            "is_peer": is_peer_program(program),
+            "mentee_label": Role(taking_role(program)).label,
             "mentor_label": Role(role).label,
             "mentor_noun": role_noun(role),
             "mentor_plural": role_plural(role),

@@ -111,6 +111,11 @@ _MENTOR_CIRCLE = gettext_noop(
     "conversations confidential, meet at the agreed cadence, and complete mentor training. "
     "Facilitate the circle so that every voice is heard."
 )
+_PEER = gettext_noop(
+    "Meet your peer at the agreed cadence, bring one real situation from your team each "
+    "time, listen and ask questions before giving advice, keep what you hear confidential, "
+    "and follow up on what you each said you would try."
+)
 _SPONSOR = gettext_noop(
     "Advocate for your protégé where decisions are made: nominate them for stretch "
     "assignments, promotions and visible projects, make introductions, and record what "
@@ -347,6 +352,38 @@ TEMPLATES: dict[str, ProgramTemplate] = {
                 "circle_size": 6,
             },
             questions=(_WHY,),
+        ),
+        ProgramTemplate(
+            key="peer_first_time_managers",
+            name=gettext_noop("Peer mentoring for first-time managers"),
+            kind=ProgramKind.PEER,
+            summary=gettext_noop(
+                "New managers are paired with another new manager from outside their "
+                "management chain, to talk through the first year of leading others together."
+            ),
+            objectives=(
+                gettext_noop("Give every new manager a peer to think aloud with"),
+                gettext_noop("Share what works in feedback, delegation and one-to-ones"),
+                gettext_noop("Build a network of managers across functions"),
+            ),
+            responsibilities={Role.PEER: _PEER},
+            eligibility={Role.PEER: {"first_time_manager_months": 18}},
+            duration_months=4,
+            meeting_cadence_days=14,
+            options={
+                "seniority_gap": [-2, 2],
+                "function_preference": "different",
+                "chain_exclusion_depth": None,
+                "min_score": 0.0,
+            },
+            questions=(
+                _WHY,
+                {
+                    "key": "team_size",
+                    "label": gettext_noop("How many people report to you?"),
+                    "required": False,
+                },
+            ),
         ),
         ProgramTemplate(
             key="flash_mentoring",

@@ -233,11 +233,20 @@ def _eligibility_validate(eligibility: Any, errors: list[FieldError]) -> dict[st
             clean[role] = rules_validate(rules, role=role)
         except InvalidInput as error:
             errors.extend(error.errors)
-    if Role.MENTEE not in clean or not set(GIVING_ROLES) & set(clean):
+    if set(clean) == {Role.PEER}:
+        return clean  # a peer program: one role, anyone paired with anyone
+    if Role.PEER in clean:
+        errors.append(
+            FieldError("eligibility", _("the peer role is the only role of a peer program"))
+        )
+    elif Role.MENTEE not in clean or not set(GIVING_ROLES) & set(clean):
         errors.append(
             FieldError(
                 "eligibility",
-                _("a program needs a mentee role and a mentor, sponsor or coach role"),
+                _(
+                    "a program needs a mentee role and a mentor, sponsor or coach role, "
+                    "or only the peer role"
+                ),
             )
         )
     return clean

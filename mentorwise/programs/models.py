@@ -23,6 +23,8 @@ class ProgramKind(models.TextChoices):
     ONBOARDING = "onboarding", gettext_lazy("Onboarding")
     GROUP = "group", gettext_lazy("Group mentoring")
     FLASH = "flash", gettext_lazy("Flash mentoring")
+    # Anyone eligible may be paired with anyone: one role (peer), non-bipartite matching.
+    PEER = "peer", gettext_lazy("Peer mentoring")
 
 
 class ProgramStatus(models.TextChoices):
@@ -39,6 +41,8 @@ class Role(models.TextChoices):
     MENTOR = "mentor", gettext_lazy("Mentor")
     SPONSOR = "sponsor", gettext_lazy("Sponsor")
     COACH = "coach", gettext_lazy("Coach")
+    # The one role of a peer program: each peer both brings goals and helps the other.
+    PEER = "peer", gettext_lazy("Peer")
 
 
 # The language the shipped program templates and training modules are written in. A program
@@ -68,12 +72,14 @@ ROLE_NOUNS = {
     Role.MENTOR: pgettext_lazy("role, inside a sentence", "mentor"),
     Role.SPONSOR: pgettext_lazy("role, inside a sentence", "sponsor"),
     Role.COACH: pgettext_lazy("role, inside a sentence", "coach"),
+    Role.PEER: pgettext_lazy("role, inside a sentence", "peer"),
 }
 ROLE_PLURALS = {
     Role.MENTEE: pgettext_lazy("roles, inside a sentence", "mentees"),
     Role.MENTOR: pgettext_lazy("roles, inside a sentence", "mentors"),
     Role.SPONSOR: pgettext_lazy("roles, inside a sentence", "sponsors"),
     Role.COACH: pgettext_lazy("roles, inside a sentence", "coaches"),
+    Role.PEER: pgettext_lazy("roles, inside a sentence", "peers"),
 }
 
 

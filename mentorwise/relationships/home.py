@@ -139,14 +139,17 @@ def _waiting(actor: Actor) -> list[Waiting]:
     givers = [
         e
         for e in rows
-        if e.role != Role.MENTEE
+        if e.role not in (Role.MENTEE, Role.PEER)
         and not e.is_paused
         and not e.giving
         and e.role == giving_role(e.program)
     ]
     result = [_waiting_to_give(e) for e in givers]
     for e in rows:
-        if e.role != Role.MENTEE or e.receiving:
+        # A peer waits like a mentee, and is matched on either side of a pair.
+        if e.role not in (Role.MENTEE, Role.PEER) or e.receiving:
+            continue
+        if e.role == Role.PEER and e.giving:
             continue
         label = Role(giving_role(e.program)).label.lower()
         if e.program.self_match:

@@ -57,6 +57,16 @@ def test_demo_seeds_a_populated_organization_and_prints_logins() -> None:
     page = manager.get(f"/insights/programs/{past.slug}/outcomes/")
     assert page.status_code == 200
     assert "Retention after 12 months" in page.content.decode()
+    # A peer program for first-time managers, with a run of peer pairs awaiting review.
+    peers = Program.objects.get(slug="peer-managers")
+    run = peers.runs.get()
+    assert run.status == "done" and run.n_matched > 0, run.error
+    paired = [e for m in run.matches.all() for e in (m.mentee_id, m.mentor_id)]
+    assert len(paired) == len(set(paired))
+    assert set(Enrollment.objects.filter(pk__in=paired).values_list("role", flat=True)) == {"peer"}
+    page = manager.get(f"/matching/programs/{peers.slug}/")
+    assert page.status_code == 200
+    assert "Peer" in page.content.decode()
     # The executive reads the dashboards in aggregate.
     executive = Client()
     assert executive.login(username="executive", password=DEMO_PASSWORD)

@@ -546,6 +546,23 @@ class ScoringModel:
         reasons.sort(key=lambda r: (-r.contribution, r.criterion))
         return PairExplanation(i, j, float(score), reasons[:limit])
 
+    @staticmethod
+    def _peer_skills_text(
+        a: str, b: str, wanted: list[str], shared: list[str], words: Words
+    ) -> str:
+        """Peers compare the skills both want to work on (a peer offers none)."""
+        if not shared:
+            return words.gettext("%(a)s and %(b)s want to work on different skills") % {
+                "a": a,
+                "b": b,
+            }
+        listed = ", ".join(s.lower() for s in shared[:3]) + (", …" if len(shared) > 3 else "")
+        return words.ngettext(
+            "both want to work on %(shared)d skill: %(listed)s",
+            "both want to work on %(shared)d skills: %(listed)s",
+            len(shared),
+        ) % {"shared": len(shared), "listed": listed}
+
     def _reason_text(self, name: str, i: int, j: int, value: float, words: Words) -> str:
         e, r = self.mentees, self.mentors
         mentee, mentor = e.names[i], r.names[j]
@@ -555,6 +572,8 @@ class ScoringModel:
             shared = [s for s in wanted if s in offered]
             if not wanted:
                 return ""
+            if self.rules.peer:
+                return self._peer_skills_text(mentee, mentor, wanted, shared, words)
             if not shared:
                 return words.ngettext(
                     "offers none of the %(wanted)d skill %(mentee)s wants",
@@ -567,6 +586,17 @@ class ScoringModel:
                 "offers %(shared)d of the %(wanted)d skills %(mentee)s wants: %(listed)s",
                 len(wanted),
             ) % {"shared": len(shared), "wanted": len(wanted), "mentee": mentee, "listed": listed}
+        if name == "goals_text" and self.rules.peer:
+            terms = self._shared_terms(i, j)
+            if value <= 0.05 and not terms:
+                return words.gettext("%(a)s's and %(b)s's goals have little in common") % {
+                    "a": mentee,
+                    "b": mentor,
+                }
+            return words.gettext("similar goals (text similarity %(similarity).2f)%(terms)s") % {
+                "similarity": max(value, 0),
+                "terms": (": " + ", ".join(terms)) if terms else "",
+            }
         if name == "goals_text":
             terms = self._shared_terms(i, j)
             if value <= 0.05 and not terms:

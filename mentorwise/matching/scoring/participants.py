@@ -147,6 +147,9 @@ class ProgramRules:
     inclusion_senior_level: int = 7
     previous_pairs: Sequence[tuple[int, int]] = ()
     forbidden_pairs: Sequence[tuple[int, int]] = ()
+    # A peer program: both sides are peers, reasons compare goals with goals and wanted
+    # skills with wanted skills.
+    peer: bool = False
 
     def validate(self) -> None:
         """Raise :class:`MatchingInputError` naming the first bad option."""
