@@ -10,7 +10,7 @@ here: one access path, their author's (selectors.private_note_get).
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor, User
@@ -66,7 +66,7 @@ def overseen_circles(actor: Actor) -> QuerySet[Circle]:
 def visible_circles(actor: Actor) -> QuerySet[Circle]:
     """Circles the actor takes part in or oversees."""
     return Circle.objects.filter(
-        pk__in=circles_in(actor).values("pk").union(overseen_circles(actor).values("pk"))
+        Q(pk__in=circles_in(actor).values("pk")) | Q(pk__in=overseen_circles(actor).values("pk"))
     )
 
 
@@ -92,7 +92,8 @@ def require_facilitator(actor: Actor, circle: Circle) -> tuple[User, CircleMembe
 
 def require_overseer(actor: Actor, circle: Circle) -> User:
     """The overseer's login; Forbidden for participants (conflict of interest) and others."""
-    if circle_role(actor, circle) is not None:
+    manages = isinstance(actor, User) and can_manage_program(actor, circle.program)
+    if manages and circle_role(actor, circle) is not None:
         raise Forbidden(
             _(
                 "You take part in this circle: another manager of the program or an HR admin "
@@ -100,7 +101,7 @@ def require_overseer(actor: Actor, circle: Circle) -> User:
             ),
             code="conflict_of_interest",
         )
-    if not isinstance(actor, User) or not can_manage_program(actor, circle.program):
+    if not manages or not isinstance(actor, User):
         raise Forbidden(_("Only this program's managers and HR admins may do this."))
     return actor
 
