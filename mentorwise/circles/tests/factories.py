@@ -15,7 +15,7 @@ def group_program(hr: User, manager: User | None = None, slug: str = "circles-te
     from mentorwise.programs.services import program_create_from_template
 
     program = program_create_from_template(
-        actor=hr, template_key="group_circle", name="Circles Test", slug=slug
+        actor=hr, template_key="group_circle", name=f"Circles {slug}", slug=slug
     )
     Program.objects.filter(pk=program.pk).update(status=ProgramStatus.ENROLLING)
     program.refresh_from_db()
