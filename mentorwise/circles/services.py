@@ -46,7 +46,7 @@ from mentorwise.circles.permissions import (
 )
 from mentorwise.core.audit import audit_record
 from mentorwise.core.clock import fill_when, group_by_zone
-from mentorwise.core.errors import Conflict, FieldError, InvalidInput
+from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput
 from mentorwise.core.languages import language_of, speaking_to
 from mentorwise.core.mail import email_enqueue
 
@@ -311,10 +311,7 @@ def check_in_create(*, actor: Actor, circle: Circle, data: CheckInNew) -> Circle
     _user, mine = require_participant(actor, circle)
     require_active(circle)
     if mine.role != CircleRole.MEMBER:
-        raise Conflict(
-            _("Facilitators read the members' check-ins; they do not check in."),
-            code="facilitator_check_in",
-        )
+        raise Forbidden(_("Facilitators read the members' check-ins; only members check in."))
     clean = data.validate()
     check_in = CircleCheckIn.objects.create(
         circle=circle, membership=mine, pulse=clean.pulse, comment=clean.comment

@@ -28,7 +28,8 @@ from mentorwise.people.models import Person
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus, Role
 from mentorwise.programs.services.program_create import program_create_from_template
 
-SLUG = "leadership-circles"
+SLUG = "circles-2026"
+NAME = "Leadership circles 2026"
 AGREEMENT = (
     "We meet every four weeks for 90 minutes. What is said in the circle stays in the circle. "
     "Each meeting one member brings a current challenge; everyone asks questions before "
@@ -44,6 +45,7 @@ def demo_circles(
     program = program_create_from_template(
         actor=admin,
         template_key="group_circle",
+        name=NAME,
         slug=SLUG,
         start_date=today - dt.timedelta(days=120),
     )
