@@ -75,8 +75,18 @@ def detail_view(request: AuthedRequest, circle_id: int) -> HttpResponse:
         )
         return render(request, "circles/oversight.html", context)
     notes = selectors.private_notes_mine(actor=request.user, circle=circle)
+    # Each meeting with the viewer's note, the attendance counts and who to tick in its
+    # attendance form (those present once recorded; everyone before).
     context["meeting_rows"] = [
-        (m, notes.get(m.pk, ""), sum(attendance[m.pk].values()), len(attendance[m.pk]))
+        (
+            m,
+            notes.get(m.pk, ""),
+            sum(attendance[m.pk].values()),
+            len(attendance[m.pk]),
+            {pk for pk, here in attendance[m.pk].items() if here}
+            if m.status == CircleMeetingStatus.HELD
+            else {p.pk for p in people},
+        )
         for m in meetings
     ]
     context.update(
