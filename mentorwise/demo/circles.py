@@ -38,7 +38,7 @@ AGREEMENT = (
 
 
 def demo_circles(
-    *, admin: User, manager: User, seed: int, exclude: Collection[int], today: dt.date
+    *, admin: User, manager: User, seed: int, exclude: Collection[int | None], today: dt.date
 ) -> Program:
     """A group program that started 120 days ago with its circles under way."""
     rng = np.random.default_rng(seed + 18)
@@ -52,7 +52,9 @@ def demo_circles(
     Program.objects.filter(pk=program.pk).update(status=ProgramStatus.ACTIVE)
     program.status = ProgramStatus.ACTIVE
     program.managers.add(manager)
-    taken = set(exclude) | set(Enrollment.objects.values_list("person_id", flat=True))
+    taken = {pk for pk in exclude if pk is not None} | set(
+        Enrollment.objects.values_list("person_id", flat=True)
+    )
     people = Person.objects.filter(termination_date__isnull=True).exclude(pk__in=taken)
     leads = list(people.filter(job_level__gte=7).order_by("?")[:4])
     members = list(
