@@ -147,3 +147,23 @@ def test_published_circles_keep_sizes_single_membership_and_the_hard_rules(
     assert len(run.result["reasons"]) == n_members
     circle_run_publish(actor=manager, run=run)
     _check_invariants(program, max(3, low), low + extra)
+
+
+@pytest.mark.django_db
+def test_the_command_runs_and_publishes_and_names_a_bad_slug(hr_admin: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    program = group_program(hr_admin, slug="circles-cli")
+    enroll(program, "mentor", job_level=8)
+    for _ in range(4):
+        enroll(program, "mentee")
+    out = StringIO()
+    call_command("circle_run", program.slug, "--publish", stdout=out)
+    assert "4 of 4 members placed in 1 circles" in out.getvalue()
+    assert "1 circles formed." in out.getvalue()
+    assert program.circles.count() == 1
+    with pytest.raises(CommandError, match="no-such-program"):
+        call_command("circle_run", "no-such-program")

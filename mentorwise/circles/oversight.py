@@ -28,9 +28,10 @@ from mentorwise.circles.models import (
 )
 from mentorwise.circles.permissions import circle_role, require_active, require_overseer
 from mentorwise.core.audit import audit_record
-from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from mentorwise.core.errors import Conflict, FieldError, InvalidInput, NotFound
 from mentorwise.core.languages import speaking_to
 from mentorwise.core.mail import email_enqueue
+from mentorwise.matches.permissions import require_manager
 from mentorwise.programs.models import (
     GIVING_ROLES,
     Enrollment,
@@ -39,7 +40,6 @@ from mentorwise.programs.models import (
     ProgramKind,
     Role,
 )
-from mentorwise.programs.permissions import can_manage_program
 
 
 def require_group_program(program: Program) -> None:
@@ -50,10 +50,10 @@ def require_group_program(program: Program) -> None:
         )
 
 
-def require_program_manager(actor: Actor, program: Program) -> User:
-    if not isinstance(actor, User) or not can_manage_program(actor, program):
-        raise Forbidden(_("Only this program's managers and HR admins may do this."))
-    return actor
+def require_program_manager(actor: Actor, program: Program) -> User | None:
+    """The program's managers and HR admins (None: the system, an operator's command), as for
+    pair runs."""
+    return require_manager(actor, program)
 
 
 def _enrollments(
