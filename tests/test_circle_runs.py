@@ -167,3 +167,15 @@ def test_the_command_runs_and_publishes_and_names_a_bad_slug(hr_admin: Any) -> N
     assert program.circles.count() == 1
     with pytest.raises(CommandError, match="no-such-program"):
         call_command("circle_run", "no-such-program")
+
+
+@pytest.mark.django_db
+def test_a_group_program_forms_circles_not_pairs(hr_admin: Any) -> None:
+    from mentorwise.matches.models import MatchingRun
+    from mentorwise.matches.services import run_create
+
+    program = group_program(hr_admin, slug="circles-no-pairs")
+    with pytest.raises(Conflict) as refused:
+        run_create(actor=hr_admin, program=program)
+    assert refused.value.code == "group_program_forms_circles"
+    assert not MatchingRun.objects.exists()
