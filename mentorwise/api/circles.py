@@ -279,6 +279,10 @@ class RunOut(Schema):
         )
 
 
+class AnsweredOut(Schema):
+    answered: bool = Field(description="True: the answer is recorded.")
+
+
 class PublishOut(Schema):
     circles: int = Field(description="How many circles were formed.")
 
@@ -546,10 +550,10 @@ def check_in_create(request: HttpRequest, circle_id: int, data: CheckInIn) -> St
 
 @router.post(
     "/{circle_id}/survey",
-    response={201: PublishOut, **WRITE_ERRORS},
+    response={201: AnsweredOut, **WRITE_ERRORS},
     summary="Answer the closing survey (members, once the circle closed)",
 )
-def survey_answer(request: HttpRequest, circle_id: int, data: SurveyIn) -> Status[PublishOut]:
+def survey_answer(request: HttpRequest, circle_id: int, data: SurveyIn) -> Status[AnsweredOut]:
     c = selectors.access_circle(actor=request.user, circle_id=circle_id)
     require_participant(request.user, c)
     services.closing_survey_answer(
@@ -557,7 +561,7 @@ def survey_answer(request: HttpRequest, circle_id: int, data: SurveyIn) -> Statu
         circle=c,
         data=inputs.ClosingSurvey(usefulness=data.usefulness, comment=data.comment),
     )
-    return Status(201, PublishOut(circles=1))
+    return Status(201, AnsweredOut(answered=True))
 
 
 @router.post(

@@ -143,14 +143,15 @@ def circle_create(
         raise InvalidInput([FieldError("members", _("a facilitator cannot also be a member"))])
     _already_in_circle(members)
     now = timezone.now()
-    months = (program.end_date - now.date()).days if program.end_date else None
+    # The circle runs to the program's end, or six months when the program sets none.
+    end = program.end_date
+    if end is None or end <= now.date():
+        end = (now + dt.timedelta(days=182)).date()
     circle = Circle.objects.create(
         program=program,
         name=name,
         started_at=now,
-        planned_end_date=program.end_date
-        if months and months > 0
-        else (now + dt.timedelta(days=182)).date(),
+        planned_end_date=end,
         meeting_cadence_days=program.meeting_cadence_days,
         run=run,
     )

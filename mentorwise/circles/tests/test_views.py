@@ -128,3 +128,28 @@ def test_the_matching_page_of_a_group_program_offers_circle_matching(
     published = page_client(world["pm"]).post(ran["Location"] + "publish/")
     assert published.status_code == 302
     assert Circle.objects.filter(program=program).count() == 2
+
+
+def test_closing_from_the_api_then_members_answer_the_closing_survey_once(
+    world: dict[str, Any],
+) -> None:
+    circle = world["circle"].pk
+    body = json.dumps({"reason": "Six months done", "outcomes": "Everyone leads a team"})
+    ana = api_client(world["ana"], "admin")
+    refused = ana.post(f"/api/circles/{circle}/close", body, content_type="application/json")
+    assert refused.status_code == 403
+    early = ana.post(
+        f"/api/circles/{circle}/survey",
+        json.dumps({"usefulness": 5}),
+        content_type="application/json",
+    )
+    assert early.status_code == 409
+    closed = api_client(world["lead"], "admin").post(
+        f"/api/circles/{circle}/close", body, content_type="application/json"
+    )
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    survey = json.dumps({"usefulness": 5, "comment": "Useful"})
+    answered = ana.post(f"/api/circles/{circle}/survey", survey, content_type="application/json")
+    assert answered.status_code == 201 and answered.json() == {"answered": True}
+    again = ana.post(f"/api/circles/{circle}/survey", survey, content_type="application/json")
+    assert again.status_code == 409
