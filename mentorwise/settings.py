@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "mentorwise.sso",
     "mentorwise.matches",
     "mentorwise.relationships",
+    "mentorwise.circles",
     "mentorwise.notifications",
     "mentorwise.insights",
     "mentorwise.channels",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("matching/", include("mentorwise.matches.urls")),
     path("training/", include("mentorwise.learning.urls")),
     path("relationships/", include("mentorwise.relationships.urls")),
+    path("circles/", include("mentorwise.circles.urls")),
     path("reminders/", include("mentorwise.notifications.urls")),
     path("outbox/", include("mentorwise.notifications.outbox_urls")),
     path("insights/", include("mentorwise.insights.urls")),

@@ -42,6 +42,7 @@ from mentorwise.relationships import inputs
 from mentorwise.relationships import services as rs
 from mentorwise.relationships.inputs import SurveyAnswers
 from mentorwise.relationships.tests.factories import started_relationship
+from tests.permissions_circles import CIRCLE_MARK, build_circles
 
 ROLES = [
     "hr",
@@ -77,6 +78,7 @@ MARK = {
     # How a veto reads on a card or in a pair preview (the word the vetoed person must never
     # see: other pages only say "veto"/"vetoes").
     "veto": "vetoed",
+    **CIRCLE_MARK,
 }
 # Demographic values of Ana: never in any response, to anyone.
 DEMOGRAPHIC_MARKS = ("middle_eastern", "Middle Eastern or North African", "non_binary")
@@ -226,6 +228,7 @@ def build_world() -> World:
         actor=hr, source="page", file_name="matrix.csv", outcome="imported", rows=1
     )
     connector = _connector()
+    circles = build_circles(hr, pm, users)
     enrollment = Enrollment.objects.get(program=program, person=ana_person)
     mentor_enrollment = Enrollment.objects.get(program=program, person=people["mentor"])
     ids = {
@@ -249,6 +252,7 @@ def build_world() -> World:
         "webhook": webhook.pk,
         "connector": connector.pk,
         **vetoes,
+        **circles,
         "version": rel.agreement.current.number,
         "now": (timezone.now() + dt.timedelta(days=3)).isoformat(),
         "past": (timezone.now() - dt.timedelta(hours=3)).isoformat(),
@@ -628,6 +632,78 @@ PROBES: dict[str, Probe] = {
         ),
         MARK["veto"],
     ),
+    # Circles (tests/permissions_circles.py: mentor facilitates circle A, mentee and mentor2
+    # are members of A, mentor2 facilitates circle B, mentee2 is in B only)
+    "circle.list": Probe(
+        "list",
+        _get("/circles/") + _get("/circles/program/{circle_slug}/"),
+        _get("/api/circles") + _get("/api/circles/programs/{circle_slug}"),
+        MARK["circle"],
+    ),
+    "circle.read": Probe(
+        "read", _get("/circles/{circle}/"), _get("/api/circles/{circle}"), MARK["circle"]
+    ),
+    "circle.content": Probe(
+        "read",
+        _get("/circles/{circle}/"),
+        _get("/api/circles/{circle}/agreement"),
+        MARK["circle_agreement"],
+    ),
+    "circle.ics": Probe(
+        "read",
+        _get("/circles/meetings/{circle_meeting}/meeting.ics"),
+        _get("/api/circles/meetings/{circle_meeting}/ics"),
+    ),
+    "circle.agreement_change": Probe(
+        "write",
+        (Req("post", "/circles/{circle}/agreement/", {"agreement": "New", **CADENCE}),),
+        (Req("put", "/api/circles/{circle}/agreement", {"text": "New"}),),
+    ),
+    "circle.meeting_create": Probe(
+        "write",
+        (Req("post", "/circles/{circle}/meetings/", {"starts_at": "{now}"}),),
+        (Req("post", "/api/circles/{circle}/meetings", {"starts_at": "{now}"}),),
+    ),
+    "circle_check_in.read": Probe(
+        "read",
+        _get("/circles/{circle}/"),
+        _get("/api/circles/{circle}/check-ins"),
+        MARK["circle_check_in"],
+    ),
+    "circle_check_in.create": Probe(
+        "write",
+        (Req("post", "/circles/{circle}/check-ins/", {"pulse": "4"}),),
+        (Req("post", "/api/circles/{circle}/check-ins", {"pulse": 4}),),
+    ),
+    "circle_private_note.read": Probe(
+        "read",
+        _get("/circles/{circle}/"),
+        _get("/api/circles/meetings/{circle_meeting}/private-note"),
+        MARK["circle_private"],
+    ),
+    "circle_private_note.write": Probe(
+        "write",
+        (Req("post", "/circles/meetings/{circle_meeting}/private-note/", {"text": "Mine"}),),
+        (Req("put", "/api/circles/meetings/{circle_meeting}/private-note", {"text": "Mine"}),),
+    ),
+    "circle.close": Probe(
+        "write",
+        (Req("post", "/circles/{circle}/close/", {"reason": "Matrix"}),),
+        (Req("post", "/api/circles/{circle}/close", {"reason": "Matrix"}),),
+    ),
+    "circle.intervene": Probe(
+        "write",
+        (Req("post", "/circles/{circle}/facilitators/", {"facilitators": "{circle_lead}"}),),
+        (Req("put", "/api/circles/{circle}/facilitators", {"enrollment_ids": ["{circle_lead}"]}),),
+    ),
+    "circle.run": Probe(
+        "write",
+        (Req("post", "/circles/program/{circle_slug}/runs/"),),
+        (Req("post", "/api/circles/programs/{circle_slug}/runs"),),
+    ),
+    "circle.run_read": Probe(
+        "read", _get("/circles/runs/{circle_run}/"), _get("/api/circles/runs/{circle_run}")
+    ),
     # Audit
     "audit.list": Probe("read", _get("/audit/"), _get("/api/audit")),
     "audit.export": Probe("read", _get("/audit/export.csv")),
@@ -682,7 +758,36 @@ def _service_calls() -> dict[str, Any]:
             actor=u, connector=access_connector(actor=u, connector_id=w.ids["connector"])
         )
 
+    from mentorwise.circles import inputs as ci
+    from mentorwise.circles import oversight as co
+    from mentorwise.circles import selectors as cs
+    from mentorwise.circles import services as csv
+
+    def circle(w: World, u: Any) -> Any:
+        return cs.access_circle(actor=u, circle_id=w.ids["circle"])
+
+    def circle_note(w: World, u: Any) -> str:
+        meeting = cs.access_meeting(actor=u, meeting_id=w.ids["circle_meeting"])
+        note = cs.private_note_get(actor=u, meeting=meeting)
+        return note.text if note else ""
+
+    circle_calls = {
+        "circle.read": lambda w, u: str(circle(w, u).name),
+        "circle_private_note.read": circle_note,
+        "circle.agreement_change": lambda w, u: (
+            csv.agreement_update(actor=u, circle=circle(w, u), data=ci.AgreementText(text="New"))
+            and None
+        ),
+        "circle_check_in.create": lambda w, u: (
+            csv.check_in_create(actor=u, circle=circle(w, u), data=ci.CheckInNew(pulse=4)) and None
+        ),
+        "circle.intervene": lambda w, u: (
+            co.facilitators_set(actor=u, circle=circle(w, u), enrollment_ids=[w.ids["circle_lead"]])
+            and None
+        ),
+    }
     return {
+        **circle_calls,
         "connector.run": connector_test_call,
         "person.read": lambda w, u: str(
             access_person(actor=u, person_id=w.ids["person"], directory=can_read_directory(u)).email
@@ -811,6 +916,8 @@ SERVICE_MARKERS = {
     "person.read": MARK["person"],
     "relationship.read": "Anastasia",
     "private_note.read": MARK["private_ana"],
+    "circle.read": MARK["circle"],
+    "circle_private_note.read": MARK["circle_private"],
 }
 
 
@@ -842,7 +949,7 @@ MATRIX = parse_matrix(DOC.read_text(encoding="utf-8"))
 # ✓ in one of them. Derived, not listed per role, so the document stays the single source.
 MARK_ROWS: dict[str, tuple[str, ...]] = {
     # Ana's e-mail: her profile, and the pair's meeting invitation (both are attendees).
-    "person": ("person.read", "person.list", "meeting.ics"),
+    "person": ("person.read", "person.list", "meeting.ics", "circle.ics"),
     "dev_goals": ("enrollment.list", "enrollment.read"),
     "agreement": ("agreement.read",),
     "goal": ("goal.read",),
@@ -854,6 +961,9 @@ MARK_ROWS: dict[str, tuple[str, ...]] = {
     "survey": ("survey_response.read",),
     "sponsorship": ("sponsorship.read",),
     "veto": ("veto.read",),
+    "circle_agreement": ("circle.content",),
+    "circle_check_in": ("circle_check_in.read",),
+    "circle_private": ("circle_private_note.read",),
 }
 # Marta's private note is Ana's seen from the other side of the pair: its row read with the
 # two sides swapped (a token acts as its owner).

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mentorwise.accounts.models import User
+from mentorwise.demo.circles import demo_circles
 from mentorwise.demo.history import demo_past_cohort
 from mentorwise.demo.lifecycle import demo_lifecycle
 from mentorwise.demo.peer import demo_peer_program
@@ -188,6 +189,9 @@ def demo_seed(
             programs=[programs[key] for key in SIMULATED], seed=seed, progress=progress
         )
         result.relationships, result.states = history.relationships, history.states
+        result.programs.append(
+            demo_circles(admin=admin, manager=manager, seed=seed, exclude=staff, today=today).name
+        )
         # The walkthrough pair and the sponsor get the demo logins (demo_logins lists them).
         _walkthrough_pair(programs["hipo_leadership"], org, index_of, seed, staff)
         _login("sponsor", _enrolled(programs["sponsorship_underrepresented"], Role.SPONSOR))

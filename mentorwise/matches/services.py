@@ -43,7 +43,7 @@ from mentorwise.matches.runs import run_execute, run_is_small
 from mentorwise.matches.scores import pair_preview
 from mentorwise.matches.selectors import own_mentee_enrollment
 from mentorwise.matches.tasks import matching_run_task
-from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, Role
+from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramKind, Role
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +66,12 @@ def run_create(*, actor: Actor, program: Program, method: str = RunMethod.OPTIMA
                     value=method,
                 )
             ]
+        )
+    if program.kind == ProgramKind.GROUP:
+        # Group programs form circles (mentorwise.circles), never one-to-one pairs.
+        raise Conflict(
+            _("This is a group program: run circle matching, which forms circles."),
+            code="group_program_forms_circles",
         )
     Program.objects.select_for_update().get(pk=program.pk)  # one run at a time per program
     if program.runs.filter(status__in=(RunStatus.QUEUED, RunStatus.RUNNING)).exists():

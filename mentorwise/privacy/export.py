@@ -28,6 +28,12 @@ from django.utils.translation import gettext_lazy
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.models import ApiToken, Authenticator, Passkey, RecoveryCode, User
+from mentorwise.circles.models import (
+    CircleCheckIn,
+    CircleMembership,
+    CirclePrivateNote,
+    ClosingAnswer,
+)
 from mentorwise.core.audit import audit_record
 from mentorwise.core.models import AuditEntry
 from mentorwise.learning.models import ModuleCompletion
@@ -187,6 +193,12 @@ def _collect(person: Person) -> dict[str, Any]:
             "Not included: private notes are readable by their author only. "
             "The person reads and copies them on the pages of their meetings."
         ),
+        "circles": _circles(enrollment_ids),
+        # As pair meetings' private notes: when and how long, never the text.
+        "circle_private_notes": [
+            {**row(n, exclude=("text",)), "text_length": len(n.text), "text": None}
+            for n in CirclePrivateNote.objects.filter(author__in=users)
+        ],
         "safety_reports": [row(r) for r in SafetyReport.objects.filter(reporter__in=users)],
         "safety_report_notes": [row(n) for n in SafetyReportNote.objects.filter(author__in=users)],
         "training_completions": [
@@ -296,6 +308,24 @@ def _relationship(relationship: Relationship, enrollment_ids: list[int]) -> dict
         ],
         "timeline": [row(e) for e in RelationshipEvent.objects.filter(relationship=relationship)],
     }
+
+
+def _circles(enrollment_ids: list[int]) -> list[dict[str, Any]]:
+    """The person's places in circles with their own check-ins and closing answer (other
+    members' check-ins and answers are theirs)."""
+    out = []
+    for place in CircleMembership.objects.filter(enrollment_id__in=enrollment_ids).select_related(
+        "circle"
+    ):
+        out.append(
+            {
+                **row(place),
+                "circle": {"id": place.circle_id, "name": place.circle.name},
+                "check_ins": [row(c) for c in CircleCheckIn.objects.filter(membership=place)],
+                "closing_answers": [row(a) for a in ClosingAnswer.objects.filter(membership=place)],
+            }
+        )
+    return out
 
 
 def _actions_recorded(users: list[User]) -> list[dict[str, Any]]:

@@ -28,6 +28,11 @@ OPTION_KEYS = {
     "language_required",
     "inclusion",
     "circle_size",
+    "circle_min_size",
+    "circle_max_size",
+    "circle_objective",
+    "circle_attribute",
+    "circle_mix_weight",
     "mentor_preferences",
 }
 
@@ -110,6 +115,52 @@ def matching_config_validate(config: dict[str, Any]) -> dict[str, Any]:
                 "matching.options.chain_exclusion_depth",
                 _("must be empty (whole chain) or a whole number >= 0"),
                 value=str(depth),
+            )
+        )
+    for name in ("circle_size", "circle_min_size", "circle_max_size"):
+        size = options.get(name)
+        if size is not None and (
+            isinstance(size, bool) or not isinstance(size, int) or not 3 <= size <= 20
+        ):
+            errors.append(
+                FieldError(
+                    f"matching.options.{name}",
+                    _("must be a whole number from 3 to 20"),
+                    value=str(size),
+                )
+            )
+    low, high = options.get("circle_min_size"), options.get("circle_max_size")
+    if isinstance(low, int) and isinstance(high, int) and low > high:
+        errors.append(
+            FieldError(
+                "matching.options.circle_min_size",
+                _("must not exceed circle_max_size"),
+                value=str(low),
+            )
+        )
+    if options.get("circle_objective", "diversity") not in ("diversity", "similarity"):
+        errors.append(
+            FieldError(
+                "matching.options.circle_objective",
+                _("must be diversity or similarity"),
+                value=str(options.get("circle_objective")),
+            )
+        )
+    if options.get("circle_attribute", "function") not in ("function", "seniority"):
+        errors.append(
+            FieldError(
+                "matching.options.circle_attribute",
+                _("must be function or seniority"),
+                value=str(options.get("circle_attribute")),
+            )
+        )
+    weight = options.get("circle_mix_weight", 1.0)
+    if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 <= weight <= 10:
+        errors.append(
+            FieldError(
+                "matching.options.circle_mix_weight",
+                _("must be a number from 0 to 10"),
+                value=str(weight),
             )
         )
     clean_options = dict(options)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
+from collections.abc import Sequence
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +34,50 @@ def meeting_organizer(meeting: Meeting) -> Person:
     return relationship.mentor.person
 
 
+def event_ics(
+    *,
+    uid: str,
+    sequence: int,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    summary: str,
+    description: str,
+    location: str,
+    organizer: Person,
+    attendees: Sequence[Person],
+    cancelled: bool,
+    zone: zoneinfo.ZoneInfo,
+) -> str:
+    """One event as an iCalendar object (METHOD:REQUEST, or METHOD:CANCEL once cancelled)
+    with every attendee listed: the one builder of pair meetings and group (circle) meetings.
+
+    The caller keeps `uid` stable and grows `sequence` with each change, so a calendar
+    updates its copy. Times carry a TZID with its VTIMEZONE in `zone`. `summary` and
+    `description` are read by people: no private content may be passed in them.
+    """
+    calendar = Calendar()
+    calendar.add("prodid", "-//Mentorwise//Meetings//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
+    event = Event()
+    event.add("uid", uid)
+    event.add("sequence", sequence)
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", starts_at.astimezone(zone))
+    event.add("dtend", ends_at.astimezone(zone))
+    event.add("summary", summary)
+    event.add("description", description)
+    if location:
+        event.add("location", location)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("organizer", _address(organizer, ""))
+    for person in attendees:
+        event.add("attendee", _address(person, "REQ-PARTICIPANT"), encode=False)
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return str(calendar.to_ical().decode("utf-8"))
+
+
 def meeting_ics(
     meeting: Meeting, *, cancel: bool | None = None, zone: zoneinfo.ZoneInfo | None = None
 ) -> str:
@@ -45,35 +91,19 @@ def meeting_ics(
     mentee, mentor = relationship.mentee.person, relationship.mentor.person
     organizer = meeting_organizer(meeting)
     cancelled = meeting.status == MeetingStatus.CANCELLED if cancel is None else cancel
-    zone = zone or zone_of(organizer)
-
-    calendar = Calendar()
-    calendar.add("prodid", "-//Mentorwise//Meetings//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
-    event = Event()
-    event.add("uid", meeting.uid)
-    event.add("sequence", meeting.sequence)
-    event.add("dtstamp", timezone.now())
-    event.add("dtstart", meeting.starts_at.astimezone(zone))
-    event.add("dtend", meeting.ends_at.astimezone(zone))
     # SUMMARY and DESCRIPTION are read by people: in the active language (the recipient's,
     # under `speaking_to`, or the reader's on a download).
-    event.add(
-        "summary",
-        _("Mentorwise: %(mentee)s and %(mentor)s")
+    return event_ics(
+        uid=meeting.uid,
+        sequence=meeting.sequence,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        summary=_("Mentorwise: %(mentee)s and %(mentor)s")
         % {"mentee": mentee.full_name, "mentor": mentor.full_name},
+        description=_("%(type)s conversation.") % {"type": meeting.get_conversation_type_display()},
+        location=meeting.location,
+        organizer=organizer,
+        attendees=(mentee, mentor),
+        cancelled=cancelled,
+        zone=zone or zone_of(organizer),
     )
-    event.add(
-        "description",
-        _("%(type)s conversation.") % {"type": meeting.get_conversation_type_display()},
-    )
-    if meeting.location:
-        event.add("location", meeting.location)
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    event.add("organizer", _address(organizer, ""))
-    for person in (mentee, mentor):
-        event.add("attendee", _address(person, "REQ-PARTICIPANT"), encode=False)
-    calendar.add_component(event)
-    calendar.add_missing_timezones()
-    return str(calendar.to_ical().decode("utf-8"))

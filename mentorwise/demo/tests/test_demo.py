@@ -11,10 +11,12 @@ from django.core.management.base import CommandError
 from django.test import Client
 
 from mentorwise.accounts.models import User
+from mentorwise.circles.selectors import health_of
 from mentorwise.core.outbox import OUTBOX_BACKEND
 from mentorwise.demo.seed import DEMO_PASSWORD
 from mentorwise.people.models import CareerEvent, Person
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus
+from mentorwise.relationships.health import Health
 from mentorwise.relationships.models import RelationshipStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -67,6 +69,12 @@ def test_demo_seeds_a_populated_organization_and_prints_logins() -> None:
     page = manager.get(f"/matching/programs/{peers.slug}/")
     assert page.status_code == 200
     assert "Peer" in page.content.decode()
+    # A running circle program: circles on track, at risk and closed, overseen by the manager.
+    circles = Program.objects.get(slug="circles-2026")
+    states = {(c.status, getattr(health_of(c), "health", None)) for c in circles.circles.all()}
+    assert ("active", Health.ON_TRACK) in states and ("active", Health.AT_RISK) in states
+    assert ("closed", None) in states
+    assert manager.get(f"/circles/program/{circles.slug}/").status_code == 200
     # The executive reads the dashboards in aggregate.
     executive = Client()
     assert executive.login(username="executive", password=DEMO_PASSWORD)
