@@ -15,6 +15,7 @@ from mentorwise.core.errors import NotFound
 from mentorwise.core.mail import emails_suppressed
 from mentorwise.core.models import AuditEntry
 from mentorwise.messaging.contract import Action, ActionKind, Kind
+from mentorwise.messaging.delivery import _message
 from mentorwise.messaging.models import Notification, Status
 from mentorwise.messaging.services import Draft, notification_snooze, notify, notify_bulk
 from mentorwise.people.tests.factories import PersonFactory
@@ -68,21 +69,16 @@ def test_nothing_is_sent_for_a_rolled_back_change(django_capture_on_commit_callb
 
 def test_snooze_button_names_its_own_notification(django_capture_on_commit_callbacks: Any) -> None:
     person = PersonFactory()
+    snooze = Action(ActionKind.SNOOZE, 0, "Snooze a week")
     with django_capture_on_commit_callbacks(execute=True):
-        notification = notify(
-            person=person,
-            kind=Kind.NUDGE,
-            subject="s",
-            body="b",
-            url="",
-            actions=[Action(ActionKind.SNOOZE, 0, "Snooze a week")],
+        single = notify(
+            person=person, kind=Kind.NUDGE, subject="s", body="b", url="", actions=[snooze]
         )
-    assert notification.actions[0]["target"] == notification.pk
-    [bulk] = notify_bulk(
-        [Draft(person.pk, Kind.NUDGE, "s", "b", "", actions=(Action(ActionKind.SNOOZE, 0, "z"),))]
-    )
-    bulk.refresh_from_db()
-    assert bulk.actions[0]["target"] == bulk.pk
+        [bulk] = notify_bulk([Draft(person.pk, Kind.NUDGE, "s", "b", "", actions=(snooze,))])
+    for notification in (single, bulk):
+        notification.refresh_from_db()
+        [button] = _message(notification).actions
+        assert (button.kind, button.target) == (ActionKind.SNOOZE, notification.pk)
 
 
 def test_suppressed_notify_records_but_sends_nothing(
