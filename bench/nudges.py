@@ -208,7 +208,7 @@ def main() -> int:
 
         profile = cProfile.Profile()
         result = profile.runcall(nudges_run)
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
     else:
         result = nudges_run()
     queued = time.perf_counter() - started

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -101,35 +101,78 @@ class Draft:
     program_id: int | None = None
 
 
-def notify_bulk(drafts: Sequence[Draft]) -> list[Notification]:
-    """`notify` for many people at once (the nudge run): one insert per thousand rows and
-    one delivery task per TASK_BATCH notifications, all after the caller's commit."""
+# The columns notify_bulk writes, in order (the rest keep their database defaults).
+_BULK_COLUMNS = (
+    "person_id",
+    "kind",
+    "subject",
+    "body",
+    "url",
+    "address",
+    "essential",
+    "actions",
+    "attachments",
+    "program_id",
+    "status",
+    "created_at",
+    "channels_pending",
+    "channels_sent",
+    "attempts",
+)
+BULK_ROWS_PER_STATEMENT = 500
+
+
+def notify_bulk(drafts: Sequence[Draft]) -> list[int]:
+    """`notify` for many people at once (the nudge run); returns the new notifications' ids.
+
+    One multi-row INSERT ... RETURNING per 500 notifications (the ORM's bulk_create spends
+    most of a 100,000-person nudge run preparing values field by field) and one delivery
+    task per TASK_BATCH notifications, all after the caller's commit."""
     if not drafts:
         return []
     suppressed = emails_are_suppressed()
-    now = timezone.now()
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    status = Status.SKIPPED if suppressed else Status.PENDING
+    empty = ops.adapt_json_value([], None)
     rows = [
-        Notification(
-            person_id=d.person_id,
-            kind=Kind(d.kind),
-            subject=d.subject[:200],
-            body=d.body,
-            url=d.url[:500],
-            essential=d.essential or d.kind == Kind.SAFETY,
-            actions=[_action_json(a) for a in d.actions],
-            program_id=d.program_id,
-            created_at=now,
-            status=Status.SKIPPED if suppressed else Status.PENDING,
+        (
+            d.person_id,
+            str(Kind(d.kind)),
+            d.subject[:200],
+            d.body,
+            d.url[:500],
+            "",
+            d.essential or d.kind == Kind.SAFETY,
+            ops.adapt_json_value([_action_json(a) for a in d.actions], None),
+            empty,
+            d.program_id,
+            str(status),
+            now,
+            empty,
+            empty,
+            0,
         )
         for d in drafts
     ]
-    with transaction.atomic():
-        created = Notification.objects.bulk_create(rows, batch_size=1000)
+    table = ops.quote_name(Notification._meta.db_table)
+    columns = ", ".join(ops.quote_name(c) for c in _BULK_COLUMNS)
+    one = "(" + ", ".join(["%s"] * len(_BULK_COLUMNS)) + ")"
+    ids: list[int] = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(rows), BULK_ROWS_PER_STATEMENT):
+            chunk = rows[start : start + BULK_ROWS_PER_STATEMENT]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 - names, not input
+                + ", ".join([one] * len(chunk))
+                + f" RETURNING {ops.quote_name('id')}",
+                [value for row in chunk for value in row],
+            )
+            ids += [int(row[0]) for row in cursor.fetchall()]
         if not suppressed:
-            ids = [n.pk for n in created]
             for start in range(0, len(ids), TASK_BATCH):
                 deliveries_enqueue(ids[start : start + TASK_BATCH])
-    return created
+    return ids
 
 
 def _own_person_id(actor: Actor) -> int:
