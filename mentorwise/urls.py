@@ -15,6 +15,7 @@ urlpatterns = [
     path("logout/", SignOutView.as_view(), name="logout"),
     path("account/sso/", include("mentorwise.sso.urls")),
     path("account/calendar/", include("mentorwise.availability.urls")),
+    path("account/notifications/", include("mentorwise.messaging.urls")),
     path("account/", include("mentorwise.accounts.urls")),
     path("people/connectors/", include("mentorwise.connectors.urls")),
     path("people/calendars/", include("mentorwise.availability.org_urls")),

@@ -13,6 +13,7 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -21,7 +22,6 @@ from mentorwise.core.audit import audit_record
 from mentorwise.core.clock import format_when, zone_of
 from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from mentorwise.core.languages import speaking_to
-from mentorwise.core.mail import email_enqueue
 from mentorwise.core.outbound import outbound_record, person_ref
 from mentorwise.matches.models import (
     HOLDS_CAPACITY,
@@ -43,6 +43,8 @@ from mentorwise.matches.runs import run_execute, run_is_small
 from mentorwise.matches.scores import pair_preview
 from mentorwise.matches.selectors import own_mentee_enrollment
 from mentorwise.matches.tasks import matching_run_task
+from mentorwise.messaging.contract import Action, ActionKind, Kind
+from mentorwise.messaging.services import notify
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramKind, Role
 
 logger = logging.getLogger(__name__)
@@ -330,7 +332,24 @@ def _notify_published(match: Match) -> None:
                 )
                 % values
             )
-        email_enqueue(to=[person.email], subject=subject, body=body)
+            actions = _answer_buttons(match)
+        notify(
+            person=person,
+            kind=Kind.MATCH_OFFER,
+            subject=subject,
+            body=body,
+            url=reverse("relationships:mine"),
+            actions=actions,
+            program=match.program,
+        )
+
+
+def _answer_buttons(match: Match) -> tuple[Action, ...]:
+    """Accept and decline, in the active language (Slack and Teams show them as buttons)."""
+    return (
+        Action(ActionKind.MATCH_ACCEPT, match.pk, _("Accept"), style="primary"),
+        Action(ActionKind.MATCH_DECLINE, match.pk, _("Decline"), style="danger"),
+    )
 
 
 def answer_day(match: Match, person: object) -> str:
@@ -413,7 +432,16 @@ def mentor_request_create(*, actor: Actor, program: Program, mentor_id: int, mes
             )
             % values
         )
-    email_enqueue(to=[mentor.person.email], subject=subject, body=body)
+        actions = _answer_buttons(match)
+    notify(
+        person=mentor.person,
+        kind=Kind.MATCH_OFFER,
+        subject=subject,
+        body=body,
+        url=reverse("relationships:mine"),
+        actions=actions,
+        program=program,
+    )
     audit_record(actor=actor, action="match.requested", target=match)
     return match
 
@@ -439,7 +467,14 @@ def requests_expire(*, now: dt.datetime | None = None) -> int:
                 "Nobody answered in time, so the match expired. You are back in the pool and "
                 "can be matched again.\n"
             )
-        email_enqueue(to=[match.mentee.person.email], subject=subject, body=body)
+        notify(
+            person=match.mentee.person,
+            kind=Kind.MATCH_UPDATE,
+            subject=subject,
+            body=body,
+            url=reverse("relationships:mine"),
+            program=match.program,
+        )
     return len(expired)
 
 

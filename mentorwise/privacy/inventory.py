@@ -98,6 +98,9 @@ EXPORTED: dict[str, str] = {
     "notifications.nudgesettings.person": "nudge_settings",
     "availability.calendarconnection.revoked_by": "actions_recorded",
     "availability.organisationconsent.granted_by": "actions_recorded",
+    "messaging.notification.person": "notifications",
+    "messaging.channelpreference.person": "notification_preferences",
+    "messaging.quiethours.person": "notification_preferences.quiet_hours",
 }
 
 # "app.model.field" of records that only link a login or person to another system: exported
