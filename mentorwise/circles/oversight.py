@@ -27,11 +27,13 @@ from mentorwise.circles.models import (
     CircleStatus,
 )
 from mentorwise.circles.permissions import circle_role, require_active, require_overseer
+from mentorwise.circles.services import circle_url
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict, FieldError, InvalidInput, NotFound
 from mentorwise.core.languages import speaking_to
-from mentorwise.core.mail import email_enqueue
 from mentorwise.matches.permissions import require_manager
+from mentorwise.messaging.contract import Kind
+from mentorwise.messaging.services import notify
 from mentorwise.programs.models import (
     GIVING_ROLES,
     Enrollment,
@@ -164,8 +166,11 @@ def circle_create(
     )
     for person in [e.person for e in facilitators + members]:
         with speaking_to(person):
-            email_enqueue(
-                to=[person.email],
+            notify(
+                person=person,
+                kind=Kind.RELATIONSHIP,
+                url=circle_url(circle),
+                program=program,
                 subject=_("%(program)s: you are in the circle %(circle)s")
                 % {"program": program.title, "circle": name},
                 body=_(
@@ -296,8 +301,11 @@ def circle_close(*, actor: Actor, circle: Circle, data: Closure) -> Circle:
     ).select_related("enrollment__person"):
         person = membership.enrollment.person
         with speaking_to(person):
-            email_enqueue(
-                to=[person.email],
+            notify(
+                person=person,
+                kind=Kind.RELATIONSHIP,
+                url=circle_url(circle),
+                program=circle.program,
                 subject=_("The circle %(circle)s has closed") % {"circle": circle.name},
                 body=_(
                     "Hello %(first_name)s,\n\nThe circle %(circle)s has closed. Please tell "

@@ -48,7 +48,8 @@ from mentorwise.core.audit import audit_record
 from mentorwise.core.clock import fill_when, group_by_zone
 from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput
 from mentorwise.core.languages import language_of, speaking_to
-from mentorwise.core.mail import email_enqueue
+from mentorwise.messaging.contract import Kind
+from mentorwise.messaging.services import notify
 
 
 def circle_url(circle: Circle) -> str:
@@ -143,26 +144,21 @@ def send_invitation(
     people = attendees_of(meeting)
     method = "CANCEL" if meeting.status == CircleMeetingStatus.CANCELLED else "REQUEST"
     for zone, in_zone in group_by_zone(people).items():
-        groups: dict[str, list[object]] = {}
+        ics: dict[str, str] = {}  # per language: the .ics's text is in the reader's language
         for person in in_zone:
-            groups.setdefault(language_of(person), []).append(person)
-        for group in groups.values():
-            with speaking_to(group[0]):
+            with speaking_to(person):
+                language = language_of(person)
+                if language not in ics:
+                    ics[language] = circle_meeting_ics(meeting, zone=zone, attendees=people)
                 times = _("Times are in %(zone)s.") % {"zone": zone.key}
-                email_enqueue(
-                    to=[getattr(p, "email", "") for p in group],
+                notify(
+                    person=person,
+                    kind=Kind.MEETING,
                     subject=fill_when(subject(), meeting.starts_at, zone),
-                    body=(
-                        f"{fill_when(body(), meeting.starts_at, zone)}\n\n{times}\n"
-                        f"{circle_url(meeting.circle)}"
-                    ),
-                    attachments=[
-                        (
-                            "meeting.ics",
-                            circle_meeting_ics(meeting, zone=zone, attendees=people),
-                            f"text/calendar; method={method}",
-                        )
-                    ],
+                    body=f"{fill_when(body(), meeting.starts_at, zone)}\n\n{times}",
+                    url=circle_url(meeting.circle),
+                    attachments=[("meeting.ics", ics[language], f"text/calendar; method={method}")],
+                    program=meeting.circle.program,
                 )
 
 

@@ -35,6 +35,7 @@ from mentorwise.accounts import services as account_services
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.models import ApiToken, User
 from mentorwise.accounts.two_step import remove_methods
+from mentorwise.circles.models import CirclePrivateNote
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict, FieldError, InvalidInput
 from mentorwise.core.models import OutboxMessage
@@ -148,6 +149,9 @@ def person_erase(*, actor: Actor, person: Person, confirm: str) -> ErasureResult
         _erase_logins(actor, users, result)
         result.demographics_deleted = Demographics.objects.filter(person=person).delete()[0]
         result.private_notes_deleted = PrivateNote.objects.filter(author__in=users).delete()[0]
+        result.private_notes_deleted += CirclePrivateNote.objects.filter(author__in=users).delete()[
+            0
+        ]
         result.nudges_deleted = Nudge.objects.filter(person=person).delete()[0]
         NudgeSettings.objects.filter(person=person).delete()
         result.nudges_deleted += Notification.objects.filter(person=person).delete()[0]

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from mentorwise.circles.models import CirclePrivateNote
 from mentorwise.core.audit import audit_record
 from mentorwise.relationships.models import PrivateNote, SurveyResponse
 
@@ -53,6 +54,9 @@ def retention_purge(*, now: dt.datetime | None = None) -> RetentionResult:
         if notes_days:
             cutoff = now - dt.timedelta(days=notes_days)
             result.private_notes_deleted = PrivateNote.objects.filter(
+                updated_at__lt=cutoff
+            ).delete()[0]
+            result.private_notes_deleted += CirclePrivateNote.objects.filter(
                 updated_at__lt=cutoff
             ).delete()[0]
         if survey_days:
