@@ -32,6 +32,7 @@ from mentorwise.communications.permissions import require_manages
 from mentorwise.communications.segments import Audience, segment_audience
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict, FieldError, InvalidInput, NotFound
+from mentorwise.core.languages import language_name
 from mentorwise.core.mail import email_enqueue
 from mentorwise.core.progress import ProgressCallback
 from mentorwise.people.models import Person, employed_on
@@ -87,6 +88,10 @@ class TemplateRow:
     subject: str
     body: str
     is_default: bool  # the built-in wording (no version of the program's own)
+
+    @property
+    def language_label(self) -> str:
+        return language_name(self.language) or self.language
 
 
 def template_list(*, actor: Actor, program: Program) -> list[TemplateRow]:
