@@ -35,44 +35,16 @@ from mentorwise.core.errors import Conflict, FieldError, InvalidInput, NotFound
 from mentorwise.core.languages import language_name
 from mentorwise.core.mail import email_enqueue
 from mentorwise.core.progress import ProgressCallback
+from mentorwise.messaging.contract import Kind
+from mentorwise.messaging.services import Draft, notify_bulk
 from mentorwise.people.models import Person, employed_on
 from mentorwise.programs.models import Enrollment, Program
-
-try:  # The one dispatcher (another app of this release); plain e-mail until it is there.
-    from mentorwise.messaging.services import notify as _notify
-except ImportError:  # pragma: no cover - depends on what is installed
-    _notify = None
-
-try:
-    from mentorwise.messaging.contract import Kind
-
-    PROGRAM_KIND: object = Kind.PROGRAM
-except ImportError:  # pragma: no cover
-    PROGRAM_KIND = "program"
 
 logger = logging.getLogger(__name__)
 
 # Broadcasts up to this many people are sent in the request; larger ones by the worker.
 INLINE_LIMIT = 200
 BATCH = 200
-
-
-def deliver(
-    *, person: Person, subject: str, body: str, url: str, essential: bool, program: Program
-) -> None:
-    """Hand one program message to the dispatcher (after commit), or e-mail it."""
-    if _notify is not None:
-        _notify(
-            person=person,
-            kind=PROGRAM_KIND,
-            subject=subject,
-            body=body,
-            url=url,
-            essential=essential,
-            program=program,
-        )
-        return
-    email_enqueue(to=[person.email], subject=subject, body=body)
 
 
 # Templates -----------------------------------------------------------------------------
@@ -427,12 +399,11 @@ def _deliver_batch(
         )
     recipients = texts.recipients_of(program, present)
     now = timezone.now()
-    sent = skipped = 0
+    drafts: list[Draft] = []
     for row in batch:
         recipient = recipients.get(row.person_id)
         if recipient is None:
             row.skipped = True
-            skipped += 1
             continue
         person = recipient.person
         language = texts.language_for(person)
@@ -445,16 +416,20 @@ def _deliver_batch(
             values = texts.values_for(program, recipient, manager)
             footer = texts.footer(program, person.pk, essential=broadcast.essential)
         subject, body = texts.render_for((version[0], version[1]), values, language=language)
-        deliver(
-            person=person,
-            subject=subject,
-            body=body + footer,
-            url=values["relationship_url"] or values["program_url"],
-            essential=broadcast.essential,
-            program=program,
+        drafts.append(
+            Draft(
+                person_id=person.pk,
+                kind=Kind.PROGRAM,
+                subject=subject,
+                body=body + footer,
+                url=values["relationship_url"] or values["program_url"],
+                essential=broadcast.essential,
+                program_id=program.pk,
+            )
         )
         row.sent_at = now
-        sent += 1
+    # Recorded in this batch's transaction, delivered by the dispatcher after its commit.
+    notify_bulk(drafts)
     BroadcastRecipient.objects.bulk_update(batch, ["sent_at", "skipped"])
     Broadcast.objects.filter(pk=broadcast.pk).update(
         sent_count=broadcast_sent(broadcast.pk), skipped_count=broadcast_skipped(broadcast.pk)
