@@ -62,10 +62,13 @@ def problem_text(problem: placeholders.Problem) -> str:
 def text_errors(
     name: str, text: str, allowed: frozenset[str], *, subject: bool
 ) -> list[FieldError]:
-    return [
+    errors = [
         FieldError(name, problem_text(p), value=p.text or None)
         for p in placeholders.check(text, allowed, subject=subject)
     ]
+    if not subject and "\x00" in text:  # no database stores it, no mail carries it
+        errors.append(FieldError(name, _("remove the NUL character")))
+    return errors
 
 
 def template_validate(data: TemplateInput) -> TemplateInput:
@@ -80,8 +83,8 @@ def template_validate(data: TemplateInput) -> TemplateInput:
     name = data.name.strip()
     if data.key not in catalog.STANDARD and not name:
         errors.append(FieldError("name", _("name the template")))
-    if len(name) > 120:
-        errors.append(FieldError("name", _("at most 120 characters")))
+    if len(name) > 120 or any(ch < " " for ch in name):
+        errors.append(FieldError("name", _("one line of at most 120 characters")))
     allowed = frozenset(v.name for v in catalog.variables_of(data.key))
     errors += text_errors("subject", data.subject, allowed, subject=True)
     errors += text_errors("body", data.body, allowed, subject=False)

@@ -32,7 +32,7 @@ from mentorwise.communications.permissions import require_manages
 from mentorwise.communications.segments import Audience, segment_audience
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict, FieldError, InvalidInput, NotFound
-from mentorwise.core.languages import language_name
+from mentorwise.core.languages import SHIPPED, language_name
 from mentorwise.core.mail import email_enqueue
 from mentorwise.core.progress import ProgressCallback
 from mentorwise.messaging.contract import Kind
@@ -94,6 +94,8 @@ def template_get(*, actor: Actor, program: Program, key: str, language: str) -> 
     """One version to edit: the program's own, else the default of a standard message;
     NotFound for a free-form template that has no version yet in any language."""
     require_manages(actor, program)
+    if language not in {shipped.code for shipped in SHIPPED}:
+        raise NotFound(_("No such template."))
     found = MessageTemplate.objects.filter(program=program, key=key, language=language).first()
     if found is not None:
         name = str(catalog.STANDARD[key].label) if key in catalog.STANDARD else found.name

@@ -53,6 +53,8 @@ EXPORTED: dict[str, str] = {
     "core.contenttranslation.updated_by": "actions_recorded",
     "sso.samlprovider.updated_by": "actions_recorded",
     "channels.webhookendpoint.created_by": "actions_recorded",
+    "communications.messagetemplate.updated_by": "actions_recorded",
+    "communications.broadcast.created_by": "actions_recorded",
     "learning.modulecompletion.person": "training_completions",
     "matches.matchingrun.created_by": "actions_recorded",
     "matches.match.mentee": "matches",
@@ -101,6 +103,10 @@ EXPORTED: dict[str, str] = {
 LINKED: dict[str, str] = {
     "accounts.externalidentity.user": "single sign-on identity (issuer and subject)",
     "scim.scimuser.person": "the identity provider's SCIM record (external id, attributes)",
+    "communications.unsubscription.person": "a program whose non-essential messages the "
+    "person stopped",
+    "communications.broadcastrecipient.person": "a program message sent (or left out) to the "
+    "person: which broadcast, when",
 }
 
 # "app.model.field" -> why the records are not exported in full.
