@@ -17,7 +17,7 @@ from mentorwise.communications.segments import Segment
 router = Router()
 
 
-class TemplateOut(Schema):
+class MessageTemplateOut(Schema):
     key: str = Field(
         description="welcome, match_announcement, midpoint, closing, or the "
         "short name of a free-form template."
@@ -29,8 +29,8 @@ class TemplateOut(Schema):
     is_default: bool = Field(description="The built-in wording: the program has none of its own.")
 
     @staticmethod
-    def of(row: services.TemplateRow) -> TemplateOut:
-        return TemplateOut(
+    def of(row: services.TemplateRow) -> MessageTemplateOut:
+        return MessageTemplateOut(
             key=row.key,
             name=row.name,
             language=row.language,
@@ -40,29 +40,29 @@ class TemplateOut(Schema):
         )
 
 
-class TemplateIn(Schema):
+class MessageTemplateIn(Schema):
     subject: str = Field(max_length=1000, description="One line; {variables} allowed.")
     body: str = Field(max_length=40_000, description="Plain text; {variables} allowed.")
     name: str = Field("", max_length=1000, description="Required for a free-form template.")
 
 
-class PreviewIn(TemplateIn):
+class MessagePreviewIn(MessageTemplateIn):
     sample: int | None = Field(
         None, description="The enrollment to preview as; the first participant by default."
     )
 
 
-class PreviewOut(Schema):
+class MessagePreviewOut(Schema):
     recipient: str = Field(description="Whose values filled it (empty: sample values).")
     subject: str
     body: str
 
 
-class SentOut(Schema):
+class TestSentOut(Schema):
     sent_to: str = Field(description="The address the test went to: the caller's own.")
 
 
-class SegmentIn(Schema):
+class BroadcastSegmentIn(Schema):
     roles: list[str] = Field([], description="mentee, mentor, sponsor, coach; empty: any.")
     enrollment_statuses: list[str] = Field(
         ["active"], description="invited, active, withdrawn; empty: any."
@@ -94,7 +94,7 @@ class BroadcastIn(Schema):
     essential: bool = Field(
         False, description="Sent to the unsubscribed too (audited); for what everyone must know."
     )
-    segment: SegmentIn | None = Field(
+    segment: BroadcastSegmentIn | None = Field(
         None, description="Who receives it; none: every enrolled participant."
     )
 
@@ -114,11 +114,13 @@ class BroadcastSendIn(BroadcastIn):
     )
 
 
-class AudienceOut(Schema):
+class BroadcastAudienceOut(Schema):
     count: int = Field(description="How many people it would reach now.")
     unsubscribed: int = Field(description="Left out: unsubscribed from this program.")
     left_out: int = Field(description="Left out: left the organization or erased.")
-    sample: PreviewOut | None = Field(description="The message as the first of them reads it.")
+    sample: MessagePreviewOut | None = Field(
+        description="The message as the first of them reads it."
+    )
 
 
 class BroadcastOut(Schema):
@@ -151,7 +153,7 @@ class BroadcastOut(Schema):
         )
 
 
-def _template_input(key: str, language: str, data: TemplateIn) -> TemplateInput:
+def _template_input(key: str, language: str, data: MessageTemplateIn) -> TemplateInput:
     return TemplateInput(
         key=key, language=language, subject=data.subject, body=data.body, name=data.name
     )
@@ -159,41 +161,44 @@ def _template_input(key: str, language: str, data: TemplateIn) -> TemplateInput:
 
 @router.get(
     "/programs/{slug}/templates",
-    response={200: list[TemplateOut], **ERRORS},
+    response={200: list[MessageTemplateOut], **ERRORS},
     summary="A program's message templates",
 )
-def template_list(request: HttpRequest, slug: str) -> list[TemplateOut]:
+def template_list(request: HttpRequest, slug: str) -> list[MessageTemplateOut]:
     """Standard messages (the program's wording, else the default) and free-form templates."""
     program = access_program_messages(actor=request.user, slug=slug)
-    return [TemplateOut.of(r) for r in services.template_list(actor=request.user, program=program)]
+    return [
+        MessageTemplateOut.of(r)
+        for r in services.template_list(actor=request.user, program=program)
+    ]
 
 
 @router.get(
     "/programs/{slug}/templates/{key}/{language}",
-    response={200: TemplateOut, **ERRORS},
+    response={200: MessageTemplateOut, **ERRORS},
     summary="One message template in one language",
 )
-def template_get(request: HttpRequest, slug: str, key: str, language: str) -> TemplateOut:
+def template_get(request: HttpRequest, slug: str, key: str, language: str) -> MessageTemplateOut:
     program = access_program_messages(actor=request.user, slug=slug)
-    return TemplateOut.of(
+    return MessageTemplateOut.of(
         services.template_get(actor=request.user, program=program, key=key, language=language)
     )
 
 
 @router.put(
     "/programs/{slug}/templates/{key}/{language}",
-    response={200: TemplateOut, **WRITE_ERRORS},
+    response={200: MessageTemplateOut, **WRITE_ERRORS},
     summary="Write a message template in one language",
 )
 def template_put(
-    request: HttpRequest, slug: str, key: str, language: str, data: TemplateIn
-) -> TemplateOut:
+    request: HttpRequest, slug: str, key: str, language: str, data: MessageTemplateIn
+) -> MessageTemplateOut:
     """Unknown or malformed placeholders are a 422 naming each of them."""
     program = access_program_messages(actor=request.user, slug=slug)
     services.template_save(
         actor=request.user, program=program, data=_template_input(key, language, data)
     )
-    return TemplateOut.of(
+    return MessageTemplateOut.of(
         services.template_get(actor=request.user, program=program, key=key, language=language)
     )
 
@@ -212,12 +217,12 @@ def template_delete(request: HttpRequest, slug: str, key: str, language: str) ->
 
 @router.post(
     "/programs/{slug}/templates/{key}/{language}/preview",
-    response={200: PreviewOut, **WRITE_ERRORS},
+    response={200: MessagePreviewOut, **WRITE_ERRORS},
     summary="Preview a template as a participant",
 )
 def template_preview(
-    request: HttpRequest, slug: str, key: str, language: str, data: PreviewIn
-) -> PreviewOut:
+    request: HttpRequest, slug: str, key: str, language: str, data: MessagePreviewIn
+) -> MessagePreviewOut:
     """Nothing is saved or sent."""
     program = access_program_messages(actor=request.user, slug=slug)
     p = services.template_preview(
@@ -226,17 +231,17 @@ def template_preview(
         data=_template_input(key, language, data),
         sample=data.sample,
     )
-    return PreviewOut(recipient=p.recipient, subject=p.subject, body=p.body)
+    return MessagePreviewOut(recipient=p.recipient, subject=p.subject, body=p.body)
 
 
 @router.post(
     "/programs/{slug}/templates/{key}/{language}/test",
-    response={200: SentOut, **WRITE_ERRORS},
+    response={200: TestSentOut, **WRITE_ERRORS},
     summary="Send a template to yourself",
 )
 def template_test(
-    request: HttpRequest, slug: str, key: str, language: str, data: PreviewIn
-) -> SentOut:
+    request: HttpRequest, slug: str, key: str, language: str, data: MessagePreviewIn
+) -> TestSentOut:
     program = access_program_messages(actor=request.user, slug=slug)
     address = services.template_test_send(
         actor=request.user,
@@ -244,7 +249,7 @@ def template_test(
         data=_template_input(key, language, data),
         sample=data.sample,
     )
-    return SentOut(sent_to=address)
+    return TestSentOut(sent_to=address)
 
 
 @router.get(
@@ -260,19 +265,21 @@ def broadcast_list(request: HttpRequest, slug: str) -> list[BroadcastOut]:
 
 @router.post(
     "/programs/{slug}/broadcasts/preview",
-    response={200: AudienceOut, **WRITE_ERRORS},
+    response={200: BroadcastAudienceOut, **WRITE_ERRORS},
     summary="Count the recipients of a message and preview it",
 )
-def broadcast_preview(request: HttpRequest, slug: str, data: BroadcastIn) -> AudienceOut:
+def broadcast_preview(request: HttpRequest, slug: str, data: BroadcastIn) -> BroadcastAudienceOut:
     """Nothing is sent. Send with the count it gives as `expected_count`."""
     program = access_program_messages(actor=request.user, slug=slug)
     p = services.broadcast_preview(actor=request.user, program=program, data=data.to_input())
     sample = p.sample
-    return AudienceOut(
+    return BroadcastAudienceOut(
         count=p.audience.count,
         unsubscribed=p.audience.unsubscribed,
         left_out=p.audience.gone,
-        sample=PreviewOut(recipient=sample.recipient, subject=sample.subject, body=sample.body)
+        sample=MessagePreviewOut(
+            recipient=sample.recipient, subject=sample.subject, body=sample.body
+        )
         if sample
         else None,
     )
