@@ -278,17 +278,22 @@ def _render_one(
 
 
 def broadcast_send(
-    *, actor: Actor, program: Program, data: BroadcastInput, expected: int | None = None
+    *,
+    actor: Actor,
+    program: Program,
+    data: BroadcastInput,
+    expected: int | None = None,
+    progress: ProgressCallback | None = None,
 ) -> Broadcast:
     """Record the broadcast and its recipients (one transaction, audited: who, segment,
     count, subject, essential), then send it: in the request when small, else in the
     background with progress. `expected`: the count the sender confirmed; a different
     count now (someone enrolled or left meanwhile) is a Conflict, so nobody sends to a
-    segment they did not see."""
+    segment they did not see. With `progress` (the CLI) it is sent here, reporting progress."""
     with transaction.atomic():
         broadcast = _broadcast_create(actor, program, data, expected)
-    if broadcast.recipient_count <= INLINE_LIMIT:
-        broadcast_deliver(broadcast_id=broadcast.pk)
+    if progress is not None or broadcast.recipient_count <= INLINE_LIMIT:
+        broadcast_deliver(broadcast_id=broadcast.pk, progress=progress)
         broadcast.refresh_from_db()
     else:
         broadcast_task.enqueue(broadcast.pk)
