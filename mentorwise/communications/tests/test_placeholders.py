@@ -87,7 +87,7 @@ def reference_render(text: str, values: dict[str, str]) -> str | None:
     return "".join(out)
 
 
-@settings(max_examples=600, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(templates, st.dictionaries(st.sampled_from(NAMES), values_text))
 @example("{{ settings.SECRET_KEY }}", {})
 @example("{% for x in y %}{first_name}{% endfor %}", {"first_name": "A"})
@@ -104,7 +104,7 @@ def test_render_agrees_with_a_reading_of_the_grammar(text: str, values: dict[str
         assert render(text, values) == expected
 
 
-@settings(max_examples=400)
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(templates)
 def test_every_problem_names_the_text_at_fault(text: str) -> None:
     for problem in check(text, NAMES, required=False):
@@ -126,7 +126,7 @@ parts = st.lists(
 )
 
 
-@settings(max_examples=500)
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(parts, st.lists(values_text, min_size=3, max_size=3))
 def test_values_are_plain_text_never_parsed_again_and_never_leak_another(
     template_parts: list[tuple[str, str]], vals: list[str]
@@ -143,7 +143,7 @@ def test_values_are_plain_text_never_parsed_again_and_never_leak_another(
         assert SECRET not in render(text, values)
 
 
-@settings(max_examples=500)
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(st.one_of(st.text(), st.sampled_from([f"{{{n}}}" for n in NAMES])), max_size=6),
     st.dictionaries(st.sampled_from(NAMES), values_text, min_size=len(NAMES), max_size=len(NAMES)),
