@@ -29,7 +29,7 @@ from mentorwise.communications.models import (
     Unsubscription,
 )
 from mentorwise.communications.permissions import require_manages
-from mentorwise.communications.segments import Audience, segment_audience
+from mentorwise.communications.segments import Audience, segment_audience, segment_validate
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict, FieldError, InvalidInput, NotFound
 from mentorwise.core.languages import SHIPPED, language_name
@@ -247,8 +247,13 @@ def _broadcast_versions(
 
 
 def broadcast_preview(*, actor: Actor, program: Program, data: BroadcastInput) -> BroadcastPreview:
-    """The count before sending (and the unsubscribed and departed left out)."""
+    """The count before sending (and the unsubscribed and departed left out), and the
+    message as the first recipient reads it once there is a text (the count needs none)."""
     require_manages(actor, program)
+    if not (data.template or data.subject.strip() or data.body.strip()):
+        segment = segment_validate(data.segment)
+        audience = segment_audience(program=program, segment=segment, essential=data.essential)
+        return BroadcastPreview(audience, None)
     data = broadcast_validate(data)
     subject, body, versions = _broadcast_versions(program, data)
     audience = segment_audience(program=program, segment=data.segment, essential=data.essential)

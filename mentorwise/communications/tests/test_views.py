@@ -212,3 +212,16 @@ def test_terminated_and_erased_people_never_receive_even_essential_mail(
     data = {"subject": "S {first_name}", "body": "B", "essential": "on", "action": "send"}
     _client(program_manager).post(f"{_base(program)}broadcasts/new/", {**data, "confirmed": "yes"})
     assert [m.subject for m in mail.outbox] == ["S Omar"]
+
+
+def test_the_count_needs_no_text_and_a_bad_text_names_its_problem_in_the_partial(
+    program: Program, program_manager: User, mentee: User
+) -> None:
+    client = _client(program_manager)
+    url = f"{_base(program)}broadcasts/new/"
+    headers = {"HX-Request": "true"}
+    counted = client.post(url, {"roles": ["mentee"], "action": "preview"}, headers=headers)
+    assert b"1 person" in counted.content
+    bad = {"roles": ["mentee"], "subject": "Hi {nom}", "action": "preview"}
+    refused = client.post(url, bad, headers=headers).content.decode()
+    assert "{nom} is not a variable of this message" in refused
