@@ -12,7 +12,7 @@ from mentorwise.communications.segments import Segment, segment_validate
 from mentorwise.core.errors import FieldError, InvalidInput
 from mentorwise.core.languages import SHIPPED
 
-KEY = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
+KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,59}")
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,11 @@ def template_validate(data: TemplateInput) -> TemplateInput:
     """The input, trimmed; InvalidInput naming every problem (each bad placeholder)."""
     errors: list[FieldError] = []
     if not KEY.fullmatch(data.key):
-        errors.append(FieldError("key", _("lower-case letters, digits and dashes"), value=data.key))
+        errors.append(
+            FieldError(
+                "key", _("lower-case letters, digits, dashes and underscores"), value=data.key
+            )
+        )
     if data.language not in {language.code for language in SHIPPED}:
         errors.append(
             FieldError("language", _("not a language Mentorwise ships"), value=data.language)

@@ -7,7 +7,8 @@ language. Values are plain strings from the records (placeholders.py puts them i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from mentorwise.people.models import Person
 from mentorwise.programs.models import Enrollment, Program, Role, role_noun
 from mentorwise.relationships.models import Relationship, RelationshipStatus
 
+logger = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "mentorwise.communications.unsubscribe"
 
 # (subject, body) of one language version.
@@ -188,3 +190,36 @@ def footer(program: Program, person_id: int, *, essential: bool) -> str:
 
 def language_for(person: Person) -> str:
     return language_of(person)
+
+
+def standard_text(
+    program_id: int, key: str, person_id: int, language: str, extra: Mapping[str, str]
+) -> tuple[str, str] | None:
+    """The program's own wording of standard message `key` for one reader (registered with
+    messaging.texts): their language's version, else the program's; None when the program
+    has none (the sender keeps its built-in text). `extra` holds the message's own values
+    (match_name...); the recipient's and the program's are computed here."""
+    if key not in catalog.STANDARD:
+        return None
+    versions = {
+        t.language: (t.subject, t.body)
+        for t in MessageTemplate.objects.filter(program_id=program_id, key=key)
+    }
+    if not versions:
+        return None
+    program = Program.objects.get(pk=program_id)
+    version = choose(versions, language, program)
+    if version is None:
+        return None
+    recipient = recipients_of(program, [person_id]).get(person_id)
+    if recipient is None:
+        return None
+    with translation.override(language):
+        values = values_for(program, recipient, manager_name(program))
+    values.update({v.name: "" for v in catalog.STANDARD[key].variables if v.name not in values})
+    values.update({k: v for k, v in extra.items() if k in values})
+    try:
+        return render_for(version, values, language=language)
+    except placeholders.TemplateError:  # saved before a variable was withdrawn: built-in text
+        logger.warning("program %s: message %s no longer renders", program_id, key)
+        return None

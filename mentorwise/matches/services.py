@@ -42,6 +42,7 @@ from mentorwise.matches.runs import run_execute, run_is_small
 from mentorwise.matches.scores import pair_preview
 from mentorwise.matches.selectors import own_mentee_enrollment
 from mentorwise.matches.tasks import matching_run_task
+from mentorwise.messaging.texts import program_text
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, Role
 
 logger = logging.getLogger(__name__)
@@ -310,6 +311,21 @@ def _notify_published(match: Match) -> None:
                 )
                 % values
             )
+            # The program's own wording, where its managers wrote one (communications).
+            own = program_text(
+                program_id=match.program_id,
+                key="match_announcement",
+                person_id=person.pk,
+                language=translation.get_language() or settings.LANGUAGE_CODE,
+                values={
+                    "match_name": other.full_name,
+                    "match_title": other.title,
+                    "match_reasons": reasons,
+                    "answer_by": values["day"],
+                },
+            )
+            if own is not None:
+                subject, body = own
         email_enqueue(to=[person.email], subject=subject, body=body)
 
 

@@ -225,3 +225,18 @@ def test_the_count_needs_no_text_and_a_bad_text_names_its_problem_in_the_partial
     bad = {"roles": ["mentee"], "subject": "Hi {nom}", "action": "preview"}
     refused = client.post(url, bad, headers=headers).content.decode()
     assert "{nom} is not a variable of this message" in refused
+
+
+@pytest.mark.parametrize("key", ["welcome", "match_announcement", "midpoint", "closing"])
+def test_every_standard_message_is_editable_with_its_own_variables(
+    program: Program, program_manager: User, key: str
+) -> None:
+    url = f"{_base(program)}templates/{key}/en/"
+    client = _client(program_manager)
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"subject": "{program_name}", "body": "{first_name}"})
+    assert response.status_code == 302
+    assert MessageTemplate.objects.filter(program=program, key=key).exists()
+    # A match announcement's own variables are not offered elsewhere.
+    refused = client.post(url, {"subject": "{program_name}", "body": "{match_name}"})
+    assert (refused.status_code == 302) == (key == "match_announcement")
