@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "mentorwise.notifications",
     "mentorwise.insights",
     "mentorwise.channels",
+    "mentorwise.communications",
     "mentorwise.audit",
     "mentorwise.content",
     "mentorwise.api",

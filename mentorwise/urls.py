@@ -30,6 +30,7 @@ urlpatterns = [
     path("insights/", include("mentorwise.insights.urls")),
     path("audit/", include("mentorwise.audit.urls")),
     path("webhooks/", include("mentorwise.channels.urls")),
+    path("communications/", include("mentorwise.communications.urls")),
     path("translations/", include("mentorwise.content.urls")),
     path("privacy/", include("mentorwise.privacy.urls")),
     path("api/", api_urls()),

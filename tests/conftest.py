@@ -71,7 +71,16 @@ def known_ids(hr_admin: Any, program: Any, mentee: Any, mentor: Any) -> dict[str
         "meeting_id": meeting.pk,
         "kind": "midpoint",
         "connector_id": _unreachable_connector().pk,
+        "key": "welcome",
+        "language": "en",
+        "broadcast_id": _broadcast(program).pk,
     }
+
+
+def _broadcast(program: Any) -> Any:
+    from mentorwise.communications.models import Broadcast
+
+    return Broadcast.objects.create(program=program, subject="Kick-off", body="Hello")
 
 
 def _unreachable_connector() -> Any:

@@ -75,6 +75,7 @@ MARK = {
     "program": "Leadership Matrix 2026",
     "dev_goals": "ANA-DEVELOPMENT-GOALS-MARK",
     "milestone": "MILESTONE-TITLE-MARK",
+    "broadcast": "BROADCAST-SUBJECT-MARK",
     # How a veto reads on a card or in a pair preview (the word the vetoed person must never
     # see: other pages only say "veto"/"vetoes").
     "veto": "vetoed",
@@ -229,6 +230,7 @@ def build_world() -> World:
     )
     connector = _connector()
     circles = build_circles(hr, pm, users)
+    broadcast, broadcast_count = _broadcast(program, pm)
     enrollment = Enrollment.objects.get(program=program, person=ana_person)
     mentor_enrollment = Enrollment.objects.get(program=program, person=people["mentor"])
     ids = {
@@ -251,6 +253,8 @@ def build_world() -> World:
         "import_run": import_run.pk,
         "webhook": webhook.pk,
         "connector": connector.pk,
+        "broadcast": broadcast,
+        "broadcast_count": broadcast_count,
         **vetoes,
         **circles,
         "version": rel.agreement.current.number,
@@ -283,6 +287,19 @@ def _vetoes(program: Program, people: dict[str, Any], users: dict[str, User], sk
         "veto_mentee": mine["mentee2"].pk,  # Omar, vetoed by Mikel
         "veto_mentor": mine["mentor2"].pk,  # Mikel
     }
+
+
+def _broadcast(program: Program, pm: User) -> tuple[int, int]:
+    """A past broadcast of `program` (its subject is a mark), and how many people the
+    mentees' segment reaches now (what a send must confirm)."""
+    from mentorwise.communications.models import Broadcast
+    from mentorwise.communications.segments import Segment, segment_audience
+
+    broadcast = Broadcast.objects.create(
+        program=program, subject=MARK["broadcast"], body="Hello", created_by=pm, status="sent"
+    )
+    count = segment_audience(program=program, segment=Segment(roles=("mentee",)), essential=False)
+    return broadcast.pk, count.count
 
 
 def _connector() -> Any:
@@ -347,6 +364,15 @@ def _get(url: str) -> tuple[Req, ...]:
 
 
 REL = "/relationships/{rel}/"
+COMMS = "/communications/programs/{slug}/"
+TEMPLATE = {"subject": "Matrix subject", "body": "Matrix body"}
+BROADCAST = {
+    "roles": "mentee",
+    "enrollment_statuses": "active",
+    "subject": "Matrix news",
+    "body": "Hello",
+}
+BROADCAST_API = {"subject": "Matrix news", "body": "Hello", "segment": {"roles": ["mentee"]}}
 API_REL = "/api/relationships/{rel}"
 CADENCE = {"meeting_cadence_days": "21"}
 GOAL = {"title": "A new goal", "specific": "s", "measurable": "m"}
@@ -731,6 +757,63 @@ PROBES: dict[str, Probe] = {
     "calendar.own": Probe("read", _get("/account/calendar/")),
     "calendar.organisation": Probe("read", _get("/people/calendars/")),
     "webhook.read": Probe("read", (*_get("/webhooks/"), *_get("/webhooks/{webhook}/"))),
+    # Program communications
+    "message_template.read": Probe(
+        "read",
+        _get(COMMS) + _get(COMMS + "templates/welcome/en/"),
+        _get("/api/programs/{slug}/templates") + _get("/api/programs/{slug}/templates/welcome/en"),
+    ),
+    "message_template.preview": Probe(
+        "read",
+        (
+            Req("post", COMMS + "templates/welcome/en/", {**TEMPLATE, "action": "preview"}),
+            Req("post", COMMS + "broadcasts/new/", {**BROADCAST, "action": "preview"}),
+        ),
+        (
+            Req("post", "/api/programs/{slug}/templates/welcome/en/preview", TEMPLATE),
+            Req("post", "/api/programs/{slug}/broadcasts/preview", BROADCAST_API),
+        ),
+    ),
+    "message_template.change": Probe(
+        "write",
+        (
+            Req("post", COMMS + "templates/welcome/de/", TEMPLATE),
+            Req("post", COMMS + "templates/welcome/en/", {**TEMPLATE, "action": "test"}),
+        ),
+        (
+            Req("put", "/api/programs/{slug}/templates/welcome/fr", TEMPLATE),
+            Req("post", "/api/programs/{slug}/templates/welcome/en/test", TEMPLATE),
+        ),
+    ),
+    "broadcast.read": Probe(
+        "read",
+        _get(COMMS + "broadcasts/{broadcast}/"),
+        _get("/api/programs/{slug}/broadcasts")
+        + _get("/api/programs/{slug}/broadcasts/{broadcast}"),
+        MARK["broadcast"],
+    ),
+    "broadcast.send": Probe(
+        "write",
+        (
+            Req(
+                "post",
+                COMMS + "broadcasts/new/",
+                {
+                    **BROADCAST,
+                    "action": "send",
+                    "confirmed": "yes",
+                    "expected": "{broadcast_count}",
+                },
+            ),
+        ),
+        (
+            Req(
+                "post",
+                "/api/programs/{slug}/broadcasts",
+                {**BROADCAST_API, "expected_count": "{broadcast_count}"},
+            ),
+        ),
+    ),
 }
 
 
@@ -806,8 +889,33 @@ def _service_calls() -> dict[str, Any]:
             and None
         ),
     }
+
+    def template_change(w: World, u: Any) -> None:
+        from mentorwise.communications.inputs import TemplateInput
+        from mentorwise.communications.permissions import access_program_messages
+        from mentorwise.communications.services import template_save
+
+        program = access_program_messages(actor=u, slug=w.ids["slug"])
+        template_save(
+            actor=u,
+            program=program,
+            data=TemplateInput(key="welcome", language="de", subject="S", body="B"),
+        )
+
+    def broadcast_send_call(w: World, u: Any) -> None:
+        from mentorwise.communications.inputs import BroadcastInput
+        from mentorwise.communications.permissions import access_program_messages
+        from mentorwise.communications.segments import Segment
+        from mentorwise.communications.services import broadcast_send
+
+        program = access_program_messages(actor=u, slug=w.ids["slug"])
+        data = BroadcastInput(subject="S", body="B", segment=Segment(roles=("mentee",)))
+        broadcast_send(actor=u, program=program, data=data)
+
     return {
         **circle_calls,
+        "message_template.change": template_change,
+        "broadcast.send": broadcast_send_call,
         "connector.run": connector_test_call,
         "person.read": lambda w, u: str(
             access_person(actor=u, person_id=w.ids["person"], directory=can_read_directory(u)).email
@@ -984,6 +1092,7 @@ MARK_ROWS: dict[str, tuple[str, ...]] = {
     "circle_agreement": ("circle.content",),
     "circle_check_in": ("circle_check_in.read",),
     "circle_private": ("circle_private_note.read",),
+    "broadcast": ("broadcast.read",),
 }
 # Marta's private note is Ana's seen from the other side of the pair: its row read with the
 # two sides swapped (a token acts as its owner).

@@ -45,6 +45,9 @@ PUBLIC = {
     "accounts:passkey_sign_in_options": "a passkey challenge for the login that has just given "
     "the right password; else 403",
     "accounts:passkey_sign_in": "the answer to that challenge (used up by one try); else 403",
+    "communications:unsubscribe": "the link in a program's message: a signed token names the "
+    "person and the program (no login); an unknown token answers 404, and it only ever "
+    "unsubscribes, after a second click",
 }
 
 

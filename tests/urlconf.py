@@ -55,6 +55,8 @@ SAMPLE_KWARGS: dict[str, Any] = {
     "path": "x",
     "token": "not-a-real-token",
     "language": "de",
+    "key": "welcome",
+    "broadcast_id": 1,
 }
 
 # Prefixes answered in JSON (the API, SCIM); everything else is a web page.

@@ -14,6 +14,7 @@ from mentorwise.api.account import router as account_router
 from mentorwise.api.audit import router as audit_router
 from mentorwise.api.auth import session_auth, token_auth
 from mentorwise.api.circles import router as circles_router
+from mentorwise.api.communications import router as communications_router
 from mentorwise.api.connectors import router as connectors_router
 from mentorwise.api.content import router as content_router
 from mentorwise.api.errors import install_error_handlers
@@ -55,6 +56,7 @@ api.add_router("/", messaging_router, tags=["notifications"])
 api.add_router("/", relationships_router, tags=["relationships"])
 api.add_router("/circles", circles_router, tags=["circles"])
 api.add_router("/", account_router, tags=["account"])
+api.add_router("/", communications_router, tags=["communications"])
 
 
 URLs: TypeAlias = list[URLResolver | URLPattern]

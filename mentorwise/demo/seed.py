@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from mentorwise.accounts.models import User
 from mentorwise.demo.circles import demo_circles
+from mentorwise.demo.communications import demo_communications
 from mentorwise.demo.history import demo_past_cohort
 from mentorwise.demo.lifecycle import demo_lifecycle
 from mentorwise.demo.peer import demo_peer_program
@@ -195,6 +196,7 @@ def demo_seed(
         # The walkthrough pair and the sponsor get the demo logins (demo_logins lists them).
         _walkthrough_pair(programs["hipo_leadership"], org, index_of, seed, staff)
         _login("sponsor", _enrolled(programs["sponsorship_underrepresented"], Role.SPONSOR))
+        demo_communications(program=programs["hipo_leadership"], manager=manager)
         demo_logins_language(language)
         # Reminders for the seeded history appear in the app; emails wait for send-nudges.
         nudges_run(send=False)

@@ -45,6 +45,7 @@ from mentorwise.matches.selectors import own_mentee_enrollment
 from mentorwise.matches.tasks import matching_run_task
 from mentorwise.messaging.contract import Action, ActionKind, Kind
 from mentorwise.messaging.services import notify
+from mentorwise.messaging.texts import program_text
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramKind, Role
 
 logger = logging.getLogger(__name__)
@@ -332,6 +333,21 @@ def _notify_published(match: Match) -> None:
                 )
                 % values
             )
+            # The program's own wording, where its managers wrote one (communications).
+            own = program_text(
+                program_id=match.program_id,
+                key="match_announcement",
+                person_id=person.pk,
+                language=translation.get_language() or settings.LANGUAGE_CODE,
+                values={
+                    "match_name": other.full_name,
+                    "match_title": other.title,
+                    "match_reasons": reasons,
+                    "answer_by": values["day"],
+                },
+            )
+            if own is not None:
+                subject, body = own
             actions = _answer_buttons(match)
         notify(
             person=person,

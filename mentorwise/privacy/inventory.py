@@ -53,6 +53,8 @@ EXPORTED: dict[str, str] = {
     "core.contenttranslation.updated_by": "actions_recorded",
     "sso.samlprovider.updated_by": "actions_recorded",
     "channels.webhookendpoint.created_by": "actions_recorded",
+    "communications.messagetemplate.updated_by": "actions_recorded",
+    "communications.broadcast.created_by": "actions_recorded",
     "learning.modulecompletion.person": "training_completions",
     "matches.matchingrun.created_by": "actions_recorded",
     "matches.match.mentee": "matches",
@@ -116,6 +118,10 @@ LINKED: dict[str, str] = {
     "availability.calendarevent.organizer": (
         "meetings written to the person's calendar (UID, provider's event id, link, state)"
     ),
+    "communications.unsubscription.person": "a program whose non-essential messages the "
+    "person stopped",
+    "communications.broadcastrecipient.person": "a program message sent (or left out) to the "
+    "person: which broadcast, when",
 }
 
 # "app.model.field" -> why the records are not exported in full.

@@ -81,6 +81,10 @@ def test_demo_seeds_a_populated_organization_and_prints_logins() -> None:
     assert User.objects.get(username="executive").is_executive
     for url in ("/insights/", f"/insights/programs/{hipo.slug}/", "/insights/pipeline/"):
         assert executive.get(url).status_code == 200, url
+    # The leadership program's communications: its own templates and a message already sent.
+    page = manager.get(f"/communications/programs/{hipo.slug}/").content.decode()
+    assert "Kick-off invitation" in page and "The program's own" in page
+    assert "thank you," in page
 
 
 def logins(output: str) -> list[str]:
