@@ -16,6 +16,8 @@ urlpatterns = [
     path("account/sso/", include("mentorwise.sso.urls")),
     path("account/", include("mentorwise.accounts.urls")),
     path("people/connectors/", include("mentorwise.connectors.urls")),
+    path("people/slack/", include("mentorwise.slack.urls")),
+    path("people/teams/", include("mentorwise.teams.urls")),
     path("people/", include("mentorwise.directory.urls")),
     path("programs/", include("mentorwise.programs.urls")),
     path("matching/", include("mentorwise.matches.urls")),
@@ -28,6 +30,8 @@ urlpatterns = [
     path("webhooks/", include("mentorwise.channels.urls")),
     path("translations/", include("mentorwise.content.urls")),
     path("privacy/", include("mentorwise.privacy.urls")),
+    path("slack/", include("mentorwise.slack.public_urls")),
+    path("teams/", include("mentorwise.teams.public_urls")),
     path("api/", api_urls()),
     path("scim/", include("mentorwise.scim.urls")),
 ]
