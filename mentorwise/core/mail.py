@@ -26,6 +26,17 @@ def email_send(
     to: list[str], subject: str, body: str, attachments: list[list[str]] | None = None
 ) -> int:
     """Send one email (a background task; the worker retries nothing: failures are logged)."""
+    return email_deliver(to=to, subject=subject, body=body, attachments=attachments)
+
+
+def email_deliver(
+    *,
+    to: list[str],
+    subject: str,
+    body: str,
+    attachments: list[list[str]] | list[Attachment] | None = None,
+) -> int:
+    """Send one email now, in this process (raises what the mail backend raises)."""
     message = EmailMessage(
         subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to
     )
@@ -48,6 +59,11 @@ def email_enqueue(
     transaction.on_commit(
         lambda: email_send.enqueue(recipients, subject, body, [list(a) for a in attachments or []])
     )
+
+
+def emails_are_suppressed() -> bool:
+    """True inside `emails_suppressed()` (the notification dispatcher sends nothing either)."""
+    return _suppressed.get()
 
 
 @contextmanager

@@ -41,6 +41,7 @@ from mentorwise.core.models import OutboxMessage
 from mentorwise.core.outbound import events_naming
 from mentorwise.learning.models import ModuleCompletion
 from mentorwise.matches.models import ForbiddenPair, Match
+from mentorwise.messaging.models import ChannelPreference, Notification, QuietHours
 from mentorwise.notifications.models import Nudge, NudgeSettings
 from mentorwise.people.importer import erased_employee_id
 from mentorwise.people.models import Demographics, Person
@@ -149,6 +150,9 @@ def person_erase(*, actor: Actor, person: Person, confirm: str) -> ErasureResult
         result.private_notes_deleted = PrivateNote.objects.filter(author__in=users).delete()[0]
         result.nudges_deleted = Nudge.objects.filter(person=person).delete()[0]
         NudgeSettings.objects.filter(person=person).delete()
+        result.nudges_deleted += Notification.objects.filter(person=person).delete()[0]
+        ChannelPreference.objects.filter(person=person).delete()
+        QuietHours.objects.filter(person=person).delete()
         for _label, queryset in linked_querysets(person, users):
             result.linked_records_deleted += queryset.delete()[0]
         # Events for other systems that name them (webhook deliveries go with them).

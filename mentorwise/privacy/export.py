@@ -39,6 +39,7 @@ from mentorwise.matches.models import (
     Response,
     UnmatchedMentee,
 )
+from mentorwise.messaging.models import ChannelPreference, Notification, QuietHours
 from mentorwise.notifications.models import Nudge, NudgeSettings
 from mentorwise.people.models import CareerEvent, Demographics, Person
 from mentorwise.privacy.inventory import linked_querysets, relations_to_hubs
@@ -194,6 +195,11 @@ def _collect(person: Person) -> dict[str, Any]:
         ],
         "nudges": [row(n) for n in Nudge.objects.filter(person=person)],
         "nudge_settings": row(nudge_settings) if nudge_settings else None,
+        "notifications": [row(n) for n in Notification.objects.filter(person=person)],
+        "notification_preferences": {
+            "channels": [row(p) for p in ChannelPreference.objects.filter(person=person)],
+            "quiet_hours": [row(q) for q in QuietHours.objects.filter(person=person)],
+        },
         "withheld": {key: str(text) for key, text in WITHHELD_NOTICE.items()},
         "linked_records": {
             key: [row(obj) for obj in queryset] for key, queryset in linked_querysets(person, users)

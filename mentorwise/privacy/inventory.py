@@ -90,6 +90,9 @@ EXPORTED: dict[str, str] = {
     "notifications.nudge.person": "nudges",
     "notifications.nudge.relationship": "nudges",
     "notifications.nudgesettings.person": "nudge_settings",
+    "messaging.notification.person": "notifications",
+    "messaging.channelpreference.person": "notification_preferences",
+    "messaging.quiethours.person": "notification_preferences.quiet_hours",
 }
 
 # "app.model.field" of records that only link a login or person to another system: exported
