@@ -12,8 +12,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import User
-from mentorwise.core.errors import InvalidInput, MentorwiseError
+from mentorwise.core.errors import InvalidInput
 from mentorwise.messaging.contract import ActionKind
+from mentorwise.messaging.services import notification_snooze
 from mentorwise.relationships.inputs.answers import MatchAnswer
 from mentorwise.relationships.inputs.feedback import CheckInNew
 from mentorwise.relationships.selectors.access import (
@@ -40,8 +41,6 @@ def button_press(*, actor: User, kind: ActionKind, target: int, value: int | Non
         )
         return _("You checked in: %(pulse)s out of 5.") % {"pulse": value}
     if kind == ActionKind.SNOOZE:
-        raise MentorwiseError(
-            _("Snoozing from chat is not available yet: open the page to do it."),
-            code="snooze_unavailable",
-        )
+        notification_snooze(actor=actor, notification_id=target)
+        return _("Snoozed: you will be reminded again in a week.")
     raise InvalidInput([], _("This button does nothing here."))
