@@ -630,6 +630,7 @@ PROBES: dict[str, Probe] = {
     "audit.export": Probe("read", _get("/audit/export.csv")),
     "sso.saml_settings": Probe("read", _get("/account/sso/saml/settings/")),
     "webhook.read": Probe("read", (*_get("/webhooks/"), *_get("/webhooks/{webhook}/"))),
+    "chat.settings": Probe("read", (*_get("/people/slack/"), *_get("/people/teams/"))),
 }
 
 

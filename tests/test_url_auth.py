@@ -45,6 +45,10 @@ PUBLIC = {
     "accounts:passkey_sign_in_options": "a passkey challenge for the login that has just given "
     "the right password; else 403",
     "accounts:passkey_sign_in": "the answer to that challenge (used up by one try); else 403",
+    "slack_public:interactions": "Slack posts button presses here, signed with the app's signing "
+    "secret (HMAC-SHA256, five-minute window, replays refused); unsigned requests get 401",
+    "teams_public:messages": "Teams posts activities here with a Bot Framework token (JWT checked "
+    "against the Bot Framework's keys, audience, issuer, expiry); without one 401",
 }
 
 

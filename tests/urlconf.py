@@ -23,6 +23,7 @@ SAMPLE_KWARGS: dict[str, Any] = {
     "endpoint_id": 1,
     "delivery_id": 1,
     "connector_id": 1,
+    "workspace_id": 1,
     "match_id": 1,
     "mentor_id": 1,
     "other_id": 1,

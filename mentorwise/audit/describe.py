@@ -22,6 +22,10 @@ LIST_SHOWN = 10
 # keeps the keys). A key not listed reads as itself with spaces (old entries).
 _LABELS: dict[str, Any] = {
     "added": gettext_lazy("Added"),
+    "team": gettext_lazy("Slack workspace"),
+    "scopes": gettext_lazy("Permissions granted"),
+    "checked": gettext_lazy("People checked"),
+    "found": gettext_lazy("People found"),
     "after": gettext_lazy("After"),
     "before": gettext_lazy("Before"),
     "cancelled": gettext_lazy("Meetings cancelled"),
@@ -276,6 +280,13 @@ ACTION_LABELS: dict[str, Promise] = {
     "notification.fallback": gettext_lazy("Notification sent by e-mail instead"),
     "notification.snoozed": gettext_lazy("Notification snoozed"),
     "notification_preferences.changed": gettext_lazy("Notification preferences changed"),
+    # Slack and Microsoft Teams
+    "slack.installed": gettext_lazy("Slack app installed"),
+    "slack.reinstalled": gettext_lazy("Slack app installed again"),
+    "slack.uninstalled": gettext_lazy("Slack app removed"),
+    "slack.members_refreshed": gettext_lazy("People looked up on Slack"),
+    "teams.member_linked": gettext_lazy("Teams chat linked"),
+    "teams.member_unlinked": gettext_lazy("Teams chat removed"),
     # Insights, exports and content
     "insights.exported": gettext_lazy("Insights exported"),
     "insights.outcomes_exported": gettext_lazy("Outcomes exported"),

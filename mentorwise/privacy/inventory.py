@@ -101,6 +101,8 @@ EXPORTED: dict[str, str] = {
 LINKED: dict[str, str] = {
     "accounts.externalidentity.user": "single sign-on identity (issuer and subject)",
     "scim.scimuser.person": "the identity provider's SCIM record (external id, attributes)",
+    "slack.slackmember.person": "the person's Slack user id on an installed workspace",
+    "teams.teamsmember.person": "the person's Teams chat with the bot (conversation reference)",
 }
 
 # "app.model.field" -> why the records are not exported in full.
