@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.core.audit import audit_record
@@ -156,16 +157,7 @@ def _lookup(workspace: SlackWorkspace, token: str, person: Person) -> str:
 
 def _remember(workspace: SlackWorkspace, person_id: int, slack_user_id: str) -> None:
     with transaction.atomic():
-        if slack_user_id:
-            # A Slack user belongs to one person: an e-mail that moved frees the old row.
-            SlackMember.objects.filter(workspace=workspace, slack_user_id=slack_user_id).exclude(
-                person_id=person_id
-            ).update(slack_user_id="")
-        SlackMember.objects.update_or_create(
-            workspace=workspace,
-            person_id=person_id,
-            defaults={"slack_user_id": slack_user_id, "checked_at": timezone.now()},
-        )
+        _remember_many(workspace, [(person_id, slack_user_id)])
 
 
 @dataclass(frozen=True)
@@ -174,42 +166,103 @@ class RefreshResult:
     found: int
 
 
+def _directory(token: str) -> dict[str, str]:
+    """E-mail (lower case) -> Slack user id of every active human member (`users.list`,
+    200 a page; rate limits are waited out as Slack asks)."""
+    client = web_client(token)
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=5))
+    found: dict[str, str] = {}
+    cursor = ""
+    while True:
+        page = client.users_list(limit=200, cursor=cursor or None)
+        for member in page.get("members") or []:
+            if member.get("deleted") or member.get("is_bot") or member.get("id") == "USLACKBOT":
+                continue
+            email = str((member.get("profile") or {}).get("email") or "").strip().lower()
+            if email and member.get("id"):
+                found[email] = str(member["id"])
+        cursor = str((page.get("response_metadata") or {}).get("next_cursor") or "")
+        if not cursor:
+            return found
+
+
 def members_refresh(
     *, actor: Actor, workspace: SlackWorkspace, people: Iterable[Person] | None = None
 ) -> RefreshResult:
-    """Look every employed person (or those given) up by e-mail (`users.lookupByEmail`)
-    and keep who is who. Stops at the first error other than "not found"."""
+    """Keep who is who on the workspace. Every employed person (the default) is matched
+    against the workspace's member list (`users.list`: a few calls for thousands of people);
+    the people given are looked up one by one (`users.lookupByEmail`)."""
     require_can_manage(actor)
     token = workspace_token(workspace)
-    if people is None:
-        people = Person.objects.filter(
-            employed_on(timezone.localdate()), erased_at__isnull=True
-        ).iterator()
-    checked = found = 0
     try:
-        for person in people:
-            slack_user_id = _lookup(workspace, token, person)
-            _remember(workspace, person.pk, slack_user_id)
-            checked += 1
-            found += bool(slack_user_id)
+        if people is None:
+            directory = _directory(token)
+            everyone = Person.objects.filter(
+                employed_on(timezone.localdate()), erased_at__isnull=True
+            ).values_list("pk", "email")
+            pairs = [(pk, directory.get(email.lower(), "")) for pk, email in everyone]
+        else:
+            pairs = [(person.pk, _lookup(workspace, token, person)) for person in people]
     except SlackClientError as error:
         raise SlackProblem(
-            _("Slack stopped the refresh after %(count)s people (%(error)s).")
-            % {"count": checked, "error": _error_code(error)},
+            _("Slack did not answer the look-up (%(error)s): try again later.")
+            % {"error": _error_code(error)},
             code="slack_refresh",
         ) from error
-    finally:
-        if checked:
-            SlackWorkspace.objects.filter(pk=workspace.pk).update(
-                members_refreshed_at=timezone.now()
+    with transaction.atomic():
+        _remember_many(workspace, pairs)
+        SlackWorkspace.objects.filter(pk=workspace.pk).update(members_refreshed_at=timezone.now())
+        found = sum(1 for _, slack_user_id in pairs if slack_user_id)
+        audit_record(
+            actor=actor,
+            action="slack.members_refreshed",
+            target=workspace,
+            data={"checked": len(pairs), "found": found},
+        )
+    return RefreshResult(checked=len(pairs), found=found)
+
+
+def _remember_many(workspace: SlackWorkspace, pairs: list[tuple[int, str]]) -> None:
+    """Write many (person, Slack user) pairs at once; a Slack user claimed twice (two
+    records with one e-mail in different case) goes to the first only."""
+    now = timezone.now()
+    claimed: set[str] = set()
+    wanted: dict[int, str] = {}
+    for person_id, slack_user_id in pairs:
+        if slack_user_id in claimed:
+            slack_user_id = ""
+        if slack_user_id:
+            claimed.add(slack_user_id)
+        wanted[person_id] = slack_user_id
+    existing = {m.person_id: m for m in SlackMember.objects.filter(workspace=workspace)}
+    # Free every Slack user that changes hands first (the unique constraint holds throughout).
+    moving = {
+        v for k, v in wanted.items() if v and (k not in existing or existing[k].slack_user_id != v)
+    }
+    SlackMember.objects.filter(workspace=workspace, slack_user_id__in=moving).update(
+        slack_user_id=""
+    )
+    for member in existing.values():
+        if member.slack_user_id in moving:
+            member.slack_user_id = ""
+    changed: list[SlackMember] = []
+    new: list[SlackMember] = []
+    for person_id, slack_user_id in wanted.items():
+        known = existing.get(person_id)
+        if known is None:
+            new.append(
+                SlackMember(
+                    workspace=workspace,
+                    person_id=person_id,
+                    slack_user_id=slack_user_id,
+                    checked_at=now,
+                )
             )
-            audit_record(
-                actor=actor,
-                action="slack.members_refreshed",
-                target=workspace,
-                data={"checked": checked, "found": found},
-            )
-    return RefreshResult(checked=checked, found=found)
+        else:
+            known.slack_user_id, known.checked_at = slack_user_id, now
+            changed.append(known)
+    SlackMember.objects.bulk_update(changed, ["slack_user_id", "checked_at"], batch_size=1000)
+    SlackMember.objects.bulk_create(new, batch_size=1000)
 
 
 def reachable_people(person_ids: Collection[int]) -> set[int]:

@@ -37,6 +37,8 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     revoked: bool = False
     fail: dict[str, str] = field(default_factory=dict)  # method -> error to answer
+    # users.list: extra members beyond `users` (bots, deleted accounts), as Slack lists them.
+    others: list[dict[str, Any]] = field(default_factory=list)
 
     def named(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -81,6 +83,18 @@ class FakeSlack:
             if user_id is None:
                 return self._json({"ok": False, "error": "users_not_found"})
             return self._json({"ok": True, "user": {"id": user_id, "deleted": False}})
+        if method == "users.list":
+            members = [
+                {"id": uid, "deleted": False, "is_bot": False, "profile": {"email": email.upper()}}
+                for email, uid in sorted(self.users.items())
+            ] + self.others
+            start = int(params.get("cursor") or 0)
+            size = min(int(params.get("limit") or 100), 200)
+            page = members[start : start + size]
+            next_cursor = str(start + size) if start + size < len(members) else ""
+            return self._json(
+                {"ok": True, "members": page, "response_metadata": {"next_cursor": next_cursor}}
+            )
         if method == "conversations.open":
             return self._json({"ok": True, "channel": {"id": "D" + str(params["users"])}})
         if method == "chat.postMessage":

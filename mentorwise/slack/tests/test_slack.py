@@ -6,11 +6,14 @@ page's services), all against a local fake of Slack's Web API."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import random
 import time
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -405,3 +408,47 @@ def test_snooze_puts_off_the_persons_own_notification_only(
     assert mine.snoozed_until is not None
     assert mine.snoozed_until - timezone.now() > dt.timedelta(days=6)
     assert "Snoozed" in slack.named("chat.update")[-1].params["text"]
+
+
+def test_the_command_finds_people_on_every_workspace(
+    slack: fakes.FakeSlack, workspace: SlackWorkspace, mentee: Any, mentor: Any
+) -> None:
+    slack.users = {mentee.person.email: "UANA"}
+    out = io.StringIO()
+    call_command("slack_people", stdout=out)
+    assert "Acme: 1 of" in out.getvalue()
+    assert SlackAdapter().reachable({mentee.person_id, mentor.person_id}) == {mentee.person_id}
+    assert AuditEntry.objects.get(action="slack.members_refreshed").data["found"] == 1
+
+
+def test_the_command_fails_without_a_workspace(db: None) -> None:
+    with pytest.raises(CommandError):
+        call_command("slack_people")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_everyone_is_matched_from_the_member_list_in_pages(
+    slack: fakes.FakeSlack, workspace: SlackWorkspace, hr_admin: Any, seed: int
+) -> None:
+    rng = random.Random(seed)
+    people = [make_person() for _ in range(rng.randint(150, 450))]
+    on_slack = [p for p in people if rng.random() < 0.7]
+    slack.users = {p.email: f"U{p.pk}" for p in on_slack}
+    gone = rng.choice(people)
+    slack.others = [
+        {"id": "UBOT1", "is_bot": True, "profile": {"email": people[0].email}},
+        {"id": "UGONE", "deleted": True, "profile": {"email": gone.email}},
+        {"id": "USLACKBOT", "profile": {}},
+    ]
+    if gone in on_slack:
+        slack.users.pop(gone.email)
+        on_slack.remove(gone)
+    result = members_refresh(actor=hr_admin, workspace=workspace)
+    expected = {p.pk for p in on_slack}
+    employed = {p.pk for p in people} | {hr_admin.person_id}
+    assert SlackAdapter().reachable(employed) == expected
+    assert result.found == len(expected) and result.checked == SlackMember.objects.count()
+    assert len(slack.named("users.list")) == -(-(len(on_slack) + 3) // 200)  # pages of 200
+    assert slack.named("users.lookupByEmail") == []
+    for member in SlackMember.objects.exclude(slack_user_id=""):
+        assert member.slack_user_id == f"U{member.person_id}"
