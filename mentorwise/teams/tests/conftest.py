@@ -3,17 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from botframework.connector.auth import AppCredentials
 
 from mentorwise.teams import connector
 from mentorwise.teams.tests import fakes
-
-
-class _Credentials(AppCredentials):  # type: ignore[misc]
-    """The bot's credentials with a fixed token (no Microsoft sign-in in tests)."""
-
-    def get_access_token(self, force_refresh: bool = False) -> str:
-        return fakes.OUT_TOKEN
 
 
 @pytest.fixture
@@ -21,7 +13,9 @@ def teams(httpserver: Any, settings: Any, monkeypatch: pytest.MonkeyPatch) -> fa
     settings.MENTORWISE_TEAMS_APP_ID = fakes.APP_ID
     settings.MENTORWISE_TEAMS_APP_PASSWORD = fakes.APP_PASSWORD
     settings.MENTORWISE_TEAMS_OPENID_METADATA_URL = httpserver.url_for("/openid")
-    monkeypatch.setattr(connector, "credentials", lambda: _Credentials(app_id=fakes.APP_ID))
+    monkeypatch.setattr(
+        connector, "credentials", lambda: fakes.FixedCredentials(app_id=fakes.APP_ID)
+    )
     return fakes.install(httpserver)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
+from botframework.connector.auth import AppCredentials
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 from werkzeug import Request, Response
@@ -122,3 +123,10 @@ def activity(service_url: str, *, user: str = "29:ana", **fields: Any) -> dict[s
     }
     base.update(fields)
     return base
+
+
+class FixedCredentials(AppCredentials):  # type: ignore[misc]
+    """The bot's credentials with a fixed token (no Microsoft sign-in in tests)."""
+
+    def get_access_token(self, force_refresh: bool = False) -> str:
+        return OUT_TOKEN
