@@ -12,6 +12,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -20,7 +21,6 @@ from mentorwise.core.audit import audit_record
 from mentorwise.core.clock import format_when, zone_of
 from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from mentorwise.core.languages import speaking_to
-from mentorwise.core.mail import email_enqueue
 from mentorwise.core.outbound import outbound_record, person_ref
 from mentorwise.matches.models import (
     HOLDS_CAPACITY,
@@ -42,6 +42,8 @@ from mentorwise.matches.runs import run_execute, run_is_small
 from mentorwise.matches.scores import pair_preview
 from mentorwise.matches.selectors import own_mentee_enrollment
 from mentorwise.matches.tasks import matching_run_task
+from mentorwise.messaging.contract import Action, ActionKind, Kind
+from mentorwise.messaging.services import notify
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, Role
 
 logger = logging.getLogger(__name__)
@@ -310,7 +312,24 @@ def _notify_published(match: Match) -> None:
                 )
                 % values
             )
-        email_enqueue(to=[person.email], subject=subject, body=body)
+            actions = _answer_buttons(match)
+        notify(
+            person=person,
+            kind=Kind.MATCH_OFFER,
+            subject=subject,
+            body=body,
+            url=reverse("relationships:mine"),
+            actions=actions,
+            program=match.program,
+        )
+
+
+def _answer_buttons(match: Match) -> tuple[Action, ...]:
+    """Accept and decline, in the active language (Slack and Teams show them as buttons)."""
+    return (
+        Action(ActionKind.MATCH_ACCEPT, match.pk, _("Accept"), style="primary"),
+        Action(ActionKind.MATCH_DECLINE, match.pk, _("Decline"), style="danger"),
+    )
 
 
 def answer_day(match: Match, person: object) -> str:
@@ -393,7 +412,16 @@ def mentor_request_create(*, actor: Actor, program: Program, mentor_id: int, mes
             )
             % values
         )
-    email_enqueue(to=[mentor.person.email], subject=subject, body=body)
+        actions = _answer_buttons(match)
+    notify(
+        person=mentor.person,
+        kind=Kind.MATCH_OFFER,
+        subject=subject,
+        body=body,
+        url=reverse("relationships:mine"),
+        actions=actions,
+        program=program,
+    )
     audit_record(actor=actor, action="match.requested", target=match)
     return match
 
@@ -419,7 +447,14 @@ def requests_expire(*, now: dt.datetime | None = None) -> int:
                 "Nobody answered in time, so the match expired. You are back in the pool and "
                 "can be matched again.\n"
             )
-        email_enqueue(to=[match.mentee.person.email], subject=subject, body=body)
+        notify(
+            person=match.mentee.person,
+            kind=Kind.MATCH_UPDATE,
+            subject=subject,
+            body=body,
+            url=reverse("relationships:mine"),
+            program=match.program,
+        )
     return len(expired)
 
 

@@ -176,7 +176,7 @@ def _message(notification: Notification) -> Message:
     return Message(
         notification_id=notification.pk,
         person_id=notification.person_id,
-        email=notification.person.email,
+        email=notification.address or notification.person.email,
         language=language_of(notification.person),
         kind=Kind(notification.kind),
         subject=notification.subject,

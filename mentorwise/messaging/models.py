@@ -42,6 +42,8 @@ class Notification(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField()
     url = models.CharField(max_length=500, blank=True)
+    # The address e-mail goes to when not the person's own (a login's address); blank: theirs.
+    address = models.EmailField(max_length=254, blank=True)
     essential = models.BooleanField(default=False)
     # [{"kind", "target", "label", "value", "style"}]: contract.Action as JSON.
     actions = models.JSONField(default=list, blank=True)

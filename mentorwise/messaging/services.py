@@ -51,6 +51,7 @@ def notify(
     actions: Sequence[Action] = (),
     attachments: Sequence[tuple[str, str, str]] = (),
     program: models.Model | None = None,
+    address: str = "",
 ) -> Notification:
     """Record one notification to `person` in the caller's transaction; it is delivered after
     commit (never for a rolled-back change) on the channels the person chose for `kind`.
@@ -58,6 +59,7 @@ def notify(
     `subject` and `body` must hold nothing private (DESIGN rule 9): every channel sends
     them. A SNOOZE action with target 0 names this notification. Attachments go by e-mail
     only. Safety notices are essential and go by e-mail only whatever the caller says.
+    `address` sends the e-mail to that address instead of the person's (a login's own).
     """
     kind = Kind(kind)
     essential = essential or kind == Kind.SAFETY
@@ -68,6 +70,7 @@ def notify(
         subject=subject[:200],
         body=body,
         url=url[:500],
+        address=address,
         essential=essential,
         attachments=_attachments_json(attachments),
         program_id=program.pk if program is not None else None,

@@ -33,6 +33,7 @@ from mentorwise.programs.models import GIVING_ROLES, Enrollment, EnrollmentStatu
 from mentorwise.relationships.health import STALL_GRACE_DAYS
 from mentorwise.relationships.models import (
     AgreementVersion,
+    CheckIn,
     Relationship,
     RelationshipStatus,
     Side,
@@ -45,6 +46,7 @@ AGREEMENT_GRACE_DAYS = 7
 ANSWER_REMINDER_DAYS = 2
 CLOSURE_NOTICE_DAYS = 7
 CLOSING_SURVEY_WINDOW_DAYS = 30
+CHECKIN_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -414,6 +416,46 @@ def training_incomplete(now: dt.datetime) -> list[NudgeDraft]:
                     url=_url("learning:catalogue"),
                     essential=True,
                     program_id=program.pk,
+                )
+            )
+    return drafts
+
+
+def checkin_due(now: dt.datetime) -> list[NudgeDraft]:
+    """A prompt to rate the relationship 1-5, to each side that has not checked in for
+    CHECKIN_DAYS (counted from the start, then from their last check-in)."""
+    last = {
+        (row["relationship_id"], row["side"]): row["last"]
+        for row in CheckIn.objects.filter(relationship__status=RelationshipStatus.ACTIVE)
+        .values("relationship_id", "side")
+        .annotate(last=Max("created_at"))
+    }
+    drafts = []
+    for rel in _active_relationships():
+        for side, person, other in (
+            (Side.MENTEE, rel.mentee.person, rel.mentor.person),
+            (Side.MENTOR, rel.mentor.person, rel.mentee.person),
+        ):
+            anchor = last.get((rel.pk, side)) or rel.started_at
+            if now - anchor < dt.timedelta(days=CHECKIN_DAYS):
+                continue
+            with speaking_to(person):
+                subject = _("How is it going with %(name)s?") % {"name": other.full_name}
+                body = _(
+                    "Rate your %(program)s relationship with %(name)s from 1 (struggling) to 5 "
+                    "(going very well). It takes a few seconds and helps your program manager "
+                    "support you."
+                ) % {"program": rel.program.title, "name": other.full_name}
+            drafts.append(
+                NudgeDraft(
+                    person_id=person.pk,
+                    kind=NudgeKind.CHECKIN_DUE,
+                    cause=f"checkin:{rel.pk}:{side}:{anchor:%Y%m%d%H%M}",
+                    subject=subject,
+                    body=body,
+                    url=_url("relationships:check_in", rel.pk),
+                    program_id=rel.program_id,
+                    relationship_id=rel.pk,
                 )
             )
     return drafts

@@ -10,7 +10,9 @@ from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.core.errors import NotFound
 from mentorwise.core.models import OutboxMessage
 from mentorwise.core.outbox import outbox_active
-from mentorwise.notifications.models import Nudge, NudgeSettings
+from mentorwise.messaging.contract import Kind
+from mentorwise.messaging.selectors import kinds_switched_off
+from mentorwise.notifications.models import Nudge
 
 
 def my_nudges(*, actor: Actor, include_dismissed: bool = False) -> QuerySet[Nudge]:
@@ -23,9 +25,12 @@ def my_nudges(*, actor: Actor, include_dismissed: bool = False) -> QuerySet[Nudg
     return nudges.order_by("-created_at", "-id")
 
 
-def my_settings(*, actor: Actor) -> NudgeSettings | None:
+def my_nudges_muted(*, actor: Actor) -> bool:
+    """Whether the actor switched reminders off (their channel preference for nudges)."""
     person_id = getattr(actor, "person_id", None)
-    return NudgeSettings.objects.filter(person_id=person_id).first() if person_id else None
+    if person_id is None:
+        return False
+    return bool(kinds_switched_off([person_id], [Kind.NUDGE]))
 
 
 # Outbox (core/outbox.py) ----------------------------------------------------------------

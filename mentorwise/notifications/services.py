@@ -17,9 +17,11 @@ from mentorwise.core.audit import audit_record
 from mentorwise.core.content import reading
 from mentorwise.core.errors import NotFound
 from mentorwise.core.languages import speaking_to
-from mentorwise.core.mail import email_enqueue
 from mentorwise.core.outbound import outbound_record, person_ref
 from mentorwise.matches.services import requests_expire
+from mentorwise.messaging.contract import Action, ActionKind, Kind
+from mentorwise.messaging.selectors import kinds_switched_off
+from mentorwise.messaging.services import Draft, kind_switch, notify_bulk
 from mentorwise.notifications import rules
 from mentorwise.notifications.models import Delivery, Nudge, NudgeKind, NudgeSettings
 from mentorwise.people.models import Person, employed_on
@@ -74,6 +76,7 @@ def _nudges_run(now: dt.datetime | None, send: bool) -> NudgeRun:
         *rules.survey_due(now),
         *rules.answer_waiting(now),
         *rules.training_incomplete(now),
+        *rules.checkin_due(now),
     ]
     stalled_drafts, to_close = rules.stalled(now)
     drafts += stalled_drafts
@@ -201,38 +204,87 @@ def _auto_close(relationship: Relationship, now: dt.datetime) -> int:
     return 1
 
 
+# What each nudge is, as the dispatcher's kinds (people choose channels per kind).
+KIND_OF: dict[str, Kind] = {
+    NudgeKind.SURVEY_DUE: Kind.SURVEY,
+    NudgeKind.CHECKIN_DUE: Kind.CHECKIN,
+    NudgeKind.CLOSURE_WARNING: Kind.RELATIONSHIP,
+    NudgeKind.AUTO_CLOSED: Kind.RELATIONSHIP,
+}
+# The kinds "mute non-essential reminders" switches off (and back on): every kind a
+# non-essential nudge can have.
+MUTED_KINDS = (Kind.NUDGE, Kind.SURVEY, Kind.CHECKIN)
+# Pending nudges handed to the dispatcher per transaction.
+SEND_BATCH = 5000
+
+
+def nudge_kind(kind: str) -> Kind:
+    return KIND_OF.get(kind, Kind.NUDGE)
+
+
 def nudges_send(*, now: dt.datetime | None = None) -> tuple[int, int]:
-    """Email pending nudges (non-essential ones stay in the app for people who muted them)."""
+    """Hand pending nudges to the dispatcher (`messaging.notify_bulk`); non-essential ones
+    stay in the app for people who switched their kind off. Bulk: a few queries per batch."""
     now = now or timezone.now()
-    muted = set(
-        NudgeSettings.objects.filter(mute_non_essential=True).values_list("person_id", flat=True)
+    sent = in_app = 0
+    while True:
+        batch_sent, batch_in_app = _send_batch(now)
+        sent += batch_sent
+        in_app += batch_in_app
+        if batch_sent + batch_in_app < SEND_BATCH:
+            return sent, in_app
+
+
+@transaction.atomic
+def _send_batch(now: dt.datetime) -> tuple[int, int]:
+    pending = list(
+        # Only the nudges are locked: PostgreSQL cannot lock the nullable side of the join
+        # that brings each person's login (their language).
+        Nudge.objects.select_for_update(of=("self",))
+        .filter(delivery=Delivery.PENDING, person__erased_at__isnull=True)
+        .select_related("person__user")
+        .order_by("pk")[:SEND_BATCH]
     )
-    emailed = in_app = 0
-    with transaction.atomic():
-        pending = list(
-            # Only the nudges are locked: PostgreSQL cannot lock the nullable side of the join
-            # that brings each person's login (their language).
-            Nudge.objects.select_for_update(of=("self",))
-            .filter(delivery=Delivery.PENDING, person__erased_at__isnull=True)
-            .select_related("person__user")[:5000]
-        )
-        for nudge in pending:
-            if not nudge.essential and nudge.person_id in muted:
-                nudge.delivery = Delivery.IN_APP
-                in_app += 1
-            else:
-                with speaking_to(nudge.person):
-                    greeting = _("Hello %(name)s,") % {"name": nudge.person.first_name}
-                email_enqueue(
-                    to=[nudge.person.email],
+    off = kinds_switched_off({n.person_id for n in pending}, MUTED_KINDS)
+    drafts: list[Draft] = []
+    in_app = 0
+    for nudge in pending:
+        kind = nudge_kind(nudge.kind)
+        if not nudge.essential and (nudge.person_id, kind) in off:
+            nudge.delivery = Delivery.IN_APP
+            in_app += 1
+        else:
+            with speaking_to(nudge.person):
+                greeting = _("Hello %(name)s,") % {"name": nudge.person.first_name}
+                actions = _buttons(nudge, kind)
+            drafts.append(
+                Draft(
+                    person_id=nudge.person_id,
+                    kind=kind,
                     subject=nudge.subject,
                     body=f"{greeting}\n\n{nudge.body}\n\n{nudge.url}\n",
+                    url=nudge.url,
+                    essential=nudge.essential,
+                    actions=actions,
+                    program_id=nudge.program_id,
                 )
-                nudge.delivery = Delivery.EMAILED
-                emailed += 1
-            nudge.sent_at = now
-        Nudge.objects.bulk_update(pending, ["delivery", "sent_at"], batch_size=1000)
-    return emailed, in_app
+            )
+            nudge.delivery = Delivery.EMAILED
+        nudge.sent_at = now
+    notify_bulk(drafts)
+    Nudge.objects.bulk_update(pending, ["delivery", "sent_at"], batch_size=1000)
+    return len(drafts), in_app
+
+
+def _buttons(nudge: Nudge, kind: Kind) -> tuple[Action, ...]:
+    """A check-in prompt's 1-5 rating; a snooze on every reminder (in the active language)."""
+    rating: tuple[Action, ...] = ()
+    if kind == Kind.CHECKIN and nudge.relationship_id is not None:
+        rating = tuple(
+            Action(ActionKind.CHECKIN_RATE, nudge.relationship_id, str(n), value=n)
+            for n in range(1, 6)
+        )
+    return (*rating, Action(ActionKind.SNOOZE, 0, _("Remind me in a week")))
 
 
 @task()
@@ -258,7 +310,8 @@ def nudge_dismiss(*, actor: Actor, nudge_id: int) -> Nudge:
 
 @transaction.atomic
 def nudge_settings_set(*, actor: Actor, mute_non_essential: bool) -> NudgeSettings:
-    """Mute (or unmute) non-essential nudge emails for the actor's own person."""
+    """Mute (or unmute) non-essential nudges for the actor's own person: switches the
+    reminder, survey and check-in kinds off (or back to e-mail) in their channel preferences."""
     person_id = getattr(actor, "person_id", None)
     if person_id is None:
         raise NotFound(_("Your login has no employee record."))
@@ -266,6 +319,8 @@ def nudge_settings_set(*, actor: Actor, mute_non_essential: bool) -> NudgeSettin
         person_id=person_id,
         defaults={"mute_non_essential": mute_non_essential, "updated_at": timezone.now()},
     )
+    # The per-kind channel preferences decide; this switch maps onto them.
+    kind_switch(person_id=person_id, kinds=MUTED_KINDS, on=not mute_non_essential)
     audit_record(
         actor=actor,
         action="nudges.muted" if mute_non_essential else "nudges.unmuted",

@@ -19,13 +19,12 @@ from mentorwise.relationships.forms import actor_zone
 
 
 def nudge_list_view(request: AuthedRequest) -> HttpResponse:
-    settings_row = selectors.my_settings(actor=request.user)
     return render(
         request,
         "notifications/list.html",
         {
             "nudges": selectors.my_nudges(actor=request.user)[:200],
-            "muted": bool(settings_row and settings_row.mute_non_essential),
+            "muted": selectors.my_nudges_muted(actor=request.user),
         },
     )
 

@@ -162,6 +162,7 @@ def person_erase(*, actor: Actor, person: Person, confirm: str) -> ErasureResult
         result.texts_cleared = _clear_texts(users, enrollment_ids, relationships, as_mentee)
         result.texts_cleared += ModuleCompletion.objects.filter(person=person).update(answers={})
         result.names_replaced = _replace_names(relationships, replace, users)
+        result.names_replaced += _replace_in_notifications(names, replace)
         result.task_results_deleted = _forget_task_results(names)
         result.outbox_emails_deleted = _forget_outbox(names)
         _pseudonymise_person(person)
@@ -291,6 +292,24 @@ def _replace_names(
         if text != report.description:
             report.description = text
             report.save(update_fields=["description"])
+            n += 1
+    return n
+
+
+def _replace_in_notifications(names: list[str], replace: Callable[[str], str]) -> int:
+    """Replace the person's name in other people's notifications (a notification has no
+    link to the relationship it is about, so they are found by the text itself)."""
+    if not names:
+        return 0
+    mentions = Q()
+    for name in names:
+        mentions |= Q(subject__icontains=name) | Q(body__icontains=name)
+    n = 0
+    for notification in Notification.objects.filter(mentions):
+        subject, body = replace(notification.subject), replace(notification.body)
+        if (subject, body) != (notification.subject, notification.body):
+            notification.subject, notification.body = subject[:200], body
+            notification.save(update_fields=["subject", "body"])
             n += 1
     return n
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 
 import pytest
@@ -13,8 +14,8 @@ from django.utils import timezone
 
 from mentorwise.matches import services as match_services
 from mentorwise.matches.models import Match, MatchStatus
-from mentorwise.notifications.models import Delivery, Nudge, NudgeKind, NudgeSettings
-from mentorwise.notifications.services import nudges_run
+from mentorwise.notifications.models import Delivery, Nudge, NudgeKind
+from mentorwise.notifications.services import nudge_settings_set, nudges_run
 from mentorwise.programs.models import Program
 from mentorwise.relationships.inputs import MatchAnswer
 from mentorwise.relationships.models import Relationship, RelationshipStatus
@@ -119,7 +120,7 @@ def test_untrained_mentor_is_nudged(program, mentor) -> None:
 def test_muted_people_get_essential_nudges_only_by_email(
     relationship, mentee, django_capture_on_commit_callbacks
 ) -> None:
-    NudgeSettings.objects.create(person=mentee.person, mute_non_essential=True)
+    nudge_settings_set(actor=mentee, mute_non_essential=True)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         nudges_run(now=later(relationship.program.meeting_cadence_days + 15))
@@ -177,3 +178,49 @@ def test_people_who_left_or_were_erased_are_not_reminded(relationship, mentee, m
     result = nudges_run(now=later(8))
     assert kinds_for(mentee) == [] and kinds_for(mentor) == []
     assert result.created == 0 and len(mail.outbox) == 0
+
+
+def test_mute_choices_carry_over_to_channel_preferences(relationship, mentee, mentor) -> None:
+    # The data migration: a muted person gets reminders, surveys and check-ins switched off;
+    # a person who chose otherwise keeps their own preference; unmuted people keep e-mail.
+    from django.apps import apps as live_apps
+
+    from mentorwise.messaging.models import ChannelPreference
+    from mentorwise.notifications.models import NudgeSettings
+
+    migration = importlib.import_module(
+        "mentorwise.notifications.migrations.0003_mute_to_channel_preferences"
+    )
+    NudgeSettings.objects.create(person=mentee.person, mute_non_essential=True)
+    NudgeSettings.objects.create(person=mentor.person, mute_non_essential=False)
+    ChannelPreference.objects.create(person=mentee.person, kind="survey", channels=["email"])
+    migration.forward(live_apps, None)
+    rows = {
+        (p, k, tuple(c))
+        for p, k, c in ChannelPreference.objects.values_list("person_id", "kind", "channels")
+    }
+    assert rows == {
+        (mentee.person.pk, "nudge", ()),
+        (mentee.person.pk, "checkin", ()),
+        (mentee.person.pk, "survey", ("email",)),
+    }
+    migration.backward(live_apps, None)
+    assert not ChannelPreference.objects.filter(person=mentee.person, kind="nudge").exists()
+
+
+def test_check_in_prompt_has_rating_and_snooze_buttons(
+    relationship, mentee, django_capture_on_commit_callbacks
+) -> None:
+    from mentorwise.messaging.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        nudges_run(now=later(31))
+    prompt = Notification.objects.get(person=mentee.person, kind="checkin")
+    rates = [(a["kind"], a["target"], a["value"]) for a in prompt.actions[:-1]]
+    assert rates == [("checkin.rate", relationship.pk, n) for n in range(1, 6)]
+    assert prompt.actions[-1]["kind"] == "snooze" and prompt.actions[-1]["target"] == prompt.pk
+    assert Nudge.objects.filter(person=mentee.person, kind=NudgeKind.CHECKIN_DUE).count() == 1
+    # One prompt per period: the next run does not prompt again.
+    with django_capture_on_commit_callbacks(execute=True):
+        nudges_run(now=later(32))
+    assert Nudge.objects.filter(person=mentee.person, kind=NudgeKind.CHECKIN_DUE).count() == 1

@@ -47,8 +47,9 @@ def test_a_meeting_invitation_lands_in_the_outbox_with_its_calendar_file(
                 starts_at=timezone.now() + dt.timedelta(days=3), location="Room 4"
             ),
         )
-    message = OutboxMessage.objects.get(subject__icontains="meeting")
-    assert set(message.to) == {mentee.person.email, mentor.person.email}
+    kept = OutboxMessage.objects.filter(subject__icontains="meeting")
+    assert sorted(m.to[0] for m in kept) == sorted([mentee.person.email, mentor.person.email])
+    message = kept[0]
     [invitation] = message.attachments
     assert invitation["name"] == "meeting.ics"
     assert invitation["mimetype"].startswith("text/calendar")

@@ -12,8 +12,9 @@ from mentorwise.core.audit import audit_record
 from mentorwise.core.clock import WHEN
 from mentorwise.core.errors import Conflict, FieldError, Forbidden, InvalidInput
 from mentorwise.core.languages import speaking_to
-from mentorwise.core.mail import email_enqueue
 from mentorwise.matches.models import Match, MatchStatus
+from mentorwise.messaging.contract import Action, ActionKind, Kind
+from mentorwise.messaging.services import notify
 from mentorwise.programs.models import Program
 from mentorwise.programs.permissions import can_manage_program
 from mentorwise.relationships.closing import meetings_to_cancel
@@ -98,12 +99,21 @@ def relationship_close(*, actor: Actor, relationship: Relationship, data: Closur
     for group in pair_by_language(relationship):
         with speaking_to(group[0]):
             closed = _closure_text(actor, data.kind, relationship.rematch_requested, cancelled)
-            email_enqueue(
-                to=[person.email for person in group],
-                subject=_("Your relationship in %(program)s was closed")
-                % {"program": relationship.program.title},
-                body=_("%(closed)s\n\nPlease tell us how it went in the closing survey: %(url)s")
-                % {"closed": closed, "url": relationship_url(relationship)},
+            subject = _("Your relationship in %(program)s was closed") % {
+                "program": relationship.program.title
+            }
+            body = _("%(closed)s\n\nPlease tell us how it went in the closing survey: %(url)s") % {
+                "closed": closed,
+                "url": relationship_url(relationship),
+            }
+        for person in group:
+            notify(
+                person=person,
+                kind=Kind.RELATIONSHIP,
+                subject=subject,
+                body=body,
+                url=relationship_url(relationship),
+                program=relationship.program,
             )
     return relationship
 
@@ -203,10 +213,17 @@ def relationships_remind(*, actor: Actor, program: Program, data: BulkReminder) 
                 message = data.message or _(
                     "How is your mentoring going? Please plan your next meeting."
                 )
-                email_enqueue(
-                    to=[person.email for person in group],
-                    subject=_("A reminder from %(program)s") % {"program": program.title},
+                subject = _("A reminder from %(program)s") % {"program": program.title}
+                snooze = Action(ActionKind.SNOOZE, 0, _("Remind me in a week"))
+            for person in group:
+                notify(
+                    person=person,
+                    kind=Kind.NUDGE,
+                    subject=subject,
                     body=f"{message}\n\n{relationship_url(relationship)}",
+                    url=relationship_url(relationship),
+                    actions=[snooze],
+                    program=program,
                 )
         event_record(
             actor=actor,

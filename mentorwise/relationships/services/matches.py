@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,8 +12,9 @@ from mentorwise.accounts.roles import actor_person_id
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict, NotFound
 from mentorwise.core.languages import speaking_to
-from mentorwise.core.mail import email_enqueue
 from mentorwise.matches.models import Match, MatchStatus, Response
+from mentorwise.messaging.contract import Kind
+from mentorwise.messaging.services import notify
 from mentorwise.programs.models import Enrollment
 from mentorwise.relationships.inputs.answers import MatchAnswer, match_answer_validate
 from mentorwise.relationships.models import (
@@ -106,8 +108,9 @@ def match_respond(*, actor: Actor, match: Match, data: MatchAnswer) -> Match:
             )
             other = match.mentor if side == Side.MENTEE else match.mentee
             with speaking_to(other.person):
-                email_enqueue(
-                    to=[other.person.email],
+                notify(
+                    person=other.person,
+                    kind=Kind.MATCH_UPDATE,
                     subject=_("Your match in %(program)s will not go ahead")
                     % {"program": match.program.title},
                     body=_(
@@ -115,6 +118,8 @@ def match_respond(*, actor: Actor, match: Match, data: MatchAnswer) -> Match:
                         "You are back in the pool for the next match."
                     )
                     % {"name": actor_person_name(match, side), "program": match.program.title},
+                    url=reverse("relationships:mine"),
+                    program=match.program,
                 )
             return match
 
@@ -150,20 +155,26 @@ def match_respond(*, actor: Actor, match: Match, data: MatchAnswer) -> Match:
             relationship = _relationship_start(actor=actor, match=match)
             for group in by_language([match.mentee.person, match.mentor.person]):
                 with speaking_to(group[0]):
-                    email_enqueue(
-                        to=[person.email for person in group],
-                        subject=_("Your mentoring relationship in %(program)s has started")
-                        % {"program": match.program.title},
-                        body=_(
-                            "%(mentee)s and %(mentor)s both accepted. Next: read and confirm "
-                            "your agreement, set goals and schedule your first meeting."
-                            "\n\n%(url)s"
-                        )
-                        % {
-                            "mentee": match.mentee.person.full_name,
-                            "mentor": match.mentor.person.full_name,
-                            "url": relationship_url(relationship),
-                        },
+                    subject = _("Your mentoring relationship in %(program)s has started") % {
+                        "program": match.program.title
+                    }
+                    body = _(
+                        "%(mentee)s and %(mentor)s both accepted. Next: read and confirm "
+                        "your agreement, set goals and schedule your first meeting."
+                        "\n\n%(url)s"
+                    ) % {
+                        "mentee": match.mentee.person.full_name,
+                        "mentor": match.mentor.person.full_name,
+                        "url": relationship_url(relationship),
+                    }
+                for person in group:
+                    notify(
+                        person=person,
+                        kind=Kind.RELATIONSHIP,
+                        subject=subject,
+                        body=body,
+                        url=relationship_url(relationship),
+                        program=match.program,
                     )
         return match
 

@@ -13,7 +13,8 @@ from mentorwise.core.audit import audit_record
 from mentorwise.core.clock import WHEN, fill_when, group_by_zone, zone_of
 from mentorwise.core.errors import Conflict, InvalidInput
 from mentorwise.core.languages import speaking_to
-from mentorwise.core.mail import email_enqueue
+from mentorwise.messaging.contract import Kind
+from mentorwise.messaging.services import notify
 from mentorwise.relationships.calendar import meeting_ics
 from mentorwise.relationships.inputs.meetings import (
     MeetingLog,
@@ -58,20 +59,21 @@ def send_invitation(
         for group in by_language(in_zone):
             with speaking_to(group[0]):
                 times = _("Times are in %(zone)s.") % {"zone": zone.key}
-                email_enqueue(
-                    to=[person.email for person in group],
-                    subject=fill_when(subject(), meeting.starts_at, zone),
-                    body=(
-                        f"{fill_when(body(), meeting.starts_at, zone)}\n\n"
-                        f"{times}\n{relationship_url(relationship)}"
-                    ),
-                    attachments=[
-                        (
-                            "meeting.ics",
-                            meeting_ics(meeting, zone=zone),
-                            f"text/calendar; method={method}",
-                        )
-                    ],
+                text = fill_when(subject(), meeting.starts_at, zone)
+                message = (
+                    f"{fill_when(body(), meeting.starts_at, zone)}\n\n"
+                    f"{times}\n{relationship_url(relationship)}"
+                )
+                ics = meeting_ics(meeting, zone=zone)
+            for person in group:
+                notify(
+                    person=person,
+                    kind=Kind.MEETING,
+                    subject=text,
+                    body=message,
+                    url=relationship_url(relationship),
+                    attachments=[("meeting.ics", ics, f"text/calendar; method={method}")],
+                    program=relationship.program,
                 )
 
 

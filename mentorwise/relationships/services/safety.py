@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -11,6 +12,8 @@ from mentorwise.accounts.actors import Actor
 from mentorwise.core.audit import audit_record
 from mentorwise.core.languages import speaking_to
 from mentorwise.core.mail import email_enqueue
+from mentorwise.messaging.contract import Kind
+from mentorwise.messaging.services import notify
 from mentorwise.relationships.inputs.feedback import (
     SafetyHandling,
     SafetyReportNew,
@@ -54,7 +57,7 @@ def safety_report_create(
     )
     program = relationship.program
 
-    def email(to: list[str]) -> None:
+    def text() -> tuple[str, str]:
         body = _("A participant reported a problem (%(category)s) in %(program)s.") % {
             "category": report.get_category_display().lower(),
             "program": program.title,
@@ -68,16 +71,34 @@ def safety_report_create(
         else:
             body += " " + _("Read it in Mentorwise under the program's safety reports.")
         subject = _("A problem was reported in %(program)s") % {"program": program.title}
-        email_enqueue(to=to, subject=subject, body=body)
+        return subject, body
 
     if routing.audience == Audience.SAFETY_CONTACT:
-        # An address without a login: the site's language.
+        # An address without a login (nobody to choose channels): plain e-mail, in the
+        # site's language.
         with translation.override(settings.LANGUAGE_CODE):
-            email(routing.emails)
+            subject, body = text()
+        email_enqueue(to=routing.emails, subject=subject, body=body)
     else:
         for group in by_language(routing.recipients):
             with speaking_to(group[0]):
-                email(sorted({user_email(user) for user in group} - {""}))
+                subject, body = text()
+            # Essential and e-mail only (Kind.SAFETY); a login without an employee record
+            # has no channel preferences and gets the e-mail directly.
+            for user in group:
+                if user.person is not None:
+                    notify(
+                        person=user.person,
+                        kind=Kind.SAFETY,
+                        subject=subject,
+                        body=body,
+                        url=reverse("relationships:program", args=[program.slug]),
+                        essential=True,
+                        program=program,
+                        address=user_email(user),
+                    )
+                elif user_email(user):
+                    email_enqueue(to=[user_email(user)], subject=subject, body=body)
     return report
 
 
