@@ -6,13 +6,16 @@ against the local fakes of Slack's Web API and the Bot Connector."""
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
 
 from mentorwise.core.sealed import seal
-from mentorwise.matches.models import Response
+from mentorwise.matches.models import MatchStatus, Response
+from mentorwise.matches.services import matches_publish
 from mentorwise.messaging.contract import Action, ActionKind, Kind
 from mentorwise.messaging.models import Notification
 from mentorwise.messaging.services import Preferences, notify, preferences_set
@@ -127,3 +130,32 @@ def test_a_match_offer_reaches_teams_and_its_card_acts(
     assert response.status_code == 200
     match.refresh_from_db()
     assert match.mentee_response == Response.ACCEPTED
+
+
+def test_publishing_a_match_sends_the_offer_to_slack_with_answer_buttons(
+    slack: slack_fakes.FakeSlack,
+    hr_admin: Any,
+    program: Any,
+    mentee: Any,
+    mentor: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The real offer (matches.matches_publish): what a person gets in Slack. Set
+    CHAT_PAYLOAD=path to keep the message as sent (docs, reviews)."""
+    workspace = SlackWorkspace.objects.create(
+        team_id=slack_fakes.TEAM_ID, team_name="Acme", token_sealed=seal(slack_fakes.BOT_TOKEN)
+    )
+    SlackMember.objects.create(workspace=workspace, person=mentee.person, slack_user_id="UANA")
+    preferences_set(actor=mentee, data=Preferences(channels={Kind.MATCH_OFFER: ("slack",)}))
+    match = published_match(
+        mentee, mentor, status=MatchStatus.APPROVED, reasons=["Shares 2 of your goals"]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert matches_publish(actor=hr_admin, program=program) == 1
+    (posted,) = slack.named("chat.postMessage")
+    blocks = posted.params["blocks"]
+    assert blocks[0]["type"] == "header" and mentor.person.full_name in blocks[0]["text"]["text"]
+    ids = {e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]}
+    assert {f"mw:match.accept:{match.pk}", f"mw:match.decline:{match.pk}"} <= ids
+    if path := os.environ.get("CHAT_PAYLOAD"):
+        Path(path).write_text(json.dumps(posted.params, indent=2, ensure_ascii=False))

@@ -106,7 +106,7 @@ def message_payload(message: Message) -> dict[str, Any]:
     rates = [a for a in message.actions if a.kind == ActionKind.CHECKIN_RATE]
     others = [a for a in message.actions if a.kind != ActionKind.CHECKIN_RATE]
     if not any(a.kind == ActionKind.OPEN for a in others) and message.url:
-        others.insert(0, Action(ActionKind.OPEN, message.notification_id, _("Open in Mentorwise")))
+        others.append(Action(ActionKind.OPEN, message.notification_id, _("Open in Mentorwise")))
     if rates:
         blocks.append(
             {
