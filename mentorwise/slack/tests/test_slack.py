@@ -452,3 +452,33 @@ def test_everyone_is_matched_from_the_member_list_in_pages(
     assert slack.named("users.lookupByEmail") == []
     for member in SlackMember.objects.exclude(slack_user_id=""):
         assert member.slack_user_id == f"U{member.person_id}"
+
+
+def test_a_token_slack_no_longer_knows_is_forgotten_on_removal(
+    slack: fakes.FakeSlack, workspace: SlackWorkspace, hr_admin: Any
+) -> None:
+    slack.revoked = True  # removed from Slack's side already: invalid_auth
+    page_client(hr_admin).post(f"/people/slack/{workspace.pk}/uninstall/")
+    assert not SlackWorkspace.objects.exists()
+
+
+def test_removal_waits_while_slack_fails(
+    slack: fakes.FakeSlack, workspace: SlackWorkspace, hr_admin: Any
+) -> None:
+    slack.fail["auth.revoke"] = "internal_error"
+    response = page_client(hr_admin).post(f"/people/slack/{workspace.pk}/uninstall/", follow=True)
+    assert SlackWorkspace.objects.exists()
+    assert "did not revoke" in response.content.decode()
+
+
+def test_installing_again_replaces_the_token(
+    slack: fakes.FakeSlack, workspace: SlackWorkspace, hr_admin: Any
+) -> None:
+    old = workspace.token_sealed
+    client = page_client(hr_admin)
+    state = parse_qs(urlsplit(client.get("/people/slack/install/")["Location"]).query)["state"][0]
+    client.get("/people/slack/oauth/", {"code": fakes.CODE, "state": state})
+    workspace.refresh_from_db()
+    assert workspace.token_sealed != old and unseal(workspace.token_sealed) == fakes.BOT_TOKEN
+    assert SlackWorkspace.objects.count() == 1
+    assert AuditEntry.objects.filter(action="slack.reinstalled").count() == 1
