@@ -140,11 +140,21 @@ def after_action(blocks: list[dict[str, Any]], done: str) -> list[dict[str, Any]
         if block.get("block_id") == DONE_BLOCK:
             continue
         if block.get("type") == "actions":
-            links = [e for e in block.get("elements", []) if e.get("url")]
+            elements = block.get("elements")
+            links = [
+                e
+                for e in (elements if isinstance(elements, list) else [])
+                if isinstance(e, dict) and e.get("url")
+            ]
             if links:
                 kept.append({"type": "actions", "block_id": ACTIONS_BLOCK, "elements": links})
             continue
-        if block.get("type") == "section" and block.get("text", {}).get("type") == "plain_text":
+        text = block.get("text")
+        if (
+            block.get("type") == "section"
+            and isinstance(text, dict)
+            and text.get("type") == "plain_text"
+        ):
             continue  # the check-in question goes with its buttons
         kept.append(block)
     kept.append(

@@ -35,7 +35,7 @@ from mentorwise.relationships.buttons import button_press
 from mentorwise.slack.blocks import action_parse, after_action
 from mentorwise.slack.client import web_client
 from mentorwise.slack.models import SlackMember, SlackSeenRequest, SlackWorkspace
-from mentorwise.slack.services import workspace_token
+from mentorwise.slack.services import SlackProblem, workspace_token
 
 logger = logging.getLogger(__name__)
 
@@ -116,16 +116,20 @@ def interaction_handle(
     payload = _payload(body)
     if payload.get("type") != "block_actions":
         return Outcome()
-    team_id = str((payload.get("team") or {}).get("id") or "")
+    team_id = str(_dict(payload.get("team")).get("id") or "")
     workspace = SlackWorkspace.objects.filter(team_id=team_id).first()
     if workspace is None:
         return Outcome(refused="workspace not installed")
-    slack_user_id = str((payload.get("user") or {}).get("id") or "")
-    channel = str((payload.get("container") or {}).get("channel_id") or "") or str(
-        (payload.get("channel") or {}).get("id") or ""
+    slack_user_id = str(_dict(payload.get("user")).get("id") or "")
+    channel = str(_dict(payload.get("container")).get("channel_id") or "") or str(
+        _dict(payload.get("channel")).get("id") or ""
     )
     user = _login(workspace, slack_user_id)
-    client = web_client(workspace_token(workspace))
+    try:
+        client = web_client(workspace_token(workspace))
+    except SlackProblem:
+        logger.warning("slack: the token of %s cannot be opened", workspace.team_id)
+        return Outcome(refused="token cannot be opened")
     if user is None:
         text = _(
             "Sorry, this Slack account is not linked to anyone in Mentorwise (we match by "
@@ -135,8 +139,9 @@ def interaction_handle(
         return Outcome(refused=text)
     outcome = Outcome()
     with speaking_to(user):
-        for action in payload.get("actions") or []:
-            parsed = action_parse(str(action.get("action_id") or ""))
+        actions = payload.get("actions")
+        for action in actions if isinstance(actions, list) else []:
+            parsed = action_parse(str(_dict(action).get("action_id") or ""))
             if parsed is None or parsed[0] == ActionKind.OPEN:
                 continue
             kind, target, value = parsed
@@ -159,6 +164,10 @@ def interaction_handle(
     return outcome
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _ephemeral(client: Any, channel: str, slack_user_id: str, text: str) -> None:
     try:
         client.chat_postEphemeral(channel=channel, user=slack_user_id, text=text)
@@ -167,11 +176,14 @@ def _ephemeral(client: Any, channel: str, slack_user_id: str, text: str) -> None
 
 
 def _update(client: Any, payload: dict[str, Any], done: str) -> None:
-    message = payload.get("message") or {}
-    container = payload.get("container") or {}
-    channel = str(container.get("channel_id") or (payload.get("channel") or {}).get("id") or "")
+    message = _dict(payload.get("message"))
+    container = _dict(payload.get("container"))
+    channel = str(container.get("channel_id") or _dict(payload.get("channel")).get("id") or "")
     ts = str(container.get("message_ts") or message.get("ts") or "")
-    blocks = after_action(list(message.get("blocks") or []), done)
+    given = message.get("blocks")
+    blocks = after_action(
+        [b for b in given if isinstance(b, dict)] if isinstance(given, list) else [], done
+    )
     try:
         client.chat_update(channel=channel, ts=ts, text=done, blocks=blocks)
     except SlackClientError:

@@ -105,8 +105,10 @@ def activity_handle(activity: Activity) -> Answer:
     if kind == ActivityTypes.invoke and activity.name == "adaptiveCard/action":
         member = member_remember(activity)
         value = activity.value if isinstance(activity.value, dict) else {}
-        data = (value.get("action") or {}).get("data") or {}
-        done, sentence = _press(member, data if isinstance(data, dict) else {})
+        action = value.get("action")
+        given = action.get("data") if isinstance(action, dict) else None
+        data: dict[str, Any] = given if isinstance(given, dict) else {}
+        done, sentence = _press(member, data)
         if not done:
             # The card stays as it is; the refusal is a message only this person sees.
             return Answer(

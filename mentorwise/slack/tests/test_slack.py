@@ -482,3 +482,24 @@ def test_installing_again_replaces_the_token(
     assert workspace.token_sealed != old and unseal(workspace.token_sealed) == fakes.BOT_TOKEN
     assert SlackWorkspace.objects.count() == 1
     assert AuditEntry.objects.filter(action="slack.reinstalled").count() == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"actions": "mw:match.accept:1"},
+        {"team": ["T0001"]},
+        {"user": None},
+        {"actions": [None, 3, {"action_id": 7}]},
+        {"message": {"blocks": "x"}},
+    ],
+)
+def test_a_signed_but_odd_payload_does_nothing_and_answers(
+    slack: fakes.FakeSlack, offered: Any, change: dict[str, Any]
+) -> None:
+    payload = fakes.block_action(user_id="UANA", action_id=f"mw:match.decline:{offered.pk}")
+    payload.update(change)
+    assert post_interaction(payload).status_code in (200, 400)
+    offered.refresh_from_db()
+    if "message" not in change:
+        assert offered.mentee_response == Response.PENDING

@@ -337,3 +337,17 @@ def test_the_card_goes_through_botbuilder_as_an_adaptive_card_attachment() -> No
         await step.assert_reply(check)
 
     asyncio.run(flow())
+
+
+@pytest.mark.parametrize(
+    "value", [{"action": "x"}, {"action": {"data": "mw:snooze:1"}}, "text", None]
+)
+def test_an_odd_invoke_does_nothing_and_answers(
+    teams: fakes.FakeConnector, service_url: str, mentee: Any, mentor: Any, value: Any
+) -> None:
+    match = published_match(mentee, mentor)
+    link(mentee, service_url, "29:ana")
+    invoke = fakes.activity(service_url, type="invoke", name="adaptiveCard/action", value=value)
+    assert post(invoke, bearer(service_url)).status_code in (200, 400)
+    match.refresh_from_db()
+    assert match.mentee_response == Response.PENDING
