@@ -507,6 +507,8 @@ CONTENT_SECURITY_POLICY = {
 # Mentorwise -----------------------------------------------------------------------------
 # The address people use to reach this installation; links in emails start with it.
 MENTORWISE_BASE_URL = env.str("MENTORWISE_BASE_URL", default="http://127.0.0.1:8000")
+# Seconds a chat channel (Slack, Teams) may take for one send (docs/notifications.md).
+MENTORWISE_CHANNEL_TIMEOUT = env.float("MENTORWISE_CHANNEL_TIMEOUT", default=10.0)
 # Dates in HRIS files: ISO 8601 always; one extra strptime format may be configured
 # (e.g. "%m/%d/%Y"); formats are never guessed row by row.
 MENTORWISE_IMPORT_DATE_FORMAT = env.str("MENTORWISE_IMPORT_DATE_FORMAT", default="")

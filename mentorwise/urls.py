@@ -14,6 +14,7 @@ urlpatterns = [
     path("login/", SsoSignInView.as_view(), name="login"),
     path("logout/", SignOutView.as_view(), name="logout"),
     path("account/sso/", include("mentorwise.sso.urls")),
+    path("account/notifications/", include("mentorwise.messaging.urls")),
     path("account/", include("mentorwise.accounts.urls")),
     path("people/connectors/", include("mentorwise.connectors.urls")),
     path("people/slack/", include("mentorwise.slack.urls")),

@@ -534,6 +534,26 @@ PROBES: dict[str, Probe] = {
         (Req("post", "/relationships/meetings/{meeting}/private-note/", {"text": "Mine"}),),
         (Req("put", "/api/meetings/{meeting}/private-note", {"text": "Mine"}),),
     ),
+    # One's own notification preferences (every login with an employee record)
+    "notification_preferences.read": Probe(
+        "read",
+        _get("/account/notifications/"),
+        _get("/api/me/notification-preferences"),
+    ),
+    "notification_preferences.change": Probe(
+        "write",
+        (
+            Req(
+                "post",
+                "/account/notifications/",
+                {
+                    f"channels-{kind}": "email"
+                    for kind in ("nudge", "match_offer", "meeting", "relationship")
+                },
+            ),
+        ),
+        (Req("put", "/api/me/notification-preferences", {"channels": {"nudge": ["email"]}}),),
+    ),
     # Check-ins, surveys, sponsorship
     "check_in.read": Probe("read", _get(REL), _get(API_REL + "/check-ins"), MARK["check_in"]),
     "check_in.create": Probe(

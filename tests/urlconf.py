@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 SAMPLE_KWARGS: dict[str, Any] = {
     "person_id": 1,
     "token_id": 1,
+    "notification_id": 1,
     "enrollment_id": 1,
     "slug": "leadership-2026",
     "role": "mentee",

@@ -21,6 +21,7 @@ from mentorwise.api.insights_equity import router as insights_equity_router
 from mentorwise.api.insights_outcomes import router as insights_outcomes_router
 from mentorwise.api.learning import router as learning_router
 from mentorwise.api.matches import router as matches_router
+from mentorwise.api.messaging import router as messaging_router
 from mentorwise.api.notifications import router as notifications_router
 from mentorwise.api.people import router as people_router
 from mentorwise.api.programs import router as programs_router
@@ -49,6 +50,7 @@ api.add_router("/", content_router, tags=["translations"])
 api.add_router("/", programs_router, tags=["programs"])
 api.add_router("/", matches_router, tags=["matching"])
 api.add_router("/", notifications_router, tags=["reminders"])
+api.add_router("/", messaging_router, tags=["notifications"])
 api.add_router("/", relationships_router, tags=["relationships"])
 api.add_router("/", account_router, tags=["account"])
 

@@ -186,7 +186,9 @@ def _message(notification: Notification) -> Message:
         actions=tuple(
             Action(
                 kind=ActionKind(a["kind"]),
-                target=int(a["target"]),
+                # A snooze button stored with target 0 names its own notification.
+                target=int(a["target"])
+                or (notification.pk if a["kind"] == ActionKind.SNOOZE else 0),
                 label=str(a["label"]),
                 value=a.get("value"),
                 style=str(a.get("style", "")),

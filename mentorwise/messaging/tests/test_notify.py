@@ -15,6 +15,7 @@ from mentorwise.core.errors import NotFound
 from mentorwise.core.mail import emails_suppressed
 from mentorwise.core.models import AuditEntry
 from mentorwise.messaging.contract import Action, ActionKind, Kind
+from mentorwise.messaging.delivery import _message
 from mentorwise.messaging.models import Notification, Status
 from mentorwise.messaging.services import Draft, notification_snooze, notify, notify_bulk
 from mentorwise.people.tests.factories import PersonFactory
@@ -68,21 +69,16 @@ def test_nothing_is_sent_for_a_rolled_back_change(django_capture_on_commit_callb
 
 def test_snooze_button_names_its_own_notification(django_capture_on_commit_callbacks: Any) -> None:
     person = PersonFactory()
+    snooze = Action(ActionKind.SNOOZE, 0, "Snooze a week")
     with django_capture_on_commit_callbacks(execute=True):
-        notification = notify(
-            person=person,
-            kind=Kind.NUDGE,
-            subject="s",
-            body="b",
-            url="",
-            actions=[Action(ActionKind.SNOOZE, 0, "Snooze a week")],
+        single = notify(
+            person=person, kind=Kind.NUDGE, subject="s", body="b", url="", actions=[snooze]
         )
-    assert notification.actions[0]["target"] == notification.pk
-    [bulk] = notify_bulk(
-        [Draft(person.pk, Kind.NUDGE, "s", "b", "", actions=(Action(ActionKind.SNOOZE, 0, "z"),))]
-    )
-    bulk.refresh_from_db()
-    assert bulk.actions[0]["target"] == bulk.pk
+        [bulk_id] = notify_bulk([Draft(person.pk, Kind.NUDGE, "s", "b", "", actions=(snooze,))])
+    for notification in (single, Notification.objects.get(pk=bulk_id)):
+        notification.refresh_from_db()
+        [button] = _message(notification).actions
+        assert (button.kind, button.target) == (ActionKind.SNOOZE, notification.pk)
 
 
 def test_suppressed_notify_records_but_sends_nothing(
@@ -123,3 +119,62 @@ def test_nobody_else_can_snooze_a_notification(django_capture_on_commit_callback
     notification.refresh_from_db()
     assert notification.snoozed_until is None
     assert not AuditEntry.objects.filter(action="notification.snoozed").exists()
+
+
+def test_notify_bulk_writes_what_notify_writes(django_capture_on_commit_callbacks: Any) -> None:
+    people = PersonFactory.create_batch(3)
+    snooze = Action(ActionKind.SNOOZE, 0, "Snooze")
+    drafts = [
+        Draft(
+            p.pk,
+            Kind.SAFETY if n == 2 else Kind.NUDGE,
+            f"s{n}",
+            f"b{n}",
+            f"/u{n}",
+            n == 1,
+            (snooze,) if n == 0 else (),
+            program_id=n or None,
+        )
+        for n, p in enumerate(people)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        ids = notify_bulk(drafts)
+        expected = [
+            notify(
+                person=p,
+                kind=d.kind,
+                subject=d.subject,
+                body=d.body,
+                url=d.url,
+                essential=d.essential,
+                actions=d.actions,
+            )
+            for p, d in zip(people, drafts, strict=True)
+        ]
+    fields = (
+        "person_id",
+        "kind",
+        "subject",
+        "body",
+        "url",
+        "essential",
+        "actions",
+        "attachments",
+        "status",
+        "channels_sent",
+        "attempts",
+    )
+    got = list(Notification.objects.filter(pk__in=ids).order_by("pk").values_list(*fields))
+    want = list(
+        Notification.objects.filter(pk__in=[n.pk for n in expected])
+        .order_by("pk")
+        .values_list(*fields)
+    )
+    assert got == want
+    assert [n.program_id for n in Notification.objects.filter(pk__in=ids).order_by("pk")] == [
+        None,
+        1,
+        2,
+    ]
+    assert all(n.created_at is not None for n in Notification.objects.filter(pk__in=ids))
+    assert len(mail.outbox) == 6

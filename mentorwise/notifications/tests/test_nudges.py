@@ -211,6 +211,7 @@ def test_mute_choices_carry_over_to_channel_preferences(relationship, mentee, me
 def test_check_in_prompt_has_rating_and_snooze_buttons(
     relationship, mentee, django_capture_on_commit_callbacks
 ) -> None:
+    from mentorwise.messaging.delivery import _message
     from mentorwise.messaging.models import Notification
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -218,7 +219,8 @@ def test_check_in_prompt_has_rating_and_snooze_buttons(
     prompt = Notification.objects.get(person=mentee.person, kind="checkin")
     rates = [(a["kind"], a["target"], a["value"]) for a in prompt.actions[:-1]]
     assert rates == [("checkin.rate", relationship.pk, n) for n in range(1, 6)]
-    assert prompt.actions[-1]["kind"] == "snooze" and prompt.actions[-1]["target"] == prompt.pk
+    assert prompt.actions[-1]["kind"] == "snooze"
+    assert _message(prompt).actions[-1].target == prompt.pk  # "this notification"
     assert Nudge.objects.filter(person=mentee.person, kind=NudgeKind.CHECKIN_DUE).count() == 1
     # One prompt per period: the next run does not prompt again.
     with django_capture_on_commit_callbacks(execute=True):
