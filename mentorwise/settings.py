@@ -131,6 +131,8 @@ INSTALLED_APPS = [
     "mentorwise.insights",
     "mentorwise.channels",
     "mentorwise.communications",
+    "mentorwise.slack",
+    "mentorwise.teams",
     "mentorwise.audit",
     "mentorwise.content",
     "mentorwise.api",
@@ -292,6 +294,24 @@ ACS_DEFAULT_REDIRECT_URL = "home"
 # Webhook endpoints and HR connectors' servers must be https:// unless this is on (development,
 # local fakes); see core/plain_http.py.
 MENTORWISE_ALLOW_PLAIN_HTTP = envbool("MENTORWISE_ALLOW_PLAIN_HTTP", DEBUG)
+# Slack (docs/slack.md): the Slack app's OAuth client and its signing secret; the API and
+# authorize URLs change only for tests (a local fake of the Web API).
+MENTORWISE_SLACK_CLIENT_ID = env.str("MENTORWISE_SLACK_CLIENT_ID", default="")
+MENTORWISE_SLACK_CLIENT_SECRET = envsecret("MENTORWISE_SLACK_CLIENT_SECRET")
+MENTORWISE_SLACK_SIGNING_SECRET = envsecret("MENTORWISE_SLACK_SIGNING_SECRET")
+MENTORWISE_SLACK_API_URL = env.str("MENTORWISE_SLACK_API_URL", default="https://slack.com/api/")
+MENTORWISE_SLACK_AUTHORIZE_URL = env.str(
+    "MENTORWISE_SLACK_AUTHORIZE_URL", default="https://slack.com/oauth/v2/authorize"
+)
+# Microsoft Teams (docs/teams.md): the bot's Microsoft app id and password (client secret),
+# and the tenant for a single-tenant bot; the OpenID metadata URL changes only for tests.
+MENTORWISE_TEAMS_APP_ID = env.str("MENTORWISE_TEAMS_APP_ID", default="")
+MENTORWISE_TEAMS_APP_PASSWORD = envsecret("MENTORWISE_TEAMS_APP_PASSWORD")
+MENTORWISE_TEAMS_TENANT_ID = env.str("MENTORWISE_TEAMS_TENANT_ID", default="")
+MENTORWISE_TEAMS_OPENID_METADATA_URL = env.str(
+    "MENTORWISE_TEAMS_OPENID_METADATA_URL",
+    default="https://login.botframework.com/v1/.well-known/openidconfiguration",
+)
 # The button text ("Sign in with Okta") and how a person is found on first sign-in: the
 # Person field (email or employee_id) and the ID token / userinfo claim holding it.
 MENTORWISE_OIDC_PROVIDER_NAME = env.str("MENTORWISE_OIDC_PROVIDER_NAME", default="single sign-on")

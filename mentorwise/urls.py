@@ -19,6 +19,8 @@ urlpatterns = [
     path("account/", include("mentorwise.accounts.urls")),
     path("people/connectors/", include("mentorwise.connectors.urls")),
     path("people/calendars/", include("mentorwise.availability.org_urls")),
+    path("people/slack/", include("mentorwise.slack.urls")),
+    path("people/teams/", include("mentorwise.teams.urls")),
     path("people/", include("mentorwise.directory.urls")),
     path("programs/", include("mentorwise.programs.urls")),
     path("matching/", include("mentorwise.matches.urls")),
@@ -33,6 +35,8 @@ urlpatterns = [
     path("communications/", include("mentorwise.communications.urls")),
     path("translations/", include("mentorwise.content.urls")),
     path("privacy/", include("mentorwise.privacy.urls")),
+    path("slack/", include("mentorwise.slack.public_urls")),
+    path("teams/", include("mentorwise.teams.public_urls")),
     path("api/", api_urls()),
     path("scim/", include("mentorwise.scim.urls")),
 ]

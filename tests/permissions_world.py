@@ -814,6 +814,7 @@ PROBES: dict[str, Probe] = {
             ),
         ),
     ),
+    "chat.settings": Probe("read", (*_get("/people/slack/"), *_get("/people/teams/"))),
 }
 
 

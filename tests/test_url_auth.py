@@ -48,6 +48,10 @@ PUBLIC = {
     "communications:unsubscribe": "the link in a program's message: a signed token names the "
     "person and the program (no login); an unknown token answers 404, and it only ever "
     "unsubscribes, after a second click",
+    "slack_public:interactions": "Slack posts button presses here, signed with the app's signing "
+    "secret (HMAC-SHA256, five-minute window, replays refused); unsigned requests get 401",
+    "teams_public:messages": "Teams posts activities here with a Bot Framework token (JWT checked "
+    "against the Bot Framework's keys, audience, issuer, expiry); without one 401",
 }
 
 

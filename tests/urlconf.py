@@ -26,6 +26,7 @@ SAMPLE_KWARGS: dict[str, Any] = {
     "connector_id": 1,
     "connection_id": 1,
     "provider": "microsoft",
+    "workspace_id": 1,
     "match_id": 1,
     "mentor_id": 1,
     "other_id": 1,

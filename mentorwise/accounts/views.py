@@ -24,6 +24,7 @@ from mentorwise.accounts.http import AuthedRequest
 from mentorwise.accounts.models import TokenScope
 from mentorwise.accounts.oidc import oidc_enabled
 from mentorwise.accounts.passwords import password_change, password_set_from_link
+from mentorwise.accounts.reach import reach_for
 from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.accounts.services import (
     api_token_create,
@@ -84,6 +85,7 @@ def account_view(request: AuthedRequest) -> HttpResponse:
             "idle_minutes": settings.MENTORWISE_SESSION_IDLE_MINUTES,
             "max_hours": settings.MENTORWISE_SESSION_MAX_HOURS,
             "languages": available(),
+            "reach": reach_for(request.user),
             "record_language": (record := record_language(request.user.person)),
             "record_language_name": language_name(record),
             **two_step_status(request.user),

@@ -122,6 +122,8 @@ LINKED: dict[str, str] = {
     "person stopped",
     "communications.broadcastrecipient.person": "a program message sent (or left out) to the "
     "person: which broadcast, when",
+    "slack.slackmember.person": "the person's Slack user id on an installed workspace",
+    "teams.teamsmember.person": "the person's Teams chat with the bot (conversation reference)",
 }
 
 # "app.model.field" -> why the records are not exported in full.

@@ -1,0 +1,10 @@
+"""What Slack itself calls (namespace `slack_public`): the signed interactions endpoint."""
+
+from django.urls import path
+
+from mentorwise.slack import views
+
+app_name = "slack_public"
+urlpatterns = [
+    path("interactions/", views.slack_interactions_view, name="interactions"),
+]
