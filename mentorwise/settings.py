@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "mentorwise.sso",
     "mentorwise.matches",
     "mentorwise.relationships",
+    "mentorwise.journeys",
     "mentorwise.notifications",
     "mentorwise.insights",
     "mentorwise.channels",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("account/", include("mentorwise.accounts.urls")),
     path("people/connectors/", include("mentorwise.connectors.urls")),
     path("people/", include("mentorwise.directory.urls")),
+    path("", include("mentorwise.journeys.urls")),
     path("programs/", include("mentorwise.programs.urls")),
     path("matching/", include("mentorwise.matches.urls")),
     path("training/", include("mentorwise.learning.urls")),

@@ -16,6 +16,7 @@ class NudgeKind(models.TextChoices):
     SURVEY_DUE = "survey_due", gettext_lazy("Survey due")
     ANSWER_WAITING = "answer_waiting", gettext_lazy("Answer waiting")
     TRAINING_INCOMPLETE = "training_incomplete", gettext_lazy("Training to complete")
+    JOURNEY_STEP_DUE = "journey_step_due", gettext_lazy("Journey step due")
 
 
 class Delivery(models.TextChoices):

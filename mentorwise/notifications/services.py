@@ -74,6 +74,7 @@ def _nudges_run(now: dt.datetime | None, send: bool) -> NudgeRun:
         *rules.survey_due(now),
         *rules.answer_waiting(now),
         *rules.training_incomplete(now),
+        *rules.journey_step_due(now),
     ]
     stalled_drafts, to_close = rules.stalled(now)
     drafts += stalled_drafts

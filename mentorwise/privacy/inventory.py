@@ -87,6 +87,8 @@ EXPORTED: dict[str, str] = {
     "relationships.meeting.created_by": "actions_recorded",
     "relationships.meeting.logged_by": "actions_recorded",
     "relationships.privatenote.author": "private_notes",
+    "journeys.stepcompletion.relationship": "relationships[].journey_steps_done",
+    "journeys.stepcompletion.done_by": "actions_recorded",
     "notifications.nudge.person": "nudges",
     "notifications.nudge.relationship": "nudges",
     "notifications.nudgesettings.person": "nudge_settings",
