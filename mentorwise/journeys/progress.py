@@ -10,9 +10,9 @@ program health figure (insights) and the tests all call these.
   relationship when its due date is on or after the day the step was added to the journey.
   A step added later thus reaches the relationships whose offset has not passed yet, and
   never appears as already overdue in one that is past it. The steps a journey was copied
-  with (from the template) apply to every relationship of the program. Editing a step (text or offset) changes it for everyone; a
-  step already marked done stays done; a removed step disappears from every journey and
-  from progress (its records are kept).
+  with (from the template) apply to every relationship of the program. Editing a step
+  (text or offset) changes it for everyone; a step already marked done stays done; a
+  removed step disappears from every journey and from progress (its records are kept).
 - **State**: done; upcoming (due later); due (due, and within ON_TIME_GRACE_DAYS of its
   due date); overdue (not done, more than ON_TIME_GRACE_DAYS after its due date).
 - **On time**: done no later than ON_TIME_GRACE_DAYS after the due date. Journey progress
