@@ -110,9 +110,10 @@ def test_editing_moving_and_removing_a_step(program: Program, program_manager: A
     assert "position" in response.content.decode()
 
     response = client.post(f"{_url(program)}steps/{last.pk}/remove/", **HTMX)
-    assert response.status_code == 200 and last.title not in response.content.decode().split(
-        'id="messages"'
-    )[0]
+    assert (
+        response.status_code == 200
+        and last.title not in response.content.decode().split('id="messages"')[0]
+    )
     last.refresh_from_db()
     assert last.removed_at is not None
     # A removed step is gone for its editor too.
@@ -150,9 +151,7 @@ def test_the_pair_sees_the_journey_and_either_marks_a_step_done(
     assert not StepCompletion.objects.filter(step=agreement).exists()
 
 
-def test_the_relationship_page_loads_the_journey(
-    relationship: Relationship, mentee: Any
-) -> None:
+def test_the_relationship_page_loads_the_journey(relationship: Relationship, mentee: Any) -> None:
     body = page_client(mentee).get(f"/relationships/{relationship.pk}/").content.decode()
     assert f'hx-get="/relationships/{relationship.pk}/journey/"' in body
     summary = page_client(mentee).get(f"/relationships/{relationship.pk}/journey/", **HTMX)

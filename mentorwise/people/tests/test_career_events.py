@@ -21,6 +21,7 @@ def _no_termination_hold(settings: Any) -> None:
     # mass-termination guard (tested in test_import_terminations.py) would hold.
     settings.MENTORWISE_IMPORT_TERMINATION_LIMIT = 100
 
+
 DAY1 = dt.date(2026, 3, 2)
 DAY2 = dt.date(2026, 5, 4)
 HEADER = (
