@@ -12,13 +12,7 @@ from ninja import Field, Router, Schema, Status
 from mentorwise.api.errors import ERRORS, WRITE_ERRORS
 from mentorwise.core.errors import NotFound
 from mentorwise.journeys import selectors, services
-from mentorwise.journeys.inputs import (
-    BODY_MAX,
-    QUESTIONS_MAX,
-    TITLE_MAX,
-    URL_MAX,
-    StepInput,
-)
+from mentorwise.journeys.inputs import StepAddIn, StepIn
 from mentorwise.journeys.models import JourneyStep
 from mentorwise.journeys.permissions import access_journey_step
 from mentorwise.journeys.selectors import StepItem
@@ -30,44 +24,6 @@ router = Router()
 
 
 # Schemas ---------------------------------------------------------------------------------
-
-
-class StepIn(Schema):
-    kind: str = Field(description="task, tip, resource or guide (a conversation guide).")
-    offset_value: int = Field(description="How many days, weeks or months after the start.")
-    offset_unit: str = Field("weeks", description="days, weeks or months.")
-    title: str = Field(json_schema_extra={"maxLength": TITLE_MAX})
-    body: str = Field(
-        "", description="What to do or know.", json_schema_extra={"maxLength": BODY_MAX}
-    )
-    guide_type: str = Field(
-        "", description="Guides only: coaching, mentoring or sponsoring (ignored otherwise)."
-    )
-    questions: list[str] = Field(
-        default_factory=list,
-        description=f"Guides only: the questions to ask, in order (1 to {QUESTIONS_MAX}).",
-    )
-    url: str = Field(
-        "",
-        description="A link: https://… or a page of this site (/…); required for a resource.",
-        json_schema_extra={"maxLength": URL_MAX},
-    )
-
-    def to_input(self) -> StepInput:
-        return StepInput(
-            kind=self.kind,
-            offset_value=self.offset_value,
-            offset_unit=self.offset_unit,
-            title=self.title,
-            body=self.body,
-            guide_type=self.guide_type,
-            questions=tuple(self.questions),
-            url=self.url,
-        )
-
-
-class StepAddIn(StepIn):
-    position: int | None = Field(None, description="1-based place in the order; last if empty.")
 
 
 class MoveIn(Schema):

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from mentorwise.accounts.models import User
 from mentorwise.demo.history import demo_past_cohort
+from mentorwise.demo.journeys import demo_journeys
 from mentorwise.demo.lifecycle import demo_lifecycle
 from mentorwise.insights.equity_release import equity_releases_prepare
 from mentorwise.insights.program_outcomes import program_outcomes
@@ -186,6 +187,7 @@ def demo_seed(
         _walkthrough_pair(programs["hipo_leadership"], org, index_of, seed, staff)
         _login("sponsor", _enrolled(programs["sponsorship_underrepresented"], Role.SPONSOR))
         demo_logins_language(language)
+        demo_journeys(programs=[past, *programs.values()], seed=seed)
         # Reminders for the seeded history appear in the app; emails wait for send-nudges.
         nudges_run(send=False)
         # The past cohort's estimates (a bootstrap) once now, so its outcomes page opens at once.

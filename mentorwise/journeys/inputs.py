@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext as _
+from ninja import Field, Schema
 
 from mentorwise.core.errors import FieldError, InvalidInput
 from mentorwise.journeys.models import GuideType, OffsetUnit, StepKind
@@ -122,3 +123,44 @@ def _is_link(url: str) -> bool:
 def questions_from_text(text: str) -> tuple[str, ...]:
     """A guide's questions typed one per line (the form's textarea)."""
     return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+# The API's and the CLI's input (the form builds the same StepInput) ---------------------
+
+
+class StepIn(Schema):
+    kind: str = Field(description="task, tip, resource or guide (a conversation guide).")
+    offset_value: int = Field(description="How many days, weeks or months after the start.")
+    offset_unit: str = Field("weeks", description="days, weeks or months.")
+    title: str = Field(json_schema_extra={"maxLength": TITLE_MAX})
+    body: str = Field(
+        "", description="What to do or know.", json_schema_extra={"maxLength": BODY_MAX}
+    )
+    guide_type: str = Field(
+        "", description="Guides only: coaching, mentoring or sponsoring (ignored otherwise)."
+    )
+    questions: list[str] = Field(
+        default_factory=list,
+        description=f"Guides only: the questions to ask, in order (1 to {QUESTIONS_MAX}).",
+    )
+    url: str = Field(
+        "",
+        description="A link: https://… or a page of this site (/…); required for a resource.",
+        json_schema_extra={"maxLength": URL_MAX},
+    )
+
+    def to_input(self) -> StepInput:
+        return StepInput(
+            kind=self.kind,
+            offset_value=self.offset_value,
+            offset_unit=self.offset_unit,
+            title=self.title,
+            body=self.body,
+            guide_type=self.guide_type,
+            questions=tuple(self.questions),
+            url=self.url,
+        )
+
+
+class StepAddIn(StepIn):
+    position: int | None = Field(None, description="1-based place in the order; last if empty.")

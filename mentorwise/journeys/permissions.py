@@ -19,8 +19,9 @@ from mentorwise.programs.permissions import can_manage_program
 
 def require_journey_editor(actor: Actor, program: Program) -> None:
     """NotFound unless the actor manages the program (its journey "does not exist" for
-    anyone else, like every management page of a program)."""
-    if not can_manage_program(actor, program):
+    anyone else, like every management page of a program); `None` is the system (an
+    operator's command at the terminal)."""
+    if actor is not None and not can_manage_program(actor, program):
         raise NotFound(_("No such program."))
 
 

@@ -13,6 +13,7 @@ from django.test import Client
 from mentorwise.accounts.models import User
 from mentorwise.core.outbox import OUTBOX_BACKEND
 from mentorwise.demo.seed import DEMO_PASSWORD
+from mentorwise.journeys.models import Journey, StepCompletion
 from mentorwise.people.models import CareerEvent, Person
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus
 from mentorwise.relationships.models import RelationshipStatus
@@ -63,6 +64,18 @@ def test_demo_seeds_a_populated_organization_and_prints_logins() -> None:
     assert User.objects.get(username="executive").is_executive
     for url in ("/insights/", f"/insights/programs/{hipo.slug}/", "/insights/pipeline/"):
         assert executive.get(url).status_code == 200, url
+    # Journeys in every program, and pairs at different points of theirs.
+    assert Journey.objects.count() == Program.objects.count()
+    assert not Journey.objects.filter(steps__isnull=True).exists()
+    done = StepCompletion.objects.filter(relationship__program=hipo)
+    assert done.exists()
+    per_pair = {r: done.filter(relationship=r).count() for r in hipo.relationships.all()}
+    assert len(set(per_pair.values())) > 2
+    ana = User.objects.get(username="mentee").person
+    pair = hipo.relationships.filter(mentee__person=ana).first()
+    assert pair is not None
+    page = client.get(f"/relationships/{pair.pk}/journey/")
+    assert page.status_code == 200 and "Due now" in page.content.decode()
 
 
 def logins(output: str) -> list[str]:
