@@ -10,6 +10,7 @@ from django.utils import timezone
 from mentorwise.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from mentorwise.core.models import AuditEntry
 from mentorwise.journeys import services
+from mentorwise.journeys.catalog import journey_template
 from mentorwise.journeys.models import Journey, JourneyStep, StepCompletion
 from mentorwise.journeys.selectors import journey_steps, relationship_journey
 from mentorwise.journeys.tests.factories import guide_input, step_input
@@ -206,3 +207,29 @@ def test_a_closed_relationship_is_read_as_on_the_day_it_closed(
     journey = relationship_journey(relationship=relationship)
     assert journey.today == closed_at.date()
     assert all(i.due > journey.today for i in journey.next)
+
+
+def test_the_data_migration_copies_the_journeys_of_existing_programs(
+    program: Program, other_program: Program
+) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "mentorwise.journeys.migrations.0002_copy_template_journeys"
+    )
+    services.program_journey(other_program)  # already has one: left alone
+    kept = list(JourneyStep.objects.filter(journey__program=other_program).values_list("pk"))
+    migration.copy_journeys(apps, None)
+    template = journey_template(program.template_key)
+    assert [s.title for s in journey_steps(program)] == [
+        t.title for t in sorted(template, key=lambda t: t.approx_days)
+    ]
+    assert len(template) == 12
+    assert all(s.added_at is None for s in journey_steps(program))
+    assert (
+        list(JourneyStep.objects.filter(journey__program=other_program).values_list("pk")) == kept
+    )
+    migration.copy_journeys(apps, None)  # twice: nothing more
+    assert Journey.objects.filter(program=program).count() == 1
