@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "mentorwise.matches",
     "mentorwise.relationships",
     "mentorwise.circles",
+    "mentorwise.journeys",
     "mentorwise.notifications",
     "mentorwise.insights",
     "mentorwise.channels",

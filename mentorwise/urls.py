@@ -22,6 +22,7 @@ urlpatterns = [
     path("people/slack/", include("mentorwise.slack.urls")),
     path("people/teams/", include("mentorwise.teams.urls")),
     path("people/", include("mentorwise.directory.urls")),
+    path("", include("mentorwise.journeys.urls")),
     path("programs/", include("mentorwise.programs.urls")),
     path("matching/", include("mentorwise.matches.urls")),
     path("training/", include("mentorwise.learning.urls")),

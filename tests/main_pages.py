@@ -39,7 +39,8 @@ PAGES: list[MainPage] = [
     ("mentee", "home", "/", 28),
     ("mentor", "home", "/", 20),
     ("hr.admin", "insights overview", "/insights/", 12),
-    ("program.manager", "program insights", f"/insights/programs/{PROGRAM}/", 32),
+    # + 3: journey progress (steps, relationships, marks), whatever the program size
+    ("program.manager", "program insights", f"/insights/programs/{PROGRAM}/", 35),
     ("hr.admin", "equity", f"/insights/programs/{PROGRAM}/equity/", 8),
     ("hr.admin", "pipeline", "/insights/pipeline/", 9),
     ("program.manager", "outcomes", f"/insights/programs/{PROGRAM}/outcomes/", 12),

@@ -76,6 +76,8 @@ MARK = {
     "dev_goals": "ANA-DEVELOPMENT-GOALS-MARK",
     "milestone": "MILESTONE-TITLE-MARK",
     "broadcast": "BROADCAST-SUBJECT-MARK",
+    # A step of the program's journey (program content: every pair of the program reads it).
+    "journey": "JOURNEY-STEP-MARK",
     # How a veto reads on a card or in a pair preview (the word the vetoed person must never
     # see: other pages only say "veto"/"vetoes").
     "veto": "vetoed",
@@ -212,6 +214,7 @@ def build_world() -> World:
         relationship=rel,
         data=inputs.SponsorshipNew(kind="introduction", description=MARK["sponsorship"]),
     )
+    journey_step = _journey(program, hr)
     read_token, read_raw = api_token_create(actor=ana, name="read", scope=TokenScope.READ)
     tokens = {
         "tok_read": read_raw,
@@ -249,6 +252,7 @@ def build_world() -> World:
         "scheduled": scheduled.pk,
         "skill": skills[0].pk,
         "milestone": goal.milestones.get().pk,
+        "step": journey_step.pk,
         "token": read_token.pk,
         "import_run": import_run.pk,
         "webhook": webhook.pk,
@@ -300,6 +304,27 @@ def _broadcast(program: Program, pm: User) -> tuple[int, int]:
     )
     count = segment_audience(program=program, segment=Segment(roles=("mentee",)), essential=False)
     return broadcast.pk, count.count
+
+
+def _journey(program: Program, hr: User) -> Any:
+    """The program's journey (copied from its template) with a guide due in month three:
+    ahead of `rel` (a month in), so it applies to the pair."""
+    from mentorwise.journeys.inputs import StepInput
+    from mentorwise.journeys.services import journey_step_add, program_journey
+
+    program_journey(program)
+    return journey_step_add(
+        actor=hr,
+        program=program,
+        data=StepInput(
+            kind="guide",
+            offset_value=3,
+            offset_unit="months",
+            title=MARK["journey"],
+            guide_type="sponsoring",
+            questions=("Who decides your next role?",),
+        ),
+    )
 
 
 def _connector() -> Any:
@@ -376,6 +401,13 @@ BROADCAST_API = {"subject": "Matrix news", "body": "Hello", "segment": {"roles":
 API_REL = "/api/relationships/{rel}"
 CADENCE = {"meeting_cadence_days": "21"}
 GOAL = {"title": "A new goal", "specific": "s", "measurable": "m"}
+JOURNEY_STEP = {
+    "kind": "task",
+    "offset_value": "6",
+    "offset_unit": "weeks",
+    "title": "A step by the matrix",
+}
+JOURNEY_STEP_API = {"kind": "task", "offset_value": 6, "offset_unit": "weeks", "title": "By API"}
 VETOED_PAIR_WEB = {"mentee": "{veto_mentee}", "mentor": "{veto_mentor}"}
 VETOED_PAIR_API = {"mentee_enrollment_id": "{veto_mentee}", "mentor_enrollment_id": "{veto_mentor}"}
 
@@ -411,6 +443,39 @@ PROBES: dict[str, Probe] = {
         _get("/people/{person}/"),
         _get("/api/people/{person}"),
         DEMOGRAPHIC_MARKS[0],
+    ),
+    # Journeys
+    "journey.read": Probe(
+        "read",
+        _get("/programs/{slug}/journey/") + _get("/programs/{slug}/journey/steps/{step}/"),
+        _get("/api/programs/{slug}/journey"),
+        MARK["journey"],
+    ),
+    "journey.change": Probe(
+        "write",
+        (
+            Req("post", "/programs/{slug}/journey/steps/", JOURNEY_STEP),
+            Req("post", "/programs/{slug}/journey/steps/{step}/", JOURNEY_STEP),
+            Req("post", "/programs/{slug}/journey/steps/{step}/move/", {"position": "1"}),
+            Req("post", "/programs/{slug}/journey/steps/{step}/remove/"),
+        ),
+        (
+            Req("post", "/api/programs/{slug}/journey/steps", JOURNEY_STEP_API),
+            Req("put", "/api/programs/{slug}/journey/steps/{step}", JOURNEY_STEP_API),
+            Req("post", "/api/programs/{slug}/journey/steps/{step}/move", {"position": 1}),
+            Req("delete", "/api/programs/{slug}/journey/steps/{step}"),
+        ),
+    ),
+    "journey.pair.read": Probe(
+        "read",
+        _get(REL + "journey/") + _get(REL + "journey/{step}/"),
+        _get(API_REL + "/journey"),
+        MARK["journey"],
+    ),
+    "journey.pair.mark": Probe(
+        "write",
+        (Req("post", REL + "journey/{step}/done/", {"done": "1"}),),
+        (Req("post", API_REL + "/journey/steps/{step}/done", {"done": True}),),
     ),
     # Programs and enrollments
     "program.list": Probe("list", _get("/programs/"), _get("/api/programs"), MARK["program"]),
@@ -913,11 +978,32 @@ def _service_calls() -> dict[str, Any]:
         data = BroadcastInput(subject="S", body="B", segment=Segment(roles=("mentee",)))
         broadcast_send(actor=u, program=program, data=data)
 
+    def journey_change(w: World, u: Any) -> None:
+        from mentorwise.journeys.inputs import StepInput
+        from mentorwise.journeys.permissions import access_journey_step
+        from mentorwise.journeys.services import journey_step_update
+
+        step = access_journey_step(actor=u, step_id=w.ids["step"])
+        journey_step_update(
+            actor=u,
+            step=step,
+            data=StepInput(kind="task", offset_value=3, offset_unit="months", title="Renamed"),
+        )
+
+    def journey_mark(w: World, u: Any) -> None:
+        from mentorwise.journeys.services import journey_step_mark, relationship_step
+
+        relationship = rel(w, u)
+        step = relationship_step(relationship=relationship, step_id=w.ids["step"])
+        journey_step_mark(actor=u, relationship=relationship, step=step, done=True)
+
     return {
         **circle_calls,
         "message_template.change": template_change,
         "broadcast.send": broadcast_send_call,
         "connector.run": connector_test_call,
+        "journey.change": journey_change,
+        "journey.pair.mark": journey_mark,
         "person.read": lambda w, u: str(
             access_person(actor=u, person_id=w.ids["person"], directory=can_read_directory(u)).email
         ),

@@ -33,6 +33,7 @@ SAMPLE_KWARGS: dict[str, Any] = {
     "action": "approve",
     "relationship_id": 1,
     "circle_id": 1,
+    "step_id": 1,
     "goal_id": 1,
     "milestone_id": 1,
     "meeting_id": 1,

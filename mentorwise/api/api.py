@@ -21,6 +21,7 @@ from mentorwise.api.errors import install_error_handlers
 from mentorwise.api.insights import router as insights_router
 from mentorwise.api.insights_equity import router as insights_equity_router
 from mentorwise.api.insights_outcomes import router as insights_outcomes_router
+from mentorwise.api.journeys import router as journeys_router
 from mentorwise.api.learning import router as learning_router
 from mentorwise.api.matches import router as matches_router
 from mentorwise.api.messaging import router as messaging_router
@@ -55,6 +56,7 @@ api.add_router("/", notifications_router, tags=["reminders"])
 api.add_router("/", messaging_router, tags=["notifications"])
 api.add_router("/", relationships_router, tags=["relationships"])
 api.add_router("/circles", circles_router, tags=["circles"])
+api.add_router("/", journeys_router, tags=["journeys"])
 api.add_router("/", account_router, tags=["account"])
 api.add_router("/", communications_router, tags=["communications"])
 

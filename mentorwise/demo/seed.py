@@ -20,6 +20,7 @@ from mentorwise.accounts.models import User
 from mentorwise.demo.circles import demo_circles
 from mentorwise.demo.communications import demo_communications
 from mentorwise.demo.history import demo_past_cohort
+from mentorwise.demo.journeys import demo_journeys
 from mentorwise.demo.lifecycle import demo_lifecycle
 from mentorwise.demo.peer import demo_peer_program
 from mentorwise.insights.equity_release import equity_releases_prepare
@@ -198,6 +199,7 @@ def demo_seed(
         _login("sponsor", _enrolled(programs["sponsorship_underrepresented"], Role.SPONSOR))
         demo_communications(program=programs["hipo_leadership"], manager=manager)
         demo_logins_language(language)
+        demo_journeys(programs=[past, *programs.values()], seed=seed)
         # Reminders for the seeded history appear in the app; emails wait for send-nudges.
         nudges_run(send=False)
         # The past cohort's estimates (a bootstrap) once now, so its outcomes page opens at once.

@@ -24,6 +24,7 @@ SECTION_TITLES = {
     "goals": gettext_lazy("Goals"),
     "surveys": gettext_lazy("Surveys"),
     "training": gettext_lazy("Training"),
+    "journey": gettext_lazy("Journey"),
 }
 
 
@@ -161,8 +162,46 @@ def health_figures(health: ProgramHealth) -> list[Figure]:
             unit="%",
             note="" if health.training.required_modules else _("no training required"),
         ),
+        *_journey(health),
     ]
     return figures
+
+
+def _journey(health: ProgramHealth) -> list[Figure]:
+    """Journey progress by its one rule (journeys/progress.py): a step counts once done or a
+    week past its due date; on time is done within that week."""
+    j = health.journey
+    if not j.steps:
+        return [
+            Figure(
+                "journey",
+                "journey_on_time",
+                _("Journey steps done on time"),
+                None,
+                0,
+                unit="%",
+                note=_("the program's journey has no steps"),
+            )
+        ]
+    return [
+        Figure(
+            "journey",
+            "journey_on_time",
+            _("Journey steps done on time"),
+            j.share,
+            j.counted,
+            unit="%",
+            note=_("of the steps due so far in active relationships"),
+        ),
+        Figure(
+            "journey",
+            "journey_behind",
+            _("Relationships with an overdue journey step"),
+            j.behind / j.relationships if j.relationships else None,
+            j.relationships,
+            unit="%",
+        ),
+    ]
 
 
 def health_sections(health: ProgramHealth) -> dict[str, list[Figure]]:

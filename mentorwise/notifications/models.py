@@ -17,6 +17,7 @@ class NudgeKind(models.TextChoices):
     ANSWER_WAITING = "answer_waiting", gettext_lazy("Answer waiting")
     TRAINING_INCOMPLETE = "training_incomplete", gettext_lazy("Training to complete")
     CHECKIN_DUE = "checkin_due", gettext_lazy("Check-in due")
+    JOURNEY_STEP_DUE = "journey_step_due", gettext_lazy("Journey step due")
 
 
 class Delivery(models.TextChoices):

@@ -25,6 +25,8 @@ from django.utils.translation import ngettext
 
 from mentorwise.core.clock import format_day, zone_of
 from mentorwise.core.languages import speaking_to
+from mentorwise.journeys.selectors import due_steps
+from mentorwise.journeys.services import journeys_copy_missing
 from mentorwise.learning.selectors import people_trained_for
 from mentorwise.matches.models import Match, MatchStatus, Response
 from mentorwise.notifications.models import NudgeKind
@@ -458,4 +460,41 @@ def checkin_due(now: dt.datetime) -> list[NudgeDraft]:
                     relationship_id=rel.pk,
                 )
             )
+    return drafts
+
+
+def journey_step_due(now: dt.datetime) -> list[NudgeDraft]:
+    """Both people of an active relationship, when a step of their journey falls due.
+
+    Sent while the step is due and not done (from its due date to the end of its grace,
+    journeys.progress), once per relationship and step: the cause is the step's id, so a
+    later change of the step's text or offset does not remind again. A step marked done
+    before its due date is not reminded at all.
+    """
+    journeys_copy_missing()
+    drafts = []
+    for rel, steps in due_steps(now=now, relationships=_active_relationships()):
+        mentee, mentor = rel.mentee.person, rel.mentor.person
+        url = _url("journeys:relationship", rel.pk)
+        for step in steps:
+            for person, other in ((mentee, mentor), (mentor, mentee)):
+                with speaking_to(person):
+                    subject = _("Journey: %(title)s") % {"title": step.title}
+                    body = _(
+                        "A step of your %(program)s journey with %(name)s is due now: "
+                        "“%(title)s”. Open it for what to do and, for a conversation guide, "
+                        "the questions to ask; mark it done when it is."
+                    ) % {"program": rel.program.title, "name": other.full_name, "title": step.title}
+                drafts.append(
+                    NudgeDraft(
+                        person_id=person.pk,
+                        kind=NudgeKind.JOURNEY_STEP_DUE,
+                        cause=f"journey:{rel.pk}:{step.pk}",
+                        subject=subject,
+                        body=body,
+                        url=url,
+                        program_id=rel.program_id,
+                        relationship_id=rel.pk,
+                    )
+                )
     return drafts

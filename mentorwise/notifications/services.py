@@ -77,6 +77,7 @@ def _nudges_run(now: dt.datetime | None, send: bool) -> NudgeRun:
         *rules.answer_waiting(now),
         *rules.training_incomplete(now),
         *rules.checkin_due(now),
+        *rules.journey_step_due(now),
     ]
     stalled_drafts, to_close = rules.stalled(now)
     drafts += stalled_drafts

@@ -36,6 +36,7 @@ from mentorwise.circles.models import (
 )
 from mentorwise.core.audit import audit_record
 from mentorwise.core.models import AuditEntry
+from mentorwise.journeys.models import StepCompletion
 from mentorwise.learning.models import ModuleCompletion
 from mentorwise.matches.models import (
     ForbiddenPair,
@@ -313,6 +314,10 @@ def _relationship(relationship: Relationship, enrollment_ids: list[int]) -> dict
             row(a) for a in SponsorshipAction.objects.filter(relationship=relationship)
         ],
         "timeline": [row(e) for e in RelationshipEvent.objects.filter(relationship=relationship)],
+        "journey_steps_done": [
+            {**row(c), "step": c.step.title}
+            for c in StepCompletion.objects.filter(relationship=relationship).select_related("step")
+        ],
     }
 
 

@@ -95,6 +95,8 @@ EXPORTED: dict[str, str] = {
     "circles.circlemeeting.created_by": "actions_recorded",
     "circles.circlemembership.enrollment": "circles",
     "circles.circleprivatenote.author": "circle_private_notes",
+    "journeys.stepcompletion.relationship": "relationships[].journey_steps_done",
+    "journeys.stepcompletion.done_by": "actions_recorded",
     "notifications.nudge.person": "nudges",
     "notifications.nudge.relationship": "nudges",
     "notifications.nudgesettings.person": "nudge_settings",

@@ -14,6 +14,7 @@ from mentorwise.accounts.models import User
 from mentorwise.circles.selectors import health_of
 from mentorwise.core.outbox import OUTBOX_BACKEND
 from mentorwise.demo.seed import DEMO_PASSWORD
+from mentorwise.journeys.models import Journey, StepCompletion
 from mentorwise.people.models import CareerEvent, Person
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus
 from mentorwise.relationships.health import Health
@@ -85,6 +86,17 @@ def test_demo_seeds_a_populated_organization_and_prints_logins() -> None:
     page = manager.get(f"/communications/programs/{hipo.slug}/").content.decode()
     assert "Kick-off invitation" in page and "The program's own" in page
     assert "thank you," in page
+    # Journeys in every program, and pairs at different points of theirs.
+    assert Journey.objects.count() == Program.objects.count()
+    assert not Journey.objects.filter(steps__isnull=True).exists()
+    done = StepCompletion.objects.filter(relationship__program=hipo)
+    assert done.exists()
+    per_pair = {r: done.filter(relationship=r).count() for r in hipo.relationships.all()}
+    assert len(set(per_pair.values())) > 2
+    pair = hipo.relationships.filter(status=RelationshipStatus.ACTIVE).first()
+    assert pair is not None
+    page = manager.get(f"/relationships/{pair.pk}/journey/")  # the program's manager oversees
+    assert page.status_code == 200 and "Due now" in page.content.decode()
 
 
 def logins(output: str) -> list[str]:

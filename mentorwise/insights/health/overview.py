@@ -53,6 +53,7 @@ from mentorwise.insights.health.relationships import (
     relationship_health_shares,
 )
 from mentorwise.insights.scopes import reader_relationships
+from mentorwise.journeys.selectors import JourneyProgress, journey_progress
 from mentorwise.programs.models import (
     Enrollment,
     EnrollmentStatus,
@@ -82,6 +83,8 @@ class ProgramHealth:
     midpoint_survey: SurveyScores
     closing_survey: SurveyScores
     training: TrainingCompletion
+    # Steps of the program's journey done on time (journeys/progress.py holds the rule).
+    journey: JourneyProgress
 
 
 def program_health(
@@ -120,6 +123,7 @@ def _program_health(program: Program, actor: Actor, now: dt.datetime) -> Program
         midpoint_survey=survey_scores(program=program, kind="midpoint", actor=actor),
         closing_survey=survey_scores(program=program, kind="closing", actor=actor),
         training=training_completion(program=program),
+        journey=journey_progress(program=program, as_of=now),
     )
 
 

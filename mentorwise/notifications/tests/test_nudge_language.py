@@ -47,11 +47,15 @@ def test_each_recipient_reads_the_nudge_and_its_email_in_their_language(
     }
     assert theirs.subject == expected and is_pseudo(theirs.body)
     assert ours.subject == f"Please confirm your agreement with {mentee.person.full_name}"
-    to_mentee = next(m for m in mail.outbox if m.to == [mentee.person.email])
+    to_mentee = next(
+        m for m in mail.outbox if m.to == [mentee.person.email] and m.subject == expected
+    )
     assert to_mentee.subject == expected
     greeting = pseudo("Hello %(name)s,") % {"name": mentee.person.first_name}
     assert to_mentee.body.startswith(greeting)
-    to_mentor = next(m for m in mail.outbox if m.to == [mentor.person.email])
+    to_mentor = next(
+        m for m in mail.outbox if m.to == [mentor.person.email] and m.subject == ours.subject
+    )
     assert to_mentor.body.startswith(f"Hello {mentor.person.first_name},")
 
 
