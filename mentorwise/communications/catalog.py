@@ -72,7 +72,7 @@ STANDARD: dict[str, Standard] = {
         Standard(
             "welcome",
             pgettext_lazy("program message", "Welcome"),
-            _("When a person enrolls in the program."),
+            _("When a person enrolls in the program (only once the program has its own wording)."),
             RECIPIENT,
             _("Welcome to {program_name}"),
             _(

@@ -192,6 +192,11 @@ def language_for(person: Person) -> str:
     return language_of(person)
 
 
+def programs_with_own_text(key: str) -> set[int]:
+    """The programs that wrote their own wording (in any language) of standard message `key`."""
+    return set(MessageTemplate.objects.filter(key=key).values_list("program_id", flat=True))
+
+
 def standard_text(
     program_id: int, key: str, person_id: int, language: str, extra: Mapping[str, str]
 ) -> tuple[str, str] | None:

@@ -16,11 +16,24 @@ from collections.abc import Callable, Mapping
 # (subject, body), or None for "no wording of the program's own".
 ProgramTextLookup = Callable[[int, str, int, str, Mapping[str, str]], tuple[str, str] | None]
 
+# message key -> the ids of the programs that wrote their own wording of it (so a sender
+# of many messages asks once, not once per message).
+ProgramsWithText = Callable[[str], set[int]]
+
 _LOOKUP: list[ProgramTextLookup] = []
+_WITH_TEXT: list[ProgramsWithText] = []
 
 
-def program_text_register(lookup: ProgramTextLookup) -> None:
+def program_text_register(lookup: ProgramTextLookup, programs_with: ProgramsWithText) -> None:
     _LOOKUP[:] = [lookup]
+    _WITH_TEXT[:] = [programs_with]
+
+
+def programs_with_text(key: str) -> set[int]:
+    """The programs with their own wording of message `key` (none without communications)."""
+    for programs_with in _WITH_TEXT:
+        return programs_with(key)
+    return set()
 
 
 def program_text(

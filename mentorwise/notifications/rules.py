@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -29,6 +30,7 @@ from mentorwise.journeys.selectors import due_steps
 from mentorwise.journeys.services import journeys_copy_missing
 from mentorwise.learning.selectors import people_trained_for
 from mentorwise.matches.models import Match, MatchStatus, Response
+from mentorwise.messaging.texts import program_text, programs_with_text
 from mentorwise.notifications.models import NudgeKind
 from mentorwise.people.models import Person
 from mentorwise.programs.models import GIVING_ROLES, Enrollment, EnrollmentStatus, Program
@@ -280,12 +282,24 @@ def _warned_relationships() -> dict[tuple[int, str], dt.datetime]:
     return {(r["relationship_id"], r["cause"]): r["first"] for r in rows}
 
 
+def _pair_values(rel: Relationship) -> dict[str, str]:
+    """The values of a program message about one relationship (communications.catalog.PAIR)."""
+    return {
+        "mentor_first_name": rel.mentor.person.first_name,
+        "mentor_name": rel.mentor.person.full_name,
+        "mentee_first_name": rel.mentee.person.first_name,
+        "mentee_name": rel.mentee.person.full_name,
+        "relationship_url": _url("relationships:detail", rel.pk),
+    }
+
+
 def survey_due(now: dt.datetime) -> list[NudgeDraft]:
     """Midpoint surveys after the midpoint; closing surveys in the month after closure."""
     answered = set(SurveyResponse.objects.values_list("relationship_id", "survey__kind", "side"))
     drafts = []
     today = now.date()
     recent = now - dt.timedelta(days=CLOSING_SURVEY_WINDOW_DAYS)
+    own = {key: programs_with_text(key) for key in ("midpoint", "closing")}
     rels = Relationship.objects.filter(
         Q(status=RelationshipStatus.ACTIVE, planned_end_date__isnull=False)
         | Q(status=RelationshipStatus.CLOSED, closed_at__gte=recent)
@@ -312,6 +326,15 @@ def survey_due(now: dt.datetime) -> list[NudgeDraft]:
                     "Two minutes of feedback on your %(program)s relationship help the program "
                     "improve. Your answers are confidential."
                 ) % {"program": rel.program.title}
+                key = "closing" if kind == SurveyKind.CLOSING else "midpoint"
+                if rel.program_id in own[key]:  # the program's own wording (communications)
+                    subject, body = program_text(
+                        program_id=rel.program_id,
+                        key=key,
+                        person_id=person.pk,
+                        language=translation.get_language() or settings.LANGUAGE_CODE,
+                        values=_pair_values(rel),
+                    ) or (subject, body)
             drafts.append(
                 NudgeDraft(
                     person_id=person.pk,

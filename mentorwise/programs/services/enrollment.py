@@ -5,13 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor, User
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from mentorwise.core.languages import speaking_to
+from mentorwise.messaging.contract import Kind
+from mentorwise.messaging.services import notify
+from mentorwise.messaging.texts import program_text, programs_with_text
 from mentorwise.people.models import Person
 from mentorwise.programs.eligibility import eligible_people, ineligibility_reason, rules_validate
 from mentorwise.programs.enrollment_inputs import (
@@ -107,7 +113,37 @@ def enrollment_create(*, actor: Actor, program: Program, data: EnrollmentNew) ->
             "oversees_program": can_manage_program(actor, program),
         },
     )
+    _welcome(enrollment)
     return enrollment
+
+
+def _welcome(enrollment: Enrollment) -> None:
+    """The program's welcome, sent on enrolling when its managers wrote one (communications);
+    without one nobody is sent anything, as before."""
+    program = enrollment.program
+    if program.pk not in programs_with_text("welcome"):
+        return
+    person = enrollment.person
+    with speaking_to(person):
+        text = program_text(
+            program_id=program.pk,
+            key="welcome",
+            person_id=person.pk,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+            values={},
+        )
+    if text is None:
+        return
+    subject, body = text
+    notify(
+        person=person,
+        kind=Kind.PROGRAM,
+        subject=subject,
+        body=body,
+        url=settings.MENTORWISE_BASE_URL.rstrip("/")
+        + reverse("programs:detail", args=[program.slug]),
+        program=program,
+    )
 
 
 @transaction.atomic
