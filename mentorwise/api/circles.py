@@ -38,7 +38,7 @@ router = Router()
 # Schemas --------------------------------------------------------------------------------
 
 
-class PersonOut(Schema):
+class CirclePersonOut(Schema):
     membership_id: int = Field(description="The place's id (attendance names places).")
     enrollment_id: int
     name: str
@@ -46,7 +46,7 @@ class PersonOut(Schema):
     agreement_confirmed: bool = Field(description="Confirmed the current agreement version.")
 
 
-class HealthOut(Schema):
+class CircleHealthOut(Schema):
     health: str = Field(description="on_track, stalled or at_risk.")
     reason: str
     days_since_meeting: int
@@ -61,8 +61,8 @@ class CircleOut(Schema):
     started_at: dt.datetime
     your_role: str | None = Field(description="facilitator, member, or null for an overseer.")
     meeting_cadence_days: int
-    people: list[PersonOut]
-    health: HealthOut | None = Field(description="Null once closed.")
+    people: list[CirclePersonOut]
+    health: CircleHealthOut | None = Field(description="Null once closed.")
 
     @staticmethod
     def build(request: HttpRequest, c: Circle) -> CircleOut:
@@ -76,7 +76,7 @@ class CircleOut(Schema):
             your_role=circle_role(request.user, c),
             meeting_cadence_days=c.meeting_cadence_days,
             people=[
-                PersonOut(
+                CirclePersonOut(
                     membership_id=m.pk,
                     enrollment_id=m.enrollment_id,
                     name=m.enrollment.person.full_name,
@@ -88,7 +88,7 @@ class CircleOut(Schema):
             ],
             health=None
             if h is None
-            else HealthOut(
+            else CircleHealthOut(
                 health=h.health,
                 reason=h.reason,
                 days_since_meeting=h.days_since_meeting,
@@ -97,7 +97,7 @@ class CircleOut(Schema):
         )
 
 
-class AgreementOut(Schema):
+class CircleAgreementOut(Schema):
     text: str
     version: int = Field(description="0: no agreement yet; confirm this number.")
     meeting_cadence_days: int
@@ -108,11 +108,11 @@ class AgreementIn(Schema):
     meeting_cadence_days: int = Field(30, description="7 to 90.")
 
 
-class ConfirmIn(Schema):
+class CircleConfirmIn(Schema):
     version: int = Field(description="The version read (a newer one answers 409).")
 
 
-class GoalOut(Schema):
+class CircleGoalOut(Schema):
     id: int
     title: str
     description: str
@@ -120,8 +120,8 @@ class GoalOut(Schema):
     status: str = Field(description="open, achieved or dropped.")
 
     @staticmethod
-    def build(g: CircleGoal) -> GoalOut:
-        return GoalOut(
+    def build(g: CircleGoal) -> CircleGoalOut:
+        return CircleGoalOut(
             id=g.pk, title=g.title, description=g.description, progress=g.progress, status=g.status
         )
 
@@ -136,7 +136,7 @@ class GoalIn(Schema):
         return inputs.GoalFields(**self.model_dump())
 
 
-class MeetingDateOut(Schema):
+class CircleMeetingDateOut(Schema):
     id: int
     status: str = Field(description="scheduled, held or cancelled.")
     starts_at: dt.datetime
@@ -145,7 +145,7 @@ class MeetingDateOut(Schema):
     recorded: int = Field(description="How many places attendance was recorded for.")
 
 
-class MeetingOut(MeetingDateOut):
+class CircleMeetingOut(CircleMeetingDateOut):
     location: str
     topic: str
     shared_notes: str = Field(description="Notes every participant reads (never private notes).")
@@ -153,9 +153,9 @@ class MeetingOut(MeetingDateOut):
     sequence: int
 
     @staticmethod
-    def build(m: CircleMeeting) -> MeetingOut:
+    def build(m: CircleMeeting) -> CircleMeetingOut:
         seen = selectors.attendance_of(m)
-        return MeetingOut(
+        return CircleMeetingOut(
             id=m.pk,
             status=m.status,
             starts_at=m.starts_at,
@@ -197,7 +197,7 @@ class NoteIn(Schema):
     )
 
 
-class CheckInOut(Schema):
+class CircleCheckInOut(Schema):
     id: int
     membership_id: int
     pulse: int
@@ -205,8 +205,8 @@ class CheckInOut(Schema):
     created_at: dt.datetime
 
     @staticmethod
-    def build(c: CircleCheckIn) -> CheckInOut:
-        return CheckInOut(
+    def build(c: CircleCheckIn) -> CircleCheckInOut:
+        return CircleCheckInOut(
             id=c.pk,
             membership_id=c.membership_id,
             pulse=c.pulse,
@@ -234,12 +234,12 @@ class FacilitatorsIn(Schema):
     enrollment_ids: list[int] = Field(description="One or two giving-side enrollments.")
 
 
-class MoveIn(Schema):
+class CircleMoveIn(Schema):
     enrollment_id: int = Field(description="The member's enrollment.")
     to_circle_id: int
 
 
-class RunOut(Schema):
+class CircleRunOut(Schema):
     id: int
     status: str = Field(description="done, failed, published or superseded.")
     objective: str = Field(description="diversity or similarity.")
@@ -259,8 +259,8 @@ class RunOut(Schema):
     reasons: dict[str, str] = Field(description="Each member's reason, by enrollment id.")
 
     @staticmethod
-    def build(r: CircleRun) -> RunOut:
-        return RunOut(
+    def build(r: CircleRun) -> CircleRunOut:
+        return CircleRunOut(
             id=r.pk,
             status=r.status,
             objective=r.objective,
@@ -333,79 +333,87 @@ def circle_get(request: HttpRequest, circle_id: int) -> CircleOut:
 
 
 @router.get(
-    "/{circle_id}/agreement", response={200: AgreementOut, **ERRORS}, summary="The agreement"
+    "/{circle_id}/agreement", response={200: CircleAgreementOut, **ERRORS}, summary="The agreement"
 )
-def agreement_get(request: HttpRequest, circle_id: int) -> AgreementOut:
+def agreement_get(request: HttpRequest, circle_id: int) -> CircleAgreementOut:
     c = _participant_circle(request, circle_id)
-    return AgreementOut(
+    return CircleAgreementOut(
         text=c.agreement, version=c.agreement_version, meeting_cadence_days=c.meeting_cadence_days
     )
 
 
 @router.put(
     "/{circle_id}/agreement",
-    response={200: AgreementOut, **WRITE_ERRORS},
+    response={200: CircleAgreementOut, **WRITE_ERRORS},
     summary="Write the agreement (facilitators; a new version)",
 )
-def agreement_put(request: HttpRequest, circle_id: int, data: AgreementIn) -> AgreementOut:
+def agreement_put(request: HttpRequest, circle_id: int, data: AgreementIn) -> CircleAgreementOut:
     c = selectors.access_circle(actor=request.user, circle_id=circle_id)
     c = services.agreement_update(
         actor=request.user,
         circle=c,
         data=inputs.AgreementText(text=data.text, cadence_days=data.meeting_cadence_days),
     )
-    return AgreementOut(
+    return CircleAgreementOut(
         text=c.agreement, version=c.agreement_version, meeting_cadence_days=c.meeting_cadence_days
     )
 
 
 @router.post(
     "/{circle_id}/agreement/confirm",
-    response={200: AgreementOut, **WRITE_ERRORS},
+    response={200: CircleAgreementOut, **WRITE_ERRORS},
     summary="Confirm the current agreement version",
 )
-def agreement_confirm(request: HttpRequest, circle_id: int, data: ConfirmIn) -> AgreementOut:
+def agreement_confirm(
+    request: HttpRequest, circle_id: int, data: CircleConfirmIn
+) -> CircleAgreementOut:
     c = selectors.access_circle(actor=request.user, circle_id=circle_id)
     c = services.agreement_confirm(actor=request.user, circle=c, version=data.version)
-    return AgreementOut(
+    return CircleAgreementOut(
         text=c.agreement, version=c.agreement_version, meeting_cadence_days=c.meeting_cadence_days
     )
 
 
-@router.get("/{circle_id}/goals", response={200: list[GoalOut], **ERRORS}, summary="Shared goals")
-def goal_list(request: HttpRequest, circle_id: int) -> list[GoalOut]:
-    return [GoalOut.build(g) for g in _participant_circle(request, circle_id).goals.all()]
+@router.get(
+    "/{circle_id}/goals", response={200: list[CircleGoalOut], **ERRORS}, summary="Shared goals"
+)
+def goal_list(request: HttpRequest, circle_id: int) -> list[CircleGoalOut]:
+    return [CircleGoalOut.build(g) for g in _participant_circle(request, circle_id).goals.all()]
 
 
 @router.post(
-    "/{circle_id}/goals", response={201: GoalOut, **WRITE_ERRORS}, summary="Add a shared goal"
+    "/{circle_id}/goals", response={201: CircleGoalOut, **WRITE_ERRORS}, summary="Add a shared goal"
 )
-def goal_create(request: HttpRequest, circle_id: int, data: GoalIn) -> Status[GoalOut]:
+def goal_create(request: HttpRequest, circle_id: int, data: GoalIn) -> Status[CircleGoalOut]:
     c = selectors.access_circle(actor=request.user, circle_id=circle_id)
     goal = services.goal_create(actor=request.user, circle=c, data=data.to_input())
-    return Status(201, GoalOut.build(goal))
+    return Status(201, CircleGoalOut.build(goal))
 
 
 @router.put(
-    "/goals/{goal_id}", response={200: GoalOut, **WRITE_ERRORS}, summary="Change a shared goal"
+    "/goals/{goal_id}",
+    response={200: CircleGoalOut, **WRITE_ERRORS},
+    summary="Change a shared goal",
 )
-def goal_update(request: HttpRequest, goal_id: int, data: GoalIn) -> GoalOut:
+def goal_update(request: HttpRequest, goal_id: int, data: GoalIn) -> CircleGoalOut:
     goal = selectors.access_goal(actor=request.user, goal_id=goal_id)
-    return GoalOut.build(services.goal_update(actor=request.user, goal=goal, data=data.to_input()))
+    return CircleGoalOut.build(
+        services.goal_update(actor=request.user, goal=goal, data=data.to_input())
+    )
 
 
 @router.get(
     "/{circle_id}/meeting-dates",
-    response={200: list[MeetingDateOut], **ERRORS},
+    response={200: list[CircleMeetingDateOut], **ERRORS},
     summary="Meeting dates, statuses and attendance counts (no content)",
 )
-def meeting_dates(request: HttpRequest, circle_id: int) -> list[MeetingDateOut]:
+def meeting_dates(request: HttpRequest, circle_id: int) -> list[CircleMeetingDateOut]:
     c = selectors.access_circle(actor=request.user, circle_id=circle_id)
     out = []
     for m in c.meetings.all():
         seen = selectors.attendance_of(m)
         out.append(
-            MeetingDateOut(
+            CircleMeetingDateOut(
                 id=m.pk,
                 status=m.status,
                 starts_at=m.starts_at,
@@ -419,55 +427,61 @@ def meeting_dates(request: HttpRequest, circle_id: int) -> list[MeetingDateOut]:
 
 @router.get(
     "/{circle_id}/meetings",
-    response={200: list[MeetingOut], **ERRORS},
+    response={200: list[CircleMeetingOut], **ERRORS},
     summary="Meetings with shared notes (participants)",
 )
-def meeting_list(request: HttpRequest, circle_id: int) -> list[MeetingOut]:
-    return [MeetingOut.build(m) for m in _participant_circle(request, circle_id).meetings.all()]
+def meeting_list(request: HttpRequest, circle_id: int) -> list[CircleMeetingOut]:
+    return [
+        CircleMeetingOut.build(m) for m in _participant_circle(request, circle_id).meetings.all()
+    ]
 
 
 @router.post(
     "/{circle_id}/meetings",
-    response={201: MeetingOut, **WRITE_ERRORS},
+    response={201: CircleMeetingOut, **WRITE_ERRORS},
     summary="Schedule a meeting (facilitators; .ics to every participant)",
 )
-def meeting_schedule(request: HttpRequest, circle_id: int, data: MeetingIn) -> Status[MeetingOut]:
+def meeting_schedule(
+    request: HttpRequest, circle_id: int, data: MeetingIn
+) -> Status[CircleMeetingOut]:
     c = selectors.access_circle(actor=request.user, circle_id=circle_id)
     meeting = services.meeting_schedule(actor=request.user, circle=c, data=data.to_input())
-    return Status(201, MeetingOut.build(meeting))
+    return Status(201, CircleMeetingOut.build(meeting))
 
 
 @router.post(
     "/meetings/{meeting_id}/reschedule",
-    response={200: MeetingOut, **WRITE_ERRORS},
+    response={200: CircleMeetingOut, **WRITE_ERRORS},
     summary="Move a meeting (same UID, next SEQUENCE)",
 )
-def meeting_reschedule(request: HttpRequest, meeting_id: int, data: MeetingIn) -> MeetingOut:
+def meeting_reschedule(request: HttpRequest, meeting_id: int, data: MeetingIn) -> CircleMeetingOut:
     m = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
-    return MeetingOut.build(
+    return CircleMeetingOut.build(
         services.meeting_reschedule(actor=request.user, meeting=m, data=data.to_input())
     )
 
 
 @router.post(
     "/meetings/{meeting_id}/cancel",
-    response={200: MeetingOut, **WRITE_ERRORS},
+    response={200: CircleMeetingOut, **WRITE_ERRORS},
     summary="Cancel a meeting (METHOD:CANCEL, same UID)",
 )
-def meeting_cancel(request: HttpRequest, meeting_id: int) -> MeetingOut:
+def meeting_cancel(request: HttpRequest, meeting_id: int) -> CircleMeetingOut:
     m = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
-    return MeetingOut.build(services.meeting_cancel(actor=request.user, meeting=m))
+    return CircleMeetingOut.build(services.meeting_cancel(actor=request.user, meeting=m))
 
 
 @router.post(
     "/meetings/{meeting_id}/record",
-    response={200: MeetingOut, **WRITE_ERRORS},
+    response={200: CircleMeetingOut, **WRITE_ERRORS},
     summary="Record a held meeting: attendance and shared notes (facilitators)",
 )
-def meeting_record(request: HttpRequest, meeting_id: int, data: RecordIn) -> MeetingOut:
+def meeting_record(request: HttpRequest, meeting_id: int, data: RecordIn) -> CircleMeetingOut:
     m = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
     record = inputs.MeetingRecord(present=tuple(data.present), shared_notes=data.shared_notes)
-    return MeetingOut.build(services.meeting_record(actor=request.user, meeting=m, data=record))
+    return CircleMeetingOut.build(
+        services.meeting_record(actor=request.user, meeting=m, data=record)
+    )
 
 
 @router.get(
@@ -524,28 +538,30 @@ def private_note_put(request: HttpRequest, meeting_id: int, data: NoteIn) -> Not
 
 @router.get(
     "/{circle_id}/check-ins",
-    response={200: list[CheckInOut], **ERRORS},
+    response={200: list[CircleCheckInOut], **ERRORS},
     summary="Check-ins: all for facilitators, your own for a member",
 )
-def check_in_list(request: HttpRequest, circle_id: int) -> list[CheckInOut]:
+def check_in_list(request: HttpRequest, circle_id: int) -> list[CircleCheckInOut]:
     c = _participant_circle(request, circle_id)
     rows = selectors.check_ins_visible(actor=request.user, circle=c)[:500]
-    return [CheckInOut.build(x) for x in rows]
+    return [CircleCheckInOut.build(x) for x in rows]
 
 
 @router.post(
     "/{circle_id}/check-ins",
-    response={201: CheckInOut, **WRITE_ERRORS},
+    response={201: CircleCheckInOut, **WRITE_ERRORS},
     summary="Check in (members; pulse 1–5)",
 )
-def check_in_create(request: HttpRequest, circle_id: int, data: CheckInIn) -> Status[CheckInOut]:
+def check_in_create(
+    request: HttpRequest, circle_id: int, data: CheckInIn
+) -> Status[CircleCheckInOut]:
     c = selectors.access_circle(actor=request.user, circle_id=circle_id)
     row = services.check_in_create(
         actor=request.user,
         circle=c,
         data=inputs.CheckInNew(pulse=data.pulse, comment=data.comment),
     )
-    return Status(201, CheckInOut.build(row))
+    return Status(201, CircleCheckInOut.build(row))
 
 
 @router.post(
@@ -595,7 +611,7 @@ def facilitators_set(request: HttpRequest, circle_id: int, data: FacilitatorsIn)
     response={200: CircleOut, **WRITE_ERRORS},
     summary="Move a member to another circle of the program (overseers)",
 )
-def member_move(request: HttpRequest, circle_id: int, data: MoveIn) -> CircleOut:
+def member_move(request: HttpRequest, circle_id: int, data: CircleMoveIn) -> CircleOut:
     c = selectors.access_circle(actor=request.user, circle_id=circle_id)
     target = oversight.member_move(
         actor=request.user,
@@ -611,17 +627,19 @@ def member_move(request: HttpRequest, circle_id: int, data: MoveIn) -> CircleOut
 
 @router.post(
     "/programs/{slug}/runs",
-    response={201: RunOut, **WRITE_ERRORS},
+    response={201: CircleRunOut, **WRITE_ERRORS},
     summary="Run circle matching for a group program",
 )
-def run_create(request: HttpRequest, slug: str) -> Status[RunOut]:
+def run_create(request: HttpRequest, slug: str) -> Status[CircleRunOut]:
     program = access_managed_program(actor=request.user, slug=slug)
-    return Status(201, RunOut.build(runs.circle_run_create(actor=request.user, program=program)))
+    return Status(
+        201, CircleRunOut.build(runs.circle_run_create(actor=request.user, program=program))
+    )
 
 
-@router.get("/runs/{run_id}", response={200: RunOut, **ERRORS}, summary="A circle run")
-def run_get(request: HttpRequest, run_id: int) -> RunOut:
-    return RunOut.build(_run(request, run_id))
+@router.get("/runs/{run_id}", response={200: CircleRunOut, **ERRORS}, summary="A circle run")
+def run_get(request: HttpRequest, run_id: int) -> CircleRunOut:
+    return CircleRunOut.build(_run(request, run_id))
 
 
 @router.post(

@@ -61,7 +61,7 @@ class TestOut(Schema):
     message: str = Field(description="What was found, or the exact failure (never a secret).")
 
 
-class RunIn(Schema):
+class ConnectorRunIn(Schema):
     dry_run: bool = Field(False, description="Preview: fetch and check, write nothing.")
     confirm_terminations: int | None = Field(
         None,
@@ -129,7 +129,9 @@ def connector_test_post(request: HttpRequest, connector_id: int) -> TestOut:
     response={200: ConnectorRunOut, **WRITE_ERRORS},
     summary="Run an HR connector now",
 )
-def connector_run_post(request: HttpRequest, connector_id: int, data: RunIn) -> ConnectorRunOut:
+def connector_run_post(
+    request: HttpRequest, connector_id: int, data: ConnectorRunIn
+) -> ConnectorRunOut:
     """Fetch every page, then import (or preview with `dry_run`). The run's outcome says
     what happened; a failed fetch or refused import is still 200 (the run is recorded).
     Audited (`connector.run`, and `people.imported` when it imported)."""

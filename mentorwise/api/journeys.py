@@ -26,7 +26,7 @@ router = Router()
 # Schemas ---------------------------------------------------------------------------------
 
 
-class MoveIn(Schema):
+class StepMoveIn(Schema):
     position: int = Field(description="The step's new 1-based place in the journey's order.")
 
 
@@ -100,7 +100,7 @@ class PairJourneyOut(Schema):
     steps: list[PairStepOut] = Field(description="By due date.")
 
 
-class DoneIn(Schema):
+class StepDoneIn(Schema):
     done: bool = Field(True, description="false marks the step not done again.")
 
 
@@ -167,7 +167,7 @@ def journey_step_put(request: HttpRequest, slug: str, step_id: int, data: StepIn
     response={200: StepOut, **WRITE_ERRORS},
     summary="Move a journey step",
 )
-def journey_step_move(request: HttpRequest, slug: str, step_id: int, data: MoveIn) -> StepOut:
+def journey_step_move(request: HttpRequest, slug: str, step_id: int, data: StepMoveIn) -> StepOut:
     step = services.journey_step_move(
         actor=request.user, step=_step(request, slug, step_id), position=data.position
     )
@@ -217,7 +217,7 @@ def relationship_journey(request: HttpRequest, relationship_id: int) -> PairJour
     summary="Mark a journey step done (or not done)",
 )
 def relationship_step_done(
-    request: HttpRequest, relationship_id: int, step_id: int, data: DoneIn
+    request: HttpRequest, relationship_id: int, step_id: int, data: StepDoneIn
 ) -> PairJourneyOut:
     """Either person of the pair, in an active relationship (overseers: 403; closed: 409)."""
     relationship = access_relationship(actor=request.user, relationship_id=relationship_id)

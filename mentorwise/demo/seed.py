@@ -191,15 +191,14 @@ def demo_seed(
             programs=[programs[key] for key in SIMULATED], seed=seed, progress=progress
         )
         result.relationships, result.states = history.relationships, history.states
-        result.programs.append(
-            demo_circles(admin=admin, manager=manager, seed=seed, exclude=staff, today=today).name
-        )
+        circles = demo_circles(admin=admin, manager=manager, seed=seed, exclude=staff, today=today)
+        result.programs.append(circles.name)
         # The walkthrough pair and the sponsor get the demo logins (demo_logins lists them).
         _walkthrough_pair(programs["hipo_leadership"], org, index_of, seed, staff)
         _login("sponsor", _enrolled(programs["sponsorship_underrepresented"], Role.SPONSOR))
         demo_communications(program=programs["hipo_leadership"], manager=manager)
         demo_logins_language(language)
-        demo_journeys(programs=[past, *programs.values()], seed=seed)
+        demo_journeys(programs=[past, *programs.values(), peer, circles], seed=seed)
         # Reminders for the seeded history appear in the app; emails wait for send-nudges.
         nudges_run(send=False)
         # The past cohort's estimates (a bootstrap) once now, so its outcomes page opens at once.

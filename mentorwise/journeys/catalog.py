@@ -312,6 +312,16 @@ JOURNEYS: dict[str, tuple[StepSpec, ...]] = {
         MIDPOINT,
         _closing((6, M)),
     ),
+    # Peers coach each other: the same first steps, a coaching conversation each way, and a
+    # close at the end of the four months.
+    "peer_first_time_managers": (
+        KICK_OFF,
+        AGREEMENT,
+        SET_GOALS,
+        FEEDBACK_RESOURCE,
+        COACHING_CHALLENGE,
+        _closing((4, M)),
+    ),
     "reverse_mentoring": (
         KICK_OFF,
         StepSpec(

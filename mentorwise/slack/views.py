@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.request import RawPostDataException
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -142,10 +143,15 @@ def slack_uninstall_view(request: AuthedRequest, workspace_id: int) -> HttpRespo
 @require_POST
 def slack_interactions_view(request: HttpRequest) -> HttpResponse:
     """Slack's interactivity request URL: 200 once handled (Slack shows nothing of the
-    body), 401 unsigned or stale, 409 a replay."""
+    body), 401 unsigned or stale, 409 a replay; 400 for a multipart form (never Slack's:
+    its body was already read as form fields, so it cannot be checked)."""
+    try:
+        body = request.body
+    except RawPostDataException:
+        return HttpResponse(status=400)
     try:
         interaction_handle(
-            body=request.body,
+            body=body,
             timestamp=request.headers.get("X-Slack-Request-Timestamp", ""),
             signature=request.headers.get("X-Slack-Signature", ""),
         )

@@ -10,6 +10,7 @@ from botbuilder.schema import Activity
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -80,7 +81,7 @@ def teams_messages_view(request: HttpRequest) -> HttpResponse:
         raise Http404(_("Teams is not configured here."))
     try:
         activity = Activity().deserialize(json.loads(request.body))
-    except (ValueError, TypeError, AttributeError):
+    except (ValueError, TypeError, AttributeError, RawPostDataException):
         return HttpResponse(status=400)
     if not activity.service_url or activity.channel_id != CHANNEL or activity.conversation is None:
         return HttpResponse(status=400)

@@ -17,7 +17,7 @@ router = Router()
 # Schemas ---------------------------------------------------------------------------------
 
 
-class CountOut(Schema):
+class PairCountOut(Schema):
     count: int
 
 
@@ -55,12 +55,12 @@ def program_relationships(
 @router.post(
     "/programs/{slug}/relationships/remind",
     operation_id="mentorwise_api_relationships_program_remind",
-    response={200: CountOut, **WRITE_ERRORS},
+    response={200: PairCountOut, **WRITE_ERRORS},
     summary="Email a reminder to selected pairs",
 )
-def program_remind(request: HttpRequest, slug: str, data: BulkIn) -> CountOut:
+def program_remind(request: HttpRequest, slug: str, data: BulkIn) -> PairCountOut:
     program = access_managed_program(actor=request.user, slug=slug)
-    return CountOut(
+    return PairCountOut(
         count=services.relationships_remind(
             actor=request.user,
             program=program,
@@ -72,12 +72,12 @@ def program_remind(request: HttpRequest, slug: str, data: BulkIn) -> CountOut:
 @router.post(
     "/programs/{slug}/relationships/close",
     operation_id="mentorwise_api_relationships_program_close",
-    response={200: CountOut, **WRITE_ERRORS},
+    response={200: PairCountOut, **WRITE_ERRORS},
     summary="Close selected relationships early",
 )
-def program_close(request: HttpRequest, slug: str, data: BulkIn) -> CountOut:
+def program_close(request: HttpRequest, slug: str, data: BulkIn) -> PairCountOut:
     program = access_managed_program(actor=request.user, slug=slug)
-    return CountOut(
+    return PairCountOut(
         count=services.relationships_close_bulk(
             actor=request.user,
             program=program,
