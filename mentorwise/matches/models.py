@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 
@@ -109,6 +109,9 @@ class Match(models.Model):
     )
     score = models.FloatField(null=True, blank=True)
     reasons = models.JSONField(default=list, blank=True)
+    # A run's reasons in each other language, for the pages (language code -> texts); the
+    # English `reasons` are what e-mails, the API and exports carry.
+    reasons_by_language = models.JSONField(default=dict, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     locked = models.BooleanField(default=False, help_text="Kept as is by the next run.")
     message = models.TextField(blank=True, help_text="The mentee's message with a request.")
@@ -138,6 +141,12 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentee.person} ↔ {self.mentor.person}"
+
+    @property
+    def reasons_shown(self) -> list[str]:
+        """The reasons in the reader's language where the run wrote them, else in English."""
+        shown: list[str] = self.reasons_by_language.get(translation.get_language() or "", [])
+        return shown or list(self.reasons)
 
 
 class UnmatchedMentee(models.Model):

@@ -9,9 +9,10 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from mentorwise.core.audit import audit_record
 from mentorwise.core.progress import ProgressCallback
@@ -30,10 +31,14 @@ from mentorwise.matches.problem import (
     program_pool,
     taking_role,
 )
+from mentorwise.matches.scores import PAGE_WORDS
 from mentorwise.matching import MatchingInputError, solve
 from mentorwise.matching.peer import PeerProblem, peer_candidates, solve_peers
 from mentorwise.matching.scoring import ScoringModel
 from mentorwise.programs.models import EnrollmentStatus, Program
+
+# (mentee row, mentor column, score, reasons in English, reasons in the other languages)
+Proposal = tuple[int, int, float, list[str], dict[str, list[str]]]
 
 # Runs up to this many mentee x mentor pairs are computed during the request (a few
 # seconds at most); larger ones go to the background worker.
@@ -116,8 +121,9 @@ def run_execute(*, run_id: int, progress: ProgressCallback | None = None) -> Mat
                     status=MatchStatus.PROPOSED,
                     score=score,
                     reasons=reasons,
+                    reasons_by_language=by_language,
                 )
-                for i, j, score, reasons in proposals
+                for i, j, score, reasons, by_language in proposals
             ],
             batch_size=1000,
         )
@@ -152,7 +158,7 @@ def run_execute(*, run_id: int, progress: ProgressCallback | None = None) -> Mat
 
 def _solve(
     pool: ProgramPool, method: str, report: ProgressCallback
-) -> tuple[list[tuple[int, int, float, list[str]]], list[tuple[int, str]], float, float | None]:
+) -> tuple[list[Proposal], list[tuple[int, str]], float, float | None]:
     n, m = len(pool.mentee_members), len(pool.mentor_enrollments)
     if n == 0:
         return [], [], 0.0, 0.0
@@ -177,7 +183,9 @@ def _solve(
         # Stored reasons reach both people of the pair (page, e-mail, API): no marks in them.
         explanation = model.explain(i, j, marks=False)
         fits.append(float(explanation.score))
-        proposals.append((i, j, round(fits[-1], 4), [r.text for r in explanation.reasons]))
+        proposals.append(
+            (i, j, round(fits[-1], 4), [r.text for r in explanation.reasons], _worded(model, i, j))
+        )
     unmatched = [
         (i, model.explain_unmatched(i, result, pool.capacities).message)
         for i in result.unmatched.tolist()
@@ -189,9 +197,21 @@ def _solve(
     return proposals, unmatched, float(result.total_score), result.upper_bound
 
 
+def _worded(model: ScoringModel, i: int, j: int) -> dict[str, list[str]]:
+    """A pair's reasons in every language but English (that is `reasons`), so the review
+    page reads them in the manager's language."""
+    worded: dict[str, list[str]] = {}
+    for code, _name in settings.LANGUAGES:
+        if code != "en":
+            with translation.override(code):
+                explanation = model.explain(i, j, marks=False, words=PAGE_WORDS)
+                worded[code] = [r.text for r in explanation.reasons]
+    return worded
+
+
 def _solve_peer(
     pool: ProgramPool, method: str, report: ProgressCallback
-) -> tuple[list[tuple[int, int, float, list[str]]], list[tuple[int, str]], float, float | None]:
+) -> tuple[list[Proposal], list[tuple[int, str]], float, float | None]:
     """A peer program's run: both sides are the same pool, in the same order; a pair (a, b)
     is stored with the lower pool index on the mentee side."""
     n = len(pool.mentee_members)
@@ -213,7 +233,9 @@ def _solve_peer(
     for a, b in result.pairs.tolist():
         explanation = model.explain(a, b, marks=False)
         weight = float(weights[np.searchsorted(edges[:, 0] * n + edges[:, 1], a * n + b)])
-        proposals.append((a, b, round(weight, 4), [r.text for r in explanation.reasons]))
+        proposals.append(
+            (a, b, round(weight, 4), [r.text for r in explanation.reasons], _worded(model, a, b))
+        )
     unmatched = [(i, result.reasons[i][0]) for i in np.flatnonzero(result.partner < 0).tolist()]
     bound = result.bound if np.isfinite(result.bound) and not model.inclusion_share else None
     return proposals, unmatched, float(result.weight), bound

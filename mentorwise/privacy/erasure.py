@@ -229,7 +229,9 @@ def _clear_texts(
         development_goals="", expertise="", availability="", answers={}, languages=[]
     )
     mine = Q(mentee_id__in=enrollment_ids) | Q(mentor_id__in=enrollment_ids)
-    n += Match.objects.filter(mine).update(message="", decline_reason="", reasons=[], warnings=[])
+    n += Match.objects.filter(mine).update(
+        message="", decline_reason="", reasons=[], reasons_by_language={}, warnings=[]
+    )
     n += ForbiddenPair.objects.filter(mine).update(reason="")
     n += relationships.update(closure_reason="")
     n += AgreementVersion.objects.filter(agreement__relationship__in=relationships).update(
