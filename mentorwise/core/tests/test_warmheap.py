@@ -18,23 +18,34 @@ def unfrozen() -> Iterator[None]:
     gc.unfreeze()
 
 
-def test_objects_alive_after_the_nth_request_are_frozen_once_each_time(unfrozen: None) -> None:
+def test_objects_alive_after_the_nth_request_are_frozen_once_each_time(
+    unfrozen: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls: list[str] = []
+    freezes: list[int] = []  # the request during which gc.freeze ran
 
     def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
         calls.append(environ["PATH_INFO"])
         return [b"ok"]
 
+    real_freeze = gc.freeze
+
+    def counted_freeze() -> None:
+        freezes.append(len(calls) + 1)  # before the request reaches the application
+        real_freeze()
+
+    monkeypatch.setattr(gc, "freeze", counted_freeze)
     wrapped = FrozenWhenWarm(app, after=(3, 5))
     counts = []
     for n in range(1, 7):
         assert wrapped({"PATH_INFO": f"/{n}"}, None) == [b"ok"]
         counts.append(gc.get_freeze_count())
     assert calls == [f"/{n}" for n in range(1, 7)]  # every request reaches the application
+    assert freezes == [3, 5]  # frozen at the 3rd and the 5th request, never again
     assert counts[0] == counts[1] == 0  # nothing frozen before the 3rd request
     assert counts[2] > 0  # the 3rd froze what was alive
-    assert counts[4] >= counts[3] == counts[2]  # the 5th froze again; the 4th did not
-    assert counts[5] == counts[4]  # and never again
+    # (Later counts are not compared exactly: a frozen object that another thread of the
+    # test process frees leaves the permanent generation and lowers the count by one.)
 
 
 def test_the_production_entry_point_is_wrapped() -> None:
