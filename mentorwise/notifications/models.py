@@ -18,6 +18,7 @@ class NudgeKind(models.TextChoices):
     TRAINING_INCOMPLETE = "training_incomplete", gettext_lazy("Training to complete")
     CHECKIN_DUE = "checkin_due", gettext_lazy("Check-in due")
     JOURNEY_STEP_DUE = "journey_step_due", gettext_lazy("Journey step due")
+    MEETING_REMINDER = "meeting_reminder", gettext_lazy("Meeting reminder")
 
 
 class Delivery(models.TextChoices):

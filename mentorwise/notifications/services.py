@@ -23,6 +23,7 @@ from mentorwise.messaging.contract import Action, ActionKind, Kind
 from mentorwise.messaging.selectors import kinds_switched_off
 from mentorwise.messaging.services import Draft, kind_switch, notify_bulk
 from mentorwise.notifications import rules
+from mentorwise.notifications.meeting_reminders import meeting_reminders
 from mentorwise.notifications.models import Delivery, Nudge, NudgeKind, NudgeSettings
 from mentorwise.people.models import Person, employed_on
 from mentorwise.relationships.inputs import Closure
@@ -78,6 +79,7 @@ def _nudges_run(now: dt.datetime | None, send: bool) -> NudgeRun:
         *rules.training_incomplete(now),
         *rules.checkin_due(now),
         *rules.journey_step_due(now),
+        *meeting_reminders(now),
     ]
     stalled_drafts, to_close = rules.stalled(now)
     drafts += stalled_drafts
@@ -211,6 +213,7 @@ KIND_OF: dict[str, Kind] = {
     NudgeKind.CHECKIN_DUE: Kind.CHECKIN,
     NudgeKind.CLOSURE_WARNING: Kind.RELATIONSHIP,
     NudgeKind.AUTO_CLOSED: Kind.RELATIONSHIP,
+    NudgeKind.MEETING_REMINDER: Kind.MEETING,
 }
 # The kinds "mute non-essential reminders" switches off (and back on): every kind a
 # non-essential nudge can have.
@@ -290,13 +293,16 @@ def _send_batch(now: dt.datetime) -> tuple[int, int]:
 
 
 def _buttons(nudge: Nudge, kind: Kind, snooze: str) -> tuple[Action, ...]:
-    """A check-in prompt's 1-5 rating; a snooze (labelled `snooze`) on every reminder."""
+    """A check-in prompt's 1-5 rating; a snooze (labelled `snooze`) on every reminder but a
+    meeting's (a week later, the meeting is past)."""
     rating: tuple[Action, ...] = ()
     if kind == Kind.CHECKIN and nudge.relationship_id is not None:
         rating = tuple(
             Action(ActionKind.CHECKIN_RATE, nudge.relationship_id, str(n), value=n)
             for n in range(1, 6)
         )
+    if kind == Kind.MEETING:
+        return rating
     return (*rating, Action(ActionKind.SNOOZE, 0, snooze))
 
 
