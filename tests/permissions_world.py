@@ -775,6 +775,11 @@ PROBES: dict[str, Probe] = {
         (Req("post", "/circles/{circle}/meetings/", {"starts_at": "{now}"}),),
         (Req("post", "/api/circles/{circle}/meetings", {"starts_at": "{now}"}),),
     ),
+    "circle.suggest": Probe(
+        "read",
+        _get("/circles/{circle}/suggested-times/"),
+        _get("/api/circles/{circle}/suggested-times"),
+    ),
     "circle_check_in.read": Probe(
         "read",
         _get("/circles/{circle}/"),

@@ -13,6 +13,7 @@ from mentorwise import __version__
 from mentorwise.api.account import router as account_router
 from mentorwise.api.audit import router as audit_router
 from mentorwise.api.auth import session_auth, token_auth
+from mentorwise.api.circle_suggested import router as circle_suggested_router
 from mentorwise.api.circles import router as circles_router
 from mentorwise.api.communications import router as communications_router
 from mentorwise.api.connectors import router as connectors_router
@@ -56,6 +57,7 @@ api.add_router("/", notifications_router, tags=["reminders"])
 api.add_router("/", messaging_router, tags=["notifications"])
 api.add_router("/", relationships_router, tags=["relationships"])
 api.add_router("/circles", circles_router, tags=["circles"])
+api.add_router("/circles", circle_suggested_router, tags=["circles"])
 api.add_router("/", journeys_router, tags=["journeys"])
 api.add_router("/", account_router, tags=["account"])
 api.add_router("/", communications_router, tags=["communications"])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mentorwise.circles import views
+from mentorwise.circles import suggested_views, views
 
 app_name = "circles"
 urlpatterns = [
@@ -15,6 +15,11 @@ urlpatterns = [
     path("<int:circle_id>/goals/", views.goal_create_view, name="goal_create"),
     path("goals/<int:goal_id>/", views.goal_update_view, name="goal_update"),
     path("<int:circle_id>/meetings/", views.meeting_schedule_view, name="meeting_schedule"),
+    path(
+        "<int:circle_id>/suggested-times/",
+        suggested_views.suggested_times_view,
+        name="suggested_times",
+    ),
     path(
         "meetings/<int:meeting_id>/reschedule/",
         views.meeting_reschedule_view,

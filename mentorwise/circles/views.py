@@ -23,6 +23,7 @@ from mentorwise.circles.models import (
     CircleStatus,
 )
 from mentorwise.circles.permissions import circle_role, my_membership
+from mentorwise.circles.suggested_views import minutes_asked, picked_input
 from mentorwise.core.clock import zone_of
 from mentorwise.core.errors import MentorwiseError, NotFound
 from mentorwise.core.htmx import action_response, run_action
@@ -98,6 +99,9 @@ def detail_view(request: AuthedRequest, circle_id: int) -> HttpResponse:
         answered=hasattr(mine, "closing_answer"),
         scheduled=CircleMeetingStatus.SCHEDULED,
         held=CircleMeetingStatus.HELD,
+        # A suggested time handed back by "Use this time" fills the schedule form.
+        schedule_at=picked_input(request.GET.get("at", "")),
+        schedule_minutes=minutes_asked(request.GET.get("minutes", "60")),
     )
     return render(request, "circles/detail.html", context)
 

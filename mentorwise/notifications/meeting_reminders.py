@@ -129,7 +129,7 @@ def _circle_reminders(now: dt.datetime) -> Iterable[NudgeDraft]:
     )
     people: dict[int, list[Person]] = {}
     memberships = CircleMembership.objects.filter(
-        circle_id__in={m.circle_id for m in meetings}, current=True
+        circle_id__in={m.circle_id for m in meetings}, left_at__isnull=True
     ).select_related("enrollment__person__user")
     for membership in memberships:
         people.setdefault(membership.circle_id, []).append(membership.enrollment.person)

@@ -84,6 +84,50 @@ def _previous(relationship: Relationship) -> dt.datetime | None:
     return meeting.starts_at if meeting is not None else None
 
 
+def check_duration(minutes: int) -> None:
+    """A meeting's length to suggest times for: 15 minutes to 8 hours."""
+    if not 15 <= minutes <= 480:
+        raise InvalidInput(
+            [FieldError("duration_minutes", _("Between 15 and 480 minutes."), value=str(minutes))]
+        )
+
+
+def search_window(
+    now: dt.datetime, cadence: dt.timedelta, previous: dt.datetime | None
+) -> tuple[dt.datetime, dt.datetime]:
+    """Where to look: from `LEAD` after now, for at least three weeks or one and a half
+    cadences, and at least to two cadences after the previous meeting."""
+    start = now + LEAD
+    end = start + max(HORIZON, cadence * 3 / 2)
+    if previous is not None:
+        end = max(end, previous + cadence * 2)
+    return start, end
+
+
+def calendars_of(
+    people: list[Person], viewer: Person, start: dt.datetime, end: dt.datetime
+) -> tuple[list[Attendee], list[CalendarNote]]:
+    """Each person's working hours and busy time for the slot finder, and a note of whose
+    calendar was read (the busy intervals go to the finder only)."""
+    attendees = []
+    notes = []
+    for person in people:
+        hours = working_hours_of(person)
+        busy: Busy = busy_of(person, start, end)
+        attendees.append(Attendee(hours=hours, busy=busy.intervals))
+        notes.append(
+            CalendarNote(
+                name=person.full_name,
+                is_viewer=person.pk == viewer.pk,
+                source=busy.source,
+                error=busy.error,
+                zone=zone_of(person).key,
+                hours_zone=hours.zone,
+            )
+        )
+    return attendees, notes
+
+
 def suggested_times(
     *,
     actor: Actor,
@@ -95,42 +139,14 @@ def suggested_times(
     zone and in the other person's. Only the two people in the relationship may ask."""
     _user, side = require_member(actor, relationship)
     require_active(relationship)
-    if not 15 <= duration_minutes <= 480:
-        raise InvalidInput(
-            [
-                FieldError(
-                    "duration_minutes",
-                    _("Between 15 and 480 minutes."),
-                    value=str(duration_minutes),
-                )
-            ]
-        )
+    check_duration(duration_minutes)
     mentee: Person = relationship.mentee.person
     mentor: Person = relationship.mentor.person
     viewer, other = (mentee, mentor) if side == Side.MENTEE else (mentor, mentee)
-    now = now or timezone.now()
     cadence = dt.timedelta(days=_cadence_days(relationship))
-    start = now + LEAD
-    end = start + max(HORIZON, cadence * 3 / 2)
     previous = _previous(relationship)
-    if previous is not None:
-        end = max(end, previous + cadence * 2)
-    attendees = []
-    notes = []
-    for person in (viewer, other):
-        hours = working_hours_of(person)
-        busy: Busy = busy_of(person, start, end)
-        attendees.append(Attendee(hours=hours, busy=busy.intervals))
-        notes.append(
-            CalendarNote(
-                name=person.full_name,
-                is_viewer=person is viewer,
-                source=busy.source,
-                error=busy.error,
-                zone=zone_of(person).key,
-                hours_zone=hours.zone,
-            )
-        )
+    start, end = search_window(now or timezone.now(), cadence, previous)
+    attendees, notes = calendars_of([viewer, other], viewer, start, end)
     slots = suggest_slots(
         attendees,
         duration=dt.timedelta(minutes=duration_minutes),

@@ -1,0 +1,110 @@
+"""Suggested times for a circle's next meeting: every current participant's working hours
+and the busy time of their connected calendars, the circle's cadence from its last meeting,
+through the pure slot finder (availability.slots) — the pair's rules
+(relationships.suggested) applied to the whole group.
+
+Only the circle's facilitators may ask (they schedule its meetings): members and overseers
+get 403, everyone else 404. Busy intervals are read for the request and dropped; what
+leaves is the list of times that suit everyone and how many calendars were read, never
+anyone's busy time nor whose calendar could not be read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from mentorwise.accounts.actors import Actor
+from mentorwise.availability.slots import suggest_slots
+from mentorwise.circles.models import Circle, CircleMeeting, CircleMeetingStatus
+from mentorwise.circles.permissions import require_active, require_facilitator
+from mentorwise.circles.selectors import current_memberships
+from mentorwise.core.clock import format_when, zone_of
+from mentorwise.relationships.suggested import (
+    COUNT,
+    calendars_of,
+    check_duration,
+    search_window,
+)
+
+
+@dataclass(frozen=True)
+class CircleTime:
+    starts_at: dt.datetime  # UTC
+    ends_at: dt.datetime
+    mine: str  # in the viewer's zone, zone named
+    elsewhere: list[str]  # in each other zone of the circle's people, zone named
+    input_value: str  # the schedule form's datetime-local value (viewer's zone)
+
+
+@dataclass(frozen=True)
+class CircleSuggestions:
+    times: list[CircleTime]
+    viewer_zone: str
+    other_zones: list[str]
+    people: int
+    with_calendar: int  # how many people's busy time was read
+    duration_minutes: int
+    cadence_days: int
+
+
+def _previous(circle: Circle) -> dt.datetime | None:
+    meeting = (
+        CircleMeeting.objects.filter(circle=circle)
+        .filter(Q(status=CircleMeetingStatus.SCHEDULED) | Q(status=CircleMeetingStatus.HELD))
+        .order_by("-starts_at")
+        .first()
+    )
+    return meeting.starts_at if meeting is not None else None
+
+
+def circle_suggested_times(
+    *,
+    actor: Actor,
+    circle: Circle,
+    duration_minutes: int = 60,
+    now: dt.datetime | None = None,
+) -> CircleSuggestions:
+    """Up to five times that suit every current participant, best first, in the viewer's
+    zone and in each other zone of the circle. Facilitators only."""
+    _user, mine = require_facilitator(actor, circle)
+    require_active(circle)
+    check_duration(duration_minutes)
+    people = [m.enrollment.person for m in current_memberships(circle)]
+    viewer = mine.enrollment.person
+    cadence = dt.timedelta(days=circle.meeting_cadence_days)
+    previous = _previous(circle)
+    start, end = search_window(now or timezone.now(), cadence, previous)
+    attendees, notes = calendars_of(people, viewer, start, end)
+    slots = suggest_slots(
+        attendees,
+        duration=dt.timedelta(minutes=duration_minutes),
+        window_start=start,
+        window_end=end,
+        count=COUNT,
+        previous=previous,
+        cadence=cadence,
+    )
+    my_zone = zone_of(viewer)
+    zones = sorted({zone_of(p) for p in people} - {my_zone}, key=lambda z: z.key)
+    return CircleSuggestions(
+        times=[
+            CircleTime(
+                starts_at=slot.start,
+                ends_at=slot.end,
+                mine=format_when(slot.start, my_zone),
+                elsewhere=[format_when(slot.start, zone) for zone in zones],
+                input_value=slot.start.astimezone(my_zone).strftime("%Y-%m-%dT%H:%M"),
+            )
+            for slot in slots
+        ],
+        viewer_zone=my_zone.key,
+        other_zones=[zone.key for zone in zones],
+        people=len(people),
+        with_calendar=sum(1 for note in notes if note.source and not note.error),
+        duration_minutes=duration_minutes,
+        cadence_days=circle.meeting_cadence_days,
+    )
