@@ -21,6 +21,7 @@ from mentorwise.circles.inputs import Closure
 from mentorwise.circles.models import Circle, CircleMeeting
 from mentorwise.circles.oversight import circle_close
 from mentorwise.circles.tests.factories import enroll, formed_circle, group_program, participant
+from mentorwise.people.models import Person
 
 __all__ = ["radicale"]
 UTC = dt.UTC
@@ -93,6 +94,7 @@ def test_times_suit_everyone_in_three_zones_and_avoid_a_members_busy_time(
     assert len(body["times"]) == 5
     crossed = False
     for shown in body["times"]:
+        assert shown["attending"] == 5
         start = dt.datetime.fromisoformat(shown["starts_at"])
         end = dt.datetime.fromisoformat(shown["ends_at"])
         # An independent reading of the rules with zoneinfo (not the slot finder's code).
@@ -127,7 +129,7 @@ def test_the_page_partial_and_use_this_time(world: dict[str, Any]) -> None:
     for response in (page, partial):
         assert response.status_code == 200
         text = response.content.decode()
-        assert "Times that suit all 5 people" in text
+        assert "Times for Circle A" in text and "Everyone" in text
         assert "EST" in text and "GMT" in text and "CET" in text
     assert "<html" in page.content.decode() and "<html" not in partial.content.decode()
     use = re.search(r'href="([^"]*\?at=[^"]*)"', partial.content.decode())
@@ -168,3 +170,27 @@ def test_a_closed_circle_has_no_suggestions(world: dict[str, Any], hr_admin: Any
     assert answer.status_code == 409
     page = page_client(world["lead"]).get(f"/circles/{circle.pk}/suggested-times/")
     assert page.status_code == 409 and "closed" in page.content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_circle_across_the_world_gets_times_most_can_come_to(
+    world: dict[str, Any], hr_admin: Any
+) -> None:
+    """Los Angeles, New York and Sydney have no working hour in common: the times offered
+    are those all but one can come to, the facilitator always, and say so."""
+    circle: Circle = world["circle"]
+    Person.objects.filter(enrollments__circle_memberships__circle=circle).update(
+        time_zone="Australia/Sydney"
+    )
+    Person.objects.filter(user=world["lead"]).update(time_zone="America/Los_Angeles")
+    Person.objects.filter(user=world["ny"]).update(time_zone="America/New_York")
+    body = api_client(world["lead"]).get(f"/api/circles/{circle.pk}/suggested-times").json()
+    assert len(body["times"]) == 5
+    la, sydney = zoneinfo.ZoneInfo("America/Los_Angeles"), zoneinfo.ZoneInfo("Australia/Sydney")
+    for shown in body["times"]:
+        start = dt.datetime.fromisoformat(shown["starts_at"])
+        end = dt.datetime.fromisoformat(shown["ends_at"])
+        assert shown["attending"] == 4  # everyone but New York
+        assert _inside_hours(start, end, la) and _inside_hours(start, end, sydney)
+    page = page_client(world["lead"]).get(f"/circles/{circle.pk}/suggested-times/")
+    assert "4 of 5" in page.content.decode()

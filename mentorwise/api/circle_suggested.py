@@ -22,6 +22,10 @@ class CircleSuggestedTimeOut(Schema):
     elsewhere: list[str] = Field(
         description="The start in each other time zone of the circle's people, named."
     )
+    attending: int = Field(
+        description="How many of the circle's people can come (inside their working hours "
+        "and free); times everyone can come to are listed first."
+    )
 
 
 class CircleSuggestionsOut(Schema):
@@ -46,11 +50,13 @@ class CircleSuggestionsOut(Schema):
 def circle_suggested_times_get(
     request: HttpRequest, circle_id: int, query: Query[SuggestQuery]
 ) -> CircleSuggestionsOut:
-    """Up to five times that suit every current participant: inside everyone's working
-    hours, clear of the busy time of their connected calendars, near the circle's cadence,
-    never at a local time that a clock change skips or repeats. Busy time itself is never
-    returned. Only the circle's facilitators may ask (members and overseers 403, anyone
-    else 404); 409 once the circle is closed."""
+    """Up to five times for the circle's current participants: inside the working hours,
+    and clear of the busy time of the connected calendars, of everyone or, failing that, of
+    at least half of them (the asking facilitator always); the times most can come to
+    first, each with how many can; near the circle's cadence; never at a local time that a
+    clock change skips or repeats. Busy time itself is never returned, nor who cannot
+    come. Only the circle's facilitators may ask (members and overseers 403, anyone else
+    404); 409 once the circle is closed."""
     circle = selectors.access_circle(actor=request.user, circle_id=circle_id)
     found = circle_suggested_times(
         actor=request.user, circle=circle, duration_minutes=query.minutes
@@ -58,7 +64,11 @@ def circle_suggested_times_get(
     return CircleSuggestionsOut(
         times=[
             CircleSuggestedTimeOut(
-                starts_at=t.starts_at, ends_at=t.ends_at, yours=t.mine, elsewhere=t.elsewhere
+                starts_at=t.starts_at,
+                ends_at=t.ends_at,
+                yours=t.mine,
+                elsewhere=t.elsewhere,
+                attending=t.attending,
             )
             for t in found.times
         ],

@@ -13,6 +13,12 @@ to `count` times of `duration` that
 * spread out: at most one per day of the organizer (the first attendee), and no two at the
   same local time of day while other times remain.
 
+For a group whose working hours barely overlap (a circle spread from Sydney to Los Angeles)
+a `quorum` lets a time through when at least that many attendees can come, the organizer
+always among them; each slot then names who cannot (`absent`, attendee indexes), and times
+everyone can attend come first, then those missing one person, and so on. Without a quorum
+every attendee must be free.
+
 Candidate starts lie on a grid of `step` minutes (UTC-aligned, so whole quarter hours in
 every zone whose offset is a multiple of 15 minutes). Busy intervals are merged once and
 searched by bisection, so a year of events per calendar costs milliseconds.
@@ -59,6 +65,7 @@ class Attendee:
 class Slot:
     start: dt.datetime  # aware, UTC
     end: dt.datetime
+    absent: tuple[int, ...] = ()  # attendees (by index) who cannot come, with a quorum
 
 
 def local_time_is_clear(moment: dt.datetime, zone: ZoneInfo) -> bool:
@@ -120,10 +127,14 @@ def suggest_slots(
     step: dt.timedelta = dt.timedelta(minutes=15),
     previous: dt.datetime | None = None,
     cadence: dt.timedelta | None = None,
+    quorum: int | None = None,
 ) -> list[Slot]:
     """Up to `count` suggested times, in the order they should be offered (best first)."""
     if not attendees:
         raise ValueError("a meeting needs at least one attendee")
+    need = len(attendees) if quorum is None else min(len(attendees), quorum)
+    if need < 1:
+        raise ValueError("a quorum must be at least one attendee")
     if duration <= dt.timedelta(0) or step <= dt.timedelta(0):
         raise ValueError("duration and step must be positive")
     if window_start.tzinfo is None or window_end.tzinfo is None:
@@ -140,21 +151,43 @@ def suggest_slots(
     last = window_end.astimezone(UTC) - duration
     while start <= last:
         end = start + duration
-        if all(
-            _within_hours(a.hours, zone, start, end)
-            and local_time_is_clear(start, zone)
-            and local_time_is_clear(end, zone)
-            and _is_free(*spans, start, end)
-            for a, zone, spans in zip(attendees, zones, busy, strict=True)
-        ):
-            candidates.append(Slot(start, end))
+        absent = _absent(attendees, zones, busy, start, end, len(attendees) - need)
+        if absent is not None:
+            candidates.append(Slot(start, end, absent))
         start += step
     return _spread(candidates, count, target, zones[0])
 
 
+def _absent(
+    attendees: Sequence[Attendee],
+    zones: list[ZoneInfo],
+    busy: list[tuple[list[dt.datetime], list[dt.datetime]]],
+    start: dt.datetime,
+    end: dt.datetime,
+    may_miss: int,
+) -> tuple[int, ...] | None:
+    """Who cannot come to [start, end), or None when the time is not offered: unclear in
+    any attendee's zone, the organizer (attendee 0) not free, or more than `may_miss` out."""
+    absent: list[int] = []
+    for i, (a, zone, spans) in enumerate(zip(attendees, zones, busy, strict=True)):
+        if not (_within_hours(a.hours, zone, start, end) and _is_free(*spans, start, end)):
+            if i == 0 or len(absent) == may_miss:
+                return None
+            absent.append(i)
+    # Checked last (the costliest test), for every zone, the absent's too: the invitation
+    # names the time in each of them.
+    for zone in zones:
+        if not (local_time_is_clear(start, zone) and local_time_is_clear(end, zone)):
+            return None
+    return tuple(absent)
+
+
 def _spread(candidates: list[Slot], count: int, target: dt.datetime, zone: ZoneInfo) -> list[Slot]:
-    """Nearest the target first; one per organizer's day; times of day varied while possible."""
-    ranked = sorted(candidates, key=lambda slot: (abs(slot.start - target), slot.start))
+    """Times everyone can come to first (then those missing one person, ...), nearest the
+    target first; one per organizer's day; times of day varied while possible."""
+    ranked = sorted(
+        candidates, key=lambda slot: (len(slot.absent), abs(slot.start - target), slot.start)
+    )
     chosen: list[Slot] = []
     days: set[dt.date] = set()
     times: set[dt.time] = set()

@@ -3,6 +3,10 @@ and the busy time of their connected calendars, the circle's cadence from its la
 through the pure slot finder (availability.slots) — the pair's rules
 (relationships.suggested) applied to the whole group.
 
+Working hours spread from Sydney to Los Angeles seldom leave a time that suits everyone, so
+a time is offered when at least half the circle can come (the asking facilitator always
+among them); the times everyone can come to are offered first, and each says how many can.
+
 Only the circle's facilitators may ask (they schedule its meetings): members and overseers
 get 403, everyone else 404. Busy intervals are read for the request and dropped; what
 leaves is the list of times that suit everyone and how many calendars were read, never
@@ -12,6 +16,7 @@ anyone's busy time nor whose calendar could not be read.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -37,6 +42,7 @@ class CircleTime:
     ends_at: dt.datetime
     mine: str  # in the viewer's zone, zone named
     elsewhere: list[str]  # in each other zone of the circle's people, zone named
+    attending: int  # how many of the circle's people can come
     input_value: str  # the schedule form's datetime-local value (viewer's zone)
 
 
@@ -73,8 +79,11 @@ def circle_suggested_times(
     _user, mine = require_facilitator(actor, circle)
     require_active(circle)
     check_duration(duration_minutes)
-    people = [m.enrollment.person for m in current_memberships(circle)]
     viewer = mine.enrollment.person
+    # The asking facilitator first: the slot finder's organizer, who must be free.
+    people = [viewer] + [
+        m.enrollment.person for m in current_memberships(circle) if m.pk != mine.pk
+    ]
     cadence = dt.timedelta(days=circle.meeting_cadence_days)
     previous = _previous(circle)
     start, end = search_window(now or timezone.now(), cadence, previous)
@@ -87,6 +96,7 @@ def circle_suggested_times(
         count=COUNT,
         previous=previous,
         cadence=cadence,
+        quorum=max(2, math.ceil(len(people) / 2)),
     )
     my_zone = zone_of(viewer)
     zones = sorted({zone_of(p) for p in people} - {my_zone}, key=lambda z: z.key)
@@ -97,6 +107,7 @@ def circle_suggested_times(
                 ends_at=slot.end,
                 mine=format_when(slot.start, my_zone),
                 elsewhere=[format_when(slot.start, zone) for zone in zones],
+                attending=len(people) - len(slot.absent),
                 input_value=slot.start.astimezone(my_zone).strftime("%Y-%m-%dT%H:%M"),
             )
             for slot in slots

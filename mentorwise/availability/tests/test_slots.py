@@ -150,6 +150,62 @@ def test_every_suggestion_is_valid_and_as_many_as_the_days_allow(problem) -> Non
         assert found[0] == best
 
 
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(), st.integers(2, 4), st.integers(1, 5))
+def test_a_quorum_names_who_cannot_come_and_puts_full_attendance_first(  # type: ignore[no-untyped-def]
+    problem, extra: int, quorum: int
+) -> None:
+    attendees, start, end, duration, count = problem
+    attendees = attendees + [attendees[-1]] * (extra - 1)  # groups of up to 6
+    found = suggest_slots(
+        attendees,
+        duration=duration,
+        window_start=start,
+        window_end=end,
+        count=count,
+        quorum=quorum,
+    )
+    need = min(quorum, len(attendees))
+
+    def out(slot: Slot) -> tuple[int, ...]:
+        # Brute force: who is outside their hours or busy, attendee by attendee.
+        return tuple(i for i, a in enumerate(attendees) if not valid(slot, [a], deep=False))
+
+    def offered(slot: Slot) -> bool:
+        zones = [ZoneInfo(a.hours.zone) for a in attendees]
+        missing = out(slot)
+        return (
+            0 not in missing
+            and len(attendees) - len(missing) >= need
+            and all(_quick_clear(slot, zone) for zone in zones)
+        )
+
+    for slot in found:
+        assert slot.absent == out(Slot(slot.start, slot.end)), slot
+        assert 0 not in slot.absent and len(attendees) - len(slot.absent) >= need
+        assert valid(Slot(slot.start, slot.end), [attendees[0]])
+        assert all(
+            clear(slot.start, ZoneInfo(a.hours.zone)) and clear(slot.end, ZoneInfo(a.hours.zone))
+            for a in attendees
+        )
+    epoch = dt.datetime(2000, 1, 1, tzinfo=UTC)
+    t = start + (-(start - epoch)) % STEP
+    grid = []
+    while t + duration <= end:
+        grid.append(Slot(t, t + duration))
+        t += STEP
+    possible = [slot for slot in grid if offered(slot)]
+    assert bool(found) == bool(possible)
+    if possible:
+        fewest = min(len(out(slot)) for slot in possible)
+        assert len(found[0].absent) == fewest, "the best attended time comes first"
+    if quorum >= len(attendees):  # a quorum of everyone is no quorum
+        plain = suggest_slots(
+            attendees, duration=duration, window_start=start, window_end=end, count=count
+        )
+        assert [(s.start, s.absent) for s in found] == [(s.start, ()) for s in plain]
+
+
 def test_the_repeated_hour_of_a_fall_back_is_never_offered() -> None:
     """Berlin falls back at 03:00 CEST on 25 October 2026: 02:00-03:00 happens twice."""
     berlin = WorkingHours("Europe/Berlin", {6: (dt.time(0), dt.time(6))})  # Sunday night
