@@ -313,6 +313,15 @@ MENTORWISE_TEAMS_OPENID_METADATA_URL = env.str(
     "MENTORWISE_TEAMS_OPENID_METADATA_URL",
     default="https://login.botframework.com/v1/.well-known/openidconfiguration",
 )
+# Where the bot signs in for its outgoing calls (client credentials): the login URL, to
+# which the tenant (or "botframework.com" for a multi-tenant bot) is added, and the scope.
+# Other values only for a national cloud or tests (a local fake, https).
+MENTORWISE_TEAMS_LOGIN_URL = env.str(
+    "MENTORWISE_TEAMS_LOGIN_URL", default="https://login.microsoftonline.com"
+)
+MENTORWISE_TEAMS_OAUTH_SCOPE = env.str(
+    "MENTORWISE_TEAMS_OAUTH_SCOPE", default="https://api.botframework.com/.default"
+)
 # The button text ("Sign in with Okta") and how a person is found on first sign-in: the
 # Person field (email or employee_id) and the ID token / userinfo claim holding it.
 MENTORWISE_OIDC_PROVIDER_NAME = env.str("MENTORWISE_OIDC_PROVIDER_NAME", default="single sign-on")

@@ -22,9 +22,9 @@ from mentorwise.messaging.services import Preferences, notify, preferences_set
 from mentorwise.relationships.tests.factories import published_match
 from mentorwise.slack.models import SlackMember, SlackWorkspace
 from mentorwise.slack.tests import fakes as slack_fakes
-from mentorwise.teams import connector
 from mentorwise.teams.models import TeamsMember
 from mentorwise.teams.tests import fakes as teams_fakes
+from mentorwise.teams.tests.conftest import login, login_server  # noqa: F401 (fixtures)
 
 
 def _offer(person: Any, match_id: int) -> Notification:
@@ -88,7 +88,7 @@ def test_a_match_offer_reaches_slack_and_its_buttons_act(
 def test_a_match_offer_reaches_teams_and_its_card_acts(
     httpserver: Any,
     settings: Any,
-    monkeypatch: pytest.MonkeyPatch,
+    login: teams_fakes.FakeLogin,  # noqa: F811 (the fixture)
     mentee: Any,
     mentor: Any,
     django_capture_on_commit_callbacks: Any,
@@ -97,10 +97,7 @@ def test_a_match_offer_reaches_teams_and_its_card_acts(
     settings.MENTORWISE_TEAMS_APP_ID = teams_fakes.APP_ID
     settings.MENTORWISE_TEAMS_APP_PASSWORD = teams_fakes.APP_PASSWORD
     settings.MENTORWISE_TEAMS_OPENID_METADATA_URL = httpserver.url_for("/openid")
-    monkeypatch.setattr(
-        connector, "credentials", lambda: teams_fakes.FixedCredentials(app_id=teams_fakes.APP_ID)
-    )
-    fake = teams_fakes.install(httpserver)
+    fake = teams_fakes.install(httpserver, login)
     service_url = str(httpserver.url_for("/")).rstrip("/") + "/"
     TeamsMember.objects.create(
         person=mentee.person,
@@ -113,6 +110,7 @@ def test_a_match_offer_reaches_teams_and_its_card_acts(
     with django_capture_on_commit_callbacks(execute=True):
         _offer(mentee.person, match.pk)
     (sent,) = fake.named("POST", r"/v3/conversations/a:conv-29:ana/activities")
+    assert sent.auth == f"Bearer {login.issued[0].token}"  # the bot signed in for real
     card = sent.body["attachments"][0]["content"]
     accept = next(a for a in card["actions"] if a.get("verb") == "match.accept")
     invoke = teams_fakes.activity(

@@ -50,6 +50,8 @@ PUBLIC = {
     "unsubscribes, after a second click",
     "slack_public:interactions": "Slack posts button presses here, signed with the app's signing "
     "secret (HMAC-SHA256, five-minute window, replays refused); unsigned requests get 401",
+    "slack_public:events": "Slack posts Events API requests here (the app removed, its token "
+    "revoked), signed as button presses are; unsigned requests get 401",
     "teams_public:messages": "Teams posts activities here with a Bot Framework token (JWT checked "
     "against the Bot Framework's keys, audience, issuer, expiry); without one 401",
 }

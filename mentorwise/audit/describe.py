@@ -33,6 +33,7 @@ _LABELS: dict[str, Any] = {
     "scopes": gettext_lazy("Permissions granted"),
     "checked": gettext_lazy("People checked"),
     "found": gettext_lazy("People found"),
+    "forgotten": gettext_lazy("People forgotten"),
     "after": gettext_lazy("After"),
     "before": gettext_lazy("Before"),
     "cancelled": gettext_lazy("Meetings cancelled"),
@@ -339,6 +340,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "slack.reinstalled": gettext_lazy("Slack app installed again"),
     "slack.uninstalled": gettext_lazy("Slack app removed"),
     "slack.members_refreshed": gettext_lazy("People looked up on Slack"),
+    "slack.removed_in_slack": gettext_lazy("Slack app removed in Slack"),
     "teams.member_linked": gettext_lazy("Teams chat linked"),
     "teams.member_unlinked": gettext_lazy("Teams chat removed"),
     # Insights, exports and content

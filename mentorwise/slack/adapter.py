@@ -27,7 +27,7 @@ class SlackAdapter:
 
 def account_reach(user: User) -> Reach | None:
     """None while no workspace is installed (then Slack is not mentioned at all)."""
-    if not SlackWorkspace.objects.exists():
+    if not SlackWorkspace.objects.installed().exists():
         return None
     member = services.member_for_person(user.person_id) if user.person_id else None
     if member is None:

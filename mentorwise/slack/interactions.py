@@ -70,7 +70,11 @@ def verify(*, body: bytes, timestamp: str, signature: str, now: float | None = N
     if age > WINDOW_SECONDS:
         raise Refused("stale timestamp", 401)
     verifier = SignatureVerifier(secret)
-    expected = verifier.generate_signature(timestamp=timestamp, body=body)
+    try:
+        expected = verifier.generate_signature(timestamp=timestamp, body=body)
+    except UnicodeDecodeError:
+        # slack-sdk signs the decoded text; Slack's bodies are always UTF-8.
+        raise Refused("the body is not UTF-8", 400) from None
     if not expected or not signature or not _same(expected, signature):
         raise Refused("bad signature", 401)
     cutoff = timezone.now() - dt.timedelta(seconds=2 * WINDOW_SECONDS)
@@ -117,7 +121,7 @@ def interaction_handle(
     if payload.get("type") != "block_actions":
         return Outcome()
     team_id = str(_dict(payload.get("team")).get("id") or "")
-    workspace = SlackWorkspace.objects.filter(team_id=team_id).first()
+    workspace = SlackWorkspace.objects.installed().filter(team_id=team_id).first()
     if workspace is None:
         return Outcome(refused="workspace not installed")
     slack_user_id = str(_dict(payload.get("user")).get("id") or "")

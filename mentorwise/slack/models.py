@@ -2,7 +2,11 @@
 requests already seen (replay protection).
 
 A workspace's bot token is sealed (core.sealed) and never shown, logged, audited or
-exported. A member row maps a person to their Slack user by e-mail; a row with an empty
+exported. A workspace the app was removed from on Slack's side (Slack's `app_uninstalled`
+or `tokens_revoked` event) stays listed as disconnected, with when and why, its token wiped
+and its mappings forgotten, until an HR admin installs the app again or forgets it.
+
+A member row maps a person to their Slack user by e-mail; a row with an empty
 `slack_user_id` remembers that the e-mail is not on that workspace (so it is not looked up
 on every send).
 """
@@ -11,10 +15,25 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Removal(models.TextChoices):
+    """Why Slack disconnected a workspace (the event Slack sent)."""
+
+    APP_UNINSTALLED = "app_uninstalled", _("the app was removed from the workspace in Slack")
+    TOKENS_REVOKED = "tokens_revoked", _("the bot's token was revoked in Slack")
+
+
+class SlackWorkspaceQuerySet(models.QuerySet["SlackWorkspace"]):
+    def installed(self) -> SlackWorkspaceQuerySet:
+        """Workspaces the app can act in (not disconnected from Slack's side)."""
+        return self.filter(removed_at__isnull=True)
 
 
 class SlackWorkspace(models.Model):
-    """One Slack workspace (team) the app is installed in, with its sealed bot token."""
+    """One Slack workspace (team) the app is installed in, with its sealed bot token; or,
+    with `removed_at`, one Slack disconnected (no token, nobody reachable there)."""
 
     team_id = models.CharField(max_length=32, unique=True)
     team_name = models.CharField(max_length=200)
@@ -25,6 +44,10 @@ class SlackWorkspace(models.Model):
     installed_by_label = models.CharField(max_length=200, blank=True)
     installed_at = models.DateTimeField(default=timezone.now)
     members_refreshed_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_reason = models.CharField(max_length=20, choices=Removal.choices, blank=True)
+
+    objects = SlackWorkspaceQuerySet.as_manager()
 
     class Meta:
         ordering = ["team_name", "id"]

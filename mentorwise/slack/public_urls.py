@@ -1,4 +1,5 @@
-"""What Slack itself calls (namespace `slack_public`): the signed interactions endpoint."""
+"""What Slack itself calls (namespace `slack_public`): the signed interactions and events
+endpoints."""
 
 from django.urls import path
 
@@ -7,4 +8,5 @@ from mentorwise.slack import views
 app_name = "slack_public"
 urlpatterns = [
     path("interactions/", views.slack_interactions_view, name="interactions"),
+    path("events/", views.slack_events_view, name="events"),
 ]

@@ -1,5 +1,6 @@
 """Slack use cases: install the app in a workspace (OAuth v2), remove it (the token is
-revoked), map people to Slack users by e-mail, and send one direct message.
+revoked), note its removal on Slack's side (an event), map people to Slack users by e-mail,
+and send one direct message.
 
 The bot token is sealed (core.sealed) and never put in a message, log line or audit entry.
 Network calls happen outside database transactions.
@@ -27,7 +28,7 @@ from mentorwise.messaging.contract import ChannelError, Message
 from mentorwise.people.models import Person, employed_on
 from mentorwise.slack.blocks import message_payload
 from mentorwise.slack.client import PERMANENT_ERRORS, web_client
-from mentorwise.slack.models import SlackMember, SlackWorkspace
+from mentorwise.slack.models import Removal, SlackMember, SlackWorkspace
 from mentorwise.slack.permissions import require_can_manage
 
 logger = logging.getLogger(__name__)
@@ -96,6 +97,8 @@ def workspace_install(*, actor: Actor, code: str, redirect_uri: str) -> SlackWor
                 "token_sealed": seal(token),
                 "installed_by_label": actor.get_username() if actor is not None else "system",
                 "installed_at": timezone.now(),
+                "removed_at": None,
+                "removed_reason": "",
             },
         )
         audit_record(
@@ -136,6 +139,31 @@ def workspace_uninstall(*, actor: Actor, workspace: SlackWorkspace) -> None:
             data={"team": workspace.team_id},
         )
         workspace.delete()
+
+
+def workspace_disconnected(*, team_id: str, reason: Removal) -> SlackWorkspace | None:
+    """Slack said (a signed event) that the app was removed from the workspace or its bot
+    token revoked: wipe the token, forget who is who there and keep the workspace listed as
+    disconnected, with when and why. The actor is Slack itself (the system). None for a
+    team not installed here; a workspace already disconnected is left as it is."""
+    with transaction.atomic():
+        workspace = (
+            SlackWorkspace.objects.select_for_update().installed().filter(team_id=team_id).first()
+        )
+        if workspace is None:
+            return None
+        workspace.token_sealed = ""
+        workspace.removed_at = timezone.now()
+        workspace.removed_reason = reason
+        workspace.save(update_fields=["token_sealed", "removed_at", "removed_reason"])
+        forgotten, _kinds = SlackMember.objects.filter(workspace=workspace).delete()
+        audit_record(
+            actor=None,
+            action="slack.removed_in_slack",
+            target=workspace,
+            data={"team": workspace.team_id, "reason": reason.value, "forgotten": forgotten},
+        )
+    return workspace
 
 
 # People ---------------------------------------------------------------------------------
@@ -193,6 +221,12 @@ def members_refresh(
     against the workspace's member list (`users.list`: a few calls for thousands of people);
     the people given are looked up one by one (`users.lookupByEmail`)."""
     require_can_manage(actor)
+    if workspace.removed_at is not None:
+        raise SlackProblem(
+            _("Slack disconnected %(team)s: add the app to the workspace again first.")
+            % {"team": workspace.team_name},
+            code="slack_disconnected",
+        )
     token = workspace_token(workspace)
     try:
         if people is None:
@@ -268,7 +302,7 @@ def _remember_many(workspace: SlackWorkspace, pairs: list[tuple[int, str]]) -> N
 def reachable_people(person_ids: Collection[int]) -> set[int]:
     """People mapped to a Slack user on an installed workspace."""
     return set(
-        SlackMember.objects.filter(person_id__in=person_ids)
+        SlackMember.objects.filter(person_id__in=person_ids, workspace__removed_at__isnull=True)
         .exclude(slack_user_id="")
         .values_list("person_id", flat=True)
     )
@@ -277,7 +311,7 @@ def reachable_people(person_ids: Collection[int]) -> set[int]:
 def member_for_person(person_id: int) -> SlackMember | None:
     return (
         SlackMember.objects.select_related("workspace")
-        .filter(person_id=person_id)
+        .filter(person_id=person_id, workspace__removed_at__isnull=True)
         .exclude(slack_user_id="")
         .order_by("workspace__installed_at")
         .first()
@@ -290,7 +324,7 @@ def member_for_person(person_id: int) -> SlackMember | None:
 def _target(message: Message) -> tuple[SlackWorkspace, str, str]:
     """(workspace, token, Slack user id) for the message's person, looking them up by
     e-mail when not mapped yet or when the mapping is older than MEMBER_FRESH_DAYS."""
-    workspaces = list(SlackWorkspace.objects.all())
+    workspaces = list(SlackWorkspace.objects.installed())
     if not workspaces:
         raise ChannelError("Slack is not installed", transient=False)
     stale = timezone.now() - dt.timedelta(days=MEMBER_FRESH_DAYS)

@@ -1,5 +1,6 @@
 """The HR admins' Slack page (/people/slack/: install with "Add to Slack", refresh who is
-who, remove), the OAuth redirect back, and the interactions endpoint Slack posts to."""
+who, remove), the OAuth redirect back, and the interactions and events endpoints Slack
+posts to."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.request import RawPostDataException
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_POST
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.core.errors import MentorwiseError, NotFound
 from mentorwise.slack.client import configured
+from mentorwise.slack.events import event_handle
 from mentorwise.slack.interactions import Refused, interaction_handle
 from mentorwise.slack.models import SlackWorkspace
 from mentorwise.slack.permissions import access_workspace, can_manage_slack
@@ -32,6 +34,8 @@ from mentorwise.slack.services import (
 )
 
 STATE_KEY = "slack_oauth_state"
+# The bot events the Slack app subscribes to (Event Subscriptions): removal from Slack's side.
+EVENTS = ("app_uninstalled", "tokens_revoked")
 
 
 def _require(request: AuthedRequest) -> None:
@@ -58,6 +62,8 @@ def slack_settings_view(request: AuthedRequest) -> HttpResponse:
         "scopes": BOT_SCOPES,
         "redirect_uri": request.build_absolute_uri(reverse("slack:oauth")),
         "interactions_url": request.build_absolute_uri(reverse("slack_public:interactions")),
+        "events_url": request.build_absolute_uri(reverse("slack_public:events")),
+        "events": EVENTS,
     }
     return render(request, "slack/settings.html", context)
 
@@ -157,4 +163,28 @@ def slack_interactions_view(request: HttpRequest) -> HttpResponse:
         )
     except Refused as refusal:
         return HttpResponse(str(refusal), status=refusal.status, content_type="text/plain")
+    return HttpResponse(status=200)
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def slack_events_view(request: HttpRequest) -> HttpResponse:
+    """Slack's Event Subscriptions request URL: the challenge answered, 200 once handled or
+    ignored, 401 unsigned or stale, 409 a replay, 400 a body that is not a JSON event (a
+    multipart form cannot even be checked)."""
+    try:
+        body = request.body
+    except RawPostDataException:
+        return HttpResponse(status=400)
+    try:
+        outcome = event_handle(
+            body=body,
+            timestamp=request.headers.get("X-Slack-Request-Timestamp", ""),
+            signature=request.headers.get("X-Slack-Signature", ""),
+        )
+    except Refused as refusal:
+        return HttpResponse(str(refusal), status=refusal.status, content_type="text/plain")
+    if outcome.challenge is not None:
+        return JsonResponse({"challenge": outcome.challenge})
     return HttpResponse(status=200)

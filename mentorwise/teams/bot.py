@@ -24,7 +24,7 @@ from mentorwise.core.languages import speaking_to
 from mentorwise.messaging.contract import ActionKind
 from mentorwise.relationships.buttons import button_press
 from mentorwise.teams.cards import CARD_TYPE, action_parse, done_card
-from mentorwise.teams.connector import connector_client
+from mentorwise.teams.connector import SignInFailed, connector_client
 from mentorwise.teams.models import TeamsMember
 from mentorwise.teams.services import card_attachment, member_forget, member_remember
 
@@ -79,7 +79,7 @@ def _reply(activity: Activity, text: str) -> None:
             activity.id,
             Activity(type=ActivityTypes.message, text=text),
         )
-    except (ClientRequestError, HttpOperationError):
+    except (ClientRequestError, HttpOperationError, SignInFailed):
         logger.warning("teams: could not reply", exc_info=True)
 
 
@@ -137,7 +137,7 @@ def activity_handle(activity: Activity) -> Answer:
                     connector_client(activity.service_url).conversations.update_activity(
                         activity.conversation.id, activity.reply_to_id, updated
                     )
-                except (ClientRequestError, HttpOperationError):
+                except (ClientRequestError, HttpOperationError, SignInFailed):
                     logger.warning("teams: could not update the card", exc_info=True)
             elif sentence:
                 _reply(activity, sentence)

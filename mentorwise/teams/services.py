@@ -20,7 +20,7 @@ from mentorwise.core.audit import audit_record
 from mentorwise.messaging.contract import ChannelError, Message
 from mentorwise.people.models import Person
 from mentorwise.teams.cards import CARD_TYPE, message_card
-from mentorwise.teams.connector import connector_client
+from mentorwise.teams.connector import SignInFailed, connector_client, tokens_forget
 from mentorwise.teams.models import TeamsMember
 
 logger = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ def member_remember(activity: Activity) -> TeamsMember | None:
     if existing is None:
         try:
             email = _member_email(activity)
-        except (ClientRequestError, HttpOperationError):
+        except (ClientRequestError, HttpOperationError, SignInFailed):
             logger.warning("teams: could not read the member's e-mail", exc_info=True)
             return None
         person = Person.objects.filter(email__iexact=email, erased_at__isnull=True).first()
@@ -114,8 +114,16 @@ def message_send(message: Message) -> str:
         answer = connector_client(member.service_url).conversations.send_to_conversation(
             member.conversation_id, activity
         )
+    except SignInFailed as error:
+        # The bot's own sign-in failed (a wrong password, Microsoft unreachable): every send
+        # fails alike, so it is transient and counts toward the circuit breaker.
+        raise ChannelError(str(error), transient=True) from None
     except HttpOperationError as error:
         status = getattr(error.response, "status_code", 0) or 0
+        if status == 401:
+            # The Bot Connector refused our token: the next attempt signs in afresh.
+            tokens_forget()
+            raise ChannelError("Bot Connector: HTTP 401 (token refused)", transient=True) from None
         # 403/404: the app was removed or the chat is gone; 429 and 5xx pass.
         raise ChannelError(
             f"Bot Connector: HTTP {status}", transient=status in (429,) or status >= 500

@@ -151,7 +151,7 @@ def test_a_match_offer_is_an_adaptive_card_sent_to_the_persons_chat(
     provider_id = TeamsAdapter().send(offer(mentee.person, match.pk))
     sent = teams.named("POST", r"/v3/conversations/a:conv-29:ana/activities")
     assert len(sent) == 1 and provider_id.startswith("activity-")
-    assert sent[0].auth == f"Bearer {fakes.OUT_TOKEN}"
+    assert sent[0].auth == f"Bearer {teams.login.issued[0].token}"
     attachment = sent[0].body["attachments"][0]
     assert attachment["contentType"] == CARD_TYPE
     card = attachment["content"]

@@ -16,7 +16,7 @@ class Command(BaseCommand):
     help = "Find people on every installed Slack workspace by their e-mail address."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        workspaces = list(SlackWorkspace.objects.all())
+        workspaces = list(SlackWorkspace.objects.installed())
         if not workspaces:
             raise CommandError("Slack is not installed in any workspace.")
         for workspace in workspaces:
