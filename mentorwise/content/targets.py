@@ -15,7 +15,7 @@ from mentorwise.programs.content import program_units
 from mentorwise.programs.models import Program
 from mentorwise.relationships.content import survey_units
 from mentorwise.relationships.models import Survey, SurveyKind
-from mentorwise.relationships.services import DEFAULT_QUESTIONS
+from mentorwise.relationships.services import default_questions
 
 PROGRAM = "program"
 MODULE = "module"
@@ -60,7 +60,9 @@ def program_target(program: Program, surveys: list[Survey] | None = None) -> Tar
     saved = {s.kind: s for s in found}
     sections = [Section(PROGRAM, _("Program"), program, tuple(program_units(program)))]
     for kind, label in SurveyKind.choices:
-        survey = saved.get(kind) or Survey(program=program, kind=kind, questions=DEFAULT_QUESTIONS)
+        survey = saved.get(kind) or Survey(
+            program=program, kind=kind, questions=default_questions(program)
+        )
         sections.append(Section(f"survey-{kind}", str(label), survey, tuple(survey_units(survey))))
     return Target(PROGRAM, program.slug, program, program.title, program.language, tuple(sections))
 

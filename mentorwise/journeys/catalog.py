@@ -113,6 +113,32 @@ COACHING_CHALLENGE = StepSpec(
         N("Which one will you try before we meet again, and how will you know it worked?"),
     ),
 )
+# The two guides above for a pair of peers: each of them brings goals and each helps the other.
+PEER_AGREEMENT = StepSpec(
+    StepKind.GUIDE,
+    (1, W),
+    N("Agree on expectations"),
+    N(
+        "A mentoring conversation to set the relationship up well. You are peers: each of "
+        "you comes with two or three things you want to work on, and each of you leads for "
+        "half the time. End by writing down one goal each that you can measure."
+    ),
+    GuideType.MENTORING,
+    AGREEMENT.questions,
+)
+PEER_CHALLENGE = StepSpec(
+    StepKind.GUIDE,
+    (2, M),
+    N("Work through a current challenge"),
+    N(
+        "A coaching conversation each way about something happening now at work: a project, "
+        "a difficult colleague, a decision. Take turns: one of you brings the challenge and "
+        "finds the next step while the other mostly asks and listens; then swap. Use the "
+        "GROW order: goal, reality, options, will."
+    ),
+    GuideType.COACHING,
+    COACHING_CHALLENGE.questions,
+)
 CAREER = StepSpec(
     StepKind.GUIDE,
     (3, M),
@@ -313,13 +339,14 @@ JOURNEYS: dict[str, tuple[StepSpec, ...]] = {
         _closing((6, M)),
     ),
     # Peers coach each other: the same first steps, a coaching conversation each way, and a
-    # close at the end of the four months.
+    # close at the end of the four months. Neither is a mentor or a mentee, so the guides
+    # that give one side the lead are written for two peers who take turns.
     "peer_first_time_managers": (
         KICK_OFF,
-        AGREEMENT,
+        PEER_AGREEMENT,
         SET_GOALS,
         FEEDBACK_RESOURCE,
-        COACHING_CHALLENGE,
+        PEER_CHALLENGE,
         _closing((4, M)),
     ),
     "reverse_mentoring": (

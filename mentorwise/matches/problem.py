@@ -54,7 +54,7 @@ def giving_role(program: Program) -> str:
 
 def is_peer_program(program: Program) -> bool:
     """Whether anyone in the program may be paired with anyone (one role, non-bipartite)."""
-    return program.kind == ProgramKind.PEER or program.roles == [Role.PEER]
+    return program.is_peer
 
 
 def taking_role(program: Program) -> str:

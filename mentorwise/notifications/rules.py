@@ -235,10 +235,18 @@ def stalled(now: dt.datetime) -> tuple[list[NudgeDraft], list[Relationship]]:
                         subject = _("Your %(program)s relationship will be closed") % {
                             "program": rel.program.title
                         }
-                        body = _(
-                            "There has been no meeting for %(days)s. Unless a meeting is logged "
-                            "within %(notice)s, the relationship will be closed and the mentee "
-                            "offered a new match."
+                        body = (
+                            _(
+                                "There has been no meeting for %(days)s. Unless a meeting is "
+                                "logged within %(notice)s, the relationship will be closed and "
+                                "each of you offered a new peer."
+                            )
+                            if rel.program.is_peer
+                            else _(
+                                "There has been no meeting for %(days)s. Unless a meeting is "
+                                "logged within %(notice)s, the relationship will be closed and "
+                                "the mentee offered a new match."
+                            )
                         ) % {"days": _days(days), "notice": _days(CLOSURE_NOTICE_DAYS)}
                     drafts.append(
                         NudgeDraft(

@@ -187,9 +187,16 @@ def _auto_close(relationship: Relationship, now: dt.datetime) -> int:
                 subject = _("Your %(program)s relationship was closed") % {
                     "program": relationship.program.title
                 }
-                body = _(
-                    "It was closed because no meeting took place after several reminders. "
-                    "The mentee is back in the pool and can be matched again."
+                body = (
+                    _(
+                        "It was closed because no meeting took place after several reminders. "
+                        "Each of you is back among the peers waiting for a match."
+                    )
+                    if relationship.program.is_peer
+                    else _(
+                        "It was closed because no meeting took place after several reminders. "
+                        "The mentee is back in the pool and can be matched again."
+                    )
                 )
             Nudge.objects.get_or_create(
                 person=person,

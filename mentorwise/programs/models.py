@@ -93,6 +93,25 @@ def role_plural(role: str) -> str:
     return str(ROLE_PLURALS[Role(role)])
 
 
+def pair_side_role(program: Program, side: str, enrolled_as: str = "") -> Role:
+    """The role that names one side of a pair in `program` for everyone who reads about it:
+    pages, lists, exports, the API and messages. `side` is "mentee" or "mentor", the side the
+    data keeps; `enrolled_as` the role that side's person enrolled in, when a pair is known.
+
+    In a peer program both sides are peers: nobody there is a mentor or a mentee, whichever
+    side of the pair the data put them on. Otherwise the mentee side is the mentee, and the
+    other side the role its person enrolled in (mentor, sponsor or coach) or, for the program
+    as a whole (a list's heading), the program's first giving role.
+    """
+    if program.is_peer:
+        return Role.PEER
+    if side == "mentee":
+        return Role.MENTEE
+    if enrolled_as in GIVING_ROLES:
+        return Role(enrolled_as)
+    return next((Role(r) for r in program.roles if r in GIVING_ROLES), Role.MENTOR)
+
+
 def objective_lines(text: str) -> list[str]:
     """A program's objectives, one per line, without list markers."""
     return [line.strip(" -•\t") for line in text.splitlines() if line.strip()]
@@ -184,6 +203,11 @@ class Program(Translatable, models.Model):
     def roles(self) -> list[str]:
         """The roles people enroll in for this program, in display order."""
         return [r for r in Role.values if r in self.eligibility] or [Role.MENTEE, Role.MENTOR]
+
+    @property
+    def is_peer(self) -> bool:
+        """Anyone eligible may be paired with anyone: one role (peer), non-bipartite matching."""
+        return self.kind == ProgramKind.PEER or self.roles == [Role.PEER]
 
     @property
     def is_open_for_enrollment(self) -> bool:

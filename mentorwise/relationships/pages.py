@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.people.models import Person
-from mentorwise.programs.models import Program
+from mentorwise.programs.models import Program, pair_side_role, role_plural
 from mentorwise.relationships import selectors
 from mentorwise.relationships.health import Health, HealthResult
 from mentorwise.relationships.models import (
@@ -144,11 +144,24 @@ def health_counts(rows: Iterable[selectors.ProgramRow]) -> list[tuple[str, int, 
     return [(str(Health(h).label), n, h) for h, n in counts.items()]
 
 
-def program_survey_summaries(*, actor: Actor, program: Program) -> list[selectors.SurveySummary]:
+@dataclass(frozen=True)
+class SurveyGroup:
+    """One survey's aggregates over one group of answers, named for the reader ("mentees")."""
+
+    group: str
+    summary: selectors.SurveySummary
+
+
+def program_survey_summaries(*, actor: Actor, program: Program) -> list[SurveyGroup]:
     """Every survey of the program aggregated per side: the mentees' answers to each kind,
-    then the mentors'."""
+    then the mentors'. In a peer program both sides are peers, so each kind is aggregated
+    once, over everybody's answers."""
+    sides = [""] if program.is_peer else [Side.MENTEE, Side.MENTOR]
     return [
-        selectors.survey_summary(actor=actor, program=program, kind=kind, side=side)
-        for side in (Side.MENTEE, Side.MENTOR)
+        SurveyGroup(
+            group=role_plural(pair_side_role(program, side or Side.MENTEE)),
+            summary=selectors.survey_summary(actor=actor, program=program, kind=kind, side=side),
+        )
+        for side in sides
         for kind in SurveyKind.values
     ]

@@ -39,7 +39,14 @@ class RelationshipOut(Schema):
     program: str = Field(description="Program slug.")
     mentee: PersonRef
     mentor: PersonRef
-    mentor_role: str = Field(description="mentor, sponsor or coach.")
+    mentee_role: str = Field(
+        description="What the mentee side is called: mentee; peer in a peer program, where "
+        "neither person is a mentor or a mentee."
+    )
+    mentor_role: str = Field(
+        description="What the mentor side is called: mentor, sponsor or coach; peer in a peer "
+        "program."
+    )
     status: str = Field(description="active or closed.")
     started_at: dt.datetime
     planned_end_date: dt.date | None
@@ -66,7 +73,8 @@ class RelationshipOut(Schema):
             program=r.program.slug,
             mentee=PersonRef(person_id=r.mentee.person_id, name=r.mentee.person.full_name),
             mentor=PersonRef(person_id=r.mentor.person_id, name=r.mentor.person.full_name),
-            mentor_role=r.mentor.role,
+            mentee_role=r.mentee_role,
+            mentor_role=r.mentor_role,
             status=r.status,
             started_at=r.started_at,
             planned_end_date=r.planned_end_date,

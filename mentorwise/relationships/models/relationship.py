@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mentorwise.core.clock import fill_when
+from mentorwise.programs.models import Role, pair_side_role
 
 
 class RelationshipStatus(models.TextChoices):
@@ -74,6 +75,20 @@ class Relationship(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == RelationshipStatus.ACTIVE
+
+    def side_role(self, side: str) -> Role:
+        """The role that names `side` of this pair for its readers (`pair_side_role`): peer
+        on both sides of a peer program; else mentee, and mentor, sponsor or coach."""
+        enrolled_as = self.mentor.role if side == Side.MENTOR else self.mentee.role
+        return pair_side_role(self.program, side, enrolled_as)
+
+    @property
+    def mentee_role(self) -> Role:
+        return self.side_role(Side.MENTEE)
+
+    @property
+    def mentor_role(self) -> Role:
+        return self.side_role(Side.MENTOR)
 
 
 class EventKind(models.TextChoices):

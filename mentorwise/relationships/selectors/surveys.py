@@ -22,7 +22,7 @@ from mentorwise.relationships.permissions import (
     actor_side,
     relationships_in,
 )
-from mentorwise.relationships.services.feedback import DEFAULT_QUESTIONS
+from mentorwise.relationships.services.feedback import default_questions
 
 
 @dataclass
@@ -57,7 +57,7 @@ def survey_summary(*, actor: Actor, program: Program, kind: str, side: str = "")
     """
     survey = Survey.objects.filter(program=program, kind=kind).first()
     if survey is None:
-        survey = Survey(program=program, kind=kind, questions=DEFAULT_QUESTIONS)
+        survey = Survey(program=program, kind=kind, questions=default_questions(program))
     survey.program = program  # its labels are read in the program's language: no query
     responses = list(
         SurveyResponse.objects.filter(survey=survey, **({"side": side} if side else {}))

@@ -9,6 +9,7 @@ from mentorwise.relationships.services.closure import (
 from mentorwise.relationships.services.feedback import (
     DEFAULT_QUESTIONS,
     check_in_create,
+    default_questions,
     sponsorship_action_record,
     sponsorship_outcome_set,
     survey_configure,
@@ -41,6 +42,7 @@ __all__ = [
     "agreement_confirm",
     "agreement_update",
     "check_in_create",
+    "default_questions",
     "goal_create",
     "goal_progress_set",
     "goal_update",

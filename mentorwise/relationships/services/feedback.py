@@ -105,6 +105,20 @@ DEFAULT_QUESTIONS: list[SurveyQuestion] = [
     },
     {"key": "comments", "label": gettext_noop("Anything else you want to say?"), "type": "text"},
 ]
+# In a peer program nobody is the mentee: each peer grows, so the growth question asks about
+# both (same key, so the answers aggregate as the mentoring programs' do).
+PEER_GROWTH_LABEL = gettext_noop("How much have your competencies and your peer's grown?")
+
+
+def default_questions(program: Program) -> list[SurveyQuestion]:
+    """The questions a program's survey starts with, worded for its pairs."""
+    if not program.is_peer:
+        return DEFAULT_QUESTIONS
+    questions = [q.copy() for q in DEFAULT_QUESTIONS]
+    for q in questions:
+        if q["key"] == "growth":
+            q["label"] = PEER_GROWTH_LABEL
+    return questions
 
 
 def survey_for(*, program: Program, kind: str) -> Survey:
@@ -112,7 +126,7 @@ def survey_for(*, program: Program, kind: str) -> Survey:
     if kind not in SurveyKind.values:
         raise InvalidInput([FieldError("kind", _("must be midpoint or closing"), value=kind)])
     survey, created = Survey.objects.get_or_create(
-        program=program, kind=kind, defaults={"questions": DEFAULT_QUESTIONS}
+        program=program, kind=kind, defaults={"questions": default_questions(program)}
     )
     if created:
         shipped_translations_store(

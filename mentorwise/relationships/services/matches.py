@@ -138,7 +138,11 @@ def match_respond(*, actor: Actor, match: Match, data: MatchAnswer) -> Match:
             .exists()
         ):
             raise Conflict(
-                _("The mentee already has a mentor in this program."), code="mentee_taken"
+                _("%(name)s is already paired with a peer in this program.")
+                % {"name": match.mentee.person.full_name}
+                if match.program.is_peer
+                else _("The mentee already has a mentor in this program."),
+                code="mentee_taken",
             )
         setattr(match, field, Response.ACCEPTED)
         fields = [field]

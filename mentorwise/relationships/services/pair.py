@@ -58,7 +58,9 @@ def agreement_from_program(*, relationship: Relationship) -> AgreementVersion:
     has a current translation), unsaved: what version 1 of an agreement starts from."""
     program = relationship.program
     language = agreement_language(relationship)
-    mentor_role = relationship.mentor.role
+    # Each side's terms are those of the role that names it: a peer's on both sides of a
+    # peer pair; the mentor's where a program wrote none for its sponsors or coaches.
+    mentee_role, mentor_role = relationship.mentee_role, relationship.mentor_role
     mentor_terms = program.responsibilities_of(mentor_role, language)
     if not program.responsibilities.get(mentor_role):
         mentor_terms = program.responsibilities_of("mentor", language)
@@ -68,7 +70,7 @@ def agreement_from_program(*, relationship: Relationship) -> AgreementVersion:
         number=0,
         language=language,
         program_objectives=program.text("objectives", program.objectives, language),
-        mentee_responsibilities=program.responsibilities_of("mentee", language),
+        mentee_responsibilities=program.responsibilities_of(mentee_role, language),
         mentor_responsibilities=mentor_terms,
         meeting_cadence_days=program.meeting_cadence_days,
         confidentiality=confidentiality,
