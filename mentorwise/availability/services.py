@@ -283,7 +283,9 @@ def connection_test(*, actor: Actor, connection: CalendarConnection) -> CheckRes
 
     now = timezone.now()
     try:
-        busy = connection_provider(connection).busy(now, now + dt.timedelta(days=7))
+        busy = connection_provider(connection).busy(
+            now, now + dt.timedelta(days=7), working_hours_of(connection.person).zone
+        )
     except ProviderError as error:
         record_check(connection, error.message)
         return CheckResult(False, 0, error.message)
@@ -370,7 +372,7 @@ def busy_of(person: Person, start: dt.datetime, end: dt.datetime) -> Busy:
     if source is None:
         return Busy((), "")
     try:
-        intervals = source.provider.busy(start, end)
+        intervals = source.provider.busy(start, end, working_hours_of(person).zone)
     except ProviderError as error:
         record_check(source.connection, error.message)
         logger.info("calendar of person %s could not be read: %s", person.pk, error.message)
