@@ -23,6 +23,7 @@ Nothing is kept: the text is reduced to intervals and dropped.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -97,60 +98,58 @@ def _split(line: str) -> tuple[str, dict[str, str], str]:
     return name, params, line[i + 1 :]
 
 
-def _unfold(text: str) -> list[str]:
-    return (
-        text.replace("\r\n ", "")
-        .replace("\r\n\t", "")
-        .replace("\n ", "")
-        .replace("\n\t", "")
-        .splitlines()
-    )
+# The lines that matter, found by the regular expression engine (every other line of an
+# event, however long, is skipped without a Python step): component boundaries and the
+# properties in WANTED.
+_LINES = re.compile(
+    r"^(?:(BEGIN|END):([A-Za-z0-9-]+)[ \t]*"
+    r"|(DTSTART|DTEND|DURATION|RRULE|RDATE|EXDATE|EXRULE|RECURRENCE-ID|TRANSP|STATUS|UID)"
+    r"([;:].*?))\r?$",
+    re.MULTILINE | re.IGNORECASE,
+)
+_TZID = re.compile(r"^TZID[;:].*?\r?$", re.MULTILINE | re.IGNORECASE)
 
 
 def _read(text: str) -> tuple[list[_Event], dict[str, str]]:
     """The VEVENTs of one iCalendar object, and its VTIMEZONEs' text by TZID."""
+    text = _unfold(text)
     events: list[_Event] = []
     zones: dict[str, str] = {}
     event: _Event | None = None
-    nested = 0  # depth inside a VEVENT's own components (VALARM): skipped
-    zone_lines: list[str] | None = None
-    for line in _unfold(text):
-        if zone_lines is not None:
-            zone_lines.append(line)
-            if line.upper().startswith("END:VTIMEZONE"):
-                tzid = next(
-                    (_split(z)[2].strip() for z in zone_lines if z.upper().startswith("TZID")), ""
-                )
-                zones[tzid] = "\r\n".join(zone_lines)
-                zone_lines = None
+    nested = 0  # depth inside a VEVENT's own components (VALARM), or inside a VTIMEZONE
+    zone_start = -1
+    for match in _LINES.finditer(text):
+        boundary, component, name, rest = match.groups()
+        if zone_start >= 0:  # inside a VTIMEZONE: only its end matters
+            if boundary and component.upper() == "VTIMEZONE" and boundary.upper() == "END":
+                block = text[zone_start : match.end()]
+                found = _TZID.search(block)
+                if found:
+                    zones[_split(found.group().rstrip("\r"))[2].strip()] = block
+                zone_start = -1
             continue
-        if event is None:
-            upper = line.upper()
-            if upper.startswith("BEGIN:VEVENT"):
-                event = _Event()
-            elif upper.startswith("BEGIN:VTIMEZONE"):
-                zone_lines = [line]
-            continue
-        if line[:4].upper() == "BEGIN":
-            nested += 1
-            continue
-        if line[:3].upper() == "END":
-            if nested:
+        if boundary:
+            begin = boundary.upper() == "BEGIN"
+            kind = component.upper()
+            if event is None:
+                if begin and kind == "VEVENT":
+                    event = _Event()
+                elif begin and kind == "VTIMEZONE":
+                    zone_start = match.start()
+            elif begin:
+                nested += 1
+            elif nested:
                 nested -= 1
             else:
                 events.append(event)
                 event = None
             continue
-        if nested:
+        if event is None or nested:
             continue
-        end = len(line)
-        for stop in (line.find(";"), line.find(":")):
-            if 0 <= stop < end:
-                end = stop
-        name = line[:end].upper()
-        if name not in WANTED:
-            continue
-        name, params, value = _split(line)
+        if rest[0] == ":":
+            name, params, value = name.upper(), {}, rest[1:]
+        else:
+            name, params, value = _split(name + rest)
         if name == "RRULE":
             event.rrules.append(value)
         elif name == "EXRULE":
@@ -162,6 +161,14 @@ def _read(text: str) -> tuple[list[_Event], dict[str, str]]:
         else:
             event.props[name] = (params, value)
     return events, zones
+
+
+def _unfold(text: str) -> str:
+    if "\n " in text or "\n\t" in text:
+        return (
+            text.replace("\r\n ", "").replace("\r\n\t", "").replace("\n ", "").replace("\n\t", "")
+        )
+    return text
 
 
 @lru_cache(maxsize=512)
@@ -417,9 +424,9 @@ def _expanded(
             removed.add(_key(moment))
     seen: set[dt.datetime | dt.date] = set()
 
-    def emit(moment: Moment, end: dt.datetime | None = None) -> Iterator[
-        tuple[Moment, dt.datetime, dt.datetime]
-    ]:
+    def emit(
+        moment: Moment, end: dt.datetime | None = None
+    ) -> Iterator[tuple[Moment, dt.datetime, dt.datetime]]:
         key = _key(moment)
         if key in seen or key in removed:
             return
@@ -455,6 +462,41 @@ def _expanded(
             yield from emit(moment)
 
 
+# Words that send an object down the full path (a false alarm, in a description, only costs
+# time).
+_NOT_SIMPLE = ("RRULE", "RDATE", "EXRULE", "RECURRENCE-ID", "TZID")
+_ALARM = re.compile(r"^BEGIN:VALARM.*?^END:VALARM\r?$", re.MULTILINE | re.IGNORECASE | re.DOTALL)
+_TIMES = re.compile(
+    r"^(DTSTART|DTEND|DURATION|TRANSP|STATUS)([;:].*?)\r?$",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=8)
+def _utc_text(moment: dt.datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _simple(text: str, lo: dt.datetime, hi: dt.datetime) -> list[Interval] | None:
+    """The answer for the commonest object, one event at UTC times that does not recur,
+    without building anything for one outside the window (a server ignoring the
+    time range sends a year of them); None for any other object."""
+    upper = text.upper()
+    if upper.count("BEGIN:VEVENT") != 1 or any(word in upper for word in _NOT_SIMPLE):
+        return None
+    if "BEGIN:VALARM" in upper and "DURATION" in upper:  # an alarm's DURATION is not the event's
+        text = _ALARM.sub("", text)
+    found = {name.upper(): rest for name, rest in _TIMES.findall(_unfold(text))}
+    start, end = found.get("DTSTART", ""), found.get("DTEND", "")
+    if len(start) != 17 or start[0] != ":" or start[-1] not in "zZ":
+        return None  # not one event, or not a plain UTC start
+    if start[1:].upper() >= _utc_text(hi):
+        return []  # starts after the window
+    if len(end) == 17 and end[0] == ":" and end[-1] in "zZ" and end[1:].upper() <= _utc_text(lo):
+        return []  # ended before it
+    return None
+
+
 def busy_from_ics(
     text: str, start: dt.datetime, end: dt.datetime, zone: dt.tzinfo = UTC
 ) -> list[Interval]:
@@ -462,6 +504,9 @@ def busy_from_ics(
     (not clipped: an interval may begin before `start` or end after `end`). `zone` is the
     person's, for all-day events and floating times."""
     lo, hi = start.astimezone(UTC), end.astimezone(UTC)
+    simple = _simple(text, lo, hi)
+    if simple is not None:
+        return simple
     events, zones = _read(text)
     reader = _Reader(zones, zone)
     out: list[Interval] = []
@@ -520,9 +565,7 @@ def _series_busy(
                 original
             )
             widest_lo, widest_hi = min(widest_lo, lo - abs(shift)), max(widest_hi, hi + abs(shift))
-        for original, begin, finish in _expanded(
-            master, reader, widest_lo, widest_hi, set(single)
-        ):
+        for original, begin, finish in _expanded(master, reader, widest_lo, widest_hi, set(single)):
             owner = master
             for since, event in future:
                 if reader.instant(original) >= reader.instant(since):

@@ -114,7 +114,9 @@ def random_calendar(seed: int, events: int = 24, *, date_overrides: bool = True)
     person = rng.choice([*ZONES, "UTC"])
     objects = []
     for n in range(events):
-        objects.append((f"ev-{seed}-{n}@test", _one(rng, n, seed, window_start, window_end, date_overrides)))
+        objects.append(
+            (f"ev-{seed}-{n}@test", _one(rng, n, seed, window_start, window_end, date_overrides))
+        )
     return RandomCalendar(
         objects,
         window_start.replace(tzinfo=UTC),
@@ -172,7 +174,7 @@ def _one(
         if form == "date" and not date_overrides:
             changed = []
         for moment in changed:
-                overrides.append(_override(rng, writer, uid, moment, form, tzid, length))
+            overrides.append(_override(rng, writer, uid, moment, form, tzid, length))
     components = ["BEGIN:VEVENT", *lines]
     if rng.random() < 0.2:
         components += ["BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:-PT15M", "END:VALARM"]
@@ -181,7 +183,15 @@ def _one(
         components += ["BEGIN:VEVENT", *override, "END:VEVENT"]
     zones = [vtimezone(z) for z in sorted(writer.zones)]
     return "\r\n".join(
-        ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN", *zones, *components, "END:VCALENDAR", ""]
+        [
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            "PRODID:-//test//EN",
+            *zones,
+            *components,
+            "END:VCALENDAR",
+            "",
+        ]
     )
 
 
@@ -192,7 +202,10 @@ def _rule(rng: random.Random, form: str, start: dt.datetime, tzid: str) -> str:
         "weekly": ["FREQ=WEEKLY", f"INTERVAL={rng.choice([1, 2])}"],
         # DTSTART is one of the rule's days: where it is not, implementations differ
         # on whether it counts towards COUNT (RFC 5545 says it does).
-        "weekly-days": ["FREQ=WEEKLY", f"BYDAY={DAYS[start.weekday()]},{DAYS[(start.weekday() + 2) % 7]}"],
+        "weekly-days": [
+            "FREQ=WEEKLY",
+            f"BYDAY={DAYS[start.weekday()]},{DAYS[(start.weekday() + 2) % 7]}",
+        ],
         "monthly": ["FREQ=MONTHLY", f"BYMONTHDAY={start.day}"],
     }[kind]
     end = rng.random()
@@ -226,7 +239,11 @@ def _override(
     tzid: str,
     length: dt.timedelta,
 ) -> list[str]:
-    lines = [f"UID:{uid}", "DTSTAMP:20260101T000000Z", writer.moment("RECURRENCE-ID", original, form, tzid)]
+    lines = [
+        f"UID:{uid}",
+        "DTSTAMP:20260101T000000Z",
+        writer.moment("RECURRENCE-ID", original, form, tzid),
+    ]
     if form == "date":
         moved = original + dt.timedelta(days=rng.randrange(-2, 3))
         lines += [
