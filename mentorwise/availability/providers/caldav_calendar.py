@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 from urllib.parse import quote
-
 from zoneinfo import ZoneInfo
 
 import caldav

@@ -27,6 +27,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil import rrule as dateutil_rrule
@@ -146,6 +147,7 @@ def _read(text: str) -> tuple[list[_Event], dict[str, str]]:
             continue
         if event is None or nested:
             continue
+        params: dict[str, str]
         if rest[0] == ":":
             name, params, value = name.upper(), {}, rest[1:]
         else:
@@ -194,8 +196,9 @@ def _defined_zone(definition: str) -> dt.tzinfo:
     from icalendar import Calendar
 
     wrapped = f"BEGIN:VCALENDAR\r\n{definition}\r\nEND:VCALENDAR\r\n"
-    component = Calendar.from_ical(wrapped).walk("VTIMEZONE")[0]
-    return component.to_tz(lookup_tzid=False)  # type: ignore[no-any-return]
+    component: Any = Calendar.from_ical(wrapped).walk("VTIMEZONE")[0]
+    zone: dt.tzinfo = component.to_tz(lookup_tzid=False)
+    return zone
 
 
 class _Reader:
@@ -387,7 +390,7 @@ def _occurrences(
         if count and next(iter(rule), None) != naive_start:
             # DTSTART counts as the first of COUNT occurrences even when the rule would
             # not make it (RFC 5545 §3.3.10).
-            rule = rule.replace(count=max(int(count) - 1, 0))  # type: ignore[arg-type]
+            rule = rule.replace(count=max(int(count) - 1, 0))
         rules.rrule(rule)
     for text in event.exrules:
         rules.exrule(_rrule(_until_local(text, start), naive_start))

@@ -73,10 +73,10 @@ class _Writer:
 
     def moment(self, name: str, value: dt.datetime | dt.date, form: str, tzid: str) -> str:
         if form == "date":
-            assert isinstance(value, dt.date)  # noqa: S101
+            assert isinstance(value, dt.date)
             day = value.date() if isinstance(value, dt.datetime) else value
             return f"{name};VALUE=DATE:{day.strftime('%Y%m%d')}"
-        assert isinstance(value, dt.datetime)  # noqa: S101
+        assert isinstance(value, dt.datetime)
         if form == "utc":
             # The naive wall time is read in tzid and written in UTC.
             instant = value.replace(tzinfo=_zone(tzid)).astimezone(UTC)
