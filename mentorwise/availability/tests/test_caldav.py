@@ -111,6 +111,30 @@ def test_the_events_fallback_reads_the_same_busy_time(
     assert "SUMMARY" not in sent[0]
 
 
+def test_a_server_refusing_partial_retrieval_is_asked_for_whole_events(
+    radicale: Any, filled: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, _unused = filled
+    provider = CalDavCalendar(url=url, username="ana", password=radicale.users["ana"])
+    sent = _refusing_free_busy(provider, monkeypatch)
+    report = provider.client.report
+
+    class Refused:
+        status = 501
+        tree = None
+
+    def picky(url: str, body: str, depth: int = 0) -> Any:
+        if '<C:comp name="VEVENT">' in body:
+            sent.append(body)
+            return Refused()
+        return report(url, body, depth)
+
+    monkeypatch.setattr(provider.client, "report", picky)
+    busy = provider.busy(dt.datetime(2026, 3, 1, tzinfo=UTC), dt.datetime(2026, 4, 1, tzinfo=UTC))
+    assert busy == EXPECTED
+    assert len(sent) == 2 and "<C:calendar-data/>" in sent[1]
+
+
 def _merged(intervals: list[tuple[dt.datetime, dt.datetime]]) -> list[Any]:
     out: list[list[dt.datetime]] = []
     for start, end in sorted(intervals):
