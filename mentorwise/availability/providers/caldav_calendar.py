@@ -1,7 +1,9 @@
 """CalDAV (RFC 4791) with the `caldav` client: busy time from a free-busy-query REPORT
-(reduced to its FREEBUSY periods), or, from servers that do not answer one, from the
-expanded events in the range (opaque, not cancelled), reduced to their times at once.
-The meeting is written as a VEVENT whose UID is the meeting's own (the .ics invitation's).
+(reduced to its FREEBUSY periods), or, from servers that do not answer one, from one
+calendar-query REPORT for the window's events asking only for their times (partial
+retrieval), reduced to busy intervals at once by `ical_busy` (recurrences expanded over the
+window only; all-day events in the person's zone). The meeting is written as a VEVENT whose
+UID is the meeting's own (the .ics invitation's).
 """
 
 from __future__ import annotations
