@@ -468,11 +468,6 @@ def _expanded(
 # Words that send an object down the full path (a false alarm, in a description, only costs
 # time).
 _NOT_SIMPLE = ("RRULE", "RDATE", "EXRULE", "RECURRENCE-ID", "TZID")
-_ALARM = re.compile(r"^BEGIN:VALARM.*?^END:VALARM\r?$", re.MULTILINE | re.IGNORECASE | re.DOTALL)
-_TIMES = re.compile(
-    r"^(DTSTART|DTEND|DURATION|TRANSP|STATUS)([;:].*?)\r?$",
-    re.MULTILINE | re.IGNORECASE,
-)
 
 
 @lru_cache(maxsize=8)
@@ -481,21 +476,22 @@ def _utc_text(moment: dt.datetime) -> str:
 
 
 def _simple(text: str, lo: dt.datetime, hi: dt.datetime) -> list[Interval] | None:
-    """The answer for the commonest object, one event at UTC times that does not recur,
-    without building anything for one outside the window (a server ignoring the
-    time range sends a year of them); None for any other object."""
+    """[] for the commonest object, one event at UTC times that does not recur, when it lies
+    outside the window, found with string searches only (a server ignoring the time range
+    sends a year of them); None for any other object, read in full."""
     upper = text.upper()
     if upper.count("BEGIN:VEVENT") != 1 or any(word in upper for word in _NOT_SIMPLE):
         return None
-    if "BEGIN:VALARM" in upper and "DURATION" in upper:  # an alarm's DURATION is not the event's
-        text = _ALARM.sub("", text)
-    found = {name.upper(): rest for name, rest in _TIMES.findall(_unfold(text))}
-    start, end = found.get("DTSTART", ""), found.get("DTEND", "")
-    if len(start) != 17 or start[0] != ":" or start[-1] not in "zZ":
-        return None  # not one event, or not a plain UTC start
-    if start[1:].upper() >= _utc_text(hi):
+    at = upper.find("\nDTSTART:") + 9  # an event's own: a VALARM has no DTSTART
+    start = upper[at : at + 16]
+    if at < 9 or start[15:] != "Z" or upper[at + 16 : at + 17] not in ("\r", "\n"):
+        return None
+    if start >= _utc_text(hi):
         return []  # starts after the window
-    if len(end) == 17 and end[0] == ":" and end[-1] in "zZ" and end[1:].upper() <= _utc_text(lo):
+    at = upper.find("\nDTEND:") + 7
+    end = upper[at : at + 16]
+    ended = at >= 7 and end[15:] == "Z" and upper[at + 16 : at + 17] in ("\r", "\n")
+    if ended and end <= _utc_text(lo):
         return []  # ended before it
     return None
 
