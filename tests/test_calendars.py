@@ -379,3 +379,33 @@ def test_working_hours_are_the_persons_own(mentee: Any) -> None:
     )
     assert bad.status_code == 422
     assert availability.working_hours_of(mentee.person).zone == "Asia/Kolkata"
+
+
+def test_the_events_fallback_reads_all_day_events_in_the_persons_zone(
+    radicale: Any, mentor: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server refusing the free-busy report: the events are read instead, and an all-day
+    event is the whole of that day where the person works (New York, already on EDT)."""
+    mentor.person.time_zone = "America/New_York"
+    mentor.person.save(update_fields=["time_zone"])
+    calendar = _mentor_calendar(radicale, mentor)
+    calendar.save_event(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\n"
+        "UID:offsite@t\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;VALUE=DATE:20260310\r\n"
+        "DTEND;VALUE=DATE:20260311\r\nSUMMARY:Offsite\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+
+    def refused(*_args: Any) -> Any:
+        raise caldav.lib.error.ReportError("free-busy-query not supported")
+
+    monkeypatch.setattr(caldav.Calendar, "freebusy_request", refused)
+    busy = availability.busy_of(
+        mentor.person, dt.datetime(2026, 3, 9, tzinfo=UTC), dt.datetime(2026, 3, 12, tzinfo=UTC)
+    )
+    assert busy.error == ""
+    assert list(busy.intervals) == [
+        (dt.datetime(2026, 3, 9, 13, tzinfo=UTC), dt.datetime(2026, 3, 9, 14, tzinfo=UTC)),
+        (dt.datetime(2026, 3, 10, 4, tzinfo=UTC), dt.datetime(2026, 3, 11, 4, tzinfo=UTC)),
+        (dt.datetime(2026, 3, 10, 13, tzinfo=UTC), dt.datetime(2026, 3, 10, 14, tzinfo=UTC)),
+        (dt.datetime(2026, 3, 11, 13, tzinfo=UTC), dt.datetime(2026, 3, 11, 14, tzinfo=UTC)),
+    ]

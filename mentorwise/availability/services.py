@@ -283,7 +283,8 @@ def connection_test(*, actor: Actor, connection: CalendarConnection) -> CheckRes
 
     now = timezone.now()
     try:
-        busy = connection_provider(connection).busy(now, now + dt.timedelta(days=7))
+        zone = working_hours_of(connection.person).zone
+        busy = connection_provider(connection).busy(now, now + dt.timedelta(days=7), zone)
     except ProviderError as error:
         record_check(connection, error.message)
         return CheckResult(False, 0, error.message)
@@ -370,7 +371,9 @@ def busy_of(person: Person, start: dt.datetime, end: dt.datetime) -> Busy:
     if source is None:
         return Busy((), "")
     try:
-        intervals = source.provider.busy(start, end)
+        # Only CalDAV's events fallback reads all-day events itself (in the person's zone).
+        zone = working_hours_of(person).zone if source.kind == Provider.CALDAV else "UTC"
+        intervals = source.provider.busy(start, end, zone)
     except ProviderError as error:
         record_check(source.connection, error.message)
         logger.info("calendar of person %s could not be read: %s", person.pk, error.message)

@@ -44,7 +44,11 @@ class EventResult:
 
 
 class CalendarProvider(Protocol):
-    def busy(self, start: dt.datetime, end: dt.datetime) -> list[Interval]: ...
+    def busy(self, start: dt.datetime, end: dt.datetime, zone: str = "UTC") -> list[Interval]:
+        """Busy intervals in [start, end), UTC. `zone` is the person's IANA zone: where a
+        provider reads events itself (the CalDAV events fallback), all-day events and
+        floating times are the person's days and times there."""
+        ...
 
     def create_event(self, event: EventData) -> EventResult: ...
 

@@ -1,7 +1,9 @@
 """CalDAV (RFC 4791) with the `caldav` client: busy time from a free-busy-query REPORT
-(reduced to its FREEBUSY periods), or, from servers that do not answer one, from the
-expanded events in the range (opaque, not cancelled), reduced to their times at once.
-The meeting is written as a VEVENT whose UID is the meeting's own (the .ics invitation's).
+(reduced to its FREEBUSY periods), or, from servers that do not answer one, from one
+calendar-query REPORT for the window's events asking only for their times (partial
+retrieval), reduced to busy intervals at once by `ical_busy` (recurrences expanded over the
+window only; all-day events in the person's zone). The meeting is written as a VEVENT whose
+UID is the meeting's own (the .ics invitation's).
 """
 
 from __future__ import annotations
@@ -9,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import caldav
 from caldav.lib import error as caldav_error
 from icalendar import Calendar, Event, vCalAddress
+from lxml import etree
 
 from mentorwise.availability.providers.base import (
     TIMEOUT,
@@ -23,6 +27,11 @@ from mentorwise.availability.providers.base import (
     clip,
     utc,
 )
+from mentorwise.availability.providers.ical_busy import busy_from_objects
+
+CALDAV_NS = "urn:ietf:params:xml:ns:caldav"
+# No entities, no network, and room for a year of events in one answer.
+_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 
 def _instant(text: str) -> dt.datetime:
@@ -87,32 +96,75 @@ def busy_from_vfreebusy(text: str) -> list[Interval]:
     return out
 
 
-def busy_from_events(components: list[Any]) -> list[Interval]:
-    """Busy periods of expanded VEVENTs: times only; transparent and cancelled skipped."""
-    out: list[Interval] = []
-    for event in components:
-        if str(event.get("TRANSP", "OPAQUE")).upper() == "TRANSPARENT":
-            continue
-        if str(event.get("STATUS", "")).upper() == "CANCELLED":
-            continue
-        start = event.get("DTSTART")
-        if start is None:
-            continue
-        begin = start.dt
-        end_prop = event.get("DTEND")
-        if end_prop is not None:
-            finish = end_prop.dt
-        elif event.get("DURATION") is not None:
-            finish = begin + event["DURATION"].dt
-        else:
-            finish = begin + dt.timedelta(days=1 if not isinstance(begin, dt.datetime) else 0)
-        if not isinstance(begin, dt.datetime):  # an all-day event: busy the whole day, UTC
-            begin = dt.datetime.combine(begin, dt.time(), tzinfo=dt.UTC)
-            finish = dt.datetime.combine(finish, dt.time(), tzinfo=dt.UTC)
-        if begin.tzinfo is None:  # floating time: read as UTC
-            begin, finish = begin.replace(tzinfo=dt.UTC), finish.replace(tzinfo=dt.UTC)
-        out.append((utc(begin), utc(finish)))
-    return out
+# The properties a calendar-query asks for (RFC 4791 §9.6 partial retrieval): when an event
+# is busy and nothing else. A server that ignores this sends whole events; the rest of each
+# is skipped unread.
+QUERY_PROPERTIES = (
+    "UID",
+    "DTSTART",
+    "DTEND",
+    "DURATION",
+    "RRULE",
+    "RDATE",
+    "EXDATE",
+    "EXRULE",
+    "RECURRENCE-ID",
+    "TRANSP",
+    "STATUS",
+)
+
+# Floating times and all-day events are the person's own; a server compares them with the
+# range in UTC (or the calendar's zone), so the query reaches a day further on each side.
+QUERY_MARGIN = dt.timedelta(days=1)
+
+
+def calendar_query(start: dt.datetime, end: dt.datetime, *, partial: bool = True) -> str:
+    """A calendar-query REPORT body (RFC 4791 §7.8) for the VEVENTs meeting [start, end),
+    each with only the properties in QUERY_PROPERTIES (and the VTIMEZONEs they name)."""
+    stamp = "%Y%m%dT%H%M%SZ"
+    begin = (utc(start) - QUERY_MARGIN).strftime(stamp)
+    finish = (utc(end) + QUERY_MARGIN).strftime(stamp)
+    if partial:
+        props = "".join(f'<C:prop name="{name}"/>' for name in QUERY_PROPERTIES)
+        data = (
+            '<C:calendar-data><C:comp name="VCALENDAR">'
+            f'<C:comp name="VEVENT">{props}</C:comp>'
+            '<C:comp name="VTIMEZONE"><C:allprop/><C:allcomp/></C:comp>'
+            "</C:comp></C:calendar-data>"
+        )
+    else:
+        data = "<C:calendar-data/>"
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">'
+        f"<D:prop>{data}</D:prop>"
+        '<C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT">'
+        f'<C:time-range start="{begin}" end="{finish}"/>'
+        "</C:comp-filter></C:comp-filter></C:filter>"
+        "</C:calendar-query>"
+    )
+
+
+def calendar_data(tree: Any) -> list[str]:
+    """The iCalendar text of each object in a calendar-query answer (a DAV:multistatus)."""
+    return [
+        element.text
+        for element in tree.iter(f"{{{CALDAV_NS}}}calendar-data")
+        if element.text and element.text.strip()
+    ]
+
+
+def busy_from_calendar_query(
+    answer: bytes | str, start: dt.datetime, end: dt.datetime, zone: str = "UTC"
+) -> list[Interval]:
+    """Busy intervals in [start, end) from a calendar-query answer, clipped and sorted."""
+    tree = etree.fromstring(answer.encode() if isinstance(answer, str) else answer, _XML_PARSER)
+    return _busy_from_tree(tree, start, end, zone)
+
+
+def _busy_from_tree(tree: Any, start: dt.datetime, end: dt.datetime, zone: str) -> list[Interval]:
+    intervals = busy_from_objects(calendar_data(tree), start, end, ZoneInfo(zone))
+    return clip(intervals, utc(start), utc(end))
 
 
 def event_ics(event: EventData, *, cancelled: bool = False) -> str:
@@ -181,22 +233,44 @@ class CalDavCalendar:
             self._calendar = self._call("find the calendar", find)
         return self._calendar
 
-    def busy(self, start: dt.datetime, end: dt.datetime) -> list[Interval]:
+    def busy(self, start: dt.datetime, end: dt.datetime, zone: str = "UTC") -> list[Interval]:
+        """Busy time in [start, end): the free-busy report's, else (a server that refuses
+        it) the events'. `zone` is the person's, for all-day events and floating times."""
         calendar = self.calendar()
         start, end = utc(start), utc(end)
         try:
             answer = calendar.freebusy_request(start, end)
             intervals = busy_from_vfreebusy(str(answer.data))
         except (caldav_error.DAVError, ValueError, AttributeError):
-            found = self._call(
-                "read busy time",
-                lambda: calendar.search(start=start, end=end, event=True, expand=True),
-            )
-            components = [
-                component for item in found for component in item.icalendar_instance.walk("VEVENT")
-            ]
-            intervals = busy_from_events(components)
+            return self.busy_from_events(start, end, zone)
         return clip(intervals, start, end)
+
+    def busy_from_events(self, start: dt.datetime, end: dt.datetime, zone: str) -> list[Interval]:
+        """The fallback: a calendar-query for the window's events, only their times, reduced
+        to busy intervals here. A server refusing partial retrieval is asked for whole
+        events."""
+        url = str(self.calendar().url)
+
+        def query(partial: bool) -> Any:
+            response = self.client.report(url, calendar_query(start, end, partial=partial), 1)
+            if response.status >= 400:
+                raise caldav_error.ReportError(f"status {response.status}")
+            if response.tree is None:
+                raise ValueError("the answer is not XML")
+            return response.tree
+
+        try:
+            tree = self._call("read busy time", lambda: query(True))
+        except ProviderError as error:
+            if error.status == 401:
+                raise
+            tree = self._call("read busy time", lambda: query(False))
+        try:
+            return _busy_from_tree(tree, start, end, zone)
+        except (ValueError, LookupError, TypeError) as error:
+            raise ProviderError(
+                f"The CalDAV server's events could not be read ({type(error).__name__})."
+            ) from None
 
     def create_event(self, event: EventData) -> EventResult:
         calendar = self.calendar()

@@ -50,7 +50,8 @@ class GoogleCalendar:
         self.calendar = calendar
         self.events = f"{self.base}/calendars/{urllib.parse.quote(calendar)}/events"
 
-    def busy(self, start: dt.datetime, end: dt.datetime) -> list[Interval]:
+    def busy(self, start: dt.datetime, end: dt.datetime, zone: str = "UTC") -> list[Interval]:
+        # The server resolves all-day events in the calendar's own zone: `zone` is not needed.
         answer = self.client.call(
             "POST",
             f"{self.base}/freeBusy",

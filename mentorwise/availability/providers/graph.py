@@ -59,7 +59,8 @@ class GraphCalendar:
             f"{self.base}/users/{urllib.parse.quote(address)}" if app_only else f"{self.base}/me"
         )
 
-    def busy(self, start: dt.datetime, end: dt.datetime) -> list[Interval]:
+    def busy(self, start: dt.datetime, end: dt.datetime, zone: str = "UTC") -> list[Interval]:
+        # The server resolves all-day events in the calendar's own zone: `zone` is not needed.
         answer = self.client.call(
             "POST",
             f"{self.root}/calendar/getSchedule",

@@ -1,5 +1,6 @@
 """CalDAV against a real Radicale server: busy time from its free-busy report (and from
-events, the fallback), the meeting written with the same UID, moved, removed."""
+events, the fallback, checked against the report on random calendars), the meeting written
+with the same UID, moved, removed."""
 
 from __future__ import annotations
 
@@ -9,14 +10,15 @@ from typing import Any
 
 import caldav
 import pytest
+from caldav.lib import error as caldav_error
 from icalendar import Calendar
 
 from mentorwise.availability.providers.base import EventData, ProviderError
 from mentorwise.availability.providers.caldav_calendar import (
     CalDavCalendar,
-    busy_from_events,
     busy_from_vfreebusy,
 )
+from mentorwise.availability.tests.random_calendars import random_calendar
 
 UTC = dt.UTC
 
@@ -75,16 +77,101 @@ def test_busy_time_comes_from_radicales_free_busy_report(radicale: Any, filled: 
     assert busy == EXPECTED
 
 
-def test_the_events_fallback_reads_the_same_busy_time(radicale: Any, filled: Any) -> None:
-    _url, calendar = filled
-    found = calendar.search(
-        start=dt.datetime(2026, 3, 1, tzinfo=UTC),
-        end=dt.datetime(2026, 4, 1, tzinfo=UTC),
-        event=True,
-        expand=True,
+def _refusing_free_busy(provider: CalDavCalendar, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Make the server refuse the free-busy REPORT (as some do), and record the REPORTs
+    the provider sends instead."""
+
+    def refused(*_args: Any) -> Any:
+        raise caldav_error.ReportError("free-busy-query not supported")
+
+    monkeypatch.setattr(provider.calendar(), "freebusy_request", refused)
+    sent: list[str] = []
+    report = provider.client.report
+
+    def recording(url: str, body: str, depth: int = 0) -> Any:
+        sent.append(body)
+        return report(url, body, depth)
+
+    monkeypatch.setattr(provider.client, "report", recording)
+    return sent
+
+
+def test_the_events_fallback_reads_the_same_busy_time(
+    radicale: Any, filled: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, _unused = filled
+    provider = CalDavCalendar(url=url, username="ana", password=radicale.users["ana"])
+    sent = _refusing_free_busy(provider, monkeypatch)
+    busy = provider.busy(dt.datetime(2026, 3, 1, tzinfo=UTC), dt.datetime(2026, 4, 1, tzinfo=UTC))
+    assert busy == EXPECTED
+    # One calendar-query for the window (and a day either side), asking for times only.
+    assert len(sent) == 1
+    assert '<C:time-range start="20260228T000000Z" end="20260402T000000Z"/>' in sent[0]
+    assert '<C:prop name="DTSTART"/>' in sent[0]
+    assert "SUMMARY" not in sent[0]
+
+
+def test_a_server_refusing_partial_retrieval_is_asked_for_whole_events(
+    radicale: Any, filled: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, _unused = filled
+    provider = CalDavCalendar(url=url, username="ana", password=radicale.users["ana"])
+    sent = _refusing_free_busy(provider, monkeypatch)
+    report = provider.client.report
+
+    class Refused:
+        status = 501
+        tree = None
+
+    def picky(url: str, body: str, depth: int = 0) -> Any:
+        if '<C:comp name="VEVENT">' in body:
+            sent.append(body)
+            return Refused()
+        return report(url, body, depth)
+
+    monkeypatch.setattr(provider.client, "report", picky)
+    busy = provider.busy(dt.datetime(2026, 3, 1, tzinfo=UTC), dt.datetime(2026, 4, 1, tzinfo=UTC))
+    assert busy == EXPECTED
+    assert len(sent) == 2 and "<C:calendar-data/>" in sent[1]
+
+
+def _merged(intervals: list[tuple[dt.datetime, dt.datetime]]) -> list[Any]:
+    out: list[list[dt.datetime]] = []
+    for start, end in sorted(intervals):
+        if out and start <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], end)
+        else:
+            out.append([start, end])
+    return out
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_events_fallback_agrees_with_radicales_free_busy_report(
+    radicale: Any, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Random calendars (recurring events with EXDATEs, RDATEs and overrides, all-day,
+    floating, transparent, cancelled, around clock changes): the busy time the fallback
+    derives from the events is the server's own free-busy report's. Radicale reads
+    floating and all-day times in UTC, so the person's zone is UTC here."""
+    generated = random_calendar(1000 + seed, date_overrides=False)
+    url, calendar = _calendar(radicale)
+    for uid, text in generated.objects:
+        provider_put(calendar, uid, text)
+    provider = CalDavCalendar(url=url, username="ana", password=radicale.users["ana"])
+    report = provider.busy(generated.start, generated.end)
+    _refusing_free_busy(provider, monkeypatch)
+    fallback = provider.busy(generated.start, generated.end, "UTC")
+    assert report, "the random calendar has busy time in the window"
+    assert _merged(fallback) == _merged(report)
+
+
+def provider_put(calendar: Any, uid: str, text: str) -> None:
+    response = calendar.client.put(
+        str(calendar.url.join(uid.replace("@", "-") + ".ics")),
+        text,
+        {"Content-Type": 'text/calendar; charset="utf-8"'},
     )
-    components = [c for item in found for c in item.icalendar_instance.walk("VEVENT")]
-    assert sorted(busy_from_events(components)) == EXPECTED
+    assert response.status in (201, 204), response.status
 
 
 def test_the_server_url_finds_the_first_calendar(radicale: Any) -> None:
