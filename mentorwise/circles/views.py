@@ -409,10 +409,10 @@ def run_view(request: AuthedRequest, run_id: int) -> HttpResponse:
 @not_found_as_404
 def run_latest_view(request: AuthedRequest, slug: str) -> HttpResponse:
     """The program's latest run and the button to start one (loaded into the Matching page,
-    polled while the run is computed); a full request goes to the Circles page."""
-    program = access_managed_program(actor=request.user, slug=slug)
+    polled while the run is computed); as a full page, the program's Circles page."""
     if not request.htmx:
-        return redirect("circles:program", slug=program.slug)
+        return program_view(request, slug)
+    program = access_managed_program(actor=request.user, slug=slug)
     context = {"program": program, "latest": runs.latest_run(program)}
     return render(request, "circles/program.html#run-state", context)
 
