@@ -40,6 +40,22 @@ from mentorwise.programs.models import Enrollment, Program
 BAND_WIDTH = 2
 
 
+# What computing a run writes on its row.
+RESULT_FIELDS = [
+    "status",
+    "error",
+    "finished_at",
+    "n_members",
+    "n_circles",
+    "n_assigned",
+    "objective_value",
+    "bound",
+    "gap",
+    "solver_status",
+    "result",
+]
+
+
 @dataclass(frozen=True)
 class CircleSettings:
     min_size: int
@@ -219,7 +235,7 @@ def circle_run_execute(*, run_id: int, time_limit_s: float | None = None) -> Cir
         CircleRun.objects.filter(program=run.program, status=CircleRunStatus.DONE).exclude(
             pk=run.pk
         ).update(status=CircleRunStatus.SUPERSEDED)
-        run.save()
+        run.save(update_fields=RESULT_FIELDS)
         audit_record(
             actor=run.created_by,
             action="circle_run.finished",
