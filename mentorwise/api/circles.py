@@ -331,7 +331,9 @@ def _run(request: HttpRequest, run_id: int) -> CircleRun:
 
 @router.get("", response={200: list[CircleOut], **ERRORS}, summary="Your circles")
 def circle_list(request: HttpRequest) -> list[CircleOut]:
-    return [CircleOut.build(request, c) for c in selectors.circles_mine(actor=request.user)]
+    circles = list(selectors.circles_mine(actor=request.user))
+    inputs = selectors.circle_inputs(circles)
+    return [CircleOut.build(request, c, inputs[c.pk]) for c in circles]
 
 
 @router.get(

@@ -90,6 +90,23 @@ def test_a_small_run_is_computed_in_the_request(
     assert run.status == CircleRunStatus.DONE and callbacks == []
 
 
+def test_the_request_stops_the_solver_sooner_than_the_worker(
+    program: Program,
+    program_manager_user: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    limits: list[float] = []
+    monkeypatch.setattr(compute, "_compute", lambda run, config, limit: limits.append(limit))
+    settings.MENTORWISE_CIRCLE_TIME_LIMIT_S = 45
+    runs.circle_run_create(actor=program_manager_user, program=program)  # small: in the request
+    monkeypatch.setattr(runs, "INLINE_PAIRS", 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        runs.circle_run_create(actor=program_manager_user, program=program)  # the worker
+    assert limits == [runs.INLINE_TIME_LIMIT_S, 45]
+
+
 def test_a_task_for_a_run_already_taken_leaves_it_alone(
     program: Program, program_manager_user: Any
 ) -> None:
