@@ -522,6 +522,10 @@ CONTENT_SECURITY_POLICY = {
 MENTORWISE_BASE_URL = env.str("MENTORWISE_BASE_URL", default="http://127.0.0.1:8000")
 # Seconds a chat channel (Slack, Teams) may take for one send (docs/notifications.md).
 MENTORWISE_CHANNEL_TIMEOUT = env.float("MENTORWISE_CHANNEL_TIMEOUT", default=10.0)
+# Seconds the circle solver may spend on a run in the background worker; it then answers
+# with its best assignment and the gap it proved (a run computed in the request stops at
+# 10 s at most; docs/circles.md).
+MENTORWISE_CIRCLE_TIME_LIMIT_S = envint("MENTORWISE_CIRCLE_TIME_LIMIT_S", 60, minimum=1)
 # Dates in HRIS files: ISO 8601 always; one extra strptime format may be configured
 # (e.g. "%m/%d/%Y"); formats are never guessed row by row.
 MENTORWISE_IMPORT_DATE_FORMAT = env.str("MENTORWISE_IMPORT_DATE_FORMAT", default="")

@@ -818,7 +818,9 @@ PROBES: dict[str, Probe] = {
         (Req("post", "/api/circles/programs/{circle_slug}/runs"),),
     ),
     "circle.run_read": Probe(
-        "read", _get("/circles/runs/{circle_run}/"), _get("/api/circles/runs/{circle_run}")
+        "read",
+        _get("/circles/runs/{circle_run}/") + _get("/circles/program/{circle_slug}/runs/latest/"),
+        _get("/api/circles/runs/{circle_run}"),
     ),
     # Audit
     "audit.list": Probe("read", _get("/audit/"), _get("/api/audit")),

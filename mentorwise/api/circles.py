@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -26,7 +27,7 @@ from mentorwise.circles.models import (
     CircleMeeting,
     CircleRun,
 )
-from mentorwise.circles.permissions import circle_role, require_participant
+from mentorwise.circles.permissions import circle_role, require_participant, role_among
 from mentorwise.core.clock import zone_of
 from mentorwise.core.errors import Forbidden, NotFound
 from mentorwise.programs.selectors import access_managed_program
@@ -65,15 +66,19 @@ class CircleOut(Schema):
     health: CircleHealthOut | None = Field(description="Null once closed.")
 
     @staticmethod
-    def build(request: HttpRequest, c: Circle) -> CircleOut:
-        h = selectors.health_of(c)
+    def build(
+        request: HttpRequest, c: Circle, got: selectors.CircleInputs | None = None
+    ) -> CircleOut:
+        """`got`: the circle's people and health when a list read them for all its circles."""
+        got = got or selectors.circle_inputs([c])[c.pk]
+        h = got.health
         return CircleOut(
             id=c.pk,
             program=c.program.slug,
             name=c.name,
             status=c.status,
             started_at=c.started_at,
-            your_role=circle_role(request.user, c),
+            your_role=role_among(request.user, got.people),
             meeting_cadence_days=c.meeting_cadence_days,
             people=[
                 CirclePersonOut(
@@ -84,7 +89,7 @@ class CircleOut(Schema):
                     agreement_confirmed=bool(c.agreement_version)
                     and m.agreement_confirmed == c.agreement_version,
                 )
-                for m in selectors.current_memberships(c)
+                for m in got.people
             ],
             health=None
             if h is None
@@ -241,7 +246,11 @@ class CircleMoveIn(Schema):
 
 class CircleRunOut(Schema):
     id: int
-    status: str = Field(description="done, failed, published or superseded.")
+    status: str = Field(
+        description="queued or running (being computed: poll status_url), done, failed, "
+        "published or superseded (a newer run finished)."
+    )
+    status_url: str = Field(description="Where to read this run: GET it until it is done.")
     objective: str = Field(description="diversity or similarity.")
     attribute: str = Field(description="function or seniority.")
     min_size: int
@@ -252,17 +261,25 @@ class CircleRunOut(Schema):
     objective_value: float | None
     bound: float | None = Field(description="The best value any assignment could reach.")
     gap: float | None = Field(description="(bound - objective) / bound; 0 = proven best.")
-    error: str
-    circles: list[dict[str, list[int]]] = Field(
-        description="Proposed circles: facilitators' and members' enrollment ids."
+    error: str = Field(description="Why the run failed (failed runs only).")
+    created_at: dt.datetime
+    started_at: dt.datetime | None = Field(description="When the computing began.")
+    finished_at: dt.datetime | None
+    circles: list[dict[str, list[int]]] | None = Field(
+        description="Proposed circles: facilitators' and members' enrollment ids; null until "
+        "the run is computed."
     )
-    reasons: dict[str, str] = Field(description="Each member's reason, by enrollment id.")
+    reasons: dict[str, str] | None = Field(
+        description="Each member's reason, by enrollment id; null until the run is computed."
+    )
 
     @staticmethod
     def build(r: CircleRun) -> CircleRunOut:
+        computed = not r.in_progress
         return CircleRunOut(
             id=r.pk,
             status=r.status,
+            status_url=reverse("api:circle_run_get", args=[r.pk]),
             objective=r.objective,
             attribute=r.attribute,
             min_size=r.min_size,
@@ -274,8 +291,11 @@ class CircleRunOut(Schema):
             bound=r.bound,
             gap=r.gap,
             error=r.error,
-            circles=r.result.get("circles", []),
-            reasons=r.result.get("reasons", {}),
+            created_at=r.created_at,
+            started_at=r.started_at,
+            finished_at=r.finished_at,
+            circles=r.result.get("circles", []) if computed else None,
+            reasons=r.result.get("reasons", {}) if computed else None,
         )
 
 
@@ -311,7 +331,9 @@ def _run(request: HttpRequest, run_id: int) -> CircleRun:
 
 @router.get("", response={200: list[CircleOut], **ERRORS}, summary="Your circles")
 def circle_list(request: HttpRequest) -> list[CircleOut]:
-    return [CircleOut.build(request, c) for c in selectors.circles_mine(actor=request.user)]
+    circles = list(selectors.circles_mine(actor=request.user))
+    inputs = selectors.circle_inputs(circles)
+    return [CircleOut.build(request, c, inputs[c.pk]) for c in circles]
 
 
 @router.get(
@@ -322,7 +344,12 @@ def circle_list(request: HttpRequest) -> list[CircleOut]:
 def program_circle_list(request: HttpRequest, slug: str, status: str = "") -> list[CircleOut]:
     program = access_managed_program(actor=request.user, slug=slug)
     rows = selectors.program_circles(actor=request.user, program=program, status=status)
-    return [CircleOut.build(request, r.circle) for r in rows]
+    return [
+        CircleOut.build(
+            request, r.circle, selectors.CircleInputs(r.people, r.meetings_held, r.health)
+        )
+        for r in rows
+    ]
 
 
 @router.get("/{circle_id}", response={200: CircleOut, **ERRORS}, summary="One circle")
@@ -627,17 +654,26 @@ def member_move(request: HttpRequest, circle_id: int, data: CircleMoveIn) -> Cir
 
 @router.post(
     "/programs/{slug}/runs",
-    response={201: CircleRunOut, **WRITE_ERRORS},
+    response={202: CircleRunOut, **WRITE_ERRORS},
     summary="Run circle matching for a group program",
 )
 def run_create(request: HttpRequest, slug: str) -> Status[CircleRunOut]:
+    """Program managers and HR admins. Answers 202 with the run: a small program's run is
+    computed before the answer (done or failed); a larger one is queued for the background
+    worker: GET its `status_url` until it is done. 409 `run_in_progress` while another run of
+    the program is queued or running."""
     program = access_managed_program(actor=request.user, slug=slug)
     return Status(
-        201, CircleRunOut.build(runs.circle_run_create(actor=request.user, program=program))
+        202, CircleRunOut.build(runs.circle_run_create(actor=request.user, program=program))
     )
 
 
-@router.get("/runs/{run_id}", response={200: CircleRunOut, **ERRORS}, summary="A circle run")
+@router.get(
+    "/runs/{run_id}",
+    response={200: CircleRunOut, **ERRORS},
+    summary="A circle run: its status and, once computed, its proposal",
+    url_name="circle_run_get",
+)
 def run_get(request: HttpRequest, run_id: int) -> CircleRunOut:
     return CircleRunOut.build(_run(request, run_id))
 

@@ -308,6 +308,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "circle.facilitators_changed": gettext_lazy("Circle facilitators changed"),
     "circle.member_moved": gettext_lazy("Circle member moved"),
     "circle.closed": gettext_lazy("Circle closed"),
+    "circle_run.created": gettext_lazy("Circle matching run started"),
     "circle_run.finished": gettext_lazy("Circle matching run finished"),
     "circle_run.published": gettext_lazy("Circles formed from a run"),
     "safety_report.handled": gettext_lazy("Safety report handled"),

@@ -272,6 +272,8 @@ class ClosingAnswer(models.Model):
 
 
 class CircleRunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
     PUBLISHED = "published", _("Published")
@@ -279,8 +281,9 @@ class CircleRunStatus(models.TextChoices):
 
 
 class CircleRun(models.Model):
-    """One circle matching run of a group program: the proposed circles, the bound and gap
-    the solver proved, and a plain-language reason per member (in `result`)."""
+    """One circle matching run of a group program: the settings it was queued with, then
+    (once computed, in the request or by the background worker) the proposed circles, the
+    bound and gap the solver proved, and a plain-language reason per member (in `result`)."""
 
     program = models.ForeignKey(
         "programs.Program", on_delete=models.CASCADE, related_name="circle_runs"
@@ -288,11 +291,14 @@ class CircleRun(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    status = models.CharField(max_length=12, choices=CircleRunStatus.choices)
+    status = models.CharField(
+        max_length=12, choices=CircleRunStatus.choices, default=CircleRunStatus.QUEUED
+    )
     objective = models.CharField(max_length=12)
     attribute = models.CharField(max_length=12)
     min_size = models.PositiveSmallIntegerField()
     max_size = models.PositiveSmallIntegerField()
+    mix_weight = models.FloatField(default=1.0)
     n_members = models.PositiveIntegerField(default=0)
     n_circles = models.PositiveIntegerField(default=0)
     n_assigned = models.PositiveIntegerField(default=0)
@@ -305,6 +311,8 @@ class CircleRun(models.Model):
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -312,3 +320,11 @@ class CircleRun(models.Model):
 
     def __str__(self) -> str:
         return f"Circle run #{self.pk}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in IN_PROGRESS
+
+
+# A run still being computed: at most one per program (circles.runs refuses a second).
+IN_PROGRESS = (CircleRunStatus.QUEUED, CircleRunStatus.RUNNING)

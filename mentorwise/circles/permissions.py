@@ -10,6 +10,8 @@ here: one access path, their author's (selectors.private_note_get).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -32,6 +34,15 @@ def my_membership(actor: Actor, circle: Circle) -> CircleMembership | None:
         .order_by("role")  # "facilitator" sorts before "member"
         .first()
     )
+
+
+def role_among(actor: Actor, people: Iterable[CircleMembership]) -> str | None:
+    """circle_role over a circle's open places already read (facilitator first, as there)."""
+    person_id = actor_person_id(actor)
+    roles = {
+        m.role for m in people if person_id is not None and m.enrollment.person_id == person_id
+    }
+    return min(roles) if roles else None  # "facilitator" sorts before "member"
 
 
 def circle_role(actor: Actor, circle: Circle) -> str | None:

@@ -5,10 +5,12 @@ own (check-in comments, private notes)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -115,36 +117,79 @@ def health_of(circle: Circle, *, now: dt.datetime | None = None) -> CircleHealth
     """The circle's health (None once closed)."""
     if circle.status != CircleStatus.ACTIVE:
         return None
+    return circle_inputs([circle], now=now)[circle.pk].health
+
+
+@dataclass(frozen=True)
+class CircleInputs:
+    """What lists show of a circle beside itself: its people now and its health."""
+
+    people: list[CircleMembership]
+    meetings_held: int
+    health: CircleHealth | None
+
+
+def circle_inputs(
+    circles: Sequence[Circle], *, now: dt.datetime | None = None
+) -> dict[int, CircleInputs]:
+    """People, held meetings and health of many circles, by circle id, in four queries
+    whatever their number (a list of circles must not query per circle)."""
     now = now or timezone.now()
-    held = list(
-        circle.meetings.filter(status=CircleMeetingStatus.HELD)
-        .order_by("-starts_at")
-        .values_list("pk", flat=True)[:RECENT_MEETINGS]
-    )
-    attendance = []
-    for meeting_id in held:
-        rows = list(
-            Attendance.objects.filter(meeting_id=meeting_id).values_list("present", flat=True)
-        )
-        attendance.append((sum(rows), len(rows)))
-    since = now - dt.timedelta(days=2 * max(1, circle.meeting_cadence_days))
-    latest: dict[int, int] = {}
-    for membership_id, pulse in (
+    ids = [c.pk for c in circles]
+    people: dict[int, list[CircleMembership]] = defaultdict(list)
+    for place in (
+        CircleMembership.objects.filter(circle_id__in=ids, left_at__isnull=True)
+        .select_related("enrollment__person")
+        .order_by("role", "enrollment__person__last_name", "enrollment__person__first_name")
+    ):
+        people[place.circle_id].append(place)
+    held: dict[int, list[int]] = defaultdict(list)  # newest first
+    for circle_id, meeting_id in (
+        CircleMeeting.objects.filter(circle_id__in=ids, status=CircleMeetingStatus.HELD)
+        .order_by("circle_id", "-starts_at", "-id")
+        .values_list("circle_id", "pk")
+    ):
+        held[circle_id].append(meeting_id)
+    recent = [m for meetings in held.values() for m in meetings[:RECENT_MEETINGS]]
+    counts = {
+        row["meeting_id"]: (row["present"], row["recorded"])
+        for row in Attendance.objects.filter(meeting_id__in=recent)
+        .values("meeting_id")
+        .annotate(present=Count("id", filter=Q(present=True)), recorded=Count("id"))
+    }
+    # Each member's latest pulse within twice the circle's cadence: read from the widest
+    # window, then each circle keeps its own.
+    since = {c.pk: now - dt.timedelta(days=2 * max(1, c.meeting_cadence_days)) for c in circles}
+    latest: dict[int, dict[int, int]] = defaultdict(dict)
+    for circle_id, membership_id, pulse, created_at in (
         CircleCheckIn.objects.filter(
-            circle=circle, created_at__gte=since, membership__left_at__isnull=True
+            circle_id__in=ids,
+            created_at__gte=min(since.values(), default=now),
+            membership__left_at__isnull=True,
         )
         .order_by("created_at", "id")
-        .values_list("membership_id", "pulse")
+        .values_list("circle_id", "membership_id", "pulse", "created_at")
     ):
-        latest[membership_id] = pulse  # the newest wins
-    return circle_health(
-        now=now,
-        started_at=circle.started_at,
-        last_meeting_at=circle.last_meeting_at,
-        cadence_days=circle.meeting_cadence_days,
-        recent_attendance=attendance,
-        latest_pulses=list(latest.values()),
-    )
+        if created_at >= since[circle_id]:
+            latest[circle_id][membership_id] = pulse  # the newest wins
+    out = {}
+    for circle in circles:
+        health = None
+        if circle.status == CircleStatus.ACTIVE:
+            health = circle_health(
+                now=now,
+                started_at=circle.started_at,
+                last_meeting_at=circle.last_meeting_at,
+                cadence_days=circle.meeting_cadence_days,
+                recent_attendance=[
+                    counts.get(m, (0, 0)) for m in held[circle.pk][:RECENT_MEETINGS]
+                ],
+                latest_pulses=list(latest[circle.pk].values()),
+            )
+        out[circle.pk] = CircleInputs(
+            people=people[circle.pk], meetings_held=len(held[circle.pk]), health=health
+        )
+    return out
 
 
 @dataclass(frozen=True)
@@ -154,27 +199,32 @@ class CircleRow:
     members: int
     meetings_held: int
     health: CircleHealth | None
+    people: list[CircleMembership]
 
 
 def program_circles(*, actor: Actor, program: Program, status: str = "") -> list[CircleRow]:
-    """A program's circles for its overseers (the actor's own circles left out), with health."""
+    """A program's circles for its overseers (the actor's own circles left out), with health;
+    a fixed number of queries however many circles (circles/tests/test_selectors.py)."""
     circles = overseen_circles(actor).filter(program=program).order_by("status", "name", "pk")
     if status in CircleStatus.values:
         circles = circles.filter(status=status)
+    listed = list(circles.select_related("program"))
+    inputs = circle_inputs(listed)
     rows = []
-    for circle in circles:
-        people = list(current_memberships(circle))
+    for circle in listed:
+        got = inputs[circle.pk]
         rows.append(
             CircleRow(
                 circle=circle,
                 facilitators=[
                     m.enrollment.person.full_name
-                    for m in people
+                    for m in got.people
                     if m.role == CircleRole.FACILITATOR
                 ],
-                members=sum(1 for m in people if m.role == CircleRole.MEMBER),
-                meetings_held=circle.meetings.filter(status=CircleMeetingStatus.HELD).count(),
-                health=health_of(circle),
+                members=sum(1 for m in got.people if m.role == CircleRole.MEMBER),
+                meetings_held=got.meetings_held,
+                health=got.health,
+                people=got.people,
             )
         )
     return rows

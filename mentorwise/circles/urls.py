@@ -36,6 +36,7 @@ urlpatterns = [
     path("<int:circle_id>/move/", views.move_view, name="move"),
     path("program/<slug:slug>/", views.program_view, name="program"),
     path("program/<slug:slug>/runs/", views.run_create_view, name="run_create"),
+    path("program/<slug:slug>/runs/latest/", views.run_latest_view, name="run_latest"),
     path("runs/<int:run_id>/", views.run_view, name="run"),
     path("runs/<int:run_id>/publish/", views.run_publish_view, name="run_publish"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -20,13 +21,14 @@ from mentorwise.circles.models import (
     CircleMeetingStatus,
     CircleRole,
     CircleRun,
+    CircleRunStatus,
     CircleStatus,
 )
 from mentorwise.circles.permissions import circle_role, my_membership
 from mentorwise.circles.suggested_views import minutes_asked, picked_input
 from mentorwise.core.clock import zone_of
 from mentorwise.core.errors import MentorwiseError, NotFound
-from mentorwise.core.htmx import action_response, run_action
+from mentorwise.core.htmx import action_response, refusal_text, run_action
 from mentorwise.core.views import not_found_as_404
 from mentorwise.programs.selectors import access_managed_program
 from mentorwise.relationships.forms import integer, local_datetime
@@ -343,6 +345,7 @@ def program_view(request: AuthedRequest, slug: str) -> HttpResponse:
     program = access_managed_program(actor=request.user, slug=slug)
     status = request.GET.get("status", "")
     rows = selectors.program_circles(actor=request.user, program=program, status=status)
+    recent = list(program.circle_runs.all()[:5])
     counts = [
         (label, sum(1 for r in rows if r.health and r.health.health == value), value)
         for value, label in Health.choices
@@ -353,7 +356,8 @@ def program_view(request: AuthedRequest, slug: str) -> HttpResponse:
         "counts": counts,
         "status": status,
         "statuses": CircleStatus.choices,
-        "runs": program.circle_runs.all()[:5],
+        "runs": recent,
+        "latest": recent[0] if recent else None,
         "settings": runs.circle_settings(program),
         "objectives": runs.OBJECTIVES,
         "attributes": runs.ATTRIBUTES,
@@ -365,19 +369,22 @@ def program_view(request: AuthedRequest, slug: str) -> HttpResponse:
 @require_POST
 @not_found_as_404
 def run_create_view(request: AuthedRequest, slug: str) -> HttpResponse:
+    """Start a run; its page shows the review, or its progress while the worker computes it."""
     program = access_managed_program(actor=request.user, slug=slug)
-    created: list[CircleRun] = []
-    error = _run(
-        request,
-        lambda: created.append(runs.circle_run_create(actor=request.user, program=program)),
-        _("Circle matching finished: review the proposed circles."),
-    )
-    url = (
-        reverse("circles:run", args=[created[0].pk])
-        if created
-        else reverse("circles:program", args=[program.slug])
-    )
-    return action_response(request, error, page=lambda: redirect(url))
+    try:
+        run = runs.circle_run_create(actor=request.user, program=program)
+    except MentorwiseError as error:
+        messages.error(request, refusal_text(error))
+        return action_response(
+            request, error, page=lambda: redirect("circles:program", slug=program.slug)
+        )
+    if run.status == CircleRunStatus.DONE:
+        messages.success(request, _("Circle matching finished: review the proposed circles."))
+    elif run.in_progress:
+        messages.info(
+            request, _("This run is large and runs in the background; its page shows its progress.")
+        )
+    return redirect("circles:run", run_id=run.pk)
 
 
 def _access_run(request: AuthedRequest, run_id: int) -> CircleRun:
@@ -390,11 +397,28 @@ def _access_run(request: AuthedRequest, run_id: int) -> CircleRun:
 
 @not_found_as_404
 def run_view(request: AuthedRequest, run_id: int) -> HttpResponse:
+    """The run's review once computed; while queued or running, its state, which HTMX polls
+    (the page reloads itself when the run is done or failed)."""
     run = _access_run(request, run_id)
-    proposals = runs.run_review(run)
-    return render(
-        request, "circles/run.html", {"run": run, "program": run.program, "review": proposals}
-    )
+    context: dict[str, Any] = {"run": run, "program": run.program}
+    if request.htmx:
+        response = render(request, "circles/run.html#run-progress", context)
+        if not run.in_progress:
+            response["HX-Refresh"] = "true"  # show the review or the error
+        return response
+    context["review"] = None if run.in_progress else runs.run_review(run)
+    return render(request, "circles/run.html", context)
+
+
+@not_found_as_404
+def run_latest_view(request: AuthedRequest, slug: str) -> HttpResponse:
+    """The program's latest run and the button to start one (loaded into the Matching page,
+    polled while the run is computed); as a full page, the program's Circles page."""
+    if not request.htmx:
+        return program_view(request, slug)
+    program = access_managed_program(actor=request.user, slug=slug)
+    context = {"program": program, "latest": runs.latest_run(program)}
+    return render(request, "circles/program.html#run-state", context)
 
 
 @require_POST

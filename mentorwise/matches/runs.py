@@ -49,8 +49,9 @@ INLINE_PAIRS = 4_000_000
 DENSE_PAIRS = 4_000_000
 
 
-def run_is_small(program: Program) -> bool:
-    """Whether a run fits in a web request (see INLINE_PAIRS)."""
+def run_is_small(program: Program, limit: int = INLINE_PAIRS) -> bool:
+    """Whether a run fits in a web request: at most `limit` pairs of active enrollments on
+    the taking and the giving side (see INLINE_PAIRS; circle runs pass their own limit)."""
     role = giving_role(program)
     counts = dict(
         program.enrollments.filter(status=EnrollmentStatus.ACTIVE)
@@ -58,7 +59,7 @@ def run_is_small(program: Program) -> bool:
         .annotate(n=Count("id"))
         .values_list("role", "n")
     )
-    return counts.get(taking_role(program), 0) * counts.get(role, 0) <= INLINE_PAIRS
+    return counts.get(taking_role(program), 0) * counts.get(role, 0) <= limit
 
 
 class _ProgressWriter:

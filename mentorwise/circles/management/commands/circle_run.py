@@ -1,14 +1,19 @@
-"""`mentorwise circle_run PROGRAM_SLUG [--publish]`: circle matching from the terminal."""
+"""`mentorwise circle_run PROGRAM_SLUG [--publish]`: circle matching from the terminal.
+
+The run is computed in this process, whatever the program's size (no background worker
+needed), with the solver's full time limit (MENTORWISE_CIRCLE_TIME_LIMIT_S)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from mentorwise.circles.compute import circle_run_execute
 from mentorwise.circles.models import CircleRunStatus
-from mentorwise.circles.runs import circle_run_create, circle_run_publish
+from mentorwise.circles.runs import circle_run_publish, circle_run_queue
 from mentorwise.core.errors import MentorwiseError
 from mentorwise.programs.models import Program
 
@@ -28,7 +33,13 @@ class Command(BaseCommand):
             raise CommandError(_("No program with slug %(slug)r.") % {"slug": options["program"]})
         # The operator at the terminal acts as the system (actor None); changes are audited.
         try:
-            run = circle_run_create(actor=None, program=program)
+            run = circle_run_queue(actor=None, program=program)
+            if options["verbosity"] > 0:
+                self.stdout.write(
+                    _("Computing circle run #%(run)d (the solver stops within %(limit)d s)…")
+                    % {"run": run.pk, "limit": settings.MENTORWISE_CIRCLE_TIME_LIMIT_S}
+                )
+            run = circle_run_execute(run_id=run.pk)
             if run.status == CircleRunStatus.FAILED:
                 raise CommandError(_("The run failed: %(error)s") % {"error": run.error})
             gap = "—" if run.gap is None else f"{100 * run.gap:.2f}%"
