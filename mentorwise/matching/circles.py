@@ -90,6 +90,8 @@ REPAIR_TARGETS = 40
 DUAL_ROUNDS = 3000
 DUAL_PATIENCE = 15
 DUAL_MOMENTUM = 0.7
+# The dual is skipped when fewer than this many steps fit in its time.
+DUAL_MIN_ROUNDS = 50
 # Share of the time left that the dual may use.
 DUAL_SHARE = 0.4
 
@@ -543,6 +545,13 @@ class _Dual:
             best[better] = circle[better]
             theme[better] = g
         total = float(pi.sum()) + sigma * self.placed + theta * self.cap + float(best.sum())
+        # Rounding: every term above is a float sum of at most `terms` roundings of numbers
+        # no larger than `top`; add their worst case, so the value stays a bound.
+        top = float(np.abs(c.fit).max(initial=0.0)) + float(np.abs(pi).max(initial=0.0))
+        top += abs(sigma) + c.weight + theta
+        terms = c.n + k * (size * c.n_groups + 2) + 3
+        magnitude = float(np.abs(pi).sum()) + abs(sigma) * self.placed + theta * self.cap
+        total += 4e-16 * terms * (magnitude + k * size * top)
         if not gradient or not math.isfinite(total):
             return total, np.zeros(0), 0.0, 0.0, theme
         adjusted = base + bonus * self.same[:, theme]
@@ -582,13 +591,20 @@ def _similarity_bound(
     )
     sigma = theta = 0.0
     free = placed == checked.n
+    if not free:
+        pi = np.maximum(pi, 0.0)  # the member rows are inequalities: pi >= 0
     best, best_theme = math.inf, None
     step, stall = 1.0, 0
     d_pi, d_sigma, d_theta = np.zeros(checked.n), 0.0, 0.0
-    for _ in range(rounds):
+    for round_ in range(rounds):
+        began = time.perf_counter()
         value, cover, chosen, themed, theme = dual.value(pi, sigma, theta)
         if not math.isfinite(value):
             break
+        if round_ == 0 and (time.perf_counter() - began) * DUAL_MIN_ROUNDS > deadline - began:
+            # Too large for enough steps in the time: subgradient steps from this start
+            # need many rounds to beat the counting bound.
+            return value, None
         if value < best - 1e-12 * max(1.0, abs(value)):
             best, best_theme, stall = value, theme, 0
         else:
@@ -597,6 +613,12 @@ def _similarity_bound(
                 step, stall = step / 2, 0
         if best - target <= 1e-9 * max(1.0, abs(target)) or time.perf_counter() > deadline:
             break
+        if (
+            not (cover != 1.0).any()
+            and (free or chosen == placed)
+            and (themed == cap or (theta <= 0 and themed <= cap))
+        ):
+            break  # a zero subgradient: these multipliers are optimal
         # Deflected direction: the subgradient plus a share of the previous direction.
         d_pi = 1.0 - cover + DUAL_MOMENTUM * d_pi
         d_sigma = (0.0 if free else placed - chosen) + DUAL_MOMENTUM * d_sigma
@@ -1127,6 +1149,10 @@ def solve_circles(
                 ):
                     status = "optimal"
             return _solution(checked, assignment, bound, status, words, timings)
+        if heuristic is not None:
+            # CP-SAT found nothing in its time: the heuristic's answer, with its bound.
+            bound = relaxed.bound if (heuristic >= 0).sum() == relaxed.placed else math.inf
+            return _solution(checked, heuristic, bound, "optimal", words, timings)
     t = time.perf_counter()
     current: np.ndarray | None = start
     if violated:
