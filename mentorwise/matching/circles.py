@@ -31,16 +31,47 @@ How it is solved:
 1. **Flow relaxation** (OR-Tools min-cost flow, exact on integers; solved on each member's
    best circles and proven for the other pairs by node prices, see ``_flow_certified``):
    the problem without the
-   forbidden pairs, with the diversity term exact (above) and, for similarity, ``+w`` for
-   *every* placed member (an upper bound on the similarity reward). Lower bounds on circle
+   forbidden pairs, with the diversity term exact (above) and, for similarity, the fit alone
+   (the similarity reward is bounded separately, below). Lower bounds on circle
    sizes are node demands; a member's "unplaced" arc costs more than any value difference,
    so the flow is lexicographic. Infeasible flow = the minimum sizes cannot be met, proven.
    The relaxation's optimum (plus the rounding slack) is the bound.
 2. **Small problems** (few allowed pairs): CP-SAT on the exact model, two phases (placement,
-   then value at that placement), hinted with the flow; CP-SAT's own bound is reported.
+   then value at that placement), hinted with the flow (for similarity: with the heuristic
+   of 3, searched from the dual's themes too, and stopped once it reaches the dual bound);
+   CP-SAT's own bound is reported when it is the smaller.
 3. **Large problems**: the flow's assignment repaired for forbidden pairs by best moves and
    swaps; for similarity, alternating "each circle's theme = its dominant group" and a flow
-   with the theme bonus on candidate arcs (each step never lowers the value).
+   with the theme bonus on candidate arcs (each step never lowers the value), then once more
+   from the themes of the dual below.
+
+**The similarity bound.** Let ``P`` be the placement the flow proves maximal, ``F`` the fit
+flow's optimum at ``P``, and ``x`` any assignment placing ``P`` members; give each circle
+``j`` of ``x`` its theme ``t_j`` (a largest group, so its reward is ``c_j = count(j, t_j)``)
+and let ``R = sum_j c_j``, so ``value(x) = fit(x) + w R``. The old bound ``F + w P`` gives
+every member the reward; two valid bounds are tighter (the smaller of all is reported, and
+none of them applies to another placement):
+
+* *Counting* (``_reward_cap``): the circles themed ``g`` reward at most ``N_g`` members (the
+  members of ``g`` with an allowed circle) and at most ``u[j, g] = min(max_size, members of
+  g allowed in j)`` each, so at most ``f_g(m_g) = min(N_g, sum of the m_g largest u[., g])``
+  with ``sum_g m_g <= k``: ``R <= R* = min(P, sum of the k largest increments f_g(m) -
+  f_g(m - 1) over all g and m)`` (any ``m`` uses at most ``k`` increments, all >= 0), and
+  ``value(x) <= F + w R*``. This catches groups too small or too large for the circles.
+* *Lagrangian dual* (``_Dual``): for any ``pi`` (``pi >= 0`` unless ``P = n``), ``sigma`` and
+  ``0 <= theta <= w``, adding the non-negative ``theta (R* - R) + sum_i pi_i (1 - x_i) +
+  sigma (P - sum_i x_i)`` (``x_i`` = 1 if ``i`` is placed) to ``value(x)`` and regrouping by
+  circle gives ``value(x) <= sum(pi) + sigma P + theta R* + sum_j [sum_{i in S_j} (fit_ij -
+  pi_i - sigma) + (w - theta) |S_j in t_j|] <= D(pi, sigma, theta)``, where ``D`` replaces
+  each circle's bracket by its maximum over every theme ``g`` and member set ``S`` allowed in
+  ``j`` with ``min_size <= |S| <= max_size`` (exact: per theme, the ``min_size`` best values
+  and then every positive one, up to ``max_size``). Forbidden pairs are dropped, so ``D``
+  bounds the optimum. It is evaluated in floats plus a worst-case rounding slack, and
+  minimised by deflected subgradient steps (``_similarity_bound``), each value a bound; its
+  minimum is the LP over each circle's (theme, members) configurations, which charges every
+  circle for a single theme: a member earns ``w`` only in a circle themed by its group, at the
+  fit it has there. On large problems where too few steps fit in the time the dual is
+  skipped (the 10,000-member bench: one step takes about a second).
 """
 
 from __future__ import annotations
@@ -90,8 +121,10 @@ REPAIR_TARGETS = 40
 DUAL_ROUNDS = 3000
 DUAL_PATIENCE = 15
 DUAL_MOMENTUM = 0.7
-# The dual is skipped when fewer than this many steps fit in its time.
+# The dual is skipped on problems of at least DUAL_LARGE (member, circle) cells when fewer
+# than DUAL_MIN_ROUNDS steps fit in its time.
 DUAL_MIN_ROUNDS = 50
+DUAL_LARGE = 1_000_000
 # Share of the time left that the dual may use.
 DUAL_SHARE = 0.4
 
@@ -601,9 +634,11 @@ def _similarity_bound(
         value, cover, chosen, themed, theme = dual.value(pi, sigma, theta)
         if not math.isfinite(value):
             break
-        if round_ == 0 and (time.perf_counter() - began) * DUAL_MIN_ROUNDS > deadline - began:
+        slow = (time.perf_counter() - began) * DUAL_MIN_ROUNDS > deadline - began
+        if round_ == 0 and slow and checked.n * checked.k >= DUAL_LARGE:
             # Too large for enough steps in the time: subgradient steps from this start
-            # need many rounds to beat the counting bound.
+            # need many rounds to beat the counting bound. (Small problems always run: a
+            # slow first step there is the machine, not the size.)
             return value, None
         if value < best - 1e-12 * max(1.0, abs(value)):
             best, best_theme, stall = value, theme, 0
