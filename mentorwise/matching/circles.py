@@ -1112,7 +1112,9 @@ def solve_circles(
     """Assign members to circles (see the module docstring for the model and the bound).
 
     Raises :class:`MatchingInputError` naming the bad input. Deterministic for a given input
-    (CP-SAT runs on small problems only, with a fixed model and hint). ``"infeasible"`` is a
+    when the time limit does not bind (CP-SAT runs on small problems only, with a fixed model
+    and hint; the similarity dual and searches stop at shares of the time limit, so on a
+    loaded machine the answer may differ, never the validity of its bound). ``"infeasible"`` is a
     proof (by the flow or CP-SAT), except in one case: a large problem (more than
     ``FALLBACK_LIMIT`` allowed pairs) whose forbidden pairs no move or swap could separate.
     """
