@@ -31,16 +31,47 @@ How it is solved:
 1. **Flow relaxation** (OR-Tools min-cost flow, exact on integers; solved on each member's
    best circles and proven for the other pairs by node prices, see ``_flow_certified``):
    the problem without the
-   forbidden pairs, with the diversity term exact (above) and, for similarity, ``+w`` for
-   *every* placed member (an upper bound on the similarity reward). Lower bounds on circle
+   forbidden pairs, with the diversity term exact (above) and, for similarity, the fit alone
+   (the similarity reward is bounded separately, below). Lower bounds on circle
    sizes are node demands; a member's "unplaced" arc costs more than any value difference,
    so the flow is lexicographic. Infeasible flow = the minimum sizes cannot be met, proven.
    The relaxation's optimum (plus the rounding slack) is the bound.
 2. **Small problems** (few allowed pairs): CP-SAT on the exact model, two phases (placement,
-   then value at that placement), hinted with the flow; CP-SAT's own bound is reported.
+   then value at that placement), hinted with the flow (for similarity: with the heuristic
+   of 3, searched from the dual's themes too, and stopped once it reaches the dual bound);
+   CP-SAT's own bound is reported when it is the smaller.
 3. **Large problems**: the flow's assignment repaired for forbidden pairs by best moves and
    swaps; for similarity, alternating "each circle's theme = its dominant group" and a flow
-   with the theme bonus on candidate arcs (each step never lowers the value).
+   with the theme bonus on candidate arcs (each step never lowers the value), then once more
+   from the themes of the dual below.
+
+**The similarity bound.** Let ``P`` be the placement the flow proves maximal, ``F`` the fit
+flow's optimum at ``P``, and ``x`` any assignment placing ``P`` members; give each circle
+``j`` of ``x`` its theme ``t_j`` (a largest group, so its reward is ``c_j = count(j, t_j)``)
+and let ``R = sum_j c_j``, so ``value(x) = fit(x) + w R``. The old bound ``F + w P`` gives
+every member the reward; two valid bounds are tighter (the smaller of all is reported, and
+none of them applies to another placement):
+
+* *Counting* (``_reward_cap``): the circles themed ``g`` reward at most ``N_g`` members (the
+  members of ``g`` with an allowed circle) and at most ``u[j, g] = min(max_size, members of
+  g allowed in j)`` each, so at most ``f_g(m_g) = min(N_g, sum of the m_g largest u[., g])``
+  with ``sum_g m_g <= k``: ``R <= R* = min(P, sum of the k largest increments f_g(m) -
+  f_g(m - 1) over all g and m)`` (any ``m`` uses at most ``k`` increments, all >= 0), and
+  ``value(x) <= F + w R*``. This catches groups too small or too large for the circles.
+* *Lagrangian dual* (``_Dual``): for any ``pi`` (``pi >= 0`` unless ``P = n``), ``sigma`` and
+  ``0 <= theta <= w``, adding the non-negative ``theta (R* - R) + sum_i pi_i (1 - x_i) +
+  sigma (P - sum_i x_i)`` (``x_i`` = 1 if ``i`` is placed) to ``value(x)`` and regrouping by
+  circle gives ``value(x) <= sum(pi) + sigma P + theta R* + sum_j [sum_{i in S_j} (fit_ij -
+  pi_i - sigma) + (w - theta) |S_j in t_j|] <= D(pi, sigma, theta)``, where ``D`` replaces
+  each circle's bracket by its maximum over every theme ``g`` and member set ``S`` allowed in
+  ``j`` with ``min_size <= |S| <= max_size`` (exact: per theme, the ``min_size`` best values
+  and then every positive one, up to ``max_size``). Forbidden pairs are dropped, so ``D``
+  bounds the optimum. It is evaluated in floats plus a worst-case rounding slack, and
+  minimised by deflected subgradient steps (``_similarity_bound``), each value a bound; its
+  minimum is the LP over each circle's (theme, members) configurations, which charges every
+  circle for a single theme: a member earns ``w`` only in a circle themed by its group, at the
+  fit it has there. On large problems where too few steps fit in the time the dual is
+  skipped (the 10,000-member bench: one step takes about a second).
 """
 
 from __future__ import annotations
@@ -84,6 +115,18 @@ MAX_PRICE_PASSES = 20_000
 # Circles tried per member when separating a forbidden pair (best fit first); all of them
 # when that finds no move.
 REPAIR_TARGETS = 40
+
+# The similarity dual (see `_similarity_bound`): at most this many subgradient steps, the step
+# halved after this many without a better value, and the share of the previous direction.
+DUAL_ROUNDS = 3000
+DUAL_PATIENCE = 15
+DUAL_MOMENTUM = 0.7
+# The dual is skipped on problems of at least DUAL_LARGE (member, circle) cells when fewer
+# than DUAL_MIN_ROUNDS steps fit in its time.
+DUAL_MIN_ROUNDS = 50
+DUAL_LARGE = 1_000_000
+# Share of the time left that the dual may use.
+DUAL_SHARE = 0.4
 
 NO_ALLOWED_CIRCLE = "no_allowed_circle"
 CIRCLES_FULL = "circles_full"
@@ -466,14 +509,201 @@ def _all_arcs(checked: _Checked) -> tuple[np.ndarray, np.ndarray]:
 
 
 # --------------------------------------------------------------------------------------------
+# Similarity bound: counting and a Lagrangian dual (see the module docstring for the proof)
+# --------------------------------------------------------------------------------------------
+
+
+def _reward_cap(checked: _Checked, placed: int) -> int:
+    """An upper bound on ``sum_j max_g count(j, g)`` over every assignment placing ``placed``
+    members (the rule, the circle capacities and the group sizes; forbidden pairs ignored).
+
+    A circle themed ``g`` (its largest group) rewards at most ``u[j, g] = min(max_size,
+    members of g allowed in j)`` members; the circles themed ``g`` reward at most ``N_g`` (the
+    placeable members of ``g``) and at most the sum of their ``u[., g]``, which is at most the
+    sum of the ``m_g`` largest. So group ``g`` earns at most ``f_g(m_g) = min(N_g, prefix_g(m_g))``
+    with ``sum_g m_g <= k``: at most the ``k`` largest of all increments ``f_g(m) - f_g(m - 1)``.
+    """
+    k, n_groups = checked.k, checked.n_groups
+    groups = checked.groups
+    placeable = checked.allowed.any(axis=1)
+    members = np.bincount(groups[placeable], minlength=n_groups)
+    room = np.zeros((k, n_groups), dtype=np.int64)
+    for g in range(n_groups):
+        room[:, g] = checked.allowed[groups == g].sum(axis=0)
+    room = -np.sort(-np.minimum(room, checked.max_size), axis=0)
+    earned = np.minimum(np.cumsum(room, axis=0), members[None, :])
+    steps = np.diff(earned, axis=0, prepend=0).ravel()
+    top = int(np.sort(steps)[-k:].sum()) if steps.size else 0
+    return min(placed, top)
+
+
+class _Dual:
+    """The Lagrangian dual of the similarity problem at a fixed placement (module docstring).
+
+    ``value(pi, sigma, theta)`` is an upper bound on ``fit + w * reward`` of every assignment
+    that places ``placed`` members, for every ``theta >= 0`` and ``pi`` (``pi >= 0`` unless every
+    member is placed), and returns a subgradient.
+    """
+
+    def __init__(self, checked: _Checked, placed: int, reward_cap: int) -> None:
+        self.c = checked
+        self.placed = placed
+        self.cap = reward_cap
+        self.rows = [np.flatnonzero(checked.groups == g) for g in range(checked.n_groups)]
+        self.masked = np.where(checked.allowed, checked.fit, -np.inf)
+        self.same = checked.groups[:, None] == np.arange(checked.n_groups)[None, :]
+
+    def value(
+        self, pi: np.ndarray, sigma: float, theta: float, gradient: bool = True
+    ) -> tuple[float, np.ndarray, float, float, np.ndarray]:
+        c = self.c
+        k, size, low = c.k, c.max_size, c.min_size
+        bonus = c.weight - theta
+        base = self.masked - (pi + sigma)[:, None]
+        tops = np.full((c.n_groups, size, k), -np.inf)
+        for g, rows in enumerate(self.rows):
+            block = base[rows]
+            if rows.shape[0] > size:
+                block = np.partition(block, rows.shape[0] - size, axis=0)[-size:]
+            tops[g, : block.shape[0]] = block
+        flat = tops.reshape(-1, k)
+        best = np.full(k, -np.inf)
+        theme = np.zeros(k, dtype=np.int64)
+        for g in range(c.n_groups):
+            shifted = flat.copy()
+            shifted[g * size : (g + 1) * size] += bonus
+            ranked = -np.sort(-shifted, axis=0)[:size]
+            circle = ranked[:low].sum(axis=0) + np.maximum(ranked[low:], 0.0).sum(axis=0)
+            better = circle > best
+            best[better] = circle[better]
+            theme[better] = g
+        total = float(pi.sum()) + sigma * self.placed + theta * self.cap + float(best.sum())
+        # Rounding: every term above is a float sum of at most `terms` roundings of numbers
+        # no larger than `top`; add their worst case, so the value stays a bound.
+        top = float(np.abs(c.fit).max(initial=0.0)) + float(np.abs(pi).max(initial=0.0))
+        top += abs(sigma) + c.weight + theta
+        terms = c.n + k * (size * c.n_groups + 2) + 3
+        magnitude = float(np.abs(pi).sum()) + abs(sigma) * self.placed + theta * self.cap
+        total += 4e-16 * terms * (magnitude + k * size * top)
+        if not gradient or not math.isfinite(total):
+            return total, np.zeros(0), 0.0, 0.0, theme
+        adjusted = base + bonus * self.same[:, theme]
+        # Each circle takes its min_size best and then every positive one, up to max_size.
+        ranked = adjusted
+        if ranked.shape[0] > size:
+            ranked = np.partition(ranked, ranked.shape[0] - size, axis=0)[-size:]
+        ranked = -np.sort(-ranked, axis=0)
+        taken = low + (ranked[low:] > 0).sum(axis=0)
+        threshold = np.where(taken > 0, ranked[np.maximum(taken - 1, 0), np.arange(k)], np.inf)
+        chosen = adjusted >= threshold[None, :]
+        cover = chosen.sum(axis=1).astype(np.float64)
+        themed = float((chosen & self.same[:, theme]).sum())
+        return total, cover, float(chosen.sum()), themed, theme
+
+
+def _similarity_bound(
+    checked: _Checked, placed: int, assignment: np.ndarray, target: float, deadline: float,
+    rounds: int = DUAL_ROUNDS,
+) -> tuple[float, np.ndarray | None]:  # fmt: skip
+    """The smallest dual value found (and each circle's theme there), by deflected projected
+    subgradient steps (Polyak steps towards ``target``, the best value known).
+
+    Started at the multipliers ``assignment`` suggests: each member's price is what it earns
+    there (fit, plus ``w`` when in its circle's dominant group), ``theta = sigma = 0``.
+    """
+    cap = _reward_cap(checked, placed)
+    dual = _Dual(checked, placed, cap)
+    w = checked.weight
+    here = np.flatnonzero(assignment >= 0)
+    counts = np.zeros((checked.k, checked.n_groups), dtype=np.int64)
+    np.add.at(counts, (assignment[here], checked.groups[here]), 1)
+    dominant = counts.argmax(axis=1)
+    pi = np.zeros(checked.n)
+    pi[here] = checked.fit[here, assignment[here]] + w * (
+        checked.groups[here] == dominant[assignment[here]]
+    )
+    sigma = theta = 0.0
+    free = placed == checked.n
+    if not free:
+        pi = np.maximum(pi, 0.0)  # the member rows are inequalities: pi >= 0
+    best, best_theme = math.inf, None
+    step, stall = 1.0, 0
+    d_pi, d_sigma, d_theta = np.zeros(checked.n), 0.0, 0.0
+    for round_ in range(rounds):
+        began = time.perf_counter()
+        value, cover, chosen, themed, theme = dual.value(pi, sigma, theta)
+        if not math.isfinite(value):
+            break
+        slow = (time.perf_counter() - began) * DUAL_MIN_ROUNDS > deadline - began
+        if round_ == 0 and slow and checked.n * checked.k >= DUAL_LARGE:
+            # Too large for enough steps in the time: subgradient steps from this start
+            # need many rounds to beat the counting bound. (Small problems always run: a
+            # slow first step there is the machine, not the size.)
+            return value, None
+        if value < best - 1e-12 * max(1.0, abs(value)):
+            best, best_theme, stall = value, theme, 0
+        else:
+            stall += 1
+            if stall >= DUAL_PATIENCE:
+                step, stall = step / 2, 0
+        if best - target <= 1e-9 * max(1.0, abs(target)) or time.perf_counter() > deadline:
+            break
+        if (
+            not (cover != 1.0).any()
+            and (free or chosen == placed)
+            and (themed == cap or (theta <= 0 and themed <= cap))
+        ):
+            break  # a zero subgradient: these multipliers are optimal
+        # Deflected direction: the subgradient plus a share of the previous direction.
+        d_pi = 1.0 - cover + DUAL_MOMENTUM * d_pi
+        d_sigma = (0.0 if free else placed - chosen) + DUAL_MOMENTUM * d_sigma
+        d_theta = cap - themed + DUAL_MOMENTUM * d_theta
+        if theta <= 0 and d_theta > 0:
+            d_theta = 0.0
+        norm = float(d_pi @ d_pi) + d_sigma**2 + d_theta**2
+        if norm == 0:
+            break
+        t = step * max(value - target, 1e-9 * max(1.0, abs(target))) / norm
+        pi = pi - t * d_pi
+        if not free:
+            pi = np.maximum(pi, 0.0)
+        sigma -= t * d_sigma
+        theta = min(w, max(0.0, theta - t * d_theta))
+    return best, best_theme
+
+
+# --------------------------------------------------------------------------------------------
 # Exact model (CP-SAT) for small problems
 # --------------------------------------------------------------------------------------------
 
 
+class _StopAtBound(cp_model.CpSolverSolutionCallback):
+    """Stops the search once a solution's value reaches a bound proven elsewhere."""
+
+    def __init__(self, checked: _Checked, x: list[cp_model.IntVar], rows: np.ndarray,
+                 cols: np.ndarray, stop_at: float) -> None:  # fmt: skip
+        super().__init__()
+        self.checked, self.x, self.rows, self.cols = checked, x, rows, cols
+        top = max(abs(stop_at), float(np.abs(checked.fit).max(initial=0.0)), checked.weight)
+        self.stop_at = stop_at - OPTIMAL_GAP / 2 * top
+
+    def on_solution_callback(self) -> None:
+        chosen = np.array([self.boolean_value(v) for v in self.x], dtype=bool)
+        assignment = np.full(self.checked.n, -1, dtype=np.int64)
+        assignment[self.rows[chosen]] = self.cols[chosen]
+        if assignment_value(self.checked, assignment) >= self.stop_at:
+            self.stop_search()
+
+
 def _cp_sat(
-    checked: _Checked, hint: np.ndarray | None, time_limit_s: float
-) -> tuple[np.ndarray, float, str] | None:
-    """Exact two-phase CP-SAT; returns (assignment, bound on value, status) or None."""
+    checked: _Checked, hint: np.ndarray | None, time_limit_s: float,
+    stop_at: float | None = None,
+) -> tuple[np.ndarray, float, str] | None:  # fmt: skip
+    """Exact two-phase CP-SAT; returns (assignment, bound on value, status) or None.
+
+    ``stop_at``: a proven bound on the value at the flow's placement; the value phase stops
+    when a solution reaches it (the caller then reports it optimal by that bound).
+    """
     n, k = checked.n, checked.k
     scale = _scale(checked, CP_SAT_RESOLUTION)
     rows, cols = _all_arcs(checked)
@@ -548,7 +778,10 @@ def _cp_sat(
         model.add_hint(x[a], bool(solver.value(x[a])))
     model.maximize(sum(terms))
     solver.parameters.max_time_in_seconds = max(1.0, time_limit_s - (time.perf_counter() - started))
-    status = solver.solve(model)
+    callback = None
+    if stop_at is not None and math.isfinite(stop_at):
+        callback = _StopAtBound(checked, x, rows, cols, stop_at)
+    status = solver.solve(model, callback)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     chosen = np.array([solver.value(v) for v in x], dtype=bool)
@@ -691,18 +924,23 @@ def _repair(checked: _Checked, assignment: np.ndarray, deadline: float) -> np.nd
     return state.a
 
 
-def _similarity_search(checked: _Checked, start: np.ndarray, deadline: float) -> np.ndarray:
-    """Alternate themes (dominant group per circle) and flows with the theme bonus."""
+def _similarity_search(
+    checked: _Checked, start: np.ndarray, deadline: float, first_theme: np.ndarray | None = None
+) -> np.ndarray:
+    """Alternate themes (dominant group per circle; ``first_theme`` first when given) and
+    flows with the theme bonus."""
     best = start
     best_value = assignment_value(checked, best)
     rows_all, cols_all = _all_arcs(checked)
-    for _ in range(20):
+    for step in range(20):
         if time.perf_counter() > deadline:
             break
         counts = np.zeros((checked.k, checked.n_groups), dtype=np.int64)
         placed = best >= 0
         np.add.at(counts, (best[placed], checked.groups[placed]), 1)
         theme = counts.argmax(axis=1)
+        if step == 0 and first_theme is not None:
+            theme = first_theme
         bonus_all = checked.weight * (checked.groups[rows_all] == theme[cols_all])
         # Candidate arcs: the current circle plus the best CANDIDATES by fit + bonus.
         value = np.full(checked.fit.shape, -np.inf)
@@ -874,7 +1112,9 @@ def solve_circles(
     """Assign members to circles (see the module docstring for the model and the bound).
 
     Raises :class:`MatchingInputError` naming the bad input. Deterministic for a given input
-    (CP-SAT runs on small problems only, with a fixed model and hint). ``"infeasible"`` is a
+    when the time limit does not bind (CP-SAT runs on small problems only, with a fixed model
+    and hint; the similarity dual and searches stop at shares of the time limit, so on a
+    loaded machine the answer may differ, never the validity of its bound). ``"infeasible"`` is a
     proof (by the flow or CP-SAT), except in one case: a large problem (more than
     ``FALLBACK_LIMIT`` allowed pairs) whose forbidden pairs no move or swap could separate.
     """
@@ -894,12 +1134,13 @@ def solve_circles(
     if relaxed is None:
         return _solution(checked, np.full(n, -1), -math.inf, "infeasible", words, timings)
     if similarity:
-        # Relaxation: every placed member gets the similarity reward. The reward is the same
-        # for every placed member, so the fit flow's assignment is the relaxation's optimum.
+        # Counting bound: the fit flow's optimum plus w for as many members as the circles
+        # can reward (`_reward_cap`); the dual below is usually tighter still.
+        cap = _reward_cap(checked, relaxed.placed)
         relaxed = _FlowResult(
             relaxed.assignment,
             relaxed.placed,
-            relaxed.bound + checked.weight * relaxed.placed * (1 + 1e-12),
+            relaxed.bound + checked.weight * cap * (1 + 1e-12),
         )
     start = relaxed.assignment
     violated = _violated(checked, start)
@@ -907,11 +1148,48 @@ def solve_circles(
         return _solution(checked, start, relaxed.bound, "optimal", words, timings)
     if n_arcs <= EXACT_LIMIT:
         t = time.perf_counter()
-        exact = _cp_sat(checked, start, max(1.0, deadline - time.perf_counter()))
+        hint, stop_at, heuristic = start, None, None
+        if similarity:
+            # The heuristic and the dual first (fast at this size): the dual's bound stops
+            # CP-SAT once reached, the heuristic (searched from the dual's themes too) is
+            # CP-SAT's first solution and kept when CP-SAT finds none better.
+            share = deadline - (deadline - time.perf_counter()) * (1 - DUAL_SHARE)
+            heuristic = _repair(checked, start, share) if violated else start
+            if heuristic is not None:
+                heuristic = _similarity_search(checked, heuristic, share)
+            guess = start if heuristic is None else heuristic
+            dual, theme = _similarity_bound(
+                checked, relaxed.placed, guess, assignment_value(checked, guess), share
+            )
+            relaxed = _FlowResult(relaxed.assignment, relaxed.placed, min(relaxed.bound, dual))
+            stop_at = relaxed.bound
+            if heuristic is not None and theme is not None:
+                heuristic = _similarity_search(checked, heuristic, share, first_theme=theme)
+            hint = guess if heuristic is None else heuristic
+            timings["dual"] = time.perf_counter() - t
+        t = time.perf_counter()
+        exact = _cp_sat(checked, hint, max(1.0, deadline - time.perf_counter()), stop_at)
         timings["cp_sat"] = time.perf_counter() - t
         if exact is not None:
             assignment, bound, status = exact
-            return _solution(checked, assignment, min(bound, relaxed.bound), status, words, timings)
+            if (
+                heuristic is not None
+                and (heuristic >= 0).sum() == (assignment >= 0).sum()
+                and assignment_value(checked, heuristic) > assignment_value(checked, assignment)
+            ):
+                assignment = heuristic
+            if (assignment >= 0).sum() == relaxed.placed:
+                # The relaxations bound the value at their placement only.
+                bound = min(bound, relaxed.bound)
+                if bound - assignment_value(checked, assignment) <= OPTIMAL_GAP / 2 * max(
+                    abs(bound), float(np.abs(checked.fit).max(initial=0.0)), checked.weight
+                ):
+                    status = "optimal"
+            return _solution(checked, assignment, bound, status, words, timings)
+        if heuristic is not None:
+            # CP-SAT found nothing in its time: the heuristic's answer, with its bound.
+            bound = relaxed.bound if (heuristic >= 0).sum() == relaxed.placed else math.inf
+            return _solution(checked, heuristic, bound, "optimal", words, timings)
     t = time.perf_counter()
     current: np.ndarray | None = start
     if violated:
@@ -927,11 +1205,26 @@ def solve_circles(
         if exact is None:
             return _solution(checked, np.full(n, -1), -math.inf, "infeasible", words, timings)
         assignment, bound, status = exact
-        return _solution(checked, assignment, min(bound, relaxed.bound), status, words, timings)
+        if (assignment >= 0).sum() == relaxed.placed:
+            bound = min(bound, relaxed.bound)
+        return _solution(checked, assignment, bound, status, words, timings)
     timings["repair"] = time.perf_counter() - t
+    bound = relaxed.bound if (current >= 0).sum() == relaxed.placed else math.inf
     if similarity:
         t = time.perf_counter()
         current = _similarity_search(checked, current, deadline)
         timings["search"] = time.perf_counter() - t
-    bound = relaxed.bound if (current >= 0).sum() == relaxed.placed else math.inf
-    return _solution(checked, current, bound, "feasible", words, timings)
+        if math.isfinite(bound):
+            t = time.perf_counter()
+            share = deadline - (deadline - time.perf_counter()) * (1 - DUAL_SHARE)
+            dual, theme = _similarity_bound(
+                checked, relaxed.placed, current, assignment_value(checked, current), share
+            )
+            bound = min(bound, dual)
+            timings["dual"] = time.perf_counter() - t
+            if theme is not None:
+                # The dual's themes often beat the dominant groups: search from them too.
+                t = time.perf_counter()
+                current = _similarity_search(checked, current, deadline, first_theme=theme)
+                timings["search"] += time.perf_counter() - t
+    return _solution(checked, current, bound, "optimal", words, timings)
