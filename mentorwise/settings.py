@@ -526,6 +526,9 @@ MENTORWISE_CHANNEL_TIMEOUT = env.float("MENTORWISE_CHANNEL_TIMEOUT", default=10.
 # with its best assignment and the gap it proved (a run computed in the request stops at
 # 10 s at most; docs/circles.md).
 MENTORWISE_CIRCLE_TIME_LIMIT_S = envint("MENTORWISE_CIRCLE_TIME_LIMIT_S", 60, minimum=1)
+# Minutes after which a matching or circle run still queued or running is taken for lost
+# (its worker stopped): the next run of the program marks it failed (docs/matching.md).
+MENTORWISE_RUN_STALE_MINUTES = envint("MENTORWISE_RUN_STALE_MINUTES", 60, minimum=5)
 # Dates in HRIS files: ISO 8601 always; one extra strptime format may be configured
 # (e.g. "%m/%d/%Y"); formats are never guessed row by row.
 MENTORWISE_IMPORT_DATE_FORMAT = env.str("MENTORWISE_IMPORT_DATE_FORMAT", default="")

@@ -246,6 +246,7 @@ ACTION_LABELS: dict[str, Promise] = {
     # Matching
     "matching_run.created": gettext_lazy("Matching run started"),
     "matching_run.finished": gettext_lazy("Matching run finished"),
+    "matching_run.abandoned": gettext_lazy("Matching run given up (its worker stopped)"),
     "match.approved": gettext_lazy("Match approved"),
     "match.rejected": gettext_lazy("Match rejected"),
     "match.locked": gettext_lazy("Match locked"),
@@ -310,6 +311,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "circle.closed": gettext_lazy("Circle closed"),
     "circle_run.created": gettext_lazy("Circle matching run started"),
     "circle_run.finished": gettext_lazy("Circle matching run finished"),
+    "circle_run.abandoned": gettext_lazy("Circle matching run given up (its worker stopped)"),
     "circle_run.published": gettext_lazy("Circles formed from a run"),
     "safety_report.handled": gettext_lazy("Safety report handled"),
     "contribution.viewed": gettext_lazy("Contribution record viewed"),

@@ -32,6 +32,7 @@ from mentorwise.circles.tasks import circle_run_task
 from mentorwise.core.audit import audit_record
 from mentorwise.core.errors import Conflict
 from mentorwise.matches.runs import run_is_small
+from mentorwise.matches.stale import runs_abandon_stale
 from mentorwise.programs.models import Enrollment, Program
 
 OBJECTIVES = {
@@ -110,6 +111,7 @@ def circle_run_create(*, actor: Actor, program: Program) -> CircleRun:
 
 
 def require_no_run_in_progress(program: Program) -> None:
+    runs_abandon_stale(program.circle_runs.all(), action="circle_run.abandoned")
     if program.circle_runs.filter(status__in=IN_PROGRESS).exists():
         raise Conflict(
             _("A circle matching run of this program is already in progress."),

@@ -42,6 +42,7 @@ from mentorwise.matches.problem import giving_role, is_peer_program, taking_role
 from mentorwise.matches.runs import run_execute, run_is_small
 from mentorwise.matches.scores import pair_preview
 from mentorwise.matches.selectors import own_mentee_enrollment
+from mentorwise.matches.stale import runs_abandon_stale
 from mentorwise.matches.tasks import matching_run_task
 from mentorwise.messaging.contract import Action, ActionKind, Kind
 from mentorwise.messaging.services import notify
@@ -77,6 +78,7 @@ def run_create(*, actor: Actor, program: Program, method: str = RunMethod.OPTIMA
             code="group_program_forms_circles",
         )
     Program.objects.select_for_update().get(pk=program.pk)  # one run at a time per program
+    runs_abandon_stale(program.runs.all(), action="matching_run.abandoned")
     if program.runs.filter(status__in=(RunStatus.QUEUED, RunStatus.RUNNING)).exists():
         raise Conflict(
             _("A matching run of this program is already in progress."), code="run_in_progress"
