@@ -68,7 +68,7 @@ def test_a_lost_circle_run_is_given_up(circle_program: Program, program_manager_
     assert lost.status == "failed" and "still running after 60 minutes" in lost.error
     assert run.status == CircleRunStatus.DONE  # small: computed in the request
     entry = AuditEntry.objects.get(action="circle_run.abandoned")
-    assert entry.data == {"was": "running"}
+    assert entry.data == {"status": "running"}
 
 
 def test_a_run_in_progress_for_less_than_the_limit_still_blocks(

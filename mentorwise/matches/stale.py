@@ -42,5 +42,5 @@ def runs_abandon_stale(runs: QuerySet[Any], *, action: str, now: dt.datetime | N
         run.status, run.finished_at = "failed", now
         run.error = reason % {"status": was, "minutes": settings.MENTORWISE_RUN_STALE_MINUTES}
         run.save(update_fields=["status", "finished_at", "error"])
-        audit_record(actor=None, action=action, target=run, data={"was": was})
+        audit_record(actor=None, action=action, target=run, data={"status": was})
     return len(stale)
