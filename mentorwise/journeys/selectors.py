@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from django.utils import timezone
 
@@ -163,11 +164,25 @@ def journey_progress(*, program: Program, as_of: dt.datetime | None = None) -> J
     )
 
 
+class Started(Protocol):
+    """What `due_steps` reads of a relationship (a model instance, or the reminders' rows)."""
+
+    @property
+    def pk(self) -> int: ...
+    @property
+    def program_id(self) -> int: ...
+    @property
+    def started_at(self) -> dt.datetime: ...
+
+
+R = TypeVar("R", bound=Started)
+
+
 def due_steps(
-    *, now: dt.datetime, relationships: Iterable[Relationship]
-) -> Iterator[tuple[Relationship, list[JourneyStep]]]:
+    *, now: dt.datetime, relationships: Iterable[R]
+) -> Iterator[tuple[R, list[JourneyStep]]]:
     """Each of `relationships` with the steps of its journey that are due now (state
-    "due": from the due date to the end of the grace) and not done; three queries, whatever
+    "due": from the due date to the end of the grace) and not done; two queries, whatever
     the number of relationships (read in chunks by the caller's iterator)."""
     today = timezone.localdate(now)
     by_program: dict[int, list[JourneyStep]] = {}
