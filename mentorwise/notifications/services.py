@@ -18,7 +18,7 @@ from mentorwise.core.bulk import rows_insert
 from mentorwise.core.content import reading
 from mentorwise.core.errors import NotFound
 from mentorwise.core.languages import language_from, speaking_to
-from mentorwise.core.outbound import outbound_record, person_ref
+from mentorwise.core.outbound import outbound_record_many, person_ref
 from mentorwise.matches.services import requests_expire
 from mentorwise.messaging.contract import Action, ActionKind, Kind
 from mentorwise.messaging.selectors import kinds_switched_off
@@ -170,26 +170,32 @@ def _announce(drafts: list[rules.NudgeDraft]) -> None:
             pk__in={d.person_id for d in drafts if d.kind == NudgeKind.SURVEY_DUE}
         ).values_list("pk", "employee_id")
     )
+    events: list[tuple[str, dict[str, object]]] = []
     for draft in drafts:
         rel = draft.relationship_id
         if rel is None or rel not in programs:
             continue
         if draft.kind == NudgeKind.STALLED_FLAG and rel not in flagged:
             flagged.add(rel)
-            outbound_record(
-                "relationship.at_risk",
-                {"relationship": rel, "program": programs[rel], "reason": "no_recent_meeting"},
+            events.append(
+                (
+                    "relationship.at_risk",
+                    {"relationship": rel, "program": programs[rel], "reason": "no_recent_meeting"},
+                )
             )
         elif draft.kind == NudgeKind.SURVEY_DUE:
-            outbound_record(
-                "survey.due",
-                {
-                    "relationship": rel,
-                    "program": programs[rel],
-                    "person": person_ref(draft.person_id, people.get(draft.person_id, "")),
-                    "survey": draft.cause.split(":")[1],
-                },
+            events.append(
+                (
+                    "survey.due",
+                    {
+                        "relationship": rel,
+                        "program": programs[rel],
+                        "person": person_ref(draft.person_id, people.get(draft.person_id, "")),
+                        "survey": draft.cause.split(":")[1],
+                    },
+                )
             )
+    outbound_record_many(events)
 
 
 def _auto_close(relationship: Relationship, now: dt.datetime) -> int:
