@@ -78,14 +78,14 @@ def rows_insert(
     names = [str(field.column) for field in fields]
     adapters = [_adapter(field, db) for field in fields]
     values: Sequence[Sequence[Any]] = rows
-    if any(adapters):
-        values = [
-            tuple(
-                value if adapt is None else adapt(value)
-                for adapt, value in zip(adapters, row, strict=True)
-            )
-            for row in rows
-        ]
+    adapted = [(i, adapt) for i, adapt in enumerate(adapters) if adapt is not None]
+    if adapted:
+        values = []
+        for row in rows:
+            value = list(row)
+            for i, adapt in adapted:
+                value[i] = adapt(value[i])
+            values.append(value)
     quote = db.ops.quote_name
     table = quote(meta.db_table)
     column_list = ", ".join(quote(name) for name in names)

@@ -10,7 +10,15 @@ from typing import Protocol, TypeVar
 from django.utils import timezone
 
 from mentorwise.journeys.models import JourneyStep, StepCompletion
-from mentorwise.journeys.progress import State, Tally, due_on, step_applies, step_state
+from mentorwise.journeys.progress import (
+    State,
+    Tally,
+    add_offset,
+    due_on,
+    start_day,
+    step_applies,
+    step_state,
+)
 from mentorwise.programs.models import Program
 from mentorwise.relationships.models import Relationship, RelationshipStatus
 
@@ -197,8 +205,9 @@ def due_steps(
     )
     for rel in relationships:
         due = []
+        start = start_day(rel.started_at)  # due_on's start, once per relationship
         for step in by_program.get(rel.program_id, ()):
-            on = due_on(rel.started_at, step.offset_value, step.offset_unit)
+            on = add_offset(start, step.offset_value, step.offset_unit)
             if (rel.pk, step.pk) in done or not step_applies(due=on, added_at=step.added_at):
                 continue
             if step_state(due=on, done_at=None, today=today) == State.DUE:
