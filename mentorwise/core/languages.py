@@ -106,6 +106,13 @@ def language_of(recipient: Any) -> str:
     return chosen_language(user) or settings.LANGUAGE_CODE
 
 
+def language_from(*, chosen: str | None, record: Iterable[str] | None) -> str:
+    """`language_of`'s rule from plain values (a query's columns, for many recipients at
+    once): the login's own choice `chosen` (None without a login), else the first language
+    of the HRIS `record` that Mentorwise ships, else the site's default."""
+    return supported(chosen) or first_supported(record or ()) or settings.LANGUAGE_CODE
+
+
 @contextmanager
 def speaking_to(recipient: Any) -> Iterator[str]:
     """Renders what is inside in `recipient`'s language (for e-mails, `.ics`, reminders)."""

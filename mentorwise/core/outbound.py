@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -57,8 +58,7 @@ def _check_value(kind: str, key: str, value: Any) -> Any:
     raise ValueError(f"{kind}.{key}: {type(value).__name__} is not an id, code or time")
 
 
-def outbound_record(kind: str, payload: dict[str, Any]) -> OutboundEvent:
-    """Record an event in the caller's transaction; delivery happens after it commits."""
+def _event(kind: str, payload: dict[str, Any]) -> OutboundEvent:
     allowed = KINDS.get(kind)
     if allowed is None:
         raise ValueError(f"unknown outbound event kind {kind!r}")
@@ -66,8 +66,22 @@ def outbound_record(kind: str, payload: dict[str, Any]) -> OutboundEvent:
     if extra:
         raise ValueError(f"{kind}: keys {sorted(extra)} are not part of the documented payload")
     data = {key: _check_value(kind, key, value) for key, value in payload.items()}
-    return OutboundEvent.objects.create(
-        uid=uuid.uuid4(), kind=kind, occurred_at=timezone.now(), payload=data
+    return OutboundEvent(uid=uuid.uuid4(), kind=kind, occurred_at=timezone.now(), payload=data)
+
+
+def outbound_record(kind: str, payload: dict[str, Any]) -> OutboundEvent:
+    """Record an event in the caller's transaction; delivery happens after it commits."""
+    event = _event(kind, payload)
+    event.save(force_insert=True)
+    return event
+
+
+def outbound_record_many(events: Sequence[tuple[str, dict[str, Any]]]) -> None:
+    """`outbound_record` for many (kind, payload) events, in their order: each is checked,
+    then all are written a thousand per statement (the nudge run's at-risk relationships
+    and surveys due)."""
+    OutboundEvent.objects.bulk_create(
+        [_event(kind, payload) for kind, payload in events], batch_size=1000
     )
 
 

@@ -5,11 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from django.utils import timezone
 
 from mentorwise.journeys.models import JourneyStep, StepCompletion
-from mentorwise.journeys.progress import State, Tally, due_on, step_applies, step_state
+from mentorwise.journeys.progress import (
+    State,
+    Tally,
+    add_offset,
+    due_on,
+    start_day,
+    step_applies,
+    step_state,
+)
 from mentorwise.programs.models import Program
 from mentorwise.relationships.models import Relationship, RelationshipStatus
 
@@ -163,11 +172,25 @@ def journey_progress(*, program: Program, as_of: dt.datetime | None = None) -> J
     )
 
 
+class Started(Protocol):
+    """What `due_steps` reads of a relationship (a model instance, or the reminders' rows)."""
+
+    @property
+    def pk(self) -> int: ...
+    @property
+    def program_id(self) -> int: ...
+    @property
+    def started_at(self) -> dt.datetime: ...
+
+
+R = TypeVar("R", bound=Started)
+
+
 def due_steps(
-    *, now: dt.datetime, relationships: Iterable[Relationship]
-) -> Iterator[tuple[Relationship, list[JourneyStep]]]:
+    *, now: dt.datetime, relationships: Iterable[R]
+) -> Iterator[tuple[R, list[JourneyStep]]]:
     """Each of `relationships` with the steps of its journey that are due now (state
-    "due": from the due date to the end of the grace) and not done; three queries, whatever
+    "due": from the due date to the end of the grace) and not done; two queries, whatever
     the number of relationships (read in chunks by the caller's iterator)."""
     today = timezone.localdate(now)
     by_program: dict[int, list[JourneyStep]] = {}
@@ -182,8 +205,9 @@ def due_steps(
     )
     for rel in relationships:
         due = []
+        start = start_day(rel.started_at)  # due_on's start, once per relationship
         for step in by_program.get(rel.program_id, ()):
-            on = due_on(rel.started_at, step.offset_value, step.offset_unit)
+            on = add_offset(start, step.offset_value, step.offset_unit)
             if (rel.pk, step.pk) in done or not step_applies(due=on, added_at=step.added_at):
                 continue
             if step_state(due=on, done_at=None, today=today) == State.DUE:

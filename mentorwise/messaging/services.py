@@ -7,12 +7,13 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.core.audit import audit_record
+from mentorwise.core.bulk import rows_insert
 from mentorwise.core.errors import FieldError, InvalidInput, NotFound
 from mentorwise.core.mail import emails_are_suppressed
 from mentorwise.messaging.contract import Action, Kind
@@ -119,56 +120,46 @@ _BULK_COLUMNS = (
     "channels_sent",
     "attempts",
 )
-BULK_ROWS_PER_STATEMENT = 500
 
 
 def notify_bulk(drafts: Sequence[Draft]) -> list[int]:
-    """`notify` for many people at once (the nudge run); returns the new notifications' ids.
+    """`notify` for many people at once (the nudge run); returns the new notifications' ids,
+    in the order of `drafts`.
 
-    One multi-row INSERT ... RETURNING per 500 notifications (the ORM's bulk_create spends
-    most of a 100,000-person nudge run preparing values field by field) and one delivery
-    task per TASK_BATCH notifications, all after the caller's commit."""
+    The rows are written as plain tuples (`core.bulk.rows_insert`: COPY on PostgreSQL;
+    the ORM's bulk_create spends most of a 100,000-person nudge run preparing values field
+    by field) and one delivery task is queued per TASK_BATCH notifications, all after the
+    caller's commit."""
     if not drafts:
         return []
     suppressed = emails_are_suppressed()
-    ops = connection.ops
-    now = ops.adapt_datetimefield_value(timezone.now())
-    status = Status.SKIPPED if suppressed else Status.PENDING
-    empty = ops.adapt_json_value([], None)
-    rows = [
+    now = timezone.now()
+    status = str(Status.SKIPPED if suppressed else Status.PENDING)
+    kinds = {kind: str(kind) for kind in Kind}
+    rows: list[tuple[object, ...]] = [
         (
             d.person_id,
-            str(Kind(d.kind)),
+            kinds[Kind(d.kind)],
             d.subject[:200],
             d.body,
             d.url[:500],
             "",
             d.essential or d.kind == Kind.SAFETY,
-            ops.adapt_json_value([_action_json(a) for a in d.actions], None),
-            empty,
+            [_action_json(a) for a in d.actions],
+            [],
             d.program_id,
-            str(status),
+            status,
             now,
-            empty,
-            empty,
+            [],
+            [],
             0,
         )
         for d in drafts
     ]
-    table = ops.quote_name(Notification._meta.db_table)
-    columns = ", ".join(ops.quote_name(c) for c in _BULK_COLUMNS)
-    one = "(" + ", ".join(["%s"] * len(_BULK_COLUMNS)) + ")"
-    ids: list[int] = []
-    with transaction.atomic(), connection.cursor() as cursor:
-        for start in range(0, len(rows), BULK_ROWS_PER_STATEMENT):
-            chunk = rows[start : start + BULK_ROWS_PER_STATEMENT]
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 - names, not input
-                + ", ".join([one] * len(chunk))
-                + f" RETURNING {ops.quote_name('id')}",
-                [value for row in chunk for value in row],
-            )
-            ids += [int(row[0]) for row in cursor.fetchall()]
+    with transaction.atomic():
+        ids = [
+            int(row[0]) for row in rows_insert(Notification, _BULK_COLUMNS, rows, returning=("id",))
+        ]
         if not suppressed:
             for start in range(0, len(ids), TASK_BATCH):
                 deliveries_enqueue(ids[start : start + TASK_BATCH])

@@ -14,18 +14,19 @@ an automatic closure that offers the mentee a new match.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from mentorwise.core.clock import format_day, zone_of
-from mentorwise.core.languages import speaking_to
+from mentorwise.core.languages import language_from, speaking_to
 from mentorwise.journeys.selectors import due_steps
 from mentorwise.journeys.services import journeys_copy_missing
 from mentorwise.learning.selectors import people_trained_for
@@ -44,7 +45,6 @@ from mentorwise.relationships.models import (
     SurveyKind,
     SurveyResponse,
 )
-from mentorwise.relationships.permissions import person_side
 
 AGREEMENT_GRACE_DAYS = 7
 ANSWER_REMINDER_DAYS = 2
@@ -87,42 +87,143 @@ def _recipients(person_ids: set[int]) -> dict[int, Person]:
 _PAIR = ("program", "mentee__person__user", "mentor__person__user")
 
 
-def _active_relationships() -> Iterator[Relationship]:
-    return (
-        Relationship.objects.filter(status=RelationshipStatus.ACTIVE)
-        .select_related(*_PAIR)
-        .iterator(chunk_size=2000)
-    )
+@dataclass(frozen=True)
+class Recipient:
+    """One side of a pair as the rules write to them: no model instance, just what a nudge
+    needs (the language by `core.languages.language_from`, the rule of `speaking_to`)."""
+
+    pk: int
+    first_name: str
+    last_name: str
+    language: str
+
+    @property
+    def full_name(self) -> str:  # Person.full_name
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A relationship as the rules read it: its columns, its program, its two people."""
+
+    pk: int
+    program: Program
+    status: str
+    started_at: dt.datetime
+    last_meeting_at: dt.datetime | None
+    planned_end_date: dt.date | None
+    closed_at: dt.datetime | None
+    mentee: Recipient
+    mentor: Recipient
+
+    @property
+    def program_id(self) -> int:
+        return self.program.pk
+
+
+_PAIR_COLUMNS = (
+    "pk",
+    "program_id",
+    "status",
+    "started_at",
+    "last_meeting_at",
+    "planned_end_date",
+    "closed_at",
+)
+_SIDE_COLUMNS = ("person_id", "person__first_name", "person__last_name", "person__languages")
+
+
+class _PairReader:
+    """Reads relationships as `Pair`s in one query (plus one for their programs), whatever
+    their number: the columns through `prefix` (the path from the queried model to the
+    relationship), never a model instance per relationship or person."""
+
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix
+        self.programs: dict[int, Program] = {}
+        self.languages: dict[tuple[str | None, tuple[str, ...]], str] = {}
+
+    def columns(self) -> list[str]:
+        p = self.prefix
+        sides = [
+            f"{p}{side}__{column}"
+            for side in ("mentee", "mentor")
+            for column in (*_SIDE_COLUMNS, "person__user__language")
+        ]
+        return [f"{p}{column}" for column in _PAIR_COLUMNS] + sides
+
+    def _language(self, chosen: str | None, record: list[str] | None) -> str:
+        key = (chosen, tuple(record or ()))
+        if key not in self.languages:
+            self.languages[key] = language_from(chosen=chosen, record=record)
+        return self.languages[key]
+
+    def _side(self, values: Sequence[Any]) -> Recipient:
+        person_id, first_name, last_name, record, chosen = values
+        return Recipient(person_id, first_name, last_name, self._language(chosen, record))
+
+    def pair(self, row: Sequence[Any]) -> Pair:
+        """The `Pair` of one row of `columns()`."""
+        pk, program_id, status, started_at, last_meeting_at, planned_end, closed_at = row[:7]
+        if program_id not in self.programs:  # a program created since `read` looked
+            self.programs.update(Program.objects.in_bulk([program_id]))
+        return Pair(
+            pk,
+            self.programs[program_id],
+            status,
+            started_at,
+            last_meeting_at,
+            planned_end,
+            closed_at,
+            self._side(row[7:12]),
+            self._side(row[12:17]),
+        )
+
+    def read(self, queryset: QuerySet[Any], *own: str) -> Iterator[tuple[Any, ...]]:
+        """Each row of `queryset` as its `own` columns followed by its `Pair`: one query for
+        the rows, one for their programs."""
+        programs = queryset.order_by().values(f"{self.prefix}program_id")
+        self.programs.update({p.pk: p for p in Program.objects.filter(pk__in=programs)})
+        n = len(own)
+        for row in queryset.values_list(*own, *self.columns()).iterator(chunk_size=2000):
+            yield (*row[:n], self.pair(row[n:]))
+
+
+def _active_pairs() -> Iterator[Pair]:
+    """Every active relationship, as a `Pair`."""
+    rows = _PairReader().read(Relationship.objects.filter(status=RelationshipStatus.ACTIVE))
+    return (row[0] for row in rows)
+
+
+def _url_of(name: str) -> Callable[[int], str]:
+    """`_url(name, pk)` for many ids: reversed once for a URL with one integer argument."""
+    marker = 987_654_321_012_345
+    head, found, tail = _url(name, marker).partition(str(marker))
+    if not found or str(marker) in tail:
+        return lambda pk: _url(name, pk)
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 def agreement_unconfirmed(now: dt.datetime) -> list[NudgeDraft]:
     """The latest agreement version, unconfirmed by one side a week after it was written."""
     latest = AgreementVersion.objects.filter(agreement=OuterRef("agreement")).order_by("-number")
-    versions = (
-        AgreementVersion.objects.filter(
-            pk=Subquery(latest.values("pk")[:1]),
-            agreement__relationship__status=RelationshipStatus.ACTIVE,
-            created_at__lt=now - dt.timedelta(days=AGREEMENT_GRACE_DAYS),
-        )
-        .filter(Q(mentee_confirmed_at__isnull=True) | Q(mentor_confirmed_at__isnull=True))
-        .select_related(
-            "agreement__relationship__program",
-            "agreement__relationship__mentee__person__user",
-            "agreement__relationship__mentor__person__user",
-        )
-    )
+    versions = AgreementVersion.objects.filter(
+        pk=Subquery(latest.values("pk")[:1]),
+        agreement__relationship__status=RelationshipStatus.ACTIVE,
+        created_at__lt=now - dt.timedelta(days=AGREEMENT_GRACE_DAYS),
+    ).filter(Q(mentee_confirmed_at__isnull=True) | Q(mentor_confirmed_at__isnull=True))
+    detail = _url_of("relationships:detail")
     drafts = []
-    for version in versions:
-        rel = version.agreement.relationship
-        for side, confirmed in (
-            (Side.MENTEE, version.mentee_confirmed_at),
-            (Side.MENTOR, version.mentor_confirmed_at),
+    for version_id, number, mentee_confirmed, mentor_confirmed, rel in _PairReader(
+        "agreement__relationship__"
+    ).read(versions, "pk", "number", "mentee_confirmed_at", "mentor_confirmed_at"):
+        for person, other, confirmed in (
+            (rel.mentee, rel.mentor, mentee_confirmed),
+            (rel.mentor, rel.mentee, mentor_confirmed),
         ):
             if confirmed is not None:
                 continue
-            person = rel.mentee.person if side == Side.MENTEE else rel.mentor.person
-            other = rel.mentor.person if side == Side.MENTEE else rel.mentee.person
-            with speaking_to(person):
+            with translation.override(person.language):
                 subject = _("Please confirm your agreement with %(name)s") % {
                     "name": other.full_name
                 }
@@ -131,7 +232,7 @@ def agreement_unconfirmed(now: dt.datetime) -> list[NudgeDraft]:
                     "for your confirmation for more than %(days)s. Read it and confirm it, or "
                     "propose changes."
                 ) % {
-                    "number": version.number,
+                    "number": number,
                     "program": rel.program.title,
                     "name": other.full_name,
                     "days": _days(AGREEMENT_GRACE_DAYS),
@@ -140,10 +241,10 @@ def agreement_unconfirmed(now: dt.datetime) -> list[NudgeDraft]:
                 NudgeDraft(
                     person_id=person.pk,
                     kind=NudgeKind.AGREEMENT_UNCONFIRMED,
-                    cause=f"agreement:{version.pk}",
+                    cause=f"agreement:{version_id}",
                     subject=subject,
                     body=body,
-                    url=_url("relationships:detail", rel.pk),
+                    url=detail(rel.pk),
                     essential=True,
                     program_id=rel.program_id,
                     relationship_id=rel.pk,
@@ -159,20 +260,21 @@ def stalled(now: dt.datetime) -> tuple[list[NudgeDraft], list[Relationship]]:
     CLOSURE_NOTICE_DAYS (the caller closes them, offering a re-match).
     """
     drafts: list[NudgeDraft] = []
-    to_close: list[Relationship] = []
+    close_ids: list[int] = []
     managers = _program_manager_people()
     overseers = _recipients({pid for ids in managers.values() for pid in ids})
     warned = _warned_relationships()
-    for rel in _active_relationships():
+    detail = _url_of("relationships:detail")
+    for rel in _active_pairs():
         anchor = rel.last_meeting_at or rel.started_at
         days = (now - anchor).days
         cadence = max(1, rel.program.meeting_cadence_days)
         key = f"{rel.pk}:{anchor:%Y%m%d%H%M}"
-        mentee, mentor = rel.mentee.person, rel.mentor.person
-        url = _url("relationships:detail", rel.pk)
+        mentee, mentor = rel.mentee, rel.mentor
+        url = detail(rel.pk)
         if days > cadence + STALL_GRACE_DAYS:
             for person, other in ((mentee, mentor), (mentor, mentee)):
-                with speaking_to(person):
+                with translation.override(person.language):
                     subject = _("Time to meet %(name)s again") % {"name": other.full_name}
                     body = _(
                         "You and %(name)s last met %(days)s ago; %(program)s suggests meeting "
@@ -199,7 +301,7 @@ def stalled(now: dt.datetime) -> tuple[list[NudgeDraft], list[Relationship]]:
         if days > 2 * cadence + STALL_GRACE_DAYS:
             # A manager in the pair is reminded as a member of it, not flagged as overseer.
             for person_id in managers.get(rel.program_id, ()):
-                if person_side(person_id, rel) is not None:
+                if person_id in (mentee.pk, mentor.pk):
                     continue
                 names = {"mentee": mentee.full_name, "mentor": mentor.full_name}
                 with speaking_to(overseers.get(person_id)):
@@ -231,7 +333,7 @@ def stalled(now: dt.datetime) -> tuple[list[NudgeDraft], list[Relationship]]:
             warning_at = warned.get((rel.pk, f"closewarn:{key}"))
             if warning_at is None:
                 for person in (mentee, mentor):
-                    with speaking_to(person):
+                    with translation.override(person.language):
                         subject = _("Your %(program)s relationship will be closed") % {
                             "program": rel.program.title
                         }
@@ -262,8 +364,10 @@ def stalled(now: dt.datetime) -> tuple[list[NudgeDraft], list[Relationship]]:
                         )
                     )
             elif now - warning_at >= dt.timedelta(days=CLOSURE_NOTICE_DAYS):
-                to_close.append(rel)
-    return drafts, to_close
+                close_ids.append(rel.pk)
+    # The few to close as model instances, for the closure service.
+    by_pk = Relationship.objects.select_related(*_PAIR).in_bulk(close_ids) if close_ids else {}
+    return drafts, [by_pk[pk] for pk in close_ids]
 
 
 def _program_manager_people() -> dict[int, list[int]]:
@@ -290,13 +394,13 @@ def _warned_relationships() -> dict[tuple[int, str], dt.datetime]:
     return {(r["relationship_id"], r["cause"]): r["first"] for r in rows}
 
 
-def _pair_values(rel: Relationship) -> dict[str, str]:
+def _pair_values(rel: Pair) -> dict[str, str]:
     """The values of a program message about one relationship (communications.catalog.PAIR)."""
     return {
-        "mentor_first_name": rel.mentor.person.first_name,
-        "mentor_name": rel.mentor.person.full_name,
-        "mentee_first_name": rel.mentee.person.first_name,
-        "mentee_name": rel.mentee.person.full_name,
+        "mentor_first_name": rel.mentor.first_name,
+        "mentor_name": rel.mentor.full_name,
+        "mentee_first_name": rel.mentee.first_name,
+        "mentee_name": rel.mentee.full_name,
         "relationship_url": _url("relationships:detail", rel.pk),
     }
 
@@ -308,11 +412,12 @@ def survey_due(now: dt.datetime) -> list[NudgeDraft]:
     today = now.date()
     recent = now - dt.timedelta(days=CLOSING_SURVEY_WINDOW_DAYS)
     own = {key: programs_with_text(key) for key in ("midpoint", "closing")}
+    detail = _url_of("relationships:detail")
     rels = Relationship.objects.filter(
         Q(status=RelationshipStatus.ACTIVE, planned_end_date__isnull=False)
         | Q(status=RelationshipStatus.CLOSED, closed_at__gte=recent)
-    ).select_related(*_PAIR)
-    for rel in rels.iterator(chunk_size=2000):
+    )
+    for (rel,) in _PairReader().read(rels):
         if rel.status == RelationshipStatus.CLOSED:
             kind = SurveyKind.CLOSING
         elif rel.planned_end_date is not None:
@@ -321,10 +426,10 @@ def survey_due(now: dt.datetime) -> list[NudgeDraft]:
             if today < midpoint:
                 continue
             kind = SurveyKind.MIDPOINT
-        for side, person in ((Side.MENTEE, rel.mentee.person), (Side.MENTOR, rel.mentor.person)):
+        for side, person in ((Side.MENTEE, rel.mentee), (Side.MENTOR, rel.mentor)):
             if (rel.pk, kind, side) in answered:
                 continue
-            with speaking_to(person):
+            with translation.override(person.language):
                 subject = (
                     _("Your closing survey for %(program)s")
                     if kind == SurveyKind.CLOSING
@@ -350,7 +455,7 @@ def survey_due(now: dt.datetime) -> list[NudgeDraft]:
                     cause=f"survey:{kind}:{rel.pk}",
                     subject=subject,
                     body=body,
-                    url=_url("relationships:detail", rel.pk),
+                    url=detail(rel.pk),
                     program_id=rel.program_id,
                     relationship_id=rel.pk,
                 )
@@ -463,16 +568,17 @@ def checkin_due(now: dt.datetime) -> list[NudgeDraft]:
         .values("relationship_id", "side")
         .annotate(last=Max("created_at"))
     }
+    check_in = _url_of("relationships:check_in")
     drafts = []
-    for rel in _active_relationships():
+    for rel in _active_pairs():
         for side, person, other in (
-            (Side.MENTEE, rel.mentee.person, rel.mentor.person),
-            (Side.MENTOR, rel.mentor.person, rel.mentee.person),
+            (Side.MENTEE, rel.mentee, rel.mentor),
+            (Side.MENTOR, rel.mentor, rel.mentee),
         ):
             anchor = last.get((rel.pk, side)) or rel.started_at
             if now - anchor < dt.timedelta(days=CHECKIN_DAYS):
                 continue
-            with speaking_to(person):
+            with translation.override(person.language):
                 subject = _("How is it going with %(name)s?") % {"name": other.full_name}
                 body = _(
                     "Rate your %(program)s relationship with %(name)s from 1 (struggling) to 5 "
@@ -486,7 +592,7 @@ def checkin_due(now: dt.datetime) -> list[NudgeDraft]:
                     cause=f"checkin:{rel.pk}:{side}:{anchor:%Y%m%d%H%M}",
                     subject=subject,
                     body=body,
-                    url=_url("relationships:check_in", rel.pk),
+                    url=check_in(rel.pk),
                     program_id=rel.program_id,
                     relationship_id=rel.pk,
                 )
@@ -503,13 +609,14 @@ def journey_step_due(now: dt.datetime) -> list[NudgeDraft]:
     before its due date is not reminded at all.
     """
     journeys_copy_missing()
+    journey = _url_of("journeys:relationship")
     drafts = []
-    for rel, steps in due_steps(now=now, relationships=_active_relationships()):
-        mentee, mentor = rel.mentee.person, rel.mentor.person
-        url = _url("journeys:relationship", rel.pk)
+    for rel, steps in due_steps(now=now, relationships=_active_pairs()):
+        mentee, mentor = rel.mentee, rel.mentor
+        url = journey(rel.pk)
         for step in steps:
             for person, other in ((mentee, mentor), (mentor, mentee)):
-                with speaking_to(person):
+                with translation.override(person.language):
                     subject = _("Journey: %(title)s") % {"title": step.title}
                     body = _(
                         "A step of your %(program)s journey with %(name)s is due now: "

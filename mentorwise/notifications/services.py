@@ -14,10 +14,11 @@ from django_tasks import task
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.core.audit import audit_record
+from mentorwise.core.bulk import rows_insert
 from mentorwise.core.content import reading
 from mentorwise.core.errors import NotFound
-from mentorwise.core.languages import language_of, speaking_to
-from mentorwise.core.outbound import outbound_record, person_ref
+from mentorwise.core.languages import language_from, speaking_to
+from mentorwise.core.outbound import outbound_record_many, person_ref
 from mentorwise.matches.services import requests_expire
 from mentorwise.messaging.contract import Action, ActionKind, Kind
 from mentorwise.messaging.selectors import kinds_switched_off
@@ -94,54 +95,74 @@ def _nudges_run(now: dt.datetime | None, send: bool) -> NudgeRun:
     return result
 
 
+# The columns of a new nudge, in the order `_create` writes them.
+_NUDGE_COLUMNS = (
+    "person_id",
+    "kind",
+    "cause",
+    "subject",
+    "body",
+    "url",
+    "essential",
+    "program_id",
+    "relationship_id",
+    "created_at",
+    "delivery",
+)
+
+
 def _create(drafts: list[rules.NudgeDraft], now: dt.datetime) -> int:
-    """Insert the drafts whose (person, cause) is new; the unique constraint makes it safe
-    when two workers run at once."""
+    """Insert the drafts whose (person, cause) is new; the unique constraint decides (ON
+    CONFLICT DO NOTHING), so it is safe when two workers run at once, and only the nudges
+    this run inserted are counted and announced."""
     if not drafts:
         return 0
-    seen = set(
-        Nudge.objects.filter(cause__in={d.cause for d in drafts}).values_list("person_id", "cause")
-    )
-    # Nobody is reminded after leaving or after their data was erased.
+    # Nobody is reminded after leaving or after their data was erased: everybody gone,
+    # read once (not the tens of thousands of recipients as a list of ids).
     gone = set(
-        Person.objects.filter(pk__in={d.person_id for d in drafts})
-        .filter(Q(erased_at__isnull=False) | ~employed_on(now.date()))
-        .values_list("pk", flat=True)
+        Person.objects.filter(Q(erased_at__isnull=False) | ~employed_on(now.date())).values_list(
+            "pk", flat=True
+        )
     )
     fresh: dict[tuple[int, str], rules.NudgeDraft] = {}
     for draft in drafts:
-        key = (draft.person_id, draft.cause)
-        if key not in seen and draft.person_id not in gone:
-            fresh.setdefault(key, draft)
-    Nudge.objects.bulk_create(
+        if draft.person_id not in gone:
+            fresh.setdefault((draft.person_id, draft.cause), draft)
+    pending = str(Delivery.PENDING)
+    inserted = rows_insert(
+        Nudge,
+        _NUDGE_COLUMNS,
         [
-            Nudge(
-                person_id=d.person_id,
-                kind=d.kind,
-                cause=d.cause,
-                subject=d.subject[:200],
-                body=d.body,
-                url=d.url[:300],
-                essential=d.essential,
-                program_id=d.program_id,
-                relationship_id=d.relationship_id,
-                created_at=now,
+            (
+                d.person_id,
+                str(d.kind),
+                d.cause,
+                d.subject[:200],
+                d.body,
+                d.url[:300],
+                d.essential,
+                d.program_id,
+                d.relationship_id,
+                now,
+                pending,
             )
             for d in fresh.values()
         ],
-        batch_size=1000,
+        returning=("person_id", "cause"),
         ignore_conflicts=True,
     )
-    _announce(list(fresh.values()))
-    return len(fresh)
+    new = [fresh[(person_id, cause)] for person_id, cause in inserted]
+    _announce(new)
+    return len(new)
 
 
 def _announce(drafts: list[rules.NudgeDraft]) -> None:
     """Tell subscribed systems (webhooks) of relationships at risk and surveys due."""
     flagged: set[int] = set()
+    announced = (NudgeKind.STALLED_FLAG, NudgeKind.SURVEY_DUE)
     programs = dict(
         Relationship.objects.filter(
-            pk__in={d.relationship_id for d in drafts if d.relationship_id}
+            pk__in={d.relationship_id for d in drafts if d.relationship_id and d.kind in announced}
         ).values_list("pk", "program__slug")
     )
     people = dict(
@@ -149,26 +170,32 @@ def _announce(drafts: list[rules.NudgeDraft]) -> None:
             pk__in={d.person_id for d in drafts if d.kind == NudgeKind.SURVEY_DUE}
         ).values_list("pk", "employee_id")
     )
+    events: list[tuple[str, dict[str, object]]] = []
     for draft in drafts:
         rel = draft.relationship_id
         if rel is None or rel not in programs:
             continue
         if draft.kind == NudgeKind.STALLED_FLAG and rel not in flagged:
             flagged.add(rel)
-            outbound_record(
-                "relationship.at_risk",
-                {"relationship": rel, "program": programs[rel], "reason": "no_recent_meeting"},
+            events.append(
+                (
+                    "relationship.at_risk",
+                    {"relationship": rel, "program": programs[rel], "reason": "no_recent_meeting"},
+                )
             )
         elif draft.kind == NudgeKind.SURVEY_DUE:
-            outbound_record(
-                "survey.due",
-                {
-                    "relationship": rel,
-                    "program": programs[rel],
-                    "person": person_ref(draft.person_id, people.get(draft.person_id, "")),
-                    "survey": draft.cause.split(":")[1],
-                },
+            events.append(
+                (
+                    "survey.due",
+                    {
+                        "relationship": rel,
+                        "program": programs[rel],
+                        "person": person_ref(draft.person_id, people.get(draft.person_id, "")),
+                        "survey": draft.cause.split(":")[1],
+                    },
+                )
             )
+    outbound_record_many(events)
 
 
 def _auto_close(relationship: Relationship, now: dt.datetime) -> int:
@@ -246,6 +273,25 @@ def nudges_send(*, now: dt.datetime | None = None) -> tuple[int, int]:
             return sent, in_app
 
 
+# What a batch of pending nudges reads: the columns it needs, not model instances (with
+# the recipient's first name and what decides their language: their login's own choice
+# and their HR record's languages).
+_PENDING_COLUMNS = (
+    "pk",
+    "person_id",
+    "kind",
+    "essential",
+    "subject",
+    "body",
+    "url",
+    "program_id",
+    "relationship_id",
+    "person__first_name",
+    "person__languages",
+    "person__user__language",
+)
+
+
 @transaction.atomic
 def _send_batch(now: dt.datetime) -> tuple[int, int]:
     pending = list(
@@ -253,60 +299,72 @@ def _send_batch(now: dt.datetime) -> tuple[int, int]:
         # that brings each person's login (their language).
         Nudge.objects.select_for_update(of=("self",))
         .filter(delivery=Delivery.PENDING, person__erased_at__isnull=True)
-        .select_related("person__user")
-        .order_by("pk")[:SEND_BATCH]
+        .order_by("pk")
+        .values_list(*_PENDING_COLUMNS)[:SEND_BATCH]
     )
-    off = kinds_switched_off({n.person_id for n in pending}, MUTED_KINDS)
+    off = kinds_switched_off({row[1] for row in pending}, MUTED_KINDS)
     drafts: list[Draft] = []
+    # The texts of each language are looked up once per batch, not once per nudge.
     texts: dict[str, tuple[str, str]] = {}
-    in_app = 0
-    for nudge in pending:
-        kind = nudge_kind(nudge.kind)
-        if not nudge.essential and (nudge.person_id, kind) in off:
-            nudge.delivery = Delivery.IN_APP
-            in_app += 1
-        else:
-            # The texts of each language are looked up once per batch, not once per nudge.
-            language = language_of(nudge.person)
-            if language not in texts:
-                with translation.override(language):
-                    texts[language] = (_("Hello %(name)s,"), _("Remind me in a week"))
-            hello, snooze = texts[language]
-            greeting = hello % {"name": nudge.person.first_name}
-            actions = _buttons(nudge, kind, snooze)
-            drafts.append(
-                Draft(
-                    person_id=nudge.person_id,
-                    kind=kind,
-                    subject=nudge.subject,
-                    body=f"{greeting}\n\n{nudge.body}\n\n{nudge.url}\n",
-                    url=nudge.url,
-                    essential=nudge.essential,
-                    actions=actions,
-                    program_id=nudge.program_id,
-                )
+    languages: dict[tuple[str | None, tuple[str, ...]], str] = {}
+    outcome: dict[str, list[int]] = {Delivery.EMAILED: [], Delivery.IN_APP: []}
+    for (
+        pk,
+        person_id,
+        raw_kind,
+        essential,
+        subject,
+        body,
+        url,
+        program_id,
+        relationship_id,
+        first_name,
+        record,
+        chosen,
+    ) in pending:
+        kind = nudge_kind(raw_kind)
+        if not essential and (person_id, kind) in off:
+            outcome[Delivery.IN_APP].append(pk)
+            continue
+        key = (chosen, tuple(record or ()))
+        if key not in languages:
+            languages[key] = language_from(chosen=chosen, record=record)
+        language = languages[key]
+        if language not in texts:
+            with translation.override(language):
+                texts[language] = (_("Hello %(name)s,"), _("Remind me in a week"))
+        hello, snooze = texts[language]
+        greeting = hello % {"name": first_name}
+        drafts.append(
+            Draft(
+                person_id=person_id,
+                kind=kind,
+                subject=subject,
+                body=f"{greeting}\n\n{body}\n\n{url}\n",
+                url=url,
+                essential=essential,
+                actions=_buttons(relationship_id, kind, snooze),
+                program_id=program_id,
             )
-            nudge.delivery = Delivery.EMAILED
-        nudge.sent_at = now
+        )
+        outcome[Delivery.EMAILED].append(pk)
     notify_bulk(drafts)
     # Two UPDATEs (one per outcome), not a bulk_update: its CASE per row costs seconds here.
-    for delivery in (Delivery.EMAILED, Delivery.IN_APP):
-        ids = [n.pk for n in pending if n.delivery == delivery]
+    for delivery, ids in outcome.items():
         for start in range(0, len(ids), 1000):
             Nudge.objects.filter(pk__in=ids[start : start + 1000]).update(
                 delivery=delivery, sent_at=now
             )
-    return len(drafts), in_app
+    return len(drafts), len(outcome[Delivery.IN_APP])
 
 
-def _buttons(nudge: Nudge, kind: Kind, snooze: str) -> tuple[Action, ...]:
+def _buttons(relationship_id: int | None, kind: Kind, snooze: str) -> tuple[Action, ...]:
     """A check-in prompt's 1-5 rating; a snooze (labelled `snooze`) on every reminder but a
     meeting's (a week later, the meeting is past)."""
     rating: tuple[Action, ...] = ()
-    if kind == Kind.CHECKIN and nudge.relationship_id is not None:
+    if kind == Kind.CHECKIN and relationship_id is not None:
         rating = tuple(
-            Action(ActionKind.CHECKIN_RATE, nudge.relationship_id, str(n), value=n)
-            for n in range(1, 6)
+            Action(ActionKind.CHECKIN_RATE, relationship_id, str(n), value=n) for n in range(1, 6)
         )
     if kind == Kind.MEETING:
         return rating
