@@ -19,12 +19,11 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils import timezone
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.availability.slots import suggest_slots
-from mentorwise.circles.models import Circle, CircleMeeting, CircleMeetingStatus
+from mentorwise.circles.models import Circle, CircleMeeting
 from mentorwise.circles.permissions import require_active, require_facilitator
 from mentorwise.circles.selectors import current_memberships
 from mentorwise.core.clock import format_when, zone_of
@@ -32,6 +31,7 @@ from mentorwise.relationships.suggested import (
     COUNT,
     calendars_of,
     check_duration,
+    last_meeting_start,
     search_window,
 )
 
@@ -57,16 +57,6 @@ class CircleSuggestions:
     cadence_days: int
 
 
-def _previous(circle: Circle) -> dt.datetime | None:
-    meeting = (
-        CircleMeeting.objects.filter(circle=circle)
-        .filter(Q(status=CircleMeetingStatus.SCHEDULED) | Q(status=CircleMeetingStatus.HELD))
-        .order_by("-starts_at")
-        .first()
-    )
-    return meeting.starts_at if meeting is not None else None
-
-
 def circle_suggested_times(
     *,
     actor: Actor,
@@ -85,7 +75,7 @@ def circle_suggested_times(
         m.enrollment.person for m in current_memberships(circle) if m.pk != mine.pk
     ]
     cadence = dt.timedelta(days=circle.meeting_cadence_days)
-    previous = _previous(circle)
+    previous = last_meeting_start(CircleMeeting.objects.filter(circle=circle))
     start, end = search_window(now or timezone.now(), cadence, previous)
     attendees, notes = calendars_of(people, viewer, start, end)
     slots = suggest_slots(

@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,15 +74,14 @@ def _cadence_days(relationship: Relationship) -> int:
     return int(relationship.program.meeting_cadence_days)
 
 
-def _previous(relationship: Relationship) -> dt.datetime | None:
-    """The last meeting held or planned: the cadence counts from it."""
-    meeting = (
-        Meeting.objects.filter(relationship=relationship)
-        .filter(Q(status=MeetingStatus.SCHEDULED) | Q(status=MeetingStatus.HELD))
-        .order_by("-starts_at")
-        .first()
+def last_meeting_start(meetings: QuerySet[Any]) -> dt.datetime | None:
+    """The start of the last of `meetings` held or planned (a pair's or a circle's: both
+    kinds of meeting say "scheduled" and "held"): the cadence counts from it."""
+    planned_or_held = meetings.filter(status__in=(MeetingStatus.SCHEDULED, MeetingStatus.HELD))
+    start: dt.datetime | None = (
+        planned_or_held.order_by("-starts_at").values_list("starts_at", flat=True).first()
     )
-    return meeting.starts_at if meeting is not None else None
+    return start
 
 
 def check_duration(minutes: int) -> None:
@@ -144,7 +144,7 @@ def suggested_times(
     mentor: Person = relationship.mentor.person
     viewer, other = (mentee, mentor) if side == Side.MENTEE else (mentor, mentee)
     cadence = dt.timedelta(days=_cadence_days(relationship))
-    previous = _previous(relationship)
+    previous = last_meeting_start(Meeting.objects.filter(relationship=relationship))
     start, end = search_window(now or timezone.now(), cadence, previous)
     attendees, notes = calendars_of([viewer, other], viewer, start, end)
     slots = suggest_slots(
