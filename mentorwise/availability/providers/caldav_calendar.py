@@ -27,7 +27,7 @@ from mentorwise.availability.providers.base import (
     clip,
     utc,
 )
-from mentorwise.availability.providers.ical_busy import busy_from_objects
+from mentorwise.availability.providers.ical_busy import basic_datetime, busy_from_objects
 
 CALDAV_NS = "urn:ietf:params:xml:ns:caldav"
 # No entities, no network, and room for a year of events in one answer.
@@ -39,15 +39,7 @@ def _instant(text: str) -> dt.datetime:
     is thousands of these."""
     if len(text) != 16 or text[8] != "T" or text[15] != "Z":
         raise ValueError(f"not a UTC date-time: {text[:20]!r}")
-    return dt.datetime(
-        int(text[0:4]),
-        int(text[4:6]),
-        int(text[6:8]),
-        int(text[9:11]),
-        int(text[11:13]),
-        int(text[13:15]),
-        tzinfo=dt.UTC,
-    )
+    return basic_datetime(text, dt.UTC)
 
 
 def _duration(text: str) -> dt.timedelta:

@@ -47,6 +47,20 @@ WANTED = frozenset(
 MAX_OCCURRENCES = 200_000
 
 
+def basic_datetime(text: str, zone: dt.tzinfo) -> dt.datetime:
+    """An iCalendar DATE-TIME in its basic form (19970714T173000, a trailing Z allowed) as
+    a wall-clock time of `zone`; sliced, not strptime'd: a year of events is thousands."""
+    return dt.datetime(
+        int(text[0:4]),
+        int(text[4:6]),
+        int(text[6:8]),
+        int(text[9:11]),
+        int(text[11:13]),
+        int(text[13:15]),
+        tzinfo=zone,
+    )
+
+
 @dataclass
 class _Event:
     """The busy-relevant properties of one VEVENT, as text until needed."""
@@ -232,15 +246,7 @@ class _Reader:
             zone = self.zone(params["TZID"])
         else:
             zone = self.person  # floating: the person's own wall clock
-        return dt.datetime(
-            int(text[0:4]),
-            int(text[4:6]),
-            int(text[6:8]),
-            int(text[9:11]),
-            int(text[11:13]),
-            int(text[13:15]),
-            tzinfo=zone,
-        )
+        return basic_datetime(text, zone)
 
     def instant(self, moment: Moment) -> dt.datetime:
         """A moment in UTC: an all-day date is its midnight in the person's zone."""
