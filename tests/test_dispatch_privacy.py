@@ -151,7 +151,9 @@ def test_nothing_private_leaves_on_any_channel(
             actor=mentee,
             relationship=relationship,
             log=MeetingLog(
-                held_at=timezone.now() - dt.timedelta(hours=2),
+                # When the relationship started: two hours earlier is the day before
+                # in Berlin between midnight and two, before the relationship began.
+                held_at=relationship.started_at,
                 topics=MARKS["topics"],
                 shared_notes=MARKS["shared_notes"],
                 private_note=MARKS["private_note"],
