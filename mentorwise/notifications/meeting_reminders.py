@@ -16,8 +16,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mentorwise.circles.models import (
@@ -29,17 +27,12 @@ from mentorwise.circles.models import (
 from mentorwise.core.clock import format_when, zone_of
 from mentorwise.core.languages import speaking_to
 from mentorwise.notifications.models import NudgeKind
-from mentorwise.notifications.rules import NudgeDraft
+from mentorwise.notifications.rules import NudgeDraft, site_url
 from mentorwise.people.models import Person
 from mentorwise.relationships.models import Meeting, MeetingStatus, RelationshipStatus
 
 REMINDER_HOURS = 24
 FRESH_HOURS = 12
-
-
-def _url(name: str, *args: object) -> str:
-    base: str = settings.MENTORWISE_BASE_URL
-    return base.rstrip("/") + reverse(name, args=args)
 
 
 def _draft(
@@ -111,7 +104,7 @@ def _pair_reminders(now: dt.datetime) -> Iterable[NudgeDraft]:
                 location=meeting.location,
                 uid=meeting.uid,
                 sequence=meeting.sequence,
-                url=_url("relationships:detail", rel.pk),
+                url=site_url("relationships:detail", rel.pk),
                 program_id=rel.program_id,
                 relationship_id=rel.pk,
             )
@@ -144,7 +137,7 @@ def _circle_reminders(now: dt.datetime) -> Iterable[NudgeDraft]:
                 location=meeting.location,
                 uid=meeting.uid,
                 sequence=meeting.sequence,
-                url=_url("circles:detail", circle.pk),
+                url=site_url("circles:detail", circle.pk),
                 program_id=circle.program_id,
                 relationship_id=None,
             )

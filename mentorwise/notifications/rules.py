@@ -68,7 +68,7 @@ class NudgeDraft:
     relationship_id: int | None = None
 
 
-def _url(name: str, *args: object) -> str:
+def site_url(name: str, *args: object) -> str:
     base: str = settings.MENTORWISE_BASE_URL
     return base.rstrip("/") + reverse(name, args=args)
 
@@ -196,11 +196,11 @@ def _active_pairs() -> Iterator[Pair]:
 
 
 def _url_of(name: str) -> Callable[[int], str]:
-    """`_url(name, pk)` for many ids: reversed once for a URL with one integer argument."""
+    """`site_url(name, pk)` for many ids: reversed once for a URL with one integer argument."""
     marker = 987_654_321_012_345
-    head, found, tail = _url(name, marker).partition(str(marker))
+    head, found, tail = site_url(name, marker).partition(str(marker))
     if not found or str(marker) in tail:
-        return lambda pk: _url(name, pk)
+        return lambda pk: site_url(name, pk)
     return lambda pk: f"{head}{pk}{tail}"
 
 
@@ -323,7 +323,7 @@ def stalled(now: dt.datetime) -> tuple[list[NudgeDraft], list[Relationship]]:
                         cause=f"flag:{key}",
                         subject=subject,
                         body=body,
-                        url=_url("relationships:program", rel.program.slug),
+                        url=site_url("relationships:program", rel.program.slug),
                         essential=True,
                         program_id=rel.program_id,
                         relationship_id=rel.pk,
@@ -401,7 +401,7 @@ def _pair_values(rel: Pair) -> dict[str, str]:
         "mentor_name": rel.mentor.full_name,
         "mentee_first_name": rel.mentee.first_name,
         "mentee_name": rel.mentee.full_name,
-        "relationship_url": _url("relationships:detail", rel.pk),
+        "relationship_url": site_url("relationships:detail", rel.pk),
     }
 
 
@@ -512,7 +512,7 @@ def answer_waiting(now: dt.datetime) -> list[NudgeDraft]:
                     cause=f"answer:{match.pk}",
                     subject=subject,
                     body=body,
-                    url=_url("relationships:mine"),
+                    url=site_url("relationships:mine"),
                     essential=True,
                     program_id=match.program_id,
                 )
@@ -551,7 +551,7 @@ def training_incomplete(now: dt.datetime) -> list[NudgeDraft]:
                     cause=f"training:{enrollment_id}",
                     subject=subject,
                     body=body,
-                    url=_url("learning:catalogue"),
+                    url=site_url("learning:catalogue"),
                     essential=True,
                     program_id=program.pk,
                 )
