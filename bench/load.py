@@ -141,6 +141,16 @@ print(len(context["mentees"]), "mentees,", len(context["mentors"]), "mentors,",
     return json.loads(out.read_text())
 
 
+def ready_for_serving(args: argparse.Namespace, env: dict[str, str]) -> None:
+    """Bring a built data set up to the current schema and collect the static files once
+    (the server starts with --skip-collectstatic)."""
+    subprocess.run(["mentorwise", "migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
+    if not (args.data_dir / "static" / "staticfiles.json").exists():
+        subprocess.run(
+            ["mentorwise", "collectstatic", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT
+        )
+
+
 def start_server(
     args: argparse.Namespace, env: dict[str, str], workers: int, threads: int, log: str
 ) -> subprocess.Popen[bytes]:
@@ -251,12 +261,7 @@ def main() -> int:
     if not (sqlite_built or (args.data_dir / "load-built").exists()):
         build_data(args, env)
         (args.data_dir / "load-built").write_text(str(args.people))
-    # Bring an older data set up to the current schema.
-    subprocess.run(["mentorwise", "migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
-    if not (args.data_dir / "static" / "staticfiles.json").exists():
-        subprocess.run(
-            ["mentorwise", "collectstatic", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT
-        )
+    ready_for_serving(args, env)
     context = prepare_sessions(args, env)
     context_file = args.data_dir / "load-context.json"
     random.seed(1)

@@ -30,7 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load import prepare_sessions, server_env, start_server, wait_until_up
+from load import prepare_sessions, ready_for_serving, server_env, start_server, wait_until_up
 from mix import Visit, admin_visit, mentee_visit, mentor_visit
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -73,6 +73,7 @@ def main() -> int:
     args = parser.parse_args()
     args.data_dir = args.data_dir.resolve()
     env = server_env(args)
+    ready_for_serving(args, env)
     context = prepare_sessions(args, env)
     cookie = context["session_cookie"]
     server = start_server(args, env, workers=1, threads=1, log="server-cpu.log")
