@@ -234,6 +234,18 @@ else:
     # after a database restart fails.
     _db["CONN_MAX_AGE"] = envint("CONN_MAX_AGE", 60, minimum=0)
     _db["CONN_HEALTH_CHECKS"] = True
+    if _db["ENGINE"] == "django.db.backends.postgresql":
+        # Values travel apart from the query's text, and a query a connection sends
+        # DATABASE_PREPARE_THRESHOLD times is planned once and kept (psycopg's prepared
+        # statements; 0 turns them off, e.g. behind PgBouncer older than 1.21 in transaction
+        # mode). The backend sends long lists as one array and cuts bulk writes into batches
+        # under the protocol's 65,535 values (core/db/postgresql). After `mentorwise migrate`
+        # changes a column's type, restart the web processes (docs/deployment.md).
+        _db["ENGINE"] = "mentorwise.core.db.postgresql"
+        _prepare = envint("DATABASE_PREPARE_THRESHOLD", 5, minimum=0)
+        _db.setdefault("OPTIONS", {}).update(
+            {"server_side_binding": True, "prepare_threshold": _prepare or None}
+        )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

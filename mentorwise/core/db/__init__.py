@@ -1,0 +1,1 @@
+"""Database backends of Mentorwise: Django's own, with what the project needs on top."""
