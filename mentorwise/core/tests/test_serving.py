@@ -72,3 +72,18 @@ def test_serve_prints_its_gunicorn_command(tmp_path: Path, monkeypatch: pytest.M
 
     with pytest.raises(CommandError, match="WEB_CONCURRENCY"):
         call_command("serve", "--print")
+
+
+def test_serve_preloads_and_warms_the_parent(monkeypatch: pytest.MonkeyPatch) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("serve", "--print", stdout=out)
+    command = out.getvalue().split()
+    assert "--preload" in command
+    assert command[command.index("--config") + 1] == "python:mentorwise.core.gunicorn_conf"
+    from mentorwise.core import gunicorn_conf
+
+    assert callable(gunicorn_conf.when_ready)

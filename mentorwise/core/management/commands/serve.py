@@ -76,6 +76,11 @@ class Command(BaseCommand):
             str(threads),
             "--worker-class",
             "gthread",
+            # The parent loads and warms the application once (core.warmup); workers, the
+            # first ones and those that replace them, are forked warm.
+            "--preload",
+            "--config",
+            "python:mentorwise.core.gunicorn_conf",
             "--timeout",
             str(timeout),
             "--graceful-timeout",
