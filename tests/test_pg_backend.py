@@ -107,3 +107,14 @@ def test_batch_size_keeps_every_statement_under_the_limit() -> None:
         size = connection.ops.bulk_batch_size(fields, list(range(100_000)))
         assert size >= 1 and size * 2 * len(fields) <= MAX_QUERY_PARAMS
     assert connection.ops.bulk_batch_size(["pk", "pk", "a"], [1, 2, 3]) == 3
+
+
+def test_a_long_list_of_unhashable_json_values_keeps_django_s_form() -> None:
+    from mentorwise.programs.models import Program
+
+    program = Program.objects.create(name="Array 2027", slug="array-2027", matching={"w": 1})
+    wanted: list[Any] = [{"weights": i} for i in range(LIST_AS_ARRAY_FROM + 10)]
+    wanted.append(program.matching)
+    with CaptureQueriesContext(connection) as queries:
+        assert list(Program.objects.filter(pk=program.pk, matching__in=wanted)) == [program]
+    assert "ANY(" not in queries.captured_queries[0]["sql"]

@@ -49,7 +49,10 @@ class ListAsArrayMixin(BaseSQLCompiler):
         db_type = node.lhs.output_field.db_type(self.connection)
         if not db_type:
             return None
-        values = OrderedSet(value for value in node.rhs if value is not None)
+        try:
+            values = OrderedSet(value for value in node.rhs if value is not None)
+        except TypeError:
+            return None  # unhashable values (JSON objects): Django's own form
         if not values:
             raise EmptyResultSet
         sqls, params = node.batch_process_rhs(self, self.connection, values)
