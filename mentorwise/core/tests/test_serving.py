@@ -74,16 +74,33 @@ def test_serve_prints_its_gunicorn_command(tmp_path: Path, monkeypatch: pytest.M
         call_command("serve", "--print")
 
 
-def test_serve_preloads_and_warms_the_parent(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_preloads_and_warms_the_parent() -> None:
     from io import StringIO
+    from unittest.mock import MagicMock, patch
 
     from django.core.management import call_command
+
+    from mentorwise.core import gunicorn_conf
+    from mentorwise.core.warmup import Warmed
 
     out = StringIO()
     call_command("serve", "--print", stdout=out)
     command = out.getvalue().split()
     assert "--preload" in command
     assert command[command.index("--config") + 1] == "python:mentorwise.core.gunicorn_conf"
-    from mentorwise.core import gunicorn_conf
+    # The hook warms, then freezes what is alive, then logs what it did.
+    server = MagicMock()
+    calls: list[str] = []
+    warmed = Warmed(templates=3, languages=2, failed=())
 
-    assert callable(gunicorn_conf.when_ready)
+    def warm() -> Warmed:
+        calls.append("warm")
+        return warmed
+
+    with (
+        patch.object(gunicorn_conf, "warm_process", side_effect=warm),
+        patch("gc.freeze", side_effect=lambda: calls.append("freeze")),
+    ):
+        gunicorn_conf.when_ready(server)
+    assert calls == ["warm", "freeze"]
+    assert server.log.info.call_args.args[1:3] == (3, 2)
