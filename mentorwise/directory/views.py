@@ -23,6 +23,7 @@ from mentorwise.people.selectors import (
     person_filter_options,
     person_list,
     person_team_counts,
+    with_managers,
 )
 from mentorwise.programs.roles import can_read_directory
 
@@ -36,10 +37,11 @@ def person_list_view(request: AuthedRequest) -> HttpResponse:
     options = person_filter_options(actor=request.user, directory=True)
     form = PersonFilterForm(request.GET or None, options=options)
     filters = form.filters()
-    # Managers in a second query for the 50 shown, not joined to every match before sorting.
     people = person_list(actor=request.user, directory=True, filters=filters)
-    people = people.prefetch_related("manager")
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Managers in a second query for the 50 shown, not joined to every match before sorting.
+    page.object_list = list(page.object_list)
+    with_managers(page.object_list)
     person_list_read(actor=request.user, filters=filters, people=page.object_list)
     template = "people/list.html#results" if request.htmx else "people/list.html"
     context = {"form": form, "page": page, "audited": bool(profile_filters(filters))}

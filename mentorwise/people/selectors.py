@@ -253,6 +253,17 @@ _ORDER: dict[PersonOrder, tuple[str, ...]] = {
 }
 
 
+def with_managers(people: list[Person]) -> None:
+    """Reads the managers of `people` in one query and caches each on its person, so that
+    `person.manager` costs no query. A plain `IN` on their ids: Django's prefetch of a
+    forward key writes one `OR` term per id on SQLite (3–4 ms to compile for a page of 50)."""
+    ids = {p.manager_id for p in people if p.manager_id is not None}
+    managers = Person.objects.in_bulk(ids) if ids else {}
+    field = Person._meta.get_field("manager")
+    for person in people:
+        field.set_cached_value(person, managers.get(person.manager_id))
+
+
 def person_filter_options(*, actor: Actor, directory: bool | None = None) -> dict[str, list[str]]:
     """Distinct departments, functions and locations for the directory's filter menus.
 

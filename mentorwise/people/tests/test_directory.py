@@ -130,3 +130,35 @@ def test_one_s_own_record_in_a_filtered_list_is_not_audited(mentee: User) -> Non
 def test_an_offset_beyond_64_bits_is_refused_not_a_server_error(hr_admin: User) -> None:
     response = api_client(hr_admin).get("/api/people", {"offset": str(2**64)})
     assert response.status_code == 422 and response.json()["code"] == "invalid_input"
+
+
+def test_the_people_page_names_each_person_s_manager_in_one_query(hr_admin: User) -> None:
+    """`with_managers`: every row's manager (or a dash), read in one query for the page
+    however many managers it names."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    bosses = [PersonFactory(first_name=f"Boss{n}", last_name="Zed") for n in range(3)]
+    for n in range(9):
+        PersonFactory(first_name=f"Report{n}", last_name="Quill", manager=bosses[n % 3])
+    PersonFactory(first_name="Loner", last_name="Quill", manager=None)
+    client = page_client(hr_admin)
+
+    def page() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get("/people/", {"q": "Quill"}).content.decode()
+        return html, len(queries.captured_queries)
+
+    page()  # the session's first request records the sign-in's activity
+    html, first = page()
+    for boss in bosses:
+        assert html.count(f'<a href="/people/{boss.pk}/">{boss.full_name}</a>') == 3
+    loner = html.split("Loner Quill", 1)[1].split("</tr>", 1)[0]
+    assert "—" in loner
+    # Three more people under three more managers: not one query more.
+    more = [PersonFactory(first_name=f"Boss{n}", last_name="Yew") for n in range(3, 6)]
+    for boss in more:
+        PersonFactory(first_name="Later", last_name="Quill", manager=boss)
+    html, second = page()
+    assert second == first
+    assert all(f'<a href="/people/{boss.pk}/">{boss.full_name}</a>' in html for boss in more)
