@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     ExpressionWrapper,
     IntegerField,
@@ -16,6 +17,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -39,12 +41,9 @@ from mentorwise.programs.models import (
 )
 
 
-def program_list(*, actor: Actor, status: str | None = None) -> QuerySet[Program]:
-    programs = permissions.visible_programs(actor)
-    if status:
-        programs = programs.filter(status=status)
-    # A count per program in a subquery: a join with GROUP BY would carry every enrollment
-    # through any further filter (`.filter(managers=...)` on the home page).
+def _enrolled_count() -> Coalesce:
+    """A program's active enrollments, counted in a subquery: a join with GROUP BY would
+    carry every enrollment through any further filter (`.filter(managers=...)`)."""
     enrolled = (
         Enrollment.objects.filter(program=OuterRef("pk"), status=EnrollmentStatus.ACTIVE)
         .order_by()
@@ -52,30 +51,40 @@ def program_list(*, actor: Actor, status: str | None = None) -> QuerySet[Program
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return programs.annotate(
-        n_enrolled=Coalesce(Subquery(enrolled, output_field=IntegerField()), 0)
-    ).order_by("name")
+    return Coalesce(Subquery(enrolled, output_field=IntegerField()), 0)
+
+
+def program_list(*, actor: Actor, status: str | None = None) -> QuerySet[Program]:
+    programs = permissions.visible_programs(actor)
+    if status:
+        programs = programs.filter(status=status)
+    return programs.annotate(n_enrolled=_enrolled_count()).order_by("name")
 
 
 @dataclass(frozen=True)
 class HomePrograms:
-    """The home page's programs: those the actor manages, and up to six open for enrollment."""
+    """The home page's programs: those the actor manages (with `n_enrolled`), and up to six
+    open for enrollment."""
 
     managed: Sequence[Program]
     open: Sequence[Program]
 
 
 def home_programs(*, actor: Actor, open_limit: int = 6) -> HomePrograms:
-    """`program_list`'s programs the actor manages and those enrolling, read in one query."""
+    """The programs the actor may see that they manage or that are enrolling, read in one
+    query. Only managed programs are counted (the home page shows no other count): in a
+    CASE, so that the database runs the count for them alone."""
     if not isinstance(actor, User):
         return HomePrograms(managed=[], open=[])
-    managed = ExpressionWrapper(
-        Q(pk__in=permissions.managed_program_ids(actor)), output_field=BooleanField()
-    )
+    is_managed = Q(pk__in=permissions.managed_program_ids(actor))
     programs = list(
-        program_list(actor=actor)
-        .annotate(is_managed=managed)
+        permissions.visible_programs(actor)
+        .annotate(
+            is_managed=ExpressionWrapper(is_managed, output_field=BooleanField()),
+            n_enrolled=Case(When(is_managed, then=_enrolled_count()), default=None),
+        )
         .filter(Q(is_managed=True) | Q(status=ProgramStatus.ENROLLING))
+        .order_by("name")
     )
     return HomePrograms(
         managed=[p for p in programs if p.is_managed],

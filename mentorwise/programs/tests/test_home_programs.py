@@ -61,3 +61,30 @@ def test_at_most_six_open_programs_in_name_order(hr_admin: User) -> None:
     for n in range(8):
         _program(f"open-{n}", ProgramStatus.ENROLLING)
     assert _slugs(home_programs(actor=hr_admin).open) == [f"open-{n}" for n in range(6)]
+
+
+def test_managed_programs_are_counted_and_only_they(
+    program: Program, program_manager: User, other_manager: User
+) -> None:
+    """`n_enrolled`: the active enrollments of each program the actor manages; programs
+    shown only as open for enrollment are not counted (the home page shows no count)."""
+    from mentorwise.programs.models import Enrollment, EnrollmentStatus, Role
+
+    theirs = _program("d-others-open", ProgramStatus.ENROLLING, other_manager)
+    for n, status in enumerate([EnrollmentStatus.ACTIVE] * 3 + [EnrollmentStatus.WITHDRAWN]):
+        person = make_person(first_name=f"P{n}")
+        for p in (program, theirs):
+            Enrollment.objects.create(program=p, person=person, role=Role.MENTEE, status=status)
+    expected = program.enrollments.filter(status=EnrollmentStatus.ACTIVE).count()
+    assert expected >= 3
+
+    mine = home_programs(actor=program_manager)
+    assert [(p.slug, p.n_enrolled) for p in mine.managed] == [("leadership-2026", expected)]
+    assert {p.slug: p.n_enrolled for p in mine.open}["d-others-open"] is None
+    assert [(p.slug, p.n_enrolled) for p in home_programs(actor=other_manager).managed] == [
+        ("d-others-open", 3)
+    ]
+    empty = _program("e-empty", ProgramStatus.DRAFT, program_manager)
+    assert {p.slug: p.n_enrolled for p in home_programs(actor=program_manager).managed}[
+        empty.slug
+    ] == 0
