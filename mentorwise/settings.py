@@ -229,6 +229,11 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # Each web thread keeps its connection: opening one (and its PRAGMAs) on every request
     # cost more than many of the pages' queries. Django closes it after an error.
     _db["CONN_MAX_AGE"] = envint("CONN_MAX_AGE", 600, minimum=0)
+    # Django's backend with the project's compiler (core/db/sqlite3: each column's
+    # converters worked out once per field). Tests use an in-memory database, as with
+    # Django's engine (pytest-django recognises that one by its name only).
+    _db["ENGINE"] = "mentorwise.core.db.sqlite3"
+    _db.setdefault("TEST", {}).setdefault("NAME", ":memory:")
 else:
     # Persistent connections only with health checks: without them the first request
     # after a database restart fails.

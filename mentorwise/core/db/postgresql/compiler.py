@@ -1,4 +1,5 @@
-"""Django's PostgreSQL compilers, sending a long list of values as one array.
+"""Django's PostgreSQL compilers, sending a long list of values as one array (and working out
+each column's converters once per field, `core.db.converters`).
 
 `col IN (%s, %s, ...)` takes one parameter per value: past 65,535 values a statement with
 server-side parameters fails. Past `LIST_AS_ARRAY_FROM` values the list becomes
@@ -16,6 +17,8 @@ from django.db.models.expressions import BaseExpression, ColPairs
 from django.db.models.lookups import In
 from django.db.models.sql.compiler import SQLCompiler as BaseSQLCompiler
 from django.utils.datastructures import OrderedSet
+
+from mentorwise.core.db.converters import ConvertersOnceMixin
 
 if TYPE_CHECKING:
     from django.db.models.sql.compiler import _AsSqlType
@@ -35,8 +38,9 @@ class ListAsArrayMixin(BaseSQLCompiler):
     """Compiles an `in` lookup on a long list of plain values as `= ANY(array)`."""
 
     def compile(self, node: BaseExpression) -> _AsSqlType:
-        binding = getattr(self.connection.features, "uses_server_side_binding", False)
-        if isinstance(node, In) and binding:
+        if isinstance(node, In) and getattr(
+            self.connection.features, "uses_server_side_binding", False
+        ):
             as_array = self._list_as_array(node)
             if as_array is not None:
                 return cast("_AsSqlType", as_array)
@@ -62,21 +66,21 @@ class ListAsArrayMixin(BaseSQLCompiler):
         return f"{lhs} = ANY(%s::{db_type}[])", [*lhs_params, list(params)]
 
 
-class SQLCompiler(ListAsArrayMixin, pg.SQLCompiler):
+class SQLCompiler(ConvertersOnceMixin, ListAsArrayMixin, pg.SQLCompiler):
     pass
 
 
-class SQLInsertCompiler(ListAsArrayMixin, pg.SQLInsertCompiler):
+class SQLInsertCompiler(ConvertersOnceMixin, ListAsArrayMixin, pg.SQLInsertCompiler):
     pass
 
 
-class SQLDeleteCompiler(ListAsArrayMixin, pg.SQLDeleteCompiler):
+class SQLDeleteCompiler(ConvertersOnceMixin, ListAsArrayMixin, pg.SQLDeleteCompiler):
     pass
 
 
-class SQLUpdateCompiler(ListAsArrayMixin, pg.SQLUpdateCompiler):
+class SQLUpdateCompiler(ConvertersOnceMixin, ListAsArrayMixin, pg.SQLUpdateCompiler):
     pass
 
 
-class SQLAggregateCompiler(ListAsArrayMixin, pg.SQLAggregateCompiler):
+class SQLAggregateCompiler(ConvertersOnceMixin, ListAsArrayMixin, pg.SQLAggregateCompiler):
     pass

@@ -1,0 +1,1 @@
+"""Django's SQLite backend with the project's compiler (see `base`)."""
