@@ -125,13 +125,16 @@ def test_check_refuses_a_corrupt_file(tmp_path: Path) -> None:
         core_backup.backup_check(path, known_migrations=KNOWN)
 
 
-@pytest.fixture
-def live_db(tmp_path: Path, monkeypatch: Any) -> Path:
+# Django's engines, and the project's own that settings put in their place (core/db).
+SQLITE_ENGINES = ["django.db.backends.sqlite3", "mentorwise.core.db.sqlite3"]
+POSTGRESQL_ENGINES = ["django.db.backends.postgresql", "mentorwise.core.db.postgresql"]
+
+
+@pytest.fixture(params=SQLITE_ENGINES)
+def live_db(tmp_path: Path, monkeypatch: Any, request: Any) -> Path:
     path = tmp_path / "mentorwise.sqlite3"
     _make_db(path)
-    monkeypatch.setattr(
-        _database, "database", lambda: {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
-    )
+    monkeypatch.setattr(_database, "database", lambda: {"ENGINE": request.param, "NAME": path})
     return path
 
 
@@ -155,12 +158,19 @@ def test_backup_and_restore_commands(tmp_path: Path, live_db: Path, monkeypatch:
     assert len(kept) == 1 and len(_ids(kept[0])) == 1
 
 
-def test_postgresql_is_explained(monkeypatch: Any) -> None:
+def test_settings_name_the_project_s_engines() -> None:
+    from django.conf import settings
+
+    assert settings.DATABASES["default"]["ENGINE"] in SQLITE_ENGINES[1:] + POSTGRESQL_ENGINES[1:]
+
+
+@pytest.mark.parametrize("engine", POSTGRESQL_ENGINES)
+def test_postgresql_is_explained(monkeypatch: Any, engine: str) -> None:
     monkeypatch.setattr(
         _database,
         "database",
         lambda: {
-            "ENGINE": "django.db.backends.postgresql",
+            "ENGINE": engine,
             "NAME": "mentorwise",
             "USER": "app",
             "PASSWORD": "s3cret-pw",

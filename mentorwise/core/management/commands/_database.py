@@ -28,9 +28,10 @@ def database() -> dict[str, Any]:
 def sqlite_path() -> Path:
     """The SQLite file of the default database; explains the alternative otherwise."""
     db = database()
-    if db["ENGINE"] == "django.db.backends.postgresql":
+    # Django's engines or the project's own (core/db/postgresql, core/db/sqlite3).
+    if str(db["ENGINE"]).endswith(".postgresql"):
         raise CommandError(PG_HELP.format(dsn=_pg_dsn(db)))
-    if db["ENGINE"] != "django.db.backends.sqlite3":
+    if not str(db["ENGINE"]).endswith(".sqlite3"):
         raise CommandError(f"Backups of {db['ENGINE']} are not supported; use its own tools.")
     name = str(db["NAME"])
     if name == ":memory:" or "mode=memory" in name:
