@@ -43,7 +43,7 @@ def main() -> None:
     from mentorwise.people.services import people_import
 
     db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.sqlite3" and db["NAME"] in ("test", "postgres"):
+    if not str(db["ENGINE"]).endswith(".sqlite3") and db["NAME"] in ("test", "postgres"):
         sys.exit(
             f"Refusing to empty the people tables of database {db['NAME']!r}: use a scratch one."
         )

@@ -63,7 +63,7 @@ def main() -> None:
     from django.db import connection
 
     db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.sqlite3" and db["NAME"] in REFUSED_DATABASES:
+    if not str(db["ENGINE"]).endswith(".sqlite3") and db["NAME"] in REFUSED_DATABASES:
         sys.exit(f"Refusing to empty database {db['NAME']!r}: use a scratch one.")
     call_command("migrate", verbosity=0, skip_checks=True)
     if connection.vendor != "sqlite":

@@ -520,7 +520,7 @@ def setup_django() -> None:
     from django.core.management import call_command
 
     db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.sqlite3" and db["NAME"] in REFUSED_DATABASES:
+    if not str(db["ENGINE"]).endswith(".sqlite3") and db["NAME"] in REFUSED_DATABASES:
         sys.exit(f"Refusing to use database {db['NAME']!r}: use a scratch one.")
     call_command("migrate", verbosity=0, skip_checks=True)
 
