@@ -6,14 +6,6 @@ from django.db.models.sql import compiler as django
 
 from mentorwise.core.db.converters import ConvertersOnceMixin
 
-__all__ = [
-    "SQLAggregateCompiler",
-    "SQLCompiler",
-    "SQLDeleteCompiler",
-    "SQLInsertCompiler",
-    "SQLUpdateCompiler",
-]
-
 
 class SQLCompiler(ConvertersOnceMixin, django.SQLCompiler):
     pass
