@@ -20,8 +20,10 @@ reads their CPU time).
 
 With --baseline, the same count is taken of that checkout's code, on the same data (migrated
 by this checkout: an older checkout must read the same schema), in parallel: one table with
-both and their ratio. The data dir must hold a built demo (bench/load.py builds one).
-Needs valgrind (Debian's package); about 1.5 minutes per checkout and round on SQLite.
+both and their ratio. Each count has a file cache of its own, filled by its warm-up (cached
+dashboard figures are read from it, as a warm server reads them). The data dir must hold a
+built demo (bench/load.py builds one). Needs valgrind (Debian's package); about 1.5 minutes
+per checkout and round on SQLite.
 """
 
 from __future__ import annotations
@@ -127,7 +129,9 @@ def count(
     ]
     if args.database_url:
         command += ["--database-url", args.database_url]
-    child_env = {**env, "PYTHONPATH": str(code)}
+    # A cache of its own (the aggregates' data generation included): the two counts run at the
+    # same time, and in one shared cache each saw the other's entries come and go.
+    child_env = {**env, "PYTHONPATH": str(code), "CACHE_URL": f"filecache://{work}/cache"}
     return subprocess.Popen(
         command, cwd=code, env=child_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

@@ -4,10 +4,10 @@ Before Django turns a row into objects it asks, for every column of every query,
 functions convert the database's value (SQLite's text datetimes, JSON, booleans...): the
 backend's `get_db_converters` and the field's. The answer depends only on the column's
 fields, yet Django asks again for each query: 260 times a request on the load test's pages,
-3 % of the server's instructions there (bench/instructions.py). `ConvertersOnceMixin` keeps the
-answer for a plain column (`Col`) by its output field and target field, and hands the
-converters on with the query's own column, exactly as Django does; any other expression is
-asked every time, as in Django.
+3 % of the server's instructions there on SQLite (bench/instructions.py).
+`ConvertersOnceMixin` keeps the answer for a plain column (`Col`) by its output field and
+target field, and hands the converters on with the query's own column, exactly as Django
+does; any other expression is asked every time, as in Django.
 """
 
 from __future__ import annotations
