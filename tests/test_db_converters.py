@@ -73,7 +73,7 @@ def test_every_query_gets_django_s_converters_first_and_from_the_cache() -> None
             checked += 1
             columns += sum(type(e) is Col for e in expressions)
     assert checked > 2 * len(_project_models()) and columns > 1000
-    assert converters._CACHE  # plain columns were kept
+    assert getattr(connection.ops, converters._ATTRIBUTE)  # plain columns were kept
 
 
 def test_an_entry_of_another_field_under_the_same_id_is_not_used() -> None:
@@ -82,13 +82,14 @@ def test_an_entry_of_another_field_under_the_same_id_is_not_used() -> None:
     compiler = Relationship.objects.all().query.get_compiler(using="default")
     compiler.setup_query()
     column = next(s[0] for s in compiler.select if s[0].target.name == "started_at")
-    key = (connection.alias, id(column.output_field), id(column.target))
+    key = (id(column.output_field), id(column.target))
+    kept = connection.ops.__dict__.setdefault(converters._ATTRIBUTE, {})
     stranger = Relationship._meta.get_field("status")
-    converters._CACHE[key] = (stranger, stranger, [lambda value, expression, db: "wrong"])
+    kept[key] = (stranger, stranger, [lambda value, expression, db: "wrong"])
     found = compiler.get_converters([column])
     expected = django_compiler.SQLCompiler.get_converters(compiler, [column])
     assert _same(found, expected)
-    assert converters._CACHE[key][0] is column.output_field
+    assert kept[key][0] is column.output_field
 
 
 def test_rows_read_through_the_cache_are_the_rows_django_reads() -> None:
@@ -108,3 +109,40 @@ def test_rows_read_through_the_cache_are_the_rows_django_reads() -> None:
         for row in compiler.apply_converters((r for chunk in rows for r in chunk), plain)
     ]
     assert ours == theirs and len(ours) >= 3
+
+
+def test_each_connection_keeps_its_own_converters() -> None:
+    """A backend's converters are methods of one connection's operations: a column read first
+    in another thread (another connection) does not hand that connection's to this one."""
+    import threading
+
+    from django.db import connections
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    def bound_operations(found: dict[int, Any]) -> set[int]:
+        return {
+            id(f.__self__)
+            for functions, _expression in found.values()
+            for f in functions
+            if isinstance(getattr(f, "__self__", None), BaseDatabaseOperations)
+        }
+
+    def converters_here() -> tuple[Any, dict[int, Any]]:
+        compiler = Relationship.objects.select_related(*PAIR_RELATED).query.get_compiler(
+            using="default"
+        )
+        compiler.setup_query()
+        return compiler.connection, compiler.get_converters([s[0] for s in compiler.select])
+
+    elsewhere: list[Any] = []
+    thread = threading.Thread(target=lambda: elsewhere.append(converters_here()))
+    thread.start()
+    thread.join()
+    connections["default"]  # this thread's connection, as before
+    other_connection, other = elsewhere[0]
+    here_connection, here = converters_here()
+    assert other_connection is not here_connection
+    assert bound_operations(here) <= {id(here_connection.ops)}
+    assert bound_operations(other) <= {id(other_connection.ops)}
+    if connection.vendor == "sqlite":  # SQLite's datetimes are converted by the backend
+        assert bound_operations(here) == {id(here_connection.ops)}

@@ -19,10 +19,13 @@ from django.db.models.expressions import Col, ColPairs
 from django.db.models.sql.compiler import SQLCompiler
 
 Converter = Callable[[Any, Any, Any], Any]
-# (output field, target field) -> the column's converters. The fields are kept in the entry and
-# compared by identity: a field's id is not reused while its entry holds it, and the fields of
-# the models Django builds for migrations never share an entry with the application's.
-_CACHE: dict[tuple[str, int, int], tuple[Any, Any, list[Converter]]] = {}
+# Kept on each connection's operations object (the backend's converters are its methods, and a
+# connection belongs to one thread): (id of output field, id of target field) -> (the two
+# fields, the converters). The fields are compared by identity: a field's id is not reused
+# while its entry holds it, and the fields of the models Django builds for migrations never
+# share an entry with the application's.
+_ATTRIBUTE = "converters_by_fields"
+Entry = tuple[Any, Any, list[Converter]]
 
 
 class ConvertersOnceMixin(SQLCompiler):
@@ -50,9 +53,10 @@ class ConvertersOnceMixin(SQLCompiler):
         return backend + list(expression.get_db_converters(self.connection))
 
     def _column_converters(self, column: Col) -> list[Converter]:
+        kept: dict[tuple[int, int], Entry] = self.connection.ops.__dict__.setdefault(_ATTRIBUTE, {})
         output, target = column.output_field, column.target
-        key = (self.connection.alias, id(output), id(target))
-        entry = _CACHE.get(key)
+        key = (id(output), id(target))
+        entry = kept.get(key)
         if entry is None or entry[0] is not output or entry[1] is not target:
-            entry = _CACHE[key] = (output, target, self._converters(column))
+            entry = kept[key] = (output, target, self._converters(column))
         return entry[2]
