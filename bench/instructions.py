@@ -21,7 +21,8 @@ reads their CPU time).
 With --baseline, the same count is taken of that checkout's code, on the same data (migrated
 by this checkout: an older checkout must read the same schema), in parallel: one table with
 both and their ratio. Each count has a file cache of its own, filled by its warm-up (cached
-dashboard figures are read from it, as a warm server reads them). The data dir must hold a
+dashboard figures are read from it, as a warm server reads them, and do not expire during the
+count). The data dir must hold a
 built demo (bench/load.py builds one). Needs valgrind (Debian's package); about 1.5 minutes
 per checkout and round on SQLite.
 """
@@ -131,7 +132,15 @@ def count(
         command += ["--database-url", args.database_url]
     # A cache of its own (the aggregates' data generation included): the two counts run at the
     # same time, and in one shared cache each saw the other's entries come and go.
-    child_env = {**env, "PYTHONPATH": str(code), "CACHE_URL": f"filecache://{work}/cache"}
+    # Cached figures kept for the whole count: under valgrind a count takes minutes, and a
+    # figure expiring during it (every AGGREGATE_CACHE_SECONDS, 5 minutes by default) would be
+    # recomputed inside a few dozen requests, where a server spreads that over thousands.
+    child_env = {
+        **env,
+        "PYTHONPATH": str(code),
+        "CACHE_URL": f"filecache://{work}/cache",
+        "AGGREGATE_CACHE_SECONDS": "86400",
+    }
     return subprocess.Popen(
         command, cwd=code, env=child_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
