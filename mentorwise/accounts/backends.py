@@ -21,12 +21,30 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from mentorwise.accounts.models import User
-from mentorwise.core.queries import one_or_none
+from mentorwise.core.db.fixed import FixedQuery
+
+# The login with its person, by primary key: read on every signed-in request.
+_USER_WITH_PERSON = FixedQuery(lambda pk: User.objects.select_related("person").filter(pk=pk), int)
+
+
+def session_user(user_id: Any) -> User | None:
+    """The login a session names (`user_id`, its primary key), with its person, if it may
+    still sign in (`User.may_sign_in`); None otherwise. Every backend's `get_user`: Django
+    calls it on each request with a session, so a deactivated or terminated person's open
+    sessions end on their next request."""
+    try:
+        pk = User._meta.pk.to_python(user_id)
+    except ValidationError:
+        return None
+    if type(pk) is not int:
+        return None
+    user = _USER_WITH_PERSON.one(pk)
+    return user if user is not None and user.may_sign_in() else None
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
@@ -128,8 +146,7 @@ class PasswordBackend(ModelBackend):
         return bool(user is not None and user.may_sign_in())
 
     def get_user(self, user_id: Any) -> User | None:
-        user = one_or_none(User.objects.select_related("person").filter(pk=user_id))
-        return user if user is not None and self.user_can_authenticate(user) else None
+        return session_user(user_id)
 
 
 class BreakGlassBackend(PasswordBackend):

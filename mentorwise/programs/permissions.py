@@ -29,8 +29,9 @@ def program_overseers(program: Program) -> QuerySet[User]:
     )
 
 
-def managed_program_ids(actor: User) -> QuerySet[Program, Any]:
-    """The ids of the programs the actor manages, as a subquery (no join, no duplicates)."""
+def managed_program_ids(actor: User | int) -> QuerySet[Program, Any]:
+    """The ids of the programs the actor (a login or its id) manages, as a subquery (no join,
+    no duplicates)."""
     return Program.objects.filter(managers=actor).values("pk")
 
 

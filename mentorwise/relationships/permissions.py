@@ -11,6 +11,8 @@ here: they have one access path, their author's (see selectors.private_note_get)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -43,6 +45,11 @@ def relationships_in(actor: Actor) -> QuerySet[Relationship]:
     person_id = actor_person_id(actor)
     if person_id is None:
         return Relationship.objects.none()
+    return relationships_of_person(person_id)
+
+
+def relationships_of_person(person_id: int) -> QuerySet[Relationship]:
+    """The relationships a person is in, on either side."""
     mine = person_enrollments(person_id)
     return Relationship.objects.filter(Q(mentee__in=mine) | Q(mentor__in=mine))
 
@@ -70,14 +77,42 @@ def overseen_relationships(actor: Actor) -> QuerySet[Relationship]:
 
 def visible_relationships(actor: Actor) -> QuerySet[Relationship]:
     """Relationships the actor is in, or oversees (their programs; all for HR admins)."""
+    build, ids = visible_relationships_rule(actor)
+    return build(*ids)
+
+
+# `visible_relationships` as a function of plain ids, one per kind of actor: a reader of one
+# relationship (`selectors.access`) compiles each kind's query once (`core.db.fixed`).
+VisibleRule = tuple[Callable[..., QuerySet[Relationship]], tuple[int, ...]]
+
+
+def visible_relationships_rule(actor: Actor) -> VisibleRule:
+    """The function that builds `visible_relationships(actor)`, and the ids it takes."""
     if is_hr_admin(actor):
-        return Relationship.objects.all()
+        return _every_relationship, ()
     if not isinstance(actor, User):
-        return Relationship.objects.none()
-    q = Q(program__in=managed_program_ids(actor))
-    if (person_id := actor_person_id(actor)) is not None:
-        mine = person_enrollments(person_id)
-        q |= Q(mentee__in=mine) | Q(mentor__in=mine)
+        return no_relationships, ()
+    if (person_id := actor_person_id(actor)) is None:
+        return _managed_relationships, (actor.pk,)
+    return _in_or_managed_relationships, (actor.pk, person_id)
+
+
+def _every_relationship() -> QuerySet[Relationship]:
+    return Relationship.objects.all()
+
+
+def no_relationships() -> QuerySet[Relationship]:
+    return Relationship.objects.none()
+
+
+def _managed_relationships(user_id: int) -> QuerySet[Relationship]:
+    return Relationship.objects.filter(Q(program__in=managed_program_ids(user_id)))
+
+
+def _in_or_managed_relationships(user_id: int, person_id: int) -> QuerySet[Relationship]:
+    q = Q(program__in=managed_program_ids(user_id))
+    mine = person_enrollments(person_id)
+    q |= Q(mentee__in=mine) | Q(mentor__in=mine)
     return Relationship.objects.filter(q)
 
 

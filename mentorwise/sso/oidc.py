@@ -26,9 +26,9 @@ from django.utils.translation import gettext_lazy
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from mentorwise.accounts.backends import session_user
 from mentorwise.accounts.models import User
 from mentorwise.accounts.oidc import oidc_enabled, oidc_issuer, oidc_setting
-from mentorwise.core.queries import one_or_none
 from mentorwise.sso.linking import SignInRefused, sso_refusal_record, sso_user_resolve
 
 logger = logging.getLogger(__name__)
@@ -93,8 +93,7 @@ class OIDCBackend(OIDCAuthenticationBackend):
             return None
 
     def get_user(self, user_id: Any) -> User | None:
-        user = one_or_none(User.objects.select_related("person").filter(pk=user_id))
-        return user if user is not None and user.may_sign_in() else None
+        return session_user(user_id)
 
 
 class SSOStartView(OIDCAuthenticationRequestView):

@@ -15,7 +15,7 @@ import logging
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth import views as auth_views
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -29,8 +29,8 @@ from saml2.request import LogoutRequest as LogoutRequestParser
 from saml2.saml import NAMEID_FORMAT_EMAILADDRESS, NAMEID_FORMAT_TRANSIENT
 from saml2.sigver import SignatureError
 
+from mentorwise.accounts.backends import session_user
 from mentorwise.accounts.models import User
-from mentorwise.core.queries import one_or_none
 from mentorwise.sso.linking import MatchRule, SignInRefused, sso_refusal_record, sso_user_resolve
 from mentorwise.sso.models import SamlAssertionSeen, SamlProvider
 from mentorwise.sso.oidc import GENERIC_FAILURE
@@ -157,8 +157,7 @@ class SamlBackend(Saml2Backend):
             return None
 
     def get_user(self, user_id: Any) -> User | None:
-        user = one_or_none(get_user_model().objects.select_related("person").filter(pk=user_id))
-        return user if user is not None and user.may_sign_in() else None
+        return session_user(user_id)
 
 
 def _accept_once(assertion_info: dict[str, Any]) -> None:

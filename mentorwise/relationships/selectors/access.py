@@ -6,13 +6,15 @@ exist and when the actor may not know that it does (the same answer for both).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
-from django.db.models import Model, Q
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import actor_person_id
+from mentorwise.core.db.fixed import FixedQuery
 from mentorwise.core.errors import NotFound
 from mentorwise.core.queries import one_or_none
 from mentorwise.matches.models import Match
@@ -27,7 +29,9 @@ from mentorwise.relationships.models import (
 )
 from mentorwise.relationships.permissions import (
     can_oversee,
+    no_relationships,
     visible_relationships,
+    visible_relationships_rule,
 )
 
 M = TypeVar("M", bound=Model)
@@ -38,12 +42,35 @@ PAIR_RELATED = ("program", "mentee__person", "mentor__person", "agreement")
 
 def access_relationship(*, actor: Actor, relationship_id: int) -> Relationship:
     """The relationship if the actor is in it or oversees it; NotFound otherwise."""
-    relationship = one_or_none(
-        visible_relationships(actor).select_related(*PAIR_RELATED).filter(pk=relationship_id)
-    )
+    build, ids = visible_relationships_rule(actor)
+    if build is no_relationships:
+        relationship = None
+    elif type(relationship_id) is int:
+        relationship = _pair_read(build, len(ids)).one(*ids, relationship_id)
+    else:
+        relationship = one_or_none(
+            build(*ids).select_related(*PAIR_RELATED).filter(pk=relationship_id)
+        )
     if relationship is None:
         raise NotFound(_("No such relationship."))
     return relationship
+
+
+# One relationship with what every page reads with it, per kind of actor (the function of
+# `visible_relationships_rule`): the page's and the API's most frequent read, compiled once.
+Rule = Callable[..., QuerySet[Relationship]]
+_PAIR_READS: dict[Rule, FixedQuery[Relationship]] = {}
+
+
+def _pair_read(build: Rule, n_ids: int) -> FixedQuery[Relationship]:
+    fixed = _PAIR_READS.get(build)
+    if fixed is None:
+
+        def pair(*values: int) -> QuerySet[Relationship]:
+            return build(*values[:-1]).select_related(*PAIR_RELATED).filter(pk=values[-1])
+
+        fixed = _PAIR_READS.setdefault(build, FixedQuery(pair, *(int,) * (n_ids + 1)))
+    return fixed
 
 
 def _child(actor: Actor, model: type[M], pk: int, path: str, message: str) -> M:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from mentorwise.accounts.actors import Actor, User
 from mentorwise.accounts.roles import actor_person_id
+from mentorwise.core.db.fixed import FixedQuery
 from mentorwise.matches.models import Match, MatchStatus, Response
 from mentorwise.matches.selectors import newest_first
 from mentorwise.people.models import Person
@@ -26,14 +27,34 @@ from mentorwise.relationships.models import (
     PrivateNote,
     Relationship,
     RelationshipEvent,
+    RelationshipStatus,
 )
-from mentorwise.relationships.permissions import relationships_in
+from mentorwise.relationships.permissions import relationships_of_person
 from mentorwise.relationships.selectors.access import PAIR_RELATED
 
 
-def relationships_mine(*, actor: Actor) -> QuerySet[Relationship]:
-    """The relationships the actor is in (either side), active first."""
-    return relationships_in(actor).select_related(*PAIR_RELATED).order_by("status", "-started_at")
+def relationships_mine(*, actor: Actor, active_only: bool = False) -> list[Relationship]:
+    """The relationships the actor is in (either side), active first (or active only), with
+    what every page reads with them; read with SQL compiled once (home and "my
+    relationships" pages, for everyone in a relationship)."""
+    person_id = actor_person_id(actor)
+    if person_id is None:
+        return []
+    return (_ACTIVE_MINE if active_only else _MINE).all(person_id)
+
+
+def _mine(person_id: int) -> QuerySet[Relationship]:
+    return (
+        relationships_of_person(person_id)
+        .select_related(*PAIR_RELATED)
+        .order_by("status", "-started_at")
+    )
+
+
+_MINE = FixedQuery(_mine, int)
+_ACTIVE_MINE = FixedQuery(
+    lambda person_id: _mine(person_id).filter(status=RelationshipStatus.ACTIVE), int
+)
 
 
 def matches_awaiting_answer(*, actor: Actor) -> list[Match]:

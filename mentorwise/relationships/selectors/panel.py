@@ -14,7 +14,6 @@ from mentorwise.relationships.models import (
     GoalStatus,
     Meeting,
     MeetingStatus,
-    RelationshipStatus,
     Side,
     SurveyKind,
 )
@@ -35,7 +34,7 @@ def home_panel(*, actor: Actor, awaiting: list[Match] | None = None) -> dict[str
     `awaiting`: the matches waiting for the actor's answer, when the caller has read them
     already (`matches_awaiting_answer`). The current agreements are returned too
     (`agreements`, by relationship id), for callers that need them again."""
-    mine = list(relationships_mine(actor=actor).filter(status=RelationshipStatus.ACTIVE))
+    mine = relationships_mine(actor=actor, active_only=True)
     now = timezone.now()
     rows = []
     due: list[dict[str, Any]] = []
