@@ -8,7 +8,7 @@ from django.shortcuts import render
 from mentorwise.accounts.http import AuthedRequest
 from mentorwise.insights.access import may_read_insights, may_read_organisation_insights
 from mentorwise.insights.home import headline_figures, organisation_counts, oversight_alerts
-from mentorwise.notifications.selectors import my_nudges
+from mentorwise.notifications.selectors import my_newest_nudges
 from mentorwise.programs import selectors as program_selectors
 from mentorwise.relationships.home import participant_home
 
@@ -19,14 +19,14 @@ def home_view(request: AuthedRequest) -> HttpResponse:
     user = request.user
     programs = program_selectors.home_programs(actor=user)
     context: dict[str, object] = {
-        "enrollments": program_selectors.my_enrollments(actor=user, with_skills=False),
+        "enrollments": program_selectors.my_enrollment_list(actor=user),
         "managed": programs.managed,
         "open_programs": programs.open,
         "panel": participant_home(actor=user) if user.person_id else None,
         "oversight": oversight_alerts(actor=user),
         "headline": headline_figures(actor=user),
         "organisation": organisation_counts(actor=user),
-        "nudges": my_nudges(actor=user)[:5],
+        "nudges": my_newest_nudges(actor=user),
         "insights": may_read_insights(user),
         "organisation_insights": may_read_organisation_insights(user),
     }

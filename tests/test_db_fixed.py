@@ -57,10 +57,10 @@ def django_sql(queryset: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
     return sql, tuple(params)
 
 
-def fields(obj: Model | None, related: tuple[str, ...] = ()) -> Any:
+def fields(obj: Any, related: tuple[str, ...] = ()) -> Any:
     """The row's values and those of its related rows (`a__b` paths), for comparison."""
-    if obj is None:
-        return None
+    if not isinstance(obj, Model):
+        return obj  # None, or a row of values_list()
     values: dict[str, Any] = {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
     for path in related:
         target: Any = obj
@@ -70,11 +70,14 @@ def fields(obj: Model | None, related: tuple[str, ...] = ()) -> Any:
     return values
 
 
-def values_for(kinds: tuple[type, ...], rng: random.Random, ids: list[int]) -> list[Any]:
+def values_for(fixed: FixedQuery[Any], rng: random.Random, ids: list[int]) -> list[Any]:
     values: list[Any] = []
-    for kind in kinds:
+    choices = [*ids, 0, -1, 2**31 - 1]
+    for kind in fixed.kinds:
         if kind is int:
-            values.append(rng.choice([*ids, 0, -1, 2**31 - 1]))
+            values.append(rng.choice(choices))
+            if fixed.distinct:
+                choices.remove(values[-1])
         elif kind is str:
             values.append(rng.choice(["", "x", "a'b; --", "é" * 40]))
         else:
@@ -93,7 +96,7 @@ def test_every_fixed_query_sends_djangos_own_sql_and_values() -> None:
     checked = 0
     for fixed in FixedQuery.made:
         for _ in range(12):
-            values = values_for(fixed.kinds, rng, ids)
+            values = values_for(fixed, rng, ids)
             expected = fixed.build(*values)
             with sent() as queries:
                 rows = fixed.all(*values)
@@ -237,6 +240,11 @@ def test_values_of_another_type_are_refused() -> None:
             fixed.all(wrong)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         fixed.all(person.pk, person.pk)
+    pair = FixedQuery(lambda a, b: Person.objects.filter(pk__in=[a, b]), int, int, distinct=True)
+    FixedQuery.made.remove(pair)
+    assert pair.all(person.pk, -5) == [person]
+    with pytest.raises(ValueError, match="differ"):
+        pair.all(person.pk, person.pk)
     timed = FixedQuery(lambda t: Person.objects.filter(created_at__lt=t), dt.datetime)
     FixedQuery.made.remove(timed)
     with pytest.raises(TypeError):

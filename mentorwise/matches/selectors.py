@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -106,7 +108,12 @@ def newest_first(matches: QuerySet[Match]) -> list[Match]:
     """A person's few matches in the model's order (newest first), sorted here rather than by
     the database: an ordered query with the program and both people selected costs Django
     more to compile (it hashes every selected column) than these rows cost to sort."""
-    return sorted(matches.order_by(), key=lambda m: (m.created_at, m.pk), reverse=True)
+    return sorted_newest_first(matches.order_by())
+
+
+def sorted_newest_first(matches: Iterable[Match]) -> list[Match]:
+    """Matches read already, in the model's order (newest first)."""
+    return sorted(matches, key=lambda m: (m.created_at, m.pk), reverse=True)
 
 
 def my_requests(*, person_id: int | None) -> QuerySet[Match]:

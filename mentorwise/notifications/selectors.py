@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import is_hr_admin
+from mentorwise.core.db.fixed import FixedQuery
 from mentorwise.core.errors import NotFound
 from mentorwise.core.models import OutboxMessage
 from mentorwise.core.outbox import outbox_active
@@ -19,10 +20,27 @@ def my_nudges(*, actor: Actor, include_dismissed: bool = False) -> QuerySet[Nudg
     person_id = getattr(actor, "person_id", None)
     if person_id is None:
         return Nudge.objects.none()
+    return _nudges_of(person_id, include_dismissed=include_dismissed)
+
+
+def _nudges_of(person_id: int, *, include_dismissed: bool) -> QuerySet[Nudge]:
     nudges = Nudge.objects.filter(person_id=person_id).select_related("program")
     if not include_dismissed:
         nudges = nudges.filter(dismissed_at__isnull=True)
     return nudges.order_by("-created_at", "-id")
+
+
+HOME_NUDGES = 5
+_NEWEST_NUDGES = FixedQuery(
+    lambda person_id: _nudges_of(person_id, include_dismissed=False)[:HOME_NUDGES], int
+)
+
+
+def my_newest_nudges(*, actor: Actor) -> list[Nudge]:
+    """The actor's newest HOME_NUDGES reminders not dismissed (the home page), read with SQL
+    compiled once."""
+    person_id = getattr(actor, "person_id", None)
+    return [] if person_id is None else _NEWEST_NUDGES.all(person_id)
 
 
 def my_nudges_muted(*, actor: Actor) -> bool:

@@ -14,13 +14,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import actor_person_id
+from mentorwise.core.db.fixed import FixedQuery
 from mentorwise.matches.models import TAKES_MENTEE, Match, MatchStatus
 from mentorwise.matches.problem import giving_role
 from mentorwise.matches.profiles import Profile, enrollment_profiles
@@ -110,13 +111,10 @@ def match_offers(*, actor: Actor, matches: list[Match] | None = None) -> list[Of
     ]
 
 
-def _waiting(actor: Actor) -> list[Waiting]:
-    """Programs where the actor waits for a match: as a mentor (sponsor, coach) with no one
-    matched yet, then as a mentee with no mentor matched or requested (one query)."""
-    person_id = actor_person_id(actor)
-    if person_id is None:
-        return []
-    enrollments = (
+def _open_enrollments(person_id: int) -> QuerySet[Enrollment]:
+    """A person's active enrollments in open programs, with whether each gives or receives
+    in a match already."""
+    return (
         Enrollment.objects.filter(
             person_id=person_id,
             status=EnrollmentStatus.ACTIVE,
@@ -135,7 +133,18 @@ def _waiting(actor: Actor) -> list[Waiting]:
         .select_related("program")
         .order_by("program__name")
     )
-    rows = list(enrollments)
+
+
+_OPEN_ENROLLMENTS = FixedQuery(_open_enrollments, int)
+
+
+def _waiting(actor: Actor) -> list[Waiting]:
+    """Programs where the actor waits for a match: as a mentor (sponsor, coach) with no one
+    matched yet, then as a mentee with no mentor matched or requested (one query)."""
+    person_id = actor_person_id(actor)
+    if person_id is None:
+        return []
+    rows: list[Any] = _OPEN_ENROLLMENTS.all(person_id)  # annotated with giving, receiving
     givers = [
         e
         for e in rows

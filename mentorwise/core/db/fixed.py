@@ -23,9 +23,9 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 
-M = TypeVar("M", bound=Model)
+R = TypeVar("R")  # a row: a model instance, or what values() / values_list() give
 Value = int | str | dt.datetime
 
 # Markers: values no caller passes, unchanged by Django's preparation of a lookup's value
@@ -55,25 +55,32 @@ class _Compiled:
         self.state["has_extra_select"] = compiler.has_extra_select
 
 
-class FixedQuery(Generic[M]):
+class FixedQuery(Generic[R]):
     """`build(*values)` compiled once per database; `all(*values)` / `one(*values)` run it.
 
-    `kinds` gives each argument's type (int, str or datetime.datetime), in order."""
+    `kinds` gives each argument's type (int, str or datetime.datetime), in order. `distinct`:
+    the values must differ from each other, for a shape that puts several in one `IN (...)`
+    list (Django writes a repeated value once, which would change the SQL)."""
 
     # Every one made, for the tests that hold each against Django's own compilation.
     made: ClassVar[list[FixedQuery[Any]]] = []
 
-    def __init__(self, build: Callable[..., QuerySet[M]], *kinds: type) -> None:
+    def __init__(
+        self, build: Callable[..., QuerySet[Any, R]], *kinds: type, distinct: bool = False
+    ) -> None:
         if not kinds or any(kind not in (int, str, dt.datetime) for kind in kinds):
             raise TypeError("FixedQuery takes int, str or datetime arguments")
         self.build = build
         self.kinds = kinds
+        self.distinct = distinct
         self._compiled: dict[str, _Compiled] = {}
         self._lock = threading.Lock()
         FixedQuery.made.append(self)
 
-    def all(self, *values: Value, using: str = DEFAULT_DB_ALIAS) -> list[M]:
+    def all(self, *values: Value, using: str = DEFAULT_DB_ALIAS) -> list[R]:
         """The rows `build(*values)` would return, read with SQL compiled once."""
+        if self.distinct and len(set(values)) != len(values):
+            raise ValueError("FixedQuery: these values must differ from each other")
         compiled = self._compiled.get(using) or self._compile(using)
         params = list(compiled.params)
         adapt = _adapter(using)
@@ -91,7 +98,7 @@ class FixedQuery(Generic[M]):
         queryset.query.get_compiler = lambda *args, **kwargs: compiler  # type: ignore[method-assign]
         return list(queryset)
 
-    def one(self, *values: Value, using: str = DEFAULT_DB_ALIAS) -> M | None:
+    def one(self, *values: Value, using: str = DEFAULT_DB_ALIAS) -> R | None:
         """The row, for a shape whose filter selects at most one (a primary or unique key)."""
         rows = self.all(*values, using=using)
         if len(rows) > 1:

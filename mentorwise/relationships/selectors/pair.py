@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -15,7 +16,7 @@ from mentorwise.accounts.actors import Actor, User
 from mentorwise.accounts.roles import actor_person_id
 from mentorwise.core.db.fixed import FixedQuery
 from mentorwise.matches.models import Match, MatchStatus, Response
-from mentorwise.matches.selectors import newest_first
+from mentorwise.matches.selectors import newest_first, sorted_newest_first
 from mentorwise.people.models import Person
 from mentorwise.programs.selectors import person_enrollment_ids
 from mentorwise.relationships.models import (
@@ -65,7 +66,15 @@ def matches_awaiting_answer(*, actor: Actor) -> list[Match]:
     mine = person_enrollment_ids(person_id)
     if not mine:
         return []
-    return newest_first(
+    now = timezone.now()
+    if len(mine) > _AWAITING_FIXED_UP_TO:
+        return newest_first(_awaiting(mine, now))
+    return sorted_newest_first(_awaiting_read(len(mine)).all(*mine, now))
+
+
+def _awaiting(mine: Sequence[int], now: dt.datetime) -> QuerySet[Match]:
+    """The matches of the enrollments `mine` that wait for their answer at `now`."""
+    return (
         Match.objects.filter(
             Q(
                 status=MatchStatus.PUBLISHED,
@@ -78,9 +87,28 @@ def matches_awaiting_answer(*, actor: Actor) -> list[Match]:
                 mentor_response=Response.PENDING,
             )
         )
-        .exclude(expires_at__lte=timezone.now())
+        .exclude(expires_at__lte=now)
         .select_related("program", "mentee__person", "mentor__person")
+        .order_by()
     )
+
+
+# Compiled once per number of enrollments (a person has a few; more are read as usual).
+_AWAITING_FIXED_UP_TO = 8
+_AWAITING_READS: dict[int, FixedQuery[Match]] = {}
+
+
+def _awaiting_read(n: int) -> FixedQuery[Match]:
+    fixed = _AWAITING_READS.get(n)
+    if fixed is None:
+
+        def awaiting(*values: Any) -> QuerySet[Match]:
+            return _awaiting(values[:-1], values[-1])
+
+        fixed = _AWAITING_READS.setdefault(
+            n, FixedQuery(awaiting, *(int,) * n, dt.datetime, distinct=True)
+        )
+    return fixed
 
 
 def agreements_current(*, relationships: Sequence[Relationship]) -> dict[int, AgreementVersion]:
