@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
-
 from mentorwise.accounts.actors import Actor
 from mentorwise.people.models import Person
 from mentorwise.programs.models import Program, pair_side_role, role_plural
@@ -47,7 +45,7 @@ class OversightPage:
     agreement: AgreementVersion | None
     goals: list[selectors.GoalProgress]
     meetings: selectors.MeetingFacts
-    timeline: QuerySet[RelationshipEvent]
+    timeline: list[RelationshipEvent]
 
     def context(self) -> dict[str, object]:
         """The fields as a template context (the objects themselves, not copies)."""
@@ -61,7 +59,7 @@ def oversight_page(*, actor: Actor, relationship: Relationship) -> OversightPage
         agreement=selectors.agreement_current(relationship=relationship),
         goals=selectors.goal_progress_list(relationship=relationship),
         meetings=selectors.meeting_facts(relationship=relationship),
-        timeline=selectors.timeline(relationship=relationship)[:50],
+        timeline=selectors.timeline_newest(relationship=relationship),
     )
 
 
@@ -78,14 +76,14 @@ class PairPage:
     health: HealthResult | None
     agreement: AgreementVersion | None
     i_confirmed: bool
-    versions: QuerySet[AgreementVersion]
+    versions: list[AgreementVersion]
     goals: list[Goal]
     meetings: list[Meeting]
-    check_ins: QuerySet[CheckIn]
+    check_ins: list[CheckIn]
     actions: list[SponsorshipAction]
     show_sponsorship: bool
     surveys_due: list[str]
-    timeline: QuerySet[RelationshipEvent]
+    timeline: list[RelationshipEvent]
     is_active: bool
 
     def context(self) -> dict[str, object]:
@@ -96,12 +94,12 @@ class PairPage:
 def pair_page(*, actor: Actor, relationship: Relationship, side: Side) -> PairPage:
     """`side`: the reader's side in the relationship (`permissions.actor_side`)."""
     notes = selectors.private_notes_mine(actor=actor, relationship=relationship)
-    meetings = list(relationship.meetings.all())
+    meetings = selectors.pair_meetings(relationship=relationship)
     for meeting in meetings:
         # Read by the private-note form of each meeting (`forms.pair_forms`).
         meeting.my_private_note = notes.get(meeting.pk, "")  # type: ignore[attr-defined]
-    goals = list(relationship.goals.prefetch_related("milestones"))
-    actions = list(relationship.sponsorship_actions.all())
+    goals = selectors.pair_goals(relationship=relationship)
+    actions = selectors.pair_actions(relationship=relationship)
     agreement = selectors.agreement_current(relationship=relationship)
     confirmed_field = "mentee_confirmed_at" if side == Side.MENTEE else "mentor_confirmed_at"
     return PairPage(
@@ -111,16 +109,16 @@ def pair_page(*, actor: Actor, relationship: Relationship, side: Side) -> PairPa
         other=relationship.mentor.person if side == Side.MENTEE else relationship.mentee.person,
         health=_health(actor=actor, relationship=relationship),
         agreement=agreement,
-        versions=selectors.agreement_versions(relationship=relationship),
+        versions=selectors.agreement_version_list(relationship=relationship),
         goals=goals,
         meetings=meetings,
-        check_ins=relationship.check_ins.select_related("author__person")[:20],
+        check_ins=selectors.pair_check_ins(relationship=relationship),
         actions=actions,
         show_sponsorship=relationship.program.kind == "sponsorship"
         or relationship.mentor.role == "sponsor"
         or bool(actions),
         surveys_due=selectors.survey_due(actor=actor, relationship=relationship),
-        timeline=selectors.timeline(relationship=relationship)[:50],
+        timeline=selectors.timeline_newest(relationship=relationship),
         is_active=relationship.status == RelationshipStatus.ACTIVE,
     )
 

@@ -5,7 +5,7 @@ author's own private notes, goals and meetings (overseers: progress and dates, n
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,9 @@ from mentorwise.people.models import Person
 from mentorwise.programs.selectors import person_enrollment_ids
 from mentorwise.relationships.models import (
     AgreementVersion,
+    CheckIn,
     EventKind,
+    Goal,
     GoalStatus,
     Meeting,
     MeetingStatus,
@@ -29,6 +31,7 @@ from mentorwise.relationships.models import (
     Relationship,
     RelationshipEvent,
     RelationshipStatus,
+    SponsorshipAction,
 )
 from mentorwise.relationships.permissions import relationships_of_person
 from mentorwise.relationships.selectors.access import PAIR_RELATED
@@ -118,34 +121,136 @@ def agreements_current(*, relationships: Sequence[Relationship]) -> dict[int, Ag
     an imported history) never had an agreement written here. Every page and API operation
     reads the agreement through this, so that such a relationship still renders.
     """
-    current: dict[int, AgreementVersion] = {}
-    for version in (
-        AgreementVersion.objects.filter(agreement__relationship__in=[r.pk for r in relationships])
+    return _newest_versions(_versions_of([r.pk for r in relationships]))
+
+
+def _versions_of(relationship_ids: Sequence[int]) -> QuerySet[AgreementVersion]:
+    return (
+        AgreementVersion.objects.filter(agreement__relationship__in=relationship_ids)
         .select_related("agreement")
         .order_by("agreement__relationship_id", "number")
-    ):
+    )
+
+
+def _newest_versions(versions: Iterable[AgreementVersion]) -> dict[int, AgreementVersion]:
+    current: dict[int, AgreementVersion] = {}
+    for version in versions:
         current[version.agreement.relationship_id] = version  # the highest number wins
     return current
 
 
+_VERSIONS_OF_ONE = FixedQuery(lambda relationship_id: _versions_of([relationship_id]), int)
+
+
 def agreement_current(*, relationship: Relationship) -> AgreementVersion | None:
     """The newest version of the pair's agreement; None when none was ever written."""
-    return agreements_current(relationships=[relationship]).get(relationship.pk)
+    return _newest_versions(_VERSIONS_OF_ONE.all(relationship.pk)).get(relationship.pk)
 
 
 def agreement_versions(*, relationship: Relationship) -> QuerySet[AgreementVersion]:
     """Every version of the pair's agreement, newest first (empty when none was written)."""
-    return AgreementVersion.objects.filter(agreement__relationship=relationship).order_by("-number")
+    return _versions_newest_first(relationship.pk)
+
+
+def _versions_newest_first(relationship_id: int) -> QuerySet[AgreementVersion]:
+    return AgreementVersion.objects.filter(agreement__relationship=relationship_id).order_by(
+        "-number"
+    )
+
+
+_VERSIONS_NEWEST_FIRST = FixedQuery(_versions_newest_first, int)
+
+
+def agreement_version_list(*, relationship: Relationship) -> list[AgreementVersion]:
+    """`agreement_versions`, read with SQL compiled once (the relationship page)."""
+    return _VERSIONS_NEWEST_FIRST.all(relationship.pk)
 
 
 def timeline(*, relationship: Relationship) -> QuerySet[RelationshipEvent]:
     """The pair's timeline, newest first. Survey answers are left out when the program's
     surveys are confidential (entries written before that rule included): managers read the
     timeline, and who answered when would single out an answer in the averages."""
-    events = relationship.events.select_related("actor__person").order_by("-created_at", "-id")
-    if relationship.program.surveys_confidential:
+    return _timeline(relationship.pk, confidential=relationship.program.surveys_confidential)
+
+
+def _timeline(relationship_id: int, *, confidential: bool) -> QuerySet[RelationshipEvent]:
+    events = (
+        RelationshipEvent.objects.filter(relationship=relationship_id)
+        .select_related("actor__person")
+        .order_by("-created_at", "-id")
+    )
+    if confidential:
         events = events.exclude(kind=EventKind.SURVEY)
     return events
+
+
+# How many of the newest timeline entries a relationship's pages show.
+TIMELINE_SHOWN = 50
+_NEWEST_EVENTS = {
+    confidential: FixedQuery(
+        lambda relationship_id, confidential=confidential: _timeline(
+            relationship_id, confidential=confidential
+        )[:TIMELINE_SHOWN],
+        int,
+    )
+    for confidential in (False, True)
+}
+
+
+def timeline_newest(*, relationship: Relationship) -> list[RelationshipEvent]:
+    """The TIMELINE_SHOWN newest entries of `timeline`, read with SQL compiled once."""
+    fixed = _NEWEST_EVENTS[bool(relationship.program.surveys_confidential)]
+    return of_relationship(fixed.all(relationship.pk), relationship)
+
+
+def of_relationship(rows: list[Any], relationship: Relationship) -> list[Any]:
+    """`rows` (read by relationship id) with `relationship` as their relationship, as the
+    relationship's own related manager would give them: no query to read it back."""
+    for row in rows:
+        row.relationship = relationship
+    return rows
+
+
+_MEETINGS = FixedQuery(
+    lambda relationship_id: Meeting.objects.filter(relationship=relationship_id), int
+)
+_GOALS = FixedQuery(
+    lambda relationship_id: Goal.objects.filter(relationship=relationship_id).prefetch_related(
+        "milestones"
+    ),
+    int,
+)
+_ACTIONS = FixedQuery(
+    lambda relationship_id: SponsorshipAction.objects.filter(relationship=relationship_id), int
+)
+# How many of the newest check-ins the relationship page shows.
+CHECK_INS_SHOWN = 20
+_CHECK_INS = FixedQuery(
+    lambda relationship_id: CheckIn.objects.filter(relationship=relationship_id).select_related(
+        "author__person"
+    )[:CHECK_INS_SHOWN],
+    int,
+)
+
+
+def pair_meetings(*, relationship: Relationship) -> list[Meeting]:
+    """The pair's meetings in the model's order."""
+    return of_relationship(_MEETINGS.all(relationship.pk), relationship)
+
+
+def pair_goals(*, relationship: Relationship) -> list[Goal]:
+    """The pair's goals in the model's order, with their milestones."""
+    return of_relationship(_GOALS.all(relationship.pk), relationship)
+
+
+def pair_actions(*, relationship: Relationship) -> list[SponsorshipAction]:
+    """The sponsorship actions recorded for the pair, in the model's order."""
+    return of_relationship(_ACTIONS.all(relationship.pk), relationship)
+
+
+def pair_check_ins(*, relationship: Relationship) -> list[CheckIn]:
+    """The pair's CHECK_INS_SHOWN newest check-ins (the model's order), with their authors."""
+    return of_relationship(_CHECK_INS.all(relationship.pk), relationship)
 
 
 def private_note_get(*, actor: Actor, meeting: Meeting) -> PrivateNote | None:
@@ -159,11 +264,16 @@ def private_notes_mine(*, actor: Actor, relationship: Relationship) -> dict[int,
     """The actor's own private notes on the relationship's meetings, by meeting id."""
     if not isinstance(actor, User):
         return {}
-    return dict(
-        PrivateNote.objects.filter(author=actor, meeting__relationship=relationship).values_list(
-            "meeting_id", "text"
-        )
-    )
+    return dict(_NOTES_MINE.all(actor.pk, relationship.pk))
+
+
+_NOTES_MINE = FixedQuery(
+    lambda author_id, relationship_id: PrivateNote.objects.filter(
+        author=author_id, meeting__relationship=relationship_id
+    ).values_list("meeting_id", "text"),
+    int,
+    int,
+)
 
 
 @dataclass(frozen=True)
