@@ -10,6 +10,7 @@ from __future__ import annotations
 from mentorwise.accounts.actors import Actor, User
 from mentorwise.accounts.models import ApiToken, TokenScope
 from mentorwise.accounts.roles import is_hr_admin
+from mentorwise.core.db.fixed import FixedQuery
 from mentorwise.programs.models import Program
 
 
@@ -17,7 +18,13 @@ def manages_any_program(actor: Actor) -> bool:
     """True when the actor is program manager of at least one program."""
     if not isinstance(actor, User) or not actor.is_authenticated:
         return False
-    return Program.objects.filter(managers=actor).exists()
+    return bool(_ONE_MANAGED.all(actor.pk))
+
+
+# Asked on every page (the navigation) and by many permission checks: compiled once.
+_ONE_MANAGED = FixedQuery(
+    lambda user_id: Program.objects.filter(managers=user_id).values_list("pk", flat=True)[:1], int
+)
 
 
 def can_read_directory(actor: Actor) -> bool:

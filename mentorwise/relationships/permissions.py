@@ -20,6 +20,7 @@ from mentorwise.accounts.actors import Actor, User
 from mentorwise.accounts.roles import actor_person_id, is_hr_admin
 from mentorwise.core.errors import Conflict, Forbidden
 from mentorwise.programs.permissions import can_manage_program, managed_program_ids
+from mentorwise.programs.roles import manages_any_program
 from mentorwise.programs.selectors import person_enrollments
 from mentorwise.relationships.models import Relationship, Side
 
@@ -73,6 +74,12 @@ def overseen_relationships(actor: Actor) -> QuerySet[Relationship]:
         mine = person_enrollments(person_id)
         managed = managed.exclude(mentee__in=mine).exclude(mentor__in=mine)
     return managed
+
+
+def may_oversee_any(actor: Actor) -> bool:
+    """False when `overseen_relationships(actor)` is certainly empty (the actor is neither an
+    HR admin nor any program's manager): a reader can then skip asking it."""
+    return is_hr_admin(actor) or manages_any_program(actor)
 
 
 def visible_relationships(actor: Actor) -> QuerySet[Relationship]:

@@ -31,6 +31,7 @@ from mentorwise.relationships.models import (
 )
 from mentorwise.relationships.permissions import (
     actor_side,
+    may_oversee_any,
     overseen_relationships,
 )
 from mentorwise.relationships.selectors.pair import agreements_current
@@ -98,10 +99,14 @@ def health_for_actor(
     """Health as this actor may see it: safety reports count only in relationships the actor
     oversees (`can_oversee`), never in one they are in, whatever their role; every page, API
     operation and export that shows health to someone calls this."""
-    overseen_ids = set(
-        overseen_relationships(actor)
-        .filter(pk__in=[r.pk for r in relationships])
-        .values_list("pk", flat=True)
+    overseen_ids = (
+        set(
+            overseen_relationships(actor)
+            .filter(pk__in=[r.pk for r in relationships])
+            .values_list("pk", flat=True)
+        )
+        if may_oversee_any(actor)
+        else set()
     )
     overseen = [r for r in relationships if r.pk in overseen_ids]
     others = [r for r in relationships if r.pk not in overseen_ids]

@@ -8,6 +8,7 @@ from statistics import mean
 from django.utils import timezone
 
 from mentorwise.accounts.actors import Actor
+from mentorwise.core.db.fixed import FixedQuery
 from mentorwise.disclosure import min_group_size, sides_in_blocks
 from mentorwise.programs.models import Program
 from mentorwise.relationships.models import (
@@ -113,11 +114,6 @@ def survey_due(*, actor: Actor, relationship: Relationship) -> list[str]:
     side = actor_side(actor, relationship)
     if side is None:
         return []
-    answered = set(
-        SurveyResponse.objects.filter(relationship=relationship, side=side).values_list(
-            "survey__kind", flat=True
-        )
-    )
     due = []
     if relationship.status == RelationshipStatus.CLOSED:
         due.append(SurveyKind.CLOSING)
@@ -126,4 +122,17 @@ def survey_due(*, actor: Actor, relationship: Relationship) -> list[str]:
         midpoint = start + (relationship.planned_end_date - start) / 2
         if timezone.localdate() >= midpoint:
             due.append(SurveyKind.MIDPOINT)
+    if not due:
+        return []
+    answered = set(_ANSWERED_KINDS.all(relationship.pk, str(side)))
     return [k for k in due if k not in answered]
+
+
+# The survey kinds one side of a pair has answered (relationship and home pages): compiled once.
+_ANSWERED_KINDS = FixedQuery(
+    lambda relationship_id, side: SurveyResponse.objects.filter(
+        relationship=relationship_id, side=side
+    ).values_list("survey__kind", flat=True),
+    int,
+    str,
+)
