@@ -31,6 +31,7 @@ from mentorwise.relationships.models import Relationship
 from mentorwise.relationships.permissions import visible_relationships, visible_relationships_rule
 from mentorwise.relationships.selectors import relationships_mine
 from mentorwise.relationships.selectors.access import PAIR_RELATED, access_relationship
+from mentorwise.relationships.selectors.pair import _awaiting_read
 from tests.permissions_world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -87,8 +88,13 @@ def values_for(fixed: FixedQuery[Any], rng: random.Random, ids: list[int]) -> li
 
 def test_every_fixed_query_sends_djangos_own_sql_and_values() -> None:
     world = build_world()
-    for actor in world.users.values():  # every kind of actor's relationship read exists
+    # Every FixedQuery made on demand exists too: each kind of actor's relationship read (a
+    # login without a person is the managers' kind) and the matches awaiting an answer for
+    # one to eight enrollments.
+    for actor in [*world.users.values(), make_user(None)]:
         access_relationship_or_none(actor, 0)
+    for n in range(1, 9):
+        _awaiting_read(n)
     ids = list(Person.objects.values_list("pk", flat=True))
     ids += list(User.objects.values_list("pk", flat=True))
     ids += list(Relationship.objects.values_list("pk", flat=True))
@@ -105,7 +111,8 @@ def test_every_fixed_query_sends_djangos_own_sql_and_values() -> None:
             assert len(queries) == 1 or expected._prefetch_related_lookups, fixed.build
             assert [fields(r) for r in rows] == [fields(r) for r in expected], fixed.build
             checked += 1
-    assert checked >= 12 * 6  # sessions, users, mine (two), pair reads (several kinds)
+    # 19 made when their modules load, three kinds of relationship read, eight awaiting reads.
+    assert checked >= 12 * (19 + 3 + 8)
 
 
 def access_relationship_or_none(actor: Any, pk: int) -> Relationship | None:
@@ -227,6 +234,32 @@ def _person(pk: int) -> QuerySet[Person]:
 )
 def test_shapes_that_are_not_fixed_are_refused(build: Callable[[int], QuerySet[Person]]) -> None:
     fixed = FixedQuery(build, int)
+    FixedQuery.made.remove(fixed)
+    with pytest.raises(NotFixed):
+        fixed.all(1)
+
+
+def test_ids_beyond_64_bits_match_nothing_as_in_django() -> None:
+    world = build_world()
+    hr = next(u for u in world.users.values() if u.is_hr_admin)
+    for huge in (2**63, -(2**63) - 1, 10**30):
+        assert list(Relationship.objects.filter(pk=huge)) == []  # Django's answer
+        assert access_relationship_or_none(hr, huge) is None
+        assert session_user(huge) is None
+
+
+def test_a_parameter_worked_out_from_a_value_is_refused() -> None:
+    fixed = FixedQuery(
+        lambda t: Person.objects.filter(created_at__lt=t, created_at__gt=t - dt.timedelta(days=1)),
+        dt.datetime,
+    )
+    FixedQuery.made.remove(fixed)
+    with pytest.raises(NotFixed):
+        fixed.all(timezone.now())
+
+
+def test_a_marker_outside_a_fields_range_is_refused() -> None:
+    fixed = FixedQuery(lambda depth: Person.objects.filter(depth=depth), int)  # positive field
     FixedQuery.made.remove(fixed)
     with pytest.raises(NotFixed):
         fixed.all(1)

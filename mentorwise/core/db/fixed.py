@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
@@ -33,6 +34,7 @@ Value = int | str | dt.datetime
 _INT_MARKER = -987_654_300
 _STR_MARKER = "fixed-query-marker-{set}-{position}"
 _TIME_MARKER = dt.datetime(1901, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
+_INT64 = (-(2**63), 2**63 - 1)
 
 
 class NotFixed(Exception):
@@ -44,7 +46,11 @@ class _Compiled:
 
     def __init__(self, queryset: QuerySet[Any], positions: list[tuple[int, int]]) -> None:
         compiler = queryset.query.get_compiler(using=queryset.db)
-        self.sql, params = compiler.as_sql()
+        try:
+            self.sql, params = compiler.as_sql()
+        except (EmptyResultSet, FullResultSet) as dropped:
+            # A marker outside a field's range (a negative value for a positive field).
+            raise NotFixed(f"a lookup of a marker was dropped: {dropped!r}") from dropped
         self.params = list(params)
         self.positions = positions
         self.queryset = queryset
@@ -54,13 +60,20 @@ class _Compiled:
         }
         self.state["has_extra_select"] = compiler.has_extra_select
 
+    def other_params(self) -> list[Any]:
+        """The parameters that are not markers: constants of the shape."""
+        markers = {position for position, _argument in self.positions}
+        return [p for position, p in enumerate(self.params) if position not in markers]
+
 
 class FixedQuery(Generic[R]):
     """`build(*values)` compiled once per database; `all(*values)` / `one(*values)` run it.
 
-    `kinds` gives each argument's type (int, str or datetime.datetime), in order. `distinct`:
-    the values must differ from each other, for a shape that puts several in one `IN (...)`
-    list (Django writes a repeated value once, which would change the SQL)."""
+    `kinds` gives each argument's type (int, str or datetime.datetime), in order. An int is an
+    id compared for equality (or in an `IN` list): one beyond 64 bits matches no row, as
+    Django's lookup of it gives. `distinct`: the values must differ from each other, for a
+    shape that puts several in one `IN (...)` list (Django writes a repeated value once, which
+    would change the SQL)."""
 
     # Every one made, for the tests that hold each against Django's own compilation.
     made: ClassVar[list[FixedQuery[Any]]] = []
@@ -79,13 +92,16 @@ class FixedQuery(Generic[R]):
 
     def all(self, *values: Value, using: str = DEFAULT_DB_ALIAS) -> list[R]:
         """The rows `build(*values)` would return, read with SQL compiled once."""
+        checked = [self._checked(argument, values) for argument in range(len(values))]
         if self.distinct and len(set(values)) != len(values):
             raise ValueError("FixedQuery: these values must differ from each other")
+        if any(type(v) is int and not _INT64[0] <= v <= _INT64[1] for v in checked):
+            return []  # no id is that large (Django drops such a lookup; SQLite would fail)
         compiled = self._compiled.get(using) or self._compile(using)
         params = list(compiled.params)
         adapt = _adapter(using)
         for position, argument in compiled.positions:
-            params[position] = adapt(self._checked(argument, values))
+            params[position] = adapt(checked[argument])
         queryset = compiled.queryset.all()
         compiler = queryset.query.get_compiler(using=using)
         for name, value in compiled.state.items():
@@ -123,6 +139,9 @@ class FixedQuery(Generic[R]):
             compiled = [self._compile_with(markers, using) for markers in (first, second)]
             if compiled[0].sql != compiled[1].sql or compiled[0].positions != compiled[1].positions:
                 raise NotFixed(f"{self.build!r}: the SQL depends on the values")
+            if compiled[0].other_params() != compiled[1].other_params():
+                # A value worked out from an argument (`t - 1 day`) or the clock at build time.
+                raise NotFixed(f"{self.build!r}: a parameter depends on the values")
             self._compiled[using] = compiled[0]
             return compiled[0]
 
