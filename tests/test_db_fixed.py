@@ -275,6 +275,8 @@ def test_values_of_another_type_are_refused() -> None:
             fixed.all(wrong)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         fixed.all(person.pk, person.pk)
+    with pytest.raises(TypeError):
+        fixed.all()
     pair = FixedQuery(lambda a, b: Person.objects.filter(pk__in=[a, b]), int, int, distinct=True)
     FixedQuery.made.remove(pair)
     assert pair.all(person.pk, -5) == [person]

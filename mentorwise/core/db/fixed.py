@@ -10,9 +10,10 @@ values in the markers' places, and Django turns the rows into objects as usual.
 
 The function must not branch on its arguments (no `if` on a value, no lookup chosen by one):
 `FixedQuery` builds it twice with different markers and refuses it when the two compile to
-different SQL, or when a marker is written into the SQL instead of being a parameter, or is
-missing. It returns results, never the queryset, so nothing can be chained onto SQL compiled
-for another queryset.
+different SQL or to different other parameters (a value worked out from an argument, or the
+clock read at build time), when a marker is written into the SQL instead of being a
+parameter, is missing, or makes Django drop its lookup. It returns results, never the
+queryset, so nothing can be chained onto SQL compiled for another queryset.
 """
 
 from __future__ import annotations
@@ -92,6 +93,8 @@ class FixedQuery(Generic[R]):
 
     def all(self, *values: Value, using: str = DEFAULT_DB_ALIAS) -> list[R]:
         """The rows `build(*values)` would return, read with SQL compiled once."""
+        if len(values) != len(self.kinds):
+            raise TypeError(f"expected {len(self.kinds)} values, got {len(values)}")
         checked = [self._checked(argument, values) for argument in range(len(values))]
         if self.distinct and len(set(values)) != len(values):
             raise ValueError("FixedQuery: these values must differ from each other")
@@ -122,8 +125,6 @@ class FixedQuery(Generic[R]):
         return rows[0] if rows else None
 
     def _checked(self, argument: int, values: Sequence[Value]) -> Value:
-        if len(values) != len(self.kinds):
-            raise TypeError(f"expected {len(self.kinds)} values, got {len(values)}")
         value, kind = values[argument], self.kinds[argument]
         if type(value) is not kind:  # bool is an int, a date is not a datetime: both refused
             raise TypeError(f"argument {argument}: expected {kind.__name__}, got {value!r}")
