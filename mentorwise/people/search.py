@@ -12,7 +12,8 @@ part of the search is served by an index, on both engines:
 - names, through trigrams of three characters: on SQLite an FTS5 table with the trigram
   tokenizer (`NAME_SEARCH_TABLE`, kept in step with the people table by triggers), on
   PostgreSQL GIN indexes with `pg_trgm` on `UPPER(first_name)` and `UPPER(last_name)`,
-  which serve `icontains` as Django writes it. A word of one or two letters has no trigram:
+  which serve `icontains` as Django writes it (without GIN's pending list, which a search
+  reads in full: `_POSTGRES_SETTLE`). A word of one or two letters has no trigram:
   it reads the names one by one (still correct, as slow as before);
 - emails and employee ids, through indexes on `LOWER(...)` (`core.lookups.lower_equals`).
 
@@ -79,9 +80,22 @@ _SQLITE_MATCH = (
 )
 _POSTGRES_INDEXES = (
     "CREATE INDEX IF NOT EXISTS person_first_name_trgm_idx "
-    "ON people_person USING gin (UPPER(first_name) gin_trgm_ops)",
+    "ON people_person USING gin (UPPER(first_name) gin_trgm_ops) WITH (fastupdate = off)",
     "CREATE INDEX IF NOT EXISTS person_last_name_trgm_idx "
-    "ON people_person USING gin (UPPER(last_name) gin_trgm_ops)",
+    "ON people_person USING gin (UPPER(last_name) gin_trgm_ops) WITH (fastupdate = off)",
+)
+# GIN's "fast update" queues new entries in a pending list that every search reads in full
+# until a vacuum merges it: after an import of 100,000 people, a search's index reads went
+# from 0.03 to 6.6 ms. People are written rarely and searched often, so new names go
+# straight into the index (indexes made before this setting are switched over and their
+# pending list merged, after every `migrate`).
+_POSTGRES_SETTLE = tuple(
+    sql
+    for index in ("person_first_name_trgm_idx", "person_last_name_trgm_idx")
+    for sql in (
+        f"ALTER INDEX {index} SET (fastupdate = off)",
+        f"SELECT gin_clean_pending_list('{index}'::regclass)",
+    )
 )
 
 
@@ -191,5 +205,5 @@ def _ensure_postgresql(db: BaseDatabaseWrapper) -> None:
                 cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         except DatabaseError:
             return
-        for sql in _POSTGRES_INDEXES:
+        for sql in (*_POSTGRES_INDEXES, *_POSTGRES_SETTLE):
             cursor.execute(sql)
