@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -23,10 +24,13 @@ from django.utils import timezone
 from conftest import make_person, make_user
 from mentorwise.accounts.backends import session_user
 from mentorwise.accounts.models import User
+from mentorwise.accounts.roles import is_hr_admin
 from mentorwise.core.db.fixed import FixedQuery, NotFixed
 from mentorwise.core.errors import NotFound
 from mentorwise.core.sessions import SessionStore
 from mentorwise.people.models import Person
+from mentorwise.programs.models import Enrollment, Program
+from mentorwise.programs.selectors import home_programs
 from mentorwise.relationships.models import Relationship
 from mentorwise.relationships.permissions import visible_relationships, visible_relationships_rule
 from mentorwise.relationships.selectors import relationships_mine
@@ -111,8 +115,8 @@ def test_every_fixed_query_sends_djangos_own_sql_and_values() -> None:
             assert len(queries) == 1 or expected._prefetch_related_lookups, fixed.build
             assert [fields(r) for r in rows] == [fields(r) for r in expected], fixed.build
             checked += 1
-    # 19 made when their modules load, three kinds of relationship read, eight awaiting reads.
-    assert checked >= 12 * (19 + 3 + 8)
+    # 22 made when their modules load, three kinds of relationship read, eight awaiting reads.
+    assert checked >= 12 * (22 + 3 + 8)
 
 
 def access_relationship_or_none(actor: Any, pk: int) -> Relationship | None:
@@ -173,6 +177,45 @@ def _django_mine(actor: User) -> list[Relationship]:
         for r in Relationship.objects.select_related("mentee", "mentor")
         if actor.person_id in (r.mentee.person_id, r.mentor.person_id)
     ]
+
+
+def test_home_programs_follow_the_rule_for_every_login() -> None:
+    world = build_world()
+    Program.objects.filter(pk=Program.objects.order_by("pk")[0].pk).update(status="draft")
+    enrolling = Program.objects.order_by("pk")[1]
+    Program.objects.filter(pk=enrolling.pk).update(status="enrolling")
+    logins = [*world.users.values(), make_user(None)]
+    logins[-1].managed_programs.add(enrolling)  # a manager without a person
+    checked = 0
+    for actor in logins:
+        actor = User.objects.get(pk=actor.pk)
+        home = home_programs(actor=actor, open_limit=100)
+        expected = _python_home(actor)
+        managed = [(p.pk, p.n_enrolled) for p in home.managed]
+        assert (managed, [p.pk for p in home.open]) == expected, actor.username
+        checked += bool(expected[0]) + bool(expected[1])
+    assert checked >= 3
+
+
+def _python_home(actor: User) -> tuple[list[tuple[int, int]], list[int]]:
+    """Plain Python over every program: what the actor may see (all for HR admins; published,
+    managed or enrolled in otherwise), managed ones with their active enrollments counted,
+    and those enrolling."""
+    managed_ids = set(actor.managed_programs.values_list("pk", flat=True))
+    enrolled_ids = {
+        e.program_id for e in Enrollment.objects.all() if e.person_id == actor.person_id
+    }
+    programs = sorted(Program.objects.all(), key=lambda p: p.name)
+    seen = [
+        p
+        for p in programs
+        if is_hr_admin(actor) or p.status != "draft" or p.pk in managed_ids or p.pk in enrolled_ids
+    ]
+    active = Counter(e.program_id for e in Enrollment.objects.all() if e.status == "active")
+    return (
+        [(p.pk, active[p.pk]) for p in seen if p.pk in managed_ids],
+        [p.pk for p in seen if p.status == "enrolling"],
+    )
 
 
 def test_session_user_is_djangos_for_every_login() -> None:

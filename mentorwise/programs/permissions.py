@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -37,16 +38,55 @@ def managed_program_ids(actor: User | int) -> QuerySet[Program, Any]:
 
 def visible_programs(actor: Actor) -> QuerySet[Program]:
     """Programs an actor may see: all for HR admins; published ones and their own otherwise."""
+    build, ids = visible_programs_rule(actor)
+    return build(*ids)
+
+
+# `visible_programs` as a function of plain ids, one per kind of actor: a read built on it
+# can be compiled once per kind (`core.db.fixed`; the home page's programs).
+VisibleRule = tuple[Callable[..., QuerySet[Program]], tuple[int, ...]]
+
+
+def visible_programs_rule(actor: Actor) -> VisibleRule:
+    """The function that builds `visible_programs(actor)`, and the ids it takes."""
     if is_hr_admin(actor):
-        return Program.objects.all()
+        return every_program, ()
     if not isinstance(actor, User):
-        return Program.objects.none()
-    # Subqueries rather than joins: joined, every program row repeats once per enrollment
-    # (10,000s at 100,000 people) before DISTINCT folds them again.
-    q = ~Q(status=ProgramStatus.DRAFT) | Q(pk__in=managed_program_ids(actor))
-    if (person_id := actor_person_id(actor)) is not None:
-        q |= Q(pk__in=Enrollment.objects.filter(person_id=person_id).values("program_id"))
-    return Program.objects.filter(q)
+        return _no_programs, ()
+    if (person_id := actor_person_id(actor)) is None:
+        return published_or_managed_programs, (actor.pk,)
+    return published_managed_or_enrolled_programs, (actor.pk, person_id)
+
+
+def every_program() -> QuerySet[Program]:
+    return Program.objects.all()
+
+
+def _no_programs() -> QuerySet[Program]:
+    return Program.objects.none()
+
+
+# Subqueries rather than joins: joined, every program row repeats once per enrollment
+# (10,000s at 100,000 people) before DISTINCT folds them again.
+def _published_or_managed(user_id: int) -> Q:
+    return ~Q(status=ProgramStatus.DRAFT) | Q(pk__in=managed_program_ids(user_id))
+
+
+def published_or_managed_programs(user_id: int) -> QuerySet[Program]:
+    return Program.objects.filter(_published_or_managed(user_id))
+
+
+def published_managed_or_enrolled_programs(user_id: int, person_id: int) -> QuerySet[Program]:
+    enrolled = Enrollment.objects.filter(person_id=person_id).values("program_id")
+    return Program.objects.filter(_published_or_managed(user_id) | Q(pk__in=enrolled))
+
+
+# The shapes a login's rule gives, with the number of ids each takes.
+LOGIN_SHAPES: dict[Callable[..., QuerySet[Program]], int] = {
+    every_program: 0,
+    published_or_managed_programs: 1,
+    published_managed_or_enrolled_programs: 2,
+}
 
 
 def visible_enrollments(actor: Actor) -> QuerySet[Enrollment]:

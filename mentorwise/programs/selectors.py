@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,24 +73,43 @@ class HomePrograms:
 
 def home_programs(*, actor: Actor, open_limit: int = 6) -> HomePrograms:
     """The programs the actor may see that they manage or that are enrolling, read in one
-    query. Only managed programs are counted (the home page shows no other count): in a
-    CASE, so that the database runs the count for them alone."""
+    query (compiled once per kind of login: `_HOME_READS`). Only managed programs are
+    counted (the home page shows no other count): in a CASE, so that the database runs the
+    count for them alone."""
     if not isinstance(actor, User):
         return HomePrograms(managed=[], open=[])
-    is_managed = Q(pk__in=permissions.managed_program_ids(actor))
-    programs = list(
-        permissions.visible_programs(actor)
-        .annotate(
-            is_managed=ExpressionWrapper(is_managed, output_field=BooleanField()),
-            n_enrolled=Case(When(is_managed, then=_enrolled_count()), default=None),
-        )
-        .filter(Q(is_managed=True) | Q(status=ProgramStatus.ENROLLING))
-        .order_by("name")
-    )
+    visible, ids = permissions.visible_programs_rule(actor)
+    programs = _HOME_READS[visible].all(actor.pk, *ids)
     return HomePrograms(
         managed=[p for p in programs if p.is_managed],
         open=[p for p in programs if p.status == ProgramStatus.ENROLLING][:open_limit],
     )
+
+
+def _home_shape(visible: Callable[..., QuerySet[Program]]) -> Callable[..., QuerySet[Program]]:
+    """`home_programs`' queryset for the login `user_id` whose visible programs `visible(*ids)`
+    builds."""
+
+    def build(user_id: int, *ids: int) -> QuerySet[Program]:
+        is_managed = Q(pk__in=permissions.managed_program_ids(user_id))
+        return (
+            visible(*ids)
+            .annotate(
+                is_managed=ExpressionWrapper(is_managed, output_field=BooleanField()),
+                n_enrolled=Case(When(is_managed, then=_enrolled_count()), default=None),
+            )
+            .filter(Q(is_managed=True) | Q(status=ProgramStatus.ENROLLING))
+            .order_by("name")
+        )
+
+    return build
+
+
+# Rows are programs with `is_managed` and `n_enrolled` annotated.
+_HOME_READS: dict[Callable[..., QuerySet[Program]], FixedQuery[Any]] = {
+    visible: FixedQuery(_home_shape(visible), int, *(int,) * n)
+    for visible, n in permissions.LOGIN_SHAPES.items()
+}
 
 
 def access_program(*, actor: Actor, slug: str) -> Program:
