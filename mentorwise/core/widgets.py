@@ -11,6 +11,7 @@ compares both renderers on random names, values, attributes and choices.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -30,6 +31,8 @@ PAGE_FORM_TEMPLATE = "forms/fields.html"
 
 def _shown(value: Any) -> str:
     """`{{ value }}` in a template: local time, localized, escaped unless already safe."""
+    if type(value) is str:  # most values: text neither localized nor safe, only escaped
+        return html.escape(value)
     value = localize(template_localtime(value))
     if not issubclass(type(value), str):
         value = str(value)
