@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from functools import partial
 from typing import Any
 
 from django import forms
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -379,6 +381,27 @@ def field_labels() -> dict[str, str]:
     }
 
 
+def _move_form(actor: Actor, meeting: Any) -> MoveForm:
+    return MoveForm(
+        actor=actor,
+        auto_id=f"move{meeting.pk}_%s",
+        initial={"starts_at": local_input_value(meeting.starts_at, actor)},
+    )
+
+
+def _held_form(actor: Actor, meeting: Any) -> LogForm:
+    return LogForm(
+        actor=actor,
+        auto_id=f"held{meeting.pk}_%s",
+        initial={
+            "meeting": meeting.pk,
+            "held_at": local_input_value(meeting.starts_at, actor),
+            "duration_minutes": meeting.duration_minutes,
+            "conversation_type": meeting.conversation_type,
+        },
+    )
+
+
 def pair_forms(
     *,
     actor: Actor,
@@ -417,20 +440,12 @@ def pair_forms(
             )
     for meeting in meetings:
         move_key, held_key = f"move-{meeting.pk}", f"held-{meeting.pk}"
-        meeting.move_form = bound.get(move_key) or MoveForm(
-            actor=actor,
-            auto_id=f"move{meeting.pk}_%s",
-            initial={"starts_at": local_input_value(meeting.starts_at, actor)},
+        # Shown for scheduled meetings only: made when the page first reads them.
+        meeting.move_form = bound.get(move_key) or SimpleLazyObject(
+            partial(_move_form, actor, meeting)
         )
-        meeting.held_form = bound.get(held_key) or LogForm(
-            actor=actor,
-            auto_id=f"held{meeting.pk}_%s",
-            initial={
-                "meeting": meeting.pk,
-                "held_at": local_input_value(meeting.starts_at, actor),
-                "duration_minutes": meeting.duration_minutes,
-                "conversation_type": meeting.conversation_type,
-            },
+        meeting.held_form = bound.get(held_key) or SimpleLazyObject(
+            partial(_held_form, actor, meeting)
         )
         meeting.form_open = move_key in bound or held_key in bound
         meeting.note_form = form(
