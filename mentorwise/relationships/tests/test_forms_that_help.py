@@ -17,6 +17,7 @@ from mentorwise.core.errors import FieldError, InvalidInput
 from mentorwise.core.forms import describe
 from mentorwise.relationships import inputs, services
 from mentorwise.relationships.closing import closure_kind_default
+from mentorwise.relationships.forms import local_input_value
 from mentorwise.relationships.models import (
     ClosureKind,
     Meeting,
@@ -307,3 +308,16 @@ def test_an_overseer_gets_the_refusal_not_a_form(relationship, program_manager, 
     assert response.status_code == (403 if htmx else 302)
     assert "<form" not in response.content.decode()
     assert not Meeting.objects.exists()
+
+
+def test_a_scheduled_meeting_offers_its_move_and_held_forms_filled_in(relationship, mentee):
+    starts = timezone.now() + dt.timedelta(days=2)
+    meeting = services.meeting_schedule(
+        actor=mentee, relationship=relationship, data=inputs.MeetingSchedule(starts_at=starts)
+    )
+    page = client_for(mentee).get(f"/relationships/{relationship.pk}/").content.decode()
+    local = local_input_value(starts, mentee)
+    assert f'value="{local}"' in field_html(page, f"move{meeting.pk}_starts_at")
+    assert f'value="{local}"' in field_html(page, f"held{meeting.pk}_held_at")
+    assert 'value="60"' in field_html(page, f"held{meeting.pk}_duration_minutes")
+    assert "<details><summary>Move</summary>" in page
