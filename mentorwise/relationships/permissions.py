@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from mentorwise.accounts.actors import Actor, User
 from mentorwise.accounts.roles import actor_person_id, is_hr_admin
 from mentorwise.core.errors import Conflict, Forbidden
+from mentorwise.core.lookups import any_in_ids
 from mentorwise.programs.permissions import can_manage_program, managed_program_ids
 from mentorwise.programs.roles import manages_any_program
 from mentorwise.programs.selectors import person_enrollments
@@ -51,8 +52,12 @@ def relationships_in(actor: Actor) -> QuerySet[Relationship]:
 
 def relationships_of_person(person_id: int) -> QuerySet[Relationship]:
     """The relationships a person is in, on either side."""
-    mine = person_enrollments(person_id)
-    return Relationship.objects.filter(Q(mentee__in=mine) | Q(mentor__in=mine))
+    return Relationship.objects.filter(person_sides(person_id))
+
+
+def person_sides(person_id: int) -> Q:
+    """Relationships with the person on either side (one of their enrollments)."""
+    return any_in_ids(("mentee_id", "mentor_id"), person_enrollments(person_id))
 
 
 def can_oversee(actor: Actor, relationship: Relationship) -> bool:
@@ -117,9 +122,7 @@ def _managed_relationships(user_id: int) -> QuerySet[Relationship]:
 
 
 def _in_or_managed_relationships(user_id: int, person_id: int) -> QuerySet[Relationship]:
-    q = Q(program__in=managed_program_ids(user_id))
-    mine = person_enrollments(person_id)
-    q |= Q(mentee__in=mine) | Q(mentor__in=mine)
+    q = Q(program__in=managed_program_ids(user_id)) | person_sides(person_id)
     return Relationship.objects.filter(q)
 
 
