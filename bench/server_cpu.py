@@ -5,7 +5,7 @@ bench/load.py does), sends the load test's visits (bench/mix.py) one after anoth
 keep-alive connection, and reads the worker's CPU time from /proc before and after: what each
 request costs the server, free of the queueing, the load generator and the other worker that
 blur bench/load.py. With PostgreSQL it also reads the CPU of the database's server processes
-(they share the machine's cores with the workers).
+(they share the machine's cores with the workers), per page and for the mix.
 
     python bench/server_cpu.py --data-dir /tmp/perf-sqlite --rounds 3
     python bench/server_cpu.py --data-dir /tmp/perf-pg \\
@@ -108,16 +108,19 @@ def main() -> int:
         db_total = (cpu_seconds(database) - db_started) * 1000 / (args.rounds * len(mix))
         engine = "PostgreSQL" if args.database_url else "SQLite"
         print(f"\nServer CPU per request, {engine}, gunicorn 1 process x 1 thread")
-        print(f"{'page':<30} {'CPU ms':>7}")
-        print("-" * 38)
+        header = f"{'page':<30} {'CPU ms':>7}" + (f" {'PostgreSQL ms':>14}" if database else "")
+        print(header)
+        print("-" * len(header))
         for name in dict.fromkeys(name for _who, name, _path, _kind in mix):
             same = [row for row in mix if row[1] == name]
-            before = cpu_seconds(worker)
+            before, db_before = cpu_seconds(worker), cpu_seconds(database)
             for _ in range(args.rounds):
                 for who, _name, path, kind in same:
                     get(who, path, kind)
-            cost = (cpu_seconds(worker) - before) * 1000 / (args.rounds * len(same))
-            print(f"{name:<30} {cost:>7.1f}")
+            sent = args.rounds * len(same)
+            cost = (cpu_seconds(worker) - before) * 1000 / sent
+            db_cost = (cpu_seconds(database) - db_before) * 1000 / sent
+            print(f"{name:<30} {cost:>7.1f}" + (f" {db_cost:>14.1f}" if database else ""))
         line = f"\nthe mix ({len(mix)} requests x {args.rounds}): {total:.1f} ms per request"
         if args.database_url:
             line += f", PostgreSQL's processes {db_total:.1f} ms"
