@@ -231,6 +231,20 @@ def page_client(user: User) -> Client:
     return client
 
 
+def query_plan(sql: str, params: list[Any]) -> str:
+    """The database's plan for a query, as one line of text (which indexes it reads)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            return " ".join(str(row[-1]) for row in cursor.fetchall())
+        # A handful of rows: the planner would rightly read them all; ask for its indexes.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return " ".join(row[0] for row in cursor.fetchall())
+
+
 def api_client(user: User, scope: str = "read") -> Client:
     """A test client sending a new personal API token of `user`."""
     from mentorwise.accounts.services import api_token_create

@@ -42,18 +42,16 @@ class _InIds(Expression):
         self.column, self.ids = exprs
 
     def as_sql(
-        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, template: str = "{} IN {}"
     ) -> tuple[str, tuple[Any, ...]]:
         column, column_params = compiler.compile(self.column)
         ids, ids_params = compiler.compile(self.ids)
-        return f"{column} IN {ids}", (*column_params, *ids_params)
+        return template.format(column, ids), (*column_params, *ids_params)
 
     def as_postgresql(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
     ) -> tuple[str, tuple[Any, ...]]:
-        column, column_params = compiler.compile(self.column)
-        ids, ids_params = compiler.compile(self.ids)
-        return f"{column} = ANY(ARRAY{ids})", (*column_params, *ids_params)
+        return self.as_sql(compiler, connection, template="{} = ANY(ARRAY{})")
 
 
 def any_in_ids(columns: tuple[str, ...], ids: QuerySet[Any, Any]) -> Q:

@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from conftest import api_client, page_client
+from conftest import api_client, page_client, query_plan
 from mentorwise.accounts.models import User
 from mentorwise.core.lookups import lower_equals
 from mentorwise.people.models import Person
@@ -203,23 +203,12 @@ def test_the_people_page_stays_closed_to_those_without_the_directory(
     assert ids <= {user.person_id}
 
 
-def _plan(sql: str, params: list[Any]) -> str:
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-            return " ".join(str(row[-1]) for row in cursor.fetchall())
-        # A handful of rows: the planner would rightly read them all; ask it for its index.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        return " ".join(row[0] for row in cursor.fetchall())
-
-
 @pytest.mark.parametrize("field", ["email", "employee_id"])
 def test_case_insensitive_lookups_read_an_index(field: str, crowd: list[Person]) -> None:
     found = Person.objects.filter(lower_equals(field, getattr(crowd[2], field).upper())).order_by()
     assert list(found) == [crowd[2]]
     sql, params = found.query.sql_with_params()
-    assert f"person_{field}_lower_idx" in _plan(sql, list(params))
+    assert f"person_{field}_lower_idx" in query_plan(sql, list(params))
 
 
 def test_a_name_search_reads_the_name_index(crowd: list[Person]) -> None:
@@ -228,7 +217,7 @@ def test_a_name_search_reads_the_name_index(crowd: list[Person]) -> None:
     # Unordered: a handful of rows would otherwise be read in name order off that index.
     found = Person.objects.filter(person_search("nna")).order_by()
     sql, params = found.query.sql_with_params()
-    plan = _plan(sql, list(params))
+    plan = query_plan(sql, list(params))
     if connection.vendor == "sqlite":
         assert "people_person_name_search VIRTUAL TABLE INDEX" in plan
     else:

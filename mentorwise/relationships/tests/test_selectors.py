@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from conftest import query_plan
 from mentorwise.relationships import inputs, recognition, selectors, services
 from mentorwise.relationships.health import STALL_GRACE_DAYS, Health, relationship_health
 from mentorwise.relationships.inputs import SurveyAnswers
@@ -279,20 +280,6 @@ def test_no_private_note_model_access_outside_author_path():
     ]
 
 
-def _plan(queryset) -> str:
-    from django.db import connection
-
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-            return " ".join(str(row[-1]) for row in cursor.fetchall())
-        # A handful of rows: the planner would rightly read them all; ask it for its indexes.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        return " ".join(row[0] for row in cursor.fetchall())
-
-
 def test_a_persons_relationships_are_read_through_both_sides_indexes(relationship) -> None:
     from mentorwise.relationships.permissions import relationships_of_person
 
@@ -300,7 +287,8 @@ def test_a_persons_relationships_are_read_through_both_sides_indexes(relationshi
     found = relationships_of_person(mentee_person).order_by()
     assert list(found) == [relationship]
     assert list(relationships_of_person(relationship.mentor.person_id)) == [relationship]
-    plan = _plan(found)
+    sql, params = found.query.sql_with_params()
+    plan = query_plan(sql, list(params))
     # Each side through an index on its column (on PostgreSQL an OR of two IN (subquery)
     # was a filter over every relationship instead).
     assert "mentee" in plan and "mentor" in plan
