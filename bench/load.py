@@ -6,7 +6,7 @@ What it does
 2. Logs in demo people without a browser: for a sample of mentees and mentors with an
    active relationship, and for the demo HR admin, it creates real sessions through
    Django's `login()`, and an API token for the HR admin. The locust users take them.
-3. Starts `mentorwise serve` (gunicorn, threaded workers) with production settings on
+3. Starts `mentorwise serve` (gunicorn, its default processes) with production settings on
    loopback: DEBUG=false, a secret key, HTTPS behind a proxy (`SECURE_PROXY_SSL_HEADER`;
    every request carries `X-Forwarded-Proto: https` as a TLS-terminating proxy would send
    it, so `__Host-` secure cookies and HSTS are all on).
@@ -51,6 +51,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mentorwise.core.management.commands.serve import default_workers, worker_class  # noqa: E402
+
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
 
 
@@ -250,8 +254,15 @@ def main() -> int:
     parser.add_argument("--users", default="1,10,50", help="Concurrency levels (comma list).")
     parser.add_argument("--time", type=int, default=30, help="Seconds per level.")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn processes.")
-    parser.add_argument("--threads", type=int, default=4, help="Threads per process.")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=default_workers(),
+        help="gunicorn processes (serve's default).",
+    )
+    parser.add_argument(
+        "--threads", type=int, default=1, help="Threads per process (serve's default: 1)."
+    )
     args = parser.parse_args()
     args.data_dir = args.data_dir.resolve()
     args.data_dir.mkdir(parents=True, exist_ok=True)
@@ -284,7 +295,8 @@ def main() -> int:
     engine = "PostgreSQL" if args.database_url else "SQLite"
     print_table(
         results,
-        f"Mentorwise under load: {engine}, gunicorn {args.workers}×{args.threads} threads, "
+        f"Mentorwise under load: {engine}, gunicorn {args.workers} processes × {args.threads} "
+        f"thread(s) ({worker_class(args.threads)}), "
         f"{len(context['programs'])} programs, {args.time} s per level",
     )
     errors = sum(int(r["total"]["Failure Count"]) for r in results)

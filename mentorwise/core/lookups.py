@@ -33,7 +33,10 @@ class _InIds(Expression):
     def __init__(self, column: str, ids: QuerySet[Any, Any]) -> None:
         super().__init__()
         self.column: Any = F(column)  # a column once resolved
-        self.ids: Any = Subquery(ids)
+        # Without the model's default ordering, as Django's own `__in` does: order means
+        # nothing to a set of ids, and ordering enrollments by their program's name joined
+        # the programs table into each subquery, for PostgreSQL to plan on every request.
+        self.ids: Any = Subquery(ids.order_by())
 
     def get_source_expressions(self) -> list[Any]:
         return [self.column, self.ids]

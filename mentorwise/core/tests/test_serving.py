@@ -67,11 +67,27 @@ def test_serve_prints_its_gunicorn_command(tmp_path: Path, monkeypatch: pytest.M
     command = out.getvalue()
     assert "gunicorn mentorwise.wsgi:application" in command
     assert "--workers 3" in command and "--threads 8" in command and "--timeout 45" in command
+    assert "--worker-class gthread" in command  # more than one thread: threaded workers
+    out = StringIO()
+    call_command("serve", "--print", stdout=out)
+    # By default one request per process at a time: sync workers, which take a request
+    # from the shared socket only when free (docs/deployment.md, "Sizing").
+    assert "--threads 1 --worker-class sync" in out.getvalue()
     monkeypatch.setenv("WEB_CONCURRENCY", "many")
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="WEB_CONCURRENCY"):
         call_command("serve", "--print")
+
+
+@pytest.mark.parametrize(("cores", "workers"), [(None, 2), (1, 2), (2, 3), (4, 5), (16, 8)])
+def test_serve_starts_a_process_per_core_and_one_more(
+    cores: int | None, workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mentorwise.core.management.commands import serve
+
+    monkeypatch.setattr(serve.os, "cpu_count", lambda: cores)
+    assert serve.default_workers() == workers
 
 
 def test_serve_preloads_and_warms_the_parent() -> None:

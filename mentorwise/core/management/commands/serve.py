@@ -25,14 +25,26 @@ def _env_int(name: str, default: int) -> int:
 
 
 def default_workers() -> int:
-    # Gunicorn's rule of thumb (2 x cores + 1), capped: each worker holds its own database
-    # connections and memory, and threads already overlap waiting on the database.
-    return min(2 * (os.cpu_count() or 1) + 1, 8)
+    # One process per core and one more, which takes up a core while another waits on the
+    # database: measured under load at 50 users on 2 cores (docs/performance.md, eleventh
+    # round), 3 processes answered more requests with shorter tails than 5 or 8.
+    # Capped: each process holds its own database connection and memory.
+    return min((os.cpu_count() or 1) + 1, 8)
+
+
+def worker_class(threads: int) -> str:
+    """Single-threaded processes are gunicorn's sync workers: one request at a time, each
+    taken from the socket they all share only when the process is free, so a request waits
+    for whichever process frees first. Threaded (gthread) processes hold their own queues
+    of kept-alive connections: under load one process had a queue while the other was idle,
+    and a request's threads took turns on one interpreter lock."""
+    return "sync" if threads == 1 else "gthread"
 
 
 class Command(BaseCommand):
     help = (
-        "Run Mentorwise under gunicorn (threaded workers; static files from WhiteNoise). "
+        "Run Mentorwise under gunicorn (one request per process at a time unless --threads; "
+        "static files from WhiteNoise). "
         "Defaults come from MENTORWISE_BIND, WEB_CONCURRENCY, GUNICORN_THREADS, "
         "GUNICORN_TIMEOUT and FORWARDED_ALLOW_IPS; see docs/deployment.md."
     )
@@ -44,7 +56,11 @@ class Command(BaseCommand):
             help="Address to listen on (default $MENTORWISE_BIND or 127.0.0.1:8000).",
         )
         parser.add_argument("--workers", type=int, help="Processes (default $WEB_CONCURRENCY).")
-        parser.add_argument("--threads", type=int, help="Threads per process (default 4).")
+        parser.add_argument(
+            "--threads",
+            type=int,
+            help="Threads per process (default 1; more makes threaded workers).",
+        )
         parser.add_argument(
             "--timeout",
             type=int,
@@ -61,7 +77,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         workers = options["workers"] or _env_int("WEB_CONCURRENCY", default_workers())
-        threads = options["threads"] or _env_int("GUNICORN_THREADS", 4)
+        threads = options["threads"] or _env_int("GUNICORN_THREADS", 1)
         timeout = options["timeout"] or _env_int("GUNICORN_TIMEOUT", 120)
         argv = [
             sys.executable,
@@ -75,7 +91,7 @@ class Command(BaseCommand):
             "--threads",
             str(threads),
             "--worker-class",
-            "gthread",
+            worker_class(threads),
             # The parent loads and warms the application once (core.warmup); workers, the
             # first ones and those that replace them, are forked warm.
             "--preload",
