@@ -57,6 +57,16 @@ class User(AbstractUser):
         'ACTIVITY_RESOLUTION; mentor cards show it as "last active".',
     )
 
+    class Meta(AbstractUser.Meta):
+        indexes = [
+            # The few HR admins among every login (`accounts.roles.hr_admins`).
+            models.Index(
+                fields=["id"],
+                name="users_hr_admin",
+                condition=models.Q(is_hr_admin=True) | models.Q(is_superuser=True),
+            )
+        ]
+
     def __str__(self) -> str:
         return self.get_username()
 

@@ -69,5 +69,11 @@ def any_in_ids(columns: tuple[str, ...], ids: QuerySet[Any, Any]) -> Q:
     """
     condition = Q()
     for column in columns:
-        condition |= Q(_InIds(column, ids))
+        condition |= in_ids(column, ids)
     return condition
+
+
+def in_ids(column: str, ids: QuerySet[Any, Any]) -> Q:
+    """`column__in=ids`, written so that an OR of several stays readable through indexes on
+    PostgreSQL (see `any_in_ids`)."""
+    return Q(_InIds(column, ids))

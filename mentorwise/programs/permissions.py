@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.models import User
 from mentorwise.accounts.roles import actor_person_id, hr_admins, is_hr_admin
+from mentorwise.core.lookups import in_ids
 from mentorwise.programs.models import Enrollment, Program, ProgramStatus
 
 
@@ -23,11 +24,13 @@ def can_manage_program(actor: Actor, program: Program) -> bool:
 
 
 def program_overseers(program: Program) -> QuerySet[User]:
-    """The logins `can_manage_program` is true for: the program's managers and HR admins."""
-    return User.objects.filter(
-        Q(pk__in=program.managers.filter(is_active=True).values("pk"))
-        | Q(pk__in=hr_admins().values("pk"))
-    )
+    """The logins `can_manage_program` is true for: the program's managers and HR admins.
+
+    Each side is read through an index (the HR admins through their own, users_hr_admin):
+    written as Django's OR of two `IN (subquery)`, PostgreSQL tested both subqueries on
+    every login (5 ms at 13,000 logins)."""
+    managers = program.managers.filter(is_active=True).values("pk")
+    return User.objects.filter(in_ids("pk", managers) | in_ids("pk", hr_admins().values("pk")))
 
 
 def managed_program_ids(actor: User | int) -> QuerySet[Program, Any]:
