@@ -37,7 +37,7 @@ def worker_class(threads: int) -> str:
     taken from the socket they all share only when the process is free, so a request waits
     for whichever process frees first. Threaded (gthread) processes hold their own queues
     of kept-alive connections: under load one process had a queue while the other was idle,
-    and a request's threads took turns on one interpreter lock."""
+    and a process's threads took turns on its one interpreter lock."""
     return "sync" if threads == 1 else "gthread"
 
 
