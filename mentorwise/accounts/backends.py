@@ -25,6 +25,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from mentorwise.accounts import request_memo
 from mentorwise.accounts.models import User
 from mentorwise.core.db.fixed import FixedQuery
 
@@ -44,7 +45,10 @@ def session_user(user_id: Any) -> User | None:
     if type(pk) is not int:
         return None
     user = _USER_WITH_PERSON.one(pk)
-    return user if user is not None and user.may_sign_in() else None
+    if user is None or not user.may_sign_in():
+        return None
+    request_memo.start(user)  # loaded for this request only
+    return user
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):

@@ -37,6 +37,7 @@ from mentorwise.insights.scopes import reader_relationships
 from mentorwise.matches.models import TAKES_MENTEE, Match, MatchStatus
 from mentorwise.programs.eligibility import eligible_people
 from mentorwise.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus, Role
+from mentorwise.programs.roles import manages_any_program
 from mentorwise.programs.selectors import person_enrollments
 from mentorwise.relationships.permissions import overseen_relationships
 
@@ -130,8 +131,8 @@ def overseen_programs(actor: Actor) -> QuerySet[Program]:
     """The programs the actor oversees: all for HR admins, their own for program managers."""
     if is_hr_admin(actor):
         return Program.objects.all()
-    if not isinstance(actor, User):
-        return Program.objects.none()
+    if not isinstance(actor, User) or not manages_any_program(actor):
+        return Program.objects.none()  # (asked once per request: no query on most homes)
     return Program.objects.filter(managers=actor)
 
 

@@ -7,6 +7,7 @@ programs (`Program.managers`); the callers above programs import them from here.
 
 from __future__ import annotations
 
+from mentorwise.accounts import request_memo
 from mentorwise.accounts.actors import Actor, User
 from mentorwise.accounts.models import ApiToken, TokenScope
 from mentorwise.accounts.roles import is_hr_admin
@@ -15,15 +16,26 @@ from mentorwise.programs.models import Program
 
 
 def manages_any_program(actor: Actor) -> bool:
-    """True when the actor is program manager of at least one program."""
+    """True when the actor is program manager of at least one program (asked once per
+    request for the request's login: `accounts.request_memo`)."""
     if not isinstance(actor, User) or not actor.is_authenticated:
         return False
-    return bool(_ONE_MANAGED.all(actor.pk))
+    user_id = actor.pk
+    return request_memo.remembered(actor, MANAGES_ANY, lambda: bool(_ONE_MANAGED.all(user_id)))
 
 
-# Asked on every page (the navigation) and by many permission checks: compiled once.
+# The memo's key, forgotten by `program_managers_set` when it changes the actor's programs.
+MANAGES_ANY = "manages_any_program"
+
+# Asked on every page (the navigation) and by many permission checks: compiled once. The
+# managers' table alone (its index on user), not joined to the programs and their ordering.
 _ONE_MANAGED = FixedQuery(
-    lambda user_id: Program.objects.filter(managers=user_id).values_list("pk", flat=True)[:1], int
+    lambda user_id: (
+        Program.managers.through.objects.filter(user_id=user_id)
+        .order_by()
+        .values_list("program_id", flat=True)[:1]
+    ),
+    int,
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from mentorwise.accounts import request_memo
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.models import User
 from mentorwise.core.audit import audit_record
@@ -15,6 +16,7 @@ from mentorwise.programs.models import (
     EnrollmentStatus,
     Program,
 )
+from mentorwise.programs.roles import MANAGES_ANY
 from mentorwise.programs.services.guards import require_hr_admin
 
 
@@ -45,6 +47,7 @@ def program_managers_set(*, actor: Actor, program: Program, emails: list[str]) -
     if errors:
         raise InvalidInput(errors)
     program.managers.set([users[e] for e in wanted])
+    request_memo.forget(actor, MANAGES_ANY)  # the HR admin may have named or left out themselves
     taking_part = set(
         Enrollment.objects.filter(
             program=program,
