@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mentorwise import __version__
 from mentorwise.accounts.actors import Actor
 from mentorwise.accounts.roles import is_executive, is_hr_admin
+from mentorwise.core.idurls import named_url
 from mentorwise.core.outbox import outbox_active
 from mentorwise.programs.roles import manages_any_program
 
@@ -44,40 +44,40 @@ def _entries(user: Actor) -> list[tuple[str, list[tuple[str, str]]]]:
     manager = manages_any_program(user)
     executive = is_executive(user)
     programs = [
-        (_("All programs"), reverse("programs:list")),
-        (_("My enrollments"), reverse("programs:my_enrollments")),
-        (_("Training"), reverse("learning:catalogue")),
+        (_("All programs"), named_url("programs:list")),
+        (_("My enrollments"), named_url("programs:my_enrollments")),
+        (_("Training"), named_url("learning:catalogue")),
     ]
     if hr or manager:
-        programs.append((_("Translations"), reverse("content:overview")))
+        programs.append((_("Translations"), named_url("content:overview")))
     if hr:
-        programs.append((_("Skills"), reverse("programs:skills")))
+        programs.append((_("Skills"), named_url("programs:skills")))
     people = []
     if hr or manager:
-        people.append((_("People"), reverse("people:list")))
+        people.append((_("People"), named_url("people:list")))
     if hr:
-        people.append((_("Import"), reverse("people:import")))
+        people.append((_("Import"), named_url("people:import")))
     insights = []
     if hr or executive or manager:
-        insights.append((_("Insights"), reverse("insights:overview")))
+        insights.append((_("Insights"), named_url("insights:overview")))
     if hr or executive:
-        insights.append((_("Pipeline"), reverse("insights:pipeline")))
+        insights.append((_("Pipeline"), named_url("insights:pipeline")))
     admin = []
     if hr:
-        admin.append((_("Audit log"), reverse("audit:list")))
-        admin.append((_("Single sign-on"), reverse("sso:saml_settings")))
-        admin.append((_("Webhooks"), reverse("channels:list")))
+        admin.append((_("Audit log"), named_url("audit:list")))
+        admin.append((_("Single sign-on"), named_url("sso:saml_settings")))
+        admin.append((_("Webhooks"), named_url("channels:list")))
         if outbox_active():  # e-mails kept instead of sent (the demo): readable here
-            admin.append((_("Outbox"), reverse("outbox:list")))
+            admin.append((_("Outbox"), named_url("outbox:list")))
     return [
-        (_("Home"), [(_("Home"), reverse("home"))]),
-        (_("Relationships"), [(_("Relationships"), reverse("relationships:mine"))]),
+        (_("Home"), [(_("Home"), named_url("home"))]),
+        (_("Relationships"), [(_("Relationships"), named_url("relationships:mine"))]),
         (_("Programs"), programs),
         (_("People"), people),
         (_("Insights"), insights),
-        (_("Reminders"), [(_("Reminders"), reverse("notifications:list"))]),
+        (_("Reminders"), [(_("Reminders"), named_url("notifications:list"))]),
         (_("Admin"), admin),
-        (_("API tokens"), [(_("API tokens"), reverse("accounts:tokens"))]),
+        (_("API tokens"), [(_("API tokens"), named_url("accounts:tokens"))]),
     ]
 
 

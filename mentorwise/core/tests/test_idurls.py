@@ -140,3 +140,28 @@ def test_the_url_tag_is_the_builtin_and_renders_as_djangos() -> None:
     assert page.render(Context({"rid": 12})) == (f"{detail}|[]|{reverse('people:list')}|{detail}")
     with pytest.raises(NoReverseMatch):
         Template("{% url 'relationships:detail' 'x' %}").render(Context({}))
+
+
+def test_views_without_arguments_are_learnt_once_and_give_djangos_url() -> None:
+    idurls.forget()
+    names = sorted(set(named_patterns(get_resolver())))
+    plain = [name for name in names if outcome(reverse, name, ()) != "NoReverseMatch"]
+    assert len(plain) > 40
+    for name in plain:
+        assert idurls.named_url(name) == reverse(name)
+        assert idurls.named_url(name) == reverse(name)  # learnt
+    learnt = {key[2] for key, pieces in idurls._pieces.items() if key[4] == 0 and pieces}
+    assert learnt == set(plain)
+
+
+def test_a_view_without_arguments_follows_the_script_prefix() -> None:
+    from django.urls import set_script_prefix
+
+    idurls.forget()
+    try:
+        set_script_prefix("/mentoring/")
+        assert idurls.named_url("people:list") == "/mentoring/people/" == reverse("people:list")
+    finally:
+        set_script_prefix("/")
+    assert idurls.named_url("people:list") == "/people/" == reverse("people:list")
+    idurls.forget()
