@@ -64,8 +64,13 @@ def test_the_next_request_sees_a_change_of_managers() -> None:
     assert 'href="/people/"' not in _page(client, "/")  # for HR admins and managers only
     program.managers.add(user)
     assert 'href="/people/"' in _page(client, "/")
+    assert client.get("/people/").status_code == 200
+    assert client.get(f"/insights/programs/{program.slug}/").status_code == 200
     program.managers.remove(user)
     assert 'href="/people/"' not in _page(client, "/")
+    # Not only the link: the directory and the program's insights are refused again.
+    assert client.get("/people/").status_code in (403, 404)
+    assert client.get(f"/insights/programs/{program.slug}/").status_code in (403, 404)
 
 
 def test_naming_oneself_a_manager_is_seen_within_the_request() -> None:
