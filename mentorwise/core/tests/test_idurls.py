@@ -165,3 +165,23 @@ def test_a_view_without_arguments_follows_the_script_prefix() -> None:
         set_script_prefix("/")
     assert idurls.named_url("people:list") == "/people/" == reverse("people:list")
     idurls.forget()
+
+
+def test_no_url_depends_on_the_language() -> None:
+    """What `id_url` learns is keyed by URL configuration, script prefix and view, not by
+    language: a language prefix (`i18n_patterns`) or a translated route would need the
+    language in that key."""
+    from django.urls import LocalePrefixPattern
+
+    def walk(resolver: URLResolver) -> Iterator[Any]:
+        for pattern in resolver.url_patterns:
+            yield pattern.pattern
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern)
+
+    patterns = list(walk(get_resolver()))
+    assert len(patterns) > 150
+    for pattern in patterns:
+        assert not isinstance(pattern, LocalePrefixPattern), pattern
+        route = getattr(pattern, "_route", None) or getattr(pattern, "_regex", None)
+        assert route is None or type(route) is str, (pattern, type(route))
